@@ -1,0 +1,81 @@
+//! Keyed lookup ids: HMAC-SHA256 under the index subkey over a domain tag and a normalised name, so that storage
+//! keys reveal equality at most, never the name.
+
+use zeroize::Zeroizing;
+
+use crate::{keys::SubKey, mac};
+
+/// What is being indexed; part of the MAC input so that a person and a platform of the same name differ.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum IndexDomain {
+    /// Entry platform names.
+    Platform,
+    /// People's names.
+    Person,
+}
+
+impl IndexDomain {
+    /// The domain tag byte. Part of every stored lookup id: never reuse or renumber one.
+    fn tag(self) -> u8 {
+        match self {
+            IndexDomain::Platform => 1,
+            IndexDomain::Person => 2,
+        }
+    }
+}
+
+/// The 32-byte lookup id of `name` in `domain`. Names are normalised first: Unicode lower-case, surrounding white
+/// space trimmed (so "Facebook" and " facebook" are the same entry).
+///
+/// The MAC input is `tag (1 byte) || normalised name (UTF-8)`. The tag has a fixed length, so no two
+/// (domain, name) pairs share an input. Names are secret too (they are not in storage in clear), so the
+/// normalised copy is wiped after use.
+pub fn lookup_id(key: &SubKey, domain: IndexDomain, name: &str) -> [u8; 32] {
+    let normalised = Zeroizing::new(name.trim().to_lowercase());
+    let mut out = [0u8; 32];
+    mac::hmac_sha256(key.expose_secret(), &[&[domain.tag()], normalised.as_bytes()], &mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::keys::{MasterKey, Purpose};
+
+    fn key(seed: u8) -> SubKey {
+        MasterKey::from_bytes(&mut [seed; 32]).subkey(Purpose::Index)
+    }
+
+    #[test]
+    fn case_and_surrounding_space_do_not_matter() {
+        let k = key(1);
+        let id = lookup_id(&k, IndexDomain::Platform, "Facebook");
+        for same in ["facebook", " FACEBOOK ", "\tFaceBook\n", "facebook\u{a0}"] {
+            assert_eq!(lookup_id(&k, IndexDomain::Platform, same), id, "{same:?}");
+        }
+        assert_eq!(lookup_id(&k, IndexDomain::Person, "ÉLODIE"), lookup_id(&k, IndexDomain::Person, "élodie"));
+    }
+
+    #[test]
+    fn different_names_domains_and_keys_differ() {
+        let k = key(1);
+        let id = lookup_id(&k, IndexDomain::Platform, "facebook");
+        assert_ne!(lookup_id(&k, IndexDomain::Platform, "face book"), id);
+        assert_ne!(lookup_id(&k, IndexDomain::Platform, "facebook2"), id);
+        assert_ne!(lookup_id(&k, IndexDomain::Person, "facebook"), id);
+        assert_ne!(lookup_id(&key(2), IndexDomain::Platform, "facebook"), id);
+    }
+
+    #[test]
+    fn is_hmac_sha256_of_tag_and_name() {
+        use hmac::{Hmac, KeyInit, Mac};
+        let k = key(3);
+        let mut reference =
+            <Hmac<sha2::Sha256> as KeyInit>::new_from_slice(k.expose_secret()).expect("HMAC takes any key length");
+        reference.update(b"\x02alice");
+        assert_eq!(
+            lookup_id(&k, IndexDomain::Person, " Alice ").as_slice(),
+            reference.finalize().as_bytes().as_slice()
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! coffre's cryptography. Pure functions and types: this crate does no I/O (the OS random source aside).
+//!
+//! - [`secret`]: zeroizing newtypes for passphrases, keys, tokens and revealed secrets, with no `Debug` of content.
+//! - [`keys`]: the vault master key, the vault id and the HKDF-SHA256 subkeys derived from it per purpose.
+//! - [`record`]: XChaCha20-Poly1305 sealing of stored records, whose associated data binds vault id, record kind,
+//!   record id and version.
+//! - [`kdf`]: Argon2id (RFC 9106) parameters with bounds, key slots (LUKS-style) and passphrase hashes.
+//! - [`token`]: session tokens and one-time enrolment codes; only their SHA-256 hashes are kept.
+//! - [`index`]: keyed (HMAC-SHA256) lookup ids, so that names never appear in storage keys.
+//!
+//! ```
+//! use coffre_crypto::keys::{MasterKey, Purpose, VaultId};
+//! use coffre_crypto::record::{self, RecordAad, RecordKind};
+//!
+//! let vault = VaultId::generate().unwrap();
+//! let key = MasterKey::generate().unwrap().subkey(Purpose::Entries);
+//! let aad = RecordAad { vault: &vault, kind: RecordKind::Entry, id: b"some-id", version: 1 };
+//! let sealed = record::seal(&key, &aad, b"metadata").unwrap();
+//! assert_eq!(record::open(&key, &aad, &sealed).unwrap().expose_secret(), b"metadata");
+//! ```
+
+#![deny(missing_docs)]
+
+pub mod error;
+pub mod index;
+pub mod kdf;
+pub mod keys;
+mod mac;
+pub mod record;
+mod rng;
+pub mod secret;
+pub mod token;
+
+pub use error::CryptoError;

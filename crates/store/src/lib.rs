@@ -1,0 +1,100 @@
+//! The storage trait of coffre and its sled 0.34 backend.
+//!
+//! A [`Store`] is an ordered map of byte keys to byte values with atomic batches. It knows nothing of people,
+//! entries or cryptography: the engine seals every value before it gets here (only the seal header is stored in
+//! clear) and chooses random ids for keys, so nothing here ever sees a name or a secret.
+//!
+//! ```
+//! use coffre_store::{Batch, SledStore, Store};
+//!
+//! let dir = tempfile::tempdir().unwrap();
+//! let store = SledStore::open(dir.path()).unwrap();
+//! let mut batch = Batch::default();
+//! batch.insert(b"e/1".to_vec(), b"sealed bytes".to_vec());
+//! batch.insert(b"e/2".to_vec(), b"more sealed bytes".to_vec());
+//! store.apply(batch).unwrap();
+//! assert_eq!(store.scan_prefix(b"e/").count(), 2);
+//! ```
+
+#![deny(missing_docs)]
+
+mod sled_store;
+
+pub use sled_store::SledStore;
+
+/// A storage failure. Messages name the operation and the store's own error; they never contain values.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database could not be opened.
+    #[error("cannot open the database at {path}: {source}")]
+    Open {
+        /// Where.
+        path: String,
+        /// Why.
+        source: sled::Error,
+    },
+    /// A read or write failed.
+    #[error("database {op} failed: {source}")]
+    Io {
+        /// What was being done.
+        op: &'static str,
+        /// Why.
+        source: sled::Error,
+    },
+}
+
+/// Result with [`StoreError`].
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
+/// Writes that belong together: applied all at once or not at all.
+#[derive(Default, Debug)]
+pub struct Batch {
+    ops: Vec<Op>,
+}
+
+#[derive(Debug)]
+enum Op {
+    Insert(Vec<u8>, Vec<u8>),
+    Remove(Vec<u8>),
+}
+
+impl Batch {
+    /// Sets `key` to `value`.
+    pub fn insert(&mut self, key: Vec<u8>, value: Vec<u8>) {
+        self.ops.push(Op::Insert(key, value));
+    }
+
+    /// Removes `key` (nothing happens if it is absent).
+    pub fn remove(&mut self, key: Vec<u8>) {
+        self.ops.push(Op::Remove(key));
+    }
+
+    /// Number of operations.
+    pub fn len(&self) -> usize {
+        self.ops.len()
+    }
+
+    /// Whether the batch holds no operation.
+    pub fn is_empty(&self) -> bool {
+        self.ops.is_empty()
+    }
+}
+
+/// A key/value pair from a scan.
+pub type Pair = (Vec<u8>, Vec<u8>);
+
+/// The storage interface the engine needs. Implementations must make [`Store::apply`] atomic.
+pub trait Store: Send + Sync + 'static {
+    /// The value of `key`, if any.
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>>;
+
+    /// Every pair whose key starts with `prefix`, in key order.
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<Pair>> + 'a>;
+
+    /// Applies every operation of `batch` atomically.
+    fn apply(&self, batch: Batch) -> Result<()>;
+
+    /// Asks the backend to write its buffers out. (For sled this is not an fsync; the audit log, not the store,
+    /// is the durable record. See DESIGN.md, "Where the log lives".)
+    fn flush(&self) -> Result<()>;
+}

@@ -1,0 +1,107 @@
+//! The sled 0.34 backend: one tree, so that a [`Batch`] is one atomic `apply_batch`.
+
+use std::path::Path;
+
+use crate::{Batch, Op, Pair, Result, Store, StoreError};
+
+/// A [`Store`] in a sled database.
+pub struct SledStore {
+    tree: sled::Tree,
+    db: sled::Db,
+}
+
+impl std::fmt::Debug for SledStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SledStore").finish_non_exhaustive()
+    }
+}
+
+impl SledStore {
+    /// Opens or creates the database in directory `path`.
+    pub fn open(path: &Path) -> Result<Self> {
+        let db = sled::Config::new()
+            .path(path)
+            // Cache: the working set of a vault is small; 64 MiB keeps the idle daemon within its memory goal.
+            .cache_capacity(64 * 1024 * 1024)
+            .open()
+            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+        let tree = db.open_tree("records").map_err(|source| StoreError::Io { op: "open tree", source })?;
+        Ok(Self { tree, db })
+    }
+}
+
+impl Store for SledStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        self.tree.get(key).map(|v| v.map(|v| v.to_vec())).map_err(|source| StoreError::Io { op: "read", source })
+    }
+
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<Pair>> + 'a> {
+        Box::new(self.tree.scan_prefix(prefix).map(|item| {
+            item.map(|(k, v)| (k.to_vec(), v.to_vec())).map_err(|source| StoreError::Io { op: "scan", source })
+        }))
+    }
+
+    fn apply(&self, batch: Batch) -> Result<()> {
+        let mut sled_batch = sled::Batch::default();
+        for op in batch.ops {
+            match op {
+                Op::Insert(k, v) => sled_batch.insert(k, v),
+                Op::Remove(k) => sled_batch.remove(k),
+            }
+        }
+        self.tree.apply_batch(sled_batch).map_err(|source| StoreError::Io { op: "write", source })
+    }
+
+    fn flush(&self) -> Result<()> {
+        self.db.flush().map(|_| ()).map_err(|source| StoreError::Io { op: "flush", source })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    #[test]
+    fn batch_is_applied_whole_and_survives_reopen() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Io { op: "tempdir", source: e.into() })?;
+        {
+            let store = SledStore::open(dir.path())?;
+            let mut batch = Batch::default();
+            batch.insert(b"a/1".to_vec(), b"one".to_vec());
+            batch.insert(b"a/2".to_vec(), b"two".to_vec());
+            batch.insert(b"b/1".to_vec(), b"other".to_vec());
+            store.apply(batch)?;
+            let mut batch = Batch::default();
+            batch.remove(b"a/1".to_vec());
+            store.apply(batch)?;
+            store.flush()?;
+        }
+        let store = SledStore::open(dir.path())?;
+        assert_eq!(store.get(b"a/1")?, None);
+        assert_eq!(store.get(b"a/2")?, Some(b"two".to_vec()));
+        let keys: Vec<_> = store.scan_prefix(b"a/").map(|r| r.map(|(k, _)| k)).collect::<Result<_>>()?;
+        assert_eq!(keys, vec![b"a/2".to_vec()]);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn scan_prefix_returns_exactly_the_matching_keys_in_order(
+            keys in proptest::collection::btree_set(proptest::collection::vec(0u8..4, 0..4), 0..20),
+            prefix in proptest::collection::vec(0u8..4, 0..2),
+        ) {
+            let dir = tempfile::tempdir().expect("temporary directory");
+            let store = SledStore::open(dir.path()).expect("open");
+            let mut batch = Batch::default();
+            for k in &keys {
+                batch.insert(k.clone(), k.clone());
+            }
+            store.apply(batch).expect("apply");
+            let got: Vec<Vec<u8>> = store.scan_prefix(&prefix).map(|r| r.expect("scan").0).collect();
+            let want: Vec<Vec<u8>> = keys.iter().filter(|k| k.starts_with(&prefix)).cloned().collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}

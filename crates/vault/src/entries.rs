@@ -1,0 +1,327 @@
+//! Entries, their versions, and reveal.
+
+use coffre_crypto::{
+    index::{IndexDomain, lookup_id},
+    record::RecordKind,
+    secret::SecretBytes,
+};
+use coffre_store::Batch;
+
+use crate::{
+    Error, Result,
+    audit::Outcome,
+    authz::{self, Action},
+    clock::from_millis,
+    model::*,
+    records::{self, EntryRecord, Id, VersionRecord},
+    validate::{self, MAX_NOTES_BYTES, MAX_PASSWORD_BYTES, MAX_TAG_CHARS, MAX_TEXT_CHARS, MAX_TOTP_SEED_BYTES},
+    vault::{Inner, Open, Vault},
+};
+
+const NO_ENTRY: &str = "no entry by that name: see `coffre entry list`";
+
+impl Vault {
+    /// Adds an entry with its first version of secret fields.
+    pub async fn create_entry(&self, ctx: &RequestContext, entry: NewEntry, secrets: Secrets) -> Result<EntryView> {
+        let inner = &self.inner;
+        let caller = inner.authorize_audited(ctx, Action::CreateEntry, &entry.platform).await?;
+        let open = &caller.open;
+        let platform = validate::name("platform", &entry.platform)?;
+        validate::secret("password", secrets.password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
+        let totp = secrets.totp_seed.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
+        let notes = secrets.notes.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
+        validate::secret("TOTP seed", totp, false, MAX_TOTP_SEED_BYTES)?;
+        validate::secret("notes", notes, false, MAX_NOTES_BYTES)?;
+        let now = inner.now_ms();
+        let record = EntryRecord {
+            id: records::new_id()?,
+            platform,
+            category: entry.category,
+            url: validate::text("url", entry.url.trim(), MAX_TEXT_CHARS)?,
+            login: validate::text("login", &entry.login, MAX_TEXT_CHARS)?,
+            recovery_contacts: validate::list("recovery contact", &entry.recovery_contacts, MAX_TEXT_CHARS)?,
+            classification: entry.classification.unwrap_or(Classification::Restricted),
+            lifecycle: entry.lifecycle.unwrap_or(Lifecycle::Active),
+            tags: validate::list("tag", &entry.tags, MAX_TAG_CHARS)?,
+            version: 1,
+            has_totp: !totp.is_empty(),
+            has_notes: !notes.is_empty(),
+            created_ms: now,
+            updated_ms: now,
+        };
+        let mut changed = vec!["password".to_string()];
+        changed.extend(record.has_totp.then(|| "totp".to_string()));
+        changed.extend(record.has_notes.then(|| "notes".to_string()));
+        let version = VersionRecord {
+            version: 1,
+            created_ms: now,
+            created_by: caller.name.clone(),
+            changed,
+            password: secrets.password.expose_secret().to_vec(),
+            totp_seed: totp.to_vec(),
+            notes: notes.to_vec(),
+        };
+
+        let _writes = inner.writes.lock().await;
+        let index =
+            records::key(records::ENTRY_INDEX, &lookup_id(&open.index_key, IndexDomain::Platform, &record.platform));
+        if inner.store.get(&index)?.is_some() {
+            return Err(Error::Exists("an entry for this platform"));
+        }
+        let mut batch = Batch::default();
+        put_entry(open, &mut batch, &record)?;
+        put_version(open, &mut batch, &record.id, &version)?;
+        batch.insert(index, record.id.to_vec());
+        let mut event = inner.event(ctx, &caller.name, "entry.create", &record.platform, Outcome::Success);
+        event.detail = "version=1".into();
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        Ok(record.view())
+    }
+
+    /// Lists the entries the caller may see, sorted by platform name. A record that fails to open is reported in
+    /// the daemon's log by its id and left out; it never hides the others.
+    pub fn list_entries(&self, ctx: &RequestContext, include_archived: bool) -> Result<Vec<EntryView>> {
+        let caller = self.inner.authorize(ctx, Action::ReadEntry)?;
+        let mut entries = Vec::new();
+        for item in self.inner.store.scan_prefix(records::ENTRY) {
+            let (key, sealed) = item?;
+            let id = &key[records::ENTRY.len()..];
+            match records::open::<EntryRecord>(
+                &caller.open.entries_key,
+                &caller.open.vault_id,
+                RecordKind::Entry,
+                id,
+                0,
+                &sealed,
+            ) {
+                Ok(entry) if include_archived || entry.lifecycle != Lifecycle::Archived => entries.push(entry.view()),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "skipping an entry that does not open"),
+            }
+        }
+        entries.sort_by_cached_key(|e| e.platform.to_lowercase());
+        Ok(entries)
+    }
+
+    /// One entry's metadata.
+    pub fn get_entry(&self, ctx: &RequestContext, platform: &str) -> Result<EntryView> {
+        let caller = self.inner.authorize(ctx, Action::ReadEntry)?;
+        Ok(self.inner.entry_by_name(&caller.open, platform)?.view())
+    }
+
+    /// Changes an entry; a change of a secret field makes a new version, and the old one stays in history.
+    pub async fn update_entry(&self, ctx: &RequestContext, update: EntryUpdate) -> Result<EntryView> {
+        let inner = &self.inner;
+        let caller = inner.authorize_audited(ctx, Action::ChangeEntry, &update.platform).await?;
+        let open = &caller.open;
+        let _writes = inner.writes.lock().await;
+        let mut entry = inner.entry_by_name(open, &update.platform)?;
+        let mut batch = Batch::default();
+        if let Some(new) = &update.new_platform {
+            let new = validate::name("new platform", new)?;
+            let old_index = lookup_id(&open.index_key, IndexDomain::Platform, &entry.platform);
+            let new_index = lookup_id(&open.index_key, IndexDomain::Platform, &new);
+            if new_index != old_index {
+                if inner.store.get(&records::key(records::ENTRY_INDEX, &new_index))?.is_some() {
+                    return Err(Error::Exists("an entry for this platform"));
+                }
+                batch.remove(records::key(records::ENTRY_INDEX, &old_index));
+                batch.insert(records::key(records::ENTRY_INDEX, &new_index), entry.id.to_vec());
+            }
+            entry.platform = new;
+        }
+        if let Some(category) = update.category {
+            entry.category = category;
+        }
+        if let Some(url) = &update.url {
+            entry.url = validate::text("url", url.trim(), MAX_TEXT_CHARS)?;
+        }
+        if let Some(login) = &update.login {
+            entry.login = validate::text("login", login, MAX_TEXT_CHARS)?;
+        }
+        if let Some(contacts) = &update.recovery_contacts {
+            entry.recovery_contacts = validate::list("recovery contact", contacts, MAX_TEXT_CHARS)?;
+        }
+        if let Some(classification) = update.classification {
+            entry.classification = classification;
+        }
+        if let Some(lifecycle) = update.lifecycle {
+            entry.lifecycle = lifecycle;
+        }
+        if let Some(tags) = &update.tags {
+            entry.tags = validate::list("tag", tags, MAX_TAG_CHARS)?;
+        }
+        let now = inner.now_ms();
+        let mut detail = String::new();
+        if update.password.is_some() || update.totp_seed.is_some() || update.notes.is_some() {
+            let current = inner.version(open, &entry.id, entry.version)?;
+            let mut next = VersionRecord {
+                version: entry.version.checked_add(1).ok_or(Error::WrongState("this entry has too many versions"))?,
+                created_ms: now,
+                created_by: caller.name.clone(),
+                changed: Vec::new(),
+                password: current.password.clone(),
+                totp_seed: current.totp_seed.clone(),
+                notes: current.notes.clone(),
+            };
+            if let Some(password) = &update.password {
+                validate::secret("password", password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
+                next.password = password.expose_secret().to_vec();
+                next.changed.push("password".into());
+            }
+            if let Some(totp) = &update.totp_seed {
+                validate::secret("TOTP seed", totp.expose_secret(), false, MAX_TOTP_SEED_BYTES)?;
+                next.totp_seed = totp.expose_secret().to_vec();
+                next.changed.push("totp".into());
+            }
+            if let Some(notes) = &update.notes {
+                validate::secret("notes", notes.expose_secret(), false, MAX_NOTES_BYTES)?;
+                next.notes = notes.expose_secret().to_vec();
+                next.changed.push("notes".into());
+            }
+            entry.version = next.version;
+            entry.has_totp = !next.totp_seed.is_empty();
+            entry.has_notes = !next.notes.is_empty();
+            detail = format!("version={} changed={}", next.version, next.changed.join(","));
+            put_version(open, &mut batch, &entry.id, &next)?;
+        }
+        entry.updated_ms = now;
+        put_entry(open, &mut batch, &entry)?;
+        let mut event = inner.event(ctx, &caller.name, "entry.update", &entry.platform, Outcome::Success);
+        event.target = update.platform.trim().to_string();
+        event.detail = detail;
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        Ok(entry.view())
+    }
+
+    /// Archives an entry (its history stays). Archiving an archived entry changes nothing.
+    pub async fn archive_entry(&self, ctx: &RequestContext, platform: &str) -> Result<EntryView> {
+        let inner = &self.inner;
+        let caller = inner.authorize_audited(ctx, Action::ChangeEntry, platform).await?;
+        let _writes = inner.writes.lock().await;
+        let mut entry = inner.entry_by_name(&caller.open, platform)?;
+        if entry.lifecycle == Lifecycle::Archived {
+            return Ok(entry.view());
+        }
+        entry.lifecycle = Lifecycle::Archived;
+        entry.updated_ms = inner.now_ms();
+        let mut batch = Batch::default();
+        put_entry(&caller.open, &mut batch, &entry)?;
+        inner.audit(inner.event(ctx, &caller.name, "entry.archive", &entry.platform, Outcome::Success)).await?;
+        inner.store.apply(batch)?;
+        Ok(entry.view())
+    }
+
+    /// The versions of an entry's secret fields, newest first, without the secrets. Owners only.
+    pub fn list_versions(&self, ctx: &RequestContext, platform: &str) -> Result<Vec<VersionInfo>> {
+        let caller = self.inner.authorize(ctx, Action::ReadHistory)?;
+        let entry = self.inner.entry_by_name(&caller.open, platform)?;
+        let mut versions = Vec::new();
+        for version in (1..=entry.version).rev() {
+            let record = self.inner.version(&caller.open, &entry.id, version)?;
+            versions.push(VersionInfo {
+                version,
+                created: from_millis(record.created_ms),
+                created_by: record.created_by.clone(),
+                changed: record
+                    .changed
+                    .iter()
+                    .map(|c| match c.as_str() {
+                        "password" => "password",
+                        "totp" => "totp",
+                        _ => "notes",
+                    })
+                    .collect(),
+            });
+        }
+        Ok(versions)
+    }
+
+    /// Reveals one secret field: authorise, append the audit event, make it durable, and only then return the
+    /// secret. If the event cannot be made durable, nothing is returned (UNAVAILABLE). A refusal is audited too.
+    pub async fn reveal(&self, ctx: &RequestContext, params: RevealParams) -> Result<Revealed> {
+        let inner = &self.inner;
+        let caller = inner.authenticate(ctx)?;
+        let reason = validate::reason(&params.reason)?;
+        let action = if params.version.is_some() { Action::RevealOldVersion } else { Action::Reveal };
+        if let Err(denied) = authz::check(caller.role, action) {
+            let mut event = inner.event(ctx, &caller.name, "reveal", params.platform.trim(), Outcome::Denied);
+            event.reason = reason;
+            event.detail = format!("field={} refused={denied}", params.field.name());
+            if let Err(err) = inner.audit(event).await {
+                tracing::error!(error = %err, "a refused reveal could not be audited");
+            }
+            return Err(denied);
+        }
+        let entry = inner.entry_by_name(&caller.open, &params.platform)?;
+        let version = params.version.unwrap_or(entry.version);
+        if version == 0 || version > entry.version {
+            return Err(Error::NotFound("no such version of this entry: see `coffre entry history`"));
+        }
+        let record = inner.version(&caller.open, &entry.id, version)?;
+        let bytes = match params.field {
+            SecretField::Password => &record.password,
+            SecretField::Notes => &record.notes,
+            SecretField::TotpSeed => &record.totp_seed,
+        };
+        if bytes.is_empty() {
+            return Err(Error::NotFound("this entry has no such secret field in that version"));
+        }
+        let secret = SecretBytes::new(bytes.clone());
+        drop(record);
+        let mut event = inner.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Success);
+        event.reason = reason;
+        event.detail = format!("field={} version={version}", params.field.name());
+        let audit_seq = inner.audit(event).await?;
+        Ok(Revealed { secret, version, audit_seq })
+    }
+}
+
+impl Inner {
+    /// Finds an entry by platform name through the keyed index.
+    pub(crate) fn entry_by_name(&self, open: &Open, platform: &str) -> Result<EntryRecord> {
+        let platform = validate::name("platform", platform)?;
+        let index = lookup_id(&open.index_key, IndexDomain::Platform, &platform);
+        let id = self.store.get(&records::key(records::ENTRY_INDEX, &index))?.ok_or(Error::NotFound(NO_ENTRY))?;
+        let sealed = self.store.get(&records::key(records::ENTRY, &id))?.ok_or(Error::NotFound(NO_ENTRY))?;
+        records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, &id, 0, &sealed)
+    }
+
+    /// Loads one version of an entry's secret fields.
+    pub(crate) fn version(&self, open: &Open, entry: &Id, version: u32) -> Result<VersionRecord> {
+        let key = records::version_key(entry, version);
+        let sealed = self.store.get(&key)?.ok_or_else(|| Error::Corrupt(format!("version {version} is missing")))?;
+        records::open(
+            &open.entries_key,
+            &open.vault_id,
+            RecordKind::EntryVersion,
+            &key[2..],
+            u64::from(version),
+            &sealed,
+        )
+    }
+}
+
+fn put_entry(open: &Open, batch: &mut Batch, entry: &EntryRecord) -> Result<()> {
+    batch.insert(
+        records::key(records::ENTRY, &entry.id),
+        records::seal(&open.entries_key, &open.vault_id, RecordKind::Entry, &entry.id, 0, entry)?,
+    );
+    Ok(())
+}
+
+fn put_version(open: &Open, batch: &mut Batch, entry: &Id, version: &VersionRecord) -> Result<()> {
+    let key = records::version_key(entry, version.version);
+    let sealed = records::seal(
+        &open.entries_key,
+        &open.vault_id,
+        RecordKind::EntryVersion,
+        &key[2..],
+        u64::from(version.version),
+        version,
+    )?;
+    batch.insert(key, sealed);
+    Ok(())
+}

@@ -1,0 +1,122 @@
+//! The engine's error type. `Display` is the message a person may see: it never holds a secret, and says what to
+//! do next where it can. The server maps [`ErrorKind`] to a gRPC status code in one place.
+
+use std::fmt;
+
+/// The class of an error; decides the gRPC status code.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum ErrorKind {
+    /// The vault is sealed or not initialised, or the object is in the wrong state (FAILED_PRECONDITION).
+    FailedPrecondition,
+    /// No session, or an expired, revoked or unknown one; or wrong credentials (UNAUTHENTICATED).
+    Unauthenticated,
+    /// Authenticated, but not allowed (PERMISSION_DENIED).
+    PermissionDenied,
+    /// A bad value in the request (INVALID_ARGUMENT).
+    InvalidArgument,
+    /// Nothing by that name (NOT_FOUND).
+    NotFound,
+    /// Something by that name exists already (ALREADY_EXISTS).
+    AlreadyExists,
+    /// Too many attempts; try later (RESOURCE_EXHAUSTED).
+    ResourceExhausted,
+    /// The audit log could not be made durable: nothing secret was returned (UNAVAILABLE).
+    Unavailable,
+    /// A fault of the daemon or its storage (INTERNAL).
+    Internal,
+}
+
+/// An engine error: a kind and a safe message.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The vault has not been initialised.
+    #[error("vault is not initialised: run `coffre init`")]
+    Uninitialised,
+    /// The vault is initialised already.
+    #[error("vault is already initialised")]
+    AlreadyInitialised,
+    /// The vault is sealed.
+    #[error("vault is sealed: run `coffre unseal`")]
+    Sealed,
+    /// No valid session.
+    #[error("not logged in, or the session has expired: run `coffre login NAME`")]
+    NoSession,
+    /// Login or unseal with a passphrase (or name) that does not match.
+    #[error("wrong name or passphrase")]
+    WrongCredentials,
+    /// An unseal passphrase that opens no key slot.
+    #[error("wrong passphrase: it opens no owner's key slot")]
+    WrongPassphrase,
+    /// The enrolment code is unknown, used or expired.
+    #[error("enrolment code is invalid, already used or expired: ask an owner for a new one")]
+    BadEnrolmentCode,
+    /// The caller's role or grants do not allow this.
+    #[error("permission denied: {0}")]
+    Denied(&'static str),
+    /// A request field is invalid.
+    #[error("invalid {field}: {problem}")]
+    Invalid {
+        /// Which field.
+        field: &'static str,
+        /// What is wrong with it (never its value if secret).
+        problem: String,
+    },
+    /// No such object; the message says what is missing and where to look.
+    #[error("{0}")]
+    NotFound(&'static str),
+    /// An object of that name exists already.
+    #[error("{0} already exists")]
+    Exists(&'static str),
+    /// The object is not in a state that allows this.
+    #[error("{0}")]
+    WrongState(&'static str),
+    /// Too many attempts.
+    #[error("too many attempts: try again in {retry_after_secs} s")]
+    Throttled {
+        /// Seconds until the next attempt is allowed.
+        retry_after_secs: u64,
+    },
+    /// The audit event could not be made durable.
+    #[error("audit log unavailable, nothing was revealed or changed: {0}; free disk space or check the data directory")]
+    AuditUnavailable(String),
+    /// A stored record failed to open or decode. Names the record, never its content.
+    #[error("stored record {0} is corrupt or was tampered with")]
+    Corrupt(String),
+    /// The storage backend failed.
+    #[error("storage failure: {0}")]
+    Storage(#[from] coffre_store::StoreError),
+    /// A cryptographic failure that is not the caller's fault.
+    #[error("cryptographic failure: {0}")]
+    Crypto(coffre_crypto::CryptoError),
+    /// Anything else that is the daemon's fault.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    /// The class of this error.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::Uninitialised | Error::AlreadyInitialised | Error::Sealed | Error::WrongState(_) => {
+                ErrorKind::FailedPrecondition
+            }
+            Error::NoSession | Error::WrongCredentials | Error::WrongPassphrase | Error::BadEnrolmentCode => {
+                ErrorKind::Unauthenticated
+            }
+            Error::Denied(_) => ErrorKind::PermissionDenied,
+            Error::Invalid { .. } => ErrorKind::InvalidArgument,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Exists(_) => ErrorKind::AlreadyExists,
+            Error::Throttled { .. } => ErrorKind::ResourceExhausted,
+            Error::AuditUnavailable(_) => ErrorKind::Unavailable,
+            Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    pub(crate) fn invalid(field: &'static str, problem: impl fmt::Display) -> Self {
+        Error::Invalid { field, problem: problem.to_string() }
+    }
+}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

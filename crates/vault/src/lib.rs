@@ -1,0 +1,40 @@
+//! coffre's engine: seal state, accounts and sessions, entries and their versions, and the audit log.
+//!
+//! The engine knows nothing of gRPC: the server turns requests into calls on [`Vault`] and [`Error`]s into status
+//! codes. Every call takes a [`RequestContext`] (session token, client address and agent); authentication and
+//! authorisation happen here, in one place (`authz`), deny by default.
+//!
+//! ```no_run
+//! # fn demo() -> coffre_vault::Result<()> {
+//! use std::sync::Arc;
+//! use coffre_vault::{Vault, VaultConfig, clock::SystemClock};
+//!
+//! let vault = Vault::open(VaultConfig::new("/var/lib/coffre".into()), Arc::new(SystemClock))?;
+//! println!("{:?}", vault.status().state);
+//! # Ok(()) }
+//! ```
+
+#![deny(missing_docs)]
+
+mod audit;
+mod auth;
+mod authz;
+pub mod clock;
+mod config;
+mod entries;
+pub mod error;
+mod header;
+mod lifecycle;
+pub mod model;
+mod records;
+mod validate;
+mod vault;
+
+#[cfg(test)]
+mod tests;
+
+pub use audit::{AuditEvent, Outcome};
+pub use config::VaultConfig;
+pub use error::{Error, ErrorKind, Result};
+pub use model::*;
+pub use vault::Vault;

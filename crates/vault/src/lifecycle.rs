@@ -1,0 +1,217 @@
+//! Init, unseal and seal.
+
+use std::sync::Arc;
+
+use coffre_crypto::{
+    index::{IndexDomain, lookup_id},
+    kdf::{KeySlot, hash_passphrase},
+    keys::{MasterKey, Purpose, VaultId},
+    record::RecordKind,
+    secret::Passphrase,
+    token::new_enrolment_code,
+};
+use coffre_store::Batch;
+
+use crate::{
+    Error, Result,
+    audit::Outcome,
+    authz::Action,
+    header::{FORMAT, SealHeader},
+    model::*,
+    records::{self, EnrolmentRecord, PersonRecord},
+    validate,
+    vault::{Open, Vault},
+};
+
+impl Vault {
+    /// Creates the vault, the president's account and key slot, and optionally the leader's enrolment.
+    /// Leaves the vault unsealed.
+    pub async fn init(&self, ctx: &RequestContext, params: InitParams) -> Result<InitOutcome> {
+        let inner = &self.inner;
+        let _writes = inner.writes.lock().await;
+        if inner.read_state().header.is_some() {
+            return Err(Error::AlreadyInitialised);
+        }
+        if inner.audit.written() > 0 {
+            // A log without a vault is another vault's history (or a failed init): never mix two chains.
+            return Err(Error::WrongState(
+                "the data directory holds an audit log but no vault: start coffred on an empty data directory",
+            ));
+        }
+        let president = validate::name("president", &params.president)?;
+        let leader = params.leader.as_deref().map(|l| validate::name("leader", l)).transpose()?;
+        if leader.as_deref().is_some_and(|l| l.to_lowercase() == president.to_lowercase()) {
+            return Err(Error::invalid("leader", "must be a different person from the president"));
+        }
+        let kdf = params.kdf.unwrap_or(inner.config.default_kdf);
+        kdf.validate().map_err(|e| Error::invalid("kdf", e))?;
+
+        let vault_id = VaultId::generate().map_err(Error::Crypto)?;
+        let master = MasterKey::generate().map_err(Error::Crypto)?;
+        let passphrase = params.passphrase;
+        let (slot, hash, master) = inner
+            .kdf(move || -> Result<_> {
+                let slot = KeySlot::wrap(&master, &passphrase, kdf, &vault_id).map_err(Error::Crypto)?;
+                let hash = hash_passphrase(&passphrase, kdf).map_err(Error::Crypto)?;
+                Ok((slot, hash, master))
+            })
+            .await??;
+        let open = Open::new(vault_id, master);
+        let now = inner.now_ms();
+
+        let mut batch = Batch::default();
+        let president_id = records::new_id()?;
+        let president_record = PersonRecord {
+            id: president_id,
+            name: president.clone(),
+            role: Role::President,
+            passphrase_hash: Some(hash),
+            slot_id: Some(slot.id),
+            disabled: false,
+            created_ms: now,
+        };
+        put_person(&open, &mut batch, &president_record)?;
+        let mut leader_enrolment = None;
+        if let Some(leader) = &leader {
+            let leader_record = PersonRecord {
+                id: records::new_id()?,
+                name: leader.clone(),
+                role: Role::Leader,
+                passphrase_hash: None,
+                slot_id: None,
+                disabled: false,
+                created_ms: now,
+            };
+            put_person(&open, &mut batch, &leader_record)?;
+            let (code, code_hash) = new_enrolment_code().map_err(Error::Crypto)?;
+            let expires_ms =
+                now.saturating_add(i64::try_from(inner.config.enrolment_ttl.as_millis()).unwrap_or(i64::MAX));
+            let enrolment = EnrolmentRecord { person: leader_record.id, expires_ms };
+            batch.insert(
+                records::key(records::ENROLMENT, &code_hash.0),
+                records::seal(&open.people_key, &vault_id, RecordKind::Enrolment, &code_hash.0, 0, &enrolment)?,
+            );
+            leader_enrolment = Some((code, crate::clock::from_millis(expires_ms)));
+        }
+        let header = SealHeader { format: FORMAT, vault_id, kdf, slots: vec![slot] };
+        batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+
+        inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
+        let mut event = inner.event(ctx, &president, "init", "", Outcome::Success);
+        event.detail = format!("vault={} leader={}", vault_id.to_hex(), leader.as_deref().unwrap_or("-"));
+        if let Err(err) = inner.audit(event).await {
+            inner.audit.set_key(None);
+            return Err(err);
+        }
+        inner.store.apply(batch)?;
+        inner.store.flush()?;
+        let mut state = inner.write_state();
+        state.header = Some(header);
+        state.open = Some(Arc::new(open));
+        drop(state);
+        tracing::info!(vault = %vault_id.to_hex(), "vault initialised");
+        Ok(InitOutcome { vault_id: vault_id.to_hex(), leader_enrolment })
+    }
+
+    /// Opens an owner's key slot. Returns `true` when the vault was already unsealed (the passphrase is still
+    /// checked, so this cannot be used to probe the state with a wrong passphrase).
+    pub async fn unseal(&self, ctx: &RequestContext, passphrase: Passphrase) -> Result<bool> {
+        let inner = &self.inner;
+        let (header, already) = {
+            let state = inner.read_state();
+            (state.header.clone().ok_or(Error::Uninitialised)?, state.open.is_some())
+        };
+        let vault_id = header.vault_id;
+        let passphrase = Arc::new(passphrase);
+        // Every slot is tried at once (bounded by the KDF limiter): a wrong passphrase costs one Argon2 round per
+        // owner either way, and the right one does not wait for the others.
+        let mut attempts = tokio::task::JoinSet::new();
+        for slot in header.slots {
+            let inner = self.inner.clone();
+            let passphrase = passphrase.clone();
+            attempts.spawn(async move {
+                inner.kdf(move || slot.unwrap(&passphrase, &vault_id).map(|master| (slot.id, master))).await
+            });
+        }
+        let mut opened = None;
+        while let Some(attempt) = attempts.join_next().await {
+            if let Ok(Ok(Ok(found))) = attempt {
+                opened = Some(found);
+                break;
+            }
+        }
+        attempts.abort_all();
+        let Some((slot_id, master)) = opened else {
+            let event = inner.event(ctx, "-", "unseal", "", Outcome::Failure);
+            if already {
+                inner.audit(event).await?;
+            } else {
+                inner.audit.append_detached(event, inner.now_ms());
+            }
+            return Err(Error::WrongPassphrase);
+        };
+        if already {
+            let open = inner.unsealed()?;
+            let actor = owner_of_slot(self, &open, &slot_id)?;
+            let mut event = inner.event(ctx, &actor, "unseal", "", Outcome::Success);
+            event.detail = "already unsealed".into();
+            inner.audit(event).await?;
+            return Ok(true);
+        }
+        let open = Open::new(vault_id, master);
+        let actor = owner_of_slot(self, &open, &slot_id)?;
+        inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
+        if let Err(err) = inner.audit(inner.event(ctx, &actor, "unseal", "", Outcome::Success)).await {
+            inner.audit.set_key(None);
+            return Err(err);
+        }
+        let mut state = inner.write_state();
+        let already = state.open.is_some();
+        if !already {
+            state.open = Some(Arc::new(open));
+        }
+        drop(state);
+        tracing::info!("vault unsealed");
+        Ok(already)
+    }
+
+    /// Wipes every key and ends every session. Owners only. Sealing always succeeds: if its audit event cannot be
+    /// made durable, the vault is sealed anyway (and the failure logged), since sealing is the safe direction.
+    pub async fn seal(&self, ctx: &RequestContext) -> Result<()> {
+        let inner = &self.inner;
+        let caller = inner.authorize_audited(ctx, Action::Seal, "").await?;
+        if let Err(err) = inner.audit(inner.event(ctx, &caller.name, "seal", "", Outcome::Success)).await {
+            tracing::error!(error = %err, "the seal event could not be written; sealing anyway");
+        }
+        drop(caller);
+        inner.write_state().open = None;
+        inner.audit.set_key(None);
+        tracing::info!("vault sealed");
+        Ok(())
+    }
+}
+
+/// Stores a person and its name index.
+pub(crate) fn put_person(open: &Open, batch: &mut Batch, person: &PersonRecord) -> Result<()> {
+    batch.insert(
+        records::key(records::PERSON, &person.id),
+        records::seal(&open.people_key, &open.vault_id, RecordKind::Person, &person.id, 0, person)?,
+    );
+    let index = lookup_id(&open.index_key, IndexDomain::Person, &person.name);
+    batch.insert(records::key(records::PERSON_INDEX, &index), person.id.to_vec());
+    Ok(())
+}
+
+/// The name of the owner whose key slot is `slot_id`.
+fn owner_of_slot(vault: &Vault, open: &Open, slot_id: &[u8; 16]) -> Result<String> {
+    // People are few; a scan that opens each is cheap and keeps slot ids out of clear storage.
+    for item in vault.inner.store.scan_prefix(records::PERSON) {
+        let (key, sealed) = item?;
+        let id = &key[records::PERSON.len()..];
+        let person: PersonRecord = records::open(&open.people_key, &open.vault_id, RecordKind::Person, id, 0, &sealed)?;
+        if person.slot_id.as_ref() == Some(slot_id) {
+            return Ok(person.name);
+        }
+    }
+    Ok("-".into())
+}

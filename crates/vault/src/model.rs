@@ -1,0 +1,319 @@
+//! The engine's public data types. They mirror the API's messages without depending on them.
+
+use std::time::SystemTime;
+
+use coffre_crypto::{
+    kdf::KdfParams,
+    secret::{Passphrase, SecretBytes, SecretString},
+};
+use serde::{Deserialize, Serialize};
+
+/// Seal state of the vault.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SealState {
+    /// No vault yet.
+    Uninitialised,
+    /// Initialised; no key in memory.
+    Sealed,
+    /// The master key is in memory.
+    Unsealed,
+}
+
+/// What `status` returns. Never needs a session.
+#[derive(Clone, Debug)]
+pub struct Status {
+    /// Seal state.
+    pub state: SealState,
+    /// Hex vault id, when initialised.
+    pub vault_id: Option<String>,
+    /// Number of audit events written.
+    pub audit_events: u64,
+}
+
+/// A person's role (DESIGN.md, "People and roles").
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum Role {
+    /// Holds the password bank.
+    President,
+    /// Has all access.
+    Leader,
+    /// Grants members access to public and restricted entries.
+    AccessManager,
+    /// Reveals what a live grant covers.
+    Member,
+    /// Reads the audit log; never reveals.
+    Auditor,
+}
+
+impl Role {
+    /// President or leader.
+    pub fn is_owner(self) -> bool {
+        matches!(self, Role::President | Role::Leader)
+    }
+}
+
+/// Entry category (the party's list of platforms).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum Category {
+    /// Facebook, Instagram, X, YouTube...
+    SocialNetwork,
+    /// NationBuilder and other data banks.
+    DataBank,
+    /// Design and creation tools.
+    Creation,
+    /// Meeting tools.
+    Meeting,
+    /// Software and hosting (AWS, GoDaddy, Nextcloud, Mailgun).
+    Software,
+    /// Bank portals and payment accounts.
+    Financial,
+    /// Anything else.
+    Other,
+}
+
+/// Classification of information; ordered from least to most sensitive.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Debug, Serialize, Deserialize)]
+pub enum Classification {
+    /// Public.
+    Public,
+    /// Restricted.
+    Restricted,
+    /// Confidential.
+    Confidential,
+    /// Very confidential (two-person rule for non-owners).
+    VeryConfidential,
+}
+
+/// Lifecycle of an entry.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub enum Lifecycle {
+    /// Planned, not yet in use.
+    Planned,
+    /// In use.
+    Active,
+    /// Disposed; history kept.
+    Archived,
+}
+
+/// Which secret field to reveal.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum SecretField {
+    /// The password.
+    Password,
+    /// The notes.
+    Notes,
+    /// The platform account's TOTP seed.
+    TotpSeed,
+}
+
+impl SecretField {
+    /// Name used in audit events and version listings.
+    pub fn name(self) -> &'static str {
+        match self {
+            SecretField::Password => "password",
+            SecretField::Notes => "notes",
+            SecretField::TotpSeed => "totp",
+        }
+    }
+}
+
+/// Who is calling and from where; built by the server for every request.
+#[derive(Clone, Debug, Default)]
+pub struct RequestContext {
+    /// The session token from the `authorization` metadata, if any.
+    pub token: Option<SessionToken>,
+    /// The client's address (ip:port), as the transport saw it.
+    pub client_addr: String,
+    /// The client's name and version (the user-agent), for the audit log.
+    pub client_agent: String,
+}
+
+/// A session token as presented by a client. No `Debug` of content.
+#[derive(Clone)]
+pub struct SessionToken(pub(crate) std::sync::Arc<SecretString>);
+
+impl SessionToken {
+    /// Wraps a presented token.
+    pub fn new(token: String) -> Self {
+        Self(std::sync::Arc::new(SecretString::new(token)))
+    }
+}
+
+impl std::fmt::Debug for SessionToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("SessionToken(<redacted>)")
+    }
+}
+
+/// What `init` needs.
+#[derive(Debug)]
+pub struct InitParams {
+    /// The president's name.
+    pub president: String,
+    /// The president's passphrase.
+    pub passphrase: Passphrase,
+    /// The leader's name, if one is to be enrolled.
+    pub leader: Option<String>,
+    /// Argon2id parameters; `None` for the configured default.
+    pub kdf: Option<KdfParams>,
+}
+
+/// What `init` returns.
+#[derive(Debug)]
+pub struct InitOutcome {
+    /// Hex vault id.
+    pub vault_id: String,
+    /// The leader's one-time enrolment code and its expiry, when a leader was named.
+    pub leader_enrolment: Option<(SecretString, SystemTime)>,
+}
+
+/// What `login` returns.
+#[derive(Debug)]
+pub struct LoginOutcome {
+    /// The session token (secret; only its hash is kept).
+    pub token: SecretString,
+    /// When the session expires at the latest.
+    pub expires: SystemTime,
+    /// The person's role.
+    pub role: Role,
+}
+
+/// Who a session belongs to.
+#[derive(Clone, Debug)]
+pub struct WhoAmI {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Absolute expiry of the session.
+    pub session_expires: SystemTime,
+}
+
+/// An entry's metadata, as shown to a caller allowed to see it. Contains no secret field.
+#[derive(Clone, Debug, PartialEq)]
+pub struct EntryView {
+    /// Platform name (unique, case-insensitive).
+    pub platform: String,
+    /// Category.
+    pub category: Category,
+    /// URL of the login page.
+    pub url: String,
+    /// Login name on the platform.
+    pub login: String,
+    /// Phone numbers or e-mail addresses the platform uses for recovery.
+    pub recovery_contacts: Vec<String>,
+    /// Classification.
+    pub classification: Classification,
+    /// Lifecycle.
+    pub lifecycle: Lifecycle,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Current version of the secret fields.
+    pub version: u32,
+    /// Whether a TOTP seed is stored.
+    pub has_totp: bool,
+    /// Whether notes are stored.
+    pub has_notes: bool,
+    /// Created.
+    pub created: SystemTime,
+    /// Last changed.
+    pub updated: SystemTime,
+}
+
+/// A new entry's metadata.
+#[derive(Clone, Debug)]
+pub struct NewEntry {
+    /// Platform name.
+    pub platform: String,
+    /// Category.
+    pub category: Category,
+    /// URL.
+    pub url: String,
+    /// Login.
+    pub login: String,
+    /// Recovery contacts.
+    pub recovery_contacts: Vec<String>,
+    /// Classification; `None` means restricted.
+    pub classification: Option<Classification>,
+    /// Lifecycle; `None` means active.
+    pub lifecycle: Option<Lifecycle>,
+    /// Tags.
+    pub tags: Vec<String>,
+}
+
+/// Secret fields of an entry. No `Debug` of content.
+#[derive(Debug)]
+pub struct Secrets {
+    /// The password (required on create).
+    pub password: SecretBytes,
+    /// TOTP seed, if any.
+    pub totp_seed: Option<SecretBytes>,
+    /// Notes, if any.
+    pub notes: Option<SecretBytes>,
+}
+
+/// A change to an entry: `None` leaves a field as it is.
+#[derive(Debug, Default)]
+pub struct EntryUpdate {
+    /// The entry to change.
+    pub platform: String,
+    /// Rename.
+    pub new_platform: Option<String>,
+    /// New category.
+    pub category: Option<Category>,
+    /// New URL.
+    pub url: Option<String>,
+    /// New login.
+    pub login: Option<String>,
+    /// Replace the recovery contacts.
+    pub recovery_contacts: Option<Vec<String>>,
+    /// New classification.
+    pub classification: Option<Classification>,
+    /// New lifecycle (use archive to archive).
+    pub lifecycle: Option<Lifecycle>,
+    /// Replace the tags.
+    pub tags: Option<Vec<String>>,
+    /// New password (makes a new version).
+    pub password: Option<SecretBytes>,
+    /// New TOTP seed; an empty one removes it (makes a new version).
+    pub totp_seed: Option<SecretBytes>,
+    /// New notes; empty ones remove them (makes a new version).
+    pub notes: Option<SecretBytes>,
+}
+
+/// One version of an entry's secret fields, without the secrets.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VersionInfo {
+    /// Version number, from 1.
+    pub version: u32,
+    /// When it was made.
+    pub created: SystemTime,
+    /// Who made it.
+    pub created_by: String,
+    /// Which secret fields changed: "password", "totp", "notes".
+    pub changed: Vec<&'static str>,
+}
+
+/// What `reveal` needs.
+#[derive(Clone, Debug)]
+pub struct RevealParams {
+    /// The entry.
+    pub platform: String,
+    /// Which field.
+    pub field: SecretField,
+    /// Why (required; audited).
+    pub reason: String,
+    /// Version to reveal; `None` for the current one.
+    pub version: Option<u32>,
+}
+
+/// A revealed secret and the audit event that records it.
+#[derive(Debug)]
+pub struct Revealed {
+    /// The secret (wiped on drop).
+    pub secret: SecretBytes,
+    /// The version it came from.
+    pub version: u32,
+    /// Sequence number of the durable audit event.
+    pub audit_seq: u64,
+}

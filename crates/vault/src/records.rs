@@ -1,0 +1,153 @@
+//! What the engine stores, and where.
+//!
+//! Storage keys are random ids or keyed MACs, never names. Every value but the seal header is sealed with
+//! XChaCha20-Poly1305 under a subkey, its associated data binding vault id, record kind, record id and version.
+//!
+//! | key | value |
+//! | --- | --- |
+//! | `h` | seal header (clear JSON: format, vault id, key slots, KDF defaults) |
+//! | `p/` id(16) | person, sealed under the people subkey |
+//! | `i/p/` mac(32) | id of the person of that name (index) |
+//! | `k/` sha256(code) | pending enrolment, sealed under the people subkey |
+//! | `e/` id(16) | entry metadata, sealed under the entries subkey |
+//! | `i/e/` mac(32) | id of the entry of that platform (index) |
+//! | `v/` id(16) version(u32 BE) | one version of an entry's secret fields, sealed under the entries subkey |
+
+use coffre_crypto::{
+    keys::{SubKey, VaultId},
+    record::{self, RecordAad, RecordKind},
+};
+use serde::{Deserialize, Serialize, de::DeserializeOwned};
+use zeroize::{Zeroize, ZeroizeOnDrop, Zeroizing};
+
+use crate::{Error, Result, model::*};
+
+pub(crate) const HEADER_KEY: &[u8] = b"h";
+pub(crate) const PERSON: &[u8] = b"p/";
+pub(crate) const PERSON_INDEX: &[u8] = b"i/p/";
+pub(crate) const ENROLMENT: &[u8] = b"k/";
+pub(crate) const ENTRY: &[u8] = b"e/";
+pub(crate) const ENTRY_INDEX: &[u8] = b"i/e/";
+pub(crate) const VERSION: &[u8] = b"v/";
+
+/// A random record id.
+pub(crate) type Id = [u8; 16];
+
+pub(crate) fn key(prefix: &[u8], id: &[u8]) -> Vec<u8> {
+    let mut k = Vec::with_capacity(prefix.len() + id.len());
+    k.extend_from_slice(prefix);
+    k.extend_from_slice(id);
+    k
+}
+
+pub(crate) fn version_key(entry: &Id, version: u32) -> Vec<u8> {
+    let mut k = key(VERSION, entry);
+    k.extend_from_slice(&version.to_be_bytes());
+    k
+}
+
+pub(crate) fn new_id() -> Result<Id> {
+    let mut id = [0; 16];
+    getrandom::fill(&mut id).map_err(|e| Error::Internal(format!("the OS random source failed: {e}")))?;
+    Ok(id)
+}
+
+/// Seals a record: postcard-encodes it (in a buffer wiped afterwards) and encrypts it.
+pub(crate) fn seal<T: Serialize>(
+    key: &SubKey,
+    vault: &VaultId,
+    kind: RecordKind,
+    id: &[u8],
+    version: u64,
+    value: &T,
+) -> Result<Vec<u8>> {
+    let plain = Zeroizing::new(postcard::to_allocvec(value).map_err(|e| Error::Internal(format!("encode: {e}")))?);
+    record::seal(key, &RecordAad { vault, kind, id, version }, &plain).map_err(Error::Crypto)
+}
+
+/// Opens a record sealed by [`seal`]. A failure names the record (kind and id in hex), never its content.
+pub(crate) fn open<T: DeserializeOwned>(
+    key: &SubKey,
+    vault: &VaultId,
+    kind: RecordKind,
+    id: &[u8],
+    version: u64,
+    sealed: &[u8],
+) -> Result<T> {
+    let name = || format!("{kind:?} {}", data_encoding::HEXLOWER.encode(id));
+    let plain =
+        record::open(key, &RecordAad { vault, kind, id, version }, sealed).map_err(|_| Error::Corrupt(name()))?;
+    postcard::from_bytes(plain.expose_secret()).map_err(|_| Error::Corrupt(name()))
+}
+
+/// A person's account.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct PersonRecord {
+    pub(crate) id: Id,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    /// Argon2id PHC string; `None` until the person enrols.
+    pub(crate) passphrase_hash: Option<String>,
+    /// The id of this owner's key slot in the header; `None` for non-owners and before enrolment.
+    pub(crate) slot_id: Option<[u8; 16]>,
+    pub(crate) disabled: bool,
+    pub(crate) created_ms: i64,
+}
+
+/// A pending enrolment, stored under the hash of its one-time code.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct EnrolmentRecord {
+    pub(crate) person: Id,
+    pub(crate) expires_ms: i64,
+}
+
+/// An entry's metadata. The secret fields live in [`VersionRecord`]s.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct EntryRecord {
+    pub(crate) id: Id,
+    pub(crate) platform: String,
+    pub(crate) category: Category,
+    pub(crate) url: String,
+    pub(crate) login: String,
+    pub(crate) recovery_contacts: Vec<String>,
+    pub(crate) classification: Classification,
+    pub(crate) lifecycle: Lifecycle,
+    pub(crate) tags: Vec<String>,
+    pub(crate) version: u32,
+    pub(crate) has_totp: bool,
+    pub(crate) has_notes: bool,
+    pub(crate) created_ms: i64,
+    pub(crate) updated_ms: i64,
+}
+
+impl EntryRecord {
+    pub(crate) fn view(&self) -> EntryView {
+        EntryView {
+            platform: self.platform.clone(),
+            category: self.category,
+            url: self.url.clone(),
+            login: self.login.clone(),
+            recovery_contacts: self.recovery_contacts.clone(),
+            classification: self.classification,
+            lifecycle: self.lifecycle,
+            tags: self.tags.clone(),
+            version: self.version,
+            has_totp: self.has_totp,
+            has_notes: self.has_notes,
+            created: crate::clock::from_millis(self.created_ms),
+            updated: crate::clock::from_millis(self.updated_ms),
+        }
+    }
+}
+
+/// One version of an entry's secret fields. Wiped from memory on drop.
+#[derive(Serialize, Deserialize, Zeroize, ZeroizeOnDrop)]
+pub(crate) struct VersionRecord {
+    pub(crate) version: u32,
+    pub(crate) created_ms: i64,
+    pub(crate) created_by: String,
+    pub(crate) changed: Vec<String>,
+    pub(crate) password: Vec<u8>,
+    pub(crate) totp_seed: Vec<u8>,
+    pub(crate) notes: Vec<u8>,
+}

@@ -1,0 +1,108 @@
+//! Engine tests that need its internals: the audit log behind the public API.
+
+use std::{sync::Arc, time::SystemTime};
+
+use coffre_crypto::{
+    kdf::KdfParams,
+    keys::Purpose,
+    secret::{Passphrase, SecretBytes},
+};
+
+use crate::{
+    Category, ErrorKind, InitParams, NewEntry, Outcome, RequestContext, RevealParams, SecretField, Secrets,
+    SessionToken, Vault, VaultConfig, audit, clock::ManualClock,
+};
+
+const PASS: &[u8] = b"correct horse battery staple";
+
+fn ctx(token: Option<&str>) -> RequestContext {
+    RequestContext {
+        token: token.map(|t| SessionToken::new(t.to_string())),
+        client_addr: "127.0.0.1:9".into(),
+        client_agent: "unit".into(),
+    }
+}
+
+async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext) {
+    let mut config = VaultConfig::new(dir.to_path_buf());
+    config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+    let vault = Vault::open(config, Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH))).expect("open");
+    let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
+    vault
+        .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(), leader: None, kdf: None })
+        .await
+        .expect("init");
+    let login = vault.login(&ctx(None), "Alice", pass()).await.expect("login");
+    let alice = ctx(Some(login.token.expose_secret()));
+    let entry = NewEntry {
+        platform: "Mailgun".into(),
+        category: Category::Software,
+        url: String::new(),
+        login: "ops".into(),
+        recovery_contacts: vec![],
+        classification: None,
+        lifecycle: None,
+        tags: vec![],
+    };
+    let secrets = Secrets { password: SecretBytes::new(b"mg-secret".to_vec()), totp_seed: None, notes: None };
+    vault.create_entry(&alice, entry, secrets).await.expect("create");
+    (vault, alice)
+}
+
+fn reveal() -> RevealParams {
+    RevealParams {
+        platform: "Mailgun".into(),
+        field: SecretField::Password,
+        reason: "send the newsletter".into(),
+        version: None,
+    }
+}
+
+fn events(vault: &Vault, dir: &std::path::Path) -> Vec<audit::AuditEvent> {
+    let open = vault.inner.unsealed().expect("unsealed");
+    audit::read_all(&dir.join("audit"), &open.vault_id, &open.master.subkey(Purpose::Audit)).expect("log verifies")
+}
+
+#[tokio::test]
+async fn no_secret_leaves_when_its_audit_event_cannot_be_made_durable() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice) = vault_with_entry(dir.path()).await;
+    let before = events(&vault, dir.path()).len();
+
+    vault.inner.audit.inject_write_faults(1);
+    let err = vault.reveal(&alice, reveal()).await.expect_err("the flush failed");
+    assert_eq!(err.kind(), ErrorKind::Unavailable);
+    assert_eq!(events(&vault, dir.path()).len(), before, "a failed batch leaves nothing behind");
+
+    // The daemon keeps serving, and recovers by itself once writes succeed again.
+    assert_eq!(vault.list_entries(&alice, false).expect("list still works").len(), 1);
+    let revealed = vault.reveal(&alice, reveal()).await.expect("reveal after recovery");
+    assert_eq!(revealed.secret.expose_secret(), b"mg-secret");
+
+    let log = events(&vault, dir.path());
+    let last = log.last().expect("an event");
+    assert_eq!(last.seq, revealed.audit_seq);
+    assert_eq!((last.action.as_str(), last.target.as_str(), last.actor.as_str()), ("reveal", "Mailgun", "Alice"));
+    assert_eq!((last.outcome, last.reason.as_str()), (Outcome::Success, "send the newsletter"));
+    assert_eq!(last.detail, "field=password version=1");
+}
+
+#[tokio::test]
+async fn every_operation_leaves_an_event_in_order() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice) = vault_with_entry(dir.path()).await;
+    vault.reveal(&alice, reveal()).await.expect("reveal");
+    let wrong = Passphrase::new(b"not the right one".to_vec()).expect("passphrase");
+    vault.login(&ctx(None), "Alice", wrong).await.expect_err("wrong passphrase");
+    let actions: Vec<(String, Outcome)> =
+        events(&vault, dir.path()).into_iter().map(|e| (e.action, e.outcome)).collect();
+    let expected = [
+        ("init", Outcome::Success),
+        ("login", Outcome::Success),
+        ("entry.create", Outcome::Success),
+        ("reveal", Outcome::Success),
+        ("login", Outcome::Failure),
+    ];
+    let expected: Vec<(String, Outcome)> = expected.iter().map(|(a, o)| (a.to_string(), *o)).collect();
+    assert_eq!(actions, expected);
+}

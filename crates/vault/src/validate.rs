@@ -1,0 +1,124 @@
+//! Bounds on every string and secret the engine accepts (documented in proto/coffre/v1/common.proto).
+
+use crate::{Error, Result};
+
+/// Most characters in a person's or a platform's name.
+pub(crate) const MAX_NAME_CHARS: usize = 64;
+/// Most characters in a login, URL, or recovery contact.
+pub(crate) const MAX_TEXT_CHARS: usize = 512;
+/// Most characters in a reveal reason.
+pub(crate) const MAX_REASON_CHARS: usize = 512;
+/// Most recovery contacts or tags.
+pub(crate) const MAX_LIST_ITEMS: usize = 16;
+/// Most characters in one tag.
+pub(crate) const MAX_TAG_CHARS: usize = 32;
+/// Most bytes in a password.
+pub(crate) const MAX_PASSWORD_BYTES: usize = 1024;
+/// Most bytes in a TOTP seed.
+pub(crate) const MAX_TOTP_SEED_BYTES: usize = 256;
+/// Most bytes in notes.
+pub(crate) const MAX_NOTES_BYTES: usize = 16 * 1024;
+
+/// A name: trimmed, 1..=64 characters, no control characters. Returns the trimmed name.
+pub(crate) fn name(field: &'static str, value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    let chars = value.chars().count();
+    if chars > MAX_NAME_CHARS {
+        return Err(Error::invalid(field, format!("is {chars} characters long; at most {MAX_NAME_CHARS} allowed")));
+    }
+    no_control(field, value)?;
+    Ok(value.to_string())
+}
+
+/// Free text of at most `max` characters (may be empty), no control characters.
+pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
+    let chars = value.chars().count();
+    if chars > max {
+        return Err(Error::invalid(field, format!("is {chars} characters long; at most {max} allowed")));
+    }
+    no_control(field, value)?;
+    Ok(value.to_string())
+}
+
+/// A list of at most 16 items, each checked as text of at most `max_chars` (non-empty).
+pub(crate) fn list(field: &'static str, values: &[String], max_chars: usize) -> Result<Vec<String>> {
+    if values.len() > MAX_LIST_ITEMS {
+        return Err(Error::invalid(field, format!("has {} items; at most {MAX_LIST_ITEMS} allowed", values.len())));
+    }
+    values
+        .iter()
+        .map(|v| {
+            let v = text(field, v.trim(), max_chars)?;
+            if v.is_empty() { Err(Error::invalid(field, "items must not be empty")) } else { Ok(v) }
+        })
+        .collect()
+}
+
+/// A reveal reason: required, 1..=512 characters.
+pub(crate) fn reason(value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid("reason", "is required: say why you need this secret"));
+    }
+    text("reason", value, MAX_REASON_CHARS)
+}
+
+/// Secret bytes: length bounds only (the value is never echoed).
+pub(crate) fn secret(field: &'static str, value: &[u8], required: bool, max: usize) -> Result<()> {
+    if required && value.is_empty() {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if value.len() > max {
+        return Err(Error::invalid(field, format!("is {} bytes long; at most {max} allowed", value.len())));
+    }
+    Ok(())
+}
+
+fn no_control(field: &'static str, value: &str) -> Result<()> {
+    if value.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_trimmed_and_bounded() {
+        assert_eq!(name("platform", "  Facebook ").ok().as_deref(), Some("Facebook"));
+        assert!(name("platform", "   ").is_err());
+        assert!(name("platform", &"é".repeat(64)).is_ok());
+        assert!(name("platform", &"é".repeat(65)).is_err());
+        assert!(name("platform", "a\u{0}b").is_err());
+        assert!(name("platform", "a\nb").is_err());
+    }
+
+    #[test]
+    fn reasons_are_required_and_bounded() {
+        assert!(reason("").is_err());
+        assert!(reason(" \t").is_err());
+        assert!(reason("weekly post").is_ok());
+        assert!(reason(&"x".repeat(513)).is_err());
+    }
+
+    #[test]
+    fn lists_are_bounded_in_length_and_items() {
+        assert!(list("tags", &vec!["a".to_string(); 17], 32).is_err());
+        assert!(list("tags", &["".to_string()], 32).is_err());
+        assert!(list("tags", &["x".repeat(33)], 32).is_err());
+        assert_eq!(list("tags", &[" comms ".to_string()], 32).ok(), Some(vec!["comms".to_string()]));
+    }
+
+    #[test]
+    fn secrets_are_bounded_without_echoing_them() {
+        let err = secret("password", &[b'x'; 1025], true, MAX_PASSWORD_BYTES).err().map(|e| e.to_string());
+        assert_eq!(err.as_deref(), Some("invalid password: is 1025 bytes long; at most 1024 allowed"));
+        assert!(secret("password", b"", true, MAX_PASSWORD_BYTES).is_err());
+        assert!(secret("notes", b"", false, MAX_NOTES_BYTES).is_ok());
+    }
+}

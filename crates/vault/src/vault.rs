@@ -1,0 +1,271 @@
+//! The [`Vault`] handle, its state (uninitialised, sealed, unsealed) and what every operation shares:
+//! session checks, audit events, Argon2 work under a concurrency bound.
+
+use std::{
+    collections::HashMap,
+    sync::{Arc, Mutex, RwLock},
+};
+
+use coffre_crypto::{
+    keys::{MasterKey, Purpose, SubKey, VaultId},
+    token::{TokenHash, hash_session_token},
+};
+use coffre_store::{SledStore, Store};
+use tokio::sync::Semaphore;
+
+use crate::{
+    Error, Result, VaultConfig,
+    audit::{AuditLog, NewEvent, Outcome},
+    authz::{self, Action},
+    clock::{Clock, unix_millis},
+    header::SealHeader,
+    model::*,
+    records::{self, Id, PersonRecord},
+};
+
+/// The engine. Cheap to clone; every clone is the same vault.
+#[derive(Clone)]
+pub struct Vault {
+    pub(crate) inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Vault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Vault").field("data_dir", &self.inner.config.data_dir).finish_non_exhaustive()
+    }
+}
+
+pub(crate) struct Inner {
+    pub(crate) config: VaultConfig,
+    pub(crate) clock: Arc<dyn Clock>,
+    pub(crate) store: Box<dyn Store>,
+    pub(crate) audit: AuditLog,
+    pub(crate) state: RwLock<State>,
+    /// Bounds concurrent Argon2 work, so a login flood cannot exhaust memory.
+    pub(crate) kdf_permits: Semaphore,
+    /// Serialises writes that read, then change, records (names must stay unique, versions must not fork).
+    pub(crate) writes: tokio::sync::Mutex<()>,
+}
+
+#[derive(Default)]
+pub(crate) struct State {
+    /// `None` while uninitialised.
+    pub(crate) header: Option<SealHeader>,
+    /// `Some` while unsealed.
+    pub(crate) open: Option<Arc<Open>>,
+}
+
+/// What exists only while unsealed: the keys and the sessions. Dropping it wipes the keys.
+pub(crate) struct Open {
+    pub(crate) vault_id: VaultId,
+    pub(crate) master: MasterKey,
+    pub(crate) entries_key: SubKey,
+    pub(crate) people_key: SubKey,
+    pub(crate) index_key: SubKey,
+    pub(crate) sessions: Mutex<HashMap<TokenHash, Session>>,
+}
+
+impl std::fmt::Debug for Open {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Open").field("vault_id", &self.vault_id).finish_non_exhaustive()
+    }
+}
+
+impl Open {
+    pub(crate) fn new(vault_id: VaultId, master: MasterKey) -> Self {
+        Self {
+            vault_id,
+            entries_key: master.subkey(Purpose::Entries),
+            people_key: master.subkey(Purpose::People),
+            index_key: master.subkey(Purpose::Index),
+            master,
+            sessions: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+/// A live session, kept in memory only (by the hash of its token): a restart or a seal ends it.
+#[derive(Clone, Debug)]
+pub(crate) struct Session {
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) last_used_ms: i64,
+    pub(crate) expires_ms: i64,
+}
+
+/// An authenticated caller.
+#[derive(Clone, Debug)]
+pub(crate) struct Caller {
+    pub(crate) open: Arc<Open>,
+    pub(crate) name: String,
+    pub(crate) role: Role,
+    pub(crate) expires_ms: i64,
+}
+
+impl Vault {
+    /// Opens (or creates) the data directory. The vault comes up sealed, or uninitialised on a new directory.
+    pub fn open(config: VaultConfig, clock: Arc<dyn Clock>) -> Result<Self> {
+        create_private_dir(&config.data_dir)?;
+        let store = SledStore::open(&config.data_dir.join("db"))?;
+        let audit = AuditLog::open(&config.data_dir.join("audit"))?;
+        let header = match store.get(records::HEADER_KEY)? {
+            Some(bytes) => Some(SealHeader::decode(&bytes)?),
+            None => None,
+        };
+        let permits = config.max_concurrent_kdf.max(1);
+        Ok(Self {
+            inner: Arc::new(Inner {
+                config,
+                clock,
+                store: Box::new(store),
+                audit,
+                state: RwLock::new(State { header, open: None }),
+                kdf_permits: Semaphore::new(permits),
+                writes: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// Seal state, vault id and audit count. Needs no session.
+    pub fn status(&self) -> Status {
+        let state = self.inner.read_state();
+        let seal = match (&state.header, &state.open) {
+            (None, _) => SealState::Uninitialised,
+            (Some(_), None) => SealState::Sealed,
+            (Some(_), Some(_)) => SealState::Unsealed,
+        };
+        Status {
+            state: seal,
+            vault_id: state.header.as_ref().map(|h| h.vault_id.to_hex()),
+            audit_events: if seal == SealState::Unsealed { self.inner.audit.written() } else { 0 },
+        }
+    }
+}
+
+impl Inner {
+    pub(crate) fn read_state(&self) -> std::sync::RwLockReadGuard<'_, State> {
+        self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn write_state(&self) -> std::sync::RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn now_ms(&self) -> i64 {
+        unix_millis(self.clock.now())
+    }
+
+    /// The keys, or why there are none.
+    pub(crate) fn unsealed(&self) -> Result<Arc<Open>> {
+        let state = self.read_state();
+        match (&state.header, &state.open) {
+            (None, _) => Err(Error::Uninitialised),
+            (Some(_), None) => Err(Error::Sealed),
+            (Some(_), Some(open)) => Ok(open.clone()),
+        }
+    }
+
+    /// Checks the request's session: unsealed vault, known token, not idle too long, not past its absolute expiry.
+    /// Touches the session's idle timer.
+    pub(crate) fn authenticate(&self, ctx: &RequestContext) -> Result<Caller> {
+        let open = self.unsealed()?;
+        let token = ctx.token.as_ref().ok_or(Error::NoSession)?;
+        let hash = hash_session_token(token.0.expose_secret());
+        let now = self.now_ms();
+        let idle_ms = i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+        let mut sessions = open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let session = sessions.get_mut(&hash).ok_or(Error::NoSession)?;
+        if now >= session.expires_ms || now.saturating_sub(session.last_used_ms) >= idle_ms {
+            sessions.remove(&hash);
+            return Err(Error::NoSession);
+        }
+        session.last_used_ms = now;
+        let caller = Caller {
+            open: open.clone(),
+            name: session.name.clone(),
+            role: session.role,
+            expires_ms: session.expires_ms,
+        };
+        drop(sessions);
+        Ok(caller)
+    }
+
+    /// Authenticates, then asks the policy whether `action` is allowed. A refusal is returned as is; callers that
+    /// must audit refusals (reveal) use [`Inner::authenticate`] and [`authz::check`] themselves.
+    pub(crate) fn authorize(&self, ctx: &RequestContext, action: Action) -> Result<Caller> {
+        let caller = self.authenticate(ctx)?;
+        authz::check(caller.role, action)?;
+        Ok(caller)
+    }
+
+    /// Like [`Inner::authorize`], but a refusal is also an audit event (denied attempts are accountable too).
+    pub(crate) async fn authorize_audited(&self, ctx: &RequestContext, action: Action, target: &str) -> Result<Caller> {
+        let caller = self.authenticate(ctx)?;
+        if let Err(denied) = authz::check(caller.role, action) {
+            let mut event = self.event(ctx, &caller.name, action.audit_name(), target, Outcome::Denied);
+            event.reason = denied.to_string();
+            if let Err(err) = self.audit(event).await {
+                tracing::error!(error = %err, "a denial could not be audited");
+            }
+            return Err(denied);
+        }
+        Ok(caller)
+    }
+
+    /// An audit event with the request's client facts filled in.
+    pub(crate) fn event(
+        &self,
+        ctx: &RequestContext,
+        actor: &str,
+        action: &'static str,
+        target: &str,
+        outcome: Outcome,
+    ) -> NewEvent {
+        NewEvent {
+            actor: actor.to_string(),
+            action,
+            target: target.to_string(),
+            outcome,
+            reason: String::new(),
+            detail: String::new(),
+            client_addr: ctx.client_addr.clone(),
+            client_agent: ctx.client_agent.clone(),
+        }
+    }
+
+    /// Appends an event and waits until it is durable.
+    pub(crate) async fn audit(&self, event: NewEvent) -> Result<u64> {
+        self.audit.append(event, self.now_ms()).await
+    }
+
+    /// Runs Argon2 work off the async threads, at most `max_concurrent_kdf` at once.
+    pub(crate) async fn kdf<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
+        let _permit = self.kdf_permits.acquire().await.map_err(|_| Error::Internal("KDF limiter closed".into()))?;
+        tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("KDF task failed: {e}")))
+    }
+
+    /// Loads a person by id.
+    pub(crate) fn person(&self, open: &Open, id: &Id) -> Result<Option<PersonRecord>> {
+        let Some(sealed) = self.store.get(&records::key(records::PERSON, id))? else { return Ok(None) };
+        records::open(&open.people_key, &open.vault_id, coffre_crypto::record::RecordKind::Person, id, 0, &sealed)
+            .map(Some)
+    }
+}
+
+/// Creates the data directory, readable by its owner only.
+fn create_private_dir(path: &std::path::Path) -> Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(path)
+        .map_err(|e| Error::Internal(format!("cannot create the data directory {}: {e}", path.display())))?;
+    let mode = std::fs::metadata(path)
+        .map_err(|e| Error::Internal(format!("cannot read the data directory {}: {e}", path.display())))?
+        .permissions()
+        .mode();
+    if mode & 0o077 != 0 {
+        tracing::warn!(path = %path.display(), mode = format!("{mode:o}"), "data directory is readable by others");
+    }
+    Ok(())
+}
