@@ -1,0 +1,89 @@
+//! The command line of `coffred`: flags that override the configuration file, and subcommands.
+//!
+//! Every flag also reads an environment variable (clap's `env`), so precedence between those two is clap's:
+//! a flag beats its variable. [`crate::config`] then puts both above the file and the defaults.
+
+use std::{net::SocketAddr, path::PathBuf};
+
+use clap::{Args, Parser, Subcommand};
+
+/// `coffred`: the coffre daemon. Serves one vault over gRPC with TLS.
+#[derive(Debug, Parser)]
+#[command(name = "coffred", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (TOML); see deploy/coffred.example.toml. Flags and environment variables override it.
+    #[arg(long, env = "COFFRE_CONFIG", value_name = "PATH", global = true)]
+    pub config: Option<PathBuf>,
+
+    /// Settings given on the command line or in the environment.
+    #[command(flatten)]
+    pub flags: Flags,
+
+    /// What to do; serving is the default.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// Settings that may come from flags or environment variables. `None` means "not given here".
+#[derive(Clone, Debug, Default, Args)]
+pub struct Flags {
+    /// Data directory: the vault, its audit log and the TLS files [default: the user's data directory, e.g.
+    /// ~/.local/share/coffre].
+    #[arg(long, env = "COFFRE_DATA_DIR", value_name = "DIR", global = true)]
+    pub data_dir: Option<PathBuf>,
+
+    /// Address to listen on [default: 127.0.0.1:7443].
+    #[arg(long, env = "COFFRE_LISTEN", value_name = "IP:PORT", global = true)]
+    pub listen: Option<SocketAddr>,
+
+    /// TLS certificate chain (PEM, server certificate first) to use instead of the daemon's own CA. Needs
+    /// --tls-key.
+    #[arg(long, env = "COFFRE_TLS_CERT", value_name = "PATH", global = true)]
+    pub tls_cert: Option<PathBuf>,
+
+    /// Private key (PEM) of --tls-cert.
+    #[arg(long, env = "COFFRE_TLS_KEY", value_name = "PATH", global = true)]
+    pub tls_key: Option<PathBuf>,
+}
+
+/// Subcommands. Without one, `coffred` serves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+pub enum Command {
+    /// Serve the vault (the default).
+    Serve,
+    /// Print the effective configuration (file, environment and flags merged) as TOML, then exit.
+    ShowConfig,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    use super::*;
+
+    #[test]
+    fn cli_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn flat_flags_without_subcommand_parse() {
+        let cli = Cli::try_parse_from(["coffred", "--data-dir", "/srv/coffre", "--listen", "127.0.0.1:40123"])
+            .expect("valid command line");
+        assert_eq!(cli.flags.data_dir, Some(PathBuf::from("/srv/coffre")));
+        assert_eq!(cli.flags.listen, Some("127.0.0.1:40123".parse().expect("address")));
+        assert_eq!(cli.command, None);
+    }
+
+    #[test]
+    fn flags_also_parse_after_a_subcommand() {
+        let cli = Cli::try_parse_from(["coffred", "show-config", "--listen", "[::1]:7443"]).expect("valid");
+        assert_eq!(cli.command, Some(Command::ShowConfig));
+        assert_eq!(cli.flags.listen, Some("[::1]:7443".parse().expect("address")));
+    }
+
+    #[test]
+    fn a_listen_address_must_be_ip_and_port() {
+        assert!(Cli::try_parse_from(["coffred", "--listen", "localhost"]).is_err());
+    }
+}

@@ -1,0 +1,296 @@
+//! The daemon's configuration: a TOML file, environment variables and flags, merged with the precedence
+//! flags > environment > file > defaults. Unknown keys in the file are an error that names the key, so a typo
+//! never silently falls back to a default.
+//!
+//! The engine's defaults (Argon2id cost, session lifetimes, enrolment codes, KDF concurrency) come from
+//! [`coffre_vault::VaultConfig::new`], so they are written down in one place only.
+
+use std::{
+    net::{Ipv4Addr, SocketAddr},
+    path::{Path, PathBuf},
+    time::Duration,
+};
+
+use coffre_crypto::kdf::KdfParams;
+use coffre_vault::VaultConfig;
+use serde::{Deserialize, Serialize};
+
+use crate::cli::{Cli, Flags};
+
+/// Default listen address: loopback only. Expose the daemon deliberately, with `listen = "0.0.0.0:7443"`.
+pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 7443);
+
+/// Default most simultaneous client connections.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// The effective configuration of the daemon.
+#[derive(Clone, Debug)]
+pub struct ServerConfig {
+    /// Data directory: the vault (`db/`, `audit/`) and the TLS files (`tls/`).
+    pub data_dir: PathBuf,
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Where the TLS certificate comes from.
+    pub tls: TlsSettings,
+    /// A session ends after this long without a call.
+    pub session_idle: Duration,
+    /// A session ends this long after login, whatever happens.
+    pub session_absolute: Duration,
+    /// An enrolment code is valid this long.
+    pub enrolment_ttl: Duration,
+    /// Argon2id cost for new key slots and passphrase hashes when a request names none.
+    pub default_kdf: KdfParams,
+    /// At most this many Argon2 computations at once.
+    pub max_concurrent_kdf: usize,
+    /// At most this many client connections at once; further clients wait to be accepted.
+    pub max_connections: usize,
+}
+
+/// TLS settings: a certificate given by the administrator, or the daemon's own CA.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TlsSettings {
+    /// A certificate chain and key to use instead of the daemon's own CA.
+    pub files: Option<TlsFiles>,
+    /// Extra names (DNS names or IP addresses) for the generated server certificate, besides localhost,
+    /// 127.0.0.1 and ::1. Used only when the certificate is generated, on first start.
+    pub hostnames: Vec<String>,
+}
+
+/// A certificate chain and its private key, both PEM.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TlsFiles {
+    /// Certificate chain, server certificate first.
+    pub cert: PathBuf,
+    /// Private key.
+    pub key: PathBuf,
+}
+
+/// A configuration that cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// The configuration file could not be read.
+    #[error("cannot read configuration file {}", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        source: std::io::Error,
+    },
+    /// The configuration file is not valid TOML, has an unknown key, or a value of the wrong type.
+    #[error("configuration file {}: {message}", path.display())]
+    Parse {
+        /// The file.
+        path: PathBuf,
+        /// The parser's message, which names the key and the line.
+        message: String,
+    },
+    /// Only one of the TLS certificate and key is set.
+    #[error("a TLS certificate and its key go together: {given} is set but {missing} is not")]
+    TlsHalf {
+        /// The one that is set.
+        given: &'static str,
+        /// The one that is missing.
+        missing: &'static str,
+    },
+    /// A setting that must be positive is zero.
+    #[error("{0} must be greater than zero")]
+    Zero(&'static str),
+}
+
+impl ServerConfig {
+    /// The defaults, with `data_dir`.
+    pub fn new(data_dir: PathBuf) -> Self {
+        let engine = VaultConfig::new(data_dir);
+        Self {
+            listen: DEFAULT_LISTEN,
+            tls: TlsSettings::default(),
+            session_idle: engine.session_idle,
+            session_absolute: engine.session_absolute,
+            enrolment_ttl: engine.enrolment_ttl,
+            default_kdf: engine.default_kdf,
+            max_concurrent_kdf: engine.max_concurrent_kdf,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            data_dir: engine.data_dir,
+        }
+    }
+
+    /// Reads the file named by `--config` (if any) and merges it with the flags and environment in `cli`.
+    pub fn load(cli: &Cli) -> Result<Self, ConfigError> {
+        let file = match &cli.config {
+            Some(path) => FileConfig::read(path)?,
+            None => FileConfig::default(),
+        };
+        Self::resolve(&cli.flags, file)
+    }
+
+    /// Merges flags (which clap has already merged with the environment) over the file over the defaults.
+    fn resolve(flags: &Flags, file: FileConfig) -> Result<Self, ConfigError> {
+        let data_dir = flags.data_dir.clone().or(file.data_dir).unwrap_or_else(default_data_dir);
+        let mut config = Self::new(data_dir);
+        if let Some(listen) = flags.listen.or(file.listen) {
+            config.listen = listen;
+        }
+        let cert = flags.tls_cert.clone().or(file.tls.cert);
+        let key = flags.tls_key.clone().or(file.tls.key);
+        config.tls.files = match (cert, key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            (Some(_), None) => return Err(ConfigError::TlsHalf { given: "the certificate", missing: "the key" }),
+            (None, Some(_)) => return Err(ConfigError::TlsHalf { given: "the key", missing: "the certificate" }),
+        };
+        config.tls.hostnames = file.tls.hostnames.unwrap_or_default();
+        set(&mut config.session_idle, file.sessions.idle.map(|d| d.0));
+        set(&mut config.session_absolute, file.sessions.absolute.map(|d| d.0));
+        set(&mut config.enrolment_ttl, file.enrolment_code_ttl.map(|d| d.0));
+        set(&mut config.default_kdf.memory_kib, file.kdf.memory_kib);
+        set(&mut config.default_kdf.iterations, file.kdf.iterations);
+        set(&mut config.default_kdf.parallelism, file.kdf.parallelism);
+        set(&mut config.max_concurrent_kdf, file.kdf.max_concurrent);
+        set(&mut config.max_connections, file.max_connections);
+        config.check()?;
+        Ok(config)
+    }
+
+    fn check(&self) -> Result<(), ConfigError> {
+        let positive = [
+            ("max_connections", self.max_connections == 0),
+            ("kdf.max_concurrent", self.max_concurrent_kdf == 0),
+            ("sessions.idle", self.session_idle.is_zero()),
+            ("sessions.absolute", self.session_absolute.is_zero()),
+            ("enrolment_code_ttl", self.enrolment_ttl.is_zero()),
+        ];
+        match positive.iter().find(|(_, zero)| *zero) {
+            Some((key, _)) => Err(ConfigError::Zero(key)),
+            None => Ok(()),
+        }
+    }
+
+    /// The engine's part of the configuration.
+    pub fn vault_config(&self) -> VaultConfig {
+        VaultConfig {
+            data_dir: self.data_dir.clone(),
+            default_kdf: self.default_kdf,
+            session_idle: self.session_idle,
+            session_absolute: self.session_absolute,
+            enrolment_ttl: self.enrolment_ttl,
+            max_concurrent_kdf: self.max_concurrent_kdf,
+        }
+    }
+
+    /// The configuration as a TOML file that would produce it (for `coffred show-config`). Fails only for a path
+    /// that is not valid UTF-8, which TOML cannot hold.
+    pub fn to_toml(&self) -> Result<String, toml::ser::Error> {
+        let file = FileConfig {
+            data_dir: Some(self.data_dir.clone()),
+            listen: Some(self.listen),
+            max_connections: Some(self.max_connections),
+            enrolment_code_ttl: Some(HumanDuration(self.enrolment_ttl)),
+            tls: FileTls {
+                cert: self.tls.files.as_ref().map(|f| f.cert.clone()),
+                key: self.tls.files.as_ref().map(|f| f.key.clone()),
+                hostnames: Some(self.tls.hostnames.clone()),
+            },
+            sessions: FileSessions {
+                idle: Some(HumanDuration(self.session_idle)),
+                absolute: Some(HumanDuration(self.session_absolute)),
+            },
+            kdf: FileKdf {
+                memory_kib: Some(self.default_kdf.memory_kib),
+                iterations: Some(self.default_kdf.iterations),
+                parallelism: Some(self.default_kdf.parallelism),
+                max_concurrent: Some(self.max_concurrent_kdf),
+            },
+        };
+        toml::to_string(&file)
+    }
+}
+
+fn set<T>(slot: &mut T, value: Option<T>) {
+    if let Some(value) = value {
+        *slot = value;
+    }
+}
+
+/// The embedded default data directory: the XDG data directory for "coffre" (e.g. ~/.local/share/coffre), or
+/// ./coffre-data when there is no home directory.
+pub fn default_data_dir() -> PathBuf {
+    match directories::ProjectDirs::from("", "", "coffre") {
+        Some(dirs) => dirs.data_dir().to_path_buf(),
+        None => std::path::absolute("coffre-data").unwrap_or_else(|_| PathBuf::from("coffre-data")),
+    }
+}
+
+/// The configuration file as written. Every key is optional; `None` means "not set here".
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileConfig {
+    data_dir: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+    max_connections: Option<usize>,
+    enrolment_code_ttl: Option<HumanDuration>,
+    #[serde(default)]
+    tls: FileTls,
+    #[serde(default)]
+    sessions: FileSessions,
+    #[serde(default)]
+    kdf: FileKdf,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileTls {
+    cert: Option<PathBuf>,
+    key: Option<PathBuf>,
+    hostnames: Option<Vec<String>>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileSessions {
+    idle: Option<HumanDuration>,
+    absolute: Option<HumanDuration>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileKdf {
+    memory_kib: Option<u32>,
+    iterations: Option<u32>,
+    parallelism: Option<u32>,
+    max_concurrent: Option<usize>,
+}
+
+impl FileConfig {
+    fn read(path: &Path) -> Result<Self, ConfigError> {
+        let text =
+            std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+        Self::parse(&text, path)
+    }
+
+    fn parse(text: &str, path: &Path) -> Result<Self, ConfigError> {
+        toml::from_str(text)
+            .map_err(|err| ConfigError::Parse { path: path.to_path_buf(), message: err.to_string().trim().to_owned() })
+    }
+}
+
+/// A duration written the human way in the file: "15m", "12h", "72h".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct HumanDuration(Duration);
+
+impl<'de> Deserialize<'de> for HumanDuration {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(deserializer)?;
+        humantime::parse_duration(&text).map(HumanDuration).map_err(|err| {
+            serde::de::Error::custom(format!("invalid duration {text:?} ({err}); write it like \"15m\" or \"12h\""))
+        })
+    }
+}
+
+impl Serialize for HumanDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&humantime::format_duration(self.0).to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,156 @@
+//! Precedence, unknown keys and validation of the configuration.
+
+use super::*;
+
+fn file(text: &str) -> FileConfig {
+    FileConfig::parse(text, Path::new("test.toml")).expect("valid test configuration")
+}
+
+fn resolve(flags: &Flags, text: &str) -> ServerConfig {
+    ServerConfig::resolve(flags, file(text)).expect("valid configuration")
+}
+
+const FULL: &str = r#"
+    data_dir = "/from/file"
+    listen = "127.0.0.1:9000"
+    max_connections = 10
+    enrolment_code_ttl = "24h"
+
+    [tls]
+    cert = "/file/cert.pem"
+    key = "/file/key.pem"
+    hostnames = ["vault.example.org", "192.0.2.7"]
+
+    [sessions]
+    idle = "5m"
+    absolute = "2h"
+
+    [kdf]
+    memory_kib = 8192
+    iterations = 1
+    parallelism = 2
+    max_concurrent = 3
+"#;
+
+#[test]
+fn defaults_apply_when_nothing_is_set() {
+    let config = resolve(&Flags::default(), "");
+    let engine = VaultConfig::new(PathBuf::new());
+    assert_eq!(config.data_dir, default_data_dir());
+    assert_eq!(config.listen, DEFAULT_LISTEN);
+    assert_eq!(config.listen.to_string(), "127.0.0.1:7443");
+    assert_eq!(config.max_connections, 1024);
+    assert_eq!(config.tls, TlsSettings::default());
+    assert_eq!(config.default_kdf, KdfParams::DEFAULT);
+    assert_eq!(config.session_idle, engine.session_idle);
+    assert_eq!(config.session_absolute, engine.session_absolute);
+    assert_eq!(config.enrolment_ttl, engine.enrolment_ttl);
+    assert_eq!(config.max_concurrent_kdf, engine.max_concurrent_kdf);
+}
+
+#[test]
+fn the_file_overrides_the_defaults() {
+    let config = resolve(&Flags::default(), FULL);
+    assert_eq!(config.data_dir, PathBuf::from("/from/file"));
+    assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
+    assert_eq!(config.max_connections, 10);
+    assert_eq!(config.enrolment_ttl, Duration::from_secs(24 * 3600));
+    assert_eq!(config.tls.files, Some(TlsFiles { cert: "/file/cert.pem".into(), key: "/file/key.pem".into() }));
+    assert_eq!(config.tls.hostnames, ["vault.example.org", "192.0.2.7"]);
+    assert_eq!(config.session_idle, Duration::from_secs(300));
+    assert_eq!(config.session_absolute, Duration::from_secs(7200));
+    assert_eq!(config.default_kdf, KdfParams { memory_kib: 8192, iterations: 1, parallelism: 2 });
+    assert_eq!(config.max_concurrent_kdf, 3);
+}
+
+#[test]
+fn a_partial_kdf_section_keeps_the_other_defaults() {
+    let config = resolve(&Flags::default(), "[kdf]\nmemory_kib = 8192\n");
+    assert_eq!(config.default_kdf, KdfParams { memory_kib: 8192, ..KdfParams::DEFAULT });
+}
+
+#[test]
+fn flags_and_environment_override_the_file() {
+    // clap has already put a flag above its environment variable by the time `Flags` exists; the
+    // environment half is checked against the real binary in tests/cli.rs.
+    let flags = Flags {
+        data_dir: Some("/from/flag".into()),
+        listen: Some("127.0.0.1:9001".parse().expect("address")),
+        tls_cert: Some("/flag/cert.pem".into()),
+        tls_key: Some("/flag/key.pem".into()),
+    };
+    let config = resolve(&flags, FULL);
+    assert_eq!(config.data_dir, PathBuf::from("/from/flag"));
+    assert_eq!(config.listen.to_string(), "127.0.0.1:9001");
+    assert_eq!(config.tls.files, Some(TlsFiles { cert: "/flag/cert.pem".into(), key: "/flag/key.pem".into() }));
+    // What no flag sets still comes from the file.
+    assert_eq!(config.max_connections, 10);
+}
+
+#[test]
+fn a_flag_alone_overrides_only_its_own_key() {
+    let flags = Flags { listen: Some("[::1]:7000".parse().expect("address")), ..Flags::default() };
+    let config = resolve(&flags, FULL);
+    assert_eq!(config.listen.to_string(), "[::1]:7000");
+    assert_eq!(config.data_dir, PathBuf::from("/from/file"));
+}
+
+#[test]
+fn unknown_keys_are_refused_by_name() {
+    for (text, key) in [
+        ("colour = \"blue\"\n", "colour"),
+        ("[tls]\nhostname = [\"x\"]\n", "hostname"),
+        ("[sessions]\nidle_timeout = \"5m\"\n", "idle_timeout"),
+        ("[kdf]\nmemory = 8192\n", "memory"),
+        ("[logging]\nlevel = \"debug\"\n", "logging"),
+    ] {
+        let err = FileConfig::parse(text, Path::new("coffred.toml")).expect_err("an unknown key");
+        let message = err.to_string();
+        assert!(message.contains(&format!("unknown field `{key}`")), "{message}");
+        assert!(message.contains("coffred.toml"), "{message}");
+    }
+}
+
+#[test]
+fn wrong_types_and_bad_durations_are_refused() {
+    for text in ["listen = \"localhost\"\n", "max_connections = -1\n", "[sessions]\nidle = \"soon\"\n"] {
+        assert!(FileConfig::parse(text, Path::new("c.toml")).is_err(), "{text}");
+    }
+    let err = FileConfig::parse("[sessions]\nidle = \"15\"\n", Path::new("c.toml")).expect_err("no unit");
+    assert!(err.to_string().contains("invalid duration \"15\""), "{err}");
+}
+
+#[test]
+fn half_a_tls_pair_is_refused() {
+    let err = ServerConfig::resolve(&Flags::default(), file("[tls]\ncert = \"/c.pem\"\n")).expect_err("no key");
+    assert!(matches!(err, ConfigError::TlsHalf { missing: "the key", .. }), "{err}");
+    let flags = Flags { tls_key: Some("/k.pem".into()), ..Flags::default() };
+    let err = ServerConfig::resolve(&flags, FileConfig::default()).expect_err("no certificate");
+    assert!(matches!(err, ConfigError::TlsHalf { missing: "the certificate", .. }), "{err}");
+}
+
+#[test]
+fn zero_limits_are_refused() {
+    let err = ServerConfig::resolve(&Flags::default(), file("max_connections = 0\n")).expect_err("zero");
+    assert_eq!(err.to_string(), "max_connections must be greater than zero");
+    let err = ServerConfig::resolve(&Flags::default(), file("[sessions]\nidle = \"0s\"\n")).expect_err("zero");
+    assert_eq!(err.to_string(), "sessions.idle must be greater than zero");
+}
+
+#[test]
+fn show_config_output_reads_back_as_the_same_configuration() {
+    let config = resolve(&Flags::default(), FULL);
+    let text = config.to_toml().expect("serialisable");
+    let again = resolve(&Flags::default(), &text);
+    assert_eq!(again.to_toml().expect("serialisable"), text);
+    assert_eq!(again.tls, config.tls);
+    assert_eq!(again.session_idle, config.session_idle);
+    assert_eq!(again.default_kdf, config.default_kdf);
+}
+
+#[test]
+fn the_example_configuration_is_valid() {
+    let text = include_str!("../../../../deploy/coffred.example.toml");
+    let config = resolve(&Flags::default(), text);
+    assert_eq!(config.listen, DEFAULT_LISTEN);
+}

@@ -1,0 +1,181 @@
+//! The daemon: its data directory, TLS identity and vault, and the services it serves.
+
+use std::{
+    fs,
+    future::Future,
+    os::unix::fs::{DirBuilderExt as _, PermissionsExt as _},
+    path::Path,
+    sync::Arc,
+};
+
+use anyhow::Context as _;
+use coffre_proto::v1::{
+    auth_service_server::{self, AuthServiceServer},
+    entry_service_server::{self, EntryServiceServer},
+    system_service_server::{self, SystemServiceServer},
+};
+use coffre_vault::{Vault, clock::SystemClock};
+use tokio::net::TcpListener;
+use tonic::service::Routes;
+use tonic_health::ServingStatus;
+
+use crate::{
+    ServerConfig,
+    auth::AuthApi,
+    entries::EntryApi,
+    system::SystemApi,
+    tls::{self, TlsMaterial},
+    transport::{self, Limits, limited},
+};
+
+/// The coffre services, by their gRPC names, as the health service reports them.
+const SERVICES: [&str; 3] =
+    [system_service_server::SERVICE_NAME, auth_service_server::SERVICE_NAME, entry_service_server::SERVICE_NAME];
+
+/// A daemon ready to serve: data directory prepared, TLS identity loaded (or created), vault opened (sealed).
+pub struct Daemon {
+    config: ServerConfig,
+    tls: TlsMaterial,
+    vault: Vault,
+}
+
+impl std::fmt::Debug for Daemon {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Daemon").field("config", &self.config).field("tls", &self.tls).finish_non_exhaustive()
+    }
+}
+
+impl Daemon {
+    /// Creates the data directory (mode 0700) if missing, loads or creates the TLS identity, and opens the vault.
+    /// Blocking: call it before serving, or from a blocking task.
+    pub fn open(config: ServerConfig) -> anyhow::Result<Self> {
+        prepare_data_dir(&config.data_dir)?;
+        config.default_kdf.validate().context("invalid [kdf] settings")?;
+        let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
+        let vault = Vault::open(config.vault_config(), Arc::new(SystemClock))
+            .with_context(|| format!("cannot open the vault in {}", config.data_dir.display()))?;
+        Ok(Self { config, tls, vault })
+    }
+
+    /// The effective configuration.
+    pub fn config(&self) -> &ServerConfig {
+        &self.config
+    }
+
+    /// The TLS identity, and the certificate clients pin with its fingerprint.
+    pub fn tls(&self) -> &TlsMaterial {
+        &self.tls
+    }
+
+    /// Serves on `listener` until `shutdown` completes; requests in flight then finish before this returns.
+    pub async fn serve(
+        self,
+        listener: TcpListener,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> anyhow::Result<()> {
+        let addr = listener.local_addr().context("the listener has no local address")?;
+        let Self { config, tls, vault } = self;
+
+        let (reporter, health) = tonic_health::server::health_reporter();
+        let routes = Routes::default()
+            .add_service(limited!(SystemServiceServer::new(SystemApi::new(vault.clone(), config.default_kdf))))
+            .add_service(limited!(AuthServiceServer::new(AuthApi::new(vault.clone()))))
+            .add_service(limited!(EntryServiceServer::new(EntryApi::new(vault))));
+        let routes = transport::with_standard_services(routes, health)?;
+        for service in SERVICES {
+            reporter.set_service_status(service, ServingStatus::Serving).await;
+        }
+        let shutdown = async move {
+            shutdown.await;
+            tracing::info!("shutdown requested: finishing requests in flight");
+            for service in SERVICES.into_iter().chain([""]) {
+                reporter.set_service_status(service, ServingStatus::NotServing).await;
+            }
+        };
+
+        tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), data_dir = %config.data_dir.display(), "coffred serving");
+        transport::serve(listener, tls.identity().clone(), Limits::new(config.max_connections), routes, shutdown)
+            .await
+            .context("serving failed")?;
+        tracing::info!("coffred stopped");
+        Ok(())
+    }
+}
+
+/// Creates the data directory with mode 0700 (parents included) if missing; warns when an existing one is open to
+/// other users.
+fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
+    match fs::metadata(dir) {
+        Ok(meta) if meta.is_dir() => {
+            let mode = meta.permissions().mode() & 0o777;
+            if mode & 0o077 != 0 {
+                tracing::warn!(dir = %dir.display(), mode = format!("{mode:o}"), "data directory is open to other users; chmod 700 it");
+            }
+            Ok(())
+        }
+        Ok(_) => anyhow::bail!("data directory {} exists but is not a directory", dir.display()),
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => fs::DirBuilder::new()
+            .recursive(true)
+            .mode(0o700)
+            .create(dir)
+            .with_context(|| format!("cannot create the data directory {}", dir.display())),
+        Err(err) => Err(err).with_context(|| format!("cannot use the data directory {}", dir.display())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_proto::v1::{GetStatusRequest, SealState, system_service_client::SystemServiceClient};
+
+    use super::*;
+    use crate::test_support::tls_channel;
+
+    #[test]
+    fn a_missing_data_directory_is_created_private() {
+        let parent = tempfile::tempdir().expect("tempdir");
+        let dir = parent.path().join("a").join("coffre");
+        prepare_data_dir(&dir).expect("created");
+        assert_eq!(fs::metadata(&dir).expect("exists").permissions().mode() & 0o777, 0o700);
+        prepare_data_dir(&dir).expect("an existing directory is fine");
+    }
+
+    #[test]
+    fn a_file_in_place_of_the_data_directory_is_refused() {
+        let parent = tempfile::tempdir().expect("tempdir");
+        let file = parent.path().join("file");
+        fs::write(&file, b"").expect("written");
+        let err = prepare_data_dir(&file).expect_err("not a directory");
+        assert!(err.to_string().contains("is not a directory"), "{err}");
+    }
+
+    /// Needs the engine: `run` on 127.0.0.1:0 with TLS, then GetStatus over a client pinned to the generated CA.
+    #[tokio::test]
+    async fn run_serves_get_status_over_tls() {
+        let data = tempfile::tempdir().expect("tempdir");
+        let mut config = ServerConfig::new(data.path().to_path_buf());
+        config.default_kdf = coffre_crypto::kdf::KdfParams { memory_kib: 8192, iterations: 1, parallelism: 1 };
+        // The CA a client would pin; `run` finds these files and reuses them.
+        let ca = tls::load_or_create(data.path(), &config.tls).expect("TLS files");
+        let ca_pem = fs::read(ca.ca_path()).expect("ca.pem");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(crate::run(listener, config, async move {
+            let _ = stopped.await;
+        }));
+
+        // The connection waits in the listener's backlog until `run` has opened the vault and accepts.
+        let channel = tls_channel(addr, &ca_pem).await;
+        let status = SystemServiceClient::new(channel)
+            .get_status(GetStatusRequest {})
+            .await
+            .expect("GetStatus answers without a session")
+            .into_inner();
+        assert_eq!(status.state(), SealState::Uninitialised);
+        assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
+        assert!(status.vault_id.is_empty());
+
+        stop.send(()).expect("server still running");
+        server.await.expect("server task").expect("clean shutdown");
+    }
+}

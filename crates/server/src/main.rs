@@ -1,0 +1,81 @@
+//! `coffred`: the coffre daemon. Reads its configuration, disables core dumps, opens the vault, and serves until
+//! SIGTERM or SIGINT, letting requests in flight finish.
+
+use std::{
+    io::{IsTerminal as _, Write as _},
+    process::ExitCode,
+};
+
+use anyhow::Context as _;
+use clap::Parser as _;
+use coffre_server::{
+    Daemon, ServerConfig,
+    cli::{Cli, Command},
+    hardening,
+};
+use tokio::signal::unix::{SignalKind, signal};
+use tracing_subscriber::EnvFilter;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    // Logs go to stderr, filtered by COFFRE_LOG (e.g. "info", "coffre_server=debug"); stdout is for the startup
+    // lines. Request and response bodies are never logged.
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_env_filter(EnvFilter::try_from_env("COFFRE_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
+        .init();
+    hardening::disable_core_dumps();
+
+    let result = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+        .and_then(|runtime| runtime.block_on(run(cli)));
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // The whole chain, once, on one line: "cannot open the vault in DIR: storage failure: ...".
+            eprintln!("coffred: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run(cli: Cli) -> anyhow::Result<()> {
+    let config = ServerConfig::load(&cli)?;
+    if cli.command == Some(Command::ShowConfig) {
+        print!("{}", config.to_toml().context("cannot show the configuration")?);
+        return Ok(());
+    }
+
+    let daemon = Daemon::open(config)?;
+    let listen = daemon.config().listen;
+    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let addr = listener.local_addr().context("the listener has no local address")?;
+    // Registered before the startup lines, so that a SIGTERM sent as soon as they appear already shuts down
+    // gracefully.
+    let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "coffred: data directory {}", daemon.config().data_dir.display())?;
+    writeln!(
+        out,
+        "coffred: CA certificate {}, SHA-256 fingerprint {}",
+        daemon.tls().ca_path().display(),
+        daemon.tls().ca_fingerprint()
+    )?;
+    writeln!(out, "coffred: listening on https://{addr}")?;
+    out.flush()?;
+    drop(out);
+
+    daemon
+        .serve(listener, async move {
+            tokio::select! {
+                _ = terminate.recv() => {}
+                _ = interrupt.recv() => {}
+            }
+        })
+        .await
+}

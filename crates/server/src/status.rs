@@ -1,0 +1,171 @@
+//! Errors to gRPC statuses, in one place.
+//!
+//! [`vault_status`] decides the code and the message a client sees for every engine error. The engine's messages
+//! are safe to show by design (no secret, no value of a secret field), except that an internal fault may describe
+//! the daemon's storage: its detail goes to the log and the client gets a generic message.
+//!
+//! [`remap_undecodable`] fixes what tonic answers for requests that do not decode: INTERNAL for invalid UTF-8 or
+//! malformed protobuf (the request's fault, so INVALID_ARGUMENT), OUT_OF_RANGE for an oversized message
+//! (RESOURCE_EXHAUSTED, as gRPC's status-code guide says for a message larger than the server accepts).
+
+use coffre_vault::ErrorKind;
+use tonic::{Code, Status, body::Body, codegen::http};
+
+/// The message a client gets for an internal fault; the detail is in the daemon's log.
+pub(crate) const INTERNAL_MESSAGE: &str = "internal error; see the daemon's log";
+
+/// The status a client gets for an engine error.
+///
+/// (A `From<coffre_vault::Error> for tonic::Status` is not possible here: both types are foreign to this crate.)
+pub(crate) fn vault_status(err: coffre_vault::Error) -> Status {
+    let code = match err.kind() {
+        ErrorKind::FailedPrecondition => Code::FailedPrecondition,
+        ErrorKind::Unauthenticated => Code::Unauthenticated,
+        ErrorKind::PermissionDenied => Code::PermissionDenied,
+        ErrorKind::InvalidArgument => Code::InvalidArgument,
+        ErrorKind::NotFound => Code::NotFound,
+        ErrorKind::AlreadyExists => Code::AlreadyExists,
+        ErrorKind::ResourceExhausted => Code::ResourceExhausted,
+        ErrorKind::Unavailable => Code::Unavailable,
+        ErrorKind::Internal => {
+            tracing::error!(error = %err, "internal error");
+            return Status::internal(INTERNAL_MESSAGE);
+        }
+    };
+    Status::new(code, err.to_string())
+}
+
+/// The header of a trailers-only response that holds its status code (gRPC over HTTP/2).
+const GRPC_STATUS: http::HeaderName = http::HeaderName::from_static("grpc-status");
+
+/// prost's `DecodeError` display starts with this (prost 0.14, src/error.rs).
+const PROST_DECODE_PREFIX: &str = "failed to decode Protobuf message: ";
+/// tonic's decoder reports an over-long message with this (tonic 0.14, src/codec/decode.rs).
+const TONIC_TOO_LARGE_PREFIX: &str = "Error, decoded message length too large: ";
+
+/// Rewrites the status of a response to a request that failed to decode. Installed as a tower layer around every
+/// service; leaves every other response untouched.
+///
+/// tonic decodes the request before the service runs and answers a failure with a trailers-only response, whose
+/// status sits in the headers; that is the only place this looks.
+pub(crate) fn remap_undecodable(response: http::Response<Body>) -> http::Response<Body> {
+    let code = response.headers().get(GRPC_STATUS).map(|v| Code::from_bytes(v.as_bytes()));
+    if !matches!(code, Some(Code::Internal | Code::OutOfRange)) {
+        return response;
+    }
+    let Some(status) = Status::from_header_map(response.headers()) else {
+        return response;
+    };
+    match remapped(&status) {
+        Some(better) => better.into_http(),
+        None => response,
+    }
+}
+
+fn remapped(status: &Status) -> Option<Status> {
+    match status.code() {
+        Code::Internal => {
+            // The rest names the message and field (never a value): "LoginRequest.name: invalid string value:
+            // data is not UTF-8 encoded".
+            let detail = status.message().strip_prefix(PROST_DECODE_PREFIX)?;
+            Some(Status::invalid_argument(format!("invalid request: {detail}")))
+        }
+        Code::OutOfRange => {
+            let detail = status.message().strip_prefix(TONIC_TOO_LARGE_PREFIX)?;
+            Some(Status::resource_exhausted(format!("request too large: {detail}")))
+        }
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_vault::Error;
+
+    use super::*;
+
+    #[test]
+    fn every_error_kind_maps_to_its_status_code() {
+        let table: Vec<(Error, Code)> = vec![
+            (Error::Uninitialised, Code::FailedPrecondition),
+            (Error::AlreadyInitialised, Code::FailedPrecondition),
+            (Error::Sealed, Code::FailedPrecondition),
+            (Error::WrongState("rotation already staged"), Code::FailedPrecondition),
+            (Error::NoSession, Code::Unauthenticated),
+            (Error::WrongCredentials, Code::Unauthenticated),
+            (Error::WrongPassphrase, Code::Unauthenticated),
+            (Error::BadEnrolmentCode, Code::Unauthenticated),
+            (Error::Denied("members cannot reveal confidential entries"), Code::PermissionDenied),
+            (Error::Invalid { field: "platform", problem: "empty".into() }, Code::InvalidArgument),
+            (Error::NotFound("entry"), Code::NotFound),
+            (Error::Exists("entry"), Code::AlreadyExists),
+            (Error::Throttled { retry_after_secs: 4 }, Code::ResourceExhausted),
+            (Error::AuditUnavailable("disk full".into()), Code::Unavailable),
+            (Error::Corrupt("entry 0a1b".into()), Code::Internal),
+            (Error::Crypto(coffre_crypto::CryptoError::Open), Code::Internal),
+            (Error::Internal("lock poisoned".into()), Code::Internal),
+        ];
+        for (err, code) in table {
+            let display = err.to_string();
+            let status = vault_status(err);
+            assert_eq!(status.code(), code, "{display}");
+            if code == Code::Internal {
+                assert_eq!(status.message(), INTERNAL_MESSAGE, "{display} must not reach the client");
+            } else {
+                assert_eq!(status.message(), display);
+            }
+        }
+    }
+
+    #[test]
+    fn the_sealed_message_says_what_to_do() {
+        let status = vault_status(Error::Sealed);
+        assert_eq!(status.message(), "vault is sealed: run `coffre unseal`");
+    }
+
+    fn response(status: Status) -> http::Response<Body> {
+        status.into_http()
+    }
+
+    fn status_of(response: &http::Response<Body>) -> Status {
+        Status::from_header_map(response.headers()).expect("a trailers-only status")
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_invalid_argument() {
+        let tonic_says = Status::internal(
+            "failed to decode Protobuf message: GetEntryRequest.platform: invalid string value: data is not UTF-8 \
+             encoded",
+        );
+        let status = status_of(&remap_undecodable(response(tonic_says)));
+        assert_eq!(status.code(), Code::InvalidArgument);
+        assert_eq!(
+            status.message(),
+            "invalid request: GetEntryRequest.platform: invalid string value: data is not UTF-8 encoded"
+        );
+    }
+
+    #[test]
+    fn an_oversized_request_becomes_resource_exhausted() {
+        let tonic_says = Status::out_of_range(
+            "Error, decoded message length too large: found 70000 bytes, the limit is: 65536 bytes",
+        );
+        let status = status_of(&remap_undecodable(response(tonic_says)));
+        assert_eq!(status.code(), Code::ResourceExhausted);
+        assert_eq!(status.message(), "request too large: found 70000 bytes, the limit is: 65536 bytes");
+    }
+
+    #[test]
+    fn other_statuses_pass_through() {
+        for original in [
+            Status::internal(INTERNAL_MESSAGE),
+            Status::out_of_range("version 9 does not exist"),
+            Status::not_found("no entry by that name"),
+        ] {
+            let status = status_of(&remap_undecodable(response(original.clone())));
+            assert_eq!((status.code(), status.message()), (original.code(), original.message()));
+        }
+        let ok = http::Response::new(Body::empty());
+        assert!(remap_undecodable(ok).headers().get(GRPC_STATUS).is_none());
+    }
+}

@@ -1,0 +1,143 @@
+//! The gRPC transport: rustls (there is no plain-TCP mode, not even for tests), limits on connections, streams,
+//! message sizes and time, the fix for tonic's status on undecodable requests, and the standard health and
+//! reflection services.
+
+use std::{future::Future, time::Duration};
+
+use tokio::net::TcpListener;
+use tonic::{
+    service::Routes,
+    transport::{Identity, Server, ServerTlsConfig},
+};
+use tonic_health::pb::health_server::{Health, HealthServer};
+use tower::util::MapResponseLayer;
+
+use crate::{incoming::LimitedIncoming, status::remap_undecodable};
+
+/// Largest request message accepted (the API's documented bound on a whole request).
+pub(crate) const MAX_DECODING_MESSAGE_SIZE: usize = 64 * 1024;
+/// Largest response message sent.
+pub(crate) const MAX_ENCODING_MESSAGE_SIZE: usize = 1024 * 1024;
+
+/// Applies the message size limits to a generated service server (they have no common trait to do it through).
+macro_rules! limited {
+    ($server:expr) => {
+        $server
+            .max_decoding_message_size($crate::transport::MAX_DECODING_MESSAGE_SIZE)
+            .max_encoding_message_size($crate::transport::MAX_ENCODING_MESSAGE_SIZE)
+    };
+}
+pub(crate) use limited;
+
+/// How much the transport lets clients use.
+#[derive(Clone, Debug)]
+pub(crate) struct Limits {
+    /// Connections at once; further clients wait in the kernel's backlog.
+    pub(crate) max_connections: usize,
+    /// Requests in progress at once on one connection; further ones wait.
+    pub(crate) concurrency_per_connection: usize,
+    /// HTTP/2 streams one connection may open at once.
+    pub(crate) max_concurrent_streams: u32,
+    /// Size of all request headers (metadata) together.
+    pub(crate) max_header_list_size: u32,
+    /// A request that has not been answered by then fails with CANCELLED.
+    pub(crate) request_timeout: Duration,
+    /// A client that has not finished its TLS handshake by then is dropped.
+    pub(crate) tls_handshake_timeout: Duration,
+    /// HTTP/2 pings on idle connections, and how long to wait for the answer before closing.
+    pub(crate) keepalive_interval: Duration,
+    pub(crate) keepalive_timeout: Duration,
+    /// After shutdown begins, requests in flight get this long to finish; then the remaining connections close.
+    pub(crate) shutdown_grace: Duration,
+}
+
+impl Limits {
+    pub(crate) fn new(max_connections: usize) -> Self {
+        Self {
+            max_connections,
+            concurrency_per_connection: 64,
+            max_concurrent_streams: 128,
+            max_header_list_size: 16 * 1024,
+            request_timeout: Duration::from_secs(30),
+            tls_handshake_timeout: Duration::from_secs(10),
+            keepalive_interval: Duration::from_secs(60),
+            keepalive_timeout: Duration::from_secs(20),
+            shutdown_grace: Duration::from_secs(35),
+        }
+    }
+}
+
+/// Why the standard services could not be built.
+#[derive(Debug, thiserror::Error)]
+#[error("cannot build the reflection service")]
+pub(crate) struct ReflectionError(#[from] tonic_reflection::server::Error);
+
+/// Adds the gRPC health service and server reflection (v1 and v1alpha) for the coffre API and health itself, so
+/// that any gRPC client (grpcurl, grpc-health-probe) works against the daemon.
+pub(crate) fn with_standard_services<H: Health>(
+    routes: Routes,
+    health: HealthServer<H>,
+) -> Result<Routes, ReflectionError> {
+    let reflection = || {
+        tonic_reflection::server::Builder::configure()
+            .register_encoded_file_descriptor_set(coffre_proto::FILE_DESCRIPTOR_SET)
+            .register_encoded_file_descriptor_set(tonic_health::pb::FILE_DESCRIPTOR_SET)
+    };
+    Ok(routes
+        .add_service(limited!(health))
+        .add_service(limited!(reflection().build_v1()?))
+        .add_service(limited!(reflection().build_v1alpha()?)))
+}
+
+/// Serves `routes` over TLS on `listener` until `shutdown` completes, then lets requests in flight finish (for at
+/// most [`Limits::shutdown_grace`]).
+pub(crate) async fn serve(
+    listener: TcpListener,
+    identity: Identity,
+    limits: Limits,
+    routes: Routes,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), tonic::transport::Error> {
+    // tonic builds its rustls configurations with the process-wide default provider; make it ring, as the
+    // workspace's features say. An error only means a provider is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
+
+    let tls = ServerTlsConfig::new().identity(identity).timeout(limits.tls_handshake_timeout);
+    let router = Server::builder()
+        .tls_config(tls)?
+        .timeout(limits.request_timeout)
+        .concurrency_limit_per_connection(limits.concurrency_per_connection)
+        .max_concurrent_streams(limits.max_concurrent_streams)
+        .http2_max_header_list_size(limits.max_header_list_size)
+        .http2_keepalive_interval(Some(limits.keepalive_interval))
+        .http2_keepalive_timeout(Some(limits.keepalive_timeout))
+        // A span per call naming the method, so that log lines say which call they belong to. Never the body.
+        .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
+        .layer(MapResponseLayer::new(remap_undecodable))
+        .add_routes(routes);
+
+    let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
+    let signal = async move {
+        shutdown.await;
+        let _ = stopping.send(());
+    };
+    let incoming = LimitedIncoming::new(listener, limits.max_connections);
+    let serving = router.serve_with_incoming_shutdown(incoming, signal);
+    let grace = async move {
+        match stopped.await {
+            Ok(()) => tokio::time::sleep(limits.shutdown_grace).await,
+            // The signal future was dropped without firing: serving has ended and won this race already.
+            Err(_) => std::future::pending().await,
+        }
+    };
+    tokio::select! {
+        result = serving => result,
+        () = grace => {
+            tracing::warn!(grace = ?limits.shutdown_grace, "connections still open after the shutdown grace; closing them");
+            Ok(())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

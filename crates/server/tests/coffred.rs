@@ -1,0 +1,108 @@
+//! The `coffred` binary itself: configuration precedence including the environment (which a unit test cannot set
+//! without `unsafe`), refusal of unknown keys, the startup lines on stdout, and a graceful stop on SIGTERM.
+
+use std::{
+    io::{BufRead as _, BufReader},
+    path::Path,
+    process::{Command, Output, Stdio},
+};
+
+const VARS: [&str; 6] =
+    ["COFFRE_CONFIG", "COFFRE_DATA_DIR", "COFFRE_LISTEN", "COFFRE_TLS_CERT", "COFFRE_TLS_KEY", "COFFRE_LOG"];
+
+/// `coffred` with none of its environment variables inherited from the test's environment.
+fn coffred() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_coffred"));
+    for var in VARS {
+        command.env_remove(var);
+    }
+    command
+}
+
+fn run(command: &mut Command) -> Output {
+    command.output().expect("coffred runs")
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(output.status.success(), "coffred failed: {}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8(output.stdout.clone()).expect("UTF-8")
+}
+
+fn write_config(dir: &Path, text: &str) -> std::path::PathBuf {
+    let path = dir.join("coffred.toml");
+    std::fs::write(&path, text).expect("written");
+    path
+}
+
+#[test]
+fn flags_beat_environment_beat_file_beat_defaults() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(
+        dir.path(),
+        "data_dir = \"/from/file\"\nlisten = \"127.0.0.1:9000\"\nmax_connections = 7\n[kdf]\nmemory_kib = 8192\n",
+    );
+    let shown = stdout(&run(coffred()
+        .args(["show-config", "--data-dir", "/from/flag"])
+        .env("COFFRE_CONFIG", &config)
+        .env("COFFRE_DATA_DIR", "/from/env")
+        .env("COFFRE_LISTEN", "127.0.0.1:9100")));
+    assert!(shown.contains("data_dir = \"/from/flag\""), "{shown}");
+    assert!(shown.contains("listen = \"127.0.0.1:9100\""), "{shown}");
+    assert!(shown.contains("max_connections = 7"), "{shown}");
+    assert!(shown.contains("memory_kib = 8192"), "{shown}");
+    assert!(shown.contains("iterations = 3"), "{shown}");
+
+    let shown = stdout(&run(coffred().arg("show-config").arg("--config").arg(&config)));
+    assert!(shown.contains("data_dir = \"/from/file\""), "{shown}");
+    assert!(shown.contains("listen = \"127.0.0.1:9000\""), "{shown}");
+
+    let shown = stdout(&run(coffred().args(["show-config", "--data-dir", "/d"])));
+    assert!(shown.contains("listen = \"127.0.0.1:7443\""), "{shown}");
+    assert!(shown.contains("max_connections = 1024"), "{shown}");
+}
+
+#[test]
+fn an_unknown_key_stops_coffred_with_its_name() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let config = write_config(dir.path(), "[tls]\nhostname = [\"vault.example.org\"]\n");
+    let output = run(coffred().arg("--config").arg(&config).arg("show-config"));
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("unknown field `hostname`"), "{stderr}");
+    assert!(stderr.contains("coffred.toml"), "{stderr}");
+}
+
+#[test]
+fn coffred_prints_its_startup_lines_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    let mut child = coffred()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--listen", "127.0.0.1:0"])
+        .env("COFFRE_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("coffred starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut line = || lines.next().expect("a startup line").expect("UTF-8");
+
+    assert_eq!(line(), format!("coffred: data directory {}", data.display()));
+    let ca_path = data.join("tls").join("ca.pem");
+    let fingerprint = coffre_server::tls::fingerprint_pem(&std::fs::read(&ca_path).expect("ca.pem")).expect("a cert");
+    assert_eq!(line(), format!("coffred: CA certificate {}, SHA-256 fingerprint {fingerprint}", ca_path.display()));
+    let listening = line();
+    let addr = listening.strip_prefix("coffred: listening on https://").expect("the listening line");
+    let addr: std::net::SocketAddr = addr.parse().expect("IP:PORT");
+    assert_eq!(addr.ip().to_string(), "127.0.0.1");
+    assert_ne!(addr.port(), 0, "the actual port, not the requested 0");
+    std::net::TcpStream::connect(addr).expect("accepting connections");
+
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM sent");
+    let output = child.wait_with_output().expect("coffred exits");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("coffred stopped"), "{stderr}");
+}
