@@ -1,0 +1,246 @@
+//! The connection to the daemon: a tonic channel over TLS that trusts only the pinned CA, the session token in
+//! the `authorization` metadata, and the translation of transport errors and gRPC statuses into [`Failure`]s.
+
+use std::{error::Error, io, sync::Arc, time::Duration};
+
+use coffre_proto::v1::{
+    auth_service_client::AuthServiceClient, entry_service_client::EntryServiceClient,
+    system_service_client::SystemServiceClient,
+};
+use rustls::client::danger::ServerCertVerifier;
+use tonic::{
+    Code, Request, Status,
+    metadata::MetadataValue,
+    transport::{Certificate, Channel, ClientTlsConfig, Endpoint},
+};
+use zeroize::Zeroizing;
+
+use crate::{
+    config::{ServerUrl, Target},
+    exit::{Failure, Kind, chain_text, find_in_chain},
+    session::Session,
+};
+
+/// How long to wait for the TCP connection and for the TLS handshake.
+pub(crate) const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How long to wait for an answer. Generous: unsealing and logging in run Argon2id on the daemon.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+
+/// How the daemon's certificate is checked.
+pub(crate) enum Trust<'a> {
+    /// It must chain to this CA (PEM) and be valid for the server's host.
+    Pinned(&'a [u8]),
+    /// As `Pinned`, with the CA `coffre connect` is about to pin: a certificate that does not chain to it is not
+    /// a reason to "connect again".
+    Presented(&'a [u8]),
+    /// Trust on first use (`coffre connect` only): a verifier that accepts any chain but records it.
+    FirstUse(Arc<dyn ServerCertVerifier>),
+}
+
+/// Opens a TLS channel to `server`; the handshake happens here, so an unreachable daemon or a wrong certificate
+/// is reported now, clearly, rather than on the first call.
+pub(crate) async fn open_channel(server: &ServerUrl, trust: Trust<'_>) -> Result<Channel, Failure> {
+    let invalid = |err: tonic::transport::Error| {
+        Failure::invalid(format!("invalid server address {}", server.as_str())).with_cause(chain_text(&err))
+    };
+    let endpoint = Endpoint::from_shared(server.as_str().to_owned())
+        .map_err(invalid)?
+        .user_agent(format!("coffre/{}", env!("CARGO_PKG_VERSION")))
+        .map_err(invalid)?
+        .connect_timeout(CONNECT_TIMEOUT)
+        .timeout(REQUEST_TIMEOUT);
+    let tls = ClientTlsConfig::new().domain_name(server.tls_host()).timeout(CONNECT_TIMEOUT);
+    let presented = matches!(trust, Trust::Presented(_));
+    let endpoint = match trust {
+        Trust::Pinned(ca_pem) | Trust::Presented(ca_pem) => {
+            endpoint.tls_config(tls.ca_certificate(Certificate::from_pem(ca_pem)))
+        }
+        Trust::FirstUse(verifier) => endpoint.tls_config_with_verifier(tls, verifier),
+    }
+    .map_err(|err| Failure::invalid("cannot set up TLS with the CA certificate").with_cause(chain_text(&err)))?;
+    endpoint.connect().await.map_err(|err| {
+        if presented && is_ca_mismatch(&err) {
+            let message = format!(
+                "the certificate of {} does not chain to that CA: is it really coffred? Nothing was saved",
+                server.as_str()
+            );
+            Failure::new(Kind::Unavailable, message).with_cause(chain_text(&err))
+        } else {
+            transport_failure(&err, server)
+        }
+    })
+}
+
+/// Whether the server's certificate was refused for another reason than the name it is valid for.
+fn is_ca_mismatch(err: &(dyn Error + 'static)) -> bool {
+    use rustls::CertificateError::{NotValidForName, NotValidForNameContext};
+    match find_in_chain::<rustls::Error>(err) {
+        Some(rustls::Error::InvalidCertificate(NotValidForName | NotValidForNameContext { .. })) => false,
+        Some(rustls::Error::InvalidCertificate(_)) => true,
+        _ => false,
+    }
+}
+
+/// Explains a failure to reach the daemon or to agree on TLS with it, with what to do about it.
+pub(crate) fn transport_failure(err: &(dyn Error + 'static), server: &ServerUrl) -> Failure {
+    let url = server.as_str();
+    let message = if let Some(tls) = find_in_chain::<rustls::Error>(err) {
+        match tls {
+            rustls::Error::InvalidCertificate(
+                rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. },
+            ) => format!(
+                "the daemon's certificate is not valid for {}: use the address it was set up for (e.g. localhost)",
+                server.tls_host()
+            ),
+            rustls::Error::InvalidCertificate(_) => "the daemon's certificate does not match the pinned CA: if the \
+                 daemon was reinstalled, run `coffre connect` again"
+                .to_owned(),
+            rustls::Error::InvalidMessage(_) => {
+                format!("{url} did not answer with TLS: check the address and port (--server / COFFRE_SERVER)")
+            }
+            _ => format!("the TLS handshake with {url} failed: check the address (--server / COFFRE_SERVER)"),
+        }
+    } else if find_in_chain::<io::Error>(err).is_some_and(|e| e.kind() == io::ErrorKind::TimedOut) {
+        format!(
+            "the daemon at {url} did not answer within {} s: is coffred running? (check --server / COFFRE_SERVER)",
+            CONNECT_TIMEOUT.as_secs()
+        )
+    } else if chain_text(err).contains("dns error") {
+        // hyper-util reports a failed name lookup only in its message.
+        format!("cannot find the host {}: check the address (--server / COFFRE_SERVER)", server.tls_host())
+    } else {
+        format!("cannot reach the daemon at {url}: is coffred running? (check --server / COFFRE_SERVER)")
+    };
+    Failure::new(Kind::Unavailable, message).with_cause(chain_text(err))
+}
+
+/// Explains a gRPC status. The daemon's message is shown as it is (it is safe and says what to do); a status made
+/// by the transport (the connection broke) is explained like a connection failure.
+pub(crate) fn status_failure(status: &Status, server: &ServerUrl, login_name: Option<&str>) -> Failure {
+    if let Some(source) = status.source().filter(|_| matches!(status.code(), Code::Unavailable | Code::Unknown)) {
+        return transport_failure(source, server);
+    }
+    let kind = Kind::from_grpc(status.code());
+    let mut message = if status.message().is_empty() {
+        format!("the daemon refused the request ({})", status.code().description())
+    } else {
+        status.message().to_owned()
+    };
+    if let Some(name) = login_name.filter(|_| kind == Kind::Auth && !message.contains("coffre login")) {
+        message.push_str(&format!(": run `coffre login {name}`"));
+    }
+    if kind == Kind::Other && status.code() == Code::Unimplemented {
+        message.push_str(": the daemon does not know this request; are coffre and coffred the same version?");
+    }
+    Failure::new(kind, message)
+}
+
+/// A connected daemon, with the session to present when there is one.
+pub(crate) struct Daemon {
+    server: ServerUrl,
+    channel: Channel,
+    session: Option<Session>,
+}
+
+impl Daemon {
+    /// Connects to the target, trusting only its CA.
+    pub(crate) async fn connect(target: &Target, session: Option<Session>) -> Result<Daemon, Failure> {
+        let channel = open_channel(&target.server, Trust::Pinned(&target.ca_pem)).await?;
+        Ok(Daemon { server: target.server.clone(), channel, session })
+    }
+
+    pub(crate) fn server(&self) -> &ServerUrl {
+        &self.server
+    }
+
+    pub(crate) fn session(&self) -> Option<&Session> {
+        self.session.as_ref()
+    }
+
+    pub(crate) fn system(&self) -> SystemServiceClient<Channel> {
+        SystemServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn auth(&self) -> AuthServiceClient<Channel> {
+        AuthServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn entries(&self) -> EntryServiceClient<Channel> {
+        EntryServiceClient::new(self.channel.clone())
+    }
+
+    /// A request carrying the session token, when there is a session.
+    pub(crate) fn request<T>(&self, message: T) -> Result<Request<T>, Failure> {
+        let mut request = Request::new(message);
+        if let Some(session) = &self.session {
+            let mut header = Zeroizing::new(String::with_capacity(7 + session.token.expose_secret().len()));
+            header.push_str("Bearer ");
+            header.push_str(session.token.expose_secret());
+            let mut value = MetadataValue::try_from(header.as_str()).map_err(|_| {
+                Failure::other("the saved session is damaged: run `coffre login NAME` again".to_owned())
+            })?;
+            value.set_sensitive(true);
+            request.metadata_mut().insert("authorization", value);
+        }
+        Ok(request)
+    }
+
+    /// Explains a status the daemon answered with; an UNAUTHENTICATED answer to a call that carried a session
+    /// says to log in again.
+    pub(crate) fn fail(&self, status: Status) -> Failure {
+        status_failure(&status, &self.server, self.session.as_ref().map(|s| s.name.as_str()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn server() -> ServerUrl {
+        match ServerUrl::parse("https://127.0.0.1:7443") {
+            Ok(server) => server,
+            Err(failure) => panic!("{failure}"),
+        }
+    }
+
+    #[test]
+    fn refused_connections_say_to_check_the_daemon() {
+        let err = io::Error::from(io::ErrorKind::ConnectionRefused);
+        let failure = transport_failure(&err, &server());
+        assert_eq!(failure.exit_code(), 9);
+        assert_eq!(
+            failure.message(),
+            "cannot reach the daemon at https://127.0.0.1:7443: is coffred running? (check --server / COFFRE_SERVER)"
+        );
+    }
+
+    #[test]
+    fn a_certificate_from_another_ca_says_to_connect_again() {
+        let tls = rustls::Error::InvalidCertificate(rustls::CertificateError::UnknownIssuer);
+        let err = io::Error::new(io::ErrorKind::InvalidData, tls);
+        let failure = transport_failure(&err, &server());
+        assert_eq!(failure.exit_code(), 9);
+        assert!(failure.message().starts_with("the daemon's certificate does not match the pinned CA"));
+    }
+
+    #[test]
+    fn daemon_messages_are_kept_and_get_a_login_hint_when_a_session_was_sent() {
+        let status = Status::unauthenticated("session expired");
+        let with_session = status_failure(&status, &server(), Some("alice"));
+        assert_eq!(with_session.message(), "session expired: run `coffre login alice`");
+        assert_eq!(with_session.exit_code(), 4);
+        let without = status_failure(&Status::unauthenticated("wrong name or passphrase"), &server(), None);
+        assert_eq!(without.message(), "wrong name or passphrase");
+        let sealed =
+            status_failure(&Status::failed_precondition("vault is sealed: run `coffre unseal`"), &server(), None);
+        assert_eq!((sealed.message(), sealed.exit_code()), ("vault is sealed: run `coffre unseal`", 3));
+    }
+
+    #[test]
+    fn an_empty_daemon_message_still_says_something() {
+        let failure = status_failure(&Status::permission_denied(""), &server(), None);
+        assert_eq!(failure.exit_code(), 5);
+        assert!(failure.message().starts_with("the daemon refused the request"));
+    }
+}

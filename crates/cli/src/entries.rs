@@ -1,0 +1,355 @@
+//! Entries, one account on one platform each: `coffre entry add | list | show | edit | archive | history`.
+//! Nothing here prints a secret; `coffre reveal` does.
+
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use coffre_proto::v1::{
+    ArchiveEntryRequest, CreateEntryRequest, Entry, GetEntryRequest, ListEntriesRequest, ListVersionsRequest,
+    SecretFields, UpdateEntryRequest,
+};
+use serde::Serialize;
+
+use crate::{
+    Context,
+    exit::{Failure, Kind},
+    output::{EntryJson, VersionJson, emit, entries_table, entry_text, printable, versions_table},
+    secrets_input::{self, SecretBytes, Source, Spec, read_secret},
+    values::{Category, Classification, Lifecycle},
+};
+
+/// The entry subcommands.
+#[derive(Subcommand)]
+pub(crate) enum EntryCommand {
+    /// Add an entry; the password is read from a file, standard input or the terminal
+    Add(AddArgs),
+    /// List the entries you may see
+    List(ListArgs),
+    /// Show an entry's details (never its secrets)
+    Show(PlatformArg),
+    /// Change an entry; only what you give changes. A new password, TOTP seed or notes makes a new version
+    Edit(EditArgs),
+    /// Archive an entry that is no longer used; its history is kept
+    Archive(PlatformArg),
+    /// Show the versions of an entry's secrets: when and by whom (never the secrets)
+    History(PlatformArg),
+}
+
+/// Just the platform.
+#[derive(Debug, Args)]
+pub(crate) struct PlatformArg {
+    /// The platform's name, as in `coffre entry list`
+    #[arg(value_name = "PLATFORM")]
+    platform: String,
+}
+
+/// Options of `coffre entry list`.
+#[derive(Debug, Args)]
+pub(crate) struct ListArgs {
+    /// Include archived entries
+    #[arg(long)]
+    archived: bool,
+}
+
+/// Options of `coffre entry add`.
+#[derive(Debug, Args)]
+pub(crate) struct AddArgs {
+    /// The platform's name, e.g. Facebook (unique in the vault)
+    #[arg(value_name = "PLATFORM")]
+    platform: String,
+    /// Where the entry belongs
+    #[arg(long, value_enum)]
+    category: Category,
+    /// The login name or e-mail address on the platform
+    #[arg(long, value_name = "LOGIN")]
+    login: String,
+    /// Read the password from FILE (one trailing newline is ignored); without this or --password-stdin, you are
+    /// asked for it twice
+    #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
+    password_file: Option<PathBuf>,
+    /// Read the password from standard input (one trailing newline is ignored)
+    #[arg(long)]
+    password_stdin: bool,
+    /// The platform's login page
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// How sensitive the entry is [default: restricted]
+    #[arg(long, value_enum)]
+    classification: Option<Classification>,
+    /// Where the entry is in its life [default: active]
+    #[arg(long, value_enum)]
+    lifecycle: Option<Lifecycle>,
+    /// A phone number or e-mail address the platform uses to recover the account (repeat for several)
+    #[arg(long = "recovery-contact", value_name = "CONTACT")]
+    recovery_contacts: Vec<String>,
+    /// A free tag (repeat for several)
+    #[arg(long = "tag", value_name = "TAG")]
+    tags: Vec<String>,
+    /// Read the notes (kept secret) from FILE
+    #[arg(long, value_name = "FILE")]
+    notes_file: Option<PathBuf>,
+    /// Read the seed of the account's own two-factor authentication (base32) from FILE
+    #[arg(long, value_name = "FILE")]
+    totp_seed_file: Option<PathBuf>,
+}
+
+/// Options of `coffre entry edit`.
+#[derive(Debug, Args)]
+pub(crate) struct EditArgs {
+    /// The platform's name, as in `coffre entry list`
+    #[arg(value_name = "PLATFORM")]
+    platform: String,
+    /// A new name for the platform
+    #[arg(long, value_name = "NEW")]
+    rename: Option<String>,
+    /// A new category
+    #[arg(long, value_enum)]
+    category: Option<Category>,
+    /// A new login page ("" removes it)
+    #[arg(long, value_name = "URL")]
+    url: Option<String>,
+    /// A new login name
+    #[arg(long, value_name = "LOGIN")]
+    login: Option<String>,
+    /// A new classification
+    #[arg(long, value_enum)]
+    classification: Option<Classification>,
+    /// A new lifecycle state
+    #[arg(long, value_enum)]
+    lifecycle: Option<Lifecycle>,
+    /// Replace the recovery contacts with these (repeat for several)
+    #[arg(long = "recovery-contact", value_name = "CONTACT", conflicts_with = "clear_recovery_contacts")]
+    recovery_contacts: Vec<String>,
+    /// Remove every recovery contact
+    #[arg(long)]
+    clear_recovery_contacts: bool,
+    /// Replace the tags with these (repeat for several)
+    #[arg(long = "tag", value_name = "TAG", conflicts_with = "clear_tags")]
+    tags: Vec<String>,
+    /// Remove every tag
+    #[arg(long)]
+    clear_tags: bool,
+    /// Read a new password from FILE (one trailing newline is ignored)
+    #[arg(long, value_name = "FILE", group = "new_password_source")]
+    password_file: Option<PathBuf>,
+    /// Read a new password from standard input (one trailing newline is ignored)
+    #[arg(long, group = "new_password_source")]
+    password_stdin: bool,
+    /// Type a new password on the terminal (asked twice)
+    #[arg(long, group = "new_password_source")]
+    new_password: bool,
+    /// Read new notes from FILE (an empty file removes them)
+    #[arg(long, value_name = "FILE")]
+    notes_file: Option<PathBuf>,
+    /// Read a new TOTP seed from FILE (an empty file removes it)
+    #[arg(long, value_name = "FILE")]
+    totp_seed_file: Option<PathBuf>,
+}
+
+pub(crate) async fn run(command: &EntryCommand, ctx: &Context) -> Result<(), Failure> {
+    match command {
+        EntryCommand::Add(args) => add(args, ctx).await,
+        EntryCommand::List(args) => list(args, ctx).await,
+        EntryCommand::Show(args) => show(&args.platform, ctx).await,
+        EntryCommand::Edit(args) => edit(args, ctx).await,
+        EntryCommand::Archive(args) => archive(&args.platform, ctx).await,
+        EntryCommand::History(args) => history(&args.platform, ctx).await,
+    }
+}
+
+/// An optional secret file for a new entry: an empty one is refused (leave the option out instead).
+fn optional_secret(path: Option<&Path>, flag: &str) -> Result<Vec<u8>, Failure> {
+    let Some(path) = path else { return Ok(Vec::new()) };
+    let secret = secrets_input::read_file(path)?;
+    if secret.is_empty() {
+        return Err(Failure::invalid(format!("{} is empty: leave out {flag}", path.display())));
+    }
+    Ok(secret.to_request_bytes())
+}
+
+async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let source = Source::from_flags(args.password_file.as_deref(), args.password_stdin);
+    let password =
+        read_secret(source, &Spec::NEW_PASSWORD, &format!("Password of {} on {}: ", args.login, args.platform))?;
+    let entry = Entry {
+        platform: args.platform.clone(),
+        category: args.category.to_proto(),
+        url: args.url.clone().unwrap_or_default(),
+        login: args.login.clone(),
+        recovery_contacts: args.recovery_contacts.clone(),
+        classification: args.classification.map_or(0, Classification::to_proto),
+        lifecycle: args.lifecycle.map_or(0, Lifecycle::to_proto),
+        tags: args.tags.clone(),
+        ..Entry::default()
+    };
+    let secrets = SecretFields {
+        password: password.to_request_bytes(),
+        totp_seed: optional_secret(args.totp_seed_file.as_deref(), "--totp-seed-file")?,
+        notes: optional_secret(args.notes_file.as_deref(), "--notes-file")?,
+    };
+    let request = CreateEntryRequest { entry: Some(entry), secrets: Some(secrets) };
+    let response = daemon.entries().create_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let entry = response.into_inner().entry.unwrap_or_default();
+    emit(ctx.json(), &EntryJson::from(&entry), || {
+        format!("Added {} (version {}).", printable(&entry.platform), entry.version)
+    })
+}
+
+/// What `entry list` prints with `--json`.
+#[derive(Serialize)]
+struct EntryList {
+    entries: Vec<EntryJson>,
+}
+
+async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request = ListEntriesRequest { include_archived: args.archived };
+    let entries = daemon.entries().list_entries(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let entries = entries.into_inner().entries;
+    let report = EntryList { entries: entries.iter().map(EntryJson::from).collect() };
+    emit(ctx.json(), &report, || {
+        if !entries.is_empty() {
+            entries_table(&entries)
+        } else if args.archived {
+            "No entries you may see.".to_owned()
+        } else {
+            "No entries you may see. Archived ones are listed with --archived; an owner adds entries with \
+             `coffre entry add PLATFORM --category CATEGORY --login LOGIN`."
+                .to_owned()
+        }
+    })
+}
+
+async fn show(platform: &str, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request = GetEntryRequest { platform: platform.to_owned() };
+    let response = daemon.entries().get_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let entry = response.into_inner().entry.unwrap_or_default();
+    emit(ctx.json(), &EntryJson::from(&entry), || entry_text(&entry))
+}
+
+async fn edit(args: &EditArgs, ctx: &Context) -> Result<(), Failure> {
+    let password_source = match (&args.password_file, args.password_stdin, args.new_password) {
+        (Some(path), _, _) => Some(Source::File(path)),
+        (None, true, _) => Some(Source::Stdin),
+        (None, false, true) => Some(Source::Prompt),
+        (None, false, false) => None,
+    };
+    let changes_nothing = args.rename.is_none()
+        && args.category.is_none()
+        && args.url.is_none()
+        && args.login.is_none()
+        && args.classification.is_none()
+        && args.lifecycle.is_none()
+        && args.recovery_contacts.is_empty()
+        && !args.clear_recovery_contacts
+        && args.tags.is_empty()
+        && !args.clear_tags
+        && password_source.is_none()
+        && args.notes_file.is_none()
+        && args.totp_seed_file.is_none();
+    if changes_nothing {
+        return Err(Failure::new(
+            Kind::Usage,
+            "nothing to change: give at least one option (see `coffre entry edit --help`)",
+        ));
+    }
+    let daemon = ctx.daemon_with_session().await?;
+    let password = password_source
+        .map(|source| read_secret(source, &Spec::NEW_PASSWORD, &format!("New password for {}: ", args.platform)))
+        .transpose()?;
+    let read = |path: &Option<PathBuf>| -> Result<Option<SecretBytes>, Failure> {
+        path.as_deref().map(secrets_input::read_file).transpose()
+    };
+    let (notes, totp_seed) = (read(&args.notes_file)?, read(&args.totp_seed_file)?);
+    let request = UpdateEntryRequest {
+        platform: args.platform.clone(),
+        new_platform: args.rename.clone(),
+        category: args.category.map_or(0, Category::to_proto),
+        url: args.url.clone(),
+        login: args.login.clone(),
+        recovery_contacts: args.recovery_contacts.clone(),
+        replace_recovery_contacts: args.clear_recovery_contacts || !args.recovery_contacts.is_empty(),
+        classification: args.classification.map_or(0, Classification::to_proto),
+        lifecycle: args.lifecycle.map_or(0, Lifecycle::to_proto),
+        tags: args.tags.clone(),
+        replace_tags: args.clear_tags || !args.tags.is_empty(),
+        password: password.as_ref().map(SecretBytes::to_request_bytes),
+        totp_seed: totp_seed.as_ref().map(SecretBytes::to_request_bytes),
+        notes: notes.as_ref().map(SecretBytes::to_request_bytes),
+    };
+    let response = daemon.entries().update_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let entry = response.into_inner().entry.unwrap_or_default();
+    emit(ctx.json(), &EntryJson::from(&entry), || {
+        format!("Updated {} (version {}).", printable(&entry.platform), entry.version)
+    })
+}
+
+async fn archive(platform: &str, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request = ArchiveEntryRequest { platform: platform.to_owned() };
+    let response = daemon.entries().archive_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let entry = response.into_inner().entry.unwrap_or_default();
+    emit(ctx.json(), &EntryJson::from(&entry), || {
+        format!(
+            "Archived {}; its history is kept (`coffre entry list --archived` shows it).",
+            printable(&entry.platform)
+        )
+    })
+}
+
+/// What `entry history` prints with `--json`.
+#[derive(Serialize)]
+struct History<'a> {
+    platform: &'a str,
+    versions: Vec<VersionJson>,
+}
+
+async fn history(platform: &str, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request = ListVersionsRequest { platform: platform.to_owned() };
+    let response = daemon.entries().list_versions(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let versions = response.into_inner().versions;
+    let report = History { platform, versions: versions.iter().map(VersionJson::from).collect() };
+    emit(ctx.json(), &report, || versions_table(&versions))
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::Cli;
+
+    #[test]
+    fn categories_and_classifications_are_typed_in_kebab_case() {
+        let args = [
+            "coffre",
+            "entry",
+            "add",
+            "Facebook",
+            "--category",
+            "social-network",
+            "--login",
+            "party@example.org",
+            "--classification",
+            "very-confidential",
+            "--tag",
+            "a",
+            "--tag",
+            "b",
+            "--password-stdin",
+        ];
+        assert!(Cli::try_parse_from(args).is_ok());
+        let wrong = ["coffre", "entry", "add", "Facebook", "--category", "social_network", "--login", "x"];
+        assert!(Cli::try_parse_from(wrong).is_err());
+    }
+
+    #[test]
+    fn only_one_source_for_a_new_password() {
+        let both = ["coffre", "entry", "edit", "X", "--password-stdin", "--new-password"];
+        assert!(Cli::try_parse_from(both).is_err());
+        let one = ["coffre", "entry", "edit", "X", "--new-password"];
+        assert!(Cli::try_parse_from(one).is_ok());
+    }
+}

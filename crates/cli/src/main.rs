@@ -1,0 +1,25 @@
+//! `coffre`, the command-line client of the coffre vault. Everything lives in the library (`coffre_cli`); its
+//! documentation and EXIT_CODES.md list the exit codes.
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> ExitCode {
+    let cli = coffre_cli::Cli::parse();
+    match coffre_cli::run(cli).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(failure) => {
+            let code = failure.exit_code();
+            let err = anyhow::Error::new(failure);
+            // One line people read, then the low-level cause once, if there is one. Never a secret: failures
+            // are built from daemon messages, paths and transport errors only.
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  cause: {cause}");
+            }
+            ExitCode::from(code)
+        }
+    }
+}

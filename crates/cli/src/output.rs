@@ -1,0 +1,299 @@
+//! What commands print: human text for people, one JSON object with `--json` for scripts (stable snake_case
+//! keys, enum values spelled as on the command line, times in RFC 3339 UTC), tables, and times.
+
+use std::io::{self, Write};
+
+use coffre_proto::v1::{Entry, Timestamp, Version};
+use serde::Serialize;
+use time::{OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description};
+
+use crate::{
+    exit::Failure,
+    values::{category_name, classification_name, lifecycle_name},
+};
+
+/// Prints `value` as one JSON object when `json`, else the human text `human` builds.
+pub(crate) fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> Result<(), Failure> {
+    if json {
+        let mut text = serde_json::to_string(value)
+            .map_err(|err| Failure::other(format!("cannot encode the output as JSON: {err}")))?;
+        text.push('\n');
+        write_stdout(text.as_bytes())
+    } else {
+        let mut text = human();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        write_stdout(text.as_bytes())
+    }
+}
+
+/// Writes to standard output. A closed pipe (`coffre entry list | head`) is not an error worth a message.
+pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
+    let mut out = io::stdout().lock();
+    match out.write_all(bytes).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(err) => Err(Failure::other(format!("cannot write to standard output: {err}"))),
+    }
+}
+
+/// A line of information for people on standard error, where it does not mix with data on standard output.
+pub(crate) fn note(text: &str) {
+    let _ = writeln!(io::stderr().lock(), "{text}");
+}
+
+/// RFC 3339 in UTC, e.g. "2025-11-24T17:32:05Z".
+pub(crate) fn rfc3339(time: OffsetDateTime) -> String {
+    time.format(&Rfc3339).unwrap_or_else(|_| time.unix_timestamp().to_string())
+}
+
+/// Parses an RFC 3339 time.
+pub(crate) fn parse_rfc3339(text: &str) -> Option<OffsetDateTime> {
+    OffsetDateTime::parse(text, &Rfc3339).ok()
+}
+
+/// A timestamp from the daemon, as a time.
+pub(crate) fn from_proto(timestamp: Option<&Timestamp>) -> Option<OffsetDateTime> {
+    OffsetDateTime::from_unix_timestamp(timestamp?.unix_seconds).ok()
+}
+
+/// A timestamp from the daemon for JSON: RFC 3339 UTC, or null.
+pub(crate) fn json_time(timestamp: Option<&Timestamp>) -> Option<String> {
+    from_proto(timestamp).map(rfc3339)
+}
+
+/// A time for people: "2025-11-24 17:32 UTC".
+pub(crate) fn human_time(time: Option<OffsetDateTime>) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
+    time.and_then(|t| t.format(&format).ok()).unwrap_or_else(|| "unknown".to_owned())
+}
+
+/// Text received from the daemon, made safe to print on a terminal: control characters (which could move the
+/// cursor or rewrite what the reader sees) are replaced.
+pub(crate) fn printable(text: &str) -> String {
+    text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+}
+
+/// A table with a header row; columns separated by two spaces, the last one not padded.
+pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
+    for row in rows {
+        for (width, cell) in widths.iter_mut().zip(row) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let mut text = String::new();
+    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
+    for row in std::iter::once(&header).chain(rows) {
+        let last = row.len().saturating_sub(1);
+        for (i, cell) in row.iter().enumerate() {
+            text.push_str(cell);
+            if i < last {
+                let pad = widths.get(i).copied().unwrap_or(0).saturating_sub(cell.chars().count()) + 2;
+                text.extend(std::iter::repeat_n(' ', pad));
+            }
+        }
+        text.push('\n');
+    }
+    text
+}
+
+/// An entry's metadata in JSON.
+#[derive(Debug, PartialEq, Serialize)]
+pub(crate) struct EntryJson {
+    pub(crate) platform: String,
+    pub(crate) category: String,
+    pub(crate) url: String,
+    pub(crate) login: String,
+    pub(crate) recovery_contacts: Vec<String>,
+    pub(crate) classification: String,
+    pub(crate) lifecycle: String,
+    pub(crate) tags: Vec<String>,
+    pub(crate) version: u32,
+    pub(crate) has_totp: bool,
+    pub(crate) has_notes: bool,
+    pub(crate) created: Option<String>,
+    pub(crate) updated: Option<String>,
+}
+
+impl From<&Entry> for EntryJson {
+    fn from(entry: &Entry) -> Self {
+        EntryJson {
+            platform: entry.platform.clone(),
+            category: category_name(entry.category),
+            url: entry.url.clone(),
+            login: entry.login.clone(),
+            recovery_contacts: entry.recovery_contacts.clone(),
+            classification: classification_name(entry.classification),
+            lifecycle: lifecycle_name(entry.lifecycle),
+            tags: entry.tags.clone(),
+            version: entry.version,
+            has_totp: entry.has_totp,
+            has_notes: entry.has_notes,
+            created: json_time(entry.created.as_ref()),
+            updated: json_time(entry.updated.as_ref()),
+        }
+    }
+}
+
+/// One version of an entry's secret fields in JSON.
+#[derive(Debug, PartialEq, Serialize)]
+pub(crate) struct VersionJson {
+    pub(crate) version: u32,
+    pub(crate) created: Option<String>,
+    pub(crate) created_by: String,
+    pub(crate) changed: Vec<String>,
+}
+
+impl From<&Version> for VersionJson {
+    fn from(version: &Version) -> Self {
+        VersionJson {
+            version: version.version,
+            created: json_time(version.created.as_ref()),
+            created_by: version.created_by.clone(),
+            changed: version.changed.clone(),
+        }
+    }
+}
+
+/// An entry's metadata for people, one field a line.
+pub(crate) fn entry_text(entry: &Entry) -> String {
+    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let list = |items: &[String]| if items.is_empty() { "-".to_owned() } else { printable(&items.join(", ")) };
+    let or_dash = |text: &str| if text.is_empty() { "-".to_owned() } else { printable(text) };
+    let fields = [
+        ("Platform", printable(&entry.platform)),
+        ("Category", category_name(entry.category)),
+        ("URL", or_dash(&entry.url)),
+        ("Login", or_dash(&entry.login)),
+        ("Recovery contacts", list(&entry.recovery_contacts)),
+        ("Classification", classification_name(entry.classification)),
+        ("Lifecycle", lifecycle_name(entry.lifecycle)),
+        ("Tags", list(&entry.tags)),
+        ("Version", entry.version.to_string()),
+        ("TOTP seed stored", yes_no(entry.has_totp).to_owned()),
+        ("Notes stored", yes_no(entry.has_notes).to_owned()),
+        ("Created", human_time(from_proto(entry.created.as_ref()))),
+        ("Updated", human_time(from_proto(entry.updated.as_ref()))),
+    ];
+    fields.iter().map(|(label, value)| format!("{:<19}{value}\n", format!("{label}:"))).collect()
+}
+
+/// Entries for people: a table.
+pub(crate) fn entries_table(entries: &[Entry]) -> String {
+    let rows: Vec<Vec<String>> = entries
+        .iter()
+        .map(|e| {
+            vec![
+                printable(&e.platform),
+                category_name(e.category),
+                printable(&e.login),
+                classification_name(e.classification),
+                lifecycle_name(e.lifecycle),
+                e.version.to_string(),
+                human_time(from_proto(e.updated.as_ref())),
+            ]
+        })
+        .collect();
+    table(&["PLATFORM", "CATEGORY", "LOGIN", "CLASSIFICATION", "LIFECYCLE", "VERSION", "UPDATED"], &rows)
+}
+
+/// Versions for people: a table.
+pub(crate) fn versions_table(versions: &[Version]) -> String {
+    let rows: Vec<Vec<String>> = versions
+        .iter()
+        .map(|v| {
+            vec![
+                v.version.to_string(),
+                human_time(from_proto(v.created.as_ref())),
+                printable(&v.created_by),
+                printable(&v.changed.join(", ")),
+            ]
+        })
+        .collect();
+    table(&["VERSION", "CREATED", "BY", "CHANGED"], &rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_proto::v1;
+
+    use super::*;
+
+    fn sample() -> Entry {
+        Entry {
+            platform: "Facebook".into(),
+            category: v1::Category::SocialNetwork as i32,
+            url: "https://facebook.com".into(),
+            login: "party@example.org".into(),
+            recovery_contacts: vec!["+33 6 00 00 00 00".into()],
+            classification: v1::Classification::VeryConfidential as i32,
+            lifecycle: v1::Lifecycle::Active as i32,
+            tags: vec!["comms".into()],
+            version: 3,
+            has_totp: true,
+            has_notes: false,
+            created: Some(Timestamp { unix_seconds: 1_700_000_000 }),
+            updated: None,
+        }
+    }
+
+    #[test]
+    fn entry_json_has_stable_keys_and_kebab_values() -> Result<(), serde_json::Error> {
+        let value = serde_json::to_value(EntryJson::from(&sample()))?;
+        let expected = serde_json::json!({
+            "platform": "Facebook",
+            "category": "social-network",
+            "url": "https://facebook.com",
+            "login": "party@example.org",
+            "recovery_contacts": ["+33 6 00 00 00 00"],
+            "classification": "very-confidential",
+            "lifecycle": "active",
+            "tags": ["comms"],
+            "version": 3,
+            "has_totp": true,
+            "has_notes": false,
+            "created": "2023-11-14T22:13:20Z",
+            "updated": null,
+        });
+        assert_eq!(value, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn version_json_shape() -> Result<(), serde_json::Error> {
+        let version = Version {
+            version: 2,
+            created: Some(Timestamp { unix_seconds: 0 }),
+            created_by: "alice".into(),
+            changed: vec!["password".into()],
+        };
+        let value = serde_json::to_value(VersionJson::from(&version))?;
+        let expected = serde_json::json!({
+            "version": 2, "created": "1970-01-01T00:00:00Z", "created_by": "alice", "changed": ["password"],
+        });
+        assert_eq!(value, expected);
+        Ok(())
+    }
+
+    #[test]
+    fn tables_align_columns() {
+        let rows = vec![vec!["Facebook".into(), "1".into()], vec!["X".into(), "12".into()]];
+        assert_eq!(table(&["PLATFORM", "V"], &rows), "PLATFORM  V\nFacebook  1\nX         12\n");
+    }
+
+    #[test]
+    fn times_read_well() {
+        assert_eq!(human_time(from_proto(Some(&Timestamp { unix_seconds: 1_700_000_000 }))), "2023-11-14 22:13 UTC");
+        assert_eq!(human_time(None), "unknown");
+        let parsed = parse_rfc3339("2023-11-14T22:13:20Z").map(|t| t.unix_timestamp());
+        assert_eq!(parsed, Some(1_700_000_000));
+    }
+
+    #[test]
+    fn control_characters_from_the_daemon_are_not_printed() {
+        assert_eq!(printable("evil\u{1b}[2Jname"), "evil\u{fffd}[2Jname");
+        assert!(entry_text(&sample()).contains("Classification:    very-confidential\n"));
+    }
+}

@@ -1,0 +1,311 @@
+//! The vault's life: `coffre status`, `coffre init`, `coffre unseal`, `coffre seal`.
+
+use clap::Args;
+use coffre_proto::v1::{GetStatusRequest, InitRequest, KdfParams, SealRequest, UnsealRequest, WhoAmIRequest};
+use serde::Serialize;
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
+use crate::{
+    Context,
+    exit::Failure,
+    output::{emit, from_proto, human_time, json_time, printable},
+    secrets_input::{PassphraseArgs, Spec, read_secret},
+    session,
+    values::{role_name, seal_state_name},
+};
+
+/// Argon2id bounds the daemon enforces (proto/coffre/v1/common.proto, KdfParams).
+const KDF_MIN_MEMORY_KIB: u32 = 8192;
+const KDF_MAX_MEMORY_KIB: u32 = 4 * 1024 * 1024;
+const KDF_MAX_ITERATIONS: u32 = 64;
+
+/// Options of `coffre init`.
+#[derive(Debug, Args)]
+pub(crate) struct InitArgs {
+    /// The president's name: the person who holds the password bank
+    #[arg(long, value_name = "NAME")]
+    president: String,
+    /// The leader's name: they get a one-time code to set their own passphrase with `coffre enroll`
+    #[arg(long, value_name = "NAME")]
+    leader: Option<String>,
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+    /// Argon2id memory cost in KiB (default: the daemon's, 65536; at least 8192)
+    #[arg(long, value_name = "N")]
+    kdf_memory_kib: Option<u32>,
+    /// Argon2id iterations (default: the daemon's, 3; at least 1)
+    #[arg(long, value_name = "N")]
+    kdf_iterations: Option<u32>,
+}
+
+/// Options of `coffre unseal`.
+#[derive(Debug, Args)]
+pub(crate) struct UnsealArgs {
+    #[command(flatten)]
+    passphrase: PassphraseArgs,
+}
+
+/// Refuses Argon2id costs the daemon would refuse, before asking for a passphrase.
+fn check_kdf(memory_kib: Option<u32>, iterations: Option<u32>) -> Result<KdfParams, Failure> {
+    if let Some(memory) = memory_kib {
+        if memory < KDF_MIN_MEMORY_KIB {
+            return Err(Failure::invalid(format!(
+                "--kdf-memory-kib {memory} is too small: use at least {KDF_MIN_MEMORY_KIB} (8 MiB); leave it out for \
+                 the recommended default"
+            )));
+        }
+        if memory > KDF_MAX_MEMORY_KIB {
+            return Err(Failure::invalid(format!(
+                "--kdf-memory-kib {memory} is too large: at most {KDF_MAX_MEMORY_KIB} (4 GiB)"
+            )));
+        }
+    }
+    if let Some(iterations) = iterations.filter(|i| !(1..=KDF_MAX_ITERATIONS).contains(i)) {
+        return Err(Failure::invalid(format!(
+            "--kdf-iterations {iterations} is out of range: use 1 to {KDF_MAX_ITERATIONS}; leave it out for the \
+             recommended default"
+        )));
+    }
+    // Zero means "the daemon's default".
+    Ok(KdfParams { memory_kib: memory_kib.unwrap_or(0), iterations: iterations.unwrap_or(0), parallelism: 0 })
+}
+
+/// What `init` prints with `--json`.
+#[derive(Serialize)]
+struct Initialised<'a> {
+    vault_id: &'a str,
+    president: &'a str,
+    leader: Option<&'a str>,
+    leader_enrolment_code: Option<&'a str>,
+    leader_enrolment_expires: Option<String>,
+}
+
+pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> {
+    let kdf = check_kdf(args.kdf_memory_kib, args.kdf_iterations)?;
+    let daemon = ctx.daemon().await?;
+    let passphrase = read_secret(
+        args.passphrase.source(),
+        &Spec::NEW_PASSPHRASE,
+        &format!("Choose the passphrase of {} (at least 12 characters): ", args.president),
+    )?;
+    let request = InitRequest {
+        president: args.president.clone(),
+        passphrase: passphrase.to_request_bytes(),
+        leader: args.leader.clone().unwrap_or_default(),
+        kdf: Some(kdf),
+    };
+    let mut response = daemon.system().init(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
+    // The enrolment code is a secret: moved into a wiping buffer, out of the response.
+    let code = Zeroizing::new(std::mem::take(&mut response.leader_enrolment_code));
+    let leader = args.leader.as_deref().filter(|_| !code.is_empty());
+    let expires = from_proto(response.leader_enrolment_expires.as_ref());
+    let report = Initialised {
+        vault_id: &response.vault_id,
+        president: &args.president,
+        leader,
+        leader_enrolment_code: leader.map(|_| code.as_str()),
+        leader_enrolment_expires: leader.and(json_time(response.leader_enrolment_expires.as_ref())),
+    };
+    emit(ctx.json(), &report, || {
+        let mut text = format!(
+            "The vault is created (id {}) and unsealed. {} is its president.\n",
+            printable(&response.vault_id),
+            args.president
+        );
+        if let Some(leader) = leader {
+            text.push_str(&format!(
+                "\nOne-time enrolment code for {leader}: {}\nIt expires at {}: give this code to {leader} in person; \
+                 they run `coffre enroll {}`.\n",
+                code.as_str(),
+                human_time(expires),
+                code.as_str()
+            ));
+        }
+        text.push_str(&format!("\nNext: log in with `coffre login {}`.", args.president));
+        text
+    })
+}
+
+/// What `unseal` prints with `--json`.
+#[derive(Serialize)]
+struct Unsealed {
+    state: &'static str,
+    already_unsealed: bool,
+}
+
+pub(crate) async fn unseal(args: &UnsealArgs, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon().await?;
+    let passphrase = read_secret(args.passphrase.source(), &Spec::PASSPHRASE, "Owner's passphrase: ")?;
+    let request = UnsealRequest { passphrase: passphrase.to_request_bytes() };
+    let response = daemon.system().unseal(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
+    let report = Unsealed { state: "unsealed", already_unsealed: response.already_unsealed };
+    emit(ctx.json(), &report, || {
+        if report.already_unsealed {
+            "The vault was already unsealed (your passphrase was checked).".to_owned()
+        } else {
+            "The vault is unsealed.\nNext: log in with `coffre login NAME`.".to_owned()
+        }
+    })
+}
+
+/// What `seal` prints with `--json`.
+#[derive(Serialize)]
+struct Sealed {
+    state: &'static str,
+}
+
+pub(crate) async fn seal(ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    daemon.system().seal(daemon.request(SealRequest {})?).await.map_err(|s| daemon.fail(s))?;
+    // Sealing ended every session, ours included.
+    if let Some(path) = ctx.session_path() {
+        session::delete(&path)?;
+    }
+    emit(ctx.json(), &Sealed { state: "sealed" }, || {
+        "The vault is sealed: the daemon holds no key and every session has ended.\nTo open it again: `coffre unseal`."
+            .to_owned()
+    })
+}
+
+/// What `status` prints with `--json`.
+#[derive(Debug, PartialEq, Serialize)]
+struct StatusReport {
+    state: &'static str,
+    vault_id: Option<String>,
+    version: String,
+    audit_events: u64,
+    server: String,
+    session: Option<SessionReport>,
+}
+
+/// The caller's session in `status`.
+#[derive(Debug, PartialEq, Serialize)]
+struct SessionReport {
+    name: String,
+    role: &'static str,
+    expires: Option<String>,
+}
+
+pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
+    let target = ctx.target()?;
+    // A damaged or foreign session file must not hide the vault's state: it only means "no session".
+    let saved = ctx
+        .saved_session(&target.server)
+        .ok()
+        .flatten()
+        .filter(|session| !session.is_expired(OffsetDateTime::now_utc()));
+    let daemon = crate::client::Daemon::connect(&target, saved).await?;
+    let status = daemon
+        .system()
+        .get_status(tonic::Request::new(GetStatusRequest {}))
+        .await
+        .map_err(|s| daemon.fail(s))?
+        .into_inner();
+    let mut session = None;
+    if daemon.session().is_some() {
+        // Any refusal (expired, sealed...) just means there is no usable session.
+        if let Ok(who) = daemon.auth().who_am_i(daemon.request(WhoAmIRequest {})?).await {
+            let who = who.into_inner();
+            session = Some(SessionReport {
+                name: who.name,
+                role: role_name(who.role),
+                expires: json_time(who.session_expires.as_ref()),
+            });
+        }
+    }
+    let report = StatusReport {
+        state: seal_state_name(status.state),
+        vault_id: Some(status.vault_id).filter(|id| !id.is_empty()),
+        version: status.version,
+        audit_events: status.audit_events,
+        server: daemon.server().as_str().to_owned(),
+        session,
+    };
+    emit(ctx.json(), &report, || status_text(&report))
+}
+
+fn status_text(report: &StatusReport) -> String {
+    let mut text = format!("Server:        {}\nVault:         {}\n", report.server, report.state);
+    if let Some(id) = &report.vault_id {
+        text.push_str(&format!("Vault id:      {}\n", printable(id)));
+    }
+    text.push_str(&format!(
+        "Daemon:        coffred {}\nAudit events:  {}\n",
+        printable(&report.version),
+        report.audit_events
+    ));
+    match &report.session {
+        Some(s) => {
+            let until = s.expires.as_deref().and_then(crate::output::parse_rfc3339);
+            text.push_str(&format!(
+                "Session:       {} ({}), until {}\n",
+                printable(&s.name),
+                s.role,
+                human_time(until)
+            ));
+        }
+        None => text.push_str("Session:       not logged in\n"),
+    }
+    let next = match (report.state, &report.session) {
+        ("uninitialised", _) => Some("create the vault with `coffre init --president NAME`"),
+        ("sealed", _) => Some("an owner opens the vault with `coffre unseal`"),
+        ("unsealed", None) => Some("log in with `coffre login NAME`"),
+        _ => None,
+    };
+    if let Some(next) = next {
+        text.push_str(&format!("Next: {next}.\n"));
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kdf_costs_below_the_daemons_floor_are_refused_locally() {
+        let err = check_kdf(Some(1024), None).err();
+        assert_eq!(err.as_ref().map(Failure::exit_code), Some(8));
+        assert!(err.is_some_and(|e| e.message().starts_with("--kdf-memory-kib 1024 is too small")));
+        assert!(check_kdf(None, Some(0)).is_err());
+        assert!(check_kdf(Some(8192), Some(1)).is_ok());
+        assert!(check_kdf(Some(u32::MAX), None).is_err());
+    }
+
+    #[test]
+    fn unset_kdf_costs_leave_the_choice_to_the_daemon() -> Result<(), Failure> {
+        assert_eq!(check_kdf(None, None)?, KdfParams { memory_kib: 0, iterations: 0, parallelism: 0 });
+        Ok(())
+    }
+
+    #[test]
+    fn status_json_has_the_documented_keys() -> Result<(), serde_json::Error> {
+        let report = StatusReport {
+            state: "unsealed",
+            vault_id: Some("ab12".into()),
+            version: "0.1.0".into(),
+            audit_events: 7,
+            server: "https://127.0.0.1:7443".into(),
+            session: Some(SessionReport {
+                name: "alice".into(),
+                role: "president",
+                expires: Some("2030-01-01T00:00:00Z".into()),
+            }),
+        };
+        let expected = serde_json::json!({
+            "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
+            "server": "https://127.0.0.1:7443",
+            "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
+        });
+        assert_eq!(serde_json::to_value(&report)?, expected);
+        let logged_out = StatusReport { session: None, vault_id: None, state: "uninitialised", ..report };
+        let value = serde_json::to_value(&logged_out)?;
+        assert_eq!(
+            (value.get("session"), value.get("vault_id")),
+            (Some(&serde_json::Value::Null), Some(&serde_json::Value::Null))
+        );
+        assert!(status_text(&logged_out).ends_with("Next: create the vault with `coffre init --president NAME`.\n"));
+        Ok(())
+    }
+}
