@@ -1,0 +1,280 @@
+//! Harness for the end-to-end tests: builds the real `coffred` and `coffre` binaries (with `cargo build`), starts the daemon on
+//! 127.0.0.1:0 with TLS in a temporary data directory, and runs the client against it in a process of its own,
+//! with its configuration passed through the environment (COFFRE_SERVER, COFFRE_CA, COFFRE_SESSION) and a private
+//! home directory, so nothing of the machine's own user leaks in or out.
+//!
+//! Nothing here sleeps: the daemon is ready when it prints the line with its address.
+
+#![allow(clippy::unwrap_used, unreachable_pub, missing_docs)]
+
+use std::{
+    io::{BufRead, BufReader, Write},
+    path::{Path, PathBuf},
+    process::{Child, Command, Output, Stdio},
+    sync::{OnceLock, mpsc},
+    time::Duration,
+};
+
+/// Paths of the two binaries, built once per test process with the same profile as the tests.
+pub struct Binaries {
+    pub coffred: PathBuf,
+    pub coffre: PathBuf,
+}
+
+pub fn binaries() -> &'static Binaries {
+    static BINARIES: OnceLock<Binaries> = OnceLock::new();
+    BINARIES
+        .get_or_init(|| Binaries { coffred: build("coffre-server", "coffred"), coffre: build("coffre-cli", "coffre") })
+}
+
+/// Builds one binary with `cargo build` (a no-op when it is fresh) and returns its path from cargo's JSON messages.
+///
+/// This runs the `cargo` on PATH, the rustup proxy that honours rust-toolchain.toml, rather than `$CARGO`: under
+/// `cargo test` that variable may name another toolchain's cargo.
+fn build(package: &str, bin: &str) -> PathBuf {
+    let mut cmd = Command::new("cargo");
+    // Run cargo with the environment a developer's shell gives it, not the one `cargo test` gives a test: build
+    // scripts that track variables (the C compiler's, the library path) would otherwise see a change and rebuild.
+    for (key, _) in std::env::vars_os() {
+        let key_text = key.to_string_lossy();
+        let set_by_cargo_for_tests =
+            key_text.starts_with("CARGO_") && !matches!(&*key_text, "CARGO_HOME" | "CARGO_TARGET_DIR");
+        if set_by_cargo_for_tests || matches!(&*key_text, "CARGO" | "LD_LIBRARY_PATH" | "RUST_RECURSION_COUNT") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.args(["build", "--quiet", "--message-format=json", "-p", package, "--bin", bin]);
+    if !cfg!(debug_assertions) {
+        cmd.arg("--release");
+    }
+    let output = cmd.stderr(Stdio::inherit()).output().expect("run cargo build");
+    assert!(output.status.success(), "cargo build of {bin} failed");
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == bin)
+        .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
+        .unwrap_or_else(|| panic!("cargo build did not report the {bin} executable"))
+}
+
+/// A running `coffred`.
+pub struct Daemon {
+    child: Child,
+    pub data_dir: PathBuf,
+    pub url: String,
+    pub ca: PathBuf,
+    pub fingerprint: String,
+    stderr_log: PathBuf,
+}
+
+impl Daemon {
+    /// Starts the daemon on `data_dir` (created if missing) on a free loopback port and waits for its
+    /// "listening" line.
+    pub fn start(data_dir: &Path) -> Daemon {
+        Self::start_on(data_dir, "127.0.0.1:0")
+    }
+
+    /// Stops the daemon gracefully and starts it again on the same data directory and address, as a restart of
+    /// the service would.
+    pub fn restart(self) -> Daemon {
+        let data_dir = self.data_dir.clone();
+        let listen = self.url.trim_start_matches("https://").to_string();
+        assert!(self.stop().success(), "graceful shutdown on SIGTERM");
+        Self::start_on(&data_dir, &listen)
+    }
+
+    /// Starts the daemon on `data_dir` listening on `listen`.
+    pub fn start_on(data_dir: &Path, listen: &str) -> Daemon {
+        let stderr_log = data_dir.with_extension("stderr.log");
+        let stderr = std::fs::File::create(&stderr_log).unwrap();
+        let mut child = Command::new(&binaries().coffred)
+            .args(["--data-dir", data_dir.to_str().unwrap(), "--listen", listen])
+            .env("RUST_LOG", "info")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(stderr)
+            .spawn()
+            .expect("start coffred");
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut fingerprint = None;
+        let mut lines = Vec::new();
+        let url = loop {
+            // A bound on how long start-up may take, not a sleep: a daemon that never says it listens is a failure.
+            let line = match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => line,
+                Err(_) => {
+                    let _ = child.kill();
+                    let log = std::fs::read_to_string(&stderr_log).unwrap_or_default();
+                    panic!("coffred did not start; stdout: {lines:?}; stderr: {log}");
+                }
+            };
+            if let Some(rest) = line.strip_prefix("coffred: CA certificate ") {
+                fingerprint = rest.rsplit(' ').next().map(str::to_string);
+            }
+            if let Some(url) = line.strip_prefix("coffred: listening on ") {
+                break url.to_string();
+            }
+            lines.push(line);
+        };
+        Daemon {
+            child,
+            data_dir: data_dir.to_path_buf(),
+            url,
+            ca: data_dir.join("tls").join("ca.pem"),
+            fingerprint: fingerprint.expect("the daemon printed its CA fingerprint"),
+            stderr_log,
+        }
+    }
+
+    /// Stops the daemon with SIGTERM (graceful shutdown) and waits for it.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let pid = rustix::process::Pid::from_raw(self.child.id() as i32).unwrap();
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+        let status = self.child.wait().unwrap();
+        std::mem::forget(self);
+        status
+    }
+
+    /// What the daemon wrote to stderr (its log) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The client, as one user on one machine: its own home, session file and pinned CA.
+pub struct Client {
+    pub home: tempfile::TempDir,
+    pub server: String,
+    pub ca: PathBuf,
+}
+
+/// What one client command did.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl Run {
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.stdout))
+    }
+
+    #[track_caller]
+    pub fn ok(self) -> Run {
+        assert_eq!(self.code, 0, "command failed: stdout {} stderr {}", self.stdout, self.stderr);
+        self
+    }
+}
+
+impl Client {
+    pub fn new(daemon: &Daemon) -> Client {
+        Client { home: tempfile::tempdir().unwrap(), server: daemon.url.clone(), ca: daemon.ca.clone() }
+    }
+
+    /// Writes a secret to a file in the client's home (mode 0600) and returns its path, for `--*-file` flags.
+    pub fn secret_file(&self, name: &str, contents: &str) -> String {
+        use std::os::unix::fs::OpenOptionsExt;
+        let path = self.home.path().join(name);
+        let mut file =
+            std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&path).unwrap();
+        writeln!(file, "{contents}").unwrap();
+        path.to_str().unwrap().to_string()
+    }
+
+    fn command(&self) -> Command {
+        let home = self.home.path();
+        let mut cmd = Command::new(&binaries().coffre);
+        cmd.env_clear()
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", home)
+            .env("XDG_CONFIG_HOME", home.join("config"))
+            .env("XDG_STATE_HOME", home.join("state"))
+            .env("XDG_DATA_HOME", home.join("data"))
+            .env("COFFRE_SERVER", &self.server)
+            .env("COFFRE_CA", &self.ca)
+            .env("COFFRE_SESSION", home.join("session.json"));
+        cmd
+    }
+
+    /// Runs `coffre ARGS` with no standard input.
+    pub fn run(&self, args: &[&str]) -> Run {
+        self.run_with_stdin(args, None)
+    }
+
+    /// Runs `coffre ARGS`, feeding `stdin` if given.
+    pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
+        let mut cmd = self.command();
+        cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+        cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
+        let mut child = cmd.spawn().expect("start coffre");
+        if let Some(input) = stdin {
+            child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+        }
+        let Output { status, stdout, stderr } = child.wait_with_output().unwrap();
+        Run {
+            code: status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&stderr).into_owned(),
+        }
+    }
+}
+
+/// Low Argon2 cost for tests, passed as configuration (the smallest the daemon accepts).
+pub const TEST_KDF: [&str; 4] = ["--kdf-memory-kib", "8192", "--kdf-iterations", "1"];
+
+/// A fresh, initialised vault with the president "Alice" logged in; returns the daemon, the client, and the
+/// president's passphrase file.
+pub fn initialised(dir: &Path) -> (Daemon, Client, String) {
+    let daemon = Daemon::start(&dir.join("data"));
+    let client = Client::new(&daemon);
+    let pass = client.secret_file("president.pass", "correct horse battery staple");
+    let mut args = vec!["init", "--president", "Alice", "--passphrase-file", &pass];
+    args.extend(TEST_KDF);
+    client.run(&args).ok();
+    client.run(&["login", "Alice", "--passphrase-file", &pass]).ok();
+    (daemon, client, pass)
+}
+
+/// Asserts that no file under `dir` contains any of `needles`, scanning every byte.
+#[track_caller]
+pub fn assert_no_file_contains(dir: &Path, needles: &[&str]) {
+    let mut stack = vec![dir.to_path_buf()];
+    let mut files = 0;
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            for item in std::fs::read_dir(&path).unwrap() {
+                stack.push(item.unwrap().path());
+            }
+            continue;
+        }
+        files += 1;
+        let bytes = std::fs::read(&path).unwrap();
+        for needle in needles {
+            let needle = needle.as_bytes();
+            assert!(
+                !bytes.windows(needle.len()).any(|w| w == needle),
+                "{} contains {:?} in clear",
+                path.display(),
+                String::from_utf8_lossy(needle)
+            );
+        }
+    }
+    assert!(files > 3, "expected a populated data directory, found {files} files");
+}
