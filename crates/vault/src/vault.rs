@@ -106,6 +106,8 @@ impl Vault {
     /// Opens (or creates) the data directory. The vault comes up sealed, or uninitialised on a new directory.
     pub fn open(config: VaultConfig, clock: Arc<dyn Clock>) -> Result<Self> {
         create_private_dir(&config.data_dir)?;
+        create_private_dir(&config.data_dir.join("db"))?;
+        create_private_dir(&config.data_dir.join("audit"))?;
         let store = SledStore::open(&config.data_dir.join("db"))?;
         let audit = AuditLog::open(&config.data_dir.join("audit"))?;
         let header = match store.get(records::HEADER_KEY)? {

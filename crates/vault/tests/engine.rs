@@ -93,6 +93,16 @@ fn facebook() -> (NewEntry, Secrets) {
     )
 }
 
+/// An unsealed vault with the president logged in and the Facebook entry added.
+async fn with_facebook(fx: &Fixture) -> (Vault, RequestContext) {
+    let vault = fx.open();
+    init(&vault, None).await;
+    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let (entry, secrets) = facebook();
+    vault.create_entry(&alice, entry, secrets).await.expect("create");
+    (vault, alice)
+}
+
 fn reveal(platform: &str, field: SecretField, version: Option<u32>) -> RevealParams {
     RevealParams { platform: platform.into(), field, reason: "post the weekly video".into(), version }
 }
@@ -205,11 +215,7 @@ async fn wrong_name_and_wrong_passphrase_get_the_same_answer() {
 #[tokio::test]
 async fn every_secret_change_makes_a_version_and_old_versions_stay_readable() {
     let fx = Fixture::new();
-    let vault = fx.open();
-    init(&vault, None).await;
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
-    let (entry, secrets) = facebook();
-    vault.create_entry(&alice, entry, secrets).await.expect("create");
+    let (vault, alice) = with_facebook(&fx).await;
     let metadata_only =
         EntryUpdate { platform: "Facebook".into(), url: Some("https://fb.com".into()), ..Default::default() };
     assert_eq!(vault.update_entry(&alice, metadata_only).await.expect("update").version, 1);
@@ -237,11 +243,7 @@ async fn every_secret_change_makes_a_version_and_old_versions_stay_readable() {
 #[tokio::test]
 async fn archive_hides_from_the_default_list_and_keeps_history() {
     let fx = Fixture::new();
-    let vault = fx.open();
-    init(&vault, None).await;
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
-    let (entry, secrets) = facebook();
-    vault.create_entry(&alice, entry, secrets).await.expect("create");
+    let (vault, alice) = with_facebook(&fx).await;
     assert_eq!(vault.archive_entry(&alice, "Facebook").await.expect("archive").lifecycle, Lifecycle::Archived);
     assert!(vault.list_entries(&alice, false).expect("list").is_empty());
     assert_eq!(vault.list_entries(&alice, true).expect("list").len(), 1);
@@ -251,11 +253,7 @@ async fn archive_hides_from_the_default_list_and_keeps_history() {
 #[tokio::test]
 async fn bad_input_is_refused_and_changes_nothing() {
     let fx = Fixture::new();
-    let vault = fx.open();
-    init(&vault, None).await;
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
-    let (entry, secrets) = facebook();
-    vault.create_entry(&alice, entry, secrets).await.expect("create");
+    let (vault, alice) = with_facebook(&fx).await;
 
     let (entry, secrets) = facebook();
     let dup = NewEntry { platform: " FACEBOOK ".into(), ..entry };
@@ -321,6 +319,11 @@ async fn nothing_readable_is_left_on_disk() {
         b"post the weekly video",
     ];
     scan(fx.dir.path(), &needles);
+    for dir in ["", "db", "audit"] {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(fx.dir.path().join(dir)).expect("exists").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o700, "{dir:?} must be private to the daemon's user");
+    }
 }
 
 fn scan(dir: &Path, needles: &[&[u8]]) {
