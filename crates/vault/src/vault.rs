@@ -254,20 +254,16 @@ impl Inner {
     }
 }
 
-/// Creates the data directory, readable by its owner only.
+/// Creates a directory of the daemon's, or tightens an existing one, so that only its owner can enter it.
 fn create_private_dir(path: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
-    std::fs::DirBuilder::new()
-        .recursive(true)
-        .mode(0o700)
-        .create(path)
-        .map_err(|e| Error::Internal(format!("cannot create the data directory {}: {e}", path.display())))?;
-    let mode = std::fs::metadata(path)
-        .map_err(|e| Error::Internal(format!("cannot read the data directory {}: {e}", path.display())))?
-        .permissions()
-        .mode();
+    let fail =
+        |e: std::io::Error| Error::Internal(format!("cannot prepare the private directory {}: {e}", path.display()));
+    std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path).map_err(fail)?;
+    let mode = std::fs::metadata(path).map_err(fail)?.permissions().mode();
     if mode & 0o077 != 0 {
-        tracing::warn!(path = %path.display(), mode = format!("{mode:o}"), "data directory is readable by others");
+        tracing::warn!(path = %path.display(), mode = format!("{:o}", mode & 0o777), "making the directory private (0700)");
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700)).map_err(fail)?;
     }
     Ok(())
 }
