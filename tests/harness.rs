@@ -23,15 +23,25 @@ pub struct Binaries {
 
 pub fn binaries() -> &'static Binaries {
     static BINARIES: OnceLock<Binaries> = OnceLock::new();
-    BINARIES
-        .get_or_init(|| Binaries { coffred: build("coffre-server", "coffred"), coffre: build("coffre-cli", "coffre") })
+    BINARIES.get_or_init(|| {
+        let built = build_workspace();
+        let find = |bin: &str| {
+            let found = built.iter().find(|(name, _)| name == bin).map(|(_, path)| path.clone());
+            found.unwrap_or_else(|| panic!("cargo build did not report the {bin} executable"))
+        };
+        Binaries { coffred: find("coffred"), coffre: find("coffre") }
+    })
 }
 
-/// Builds one binary with `cargo build` (a no-op when it is fresh) and returns its path from cargo's JSON messages.
+/// Runs `cargo build --workspace --all-targets` and returns every binary it reports, by name.
+///
+/// That is the same selection of packages and targets as `cargo test --workspace`, so cargo resolves the same
+/// features and, under the test command, finds the binaries already built: nothing is compiled twice. (A build of
+/// one package would resolve features differently and compile much of the dependency tree again.)
 ///
 /// This runs the `cargo` on PATH, the rustup proxy that honours rust-toolchain.toml, rather than `$CARGO`: under
 /// `cargo test` that variable may name another toolchain's cargo.
-fn build(package: &str, bin: &str) -> PathBuf {
+fn build_workspace() -> Vec<(String, PathBuf)> {
     let mut cmd = Command::new("cargo");
     // Run cargo with the environment a developer's shell gives it, not the one `cargo test` gives a test: build
     // scripts that track variables (the C compiler's, the library path) would otherwise see a change and rebuild.
@@ -43,18 +53,22 @@ fn build(package: &str, bin: &str) -> PathBuf {
             cmd.env_remove(key);
         }
     }
-    cmd.args(["build", "--quiet", "--message-format=json", "-p", package, "--bin", bin]);
+    cmd.args(["build", "--quiet", "--message-format=json", "--workspace", "--all-targets"]);
     if !cfg!(debug_assertions) {
         cmd.arg("--release");
     }
     let output = cmd.stderr(Stdio::inherit()).output().expect("run cargo build");
-    assert!(output.status.success(), "cargo build of {bin} failed");
+    assert!(output.status.success(), "cargo build --workspace --all-targets failed");
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
-        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["target"]["name"] == bin)
-        .find_map(|msg| msg["executable"].as_str().map(PathBuf::from))
-        .unwrap_or_else(|| panic!("cargo build did not report the {bin} executable"))
+        .filter(|msg| msg["reason"] == "compiler-artifact" && msg["profile"]["test"] == false)
+        .filter(|msg| msg["target"]["kind"].as_array().is_some_and(|kinds| kinds.iter().any(|k| k == "bin")))
+        .filter_map(|msg| {
+            let name = msg["target"]["name"].as_str()?.to_string();
+            Some((name, PathBuf::from(msg["executable"].as_str()?)))
+        })
+        .collect()
 }
 
 /// A running `coffred`.
