@@ -1,12 +1,6 @@
 //! The daemon: its data directory, TLS identity and vault, and the services it serves.
 
-use std::{
-    fs,
-    future::Future,
-    os::unix::fs::{DirBuilderExt as _, PermissionsExt as _},
-    path::Path,
-    sync::Arc,
-};
+use std::{future::Future, sync::Arc};
 
 use anyhow::Context as _;
 use coffre_proto::v1::{
@@ -46,14 +40,13 @@ impl std::fmt::Debug for Daemon {
 }
 
 impl Daemon {
-    /// Creates the data directory (mode 0700) if missing, loads or creates the TLS identity, and opens the vault.
-    /// Blocking: call it before serving, or from a blocking task.
+    /// Opens the vault (which creates the data directory, or makes an existing one private, mode 0700), then loads
+    /// or creates the TLS identity in it. Blocking: call it before serving, or from a blocking task.
     pub fn open(config: ServerConfig) -> anyhow::Result<Self> {
-        prepare_data_dir(&config.data_dir)?;
         config.default_kdf.validate().context("invalid [kdf] settings")?;
-        let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
         let vault = Vault::open(config.vault_config(), Arc::new(SystemClock))
             .with_context(|| format!("cannot open the vault in {}", config.data_dir.display()))?;
+        let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
         Ok(Self { config, tls, vault })
     }
 
@@ -102,29 +95,10 @@ impl Daemon {
     }
 }
 
-/// Creates the data directory with mode 0700 (parents included) if missing; warns when an existing one is open to
-/// other users.
-fn prepare_data_dir(dir: &Path) -> anyhow::Result<()> {
-    match fs::metadata(dir) {
-        Ok(meta) if meta.is_dir() => {
-            let mode = meta.permissions().mode() & 0o777;
-            if mode & 0o077 != 0 {
-                tracing::warn!(dir = %dir.display(), mode = format!("{mode:o}"), "data directory is open to other users; chmod 700 it");
-            }
-            Ok(())
-        }
-        Ok(_) => anyhow::bail!("data directory {} exists but is not a directory", dir.display()),
-        Err(err) if err.kind() == std::io::ErrorKind::NotFound => fs::DirBuilder::new()
-            .recursive(true)
-            .mode(0o700)
-            .create(dir)
-            .with_context(|| format!("cannot create the data directory {}", dir.display())),
-        Err(err) => Err(err).with_context(|| format!("cannot use the data directory {}", dir.display())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::{fs, os::unix::fs::PermissionsExt as _};
+
     use coffre_proto::v1::{GetStatusRequest, SealState, system_service_client::SystemServiceClient};
 
     use super::*;
@@ -134,9 +108,9 @@ mod tests {
     fn a_missing_data_directory_is_created_private() {
         let parent = tempfile::tempdir().expect("tempdir");
         let dir = parent.path().join("a").join("coffre");
-        prepare_data_dir(&dir).expect("created");
+        drop(Daemon::open(ServerConfig::new(dir.clone())).expect("created"));
         assert_eq!(fs::metadata(&dir).expect("exists").permissions().mode() & 0o777, 0o700);
-        prepare_data_dir(&dir).expect("an existing directory is fine");
+        drop(Daemon::open(ServerConfig::new(dir)).expect("an existing directory is fine"));
     }
 
     #[test]
@@ -144,8 +118,8 @@ mod tests {
         let parent = tempfile::tempdir().expect("tempdir");
         let file = parent.path().join("file");
         fs::write(&file, b"").expect("written");
-        let err = prepare_data_dir(&file).expect_err("not a directory");
-        assert!(err.to_string().contains("is not a directory"), "{err}");
+        let err = Daemon::open(ServerConfig::new(file)).expect_err("not a directory");
+        assert!(format!("{err:#}").contains("is not a directory"), "{err:#}");
     }
 
     /// Needs the engine: `run` on 127.0.0.1:0 with TLS, then GetStatus over a client pinned to the generated CA.

@@ -259,6 +259,9 @@ fn create_private_dir(path: &std::path::Path) -> Result<()> {
     use std::os::unix::fs::{DirBuilderExt, PermissionsExt};
     let fail =
         |e: std::io::Error| Error::Internal(format!("cannot prepare the private directory {}: {e}", path.display()));
+    if path.exists() && !path.is_dir() {
+        return Err(Error::Internal(format!("{} exists but is not a directory", path.display())));
+    }
     std::fs::DirBuilder::new().recursive(true).mode(0o700).create(path).map_err(fail)?;
     let mode = std::fs::metadata(path).map_err(fail)?.permissions().mode();
     if mode & 0o077 != 0 {
