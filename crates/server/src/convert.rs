@@ -162,7 +162,7 @@ pub(crate) fn version(info: vault::VersionInfo) -> pb::Version {
         version: info.version,
         created: timestamp(info.created),
         created_by: info.created_by,
-        changed: info.changed.into_iter().map(str::to_owned).collect(),
+        changed: info.changed.into_iter().map(|field| field.name().to_owned()).collect(),
     }
 }
 

@@ -49,9 +49,9 @@ impl Vault {
             created_ms: now,
             updated_ms: now,
         };
-        let mut changed = vec!["password".to_string()];
-        changed.extend(record.has_totp.then(|| "totp".to_string()));
-        changed.extend(record.has_notes.then(|| "notes".to_string()));
+        let mut changed = vec![SecretField::Password];
+        changed.extend(record.has_totp.then_some(SecretField::TotpSeed));
+        changed.extend(record.has_notes.then_some(SecretField::Notes));
         let version = VersionRecord {
             version: 1,
             created_ms: now,
@@ -168,22 +168,23 @@ impl Vault {
             if let Some(password) = &update.password {
                 validate::secret("password", password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
                 next.password = password.expose_secret().to_vec();
-                next.changed.push("password".into());
+                next.changed.push(SecretField::Password);
             }
             if let Some(totp) = &update.totp_seed {
                 validate::secret("TOTP seed", totp.expose_secret(), false, MAX_TOTP_SEED_BYTES)?;
                 next.totp_seed = totp.expose_secret().to_vec();
-                next.changed.push("totp".into());
+                next.changed.push(SecretField::TotpSeed);
             }
             if let Some(notes) = &update.notes {
                 validate::secret("notes", notes.expose_secret(), false, MAX_NOTES_BYTES)?;
                 next.notes = notes.expose_secret().to_vec();
-                next.changed.push("notes".into());
+                next.changed.push(SecretField::Notes);
             }
             entry.version = next.version;
             entry.has_totp = !next.totp_seed.is_empty();
             entry.has_notes = !next.notes.is_empty();
-            detail = format!("version={} changed={}", next.version, next.changed.join(","));
+            let changed: Vec<&str> = next.changed.iter().map(|f| f.name()).collect();
+            detail = format!("version={} changed={}", next.version, changed.join(","));
             put_version(open, &mut batch, &entry.id, &next)?;
         }
         entry.updated_ms = now;
@@ -225,15 +226,7 @@ impl Vault {
                 version,
                 created: from_millis(record.created_ms),
                 created_by: record.created_by.clone(),
-                changed: record
-                    .changed
-                    .iter()
-                    .map(|c| match c.as_str() {
-                        "password" => "password",
-                        "totp" => "totp",
-                        _ => "notes",
-                    })
-                    .collect(),
+                changed: record.changed.clone(),
             });
         }
         Ok(versions)

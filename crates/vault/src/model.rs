@@ -95,8 +95,8 @@ pub enum Lifecycle {
     Archived,
 }
 
-/// Which secret field to reveal.
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+/// A secret field: which one to reveal, or which ones a version changed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
 pub enum SecretField {
     /// The password.
     Password,
@@ -290,8 +290,8 @@ pub struct VersionInfo {
     pub created: SystemTime,
     /// Who made it.
     pub created_by: String,
-    /// Which secret fields changed: "password", "totp", "notes".
-    pub changed: Vec<&'static str>,
+    /// Which secret fields changed.
+    pub changed: Vec<SecretField>,
 }
 
 /// What `reveal` needs.

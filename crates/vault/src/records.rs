@@ -146,7 +146,8 @@ pub(crate) struct VersionRecord {
     pub(crate) version: u32,
     pub(crate) created_ms: i64,
     pub(crate) created_by: String,
-    pub(crate) changed: Vec<String>,
+    #[zeroize(skip)]
+    pub(crate) changed: Vec<SecretField>,
     pub(crate) password: Vec<u8>,
     pub(crate) totp_seed: Vec<u8>,
     pub(crate) notes: Vec<u8>,

@@ -234,7 +234,7 @@ async fn every_secret_change_makes_a_version_and_old_versions_stay_readable() {
     assert_eq!(notes.secret.expose_secret(), b"recovery codes: 1234");
     let history = vault.list_versions(&alice, "Facebook").expect("history");
     assert_eq!(history.iter().map(|v| v.version).collect::<Vec<_>>(), [2, 1]);
-    assert_eq!(history[0].changed, ["password"]);
+    assert_eq!(history[0].changed, [SecretField::Password]);
     assert_eq!(history[0].created_by, "Alice");
     let err = vault.reveal(&alice, reveal("Facebook", SecretField::Password, Some(3))).await.expect_err("no v3");
     assert_eq!(err.kind(), ErrorKind::NotFound);
