@@ -212,7 +212,9 @@ impl Client {
         path.to_str().unwrap().to_string()
     }
 
-    fn command(&self) -> Command {
+    /// The client command in its private home; `configured` adds the server, CA and session file through the
+    /// environment, as a user who set COFFRE_SERVER and COFFRE_CA would have.
+    fn command(&self, configured: bool) -> Command {
         let home = self.home.path();
         let mut cmd = Command::new(&binaries().coffre);
         cmd.env_clear()
@@ -220,10 +222,12 @@ impl Client {
             .env("HOME", home)
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
-            .env("XDG_DATA_HOME", home.join("data"))
-            .env("COFFRE_SERVER", &self.server)
-            .env("COFFRE_CA", &self.ca)
-            .env("COFFRE_SESSION", home.join("session.json"));
+            .env("XDG_DATA_HOME", home.join("data"));
+        if configured {
+            cmd.env("COFFRE_SERVER", &self.server)
+                .env("COFFRE_CA", &self.ca)
+                .env("COFFRE_SESSION", home.join("session.json"));
+        }
         cmd
     }
 
@@ -232,10 +236,20 @@ impl Client {
         self.run_with_stdin(args, None)
     }
 
+    /// Runs `coffre ARGS` with nothing configured but its home: what it knows comes from `coffre connect`.
+    pub fn run_unconfigured(&self, args: &[&str]) -> Run {
+        Self::finish(self.command(false).args(args), None)
+    }
+
     /// Runs `coffre ARGS`, feeding `stdin` if given.
     pub fn run_with_stdin(&self, args: &[&str], stdin: Option<&str>) -> Run {
-        let mut cmd = self.command();
-        cmd.args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
+        let mut cmd = self.command(true);
+        cmd.args(args);
+        Self::finish(&mut cmd, stdin)
+    }
+
+    fn finish(cmd: &mut Command, stdin: Option<&str>) -> Run {
+        cmd.stdout(Stdio::piped()).stderr(Stdio::piped());
         cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() });
         let mut child = cmd.spawn().expect("start coffre");
         if let Some(input) = stdin {

@@ -150,33 +150,14 @@ fn connect_pins_the_ca_after_checking_its_fingerprint() {
     let daemon = Daemon::start(&tmp.path().join("data"));
     // A client with no configuration at all: it learns the server and its CA through `coffre connect`.
     let client = Client::new(&daemon);
-    let bare = |args: &[&str]| {
-        let out = std::process::Command::new(&coffre_e2e::binaries().coffre)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("HOME", client.home.path())
-            .env("XDG_CONFIG_HOME", client.home.path().join("config"))
-            .env("XDG_STATE_HOME", client.home.path().join("state"))
-            .args(args)
-            .stdin(std::process::Stdio::null())
-            .output()
-            .unwrap();
-        (
-            out.status.code().unwrap_or(-1),
-            String::from_utf8_lossy(&out.stdout).into_owned(),
-            String::from_utf8_lossy(&out.stderr).into_owned(),
-        )
-    };
     let wrong = "00".repeat(32);
-    let (code, _, stderr) = bare(&["connect", &daemon.url, "--fingerprint", &wrong]);
-    assert_ne!(code, 0, "a fingerprint mismatch is refused");
-    assert!(stderr.to_lowercase().contains("fingerprint"), "{stderr}");
-    let (code, _, stderr) = bare(&["status"]);
-    assert_ne!(code, 0, "nothing was saved after a mismatch: {stderr}");
+    let refused = client.run_unconfigured(&["connect", &daemon.url, "--fingerprint", &wrong]);
+    assert_ne!(refused.code, 0, "a fingerprint mismatch is refused");
+    assert!(refused.stderr.to_lowercase().contains("fingerprint"), "{}", refused.stderr);
+    let nothing_saved = client.run_unconfigured(&["status"]);
+    assert_ne!(nothing_saved.code, 0, "nothing was saved after a mismatch: {}", nothing_saved.stderr);
 
-    let (code, stdout, stderr) = bare(&["connect", &daemon.url, "--fingerprint", &daemon.fingerprint]);
-    assert_eq!(code, 0, "{stdout} {stderr}");
-    let (code, stdout, stderr) = bare(&["status", "--json"]);
-    assert_eq!(code, 0, "{stdout} {stderr}");
-    assert_eq!(serde_json::from_str::<serde_json::Value>(&stdout).unwrap()["state"], "uninitialised");
+    client.run_unconfigured(&["connect", &daemon.url, "--fingerprint", &daemon.fingerprint]).ok();
+    let status = client.run_unconfigured(&["status", "--json"]).ok().json();
+    assert_eq!(status["state"], "uninitialised");
 }
