@@ -33,4 +33,13 @@ pub enum CryptoError {
     /// Argon2 itself failed (memory allocation, internal error).
     #[error("key derivation failed: {0}")]
     Kdf(String),
+    /// Shares that cannot be combined, or a split that cannot be made.
+    #[error(transparent)]
+    Shamir(#[from] crate::shamir::ShamirError),
+    /// A recombined recovery key that does not open the recovery slot.
+    #[error("these shares do not open this vault's recovery slot: one of them is forged or corrupted")]
+    RecoveryKeyMismatch,
+    /// An age file, key or recipient that cannot be used.
+    #[error(transparent)]
+    Age(#[from] crate::age_file::AgeError),
 }

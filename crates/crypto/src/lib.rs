@@ -7,6 +7,10 @@
 //! - [`kdf`]: Argon2id (RFC 9106) parameters with bounds, key slots (LUKS-style) and passphrase hashes.
 //! - [`token`]: session tokens and one-time enrolment codes; only their SHA-256 hashes are kept.
 //! - [`index`]: keyed (HMAC-SHA256) lookup ids, so that names never appear in storage keys.
+//! - [`shamir`]: the recovery key and its split into holders' shares (`sharks`), with the guards `sharks` lacks.
+//! - [`recovery`]: the recovery slot (the master key wrapped under the recovery key) and share-set ids.
+//! - [`envelope`]: a share as its holder keeps it (versioned, checked), before age encryption.
+//! - [`age_file`]: age encryption and decryption in memory: share files and backups.
 //!
 //! ```
 //! use coffre_crypto::keys::{MasterKey, Purpose, VaultId};
@@ -21,14 +25,18 @@
 
 #![deny(missing_docs)]
 
+pub mod age_file;
+pub mod envelope;
 pub mod error;
 pub mod index;
 pub mod kdf;
 pub mod keys;
 mod mac;
 pub mod record;
+pub mod recovery;
 mod rng;
 pub mod secret;
+pub mod shamir;
 pub mod token;
 
 pub use error::CryptoError;

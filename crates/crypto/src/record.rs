@@ -34,6 +34,10 @@ pub enum RecordKind {
     AuditEvent = 5,
     /// A key slot's wrapped master key.
     KeySlot = 6,
+    /// The recovery slot's wrapped master key (20 and up are recovery's and backups').
+    RecoverySlot = 20,
+    /// The record of a share set: its holders and their age recipients.
+    ShareSet = 21,
 }
 
 /// The associated data of one record.

@@ -7,13 +7,15 @@ use coffre_crypto::{
 };
 use proptest::prelude::*;
 
-const KINDS: [RecordKind; 6] = [
+const KINDS: [RecordKind; 8] = [
     RecordKind::Entry,
     RecordKind::EntryVersion,
     RecordKind::Person,
     RecordKind::Enrolment,
     RecordKind::AuditEvent,
     RecordKind::KeySlot,
+    RecordKind::RecoverySlot,
+    RecordKind::ShareSet,
 ];
 
 /// An owned form of `RecordAad`, so that proptest can generate and shrink it.
