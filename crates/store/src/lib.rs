@@ -1,6 +1,6 @@
 //! The storage trait of coffre and its sled 0.34 backend.
 //!
-//! A [`Store`] is an ordered map of byte keys to byte values with atomic batches. It knows nothing of people,
+//! A [`Store`] is an ordered map of byte keys to byte values with atomic batches, which can be scanned whole. It knows nothing of people,
 //! entries or cryptography: the engine seals every value before it gets here (only the seal header is stored in
 //! clear) and chooses random ids for keys, so nothing here ever sees a name or a secret.
 //!
@@ -90,6 +90,11 @@ pub trait Store: Send + Sync + 'static {
 
     /// Every pair whose key starts with `prefix`, in key order.
     fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<Pair>> + 'a>;
+
+    /// Every pair, in key order: what a backup copies.
+    fn scan_all<'a>(&'a self) -> Box<dyn Iterator<Item = Result<Pair>> + 'a> {
+        self.scan_prefix(&[])
+    }
 
     /// Applies every operation of `batch` atomically.
     fn apply(&self, batch: Batch) -> Result<()>;

@@ -86,6 +86,22 @@ mod tests {
         Ok(())
     }
 
+    #[test]
+    fn scan_all_returns_every_pair_in_key_order() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Io { op: "tempdir", source: e.into() })?;
+        let store = SledStore::open(dir.path())?;
+        let mut batch = Batch::default();
+        for key in [&b"v/2"[..], b"h", b"a/1", b"v/1"] {
+            batch.insert(key.to_vec(), key.to_vec());
+        }
+        store.apply(batch)?;
+        let pairs: Vec<Pair> = store.scan_all().collect::<Result<_>>()?;
+        let keys: Vec<&[u8]> = pairs.iter().map(|(k, _)| k.as_slice()).collect();
+        assert_eq!(keys, [&b"a/1"[..], b"h", b"v/1", b"v/2"]);
+        assert!(pairs.iter().all(|(k, v)| k == v));
+        Ok(())
+    }
+
     proptest! {
         #[test]
         fn scan_prefix_returns_exactly_the_matching_keys_in_order(

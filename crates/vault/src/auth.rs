@@ -141,7 +141,7 @@ impl Vault {
     }
 
     /// Looks a person up by name through the keyed index.
-    fn person_by_name(&self, open: &crate::vault::Open, name: &str) -> Result<Option<PersonRecord>> {
+    pub(crate) fn person_by_name(&self, open: &crate::vault::Open, name: &str) -> Result<Option<PersonRecord>> {
         let index = lookup_id(&open.index_key, IndexDomain::Person, name);
         let Some(id) = self.inner.store.get(&records::key(records::PERSON_INDEX, &index))? else { return Ok(None) };
         let id: Id = id.try_into().map_err(|_| Error::Corrupt("person index".into()))?;

@@ -25,6 +25,10 @@ pub(crate) enum Action {
     Reveal,
     /// Reveal a secret field of an older version.
     RevealOldVersion,
+    /// Issue a new share set, making the old one useless.
+    Rekey,
+    /// Take a backup.
+    Backup,
 }
 
 impl Action {
@@ -38,6 +42,8 @@ impl Action {
             Action::ReadEntry => "entry.read",
             Action::ReadHistory => "entry.history",
             Action::Reveal | Action::RevealOldVersion => "reveal",
+            Action::Rekey => "rekey",
+            Action::Backup => "backup",
         }
     }
 }
@@ -47,7 +53,9 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
     use Action::*;
     let allowed = match action {
         WhoAmI => true,
-        Seal | CreateEntry | ChangeEntry | ReadEntry | ReadHistory | Reveal | RevealOldVersion => role.is_owner(),
+        Seal | CreateEntry | ChangeEntry | ReadEntry | ReadHistory | Reveal | RevealOldVersion | Rekey | Backup => {
+            role.is_owner()
+        }
     };
     if allowed { Ok(()) } else { Err(Error::Denied(denial(role, action))) }
 }
@@ -58,6 +66,8 @@ fn denial(role: Role, action: Action) -> &'static str {
         (_, Action::Seal) => "only the president or the leader may seal the vault",
         (_, Action::CreateEntry | Action::ChangeEntry) => "only the president or the leader may change entries",
         (_, Action::ReadHistory | Action::RevealOldVersion) => "only the president or the leader may see old versions",
+        (_, Action::Rekey) => "only the president or the leader may issue recovery shares",
+        (_, Action::Backup) => "only the president or the leader may take a backup",
         _ => "no grant covers this entry; ask the president or an access manager",
     }
 }
@@ -66,7 +76,7 @@ fn denial(role: Role, action: Action) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL_ACTIONS: [Action; 8] = [
+    const ALL_ACTIONS: [Action; 10] = [
         Action::Seal,
         Action::WhoAmI,
         Action::CreateEntry,
@@ -75,6 +85,8 @@ mod tests {
         Action::ReadHistory,
         Action::Reveal,
         Action::RevealOldVersion,
+        Action::Rekey,
+        Action::Backup,
     ];
 
     #[test]

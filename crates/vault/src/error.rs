@@ -50,6 +50,15 @@ pub enum Error {
     /// The enrolment code is unknown, used or expired.
     #[error("enrolment code is invalid, already used or expired: ask an owner for a new one")]
     BadEnrolmentCode,
+    /// Well-formed recovery shares that together do not open the recovery slot.
+    #[error(
+        "these shares do not open this vault's recovery slot: one of them is forged or corrupted; the shares \
+         submitted were discarded, start again with the holders' share files"
+    )]
+    SharesDoNotOpen,
+    /// The one-time code that finishes a recovery is unknown, used or expired.
+    #[error("this recovery was already finished, or its 10 minutes have passed: recover again with k shares")]
+    BadRecoveryToken,
     /// The caller's role or grants do not allow this.
     #[error("permission denied: {0}")]
     Denied(&'static str),
@@ -100,9 +109,12 @@ impl Error {
             Error::Uninitialised | Error::AlreadyInitialised | Error::Sealed | Error::WrongState(_) => {
                 ErrorKind::FailedPrecondition
             }
-            Error::NoSession | Error::WrongCredentials | Error::WrongPassphrase | Error::BadEnrolmentCode => {
-                ErrorKind::Unauthenticated
-            }
+            Error::NoSession
+            | Error::WrongCredentials
+            | Error::WrongPassphrase
+            | Error::BadEnrolmentCode
+            | Error::SharesDoNotOpen
+            | Error::BadRecoveryToken => ErrorKind::Unauthenticated,
             Error::Denied(_) => ErrorKind::PermissionDenied,
             Error::Invalid { .. } => ErrorKind::InvalidArgument,
             Error::NotFound(_) => ErrorKind::NotFound,

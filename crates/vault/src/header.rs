@@ -1,11 +1,14 @@
 //! The seal header: the only record stored in clear.
 //!
 //! It holds what is needed to unseal and nothing about the vault's content: the format version, the vault id, the
-//! owners' key slots (salt, Argon2 parameters, wrapped master key) and the default Argon2 parameters for new slots.
+//! owners' key slots (salt, Argon2 parameters, wrapped master key), the default Argon2 parameters for new slots, and
+//! the recovery slot (share-set id, k, n, the master key wrapped under the recovery key; no holder's name).
 
 use coffre_crypto::{
     kdf::{KdfParams, KeySlot},
     keys::VaultId,
+    recovery::RecoverySlot,
+    shamir::{MAX_SHARES, MIN_THRESHOLD},
 };
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +27,10 @@ pub(crate) struct SealHeader {
     pub(crate) vault_id: VaultId,
     pub(crate) kdf: KdfParams,
     pub(crate) slots: Vec<KeySlot>,
+    /// The current share set's recovery slot; absent in headers written before recovery existed, and in vaults
+    /// created without holders.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) recovery: Option<RecoverySlot>,
 }
 
 impl SealHeader {
@@ -46,6 +53,41 @@ impl SealHeader {
         for slot in &header.slots {
             slot.params.validate().map_err(|e| Error::Corrupt(format!("seal header ({e})")))?;
         }
+        if let Some(recovery) = &header.recovery {
+            let (k, n) = (recovery.threshold, recovery.shares);
+            if k < MIN_THRESHOLD || k > n || n > MAX_SHARES {
+                return Err(Error::Corrupt(format!("seal header (recovery threshold {k} of {n})")));
+            }
+            recovery.check_shape().map_err(|e| Error::Corrupt(format!("seal header ({e})")))?;
+        }
         Ok(header)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A header as the walking skeleton wrote it, before the recovery slot existed.
+    const OLD: &str = r#"{"format":1,"vault_id":[1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16],
+        "kdf":{"memory_kib":8192,"iterations":1,"parallelism":1},"slots":[]}"#;
+
+    #[test]
+    fn a_header_without_a_recovery_slot_still_decodes_and_encodes_the_same() {
+        let header = SealHeader::decode(OLD.as_bytes()).expect("old header");
+        assert!(header.recovery.is_none());
+        let encoded = String::from_utf8(header.encode().expect("encodes")).expect("UTF-8");
+        assert!(!encoded.contains("recovery"), "{encoded}");
+    }
+
+    #[test]
+    fn a_tampered_recovery_threshold_is_refused() {
+        let tampered = OLD.replace(
+            "\"slots\":[]",
+            "\"slots\":[],\"recovery\":{\"share_set\":[0,0,0,0,0,0,0,0,0,0,0,0,0,0,0,0],\"threshold\":1,\
+             \"shares\":2,\"wrapped\":[]}",
+        );
+        let err = SealHeader::decode(tampered.as_bytes()).err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.contains("recovery threshold 1 of 2"), "{err}");
     }
 }

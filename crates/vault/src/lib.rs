@@ -1,4 +1,5 @@
-//! coffre's engine: seal state, accounts and sessions, entries and their versions, and the audit log.
+//! coffre's engine: seal state, accounts and sessions, entries and their versions, the audit log, recovery with
+//! shares, and backups.
 //!
 //! The engine knows nothing of gRPC: the server turns requests into calls on [`Vault`] and [`Error`]s into status
 //! codes. Every call takes a [`RequestContext`] (session token, client address and agent); authentication and
@@ -19,6 +20,7 @@
 mod audit;
 mod auth;
 mod authz;
+pub mod backup;
 pub mod clock;
 mod config;
 mod entries;
@@ -27,6 +29,7 @@ mod header;
 mod lifecycle;
 pub mod model;
 mod records;
+pub mod recovery;
 mod validate;
 mod vault;
 

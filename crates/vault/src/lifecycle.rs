@@ -19,14 +19,26 @@ use crate::{
     header::{FORMAT, SealHeader},
     model::*,
     records::{self, EnrolmentRecord, PersonRecord},
+    recovery::{self, IssuedShares, ShareSetSpec},
     validate,
     vault::{Open, Vault},
 };
 
 impl Vault {
     /// Creates the vault, the president's account and key slot, and optionally the leader's enrolment.
-    /// Leaves the vault unsealed.
+    /// Leaves the vault unsealed. Issues no recovery shares: see [`Vault::init_with_recovery`].
     pub async fn init(&self, ctx: &RequestContext, params: InitParams) -> Result<InitOutcome> {
+        self.init_with_recovery(ctx, params, None).await.map(|(outcome, _)| outcome)
+    }
+
+    /// As [`Vault::init`], and when `recovery` names holders, issues the first share set too (its files are in the
+    /// second value).
+    pub async fn init_with_recovery(
+        &self,
+        ctx: &RequestContext,
+        params: InitParams,
+        recovery: Option<ShareSetSpec>,
+    ) -> Result<(InitOutcome, Option<IssuedShares>)> {
         let inner = &self.inner;
         let _writes = inner.writes.lock().await;
         if inner.read_state().header.is_some() {
@@ -45,19 +57,24 @@ impl Vault {
         }
         let kdf = params.kdf.unwrap_or(inner.config.default_kdf);
         kdf.validate().map_err(|e| Error::invalid("kdf", e))?;
+        let recovery = recovery.map(recovery::check_spec).transpose()?;
 
         let vault_id = VaultId::generate().map_err(Error::Crypto)?;
         let master = MasterKey::generate().map_err(Error::Crypto)?;
         let passphrase = params.passphrase;
-        let (slot, hash, master) = inner
+        let now = inner.now_ms();
+        let (slot, hash, master, recovery) = inner
             .kdf(move || -> Result<_> {
                 let slot = KeySlot::wrap(&master, &passphrase, kdf, &vault_id).map_err(Error::Crypto)?;
                 let hash = hash_passphrase(&passphrase, kdf).map_err(Error::Crypto)?;
-                Ok((slot, hash, master))
+                let recovery = match recovery {
+                    Some(spec) => Some((recovery::issue_share_set(&master, vault_id, &spec, now)?, spec.labels())),
+                    None => None,
+                };
+                Ok((slot, hash, master, recovery))
             })
             .await??;
         let open = Open::new(vault_id, master);
-        let now = inner.now_ms();
 
         let mut batch = Batch::default();
         let president_id = records::new_id()?;
@@ -93,13 +110,33 @@ impl Vault {
             );
             leader_enrolment = Some((code, crate::clock::from_millis(expires_ms)));
         }
-        let header = SealHeader { format: FORMAT, vault_id, kdf, slots: vec![slot] };
+        let (recovery_slot, issued, shares_event) = match recovery {
+            Some(((slot, record, issued), labels)) => {
+                recovery::put_share_set(&open, &mut batch, &record)?;
+                let mut event = inner.event(ctx, &president, "shares.issue", "", Outcome::Success);
+                event.detail = format!(
+                    "share_set={} k={} n={} holders={labels}",
+                    issued.share_set_id,
+                    issued.threshold,
+                    issued.shares.len()
+                );
+                (Some(slot), Some(issued), Some(event))
+            }
+            None => (None, None, None),
+        };
+        let header = SealHeader { format: FORMAT, vault_id, kdf, slots: vec![slot], recovery: recovery_slot };
         batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
 
         inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
         let mut event = inner.event(ctx, &president, "init", "", Outcome::Success);
         event.detail = format!("vault={} leader={}", vault_id.to_hex(), leader.as_deref().unwrap_or("-"));
         if let Err(err) = inner.audit(event).await {
+            inner.audit.set_key(None);
+            return Err(err);
+        }
+        if let Some(event) = shares_event
+            && let Err(err) = inner.audit(event).await
+        {
             inner.audit.set_key(None);
             return Err(err);
         }
@@ -110,7 +147,7 @@ impl Vault {
         state.open = Some(Arc::new(open));
         drop(state);
         tracing::info!(vault = %vault_id.to_hex(), "vault initialised");
-        Ok(InitOutcome { vault_id: vault_id.to_hex(), leader_enrolment })
+        Ok((InitOutcome { vault_id: vault_id.to_hex(), leader_enrolment }, issued))
     }
 
     /// Opens an owner's key slot. Returns `true` when the vault was already unsealed (the passphrase is still
@@ -161,6 +198,10 @@ impl Vault {
         let open = Open::new(vault_id, master);
         let actor = owner_of_slot(self, &open, &slot_id)?;
         inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
+        if let Err(err) = inner.note_restore(ctx).await {
+            inner.audit.set_key(None);
+            return Err(err);
+        }
         if let Err(err) = inner.audit(inner.event(ctx, &actor, "unseal", "", Outcome::Success)).await {
             inner.audit.set_key(None);
             return Err(err);

@@ -12,6 +12,7 @@
 //! | `e/` id(16) | entry metadata, sealed under the entries subkey |
 //! | `i/e/` mac(32) | id of the entry of that platform (index) |
 //! | `v/` id(16) version(u32 BE) | one version of an entry's secret fields, sealed under the entries subkey |
+//! | `s/` share-set id(16) | the current share set: holders' labels and age recipients, sealed under the people subkey |
 
 use coffre_crypto::{
     keys::{SubKey, VaultId},
@@ -29,6 +30,7 @@ pub(crate) const ENROLMENT: &[u8] = b"k/";
 pub(crate) const ENTRY: &[u8] = b"e/";
 pub(crate) const ENTRY_INDEX: &[u8] = b"i/e/";
 pub(crate) const VERSION: &[u8] = b"v/";
+pub(crate) const SHARE_SET: &[u8] = b"s/";
 
 /// A random record id.
 pub(crate) type Id = [u8; 16];
@@ -151,4 +153,22 @@ pub(crate) struct VersionRecord {
     pub(crate) password: Vec<u8>,
     pub(crate) totp_seed: Vec<u8>,
     pub(crate) notes: Vec<u8>,
+}
+
+/// A share set: who holds which share, and the X25519 recipients backups are encrypted to.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct ShareSetRecord {
+    pub(crate) id: [u8; 16],
+    pub(crate) threshold: u8,
+    pub(crate) holders: Vec<HolderRecord>,
+    pub(crate) created_ms: i64,
+}
+
+/// One holder of a share set.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct HolderRecord {
+    pub(crate) label: String,
+    pub(crate) x: u8,
+    /// The holder's `age1...` public key; `None` for a holder whose share is encrypted to a passphrase.
+    pub(crate) recipient: Option<String>,
 }

@@ -45,6 +45,8 @@ pub(crate) struct Inner {
     pub(crate) kdf_permits: Semaphore,
     /// Serialises writes that read, then change, records (names must stay unique, versions must not fork).
     pub(crate) writes: tokio::sync::Mutex<()>,
+    /// The recovery in progress (shares submitted so far) and its completion code; memory only.
+    pub(crate) recovery: Mutex<crate::recovery::RecoveryState>,
 }
 
 #[derive(Default)]
@@ -124,6 +126,7 @@ impl Vault {
                 state: RwLock::new(State { header, open: None }),
                 kdf_permits: Semaphore::new(permits),
                 writes: tokio::sync::Mutex::new(()),
+                recovery: Mutex::default(),
             }),
         })
     }

@@ -340,6 +340,29 @@ impl Writer {
     }
 }
 
+/// The segment files of the log in `dir` as they are now, for a backup: (first sequence number, bytes), in order.
+/// The last one is cut after its last whole frame, since a batch may be being appended while it is read.
+pub(crate) fn copy_segments(dir: &Path) -> Result<Vec<(u64, Vec<u8>)>> {
+    let segments = segment::list_segments(dir).map_err(|e| io_error("list the audit segments", e))?;
+    let last = segments.len().saturating_sub(1);
+    let mut copies = Vec::with_capacity(segments.len());
+    for (i, (first, path)) in segments.into_iter().enumerate() {
+        let mut bytes = segment::read_segment(&path).map_err(|e| io_error("read the audit segment", e))?;
+        if i == last
+            && let (_, Tail::Torn(at)) = segment::decode_frames(&bytes)
+        {
+            bytes.truncate(usize::try_from(at).unwrap_or(bytes.len()));
+        }
+        copies.push((first, bytes));
+    }
+    Ok(copies)
+}
+
+/// Where a restore writes the segment whose first event is `first_seq` (the name the log itself gives it).
+pub(crate) fn segment_path(dir: &Path, first_seq: u64) -> PathBuf {
+    segment::segment_path(dir, first_seq)
+}
+
 /// Reads and opens every event of the log in `dir` with the audit key, checking the chain. Used by tests for now;
 /// export, verification on unseal and `coffre audit` build on it with the audit issue.
 #[cfg(test)]

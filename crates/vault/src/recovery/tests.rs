@@ -1,0 +1,111 @@
+//! Every step of a recovery, a rekey, a backup and a restore is in the audit log, in order, and the chain verifies.
+
+use std::{sync::Arc, time::SystemTime};
+
+use coffre_crypto::{
+    age_file::{self, AgeIdentity, Unlock},
+    kdf::KdfParams,
+    keys::Purpose,
+    secret::Passphrase,
+};
+
+use super::{HolderKey, HolderSpec, IssuedShares, ShareSetSpec};
+use crate::{InitParams, Outcome, RequestContext, SessionToken, Vault, VaultConfig, audit, backup, clock::ManualClock};
+
+const PASS: &[u8] = b"correct horse battery staple";
+
+fn ctx(token: Option<&str>) -> RequestContext {
+    RequestContext { token: token.map(|t| SessionToken::new(t.into())), ..RequestContext::default() }
+}
+
+fn open(dir: &std::path::Path, clock: Arc<ManualClock>) -> Vault {
+    let mut config = VaultConfig::new(dir.to_path_buf());
+    config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+    Vault::open(config, clock).expect("open")
+}
+
+fn holder() -> (AgeIdentity, String) {
+    let (text, recipient) = age_file::generate_identity("test");
+    (AgeIdentity::parse(text.expose_secret()).expect("parses"), recipient.to_string())
+}
+
+fn spec(recipients: &[&str]) -> ShareSetSpec {
+    let holders = recipients
+        .iter()
+        .enumerate()
+        .map(|(i, r)| HolderSpec { label: format!("holder {i}"), key: HolderKey::Age(r.to_string()) })
+        .collect();
+    ShareSetSpec { threshold: 2, holders }
+}
+
+fn share(issued: &IssuedShares, i: usize, identity: &AgeIdentity) -> coffre_crypto::secret::SecretBytes {
+    age_file::decrypt(Unlock::Identity(identity), issued.shares[i].file.as_bytes(), 4096).expect("decrypts")
+}
+
+fn actions(vault: &Vault, dir: &std::path::Path) -> Vec<(String, Outcome)> {
+    let open = vault.inner.unsealed().expect("unsealed");
+    audit::read_all(&dir.join("audit"), &open.vault_id, &open.master.subkey(Purpose::Audit))
+        .expect("the chain verifies")
+        .into_iter()
+        .map(|e| (e.action, e.outcome))
+        .collect()
+}
+
+#[tokio::test]
+async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after_a_restore() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
+    let dir = tmp.path().join("data");
+    let (a, ra) = holder();
+    let (b, rb) = holder();
+    let vault = open(&dir, clock.clone());
+    let params = InitParams {
+        president: "Alice".into(),
+        passphrase: Passphrase::new(PASS.to_vec()).expect("valid"),
+        leader: None,
+        kdf: None,
+    };
+    let (_, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
+    let issued = issued.expect("issued");
+    let login = vault.login(&ctx(None), "Alice", Passphrase::new(PASS.to_vec()).expect("valid")).await.expect("in");
+    let alice = ctx(Some(login.token.expose_secret()));
+    let rekeyed = vault.rekey(&alice, spec(&[&ra, &rb])).await.expect("rekey");
+    let file = vault.create_backup(&alice).await.expect("backup").file;
+    drop(vault);
+
+    // The old share set's share is refused (not audited: nothing was submitted); two new ones recover.
+    let vault = open(&dir, clock.clone());
+    assert!(vault.submit_share(&ctx(None), share(&issued, 0, &a)).await.is_err());
+    vault.submit_share(&ctx(None), share(&rekeyed, 0, &a)).await.expect("first");
+    clock.advance(super::PARTIAL_TTL);
+    assert_eq!(vault.recovery_status().submitted, 0, "expired");
+    vault.submit_share(&ctx(None), share(&rekeyed, 0, &a)).await.expect("first again");
+    let done = vault.submit_share(&ctx(None), share(&rekeyed, 1, &b)).await.expect("second");
+    let token = done.completion.expect("complete").token;
+    let new = Passphrase::new(b"the new passphrase of Alice".to_vec()).expect("valid");
+    vault.finish_recovery(&ctx(None), token.expose_secret(), Some("alice"), new).await.expect("finish");
+    let expected = [
+        ("init", Outcome::Success),
+        ("shares.issue", Outcome::Success),
+        ("login", Outcome::Success),
+        ("rekey", Outcome::Success),
+        ("backup", Outcome::Success),
+        ("recovery.share", Outcome::Success),
+        ("recovery.expire", Outcome::Failure),
+        ("recovery.share", Outcome::Success),
+        ("recovery.share", Outcome::Success),
+        ("recovery.complete", Outcome::Success),
+        ("recovery.passphrase", Outcome::Success),
+    ];
+    let expected: Vec<(String, Outcome)> = expected.iter().map(|(a, o)| (a.to_string(), *o)).collect();
+    assert_eq!(actions(&vault, &dir), expected);
+
+    // Restored elsewhere, the log holds everything up to the backup, then the restore, then what follows.
+    let target = tmp.path().join("restored");
+    backup::restore(&file, &b, &target, clock.clone()).expect("restore");
+    let restored = open(&target, clock);
+    restored.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("valid")).await.expect("unseal");
+    let got = actions(&restored, &target);
+    let tail: Vec<&str> = got.iter().skip(4).map(|(a, _)| a.as_str()).collect();
+    assert_eq!(tail, ["backup", "restore", "unseal"]);
+}
