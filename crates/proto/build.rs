@@ -4,8 +4,14 @@ use std::{env, fs, path::PathBuf};
 
 use prost::Message as _;
 
-const PROTOS: &[&str] =
-    &["coffre/v1/common.proto", "coffre/v1/system.proto", "coffre/v1/auth.proto", "coffre/v1/entries.proto"];
+const PROTOS: &[&str] = &[
+    "coffre/v1/common.proto",
+    "coffre/v1/system.proto",
+    "coffre/v1/auth.proto",
+    "coffre/v1/entries.proto",
+    "coffre/v1/recovery.proto",
+    "coffre/v1/backup.proto",
+];
 
 /// Messages that carry a secret: prost must not derive `Debug` for them; lib.rs writes redacted ones.
 const SECRET_MESSAGES: &[&str] = &[
@@ -19,6 +25,12 @@ const SECRET_MESSAGES: &[&str] = &[
     ".coffre.v1.CreateEntryRequest",
     ".coffre.v1.UpdateEntryRequest",
     ".coffre.v1.RevealResponse",
+    ".coffre.v1.Holder",
+    ".coffre.v1.ShareFile",
+    ".coffre.v1.SubmitShareRequest",
+    ".coffre.v1.SubmitShareResponse",
+    ".coffre.v1.FinishRecoveryRequest",
+    ".coffre.v1.BackupChunk",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

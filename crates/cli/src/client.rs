@@ -4,7 +4,8 @@
 use std::{error::Error, io, sync::Arc, time::Duration};
 
 use coffre_proto::v1::{
-    auth_service_client::AuthServiceClient, entry_service_client::EntryServiceClient,
+    auth_service_client::AuthServiceClient, backup_service_client::BackupServiceClient,
+    entry_service_client::EntryServiceClient, recovery_service_client::RecoveryServiceClient,
     system_service_client::SystemServiceClient,
 };
 use rustls::client::danger::ServerCertVerifier;
@@ -168,6 +169,14 @@ impl Daemon {
 
     pub(crate) fn entries(&self) -> EntryServiceClient<Channel> {
         EntryServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn recovery(&self) -> RecoveryServiceClient<Channel> {
+        RecoveryServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn backups(&self) -> BackupServiceClient<Channel> {
+        BackupServiceClient::new(self.channel.clone())
     }
 
     /// A request carrying the session token, when there is a session.

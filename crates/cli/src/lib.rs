@@ -39,15 +39,18 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod backup;
 mod client;
 mod config;
 mod connect;
 mod entries;
 mod exit;
 mod output;
+mod recovery;
 mod reveal;
 mod secrets_input;
 mod session;
+mod shares;
 mod system;
 mod values;
 
@@ -153,6 +156,14 @@ enum Command {
     Entry(entries::EntryCommand),
     /// Show a secret of an entry; recorded in the audit log with your reason
     Reveal(reveal::RevealArgs),
+    /// Give your recovery share; once enough holders have, the vault opens
+    Recover(recovery::RecoverArgs),
+    /// Recovery shares: progress (status), a new share set (rekey), a holder's age key (keygen)
+    #[command(subcommand)]
+    Recovery(recovery::RecoveryCommand),
+    /// Take a backup of the vault
+    #[command(subcommand)]
+    Backup(backup::BackupCommand),
 }
 
 /// Runs the command `cli` describes.
@@ -169,6 +180,9 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Seal => system::seal(&ctx).await,
         Command::Entry(command) => entries::run(command, &ctx).await,
         Command::Reveal(args) => reveal::run(args, &ctx).await,
+        Command::Recover(args) => recovery::recover(args, &ctx).await,
+        Command::Recovery(command) => recovery::run(command, &ctx).await,
+        Command::Backup(command) => backup::run(command, &ctx).await,
     }
 }
 

@@ -26,6 +26,11 @@ impl SecretBytes {
         &self.0
     }
 
+    /// Takes bytes that are already in a wiping buffer.
+    pub(crate) fn from_exposed(bytes: Zeroizing<Vec<u8>>) -> Self {
+        SecretBytes(bytes)
+    }
+
     pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }

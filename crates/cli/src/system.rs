@@ -10,8 +10,10 @@ use crate::{
     Context,
     exit::Failure,
     output::{emit, from_proto, human_time, json_time, printable},
+    recovery::Issued,
     secrets_input::{PassphraseArgs, Spec, read_secret},
     session,
+    shares::{self, HolderArgs},
     values::{role_name, seal_state_name},
 };
 
@@ -37,6 +39,8 @@ pub(crate) struct InitArgs {
     /// Argon2id iterations (default: the daemon's, 3; at least 1)
     #[arg(long, value_name = "N")]
     kdf_iterations: Option<u32>,
+    #[command(flatten)]
+    holders: HolderArgs,
 }
 
 /// Options of `coffre unseal`.
@@ -79,6 +83,7 @@ struct Initialised<'a> {
     leader: Option<&'a str>,
     leader_enrolment_code: Option<&'a str>,
     leader_enrolment_expires: Option<String>,
+    recovery: Option<Issued>,
 }
 
 pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> {
@@ -89,23 +94,44 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
         &Spec::NEW_PASSPHRASE,
         &format!("Choose the passphrase of {} (at least 12 characters): ", args.president),
     )?;
+    let recovery = if args.holders.any() { Some(args.holders.share_set()?) } else { None };
+    let (recovery, shares_dir) = match recovery {
+        Some((spec, dir)) => (Some(spec), Some(dir)),
+        None => (None, None),
+    };
     let request = InitRequest {
         president: args.president.clone(),
         passphrase: passphrase.to_request_bytes(),
         leader: args.leader.clone().unwrap_or_default(),
         kdf: Some(kdf),
+        recovery,
     };
     let mut response = daemon.system().init(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
     // The enrolment code is a secret: moved into a wiping buffer, out of the response.
     let code = Zeroizing::new(std::mem::take(&mut response.leader_enrolment_code));
     let leader = args.leader.as_deref().filter(|_| !code.is_empty());
     let expires = from_proto(response.leader_enrolment_expires.as_ref());
+    let issued = match (response.recovery.take(), &shares_dir) {
+        (Some(issued), Some(dir)) => {
+            let written = shares::write_share_files(dir, &issued)?;
+            Some((
+                shares::issued_text(&issued, &written),
+                Issued { share_set_id: issued.share_set_id, threshold: issued.threshold, shares: written },
+            ))
+        }
+        _ => None,
+    };
+    let (shares_text, recovery) = match issued {
+        Some((text, report)) => (Some(text), Some(report)),
+        None => (None, None),
+    };
     let report = Initialised {
         vault_id: &response.vault_id,
         president: &args.president,
         leader,
         leader_enrolment_code: leader.map(|_| code.as_str()),
         leader_enrolment_expires: leader.and(json_time(response.leader_enrolment_expires.as_ref())),
+        recovery,
     };
     emit(ctx.json(), &report, || {
         let mut text = format!(
@@ -121,6 +147,13 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
                 human_time(expires),
                 code.as_str()
             ));
+        }
+        match &shares_text {
+            Some(shares) => text.push_str(&format!("\n{shares}\n")),
+            None => text.push_str(
+                "\nNo recovery shares were issued: if the passphrases are forgotten, the vault is lost. Issue them \
+                 with `coffre recovery rekey --holder president=age1... --holder leader=age1... --shares-dir DIR`.\n",
+            ),
         }
         text.push_str(&format!("\nNext: log in with `coffre login {}`.", args.president));
         text

@@ -13,6 +13,7 @@ impl fmt::Debug for v1::InitRequest {
             .field("passphrase", &REDACTED)
             .field("leader", &self.leader)
             .field("kdf", &self.kdf)
+            .field("recovery", &self.recovery)
             .finish()
     }
 }
@@ -23,6 +24,7 @@ impl fmt::Debug for v1::InitResponse {
             .field("vault_id", &self.vault_id)
             .field("leader_enrolment_code", &REDACTED)
             .field("leader_enrolment_expires", &self.leader_enrolment_expires)
+            .field("recovery", &self.recovery)
             .finish()
     }
 }
@@ -89,6 +91,66 @@ impl fmt::Debug for v1::RevealResponse {
     }
 }
 
+impl fmt::Debug for v1::Holder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let key = match &self.key {
+            Some(v1::holder::Key::AgeRecipient(recipient)) => recipient.as_str(),
+            Some(v1::holder::Key::Passphrase(_)) => "passphrase <redacted>",
+            None => "none",
+        };
+        f.debug_struct("Holder").field("label", &self.label).field("key", &key).finish()
+    }
+}
+
+impl fmt::Debug for v1::ShareFile {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The file is age ciphertext; it is still kept out of logs (it is long, and it is a holder's).
+        f.debug_struct("ShareFile")
+            .field("holder", &self.holder)
+            .field("x", &self.x)
+            .field("armored", &format_args!("<{} characters>", self.armored.len()))
+            .finish()
+    }
+}
+
+impl fmt::Debug for v1::SubmitShareRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SubmitShareRequest").field("share", &REDACTED).finish()
+    }
+}
+
+impl fmt::Debug for v1::SubmitShareResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SubmitShareResponse")
+            .field("holder", &self.holder)
+            .field("x", &self.x)
+            .field("submitted", &self.submitted)
+            .field("threshold", &self.threshold)
+            .field("complete", &self.complete)
+            .field("completion_code", &REDACTED)
+            .finish_non_exhaustive()
+    }
+}
+
+impl fmt::Debug for v1::FinishRecoveryRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("FinishRecoveryRequest")
+            .field("completion_code", &REDACTED)
+            .field("owner", &self.owner)
+            .field("new_passphrase", &REDACTED)
+            .finish()
+    }
+}
+
+impl fmt::Debug for v1::BackupChunk {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BackupChunk")
+            .field("info", &self.info)
+            .field("data", &format_args!("<{} bytes>", self.data.len()))
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -101,5 +163,23 @@ mod tests {
         assert!(!printed.contains("hunter2"));
         let reveal = v1::RevealResponse { secret: b"s3cr3t-value".to_vec(), version: 2, audit_seq: 9 };
         assert!(!format!("{reveal:?}").contains("s3cr3t"));
+        let holder = v1::Holder {
+            label: "treasurer".into(),
+            key: Some(v1::holder::Key::Passphrase(b"treasurer-phrase".to_vec())),
+        };
+        let init = v1::InitRequest {
+            recovery: Some(v1::ShareSetSpec { threshold: 2, holders: vec![holder] }),
+            ..Default::default()
+        };
+        let printed = format!("{init:?}");
+        assert!(printed.contains("treasurer") && !printed.contains("treasurer-phrase"), "{printed}");
+        let finish = v1::FinishRecoveryRequest {
+            completion_code: "c0d3-c0d3".into(),
+            owner: "alice".into(),
+            new_passphrase: b"n3w-passphrase".to_vec(),
+        };
+        assert!(!format!("{finish:?}").contains("c0d3") && !format!("{finish:?}").contains("n3w"));
+        let submit = v1::SubmitShareRequest { share: b"{\"share\":\"abcdef\"}".to_vec() };
+        assert!(!format!("{submit:?}").contains("abcdef"));
     }
 }

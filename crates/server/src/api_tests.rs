@@ -63,6 +63,7 @@ impl TestDaemon {
             passphrase: PASSPHRASE.to_vec(),
             leader: String::new(),
             kdf: None,
+            recovery: None,
         };
         let vault_id = self.system().init(init).await.expect("init").into_inner().vault_id;
         assert!(!vault_id.is_empty());

@@ -47,12 +47,27 @@ pub struct Flags {
 }
 
 /// Subcommands. Without one, `coffred` serves.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Subcommand)]
+#[derive(Clone, Debug, PartialEq, Eq, Subcommand)]
 pub enum Command {
     /// Serve the vault (the default).
     Serve,
     /// Print the effective configuration (file, environment and flags merged) as TOML, then exit.
     ShowConfig,
+    /// Restore a backup into the data directory, which must be new or empty; then exit. Start coffred on it and
+    /// unseal with a passphrase or with recovery shares.
+    Restore(RestoreArgs),
+}
+
+/// Options of `coffred restore`.
+#[derive(Clone, Debug, PartialEq, Eq, Args)]
+pub struct RestoreArgs {
+    /// The backup file (coffre-....age, or the file `coffre backup create` wrote)
+    #[arg(long, value_name = "FILE")]
+    pub from: PathBuf,
+    /// An age identity file (as made by `age-keygen` or `coffre recovery keygen`) of one of the backup's
+    /// recipients: a recovery holder with an age key
+    #[arg(long, value_name = "KEYFILE")]
+    pub identity: PathBuf,
 }
 
 #[cfg(test)]
@@ -80,6 +95,24 @@ mod tests {
         let cli = Cli::try_parse_from(["coffred", "show-config", "--listen", "[::1]:7443"]).expect("valid");
         assert_eq!(cli.command, Some(Command::ShowConfig));
         assert_eq!(cli.flags.listen, Some("[::1]:7443".parse().expect("address")));
+    }
+
+    #[test]
+    fn restore_takes_a_file_an_identity_and_the_global_data_dir() {
+        let cli = Cli::try_parse_from([
+            "coffred",
+            "restore",
+            "--from",
+            "b.age",
+            "--identity",
+            "k.txt",
+            "--data-dir",
+            "/srv/new",
+        ])
+        .expect("valid");
+        assert_eq!(cli.command, Some(Command::Restore(RestoreArgs { from: "b.age".into(), identity: "k.txt".into() })));
+        assert_eq!(cli.flags.data_dir, Some(PathBuf::from("/srv/new")));
+        assert!(Cli::try_parse_from(["coffred", "restore", "--from", "b.age"]).is_err(), "the identity is required");
     }
 
     #[test]

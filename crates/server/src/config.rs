@@ -12,7 +12,7 @@ use std::{
 };
 
 use coffre_crypto::kdf::KdfParams;
-use coffre_vault::VaultConfig;
+use coffre_vault::{VaultConfig, backup::BackupSchedule};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{Cli, Flags};
@@ -22,6 +22,12 @@ pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4
 
 /// Default most simultaneous client connections.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
+
+/// Default time between scheduled backups, when `[backup] dir` is set.
+pub const DEFAULT_BACKUP_INTERVAL: Duration = Duration::from_secs(24 * 3600);
+
+/// Default number of scheduled backups kept.
+pub const DEFAULT_BACKUP_KEEP: usize = 7;
 
 /// The effective configuration of the daemon.
 #[derive(Clone, Debug)]
@@ -44,6 +50,8 @@ pub struct ServerConfig {
     pub max_concurrent_kdf: usize,
     /// At most this many client connections at once; further clients wait to be accepted.
     pub max_connections: usize,
+    /// Scheduled backups (`[backup]`), when a directory is configured.
+    pub backup: Option<BackupSchedule>,
 }
 
 /// TLS settings: a certificate given by the administrator, or the daemon's own CA.
@@ -95,6 +103,9 @@ pub enum ConfigError {
     /// A setting that must be positive is zero.
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
+    /// A `[backup]` setting without the directory it is about.
+    #[error("[backup] {0} is set but [backup] dir is not: say where the backups go")]
+    BackupWithoutDir(&'static str),
 }
 
 impl ServerConfig {
@@ -110,6 +121,7 @@ impl ServerConfig {
             default_kdf: engine.default_kdf,
             max_concurrent_kdf: engine.max_concurrent_kdf,
             max_connections: DEFAULT_MAX_CONNECTIONS,
+            backup: None,
             data_dir: engine.data_dir,
         }
     }
@@ -147,6 +159,16 @@ impl ServerConfig {
         set(&mut config.default_kdf.parallelism, file.kdf.parallelism);
         set(&mut config.max_concurrent_kdf, file.kdf.max_concurrent);
         set(&mut config.max_connections, file.max_connections);
+        config.backup = match file.backup.dir {
+            Some(dir) => Some(BackupSchedule {
+                dir,
+                interval: file.backup.interval.map_or(DEFAULT_BACKUP_INTERVAL, |d| d.0),
+                keep: file.backup.keep.unwrap_or(DEFAULT_BACKUP_KEEP),
+            }),
+            None if file.backup.interval.is_some() => return Err(ConfigError::BackupWithoutDir("interval")),
+            None if file.backup.keep.is_some() => return Err(ConfigError::BackupWithoutDir("keep")),
+            None => None,
+        };
         config.check()?;
         Ok(config)
     }
@@ -158,6 +180,8 @@ impl ServerConfig {
             ("sessions.idle", self.session_idle.is_zero()),
             ("sessions.absolute", self.session_absolute.is_zero()),
             ("enrolment_code_ttl", self.enrolment_ttl.is_zero()),
+            ("backup.interval", self.backup.as_ref().is_some_and(|b| b.interval.is_zero())),
+            ("backup.keep", self.backup.as_ref().is_some_and(|b| b.keep == 0)),
         ];
         match positive.iter().find(|(_, zero)| *zero) {
             Some((key, _)) => Err(ConfigError::Zero(key)),
@@ -200,6 +224,11 @@ impl ServerConfig {
                 parallelism: Some(self.default_kdf.parallelism),
                 max_concurrent: Some(self.max_concurrent_kdf),
             },
+            backup: FileBackup {
+                dir: self.backup.as_ref().map(|b| b.dir.clone()),
+                interval: self.backup.as_ref().map(|b| HumanDuration(b.interval)),
+                keep: self.backup.as_ref().map(|b| b.keep),
+            },
         };
         toml::to_string(&file)
     }
@@ -234,6 +263,8 @@ struct FileConfig {
     sessions: FileSessions,
     #[serde(default)]
     kdf: FileKdf,
+    #[serde(default)]
+    backup: FileBackup,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -258,6 +289,14 @@ struct FileKdf {
     iterations: Option<u32>,
     parallelism: Option<u32>,
     max_concurrent: Option<usize>,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileBackup {
+    dir: Option<PathBuf>,
+    interval: Option<HumanDuration>,
+    keep: Option<usize>,
 }
 
 impl FileConfig {

@@ -5,10 +5,16 @@ use std::{future::Future, sync::Arc};
 use anyhow::Context as _;
 use coffre_proto::v1::{
     auth_service_server::{self, AuthServiceServer},
+    backup_service_server::{self, BackupServiceServer},
     entry_service_server::{self, EntryServiceServer},
+    recovery_service_server::{self, RecoveryServiceServer},
     system_service_server::{self, SystemServiceServer},
 };
-use coffre_vault::{Vault, clock::SystemClock};
+use coffre_vault::{
+    Vault,
+    backup::{BackupSchedule, StepOutcome},
+    clock::SystemClock,
+};
 use tokio::net::TcpListener;
 use tonic::service::Routes;
 use tonic_health::ServingStatus;
@@ -16,15 +22,22 @@ use tonic_health::ServingStatus;
 use crate::{
     ServerConfig,
     auth::AuthApi,
+    backup::BackupApi,
     entries::EntryApi,
+    recovery::RecoveryApi,
     system::SystemApi,
     tls::{self, TlsMaterial},
     transport::{self, Limits, limited},
 };
 
 /// The coffre services, by their gRPC names, as the health service reports them.
-const SERVICES: [&str; 3] =
-    [system_service_server::SERVICE_NAME, auth_service_server::SERVICE_NAME, entry_service_server::SERVICE_NAME];
+const SERVICES: [&str; 5] = [
+    system_service_server::SERVICE_NAME,
+    auth_service_server::SERVICE_NAME,
+    entry_service_server::SERVICE_NAME,
+    recovery_service_server::SERVICE_NAME,
+    backup_service_server::SERVICE_NAME,
+];
 
 /// A daemon ready to serve: data directory prepared, TLS identity loaded (or created), vault opened (sealed).
 pub struct Daemon {
@@ -73,7 +86,10 @@ impl Daemon {
         let routes = Routes::default()
             .add_service(limited!(SystemServiceServer::new(SystemApi::new(vault.clone(), config.default_kdf))))
             .add_service(limited!(AuthServiceServer::new(AuthApi::new(vault.clone()))))
-            .add_service(limited!(EntryServiceServer::new(EntryApi::new(vault))));
+            .add_service(limited!(EntryServiceServer::new(EntryApi::new(vault.clone()))))
+            .add_service(limited!(RecoveryServiceServer::new(RecoveryApi::new(vault.clone()))))
+            .add_service(limited!(BackupServiceServer::new(BackupApi::new(vault.clone()))));
+        let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         let routes = transport::with_standard_services(routes, health)?;
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;
@@ -90,8 +106,28 @@ impl Daemon {
         transport::serve(listener, tls.identity().clone(), Limits::new(config.max_connections), routes, shutdown)
             .await
             .context("serving failed")?;
+        if let Some(scheduler) = scheduler {
+            scheduler.abort();
+        }
         tracing::info!("coffred stopped");
         Ok(())
+    }
+}
+
+/// Runs the backup schedule for as long as the daemon serves. Each step does nothing while sealed or not yet due;
+/// a failed step is logged and tried again at the next one.
+async fn scheduled_backups(schedule: BackupSchedule, vault: Vault) {
+    let mut ticks = tokio::time::interval(schedule.check_every());
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        match schedule.step(&vault).await {
+            Ok(StepOutcome::Written { path, pruned }) => {
+                tracing::info!(path = %path.display(), pruned = pruned.len(), "scheduled backup written");
+            }
+            Ok(StepOutcome::Sealed | StepOutcome::NotDue) => {}
+            Err(err) => tracing::error!(error = %err, "scheduled backup failed; trying again at the next check"),
+        }
     }
 }
 

@@ -32,6 +32,7 @@
 #[cfg(test)]
 mod api_tests;
 mod auth;
+mod backup;
 pub mod cli;
 pub mod config;
 mod context;
@@ -40,6 +41,8 @@ mod daemon;
 mod entries;
 pub mod hardening;
 mod incoming;
+mod recovery;
+pub mod restore;
 mod status;
 mod system;
 #[cfg(test)]

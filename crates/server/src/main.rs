@@ -44,9 +44,16 @@ fn main() -> ExitCode {
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let config = ServerConfig::load(&cli)?;
-    if cli.command == Some(Command::ShowConfig) {
-        print!("{}", config.to_toml().context("cannot show the configuration")?);
-        return Ok(());
+    match &cli.command {
+        Some(Command::ShowConfig) => {
+            print!("{}", config.to_toml().context("cannot show the configuration")?);
+            return Ok(());
+        }
+        Some(Command::Restore(args)) => {
+            print!("{}", coffre_server::restore::run(args, &config.data_dir)?);
+            return Ok(());
+        }
+        Some(Command::Serve) | None => {}
     }
 
     let daemon = Daemon::open(config)?;

@@ -95,6 +95,8 @@ mod tests {
             (Error::WrongCredentials, Code::Unauthenticated),
             (Error::WrongPassphrase, Code::Unauthenticated),
             (Error::BadEnrolmentCode, Code::Unauthenticated),
+            (Error::SharesDoNotOpen, Code::Unauthenticated),
+            (Error::BadRecoveryToken, Code::Unauthenticated),
             (Error::Denied("members cannot reveal confidential entries"), Code::PermissionDenied),
             (Error::Invalid { field: "platform", problem: "empty".into() }, Code::InvalidArgument),
             (Error::NotFound("entry"), Code::NotFound),

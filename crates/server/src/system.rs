@@ -40,14 +40,15 @@ impl SystemService for SystemApi {
 
     async fn init(&self, request: Request<pb::InitRequest>) -> Result<Response<pb::InitResponse>, Status> {
         let ctx = request_context(&request)?;
-        let pb::InitRequest { president, passphrase, leader, kdf } = request.into_inner();
+        let pb::InitRequest { president, passphrase, leader, kdf, recovery } = request.into_inner();
         let params = InitParams {
             president,
             passphrase: convert::passphrase(passphrase)?,
             leader: (!leader.is_empty()).then_some(leader),
             kdf: convert::kdf(kdf, self.default_kdf),
         };
-        let outcome = self.vault.init(&ctx, params).await.map_err(vault_status)?;
+        let recovery = recovery.map(crate::recovery::share_set_spec).transpose()?;
+        let (outcome, issued) = self.vault.init_with_recovery(&ctx, params, recovery).await.map_err(vault_status)?;
         let (code, expires) = match outcome.leader_enrolment {
             Some((code, expires)) => (code.expose_secret().to_owned(), convert::timestamp(expires)),
             None => (String::new(), None),
@@ -56,6 +57,7 @@ impl SystemService for SystemApi {
             vault_id: outcome.vault_id,
             leader_enrolment_code: code,
             leader_enrolment_expires: expires,
+            recovery: issued.map(crate::recovery::issued_shares),
         }))
     }
 

@@ -154,3 +154,35 @@ fn the_example_configuration_is_valid() {
     let config = resolve(&Flags::default(), text);
     assert_eq!(config.listen, DEFAULT_LISTEN);
 }
+
+#[test]
+fn scheduled_backups_need_a_directory_and_take_defaults() {
+    assert!(resolve(&Flags::default(), "").backup.is_none(), "no [backup] dir, no scheduled backups");
+    let config = resolve(&Flags::default(), "[backup]\ndir = \"/srv/backups\"\n");
+    let backup = config.backup.expect("scheduled");
+    assert_eq!(backup.dir, PathBuf::from("/srv/backups"));
+    assert_eq!((backup.interval, backup.keep), (DEFAULT_BACKUP_INTERVAL, DEFAULT_BACKUP_KEEP));
+    let config = resolve(&Flags::default(), "[backup]\ndir = \"/b\"\ninterval = \"6h\"\nkeep = 3\n");
+    let backup = config.backup.expect("scheduled");
+    assert_eq!((backup.interval, backup.keep), (Duration::from_secs(6 * 3600), 3));
+    let shown = ServerConfig::resolve(&Flags::default(), file("[backup]\ndir = \"/b\"\nkeep = 3\n"))
+        .expect("valid")
+        .to_toml()
+        .expect("TOML");
+    assert!(
+        shown.contains("[backup]") && shown.contains("keep = 3") && shown.contains("interval = \"1day\""),
+        "{shown}"
+    );
+}
+
+#[test]
+fn backup_settings_without_a_directory_or_at_zero_are_refused() {
+    let err = ServerConfig::resolve(&Flags::default(), file("[backup]\nkeep = 3\n")).expect_err("no dir");
+    assert_eq!(err.to_string(), "[backup] keep is set but [backup] dir is not: say where the backups go");
+    let err = ServerConfig::resolve(&Flags::default(), file("[backup]\ndir = \"/b\"\nkeep = 0\n")).expect_err("zero");
+    assert_eq!(err.to_string(), "backup.keep must be greater than zero");
+    let err = ServerConfig::resolve(&Flags::default(), file("[backup]\ndir = \"/b\"\ninterval = \"0s\"\n"))
+        .expect_err("zero");
+    assert_eq!(err.to_string(), "backup.interval must be greater than zero");
+    assert!(FileConfig::parse("[backup]\ndirectory = \"/b\"\n", Path::new("t.toml")).is_err(), "unknown key");
+}

@@ -1,0 +1,134 @@
+//! `coffre backup create --out FILE`: a backup now, streamed from the daemon into a new private file.
+
+use std::{
+    io::Write as _,
+    path::{Path, PathBuf},
+};
+
+use clap::{Args, Subcommand};
+use coffre_proto::v1::{BackupInfo, CreateBackupRequest};
+use serde::Serialize;
+
+use crate::{
+    Context,
+    exit::{Failure, io_reason},
+    output::{emit, from_proto, human_time, json_time, printable},
+};
+
+/// The backup subcommands.
+#[derive(Subcommand)]
+pub(crate) enum BackupCommand {
+    /// Take a backup now: a consistent snapshot, encrypted to the recovery holders' age keys (owners)
+    Create(CreateArgs),
+}
+
+/// Options of `coffre backup create`.
+#[derive(Debug, Args)]
+pub(crate) struct CreateArgs {
+    /// The file to write (must not exist yet; mode 0600)
+    #[arg(long, value_name = "FILE")]
+    out: PathBuf,
+}
+
+/// What `backup create` prints with `--json`.
+#[derive(Serialize)]
+struct Created {
+    file: String,
+    vault_id: String,
+    created: Option<String>,
+    records: u64,
+    audit_events: u64,
+    recipients: u32,
+    size: u64,
+}
+
+pub(crate) async fn run(command: &BackupCommand, ctx: &Context) -> Result<(), Failure> {
+    match command {
+        BackupCommand::Create(args) => create(args, ctx).await,
+    }
+}
+
+async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
+    if args.out.exists() {
+        return Err(Failure::invalid(format!(
+            "{} exists already: choose a new file name (nothing was done)",
+            args.out.display()
+        )));
+    }
+    let daemon = ctx.daemon_with_session().await?;
+    let mut stream = daemon
+        .backups()
+        .create_backup(daemon.request(CreateBackupRequest {})?)
+        .await
+        .map_err(|s| daemon.fail(s))?
+        .into_inner();
+    let partial = partial_path(&args.out);
+    let mut file = create_private(&partial)?;
+    let cannot = |err: std::io::Error| {
+        let _ = std::fs::remove_file(&partial);
+        Failure::other(format!("cannot write {} ({})", partial.display(), io_reason(&err)))
+    };
+    let mut info: Option<BackupInfo> = None;
+    let mut size = 0u64;
+    loop {
+        let chunk = match stream.message().await {
+            Ok(Some(chunk)) => chunk,
+            Ok(None) => break,
+            Err(status) => {
+                let _ = std::fs::remove_file(&partial);
+                return Err(daemon.fail(status));
+            }
+        };
+        if info.is_none() {
+            info = chunk.info;
+        }
+        file.write_all(&chunk.data).map_err(cannot)?;
+        size += chunk.data.len() as u64;
+    }
+    let Some(info) = info.filter(|i| i.size == size) else {
+        let _ = std::fs::remove_file(&partial);
+        return Err(Failure::other("the backup arrived incomplete: nothing was saved; try again"));
+    };
+    file.sync_all().map_err(cannot)?;
+    drop(file);
+    std::fs::rename(&partial, &args.out).map_err(cannot)?;
+    let report = Created {
+        file: args.out.display().to_string(),
+        vault_id: info.vault_id.clone(),
+        created: json_time(info.created.as_ref()),
+        records: info.records,
+        audit_events: info.audit_events,
+        recipients: info.recipients,
+        size,
+    };
+    emit(ctx.json(), &report, || {
+        format!(
+            "Backup of vault {} written to {} ({} bytes, taken {}): {} records, {} audit events.\nIt opens with the \
+             age key of any of its {} recipient(s) (the recovery holders with a key). Keep it on another machine or \
+             medium; restore it with `coffred restore --from FILE --identity KEYFILE --data-dir NEW_DIR`.",
+            printable(&report.vault_id),
+            report.file,
+            report.size,
+            human_time(from_proto(info.created.as_ref())),
+            report.records,
+            report.audit_events,
+            report.recipients
+        )
+    })
+}
+
+fn partial_path(out: &Path) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "backup".into());
+    out.with_file_name(format!(".{name}.partial"))
+}
+
+fn create_private(path: &Path) -> Result<std::fs::File, Failure> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .mode(0o600)
+        .open(path)
+        .map_err(|err| Failure::invalid(format!("cannot create {} ({})", path.display(), io_reason(&err))))
+}
