@@ -306,3 +306,42 @@ pub fn assert_no_file_contains(dir: &Path, needles: &[&str]) {
     }
     assert!(files > 3, "expected a populated data directory, found {files} files");
 }
+
+/// Runs `coffred ARGS` to completion (a subcommand such as `restore`), with none of the machine's COFFRE_*
+/// settings.
+pub fn coffred(args: &[&str]) -> Run {
+    let mut cmd = Command::new(&binaries().coffred);
+    for (key, _) in std::env::vars_os() {
+        if key.to_string_lossy().starts_with("COFFRE_") {
+            cmd.env_remove(key);
+        }
+    }
+    cmd.args(args).stdin(Stdio::null());
+    let Output { status, stdout, stderr } = cmd.output().expect("run coffred");
+    Run {
+        code: status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&stderr).into_owned(),
+    }
+}
+
+/// Runs the reference `age` tools (Debian's `age` package; .ci/run installs it): `age-keygen -o FILE` returns the
+/// public key; `age -d -i IDENTITY FILE` returns the plaintext.
+pub mod reference_age {
+    use std::{path::Path, process::Command};
+
+    pub fn keygen(out: &Path) -> String {
+        let output = Command::new("age-keygen").arg("-o").arg(out).output().expect("age-keygen is installed");
+        assert!(output.status.success(), "age-keygen: {}", String::from_utf8_lossy(&output.stderr));
+        // age-keygen prints "Public key: age1..." on stderr when writing to a file.
+        let text = String::from_utf8_lossy(&output.stderr).into_owned();
+        text.lines().find_map(|l| l.strip_prefix("Public key: ")).expect("a public key").trim().to_string()
+    }
+
+    pub fn decrypt(identity: &Path, file: &Path) -> Vec<u8> {
+        let output =
+            Command::new("age").arg("-d").arg("-i").arg(identity).arg(file).output().expect("age is installed");
+        assert!(output.status.success(), "age -d: {}", String::from_utf8_lossy(&output.stderr));
+        output.stdout
+    }
+}
