@@ -18,8 +18,9 @@ fn vault_with_holders(dir: &Path) -> (Daemon, Client, Client, serde_json::Value)
     let alice = Client::new(&daemon);
     let bob = Client::new(&daemon);
     let alice_key = alice.home.path().join("alice.key");
-    let made = alice.run(&["recovery", "keygen", "--out", alice_key.to_str().unwrap(), "--json"]).ok().json();
-    let alice_public = made["public_key"].as_str().unwrap().to_string();
+    let made =
+        alice.run(&["recovery", "keygen", "--out", alice_key.to_str().expect("UTF-8 path"), "--json"]).ok().json();
+    let alice_public = made["public_key"].as_str().expect("a public key").to_string();
     let bob_public = reference_age::keygen(&bob.home.path().join("bob.key"));
 
     let pass = alice.secret_file("president.pass", PRESIDENT_PASS);
@@ -28,10 +29,10 @@ fn vault_with_holders(dir: &Path) -> (Daemon, Client, Client, serde_json::Value)
     let leader = format!("leader={bob_public}");
     let mut args = vec!["init", "--president", "Alice", "--leader", "Bob", "--passphrase-file", &pass, "--json"];
     args.extend(["--holder", &president, "--holder", &leader, "--threshold", "2"]);
-    args.extend(["--shares-dir", shares.to_str().unwrap()]);
+    args.extend(["--shares-dir", shares.to_str().expect("UTF-8 path")]);
     args.extend(TEST_KDF);
     let init = alice.run(&args).ok().json();
-    let code = init["leader_enrolment_code"].as_str().unwrap().to_string();
+    let code = init["leader_enrolment_code"].as_str().expect("an enrolment code").to_string();
     let bob_pass = bob.secret_file("leader.pass", LEADER_PASS);
     bob.run(&["enroll", &code, "--passphrase-file", &bob_pass]).ok();
     (daemon, alice, bob, init)
@@ -40,11 +41,11 @@ fn vault_with_holders(dir: &Path) -> (Daemon, Client, Client, serde_json::Value)
 fn share_file(init: &serde_json::Value, holder: &str) -> String {
     let shares = init["recovery"]["shares"].as_array().expect("share files");
     let share = shares.iter().find(|s| s["holder"] == holder).expect("a share for this holder");
-    share["file"].as_str().unwrap().to_string()
+    share["file"].as_str().expect("a file path").to_string()
 }
 
 fn key(client: &Client, name: &str) -> String {
-    client.home.path().join(name).to_str().unwrap().to_string()
+    client.home.path().join(name).to_str().expect("UTF-8 path").to_string()
 }
 
 #[test]
