@@ -79,6 +79,17 @@ pub enum Error {
     /// The audit event could not be made durable.
     #[error("audit log unavailable, nothing was revealed or changed: {0}; free disk space or check the data directory")]
     AuditUnavailable(String),
+    /// The audit log's chain does not hold: an event was changed, removed or added on disk.
+    #[error(
+        "the audit log is broken at event {seq}: {problem}; the vault stays sealed. Keep this data directory for \
+         investigation and restore the vault from a backup"
+    )]
+    AuditChainBroken {
+        /// The first event that cannot be trusted.
+        seq: u64,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A stored record failed to open or decode. Names the record, never its content.
     #[error("stored record {0} is corrupt or was tampered with")]
     Corrupt(String),
@@ -97,7 +108,11 @@ impl Error {
     /// The class of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Uninitialised | Error::AlreadyInitialised | Error::Sealed | Error::WrongState(_) => {
+            Error::Uninitialised
+            | Error::AlreadyInitialised
+            | Error::Sealed
+            | Error::WrongState(_)
+            | Error::AuditChainBroken { .. } => {
                 ErrorKind::FailedPrecondition
             }
             Error::NoSession | Error::WrongCredentials | Error::WrongPassphrase | Error::BadEnrolmentCode => {

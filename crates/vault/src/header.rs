@@ -1,7 +1,9 @@
 //! The seal header: the only record stored in clear.
 //!
 //! It holds what is needed to unseal and nothing about the vault's content: the format version, the vault id, the
-//! owners' key slots (salt, Argon2 parameters, wrapped master key) and the default Argon2 parameters for new slots.
+//! owners' key slots (salt, Argon2 parameters, wrapped master key), the default Argon2 parameters for new slots,
+//! and the public audit key (so that status can show it while sealed; unseal checks it against the key derived
+//! from the master key, so a swapped header key is caught).
 
 use coffre_crypto::{
     kdf::{KdfParams, KeySlot},
@@ -24,6 +26,9 @@ pub(crate) struct SealHeader {
     pub(crate) vault_id: VaultId,
     pub(crate) kdf: KdfParams,
     pub(crate) slots: Vec<KeySlot>,
+    /// The vault's public audit key, `ed25519:` and hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) audit_public_key: Option<String>,
 }
 
 impl SealHeader {
@@ -41,6 +46,9 @@ impl SealHeader {
         }
         if header.slots.len() > MAX_SLOTS {
             return Err(Error::Corrupt("seal header (too many key slots)".into()));
+        }
+        if let Some(key) = &header.audit_public_key {
+            coffre_audit::AuditPublicKey::parse(key).map_err(|e| Error::Corrupt(format!("seal header ({e})")))?;
         }
         header.kdf.validate().map_err(|e| Error::Corrupt(format!("seal header ({e})")))?;
         for slot in &header.slots {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use coffre_crypto::{
     index::{IndexDomain, lookup_id},
     kdf::{KeySlot, hash_passphrase},
-    keys::{MasterKey, Purpose, VaultId},
+    keys::{MasterKey, VaultId},
     record::RecordKind,
     secret::Passphrase,
     token::new_enrolment_code,
@@ -14,7 +14,7 @@ use coffre_store::Batch;
 
 use crate::{
     Error, Result,
-    audit::Outcome,
+    audit::{self, AuditKeys, Outcome},
     authz::Action,
     header::{FORMAT, SealHeader},
     model::*,
@@ -93,10 +93,16 @@ impl Vault {
             );
             leader_enrolment = Some((code, crate::clock::from_millis(expires_ms)));
         }
-        let header = SealHeader { format: FORMAT, vault_id, kdf, slots: vec![slot] };
+        let header = SealHeader {
+            format: FORMAT,
+            vault_id,
+            kdf,
+            slots: vec![slot],
+            audit_public_key: Some(open.audit_keys.public_key().to_string()),
+        };
         batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
 
-        inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
+        inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         let mut event = inner.event(ctx, &president, "init", "", Outcome::Success);
         event.detail = format!("vault={} leader={}", vault_id.to_hex(), leader.as_deref().unwrap_or("-"));
         if let Err(err) = inner.audit(event).await {
@@ -126,7 +132,7 @@ impl Vault {
         // Every slot is tried at once (bounded by the KDF limiter): a wrong passphrase costs one Argon2 round per
         // owner either way, and the right one does not wait for the others.
         let mut attempts = tokio::task::JoinSet::new();
-        for slot in header.slots {
+        for slot in header.slots.clone() {
             let inner = self.inner.clone();
             let passphrase = passphrase.clone();
             attempts.spawn(async move {
@@ -159,8 +165,9 @@ impl Vault {
             return Ok(true);
         }
         let open = Open::new(vault_id, master);
+        self.check_audit_chain(&header, &open).await?;
         let actor = owner_of_slot(self, &open, &slot_id)?;
-        inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
+        inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         if let Err(err) = inner.audit(inner.event(ctx, &actor, "unseal", "", Outcome::Success)).await {
             inner.audit.set_key(None);
             return Err(err);
@@ -173,6 +180,39 @@ impl Vault {
         drop(state);
         tracing::info!("vault unsealed");
         Ok(already)
+    }
+
+    /// Before opening the vault: the header's public audit key is the one the master key derives (and is written
+    /// there if an older header lacks it), and the log's chain holds from its last signed head. A broken chain
+    /// keeps the vault sealed and names the first event that cannot be trusted.
+    async fn check_audit_chain(&self, header: &SealHeader, open: &Open) -> Result<()> {
+        let inner = &self.inner;
+        let derived = open.audit_keys.public_key().to_string();
+        match &header.audit_public_key {
+            Some(stored) if *stored == derived => {}
+            Some(_) => {
+                return Err(Error::Corrupt("seal header (its audit public key is not this vault's)".into()));
+            }
+            None => {
+                let mut updated = header.clone();
+                updated.audit_public_key = Some(derived);
+                let mut batch = Batch::default();
+                batch.insert(records::HEADER_KEY.to_vec(), updated.encode()?);
+                inner.store.apply(batch)?;
+                inner.store.flush()?;
+                inner.write_state().header = Some(updated);
+            }
+        }
+        let dir = inner.audit.dir().to_path_buf();
+        let written = inner.audit.written();
+        let keys = AuditKeys::derive(open.vault_id, &open.master);
+        let checked = tokio::task::spawn_blocking(move || audit::read::check_from_last_head(&dir, &keys, written))
+            .await
+            .map_err(|e| Error::Internal(format!("audit check failed: {e}")))?;
+        if let Err(err) = &checked {
+            tracing::error!(error = %err, "the audit chain is broken; the vault stays sealed");
+        }
+        checked.map(|_| ())
     }
 
     /// Wipes every key and ends every session. Owners only. Sealing always succeeds: if its audit event cannot be

@@ -26,8 +26,12 @@ pub struct Status {
     pub state: SealState,
     /// Hex vault id, when initialised.
     pub vault_id: Option<String>,
-    /// Number of audit events written.
+    /// Number of audit events written (the head's sequence number); 0 while sealed.
     pub audit_events: u64,
+    /// The vault's public audit key (`ed25519:` and hex), when initialised.
+    pub audit_public_key: Option<String>,
+    /// Hash of the last audit event (hex), while unsealed: keep it with the count to detect a later rollback.
+    pub audit_head_hash: Option<String>,
 }
 
 /// A person's role (DESIGN.md, "People and roles").

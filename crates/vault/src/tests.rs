@@ -1,16 +1,23 @@
 //! Engine tests that need its internals: the audit log behind the public API.
 
-use std::{sync::Arc, time::SystemTime};
+use std::{
+    sync::{Arc, atomic::Ordering},
+    time::SystemTime,
+};
 
 use coffre_crypto::{
     kdf::KdfParams,
-    keys::Purpose,
     secret::{Passphrase, SecretBytes},
 };
 
 use crate::{
     Category, ErrorKind, InitParams, NewEntry, Outcome, RequestContext, RevealParams, SecretField, Secrets,
-    SessionToken, Vault, VaultConfig, audit, clock::ManualClock,
+    SessionToken, Vault, VaultConfig,
+    audit::{
+        self,
+        faulty::{Faults, Faulty},
+    },
+    clock::ManualClock,
 };
 
 const PASS: &[u8] = b"correct horse battery staple";
@@ -23,10 +30,13 @@ fn ctx(token: Option<&str>) -> RequestContext {
     }
 }
 
-async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext) {
+/// A vault whose audit log writes through a disk that fails on demand, with one entry, and the president's session.
+async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext, Arc<Faults>) {
     let mut config = VaultConfig::new(dir.to_path_buf());
     config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
-    let vault = Vault::open(config, Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH))).expect("open");
+    let faults = Arc::new(Faults::default());
+    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH));
+    let vault = Vault::open_with(config, clock, Arc::new(Faulty(faults.clone()))).expect("open");
     let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
     vault
         .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(), leader: None, kdf: None })
@@ -46,7 +56,7 @@ async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext) {
     };
     let secrets = Secrets { password: SecretBytes::new(b"mg-secret".to_vec()), totp_seed: None, notes: None };
     vault.create_entry(&alice, entry, secrets).await.expect("create");
-    (vault, alice)
+    (vault, alice, faults)
 }
 
 fn reveal() -> RevealParams {
@@ -58,28 +68,29 @@ fn reveal() -> RevealParams {
     }
 }
 
-fn events(vault: &Vault, dir: &std::path::Path) -> Vec<audit::AuditEvent> {
+fn events(vault: &Vault) -> Vec<audit::AuditEvent> {
     let open = vault.inner.unsealed().expect("unsealed");
-    audit::read_all(&dir.join("audit"), &open.vault_id, &open.master.subkey(Purpose::Audit)).expect("log verifies")
+    audit::read_all(&vault.inner.audit, &open.audit_keys).expect("log verifies")
 }
 
 #[tokio::test]
 async fn no_secret_leaves_when_its_audit_event_cannot_be_made_durable() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (vault, alice) = vault_with_entry(dir.path()).await;
-    let before = events(&vault, dir.path()).len();
+    let (vault, alice, faults) = vault_with_entry(dir.path()).await;
+    let before = events(&vault).len();
 
-    vault.inner.audit.inject_write_faults(1);
+    faults.full.store(true, Ordering::Release);
     let err = vault.reveal(&alice, reveal()).await.expect_err("the flush failed");
     assert_eq!(err.kind(), ErrorKind::Unavailable);
-    assert_eq!(events(&vault, dir.path()).len(), before, "a failed batch leaves nothing behind");
+    faults.full.store(false, Ordering::Release);
+    assert_eq!(events(&vault).len(), before, "a failed batch leaves nothing behind");
 
     // The daemon keeps serving, and recovers by itself once writes succeed again.
     assert_eq!(vault.list_entries(&alice, false).expect("list still works").len(), 1);
     let revealed = vault.reveal(&alice, reveal()).await.expect("reveal after recovery");
     assert_eq!(revealed.secret.expose_secret(), b"mg-secret");
 
-    let log = events(&vault, dir.path());
+    let log = events(&vault);
     let last = log.last().expect("an event");
     assert_eq!(last.seq, revealed.audit_seq);
     assert_eq!((last.action.as_str(), last.target.as_str(), last.actor.as_str()), ("reveal", "Mailgun", "Alice"));
@@ -90,12 +101,12 @@ async fn no_secret_leaves_when_its_audit_event_cannot_be_made_durable() {
 #[tokio::test]
 async fn every_operation_leaves_an_event_in_order() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (vault, alice) = vault_with_entry(dir.path()).await;
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
     vault.reveal(&alice, reveal()).await.expect("reveal");
     let wrong = Passphrase::new(b"not the right one".to_vec()).expect("passphrase");
     vault.login(&ctx(None), "Alice", wrong).await.expect_err("wrong passphrase");
     let actions: Vec<(String, Outcome)> =
-        events(&vault, dir.path()).into_iter().map(|e| (e.action, e.outcome)).collect();
+        events(&vault).into_iter().map(|e| (e.action, e.outcome)).collect();
     let expected = [
         ("init", Outcome::Success),
         ("login", Outcome::Success),

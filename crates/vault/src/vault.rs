@@ -15,7 +15,7 @@ use tokio::sync::Semaphore;
 
 use crate::{
     Error, Result, VaultConfig,
-    audit::{AuditLog, NewEvent, Outcome},
+    audit::{AuditKeys, AuditLog, NewEvent, Outcome},
     authz::{self, Action},
     clock::{Clock, unix_millis},
     header::SealHeader,
@@ -62,6 +62,7 @@ pub(crate) struct Open {
     pub(crate) entries_key: SubKey,
     pub(crate) people_key: SubKey,
     pub(crate) index_key: SubKey,
+    pub(crate) audit_keys: AuditKeys,
     pub(crate) sessions: Mutex<HashMap<TokenHash, Session>>,
 }
 
@@ -78,6 +79,7 @@ impl Open {
             entries_key: master.subkey(Purpose::Entries),
             people_key: master.subkey(Purpose::People),
             index_key: master.subkey(Purpose::Index),
+            audit_keys: AuditKeys::derive(vault_id, &master),
             master,
             sessions: Mutex::new(HashMap::new()),
         }
@@ -105,11 +107,20 @@ pub(crate) struct Caller {
 impl Vault {
     /// Opens (or creates) the data directory. The vault comes up sealed, or uninitialised on a new directory.
     pub fn open(config: VaultConfig, clock: Arc<dyn Clock>) -> Result<Self> {
+        Self::open_with(config, clock, Arc::new(crate::audit::Disk))
+    }
+
+    /// Like [`Vault::open`], with the audit log writing through `storage` (tests make it fail on demand).
+    pub(crate) fn open_with(
+        config: VaultConfig,
+        clock: Arc<dyn Clock>,
+        storage: Arc<dyn crate::audit::Storage>,
+    ) -> Result<Self> {
         create_private_dir(&config.data_dir)?;
         create_private_dir(&config.data_dir.join("db"))?;
         create_private_dir(&config.data_dir.join("audit"))?;
         let store = SledStore::open(&config.data_dir.join("db"))?;
-        let audit = AuditLog::open(&config.data_dir.join("audit"))?;
+        let audit = AuditLog::open_with(&config.data_dir.join("audit"), storage)?;
         let header = match store.get(records::HEADER_KEY)? {
             Some(bytes) => Some(SealHeader::decode(&bytes)?),
             None => None,
@@ -128,7 +139,7 @@ impl Vault {
         })
     }
 
-    /// Seal state, vault id and audit count. Needs no session.
+    /// Seal state, vault id, public audit key and, while unsealed, the audit log's head. Needs no session.
     pub fn status(&self) -> Status {
         let state = self.inner.read_state();
         let seal = match (&state.header, &state.open) {
@@ -136,10 +147,13 @@ impl Vault {
             (Some(_), None) => SealState::Sealed,
             (Some(_), Some(_)) => SealState::Unsealed,
         };
+        let head = (seal == SealState::Unsealed).then(|| self.inner.audit.head());
         Status {
             state: seal,
             vault_id: state.header.as_ref().map(|h| h.vault_id.to_hex()),
-            audit_events: if seal == SealState::Unsealed { self.inner.audit.written() } else { 0 },
+            audit_events: head.map_or(0, |(seq, _)| seq),
+            audit_public_key: state.header.as_ref().and_then(|h| h.audit_public_key.clone()),
+            audit_head_hash: head.map(|(_, hash)| data_encoding::HEXLOWER.encode(&hash)),
         }
     }
 }
