@@ -17,7 +17,7 @@ fn event(seq: u64) -> AuditEvent {
     AuditEvent {
         seq,
         time_ms: 1_795_000_000_000 + seq as i64 * 1000,
-        actor: if seq % 2 == 0 { "alice".into() } else { "bob \"the builder\"".into() },
+        actor: if seq.is_multiple_of(2) { "alice".into() } else { "bob \"the builder\"".into() },
         action: "reveal".into(),
         target: "Facebook".into(),
         outcome: Outcome::Success,

@@ -9,7 +9,6 @@
 
 use std::{fmt, io::BufRead};
 
-
 use crate::{AuditPublicKey, GENESIS, SignedHead, export::RawLine};
 
 /// Longest line accepted (an event's strings are bounded far below this by the daemon).
@@ -139,7 +138,10 @@ impl fmt::Display for Problem {
                 write!(f, "event {expected} is missing here (found event {found}): events were deleted or moved")
             }
             Problem::Sequence { expected, found } => {
-                write!(f, "event {found} appears where event {expected} belongs: events were repeated, inserted or moved")
+                write!(
+                    f,
+                    "event {found} appears where event {expected} belongs: events were repeated, inserted or moved"
+                )
             }
             Problem::BrokenLink { seq } => write!(
                 f,
@@ -188,10 +190,8 @@ pub fn verify(mut input: impl BufRead, key: &AuditPublicKey) -> Result<Summary, 
     loop {
         block.clear();
         block.append(&mut carry);
-        let at_end = fill(&mut input, &mut block, BLOCK).map_err(|e| VerifyError {
-            line: line_no + 1,
-            problem: Problem::Unreadable(e.to_string()),
-        })?;
+        let at_end = fill(&mut input, &mut block, BLOCK)
+            .map_err(|e| VerifyError { line: line_no + 1, problem: Problem::Unreadable(e.to_string()) })?;
         // Keep a partial last line for the next block, unless the input has ended.
         if !at_end {
             match block.iter().rposition(|&b| b == b'\n') {
@@ -261,7 +261,9 @@ fn analyse_all(lines: &[&[u8]], workers: usize) -> Vec<Parsed> {
             .collect();
         handles
             .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|_| vec![Parsed::Bad(Problem::NotALine("verifier thread failed".into()))]))
+            .flat_map(|h| {
+                h.join().unwrap_or_else(|_| vec![Parsed::Bad(Problem::NotALine("verifier thread failed".into()))])
+            })
             .collect()
     })
 }

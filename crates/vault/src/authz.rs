@@ -25,6 +25,10 @@ pub(crate) enum Action {
     Reveal,
     /// Reveal a secret field of an older version.
     RevealOldVersion,
+    /// List the audit log's events.
+    ReadAudit,
+    /// Export the audit log.
+    ExportAudit,
 }
 
 impl Action {
@@ -38,6 +42,8 @@ impl Action {
             Action::ReadEntry => "entry.read",
             Action::ReadHistory => "entry.history",
             Action::Reveal | Action::RevealOldVersion => "reveal",
+            Action::ReadAudit => "audit.list",
+            Action::ExportAudit => "audit.export",
         }
     }
 }
@@ -47,6 +53,7 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
     use Action::*;
     let allowed = match action {
         WhoAmI => true,
+        ReadAudit | ExportAudit => role.is_owner() || role == Role::Auditor,
         Seal | CreateEntry | ChangeEntry | ReadEntry | ReadHistory | Reveal | RevealOldVersion => role.is_owner(),
     };
     if allowed { Ok(()) } else { Err(Error::Denied(denial(role, action))) }
@@ -55,6 +62,9 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
 fn denial(role: Role, action: Action) -> &'static str {
     match (role, action) {
         (Role::Auditor, Action::Reveal | Action::RevealOldVersion) => "auditors never reveal secrets",
+        (_, Action::ReadAudit | Action::ExportAudit) => {
+            "only the president, the leader and auditors may read the audit log"
+        }
         (_, Action::Seal) => "only the president or the leader may seal the vault",
         (_, Action::CreateEntry | Action::ChangeEntry) => "only the president or the leader may change entries",
         (_, Action::ReadHistory | Action::RevealOldVersion) => "only the president or the leader may see old versions",
@@ -66,7 +76,7 @@ fn denial(role: Role, action: Action) -> &'static str {
 mod tests {
     use super::*;
 
-    const ALL_ACTIONS: [Action; 8] = [
+    const ALL_ACTIONS: [Action; 10] = [
         Action::Seal,
         Action::WhoAmI,
         Action::CreateEntry,
@@ -75,14 +85,17 @@ mod tests {
         Action::ReadHistory,
         Action::Reveal,
         Action::RevealOldVersion,
+        Action::ReadAudit,
+        Action::ExportAudit,
     ];
 
     #[test]
-    fn owners_may_do_everything_and_others_only_whoami() {
+    fn owners_may_do_everything_auditors_read_the_log_and_others_only_whoami() {
         for role in [Role::President, Role::Leader, Role::AccessManager, Role::Member, Role::Auditor] {
             for action in ALL_ACTIONS {
                 let allowed = check(role, action).is_ok();
-                let expected = role.is_owner() || action == Action::WhoAmI;
+                let reads_log = matches!(action, Action::ReadAudit | Action::ExportAudit);
+                let expected = role.is_owner() || action == Action::WhoAmI || (role == Role::Auditor && reads_log);
                 assert_eq!(allowed, expected, "{role:?} {action:?}");
             }
         }

@@ -112,9 +112,7 @@ impl Error {
             | Error::AlreadyInitialised
             | Error::Sealed
             | Error::WrongState(_)
-            | Error::AuditChainBroken { .. } => {
-                ErrorKind::FailedPrecondition
-            }
+            | Error::AuditChainBroken { .. } => ErrorKind::FailedPrecondition,
             Error::NoSession | Error::WrongCredentials | Error::WrongPassphrase | Error::BadEnrolmentCode => {
                 ErrorKind::Unauthenticated
             }

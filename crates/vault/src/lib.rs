@@ -17,6 +17,7 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod auditing;
 mod auth;
 mod authz;
 pub mod clock;
@@ -34,6 +35,7 @@ mod vault;
 mod tests;
 
 pub use audit::{AuditEvent, Outcome};
+pub use auditing::{AuditExport, DEFAULT_PAGE, MAX_PAGE};
 pub use config::VaultConfig;
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;

@@ -205,8 +205,8 @@ impl Vault {
         }
         let dir = inner.audit.dir().to_path_buf();
         let written = inner.audit.written();
-        let keys = AuditKeys::derive(open.vault_id, &open.master);
-        let checked = tokio::task::spawn_blocking(move || audit::read::check_from_last_head(&dir, &keys, written))
+        let keys = open.audit_keys.clone();
+        let checked = tokio::task::spawn_blocking(move || audit::read::check_from_last_head(&dir, keys, written))
             .await
             .map_err(|e| Error::Internal(format!("audit check failed: {e}")))?;
         if let Err(err) = &checked {

@@ -321,3 +321,31 @@ pub struct Revealed {
     /// Sequence number of the durable audit event.
     pub audit_seq: u64,
 }
+
+/// Which audit events to list. Empty filters match everything.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Only events by this actor (case-insensitive).
+    pub actor: Option<String>,
+    /// Only this action; a prefix before a dot selects a family ("entry" selects "entry.create", ...).
+    pub action: Option<String>,
+    /// Only events on this target (case-insensitive).
+    pub target: Option<String>,
+    /// Only events at or after this time.
+    pub since: Option<std::time::SystemTime>,
+    /// Only events before this time.
+    pub until: Option<std::time::SystemTime>,
+    /// Only events after this sequence number (the previous page's `next_after_seq`).
+    pub after_seq: u64,
+    /// At most this many events (0: the default page size).
+    pub limit: u32,
+}
+
+/// One page of audit events.
+#[derive(Clone, Debug)]
+pub struct AuditPage {
+    /// The events, oldest first.
+    pub events: Vec<crate::AuditEvent>,
+    /// Set when more events may match: pass it as `after_seq` to get the next page.
+    pub next_after_seq: Option<u64>,
+}

@@ -105,8 +105,7 @@ async fn every_operation_leaves_an_event_in_order() {
     vault.reveal(&alice, reveal()).await.expect("reveal");
     let wrong = Passphrase::new(b"not the right one".to_vec()).expect("passphrase");
     vault.login(&ctx(None), "Alice", wrong).await.expect_err("wrong passphrase");
-    let actions: Vec<(String, Outcome)> =
-        events(&vault).into_iter().map(|e| (e.action, e.outcome)).collect();
+    let actions: Vec<(String, Outcome)> = events(&vault).into_iter().map(|e| (e.action, e.outcome)).collect();
     let expected = [
         ("init", Outcome::Success),
         ("login", Outcome::Success),
@@ -116,4 +115,82 @@ async fn every_operation_leaves_an_event_in_order() {
     ];
     let expected: Vec<(String, Outcome)> = expected.iter().map(|(a, o)| (a.to_string(), *o)).collect();
     assert_eq!(actions, expected);
+}
+
+#[tokio::test]
+async fn an_export_verifies_offline_with_the_public_key_from_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    vault.reveal(&alice, reveal()).await.expect("reveal");
+    let export = vault.export_audit(&alice).await.expect("export");
+    assert_eq!(export.events(), 5, "init, login, entry.create, reveal, audit.export");
+    let text: String = export.lines().expect("lines").collect::<crate::Result<_>>().expect("every line");
+    let key = coffre_audit::AuditPublicKey::parse(&vault.status().audit_public_key.expect("key")).expect("key");
+    let summary = coffre_audit::verify::verify(text.as_bytes(), &key).expect("the export verifies");
+    assert_eq!(summary.events, 5);
+    assert!(text.lines().nth(5).is_some_and(|l| l.contains("\"action\":\"audit.export\"")));
+}
+
+#[tokio::test]
+async fn the_log_lists_by_actor_action_target_and_time_in_pages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    for _ in 0..3 {
+        vault.reveal(&alice, reveal()).await.expect("reveal");
+    }
+    let filter = |action: &str, limit| crate::AuditFilter { action: Some(action.into()), limit, ..Default::default() };
+    let page = vault.list_audit(&alice, filter("reveal", 2)).await.expect("list");
+    assert_eq!(page.events.len(), 2);
+    let next = page.next_after_seq.expect("more");
+    let page2 =
+        vault.list_audit(&alice, crate::AuditFilter { after_seq: next, ..filter("reveal", 2) }).await.expect("list");
+    assert_eq!(page2.events.len(), 1);
+    assert_eq!(page2.next_after_seq, None);
+    let entry_events = vault.list_audit(&alice, filter("entry", 0)).await.expect("list");
+    assert_eq!(entry_events.events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["entry.create"]);
+    let by_target = crate::AuditFilter { target: Some("mailgun".into()), ..Default::default() };
+    assert_eq!(vault.list_audit(&alice, by_target).await.expect("list").events.len(), 4);
+    let later = crate::AuditFilter {
+        since: Some(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1)),
+        ..Default::default()
+    };
+    assert!(vault.list_audit(&alice, later).await.expect("list").events.is_empty());
+    let too_many = crate::AuditFilter { limit: crate::MAX_PAGE + 1, ..Default::default() };
+    assert_eq!(vault.list_audit(&alice, too_many).await.expect_err("limit").kind(), ErrorKind::InvalidArgument);
+}
+
+#[tokio::test]
+async fn unseal_refuses_a_broken_chain_and_names_the_event() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    vault.seal(&alice).await.expect("seal");
+    let last = vault.inner.audit.written();
+    drop(vault);
+    // Someone with the disk but not the key changes the last event's ciphertext (keeping the frame's CRC right).
+    let path = dir.path().join("audit").join("00000000000000000001.log");
+    let bytes = std::fs::read(&path).expect("read");
+    let (frames, _) = audit::segment::decode_frames(&bytes);
+    let mut out = Vec::new();
+    for frame in frames {
+        match frame.body {
+            audit::segment::Body::Event(mut sealed) => {
+                if frame.seq == last {
+                    sealed[40] ^= 0x55;
+                }
+                audit::segment::encode_event(&mut out, frame.seq, &frame.hash, &sealed);
+            }
+            audit::segment::Body::Head(sig) => audit::segment::encode_head(&mut out, frame.seq, &frame.hash, &sig),
+        }
+    }
+    std::fs::write(&path, out).expect("write");
+
+    let mut config = VaultConfig::new(dir.path().to_path_buf());
+    config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+    let vault = Vault::open(config, Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH))).expect("open");
+    let pass = Passphrase::new(PASS.to_vec()).expect("passphrase");
+    let err = vault.unseal(&ctx(None), pass).await.expect_err("broken chain");
+    assert!(matches!(err, crate::Error::AuditChainBroken { seq, .. } if seq == last), "{err}");
+    assert!(err.to_string().contains(&format!("broken at event {last}")), "{err}");
+    assert_eq!(err.kind(), ErrorKind::FailedPrecondition);
+    assert_eq!(vault.status().state, crate::SealState::Sealed);
 }

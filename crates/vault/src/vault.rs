@@ -62,7 +62,7 @@ pub(crate) struct Open {
     pub(crate) entries_key: SubKey,
     pub(crate) people_key: SubKey,
     pub(crate) index_key: SubKey,
-    pub(crate) audit_keys: AuditKeys,
+    pub(crate) audit_keys: Arc<AuditKeys>,
     pub(crate) sessions: Mutex<HashMap<TokenHash, Session>>,
 }
 
@@ -79,7 +79,7 @@ impl Open {
             entries_key: master.subkey(Purpose::Entries),
             people_key: master.subkey(Purpose::People),
             index_key: master.subkey(Purpose::Index),
-            audit_keys: AuditKeys::derive(vault_id, &master),
+            audit_keys: Arc::new(AuditKeys::derive(vault_id, &master)),
             master,
             sessions: Mutex::new(HashMap::new()),
         }

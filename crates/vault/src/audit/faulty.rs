@@ -56,4 +56,3 @@ impl SegmentFile for FaultyFile {
         self.file.truncate_and_sync(len)
     }
 }
-

@@ -16,7 +16,7 @@
 mod event;
 mod keys;
 pub(crate) mod read;
-mod segment;
+pub(crate) mod segment;
 
 use std::{
     io,
@@ -34,8 +34,8 @@ use coffre_audit::{GENESIS, SignedHead};
 use coffre_crypto::record::{self, RecordAad, RecordKind};
 pub(crate) use event::NewEvent;
 pub(crate) use keys::AuditKeys;
-pub(crate) use segment::{Disk, Storage};
 use segment::{ActiveSegment, Body, Tail};
+pub(crate) use segment::{Disk, Storage};
 use tokio::sync::oneshot;
 
 use crate::{Error, Result};
@@ -217,9 +217,8 @@ fn recover_tail(dir: &Path) -> Result<TailState> {
 
 /// Checks that the event frames of a segment starting at `first` are numbered without gaps; returns the last.
 fn check_sequence(first: u64, frames: &[segment::Frame]) -> Result<Option<(u64, [u8; 32])>> {
-    let mut expected = first;
     let mut last = None;
-    for frame in frames.iter().filter(|f| matches!(f.body, Body::Event(_))) {
+    for (expected, frame) in (first..).zip(frames.iter().filter(|f| matches!(f.body, Body::Event(_)))) {
         if frame.seq != expected {
             return Err(Error::AuditChainBroken {
                 seq: expected,
@@ -227,7 +226,6 @@ fn check_sequence(first: u64, frames: &[segment::Frame]) -> Result<Option<(u64, 
             });
         }
         last = Some((frame.seq, frame.hash));
-        expected += 1;
     }
     Ok(last)
 }
@@ -391,8 +389,8 @@ impl Writer {
 
 /// Reads and checks every durable event of the log (tests).
 #[cfg(test)]
-pub(crate) fn read_all(log: &AuditLog, keys: &AuditKeys) -> Result<Vec<AuditEvent>> {
-    read::Events::new(log.dir(), keys, 1, log.written())?.map(|c| c.map(|c| c.event)).collect()
+pub(crate) fn read_all(log: &AuditLog, keys: &Arc<AuditKeys>) -> Result<Vec<AuditEvent>> {
+    read::Events::new(log.dir(), keys.clone(), 1, log.written())?.map(|c| c.map(|c| c.event)).collect()
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::{
     collections::VecDeque,
     path::{Path, PathBuf},
+    sync::Arc,
 };
 
 use coffre_audit::{AuditEvent, GENESIS, Head, SignedHead};
@@ -34,8 +35,8 @@ fn io(what: &str, path: &Path, err: std::io::Error) -> Error {
 /// Events `from..=to`, in order, each opened and checked: its frame's sequence number follows the previous one,
 /// it opens under the audit key, it decodes, and it hashes to its frame's hash when chained after the event before
 /// it (the GENESIS hash for event 1).
-pub(crate) struct Events<'a> {
-    keys: &'a AuditKeys,
+pub(crate) struct Events {
+    keys: Arc<AuditKeys>,
     segments: VecDeque<PathBuf>,
     frames: std::vec::IntoIter<Frame>,
     /// Hash of the event before `next`, once known.
@@ -45,8 +46,8 @@ pub(crate) struct Events<'a> {
     failed: bool,
 }
 
-impl<'a> Events<'a> {
-    pub(crate) fn new(dir: &Path, keys: &'a AuditKeys, from: u64, to: u64) -> Result<Self> {
+impl Events {
+    pub(crate) fn new(dir: &Path, keys: Arc<AuditKeys>, from: u64, to: u64) -> Result<Self> {
         let from = from.max(1);
         let all = segment::list_segments(dir).map_err(|e| io("list the audit segments in", dir, e))?;
         // Start in the segment that holds the event before `from`, so its hash is at hand.
@@ -97,7 +98,7 @@ impl<'a> Events<'a> {
                 return Err(broken(self.next, format!("the event is missing (the next one on disk is {})", frame.seq)));
             }
             let prev = self.prev.ok_or_else(|| broken(self.next, "the event before it is missing"))?;
-            let event = open_event(self.keys, &frame, sealed)?;
+            let event = open_event(&self.keys, &frame, sealed)?;
             if event.chain_hash(&prev) != frame.hash {
                 return Err(broken(frame.seq, "the event does not follow the one before it (hash mismatch)"));
             }
@@ -109,7 +110,7 @@ impl<'a> Events<'a> {
     }
 }
 
-impl Iterator for Events<'_> {
+impl Iterator for Events {
     type Item = Result<Chained>;
 
     fn next(&mut self) -> Option<Self::Item> {
@@ -137,49 +138,57 @@ pub(crate) fn open_event(keys: &AuditKeys, frame: &Frame, sealed: &[u8]) -> Resu
     Ok(event)
 }
 
-/// The last signed head on disk, if any, and the hash of the event it names as found on disk.
-fn last_head(dir: &Path) -> Result<Option<(SignedHead, Option<[u8; 32]>)>> {
+/// The last signed head found on disk.
+struct LastHead {
+    signed: SignedHead,
+    /// The hash of the event the head names, as found on disk (`None` if that event is not just before it).
+    event_hash: Option<[u8; 32]>,
+    /// Where the batch the head closes starts: just after the head before it, or at the start of its segment.
+    batch_start: u64,
+}
+
+fn last_head(dir: &Path) -> Result<Option<LastHead>> {
     let segments = segment::list_segments(dir).map_err(|e| io("list the audit segments in", dir, e))?;
-    for (_, path) in segments.iter().rev() {
+    for (first, path) in segments.iter().rev() {
         let bytes = segment::read_segment(path).map_err(|e| io("read the audit segment", path, e))?;
         let (frames, _) = segment::decode_frames(&bytes);
-        let Some(at) = frames.iter().rposition(|f| matches!(f.body, Body::Head(_))) else { continue };
-        let head = &frames[at];
+        let mut heads = frames.iter().enumerate().filter(|(_, f)| matches!(f.body, Body::Head(_))).rev();
+        let Some((at, head)) = heads.next() else { continue };
         let Body::Head(signature) = head.body else { continue };
-        let event_hash = frames[..at].iter().rev().find(|f| matches!(f.body, Body::Event(_))).and_then(|event| {
-            (event.seq == head.seq).then_some(event.hash)
-        });
+        let batch_start = heads.next().map_or(*first, |(_, before)| before.seq + 1);
+        let event_hash = frames[..at]
+            .iter()
+            .rev()
+            .find(|f| matches!(f.body, Body::Event(_)))
+            .and_then(|event| (event.seq == head.seq).then_some(event.hash));
         let signed = SignedHead { head: Head { vault_id: [0; 16], seq: head.seq, hash: head.hash }, signature };
-        return Ok(Some((signed, event_hash)));
+        return Ok(Some(LastHead { signed, event_hash, batch_start }));
     }
     Ok(None)
 }
 
 /// At unseal: the last signed head verifies under the vault's audit key and names the event before it, and every
-/// event written after it (at most the batch a crash interrupted) follows the chain. With no head yet, the whole
-/// log is checked. Returns the head that was checked.
-pub(crate) fn check_from_last_head(dir: &Path, keys: &AuditKeys, last_seq: u64) -> Result<Option<SignedHead>> {
-    let mut from = 1;
-    let found = last_head(dir)?;
-    if let Some((mut signed, event_hash)) = found {
-        signed.head.vault_id = keys.vault.0;
-        if keys.public_key().verify(&signed).is_err() {
-            return Err(broken(signed.head.seq, "the signed head there is not valid under this vault's audit key"));
-        }
-        if event_hash != Some(signed.head.hash) {
-            return Err(broken(signed.head.seq, "the signed head does not match the event it follows"));
-        }
-        if signed.head.seq > last_seq {
-            return Err(broken(last_seq + 1, "the log ends before its signed head"));
-        }
-        from = signed.head.seq + 1;
-        for item in Events::new(dir, keys, from, last_seq)? {
+/// event of the batch it closes and after it (at most what a crash interrupted) opens and follows the chain. With
+/// no head yet, the whole log is checked. Returns the head that was checked.
+pub(crate) fn check_from_last_head(dir: &Path, keys: Arc<AuditKeys>, last_seq: u64) -> Result<Option<SignedHead>> {
+    let Some(LastHead { mut signed, event_hash, batch_start }) = last_head(dir)? else {
+        for item in Events::new(dir, keys, 1, last_seq)? {
             item?;
         }
-        return Ok(Some(signed));
+        return Ok(None);
+    };
+    signed.head.vault_id = keys.vault.0;
+    if keys.public_key().verify(&signed).is_err() {
+        return Err(broken(signed.head.seq, "the signed head there is not valid under this vault's audit key"));
     }
-    for item in Events::new(dir, keys, from, last_seq)? {
+    if event_hash != Some(signed.head.hash) {
+        return Err(broken(signed.head.seq, "the signed head does not match the event it follows"));
+    }
+    if signed.head.seq > last_seq {
+        return Err(broken(last_seq + 1, "the log ends before its signed head"));
+    }
+    for item in Events::new(dir, keys, batch_start, last_seq)? {
         item?;
     }
-    Ok(None)
+    Ok(Some(signed))
 }

@@ -41,19 +41,19 @@ impl Fixture {
         }
     }
 
-    fn keys(&self) -> AuditKeys {
-        AuditKeys::derive(self.vault, &self.master)
+    fn keys(&self) -> Arc<AuditKeys> {
+        Arc::new(AuditKeys::derive(self.vault, &self.master))
     }
 
     fn open(&self) -> AuditLog {
         let log = AuditLog::open(self.dir.path()).expect("open log");
-        log.set_key(Some(self.keys()));
+        log.set_key(Some(AuditKeys::derive(self.vault, &self.master)));
         log
     }
 
     fn open_faulty(&self, faults: &Arc<Faults>) -> AuditLog {
         let log = AuditLog::open_with(self.dir.path(), Arc::new(Faulty(faults.clone()))).expect("open log");
-        log.set_key(Some(self.keys()));
+        log.set_key(Some(AuditKeys::derive(self.vault, &self.master)));
         log
     }
 
@@ -64,7 +64,7 @@ impl Fixture {
 
     fn check(&self) -> Result<Option<SignedHead>> {
         let written = AuditLog::open(self.dir.path())?.written();
-        read::check_from_last_head(self.dir.path(), &self.keys(), written)
+        read::check_from_last_head(self.dir.path(), self.keys(), written)
     }
 }
 
@@ -143,7 +143,7 @@ fn events_sent_while_sealed_are_written_at_unseal() {
     let log = AuditLog::open(fx.dir.path()).expect("open");
     log.append_detached(new_event("intruder"), 1);
     // While sealed nothing can be sealed, so nothing is on disk.
-    log.set_key(Some(fx.keys()));
+    log.set_key(Some(AuditKeys::derive(fx.vault, &fx.master)));
     assert_eq!(rt.block_on(log.append(new_event("alice"), 1)).expect("append"), 2);
     let actors: Vec<String> = fx.events().into_iter().map(|e| e.actor).collect();
     assert_eq!(actors, ["intruder", "alice"]);
@@ -166,7 +166,7 @@ fn a_record_from_another_vault_does_not_open() {
     let rt = runtime();
     let log = fx.open();
     rt.block_on(log.append(new_event("alice"), 1)).expect("append");
-    let other = AuditKeys::derive(VaultId::generate().expect("vault id"), &fx.master);
+    let other = Arc::new(AuditKeys::derive(VaultId::generate().expect("vault id"), &fx.master));
     assert!(matches!(read_all(&log, &other), Err(Error::AuditChainBroken { seq: 1, .. })));
 }
 
