@@ -4,8 +4,13 @@ use std::{env, fs, path::PathBuf};
 
 use prost::Message as _;
 
-const PROTOS: &[&str] =
-    &["coffre/v1/common.proto", "coffre/v1/system.proto", "coffre/v1/auth.proto", "coffre/v1/entries.proto"];
+const PROTOS: &[&str] = &[
+    "coffre/v1/common.proto",
+    "coffre/v1/system.proto",
+    "coffre/v1/auth.proto",
+    "coffre/v1/entries.proto",
+    "coffre/v1/audit.proto",
+];
 
 /// Messages that carry a secret: prost must not derive `Debug` for them; lib.rs writes redacted ones.
 const SECRET_MESSAGES: &[&str] = &[

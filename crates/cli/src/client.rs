@@ -4,7 +4,8 @@
 use std::{error::Error, io, sync::Arc, time::Duration};
 
 use coffre_proto::v1::{
-    auth_service_client::AuthServiceClient, entry_service_client::EntryServiceClient,
+    audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
+    entry_service_client::EntryServiceClient,
     system_service_client::SystemServiceClient,
 };
 use rustls::client::danger::ServerCertVerifier;
@@ -168,6 +169,10 @@ impl Daemon {
 
     pub(crate) fn entries(&self) -> EntryServiceClient<Channel> {
         EntryServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn audit(&self) -> AuditServiceClient<Channel> {
+        AuditServiceClient::new(self.channel.clone())
     }
 
     /// A request carrying the session token, when there is a session.

@@ -24,6 +24,7 @@
 //! | 9 | daemon unreachable, TLS failure, or audit log unavailable (UNAVAILABLE) |
 //! | 10 | too many attempts, or too large (RESOURCE_EXHAUSTED) |
 //! | 11 | internal error in the daemon (INTERNAL) |
+//! | 12 | an audit export does not verify (`coffre audit verify`) |
 //!
 //! # Example
 //!
@@ -38,6 +39,7 @@
 
 #![deny(missing_docs)]
 
+mod audit;
 mod auth;
 mod client;
 mod config;
@@ -96,7 +98,8 @@ Exit codes:
   8   invalid value, refused by the daemon or before anything was sent
   9   daemon unreachable, TLS failure, or audit log unavailable
   10  too many attempts, or too large
-  11  internal error in the daemon";
+  11  internal error in the daemon
+  12  an audit export does not verify: changed, cut, or of another vault";
 
 /// The command line of `coffre`.
 #[derive(Parser)]
@@ -153,6 +156,9 @@ enum Command {
     Entry(entries::EntryCommand),
     /// Show a secret of an entry; recorded in the audit log with your reason
     Reveal(reveal::RevealArgs),
+    /// Read, export and verify the audit log
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
 }
 
 /// Runs the command `cli` describes.
@@ -169,6 +175,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Seal => system::seal(&ctx).await,
         Command::Entry(command) => entries::run(command, &ctx).await,
         Command::Reveal(args) => reveal::run(args, &ctx).await,
+        Command::Audit(command) => audit::run(command, &ctx).await,
     }
 }
 

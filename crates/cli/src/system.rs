@@ -175,6 +175,8 @@ struct StatusReport {
     vault_id: Option<String>,
     version: String,
     audit_events: u64,
+    audit_public_key: Option<String>,
+    audit_head_hash: Option<String>,
     server: String,
     session: Option<SessionReport>,
 }
@@ -219,6 +221,8 @@ pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
         vault_id: Some(status.vault_id).filter(|id| !id.is_empty()),
         version: status.version,
         audit_events: status.audit_events,
+        audit_public_key: Some(status.audit_public_key).filter(|k| !k.is_empty()),
+        audit_head_hash: Some(status.audit_head_hash).filter(|h| !h.is_empty()),
         server: daemon.server().as_str().to_owned(),
         session,
     };
@@ -235,6 +239,12 @@ fn status_text(report: &StatusReport) -> String {
         printable(&report.version),
         report.audit_events
     ));
+    if let Some(hash) = &report.audit_head_hash {
+        text.push_str(&format!("Audit head:    {}\n", printable(hash)));
+    }
+    if let Some(key) = &report.audit_public_key {
+        text.push_str(&format!("Audit key:     {}\n", printable(key)));
+    }
     match &report.session {
         Some(s) => {
             let until = s.expires.as_deref().and_then(crate::output::parse_rfc3339);
@@ -286,6 +296,8 @@ mod tests {
             vault_id: Some("ab12".into()),
             version: "0.1.0".into(),
             audit_events: 7,
+            audit_public_key: Some("ed25519:00ff".into()),
+            audit_head_hash: Some("abcd".into()),
             server: "https://127.0.0.1:7443".into(),
             session: Some(SessionReport {
                 name: "alice".into(),
@@ -295,6 +307,7 @@ mod tests {
         };
         let expected = serde_json::json!({
             "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
+            "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd",
             "server": "https://127.0.0.1:7443",
             "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
         });

@@ -4,6 +4,7 @@ use std::{future::Future, sync::Arc};
 
 use anyhow::Context as _;
 use coffre_proto::v1::{
+    audit_service_server::{self, AuditServiceServer},
     auth_service_server::{self, AuthServiceServer},
     entry_service_server::{self, EntryServiceServer},
     system_service_server::{self, SystemServiceServer},
@@ -15,6 +16,7 @@ use tonic_health::ServingStatus;
 
 use crate::{
     ServerConfig,
+    audit::AuditApi,
     auth::AuthApi,
     entries::EntryApi,
     system::SystemApi,
@@ -23,8 +25,12 @@ use crate::{
 };
 
 /// The coffre services, by their gRPC names, as the health service reports them.
-const SERVICES: [&str; 3] =
-    [system_service_server::SERVICE_NAME, auth_service_server::SERVICE_NAME, entry_service_server::SERVICE_NAME];
+const SERVICES: [&str; 4] = [
+    system_service_server::SERVICE_NAME,
+    auth_service_server::SERVICE_NAME,
+    entry_service_server::SERVICE_NAME,
+    audit_service_server::SERVICE_NAME,
+];
 
 /// A daemon ready to serve: data directory prepared, TLS identity loaded (or created), vault opened (sealed).
 pub struct Daemon {
@@ -73,7 +79,8 @@ impl Daemon {
         let routes = Routes::default()
             .add_service(limited!(SystemServiceServer::new(SystemApi::new(vault.clone(), config.default_kdf))))
             .add_service(limited!(AuthServiceServer::new(AuthApi::new(vault.clone()))))
-            .add_service(limited!(EntryServiceServer::new(EntryApi::new(vault))));
+            .add_service(limited!(EntryServiceServer::new(EntryApi::new(vault.clone()))))
+            .add_service(limited!(AuditServiceServer::new(AuditApi::new(vault))));
         let routes = transport::with_standard_services(routes, health)?;
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;

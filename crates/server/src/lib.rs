@@ -31,6 +31,7 @@
 
 #[cfg(test)]
 mod api_tests;
+mod audit;
 mod auth;
 pub mod cli;
 pub mod config;

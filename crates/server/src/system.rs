@@ -35,6 +35,8 @@ impl SystemService for SystemApi {
             vault_id: status.vault_id.unwrap_or_default(),
             version: VERSION.to_owned(),
             audit_events: status.audit_events,
+            audit_public_key: status.audit_public_key.unwrap_or_default(),
+            audit_head_hash: status.audit_head_hash.unwrap_or_default(),
         }))
     }
 

@@ -15,7 +15,7 @@ use crate::{
 };
 
 /// Most events one page may hold.
-pub const MAX_PAGE: u32 = 1000;
+pub const MAX_PAGE: u32 = 500;
 /// Events per page when the caller does not say.
 pub const DEFAULT_PAGE: u32 = 100;
 
