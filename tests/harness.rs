@@ -99,10 +99,25 @@ impl Daemon {
 
     /// Starts the daemon on `data_dir` listening on `listen`.
     pub fn start_on(data_dir: &Path, listen: &str) -> Daemon {
+        Self::start_wrapped(data_dir, listen, &[])
+    }
+
+    /// Starts the daemon through `wrapper` (a command that ends by running the rest of its arguments, e.g. a shell
+    /// that first mounts a small filesystem, then `exec "$@"`).
+    pub fn start_wrapped(data_dir: &Path, listen: &str, wrapper: &[&str]) -> Daemon {
         let stderr_log = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
-        let mut child = Command::new(&binaries().coffred)
-            .args(["--data-dir", data_dir.to_str().unwrap(), "--listen", listen])
+        let coffred = binaries().coffred.to_str().unwrap().to_string();
+        let mut argv: Vec<String> = wrapper.iter().map(|a| a.to_string()).collect();
+        argv.extend([
+            coffred,
+            "--data-dir".into(),
+            data_dir.to_str().unwrap().into(),
+            "--listen".into(),
+            listen.into(),
+        ]);
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
             .env("RUST_LOG", "info")
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -156,6 +171,18 @@ impl Daemon {
         let status = self.child.wait().unwrap();
         std::mem::forget(self);
         status
+    }
+
+    /// Kills the daemon with SIGKILL, as a crash or `kill -9` would, and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::forget(self);
+    }
+
+    /// The daemon's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
     }
 
     /// What the daemon wrote to stderr (its log) so far.

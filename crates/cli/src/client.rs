@@ -5,8 +5,7 @@ use std::{error::Error, io, sync::Arc, time::Duration};
 
 use coffre_proto::v1::{
     audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
-    entry_service_client::EntryServiceClient,
-    system_service_client::SystemServiceClient,
+    entry_service_client::EntryServiceClient, system_service_client::SystemServiceClient,
 };
 use rustls::client::danger::ServerCertVerifier;
 use tonic::{

@@ -222,7 +222,8 @@ mod tests {
                 "coffre/v1/audit",
                 "coffre/v1/index",
                 "coffre/v1/backups",
-                "coffre/v1/sessions"
+                "coffre/v1/sessions",
+                "coffre/v1/audit-signing"
             ]
         );
     }

@@ -91,7 +91,8 @@ pub trait Store: Send + Sync + 'static {
     /// Every pair whose key starts with `prefix`, in key order.
     fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<Pair>> + 'a>;
 
-    /// Applies every operation of `batch` atomically.
+    /// Applies every operation of `batch` atomically, and has it written out of the process before returning, so
+    /// an acknowledged change survives the daemon being killed (`kill -9`).
     fn apply(&self, batch: Batch) -> Result<()>;
 
     /// Asks the backend to write its buffers out. (For sled this is not an fsync; the audit log, not the store,

@@ -49,7 +49,11 @@ impl Store for SledStore {
                 Op::Remove(k) => sled_batch.remove(k),
             }
         }
-        self.tree.apply_batch(sled_batch).map_err(|source| StoreError::Io { op: "write", source })
+        self.tree.apply_batch(sled_batch).map_err(|source| StoreError::Io { op: "write", source })?;
+        // sled keeps recent writes in its own buffers until a flush: without this, a change acknowledged to the
+        // caller was lost to `kill -9` (found by the e2e test `kill_9_under_load_never_loses_an_acknowledged_reveal`,
+        // which lost the entry it had just created).
+        self.flush()
     }
 
     fn flush(&self) -> Result<()> {
