@@ -62,6 +62,20 @@ impl TotpSeed {
         Self::from_bytes(bytes)
     }
 
+    /// The seed of an `otpauth://totp/...` URI (its `secret` parameter), as [`TotpSeed::otpauth_uri`] writes it.
+    pub fn from_otpauth_uri(uri: &str) -> Result<Self, CryptoError> {
+        let query = uri
+            .strip_prefix("otpauth://totp/")
+            .and_then(|rest| rest.split_once('?'))
+            .map(|(_, query)| query)
+            .ok_or(CryptoError::Malformed("not an otpauth://totp/ URI"))?;
+        let secret = query
+            .split('&')
+            .find_map(|pair| pair.strip_prefix("secret="))
+            .ok_or(CryptoError::Malformed("the otpauth URI has no secret"))?;
+        Self::from_base32(secret)
+    }
+
     /// The seed bytes.
     pub fn expose_secret(&self) -> &[u8] {
         &self.0
@@ -229,6 +243,10 @@ mod tests {
     fn the_uri_names_every_parameter_and_encodes_the_label() {
         let seed = rfc_seed();
         let uri = seed.otpauth_uri("coffre", "Élodie B");
+        let back = TotpSeed::from_otpauth_uri(uri.expose_secret()).expect("parses");
+        assert_eq!(back.expose_secret(), seed.expose_secret());
+        assert!(TotpSeed::from_otpauth_uri("https://example.org/?secret=GEZDGNBV").is_err());
+        assert!(TotpSeed::from_otpauth_uri("otpauth://totp/x?issuer=y").is_err());
         assert_eq!(
             uri.expose_secret(),
             "otpauth://totp/coffre:%C3%89lodie%20B?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=coffre\
