@@ -1,11 +1,15 @@
 //! Engine tests that need its internals: the audit log behind the public API.
 
-use std::{sync::Arc, time::SystemTime};
+use std::{
+    sync::Arc,
+    time::{Duration, SystemTime},
+};
 
 use coffre_crypto::{
     kdf::KdfParams,
     keys::Purpose,
     secret::{Passphrase, SecretBytes},
+    totp::TotpSeed,
 };
 
 use crate::{
@@ -26,13 +30,16 @@ fn ctx(token: Option<&str>) -> RequestContext {
 async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext) {
     let mut config = VaultConfig::new(dir.to_path_buf());
     config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
-    let vault = Vault::open(config, Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH))).expect("open");
+    let start = SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000);
+    let vault = Vault::open(config, Arc::new(ManualClock::new(start))).expect("open");
     let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
-    vault
+    let init = vault
         .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(), leader: None, kdf: None })
         .await
         .expect("init");
-    let login = vault.login(&ctx(None), "Alice", pass()).await.expect("login");
+    let seed = TotpSeed::from_otpauth_uri(init.president_totp_uri.expose_secret()).expect("the president's factor");
+    let code = seed.code_at(crate::clock::unix_seconds(start));
+    let login = vault.login(&ctx(None), "Alice", pass(), &code).await.expect("login");
     let alice = ctx(Some(login.token.expose_secret()));
     let entry = NewEntry {
         platform: "Mailgun".into(),
@@ -93,7 +100,7 @@ async fn every_operation_leaves_an_event_in_order() {
     let (vault, alice) = vault_with_entry(dir.path()).await;
     vault.reveal(&alice, reveal()).await.expect("reveal");
     let wrong = Passphrase::new(b"not the right one".to_vec()).expect("passphrase");
-    vault.login(&ctx(None), "Alice", wrong).await.expect_err("wrong passphrase");
+    vault.login(&ctx(None), "Alice", wrong, "123456").await.expect_err("wrong passphrase");
     let actions: Vec<(String, Outcome)> =
         events(&vault, dir.path()).into_iter().map(|e| (e.action, e.outcome)).collect();
     let expected = [
