@@ -106,7 +106,14 @@ impl Fixture {
     }
 
     /// Adds a person through `by`, enrols them with `pass`, and logs them in.
-    pub async fn person(&self, vault: &Vault, by: &RequestContext, name: &str, role: Role, pass: &[u8]) -> RequestContext {
+    pub async fn person(
+        &self,
+        vault: &Vault,
+        by: &RequestContext,
+        name: &str,
+        role: Role,
+        pass: &[u8],
+    ) -> RequestContext {
         let enrolment = vault.add_person(by, name, role).await.expect("add person");
         self.enroll(vault, enrolment.code.expose_secret(), pass).await;
         self.login(vault, name, pass).await
