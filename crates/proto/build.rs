@@ -4,8 +4,13 @@ use std::{env, fs, path::PathBuf};
 
 use prost::Message as _;
 
-const PROTOS: &[&str] =
-    &["coffre/v1/common.proto", "coffre/v1/system.proto", "coffre/v1/auth.proto", "coffre/v1/entries.proto"];
+const PROTOS: &[&str] = &[
+    "coffre/v1/common.proto",
+    "coffre/v1/system.proto",
+    "coffre/v1/auth.proto",
+    "coffre/v1/entries.proto",
+    "coffre/v1/access.proto",
+];
 
 /// Messages that carry a secret: prost must not derive `Debug` for them; lib.rs writes redacted ones.
 const SECRET_MESSAGES: &[&str] = &[
@@ -15,6 +20,11 @@ const SECRET_MESSAGES: &[&str] = &[
     ".coffre.v1.LoginRequest",
     ".coffre.v1.LoginResponse",
     ".coffre.v1.EnrollRequest",
+    ".coffre.v1.StartEnrollmentRequest",
+    ".coffre.v1.StartEnrollmentResponse",
+    ".coffre.v1.ChangePassphraseRequest",
+    ".coffre.v1.AddPersonResponse",
+    ".coffre.v1.ResetEnrolmentResponse",
     ".coffre.v1.SecretFields",
     ".coffre.v1.CreateEntryRequest",
     ".coffre.v1.UpdateEntryRequest",
