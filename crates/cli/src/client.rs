@@ -4,8 +4,8 @@
 use std::{error::Error, io, sync::Arc, time::Duration};
 
 use coffre_proto::v1::{
-    auth_service_client::AuthServiceClient, entry_service_client::EntryServiceClient,
-    system_service_client::SystemServiceClient,
+    access_service_client::AccessServiceClient, auth_service_client::AuthServiceClient,
+    entry_service_client::EntryServiceClient, system_service_client::SystemServiceClient,
 };
 use rustls::client::danger::ServerCertVerifier;
 use tonic::{
@@ -168,6 +168,10 @@ impl Daemon {
 
     pub(crate) fn entries(&self) -> EntryServiceClient<Channel> {
         EntryServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn access(&self) -> AccessServiceClient<Channel> {
+        AccessServiceClient::new(self.channel.clone())
     }
 
     /// A request carrying the session token, when there is a session.
