@@ -29,7 +29,8 @@ fn person(daemon: &Daemon, by: &Client, name: &str, role: &str) -> (Client, Stri
 
 fn listed(client: &Client) -> Vec<String> {
     let list = client.run(&["entry", "list", "--json"]).ok().json();
-    list["entries"].as_array().unwrap().iter().map(|e| e["platform"].as_str().unwrap().to_string()).collect()
+    let entries = list["entries"].as_array().expect("an entries array");
+    entries.iter().map(|e| e["platform"].as_str().expect("a platform").to_string()).collect()
 }
 
 #[track_caller]
