@@ -48,10 +48,20 @@ impl Fixture {
         }
     }
 
+    /// Opens the vault on the fixture's directory. A vault just dropped may still hold sled's file lock for a
+    /// moment (sled 0.34 releases it from its background threads), so a lock refusal is retried, a bounded number
+    /// of times, yielding the thread in between; any other error fails at once.
     pub fn open(&self) -> Vault {
         let mut config = VaultConfig::new(self.dir.path().to_path_buf());
         config.default_kdf = TEST_KDF;
-        Vault::open(config, self.clock.clone()).expect("open vault")
+        for _ in 0..100_000 {
+            match Vault::open(config.clone(), self.clock.clone()) {
+                Ok(vault) => return vault,
+                Err(err) if err.to_string().contains("could not acquire lock") => std::thread::yield_now(),
+                Err(err) => panic!("open vault: {err}"),
+            }
+        }
+        panic!("open vault: sled's lock was never released")
     }
 
     pub fn remember(&self, name: &str, otpauth_uri: &str) {
