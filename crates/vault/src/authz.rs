@@ -269,6 +269,59 @@ mod tests {
         assert_eq!(msg.as_deref(), Some("permission denied: auditors never reveal secrets"));
     }
 
+    fn grant(scope: StoredScope, ceiling: Classification, expires_ms: i64) -> GrantRecord {
+        GrantRecord {
+            id: [1; 16],
+            person: [2; 16],
+            person_name: "Dave".into(),
+            scope,
+            ceiling,
+            task: "t".into(),
+            created_ms: 0,
+            expires_ms,
+            granted_by: "Alice".into(),
+            granted_by_id: [3; 16],
+            revoked: None,
+            expiry_audited: false,
+        }
+    }
+
+    #[test]
+    fn a_grant_covers_its_scope_up_to_its_ceiling_until_the_millisecond_of_its_expiry() {
+        use crate::model::Category;
+        let entry = |classification| EntryFacts {
+            id: [9; 16],
+            category: Category::SocialNetwork,
+            classification,
+            lifecycle: Lifecycle::Active,
+        };
+        let live = grant(StoredScope::Entry([9; 16]), Classification::Restricted, 1_000);
+        assert!(covers(&live, &entry(Classification::Restricted), 999));
+        assert!(!covers(&live, &entry(Classification::Restricted), 1_000), "now >= expires is expired");
+        assert!(!covers(&live, &entry(Classification::Confidential), 0), "above its ceiling");
+        let category = grant(StoredScope::Category(Category::SocialNetwork), Classification::VeryConfidential, 1_000);
+        assert!(covers(&category, &entry(Classification::VeryConfidential), 0));
+        let other = grant(StoredScope::Category(Category::Software), Classification::VeryConfidential, 1_000);
+        assert!(!covers(&other, &entry(Classification::Public), 0));
+    }
+
+    #[test]
+    fn a_member_sees_a_very_confidential_entry_it_is_granted_but_does_not_reveal_it_alone() {
+        let facts = EntryFacts {
+            id: [9; 16],
+            category: crate::model::Category::Financial,
+            classification: Classification::VeryConfidential,
+            lifecycle: Lifecycle::Active,
+        };
+        let grants = [grant(StoredScope::Entry([9; 16]), Classification::VeryConfidential, 1_000)];
+        assert!(check_entry(Role::Member, Action::ReadEntry, &facts, &grants, 0).is_ok());
+        let refused = check_entry(Role::Member, Action::Reveal, &facts, &grants, 0).err().map(|e| e.to_string());
+        assert!(refused.is_some_and(|m| m.contains("owner's approval")));
+        assert!(check_entry(Role::President, Action::Reveal, &facts, &[], 0).is_ok());
+        let archived = EntryFacts { lifecycle: Lifecycle::Archived, ..facts };
+        assert!(check_entry(Role::Member, Action::ReadEntry, &archived, &grants, 0).is_err(), "archived: owners only");
+    }
+
     #[test]
     fn only_the_president_manages_the_leader_and_nobody_the_president() {
         use Action::{OffboardPerson, ResetEnrolment};
