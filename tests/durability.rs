@@ -14,7 +14,7 @@ use std::{
     },
 };
 
-use coffre_e2e::{Client, Daemon, TEST_KDF};
+use coffre_e2e::{Client, Daemon, TEST_KDF, initialised};
 
 const PASSWORD: &str = "Mg-s3cret";
 
@@ -43,13 +43,8 @@ fn kill_9_under_load_never_loses_an_acknowledged_reveal() {
     const WORKERS: usize = 6;
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
-    let mut daemon = Daemon::start(&data);
-    let client = Arc::new(Client::new(&daemon));
-    let pass = client.secret_file("president.pass", "correct horse battery staple");
-    let mut init = vec!["init", "--president", "Alice", "--passphrase-file", &pass];
-    init.extend(TEST_KDF);
-    client.run(&init).ok();
-    client.run(&["login", "Alice", "--passphrase-file", &pass]).ok();
+    let (mut daemon, client, pass) = initialised(tmp.path());
+    let client = Arc::new(client);
     add_entry(&client);
 
     let acknowledged = Arc::new(Mutex::new(Vec::<String>::new()));
@@ -101,7 +96,7 @@ fn kill_9_under_load_never_loses_an_acknowledged_reveal() {
         // Back on the same address; it comes up sealed, and sessions lived in the killed daemon's memory.
         daemon = Daemon::start_on(&data, &listen);
         client.run(&["unseal", "--passphrase-file", &pass]).ok();
-        client.run(&["login", "Alice", "--passphrase-file", &pass]).ok();
+        client.login(&daemon, "Alice", &pass).ok();
     }
 
     let out = tmp.path().join("audit.jsonl");
@@ -153,10 +148,11 @@ fn a_full_filesystem_stops_reveals_only_and_the_daemon_recovers_when_space_retur
     let daemon = Daemon::start_wrapped(&data, "127.0.0.1:0", &["unshare", "-rm", "sh", "-c", &mount, "sh"]);
     let client = Client::new(&daemon);
     let pass = client.secret_file("president.pass", "correct horse battery staple");
-    let mut init = vec!["init", "--president", "Alice", "--passphrase-file", &pass];
+    let mut init = vec!["init", "--president", "Alice", "--passphrase-file", &pass, "--json"];
     init.extend(TEST_KDF);
-    client.run(&init).ok();
-    client.run(&["login", "Alice", "--passphrase-file", &pass]).ok();
+    let init = client.run(&init).ok().json();
+    client.remember_totp("Alice", init["president_otpauth_uri"].as_str().unwrap());
+    client.login(&daemon, "Alice", &pass).ok();
     add_entry(&client);
     client.run(&["reveal", "Mailgun", "--reason", "before the disk fills"]).ok();
 

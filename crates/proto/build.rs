@@ -10,6 +10,7 @@ const PROTOS: &[&str] = &[
     "coffre/v1/auth.proto",
     "coffre/v1/entries.proto",
     "coffre/v1/audit.proto",
+    "coffre/v1/access.proto",
 ];
 
 /// Messages that carry a secret: prost must not derive `Debug` for them; lib.rs writes redacted ones.
@@ -20,6 +21,11 @@ const SECRET_MESSAGES: &[&str] = &[
     ".coffre.v1.LoginRequest",
     ".coffre.v1.LoginResponse",
     ".coffre.v1.EnrollRequest",
+    ".coffre.v1.StartEnrollmentRequest",
+    ".coffre.v1.StartEnrollmentResponse",
+    ".coffre.v1.ChangePassphraseRequest",
+    ".coffre.v1.AddPersonResponse",
+    ".coffre.v1.ResetEnrolmentResponse",
     ".coffre.v1.SecretFields",
     ".coffre.v1.CreateEntryRequest",
     ".coffre.v1.UpdateEntryRequest",

@@ -4,8 +4,9 @@
 use std::{error::Error, io, sync::Arc, time::Duration};
 
 use coffre_proto::v1::{
-    audit_service_client::AuditServiceClient, auth_service_client::AuthServiceClient,
-    entry_service_client::EntryServiceClient, system_service_client::SystemServiceClient,
+    access_service_client::AccessServiceClient, audit_service_client::AuditServiceClient,
+    auth_service_client::AuthServiceClient, entry_service_client::EntryServiceClient,
+    system_service_client::SystemServiceClient,
 };
 use rustls::client::danger::ServerCertVerifier;
 use tonic::{
@@ -172,6 +173,10 @@ impl Daemon {
 
     pub(crate) fn audit(&self) -> AuditServiceClient<Channel> {
         AuditServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn access(&self) -> AccessServiceClient<Channel> {
+        AccessServiceClient::new(self.channel.clone())
     }
 
     /// A request carrying the session token, when there is a session.

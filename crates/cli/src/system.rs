@@ -10,6 +10,7 @@ use crate::{
     Context,
     exit::Failure,
     output::{emit, from_proto, human_time, json_time, printable},
+    qr::second_factor_text,
     secrets_input::{PassphraseArgs, Spec, read_secret},
     session,
     values::{role_name, seal_state_name},
@@ -79,6 +80,7 @@ struct Initialised<'a> {
     leader: Option<&'a str>,
     leader_enrolment_code: Option<&'a str>,
     leader_enrolment_expires: Option<String>,
+    president_otpauth_uri: &'a str,
 }
 
 pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> {
@@ -96,8 +98,9 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
         kdf: Some(kdf),
     };
     let mut response = daemon.system().init(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
-    // The enrolment code is a secret: moved into a wiping buffer, out of the response.
+    // The enrolment code and the second factor are secrets: moved into wiping buffers, out of the response.
     let code = Zeroizing::new(std::mem::take(&mut response.leader_enrolment_code));
+    let uri = Zeroizing::new(std::mem::take(&mut response.president_otpauth_uri));
     let leader = args.leader.as_deref().filter(|_| !code.is_empty());
     let expires = from_proto(response.leader_enrolment_expires.as_ref());
     let report = Initialised {
@@ -106,6 +109,7 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
         leader,
         leader_enrolment_code: leader.map(|_| code.as_str()),
         leader_enrolment_expires: leader.and(json_time(response.leader_enrolment_expires.as_ref())),
+        president_otpauth_uri: uri.as_str(),
     };
     emit(ctx.json(), &report, || {
         let mut text = format!(
@@ -113,6 +117,8 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
             printable(&response.vault_id),
             args.president
         );
+        text.push('\n');
+        text.push_str(&second_factor_text(&uri));
         if let Some(leader) = leader {
             text.push_str(&format!(
                 "\nOne-time enrolment code for {leader}: {}\nIt expires at {}: give this code to {leader} in person; \
@@ -122,7 +128,10 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
                 code.as_str()
             ));
         }
-        text.push_str(&format!("\nNext: log in with `coffre login {}`.", args.president));
+        text.push_str(&format!(
+            "\nNext: log in with `coffre login {}` (it asks for your passphrase and the app's code).",
+            args.president
+        ));
         text
     })
 }

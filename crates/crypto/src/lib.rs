@@ -6,6 +6,7 @@
 //!   record id and version.
 //! - [`kdf`]: Argon2id (RFC 9106) parameters with bounds, key slots (LUKS-style) and passphrase hashes.
 //! - [`token`]: session tokens and one-time enrolment codes; only their SHA-256 hashes are kept.
+//! - [`totp`]: RFC 6238 one-time codes for the second factor of every login.
 //! - [`index`]: keyed (HMAC-SHA256) lookup ids, so that names never appear in storage keys.
 //!
 //! ```
@@ -30,5 +31,6 @@ pub mod record;
 mod rng;
 pub mod secret;
 pub mod token;
+pub mod totp;
 
 pub use error::CryptoError;

@@ -1,21 +1,23 @@
 //! The daemon: its data directory, TLS identity and vault, and the services it serves.
 
-use std::{future::Future, sync::Arc};
+use std::future::Future;
 
 use anyhow::Context as _;
 use coffre_proto::v1::{
+    access_service_server::{self, AccessServiceServer},
     audit_service_server::{self, AuditServiceServer},
     auth_service_server::{self, AuthServiceServer},
     entry_service_server::{self, EntryServiceServer},
     system_service_server::{self, SystemServiceServer},
 };
-use coffre_vault::{Vault, clock::SystemClock};
+use coffre_vault::Vault;
 use tokio::net::TcpListener;
 use tonic::service::Routes;
 use tonic_health::ServingStatus;
 
 use crate::{
     ServerConfig,
+    access::AccessApi,
     audit::AuditApi,
     auth::AuthApi,
     entries::EntryApi,
@@ -25,11 +27,12 @@ use crate::{
 };
 
 /// The coffre services, by their gRPC names, as the health service reports them.
-const SERVICES: [&str; 4] = [
+const SERVICES: [&str; 5] = [
     system_service_server::SERVICE_NAME,
     auth_service_server::SERVICE_NAME,
     entry_service_server::SERVICE_NAME,
     audit_service_server::SERVICE_NAME,
+    access_service_server::SERVICE_NAME,
 ];
 
 /// A daemon ready to serve: data directory prepared, TLS identity loaded (or created), vault opened (sealed).
@@ -50,7 +53,8 @@ impl Daemon {
     /// or creates the TLS identity in it. Blocking: call it before serving, or from a blocking task.
     pub fn open(config: ServerConfig) -> anyhow::Result<Self> {
         config.default_kdf.validate().context("invalid [kdf] settings")?;
-        let vault = Vault::open(config.vault_config(), Arc::new(SystemClock))
+        let clock = crate::test_clock::clock(config.test_clock_file.as_ref())?;
+        let vault = Vault::open(config.vault_config(), clock)
             .with_context(|| format!("cannot open the vault in {}", config.data_dir.display()))?;
         let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
         Ok(Self { config, tls, vault })
@@ -80,7 +84,8 @@ impl Daemon {
             .add_service(limited!(SystemServiceServer::new(SystemApi::new(vault.clone(), config.default_kdf))))
             .add_service(limited!(AuthServiceServer::new(AuthApi::new(vault.clone()))))
             .add_service(limited!(EntryServiceServer::new(EntryApi::new(vault.clone()))))
-            .add_service(limited!(AuditServiceServer::new(AuditApi::new(vault))));
+            .add_service(limited!(AuditServiceServer::new(AuditApi::new(vault.clone()))))
+            .add_service(limited!(AccessServiceServer::new(AccessApi::new(vault))));
         let routes = transport::with_standard_services(routes, health)?;
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;

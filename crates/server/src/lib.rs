@@ -29,6 +29,7 @@
 
 #![deny(missing_docs)]
 
+mod access;
 #[cfg(test)]
 mod api_tests;
 mod audit;
@@ -43,6 +44,7 @@ pub mod hardening;
 mod incoming;
 mod status;
 mod system;
+pub mod test_clock;
 #[cfg(test)]
 mod test_support;
 pub mod tls;

@@ -58,6 +58,7 @@ impl SystemService for SystemApi {
             vault_id: outcome.vault_id,
             leader_enrolment_code: code,
             leader_enrolment_expires: expires,
+            president_otpauth_uri: outcome.president_totp_uri.expose_secret().to_owned(),
         }))
     }
 

@@ -33,6 +33,12 @@ pub enum StoreError {
         /// Why.
         source: sled::Error,
     },
+    /// Another process holds the database.
+    #[error("the database at {path} is in use by another process: is another coffred running on this data directory?")]
+    Locked {
+        /// Where.
+        path: String,
+    },
     /// A read or write failed.
     #[error("database {op} failed: {source}")]
     Io {

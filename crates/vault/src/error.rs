@@ -41,9 +41,13 @@ pub enum Error {
     /// No valid session.
     #[error("not logged in, or the session has expired: run `coffre login NAME`")]
     NoSession,
-    /// Login or unseal with a passphrase (or name) that does not match.
-    #[error("wrong name or passphrase")]
+    /// Login with a name, passphrase or second-factor code that does not match (which one is not said).
+    #[error("wrong name, passphrase or code")]
     WrongCredentials,
+    /// A second-factor code that does not match, or was used already, where the person is known (enrolment,
+    /// passphrase change).
+    #[error("wrong or already used code: type the code your authenticator app shows now (check its clock)")]
+    WrongCode,
     /// An unseal passphrase that opens no key slot.
     #[error("wrong passphrase: it opens no owner's key slot")]
     WrongPassphrase,
@@ -113,9 +117,11 @@ impl Error {
             | Error::Sealed
             | Error::WrongState(_)
             | Error::AuditChainBroken { .. } => ErrorKind::FailedPrecondition,
-            Error::NoSession | Error::WrongCredentials | Error::WrongPassphrase | Error::BadEnrolmentCode => {
-                ErrorKind::Unauthenticated
-            }
+            Error::NoSession
+            | Error::WrongCredentials
+            | Error::WrongCode
+            | Error::WrongPassphrase
+            | Error::BadEnrolmentCode => ErrorKind::Unauthenticated,
             Error::Denied(_) => ErrorKind::PermissionDenied,
             Error::Invalid { .. } => ErrorKind::InvalidArgument,
             Error::NotFound(_) => ErrorKind::NotFound,

@@ -1,4 +1,4 @@
-//! coffre's engine: seal state, accounts and sessions, entries and their versions, and the audit log.
+//! coffre's engine: seal state, people, sessions and grants, entries and their versions, and the audit log.
 //!
 //! The engine knows nothing of gRPC: the server turns requests into calls on [`Vault`] and [`Error`]s into status
 //! codes. Every call takes a [`RequestContext`] (session token, client address and agent); authentication and
@@ -24,10 +24,13 @@ pub mod clock;
 mod config;
 mod entries;
 pub mod error;
+mod grants;
 mod header;
 mod lifecycle;
 pub mod model;
+mod people;
 mod records;
+mod throttle;
 mod validate;
 mod vault;
 

@@ -8,7 +8,7 @@ use coffre_crypto::{
     keys::{MasterKey, VaultId},
     record::RecordKind,
     secret::Passphrase,
-    token::new_enrolment_code,
+    totp::TotpSeed,
 };
 use coffre_store::Batch;
 
@@ -18,10 +18,12 @@ use crate::{
     authz::Action,
     header::{FORMAT, SealHeader},
     model::*,
-    records::{self, EnrolmentRecord, PersonRecord},
+    people::{TOTP_ISSUER, new_enrolment},
+    records::{self, PersonRecord},
     validate,
     vault::{Open, Vault},
 };
+use zeroize::Zeroizing;
 
 impl Vault {
     /// Creates the vault, the president's account and key slot, and optionally the leader's enrolment.
@@ -61,36 +63,19 @@ impl Vault {
 
         let mut batch = Batch::default();
         let president_id = records::new_id()?;
-        let president_record = PersonRecord {
-            id: president_id,
-            name: president.clone(),
-            role: Role::President,
-            passphrase_hash: Some(hash),
-            slot_id: Some(slot.id),
-            disabled: false,
-            created_ms: now,
-        };
+        // The president's second factor is made here; its URI is shown once, in init's answer.
+        let totp = TotpSeed::generate().map_err(Error::Crypto)?;
+        let president_totp_uri = totp.otpauth_uri(TOTP_ISSUER, &president);
+        let mut president_record = PersonRecord::new(president_id, president.clone(), Role::President, "-", now);
+        president_record.passphrase_hash = Some(hash);
+        president_record.slot_id = Some(slot.id);
+        president_record.totp_seed = Some(Zeroizing::new(totp.expose_secret().to_vec()));
         put_person(&open, &mut batch, &president_record)?;
         let mut leader_enrolment = None;
         if let Some(leader) = &leader {
-            let leader_record = PersonRecord {
-                id: records::new_id()?,
-                name: leader.clone(),
-                role: Role::Leader,
-                passphrase_hash: None,
-                slot_id: None,
-                disabled: false,
-                created_ms: now,
-            };
+            let leader_record = PersonRecord::new(records::new_id()?, leader.clone(), Role::Leader, &president, now);
             put_person(&open, &mut batch, &leader_record)?;
-            let (code, code_hash) = new_enrolment_code().map_err(Error::Crypto)?;
-            let expires_ms =
-                now.saturating_add(i64::try_from(inner.config.enrolment_ttl.as_millis()).unwrap_or(i64::MAX));
-            let enrolment = EnrolmentRecord { person: leader_record.id, expires_ms };
-            batch.insert(
-                records::key(records::ENROLMENT, &code_hash.0),
-                records::seal(&open.people_key, &vault_id, RecordKind::Enrolment, &code_hash.0, 0, &enrolment)?,
-            );
+            let (code, expires_ms) = new_enrolment(inner, &open, &mut batch, &leader_record.id, now)?;
             leader_enrolment = Some((code, crate::clock::from_millis(expires_ms)));
         }
         let header = SealHeader {
@@ -116,7 +101,7 @@ impl Vault {
         state.open = Some(Arc::new(open));
         drop(state);
         tracing::info!(vault = %vault_id.to_hex(), "vault initialised");
-        Ok(InitOutcome { vault_id: vault_id.to_hex(), leader_enrolment })
+        Ok(InitOutcome { vault_id: vault_id.to_hex(), president_totp_uri, leader_enrolment })
     }
 
     /// Opens an owner's key slot. Returns `true` when the vault was already unsealed (the passphrase is still

@@ -21,6 +21,7 @@ use crate::{
     header::SealHeader,
     model::*,
     records::{self, Id, PersonRecord},
+    throttle::Throttle,
 };
 
 /// The engine. Cheap to clone; every clone is the same vault.
@@ -45,6 +46,8 @@ pub(crate) struct Inner {
     pub(crate) kdf_permits: Semaphore,
     /// Serialises writes that read, then change, records (names must stay unique, versions must not fork).
     pub(crate) writes: tokio::sync::Mutex<()>,
+    /// Login back-off, per account and per client address.
+    pub(crate) throttle: Mutex<Throttle>,
 }
 
 #[derive(Default)]
@@ -89,6 +92,7 @@ impl Open {
 /// A live session, kept in memory only (by the hash of its token): a restart or a seal ends it.
 #[derive(Clone, Debug)]
 pub(crate) struct Session {
+    pub(crate) person: Id,
     pub(crate) name: String,
     pub(crate) role: Role,
     pub(crate) last_used_ms: i64,
@@ -99,6 +103,7 @@ pub(crate) struct Session {
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
     pub(crate) open: Arc<Open>,
+    pub(crate) person: Id,
     pub(crate) name: String,
     pub(crate) role: Role,
     pub(crate) expires_ms: i64,
@@ -135,6 +140,7 @@ impl Vault {
                 state: RwLock::new(State { header, open: None }),
                 kdf_permits: Semaphore::new(permits),
                 writes: tokio::sync::Mutex::new(()),
+                throttle: Mutex::new(Throttle::default()),
             }),
         })
     }
@@ -198,6 +204,7 @@ impl Inner {
         session.last_used_ms = now;
         let caller = Caller {
             open: open.clone(),
+            person: session.person,
             name: session.name.clone(),
             role: session.role,
             expires_ms: session.expires_ms,
@@ -258,6 +265,14 @@ impl Inner {
     pub(crate) async fn kdf<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
         let _permit = self.kdf_permits.acquire().await.map_err(|_| Error::Internal("KDF limiter closed".into()))?;
         tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("KDF task failed: {e}")))
+    }
+
+    /// Ends every session of `person`; returns how many there were.
+    pub(crate) fn end_sessions_of(&self, open: &Open, person: &Id) -> u32 {
+        let mut sessions = open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let before = sessions.len();
+        sessions.retain(|_, session| session.person != *person);
+        u32::try_from(before - sessions.len()).unwrap_or(u32::MAX)
     }
 
     /// Loads a person by id.
