@@ -103,6 +103,17 @@ fn an_access_manager_grants_a_member_one_entry_for_a_task_until_it_expires_or_is
     alice.login(&daemon, "Alice", &alice_pass).ok();
     let (eve, _) = person(&daemon, &alice, "Eve", "auditor");
     refused(&eve, &["reveal", "Facebook", "--reason", "audit"], 5, "auditors never reveal secrets");
+    // The auditor reads the log, where the refused reveals are too; members and access managers see nothing of it.
+    let denied = eve.run(&["audit", "list", "--action", "reveal", "--json"]).ok().json();
+    let outcomes: Vec<(&str, &str)> = denied["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["actor"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
+        .collect();
+    assert!(outcomes.contains(&("Dave", "denied")) && outcomes.contains(&("Eve", "denied")), "{outcomes:?}");
+    refused(&dave, &["audit", "list"], 5, "only the president, the leader and auditors may read the audit log");
+    refused(&carol, &["audit", "export", "--out", "x.jsonl"], 5, "only the president, the leader and auditors");
 
     // Offboarding ends the member's session and grants and flags what the member revealed.
     let offboarded = alice.run(&["person", "offboard", "Dave", "--json"]).ok().json();
