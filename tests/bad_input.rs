@@ -36,9 +36,10 @@ fn bad_requests_are_refused_clearly_and_change_nothing() {
     assert_eq!(duplicate.code, 7, "{}", duplicate.stderr);
 
     let wrong = client.secret_file("wrong.pass", "definitely not right");
-    let bad_login = client.run(&["login", "Alice", "--passphrase-file", &wrong]);
+    let bad_login = client.run(&["login", "Alice", "--passphrase-file", &wrong, "--totp", "123456"]);
     assert_eq!(bad_login.code, 4, "{}", bad_login.stderr);
-    let nobody = client.run(&["login", "Nobody", "--passphrase-file", &wrong]);
+    assert!(bad_login.stderr.contains("wrong name, passphrase or code"), "{}", bad_login.stderr);
+    let nobody = client.run(&["login", "Nobody", "--passphrase-file", &wrong, "--totp", "123456"]);
     assert_eq!((nobody.code, nobody.stderr.as_str()), (bad_login.code, bad_login.stderr.as_str()));
 
     // Nothing was touched: the stored entry is still there and still reveals.

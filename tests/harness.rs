@@ -3,17 +3,22 @@
 //! with its configuration passed through the environment (COFFRE_SERVER, COFFRE_CA, COFFRE_SESSION) and a private
 //! home directory, so nothing of the machine's own user leaks in or out.
 //!
-//! Nothing here sleeps: the daemon is ready when it prints the line with its address.
+//! Nothing here sleeps: the daemon is ready when it prints the line with its address. Every daemon runs on a test
+//! clock (`COFFRE_TEST_CLOCK_FILE`, honoured by debug builds only) that starts at the real time and moves only when
+//! a test advances it; second-factor codes are computed here from each person's otpauth URI at that clock's time.
 
 #![allow(clippy::unwrap_used, unreachable_pub, missing_docs)]
 
 use std::{
+    collections::HashMap,
     io::{BufRead, BufReader, Write},
     path::{Path, PathBuf},
     process::{Child, Command, Output, Stdio},
     sync::{OnceLock, mpsc},
-    time::Duration,
+    time::{Duration, SystemTime},
 };
+
+use coffre_crypto::totp::TotpSeed;
 
 /// Paths of the two binaries, built once per test process with the same profile as the tests.
 pub struct Binaries {
@@ -71,9 +76,43 @@ fn build_workspace() -> Vec<(String, PathBuf)> {
         .collect()
 }
 
+/// The time a daemon believes it is: a file of Unix milliseconds that it reads on every call.
+pub struct TestClock {
+    pub path: PathBuf,
+}
+
+impl TestClock {
+    /// The clock of the daemon on `data_dir`, started at the real time if it does not exist yet (a restarted
+    /// daemon keeps its clock).
+    fn for_data_dir(data_dir: &Path) -> TestClock {
+        let clock = TestClock { path: data_dir.with_extension("clock") };
+        if !clock.path.exists() {
+            let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap();
+            clock.set_ms(i64::try_from(now.as_millis()).unwrap());
+        }
+        clock
+    }
+
+    pub fn now_ms(&self) -> i64 {
+        std::fs::read_to_string(&self.path).unwrap().trim().parse().unwrap()
+    }
+
+    pub fn set_ms(&self, ms: i64) {
+        // Written beside and renamed, so the daemon never reads a half-written file.
+        let temporary = self.path.with_extension("clock.tmp");
+        std::fs::write(&temporary, ms.to_string()).unwrap();
+        std::fs::rename(&temporary, &self.path).unwrap();
+    }
+
+    pub fn advance(&self, by: Duration) {
+        self.set_ms(self.now_ms() + i64::try_from(by.as_millis()).unwrap());
+    }
+}
+
 /// A running `coffred`.
 pub struct Daemon {
     child: Child,
+    pub clock: TestClock,
     pub data_dir: PathBuf,
     pub url: String,
     pub ca: PathBuf,
@@ -88,6 +127,13 @@ impl Daemon {
         Self::start_on(data_dir, "127.0.0.1:0")
     }
 
+    /// Starts the daemon on `data_dir` with its test clock set to `now_ms`: a daemon that takes over a restored
+    /// data directory goes on from the time of the one it replaces, so second-factor codes already used stay used.
+    pub fn start_at(data_dir: &Path, now_ms: i64) -> Daemon {
+        TestClock::for_data_dir(data_dir).set_ms(now_ms);
+        Self::start(data_dir)
+    }
+
     /// Stops the daemon gracefully and starts it again on the same data directory and address, as a restart of
     /// the service would.
     pub fn restart(self) -> Daemon {
@@ -99,11 +145,28 @@ impl Daemon {
 
     /// Starts the daemon on `data_dir` listening on `listen`.
     pub fn start_on(data_dir: &Path, listen: &str) -> Daemon {
+        Self::start_wrapped(data_dir, listen, &[])
+    }
+
+    /// Starts the daemon through `wrapper` (a command that ends by running the rest of its arguments, e.g. a shell
+    /// that first mounts a small filesystem, then `exec "$@"`).
+    pub fn start_wrapped(data_dir: &Path, listen: &str, wrapper: &[&str]) -> Daemon {
         let stderr_log = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
-        let mut child = Command::new(&binaries().coffred)
-            .args(["--data-dir", data_dir.to_str().unwrap(), "--listen", listen])
+        let clock = TestClock::for_data_dir(data_dir);
+        let coffred = binaries().coffred.to_str().unwrap().to_string();
+        let mut argv: Vec<String> = wrapper.iter().map(|a| a.to_string()).collect();
+        argv.extend([
+            coffred,
+            "--data-dir".into(),
+            data_dir.to_str().unwrap().into(),
+            "--listen".into(),
+            listen.into(),
+        ]);
+        let mut child = Command::new(&argv[0])
+            .args(&argv[1..])
             .env("RUST_LOG", "info")
+            .env("COFFRE_TEST_CLOCK_FILE", &clock.path)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -141,6 +204,7 @@ impl Daemon {
         };
         Daemon {
             child,
+            clock,
             data_dir: data_dir.to_path_buf(),
             url,
             ca: data_dir.join("tls").join("ca.pem"),
@@ -158,6 +222,18 @@ impl Daemon {
         status
     }
 
+    /// Kills the daemon with SIGKILL, as a crash or `kill -9` would, and waits for it.
+    pub fn kill(mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+        std::mem::forget(self);
+    }
+
+    /// The daemon's process id.
+    pub fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// What the daemon wrote to stderr (its log) so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
@@ -171,11 +247,13 @@ impl Drop for Daemon {
     }
 }
 
-/// The client, as one user on one machine: its own home, session file and pinned CA.
+/// The client, as one user on one machine: its own home, session file and pinned CA, and the authenticator app
+/// of the people who use it (their second-factor seeds, by name).
 pub struct Client {
     pub home: tempfile::TempDir,
     pub server: String,
     pub ca: PathBuf,
+    pub seeds: std::sync::Mutex<HashMap<String, Vec<u8>>>,
 }
 
 /// What one client command did.
@@ -199,7 +277,44 @@ impl Run {
 
 impl Client {
     pub fn new(daemon: &Daemon) -> Client {
-        Client { home: tempfile::tempdir().unwrap(), server: daemon.url.clone(), ca: daemon.ca.clone() }
+        Client {
+            home: tempfile::tempdir().unwrap(),
+            server: daemon.url.clone(),
+            ca: daemon.ca.clone(),
+            seeds: std::sync::Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Puts `name`'s second factor (an otpauth URI) in this client's authenticator app.
+    pub fn remember_totp(&self, name: &str, otpauth_uri: &str) {
+        let seed = TotpSeed::from_otpauth_uri(otpauth_uri).unwrap();
+        self.seeds.lock().unwrap().insert(name.to_lowercase(), seed.expose_secret().to_vec());
+    }
+
+    /// The code `name`'s app shows at the daemon's time, after moving that time on by one step (30 s): a code is
+    /// single-use, so each login needs the next one.
+    pub fn next_totp(&self, daemon: &Daemon, name: &str) -> String {
+        daemon.clock.advance(Duration::from_secs(30));
+        let seeds = self.seeds.lock().unwrap();
+        let seed = seeds.get(&name.to_lowercase()).unwrap_or_else(|| panic!("no second factor for {name}"));
+        TotpSeed::from_bytes(seed.clone()).unwrap().code_at(daemon.clock.now_ms() / 1000)
+    }
+
+    /// `coffre login NAME --passphrase-file PASS --totp CODE` with the next code of `name`'s app.
+    pub fn login(&self, daemon: &Daemon, name: &str, pass_file: &str) -> Run {
+        let code = self.next_totp(daemon, name);
+        self.run(&["login", name, "--passphrase-file", pass_file, "--totp", &code])
+    }
+
+    /// Redeems an enrolment code as a new person would: `coffre enroll CODE` shows the second factor (here as
+    /// JSON), the app takes it, and `coffre enroll CODE --totp NNNNNN` completes the enrolment.
+    pub fn enroll(&self, daemon: &Daemon, code: &str, pass_file: &str) -> Run {
+        let shown = self.run(&["enroll", code, "--json"]).ok().json();
+        assert_eq!(shown["enrolled"], false, "{shown}");
+        let name = shown["name"].as_str().unwrap().to_string();
+        self.remember_totp(&name, shown["otpauth_uri"].as_str().unwrap());
+        let totp = self.next_totp(daemon, &name);
+        self.run(&["enroll", code, "--passphrase-file", pass_file, "--totp", &totp])
     }
 
     /// Writes a secret to a file in the client's home (mode 0600) and returns its path, for `--*-file` flags.
@@ -273,10 +388,11 @@ pub fn initialised(dir: &Path) -> (Daemon, Client, String) {
     let daemon = Daemon::start(&dir.join("data"));
     let client = Client::new(&daemon);
     let pass = client.secret_file("president.pass", "correct horse battery staple");
-    let mut args = vec!["init", "--president", "Alice", "--passphrase-file", &pass];
+    let mut args = vec!["init", "--president", "Alice", "--passphrase-file", &pass, "--json"];
     args.extend(TEST_KDF);
-    client.run(&args).ok();
-    client.run(&["login", "Alice", "--passphrase-file", &pass]).ok();
+    let init = client.run(&args).ok().json();
+    client.remember_totp("Alice", init["president_otpauth_uri"].as_str().expect("the president's second factor"));
+    client.login(&daemon, "Alice", &pass).ok();
     (daemon, client, pass)
 }
 

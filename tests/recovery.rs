@@ -11,8 +11,9 @@ const LEADER_PASS: &str = "Bob's very own passphrase";
 const NEW_PASS: &str = "a new passphrase after the drill";
 
 /// Starts a daemon on `dir/data` and creates the vault with Alice (president) and Bob (leader) as the two holders:
-/// Alice's key made by `coffre recovery keygen`, Bob's by the reference `age-keygen`. Bob enrols. Returns the
-/// daemon, Alice's client, Bob's client and the init output.
+/// Alice's key made by `coffre recovery keygen`, Bob's by the reference `age-keygen`. Alice's client keeps her second
+/// factor; Bob enrols (passphrase and second factor). Returns the daemon, Alice's client, Bob's client and the init
+/// output.
 fn vault_with_holders(dir: &Path) -> (Daemon, Client, Client, serde_json::Value) {
     let daemon = Daemon::start(&dir.join("data"));
     let alice = Client::new(&daemon);
@@ -32,9 +33,10 @@ fn vault_with_holders(dir: &Path) -> (Daemon, Client, Client, serde_json::Value)
     args.extend(["--shares-dir", shares.to_str().expect("UTF-8 path")]);
     args.extend(TEST_KDF);
     let init = alice.run(&args).ok().json();
+    alice.remember_totp("Alice", init["president_otpauth_uri"].as_str().expect("the president's second factor"));
     let code = init["leader_enrolment_code"].as_str().expect("an enrolment code").to_string();
     let bob_pass = bob.secret_file("leader.pass", LEADER_PASS);
-    bob.run(&["enroll", &code, "--passphrase-file", &bob_pass]).ok();
+    bob.enroll(&daemon, &code, &bob_pass).ok();
     (daemon, alice, bob, init)
 }
 
@@ -57,7 +59,7 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
 
     // A vault with entries (one with three versions), people and audit events.
     let alice_pass = key(&alice, "president.pass");
-    alice.run(&["login", "Alice", "--passphrase-file", &alice_pass]).ok();
+    alice.login(&daemon, "Alice", &alice_pass).ok();
     for (platform, category, password) in [
         ("Facebook", "social-network", "fb-one"),
         ("Mailgun", "software", "mg-one"),
@@ -85,6 +87,7 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
 
     // The first platform fails: the daemon and its data directory are gone.
     let data_dir = daemon.data_dir.clone();
+    let clock_ms = daemon.clock.now_ms();
     assert!(daemon.stop().success());
     std::fs::remove_dir_all(&data_dir).unwrap();
 
@@ -104,7 +107,7 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
     assert!(restored.stdout.contains(&format!("restored vault {vault_id}")), "{}", restored.stdout);
 
     // A new daemon (with its own new CA) on the restored directory; the president forgot the passphrase.
-    let daemon = Daemon::start(&new_dir);
+    let daemon = Daemon::start_at(&new_dir, clock_ms);
     let alice = Client { server: daemon.url.clone(), ca: daemon.ca.clone(), ..alice };
     let bob = Client { server: daemon.url.clone(), ca: daemon.ca.clone(), ..bob };
     let status = alice.run(&["status", "--json"]).ok().json();
@@ -150,9 +153,9 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
     // Every event is there: the backup's, then the restore and the four recovery steps.
     assert_eq!(status["audit_events"].as_u64(), Some(events_in_backup + 5), "{status}");
 
-    let old = alice.run(&["login", "Alice", "--passphrase-file", &alice_pass]);
+    let old = alice.login(&daemon, "Alice", &alice_pass);
     assert_eq!(old.code, 4, "the forgotten passphrase no longer works: {}", old.stderr);
-    alice.run(&["login", "Alice", "--passphrase-file", &new_pass]).ok();
+    alice.login(&daemon, "Alice", &new_pass).ok();
     assert_eq!(alice.run(&["entry", "list", "--json"]).ok().json(), entries_before);
     assert_eq!(alice.run(&["entry", "history", "Facebook", "--json"]).ok().json(), history_before);
     for (version, expected) in [("1", "fb-one"), ("2", "fb-two"), ("3", "fb-three")] {
@@ -160,7 +163,7 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
         assert_eq!(shown.stdout, format!("{expected}\n"));
     }
     // The leader (a person of the vault) is back with their own passphrase.
-    bob.run(&["login", "Bob", "--passphrase-file", &key(&bob, "leader.pass")]).ok();
+    bob.login(&daemon, "Bob", &key(&bob, "leader.pass")).ok();
     assert_eq!(bob.run(&["status", "--json"]).ok().json()["session"]["role"], "leader");
     // And the restored daemon unseals with the new passphrase after a restart.
     let daemon = daemon.restart();
@@ -196,7 +199,7 @@ fn the_reference_age_tool_opens_a_share_and_the_client_takes_what_it_decrypted()
     alice.run(&["recover", "--share", &share_file(&init, "president"), "--identity", &key(&alice, "alice.key")]).ok();
     let new_pass = bob.secret_file("new.pass", NEW_PASS);
     bob.run(&["recover", "--share", plain_file.to_str().unwrap(), "--new-passphrase-file", &new_pass]).ok();
-    alice.run(&["login", "Alice", "--passphrase-file", &new_pass]).ok();
+    alice.login(&daemon, "Alice", &new_pass).ok();
     drop(daemon);
 }
 
@@ -204,7 +207,7 @@ fn the_reference_age_tool_opens_a_share_and_the_client_takes_what_it_decrypted()
 fn rekey_makes_the_old_shares_useless() {
     let tmp = tempfile::tempdir().unwrap();
     let (daemon, alice, bob, init) = vault_with_holders(tmp.path());
-    alice.run(&["login", "Alice", "--passphrase-file", &key(&alice, "president.pass")]).ok();
+    alice.login(&daemon, "Alice", &key(&alice, "president.pass")).ok();
     let alice_public = std::fs::read_to_string(key(&alice, "alice.key")).unwrap();
     let alice_public = alice_public.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().to_string();
     let treasurer_public = reference_age::keygen(&bob.home.path().join("treasurer.key"));
@@ -256,7 +259,7 @@ fn rekey_makes_the_old_shares_useless() {
 fn bad_shares_and_share_sets_are_refused_clearly() {
     let tmp = tempfile::tempdir().unwrap();
     let (daemon, alice, bob, init) = vault_with_holders(tmp.path());
-    alice.run(&["login", "Alice", "--passphrase-file", &key(&alice, "president.pass")]).ok();
+    alice.login(&daemon, "Alice", &key(&alice, "president.pass")).ok();
     let president_key = key(&alice, "alice.key");
     let alice_public = std::fs::read_to_string(&president_key).unwrap();
     let alice_public = alice_public.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().to_string();
@@ -314,7 +317,7 @@ fn bad_shares_and_share_sets_are_refused_clearly() {
 fn restore_refuses_what_it_cannot_do_safely_and_changes_nothing() {
     let tmp = tempfile::tempdir().unwrap();
     let (daemon, alice, bob, _) = vault_with_holders(tmp.path());
-    alice.run(&["login", "Alice", "--passphrase-file", &key(&alice, "president.pass")]).ok();
+    alice.login(&daemon, "Alice", &key(&alice, "president.pass")).ok();
     let backup = tmp.path().join("vault.age");
     alice.run(&["backup", "create", "--out", backup.to_str().unwrap()]).ok();
     let again = alice.run(&["backup", "create", "--out", backup.to_str().unwrap()]);

@@ -69,7 +69,7 @@ fn init_add_list_reveal_restart_sealed_unseal_reveal() {
     assert_eq!(client.run(&["status", "--json"]).ok().json()["state"], "sealed");
 
     client.run(&["unseal", "--passphrase-file", &pass]).ok();
-    client.run(&["login", "Alice", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
     let reveal = client.run(&["reveal", "Facebook", "--reason", "after unseal"]).ok();
     assert_eq!(reveal.stdout, format!("{FB_PASSWORD}\n"));
 
@@ -101,13 +101,14 @@ fn the_leader_enrols_with_a_code_and_unseals_with_its_own_passphrase() {
     let init = president.run(&args).ok().json();
     let code = init["leader_enrolment_code"].as_str().expect("the leader's code").to_string();
     assert!(!code.is_empty());
+    assert!(init["president_otpauth_uri"].as_str().unwrap().starts_with("otpauth://totp/coffre:Alice?secret="));
 
     let leader = Client::new(&daemon);
     let leader_pass = leader.secret_file("leader.pass", "Bob's very own passphrase");
-    leader.run(&["enroll", &code, "--passphrase-file", &leader_pass]).ok();
-    let again = leader.run(&["enroll", &code, "--passphrase-file", &leader_pass]);
+    leader.enroll(&daemon, &code, &leader_pass).ok();
+    let again = leader.run(&["enroll", &code, "--passphrase-file", &leader_pass, "--totp", "123456"]);
     assert_eq!(again.code, 4, "a code is single-use: {}", again.stderr);
-    leader.run(&["login", "Bob", "--passphrase-file", &leader_pass]).ok();
+    leader.login(&daemon, "Bob", &leader_pass).ok();
     let status = leader.run(&["status", "--json"]).ok().json();
     assert_eq!(status["session"]["name"], "Bob");
     assert_eq!(status["session"]["role"], "leader");

@@ -4,6 +4,7 @@
 use std::{error::Error, io, sync::Arc, time::Duration};
 
 use coffre_proto::v1::{
+    access_service_client::AccessServiceClient, audit_service_client::AuditServiceClient,
     auth_service_client::AuthServiceClient, backup_service_client::BackupServiceClient,
     entry_service_client::EntryServiceClient, recovery_service_client::RecoveryServiceClient,
     system_service_client::SystemServiceClient,
@@ -169,6 +170,14 @@ impl Daemon {
 
     pub(crate) fn entries(&self) -> EntryServiceClient<Channel> {
         EntryServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn audit(&self) -> AuditServiceClient<Channel> {
+        AuditServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn access(&self) -> AccessServiceClient<Channel> {
+        AccessServiceClient::new(self.channel.clone())
     }
 
     pub(crate) fn recovery(&self) -> RecoveryServiceClient<Channel> {

@@ -33,6 +33,8 @@ pub enum Kind {
     Exhausted,
     /// The daemon failed internally: INTERNAL (11).
     Internal,
+    /// An audit export does not verify: it was changed, cut, or is not of this vault (12).
+    Tampered,
 }
 
 impl Kind {
@@ -50,6 +52,7 @@ impl Kind {
             Kind::Unavailable => 9,
             Kind::Exhausted => 10,
             Kind::Internal => 11,
+            Kind::Tampered => 12,
         }
     }
 
@@ -230,9 +233,10 @@ mod tests {
             Kind::Unavailable,
             Kind::Exhausted,
             Kind::Internal,
+            Kind::Tampered,
         ];
         let codes: Vec<u8> = kinds.iter().map(|k| k.exit_code()).collect();
-        assert_eq!(codes, (1..=11).collect::<Vec<u8>>());
+        assert_eq!(codes, (1..=12).collect::<Vec<u8>>());
     }
 
     #[test]

@@ -16,7 +16,7 @@
 //! | 1 | other error |
 //! | 2 | usage error: the command line does not make sense |
 //! | 3 | the vault is sealed, uninitialised or in the wrong state (FAILED_PRECONDITION) |
-//! | 4 | not logged in, session expired, or wrong name or passphrase (UNAUTHENTICATED) |
+//! | 4 | not logged in, session expired, or wrong name, passphrase or code (UNAUTHENTICATED) |
 //! | 5 | permission denied (PERMISSION_DENIED) |
 //! | 6 | not found (NOT_FOUND) |
 //! | 7 | already exists (ALREADY_EXISTS) |
@@ -24,6 +24,7 @@
 //! | 9 | daemon unreachable, TLS failure, or audit log unavailable (UNAVAILABLE) |
 //! | 10 | too many attempts, or too large (RESOURCE_EXHAUSTED) |
 //! | 11 | internal error in the daemon (INTERNAL) |
+//! | 12 | an audit export does not verify (`coffre audit verify`) |
 //!
 //! # Example
 //!
@@ -38,6 +39,7 @@
 
 #![deny(missing_docs)]
 
+mod audit;
 mod auth;
 mod backup;
 mod client;
@@ -45,7 +47,10 @@ mod config;
 mod connect;
 mod entries;
 mod exit;
+mod grants;
 mod output;
+mod people;
+mod qr;
 mod recovery;
 mod reveal;
 mod secrets_input;
@@ -92,14 +97,15 @@ Exit codes:
   1   other error
   2   usage error: the command line does not make sense
   3   the vault is sealed, uninitialised or in the wrong state
-  4   not logged in, session expired, or wrong name or passphrase
+  4   not logged in, session expired, or wrong name, passphrase or code
   5   permission denied
   6   not found
   7   already exists
   8   invalid value, refused by the daemon or before anything was sent
   9   daemon unreachable, TLS failure, or audit log unavailable
   10  too many attempts, or too large
-  11  internal error in the daemon";
+  11  internal error in the daemon
+  12  an audit export does not verify: changed, cut, or of another vault";
 
 /// The command line of `coffre`.
 #[derive(Parser)]
@@ -141,9 +147,9 @@ enum Command {
     Status,
     /// Create the vault, once, with its president (and optionally its leader)
     Init(system::InitArgs),
-    /// Set your passphrase with the one-time enrolment code you were given
+    /// Set your passphrase and second factor with the one-time enrolment code you were given
     Enroll(auth::EnrollArgs),
-    /// Log in; the session is kept on this computer until it expires or you log out
+    /// Log in with your passphrase and your authenticator app's code
     Login(auth::LoginArgs),
     /// End your session
     Logout,
@@ -156,6 +162,17 @@ enum Command {
     Entry(entries::EntryCommand),
     /// Show a secret of an entry; recorded in the audit log with your reason
     Reveal(reveal::RevealArgs),
+    /// Change your passphrase (owners: also the one that unseals)
+    Passwd(auth::PasswdArgs),
+    /// Add, list, offboard people, or reset their enrolment
+    #[command(subcommand)]
+    Person(people::PersonCommand),
+    /// Give, list and revoke access to entries, for a task and a limited time
+    #[command(subcommand)]
+    Grant(grants::GrantCommand),
+    /// Read, export and verify the audit log
+    #[command(subcommand)]
+    Audit(audit::AuditCommand),
     /// Give your recovery share; once enough holders have, the vault opens
     Recover(recovery::RecoverArgs),
     /// Recovery shares: progress (status), a new share set (rekey), a holder's age key (keygen)
@@ -180,6 +197,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Seal => system::seal(&ctx).await,
         Command::Entry(command) => entries::run(command, &ctx).await,
         Command::Reveal(args) => reveal::run(args, &ctx).await,
+        Command::Passwd(args) => auth::passwd(args, &ctx).await,
+        Command::Person(command) => people::run(command, &ctx).await,
+        Command::Grant(command) => grants::run(command, &ctx).await,
+        Command::Audit(command) => audit::run(command, &ctx).await,
         Command::Recover(args) => recovery::recover(args, &ctx).await,
         Command::Recovery(command) => recovery::run(command, &ctx).await,
         Command::Backup(command) => backup::run(command, &ctx).await,
@@ -283,6 +304,7 @@ mod tests {
     fn secrets_are_never_flag_values() {
         for args in [
             &["coffre", "login", "alice", "--passphrase", "x"][..],
+            &["coffre", "passwd", "--new-passphrase", "x"],
             &["coffre", "entry", "add", "X", "--category", "other", "--login", "l", "--password", "x"],
         ] {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?}");

@@ -115,6 +115,8 @@ pub(crate) struct EntryJson {
     pub(crate) has_notes: bool,
     pub(crate) created: Option<String>,
     pub(crate) updated: Option<String>,
+    /// Why the password must change, when it must.
+    pub(crate) rotation_due: Option<String>,
 }
 
 impl From<&Entry> for EntryJson {
@@ -133,6 +135,7 @@ impl From<&Entry> for EntryJson {
             has_notes: entry.has_notes,
             created: json_time(entry.created.as_ref()),
             updated: json_time(entry.updated.as_ref()),
+            rotation_due: entry.rotation_due.as_ref().map(|due| due.reason.clone()),
         }
     }
 }
@@ -176,6 +179,7 @@ pub(crate) fn entry_text(entry: &Entry) -> String {
         ("Notes stored", yes_no(entry.has_notes).to_owned()),
         ("Created", human_time(from_proto(entry.created.as_ref()))),
         ("Updated", human_time(from_proto(entry.updated.as_ref()))),
+        ("Rotation due", entry.rotation_due.as_ref().map_or_else(|| "no".to_owned(), |due| printable(&due.reason))),
     ];
     fields.iter().map(|(label, value)| format!("{:<19}{value}\n", format!("{label}:"))).collect()
 }
@@ -236,6 +240,7 @@ mod tests {
             has_notes: false,
             created: Some(Timestamp { unix_seconds: 1_700_000_000 }),
             updated: None,
+            rotation_due: None,
         }
     }
 
@@ -256,6 +261,7 @@ mod tests {
             "has_notes": false,
             "created": "2023-11-14T22:13:20Z",
             "updated": null,
+            "rotation_due": null,
         });
         assert_eq!(value, expected);
         Ok(())

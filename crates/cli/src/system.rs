@@ -10,6 +10,7 @@ use crate::{
     Context,
     exit::Failure,
     output::{emit, from_proto, human_time, json_time, printable},
+    qr::second_factor_text,
     recovery::Issued,
     secrets_input::{PassphraseArgs, Spec, read_secret},
     session,
@@ -83,6 +84,7 @@ struct Initialised<'a> {
     leader: Option<&'a str>,
     leader_enrolment_code: Option<&'a str>,
     leader_enrolment_expires: Option<String>,
+    president_otpauth_uri: &'a str,
     recovery: Option<Issued>,
 }
 
@@ -107,8 +109,9 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
         recovery,
     };
     let mut response = daemon.system().init(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
-    // The enrolment code is a secret: moved into a wiping buffer, out of the response.
+    // The enrolment code and the second factor are secrets: moved into wiping buffers, out of the response.
     let code = Zeroizing::new(std::mem::take(&mut response.leader_enrolment_code));
+    let uri = Zeroizing::new(std::mem::take(&mut response.president_otpauth_uri));
     let leader = args.leader.as_deref().filter(|_| !code.is_empty());
     let expires = from_proto(response.leader_enrolment_expires.as_ref());
     let issued = match (response.recovery.take(), &shares_dir) {
@@ -131,6 +134,7 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
         leader,
         leader_enrolment_code: leader.map(|_| code.as_str()),
         leader_enrolment_expires: leader.and(json_time(response.leader_enrolment_expires.as_ref())),
+        president_otpauth_uri: uri.as_str(),
         recovery,
     };
     emit(ctx.json(), &report, || {
@@ -139,6 +143,8 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
             printable(&response.vault_id),
             args.president
         );
+        text.push('\n');
+        text.push_str(&second_factor_text(&uri));
         if let Some(leader) = leader {
             text.push_str(&format!(
                 "\nOne-time enrolment code for {leader}: {}\nIt expires at {}: give this code to {leader} in person; \
@@ -155,7 +161,10 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
                  with `coffre recovery rekey --holder president=age1... --holder leader=age1... --shares-dir DIR`.\n",
             ),
         }
-        text.push_str(&format!("\nNext: log in with `coffre login {}`.", args.president));
+        text.push_str(&format!(
+            "\nNext: log in with `coffre login {}` (it asks for your passphrase and the app's code).",
+            args.president
+        ));
         text
     })
 }
@@ -208,6 +217,8 @@ struct StatusReport {
     vault_id: Option<String>,
     version: String,
     audit_events: u64,
+    audit_public_key: Option<String>,
+    audit_head_hash: Option<String>,
     server: String,
     session: Option<SessionReport>,
 }
@@ -252,6 +263,8 @@ pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
         vault_id: Some(status.vault_id).filter(|id| !id.is_empty()),
         version: status.version,
         audit_events: status.audit_events,
+        audit_public_key: Some(status.audit_public_key).filter(|k| !k.is_empty()),
+        audit_head_hash: Some(status.audit_head_hash).filter(|h| !h.is_empty()),
         server: daemon.server().as_str().to_owned(),
         session,
     };
@@ -268,6 +281,12 @@ fn status_text(report: &StatusReport) -> String {
         printable(&report.version),
         report.audit_events
     ));
+    if let Some(hash) = &report.audit_head_hash {
+        text.push_str(&format!("Audit head:    {}\n", printable(hash)));
+    }
+    if let Some(key) = &report.audit_public_key {
+        text.push_str(&format!("Audit key:     {}\n", printable(key)));
+    }
     match &report.session {
         Some(s) => {
             let until = s.expires.as_deref().and_then(crate::output::parse_rfc3339);
@@ -319,6 +338,8 @@ mod tests {
             vault_id: Some("ab12".into()),
             version: "0.1.0".into(),
             audit_events: 7,
+            audit_public_key: Some("ed25519:00ff".into()),
+            audit_head_hash: Some("abcd".into()),
             server: "https://127.0.0.1:7443".into(),
             session: Some(SessionReport {
                 name: "alice".into(),
@@ -328,6 +349,7 @@ mod tests {
         };
         let expected = serde_json::json!({
             "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
+            "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd",
             "server": "https://127.0.0.1:7443",
             "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
         });

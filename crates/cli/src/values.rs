@@ -58,6 +58,31 @@ pub(crate) enum SecretField {
     TotpSeed,
 }
 
+/// A role a person can be added with (the president is named at init).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub(crate) enum NewRole {
+    /// Has all access, like the president (only the president adds a leader).
+    Leader,
+    /// Adds members and grants them access to public and restricted entries.
+    AccessManager,
+    /// Sees and reveals only what a live grant covers.
+    Member,
+    /// Reads the audit log; never reveals.
+    Auditor,
+}
+
+impl NewRole {
+    pub(crate) fn to_proto(self) -> i32 {
+        let value = match self {
+            NewRole::Leader => v1::Role::Leader,
+            NewRole::AccessManager => v1::Role::AccessManager,
+            NewRole::Member => v1::Role::Member,
+            NewRole::Auditor => v1::Role::Auditor,
+        };
+        value as i32
+    }
+}
+
 /// The spelling of a value, as typed on the command line.
 pub(crate) fn name<T: ValueEnum>(value: T) -> String {
     value.to_possible_value().map(|v| v.get_name().to_owned()).unwrap_or_default()

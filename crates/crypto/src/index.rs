@@ -12,6 +12,12 @@ pub enum IndexDomain {
     Platform,
     /// People's names.
     Person,
+    /// The holder of grants (a person's id in hex), to find a person's grants.
+    GrantHolder,
+    /// The person of reveal marks (a person's id in hex), to find what a person revealed.
+    RevealHolder,
+    /// One (person, entry) pair of reveal marks (both ids in hex), so each pair is marked once.
+    RevealPair,
 }
 
 impl IndexDomain {
@@ -20,6 +26,9 @@ impl IndexDomain {
         match self {
             IndexDomain::Platform => 1,
             IndexDomain::Person => 2,
+            IndexDomain::GrantHolder => 3,
+            IndexDomain::RevealHolder => 4,
+            IndexDomain::RevealPair => 5,
         }
     }
 }

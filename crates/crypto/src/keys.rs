@@ -91,12 +91,21 @@ pub enum Purpose {
     Backups,
     /// Sessions and other short-lived state.
     Sessions,
+    /// The seed of the Ed25519 key that signs the audit chain's head.
+    AuditSigning,
 }
 
 impl Purpose {
     /// Every purpose, in declaration order (e.g. to derive all subkeys at unseal, or to test that labels differ).
-    pub const ALL: [Purpose; 6] =
-        [Purpose::Entries, Purpose::People, Purpose::Audit, Purpose::Index, Purpose::Backups, Purpose::Sessions];
+    pub const ALL: [Purpose; 7] = [
+        Purpose::Entries,
+        Purpose::People,
+        Purpose::Audit,
+        Purpose::Index,
+        Purpose::Backups,
+        Purpose::Sessions,
+        Purpose::AuditSigning,
+    ];
 
     /// The HKDF info label.
     pub fn label(self) -> &'static str {
@@ -108,6 +117,7 @@ impl Purpose {
             Purpose::Index => "coffre/v1/index",
             Purpose::Backups => "coffre/v1/backups",
             Purpose::Sessions => "coffre/v1/sessions",
+            Purpose::AuditSigning => "coffre/v1/audit-signing",
         }
     }
 }
@@ -212,7 +222,8 @@ mod tests {
                 "coffre/v1/audit",
                 "coffre/v1/index",
                 "coffre/v1/backups",
-                "coffre/v1/sessions"
+                "coffre/v1/sessions",
+                "coffre/v1/audit-signing"
             ]
         );
     }

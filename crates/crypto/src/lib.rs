@@ -6,6 +6,7 @@
 //!   record id and version.
 //! - [`kdf`]: Argon2id (RFC 9106) parameters with bounds, key slots (LUKS-style) and passphrase hashes.
 //! - [`token`]: session tokens and one-time enrolment codes; only their SHA-256 hashes are kept.
+//! - [`totp`]: RFC 6238 one-time codes for the second factor of every login.
 //! - [`index`]: keyed (HMAC-SHA256) lookup ids, so that names never appear in storage keys.
 //! - [`shamir`]: the recovery key and its split into holders' shares (`sharks`), with the guards `sharks` lacks.
 //! - [`recovery`]: the recovery slot (the master key wrapped under the recovery key) and share-set ids.
@@ -38,5 +39,6 @@ mod rng;
 pub mod secret;
 pub mod shamir;
 pub mod token;
+pub mod totp;
 
 pub use error::CryptoError;

@@ -34,6 +34,10 @@ pub enum RecordKind {
     AuditEvent = 5,
     /// A key slot's wrapped master key.
     KeySlot = 6,
+    /// A grant: a person's access to one entry or one category, for a task, until an expiry.
+    Grant = 7,
+    /// A mark that a person revealed an entry (so that offboarding can flag it for rotation).
+    RevealMark = 8,
     /// The recovery slot's wrapped master key (20 and up are recovery's and backups').
     RecoverySlot = 20,
     /// The record of a share set: its holders and their age recipients.

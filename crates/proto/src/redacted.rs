@@ -24,6 +24,7 @@ impl fmt::Debug for v1::InitResponse {
             .field("vault_id", &self.vault_id)
             .field("leader_enrolment_code", &REDACTED)
             .field("leader_enrolment_expires", &self.leader_enrolment_expires)
+            .field("president_otpauth_uri", &REDACTED)
             .field("recovery", &self.recovery)
             .finish()
     }
@@ -37,7 +38,11 @@ impl fmt::Debug for v1::UnsealRequest {
 
 impl fmt::Debug for v1::LoginRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("LoginRequest").field("name", &self.name).field("passphrase", &REDACTED).finish()
+        f.debug_struct("LoginRequest")
+            .field("name", &self.name)
+            .field("passphrase", &REDACTED)
+            .field("totp_code", &REDACTED)
+            .finish()
     }
 }
 
@@ -53,7 +58,56 @@ impl fmt::Debug for v1::LoginResponse {
 
 impl fmt::Debug for v1::EnrollRequest {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("EnrollRequest").field("code", &REDACTED).field("passphrase", &REDACTED).finish()
+        f.debug_struct("EnrollRequest")
+            .field("code", &REDACTED)
+            .field("passphrase", &REDACTED)
+            .field("totp_code", &REDACTED)
+            .finish()
+    }
+}
+
+impl fmt::Debug for v1::StartEnrollmentRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartEnrollmentRequest").field("code", &REDACTED).finish()
+    }
+}
+
+impl fmt::Debug for v1::StartEnrollmentResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("StartEnrollmentResponse")
+            .field("name", &self.name)
+            .field("role", &self.role)
+            .field("otpauth_uri", &REDACTED)
+            .finish()
+    }
+}
+
+impl fmt::Debug for v1::ChangePassphraseRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ChangePassphraseRequest")
+            .field("current_passphrase", &REDACTED)
+            .field("new_passphrase", &REDACTED)
+            .finish()
+    }
+}
+
+impl fmt::Debug for v1::AddPersonResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AddPersonResponse")
+            .field("person", &self.person)
+            .field("enrolment_code", &REDACTED)
+            .field("enrolment_expires", &self.enrolment_expires)
+            .finish()
+    }
+}
+
+impl fmt::Debug for v1::ResetEnrolmentResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ResetEnrolmentResponse")
+            .field("person", &self.person)
+            .field("enrolment_code", &REDACTED)
+            .field("enrolment_expires", &self.enrolment_expires)
+            .finish()
     }
 }
 
@@ -157,7 +211,11 @@ mod tests {
 
     #[test]
     fn secret_messages_never_print_their_secrets() {
-        let login = v1::LoginRequest { name: "alice".into(), passphrase: b"hunter2-hunter2".to_vec() };
+        let login = v1::LoginRequest {
+            name: "alice".into(),
+            passphrase: b"hunter2-hunter2".to_vec(),
+            totp_code: "123456".into(),
+        };
         let printed = format!("{login:?}");
         assert!(printed.contains("alice"));
         assert!(!printed.contains("hunter2"));
@@ -181,5 +239,15 @@ mod tests {
         assert!(!format!("{finish:?}").contains("c0d3") && !format!("{finish:?}").contains("n3w"));
         let submit = v1::SubmitShareRequest { share: b"{\"share\":\"abcdef\"}".to_vec() };
         assert!(!format!("{submit:?}").contains("abcdef"));
+        let start = v1::StartEnrollmentResponse {
+            name: "dave".into(),
+            role: 4,
+            otpauth_uri: "otpauth://totp/coffre:dave?secret=GEZDGNBV".into(),
+        };
+        assert!(!format!("{start:?}").contains("GEZDGNBV"));
+        let added = v1::AddPersonResponse { enrolment_code: "K7QF-3MZP".into(), ..Default::default() };
+        assert!(!format!("{added:?}").contains("K7QF"));
+        let init = v1::InitResponse { president_otpauth_uri: "otpauth://x?secret=MZXW6".into(), ..Default::default() };
+        assert!(!format!("{init:?}").contains("MZXW6"));
     }
 }

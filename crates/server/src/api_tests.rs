@@ -65,9 +65,12 @@ impl TestDaemon {
             kdf: None,
             recovery: None,
         };
-        let vault_id = self.system().init(init).await.expect("init").into_inner().vault_id;
-        assert!(!vault_id.is_empty());
-        let login = pb::LoginRequest { name: "alice".into(), passphrase: PASSPHRASE.to_vec() };
+        let init = self.system().init(init).await.expect("init").into_inner();
+        assert!(!init.vault_id.is_empty());
+        let seed = coffre_crypto::totp::TotpSeed::from_otpauth_uri(&init.president_otpauth_uri).expect("a URI");
+        let now = coffre_vault::clock::unix_seconds(std::time::SystemTime::now());
+        let login =
+            pb::LoginRequest { name: "alice".into(), passphrase: PASSPHRASE.to_vec(), totp_code: seed.code_at(now) };
         let response = self.auth().login(login).await.expect("login").into_inner();
         assert_eq!(response.role(), pb::Role::President);
         assert!(response.expires.is_some());
@@ -175,7 +178,7 @@ async fn bad_requests_get_clear_errors_and_the_daemon_stays_up() {
     let daemon = TestDaemon::start().await;
 
     // Before init: the engine's precondition.
-    let login = pb::LoginRequest { name: "alice".into(), passphrase: PASSPHRASE.to_vec() };
+    let login = pb::LoginRequest { name: "alice".into(), passphrase: PASSPHRASE.to_vec(), totp_code: "000000".into() };
     assert_eq!(daemon.auth().login(login).await.expect_err("uninitialised").code(), Code::FailedPrecondition);
     let token = daemon.init_and_login().await;
 

@@ -52,6 +52,11 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// Scheduled backups (`[backup]`), when a directory is configured.
     pub backup: Option<BackupSchedule>,
+    /// The longest a grant may last.
+    pub max_grant_duration: Duration,
+    /// A file the daemon reads its time from, for end-to-end tests (`COFFRE_TEST_CLOCK_FILE`; honoured only in
+    /// debug builds, see [`crate::test_clock`]). Never read from the configuration file.
+    pub test_clock_file: Option<PathBuf>,
 }
 
 /// TLS settings: a certificate given by the administrator, or the daemon's own CA.
@@ -122,6 +127,8 @@ impl ServerConfig {
             max_concurrent_kdf: engine.max_concurrent_kdf,
             max_connections: DEFAULT_MAX_CONNECTIONS,
             backup: None,
+            max_grant_duration: engine.max_grant_duration,
+            test_clock_file: None,
             data_dir: engine.data_dir,
         }
     }
@@ -132,7 +139,10 @@ impl ServerConfig {
             Some(path) => FileConfig::read(path)?,
             None => FileConfig::default(),
         };
-        Self::resolve(&cli.flags, file)
+        let mut config = Self::resolve(&cli.flags, file)?;
+        config.test_clock_file =
+            std::env::var_os(crate::test_clock::TEST_CLOCK_VAR).filter(|v| !v.is_empty()).map(PathBuf::from);
+        Ok(config)
     }
 
     /// Merges flags (which clap has already merged with the environment) over the file over the defaults.
@@ -169,6 +179,7 @@ impl ServerConfig {
             None if file.backup.keep.is_some() => return Err(ConfigError::BackupWithoutDir("keep")),
             None => None,
         };
+        set(&mut config.max_grant_duration, file.max_grant_duration.map(|d| d.0));
         config.check()?;
         Ok(config)
     }
@@ -182,6 +193,7 @@ impl ServerConfig {
             ("enrolment_code_ttl", self.enrolment_ttl.is_zero()),
             ("backup.interval", self.backup.as_ref().is_some_and(|b| b.interval.is_zero())),
             ("backup.keep", self.backup.as_ref().is_some_and(|b| b.keep == 0)),
+            ("max_grant_duration", self.max_grant_duration.is_zero()),
         ];
         match positive.iter().find(|(_, zero)| *zero) {
             Some((key, _)) => Err(ConfigError::Zero(key)),
@@ -198,6 +210,7 @@ impl ServerConfig {
             session_absolute: self.session_absolute,
             enrolment_ttl: self.enrolment_ttl,
             max_concurrent_kdf: self.max_concurrent_kdf,
+            max_grant_duration: self.max_grant_duration,
         }
     }
 
@@ -209,6 +222,7 @@ impl ServerConfig {
             listen: Some(self.listen),
             max_connections: Some(self.max_connections),
             enrolment_code_ttl: Some(HumanDuration(self.enrolment_ttl)),
+            max_grant_duration: Some(HumanDuration(self.max_grant_duration)),
             tls: FileTls {
                 cert: self.tls.files.as_ref().map(|f| f.cert.clone()),
                 key: self.tls.files.as_ref().map(|f| f.key.clone()),
@@ -257,6 +271,7 @@ struct FileConfig {
     listen: Option<SocketAddr>,
     max_connections: Option<usize>,
     enrolment_code_ttl: Option<HumanDuration>,
+    max_grant_duration: Option<HumanDuration>,
     #[serde(default)]
     tls: FileTls,
     #[serde(default)]

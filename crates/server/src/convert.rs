@@ -80,6 +80,75 @@ pub(crate) fn role(role: vault::Role) -> i32 {
     }) as i32
 }
 
+/// A role from a request; UNSPECIFIED is refused.
+pub(crate) fn role_in(value: i32) -> Result<vault::Role, Status> {
+    Ok(match known("role", value)? {
+        pb::Role::Unspecified => return Err(required("role")),
+        pb::Role::President => vault::Role::President,
+        pb::Role::Leader => vault::Role::Leader,
+        pb::Role::AccessManager => vault::Role::AccessManager,
+        pb::Role::Member => vault::Role::Member,
+        pb::Role::Auditor => vault::Role::Auditor,
+    })
+}
+
+/// A person, for a response.
+pub(crate) fn person(view: vault::PersonView) -> pb::Person {
+    pb::Person {
+        name: view.name,
+        role: role(view.role),
+        state: (match view.state {
+            vault::PersonState::Pending => pb::PersonState::Pending,
+            vault::PersonState::Active => pb::PersonState::Active,
+            vault::PersonState::Offboarded => pb::PersonState::Offboarded,
+        }) as i32,
+        added_by: view.added_by,
+        created: timestamp(view.created),
+    }
+}
+
+/// A grant, for a response.
+pub(crate) fn grant(view: vault::GrantView) -> pb::Grant {
+    pb::Grant {
+        id: view.id,
+        person: view.person,
+        scope: Some(match view.scope {
+            vault::Scope::Entry(platform) => pb::grant::Scope::Entry(platform),
+            vault::Scope::Category(category) => pb::grant::Scope::Category(category_out(category)),
+        }),
+        task: view.task,
+        granted_by: view.granted_by,
+        created: timestamp(view.created),
+        expires: timestamp(view.expires),
+        state: (match view.state {
+            vault::GrantState::Live => pb::GrantState::Live,
+            vault::GrantState::Expired => pb::GrantState::Expired,
+            vault::GrantState::Revoked => pb::GrantState::Revoked,
+        }) as i32,
+    }
+}
+
+/// A new grant from a request: scope and expiry are required.
+pub(crate) fn new_grant(request: pb::AddGrantRequest) -> Result<vault::NewGrant, Status> {
+    let scope = match request.scope.ok_or_else(|| required("scope (an entry or a category)"))? {
+        pb::add_grant_request::Scope::Entry(platform) => vault::Scope::Entry(platform),
+        pb::add_grant_request::Scope::Category(value) => vault::Scope::Category(category(value)?),
+    };
+    let until = match request.until.ok_or_else(|| required("expiry (a time or a duration)"))? {
+        pb::add_grant_request::Until::Expires(at) => vault::GrantUntil::At(
+            SystemTime::UNIX_EPOCH
+                + std::time::Duration::from_secs(
+                    u64::try_from(at.unix_seconds)
+                        .map_err(|_| Status::invalid_argument("invalid expiry: before 1970"))?,
+                ),
+        ),
+        pb::add_grant_request::Until::DurationSeconds(seconds) => {
+            vault::GrantUntil::For(std::time::Duration::from_secs(seconds))
+        }
+    };
+    Ok(vault::NewGrant { person: request.person, scope, until, task: request.task })
+}
+
 /// A seal state, for a response.
 pub(crate) fn seal_state(state: vault::SealState) -> i32 {
     (match state {
@@ -139,6 +208,7 @@ pub(crate) fn entry(view: vault::EntryView) -> pb::Entry {
         has_notes: view.has_notes,
         created: timestamp(view.created),
         updated: timestamp(view.updated),
+        rotation_due: view.rotation_due.map(|due| pb::RotationDue { reason: due.reason, since: timestamp(due.since) }),
     }
 }
 
@@ -285,6 +355,7 @@ mod tests {
             has_notes: false,
             created: t,
             updated: t,
+            rotation_due: None,
         };
         let wire = entry(view.clone());
         assert_eq!(wire.created, Some(pb::Timestamp { unix_seconds: 1_700_000_000 }));

@@ -1,9 +1,11 @@
 //! The daemon: its data directory, TLS identity and vault, and the services it serves.
 
-use std::{future::Future, sync::Arc};
+use std::future::Future;
 
 use anyhow::Context as _;
 use coffre_proto::v1::{
+    access_service_server::{self, AccessServiceServer},
+    audit_service_server::{self, AuditServiceServer},
     auth_service_server::{self, AuthServiceServer},
     backup_service_server::{self, BackupServiceServer},
     entry_service_server::{self, EntryServiceServer},
@@ -13,7 +15,6 @@ use coffre_proto::v1::{
 use coffre_vault::{
     Vault,
     backup::{BackupSchedule, StepOutcome},
-    clock::SystemClock,
 };
 use tokio::net::TcpListener;
 use tonic::service::Routes;
@@ -21,6 +22,8 @@ use tonic_health::ServingStatus;
 
 use crate::{
     ServerConfig,
+    access::AccessApi,
+    audit::AuditApi,
     auth::AuthApi,
     backup::BackupApi,
     entries::EntryApi,
@@ -31,10 +34,12 @@ use crate::{
 };
 
 /// The coffre services, by their gRPC names, as the health service reports them.
-const SERVICES: [&str; 5] = [
+const SERVICES: [&str; 7] = [
     system_service_server::SERVICE_NAME,
     auth_service_server::SERVICE_NAME,
     entry_service_server::SERVICE_NAME,
+    audit_service_server::SERVICE_NAME,
+    access_service_server::SERVICE_NAME,
     recovery_service_server::SERVICE_NAME,
     backup_service_server::SERVICE_NAME,
 ];
@@ -57,7 +62,8 @@ impl Daemon {
     /// or creates the TLS identity in it. Blocking: call it before serving, or from a blocking task.
     pub fn open(config: ServerConfig) -> anyhow::Result<Self> {
         config.default_kdf.validate().context("invalid [kdf] settings")?;
-        let vault = Vault::open(config.vault_config(), Arc::new(SystemClock))
+        let clock = crate::test_clock::clock(config.test_clock_file.as_ref())?;
+        let vault = Vault::open(config.vault_config(), clock)
             .with_context(|| format!("cannot open the vault in {}", config.data_dir.display()))?;
         let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
         Ok(Self { config, tls, vault })
@@ -87,6 +93,8 @@ impl Daemon {
             .add_service(limited!(SystemServiceServer::new(SystemApi::new(vault.clone(), config.default_kdf))))
             .add_service(limited!(AuthServiceServer::new(AuthApi::new(vault.clone()))))
             .add_service(limited!(EntryServiceServer::new(EntryApi::new(vault.clone()))))
+            .add_service(limited!(AuditServiceServer::new(AuditApi::new(vault.clone()))))
+            .add_service(limited!(AccessServiceServer::new(AccessApi::new(vault.clone()))))
             .add_service(limited!(RecoveryServiceServer::new(RecoveryApi::new(vault.clone()))))
             .add_service(limited!(BackupServiceServer::new(BackupApi::new(vault.clone()))));
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));

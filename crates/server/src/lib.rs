@@ -29,8 +29,10 @@
 
 #![deny(missing_docs)]
 
+mod access;
 #[cfg(test)]
 mod api_tests;
+mod audit;
 mod auth;
 mod backup;
 pub mod cli;
@@ -45,6 +47,7 @@ mod recovery;
 pub mod restore;
 mod status;
 mod system;
+pub mod test_clock;
 #[cfg(test)]
 mod test_support;
 pub mod tls;

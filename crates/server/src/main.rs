@@ -66,6 +66,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
 
     let mut out = std::io::stdout().lock();
+    if let Some(path) = &daemon.config().test_clock_file {
+        writeln!(
+            out,
+            "coffred: WARNING: the time comes from the test clock file {} ({}); never use this outside tests",
+            path.display(),
+            coffre_server::test_clock::TEST_CLOCK_VAR
+        )?;
+    }
     writeln!(out, "coffred: data directory {}", daemon.config().data_dir.display())?;
     writeln!(
         out,

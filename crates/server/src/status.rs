@@ -90,6 +90,7 @@ mod tests {
             (Error::Uninitialised, Code::FailedPrecondition),
             (Error::AlreadyInitialised, Code::FailedPrecondition),
             (Error::Sealed, Code::FailedPrecondition),
+            (Error::AuditChainBroken { seq: 7, problem: "changed".into() }, Code::FailedPrecondition),
             (Error::WrongState("rotation already staged"), Code::FailedPrecondition),
             (Error::NoSession, Code::Unauthenticated),
             (Error::WrongCredentials, Code::Unauthenticated),

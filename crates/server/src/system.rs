@@ -35,6 +35,8 @@ impl SystemService for SystemApi {
             vault_id: status.vault_id.unwrap_or_default(),
             version: VERSION.to_owned(),
             audit_events: status.audit_events,
+            audit_public_key: status.audit_public_key.unwrap_or_default(),
+            audit_head_hash: status.audit_head_hash.unwrap_or_default(),
         }))
     }
 
@@ -57,6 +59,7 @@ impl SystemService for SystemApi {
             vault_id: outcome.vault_id,
             leader_enrolment_code: code,
             leader_enrolment_expires: expires,
+            president_otpauth_uri: outcome.president_totp_uri.expose_secret().to_owned(),
             recovery: issued.map(crate::recovery::issued_shares),
         }))
     }

@@ -7,8 +7,15 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-const VARS: [&str; 6] =
-    ["COFFRE_CONFIG", "COFFRE_DATA_DIR", "COFFRE_LISTEN", "COFFRE_TLS_CERT", "COFFRE_TLS_KEY", "COFFRE_LOG"];
+const VARS: [&str; 7] = [
+    "COFFRE_CONFIG",
+    "COFFRE_DATA_DIR",
+    "COFFRE_LISTEN",
+    "COFFRE_TLS_CERT",
+    "COFFRE_TLS_KEY",
+    "COFFRE_LOG",
+    "COFFRE_TEST_CLOCK_FILE",
+];
 
 /// `coffred` with none of its environment variables inherited from the test's environment.
 fn coffred() -> Command {
@@ -105,4 +112,34 @@ fn coffred_prints_its_startup_lines_and_stops_on_sigterm() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{stderr}");
     assert!(stderr.contains("coffred stopped"), "{stderr}");
+}
+
+#[test]
+fn a_test_clock_is_announced_loudly_and_a_missing_one_stops_the_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let clock = dir.path().join("clock");
+    let missing = run(coffred()
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("COFFRE_TEST_CLOCK_FILE", &clock));
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("COFFRE_TEST_CLOCK_FILE"), "{missing:?}");
+
+    std::fs::write(&clock, "1800000000000").expect("written");
+    let mut child = coffred()
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("COFFRE_TEST_CLOCK_FILE", &clock)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("coffred starts");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let first = lines.next().expect("a line").expect("UTF-8");
+    assert!(first.starts_with("coffred: WARNING: the time comes from the test clock file"), "{first}");
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM sent");
+    assert!(child.wait().expect("exits").success());
 }

@@ -33,6 +33,12 @@ pub enum StoreError {
         /// Why.
         source: sled::Error,
     },
+    /// Another process holds the database.
+    #[error("the database at {path} is in use by another process: is another coffred running on this data directory?")]
+    Locked {
+        /// Where.
+        path: String,
+    },
     /// A read or write failed.
     #[error("database {op} failed: {source}")]
     Io {
@@ -96,7 +102,8 @@ pub trait Store: Send + Sync + 'static {
         self.scan_prefix(&[])
     }
 
-    /// Applies every operation of `batch` atomically.
+    /// Applies every operation of `batch` atomically, and has it written out of the process before returning, so
+    /// an acknowledged change survives the daemon being killed (`kill -9`).
     fn apply(&self, batch: Batch) -> Result<()>;
 
     /// Asks the backend to write its buffers out. (For sled this is not an fsync; the audit log, not the store,

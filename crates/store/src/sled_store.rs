@@ -18,13 +18,28 @@ impl std::fmt::Debug for SledStore {
 
 impl SledStore {
     /// Opens or creates the database in directory `path`.
+    ///
+    /// sled 0.34 releases its file lock from background threads a moment after the last handle is dropped, so a
+    /// store closed and reopened in the same process (a vault reopened by tests, a daemon restarted in-process) may
+    /// find it still held: a lock refusal is retried for up to two seconds before it is reported.
     pub fn open(path: &Path) -> Result<Self> {
-        let db = sled::Config::new()
+        let config = sled::Config::new()
             .path(path)
             // Cache: the working set of a vault is small; 64 MiB keeps the idle daemon within its memory goal.
-            .cache_capacity(64 * 1024 * 1024)
-            .open()
-            .map_err(|source| StoreError::Open { path: path.display().to_string(), source })?;
+            .cache_capacity(64 * 1024 * 1024);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
+        let db = loop {
+            match config.open() {
+                Ok(db) => break db,
+                Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                    if std::time::Instant::now() >= deadline {
+                        return Err(StoreError::Locked { path: path.display().to_string() });
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                Err(source) => return Err(StoreError::Open { path: path.display().to_string(), source }),
+            }
+        };
         let tree = db.open_tree("records").map_err(|source| StoreError::Io { op: "open tree", source })?;
         Ok(Self { tree, db })
     }
@@ -49,7 +64,11 @@ impl Store for SledStore {
                 Op::Remove(k) => sled_batch.remove(k),
             }
         }
-        self.tree.apply_batch(sled_batch).map_err(|source| StoreError::Io { op: "write", source })
+        self.tree.apply_batch(sled_batch).map_err(|source| StoreError::Io { op: "write", source })?;
+        // sled keeps recent writes in its own buffers until a flush: without this, a change acknowledged to the
+        // caller was lost to `kill -9` (found by the e2e test `kill_9_under_load_never_loses_an_acknowledged_reveal`,
+        // which lost the entry it had just created).
+        self.flush()
     }
 
     fn flush(&self) -> Result<()> {

@@ -1,4 +1,4 @@
-//! Login, logout, enrolment and sessions.
+//! Login (passphrase and second factor), logout, enrolment, passphrase changes and sessions.
 
 use coffre_crypto::{
     index::{IndexDomain, lookup_id},
@@ -6,8 +6,10 @@ use coffre_crypto::{
     record::RecordKind,
     secret::Passphrase,
     token::{hash_enrolment_code, hash_session_token, new_session_token},
+    totp::TotpSeed,
 };
 use coffre_store::Batch;
+use zeroize::Zeroizing;
 
 use crate::{
     Error, Result,
@@ -16,19 +18,39 @@ use crate::{
     clock::from_millis,
     lifecycle::put_person,
     model::*,
+    people::TOTP_ISSUER,
     records::{self, EnrolmentRecord, Id, PersonRecord},
     validate,
-    vault::{Session, Vault},
+    vault::{Open, Session, Vault},
 };
 
 impl Vault {
-    /// Passphrase login; returns a session token. An unknown name, a disabled account and a person not yet
-    /// enrolled cost the same Argon2 work as a wrong passphrase and get the same answer, so neither the answer nor
-    /// its timing tells whether an account exists.
-    pub async fn login(&self, ctx: &RequestContext, name: &str, passphrase: Passphrase) -> Result<LoginOutcome> {
+    /// Login with passphrase and second factor (RFC 6238 code); returns a session token.
+    ///
+    /// An unknown name, a disabled account, a person not yet enrolled, a wrong passphrase and a wrong or replayed
+    /// code all get the same answer after the same Argon2 work, so neither the answer nor its timing tells whether
+    /// an account exists. Failures back off exponentially per name and per client address; an attempt made while
+    /// backing off is refused before any Argon2 work (RESOURCE_EXHAUSTED, saying when to retry).
+    pub async fn login(
+        &self,
+        ctx: &RequestContext,
+        name: &str,
+        passphrase: Passphrase,
+        totp_code: &str,
+    ) -> Result<LoginOutcome> {
         let inner = &self.inner;
         let open = inner.unsealed()?;
         let name = validate::name("name", name)?;
+        let now = inner.now_ms();
+        let throttled = inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).check(&name, &ctx.client_addr, now);
+        if let Err(refusal) = throttled {
+            if refusal.first {
+                let mut event = inner.event(ctx, &name, "login", &name, Outcome::Failure);
+                event.reason = format!("backing off for {} s after repeated failures", refusal.retry_after_secs);
+                inner.audit.append_detached(event, now);
+            }
+            return Err(Error::Throttled { retry_after_secs: refusal.retry_after_secs });
+        }
         let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
         let person = self.person_by_name(&open, &name)?;
         let usable = person.as_ref().filter(|p| !p.disabled).and_then(|p| p.passphrase_hash.clone());
@@ -38,24 +60,37 @@ impl Vault {
                 None => Err(verify_dummy(&passphrase, kdf)),
             })
             .await?;
-        let person = match (verified, person) {
-            (Ok(()), Some(person)) => person,
-            _ => {
-                let event = inner.event(ctx, &name, "login", &name, Outcome::Failure);
-                if let Err(err) = inner.audit(event).await {
-                    tracing::error!(error = %err, "a failed login could not be audited");
-                }
-                return Err(Error::WrongCredentials);
-            }
+        let writes = inner.writes.lock().await;
+        let accepted = match (verified, person) {
+            // Read again under the lock, so that two logins with the same code cannot both pass.
+            (Ok(()), Some(person)) => match inner.person(&open, &person.id)? {
+                Some(fresh) if !fresh.disabled => second_factor(fresh, totp_code, inner.now_ms()),
+                _ => None,
+            },
+            _ => None,
         };
+        let Some(person) = accepted else {
+            drop(writes);
+            inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).failed(&name, &ctx.client_addr, now);
+            let event = inner.event(ctx, &name, "login", &name, Outcome::Failure);
+            if let Err(err) = inner.audit(event).await {
+                tracing::error!(error = %err, "a failed login could not be audited");
+            }
+            return Err(Error::WrongCredentials);
+        };
+        let mut batch = Batch::default();
+        put_person(&open, &mut batch, &person)?;
         let (token, hash) = new_session_token().map_err(Error::Crypto)?;
-        let now = inner.now_ms();
         let expires_ms =
             now.saturating_add(i64::try_from(inner.config.session_absolute.as_millis()).unwrap_or(i64::MAX));
         let mut event = inner.event(ctx, &person.name, "login", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
         inner.audit(event).await?;
-        let session = Session { name: person.name, role: person.role, last_used_ms: now, expires_ms };
+        inner.store.apply(batch)?;
+        drop(writes);
+        inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).succeeded(&name);
+        let session =
+            Session { person: person.id, name: person.name.clone(), role: person.role, last_used_ms: now, expires_ms };
         open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(hash, session);
         Ok(LoginOutcome { token, expires: from_millis(expires_ms), role: person.role })
     }
@@ -63,7 +98,7 @@ impl Vault {
     /// Ends the caller's session.
     pub async fn logout(&self, ctx: &RequestContext) -> Result<()> {
         let inner = &self.inner;
-        let caller = inner.authenticate(ctx)?;
+        let caller = inner.authorize(ctx, Action::Logout)?;
         if let Some(token) = &ctx.token {
             let hash = hash_session_token(token.0.expose_secret());
             caller.open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&hash);
@@ -72,29 +107,69 @@ impl Vault {
         Ok(())
     }
 
-    /// Redeems a one-time enrolment code: sets the person's passphrase and, for an owner, adds a key slot wrapping
-    /// the master key under it. Nobody else ever knows that passphrase. Returns the person's name and role.
-    pub async fn enroll(&self, ctx: &RequestContext, code: &str, passphrase: Passphrase) -> Result<(String, Role)> {
+    /// The first half of enrolment: checks a one-time enrolment code and returns the second factor to put in an
+    /// authenticator app (the same one each time until the enrolment completes). The code stays valid.
+    pub async fn start_enrollment(&self, ctx: &RequestContext, code: &str) -> Result<EnrolmentStart> {
         let inner = &self.inner;
         let open = inner.unsealed()?;
-        let code_hash = hash_enrolment_code(code);
-        let code_key = records::key(records::ENROLMENT, &code_hash.0);
-        let refuse = |why: &str| {
-            let mut event = inner.event(ctx, "-", "enroll", "", Outcome::Failure);
-            event.reason = why.to_string();
-            inner.audit.append_detached(event, inner.now_ms());
-            Error::BadEnrolmentCode
+        let (code_key, _, person) = self.pending_enrolment(ctx, &open, code)?;
+        let _writes = inner.writes.lock().await;
+        // Read again under the lock: a concurrent start must not offer another seed.
+        let (_, mut enrolment, _) = self.pending_enrolment(ctx, &open, code)?;
+        let seed = match &enrolment.pending_totp_seed {
+            Some(bytes) => TotpSeed::from_bytes(bytes.to_vec()).map_err(Error::Crypto)?,
+            None => {
+                let seed = TotpSeed::generate().map_err(Error::Crypto)?;
+                enrolment.pending_totp_seed = Some(Zeroizing::new(seed.expose_secret().to_vec()));
+                let mut batch = Batch::default();
+                batch.insert(
+                    code_key.clone(),
+                    records::seal(
+                        &open.people_key,
+                        &open.vault_id,
+                        RecordKind::Enrolment,
+                        &code_key[2..],
+                        0,
+                        &enrolment,
+                    )?,
+                );
+                let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
+                event.detail = "stage=second-factor-offered".into();
+                inner.audit(event).await?;
+                inner.store.apply(batch)?;
+                seed
+            }
         };
-        let Some(sealed) = inner.store.get(&code_key)? else { return Err(refuse("unknown code")) };
-        let enrolment: EnrolmentRecord =
-            records::open(&open.people_key, &open.vault_id, RecordKind::Enrolment, &code_hash.0, 0, &sealed)?;
-        if inner.now_ms() >= enrolment.expires_ms {
-            return Err(refuse("expired code"));
-        }
-        let Some(mut person) = inner.person(&open, &enrolment.person)? else { return Err(refuse("person gone")) };
-        if person.passphrase_hash.is_some() || person.disabled {
-            return Err(refuse("already enrolled or disabled"));
-        }
+        Ok(EnrolmentStart {
+            totp_uri: seed.otpauth_uri(TOTP_ISSUER, &person.name),
+            name: person.name,
+            role: person.role,
+        })
+    }
+
+    /// Completes enrolment: the first code of the second factor offered by [`Vault::start_enrollment`] must verify;
+    /// then the person's passphrase is set and, for an owner, a key slot wraps the master key under it. Nobody
+    /// else ever knows that passphrase. The one-time code is spent. Returns the person's name and role.
+    pub async fn enroll(
+        &self,
+        ctx: &RequestContext,
+        code: &str,
+        passphrase: Passphrase,
+        totp_code: &str,
+    ) -> Result<(String, Role)> {
+        let inner = &self.inner;
+        let open = inner.unsealed()?;
+        let (code_key, enrolment, mut person) = self.pending_enrolment(ctx, &open, code)?;
+        let Some(seed) = enrolment.pending_totp_seed.as_ref() else {
+            return Err(Error::WrongState("this enrolment has not started: run `coffre enroll CODE` without --totp"));
+        };
+        let seed = TotpSeed::from_bytes(seed.to_vec()).map_err(Error::Crypto)?;
+        let Some(step) = seed.verify(totp_code, inner.now_ms() / 1000, 0) else {
+            let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Failure);
+            event.reason = "wrong second-factor code".into();
+            inner.audit.append_detached(event, inner.now_ms());
+            return Err(Error::WrongCode);
+        };
         let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
         let owner = person.role.is_owner();
         let keys = open.clone();
@@ -116,6 +191,9 @@ impl Vault {
             return Err(Error::BadEnrolmentCode);
         }
         person.passphrase_hash = Some(hash);
+        person.totp_seed = Some(Zeroizing::new(seed.expose_secret().to_vec()));
+        // The confirming code is spent too: it cannot also open a session.
+        person.totp_last_step = step;
         let mut batch = Batch::default();
         let mut header = inner.read_state().header.clone().ok_or(Error::Uninitialised)?;
         if let Some(slot) = slot {
@@ -134,6 +212,99 @@ impl Vault {
         Ok((person.name, person.role))
     }
 
+    /// Changes the caller's own passphrase, after checking the current one; for an owner the key slot is wrapped
+    /// again under the new passphrase (a new slot replaces the old one; nothing else is re-encrypted).
+    pub async fn change_passphrase(&self, ctx: &RequestContext, current: Passphrase, new: Passphrase) -> Result<()> {
+        let inner = &self.inner;
+        let caller = inner.authorize(ctx, Action::ChangeOwnPassphrase)?;
+        let open = caller.open.clone();
+        let now = inner.now_ms();
+        let throttled =
+            inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).check(&caller.name, &ctx.client_addr, now);
+        if let Err(refusal) = throttled {
+            return Err(Error::Throttled { retry_after_secs: refusal.retry_after_secs });
+        }
+        let person = inner.person(&open, &caller.person)?.ok_or(Error::NoSession)?;
+        let stored = person.passphrase_hash.clone().ok_or(Error::NoSession)?;
+        let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
+        let owner = person.role.is_owner();
+        let keys = open.clone();
+        let changed = inner
+            .kdf(move || -> Result<Option<(String, Option<KeySlot>)>> {
+                if verify_passphrase(&current, &stored).is_err() {
+                    return Ok(None);
+                }
+                let hash = hash_passphrase(&new, kdf).map_err(Error::Crypto)?;
+                let slot = if owner {
+                    Some(KeySlot::wrap(&keys.master, &new, kdf, &keys.vault_id).map_err(Error::Crypto)?)
+                } else {
+                    None
+                };
+                Ok(Some((hash, slot)))
+            })
+            .await??;
+        let Some((hash, slot)) = changed else {
+            inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).failed(&caller.name, &ctx.client_addr, now);
+            let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Failure);
+            event.reason = "wrong current passphrase".into();
+            if let Err(err) = inner.audit(event).await {
+                tracing::error!(error = %err, "a failed passphrase change could not be audited");
+            }
+            return Err(Error::Denied("the current passphrase is wrong: nothing was changed"));
+        };
+        let _writes = inner.writes.lock().await;
+        let mut person = inner.person(&open, &caller.person)?.ok_or(Error::NoSession)?;
+        person.passphrase_hash = Some(hash);
+        let mut batch = Batch::default();
+        let mut header = inner.read_state().header.clone().ok_or(Error::Uninitialised)?;
+        if let Some(slot) = slot {
+            if let Some(old) = person.slot_id {
+                header.slots.retain(|s| s.id != old);
+            }
+            person.slot_id = Some(slot.id);
+            header.slots.push(slot);
+            batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+        }
+        put_person(&open, &mut batch, &person)?;
+        let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Success);
+        event.detail = if owner { "key slot rewrapped".into() } else { String::new() };
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        inner.store.flush()?;
+        inner.write_state().header = Some(header);
+        Ok(())
+    }
+
+    /// The pending enrolment of `code` and its person, or the refusal (audited) when the code is unknown, expired
+    /// or spent, or its person is enrolled already or offboarded.
+    fn pending_enrolment(
+        &self,
+        ctx: &RequestContext,
+        open: &Open,
+        code: &str,
+    ) -> Result<(Vec<u8>, EnrolmentRecord, PersonRecord)> {
+        let inner = &self.inner;
+        let code_hash = hash_enrolment_code(code);
+        let code_key = records::key(records::ENROLMENT, &code_hash.0);
+        let refuse = |why: &str| {
+            let mut event = inner.event(ctx, "-", "enroll", "", Outcome::Failure);
+            event.reason = why.to_string();
+            inner.audit.append_detached(event, inner.now_ms());
+            Error::BadEnrolmentCode
+        };
+        let Some(sealed) = inner.store.get(&code_key)? else { return Err(refuse("unknown code")) };
+        let enrolment: EnrolmentRecord =
+            records::open(&open.people_key, &open.vault_id, RecordKind::Enrolment, &code_hash.0, 0, &sealed)?;
+        if inner.now_ms() >= enrolment.expires_ms {
+            return Err(refuse("expired code"));
+        }
+        let Some(person) = inner.person(open, &enrolment.person)? else { return Err(refuse("person gone")) };
+        if person.passphrase_hash.is_some() || person.disabled {
+            return Err(refuse("already enrolled or disabled"));
+        }
+        Ok((code_key, enrolment, person))
+    }
+
     /// Who the session belongs to; the cheapest authenticated call.
     pub fn whoami(&self, ctx: &RequestContext) -> Result<WhoAmI> {
         let caller = self.inner.authorize(ctx, Action::WhoAmI)?;
@@ -147,4 +318,12 @@ impl Vault {
         let id: Id = id.try_into().map_err(|_| Error::Corrupt("person index".into()))?;
         self.inner.person(open, &id)
     }
+}
+
+/// Checks the second factor of a person whose passphrase verified; returns the person with the accepted step
+/// recorded, or `None` for a wrong or replayed code (or a person without a second factor).
+fn second_factor(mut person: PersonRecord, code: &str, now_ms: i64) -> Option<PersonRecord> {
+    let seed = TotpSeed::from_bytes(person.totp_seed.as_ref()?.to_vec()).ok()?;
+    person.totp_last_step = seed.verify(code, now_ms / 1000, person.totp_last_step)?;
+    Some(person)
 }

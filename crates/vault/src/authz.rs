@@ -1,10 +1,34 @@
 //! Authorisation, in one place, deny by default (DESIGN.md, "Authorisation").
 //!
-//! Every engine operation that needs a session names its [`Action`] and asks [`check`]. The table in
-//! [`check`] is the access policy. Grants for members and access managers come with the people-and-grants
-//! work; until then only owners may touch entries, and everyone else is refused.
+//! Every engine operation that needs a session names its [`Action`] and asks [`check`] (role x action). Operations
+//! on one entry then ask [`check_entry`] (role x the entry's classification, category and lifecycle x the caller's
+//! grants x now); operations on people and grants ask [`check_add_person`], [`check_manage_person`],
+//! [`check_grant`] and [`check_revoke`]. The seal state is checked before any of these: while sealed nothing but
+//! status, init, unseal and a recovery (share submission and its completion, which need no session) answers
+//! (FAILED_PRECONDITION). Together these functions are the access policy; the
+//! table-driven test in `tests/authz_table.rs` walks every operation against them.
+//!
+//! The policy in words:
+//! - the president and the leader (owners) may do everything, except that only the president may offboard the
+//!   leader or reset the leader's enrolment, nobody offboards the president or resets the president's enrolment,
+//!   and nobody does either to themselves; only owners issue a new share set (rekey) or take a backup;
+//! - an access manager adds members, and grants and revokes members' access to entries classified public or
+//!   restricted; it sees the members and the grants it made (and its own); with a grant of its own from an owner
+//!   it reads and reveals like a member;
+//! - a member sees the metadata of, and reveals, only what a live grant covers: a grant is live until its expiry
+//!   (`now >= expires` is expired, checked at every call) unless revoked; an access manager's grant never covers an
+//!   entry above restricted, even after a reclassification; archived entries and very confidential reveals (which
+//!   need the two-person rule, not built yet) stay with the owners;
+//! - an auditor never reveals, gets no grant, and sees no entry; it reads and exports the audit log, as owners do
+//!   (members and access managers see nothing of the log);
+//! - for a non-owner, an entry no grant covers and an entry that does not exist get the same PERMISSION_DENIED, so
+//!   that probing names tells nothing.
 
-use crate::{Error, Result, model::Role};
+use crate::{
+    Error, Result,
+    model::{Classification, Lifecycle, Role},
+    records::{GrantRecord, Id, StoredScope},
+};
 
 /// Something a caller wants to do.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -13,11 +37,17 @@ pub(crate) enum Action {
     Seal,
     /// See who one is.
     WhoAmI,
+    /// End one's session.
+    Logout,
+    /// Change one's own passphrase.
+    ChangeOwnPassphrase,
     /// Add an entry.
     CreateEntry,
     /// Change or archive an entry.
     ChangeEntry,
-    /// See entries' metadata.
+    /// List entries' metadata (filtered by grants for non-owners).
+    ListEntries,
+    /// See one entry's metadata.
     ReadEntry,
     /// See the version history of an entry.
     ReadHistory,
@@ -29,6 +59,24 @@ pub(crate) enum Action {
     Rekey,
     /// Take a backup.
     Backup,
+    /// Add a person.
+    AddPerson,
+    /// List people.
+    ListPeople,
+    /// Offboard a person.
+    OffboardPerson,
+    /// Reset a person's enrolment (new code, new passphrase and second factor).
+    ResetEnrolment,
+    /// Grant access.
+    AddGrant,
+    /// List grants (filtered by role).
+    ListGrants,
+    /// Revoke a grant.
+    RevokeGrant,
+    /// List the audit log's events.
+    ReadAudit,
+    /// Export the audit log.
+    ExportAudit,
 }
 
 impl Action {
@@ -37,25 +85,40 @@ impl Action {
         match self {
             Action::Seal => "seal",
             Action::WhoAmI => "whoami",
+            Action::Logout => "logout",
+            Action::ChangeOwnPassphrase => "passwd",
             Action::CreateEntry => "entry.create",
             Action::ChangeEntry => "entry.update",
-            Action::ReadEntry => "entry.read",
+            Action::ListEntries | Action::ReadEntry => "entry.read",
             Action::ReadHistory => "entry.history",
             Action::Reveal | Action::RevealOldVersion => "reveal",
             Action::Rekey => "rekey",
             Action::Backup => "backup",
+            Action::AddPerson => "person.add",
+            Action::ListPeople => "person.list",
+            Action::OffboardPerson => "person.offboard",
+            Action::ResetEnrolment => "enrolment.reset",
+            Action::AddGrant => "grant.add",
+            Action::ListGrants => "grant.list",
+            Action::RevokeGrant => "grant.revoke",
+            Action::ReadAudit => "audit.list",
+            Action::ExportAudit => "audit.export",
         }
     }
 }
 
-/// Allows or refuses `action` for `role`.
+/// Role x action: may this role attempt this action at all? Per-entry, per-person and per-grant rules follow.
 pub(crate) fn check(role: Role, action: Action) -> Result<()> {
     use Action::*;
-    let allowed = match action {
-        WhoAmI => true,
-        Seal | CreateEntry | ChangeEntry | ReadEntry | ReadHistory | Reveal | RevealOldVersion | Rekey | Backup => {
-            role.is_owner()
-        }
+    use Role::*;
+    let allowed = match (action, role) {
+        (WhoAmI | Logout | ChangeOwnPassphrase, _) => true,
+        (_, President | Leader) => true,
+        // What a live grant covers is decided entry by entry, in `check_entry`.
+        (ListEntries | ReadEntry | Reveal | ListGrants, AccessManager | Member) => true,
+        (AddPerson | ListPeople | AddGrant | RevokeGrant, AccessManager) => true,
+        (ReadAudit | ExportAudit, Auditor) => true,
+        _ => false,
     };
     if allowed { Ok(()) } else { Err(Error::Denied(denial(role, action))) }
 }
@@ -63,46 +126,232 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
 fn denial(role: Role, action: Action) -> &'static str {
     match (role, action) {
         (Role::Auditor, Action::Reveal | Action::RevealOldVersion) => "auditors never reveal secrets",
+        (Role::Auditor, Action::ListEntries | Action::ReadEntry) => "auditors read the audit log, not entries",
         (_, Action::Seal) => "only the president or the leader may seal the vault",
         (_, Action::CreateEntry | Action::ChangeEntry) => "only the president or the leader may change entries",
         (_, Action::ReadHistory | Action::RevealOldVersion) => "only the president or the leader may see old versions",
         (_, Action::Rekey) => "only the president or the leader may issue recovery shares",
         (_, Action::Backup) => "only the president or the leader may take a backup",
-        _ => "no grant covers this entry; ask the president or an access manager",
+        (_, Action::AddPerson | Action::ListPeople) => {
+            "only the president, the leader or an access manager may manage people"
+        }
+        (_, Action::OffboardPerson | Action::ResetEnrolment) => {
+            "only the president or the leader may offboard people or reset their enrolment"
+        }
+        (_, Action::AddGrant | Action::RevokeGrant) => {
+            "only the president, the leader or an access manager may grant or revoke access"
+        }
+        (_, Action::ListGrants) => "auditors see grants in the audit log",
+        (_, Action::ReadAudit | Action::ExportAudit) => {
+            "only the president, the leader and auditors may read the audit log"
+        }
+        _ => NOT_COVERED,
     }
+}
+
+const NOT_COVERED: &str = "no live grant covers this entry; ask the president or an access manager";
+
+/// What the policy needs to know about the entry a call is about.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EntryFacts {
+    pub(crate) id: Id,
+    pub(crate) category: crate::model::Category,
+    pub(crate) classification: Classification,
+    pub(crate) lifecycle: Lifecycle,
+}
+
+/// Whether `grant` covers `entry` at `now_ms`: not revoked, not expired, the entry (or its category) in scope, and
+/// the entry's classification at most the grant's ceiling.
+pub(crate) fn covers(grant: &GrantRecord, entry: &EntryFacts, now_ms: i64) -> bool {
+    let in_scope = match grant.scope {
+        StoredScope::Entry(id) => id == entry.id,
+        StoredScope::Category(category) => category == entry.category,
+    };
+    grant.revoked.is_none() && now_ms < grant.expires_ms && in_scope && entry.classification <= grant.ceiling
+}
+
+/// Role x entry x grants x now, for [`Action::ListEntries`], [`Action::ReadEntry`] and [`Action::Reveal`] (and
+/// the owner-only entry actions, for which it only repeats [`check`]). `grants` are the caller's own.
+pub(crate) fn check_entry(
+    role: Role,
+    action: Action,
+    entry: &EntryFacts,
+    grants: &[GrantRecord],
+    now_ms: i64,
+) -> Result<()> {
+    check(role, action)?;
+    if role.is_owner() {
+        return Ok(());
+    }
+    if entry.lifecycle == Lifecycle::Archived || !grants.iter().any(|g| covers(g, entry, now_ms)) {
+        return Err(Error::Denied(NOT_COVERED));
+    }
+    if action == Action::Reveal && entry.classification == Classification::VeryConfidential {
+        return Err(Error::Denied(
+            "a very confidential entry needs an owner's approval to reveal, which coffre does not offer yet: ask \
+             the president or the leader",
+        ));
+    }
+    Ok(())
+}
+
+/// The refusal for a non-owner asking about an entry that does not exist: the same as for one no grant covers.
+pub(crate) fn not_covered() -> Error {
+    Error::Denied(NOT_COVERED)
+}
+
+/// Which roles `actor` may add.
+pub(crate) fn check_add_person(actor: Role, new: Role) -> Result<()> {
+    use Role::*;
+    check(actor, Action::AddPerson)?;
+    match (actor, new) {
+        (_, President) => Err(Error::Denied("a vault has one president, named at init")),
+        (President, _) => Ok(()),
+        (Leader, Leader) => Err(Error::Denied("only the president may add a leader")),
+        (Leader, _) => Ok(()),
+        (AccessManager, Member) => Ok(()),
+        _ => Err(Error::Denied("an access manager may add members only")),
+    }
+}
+
+/// Offboarding and enrolment resets: owners only; nobody offboards the president or acts on themselves; only the
+/// president acts on the leader.
+pub(crate) fn check_manage_person(actor: Role, is_self: bool, target: Role, action: Action) -> Result<()> {
+    check(actor, action)?;
+    if is_self {
+        return Err(Error::Denied(match action {
+            Action::OffboardPerson => "you cannot offboard yourself",
+            _ => "you cannot reset your own enrolment: change your passphrase with `coffre passwd`",
+        }));
+    }
+    match (actor, target) {
+        (_, Role::President) => Err(Error::Denied(match action {
+            Action::OffboardPerson => "nobody offboards the president",
+            _ => "only the president's own passphrase and second factor open the president's account",
+        })),
+        (actor, Role::Leader) if actor != Role::President => {
+            Err(Error::Denied("only the president may offboard the leader or reset the leader's enrolment"))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Who may see whom in `list_people`: owners everyone, an access manager the members.
+pub(crate) fn may_see_person(actor: Role, person: Role) -> bool {
+    actor.is_owner() || (actor == Role::AccessManager && person == Role::Member)
+}
+
+/// Granting: who to, and up to which classification. Returns the grant's ceiling. `entry_classification` is the
+/// entry's for an entry grant, `None` for a category grant (whose ceiling then applies at every call).
+pub(crate) fn check_grant(
+    actor: Role,
+    grantee: Role,
+    entry_classification: Option<Classification>,
+) -> Result<Classification> {
+    check(actor, Action::AddGrant)?;
+    match (actor.is_owner(), grantee) {
+        (_, Role::Member) | (true, Role::AccessManager) => {}
+        (false, _) => return Err(Error::Denied("an access manager may grant access to members only")),
+        (true, Role::Auditor) => return Err(Error::Denied("auditors never reveal secrets: they get no grant")),
+        (true, _) => return Err(Error::Denied("the president and the leader see everything already")),
+    }
+    if actor.is_owner() {
+        return Ok(Classification::VeryConfidential);
+    }
+    if entry_classification.is_some_and(|c| c > Classification::Restricted) {
+        return Err(Error::Denied("an access manager may grant access to public or restricted entries only"));
+    }
+    Ok(Classification::Restricted)
+}
+
+/// Revoking: owners any grant, an access manager the grants it made.
+pub(crate) fn check_revoke(actor: Role, actor_id: &Id, grant: &GrantRecord) -> Result<()> {
+    check(actor, Action::RevokeGrant)?;
+    if actor.is_owner() || grant.granted_by_id == *actor_id {
+        Ok(())
+    } else {
+        Err(Error::Denied("an access manager may revoke only the grants it made"))
+    }
+}
+
+/// Who sees which grant in `list_grants`: owners all; others the grants they hold and those they made.
+pub(crate) fn may_see_grant(actor: Role, actor_id: &Id, grant: &GrantRecord) -> bool {
+    actor.is_owner() || grant.person == *actor_id || grant.granted_by_id == *actor_id
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    const ALL_ACTIONS: [Action; 10] = [
-        Action::Seal,
-        Action::WhoAmI,
-        Action::CreateEntry,
-        Action::ChangeEntry,
-        Action::ReadEntry,
-        Action::ReadHistory,
-        Action::Reveal,
-        Action::RevealOldVersion,
-        Action::Rekey,
-        Action::Backup,
-    ];
-
-    #[test]
-    fn owners_may_do_everything_and_others_only_whoami() {
-        for role in [Role::President, Role::Leader, Role::AccessManager, Role::Member, Role::Auditor] {
-            for action in ALL_ACTIONS {
-                let allowed = check(role, action).is_ok();
-                let expected = role.is_owner() || action == Action::WhoAmI;
-                assert_eq!(allowed, expected, "{role:?} {action:?}");
-            }
-        }
-    }
-
     #[test]
     fn an_auditor_is_told_it_never_reveals() {
         let msg = check(Role::Auditor, Action::Reveal).err().map(|e| e.to_string());
         assert_eq!(msg.as_deref(), Some("permission denied: auditors never reveal secrets"));
+    }
+
+    fn grant(scope: StoredScope, ceiling: Classification, expires_ms: i64) -> GrantRecord {
+        GrantRecord {
+            id: [1; 16],
+            person: [2; 16],
+            person_name: "Dave".into(),
+            scope,
+            ceiling,
+            task: "t".into(),
+            created_ms: 0,
+            expires_ms,
+            granted_by: "Alice".into(),
+            granted_by_id: [3; 16],
+            revoked: None,
+            expiry_audited: false,
+        }
+    }
+
+    #[test]
+    fn a_grant_covers_its_scope_up_to_its_ceiling_until_the_millisecond_of_its_expiry() {
+        use crate::model::Category;
+        let entry = |classification| EntryFacts {
+            id: [9; 16],
+            category: Category::SocialNetwork,
+            classification,
+            lifecycle: Lifecycle::Active,
+        };
+        let live = grant(StoredScope::Entry([9; 16]), Classification::Restricted, 1_000);
+        assert!(covers(&live, &entry(Classification::Restricted), 999));
+        assert!(!covers(&live, &entry(Classification::Restricted), 1_000), "now >= expires is expired");
+        assert!(!covers(&live, &entry(Classification::Confidential), 0), "above its ceiling");
+        let category = grant(StoredScope::Category(Category::SocialNetwork), Classification::VeryConfidential, 1_000);
+        assert!(covers(&category, &entry(Classification::VeryConfidential), 0));
+        let other = grant(StoredScope::Category(Category::Software), Classification::VeryConfidential, 1_000);
+        assert!(!covers(&other, &entry(Classification::Public), 0));
+    }
+
+    #[test]
+    fn a_member_sees_a_very_confidential_entry_it_is_granted_but_does_not_reveal_it_alone() {
+        let facts = EntryFacts {
+            id: [9; 16],
+            category: crate::model::Category::Financial,
+            classification: Classification::VeryConfidential,
+            lifecycle: Lifecycle::Active,
+        };
+        let grants = [grant(StoredScope::Entry([9; 16]), Classification::VeryConfidential, 1_000)];
+        assert!(check_entry(Role::Member, Action::ReadEntry, &facts, &grants, 0).is_ok());
+        let refused = check_entry(Role::Member, Action::Reveal, &facts, &grants, 0).err().map(|e| e.to_string());
+        assert!(refused.is_some_and(|m| m.contains("owner's approval")));
+        assert!(check_entry(Role::President, Action::Reveal, &facts, &[], 0).is_ok());
+        let archived = EntryFacts { lifecycle: Lifecycle::Archived, ..facts };
+        assert!(check_entry(Role::Member, Action::ReadEntry, &archived, &grants, 0).is_err(), "archived: owners only");
+    }
+
+    #[test]
+    fn only_the_president_manages_the_leader_and_nobody_the_president() {
+        use Action::{OffboardPerson, ResetEnrolment};
+        for action in [OffboardPerson, ResetEnrolment] {
+            assert!(check_manage_person(Role::President, false, Role::Leader, action).is_ok());
+            assert!(check_manage_person(Role::Leader, false, Role::Leader, action).is_err());
+            assert!(check_manage_person(Role::Leader, false, Role::President, action).is_err());
+            assert!(check_manage_person(Role::President, true, Role::President, action).is_err());
+            assert!(check_manage_person(Role::Leader, false, Role::Member, action).is_ok());
+            assert!(check_manage_person(Role::AccessManager, false, Role::Member, action).is_err());
+        }
     }
 }

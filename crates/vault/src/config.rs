@@ -19,11 +19,13 @@ pub struct VaultConfig {
     pub enrolment_ttl: Duration,
     /// At most this many Argon2 computations at once (memory bound under a login flood).
     pub max_concurrent_kdf: usize,
+    /// The longest a grant may last.
+    pub max_grant_duration: Duration,
 }
 
 impl VaultConfig {
     /// The defaults for `data_dir`: strong Argon2id, 15-minute idle and 12-hour absolute sessions, 72-hour
-    /// enrolment codes, one Argon2 computation per core.
+    /// enrolment codes, one Argon2 computation per core, grants of at most 90 days.
     pub fn new(data_dir: PathBuf) -> Self {
         Self {
             data_dir,
@@ -32,6 +34,7 @@ impl VaultConfig {
             session_absolute: Duration::from_secs(12 * 3600),
             enrolment_ttl: Duration::from_secs(72 * 3600),
             max_concurrent_kdf: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
+            max_grant_duration: Duration::from_secs(90 * 24 * 3600),
         }
     }
 }

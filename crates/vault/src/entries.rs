@@ -48,6 +48,7 @@ impl Vault {
             has_notes: !notes.is_empty(),
             created_ms: now,
             updated_ms: now,
+            rotation_due: None,
         };
         let mut changed = vec![SecretField::Password];
         changed.extend(record.has_totp.then_some(SecretField::TotpSeed));
@@ -79,10 +80,13 @@ impl Vault {
         Ok(record.view())
     }
 
-    /// Lists the entries the caller may see, sorted by platform name. A record that fails to open is reported in
-    /// the daemon's log by its id and left out; it never hides the others.
+    /// Lists the entries the caller may see, sorted by platform name: owners all, others those a live grant of
+    /// theirs covers. A record that fails to open is reported in the daemon's log by its id and left out; it never
+    /// hides the others.
     pub fn list_entries(&self, ctx: &RequestContext, include_archived: bool) -> Result<Vec<EntryView>> {
-        let caller = self.inner.authorize(ctx, Action::ReadEntry)?;
+        let caller = self.inner.authorize(ctx, Action::ListEntries)?;
+        let grants = self.inner.caller_grants(ctx, &caller)?;
+        let now = self.inner.now_ms();
         let mut entries = Vec::new();
         for item in self.inner.store.scan_prefix(records::ENTRY) {
             let (key, sealed) = item?;
@@ -95,7 +99,11 @@ impl Vault {
                 0,
                 &sealed,
             ) {
-                Ok(entry) if include_archived || entry.lifecycle != Lifecycle::Archived => entries.push(entry.view()),
+                Ok(entry) if include_archived || entry.lifecycle != Lifecycle::Archived => {
+                    if authz::check_entry(caller.role, Action::ReadEntry, &entry.facts(), &grants, now).is_ok() {
+                        entries.push(entry.view());
+                    }
+                }
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "skipping an entry that does not open"),
             }
@@ -104,10 +112,15 @@ impl Vault {
         Ok(entries)
     }
 
-    /// One entry's metadata.
+    /// One entry's metadata. For a non-owner, an entry no live grant covers and an entry that does not exist are
+    /// the same PERMISSION_DENIED.
     pub fn get_entry(&self, ctx: &RequestContext, platform: &str) -> Result<EntryView> {
-        let caller = self.inner.authorize(ctx, Action::ReadEntry)?;
-        Ok(self.inner.entry_by_name(&caller.open, platform)?.view())
+        let inner = &self.inner;
+        let caller = inner.authorize(ctx, Action::ReadEntry)?;
+        let entry = inner.entry_for(&caller, platform)?;
+        let grants = inner.caller_grants(ctx, &caller)?;
+        authz::check_entry(caller.role, Action::ReadEntry, &entry.facts(), &grants, inner.now_ms())?;
+        Ok(entry.view())
     }
 
     /// Changes an entry; a change of a secret field makes a new version, and the old one stays in history.
@@ -180,6 +193,10 @@ impl Vault {
                 next.notes = notes.expose_secret().to_vec();
                 next.changed.push(SecretField::Notes);
             }
+            if update.password.is_some() {
+                // The password changed: whatever made a rotation due is dealt with.
+                entry.rotation_due = None;
+            }
             entry.version = next.version;
             entry.has_totp = !next.totp_seed.is_empty();
             entry.has_notes = !next.notes.is_empty();
@@ -234,21 +251,31 @@ impl Vault {
 
     /// Reveals one secret field: authorise, append the audit event, make it durable, and only then return the
     /// secret. If the event cannot be made durable, nothing is returned (UNAVAILABLE). A refusal is audited too.
+    /// Every reveal is also marked against the person, so that offboarding can flag the entry for rotation.
     pub async fn reveal(&self, ctx: &RequestContext, params: RevealParams) -> Result<Revealed> {
         let inner = &self.inner;
         let caller = inner.authenticate(ctx)?;
         let reason = validate::reason(&params.reason)?;
         let action = if params.version.is_some() { Action::RevealOldVersion } else { Action::Reveal };
-        if let Err(denied) = authz::check(caller.role, action) {
-            let mut event = inner.event(ctx, &caller.name, "reveal", params.platform.trim(), Outcome::Denied);
-            event.reason = reason;
-            event.detail = format!("field={} refused={denied}", params.field.name());
-            if let Err(err) = inner.audit(event).await {
-                tracing::error!(error = %err, "a refused reveal could not be audited");
+        let now = inner.now_ms();
+        let decision = authz::check(caller.role, action).and_then(|()| {
+            let entry = inner.entry_for(&caller, &params.platform)?;
+            let grants = inner.caller_grants(ctx, &caller)?;
+            authz::check_entry(caller.role, action, &entry.facts(), &grants, now).map(|()| entry)
+        });
+        let entry = match decision {
+            Ok(entry) => entry,
+            Err(err) if err.kind() != crate::ErrorKind::PermissionDenied => return Err(err),
+            Err(denied) => {
+                let mut event = inner.event(ctx, &caller.name, "reveal", params.platform.trim(), Outcome::Denied);
+                event.reason = reason;
+                event.detail = format!("field={} refused={denied}", params.field.name());
+                if let Err(err) = inner.audit(event).await {
+                    tracing::error!(error = %err, "a refused reveal could not be audited");
+                }
+                return Err(denied);
             }
-            return Err(denied);
-        }
-        let entry = inner.entry_by_name(&caller.open, &params.platform)?;
+        };
         let version = params.version.unwrap_or(entry.version);
         if version == 0 || version > entry.version {
             return Err(Error::NotFound("no such version of this entry: see `coffre entry history`"));
@@ -264,6 +291,7 @@ impl Vault {
         }
         let secret = SecretBytes::new(bytes.clone());
         drop(record);
+        inner.mark_revealed(&caller.open, &caller.person, &entry.id)?;
         let mut event = inner.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("field={} version={version}", params.field.name());
@@ -273,6 +301,21 @@ impl Vault {
 }
 
 impl Inner {
+    /// The entry `platform` for `caller`: for a non-owner, one that does not exist is refused as one no grant
+    /// covers, so that names cannot be probed.
+    fn entry_for(&self, caller: &crate::vault::Caller, platform: &str) -> Result<EntryRecord> {
+        match self.entry_by_name(&caller.open, platform) {
+            Err(Error::NotFound(_)) if !caller.role.is_owner() => Err(authz::not_covered()),
+            other => other,
+        }
+    }
+
+    /// Loads an entry by id; `None` if there is none.
+    pub(crate) fn entry_by_id(&self, open: &Open, id: &Id) -> Result<Option<EntryRecord>> {
+        let Some(sealed) = self.store.get(&records::key(records::ENTRY, id))? else { return Ok(None) };
+        records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, id, 0, &sealed).map(Some)
+    }
+
     /// Finds an entry by platform name through the keyed index.
     pub(crate) fn entry_by_name(&self, open: &Open, platform: &str) -> Result<EntryRecord> {
         let platform = validate::name("platform", platform)?;
@@ -297,7 +340,7 @@ impl Inner {
     }
 }
 
-fn put_entry(open: &Open, batch: &mut Batch, entry: &EntryRecord) -> Result<()> {
+pub(crate) fn put_entry(open: &Open, batch: &mut Batch, entry: &EntryRecord) -> Result<()> {
     batch.insert(
         records::key(records::ENTRY, &entry.id),
         records::seal(&open.entries_key, &open.vault_id, RecordKind::Entry, &entry.id, 0, entry)?,

@@ -41,9 +41,13 @@ pub enum Error {
     /// No valid session.
     #[error("not logged in, or the session has expired: run `coffre login NAME`")]
     NoSession,
-    /// Login or unseal with a passphrase (or name) that does not match.
-    #[error("wrong name or passphrase")]
+    /// Login with a name, passphrase or second-factor code that does not match (which one is not said).
+    #[error("wrong name, passphrase or code")]
     WrongCredentials,
+    /// A second-factor code that does not match, or was used already, where the person is known (enrolment,
+    /// passphrase change).
+    #[error("wrong or already used code: type the code your authenticator app shows now (check its clock)")]
+    WrongCode,
     /// An unseal passphrase that opens no key slot.
     #[error("wrong passphrase: it opens no owner's key slot")]
     WrongPassphrase,
@@ -88,6 +92,17 @@ pub enum Error {
     /// The audit event could not be made durable.
     #[error("audit log unavailable, nothing was revealed or changed: {0}; free disk space or check the data directory")]
     AuditUnavailable(String),
+    /// The audit log's chain does not hold: an event was changed, removed or added on disk.
+    #[error(
+        "the audit log is broken at event {seq}: {problem}; the vault stays sealed. Keep this data directory for \
+         investigation and restore the vault from a backup"
+    )]
+    AuditChainBroken {
+        /// The first event that cannot be trusted.
+        seq: u64,
+        /// What is wrong with it.
+        problem: String,
+    },
     /// A stored record failed to open or decode. Names the record, never its content.
     #[error("stored record {0} is corrupt or was tampered with")]
     Corrupt(String),
@@ -106,11 +121,14 @@ impl Error {
     /// The class of this error.
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Error::Uninitialised | Error::AlreadyInitialised | Error::Sealed | Error::WrongState(_) => {
-                ErrorKind::FailedPrecondition
-            }
+            Error::Uninitialised
+            | Error::AlreadyInitialised
+            | Error::Sealed
+            | Error::WrongState(_)
+            | Error::AuditChainBroken { .. } => ErrorKind::FailedPrecondition,
             Error::NoSession
             | Error::WrongCredentials
+            | Error::WrongCode
             | Error::WrongPassphrase
             | Error::BadEnrolmentCode
             | Error::SharesDoNotOpen

@@ -1,8 +1,10 @@
 //! The seal header: the only record stored in clear.
 //!
 //! It holds what is needed to unseal and nothing about the vault's content: the format version, the vault id, the
-//! owners' key slots (salt, Argon2 parameters, wrapped master key), the default Argon2 parameters for new slots, and
-//! the recovery slot (share-set id, k, n, the master key wrapped under the recovery key; no holder's name).
+//! owners' key slots (salt, Argon2 parameters, wrapped master key), the default Argon2 parameters for new slots,
+//! the recovery slot (share-set id, k, n, the master key wrapped under the recovery key; no holder's name), and the
+//! public audit key (so that status can show it while sealed; unseal checks it against the key derived from the
+//! master key, so a swapped header key is caught).
 
 use coffre_crypto::{
     kdf::{KdfParams, KeySlot},
@@ -31,6 +33,9 @@ pub(crate) struct SealHeader {
     /// created without holders.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) recovery: Option<RecoverySlot>,
+    /// The vault's public audit key, `ed25519:` and hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) audit_public_key: Option<String>,
 }
 
 impl SealHeader {
@@ -48,6 +53,9 @@ impl SealHeader {
         }
         if header.slots.len() > MAX_SLOTS {
             return Err(Error::Corrupt("seal header (too many key slots)".into()));
+        }
+        if let Some(key) = &header.audit_public_key {
+            coffre_audit::AuditPublicKey::parse(key).map_err(|e| Error::Corrupt(format!("seal header ({e})")))?;
         }
         header.kdf.validate().map_err(|e| Error::Corrupt(format!("seal header ({e})")))?;
         for slot in &header.slots {

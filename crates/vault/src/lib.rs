@@ -1,5 +1,5 @@
-//! coffre's engine: seal state, accounts and sessions, entries and their versions, the audit log, recovery with
-//! shares, and backups.
+//! coffre's engine: seal state, people, sessions and grants, entries and their versions, the audit log, recovery
+//! with shares, and backups.
 //!
 //! The engine knows nothing of gRPC: the server turns requests into calls on [`Vault`] and [`Error`]s into status
 //! codes. Every call takes a [`RequestContext`] (session token, client address and agent); authentication and
@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod audit;
+mod auditing;
 mod auth;
 mod authz;
 pub mod backup;
@@ -25,11 +26,14 @@ pub mod clock;
 mod config;
 mod entries;
 pub mod error;
+mod grants;
 mod header;
 mod lifecycle;
 pub mod model;
+mod people;
 mod records;
 pub mod recovery;
+mod throttle;
 mod validate;
 mod vault;
 
@@ -37,6 +41,7 @@ mod vault;
 mod tests;
 
 pub use audit::{AuditEvent, Outcome};
+pub use auditing::{AuditExport, DEFAULT_PAGE, MAX_PAGE};
 pub use config::VaultConfig;
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;

@@ -5,24 +5,26 @@ use std::sync::Arc;
 use coffre_crypto::{
     index::{IndexDomain, lookup_id},
     kdf::{KeySlot, hash_passphrase},
-    keys::{MasterKey, Purpose, VaultId},
+    keys::{MasterKey, VaultId},
     record::RecordKind,
     secret::Passphrase,
-    token::new_enrolment_code,
+    totp::TotpSeed,
 };
 use coffre_store::Batch;
 
 use crate::{
     Error, Result,
-    audit::Outcome,
+    audit::{self, AuditKeys, Outcome},
     authz::Action,
     header::{FORMAT, SealHeader},
     model::*,
-    records::{self, EnrolmentRecord, PersonRecord},
+    people::{TOTP_ISSUER, new_enrolment},
+    records::{self, PersonRecord},
     recovery::{self, IssuedShares, ShareSetSpec},
     validate,
     vault::{Open, Vault},
 };
+use zeroize::Zeroizing;
 
 impl Vault {
     /// Creates the vault, the president's account and key slot, and optionally the leader's enrolment.
@@ -78,36 +80,19 @@ impl Vault {
 
         let mut batch = Batch::default();
         let president_id = records::new_id()?;
-        let president_record = PersonRecord {
-            id: president_id,
-            name: president.clone(),
-            role: Role::President,
-            passphrase_hash: Some(hash),
-            slot_id: Some(slot.id),
-            disabled: false,
-            created_ms: now,
-        };
+        // The president's second factor is made here; its URI is shown once, in init's answer.
+        let totp = TotpSeed::generate().map_err(Error::Crypto)?;
+        let president_totp_uri = totp.otpauth_uri(TOTP_ISSUER, &president);
+        let mut president_record = PersonRecord::new(president_id, president.clone(), Role::President, "-", now);
+        president_record.passphrase_hash = Some(hash);
+        president_record.slot_id = Some(slot.id);
+        president_record.totp_seed = Some(Zeroizing::new(totp.expose_secret().to_vec()));
         put_person(&open, &mut batch, &president_record)?;
         let mut leader_enrolment = None;
         if let Some(leader) = &leader {
-            let leader_record = PersonRecord {
-                id: records::new_id()?,
-                name: leader.clone(),
-                role: Role::Leader,
-                passphrase_hash: None,
-                slot_id: None,
-                disabled: false,
-                created_ms: now,
-            };
+            let leader_record = PersonRecord::new(records::new_id()?, leader.clone(), Role::Leader, &president, now);
             put_person(&open, &mut batch, &leader_record)?;
-            let (code, code_hash) = new_enrolment_code().map_err(Error::Crypto)?;
-            let expires_ms =
-                now.saturating_add(i64::try_from(inner.config.enrolment_ttl.as_millis()).unwrap_or(i64::MAX));
-            let enrolment = EnrolmentRecord { person: leader_record.id, expires_ms };
-            batch.insert(
-                records::key(records::ENROLMENT, &code_hash.0),
-                records::seal(&open.people_key, &vault_id, RecordKind::Enrolment, &code_hash.0, 0, &enrolment)?,
-            );
+            let (code, expires_ms) = new_enrolment(inner, &open, &mut batch, &leader_record.id, now)?;
             leader_enrolment = Some((code, crate::clock::from_millis(expires_ms)));
         }
         let (recovery_slot, issued, shares_event) = match recovery {
@@ -124,10 +109,17 @@ impl Vault {
             }
             None => (None, None, None),
         };
-        let header = SealHeader { format: FORMAT, vault_id, kdf, slots: vec![slot], recovery: recovery_slot };
+        let header = SealHeader {
+            format: FORMAT,
+            vault_id,
+            kdf,
+            slots: vec![slot],
+            recovery: recovery_slot,
+            audit_public_key: Some(open.audit_keys.public_key().to_string()),
+        };
         batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
 
-        inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
+        inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         let mut event = inner.event(ctx, &president, "init", "", Outcome::Success);
         event.detail = format!("vault={} leader={}", vault_id.to_hex(), leader.as_deref().unwrap_or("-"));
         if let Err(err) = inner.audit(event).await {
@@ -147,7 +139,7 @@ impl Vault {
         state.open = Some(Arc::new(open));
         drop(state);
         tracing::info!(vault = %vault_id.to_hex(), "vault initialised");
-        Ok((InitOutcome { vault_id: vault_id.to_hex(), leader_enrolment }, issued))
+        Ok((InitOutcome { vault_id: vault_id.to_hex(), president_totp_uri, leader_enrolment }, issued))
     }
 
     /// Opens an owner's key slot. Returns `true` when the vault was already unsealed (the passphrase is still
@@ -163,7 +155,7 @@ impl Vault {
         // Every slot is tried at once (bounded by the KDF limiter): a wrong passphrase costs one Argon2 round per
         // owner either way, and the right one does not wait for the others.
         let mut attempts = tokio::task::JoinSet::new();
-        for slot in header.slots {
+        for slot in header.slots.clone() {
             let inner = self.inner.clone();
             let passphrase = passphrase.clone();
             attempts.spawn(async move {
@@ -196,8 +188,9 @@ impl Vault {
             return Ok(true);
         }
         let open = Open::new(vault_id, master);
+        self.check_audit_chain(&header, &open).await?;
         let actor = owner_of_slot(self, &open, &slot_id)?;
-        inner.audit.set_key(Some((vault_id, open.master.subkey(Purpose::Audit))));
+        inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         if let Err(err) = inner.note_restore(ctx).await {
             inner.audit.set_key(None);
             return Err(err);
@@ -214,6 +207,39 @@ impl Vault {
         drop(state);
         tracing::info!("vault unsealed");
         Ok(already)
+    }
+
+    /// Before opening the vault: the header's public audit key is the one the master key derives (and is written
+    /// there if an older header lacks it), and the log's chain holds from its last signed head. A broken chain
+    /// keeps the vault sealed and names the first event that cannot be trusted.
+    pub(crate) async fn check_audit_chain(&self, header: &SealHeader, open: &Open) -> Result<()> {
+        let inner = &self.inner;
+        let derived = open.audit_keys.public_key().to_string();
+        match &header.audit_public_key {
+            Some(stored) if *stored == derived => {}
+            Some(_) => {
+                return Err(Error::Corrupt("seal header (its audit public key is not this vault's)".into()));
+            }
+            None => {
+                let mut updated = header.clone();
+                updated.audit_public_key = Some(derived);
+                let mut batch = Batch::default();
+                batch.insert(records::HEADER_KEY.to_vec(), updated.encode()?);
+                inner.store.apply(batch)?;
+                inner.store.flush()?;
+                inner.write_state().header = Some(updated);
+            }
+        }
+        let dir = inner.audit.dir().to_path_buf();
+        let written = inner.audit.written();
+        let keys = open.audit_keys.clone();
+        let checked = tokio::task::spawn_blocking(move || audit::read::check_from_last_head(&dir, keys, written))
+            .await
+            .map_err(|e| Error::Internal(format!("audit check failed: {e}")))?;
+        if let Err(err) = &checked {
+            tracing::error!(error = %err, "the audit chain is broken; the vault stays sealed");
+        }
+        checked.map(|_| ())
     }
 
     /// Wipes every key and ends every session. Owners only. Sealing always succeeds: if its audit event cannot be

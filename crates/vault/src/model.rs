@@ -1,6 +1,6 @@
 //! The engine's public data types. They mirror the API's messages without depending on them.
 
-use std::time::SystemTime;
+use std::time::{Duration, SystemTime};
 
 use coffre_crypto::{
     kdf::KdfParams,
@@ -26,8 +26,12 @@ pub struct Status {
     pub state: SealState,
     /// Hex vault id, when initialised.
     pub vault_id: Option<String>,
-    /// Number of audit events written.
+    /// Number of audit events written (the head's sequence number); 0 while sealed.
     pub audit_events: u64,
+    /// The vault's public audit key (`ed25519:` and hex), when initialised.
+    pub audit_public_key: Option<String>,
+    /// Hash of the last audit event (hex), while unsealed: keep it with the count to detect a later rollback.
+    pub audit_head_hash: Option<String>,
 }
 
 /// A person's role (DESIGN.md, "People and roles").
@@ -163,6 +167,8 @@ pub struct InitParams {
 pub struct InitOutcome {
     /// Hex vault id.
     pub vault_id: String,
+    /// The president's second factor: an `otpauth://` URI for an authenticator app (secret; shown once).
+    pub president_totp_uri: SecretString,
     /// The leader's one-time enrolment code and its expiry, when a leader was named.
     pub leader_enrolment: Option<(SecretString, SystemTime)>,
 }
@@ -218,6 +224,143 @@ pub struct EntryView {
     pub created: SystemTime,
     /// Last changed.
     pub updated: SystemTime,
+    /// Set when the password must be changed on the platform.
+    pub rotation_due: Option<RotationDue>,
+}
+
+/// Why, and since when, an entry's password must be changed on its platform.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RotationDue {
+    /// Why, e.g. "revealed by Dave, who was offboarded".
+    pub reason: String,
+    /// Since when.
+    pub since: SystemTime,
+}
+
+/// What a grant covers, as people name it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// One entry, by platform name.
+    Entry(String),
+    /// Every entry of a category.
+    Category(Category),
+}
+
+/// When a new grant ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantUntil {
+    /// At this time.
+    At(SystemTime),
+    /// This long after the daemon's now.
+    For(Duration),
+}
+
+/// What `add_grant` needs. Expiry and task are required: there is no open-ended grant.
+#[derive(Clone, Debug)]
+pub struct NewGrant {
+    /// Who gets access (a member, or an access manager when an owner grants).
+    pub person: String,
+    /// To what.
+    pub scope: Scope,
+    /// Until when (at most the configured maximum, 90 days by default).
+    pub until: GrantUntil,
+    /// For which task (required; audited).
+    pub task: String,
+}
+
+/// Whether a grant works now.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GrantState {
+    /// It covers its scope now.
+    Live,
+    /// Its expiry has passed.
+    Expired,
+    /// It was revoked (or its holder offboarded).
+    Revoked,
+}
+
+/// A grant as listed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GrantView {
+    /// Its id (32 hex characters); `revoke_grant` takes it or an unambiguous prefix of at least 8.
+    pub id: String,
+    /// Who holds it.
+    pub person: String,
+    /// What it covers (an entry by its current name).
+    pub scope: Scope,
+    /// The task it is for.
+    pub task: String,
+    /// Who granted it.
+    pub granted_by: String,
+    /// When it was granted.
+    pub created: SystemTime,
+    /// When it ends.
+    pub expires: SystemTime,
+    /// Live, expired or revoked.
+    pub state: GrantState,
+}
+
+/// Where a person's account stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PersonState {
+    /// Added; the enrolment code has not been redeemed yet (or was reset).
+    Pending,
+    /// Enrolled: passphrase and second factor set.
+    Active,
+    /// Offboarded: the account is disabled and its history kept.
+    Offboarded,
+}
+
+/// A person as listed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonView {
+    /// Name.
+    pub name: String,
+    /// Role.
+    pub role: Role,
+    /// Pending, active or offboarded.
+    pub state: PersonState,
+    /// Who added the person.
+    pub added_by: String,
+    /// When.
+    pub created: SystemTime,
+}
+
+/// A one-time enrolment code handed to a person (by `add_person` or `reset_enrolment`).
+#[derive(Debug)]
+pub struct Enrolment {
+    /// The person's name.
+    pub name: String,
+    /// The person's role.
+    pub role: Role,
+    /// The code (secret; shown once; only its hash is kept).
+    pub code: SecretString,
+    /// When the code stops working.
+    pub expires: SystemTime,
+}
+
+/// The first half of an enrolment: the second factor to put in an authenticator app.
+#[derive(Debug)]
+pub struct EnrolmentStart {
+    /// The person's name.
+    pub name: String,
+    /// The person's role.
+    pub role: Role,
+    /// `otpauth://` URI of the new second factor (secret).
+    pub totp_uri: SecretString,
+}
+
+/// What offboarding did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Offboarded {
+    /// The person's name.
+    pub name: String,
+    /// Grants that were still live and are now revoked.
+    pub grants_revoked: u32,
+    /// Sessions that were ended.
+    pub sessions_ended: u32,
+    /// Platforms of the entries that person ever revealed, now flagged rotation-due, sorted.
+    pub rotation_due: Vec<String>,
 }
 
 /// A new entry's metadata.
@@ -316,4 +459,32 @@ pub struct Revealed {
     pub version: u32,
     /// Sequence number of the durable audit event.
     pub audit_seq: u64,
+}
+
+/// Which audit events to list. Empty filters match everything.
+#[derive(Clone, Debug, Default)]
+pub struct AuditFilter {
+    /// Only events by this actor (case-insensitive).
+    pub actor: Option<String>,
+    /// Only this action; a prefix before a dot selects a family ("entry" selects "entry.create", ...).
+    pub action: Option<String>,
+    /// Only events on this target (case-insensitive).
+    pub target: Option<String>,
+    /// Only events at or after this time.
+    pub since: Option<std::time::SystemTime>,
+    /// Only events before this time.
+    pub until: Option<std::time::SystemTime>,
+    /// Only events after this sequence number (the previous page's `next_after_seq`).
+    pub after_seq: u64,
+    /// At most this many events (0: the default page size).
+    pub limit: u32,
+}
+
+/// One page of audit events.
+#[derive(Clone, Debug)]
+pub struct AuditPage {
+    /// The events, oldest first.
+    pub events: Vec<crate::AuditEvent>,
+    /// Set when more events may match: pass it as `after_seq` to get the next page.
+    pub next_after_seq: Option<u64>,
 }

@@ -13,6 +13,9 @@
 //! | `i/e/` mac(32) | id of the entry of that platform (index) |
 //! | `v/` id(16) version(u32 BE) | one version of an entry's secret fields, sealed under the entries subkey |
 //! | `s/` share-set id(16) | the current share set: holders' labels and age recipients, sealed under the people subkey |
+//! | `g/` id(16) | grant, sealed under the people subkey |
+//! | `i/g/` mac(32) id(16) | (empty) the grant `id` belongs to the person of that keyed MAC (index) |
+//! | `r/` mac(32) mac(16) | reveal mark: that person revealed that entry at least once, sealed under the people subkey |
 
 use coffre_crypto::{
     keys::{SubKey, VaultId},
@@ -31,6 +34,9 @@ pub(crate) const ENTRY: &[u8] = b"e/";
 pub(crate) const ENTRY_INDEX: &[u8] = b"i/e/";
 pub(crate) const VERSION: &[u8] = b"v/";
 pub(crate) const SHARE_SET: &[u8] = b"s/";
+pub(crate) const GRANT: &[u8] = b"g/";
+pub(crate) const GRANT_INDEX: &[u8] = b"i/g/";
+pub(crate) const REVEAL_MARK: &[u8] = b"r/";
 
 /// A random record id.
 pub(crate) type Id = [u8; 16];
@@ -94,6 +100,33 @@ pub(crate) struct PersonRecord {
     pub(crate) slot_id: Option<[u8; 16]>,
     pub(crate) disabled: bool,
     pub(crate) created_ms: i64,
+    /// The second factor's seed (RFC 6238); `None` until the person enrols. Wiped from memory on drop.
+    pub(crate) totp_seed: Option<Zeroizing<Vec<u8>>>,
+    /// The last TOTP time step accepted: a code of this step or an earlier one is a replay.
+    pub(crate) totp_last_step: u64,
+    /// Who added this person ("-" for the president, who made the vault).
+    pub(crate) added_by: String,
+    /// When the person was offboarded.
+    pub(crate) disabled_ms: Option<i64>,
+}
+
+impl PersonRecord {
+    /// A person who has not enrolled yet: no passphrase, no second factor, no key slot.
+    pub(crate) fn new(id: Id, name: String, role: Role, added_by: &str, created_ms: i64) -> Self {
+        Self {
+            id,
+            name,
+            role,
+            passphrase_hash: None,
+            slot_id: None,
+            disabled: false,
+            created_ms,
+            totp_seed: None,
+            totp_last_step: 0,
+            added_by: added_by.to_string(),
+            disabled_ms: None,
+        }
+    }
 }
 
 /// A pending enrolment, stored under the hash of its one-time code.
@@ -101,6 +134,53 @@ pub(crate) struct PersonRecord {
 pub(crate) struct EnrolmentRecord {
     pub(crate) person: Id,
     pub(crate) expires_ms: i64,
+    /// The second factor offered when the enrolment started, confirmed by the first code at its end.
+    pub(crate) pending_totp_seed: Option<Zeroizing<Vec<u8>>>,
+}
+
+/// What a grant covers.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub(crate) enum StoredScope {
+    /// One entry, by id (so a rename does not change what the grant covers).
+    Entry(Id),
+    /// Every entry of a category.
+    Category(Category),
+}
+
+/// A grant: a person's access to one entry or one category, for a stated task, until an expiry.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct GrantRecord {
+    pub(crate) id: Id,
+    pub(crate) person: Id,
+    pub(crate) person_name: String,
+    pub(crate) scope: StoredScope,
+    /// The most sensitive classification the grant may cover: restricted for an access manager's grant (checked
+    /// at every call, so a reclassified entry drops out), very confidential for an owner's.
+    pub(crate) ceiling: Classification,
+    pub(crate) task: String,
+    pub(crate) created_ms: i64,
+    pub(crate) expires_ms: i64,
+    pub(crate) granted_by: String,
+    pub(crate) granted_by_id: Id,
+    pub(crate) revoked: Option<Revocation>,
+    /// Whether the expiry has been recorded in the audit log (done when first seen expired).
+    pub(crate) expiry_audited: bool,
+}
+
+/// Who ended a grant early, when and why.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct Revocation {
+    pub(crate) at_ms: i64,
+    pub(crate) by: String,
+    pub(crate) why: String,
+}
+
+/// That a person revealed an entry at least once.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct RevealMark {
+    pub(crate) person: Id,
+    pub(crate) entry: Id,
+    pub(crate) first_ms: i64,
 }
 
 /// An entry's metadata. The secret fields live in [`VersionRecord`]s.
@@ -120,9 +200,21 @@ pub(crate) struct EntryRecord {
     pub(crate) has_notes: bool,
     pub(crate) created_ms: i64,
     pub(crate) updated_ms: i64,
+    /// Set when the password must change on the platform (e.g. someone who saw it left).
+    pub(crate) rotation_due: Option<RotationDue>,
 }
 
 impl EntryRecord {
+    /// What the access policy looks at.
+    pub(crate) fn facts(&self) -> crate::authz::EntryFacts {
+        crate::authz::EntryFacts {
+            id: self.id,
+            category: self.category,
+            classification: self.classification,
+            lifecycle: self.lifecycle,
+        }
+    }
+
     pub(crate) fn view(&self) -> EntryView {
         EntryView {
             platform: self.platform.clone(),
@@ -138,6 +230,7 @@ impl EntryRecord {
             has_notes: self.has_notes,
             created: crate::clock::from_millis(self.created_ms),
             updated: crate::clock::from_millis(self.updated_ms),
+            rotation_due: self.rotation_due.clone(),
         }
     }
 }

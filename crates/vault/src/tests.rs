@@ -1,19 +1,31 @@
 //! Engine tests that need its internals: the audit log behind the public API.
 
-use std::{sync::Arc, time::SystemTime};
+use std::{
+    sync::{Arc, atomic::Ordering},
+    time::{Duration, SystemTime},
+};
 
 use coffre_crypto::{
     kdf::KdfParams,
-    keys::Purpose,
     secret::{Passphrase, SecretBytes},
+    totp::TotpSeed,
 };
 
 use crate::{
     Category, ErrorKind, InitParams, NewEntry, Outcome, RequestContext, RevealParams, SecretField, Secrets,
-    SessionToken, Vault, VaultConfig, audit, clock::ManualClock,
+    SessionToken, Vault, VaultConfig,
+    audit::{
+        self,
+        faulty::{Faults, Faulty},
+    },
+    clock::ManualClock,
 };
 
 const PASS: &[u8] = b"correct horse battery staple";
+/// When the tests' clocks start (the TOTP codes need a time in this century).
+fn start() -> SystemTime {
+    SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
+}
 
 fn ctx(token: Option<&str>) -> RequestContext {
     RequestContext {
@@ -23,16 +35,21 @@ fn ctx(token: Option<&str>) -> RequestContext {
     }
 }
 
-async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext) {
+/// A vault whose audit log writes through a disk that fails on demand, with one entry, and the president's session.
+async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext, Arc<Faults>) {
     let mut config = VaultConfig::new(dir.to_path_buf());
     config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
-    let vault = Vault::open(config, Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH))).expect("open");
+    let faults = Arc::new(Faults::default());
+    let clock = Arc::new(ManualClock::new(start()));
+    let vault = Vault::open_with(config, clock, Arc::new(Faulty(faults.clone()))).expect("open");
     let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
-    vault
+    let init = vault
         .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(), leader: None, kdf: None })
         .await
         .expect("init");
-    let login = vault.login(&ctx(None), "Alice", pass()).await.expect("login");
+    let seed = TotpSeed::from_otpauth_uri(init.president_totp_uri.expose_secret()).expect("the president's factor");
+    let code = seed.code_at(crate::clock::unix_seconds(start()));
+    let login = vault.login(&ctx(None), "Alice", pass(), &code).await.expect("login");
     let alice = ctx(Some(login.token.expose_secret()));
     let entry = NewEntry {
         platform: "Mailgun".into(),
@@ -46,7 +63,7 @@ async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext) {
     };
     let secrets = Secrets { password: SecretBytes::new(b"mg-secret".to_vec()), totp_seed: None, notes: None };
     vault.create_entry(&alice, entry, secrets).await.expect("create");
-    (vault, alice)
+    (vault, alice, faults)
 }
 
 fn reveal() -> RevealParams {
@@ -58,28 +75,29 @@ fn reveal() -> RevealParams {
     }
 }
 
-fn events(vault: &Vault, dir: &std::path::Path) -> Vec<audit::AuditEvent> {
+fn events(vault: &Vault) -> Vec<audit::AuditEvent> {
     let open = vault.inner.unsealed().expect("unsealed");
-    audit::read_all(&dir.join("audit"), &open.vault_id, &open.master.subkey(Purpose::Audit)).expect("log verifies")
+    audit::read_all(&vault.inner.audit, &open.audit_keys).expect("log verifies")
 }
 
 #[tokio::test]
 async fn no_secret_leaves_when_its_audit_event_cannot_be_made_durable() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (vault, alice) = vault_with_entry(dir.path()).await;
-    let before = events(&vault, dir.path()).len();
+    let (vault, alice, faults) = vault_with_entry(dir.path()).await;
+    let before = events(&vault).len();
 
-    vault.inner.audit.inject_write_faults(1);
+    faults.full.store(true, Ordering::Release);
     let err = vault.reveal(&alice, reveal()).await.expect_err("the flush failed");
     assert_eq!(err.kind(), ErrorKind::Unavailable);
-    assert_eq!(events(&vault, dir.path()).len(), before, "a failed batch leaves nothing behind");
+    faults.full.store(false, Ordering::Release);
+    assert_eq!(events(&vault).len(), before, "a failed batch leaves nothing behind");
 
     // The daemon keeps serving, and recovers by itself once writes succeed again.
     assert_eq!(vault.list_entries(&alice, false).expect("list still works").len(), 1);
     let revealed = vault.reveal(&alice, reveal()).await.expect("reveal after recovery");
     assert_eq!(revealed.secret.expose_secret(), b"mg-secret");
 
-    let log = events(&vault, dir.path());
+    let log = events(&vault);
     let last = log.last().expect("an event");
     assert_eq!(last.seq, revealed.audit_seq);
     assert_eq!((last.action.as_str(), last.target.as_str(), last.actor.as_str()), ("reveal", "Mailgun", "Alice"));
@@ -90,12 +108,11 @@ async fn no_secret_leaves_when_its_audit_event_cannot_be_made_durable() {
 #[tokio::test]
 async fn every_operation_leaves_an_event_in_order() {
     let dir = tempfile::tempdir().expect("tempdir");
-    let (vault, alice) = vault_with_entry(dir.path()).await;
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
     vault.reveal(&alice, reveal()).await.expect("reveal");
     let wrong = Passphrase::new(b"not the right one".to_vec()).expect("passphrase");
-    vault.login(&ctx(None), "Alice", wrong).await.expect_err("wrong passphrase");
-    let actions: Vec<(String, Outcome)> =
-        events(&vault, dir.path()).into_iter().map(|e| (e.action, e.outcome)).collect();
+    vault.login(&ctx(None), "Alice", wrong, "123456").await.expect_err("wrong passphrase");
+    let actions: Vec<(String, Outcome)> = events(&vault).into_iter().map(|e| (e.action, e.outcome)).collect();
     let expected = [
         ("init", Outcome::Success),
         ("login", Outcome::Success),
@@ -105,4 +122,176 @@ async fn every_operation_leaves_an_event_in_order() {
     ];
     let expected: Vec<(String, Outcome)> = expected.iter().map(|(a, o)| (a.to_string(), *o)).collect();
     assert_eq!(actions, expected);
+}
+
+#[tokio::test]
+async fn an_export_verifies_offline_with_the_public_key_from_status() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    vault.reveal(&alice, reveal()).await.expect("reveal");
+    let export = vault.export_audit(&alice).await.expect("export");
+    assert_eq!(export.events(), 5, "init, login, entry.create, reveal, audit.export");
+    let text: String = export.lines().expect("lines").collect::<crate::Result<_>>().expect("every line");
+    let key = coffre_audit::AuditPublicKey::parse(&vault.status().audit_public_key.expect("key")).expect("key");
+    let summary = coffre_audit::verify::verify(text.as_bytes(), &key).expect("the export verifies");
+    assert_eq!(summary.events, 5);
+    assert!(text.lines().nth(5).is_some_and(|l| l.contains("\"action\":\"audit.export\"")));
+}
+
+#[tokio::test]
+async fn the_log_lists_by_actor_action_target_and_time_in_pages() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    for _ in 0..3 {
+        vault.reveal(&alice, reveal()).await.expect("reveal");
+    }
+    let filter = |action: &str, limit| crate::AuditFilter { action: Some(action.into()), limit, ..Default::default() };
+    let page = vault.list_audit(&alice, filter("reveal", 2)).await.expect("list");
+    assert_eq!(page.events.len(), 2);
+    let next = page.next_after_seq.expect("more");
+    let page2 =
+        vault.list_audit(&alice, crate::AuditFilter { after_seq: next, ..filter("reveal", 2) }).await.expect("list");
+    assert_eq!(page2.events.len(), 1);
+    assert_eq!(page2.next_after_seq, None);
+    let entry_events = vault.list_audit(&alice, filter("entry", 0)).await.expect("list");
+    assert_eq!(entry_events.events.iter().map(|e| e.action.as_str()).collect::<Vec<_>>(), ["entry.create"]);
+    let by_target = crate::AuditFilter { target: Some("mailgun".into()), ..Default::default() };
+    assert_eq!(vault.list_audit(&alice, by_target).await.expect("list").events.len(), 4);
+    let later = crate::AuditFilter { since: Some(start() + Duration::from_secs(1)), ..Default::default() };
+    assert!(vault.list_audit(&alice, later).await.expect("list").events.is_empty());
+    let too_many = crate::AuditFilter { limit: crate::MAX_PAGE + 1, ..Default::default() };
+    assert_eq!(vault.list_audit(&alice, too_many).await.expect_err("limit").kind(), ErrorKind::InvalidArgument);
+}
+
+#[tokio::test]
+async fn unseal_refuses_a_broken_chain_and_names_the_event() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    vault.seal(&alice).await.expect("seal");
+    let last = vault.inner.audit.written();
+    drop(vault);
+    // Someone with the disk but not the key changes the last event's ciphertext (keeping the frame's CRC right).
+    let path = dir.path().join("audit").join("00000000000000000001.log");
+    let bytes = std::fs::read(&path).expect("read");
+    let (frames, _) = audit::segment::decode_frames(&bytes);
+    let mut out = Vec::new();
+    for frame in frames {
+        match frame.body {
+            audit::segment::Body::Event(mut sealed) => {
+                if frame.seq == last {
+                    sealed[40] ^= 0x55;
+                }
+                audit::segment::encode_event(&mut out, frame.seq, &frame.hash, &sealed);
+            }
+            audit::segment::Body::Head(sig) => audit::segment::encode_head(&mut out, frame.seq, &frame.hash, &sig),
+        }
+    }
+    std::fs::write(&path, out).expect("write");
+
+    let mut config = VaultConfig::new(dir.path().to_path_buf());
+    config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+    let vault = Vault::open(config, Arc::new(ManualClock::new(start()))).expect("open");
+    let pass = Passphrase::new(PASS.to_vec()).expect("passphrase");
+    let err = vault.unseal(&ctx(None), pass).await.expect_err("broken chain");
+    assert!(matches!(err, crate::Error::AuditChainBroken { seq, .. } if seq == last), "{err}");
+    assert!(err.to_string().contains(&format!("broken at event {last}")), "{err}");
+    assert_eq!(err.kind(), ErrorKind::FailedPrecondition);
+    assert_eq!(vault.status().state, crate::SealState::Sealed);
+}
+
+/// The code `seed` shows one step after the clock's now, moving the clock there (codes are single-use).
+fn next_code(clock: &ManualClock, seed: &TotpSeed) -> String {
+    clock.advance(Duration::from_secs(30));
+    seed.code_at(crate::clock::unix_seconds(crate::clock::Clock::now(clock)))
+}
+
+#[tokio::test]
+async fn people_grants_and_offboarding_are_audited_step_by_step() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut config = VaultConfig::new(dir.path().to_path_buf());
+    config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)));
+    let vault = Vault::open(config, clock.clone()).expect("open");
+    let pass = |p: &[u8]| Passphrase::new(p.to_vec()).expect("passphrase");
+    let init = vault
+        .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(PASS), leader: None, kdf: None })
+        .await
+        .expect("init");
+    let alice_seed = TotpSeed::from_otpauth_uri(init.president_totp_uri.expose_secret()).expect("factor");
+    let login = |name: &'static str, p: &'static [u8], seed: &TotpSeed| {
+        let code = next_code(&clock, seed);
+        let vault = vault.clone();
+        async move {
+            let outcome = vault.login(&ctx(None), name, Passphrase::new(p.to_vec()).expect("p"), &code).await;
+            ctx(Some(outcome.expect("login").token.expose_secret()))
+        }
+    };
+    let alice = login("Alice", PASS, &alice_seed).await;
+    for platform in ["Mailgun", "Nextcloud"] {
+        let entry = NewEntry {
+            platform: platform.into(),
+            category: Category::Software,
+            url: String::new(),
+            login: "ops".into(),
+            recovery_contacts: vec![],
+            classification: None,
+            lifecycle: None,
+            tags: vec![],
+        };
+        let secrets = Secrets { password: SecretBytes::new(b"pw".to_vec()), totp_seed: None, notes: None };
+        vault.create_entry(&alice, entry, secrets).await.expect("create");
+    }
+    let added = vault.add_person(&alice, "Dave", crate::Role::Member).await.expect("add");
+    let start = vault.start_enrollment(&ctx(None), added.code.expose_secret()).await.expect("start");
+    let dave_seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
+    let code = next_code(&clock, &dave_seed);
+    let dave_pass: &'static [u8] = b"dave's own passphrase";
+    vault.enroll(&ctx(None), added.code.expose_secret(), pass(dave_pass), &code).await.expect("enroll");
+    let dave = login("Dave", dave_pass, &dave_seed).await;
+    let grant = crate::NewGrant {
+        person: "Dave".into(),
+        scope: crate::Scope::Entry("Mailgun".into()),
+        until: crate::GrantUntil::For(Duration::from_secs(3600)),
+        task: "send the newsletter".into(),
+    };
+    vault.add_grant(&alice, grant).await.expect("grant");
+    vault.reveal(&dave, reveal()).await.expect("reveal");
+    let other = RevealParams { platform: "Nextcloud".into(), ..reveal() };
+    assert_eq!(vault.reveal(&dave, other).await.expect_err("no grant").kind(), ErrorKind::PermissionDenied);
+    clock.advance(Duration::from_secs(3600));
+    let dave = login("Dave", dave_pass, &dave_seed).await;
+    assert!(vault.list_entries(&dave, false).expect("list").is_empty(), "expired");
+    let alice2 = login("Alice", PASS, &alice_seed).await;
+    vault.offboard_person(&alice2, "Dave").await.expect("offboard");
+    drop(alice);
+
+    // grant.expire is written without waiting (it is noted on a read path): the events after it are durable, and
+    // the writer keeps order, so it is in the log by now.
+    let log = events(&vault);
+    let seen: Vec<(String, Outcome, String)> =
+        log.iter().map(|e| (e.action.clone(), e.outcome, e.target.clone())).collect();
+    let expected = [
+        ("person.add", Outcome::Success, "Dave"),
+        ("enroll", Outcome::Success, "Dave"),
+        ("enroll", Outcome::Success, "Dave"),
+        ("login", Outcome::Success, "Dave"),
+        ("grant.add", Outcome::Success, "Dave"),
+        ("reveal", Outcome::Success, "Mailgun"),
+        ("reveal", Outcome::Denied, "Nextcloud"),
+        ("login", Outcome::Success, "Dave"),
+        ("grant.expire", Outcome::Success, "Dave"),
+        ("login", Outcome::Success, "Alice"),
+        ("person.offboard", Outcome::Success, "Dave"),
+    ];
+    let mut rest = seen.iter();
+    for (action, outcome, target) in expected {
+        assert!(
+            rest.any(|(a, o, t)| a == action && *o == outcome && t == target),
+            "{action} {outcome:?} {target} missing or out of order in {seen:?}"
+        );
+    }
+    let offboard = log.iter().find(|e| e.action == "person.offboard").expect("offboard event");
+    assert!(offboard.detail.contains("rotation_due=Mailgun"), "{}", offboard.detail);
+    let grant_event = log.iter().find(|e| e.action == "grant.add").expect("grant event");
+    assert_eq!(grant_event.reason, "send the newsletter");
 }

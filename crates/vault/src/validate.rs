@@ -66,6 +66,15 @@ pub(crate) fn reason(value: &str) -> Result<String> {
     text("reason", value, MAX_REASON_CHARS)
 }
 
+/// A grant's task: required, 1..=512 characters.
+pub(crate) fn task(value: &str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid("task", "is required: say what the access is for"));
+    }
+    text("task", value, MAX_REASON_CHARS)
+}
+
 /// Secret bytes: length bounds only (the value is never echoed).
 pub(crate) fn secret(field: &'static str, value: &[u8], required: bool, max: usize) -> Result<()> {
     if required && value.is_empty() {

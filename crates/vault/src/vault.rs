@@ -15,12 +15,13 @@ use tokio::sync::Semaphore;
 
 use crate::{
     Error, Result, VaultConfig,
-    audit::{AuditLog, NewEvent, Outcome},
+    audit::{AuditKeys, AuditLog, NewEvent, Outcome},
     authz::{self, Action},
     clock::{Clock, unix_millis},
     header::SealHeader,
     model::*,
     records::{self, Id, PersonRecord},
+    throttle::Throttle,
 };
 
 /// The engine. Cheap to clone; every clone is the same vault.
@@ -47,6 +48,8 @@ pub(crate) struct Inner {
     pub(crate) writes: tokio::sync::Mutex<()>,
     /// The recovery in progress (shares submitted so far) and its completion code; memory only.
     pub(crate) recovery: Mutex<crate::recovery::RecoveryState>,
+    /// Login back-off, per account and per client address.
+    pub(crate) throttle: Mutex<Throttle>,
 }
 
 #[derive(Default)]
@@ -64,6 +67,7 @@ pub(crate) struct Open {
     pub(crate) entries_key: SubKey,
     pub(crate) people_key: SubKey,
     pub(crate) index_key: SubKey,
+    pub(crate) audit_keys: Arc<AuditKeys>,
     pub(crate) sessions: Mutex<HashMap<TokenHash, Session>>,
 }
 
@@ -80,6 +84,7 @@ impl Open {
             entries_key: master.subkey(Purpose::Entries),
             people_key: master.subkey(Purpose::People),
             index_key: master.subkey(Purpose::Index),
+            audit_keys: Arc::new(AuditKeys::derive(vault_id, &master)),
             master,
             sessions: Mutex::new(HashMap::new()),
         }
@@ -89,6 +94,7 @@ impl Open {
 /// A live session, kept in memory only (by the hash of its token): a restart or a seal ends it.
 #[derive(Clone, Debug)]
 pub(crate) struct Session {
+    pub(crate) person: Id,
     pub(crate) name: String,
     pub(crate) role: Role,
     pub(crate) last_used_ms: i64,
@@ -99,6 +105,7 @@ pub(crate) struct Session {
 #[derive(Clone, Debug)]
 pub(crate) struct Caller {
     pub(crate) open: Arc<Open>,
+    pub(crate) person: Id,
     pub(crate) name: String,
     pub(crate) role: Role,
     pub(crate) expires_ms: i64,
@@ -107,11 +114,20 @@ pub(crate) struct Caller {
 impl Vault {
     /// Opens (or creates) the data directory. The vault comes up sealed, or uninitialised on a new directory.
     pub fn open(config: VaultConfig, clock: Arc<dyn Clock>) -> Result<Self> {
+        Self::open_with(config, clock, Arc::new(crate::audit::Disk))
+    }
+
+    /// Like [`Vault::open`], with the audit log writing through `storage` (tests make it fail on demand).
+    pub(crate) fn open_with(
+        config: VaultConfig,
+        clock: Arc<dyn Clock>,
+        storage: Arc<dyn crate::audit::Storage>,
+    ) -> Result<Self> {
         create_private_dir(&config.data_dir)?;
         create_private_dir(&config.data_dir.join("db"))?;
         create_private_dir(&config.data_dir.join("audit"))?;
         let store = SledStore::open(&config.data_dir.join("db"))?;
-        let audit = AuditLog::open(&config.data_dir.join("audit"))?;
+        let audit = AuditLog::open_with(&config.data_dir.join("audit"), storage)?;
         let header = match store.get(records::HEADER_KEY)? {
             Some(bytes) => Some(SealHeader::decode(&bytes)?),
             None => None,
@@ -127,11 +143,12 @@ impl Vault {
                 kdf_permits: Semaphore::new(permits),
                 writes: tokio::sync::Mutex::new(()),
                 recovery: Mutex::default(),
+                throttle: Mutex::new(Throttle::default()),
             }),
         })
     }
 
-    /// Seal state, vault id and audit count. Needs no session.
+    /// Seal state, vault id, public audit key and, while unsealed, the audit log's head. Needs no session.
     pub fn status(&self) -> Status {
         let state = self.inner.read_state();
         let seal = match (&state.header, &state.open) {
@@ -139,10 +156,13 @@ impl Vault {
             (Some(_), None) => SealState::Sealed,
             (Some(_), Some(_)) => SealState::Unsealed,
         };
+        let head = (seal == SealState::Unsealed).then(|| self.inner.audit.head());
         Status {
             state: seal,
             vault_id: state.header.as_ref().map(|h| h.vault_id.to_hex()),
-            audit_events: if seal == SealState::Unsealed { self.inner.audit.written() } else { 0 },
+            audit_events: head.map_or(0, |(seq, _)| seq),
+            audit_public_key: state.header.as_ref().and_then(|h| h.audit_public_key.clone()),
+            audit_head_hash: head.map(|(_, hash)| data_encoding::HEXLOWER.encode(&hash)),
         }
     }
 }
@@ -187,6 +207,7 @@ impl Inner {
         session.last_used_ms = now;
         let caller = Caller {
             open: open.clone(),
+            person: session.person,
             name: session.name.clone(),
             role: session.role,
             expires_ms: session.expires_ms,
@@ -247,6 +268,14 @@ impl Inner {
     pub(crate) async fn kdf<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
         let _permit = self.kdf_permits.acquire().await.map_err(|_| Error::Internal("KDF limiter closed".into()))?;
         tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("KDF task failed: {e}")))
+    }
+
+    /// Ends every session of `person`; returns how many there were.
+    pub(crate) fn end_sessions_of(&self, open: &Open, person: &Id) -> u32 {
+        let mut sessions = open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let before = sessions.len();
+        sessions.retain(|_, session| session.person != *person);
+        u32::try_from(before - sessions.len()).unwrap_or(u32::MAX)
     }
 
     /// Loads a person by id.

@@ -15,8 +15,8 @@ use support::*;
 /// A vault with two holders, an entry with two versions, and the leader enrolled; returns the backup file.
 async fn populated(fx: &Fixture, holders: &[&Holder]) -> Vec<u8> {
     let vault = fx.open();
-    init(&vault, Some(two_of(holders, 2))).await.expect("issued");
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    fx.init_with_shares(&vault, Some(two_of(holders, 2))).await.expect("issued");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     vault.create_entry(&alice, entry("Facebook"), secrets(b"first password")).await.expect("create");
     let update = EntryUpdate {
         platform: "Facebook".into(),
@@ -53,7 +53,7 @@ async fn a_backup_restores_onto_a_new_directory_with_everything_in_it() {
     assert_eq!(vault.status().vault_id.as_deref(), Some(report.vault_id.as_str()));
     vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseals");
     assert!(!target.join("restored.json").exists(), "recorded, then removed");
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     let versions = vault.list_versions(&alice, "Facebook").expect("history");
     assert_eq!(versions.len(), 2);
     for (version, expected) in [(1, &b"first password"[..]), (2, b"second password")] {
@@ -77,7 +77,7 @@ async fn refused_restores_leave_the_target_as_it_was() {
 
     let other_fx = Fixture::new();
     let other = other_fx.open();
-    init(&other, None).await;
+    other_fx.init_with_shares(&other, None).await;
     drop(other);
     let other_dir = other_fx.data_dir();
     let non_empty = fx.dir.path().join("non-empty");
@@ -120,7 +120,7 @@ async fn refused_restores_leave_the_target_as_it_was() {
 async fn a_backup_needs_an_owner_and_a_holder_with_a_key() {
     let fx = Fixture::new();
     let vault = fx.open();
-    init(&vault, None).await;
+    fx.init_with_shares(&vault, None).await;
     let (kind, _) = vault
         .create_backup(&anonymous())
         .await
@@ -128,7 +128,7 @@ async fn a_backup_needs_an_owner_and_a_holder_with_a_key() {
         .map_err(|e| (e.kind(), e.to_string()))
         .expect_err("no session");
     assert_eq!(kind, ErrorKind::Unauthenticated);
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     let err = vault.create_backup(&alice).await.expect_err("no recipient");
     assert_eq!(err.kind(), ErrorKind::FailedPrecondition);
     assert!(err.to_string().contains("no recovery holder has an age key"), "{err}");

@@ -1,77 +1,17 @@
 //! The engine through its public API, on a real sled database and audit log in a temporary directory, with a
 //! manual clock. Argon2 cost is lowered through configuration only.
 
-use std::{
-    path::Path,
-    sync::Arc,
-    time::{Duration, SystemTime},
-};
+use std::{path::Path, time::Duration};
 
-use coffre_crypto::{
-    kdf::KdfParams,
-    secret::{Passphrase, SecretBytes},
-};
+use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{
     Category, Classification, EntryUpdate, ErrorKind, InitParams, Lifecycle, NewEntry, RequestContext, RevealParams,
-    Role, SealState, SecretField, Secrets, SessionToken, Vault, VaultConfig, clock::ManualClock,
+    Role, SealState, SecretField, Secrets, Vault,
 };
 
-const PRESIDENT_PASS: &[u8] = b"correct horse battery staple";
-const LEADER_PASS: &[u8] = b"leader's own long passphrase";
-const TEST_KDF: KdfParams = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+mod support;
 
-fn passphrase(bytes: &[u8]) -> Passphrase {
-    Passphrase::new(bytes.to_vec()).expect("valid passphrase")
-}
-
-struct Fixture {
-    dir: tempfile::TempDir,
-    clock: Arc<ManualClock>,
-}
-
-impl Fixture {
-    fn new() -> Self {
-        Self {
-            dir: tempfile::tempdir().expect("tempdir"),
-            clock: Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000))),
-        }
-    }
-
-    fn open(&self) -> Vault {
-        let mut config = VaultConfig::new(self.dir.path().to_path_buf());
-        config.default_kdf = TEST_KDF;
-        Vault::open(config, self.clock.clone()).expect("open vault")
-    }
-}
-
-fn anonymous() -> RequestContext {
-    RequestContext { token: None, client_addr: "127.0.0.1:4000".into(), client_agent: "engine-test".into() }
-}
-
-fn session(token: &str) -> RequestContext {
-    RequestContext { token: Some(SessionToken::new(token.to_string())), ..anonymous() }
-}
-
-async fn init(vault: &Vault, leader: Option<&str>) -> Option<String> {
-    let outcome = vault
-        .init(
-            &anonymous(),
-            InitParams {
-                president: "Alice".into(),
-                passphrase: passphrase(PRESIDENT_PASS),
-                leader: leader.map(str::to_string),
-                kdf: Some(TEST_KDF),
-            },
-        )
-        .await
-        .expect("init");
-    outcome.leader_enrolment.map(|(code, _)| code.expose_secret().to_string())
-}
-
-async fn login(vault: &Vault, name: &str, pass: &[u8]) -> RequestContext {
-    let outcome = vault.login(&anonymous(), name, passphrase(pass)).await.expect("login");
-    session(outcome.token.expose_secret())
-}
+use support::*;
 
 fn facebook() -> (NewEntry, Secrets) {
     (
@@ -96,8 +36,8 @@ fn facebook() -> (NewEntry, Secrets) {
 /// An unsealed vault with the president logged in and the Facebook entry added.
 async fn with_facebook(fx: &Fixture) -> (Vault, RequestContext) {
     let vault = fx.open();
-    init(&vault, None).await;
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     let (entry, secrets) = facebook();
     vault.create_entry(&alice, entry, secrets).await.expect("create");
     (vault, alice)
@@ -113,9 +53,9 @@ async fn init_add_reveal_then_restart_comes_up_sealed_and_unseals() {
     {
         let vault = fx.open();
         assert_eq!(vault.status().state, SealState::Uninitialised);
-        init(&vault, None).await;
+        fx.init(&vault, None).await;
         assert_eq!(vault.status().state, SealState::Unsealed);
-        let alice = login(&vault, "alice", PRESIDENT_PASS).await;
+        let alice = fx.login(&vault, "alice", PRESIDENT_PASS).await;
         let (entry, secrets) = facebook();
         let view = vault.create_entry(&alice, entry, secrets).await.expect("create");
         assert_eq!(view.version, 1);
@@ -126,13 +66,13 @@ async fn init_add_reveal_then_restart_comes_up_sealed_and_unseals() {
     }
     let vault = fx.open();
     assert_eq!(vault.status().state, SealState::Sealed);
-    let err = vault.login(&anonymous(), "Alice", passphrase(PRESIDENT_PASS)).await.expect_err("sealed");
+    let err = vault.login(&anonymous(), "Alice", passphrase(PRESIDENT_PASS), "000000").await.expect_err("sealed");
     assert_eq!(err.kind(), ErrorKind::FailedPrecondition);
     let err = vault.unseal(&anonymous(), passphrase(b"not the passphrase at all")).await.expect_err("wrong");
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);
     assert_eq!(vault.status().state, SealState::Sealed);
     assert!(!vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal"));
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     let notes = vault.reveal(&alice, reveal("Facebook", SecretField::Notes, None)).await.expect("reveal notes");
     assert_eq!(notes.secret.expose_secret(), b"recovery codes: 1234");
     assert!(vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("already unsealed"));
@@ -142,8 +82,8 @@ async fn init_add_reveal_then_restart_comes_up_sealed_and_unseals() {
 async fn seal_wipes_sessions() {
     let fx = Fixture::new();
     let vault = fx.open();
-    init(&vault, None).await;
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     vault.seal(&alice).await.expect("seal");
     assert_eq!(vault.status().state, SealState::Sealed);
     vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
@@ -155,15 +95,28 @@ async fn seal_wipes_sessions() {
 async fn the_leader_enrols_with_a_one_time_code_and_can_unseal() {
     let fx = Fixture::new();
     let vault = fx.open();
-    let code = init(&vault, Some("Bob")).await.expect("leader code");
+    let code = fx.init(&vault, Some("Bob")).await.expect("leader code");
     // Before enrolment the leader cannot log in, and the answer is the one for a wrong passphrase.
-    let err = vault.login(&anonymous(), "Bob", passphrase(LEADER_PASS)).await.expect_err("not enrolled");
+    let err = vault.login(&anonymous(), "Bob", passphrase(LEADER_PASS), "000000").await.expect_err("not enrolled");
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);
-    let (name, role) = vault.enroll(&anonymous(), &code.to_lowercase(), passphrase(LEADER_PASS)).await.expect("enroll");
+    // The enrolment completes only with a first code of the offered second factor.
+    let start = vault.start_enrollment(&anonymous(), &code).await.expect("start");
+    assert_eq!((start.name.as_str(), start.role), ("Bob", Role::Leader));
+    fx.remember("Bob", start.totp_uri.expose_secret());
+    let again = vault.start_enrollment(&anonymous(), &code).await.expect("start again");
+    assert_eq!(again.totp_uri.expose_secret(), start.totp_uri.expose_secret(), "the same factor until confirmed");
+    let wrong = vault.enroll(&anonymous(), &code, passphrase(LEADER_PASS), "000000").await.expect_err("wrong code");
+    assert_eq!(wrong.kind(), ErrorKind::Unauthenticated);
+    let totp = fx.code("Bob");
+    let (name, role) =
+        vault.enroll(&anonymous(), &code.to_lowercase(), passphrase(LEADER_PASS), &totp).await.expect("enroll");
     assert_eq!((name.as_str(), role), ("Bob", Role::Leader));
-    let err = vault.enroll(&anonymous(), &code, passphrase(LEADER_PASS)).await.expect_err("code is single-use");
+    let err = vault.enroll(&anonymous(), &code, passphrase(LEADER_PASS), &totp).await.expect_err("single-use");
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);
-    let bob = login(&vault, "Bob", LEADER_PASS).await;
+    // The confirming code was spent by the enrolment: it does not open a session too.
+    let replay = vault.login(&anonymous(), "Bob", passphrase(LEADER_PASS), &totp).await.expect_err("replayed");
+    assert_eq!(replay.kind(), ErrorKind::Unauthenticated);
+    let bob = fx.login(&vault, "Bob", LEADER_PASS).await;
     assert_eq!(vault.whoami(&bob).expect("whoami").role, Role::Leader);
     drop(vault);
     let vault = fx.open();
@@ -174,9 +127,9 @@ async fn the_leader_enrols_with_a_one_time_code_and_can_unseal() {
 async fn an_enrolment_code_expires() {
     let fx = Fixture::new();
     let vault = fx.open();
-    let code = init(&vault, Some("Bob")).await.expect("leader code");
+    let code = fx.init(&vault, Some("Bob")).await.expect("leader code");
     fx.clock.advance(Duration::from_secs(72 * 3600));
-    let err = vault.enroll(&anonymous(), &code, passphrase(LEADER_PASS)).await.expect_err("expired");
+    let err = vault.start_enrollment(&anonymous(), &code).await.expect_err("expired");
     assert_eq!(err.kind(), ErrorKind::Unauthenticated);
 }
 
@@ -184,14 +137,14 @@ async fn an_enrolment_code_expires() {
 async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
     let fx = Fixture::new();
     let vault = fx.open();
-    init(&vault, None).await;
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     fx.clock.advance(Duration::from_secs(14 * 60));
     vault.whoami(&alice).expect("still fresh");
     fx.clock.advance(Duration::from_secs(15 * 60));
     assert_eq!(vault.whoami(&alice).expect_err("idle").kind(), ErrorKind::Unauthenticated);
 
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     // 51 steps of 14 minutes is 11 h 54 min: within the 12-hour limit; one more step is past it.
     for _ in 0..51 {
         fx.clock.advance(Duration::from_secs(14 * 60));
@@ -205,11 +158,15 @@ async fn sessions_expire_when_idle_and_at_their_absolute_limit() {
 async fn wrong_name_and_wrong_passphrase_get_the_same_answer() {
     let fx = Fixture::new();
     let vault = fx.open();
-    init(&vault, None).await;
-    let unknown = vault.login(&anonymous(), "Mallory", passphrase(PRESIDENT_PASS)).await.expect_err("unknown");
-    let wrong = vault.login(&anonymous(), "Alice", passphrase(b"a wrong passphrase!")).await.expect_err("wrong");
-    assert_eq!(unknown.kind(), wrong.kind());
-    assert_eq!(unknown.to_string(), wrong.to_string());
+    fx.init(&vault, None).await;
+    let code = fx.code("Alice");
+    let unknown = vault.login(&anonymous(), "Mallory", passphrase(PRESIDENT_PASS), &code).await.expect_err("unknown");
+    let wrong = vault.login(&anonymous(), "Alice", passphrase(b"a wrong passphrase!"), &code).await.expect_err("wrong");
+    let bad_code = vault.login(&anonymous(), "Alice", passphrase(PRESIDENT_PASS), "123456").await.expect_err("code");
+    for err in [&unknown, &wrong, &bad_code] {
+        assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+        assert_eq!(err.to_string(), "wrong name, passphrase or code");
+    }
 }
 
 #[tokio::test]
@@ -288,7 +245,7 @@ async fn bad_input_is_refused_and_changes_nothing() {
 async fn a_second_init_is_refused() {
     let fx = Fixture::new();
     let vault = fx.open();
-    init(&vault, None).await;
+    fx.init(&vault, None).await;
     let again = vault
         .init(
             &anonymous(),
@@ -303,8 +260,8 @@ async fn nothing_readable_is_left_on_disk() {
     let fx = Fixture::new();
     {
         let vault = fx.open();
-        init(&vault, None).await;
-        let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+        fx.init(&vault, None).await;
+        let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
         let (entry, secrets) = facebook();
         vault.create_entry(&alice, entry, secrets).await.expect("create");
         vault.reveal(&alice, reveal("Facebook", SecretField::Password, None)).await.expect("reveal");
@@ -321,7 +278,7 @@ async fn nothing_readable_is_left_on_disk() {
     scan(fx.dir.path(), &needles);
     for dir in ["", "db", "audit"] {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(fx.dir.path().join(dir)).expect("exists").permissions().mode() & 0o777;
+        let mode = std::fs::metadata(fx.data_dir().join(dir)).expect("exists").permissions().mode() & 0o777;
         assert_eq!(mode, 0o700, "{dir:?} must be private to the daemon's user");
     }
 }

@@ -24,7 +24,7 @@ async fn two_shares_unseal_after_a_restart_and_reset_the_presidents_passphrase()
     let fx = Fixture::new();
     let (president, leader) = (Holder::new("president"), Holder::new("leader"));
     let vault = fx.open();
-    let issued = init(&vault, Some(two_of(&[&president, &leader], 2))).await.expect("shares issued");
+    let issued = fx.init_with_shares(&vault, Some(two_of(&[&president, &leader], 2))).await.expect("shares issued");
     assert_eq!((issued.threshold, issued.shares.len()), (2, 2));
     assert_eq!(
         issued.shares.iter().map(|s| (s.holder.as_str(), s.x)).collect::<Vec<_>>(),
@@ -59,8 +59,8 @@ async fn two_shares_unseal_after_a_restart_and_reset_the_presidents_passphrase()
     let again = vault.finish_recovery(&anonymous(), &token, None, passphrase(NEW_PASS)).await;
     assert_eq!(message(again).0, ErrorKind::Unauthenticated, "the code is spent");
 
-    login(&vault, "Alice", NEW_PASS).await;
-    let old = vault.login(&anonymous(), "Alice", passphrase(PRESIDENT_PASS)).await;
+    fx.login(&vault, "Alice", NEW_PASS).await;
+    let old = vault.login(&anonymous(), "Alice", passphrase(PRESIDENT_PASS), &fx.code("Alice")).await;
     assert_eq!(message(old).0, ErrorKind::Unauthenticated, "the forgotten passphrase no longer works");
     drop(vault);
     let vault = fx.open();
@@ -74,7 +74,8 @@ async fn a_partial_recovery_expires_ten_minutes_after_its_first_share() {
     let fx = Fixture::new();
     let holders = [Holder::new("president"), Holder::new("leader"), Holder::new("treasurer")];
     let vault = fx.open();
-    let issued = init(&vault, Some(two_of(&[&holders[0], &holders[1], &holders[2]], 2))).await.expect("issued");
+    let issued =
+        fx.init_with_shares(&vault, Some(two_of(&[&holders[0], &holders[1], &holders[2]], 2))).await.expect("issued");
     drop(vault);
     let vault = fx.open();
     let first = vault.submit_share(&anonymous(), holders[0].open(&issued)).await.expect("first");
@@ -93,7 +94,7 @@ async fn the_same_share_twice_is_refused_and_does_not_count() {
     let fx = Fixture::new();
     let (a, b) = (Holder::new("president"), Holder::new("leader"));
     let vault = fx.open();
-    let issued = init(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
+    let issued = fx.init_with_shares(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
     drop(vault);
     let vault = fx.open();
     vault.submit_share(&anonymous(), a.open(&issued)).await.expect("first");
@@ -109,10 +110,10 @@ async fn shares_of_another_vault_or_damaged_ones_are_refused_before_combining() 
     let fx = Fixture::new();
     let (a, b) = (Holder::new("president"), Holder::new("leader"));
     let vault = fx.open();
-    let issued = init(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
+    let issued = fx.init_with_shares(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
     let other_fx = Fixture::new();
     let other = other_fx.open();
-    let other_issued = init(&other, Some(two_of(&[&a, &b], 2))).await.expect("issued");
+    let other_issued = other_fx.init_with_shares(&other, Some(two_of(&[&a, &b], 2))).await.expect("issued");
     drop((vault, other));
     let vault = fx.open();
 
@@ -141,7 +142,7 @@ async fn forged_shares_do_not_open_the_slot_and_are_all_discarded() {
     let fx = Fixture::new();
     let (a, b) = (Holder::new("president"), Holder::new("leader"));
     let vault = fx.open();
-    let issued = init(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
+    let issued = fx.init_with_shares(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
     drop(vault);
     let vault = fx.open();
     let genuine = ShareEnvelope::decode(a.open(&issued).expose_secret()).expect("decodes");
@@ -170,8 +171,8 @@ async fn rekey_makes_the_old_shares_useless_and_the_new_ones_work() {
     let fx = Fixture::new();
     let (a, b, c) = (Holder::new("president"), Holder::new("leader"), Holder::new("secretary"));
     let vault = fx.open();
-    let old = init(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let old = fx.init_with_shares(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     vault.submit_share(&anonymous(), a.open(&old)).await.expect("a recovery in progress");
     let new = vault.rekey(&alice, two_of(&[&a, &b, &c], 3)).await.expect("rekey");
     assert_ne!(new.share_set_id, old.share_set_id);
@@ -194,10 +195,10 @@ async fn only_owners_rekey() {
     let fx = Fixture::new();
     let (a, b) = (Holder::new("president"), Holder::new("leader"));
     let vault = fx.open();
-    init(&vault, None).await;
+    fx.init_with_shares(&vault, None).await;
     let (kind, _) = message(vault.rekey(&anonymous(), two_of(&[&a, &b], 2)).await);
     assert_eq!(kind, ErrorKind::Unauthenticated);
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     assert_eq!(vault.recovery_status().share_set_id, None, "init without holders issues no share set");
     vault.rekey(&alice, two_of(&[&a, &b], 2)).await.expect("the first share set, after init");
     assert!(vault.recovery_status().share_set_id.is_some());
@@ -253,7 +254,7 @@ async fn a_passphrase_holder_gets_a_share_but_no_backups() {
     let treasurer =
         HolderSpec { label: "treasurer".into(), key: HolderKey::Passphrase(passphrase(b"treasurer's own phrase")) };
     let spec = ShareSetSpec { threshold: 2, holders: vec![president.spec(), treasurer] };
-    let issued = init(&vault, Some(spec)).await.expect("issued");
+    let issued = fx.init_with_shares(&vault, Some(spec)).await.expect("issued");
     let file = &issued.shares.iter().find(|s| s.holder == "treasurer").expect("a share").file;
     let phrase = passphrase(b"treasurer's own phrase");
     let envelope =
@@ -264,7 +265,7 @@ async fn a_passphrase_holder_gets_a_share_but_no_backups() {
     vault.submit_share(&anonymous(), envelope).await.expect("counts");
     let done = vault.submit_share(&anonymous(), president.open(&issued)).await.expect("completes");
     assert!(done.completion.is_some());
-    let alice = login(&vault, "Alice", PRESIDENT_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
     let backup = vault.create_backup(&alice).await.expect("backup");
     assert_eq!(backup.recipients, 1, "only the holder with an age key receives backups");
 }

@@ -15,6 +15,7 @@ const FULL: &str = r#"
     listen = "127.0.0.1:9000"
     max_connections = 10
     enrolment_code_ttl = "24h"
+    max_grant_duration = "30days"
 
     [tls]
     cert = "/file/cert.pem"
@@ -46,6 +47,7 @@ fn defaults_apply_when_nothing_is_set() {
     assert_eq!(config.session_absolute, engine.session_absolute);
     assert_eq!(config.enrolment_ttl, engine.enrolment_ttl);
     assert_eq!(config.max_concurrent_kdf, engine.max_concurrent_kdf);
+    assert_eq!(config.max_grant_duration, Duration::from_secs(90 * 24 * 3600));
 }
 
 #[test]
@@ -55,6 +57,7 @@ fn the_file_overrides_the_defaults() {
     assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
     assert_eq!(config.max_connections, 10);
     assert_eq!(config.enrolment_ttl, Duration::from_secs(24 * 3600));
+    assert_eq!(config.max_grant_duration, Duration::from_secs(30 * 24 * 3600));
     assert_eq!(config.tls.files, Some(TlsFiles { cert: "/file/cert.pem".into(), key: "/file/key.pem".into() }));
     assert_eq!(config.tls.hostnames, ["vault.example.org", "192.0.2.7"]);
     assert_eq!(config.session_idle, Duration::from_secs(300));

@@ -6,30 +6,36 @@
 //! it hands out a secret. If the write or the flush fails, every caller in that batch gets an error, the file is cut
 //! back to its last durable length, and the next batch tries again: the log recovers by itself when the disk does.
 //!
+//! Each batch ends with a head frame: the vault's Ed25519 audit key signs (vault id, last seq, last hash), so the
+//! signature costs one per flush, not one per event. At unseal, [`read::check_from_last_head`] checks the last
+//! signed head and every event after it before the vault opens.
+//!
 //! Events are sealed under the audit subkey, which exists only while the vault is unsealed. Events that happen
 //! while sealed (failed unseals) wait in memory and are written first thing at the next unseal.
 
 mod event;
-mod segment;
+mod keys;
+pub(crate) mod read;
+pub(crate) mod segment;
 
 use std::{
     io,
     path::{Path, PathBuf},
     sync::{
-        Arc,
+        Arc, Mutex,
         atomic::{AtomicU64, Ordering},
         mpsc,
     },
     thread,
 };
 
-use coffre_crypto::{
-    keys::{SubKey, VaultId},
-    record::{self, RecordAad, RecordKind},
-};
+pub use coffre_audit::{AuditEvent, Outcome};
+use coffre_audit::{GENESIS, SignedHead};
+use coffre_crypto::record::{self, RecordAad, RecordKind};
 pub(crate) use event::NewEvent;
-pub use event::{AuditEvent, Outcome};
-use segment::{ActiveSegment, Tail};
+pub(crate) use keys::AuditKeys;
+use segment::{ActiveSegment, Body, Tail};
+pub(crate) use segment::{Disk, Storage};
 use tokio::sync::oneshot;
 
 use crate::{Error, Result};
@@ -40,65 +46,87 @@ const MAX_BATCH: usize = 4096;
 const MAX_SEALED_BACKLOG: usize = 10_000;
 
 /// A handle on the audit log. Cheap to clone.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct AuditLog {
     tx: mpsc::Sender<Msg>,
-    written: Arc<AtomicU64>,
-    /// Number of coming batch writes to fail as if the disk refused them (tests of the durability guarantee).
-    #[cfg_attr(not(test), allow(dead_code))]
-    injected_faults: Arc<AtomicU64>,
+    shared: Arc<Shared>,
+    dir: PathBuf,
+}
+
+impl std::fmt::Debug for AuditLog {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AuditLog").field("dir", &self.dir).field("written", &self.written()).finish()
+    }
+}
+
+/// What the writer publishes after each durable batch.
+struct Shared {
+    written: AtomicU64,
+    last_hash: Mutex<[u8; 32]>,
 }
 
 type Reply = oneshot::Sender<Result<u64, String>>;
 
 enum Msg {
     Append { event: NewEvent, time_ms: i64, reply: Option<Reply> },
-    SetKey(Option<(VaultId, SubKey)>),
+    SetKey(Option<Box<AuditKeys>>),
+    SignHead(oneshot::Sender<Option<SignedHead>>),
 }
 
 impl AuditLog {
-    /// Opens the log in `dir` (created if missing), cuts off a torn final frame, and starts the writer thread.
+    /// Opens the log in `dir` (created if missing) on the real disk.
+    #[cfg(test)]
     pub(crate) fn open(dir: &Path) -> Result<Self> {
+        Self::open_with(dir, Arc::new(Disk))
+    }
+
+    /// Opens the log in `dir` writing through `storage`: cuts off a torn final frame, checks that sequence numbers
+    /// run without gaps in the last segment, and starts the writer thread.
+    pub(crate) fn open_with(dir: &Path, storage: Arc<dyn Storage>) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| io_error("create the audit directory", e))?;
         let tail = recover_tail(dir)?;
-        let written = Arc::new(AtomicU64::new(tail.next_seq - 1));
-        let active = ActiveSegment::open(dir, tail.segment_first_seq, tail.segment_len)
+        let shared =
+            Arc::new(Shared { written: AtomicU64::new(tail.next_seq - 1), last_hash: Mutex::new(tail.last_hash) });
+        let active = ActiveSegment::open(&*storage, dir, tail.segment_first_seq, tail.segment_len)
             .map_err(|e| io_error("open the audit segment", e))?;
         let (tx, rx) = mpsc::channel();
-        let injected_faults = Arc::new(AtomicU64::new(0));
         let writer = Writer {
-            injected_faults: injected_faults.clone(),
+            storage,
             dir: dir.to_path_buf(),
             active,
             next_seq: tail.next_seq,
             last_hash: tail.last_hash,
-            key: None,
+            keys: None,
             backlog: Vec::new(),
             dropped_while_sealed: 0,
-            written: written.clone(),
+            shared: shared.clone(),
         };
         thread::Builder::new()
             .name("coffre-audit".into())
             .spawn(move || writer.run(rx))
             .map_err(|e| io_error("start the audit writer", e))?;
-        Ok(Self { tx, written, injected_faults })
+        Ok(Self { tx, shared, dir: dir.to_path_buf() })
     }
 
-    /// Makes the next `n` batch writes fail as a full disk would (after the write is attempted, before anything is
-    /// acknowledged). For tests of "no secret without a durable event".
-    #[cfg(test)]
-    pub(crate) fn inject_write_faults(&self, n: u64) {
-        self.injected_faults.store(n, Ordering::Release);
+    /// The log's directory.
+    pub(crate) fn dir(&self) -> &Path {
+        &self.dir
     }
 
     /// Number of events durably written.
     pub(crate) fn written(&self) -> u64 {
-        self.written.load(Ordering::Acquire)
+        self.shared.written.load(Ordering::Acquire)
     }
 
-    /// Gives the writer the key to seal events with (at unseal), or takes it away (at seal).
-    pub(crate) fn set_key(&self, key: Option<(VaultId, SubKey)>) {
-        let _ = self.tx.send(Msg::SetKey(key));
+    /// Sequence number and hash of the last durable event (0 and GENESIS for an empty log).
+    pub(crate) fn head(&self) -> (u64, [u8; 32]) {
+        let hash = self.shared.last_hash.lock().unwrap_or_else(|p| p.into_inner());
+        (self.written(), *hash)
+    }
+
+    /// Gives the writer the keys to seal and sign with (at unseal), or takes them away (at seal).
+    pub(crate) fn set_key(&self, keys: Option<AuditKeys>) {
+        let _ = self.tx.send(Msg::SetKey(keys.map(Box::new)));
     }
 
     /// Appends an event and waits until it is durable. Returns its sequence number.
@@ -117,6 +145,14 @@ impl AuditLog {
     /// Appends an event without waiting (used while sealed, when no key exists to seal it yet).
     pub(crate) fn append_detached(&self, event: NewEvent, time_ms: i64) {
         let _ = self.tx.send(Msg::Append { event, time_ms, reply: None });
+    }
+
+    /// A fresh signature over the head as it is once every event sent before this call is durable (for exports).
+    pub(crate) async fn sign_head(&self) -> Result<SignedHead> {
+        let (reply, receipt) = oneshot::channel();
+        let stopped = || Error::AuditUnavailable("the audit writer has stopped".into());
+        self.tx.send(Msg::SignHead(reply)).map_err(|_| stopped())?;
+        receipt.await.map_err(|_| stopped())?.ok_or(Error::Sealed)
     }
 }
 
@@ -137,7 +173,7 @@ struct TailState {
 fn recover_tail(dir: &Path) -> Result<TailState> {
     let segments = segment::list_segments(dir).map_err(|e| io_error("list the audit segments", e))?;
     let Some((last_first, last_path)) = segments.last().cloned() else {
-        return Ok(TailState { segment_first_seq: 1, segment_len: 0, next_seq: 1, last_hash: event::GENESIS });
+        return Ok(TailState { segment_first_seq: 1, segment_len: 0, next_seq: 1, last_hash: GENESIS });
     };
     let bytes = segment::read_segment(&last_path).map_err(|e| io_error("read the audit segment", e))?;
     let (frames, tail) = segment::decode_frames(&bytes);
@@ -151,53 +187,59 @@ fn recover_tail(dir: &Path) -> Result<TailState> {
         file.set_len(at).and_then(|()| file.sync_all()).map_err(|e| io_error("cut the torn audit record", e))?;
         len = at;
     }
-    check_sequence(&last_path, last_first, &frames)?;
-    if let Some(last) = frames.last() {
-        return Ok(TailState {
-            segment_first_seq: last_first,
-            segment_len: len,
-            next_seq: last.seq + 1,
-            last_hash: last.hash,
-        });
+    let last_event = check_sequence(last_first, &frames)?;
+    if let Some((seq, hash)) = last_event {
+        return Ok(TailState { segment_first_seq: last_first, segment_len: len, next_seq: seq + 1, last_hash: hash });
     }
-    // The last segment is empty: the chain continues from the end of the one before it.
+    // The last segment holds no event: the chain continues from the end of the one before it.
     let (last_hash, next_seq) = match segments.iter().rev().nth(1) {
         Some((first, path)) => {
             let bytes = segment::read_segment(path).map_err(|e| io_error("read the audit segment", e))?;
             let (frames, tail) = segment::decode_frames(&bytes);
             if tail != Tail::Clean {
-                return Err(Error::Corrupt(format!("audit segment {}", path.display())));
+                return Err(Error::AuditChainBroken {
+                    seq: *first,
+                    problem: format!("segment {} is damaged", path.display()),
+                });
             }
-            check_sequence(path, *first, &frames)?;
-            frames.last().map(|f| (f.hash, f.seq + 1)).unwrap_or((event::GENESIS, *first))
+            check_sequence(*first, &frames)?.map(|(seq, hash)| (hash, seq + 1)).unwrap_or((GENESIS, *first))
         }
-        None => (event::GENESIS, last_first),
+        None => (GENESIS, last_first),
     };
     if next_seq != last_first {
-        return Err(Error::Corrupt(format!("audit segment {} (sequence gap)", last_path.display())));
+        return Err(Error::AuditChainBroken {
+            seq: next_seq,
+            problem: format!("the event is missing: segment {} starts at {last_first}", last_path.display()),
+        });
     }
     Ok(TailState { segment_first_seq: last_first, segment_len: len, next_seq, last_hash })
 }
 
-fn check_sequence(path: &Path, first: u64, frames: &[segment::Frame]) -> Result<()> {
-    for (i, frame) in frames.iter().enumerate() {
-        if frame.seq != first + i as u64 {
-            return Err(Error::Corrupt(format!("audit segment {} (sequence gap at {})", path.display(), frame.seq)));
+/// Checks that the event frames of a segment starting at `first` are numbered without gaps; returns the last.
+fn check_sequence(first: u64, frames: &[segment::Frame]) -> Result<Option<(u64, [u8; 32])>> {
+    let mut last = None;
+    for (expected, frame) in (first..).zip(frames.iter().filter(|f| matches!(f.body, Body::Event(_)))) {
+        if frame.seq != expected {
+            return Err(Error::AuditChainBroken {
+                seq: expected,
+                problem: format!("the event is missing (the next one on disk is {})", frame.seq),
+            });
         }
+        last = Some((frame.seq, frame.hash));
     }
-    Ok(())
+    Ok(last)
 }
 
 struct Writer {
+    storage: Arc<dyn Storage>,
     dir: PathBuf,
     active: ActiveSegment,
     next_seq: u64,
     last_hash: [u8; 32],
-    key: Option<(VaultId, SubKey)>,
+    keys: Option<Box<AuditKeys>>,
     backlog: Vec<(NewEvent, i64, Option<Reply>)>,
     dropped_while_sealed: u64,
-    written: Arc<AtomicU64>,
-    injected_faults: Arc<AtomicU64>,
+    shared: Arc<Shared>,
 }
 
 impl Writer {
@@ -218,26 +260,33 @@ impl Writer {
     }
 
     /// Sorts one message: a key change applies at once (flushing the sealed-time backlog first), an event joins the
-    /// batch, or the backlog while there is no key.
+    /// batch, or the backlog while there is no key; a head is signed once the events before it are written.
     fn take(&mut self, msg: Msg, batch: &mut Vec<(NewEvent, i64, Option<Reply>)>) {
         match msg {
-            Msg::SetKey(key) => {
+            Msg::SetKey(keys) => {
                 // Events already batched were sent under the previous key state; write them before it changes.
                 if !batch.is_empty() {
                     self.write_batch(std::mem::take(batch));
                 }
-                self.key = key;
-                if self.key.is_some() && !self.backlog.is_empty() {
+                self.keys = keys;
+                if self.keys.is_some() && !self.backlog.is_empty() {
                     let backlog = std::mem::take(&mut self.backlog);
                     self.write_batch(backlog);
                 }
-                if self.key.is_some() && self.dropped_while_sealed > 0 {
+                if self.keys.is_some() && self.dropped_while_sealed > 0 {
                     tracing::warn!(dropped = self.dropped_while_sealed, "audit events dropped while sealed");
                     self.dropped_while_sealed = 0;
                 }
             }
+            Msg::SignHead(reply) => {
+                if !batch.is_empty() {
+                    self.write_batch(std::mem::take(batch));
+                }
+                let signed = self.keys.as_ref().map(|keys| keys.sign(self.next_seq - 1, self.last_hash));
+                let _ = reply.send(signed);
+            }
             Msg::Append { event, time_ms, reply } => {
-                if self.key.is_some() {
+                if self.keys.is_some() {
                     batch.push((event, time_ms, reply));
                 } else if self.backlog.len() < MAX_SEALED_BACKLOG {
                     self.backlog.push((event, time_ms, reply));
@@ -251,16 +300,19 @@ impl Writer {
         }
     }
 
+    /// Numbers, chains and seals the batch, adds one signed head, and writes it all with one write and one
+    /// fdatasync; only then are the callers answered.
     fn write_batch(&mut self, batch: Vec<(NewEvent, i64, Option<Reply>)>) {
-        let Some((vault, key)) = &self.key else {
+        let Some(keys) = &self.keys else {
             self.backlog.extend(batch);
             return;
         };
-        let mut bytes = Vec::with_capacity(batch.len() * 512);
+        let mut bytes = Vec::with_capacity(batch.len() * 512 + 128);
         let mut seq = self.next_seq;
         let mut hash = self.last_hash;
         let mut replies = Vec::with_capacity(batch.len());
         let mut failure = None;
+        let mut plain = Vec::with_capacity(256);
         for (new, time_ms, reply) in batch {
             let event = AuditEvent {
                 seq,
@@ -274,12 +326,14 @@ impl Writer {
                 client_addr: new.client_addr,
                 client_agent: new.client_agent,
             };
-            let next_hash = event.chain_hash(&hash);
+            plain.clear();
+            plain.extend_from_slice(&event.canonical());
+            let next_hash = coffre_audit::chain_hash(&hash, &plain);
             let id = seq.to_be_bytes();
-            let aad = RecordAad { vault, kind: RecordKind::AuditEvent, id: &id, version: 0 };
-            match record::seal(key, &aad, &event.canonical()) {
+            let aad = RecordAad { vault: &keys.vault, kind: RecordKind::AuditEvent, id: &id, version: 0 };
+            match record::seal(&keys.seal, &aad, &plain) {
                 Ok(sealed) => {
-                    segment::encode_frame(&mut bytes, seq, &next_hash, &sealed);
+                    segment::encode_event(&mut bytes, seq, &next_hash, &sealed);
                     hash = next_hash;
                     replies.push((seq, reply));
                     seq += 1;
@@ -290,18 +344,24 @@ impl Writer {
                 }
             }
         }
+        zeroize::Zeroize::zeroize(&mut plain);
         let result = match failure {
             Some(why) => Err(why),
-            None => self.rotate_if_needed().and_then(|()| self.write_durably(&bytes)).map_err(|e| {
-                tracing::error!(error = %e, "audit log write failed; nothing was acknowledged");
-                format!("the audit log could not be written ({e})")
-            }),
+            None => {
+                let signed = keys.sign(seq - 1, hash);
+                segment::encode_head(&mut bytes, seq - 1, &hash, &signed.signature);
+                self.rotate_if_needed().and_then(|()| self.active.append_durably(&bytes)).map_err(|e| {
+                    tracing::error!(error = %e, "audit log write failed; nothing was acknowledged");
+                    format!("the audit log could not be written ({e})")
+                })
+            }
         };
         match result {
             Ok(()) => {
                 self.next_seq = seq;
                 self.last_hash = hash;
-                self.written.store(seq - 1, Ordering::Release);
+                *self.shared.last_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
+                self.shared.written.store(seq - 1, Ordering::Release);
                 for (seq, reply) in replies {
                     if let Some(reply) = reply {
                         let _ = reply.send(Ok(seq));
@@ -318,23 +378,10 @@ impl Writer {
         }
     }
 
-    fn write_durably(&mut self, bytes: &[u8]) -> io::Result<()> {
-        let inject =
-            self.injected_faults.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1)).is_ok();
-        if inject {
-            // Behave as a failed fdatasync does: the bytes were handed to the file, then cut back.
-            self.active.append_durably(bytes)?;
-            self.active.len -= bytes.len() as u64;
-            self.active.file.set_len(self.active.len)?;
-            return Err(io::Error::new(io::ErrorKind::StorageFull, "injected fault: no space left on device"));
-        }
-        self.active.append_durably(bytes)
-    }
-
     /// Starts a new segment when the current one is past its target size.
     fn rotate_if_needed(&mut self) -> io::Result<()> {
         if self.active.len >= segment::SEGMENT_TARGET_BYTES {
-            self.active = ActiveSegment::open(&self.dir, self.next_seq, 0)?;
+            self.active = ActiveSegment::open(&*self.storage, &self.dir, self.next_seq, 0)?;
         }
         Ok(())
     }
@@ -363,30 +410,13 @@ pub(crate) fn segment_path(dir: &Path, first_seq: u64) -> PathBuf {
     segment::segment_path(dir, first_seq)
 }
 
-/// Reads and opens every event of the log in `dir` with the audit key, checking the chain. Used by tests for now;
-/// export, verification on unseal and `coffre audit` build on it with the audit issue.
+/// Reads and checks every durable event of the log (tests).
 #[cfg(test)]
-pub(crate) fn read_all(dir: &Path, vault: &VaultId, key: &SubKey) -> Result<Vec<AuditEvent>> {
-    let mut events = Vec::new();
-    let mut prev = event::GENESIS;
-    for (_, path) in segment::list_segments(dir).map_err(|e| io_error("list the audit segments", e))? {
-        let bytes = segment::read_segment(&path).map_err(|e| io_error("read the audit segment", e))?;
-        for frame in segment::decode_frames(&bytes).0 {
-            let id = frame.seq.to_be_bytes();
-            let aad = RecordAad { vault, kind: RecordKind::AuditEvent, id: &id, version: 0 };
-            let plain = record::open(key, &aad, &frame.sealed)
-                .map_err(|_| Error::Corrupt(format!("audit event {}", frame.seq)))?;
-            let event: AuditEvent = postcard::from_bytes(plain.expose_secret())
-                .map_err(|_| Error::Corrupt(format!("audit event {}", frame.seq)))?;
-            if event.seq != frame.seq || event.chain_hash(&prev) != frame.hash {
-                return Err(Error::Corrupt(format!("audit event {} (chain broken)", frame.seq)));
-            }
-            prev = frame.hash;
-            events.push(event);
-        }
-    }
-    Ok(events)
+pub(crate) fn read_all(log: &AuditLog, keys: &Arc<AuditKeys>) -> Result<Vec<AuditEvent>> {
+    read::Events::new(log.dir(), keys.clone(), 1, log.written())?.map(|c| c.map(|c| c.event)).collect()
 }
 
+#[cfg(test)]
+pub(crate) mod faulty;
 #[cfg(test)]
 mod tests;

@@ -4,11 +4,16 @@
 //!
 //! ```text
 //! frame   = len (u32 LE) || crc32 (u32 LE, over payload) || payload
-//! payload = seq (u64 BE) || hash (32) || sealed event (XChaCha20-Poly1305, AAD binds vault id, kind, seq)
+//! payload = kind (u8) || seq (u64 BE) || hash (32) || body
+//! kind 1, an event: body = the sealed event (XChaCha20-Poly1305; the AAD binds vault id, record kind and seq)
+//! kind 2, a head:   body = the Ed25519 signature (64 bytes) over (vault id, seq, hash) of the event before it
 //! ```
 //!
-//! Only the final frame of the final segment may be torn (a crash during a write): it is detected by length or CRC
-//! and cut off on open. Anything wrong earlier is corruption and is reported, never repaired silently.
+//! Each group commit writes its events and one head frame with a single write and a single fdatasync. Only the
+//! final frame of the final segment may be torn (a crash during a write): it is detected by length or CRC and cut
+//! off on open. Anything wrong earlier is corruption and is reported, never repaired silently.
+//!
+//! File operations go through [`Storage`], so tests can make the disk fail on demand.
 
 use std::{
     fs::{self, File, OpenOptions},
@@ -20,30 +25,52 @@ use std::{
 pub(crate) const MAX_PAYLOAD: u32 = 1 << 20;
 /// Bytes before the payload.
 const FRAME_HEADER: usize = 8;
+/// Bytes of a payload before its body.
+const PAYLOAD_HEADER: usize = 1 + 8 + 32;
 /// A new segment is started when the current one grows past this.
 pub(crate) const SEGMENT_TARGET_BYTES: u64 = 64 << 20;
+
+const KIND_EVENT: u8 = 1;
+const KIND_HEAD: u8 = 2;
+
+/// What a frame holds.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Body {
+    /// A sealed event.
+    Event(Vec<u8>),
+    /// The signature of the head at this frame's seq and hash.
+    Head([u8; 64]),
+}
 
 /// A decoded frame.
 #[derive(Debug)]
 pub(crate) struct Frame {
     pub(crate) seq: u64,
     pub(crate) hash: [u8; 32],
-    /// Read back by `read_all` (tests) and, with the audit issue, by export and verification.
-    #[cfg_attr(not(test), allow(dead_code))]
-    pub(crate) sealed: Vec<u8>,
+    pub(crate) body: Body,
 }
 
-/// Encodes one frame onto `out`.
-pub(crate) fn encode_frame(out: &mut Vec<u8>, seq: u64, hash: &[u8; 32], sealed: &[u8]) {
-    let payload_len = 8 + 32 + sealed.len();
+fn encode(out: &mut Vec<u8>, kind: u8, seq: u64, hash: &[u8; 32], body: &[u8]) {
+    let payload_len = PAYLOAD_HEADER + body.len();
     let start = out.len();
     out.extend_from_slice(&(payload_len as u32).to_le_bytes());
     out.extend_from_slice(&[0; 4]);
+    out.push(kind);
     out.extend_from_slice(&seq.to_be_bytes());
     out.extend_from_slice(hash);
-    out.extend_from_slice(sealed);
+    out.extend_from_slice(body);
     let crc = crc32fast::hash(&out[start + FRAME_HEADER..]);
     out[start + 4..start + 8].copy_from_slice(&crc.to_le_bytes());
+}
+
+/// Encodes an event frame onto `out`.
+pub(crate) fn encode_event(out: &mut Vec<u8>, seq: u64, hash: &[u8; 32], sealed: &[u8]) {
+    encode(out, KIND_EVENT, seq, hash, sealed);
+}
+
+/// Encodes a head frame onto `out`.
+pub(crate) fn encode_head(out: &mut Vec<u8>, seq: u64, hash: &[u8; 32], signature: &[u8; 64]) {
+    encode(out, KIND_HEAD, seq, hash, signature);
 }
 
 /// Where decoding a segment's bytes stopped.
@@ -60,27 +87,40 @@ pub(crate) fn decode_frames(bytes: &[u8]) -> (Vec<Frame>, Tail) {
     let mut frames = Vec::new();
     let mut at = 0usize;
     while at < bytes.len() {
-        let Some(header) = bytes.get(at..at + FRAME_HEADER) else { return (frames, Tail::Torn(at as u64)) };
-        let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
-        let crc = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
-        if !(40..=MAX_PAYLOAD).contains(&len) {
-            return (frames, Tail::Torn(at as u64));
+        match decode_one(&bytes[at..]) {
+            Some((frame, used)) => {
+                frames.push(frame);
+                at += used;
+            }
+            None => return (frames, Tail::Torn(at as u64)),
         }
-        let body_start = at + FRAME_HEADER;
-        let Some(payload) = bytes.get(body_start..body_start + len as usize) else {
-            return (frames, Tail::Torn(at as u64));
-        };
-        if crc32fast::hash(payload) != crc {
-            return (frames, Tail::Torn(at as u64));
-        }
-        let mut seq = [0; 8];
-        seq.copy_from_slice(&payload[..8]);
-        let mut hash = [0; 32];
-        hash.copy_from_slice(&payload[8..40]);
-        frames.push(Frame { seq: u64::from_be_bytes(seq), hash, sealed: payload[40..].to_vec() });
-        at = body_start + len as usize;
     }
     (frames, Tail::Clean)
+}
+
+/// Decodes the frame at the start of `bytes` and says how many bytes it took; `None` if it is torn or corrupt.
+fn decode_one(bytes: &[u8]) -> Option<(Frame, usize)> {
+    let header = bytes.get(..FRAME_HEADER)?;
+    let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
+    let crc = u32::from_le_bytes([header[4], header[5], header[6], header[7]]);
+    if !(PAYLOAD_HEADER as u32..=MAX_PAYLOAD).contains(&len) {
+        return None;
+    }
+    let payload = bytes.get(FRAME_HEADER..FRAME_HEADER + len as usize)?;
+    if crc32fast::hash(payload) != crc {
+        return None;
+    }
+    let mut seq = [0; 8];
+    seq.copy_from_slice(&payload[1..9]);
+    let mut hash = [0; 32];
+    hash.copy_from_slice(&payload[9..41]);
+    let body = &payload[PAYLOAD_HEADER..];
+    let body = match payload[0] {
+        KIND_EVENT => Body::Event(body.to_vec()),
+        KIND_HEAD => Body::Head(body.try_into().ok()?),
+        _ => return None,
+    };
+    Some((Frame { seq: u64::from_be_bytes(seq), hash, body }, FRAME_HEADER + len as usize))
 }
 
 /// The segment files of a log directory, sorted by first sequence number.
@@ -113,23 +153,69 @@ pub(crate) fn read_segment(path: &Path) -> io::Result<Vec<u8>> {
     Ok(bytes)
 }
 
+/// The file operations the writer needs. The daemon uses [`Disk`]; tests wrap it to fail on demand.
+pub(crate) trait Storage: Send + Sync {
+    /// Opens `path` for appending, creating it if missing.
+    fn open_append(&self, path: &Path) -> io::Result<Box<dyn SegmentFile>>;
+    /// fsync on a directory, so that a file created in it survives a crash.
+    fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+}
+
+/// An open segment file.
+pub(crate) trait SegmentFile: Send {
+    /// `write_all`.
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()>;
+    /// `fdatasync`.
+    fn sync_data(&mut self) -> io::Result<()>;
+    /// `ftruncate` then `fsync`.
+    fn truncate_and_sync(&mut self, len: u64) -> io::Result<()>;
+}
+
+/// The real disk.
+#[derive(Debug, Default)]
+pub(crate) struct Disk;
+
+impl Storage for Disk {
+    fn open_append(&self, path: &Path) -> io::Result<Box<dyn SegmentFile>> {
+        Ok(Box::new(OpenOptions::new().create(true).append(true).open(path)?))
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        File::open(dir)?.sync_all()
+    }
+}
+
+impl SegmentFile for File {
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        Write::write_all(self, bytes)
+    }
+
+    fn sync_data(&mut self) -> io::Result<()> {
+        File::sync_data(self)
+    }
+
+    fn truncate_and_sync(&mut self, len: u64) -> io::Result<()> {
+        self.set_len(len)?;
+        self.sync_all()
+    }
+}
+
 /// The segment being appended to.
-#[derive(Debug)]
 pub(crate) struct ActiveSegment {
-    pub(crate) file: File,
+    file: Box<dyn SegmentFile>,
     /// Length of the durable, whole-frame prefix.
     pub(crate) len: u64,
 }
 
 impl ActiveSegment {
     /// Opens (creating if need be, then syncing the directory so the new name is durable) a segment for append.
-    pub(crate) fn open(dir: &Path, first_seq: u64, len: u64) -> io::Result<Self> {
+    pub(crate) fn open(storage: &dyn Storage, dir: &Path, first_seq: u64, len: u64) -> io::Result<Self> {
         let path = segment_path(dir, first_seq);
         let created = !path.exists();
-        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        let mut file = storage.open_append(&path)?;
         if created {
-            file.sync_all()?;
-            sync_dir(dir)?;
+            file.sync_data()?;
+            storage.sync_dir(dir)?;
         }
         Ok(Self { file, len })
     }
@@ -145,17 +231,15 @@ impl ActiveSegment {
             }
             Err(err) => {
                 // After a failed fsync the page cache cannot be trusted (Linux may have dropped the dirty pages),
-                // so the batch is treated as not written at all: cut back and sync the cut.
-                let _ = self.file.set_len(self.len).and_then(|()| self.file.sync_all());
+                // so the batch is treated as not written at all: cut back and sync the cut. If even that fails,
+                // the next open finds a torn or unacknowledged tail and deals with it.
+                if let Err(cut) = self.file.truncate_and_sync(self.len) {
+                    tracing::error!(error = %cut, "cannot cut a failed audit write back");
+                }
                 Err(err)
             }
         }
     }
-}
-
-/// fsync on a directory, so that a file created in it survives a crash.
-pub(crate) fn sync_dir(dir: &Path) -> io::Result<()> {
-    File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]
@@ -172,19 +256,25 @@ mod tests {
         ) {
             let mut bytes = Vec::new();
             for (i, r) in records.iter().enumerate() {
-                encode_frame(&mut bytes, i as u64 + 1, &[i as u8; 32], r);
+                encode_event(&mut bytes, i as u64 + 1, &[i as u8; 32], r);
             }
+            encode_head(&mut bytes, records.len() as u64, &[1; 32], &[2; 64]);
             let (frames, tail) = decode_frames(&bytes);
             prop_assert_eq!(tail, Tail::Clean);
-            prop_assert_eq!(frames.len(), records.len());
+            prop_assert_eq!(frames.len(), records.len() + 1);
             for (f, r) in frames.iter().zip(&records) {
-                prop_assert_eq!(&f.sealed, r);
+                prop_assert_eq!(&f.body, &Body::Event(r.clone()));
             }
+            prop_assert_eq!(&frames[records.len()].body, &Body::Head([2; 64]));
             let cut = cut.index(bytes.len());
             let (frames, tail) = decode_frames(&bytes[..cut]);
-            prop_assert!(frames.len() < records.len());
-            if cut > 0 {
-                prop_assert!(matches!(tail, Tail::Torn(_)) || frames.iter().map(|f| f.sealed.len() + 48).sum::<usize>() == cut);
+            prop_assert!(frames.len() <= records.len());
+            let whole: usize = frames.iter().map(|f| match &f.body {
+                Body::Event(s) => s.len() + 49,
+                Body::Head(_) => 113,
+            }).sum();
+            if whole != cut {
+                prop_assert_eq!(tail, Tail::Torn(whole as u64));
             }
         }
 
@@ -194,12 +284,17 @@ mod tests {
             bit in any::<prop::sample::Index>(),
         ) {
             let mut bytes = Vec::new();
-            encode_frame(&mut bytes, 7, &[3; 32], &record);
+            encode_event(&mut bytes, 7, &[3; 32], &record);
             let bit = bit.index(bytes.len() * 8);
             bytes[bit / 8] ^= 1 << (bit % 8);
             let (frames, tail) = decode_frames(&bytes);
             prop_assert!(frames.is_empty());
             prop_assert!(matches!(tail, Tail::Torn(0)));
+        }
+
+        #[test]
+        fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..300)) {
+            let _ = decode_frames(&bytes);
         }
     }
 }

@@ -1,10 +1,13 @@
 //! Tests of the audit log against real files in a temporary directory.
 
-use std::io::Write;
+use std::{io::Write, path::Path};
 
-use coffre_crypto::keys::{MasterKey, Purpose, VaultId};
+use coffre_crypto::keys::{MasterKey, VaultId};
 
-use super::*;
+use super::{
+    faulty::{Faults, Faulty},
+    *,
+};
 
 fn new_event(actor: &str) -> NewEvent {
     NewEvent {
@@ -38,14 +41,30 @@ impl Fixture {
         }
     }
 
+    fn keys(&self) -> Arc<AuditKeys> {
+        Arc::new(AuditKeys::derive(self.vault, &self.master))
+    }
+
     fn open(&self) -> AuditLog {
         let log = AuditLog::open(self.dir.path()).expect("open log");
-        log.set_key(Some((self.vault, self.master.subkey(Purpose::Audit))));
+        log.set_key(Some(AuditKeys::derive(self.vault, &self.master)));
+        log
+    }
+
+    fn open_faulty(&self, faults: &Arc<Faults>) -> AuditLog {
+        let log = AuditLog::open_with(self.dir.path(), Arc::new(Faulty(faults.clone()))).expect("open log");
+        log.set_key(Some(AuditKeys::derive(self.vault, &self.master)));
         log
     }
 
     fn events(&self) -> Vec<AuditEvent> {
-        read_all(self.dir.path(), &self.vault, &self.master.subkey(Purpose::Audit)).expect("read log")
+        let log = AuditLog::open(self.dir.path()).expect("open log");
+        read_all(&log, &self.keys()).expect("read log")
+    }
+
+    fn check(&self) -> Result<Option<SignedHead>> {
+        let written = AuditLog::open(self.dir.path())?.written();
+        read::check_from_last_head(self.dir.path(), self.keys(), written)
     }
 }
 
@@ -124,7 +143,7 @@ fn events_sent_while_sealed_are_written_at_unseal() {
     let log = AuditLog::open(fx.dir.path()).expect("open");
     log.append_detached(new_event("intruder"), 1);
     // While sealed nothing can be sealed, so nothing is on disk.
-    log.set_key(Some((fx.vault, fx.master.subkey(Purpose::Audit))));
+    log.set_key(Some(AuditKeys::derive(fx.vault, &fx.master)));
     assert_eq!(rt.block_on(log.append(new_event("alice"), 1)).expect("append"), 2);
     let actors: Vec<String> = fx.events().into_iter().map(|e| e.actor).collect();
     assert_eq!(actors, ["intruder", "alice"]);
@@ -147,6 +166,147 @@ fn a_record_from_another_vault_does_not_open() {
     let rt = runtime();
     let log = fx.open();
     rt.block_on(log.append(new_event("alice"), 1)).expect("append");
-    let other = VaultId::generate().expect("vault id");
-    assert!(read_all(fx.dir.path(), &other, &fx.master.subkey(Purpose::Audit)).is_err());
+    let other = Arc::new(AuditKeys::derive(VaultId::generate().expect("vault id"), &fx.master));
+    assert!(matches!(read_all(&log, &other), Err(Error::AuditChainBroken { seq: 1, .. })));
+}
+
+#[test]
+fn a_full_disk_acknowledges_nothing_leaves_no_partial_frame_and_recovers_by_itself() {
+    let fx = Fixture::new();
+    let rt = runtime();
+    let faults = Arc::new(Faults::default());
+    let log = fx.open_faulty(&faults);
+    assert_eq!(rt.block_on(log.append(new_event("alice"), 1)).expect("append"), 1);
+    faults.full.store(true, Ordering::Release);
+    for _ in 0..3 {
+        let err = rt.block_on(log.append(new_event("bob"), 1)).expect_err("the disk is full");
+        assert!(matches!(err, Error::AuditUnavailable(ref why) if why.contains("No space left")), "{err}");
+    }
+    assert_eq!(log.written(), 1);
+    // What is on disk is exactly the acknowledged event and its head: the half-written batches were cut back.
+    assert_eq!(fx.events().len(), 1);
+    assert!(fx.check().expect("chain").is_some());
+    faults.full.store(false, Ordering::Release);
+    assert_eq!(rt.block_on(log.append(new_event("carol"), 1)).expect("append after recovery"), 2);
+    let actors: Vec<String> = fx.events().into_iter().map(|e| e.actor).collect();
+    assert_eq!(actors, ["alice", "carol"]);
+}
+
+#[test]
+fn a_failed_fsync_acknowledges_nothing_and_the_next_batch_succeeds() {
+    let fx = Fixture::new();
+    let rt = runtime();
+    let faults = Arc::new(Faults::default());
+    let log = fx.open_faulty(&faults);
+    faults.fsync_failures.store(1, Ordering::Release);
+    let err = rt.block_on(log.append(new_event("alice"), 1)).expect_err("fsync fails");
+    assert!(matches!(err, Error::AuditUnavailable(ref why) if why.contains("Input/output error")), "{err}");
+    assert_eq!(log.written(), 0);
+    assert_eq!(rt.block_on(log.append(new_event("bob"), 1)).expect("append"), 1);
+    let actors: Vec<String> = fx.events().into_iter().map(|e| e.actor).collect();
+    assert_eq!(actors, ["bob"]);
+    assert_eq!(fx.check().expect("chain").map(|h| h.head.seq), Some(1));
+}
+
+#[test]
+fn every_batch_ends_with_a_head_signed_by_the_vault_audit_key() {
+    let fx = Fixture::new();
+    let rt = runtime();
+    let log = fx.open();
+    rt.block_on(async {
+        for name in ["alice", "bob"] {
+            log.append(new_event(name), 1).await.expect("append");
+        }
+    });
+    let signed = fx.check().expect("chain").expect("a head");
+    assert_eq!((signed.head.seq, signed.head.hash), log.head());
+    assert_eq!(signed.head.vault_id, fx.vault.0);
+    assert_eq!(fx.keys().public_key().verify(&signed), Ok(()));
+    let fresh = rt.block_on(log.sign_head()).expect("sign");
+    assert_eq!(fresh.head, signed.head);
+}
+
+/// Rewrites the sealed body of event `seq`'s frame (keeping the frame's CRC valid), as someone with write access
+/// to the disk but not the key could.
+fn tamper_event(dir: &Path, seq: u64) {
+    let path = segment::segment_path(dir, 1);
+    let bytes = std::fs::read(&path).expect("read");
+    let (frames, _) = segment::decode_frames(&bytes);
+    let mut out = Vec::new();
+    for frame in frames {
+        match frame.body {
+            Body::Event(mut sealed) => {
+                if frame.seq == seq {
+                    sealed[30] ^= 1;
+                }
+                segment::encode_event(&mut out, frame.seq, &frame.hash, &sealed);
+            }
+            Body::Head(sig) => segment::encode_head(&mut out, frame.seq, &frame.hash, &sig),
+        }
+    }
+    std::fs::write(&path, out).expect("write");
+}
+
+#[test]
+fn a_changed_event_after_the_last_head_stops_the_check_at_unseal_naming_it() {
+    let fx = Fixture::new();
+    let rt = runtime();
+    let log = fx.open();
+    rt.block_on(async {
+        for name in ["alice", "bob", "carol"] {
+            log.append(new_event(name), 1).await.expect("append");
+        }
+    });
+    drop(log);
+    // Drop the last head, as a crash between a batch's events and its head would, then change the last event.
+    let path = segment::segment_path(fx.dir.path(), 1);
+    let bytes = std::fs::read(&path).expect("read");
+    std::fs::write(&path, &bytes[..bytes.len() - 113]).expect("cut the head");
+    assert_eq!(fx.check().expect("chain").map(|h| h.head.seq), Some(2));
+    tamper_event(fx.dir.path(), 3);
+    let err = fx.check().expect_err("tampered");
+    assert!(matches!(err, Error::AuditChainBroken { seq: 3, .. }), "{err}");
+}
+
+#[test]
+fn a_changed_event_before_the_last_head_is_found_when_the_log_is_read() {
+    let fx = Fixture::new();
+    let rt = runtime();
+    let log = fx.open();
+    rt.block_on(async {
+        for name in ["alice", "bob", "carol"] {
+            log.append(new_event(name), 1).await.expect("append");
+        }
+    });
+    drop(log);
+    tamper_event(fx.dir.path(), 2);
+    let log = AuditLog::open(fx.dir.path()).expect("open");
+    let err = read_all(&log, &fx.keys()).expect_err("tampered");
+    assert!(matches!(err, Error::AuditChainBroken { seq: 2, .. }), "{err}");
+}
+
+#[test]
+fn a_missing_event_is_named() {
+    let fx = Fixture::new();
+    let rt = runtime();
+    let log = fx.open();
+    rt.block_on(async {
+        for name in ["alice", "bob", "carol"] {
+            log.append(new_event(name), 1).await.expect("append");
+        }
+    });
+    drop(log);
+    let path = segment::segment_path(fx.dir.path(), 1);
+    let bytes = std::fs::read(&path).expect("read");
+    let (frames, _) = segment::decode_frames(&bytes);
+    let mut out = Vec::new();
+    for frame in frames.into_iter().filter(|f| f.seq != 2) {
+        match frame.body {
+            Body::Event(sealed) => segment::encode_event(&mut out, frame.seq, &frame.hash, &sealed),
+            Body::Head(sig) => segment::encode_head(&mut out, frame.seq, &frame.hash, &sig),
+        }
+    }
+    std::fs::write(&path, out).expect("write");
+    let err = AuditLog::open(fx.dir.path()).expect_err("gap");
+    assert!(matches!(err, Error::AuditChainBroken { seq: 2, .. }), "{err}");
 }

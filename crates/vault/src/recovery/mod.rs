@@ -14,7 +14,6 @@ use std::{sync::Arc, time::Duration};
 use coffre_crypto::{
     envelope::ShareEnvelope,
     kdf::{KeySlot, hash_passphrase},
-    keys::Purpose,
     recovery::ShareSetId,
     secret::{Passphrase, SecretBytes, SecretString},
     shamir::{self, SecretShare},
@@ -26,7 +25,7 @@ use subtle::ConstantTimeEq as _;
 
 use crate::{
     Error, Result,
-    audit::Outcome,
+    audit::{AuditKeys, Outcome},
     clock::from_millis,
     lifecycle::put_person,
     model::{RequestContext, Role},
@@ -287,7 +286,9 @@ impl Vault {
         let was_sealed = inner.read_state().open.is_none();
         if was_sealed {
             let open = Open::new(header.vault_id, master);
-            inner.audit.set_key(Some((header.vault_id, open.master.subkey(Purpose::Audit))));
+            // As at a passphrase unseal: a broken audit chain keeps the vault sealed.
+            self.check_audit_chain(&header, &open).await?;
+            inner.audit.set_key(Some(AuditKeys::derive(header.vault_id, &open.master)));
             if let Err(err) = inner.note_restore(ctx).await {
                 inner.audit.set_key(None);
                 return Err(err);

@@ -5,12 +5,15 @@ use std::{sync::Arc, time::SystemTime};
 use coffre_crypto::{
     age_file::{self, AgeIdentity, Unlock},
     kdf::KdfParams,
-    keys::Purpose,
     secret::Passphrase,
+    totp::TotpSeed,
 };
 
 use super::{HolderKey, HolderSpec, IssuedShares, ShareSetSpec};
-use crate::{InitParams, Outcome, RequestContext, SessionToken, Vault, VaultConfig, audit, backup, clock::ManualClock};
+use crate::{
+    InitParams, Outcome, RequestContext, SessionToken, Vault, VaultConfig, audit, backup,
+    clock::{Clock as _, ManualClock, unix_seconds},
+};
 
 const PASS: &[u8] = b"correct horse battery staple";
 
@@ -42,9 +45,9 @@ fn share(issued: &IssuedShares, i: usize, identity: &AgeIdentity) -> coffre_cryp
     age_file::decrypt(Unlock::Identity(identity), issued.shares[i].file.as_bytes(), 4096).expect("decrypts")
 }
 
-fn actions(vault: &Vault, dir: &std::path::Path) -> Vec<(String, Outcome)> {
+fn actions(vault: &Vault) -> Vec<(String, Outcome)> {
     let open = vault.inner.unsealed().expect("unsealed");
-    audit::read_all(&dir.join("audit"), &open.vault_id, &open.master.subkey(Purpose::Audit))
+    audit::read_all(&vault.inner.audit, &open.audit_keys)
         .expect("the chain verifies")
         .into_iter()
         .map(|e| (e.action, e.outcome))
@@ -65,9 +68,12 @@ async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after
         leader: None,
         kdf: None,
     };
-    let (_, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
+    let (outcome, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
     let issued = issued.expect("issued");
-    let login = vault.login(&ctx(None), "Alice", Passphrase::new(PASS.to_vec()).expect("valid")).await.expect("in");
+    let seed = TotpSeed::from_otpauth_uri(outcome.president_totp_uri.expose_secret()).expect("an otpauth URI");
+    let code = seed.code_at(unix_seconds(clock.now()));
+    let login =
+        vault.login(&ctx(None), "Alice", Passphrase::new(PASS.to_vec()).expect("valid"), &code).await.expect("in");
     let alice = ctx(Some(login.token.expose_secret()));
     let rekeyed = vault.rekey(&alice, spec(&[&ra, &rb])).await.expect("rekey");
     let file = vault.create_backup(&alice).await.expect("backup").file;
@@ -98,14 +104,14 @@ async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after
         ("recovery.passphrase", Outcome::Success),
     ];
     let expected: Vec<(String, Outcome)> = expected.iter().map(|(a, o)| (a.to_string(), *o)).collect();
-    assert_eq!(actions(&vault, &dir), expected);
+    assert_eq!(actions(&vault), expected);
 
     // Restored elsewhere, the log holds everything up to the backup, then the restore, then what follows.
     let target = tmp.path().join("restored");
     backup::restore(&file, &b, &target, clock.clone()).expect("restore");
     let restored = open(&target, clock);
     restored.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("valid")).await.expect("unseal");
-    let got = actions(&restored, &target);
+    let got = actions(&restored);
     let tail: Vec<&str> = got.iter().skip(4).map(|(a, _)| a.as_str()).collect();
     assert_eq!(tail, ["backup", "restore", "unseal"]);
 }

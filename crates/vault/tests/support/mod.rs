@@ -1,11 +1,14 @@
-//! What the recovery and backup tests share: a vault on a temporary directory with a manual clock, two holders
-//! with age keys, and helpers to open their share files as a holder's client would.
+//! What the engine's integration tests share: a vault on a real sled and audit log in a temporary directory, a
+//! manual clock, and people who log in with passphrase and second factor; for recovery and backups, holders with
+//! age keys and helpers to open their share files as a holder's client would. Argon2 cost is lowered through
+//! configuration only.
 
 #![allow(dead_code, unreachable_pub)]
 
 use std::{
+    collections::HashMap,
     path::{Path, PathBuf},
-    sync::Arc,
+    sync::{Arc, Mutex},
     time::{Duration, SystemTime},
 };
 
@@ -13,14 +16,16 @@ use coffre_crypto::{
     age_file::{self, AgeIdentity, Unlock},
     kdf::KdfParams,
     secret::{Passphrase, SecretBytes},
+    totp::TotpSeed,
 };
 use coffre_vault::{
-    Category, InitParams, NewEntry, RequestContext, Secrets, SessionToken, Vault, VaultConfig,
-    clock::ManualClock,
+    Category, InitParams, NewEntry, RequestContext, Role, Secrets, SessionToken, Vault, VaultConfig,
+    clock::{Clock, ManualClock, unix_seconds},
     recovery::{HolderKey, HolderSpec, IssuedShares, ShareSetSpec},
 };
 
 pub const PRESIDENT_PASS: &[u8] = b"correct horse battery staple";
+pub const LEADER_PASS: &[u8] = b"leader's own long passphrase";
 pub const TEST_KDF: KdfParams = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
 
 pub fn passphrase(bytes: &[u8]) -> Passphrase {
@@ -70,6 +75,8 @@ pub fn two_of(holders: &[&Holder], threshold: u8) -> ShareSetSpec {
 pub struct Fixture {
     pub dir: tempfile::TempDir,
     pub clock: Arc<ManualClock>,
+    /// Each enrolled person's second-factor seed, by name, as their authenticator app would hold it.
+    seeds: Mutex<HashMap<String, Vec<u8>>>,
 }
 
 impl Fixture {
@@ -77,42 +84,109 @@ impl Fixture {
         Self {
             dir: tempfile::tempdir().expect("tempdir"),
             clock: Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000))),
+            seeds: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn clock_now(&self) -> SystemTime {
-        coffre_vault::clock::Clock::now(self.clock.as_ref())
-    }
-
+    /// The vault's data directory, inside the temporary one (so that restores can target its siblings).
     pub fn data_dir(&self) -> PathBuf {
         self.dir.path().join("data")
     }
 
+    /// Opens the vault on the fixture's data directory (the store waits for the lock of a vault just dropped).
     pub fn open(&self) -> Vault {
         self.open_at(&self.data_dir())
     }
 
+    /// Opens a vault on another directory (a restore's target), with the same clock.
     pub fn open_at(&self, dir: &Path) -> Vault {
         let mut config = VaultConfig::new(dir.to_path_buf());
         config.default_kdf = TEST_KDF;
         Vault::open(config, self.clock.clone()).expect("open vault")
     }
-}
 
-/// Initialises with president Alice and the given share set; returns the issued shares.
-pub async fn init(vault: &Vault, spec: Option<ShareSetSpec>) -> Option<IssuedShares> {
-    let params = InitParams {
-        president: "Alice".into(),
-        passphrase: passphrase(PRESIDENT_PASS),
-        leader: Some("Bob".into()),
-        kdf: Some(TEST_KDF),
-    };
-    vault.init_with_recovery(&anonymous(), params, spec).await.expect("init").1
-}
+    pub fn clock_now(&self) -> SystemTime {
+        self.clock.now()
+    }
 
-pub async fn login(vault: &Vault, name: &str, pass: &[u8]) -> RequestContext {
-    let outcome = vault.login(&anonymous(), name, passphrase(pass)).await.expect("login");
-    session(outcome.token.expose_secret())
+    pub fn remember(&self, name: &str, otpauth_uri: &str) {
+        let seed = TotpSeed::from_otpauth_uri(otpauth_uri).expect("an otpauth URI");
+        self.seeds.lock().expect("seeds").insert(name.to_lowercase(), seed.expose_secret().to_vec());
+    }
+
+    /// The code `name`'s app shows, one step (30 s) after the last one asked for: codes are single-use.
+    pub fn code(&self, name: &str) -> String {
+        self.clock.advance(Duration::from_secs(30));
+        self.code_now(name)
+    }
+
+    /// The code `name`'s app shows now, without moving the clock.
+    pub fn code_now(&self, name: &str) -> String {
+        let seeds = self.seeds.lock().expect("seeds");
+        let seed = seeds.get(&name.to_lowercase()).unwrap_or_else(|| panic!("no second factor for {name}"));
+        let seed = TotpSeed::from_bytes(seed.clone()).expect("seed");
+        seed.code_at(unix_seconds(self.clock.now()))
+    }
+
+    /// Initialises the vault with president Alice (and a leader if named); returns the leader's code.
+    pub async fn init(&self, vault: &Vault, leader: Option<&str>) -> Option<String> {
+        let outcome = vault
+            .init(
+                &anonymous(),
+                InitParams {
+                    president: "Alice".into(),
+                    passphrase: passphrase(PRESIDENT_PASS),
+                    leader: leader.map(str::to_string),
+                    kdf: Some(TEST_KDF),
+                },
+            )
+            .await
+            .expect("init");
+        self.remember("Alice", outcome.president_totp_uri.expose_secret());
+        outcome.leader_enrolment.map(|(code, _)| code.expose_secret().to_string())
+    }
+
+    /// Initialises with president Alice, leader Bob (not enrolled) and the given share set; returns the issued
+    /// shares.
+    pub async fn init_with_shares(&self, vault: &Vault, spec: Option<ShareSetSpec>) -> Option<IssuedShares> {
+        let params = InitParams {
+            president: "Alice".into(),
+            passphrase: passphrase(PRESIDENT_PASS),
+            leader: Some("Bob".into()),
+            kdf: Some(TEST_KDF),
+        };
+        let (outcome, issued) = vault.init_with_recovery(&anonymous(), params, spec).await.expect("init");
+        self.remember("Alice", outcome.president_totp_uri.expose_secret());
+        issued
+    }
+
+    pub async fn login(&self, vault: &Vault, name: &str, pass: &[u8]) -> RequestContext {
+        let code = self.code(name);
+        let outcome = vault.login(&anonymous(), name, passphrase(pass), &code).await.expect("login");
+        session(outcome.token.expose_secret())
+    }
+
+    /// Redeems an enrolment code: starts it, reads the second factor as an app would, confirms with its first code.
+    pub async fn enroll(&self, vault: &Vault, code: &str, pass: &[u8]) -> (String, Role) {
+        let start = vault.start_enrollment(&anonymous(), code).await.expect("start enrolment");
+        self.remember(&start.name, start.totp_uri.expose_secret());
+        let totp = self.code(&start.name);
+        vault.enroll(&anonymous(), code, passphrase(pass), &totp).await.expect("enroll")
+    }
+
+    /// Adds a person through `by`, enrols them with `pass`, and logs them in.
+    pub async fn person(
+        &self,
+        vault: &Vault,
+        by: &RequestContext,
+        name: &str,
+        role: Role,
+        pass: &[u8],
+    ) -> RequestContext {
+        let enrolment = vault.add_person(by, name, role).await.expect("add person");
+        self.enroll(vault, enrolment.code.expose_secret(), pass).await;
+        self.login(vault, name, pass).await
+    }
 }
 
 pub fn entry(platform: &str) -> NewEntry {

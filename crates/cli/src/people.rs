@@ -1,0 +1,210 @@
+//! People: `coffre person add | list | offboard | reset`.
+
+use clap::{Args, Subcommand};
+use coffre_proto::v1::{
+    AddPersonRequest, ListPeopleRequest, OffboardPersonRequest, Person, PersonState, ResetEnrolmentRequest, Timestamp,
+};
+use serde::Serialize;
+use zeroize::Zeroizing;
+
+use crate::{
+    Context,
+    exit::Failure,
+    output::{emit, from_proto, human_time, json_time, printable, table},
+    values::{NewRole, role_name},
+};
+
+/// The person subcommands.
+#[derive(Subcommand)]
+pub(crate) enum PersonCommand {
+    /// Add a person; prints their one-time enrolment code, to hand over in person
+    Add(AddArgs),
+    /// List the people you may see
+    List,
+    /// End a person's access: sessions, grants and account; flags what they revealed for rotation
+    Offboard(NameArg),
+    /// Give a person a new enrolment code (lost phone or passphrase); their old credentials stop working
+    Reset(NameArg),
+}
+
+/// Options of `coffre person add`.
+#[derive(Debug, Args)]
+pub(crate) struct AddArgs {
+    /// The person's name in the vault (unique)
+    #[arg(value_name = "NAME")]
+    name: String,
+    /// What the person may do
+    #[arg(long, value_enum)]
+    role: NewRole,
+}
+
+/// Just the name.
+#[derive(Debug, Args)]
+pub(crate) struct NameArg {
+    /// The person's name, as in `coffre person list`
+    #[arg(value_name = "NAME")]
+    name: String,
+}
+
+pub(crate) async fn run(command: &PersonCommand, ctx: &Context) -> Result<(), Failure> {
+    match command {
+        PersonCommand::Add(args) => add(args, ctx).await,
+        PersonCommand::List => list(ctx).await,
+        PersonCommand::Offboard(args) => offboard(&args.name, ctx).await,
+        PersonCommand::Reset(args) => reset(&args.name, ctx).await,
+    }
+}
+
+/// What `person add` and `person reset` print with `--json`.
+#[derive(Serialize)]
+struct Enrolment<'a> {
+    name: &'a str,
+    role: &'static str,
+    enrolment_code: &'a str,
+    enrolment_expires: Option<String>,
+}
+
+fn enrolment_report(
+    ctx: &Context,
+    person: Option<Person>,
+    code: String,
+    expires: Option<Timestamp>,
+    what: &str,
+) -> Result<(), Failure> {
+    let person = person.unwrap_or_default();
+    let code = Zeroizing::new(code);
+    let report = Enrolment {
+        name: &person.name,
+        role: role_name(person.role),
+        enrolment_code: &code,
+        enrolment_expires: json_time(expires.as_ref()),
+    };
+    emit(ctx.json(), &report, || {
+        let name = printable(&person.name);
+        format!(
+            "{what} {name} ({}).\nOne-time enrolment code for {name}: {}\nIt expires at {}: give it to {name} in \
+             person; they run `coffre enroll {}` and set their own passphrase and second factor.",
+            report.role,
+            code.as_str(),
+            human_time(from_proto(expires.as_ref())),
+            code.as_str()
+        )
+    })
+}
+
+async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request = AddPersonRequest { name: args.name.clone(), role: args.role.to_proto() };
+    let response = daemon.access().add_person(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let response = response.into_inner();
+    enrolment_report(ctx, response.person, response.enrolment_code, response.enrolment_expires, "Added")
+}
+
+async fn reset(name: &str, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request = ResetEnrolmentRequest { name: name.to_owned() };
+    let response = daemon.access().reset_enrolment(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let response = response.into_inner();
+    enrolment_report(
+        ctx,
+        response.person,
+        response.enrolment_code,
+        response.enrolment_expires,
+        "Reset the enrolment of",
+    )
+}
+
+/// One person in `person list --json`.
+#[derive(Serialize)]
+struct PersonJson {
+    name: String,
+    role: &'static str,
+    state: &'static str,
+    added_by: String,
+    created: Option<String>,
+}
+
+fn state_name(value: i32) -> &'static str {
+    match PersonState::try_from(value) {
+        Ok(PersonState::Pending) => "pending",
+        Ok(PersonState::Active) => "active",
+        Ok(PersonState::Offboarded) => "offboarded",
+        Ok(PersonState::Unspecified) | Err(_) => "unknown",
+    }
+}
+
+async fn list(ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let response = daemon.access().list_people(daemon.request(ListPeopleRequest {})?).await;
+    let people = response.map_err(|s| daemon.fail(s))?.into_inner().people;
+    let json: Vec<PersonJson> = people
+        .iter()
+        .map(|p| PersonJson {
+            name: p.name.clone(),
+            role: role_name(p.role),
+            state: state_name(p.state),
+            added_by: p.added_by.clone(),
+            created: json_time(p.created.as_ref()),
+        })
+        .collect();
+    #[derive(Serialize)]
+    struct People {
+        people: Vec<PersonJson>,
+    }
+    let report = People { people: json };
+    emit(ctx.json(), &report, || {
+        let rows: Vec<Vec<String>> = report
+            .people
+            .iter()
+            .map(|p| {
+                vec![
+                    printable(&p.name),
+                    p.role.to_owned(),
+                    p.state.to_owned(),
+                    printable(&p.added_by),
+                    human_time(p.created.as_deref().and_then(crate::output::parse_rfc3339)),
+                ]
+            })
+            .collect();
+        table(&["NAME", "ROLE", "STATE", "ADDED BY", "CREATED"], &rows)
+    })
+}
+
+/// What `person offboard` prints with `--json`.
+#[derive(Serialize)]
+struct Offboarded {
+    name: String,
+    grants_revoked: u32,
+    sessions_ended: u32,
+    rotation_due: Vec<String>,
+}
+
+async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request = OffboardPersonRequest { name: name.to_owned() };
+    let response = daemon.access().offboard_person(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let done = response.into_inner();
+    let report = Offboarded {
+        name: done.name,
+        grants_revoked: done.grants_revoked,
+        sessions_ended: done.sessions_ended,
+        rotation_due: done.rotation_due,
+    };
+    emit(ctx.json(), &report, || {
+        let mut text = format!(
+            "Offboarded {}: account disabled (its history is kept), {} session(s) ended, {} live grant(s) revoked.\n",
+            printable(&report.name),
+            report.sessions_ended,
+            report.grants_revoked
+        );
+        if report.rotation_due.is_empty() {
+            text.push_str("They revealed no password: nothing needs to change.");
+        } else {
+            text.push_str("They revealed these passwords; change each on its platform, then in coffre:\n");
+            for platform in &report.rotation_due {
+                text.push_str(&format!("  {}\n", printable(platform)));
+            }
+        }
+        text
+    })
+}

@@ -1,0 +1,58 @@
+//! A disk that fails on demand, for tests of the durability guarantee (a full disk, a failed fsync).
+
+use std::{
+    io,
+    path::Path,
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+};
+
+use super::segment::{Disk, SegmentFile, Storage};
+
+/// The disk, failing on demand: while `full` is set every write stores half its bytes and then fails as a full
+/// disk does; `fsync_failures` makes that many coming fdatasyncs fail with EIO.
+#[derive(Default)]
+pub(crate) struct Faults {
+    pub(crate) full: AtomicBool,
+    pub(crate) fsync_failures: AtomicU64,
+}
+
+pub(crate) struct Faulty(pub(crate) Arc<Faults>);
+
+struct FaultyFile {
+    file: Box<dyn SegmentFile>,
+    faults: Arc<Faults>,
+}
+
+impl Storage for Faulty {
+    fn open_append(&self, path: &Path) -> io::Result<Box<dyn SegmentFile>> {
+        Ok(Box::new(FaultyFile { file: Disk.open_append(path)?, faults: self.0.clone() }))
+    }
+
+    fn sync_dir(&self, dir: &Path) -> io::Result<()> {
+        Disk.sync_dir(dir)
+    }
+}
+
+impl SegmentFile for FaultyFile {
+    fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if self.faults.full.load(Ordering::Acquire) {
+            self.file.write_all(&bytes[..bytes.len() / 2])?;
+            return Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device (injected)"));
+        }
+        self.file.write_all(bytes)
+    }
+
+    fn sync_data(&mut self) -> io::Result<()> {
+        if self.faults.fsync_failures.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1)).is_ok() {
+            return Err(io::Error::other("Input/output error (injected)"));
+        }
+        self.file.sync_data()
+    }
+
+    fn truncate_and_sync(&mut self, len: u64) -> io::Result<()> {
+        self.file.truncate_and_sync(len)
+    }
+}

@@ -1,0 +1,280 @@
+//! Grants: a person's access to one entry or one category, for a stated task, until an expiry (required, at most
+//! the configured maximum). Whether a grant covers an entry is decided by `authz::covers` at every call, against
+//! the clock, so an expired grant stops working the moment it expires; its expiry is recorded in the audit log the
+//! first time it is seen expired.
+
+use coffre_crypto::{
+    index::{IndexDomain, lookup_id},
+    record::RecordKind,
+};
+use coffre_store::Batch;
+
+use crate::{
+    Error, Result,
+    audit::Outcome,
+    authz::{self, Action},
+    clock::{from_millis, unix_millis},
+    model::*,
+    people::hex,
+    records::{self, GrantRecord, Id, Revocation, StoredScope},
+    validate,
+    vault::{Caller, Inner, Open, Vault},
+};
+
+const NO_GRANT: &str = "no grant with that id: see `coffre grant list`";
+
+impl Vault {
+    /// Grants `grant.person` access to one entry or one category until `grant.until`, for `grant.task`.
+    pub async fn add_grant(&self, ctx: &RequestContext, grant: NewGrant) -> Result<GrantView> {
+        let inner = &self.inner;
+        let caller = inner.authenticate(ctx)?;
+        if let Err(denied) = authz::check(caller.role, Action::AddGrant) {
+            return Err(inner.audit_denial(ctx, &caller, Action::AddGrant, grant.person.trim(), denied).await);
+        }
+        let open = &caller.open;
+        let task = validate::task(&grant.task)?;
+        let name = validate::name("person", &grant.person)?;
+        let person = self
+            .person_by_name(open, &name)?
+            .ok_or(Error::NotFound("no person by that name: see `coffre person list`"))?;
+        if person.disabled {
+            return Err(Error::WrongState("this person is offboarded: offboarded people get no grant"));
+        }
+        let (scope, classification) = match &grant.scope {
+            Scope::Entry(platform) => {
+                let entry = inner.entry_by_name(open, platform)?;
+                (StoredScope::Entry(entry.id), Some(entry.classification))
+            }
+            Scope::Category(category) => (StoredScope::Category(*category), None),
+        };
+        let ceiling = match authz::check_grant(caller.role, person.role, classification) {
+            Ok(ceiling) => ceiling,
+            Err(denied) => return Err(inner.audit_denial(ctx, &caller, Action::AddGrant, &person.name, denied).await),
+        };
+        let now = inner.now_ms();
+        let expires_ms = match grant.until {
+            GrantUntil::At(at) => unix_millis(at),
+            GrantUntil::For(duration) => now.saturating_add(i64::try_from(duration.as_millis()).unwrap_or(i64::MAX)),
+        };
+        let max_ms = i64::try_from(inner.config.max_grant_duration.as_millis()).unwrap_or(i64::MAX);
+        if expires_ms <= now {
+            return Err(Error::invalid("expiry", "is not in the future"));
+        }
+        if expires_ms - now > max_ms {
+            return Err(Error::invalid(
+                "expiry",
+                format!("is too far away: a grant lasts at most {} days", max_ms / (24 * 3600 * 1000)),
+            ));
+        }
+        let record = GrantRecord {
+            id: records::new_id()?,
+            person: person.id,
+            person_name: person.name.clone(),
+            scope,
+            ceiling,
+            task,
+            created_ms: now,
+            expires_ms,
+            granted_by: caller.name.clone(),
+            granted_by_id: caller.person,
+            revoked: None,
+            expiry_audited: false,
+        };
+        let view = inner.grant_view(open, &record, now)?;
+        let _writes = inner.writes.lock().await;
+        let mut batch = Batch::default();
+        put_grant(open, &mut batch, &record)?;
+        let mut event = inner.event(ctx, &caller.name, "grant.add", &person.name, Outcome::Success);
+        event.reason = record.task.clone();
+        event.detail = format!("grant={} {} expires_ms={expires_ms}", hex(&record.id), scope_detail(&view.scope));
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        Ok(view)
+    }
+
+    /// The grants the caller may see, oldest first: owners all, others those they hold or made.
+    pub fn list_grants(&self, ctx: &RequestContext) -> Result<Vec<GrantView>> {
+        let inner = &self.inner;
+        let caller = inner.authorize(ctx, Action::ListGrants)?;
+        let now = inner.now_ms();
+        let mut grants: Vec<GrantRecord> = inner
+            .all_grants(&caller.open)?
+            .into_iter()
+            .filter(|g| authz::may_see_grant(caller.role, &caller.person, g))
+            .collect();
+        inner.note_expiries(ctx, &caller.open, &grants, now);
+        grants.sort_by_key(|g| (g.created_ms, g.id));
+        grants.iter().map(|g| inner.grant_view(&caller.open, g, now)).collect()
+    }
+
+    /// Revokes a grant at once, by id or an unambiguous prefix of at least 8 hex characters. Owners revoke any
+    /// grant, an access manager those it made.
+    pub async fn revoke_grant(&self, ctx: &RequestContext, id: &str) -> Result<GrantView> {
+        let inner = &self.inner;
+        let caller = inner.authenticate(ctx)?;
+        let prefix = id.trim().to_lowercase();
+        if let Err(denied) = authz::check(caller.role, Action::RevokeGrant) {
+            return Err(inner.audit_denial(ctx, &caller, Action::RevokeGrant, &prefix, denied).await);
+        }
+        if !(8..=32).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::invalid(
+                "grant id",
+                "must be 8 to 32 hexadecimal characters, as `coffre grant list` shows",
+            ));
+        }
+        let open = &caller.open;
+        let _writes = inner.writes.lock().await;
+        let mut found: Vec<GrantRecord> = inner
+            .all_grants(open)?
+            .into_iter()
+            .filter(|g| hex(&g.id).starts_with(&prefix) && authz::may_see_grant(caller.role, &caller.person, g))
+            .collect();
+        let mut grant = match (found.pop(), found.is_empty()) {
+            (None, _) => return Err(Error::NotFound(NO_GRANT)),
+            (Some(grant), true) => grant,
+            (Some(_), false) => return Err(Error::invalid("grant id", "matches several grants: give more of it")),
+        };
+        if let Err(denied) = authz::check_revoke(caller.role, &caller.person, &grant) {
+            return Err(inner.audit_denial(ctx, &caller, Action::RevokeGrant, &grant.person_name, denied).await);
+        }
+        if grant.revoked.is_some() {
+            return Err(Error::WrongState("this grant is revoked already"));
+        }
+        let now = inner.now_ms();
+        grant.revoked = Some(Revocation { at_ms: now, by: caller.name.clone(), why: "revoked".into() });
+        let mut batch = Batch::default();
+        put_grant(open, &mut batch, &grant)?;
+        let mut event = inner.event(ctx, &caller.name, "grant.revoke", &grant.person_name, Outcome::Success);
+        event.reason = grant.task.clone();
+        event.detail = format!("grant={}", hex(&grant.id));
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        inner.grant_view(open, &grant, now)
+    }
+}
+
+impl Inner {
+    /// The grants held by the caller (live or not), for `authz::check_entry`. Expiries seen here for the first
+    /// time are recorded in the audit log.
+    pub(crate) fn caller_grants(&self, ctx: &RequestContext, caller: &Caller) -> Result<Vec<GrantRecord>> {
+        if caller.role.is_owner() {
+            return Ok(Vec::new());
+        }
+        let grants = self.grants_of(&caller.open, &caller.person)?;
+        self.note_expiries(ctx, &caller.open, &grants, self.now_ms());
+        Ok(grants)
+    }
+
+    /// Every grant held by `person`, through the keyed index. A grant that does not open is logged and left out
+    /// (so it covers nothing: deny by default).
+    pub(crate) fn grants_of(&self, open: &Open, person: &Id) -> Result<Vec<GrantRecord>> {
+        let prefix = holder_prefix(open, person);
+        let mut grants = Vec::new();
+        for item in self.store.scan_prefix(&prefix) {
+            let (key, _) = item?;
+            let Some(id) = key.get(prefix.len()..) else { continue };
+            match self.grant(open, id) {
+                Ok(Some(grant)) if grant.person == *person => grants.push(grant),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "skipping a grant that does not open"),
+            }
+        }
+        Ok(grants)
+    }
+
+    fn grant(&self, open: &Open, id: &[u8]) -> Result<Option<GrantRecord>> {
+        let Some(sealed) = self.store.get(&records::key(records::GRANT, id))? else { return Ok(None) };
+        records::open(&open.people_key, &open.vault_id, RecordKind::Grant, id, 0, &sealed).map(Some)
+    }
+
+    fn all_grants(&self, open: &Open) -> Result<Vec<GrantRecord>> {
+        let mut grants = Vec::new();
+        for item in self.store.scan_prefix(records::GRANT) {
+            let (key, sealed) = item?;
+            let id = &key[records::GRANT.len()..];
+            match records::open(&open.people_key, &open.vault_id, RecordKind::Grant, id, 0, &sealed) {
+                Ok(grant) => grants.push(grant),
+                Err(err) => tracing::error!(error = %err, "skipping a grant that does not open"),
+            }
+        }
+        Ok(grants)
+    }
+
+    /// Records "grant.expire" for each grant seen expired for the first time. Best effort and never blocking: if
+    /// another write holds the lock, a later call records it.
+    fn note_expiries(&self, ctx: &RequestContext, open: &Open, grants: &[GrantRecord], now: i64) {
+        let expired = |g: &GrantRecord| g.revoked.is_none() && !g.expiry_audited && now >= g.expires_ms;
+        if !grants.iter().any(expired) {
+            return;
+        }
+        let Ok(_writes) = self.writes.try_lock() else { return };
+        for grant in grants.iter().filter(|g| expired(g)) {
+            // Read again under the lock: another call may have recorded it meanwhile.
+            let Ok(Some(mut fresh)) = self.grant(open, &grant.id) else { continue };
+            if fresh.expiry_audited {
+                continue;
+            }
+            fresh.expiry_audited = true;
+            let mut batch = Batch::default();
+            if put_grant(open, &mut batch, &fresh).is_err() {
+                continue;
+            }
+            let mut event = self.event(ctx, "-", "grant.expire", &fresh.person_name, Outcome::Success);
+            event.reason = fresh.task.clone();
+            event.detail = format!("grant={}", hex(&fresh.id));
+            self.audit.append_detached(event, now);
+            if let Err(err) = self.store.apply(batch) {
+                tracing::error!(error = %err, "cannot record a grant's expiry");
+            }
+        }
+    }
+
+    fn grant_view(&self, open: &Open, grant: &GrantRecord, now: i64) -> Result<GrantView> {
+        let scope = match grant.scope {
+            StoredScope::Entry(id) => Scope::Entry(match self.entry_by_id(open, &id)? {
+                Some(entry) => entry.platform,
+                None => "(removed entry)".into(),
+            }),
+            StoredScope::Category(category) => Scope::Category(category),
+        };
+        let state = match (&grant.revoked, now >= grant.expires_ms) {
+            (Some(_), _) => GrantState::Revoked,
+            (None, true) => GrantState::Expired,
+            (None, false) => GrantState::Live,
+        };
+        Ok(GrantView {
+            id: hex(&grant.id),
+            person: grant.person_name.clone(),
+            scope,
+            task: grant.task.clone(),
+            granted_by: grant.granted_by.clone(),
+            created: from_millis(grant.created_ms),
+            expires: from_millis(grant.expires_ms),
+            state,
+        })
+    }
+}
+
+/// Stores a grant and its holder index.
+pub(crate) fn put_grant(open: &Open, batch: &mut Batch, grant: &GrantRecord) -> Result<()> {
+    batch.insert(
+        records::key(records::GRANT, &grant.id),
+        records::seal(&open.people_key, &open.vault_id, RecordKind::Grant, &grant.id, 0, grant)?,
+    );
+    let mut index = holder_prefix(open, &grant.person);
+    index.extend_from_slice(&grant.id);
+    batch.insert(index, Vec::new());
+    Ok(())
+}
+
+/// `i/g/` || MAC(person id): the prefix of a person's grant index.
+fn holder_prefix(open: &Open, person: &Id) -> Vec<u8> {
+    records::key(records::GRANT_INDEX, &lookup_id(&open.index_key, IndexDomain::GrantHolder, &hex(person)))
+}
+
+fn scope_detail(scope: &Scope) -> String {
+    match scope {
+        Scope::Entry(platform) => format!("entry={platform}"),
+        Scope::Category(category) => format!("category={category:?}"),
+    }
+}

@@ -1,0 +1,331 @@
+//! People: adding them (with a one-time enrolment code), listing them, resetting an enrolment, and offboarding,
+//! which ends their sessions and grants, disables the account and flags for rotation every entry they revealed.
+
+use coffre_crypto::{
+    index::{IndexDomain, lookup_id},
+    record::RecordKind,
+    secret::SecretString,
+    token::new_enrolment_code,
+};
+use coffre_store::Batch;
+
+use crate::{
+    Error, Result,
+    audit::Outcome,
+    authz::{self, Action},
+    clock::from_millis,
+    entries::put_entry,
+    lifecycle::put_person,
+    model::*,
+    records::{self, EnrolmentRecord, Id, PersonRecord, RevealMark, Revocation},
+    validate,
+    vault::{Caller, Inner, Open, Vault},
+};
+
+/// The issuer named in the second factor's `otpauth://` URI, as authenticator apps show it.
+pub(crate) const TOTP_ISSUER: &str = "coffre";
+
+const NO_PERSON: &str = "no person by that name: see `coffre person list`";
+
+impl Vault {
+    /// Adds a person and returns their one-time enrolment code (shown once; only its hash is kept). Owners may add
+    /// any role but president (only the president adds a leader); an access manager adds members.
+    pub async fn add_person(&self, ctx: &RequestContext, name: &str, role: Role) -> Result<Enrolment> {
+        let inner = &self.inner;
+        let caller = inner.authenticate(ctx)?;
+        if let Err(denied) = authz::check_add_person(caller.role, role) {
+            return Err(inner.audit_denial(ctx, &caller, Action::AddPerson, name.trim(), denied).await);
+        }
+        let name = validate::name("name", name)?;
+        let open = &caller.open;
+        let _writes = inner.writes.lock().await;
+        if self.person_by_name(open, &name)?.is_some() {
+            return Err(Error::Exists("a person of that name (offboarded people keep their name)"));
+        }
+        let now = inner.now_ms();
+        let person = PersonRecord::new(records::new_id()?, name, role, &caller.name, now);
+        let mut batch = Batch::default();
+        put_person(open, &mut batch, &person)?;
+        let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
+        let mut event = inner.event(ctx, &caller.name, "person.add", &person.name, Outcome::Success);
+        event.detail = format!("role={:?}", person.role);
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        Ok(Enrolment { name: person.name, role, code, expires: from_millis(expires_ms) })
+    }
+
+    /// The people the caller may see, sorted by name: owners everyone, an access manager the members.
+    pub fn list_people(&self, ctx: &RequestContext) -> Result<Vec<PersonView>> {
+        let caller = self.inner.authorize(ctx, Action::ListPeople)?;
+        let mut people = Vec::new();
+        for person in self.inner.all_people(&caller.open)? {
+            if authz::may_see_person(caller.role, person.role) {
+                let state = match (person.disabled, &person.passphrase_hash) {
+                    (true, _) => PersonState::Offboarded,
+                    (false, None) => PersonState::Pending,
+                    (false, Some(_)) => PersonState::Active,
+                };
+                people.push(PersonView {
+                    name: person.name.clone(),
+                    role: person.role,
+                    state,
+                    added_by: person.added_by.clone(),
+                    created: from_millis(person.created_ms),
+                });
+            }
+        }
+        people.sort_by_cached_key(|p| p.name.to_lowercase());
+        Ok(people)
+    }
+
+    /// Offboards a person: ends their sessions, revokes their grants, removes their pending enrolment codes and
+    /// (for an owner) their key slot, disables the account (its history stays), and flags every entry they ever
+    /// revealed as rotation-due. Owners only; only the president offboards the leader; nobody the president.
+    pub async fn offboard_person(&self, ctx: &RequestContext, name: &str) -> Result<Offboarded> {
+        let inner = &self.inner;
+        let caller = inner.authenticate(ctx)?;
+        let target = self.manageable(ctx, &caller, name, Action::OffboardPerson).await?;
+        let open = &caller.open;
+        let _writes = inner.writes.lock().await;
+        let mut person = inner.person(open, &target.id)?.ok_or(Error::NotFound(NO_PERSON))?;
+        if person.disabled {
+            return Err(Error::WrongState("this person is offboarded already"));
+        }
+        let now = inner.now_ms();
+        person.disabled = true;
+        person.disabled_ms = Some(now);
+        let mut batch = Batch::default();
+        let header = inner.header_without_slot(&mut batch, person.slot_id.take())?;
+        put_person(open, &mut batch, &person)?;
+
+        let mut grants_revoked = 0;
+        for mut grant in inner.grants_of(open, &person.id)? {
+            if grant.revoked.is_some() {
+                continue;
+            }
+            if now < grant.expires_ms {
+                grants_revoked += 1;
+            }
+            grant.revoked = Some(Revocation { at_ms: now, by: caller.name.clone(), why: "offboarded".into() });
+            crate::grants::put_grant(open, &mut batch, &grant)?;
+        }
+        inner.drop_enrolments(open, &mut batch, &person.id)?;
+        let mut rotation_due = Vec::new();
+        for entry_id in inner.revealed_by(open, &person.id)? {
+            let Some(mut entry) = inner.entry_by_id(open, &entry_id)? else { continue };
+            if entry.rotation_due.is_none() {
+                entry.rotation_due = Some(RotationDue {
+                    reason: format!("revealed by {}, who was offboarded", person.name),
+                    since: from_millis(now),
+                });
+                put_entry(open, &mut batch, &entry)?;
+            }
+            rotation_due.push(entry.platform);
+        }
+        rotation_due.sort_by_cached_key(|p| p.to_lowercase());
+
+        let mut event = inner.event(ctx, &caller.name, "person.offboard", &person.name, Outcome::Success);
+        event.detail =
+            format!("role={:?} grants_revoked={grants_revoked} rotation_due={}", person.role, rotation_due.join(","));
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        inner.store.flush()?;
+        if let Some(header) = header {
+            inner.write_state().header = Some(header);
+        }
+        let sessions_ended = inner.end_sessions_of(open, &person.id);
+        tracing::info!("a person was offboarded");
+        Ok(Offboarded { name: person.name, grants_revoked, sessions_ended, rotation_due })
+    }
+
+    /// Resets a person's enrolment: their passphrase, second factor and (for an owner) key slot are removed, their
+    /// sessions end, and a new one-time code lets them enrol again. Grants stay. Owners only, as offboarding.
+    pub async fn reset_enrolment(&self, ctx: &RequestContext, name: &str) -> Result<Enrolment> {
+        let inner = &self.inner;
+        let caller = inner.authenticate(ctx)?;
+        let target = self.manageable(ctx, &caller, name, Action::ResetEnrolment).await?;
+        let open = &caller.open;
+        let _writes = inner.writes.lock().await;
+        let mut person = inner.person(open, &target.id)?.ok_or(Error::NotFound(NO_PERSON))?;
+        if person.disabled {
+            return Err(Error::WrongState("this person is offboarded: an offboarded account is never reopened"));
+        }
+        let now = inner.now_ms();
+        person.passphrase_hash = None;
+        person.totp_seed = None;
+        person.totp_last_step = 0;
+        let mut batch = Batch::default();
+        let header = inner.header_without_slot(&mut batch, person.slot_id.take())?;
+        put_person(open, &mut batch, &person)?;
+        inner.drop_enrolments(open, &mut batch, &person.id)?;
+        let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
+        let mut event = inner.event(ctx, &caller.name, "enrolment.reset", &person.name, Outcome::Success);
+        event.detail = format!("role={:?}", person.role);
+        inner.audit(event).await?;
+        inner.store.apply(batch)?;
+        inner.store.flush()?;
+        if let Some(header) = header {
+            inner.write_state().header = Some(header);
+        }
+        inner.end_sessions_of(open, &person.id);
+        Ok(Enrolment { name: person.name, role: person.role, code, expires: from_millis(expires_ms) })
+    }
+
+    /// The person `name` if the caller may offboard them or reset their enrolment; a refusal is audited.
+    async fn manageable(
+        &self,
+        ctx: &RequestContext,
+        caller: &Caller,
+        name: &str,
+        action: Action,
+    ) -> Result<PersonRecord> {
+        let inner = &self.inner;
+        if let Err(denied) = authz::check(caller.role, action) {
+            return Err(inner.audit_denial(ctx, caller, action, name.trim(), denied).await);
+        }
+        let name = validate::name("name", name)?;
+        let person = self.person_by_name(&caller.open, &name)?.ok_or(Error::NotFound(NO_PERSON))?;
+        if let Err(denied) = authz::check_manage_person(caller.role, person.id == caller.person, person.role, action) {
+            return Err(inner.audit_denial(ctx, caller, action, &person.name, denied).await);
+        }
+        Ok(person)
+    }
+}
+
+impl Inner {
+    /// Records a refusal in the audit log (a refusal that cannot be recorded is logged) and returns it.
+    pub(crate) async fn audit_denial(
+        &self,
+        ctx: &RequestContext,
+        caller: &Caller,
+        action: Action,
+        target: &str,
+        denied: Error,
+    ) -> Error {
+        let mut event = self.event(ctx, &caller.name, action.audit_name(), target, Outcome::Denied);
+        event.reason = denied.to_string();
+        if let Err(err) = self.audit(event).await {
+            tracing::error!(error = %err, "a denial could not be audited");
+        }
+        denied
+    }
+
+    /// Every person, in storage order. A record that does not open is logged and left out.
+    pub(crate) fn all_people(&self, open: &Open) -> Result<Vec<PersonRecord>> {
+        let mut people = Vec::new();
+        for item in self.store.scan_prefix(records::PERSON) {
+            let (key, sealed) = item?;
+            let id = &key[records::PERSON.len()..];
+            match records::open(&open.people_key, &open.vault_id, RecordKind::Person, id, 0, &sealed) {
+                Ok(person) => people.push(person),
+                Err(err) => tracing::error!(error = %err, "skipping a person that does not open"),
+            }
+        }
+        Ok(people)
+    }
+
+    /// Removes a key slot from the seal header (in `batch`); returns the new header to install once the batch is
+    /// applied, or `None` when there was no slot to remove.
+    fn header_without_slot(
+        &self,
+        batch: &mut Batch,
+        slot: Option<[u8; 16]>,
+    ) -> Result<Option<crate::header::SealHeader>> {
+        let Some(slot) = slot else { return Ok(None) };
+        let mut header = self.read_state().header.clone().ok_or(Error::Uninitialised)?;
+        header.slots.retain(|s| s.id != slot);
+        batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+        Ok(Some(header))
+    }
+
+    /// Removes every pending enrolment code of `person` (in `batch`).
+    fn drop_enrolments(&self, open: &Open, batch: &mut Batch, person: &Id) -> Result<()> {
+        for item in self.store.scan_prefix(records::ENROLMENT) {
+            let (key, sealed) = item?;
+            let id = &key[records::ENROLMENT.len()..];
+            match records::open::<EnrolmentRecord>(
+                &open.people_key,
+                &open.vault_id,
+                RecordKind::Enrolment,
+                id,
+                0,
+                &sealed,
+            ) {
+                Ok(enrolment) if enrolment.person == *person => batch.remove(key.to_vec()),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "skipping an enrolment that does not open"),
+            }
+        }
+        Ok(())
+    }
+
+    /// Marks that `person` revealed `entry`, once per pair. Written before the reveal's audit event, so the marks
+    /// may over-report (a reveal that then failed for an unavailable audit log) but never under-report.
+    pub(crate) fn mark_revealed(&self, open: &Open, person: &Id, entry: &Id) -> Result<()> {
+        let key = reveal_mark_key(open, person, entry);
+        if self.store.get(&key)?.is_some() {
+            return Ok(());
+        }
+        let mark = RevealMark { person: *person, entry: *entry, first_ms: self.now_ms() };
+        let sealed = records::seal(&open.people_key, &open.vault_id, RecordKind::RevealMark, &key[2..], 0, &mark)?;
+        let mut batch = Batch::default();
+        batch.insert(key, sealed);
+        self.store.apply(batch)?;
+        Ok(())
+    }
+
+    /// The ids of the entries `person` ever revealed.
+    fn revealed_by(&self, open: &Open, person: &Id) -> Result<Vec<Id>> {
+        let prefix =
+            records::key(records::REVEAL_MARK, &lookup_id(&open.index_key, IndexDomain::RevealHolder, &hex(person)));
+        let mut entries = Vec::new();
+        for item in self.store.scan_prefix(&prefix) {
+            let (key, sealed) = item?;
+            match records::open::<RevealMark>(
+                &open.people_key,
+                &open.vault_id,
+                RecordKind::RevealMark,
+                &key[2..],
+                0,
+                &sealed,
+            ) {
+                Ok(mark) if mark.person == *person => entries.push(mark.entry),
+                Ok(_) => {}
+                Err(err) => tracing::error!(error = %err, "skipping a reveal mark that does not open"),
+            }
+        }
+        Ok(entries)
+    }
+}
+
+/// `r/` || MAC(person) || first 16 bytes of MAC(person, entry): a prefix per person, one key per pair, and neither
+/// id in clear.
+fn reveal_mark_key(open: &Open, person: &Id, entry: &Id) -> Vec<u8> {
+    let holder = lookup_id(&open.index_key, IndexDomain::RevealHolder, &hex(person));
+    let pair = lookup_id(&open.index_key, IndexDomain::RevealPair, &format!("{}{}", hex(person), hex(entry)));
+    let mut key = records::key(records::REVEAL_MARK, &holder);
+    key.extend_from_slice(&pair[..16]);
+    key
+}
+
+pub(crate) fn hex(id: &Id) -> String {
+    data_encoding::HEXLOWER.encode(id)
+}
+
+/// Makes a one-time enrolment code for `person` (in `batch`); returns the code and its expiry.
+pub(crate) fn new_enrolment(
+    inner: &Inner,
+    open: &Open,
+    batch: &mut Batch,
+    person: &Id,
+    now: i64,
+) -> Result<(SecretString, i64)> {
+    let (code, code_hash) = new_enrolment_code().map_err(Error::Crypto)?;
+    let expires_ms = now.saturating_add(i64::try_from(inner.config.enrolment_ttl.as_millis()).unwrap_or(i64::MAX));
+    let enrolment = EnrolmentRecord { person: *person, expires_ms, pending_totp_seed: None };
+    batch.insert(
+        records::key(records::ENROLMENT, &code_hash.0),
+        records::seal(&open.people_key, &open.vault_id, RecordKind::Enrolment, &code_hash.0, 0, &enrolment)?,
+    );
+    Ok((code, expires_ms))
+}

@@ -1,0 +1,229 @@
+//! People, grants, offboarding, passphrase changes and login back-off, through the engine's public API.
+
+mod support;
+
+use std::time::Duration;
+
+use coffre_crypto::secret::SecretBytes;
+use coffre_vault::{
+    Category, Classification, ErrorKind, GrantState, GrantUntil, NewEntry, NewGrant, PersonState, RevealParams, Role,
+    Scope, SecretField, Secrets,
+};
+use support::*;
+
+const MEMBER_PASS: &[u8] = b"the member's own passphrase";
+
+fn entry(platform: &str) -> (NewEntry, Secrets) {
+    (
+        NewEntry {
+            platform: platform.into(),
+            category: Category::SocialNetwork,
+            url: String::new(),
+            login: "party".into(),
+            recovery_contacts: vec![],
+            classification: Some(Classification::Restricted),
+            lifecycle: None,
+            tags: vec![],
+        },
+        Secrets { password: SecretBytes::new(format!("{platform}-pw").into_bytes()), totp_seed: None, notes: None },
+    )
+}
+
+fn reveal(platform: &str) -> RevealParams {
+    RevealParams { platform: platform.into(), field: SecretField::Password, reason: "task".into(), version: None }
+}
+
+fn grant(person: &str, platform: &str, days: u64) -> NewGrant {
+    NewGrant {
+        person: person.into(),
+        scope: Scope::Entry(platform.into()),
+        until: GrantUntil::For(Duration::from_secs(days * 24 * 3600)),
+        task: "post the weekly video".into(),
+    }
+}
+
+#[tokio::test]
+async fn a_grant_works_until_the_moment_it_expires_and_offboarding_flags_what_was_revealed() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    for platform in ["Facebook", "Instagram"] {
+        let (e, s) = entry(platform);
+        vault.create_entry(&alice, e, s).await.expect("entry");
+    }
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, MEMBER_PASS).await;
+    assert!(vault.list_entries(&dave, false).expect("list").is_empty(), "no grant, nothing to see");
+
+    let view = vault.add_grant(&alice, grant("Dave", "Facebook", 1)).await.expect("grant");
+    assert_eq!(view.state, GrantState::Live);
+    let listed: Vec<String> = vault.list_entries(&dave, false).expect("list").into_iter().map(|e| e.platform).collect();
+    assert_eq!(listed, ["Facebook"]);
+    assert_eq!(vault.reveal(&dave, reveal("Facebook")).await.expect("reveal").secret.expose_secret(), b"Facebook-pw");
+
+    // One millisecond before the expiry the grant works; at the expiry it does not. (A day is longer than a
+    // session, so Dave logs in again shortly before.)
+    let now = || coffre_vault::clock::Clock::now(&*fx.clock);
+    let expiry = view.expires;
+    fx.clock.advance(expiry.duration_since(now()).expect("in the future") - Duration::from_secs(120));
+    let dave = fx.login(&vault, "Dave", MEMBER_PASS).await;
+    fx.clock.advance(expiry.duration_since(now()).expect("in the future") - Duration::from_millis(1));
+    vault.get_entry(&dave, "Facebook").expect("still live");
+    fx.clock.advance(Duration::from_millis(1));
+    assert_eq!(vault.get_entry(&dave, "Facebook").expect_err("expired").kind(), ErrorKind::PermissionDenied);
+    let grants = vault.list_grants(&dave).expect("own grants");
+    assert_eq!(grants.iter().map(|g| g.state).collect::<Vec<_>>(), [GrantState::Expired]);
+
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let offboarded = vault.offboard_person(&alice, "Dave").await.expect("offboard");
+    assert_eq!(offboarded.rotation_due, ["Facebook"], "only what Dave revealed");
+    assert_eq!(offboarded.grants_revoked, 0, "the grant had expired already");
+    let facebook = vault.get_entry(&alice, "Facebook").expect("entry");
+    assert!(facebook.rotation_due.is_some_and(|due| due.reason.contains("Dave")));
+    assert!(vault.get_entry(&alice, "Instagram").expect("entry").rotation_due.is_none());
+    let people = vault.list_people(&alice).expect("people");
+    assert!(people.iter().any(|p| p.name == "Dave" && p.state == PersonState::Offboarded), "history stays");
+    let code = fx.code("Dave");
+    let login = vault.login(&anonymous(), "Dave", passphrase(MEMBER_PASS), &code).await.expect_err("disabled");
+    assert_eq!(login.to_string(), "wrong name, passphrase or code");
+}
+
+#[tokio::test]
+async fn offboarding_ends_sessions_and_grants_and_the_leaders_slot() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let code = fx.init(&vault, Some("Bob")).await.expect("leader code");
+    fx.enroll(&vault, &code, LEADER_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let bob = fx.login(&vault, "Bob", LEADER_PASS).await;
+    let (e, s) = entry("Facebook");
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let carol = fx.person(&vault, &alice, "Carol", Role::AccessManager, b"carol's passphrase!").await;
+    let dave = fx.person(&vault, &carol, "Dave", Role::Member, MEMBER_PASS).await;
+    vault.add_grant(&carol, grant("Dave", "Facebook", 14)).await.expect("grant");
+    vault.reveal(&dave, reveal("Facebook")).await.expect("reveal");
+
+    // The leader may offboard a member, not the president; only the president offboards the leader.
+    let err = vault.offboard_person(&bob, "Alice").await.expect_err("nobody offboards the president");
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    let err = vault.offboard_person(&carol, "Dave").await.expect_err("an access manager does not offboard");
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    let done = vault.offboard_person(&bob, "Dave").await.expect("offboard");
+    assert_eq!((done.grants_revoked, done.sessions_ended, done.rotation_due.len()), (1, 1, 1));
+    assert_eq!(vault.whoami(&dave).expect_err("session ended").kind(), ErrorKind::Unauthenticated);
+    let again = vault.offboard_person(&bob, "Dave").await.expect_err("once");
+    assert_eq!(again.kind(), ErrorKind::FailedPrecondition);
+    assert!(vault.list_grants(&alice).expect("grants").iter().all(|g| g.state == GrantState::Revoked));
+
+    vault.offboard_person(&alice, "Bob").await.expect("the president offboards the leader");
+    assert_eq!(vault.whoami(&bob).expect_err("ended").kind(), ErrorKind::Unauthenticated);
+    vault.seal(&alice).await.expect("seal");
+    let err = vault.unseal(&anonymous(), passphrase(LEADER_PASS)).await.expect_err("the leader's slot is gone");
+    assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("the president's slot stays");
+}
+
+#[tokio::test]
+async fn an_access_manager_grants_members_only_up_to_restricted_and_sees_its_own_grants() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let (mut e, s) = entry("Bank");
+    e.classification = Some(Classification::Confidential);
+    e.category = Category::Financial;
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let (e, s) = entry("Facebook");
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let carol = fx.person(&vault, &alice, "Carol", Role::AccessManager, b"carol's passphrase!").await;
+    let dave = fx.person(&vault, &carol, "Dave", Role::Member, MEMBER_PASS).await;
+    let err = vault.add_person(&carol, "Mallory", Role::AccessManager).await.expect_err("members only");
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+
+    let err = vault.add_grant(&carol, grant("Dave", "Bank", 7)).await.expect_err("above restricted");
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    // A category grant by an access manager never reaches above restricted either.
+    let financial = NewGrant { scope: Scope::Category(Category::Financial), ..grant("Dave", "-", 7) };
+    vault.add_grant(&carol, financial).await.expect("a category grant");
+    assert!(vault.list_entries(&dave, false).expect("list").is_empty(), "the confidential bank stays hidden");
+
+    let err = vault.add_grant(&carol, grant("Dave", "Facebook", 91)).await.expect_err("over 90 days");
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    let no_task = NewGrant { task: " ".into(), ..grant("Dave", "Facebook", 7) };
+    assert_eq!(vault.add_grant(&carol, no_task).await.expect_err("task").kind(), ErrorKind::InvalidArgument);
+    let made = vault.add_grant(&carol, grant("Dave", "Facebook", 7)).await.expect("grant");
+    let owner_grant = vault.add_grant(&alice, grant("Carol", "Bank", 7)).await.expect("owner grants the manager");
+    assert_eq!(vault.list_grants(&alice).expect("all").len(), 3);
+    assert_eq!(vault.list_grants(&dave).expect("held").len(), 2);
+    let carols: Vec<String> = vault.list_grants(&carol).expect("made and held").into_iter().map(|g| g.id).collect();
+    assert!(carols.contains(&made.id) && carols.contains(&owner_grant.id));
+    let err = vault.revoke_grant(&carol, &owner_grant.id).await.expect_err("not its own");
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+    let revoked = vault.revoke_grant(&carol, &made.id[..10]).await.expect("revoke by prefix");
+    assert_eq!(revoked.state, GrantState::Revoked);
+    assert_eq!(vault.reveal(&dave, reveal("Facebook")).await.expect_err("revoked").kind(), ErrorKind::PermissionDenied);
+}
+
+#[tokio::test]
+async fn failed_logins_back_off_without_argon2_and_a_success_resets_the_account() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let wrong = || passphrase(b"a wrong passphrase!");
+    for _ in 0..4 {
+        let err = vault.login(&anonymous(), "Alice", wrong(), "000000").await.expect_err("wrong");
+        assert_eq!(err.kind(), ErrorKind::Unauthenticated);
+    }
+    let err = vault.login(&anonymous(), "alice", passphrase(PRESIDENT_PASS), "000000").await.expect_err("backing off");
+    assert_eq!(err.kind(), ErrorKind::ResourceExhausted);
+    assert_eq!(err.to_string(), "too many attempts: try again in 1 s");
+    // An unknown name backs off exactly like a known one.
+    for _ in 0..4 {
+        vault.login(&anonymous(), "Nobody", wrong(), "000000").await.expect_err("wrong");
+    }
+    let unknown = vault.login(&anonymous(), "Nobody", wrong(), "000000").await.expect_err("backing off");
+    assert_eq!(unknown.kind(), ErrorKind::ResourceExhausted);
+    fx.clock.advance(Duration::from_secs(60));
+    fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let err = vault.login(&anonymous(), "Alice", wrong(), "000000").await.expect_err("wrong again");
+    assert_eq!(err.kind(), ErrorKind::Unauthenticated, "the success reset the account's counter");
+}
+
+#[tokio::test]
+async fn a_replayed_code_is_refused_and_passwd_rewraps_the_owners_slot() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let code = fx.code("Alice");
+    let alice = vault.login(&anonymous(), "Alice", passphrase(PRESIDENT_PASS), &code).await.expect("login");
+    let alice = session(alice.token.expose_secret());
+    let replay = vault.login(&anonymous(), "Alice", passphrase(PRESIDENT_PASS), &code).await.expect_err("replay");
+    assert_eq!(replay.kind(), ErrorKind::Unauthenticated);
+
+    let new_pass = b"a brand new passphrase for alice";
+    let err = vault.change_passphrase(&alice, passphrase(b"not the current one"), passphrase(new_pass)).await;
+    assert_eq!(err.expect_err("wrong current").kind(), ErrorKind::PermissionDenied);
+    vault.change_passphrase(&alice, passphrase(PRESIDENT_PASS), passphrase(new_pass)).await.expect("passwd");
+    fx.login(&vault, "Alice", new_pass).await;
+    vault.seal(&alice).await.expect("seal");
+    assert!(vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.is_err(), "the old slot is gone");
+    vault.unseal(&anonymous(), passphrase(new_pass)).await.expect("the rewrapped slot opens");
+}
+
+#[tokio::test]
+async fn a_reset_enrolment_needs_a_new_passphrase_and_second_factor() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, MEMBER_PASS).await;
+    let reset = vault.reset_enrolment(&alice, "Dave").await.expect("reset");
+    assert_eq!(vault.whoami(&dave).expect_err("sessions end").kind(), ErrorKind::Unauthenticated);
+    let code = fx.code("Dave");
+    let old = vault.login(&anonymous(), "Dave", passphrase(MEMBER_PASS), &code).await.expect_err("old credentials");
+    assert_eq!(old.kind(), ErrorKind::Unauthenticated);
+    fx.enroll(&vault, reset.code.expose_secret(), b"dave's second passphrase").await;
+    fx.login(&vault, "Dave", b"dave's second passphrase").await;
+    let err = vault.reset_enrolment(&alice, "Alice").await.expect_err("not oneself");
+    assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+}
