@@ -289,6 +289,15 @@ mod tests {
         assert_eq!(msg.as_deref(), Some("permission denied: auditors never reveal secrets"));
     }
 
+    #[test]
+    fn only_owners_rekey_or_take_backups() {
+        for role in [Role::President, Role::Leader, Role::AccessManager, Role::Member, Role::Auditor] {
+            for action in [Action::Rekey, Action::Backup] {
+                assert_eq!(check(role, action).is_ok(), role.is_owner(), "{role:?} {action:?}");
+            }
+        }
+    }
+
     fn grant(scope: StoredScope, ceiling: Classification, expires_ms: i64) -> GrantRecord {
         GrantRecord {
             id: [1; 16],

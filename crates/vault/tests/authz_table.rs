@@ -99,6 +99,8 @@ enum Rpc {
     RevokeGrant,
     ListAuditEvents,
     ExportAuditLog,
+    Rekey,
+    CreateBackup,
     Logout,
     Seal,
 }
@@ -133,6 +135,10 @@ const TABLE: &[(Rpc, [Expect; 5])] = &[
     // The audit log: owners and auditors only; members and access managers see nothing of it.
     (Rpc::ListAuditEvents,    [OK,       OK,     DENIED,           DENIED,     OK]),
     (Rpc::ExportAuditLog,     [OK,       OK,     DENIED,           DENIED,     OK]),
+    // Recovery and backups: a new share set and a backup are the owners'. (Submitting a share needs no session
+    // and works while sealed: it is not in this table; see tests/recovery.rs.)
+    (Rpc::Rekey,              [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    (Rpc::CreateBackup,       [OK,       OK,     DENIED,           DENIED,     DENIED]),
     (Rpc::Logout,             [OK,       OK,     OK,               OK,         OK]),
     (Rpc::Seal,               [OK,       OK,     DENIED,           DENIED,     DENIED]),
 ];
@@ -188,6 +194,9 @@ struct World {
     /// A pending member and a grant made by the access manager, made while unsealed, to act on while sealed.
     spare_person: String,
     spare_grant: String,
+    /// Two recovery holders with age keys: the share set the vault is given at the start (so that backups have
+    /// recipients) and the one `Rekey` issues.
+    holders: [Holder; 2],
 }
 
 impl World {
@@ -208,6 +217,8 @@ impl World {
         ] {
             vault.create_entry(&alice, entry(platform, category, classification), secrets()).await.expect("entry");
         }
+        let holders = [Holder::new("president"), Holder::new("leader")];
+        vault.rekey(&alice, two_of(&[&holders[0], &holders[1]], 2)).await.expect("a share set, for backups");
         let carol = fx.login(&vault, "Carol", PASS[2]).await;
         vault.add_person(&alice, "Frank", Role::Member).await.expect("a spare person");
         let spare = NewGrant {
@@ -226,6 +237,7 @@ impl World {
             counter: std::cell::Cell::new(0),
             spare_person: "Frank".into(),
             spare_grant,
+            holders,
         };
         world.apply(state, &alice, &carol).await;
         for i in 0..5 {
@@ -352,6 +364,8 @@ impl World {
             }
             Rpc::ListAuditEvents => v.list_audit(ctx, AuditFilter::default()).await.map(drop),
             Rpc::ExportAuditLog => v.export_audit(ctx).await.map(drop),
+            Rpc::Rekey => v.rekey(ctx, two_of(&[&self.holders[0], &self.holders[1]], 2)).await.map(drop),
+            Rpc::CreateBackup => v.create_backup(ctx).await.map(drop),
             Rpc::Logout => v.logout(ctx).await,
             Rpc::Seal => v.seal(ctx).await,
         }
