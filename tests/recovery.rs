@@ -75,8 +75,24 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
         alice.run(&["entry", "edit", "Facebook", "--password-file", &file]).ok();
     }
     alice.run(&["reveal", "Mailgun", "--reason", "newsletter"]).ok();
+    // A member with a grant on one entry, for a task.
+    let added = alice.run(&["person", "add", "Dave", "--role", "member", "--json"]).ok().json();
+    let dave = Client::new(&daemon);
+    let dave_pass = dave.secret_file("dave.pass", "Dave's own long passphrase");
+    dave.enroll(&daemon, added["enrolment_code"].as_str().expect("an enrolment code"), &dave_pass).ok();
+    let grant = alice
+        .run(&["grant", "add", "Dave", "--entry", "Facebook", "--for", "30d", "--task", "weekly video", "--json"])
+        .ok()
+        .json();
+    assert_eq!(grant["state"], "live");
     let entries_before = alice.run(&["entry", "list", "--json"]).ok().json();
     let history_before = alice.run(&["entry", "history", "Facebook", "--json"]).ok().json();
+    let grants_before = alice.run(&["grant", "list", "--json"]).ok().json();
+    assert_eq!(grants_before["grants"].as_array().map(Vec::len), Some(1), "{grants_before}");
+    let audit_key = alice.run(&["status", "--json"]).ok().json()["audit_public_key"]
+        .as_str()
+        .expect("the vault's public audit key")
+        .to_string();
 
     let backup = tmp.path().join("offsite").join("vault.age");
     std::fs::create_dir_all(backup.parent().unwrap()).unwrap();
@@ -110,6 +126,7 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
     let daemon = Daemon::start_at(&new_dir, clock_ms);
     let alice = Client { server: daemon.url.clone(), ca: daemon.ca.clone(), ..alice };
     let bob = Client { server: daemon.url.clone(), ca: daemon.ca.clone(), ..bob };
+    let dave = Client { server: daemon.url.clone(), ca: daemon.ca.clone(), ..dave };
     let status = alice.run(&["status", "--json"]).ok().json();
     assert_eq!((status["state"].as_str(), status["vault_id"].as_str()), (Some("sealed"), Some(vault_id.as_str())));
 
@@ -165,6 +182,37 @@ fn the_drill_backup_lose_everything_restore_recover_with_two_shares_and_nothing_
     // The leader (a person of the vault) is back with their own passphrase.
     bob.login(&daemon, "Bob", &key(&bob, "leader.pass")).ok();
     assert_eq!(bob.run(&["status", "--json"]).ok().json()["session"]["role"], "leader");
+    // The grant is back, and still lets the member reveal that entry, and only that one.
+    assert_eq!(alice.run(&["grant", "list", "--json"]).ok().json(), grants_before);
+    dave.login(&daemon, "Dave", &dave_pass).ok();
+    let listed = dave.run(&["entry", "list", "--json"]).ok().json();
+    let platforms: Vec<&str> =
+        listed["entries"].as_array().expect("entries").iter().filter_map(|e| e["platform"].as_str()).collect();
+    assert_eq!(platforms, ["Facebook"]);
+    assert_eq!(dave.run(&["reveal", "Facebook", "--reason", "weekly video"]).ok().stdout, "fb-three\n");
+
+    // The audit chain continues across the backup, the restore and the recovery, under the same key, and an export
+    // verifies offline with it.
+    let status = alice.run(&["status", "--json"]).ok().json();
+    assert_eq!(status["audit_public_key"], audit_key.as_str(), "the restored vault signs with the same key");
+    let export = tmp.path().join("audit.jsonl");
+    alice.run(&["audit", "export", "--out", export.to_str().unwrap()]).ok();
+    let verified =
+        alice.run_unconfigured(&["audit", "verify", export.to_str().unwrap(), "--key", &audit_key, "--json"]).ok();
+    let verified = verified.json();
+    assert_eq!(verified["valid"], true, "{verified}");
+    let lines: Vec<serde_json::Value> = std::fs::read_to_string(&export)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("a JSON line"))
+        .collect();
+    let actions: Vec<&str> = lines.iter().filter_map(|l| l["action"].as_str()).collect();
+    assert_eq!(verified["events"].as_u64(), Some(actions.len() as u64), "{verified}");
+    let at =
+        |action: &str| actions.iter().position(|a| *a == action).unwrap_or_else(|| panic!("{action}: {actions:?}"));
+    assert_eq!(at("init"), 0, "the export starts at the vault's first event: {actions:?}");
+    assert!(at("grant.add") < at("backup") && at("backup") < at("restore"), "{actions:?}");
+    assert!(at("restore") < at("recovery.complete") && at("recovery.complete") < at("recovery.passphrase"));
     // And the restored daemon unseals with the new passphrase after a restart.
     let daemon = daemon.restart();
     alice.run(&["unseal", "--passphrase-file", &new_pass]).ok();
