@@ -103,7 +103,10 @@ fn an_access_manager_grants_a_member_one_entry_for_a_task_until_it_expires_or_is
     alice.login(&daemon, "Alice", &alice_pass).ok();
     let (eve, _) = person(&daemon, &alice, "Eve", "auditor");
     refused(&eve, &["reveal", "Facebook", "--reason", "audit"], 5, "auditors never reveal secrets");
+    refused(&eve, &["entry", "list"], 5, "auditors read the audit log, not entries");
     // The auditor reads the log, where the refused reveals are too; members and access managers see nothing of it.
+    let read = eve.run(&["audit", "list", "--actor", "Eve", "--action", "entry", "--json"]).ok().json();
+    assert_eq!(read["events"][0]["outcome"], "denied", "a refused read is an event too: {read}");
     let denied = eve.run(&["audit", "list", "--action", "reveal", "--json"]).ok().json();
     let outcomes: Vec<(&str, &str)> = denied["events"]
         .as_array()

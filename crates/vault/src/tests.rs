@@ -51,8 +51,14 @@ async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext, Arc<
     let code = seed.code_at(crate::clock::unix_seconds(start()));
     let login = vault.login(&ctx(None), "Alice", pass(), &code).await.expect("login");
     let alice = ctx(Some(login.token.expose_secret()));
+    add_entry(&vault, &alice, "Mailgun", b"mg-secret").await;
+    (vault, alice, faults)
+}
+
+/// Adds a software entry with `password`.
+async fn add_entry(vault: &Vault, ctx: &RequestContext, platform: &str, password: &[u8]) {
     let entry = NewEntry {
-        platform: "Mailgun".into(),
+        platform: platform.into(),
         category: Category::Software,
         url: String::new(),
         login: "ops".into(),
@@ -61,9 +67,8 @@ async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext, Arc<
         lifecycle: None,
         tags: vec![],
     };
-    let secrets = Secrets { password: SecretBytes::new(b"mg-secret".to_vec()), totp_seed: None, notes: None };
-    vault.create_entry(&alice, entry, secrets).await.expect("create");
-    (vault, alice, faults)
+    let secrets = Secrets { password: SecretBytes::new(password.to_vec()), totp_seed: None, notes: None };
+    vault.create_entry(ctx, entry, secrets).await.expect("create");
 }
 
 fn reveal() -> RevealParams {
@@ -171,22 +176,12 @@ async fn unseal_refuses_a_broken_chain_and_names_the_event() {
     let last = vault.inner.audit.written();
     drop(vault);
     // Someone with the disk but not the key changes the last event's ciphertext (keeping the frame's CRC right).
-    let path = dir.path().join("audit").join("00000000000000000001.log");
-    let bytes = std::fs::read(&path).expect("read");
-    let (frames, _) = audit::segment::decode_frames(&bytes);
-    let mut out = Vec::new();
-    for frame in frames {
-        match frame.body {
-            audit::segment::Body::Event(mut sealed) => {
-                if frame.seq == last {
-                    sealed[40] ^= 0x55;
-                }
-                audit::segment::encode_event(&mut out, frame.seq, &frame.hash, &sealed);
-            }
-            audit::segment::Body::Head(sig) => audit::segment::encode_head(&mut out, frame.seq, &frame.hash, &sig),
+    audit::segment::rewrite(&dir.path().join("audit").join("00000000000000000001.log"), |frame| {
+        if let (true, audit::segment::Body::Event(sealed)) = (frame.seq == last, &mut frame.body) {
+            sealed[40] ^= 0x55;
         }
-    }
-    std::fs::write(&path, out).expect("write");
+        true
+    });
 
     let mut config = VaultConfig::new(dir.path().to_path_buf());
     config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
@@ -228,18 +223,7 @@ async fn people_grants_and_offboarding_are_audited_step_by_step() {
     };
     let alice = login("Alice", PASS, &alice_seed).await;
     for platform in ["Mailgun", "Nextcloud"] {
-        let entry = NewEntry {
-            platform: platform.into(),
-            category: Category::Software,
-            url: String::new(),
-            login: "ops".into(),
-            recovery_contacts: vec![],
-            classification: None,
-            lifecycle: None,
-            tags: vec![],
-        };
-        let secrets = Secrets { password: SecretBytes::new(b"pw".to_vec()), totp_seed: None, notes: None };
-        vault.create_entry(&alice, entry, secrets).await.expect("create");
+        add_entry(&vault, &alice, platform, b"pw").await;
     }
     let added = vault.add_person(&alice, "Dave", crate::Role::Member).await.expect("add");
     let start = vault.start_enrollment(&ctx(None), added.code.expose_secret()).await.expect("start");

@@ -216,11 +216,17 @@ impl Inner {
         Ok(caller)
     }
 
-    /// Authenticates, then asks the policy whether `action` is allowed. A refusal is returned as is; callers that
-    /// must audit refusals (reveal) use [`Inner::authenticate`] and [`authz::check`] themselves.
+    /// Authenticates, then asks the policy whether `action` is allowed. For the read-only calls that cannot wait
+    /// (they return no secret): a refusal is recorded without waiting for it to be durable. Calls that change
+    /// something or return a secret use [`Inner::authorize_audited`], which waits.
     pub(crate) fn authorize(&self, ctx: &RequestContext, action: Action) -> Result<Caller> {
         let caller = self.authenticate(ctx)?;
-        authz::check(caller.role, action)?;
+        if let Err(denied) = authz::check(caller.role, action) {
+            let mut event = self.event(ctx, &caller.name, action.audit_name(), "", Outcome::Denied);
+            event.reason = denied.to_string();
+            self.audit.append_detached(event, self.now_ms());
+            return Err(denied);
+        }
         Ok(caller)
     }
 

@@ -242,6 +242,25 @@ impl ActiveSegment {
     }
 }
 
+/// Rewrites a segment frame by frame, as someone with write access to the disk but not the key could: `edit`
+/// may change a frame, and drops it by returning `false`. CRCs are recomputed, so only the chain and the AEAD can
+/// tell. For tests of tamper detection.
+#[cfg(test)]
+pub(crate) fn rewrite(path: &Path, mut edit: impl FnMut(&mut Frame) -> bool) {
+    let bytes = std::fs::read(path).expect("read the segment");
+    let mut out = Vec::new();
+    for mut frame in decode_frames(&bytes).0 {
+        if !edit(&mut frame) {
+            continue;
+        }
+        match &frame.body {
+            Body::Event(sealed) => encode_event(&mut out, frame.seq, &frame.hash, sealed),
+            Body::Head(sig) => encode_head(&mut out, frame.seq, &frame.hash, sig),
+        }
+    }
+    std::fs::write(path, out).expect("write the segment");
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;

@@ -229,22 +229,12 @@ fn every_batch_ends_with_a_head_signed_by_the_vault_audit_key() {
 /// Rewrites the sealed body of event `seq`'s frame (keeping the frame's CRC valid), as someone with write access
 /// to the disk but not the key could.
 fn tamper_event(dir: &Path, seq: u64) {
-    let path = segment::segment_path(dir, 1);
-    let bytes = std::fs::read(&path).expect("read");
-    let (frames, _) = segment::decode_frames(&bytes);
-    let mut out = Vec::new();
-    for frame in frames {
-        match frame.body {
-            Body::Event(mut sealed) => {
-                if frame.seq == seq {
-                    sealed[30] ^= 1;
-                }
-                segment::encode_event(&mut out, frame.seq, &frame.hash, &sealed);
-            }
-            Body::Head(sig) => segment::encode_head(&mut out, frame.seq, &frame.hash, &sig),
+    segment::rewrite(&segment::segment_path(dir, 1), |frame| {
+        if let (true, Body::Event(sealed)) = (frame.seq == seq, &mut frame.body) {
+            sealed[30] ^= 1;
         }
-    }
-    std::fs::write(&path, out).expect("write");
+        true
+    });
 }
 
 #[test]
@@ -296,17 +286,7 @@ fn a_missing_event_is_named() {
         }
     });
     drop(log);
-    let path = segment::segment_path(fx.dir.path(), 1);
-    let bytes = std::fs::read(&path).expect("read");
-    let (frames, _) = segment::decode_frames(&bytes);
-    let mut out = Vec::new();
-    for frame in frames.into_iter().filter(|f| f.seq != 2) {
-        match frame.body {
-            Body::Event(sealed) => segment::encode_event(&mut out, frame.seq, &frame.hash, &sealed),
-            Body::Head(sig) => segment::encode_head(&mut out, frame.seq, &frame.hash, &sig),
-        }
-    }
-    std::fs::write(&path, out).expect("write");
+    segment::rewrite(&segment::segment_path(fx.dir.path(), 1), |frame| frame.seq != 2);
     let err = AuditLog::open(fx.dir.path()).expect_err("gap");
     assert!(matches!(err, Error::AuditChainBroken { seq: 2, .. }), "{err}");
 }
