@@ -115,3 +115,35 @@ async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after
     let tail: Vec<&str> = got.iter().skip(4).map(|(a, _)| a.as_str()).collect();
     assert_eq!(tail, ["backup", "restore", "unseal"]);
 }
+
+#[tokio::test]
+async fn recovery_refuses_to_open_a_vault_whose_audit_chain_is_broken() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
+    let dir = tmp.path().join("data");
+    let (a, ra) = holder();
+    let (b, rb) = holder();
+    let vault = open(&dir, clock.clone());
+    let params = InitParams {
+        president: "Alice".into(),
+        passphrase: Passphrase::new(PASS.to_vec()).expect("valid"),
+        leader: None,
+        kdf: None,
+    };
+    let (_, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
+    let issued = issued.expect("issued");
+    let last = vault.inner.audit.written();
+    drop(vault);
+    // Someone with the disk but not the key changes the last event (keeping its frame's CRC right).
+    audit::segment::rewrite(&dir.join("audit").join("00000000000000000001.log"), |frame| {
+        if let (true, audit::segment::Body::Event(sealed)) = (frame.seq == last, &mut frame.body) {
+            sealed[40] ^= 0x55;
+        }
+        true
+    });
+    let vault = open(&dir, clock);
+    vault.submit_share(&ctx(None), share(&issued, 0, &a)).await.expect("first");
+    let err = vault.submit_share(&ctx(None), share(&issued, 1, &b)).await.expect_err("the chain is broken");
+    assert!(matches!(err, crate::Error::AuditChainBroken { seq, .. } if seq == last), "{err}");
+    assert_eq!(vault.status().state, crate::SealState::Sealed);
+}
