@@ -31,7 +31,8 @@ impl SledStore {
         let db = loop {
             match config.open() {
                 Ok(db) => break db,
-                Err(sled::Error::Io(e)) if e.kind() == std::io::ErrorKind::WouldBlock => {
+                // sled 0.34 reports a held lock as an `Other` I/O error with this message (config.rs).
+                Err(sled::Error::Io(e)) if e.to_string().starts_with("could not acquire lock") => {
                     if std::time::Instant::now() >= deadline {
                         return Err(StoreError::Locked { path: path.display().to_string() });
                     }
@@ -103,6 +104,17 @@ mod tests {
         let keys: Vec<_> = store.scan_prefix(b"a/").map(|r| r.map(|(k, _)| k)).collect::<Result<_>>()?;
         assert_eq!(keys, vec![b"a/2".to_vec()]);
         Ok(())
+    }
+
+    #[test]
+    fn a_database_held_open_is_refused_as_locked_after_waiting() -> Result<()> {
+        let dir = tempfile::tempdir().map_err(|e| StoreError::Io { op: "tempdir", source: e.into() })?;
+        let held = SledStore::open(dir.path())?;
+        let second = SledStore::open(dir.path());
+        assert!(matches!(second, Err(StoreError::Locked { .. })), "{second:?}");
+        drop(held);
+        // Once the holder is gone (sled lets go from its background threads), the same directory opens.
+        SledStore::open(dir.path()).map(drop)
     }
 
     #[test]
