@@ -204,9 +204,18 @@ struct EntryList {
 
 async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
     let daemon = ctx.daemon_with_session().await?;
-    let request = ListEntriesRequest { include_archived: args.archived };
-    let entries = daemon.entries().list_entries(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
-    let entries = entries.into_inner().entries;
+    let mut entries = Vec::new();
+    let mut page_token = String::new();
+    loop {
+        let request = ListEntriesRequest { include_archived: args.archived, page_size: 0, page_token };
+        let page = daemon.entries().list_entries(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+        let page = page.into_inner();
+        entries.extend(page.entries);
+        if page.next_page_token.is_empty() {
+            break;
+        }
+        page_token = page.next_page_token;
+    }
     let report = EntryList { entries: entries.iter().map(EntryJson::from).collect() };
     emit(ctx.json(), &report, || {
         if !entries.is_empty() {

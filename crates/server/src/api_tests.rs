@@ -150,7 +150,7 @@ async fn a_president_initialises_creates_reveals_seals_and_unseals() {
         .expect("archive")
         .into_inner();
     assert_eq!(archived.entry.expect("the entry").lifecycle(), pb::Lifecycle::Archived);
-    let list = |include_archived| authed(pb::ListEntriesRequest { include_archived }, &token);
+    let list = |include_archived| authed(pb::ListEntriesRequest { include_archived, ..Default::default() }, &token);
     assert!(daemon.entries().list_entries(list(false)).await.expect("list").into_inner().entries.is_empty());
     assert_eq!(daemon.entries().list_entries(list(true)).await.expect("list").into_inner().entries.len(), 1);
 

@@ -58,8 +58,14 @@ impl EntryService for EntryApi {
         request: Request<pb::ListEntriesRequest>,
     ) -> Result<Response<pb::ListEntriesResponse>, Status> {
         let ctx = request_context(&request)?;
-        let views = self.vault.list_entries(&ctx, request.get_ref().include_archived).map_err(vault_status)?;
-        Ok(Response::new(pb::ListEntriesResponse { entries: views.into_iter().map(convert::entry).collect() }))
+        let req = request.get_ref();
+        let after = Some(req.page_token.as_str()).filter(|token| !token.is_empty());
+        let limit = usize::try_from(req.page_size).unwrap_or(usize::MAX);
+        let page = self.vault.list_entries_page(&ctx, req.include_archived, after, limit).map_err(vault_status)?;
+        Ok(Response::new(pb::ListEntriesResponse {
+            entries: page.entries.into_iter().map(convert::entry).collect(),
+            next_page_token: page.next_after.unwrap_or_default(),
+        }))
     }
 
     async fn get_entry(&self, request: Request<pb::GetEntryRequest>) -> Result<Response<pb::GetEntryResponse>, Status> {

@@ -75,6 +75,13 @@ impl Batch {
         self.ops.push(Op::Remove(key));
     }
 
+    /// The key of every operation, in order (for those who track what a batch changes).
+    pub fn keys(&self) -> impl Iterator<Item = &[u8]> {
+        self.ops.iter().map(|op| match op {
+            Op::Insert(key, _) | Op::Remove(key) => key.as_slice(),
+        })
+    }
+
     /// Number of operations.
     pub fn len(&self) -> usize {
         self.ops.len()

@@ -5,6 +5,8 @@ use coffre_crypto::{
     record::RecordKind,
     secret::SecretBytes,
 };
+use std::sync::Arc;
+
 use coffre_store::Batch;
 
 use crate::{
@@ -20,59 +22,21 @@ use crate::{
 
 const NO_ENTRY: &str = "no entry by that name: see `coffre entry list`";
 
+/// Entries in a page of `entry list` when the caller does not say.
+pub const DEFAULT_ENTRY_PAGE: usize = 200;
+/// Most entries in a page of `entry list`.
+pub const MAX_ENTRY_PAGE: usize = 1000;
+
 impl Vault {
     /// Adds an entry with its first version of secret fields.
     pub async fn create_entry(&self, ctx: &RequestContext, entry: NewEntry, secrets: Secrets) -> Result<EntryView> {
         let inner = &self.inner;
         let caller = inner.authorize_audited(ctx, Action::CreateEntry, &entry.platform).await?;
         let open = &caller.open;
-        let platform = validate::name("platform", &entry.platform)?;
-        validate::secret("password", secrets.password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
-        let totp = secrets.totp_seed.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
-        let notes = secrets.notes.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
-        validate::secret("TOTP seed", totp, false, MAX_TOTP_SEED_BYTES)?;
-        validate::secret("notes", notes, false, MAX_NOTES_BYTES)?;
-        let now = inner.now_ms();
-        let record = EntryRecord {
-            id: records::new_id()?,
-            platform,
-            category: entry.category,
-            url: validate::text("url", entry.url.trim(), MAX_TEXT_CHARS)?,
-            login: validate::text("login", &entry.login, MAX_TEXT_CHARS)?,
-            recovery_contacts: validate::list("recovery contact", &entry.recovery_contacts, MAX_TEXT_CHARS)?,
-            classification: entry.classification.unwrap_or(Classification::Restricted),
-            lifecycle: entry.lifecycle.unwrap_or(Lifecycle::Active),
-            tags: validate::list("tag", &entry.tags, MAX_TAG_CHARS)?,
-            version: 1,
-            has_totp: !totp.is_empty(),
-            has_notes: !notes.is_empty(),
-            created_ms: now,
-            updated_ms: now,
-            rotation_due: None,
-        };
-        let mut changed = vec![SecretField::Password];
-        changed.extend(record.has_totp.then_some(SecretField::TotpSeed));
-        changed.extend(record.has_notes.then_some(SecretField::Notes));
-        let version = VersionRecord {
-            version: 1,
-            created_ms: now,
-            created_by: caller.name.clone(),
-            changed,
-            password: secrets.password.expose_secret().to_vec(),
-            totp_seed: totp.to_vec(),
-            notes: notes.to_vec(),
-        };
-
+        let (record, version) = new_entry(inner.now_ms(), &caller.name, entry, &secrets)?;
         let _writes = inner.writes.lock().await;
-        let index =
-            records::key(records::ENTRY_INDEX, &lookup_id(&open.index_key, IndexDomain::Platform, &record.platform));
-        if inner.store.get(&index)?.is_some() {
-            return Err(Error::Exists("an entry for this platform"));
-        }
         let mut batch = Batch::default();
-        put_entry(open, &mut batch, &record)?;
-        put_version(open, &mut batch, &record.id, &version)?;
-        batch.insert(index, record.id.to_vec());
+        inner.add_entry(open, &mut batch, &record, &version)?;
         let mut event = inner.event(ctx, &caller.name, "entry.create", &record.platform, Outcome::Success);
         event.detail = "version=1".into();
         inner.audit(event).await?;
@@ -80,36 +44,62 @@ impl Vault {
         Ok(record.view())
     }
 
-    /// Lists the entries the caller may see, sorted by platform name: owners all, others those a live grant of
-    /// theirs covers. A record that fails to open is reported in the daemon's log by its id and left out; it never
-    /// hides the others.
+    /// Lists every entry the caller may see, sorted by platform name: owners all, others those a live grant of
+    /// theirs covers. (The API lists by pages: [`Vault::list_entries_page`].)
     pub fn list_entries(&self, ctx: &RequestContext, include_archived: bool) -> Result<Vec<EntryView>> {
+        let mut all = Vec::new();
+        let mut after = None;
+        loop {
+            let page = self.list_entries_page(ctx, include_archived, after.as_deref(), MAX_ENTRY_PAGE)?;
+            all.extend(page.entries);
+            match page.next_after {
+                Some(next) => after = Some(next),
+                None => return Ok(all),
+            }
+        }
+    }
+
+    /// One page of the entries the caller may see, sorted by platform name (case-insensitive): at most `limit`
+    /// (1 to [`MAX_ENTRY_PAGE`]; 0 means [`DEFAULT_ENTRY_PAGE`]) entries after the one named `after`. A record that fails to
+    /// open is reported in the daemon's log by its id and left out; it never hides the others.
+    pub fn list_entries_page(
+        &self,
+        ctx: &RequestContext,
+        include_archived: bool,
+        after: Option<&str>,
+        limit: usize,
+    ) -> Result<EntryPage> {
         let caller = self.inner.authorize(ctx, Action::ListEntries)?;
         let grants = self.inner.caller_grants(ctx, &caller)?;
         let now = self.inner.now_ms();
-        let mut entries = Vec::new();
-        for item in self.inner.store.scan_prefix(records::ENTRY) {
-            let (key, sealed) = item?;
-            let id = &key[records::ENTRY.len()..];
-            match records::open::<EntryRecord>(
-                &caller.open.entries_key,
-                &caller.open.vault_id,
-                RecordKind::Entry,
-                id,
-                0,
-                &sealed,
-            ) {
-                Ok(entry) if include_archived || entry.lifecycle != Lifecycle::Archived => {
-                    if authz::check_entry(caller.role, Action::ReadEntry, &entry.facts(), &grants, now).is_ok() {
-                        entries.push(entry.view());
-                    }
-                }
-                Ok(_) => {}
-                Err(err) => tracing::error!(error = %err, "skipping an entry that does not open"),
+        let limit = match limit {
+            0 => DEFAULT_ENTRY_PAGE,
+            n if n > MAX_ENTRY_PAGE => {
+                return Err(Error::invalid("page_size", format!("at most {MAX_ENTRY_PAGE} entries per page")));
             }
-        }
-        entries.sort_by_cached_key(|e| e.platform.to_lowercase());
-        Ok(entries)
+            n => n,
+        };
+        let after = after.map(|name| validate::name("page token", name)).transpose()?;
+        self.inner.with_entries(&caller.open, |cache| {
+            let mut entries = Vec::with_capacity(limit.min(cache.len()));
+            let mut last = None;
+            let mut more = false;
+            for entry in cache.after(after.as_deref()) {
+                if !include_archived && entry.lifecycle == Lifecycle::Archived {
+                    continue;
+                }
+                if authz::check_entry(caller.role, Action::ReadEntry, &entry.facts(), &grants, now).is_err() {
+                    continue;
+                }
+                if entries.len() == limit {
+                    more = true;
+                    break;
+                }
+                last = Some(entry.platform.clone());
+                entries.push(entry.view());
+            }
+            EntryPage { entries, next_after: if more { last } else { None } }
+        })
     }
 
     /// One entry's metadata. For a non-owner, an entry no live grant covers and an entry that does not exist are
@@ -303,10 +293,20 @@ impl Vault {
 impl Inner {
     /// The entry `platform` for `caller`: for a non-owner, one that does not exist is refused as one no grant
     /// covers, so that names cannot be probed.
-    fn entry_for(&self, caller: &crate::vault::Caller, platform: &str) -> Result<EntryRecord> {
-        match self.entry_by_name(&caller.open, platform) {
+    fn entry_for(&self, caller: &crate::vault::Caller, platform: &str) -> Result<Arc<EntryRecord>> {
+        match self.entry_ref(&caller.open, platform) {
             Err(Error::NotFound(_)) if !caller.role.is_owner() => Err(authz::not_covered()),
             other => other,
+        }
+    }
+
+    /// Finds an entry by platform name: in the entry cache, or, when it is not there, through the keyed index (so
+    /// a record that does not open is reported as such, naming it, rather than as missing).
+    pub(crate) fn entry_ref(&self, open: &Open, platform: &str) -> Result<Arc<EntryRecord>> {
+        let platform = validate::name("platform", platform)?;
+        match self.with_entries(open, |cache| cache.get(&platform).cloned())? {
+            Some(entry) => Ok(entry),
+            None => self.entry_from_index(open, &platform).map(Arc::new),
         }
     }
 
@@ -316,10 +316,14 @@ impl Inner {
         records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, id, 0, &sealed).map(Some)
     }
 
-    /// Finds an entry by platform name through the keyed index.
+    /// Finds an entry by platform name (a copy, to change).
     pub(crate) fn entry_by_name(&self, open: &Open, platform: &str) -> Result<EntryRecord> {
-        let platform = validate::name("platform", platform)?;
-        let index = lookup_id(&open.index_key, IndexDomain::Platform, &platform);
+        self.entry_ref(open, platform).map(Arc::unwrap_or_clone)
+    }
+
+    /// Finds an entry by platform name through the keyed index.
+    fn entry_from_index(&self, open: &Open, platform: &str) -> Result<EntryRecord> {
+        let index = lookup_id(&open.index_key, IndexDomain::Platform, platform);
         let id = self.store.get(&records::key(records::ENTRY_INDEX, &index))?.ok_or(Error::NotFound(NO_ENTRY))?;
         let sealed = self.store.get(&records::key(records::ENTRY, &id))?.ok_or(Error::NotFound(NO_ENTRY))?;
         records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, &id, 0, &sealed)
@@ -337,6 +341,73 @@ impl Inner {
             u64::from(version),
             &sealed,
         )
+    }
+}
+
+/// Checks a new entry and makes its record and first version.
+pub(crate) fn new_entry(
+    now: i64,
+    created_by: &str,
+    entry: NewEntry,
+    secrets: &Secrets,
+) -> Result<(EntryRecord, VersionRecord)> {
+    let platform = validate::name("platform", &entry.platform)?;
+    validate::secret("password", secrets.password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
+    let totp = secrets.totp_seed.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
+    let notes = secrets.notes.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
+    validate::secret("TOTP seed", totp, false, MAX_TOTP_SEED_BYTES)?;
+    validate::secret("notes", notes, false, MAX_NOTES_BYTES)?;
+    let record = EntryRecord {
+        id: records::new_id()?,
+        platform,
+        category: entry.category,
+        url: validate::text("url", entry.url.trim(), MAX_TEXT_CHARS)?,
+        login: validate::text("login", &entry.login, MAX_TEXT_CHARS)?,
+        recovery_contacts: validate::list("recovery contact", &entry.recovery_contacts, MAX_TEXT_CHARS)?,
+        classification: entry.classification.unwrap_or(Classification::Restricted),
+        lifecycle: entry.lifecycle.unwrap_or(Lifecycle::Active),
+        tags: validate::list("tag", &entry.tags, MAX_TAG_CHARS)?,
+        version: 1,
+        has_totp: !totp.is_empty(),
+        has_notes: !notes.is_empty(),
+        created_ms: now,
+        updated_ms: now,
+        rotation_due: None,
+    };
+    let mut changed = vec![SecretField::Password];
+    changed.extend(record.has_totp.then_some(SecretField::TotpSeed));
+    changed.extend(record.has_notes.then_some(SecretField::Notes));
+    let version = VersionRecord {
+        version: 1,
+        created_ms: now,
+        created_by: created_by.to_owned(),
+        changed,
+        password: secrets.password.expose_secret().to_vec(),
+        totp_seed: totp.to_vec(),
+        notes: notes.to_vec(),
+    };
+    Ok((record, version))
+}
+
+impl Inner {
+    /// Adds a new entry's record, first version and name index to `batch`; refuses a platform name already used.
+    /// The caller holds the write lock.
+    pub(crate) fn add_entry(
+        &self,
+        open: &Open,
+        batch: &mut Batch,
+        record: &EntryRecord,
+        version: &VersionRecord,
+    ) -> Result<()> {
+        let index =
+            records::key(records::ENTRY_INDEX, &lookup_id(&open.index_key, IndexDomain::Platform, &record.platform));
+        if self.store.get(&index)?.is_some() {
+            return Err(Error::Exists("an entry for this platform"));
+        }
+        put_entry(open, batch, record)?;
+        put_version(open, batch, &record.id, version)?;
+        batch.insert(index, record.id.to_vec());
+        Ok(())
     }
 }
 

@@ -3,6 +3,8 @@
 //! the clock, so an expired grant stops working the moment it expires; its expiry is recorded in the audit log the
 //! first time it is seen expired.
 
+use std::sync::Arc;
+
 use coffre_crypto::{
     index::{IndexDomain, lookup_id},
     record::RecordKind,
@@ -156,11 +158,12 @@ impl Vault {
 impl Inner {
     /// The grants held by the caller (live or not), for `authz::check_entry`. Expiries seen here for the first
     /// time are recorded in the audit log.
-    pub(crate) fn caller_grants(&self, ctx: &RequestContext, caller: &Caller) -> Result<Vec<GrantRecord>> {
+    pub(crate) fn caller_grants(&self, ctx: &RequestContext, caller: &Caller) -> Result<Arc<Vec<GrantRecord>>> {
         if caller.role.is_owner() {
-            return Ok(Vec::new());
+            return Ok(Arc::default());
         }
-        let grants = self.grants_of(&caller.open, &caller.person)?;
+        let open = &caller.open;
+        let grants = self.cached_grants(open, &caller.person, || self.grants_of(open, &caller.person))?;
         self.note_expiries(ctx, &caller.open, &grants, self.now_ms());
         Ok(grants)
     }

@@ -488,3 +488,12 @@ pub struct AuditPage {
     /// Set when more events may match: pass it as `after_seq` to get the next page.
     pub next_after_seq: Option<u64>,
 }
+
+/// One page of entries.
+#[derive(Debug)]
+pub struct EntryPage {
+    /// The entries, sorted by platform name.
+    pub entries: Vec<EntryView>,
+    /// The name to list after for the next page; `None` when this was the last.
+    pub next_after: Option<String>,
+}

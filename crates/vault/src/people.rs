@@ -262,8 +262,14 @@ impl Inner {
     /// Marks that `person` revealed `entry`, once per pair. Written before the reveal's audit event, so the marks
     /// may over-report (a reveal that then failed for an unavailable audit log) but never under-report.
     pub(crate) fn mark_revealed(&self, open: &Open, person: &Id, entry: &Id) -> Result<()> {
+        let known =
+            |open: &Open| open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).contains(&(*person, *entry));
+        if known(open) {
+            return Ok(());
+        }
         let key = reveal_mark_key(open, person, entry);
         if self.store.get(&key)?.is_some() {
+            open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert((*person, *entry));
             return Ok(());
         }
         let mark = RevealMark { person: *person, entry: *entry, first_ms: self.now_ms() };
@@ -271,6 +277,7 @@ impl Inner {
         let mut batch = Batch::default();
         batch.insert(key, sealed);
         self.store.apply(batch)?;
+        open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert((*person, *entry));
         Ok(())
     }
 

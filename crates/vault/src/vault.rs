@@ -2,7 +2,7 @@
 //! session checks, audit events, Argon2 work under a concurrency bound.
 
 use std::{
-    collections::HashMap,
+    collections::{HashMap, HashSet},
     sync::{Arc, Mutex, RwLock},
 };
 
@@ -18,6 +18,7 @@ use crate::{
     audit::{AuditKeys, AuditLog, NewEvent, Outcome},
     authz::{self, Action},
     clock::{Clock, unix_millis},
+    entry_cache::{EntryCache, EntryChanges, GrantCache, TrackedStore},
     header::SealHeader,
     model::*,
     records::{self, Id, PersonRecord},
@@ -40,6 +41,8 @@ pub(crate) struct Inner {
     pub(crate) config: VaultConfig,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) store: Box<dyn Store>,
+    /// Entry records written since the entry cache last looked (noted by the store itself).
+    pub(crate) entry_changes: Arc<EntryChanges>,
     pub(crate) audit: AuditLog,
     pub(crate) state: RwLock<State>,
     /// Bounds concurrent Argon2 work, so a login flood cannot exhaust memory.
@@ -69,6 +72,12 @@ pub(crate) struct Open {
     pub(crate) index_key: SubKey,
     pub(crate) audit_keys: Arc<AuditKeys>,
     pub(crate) sessions: Mutex<HashMap<TokenHash, Session>>,
+    /// Entry metadata, sorted, loaded at the first list after unseal (see `entry_cache.rs`).
+    pub(crate) entry_cache: RwLock<Option<EntryCache>>,
+    /// Each person's grants (see `entry_cache.rs`).
+    pub(crate) grant_cache: Mutex<GrantCache>,
+    /// (person, entry) pairs whose reveal mark is known to be stored.
+    pub(crate) known_marks: Mutex<HashSet<(Id, Id)>>,
 }
 
 impl std::fmt::Debug for Open {
@@ -87,6 +96,9 @@ impl Open {
             audit_keys: Arc::new(AuditKeys::derive(vault_id, &master)),
             master,
             sessions: Mutex::new(HashMap::new()),
+            entry_cache: RwLock::new(None),
+            grant_cache: Mutex::default(),
+            known_marks: Mutex::default(),
         }
     }
 }
@@ -133,11 +145,13 @@ impl Vault {
             None => None,
         };
         let permits = config.max_concurrent_kdf.max(1);
+        let entry_changes = Arc::new(EntryChanges::default());
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 clock,
-                store: Box::new(store),
+                store: Box::new(TrackedStore::new(Box::new(store), entry_changes.clone())),
+                entry_changes,
                 audit,
                 state: RwLock::new(State { header, open: None }),
                 kdf_permits: Semaphore::new(permits),

@@ -301,3 +301,60 @@ fn scan(dir: &Path, needles: &[&[u8]]) {
         }
     }
 }
+
+fn entry_named(platform: &str) -> (NewEntry, Secrets) {
+    let (mut entry, secrets) = facebook();
+    entry.platform = platform.into();
+    (entry, secrets)
+}
+
+fn names(page: &coffre_vault::EntryPage) -> Vec<&str> {
+    page.entries.iter().map(|e| e.platform.as_str()).collect()
+}
+
+#[tokio::test]
+async fn entries_list_by_pages_in_name_order_and_every_change_shows_at_once() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    for name in ["delta", "Alpha", "charlie", "bravo", "echo"] {
+        let (entry, secrets) = entry_named(name);
+        vault.create_entry(&alice, entry, secrets).await.expect("create");
+    }
+    let first = vault.list_entries_page(&alice, false, None, 2).expect("page 1");
+    assert_eq!(names(&first), ["Alpha", "bravo"]);
+    assert_eq!(first.next_after.as_deref(), Some("bravo"));
+    let second = vault.list_entries_page(&alice, false, first.next_after.as_deref(), 2).expect("page 2");
+    assert_eq!(names(&second), ["charlie", "delta"]);
+    let last = vault.list_entries_page(&alice, false, second.next_after.as_deref(), 2).expect("page 3");
+    assert_eq!(names(&last), ["echo"]);
+    assert_eq!(last.next_after, None, "the last page says so");
+    let exact = vault.list_entries_page(&alice, false, None, 5).expect("exactly one page");
+    assert_eq!(exact.next_after, None, "a full last page has no next page");
+
+    // The list was loaded above; each kind of change must show in the next list, with nothing stale.
+    let (entry, secrets) = entry_named("Aardvark");
+    vault.create_entry(&alice, entry, secrets).await.expect("create after the first list");
+    let update = EntryUpdate { platform: "delta".into(), new_platform: Some("zulu".into()), ..Default::default() };
+    vault.update_entry(&alice, update).await.expect("rename");
+    vault.archive_entry(&alice, "bravo").await.expect("archive");
+    let update = EntryUpdate { platform: "echo".into(), login: Some("new-login".into()), ..Default::default() };
+    vault.update_entry(&alice, update).await.expect("change the login");
+    let all = vault.list_entries_page(&alice, false, None, 0).expect("list");
+    assert_eq!(names(&all), ["Aardvark", "Alpha", "charlie", "echo", "zulu"]);
+    assert_eq!(all.entries[3].login, "new-login");
+    let with_archived = vault.list_entries_page(&alice, true, None, 0).expect("list with archived");
+    assert_eq!(names(&with_archived), ["Aardvark", "Alpha", "bravo", "charlie", "echo", "zulu"]);
+    assert_eq!(vault.list_entries(&alice, false).expect("whole list").len(), 5);
+
+    // A seal drops the cache with the keys; after unseal it is rebuilt from the store.
+    vault.seal(&alice).await.expect("seal");
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let again = vault.list_entries_page(&alice, false, None, 0).expect("list after unseal");
+    assert_eq!(names(&again), ["Aardvark", "Alpha", "charlie", "echo", "zulu"]);
+
+    let err = vault.list_entries_page(&alice, false, None, coffre_vault::MAX_ENTRY_PAGE + 1).expect_err("too big");
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+}

@@ -1,0 +1,230 @@
+//! Caches of decrypted records kept in memory while unsealed, for the hot paths (reveal, list):
+//! - entry metadata, sorted by platform name, so that a page of `entry list` and finding an entry by name cost
+//!   the same at 100,000 entries as at 1,000 (without it, every list decrypted and sorted every entry);
+//! - each person's grants, checked at every call of a member;
+//! - the reveal marks known to be stored already, so a repeated reveal does not look for its mark again.
+//!
+//! Invalidation cannot be forgotten: the engine's store is a [`TrackedStore`], which notes, after each batch is
+//! applied, the id of every entry record it wrote or removed, and whether it touched any grant. The caches re-read
+//! what changed before they answer. They live in [`Open`], so sealing drops them with the keys; they hold metadata
+//! only (the secret fields are in versions, never cached).
+
+use std::{
+    collections::{BTreeMap, HashMap, HashSet},
+    ops::Bound,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+};
+
+use coffre_store::{Batch, Pair, Store};
+
+use crate::{
+    Result,
+    records::{self, EntryRecord, GrantRecord, Id},
+    vault::{Inner, Open},
+};
+
+/// What changed in the store since the caches last looked: the ids of entry records, and a count of batches that
+/// touched grants.
+#[derive(Default)]
+pub(crate) struct EntryChanges {
+    entries: Mutex<HashSet<Id>>,
+    grants_generation: AtomicU64,
+}
+
+impl EntryChanges {
+    fn note(&self, ids: impl IntoIterator<Item = Id>) {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).extend(ids);
+    }
+
+    fn take(&self) -> HashSet<Id> {
+        std::mem::take(&mut *self.entries.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.lock().unwrap_or_else(|p| p.into_inner()).is_empty()
+    }
+
+    fn grants_generation(&self) -> u64 {
+        self.grants_generation.load(Ordering::Acquire)
+    }
+}
+
+/// Each person's grants, valid for one grants generation.
+#[derive(Default)]
+pub(crate) struct GrantCache {
+    generation: u64,
+    by_person: HashMap<Id, Arc<Vec<GrantRecord>>>,
+}
+
+/// The engine's store: the backend, noting which entry records each applied batch touched.
+pub(crate) struct TrackedStore {
+    store: Box<dyn Store>,
+    changes: Arc<EntryChanges>,
+}
+
+impl TrackedStore {
+    pub(crate) fn new(store: Box<dyn Store>, changes: Arc<EntryChanges>) -> Self {
+        Self { store, changes }
+    }
+}
+
+fn entry_id(key: &[u8]) -> Option<Id> {
+    key.strip_prefix(records::ENTRY).and_then(|id| Id::try_from(id).ok())
+}
+
+impl Store for TrackedStore {
+    fn get(&self, key: &[u8]) -> coffre_store::Result<Option<Vec<u8>>> {
+        self.store.get(key)
+    }
+
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = coffre_store::Result<Pair>> + 'a> {
+        self.store.scan_prefix(prefix)
+    }
+
+    fn apply(&self, batch: Batch) -> coffre_store::Result<()> {
+        let touched: Vec<Id> = batch.keys().filter_map(entry_id).collect();
+        let grants = batch.keys().any(|key| key.starts_with(records::GRANT) || key.starts_with(records::GRANT_INDEX));
+        let applied = self.store.apply(batch);
+        // Noted after the write (a reader that looked before it saw the old record, as it should), and also when
+        // the write failed (it may have been partly carried out by the backend: re-reading costs little).
+        self.changes.note(touched);
+        if grants {
+            self.changes.grants_generation.fetch_add(1, Ordering::AcqRel);
+        }
+        applied
+    }
+
+    fn flush(&self) -> coffre_store::Result<()> {
+        self.store.flush()
+    }
+}
+
+/// The sort key of an entry: its name as the keyed index normalises it (trimmed, lower case), so it is unique.
+type SortKey = String;
+
+fn sort_key(platform: &str) -> SortKey {
+    platform.trim().to_lowercase()
+}
+
+/// Every entry's metadata, by name and by id.
+#[derive(Default)]
+pub(crate) struct EntryCache {
+    sorted: BTreeMap<SortKey, Arc<EntryRecord>>,
+    by_id: HashMap<Id, SortKey>,
+}
+
+impl EntryCache {
+    fn put(&mut self, entry: EntryRecord) {
+        self.remove(&entry.id);
+        let key = sort_key(&entry.platform);
+        self.by_id.insert(entry.id, key.clone());
+        self.sorted.insert(key, Arc::new(entry));
+    }
+
+    fn remove(&mut self, id: &Id) {
+        if let Some(key) = self.by_id.remove(id) {
+            self.sorted.remove(&key);
+        }
+    }
+
+    /// Entries after the one named `after` (from the first when `None`), in name order.
+    pub(crate) fn after<'a>(&'a self, after: Option<&str>) -> impl Iterator<Item = &'a Arc<EntryRecord>> + 'a {
+        let start = match after {
+            Some(name) => Bound::Excluded(sort_key(name)),
+            None => Bound::Unbounded,
+        };
+        self.sorted.range((start, Bound::Unbounded)).map(|(_, entry)| entry)
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.sorted.len()
+    }
+
+    /// The entry named `platform` (case and surrounding space do not matter, as in the keyed index).
+    pub(crate) fn get(&self, platform: &str) -> Option<&Arc<EntryRecord>> {
+        self.sorted.get(&sort_key(platform))
+    }
+}
+
+impl Inner {
+    /// Runs `f` on the entry cache, loading it on first use after an unseal and re-reading the entries changed
+    /// since the last call.
+    pub(crate) fn with_entries<R>(&self, open: &Open, f: impl FnOnce(&EntryCache) -> R) -> Result<R> {
+        {
+            let cache = open.entry_cache.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(cache) = cache.as_ref().filter(|_| self.entry_changes.is_empty()) {
+                return Ok(f(cache));
+            }
+        }
+        let mut guard = open.entry_cache.write().unwrap_or_else(|p| p.into_inner());
+        let cache = match guard.as_mut() {
+            Some(cache) => cache,
+            None => {
+                // Changes noted from here on are re-read at the next call, so none is missed during the scan.
+                self.entry_changes.take();
+                guard.insert(self.load_entries(open)?)
+            }
+        };
+        for id in self.entry_changes.take() {
+            match self.entry_by_id(open, &id) {
+                Ok(Some(entry)) => cache.put(entry),
+                Ok(None) => cache.remove(&id),
+                Err(err) => {
+                    tracing::error!(error = %err, "an entry that changed does not open; it is left out of lists");
+                    cache.remove(&id);
+                }
+            }
+        }
+        Ok(f(cache))
+    }
+
+    /// The grants held by `person`, from the cache or, after any grant changed, from the store.
+    pub(crate) fn cached_grants(
+        &self,
+        open: &Open,
+        person: &Id,
+        load: impl FnOnce() -> Result<Vec<GrantRecord>>,
+    ) -> Result<Arc<Vec<GrantRecord>>> {
+        // Read before loading: a change that lands during the load bumps it, and the next call loads again.
+        let generation = self.entry_changes.grants_generation();
+        {
+            let cache = open.grant_cache.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(grants) = cache.by_person.get(person).filter(|_| cache.generation == generation) {
+                return Ok(grants.clone());
+            }
+        }
+        let grants = Arc::new(load()?);
+        let mut cache = open.grant_cache.lock().unwrap_or_else(|p| p.into_inner());
+        if cache.generation != generation {
+            cache.by_person.clear();
+            cache.generation = generation;
+        }
+        cache.by_person.insert(*person, grants.clone());
+        Ok(grants)
+    }
+
+    /// Decrypts every entry record. A record that fails to open is reported by the daemon's log and left out; it
+    /// never hides the others.
+    fn load_entries(&self, open: &Open) -> Result<EntryCache> {
+        let mut cache = EntryCache::default();
+        for item in self.store.scan_prefix(records::ENTRY) {
+            let (key, sealed) = item?;
+            let Some(id) = entry_id(&key) else { continue };
+            match records::open::<EntryRecord>(
+                &open.entries_key,
+                &open.vault_id,
+                coffre_crypto::record::RecordKind::Entry,
+                &id,
+                0,
+                &sealed,
+            ) {
+                Ok(entry) => cache.put(entry),
+                Err(err) => tracing::error!(error = %err, "skipping an entry that does not open"),
+            }
+        }
+        Ok(cache)
+    }
+}
