@@ -142,6 +142,24 @@ impl AuditLog {
         }
     }
 
+    /// Appends events in order and waits until all are durable (they share the writer's batches). Returns the
+    /// last sequence number. For bulk loads.
+    #[cfg(feature = "bulk")]
+    pub(crate) async fn append_many(&self, events: Vec<NewEvent>, time_ms: i64) -> Result<u64> {
+        let stopped = || Error::AuditUnavailable("the audit writer has stopped".into());
+        let mut receipts = Vec::with_capacity(events.len());
+        for event in events {
+            let (reply, receipt) = oneshot::channel();
+            self.tx.send(Msg::Append { event, time_ms, reply: Some(reply) }).map_err(|_| stopped())?;
+            receipts.push(receipt);
+        }
+        let mut last = 0;
+        for receipt in receipts {
+            last = receipt.await.map_err(|_| stopped())?.map_err(Error::AuditUnavailable)?;
+        }
+        Ok(last)
+    }
+
     /// Appends an event without waiting (used while sealed, when no key exists to seal it yet).
     pub(crate) fn append_detached(&self, event: NewEvent, time_ms: i64) {
         let _ = self.tx.send(Msg::Append { event, time_ms, reply: None });
