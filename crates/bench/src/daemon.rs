@@ -1,0 +1,137 @@
+//! The daemon under test: a real `coffred` process on a loopback port, in a directory of the bench's own.
+
+use std::{
+    io::{BufRead, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    sync::mpsc,
+    time::{Duration, Instant},
+};
+
+use anyhow::{Context, Result, bail};
+
+/// A running `coffred` started by the bench.
+pub(crate) struct Daemon {
+    child: Child,
+    /// `https://127.0.0.1:PORT`.
+    pub(crate) url: String,
+    /// The CA certificate the daemon made for itself, to pin.
+    pub(crate) ca_pem: Vec<u8>,
+    /// When the process was spawned.
+    pub(crate) spawned: Instant,
+}
+
+impl Daemon {
+    /// Starts `coffred` with its default configuration on `data_dir`, on `listen` (a free port when it ends in
+    /// `:0`), and waits for the line that says it listens.
+    /// Its log (warnings and errors) goes to `DATA_DIR.log`, shown when it fails to start.
+    pub(crate) fn start(coffred: &Path, data_dir: &Path, listen: &str) -> Result<Daemon> {
+        let log_path = data_dir.with_extension("log");
+        let log = std::fs::File::create(&log_path).with_context(|| format!("cannot write {}", log_path.display()))?;
+        let spawned = Instant::now();
+        let mut child = Command::new(coffred)
+            .arg("--data-dir")
+            .arg(data_dir)
+            .arg("--listen")
+            .arg(listen)
+            .env("COFFRE_LOG", "warn")
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .with_context(|| {
+                format!("cannot start {}: build it with `cargo build -p coffre-server`", coffred.display())
+            })?;
+        let stdout = child.stdout.take().context("coffred's standard output was not captured")?;
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines() {
+                let Ok(line) = line else { break };
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let url = loop {
+            match rx.recv_timeout(Duration::from_secs(60)) {
+                Ok(line) => {
+                    if let Some(url) = line.strip_prefix("coffred: listening on ") {
+                        break url.to_owned();
+                    }
+                }
+                Err(_) => {
+                    let _ = child.kill();
+                    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                    bail!("coffred did not say it was listening within 60 s; its log:\n{log}");
+                }
+            }
+        };
+        let ca_path = data_dir.join("tls").join("ca.pem");
+        let ca_pem = std::fs::read(&ca_path).with_context(|| format!("cannot read {}", ca_path.display()))?;
+        Ok(Daemon { child, url, ca_pem, spawned })
+    }
+
+    /// The process id, for reading its memory use.
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
+    /// Stops the daemon with SIGTERM (a graceful shutdown) and waits for it.
+    pub(crate) fn stop(mut self) -> Result<()> {
+        terminate(&mut self.child)
+    }
+}
+
+impl Drop for Daemon {
+    fn drop(&mut self) {
+        let _ = terminate(&mut self.child);
+    }
+}
+
+fn terminate(child: &mut Child) -> Result<()> {
+    if child.try_wait()?.is_some() {
+        return Ok(());
+    }
+    if let Some(pid) = rustix::process::Pid::from_raw(i32::try_from(child.id()).unwrap_or(i32::MAX)) {
+        let _ = rustix::process::kill_process(pid, rustix::process::Signal::TERM);
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if child.try_wait()?.is_some() {
+            return Ok(());
+        }
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().context("coffred did not stop on SIGTERM within 10 s and could not be killed")?;
+    child.wait()?;
+    Ok(())
+}
+
+/// Resident memory of a process, from /proc: (now, peak), in bytes.
+pub(crate) fn memory(pid: u32) -> Result<(u64, u64)> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).context("cannot read /proc/PID/status")?;
+    let field = |name: &str| -> Result<u64> {
+        let line = status.lines().find(|l| l.starts_with(name)).with_context(|| format!("no {name} in /proc"))?;
+        let kib: u64 = line[name.len()..].trim().trim_end_matches("kB").trim().parse()?;
+        Ok(kib * 1024)
+    };
+    Ok((field("VmRSS:")?, field("VmHWM:")?))
+}
+
+/// The `coffred` next to this executable (cargo puts every binary of the workspace in one directory).
+pub(crate) fn sibling_coffred() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("cannot find the bench's own executable")?;
+    Ok(exe.with_file_name("coffred"))
+}
+
+/// CPU time (user and system) a process has used so far, in seconds, from /proc/PID/stat.
+pub(crate) fn cpu_seconds(pid: u32) -> Result<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).context("cannot read /proc/PID/stat")?;
+    // The command name (field 2) may hold spaces; the fields after it are counted from its closing parenthesis.
+    let rest = stat.rsplit_once(')').map(|(_, rest)| rest).context("unexpected /proc/PID/stat")?;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| -> Result<f64> { Ok(fields.get(i).context("short /proc/PID/stat")?.parse::<f64>()?) };
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the command name.
+    let hz = rustix::param::clock_ticks_per_second() as f64;
+    Ok((ticks(11)? + ticks(12)?) / hz)
+}
