@@ -135,3 +135,15 @@ pub(crate) fn cpu_seconds(pid: u32) -> Result<f64> {
     let hz = rustix::param::clock_ticks_per_second() as f64;
     Ok((ticks(11)? + ticks(12)?) / hz)
 }
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cpu_time_and_memory_of_this_process_are_read_from_proc() {
+        let pid = std::process::id();
+        let cpu = super::cpu_seconds(pid).expect("cpu time");
+        assert!(cpu.is_finite() && cpu >= 0.0);
+        let (rss, peak) = super::memory(pid).expect("memory");
+        assert!(rss > 0 && peak >= rss);
+    }
+}

@@ -31,3 +31,18 @@ impl Line {
         println!("{}", self.0);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Line;
+
+    #[test]
+    fn a_line_is_key_value_pairs_without_spaces_in_values() {
+        let mut line = Line::phase("reveal");
+        line.int("clients", 64)
+            .float("ops_per_s", 20_143.4, 0)
+            .float("p99_ms", 8.3994, 3)
+            .text("cpu", "AMD EPYC\t7B13");
+        assert_eq!(line.0, "phase=reveal clients=64 ops_per_s=20143 p99_ms=8.399 cpu=AMD_EPYC_7B13");
+    }
+}

@@ -235,3 +235,39 @@ fn member_category(i: usize) -> pb::Category {
 pub(crate) fn covered(i: usize, entries: usize) -> Vec<String> {
     (0..entries).filter(|e| category(*e) == member_category(i)).map(platform).collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_member_covers_its_own_category_and_together_they_cover_whole_categories() {
+        let entries = 100;
+        let mut seen = std::collections::HashSet::new();
+        for i in 0..MEMBERS {
+            let covered = covered(i, entries);
+            assert!(!covered.is_empty());
+            for name in &covered {
+                let n: usize = name.trim_start_matches("platform-").parse().expect("a bench platform name");
+                assert_eq!(category(n), member_category(i));
+                assert!(seen.insert(name.clone()), "{name} is covered by two members");
+            }
+        }
+        let expected = (0..entries).filter(|e| (0..MEMBERS).any(|i| category(*e) == member_category(i))).count();
+        assert_eq!(seen.len(), expected);
+    }
+
+    #[tokio::test]
+    async fn fresh_codes_never_reuse_a_step_and_match_the_seed() {
+        let seed = TotpSeed::generate().expect("random");
+        let mut account =
+            Account { name: "x".into(), passphrase: SecretString::from("p".to_owned()), seed, last_step: 0 };
+        let first = account.fresh_code().await;
+        let first_step = account.last_step;
+        let second = account.fresh_code().await;
+        assert_eq!(account.last_step, first_step + 1, "the next step is within the daemon's allowed skew");
+        let at = |step: u64| account.seed.code_at(i64::try_from(step).expect("small") * STEP_SECONDS);
+        assert_eq!(first, at(first_step));
+        assert_eq!(second, at(first_step + 1));
+    }
+}

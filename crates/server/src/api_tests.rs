@@ -153,6 +153,17 @@ async fn a_president_initialises_creates_reveals_seals_and_unseals() {
     let list = |include_archived| authed(pb::ListEntriesRequest { include_archived, ..Default::default() }, &token);
     assert!(daemon.entries().list_entries(list(false)).await.expect("list").into_inner().entries.is_empty());
     assert_eq!(daemon.entries().list_entries(list(true)).await.expect("list").into_inner().entries.len(), 1);
+    // Pages: a page token names the last entry of the previous page; an empty next token ends the list.
+    let page = |page_size, page_token: &str| {
+        let request = pb::ListEntriesRequest { include_archived: true, page_size, page_token: page_token.into() };
+        authed(request, &token)
+    };
+    let first = daemon.entries().list_entries(page(1, "")).await.expect("page").into_inner();
+    assert_eq!((first.entries.len(), first.next_page_token.as_str()), (1, ""));
+    let past = daemon.entries().list_entries(page(1, "Mailgun")).await.expect("page").into_inner();
+    assert!(past.entries.is_empty() && past.next_page_token.is_empty());
+    let too_big = daemon.entries().list_entries(page(1001, "")).await.expect_err("too big");
+    assert_eq!(too_big.code(), Code::InvalidArgument);
 
     daemon.system().seal(authed(pb::SealRequest {}, &token)).await.expect("seal");
     let status = daemon.system().get_status(pb::GetStatusRequest {}).await.expect("status").into_inner();
