@@ -25,7 +25,7 @@ use crate::{
     load::Stats,
     phases::{self, LIST_CLIENTS},
     report::Line,
-    setup::{self, Account, Member, World},
+    setup::{self, Account, World},
 };
 
 /// Clients of the scale phase's reveal measurement.
@@ -35,39 +35,9 @@ const ENTRY_CHUNK: usize = 5_000;
 const EVENT_CHUNK: u64 = 100_000;
 
 pub(crate) async fn run(plan: &Plan, coffred: &Path) -> Result<()> {
-    let dir = tempfile::Builder::new().prefix("coffre-bench-scale-").tempdir()?;
-    let data_dir = dir.path().join("data");
     let small = plan.scale_entries.min(1000);
-
-    let started = Instant::now();
-    let president = {
-        let vault = open(&data_dir)?;
-        let (president, ctx) = init(&vault).await?;
-        add_entries(&vault, &ctx, 0, small).await?;
-        president
-    };
-    built(small, started);
-    let mut members = None;
-    let mut president = Some(president);
-    let before = measure(plan, coffred, &data_dir, &mut president, &mut members, small).await?;
-    let mut president = president.context("the president's account is missing")?;
-
-    let started = Instant::now();
-    {
-        let vault = open(&data_dir)?;
-        let ctx = unseal_and_login(&vault, &mut president).await?;
-        add_entries(&vault, &ctx, small, plan.scale_entries).await?;
-        let mut written = vault.status().audit_events;
-        while written < plan.scale_events {
-            let chunk = EVENT_CHUNK.min(plan.scale_events - written);
-            vault.bulk_fill_audit(&ctx, chunk).await.context("filling the audit log failed")?;
-            written = vault.status().audit_events;
-        }
-    }
-    built(plan.scale_entries, started);
-    let mut president = Some(president);
-    let after = measure(plan, coffred, &data_dir, &mut president, &mut members, plan.scale_entries).await?;
-
+    let before = one_vault(plan, coffred, small, 0).await?;
+    let after = one_vault(plan, coffred, plan.scale_entries, plan.scale_events).await?;
     let slowdown = |small: &Stats, large: &Stats| {
         if large.ops_per_s() > 0.0 { small.ops_per_s() / large.ops_per_s() } else { f64::INFINITY }
     };
@@ -77,6 +47,28 @@ pub(crate) async fn run(plan: &Plan, coffred: &Path) -> Result<()> {
         .float("list_slowdown", slowdown(&before.1, &after.1), 2)
         .print();
     Ok(())
+}
+
+/// Builds a vault of `entries` entries and at least `events` audit events in-process (one session, so no second
+/// TOTP code is needed), then serves it and measures it.
+async fn one_vault(plan: &Plan, coffred: &Path, entries: usize, events: u64) -> Result<(Stats, Stats)> {
+    let dir = tempfile::Builder::new().prefix("coffre-bench-scale-").tempdir()?;
+    let data_dir = dir.path().join("data");
+    let started = Instant::now();
+    let president = {
+        let vault = open(&data_dir)?;
+        let (president, ctx) = init(&vault).await?;
+        add_entries(&vault, &ctx, entries).await?;
+        let mut written = vault.status().audit_events;
+        while written < events {
+            let chunk = EVENT_CHUNK.min(events - written);
+            vault.bulk_fill_audit(&ctx, chunk).await.context("filling the audit log failed")?;
+            written = vault.status().audit_events;
+        }
+        president
+    };
+    built(entries, started);
+    measure(plan, coffred, &data_dir, president, entries).await
 }
 
 fn built(entries: usize, started: Instant) {
@@ -121,13 +113,8 @@ async fn login(vault: &Vault, account: &mut Account) -> Result<RequestContext> {
     Ok(bench_ctx(Some(SessionToken::new(outcome.token.expose_secret().to_owned()))))
 }
 
-async fn unseal_and_login(vault: &Vault, president: &mut Account) -> Result<RequestContext> {
-    vault.unseal(&bench_ctx(None), passphrase_of(&president.passphrase)?).await.context("in-process unseal failed")?;
-    login(vault, president).await
-}
-
-/// Adds entries `from..to` (the same names and categories as the API setup) in bulk chunks.
-async fn add_entries(vault: &Vault, ctx: &RequestContext, from: usize, to: usize) -> Result<()> {
+/// Adds `count` entries (the same names and categories as the API setup) in bulk chunks.
+async fn add_entries(vault: &Vault, ctx: &RequestContext, count: usize) -> Result<()> {
     let categories = [
         Category::SocialNetwork,
         Category::DataBank,
@@ -137,9 +124,9 @@ async fn add_entries(vault: &Vault, ctx: &RequestContext, from: usize, to: usize
         Category::Financial,
         Category::Other,
     ];
-    let mut next = from;
-    while next < to {
-        let end = (next + ENTRY_CHUNK).min(to);
+    let mut next = 0;
+    while next < count {
+        let end = (next + ENTRY_CHUNK).min(count);
         let mut chunk = Vec::with_capacity(end - next);
         for i in next..end {
             let entry = NewEntry {
@@ -166,16 +153,15 @@ async fn add_entries(vault: &Vault, ctx: &RequestContext, from: usize, to: usize
     Ok(())
 }
 
-/// Serves the vault with a real coffred and measures reveal (64 clients) and list (16 clients) over TLS.
+/// Serves the vault with a real coffred and measures reveal (64 clients) and list (16 clients) over TLS, as members
+/// with category grants and as the president.
 async fn measure(
     plan: &Plan,
     coffred: &Path,
     data_dir: &Path,
-    president_slot: &mut Option<Account>,
-    members: &mut Option<Vec<Member>>,
+    mut president: Account,
     entries: usize,
 ) -> Result<(Stats, Stats)> {
-    let mut president = president_slot.take().context("the president's account is missing")?;
     let daemon = Daemon::start(coffred, data_dir, "127.0.0.1:0")?;
     let target = Target { url: daemon.url.clone(), ca_pem: daemon.ca_pem.clone() };
     let mut clients = Clients::connect(&target).await?;
@@ -185,20 +171,9 @@ async fn measure(
         .await
         .context("unseal of the scale vault failed")?;
     let president_token = president.login(&mut clients).await?;
+    let members = setup::add_members(&target, &president_token, entries).await?;
     let status = clients.system.get_status(pb::GetStatusRequest {}).await?.into_inner();
-    let current = match members.take() {
-        None => setup::add_members(&target, &president_token, entries).await?,
-        Some(old) => {
-            let mut renewed = Vec::with_capacity(old.len());
-            for (i, mut member) in old.into_iter().enumerate() {
-                member.token = member.account.login(&mut clients).await?;
-                member.entries = setup::covered(i, entries);
-                renewed.push(member);
-            }
-            renewed
-        }
-    };
-    let world = World { target, pid: Some(daemon.pid()), president, president_token, members: current };
+    let world = World { target, pid: Some(daemon.pid()), president, president_token, members };
     let reveal = phases::reveal(plan, &world, REVEAL_CLIENTS).await?;
     let mut line = phases::report("scale-reveal", &reveal);
     line.int("entries", entries as u64).int("audit_events", status.audit_events);
@@ -207,8 +182,6 @@ async fn measure(
     let mut line = phases::report("scale-list", &list);
     line.int("entries", entries as u64).int("audit_events", status.audit_events);
     line.print();
-    *members = Some(world.members);
-    *president_slot = Some(world.president);
     daemon.stop()?;
     Ok((reveal, list))
 }
