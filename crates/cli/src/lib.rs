@@ -184,7 +184,7 @@ enum Command {
     /// Take a backup of the vault
     #[command(subcommand)]
     Backup(backup::BackupCommand),
-    /// Change a password in two steps: stage a new one, set it on the platform, then confirm (or cancel)
+    /// Change a password in two steps: stage a new one, then confirm it (or cancel)
     #[command(subcommand)]
     Rotate(rotation::RotateCommand),
     /// Which passwords should change, why and since when

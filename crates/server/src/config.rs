@@ -189,7 +189,7 @@ impl ServerConfig {
             None => None,
         };
         set(&mut config.max_grant_duration, file.max_grant_duration.map(|d| d.0));
-        set(&mut config.rotation_max_age.default, file.rotation.max_age.map(|d| d.0));
+        set(&mut config.rotation_max_age.default, file.rotation.max_age.map(|d| d.0.0));
         config.rotation_max_age.by_category.extend(file.rotation.max_age_by_category.ages());
         set(&mut config.approval_window, file.approvals.window.map(|d| d.0));
         set(&mut config.approval_request_ttl, file.approvals.request_ttl.map(|d| d.0));
@@ -264,7 +264,7 @@ impl ServerConfig {
                 keep: self.backup.as_ref().map(|b| b.keep),
             },
             rotation: FileRotation {
-                max_age: Some(HumanDuration(self.rotation_max_age.default)),
+                max_age: Some(AgeDuration(HumanDuration(self.rotation_max_age.default))),
                 max_age_by_category: FileCategoryAges::from_ages(&self.rotation_max_age.by_category),
             },
             approvals: FileApprovals {
@@ -319,7 +319,7 @@ struct FileConfig {
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 struct FileRotation {
-    max_age: Option<HumanDuration>,
+    max_age: Option<AgeDuration>,
     #[serde(default)]
     max_age_by_category: FileCategoryAges,
 }
@@ -327,17 +327,17 @@ struct FileRotation {
 #[derive(Debug, Default, Deserialize, Serialize)]
 #[serde(deny_unknown_fields, rename_all = "kebab-case")]
 struct FileCategoryAges {
-    social_network: Option<HumanDuration>,
-    data_bank: Option<HumanDuration>,
-    creation: Option<HumanDuration>,
-    meeting: Option<HumanDuration>,
-    software: Option<HumanDuration>,
-    financial: Option<HumanDuration>,
-    other: Option<HumanDuration>,
+    social_network: Option<AgeDuration>,
+    data_bank: Option<AgeDuration>,
+    creation: Option<AgeDuration>,
+    meeting: Option<AgeDuration>,
+    software: Option<AgeDuration>,
+    financial: Option<AgeDuration>,
+    other: Option<AgeDuration>,
 }
 
 impl FileCategoryAges {
-    fn slots(&mut self) -> [(Category, &mut Option<HumanDuration>); 7] {
+    fn slots(&mut self) -> [(Category, &mut Option<AgeDuration>); 7] {
         [
             (Category::SocialNetwork, &mut self.social_network),
             (Category::DataBank, &mut self.data_bank),
@@ -351,7 +351,7 @@ impl FileCategoryAges {
 
     /// The ages given, by category.
     fn ages(mut self) -> Vec<(Category, Duration)> {
-        self.slots().into_iter().filter_map(|(category, age)| age.map(|age| (category, age.0))).collect()
+        self.slots().into_iter().filter_map(|(category, age)| age.map(|age| (category, age.0.0))).collect()
     }
 
     /// The file form of per-category ages (the last one given for a category wins, as in [`MaxAges::of`]).
@@ -360,7 +360,7 @@ impl FileCategoryAges {
         for (category, age) in ages {
             for (slot_category, slot) in file.slots() {
                 if slot_category == *category {
-                    *slot = Some(HumanDuration(*age));
+                    *slot = Some(AgeDuration(HumanDuration(*age)));
                 }
             }
         }
@@ -437,6 +437,23 @@ impl<'de> Deserialize<'de> for HumanDuration {
 impl Serialize for HumanDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&humantime::format_duration(self.0).to_string())
+    }
+}
+
+/// A password's maximum age: read like any duration, written in whole days when it is some ("365days" rather
+/// than humantime's "11months 30days 3h 50m 24s").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+struct AgeDuration(HumanDuration);
+
+impl Serialize for AgeDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let seconds = self.0.0.as_secs();
+        if seconds % 86_400 == 0 && self.0.0.subsec_nanos() == 0 {
+            serializer.serialize_str(&format!("{}days", seconds / 86_400))
+        } else {
+            self.0.serialize(serializer)
+        }
     }
 }
 

@@ -78,6 +78,7 @@ fn rotation_ages_and_approval_windows_come_from_the_file() {
     );
     // What show-config writes reads back the same.
     let written = config.to_toml().expect("TOML");
+    assert!(written.contains("max_age = \"180days\"") && written.contains("financial = \"30days\""), "{written}");
     let again = resolve(&Flags::default(), &written);
     assert_eq!(again.rotation_max_age.of(Category::Financial), Duration::from_secs(30 * 24 * 3600));
     assert_eq!(again.approval_window, Duration::from_secs(300));
