@@ -449,7 +449,7 @@ struct AgeDuration(HumanDuration);
 impl Serialize for AgeDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let seconds = self.0.0.as_secs();
-        if seconds % 86_400 == 0 && self.0.0.subsec_nanos() == 0 {
+        if seconds.is_multiple_of(86_400) && self.0.0.subsec_nanos() == 0 {
             serializer.serialize_str(&format!("{}days", seconds / 86_400))
         } else {
             self.0.serialize(serializer)
