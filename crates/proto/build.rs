@@ -13,6 +13,7 @@ const PROTOS: &[&str] = &[
     "coffre/v1/access.proto",
     "coffre/v1/recovery.proto",
     "coffre/v1/backup.proto",
+    "coffre/v1/rotation.proto",
 ];
 
 /// Messages that carry a secret: prost must not derive `Debug` for them; lib.rs writes redacted ones.
@@ -38,6 +39,7 @@ const SECRET_MESSAGES: &[&str] = &[
     ".coffre.v1.SubmitShareResponse",
     ".coffre.v1.FinishRecoveryRequest",
     ".coffre.v1.BackupChunk",
+    ".coffre.v1.StageRotationRequest",
 ];
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {

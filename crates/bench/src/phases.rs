@@ -158,6 +158,7 @@ pub(crate) async fn reveal(plan: &Plan, world: &World, clients: usize) -> Result
             field: pb::SecretField::Password as i32,
             reason: "coffre-bench: load".into(),
             version: 0,
+            pending: false,
         });
         Box::pin(async move {
             let answer = service.reveal(request).await?.into_inner();

@@ -5,15 +5,18 @@ use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
 use coffre_proto::v1::{
-    ArchiveEntryRequest, CreateEntryRequest, Entry, GetEntryRequest, ListEntriesRequest, ListVersionsRequest,
-    SecretFields, UpdateEntryRequest,
+    ArchiveEntryRequest, CreateEntryRequest, Entry, FlagEntryRequest, GetEntryRequest, ListEntriesRequest,
+    ListVersionsRequest, SecretFields, UpdateEntryRequest,
 };
 use serde::Serialize;
 
 use crate::{
     Context,
     exit::{Failure, Kind},
-    output::{EntryJson, VersionJson, emit, entries_table, entry_text, printable, versions_table},
+    output::{
+        EntryJson, VersionJson, emit, entries_table, entry_text, from_proto, human_time, json_time, printable,
+        versions_table,
+    },
     secrets_input::{self, SecretBytes, Source, Spec, read_secret},
     values::{Category, Classification, Lifecycle},
 };
@@ -33,6 +36,22 @@ pub(crate) enum EntryCommand {
     Archive(PlatformArg),
     /// Show the versions of an entry's secrets: when and by whom (never the secrets)
     History(PlatformArg),
+    /// Report an entry's password compromised: it is due for rotation until one is confirmed
+    Flag(FlagArgs),
+}
+
+/// Options of `coffre entry flag`.
+#[derive(Debug, Args)]
+pub(crate) struct FlagArgs {
+    /// The platform's name, as in `coffre entry list`
+    #[arg(value_name = "PLATFORM")]
+    platform: String,
+    /// The password was exposed (the only flag there is; required, so that nobody flags by accident)
+    #[arg(long, required = true)]
+    compromised: bool,
+    /// What happened: what was exposed, when, how (required; recorded in the audit log)
+    #[arg(long, value_name = "TEXT")]
+    reason: String,
 }
 
 /// Just the platform.
@@ -154,6 +173,7 @@ pub(crate) async fn run(command: &EntryCommand, ctx: &Context) -> Result<(), Fai
         EntryCommand::Edit(args) => edit(args, ctx).await,
         EntryCommand::Archive(args) => archive(&args.platform, ctx).await,
         EntryCommand::History(args) => history(&args.platform, ctx).await,
+        EntryCommand::Flag(args) => flag(args, ctx).await,
     }
 }
 
@@ -324,6 +344,45 @@ async fn history(platform: &str, ctx: &Context) -> Result<(), Failure> {
     emit(ctx.json(), &report, || versions_table(&versions))
 }
 
+/// What `entry flag` prints with `--json`.
+#[derive(Serialize)]
+struct FlagJson {
+    platform: String,
+    compromised: bool,
+    since: Option<String>,
+    already: bool,
+}
+
+async fn flag(args: &FlagArgs, ctx: &Context) -> Result<(), Failure> {
+    if args.reason.trim().is_empty() {
+        return Err(Failure::invalid("--reason is empty: say what happened; it is recorded in the audit log"));
+    }
+    let daemon = ctx.daemon_with_session().await?;
+    let request = FlagEntryRequest { platform: args.platform.clone(), reason: args.reason.clone() };
+    let response = daemon.rotation().flag_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let flagged = response.into_inner();
+    let report = FlagJson {
+        platform: flagged.platform.clone(),
+        compromised: true,
+        since: json_time(flagged.since.as_ref()),
+        already: flagged.already,
+    };
+    emit(ctx.json(), &report, || {
+        let platform = printable(&flagged.platform);
+        if flagged.already {
+            format!(
+                "{platform} was flagged compromised already (since {}); your report is recorded too.",
+                human_time(from_proto(flagged.since.as_ref()))
+            )
+        } else {
+            format!(
+                "Flagged {platform} compromised: it is listed by `coffre rotation due` until an owner confirms a new \
+                 password (`coffre rotate stage {platform} --generate`)."
+            )
+        }
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -352,6 +411,13 @@ mod tests {
         assert!(Cli::try_parse_from(args).is_ok());
         let wrong = ["coffre", "entry", "add", "Facebook", "--category", "social_network", "--login", "x"];
         assert!(Cli::try_parse_from(wrong).is_err());
+    }
+
+    #[test]
+    fn a_flag_says_what_it_is_and_why() {
+        assert!(Cli::try_parse_from(["coffre", "entry", "flag", "X", "--reason", "r"]).is_err(), "--compromised");
+        assert!(Cli::try_parse_from(["coffre", "entry", "flag", "X", "--compromised"]).is_err(), "--reason");
+        assert!(Cli::try_parse_from(["coffre", "entry", "flag", "X", "--compromised", "--reason", "r"]).is_ok());
     }
 
     #[test]

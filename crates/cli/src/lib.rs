@@ -39,6 +39,7 @@
 
 #![deny(missing_docs)]
 
+mod approvals;
 mod audit;
 mod auth;
 mod backup;
@@ -47,12 +48,14 @@ mod config;
 mod connect;
 mod entries;
 mod exit;
+mod generate;
 mod grants;
 mod output;
 mod people;
 mod qr;
 mod recovery;
 mod reveal;
+mod rotation;
 mod secrets_input;
 mod session;
 mod shares;
@@ -181,6 +184,17 @@ enum Command {
     /// Take a backup of the vault
     #[command(subcommand)]
     Backup(backup::BackupCommand),
+    /// Change a password in two steps: stage a new one, then confirm it (or cancel)
+    #[command(subcommand)]
+    Rotate(rotation::RotateCommand),
+    /// Which passwords should change, why and since when
+    #[command(subcommand)]
+    Rotation(rotation::RotationCommand),
+    /// Make a strong password or passphrase on this computer (no daemon needed)
+    Generate(generate::GenerateArgs),
+    /// Ask for, list, approve or deny the one-time reveal of a very confidential entry
+    #[command(subcommand)]
+    Approval(approvals::ApprovalCommand),
 }
 
 /// Runs the command `cli` describes.
@@ -204,6 +218,10 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Recover(args) => recovery::recover(args, &ctx).await,
         Command::Recovery(command) => recovery::run(command, &ctx).await,
         Command::Backup(command) => backup::run(command, &ctx).await,
+        Command::Rotate(command) => rotation::run(command, &ctx).await,
+        Command::Rotation(command) => rotation::run_rotation(command, &ctx).await,
+        Command::Generate(args) => generate::run(args, &ctx),
+        Command::Approval(command) => approvals::run(command, &ctx).await,
     }
 }
 
@@ -306,6 +324,7 @@ mod tests {
             &["coffre", "login", "alice", "--passphrase", "x"][..],
             &["coffre", "passwd", "--new-passphrase", "x"],
             &["coffre", "entry", "add", "X", "--category", "other", "--login", "l", "--password", "x"],
+            &["coffre", "rotate", "stage", "X", "--password", "x"],
         ] {
             assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
         }

@@ -37,8 +37,11 @@ pub(crate) struct RevealArgs {
     #[arg(long, value_enum, default_value_t = SecretField::Password)]
     field: SecretField,
     /// An older version (owners only; see `coffre entry history`) [default: the current one]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..), conflicts_with = "pending")]
     version: Option<u32>,
+    /// The password of the rotation staged for this entry, to set it on the platform (owners only)
+    #[arg(long)]
+    pending: bool,
     /// Put the secret on the clipboard instead of printing it; cleared after 30 seconds
     #[arg(long)]
     copy: bool,
@@ -54,6 +57,11 @@ struct Revealed<'a> {
     secret: Option<&'a str>,
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     copied: bool,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pending: bool,
+    /// For a TOTP code: seconds it stays valid.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    valid_for_secs: Option<u32>,
 }
 
 pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure> {
@@ -70,6 +78,7 @@ pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure>
         field: args.field.to_proto(),
         reason: args.reason.clone(),
         version: args.version.unwrap_or(0),
+        pending: args.pending,
     };
     let mut response =
         daemon.entries().reveal(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
@@ -82,6 +91,8 @@ pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure>
         audit_seq: response.audit_seq,
         secret: None,
         copied: false,
+        pending: args.pending,
+        valid_for_secs: (response.valid_for_secs > 0).then_some(response.valid_for_secs),
     };
 
     if let Some(clipboard) = clipboard.as_mut() {
@@ -106,9 +117,11 @@ pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure>
         out.push(b'\n');
         write_stdout(&out)?;
     }
+    let what = if args.pending { "staged password" } else { report.field.as_str() };
+    let valid = report.valid_for_secs.map_or_else(String::new, |secs| format!("; valid {secs} more seconds"));
     note(&format!(
-        "(revealed the {} of {}, version {}; recorded in the audit log as event {})",
-        report.field, args.platform, report.version, report.audit_seq
+        "(revealed the {what} of {}, version {}{valid}; recorded in the audit log as event {})",
+        args.platform, report.version, report.audit_seq
     ));
     Ok(())
 }
@@ -178,6 +191,8 @@ mod tests {
             audit_seq: 41,
             secret: Some("hunter2 \"quoted\""),
             copied: false,
+            pending: false,
+            valid_for_secs: None,
         };
         let expected = serde_json::json!({
             "platform": "Facebook", "field": "password", "version": 3, "audit_seq": 41,

@@ -54,7 +54,9 @@ pub(crate) enum SecretField {
     Password,
     /// The entry's notes.
     Notes,
-    /// The seed of the account's own two-factor authentication (base32).
+    /// The current code of the account's own two-factor authentication, computed by the daemon.
+    Totp,
+    /// The seed of the account's own two-factor authentication (base32; owners only).
     TotpSeed,
 }
 
@@ -163,6 +165,7 @@ impl SecretField {
         let value = match self {
             SecretField::Password => v1::SecretField::Password,
             SecretField::Notes => v1::SecretField::Notes,
+            SecretField::Totp => v1::SecretField::TotpCode,
             SecretField::TotpSeed => v1::SecretField::TotpSeed,
         };
         value as i32
@@ -216,6 +219,7 @@ mod tests {
         assert_eq!(name(Category::DataBank), "data-bank");
         assert_eq!(name(Classification::VeryConfidential), "very-confidential");
         assert_eq!(name(SecretField::TotpSeed), "totp-seed");
+        assert_eq!(name(SecretField::Totp), "totp");
         assert_eq!(role_name(v1::Role::AccessManager as i32), "access-manager");
         assert_eq!(seal_state_name(v1::SealState::Uninitialised as i32), "uninitialised");
     }

@@ -39,6 +39,9 @@ pub enum CryptoError {
     /// A recombined recovery key that does not open the recovery slot.
     #[error("these shares do not open this vault's recovery slot: one of them is forged or corrupted")]
     RecoveryKeyMismatch,
+    /// A password-generator policy outside its bounds.
+    #[error("password policy: {0}")]
+    Policy(String),
     /// An age file, key or recipient that cannot be used.
     #[error(transparent)]
     Age(#[from] crate::age_file::AgeError),

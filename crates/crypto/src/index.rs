@@ -18,6 +18,8 @@ pub enum IndexDomain {
     RevealHolder,
     /// One (person, entry) pair of reveal marks (both ids in hex), so each pair is marked once.
     RevealPair,
+    /// The requester of approvals (a person's id in hex), to find a person's requests.
+    ApprovalHolder,
 }
 
 impl IndexDomain {
@@ -29,6 +31,7 @@ impl IndexDomain {
             IndexDomain::GrantHolder => 3,
             IndexDomain::RevealHolder => 4,
             IndexDomain::RevealPair => 5,
+            IndexDomain::ApprovalHolder => 6,
         }
     }
 }

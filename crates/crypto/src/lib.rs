@@ -6,7 +6,9 @@
 //!   record id and version.
 //! - [`kdf`]: Argon2id (RFC 9106) parameters with bounds, key slots (LUKS-style) and passphrase hashes.
 //! - [`token`]: session tokens and one-time enrolment codes; only their SHA-256 hashes are kept.
-//! - [`totp`]: RFC 6238 one-time codes for the second factor of every login.
+//! - [`totp`]: RFC 6238 one-time codes for the second factor of every login, and the current code of a platform
+//!   account's own second factor.
+//! - [`generator`]: the password generator (character classes or EFF word passphrases, uniform draws).
 //! - [`index`]: keyed (HMAC-SHA256) lookup ids, so that names never appear in storage keys.
 //! - [`shamir`]: the recovery key and its split into holders' shares (`sharks`), with the guards `sharks` lacks.
 //! - [`recovery`]: the recovery slot (the master key wrapped under the recovery key) and share-set ids.
@@ -29,6 +31,7 @@
 pub mod age_file;
 pub mod envelope;
 pub mod error;
+pub mod generator;
 pub mod index;
 pub mod kdf;
 pub mod keys;

@@ -38,6 +38,12 @@ pub enum RecordKind {
     Grant = 7,
     /// A mark that a person revealed an entry (so that offboarding can flag it for rotation).
     RevealMark = 8,
+    /// An entry's rotation state: the staged rotation's facts and the compromise flag.
+    Rotation = 9,
+    /// The new secret fields of a staged rotation, until it is confirmed or cancelled.
+    PendingVersion = 10,
+    /// A request for an owner's approval to reveal a very confidential entry, and its decision.
+    Approval = 11,
     /// The recovery slot's wrapped master key (20 and up are recovery's and backups').
     RecoverySlot = 20,
     /// The record of a share set: its holders and their age recipients.

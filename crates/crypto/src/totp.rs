@@ -27,6 +27,9 @@ pub const SEED_LEN: usize = 20;
 const MIN_SEED_LEN: usize = 16;
 /// Most bytes accepted for an imported seed: one SHA-1 block, so the key is never hashed first.
 const MAX_SEED_LEN: usize = 64;
+/// Fewest bytes accepted for the seed of a platform account's own second factor: 80 bits, the 16 base32 characters
+/// some platforms still hand out. The platform chose it; coffre only keeps it and computes its codes.
+pub const MIN_PLATFORM_SEED_LEN: usize = 10;
 /// SHA-1's block size, B in RFC 2104.
 const BLOCK_LEN: usize = 64;
 
@@ -62,6 +65,33 @@ impl TotpSeed {
         Self::from_bytes(bytes)
     }
 
+    /// The seed of a platform account's own second factor, as the platform shows it for authenticator apps: base32
+    /// (case, spaces and padding ignored), 10 to 64 bytes once decoded. The message says what is wrong, never the
+    /// seed.
+    pub fn from_platform_base32(text: &str) -> Result<Self, CryptoError> {
+        let normalised: Zeroizing<String> = Zeroizing::new(
+            text.chars().filter(|c| !c.is_whitespace() && *c != '=').flat_map(char::to_uppercase).collect(),
+        );
+        let bytes = Zeroizing::new(
+            BASE32_NOPAD
+                .decode(normalised.as_bytes())
+                .map_err(|_| CryptoError::Malformed("a TOTP seed must be base32 (letters A-Z and digits 2-7)"))?,
+        );
+        if !(MIN_PLATFORM_SEED_LEN..=MAX_SEED_LEN).contains(&bytes.len()) {
+            return Err(CryptoError::Malformed("a TOTP seed must be 16 to 103 base32 characters (80 to 512 bits)"));
+        }
+        Ok(Self(bytes))
+    }
+
+    /// The code an authenticator app shows at `unix_seconds`, and how many seconds it stays valid (1 to 30): what
+    /// the daemon returns for a platform account's second factor.
+    pub fn current_code(&self, unix_seconds: i64) -> (SecretString, u32) {
+        let code = self.code_for_step(step_at(unix_seconds));
+        let left = STEP_SECONDS - unix_seconds.max(0) % STEP_SECONDS;
+        let text = SecretString::new(String::from_utf8_lossy(&*code).into_owned());
+        (text, u32::try_from(left).unwrap_or(0))
+    }
+
     /// The seed of an `otpauth://totp/...` URI (its `secret` parameter), as [`TotpSeed::otpauth_uri`] writes it.
     pub fn from_otpauth_uri(uri: &str) -> Result<Self, CryptoError> {
         let query = uri
@@ -93,8 +123,8 @@ impl TotpSeed {
         ))
     }
 
-    /// The code at `unix_seconds`, as an authenticator app would show it. For tests and tools; the daemon only
-    /// verifies.
+    /// The code at `unix_seconds`, as an authenticator app would show it. For tests and tools; the daemon
+    /// verifies people's codes and returns platform codes through [`TotpSeed::current_code`].
     pub fn code_at(&self, unix_seconds: i64) -> String {
         let code = self.code_for_step(step_at(unix_seconds));
         String::from_utf8_lossy(&*code).into_owned()
@@ -252,6 +282,24 @@ mod tests {
             "otpauth://totp/coffre:%C3%89lodie%20B?secret=GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ&issuer=coffre\
              &algorithm=SHA1&digits=6&period=30"
         );
+    }
+
+    #[test]
+    fn platform_seeds_accept_80_bits_and_give_the_current_code_and_its_time_left() {
+        // GitHub-style 16-character seed: 80 bits, refused for people's own second factor, fine for a platform's.
+        let short = "JBSW Y3DP EHPK 3PXP";
+        assert!(TotpSeed::from_base32(short).is_err());
+        let seed = TotpSeed::from_platform_base32(short).expect("80 bits");
+        assert_eq!(seed.expose_secret(), b"Hello!\xde\xad\xbe\xef");
+        let (code, left) = seed.current_code(59);
+        assert_eq!((code.expose_secret(), left), (seed.code_at(59).as_str(), 1));
+        assert_eq!(seed.current_code(60).1, 30);
+        let rfc = TotpSeed::from_platform_base32("GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ").expect("RFC seed");
+        assert_eq!(rfc.current_code(1_111_111_109).0.expose_secret(), "081804");
+        for bad in ["", "JBSWY3DP", "not base32!", "18181818181818181818", &"A".repeat(104)] {
+            let err = TotpSeed::from_platform_base32(bad).err().map(|e| e.to_string()).unwrap_or_default();
+            assert!(err.contains("TOTP seed must be"), "{bad:?}: {err}");
+        }
     }
 
     #[test]

@@ -141,6 +141,7 @@ impl fmt::Debug for v1::RevealResponse {
             .field("secret", &REDACTED)
             .field("version", &self.version)
             .field("audit_seq", &self.audit_seq)
+            .field("valid_for_secs", &self.valid_for_secs)
             .finish()
     }
 }
@@ -205,6 +206,20 @@ impl fmt::Debug for v1::BackupChunk {
     }
 }
 
+impl fmt::Debug for v1::StageRotationRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let new_password = match &self.new_password {
+            Some(v1::stage_rotation_request::NewPassword::Password(_)) => format!("password {REDACTED}"),
+            Some(v1::stage_rotation_request::NewPassword::Generate(policy)) => format!("generate {policy:?}"),
+            None => "none".to_owned(),
+        };
+        f.debug_struct("StageRotationRequest")
+            .field("platform", &self.platform)
+            .field("new_password", &new_password)
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,7 +234,8 @@ mod tests {
         let printed = format!("{login:?}");
         assert!(printed.contains("alice"));
         assert!(!printed.contains("hunter2"));
-        let reveal = v1::RevealResponse { secret: b"s3cr3t-value".to_vec(), version: 2, audit_seq: 9 };
+        let reveal =
+            v1::RevealResponse { secret: b"s3cr3t-value".to_vec(), version: 2, audit_seq: 9, valid_for_secs: 0 };
         assert!(!format!("{reveal:?}").contains("s3cr3t"));
         let holder = v1::Holder {
             label: "treasurer".into(),
@@ -249,5 +265,11 @@ mod tests {
         assert!(!format!("{added:?}").contains("K7QF"));
         let init = v1::InitResponse { president_otpauth_uri: "otpauth://x?secret=MZXW6".into(), ..Default::default() };
         assert!(!format!("{init:?}").contains("MZXW6"));
+        let stage = v1::StageRotationRequest {
+            platform: "Facebook".into(),
+            new_password: Some(v1::stage_rotation_request::NewPassword::Password(b"n3w-s3cr3t".to_vec())),
+        };
+        let printed = format!("{stage:?}");
+        assert!(printed.contains("Facebook") && !printed.contains("n3w-s3cr3t"), "{printed}");
     }
 }

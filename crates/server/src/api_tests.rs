@@ -126,6 +126,7 @@ async fn a_president_initialises_creates_reveals_seals_and_unseals() {
         field: pb::SecretField::Unspecified as i32,
         reason: "rotating the API key".into(),
         version,
+        pending: false,
     };
     let current = daemon.entries().reveal(authed(reveal(0), &token)).await.expect("reveal").into_inner();
     assert_eq!((current.secret.as_slice(), current.version), (&b"a-new-password-2"[..], 2));

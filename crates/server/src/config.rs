@@ -12,7 +12,7 @@ use std::{
 };
 
 use coffre_crypto::kdf::KdfParams;
-use coffre_vault::{VaultConfig, backup::BackupSchedule};
+use coffre_vault::{Category, MaxAges, VaultConfig, backup::BackupSchedule};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{Cli, Flags};
@@ -54,6 +54,12 @@ pub struct ServerConfig {
     pub backup: Option<BackupSchedule>,
     /// The longest a grant may last.
     pub max_grant_duration: Duration,
+    /// How long a password may stay unchanged, per category, before `coffre rotation due` lists it.
+    pub rotation_max_age: MaxAges,
+    /// How long an approved request allows its one reveal of a very confidential entry.
+    pub approval_window: Duration,
+    /// How long a request for approval waits for an owner's decision.
+    pub approval_request_ttl: Duration,
     /// A file the daemon reads its time from, for end-to-end tests (`COFFRE_TEST_CLOCK_FILE`; honoured only in
     /// debug builds, see [`crate::test_clock`]). Never read from the configuration file.
     pub test_clock_file: Option<PathBuf>,
@@ -128,6 +134,9 @@ impl ServerConfig {
             max_connections: DEFAULT_MAX_CONNECTIONS,
             backup: None,
             max_grant_duration: engine.max_grant_duration,
+            rotation_max_age: engine.rotation_max_age,
+            approval_window: engine.approval_window,
+            approval_request_ttl: engine.approval_request_ttl,
             test_clock_file: None,
             data_dir: engine.data_dir,
         }
@@ -180,6 +189,10 @@ impl ServerConfig {
             None => None,
         };
         set(&mut config.max_grant_duration, file.max_grant_duration.map(|d| d.0));
+        set(&mut config.rotation_max_age.default, file.rotation.max_age.map(|d| d.0.0));
+        config.rotation_max_age.by_category.extend(file.rotation.max_age_by_category.ages());
+        set(&mut config.approval_window, file.approvals.window.map(|d| d.0));
+        set(&mut config.approval_request_ttl, file.approvals.request_ttl.map(|d| d.0));
         config.check()?;
         Ok(config)
     }
@@ -194,6 +207,10 @@ impl ServerConfig {
             ("backup.interval", self.backup.as_ref().is_some_and(|b| b.interval.is_zero())),
             ("backup.keep", self.backup.as_ref().is_some_and(|b| b.keep == 0)),
             ("max_grant_duration", self.max_grant_duration.is_zero()),
+            ("rotation.max_age", self.rotation_max_age.default.is_zero()),
+            ("rotation.max_age_by_category", self.rotation_max_age.by_category.iter().any(|(_, age)| age.is_zero())),
+            ("approvals.window", self.approval_window.is_zero()),
+            ("approvals.request_ttl", self.approval_request_ttl.is_zero()),
         ];
         match positive.iter().find(|(_, zero)| *zero) {
             Some((key, _)) => Err(ConfigError::Zero(key)),
@@ -211,6 +228,9 @@ impl ServerConfig {
             enrolment_ttl: self.enrolment_ttl,
             max_concurrent_kdf: self.max_concurrent_kdf,
             max_grant_duration: self.max_grant_duration,
+            rotation_max_age: self.rotation_max_age.clone(),
+            approval_window: self.approval_window,
+            approval_request_ttl: self.approval_request_ttl,
         }
     }
 
@@ -242,6 +262,14 @@ impl ServerConfig {
                 dir: self.backup.as_ref().map(|b| b.dir.clone()),
                 interval: self.backup.as_ref().map(|b| HumanDuration(b.interval)),
                 keep: self.backup.as_ref().map(|b| b.keep),
+            },
+            rotation: FileRotation {
+                max_age: Some(AgeDuration(HumanDuration(self.rotation_max_age.default))),
+                max_age_by_category: FileCategoryAges::from_ages(&self.rotation_max_age.by_category),
+            },
+            approvals: FileApprovals {
+                window: Some(HumanDuration(self.approval_window)),
+                request_ttl: Some(HumanDuration(self.approval_request_ttl)),
             },
         };
         toml::to_string(&file)
@@ -280,6 +308,72 @@ struct FileConfig {
     kdf: FileKdf,
     #[serde(default)]
     backup: FileBackup,
+    #[serde(default)]
+    rotation: FileRotation,
+    #[serde(default)]
+    approvals: FileApprovals,
+}
+
+/// `[rotation]`: `max_age` for every category, and `[rotation.max_age_by_category]` with a key per category, spelled
+/// as on the command line (`financial = "90days"`).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileRotation {
+    max_age: Option<AgeDuration>,
+    #[serde(default)]
+    max_age_by_category: FileCategoryAges,
+}
+
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct FileCategoryAges {
+    social_network: Option<AgeDuration>,
+    data_bank: Option<AgeDuration>,
+    creation: Option<AgeDuration>,
+    meeting: Option<AgeDuration>,
+    software: Option<AgeDuration>,
+    financial: Option<AgeDuration>,
+    other: Option<AgeDuration>,
+}
+
+impl FileCategoryAges {
+    fn slots(&mut self) -> [(Category, &mut Option<AgeDuration>); 7] {
+        [
+            (Category::SocialNetwork, &mut self.social_network),
+            (Category::DataBank, &mut self.data_bank),
+            (Category::Creation, &mut self.creation),
+            (Category::Meeting, &mut self.meeting),
+            (Category::Software, &mut self.software),
+            (Category::Financial, &mut self.financial),
+            (Category::Other, &mut self.other),
+        ]
+    }
+
+    /// The ages given, by category.
+    fn ages(mut self) -> Vec<(Category, Duration)> {
+        self.slots().into_iter().filter_map(|(category, age)| age.map(|age| (category, age.0.0))).collect()
+    }
+
+    /// The file form of per-category ages (the last one given for a category wins, as in [`MaxAges::of`]).
+    fn from_ages(ages: &[(Category, Duration)]) -> Self {
+        let mut file = Self::default();
+        for (category, age) in ages {
+            for (slot_category, slot) in file.slots() {
+                if slot_category == *category {
+                    *slot = Some(AgeDuration(HumanDuration(*age)));
+                }
+            }
+        }
+        file
+    }
+}
+
+/// `[approvals]`: how long an approval may be used, and how long a request waits for a decision.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileApprovals {
+    window: Option<HumanDuration>,
+    request_ttl: Option<HumanDuration>,
 }
 
 #[derive(Debug, Default, Deserialize, Serialize)]
@@ -343,6 +437,23 @@ impl<'de> Deserialize<'de> for HumanDuration {
 impl Serialize for HumanDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.serialize_str(&humantime::format_duration(self.0).to_string())
+    }
+}
+
+/// A password's maximum age: read like any duration, written in whole days when it is some ("365days" rather
+/// than humantime's "11months 30days 3h 50m 24s").
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+struct AgeDuration(HumanDuration);
+
+impl Serialize for AgeDuration {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let seconds = self.0.0.as_secs();
+        if seconds.is_multiple_of(86_400) && self.0.0.subsec_nanos() == 0 {
+            serializer.serialize_str(&format!("{}days", seconds / 86_400))
+        } else {
+            self.0.serialize(serializer)
+        }
     }
 }
 

@@ -66,6 +66,7 @@ pub(crate) fn secret_field(value: i32) -> Result<vault::SecretField, Status> {
         pb::SecretField::Unspecified | pb::SecretField::Password => vault::SecretField::Password,
         pb::SecretField::Notes => vault::SecretField::Notes,
         pb::SecretField::TotpSeed => vault::SecretField::TotpSeed,
+        pb::SecretField::TotpCode => vault::SecretField::TotpCode,
     })
 }
 
@@ -158,7 +159,7 @@ pub(crate) fn seal_state(state: vault::SealState) -> i32 {
     }) as i32
 }
 
-fn category_out(category: vault::Category) -> i32 {
+pub(crate) fn category_out(category: vault::Category) -> i32 {
     (match category {
         vault::Category::SocialNetwork => pb::Category::SocialNetwork,
         vault::Category::DataBank => pb::Category::DataBank,
@@ -233,6 +234,86 @@ pub(crate) fn version(info: vault::VersionInfo) -> pb::Version {
         created: timestamp(info.created),
         created_by: info.created_by,
         changed: info.changed.into_iter().map(|field| field.name().to_owned()).collect(),
+    }
+}
+
+/// A staged rotation, for a response.
+pub(crate) fn staged(view: vault::StagedRotation) -> pb::StagedRotation {
+    pb::StagedRotation {
+        platform: view.platform,
+        rotation_id: view.id,
+        pending_version: view.pending_version,
+        base_version: view.base_version,
+        staged_by: view.staged_by,
+        staged: timestamp(view.staged),
+        generated: view.generated,
+        entropy_bits: view.entropy_bits.unwrap_or(0.0),
+    }
+}
+
+/// An entry due for rotation, for a response.
+pub(crate) fn due_entry(due: vault::DueEntry) -> pb::DueEntry {
+    pb::DueEntry {
+        platform: due.platform,
+        category: category_out(due.category),
+        reasons: due
+            .reasons
+            .into_iter()
+            .map(|reason| pb::DueReason {
+                kind: (match reason.kind {
+                    vault::DueKind::Age => pb::DueKind::Age,
+                    vault::DueKind::Offboarded => pb::DueKind::Offboarded,
+                    vault::DueKind::Compromised => pb::DueKind::Compromised,
+                }) as i32,
+                detail: reason.detail,
+                since: timestamp(reason.since),
+            })
+            .collect(),
+    }
+}
+
+/// A request for approval, for a response.
+pub(crate) fn approval(view: vault::ApprovalView) -> pb::Approval {
+    pb::Approval {
+        id: view.id,
+        requester: view.requester,
+        platform: view.platform,
+        reason: view.reason,
+        created: timestamp(view.created),
+        state: (match view.state {
+            vault::ApprovalState::Pending => pb::ApprovalState::Pending,
+            vault::ApprovalState::Approved => pb::ApprovalState::Approved,
+            vault::ApprovalState::Denied => pb::ApprovalState::Denied,
+            vault::ApprovalState::Used => pb::ApprovalState::Used,
+            vault::ApprovalState::Expired => pb::ApprovalState::Expired,
+        }) as i32,
+        decided_by: view.decided_by.unwrap_or_default(),
+        decided: view.decided.and_then(timestamp),
+        decision_reason: view.decision_reason,
+        expires: timestamp(view.expires),
+    }
+}
+
+/// The generator policy of a stage request. Zero values take the defaults; bounds are the crypto crate's to
+/// check (the engine turns its refusal into INVALID_ARGUMENT).
+pub(crate) fn generator_policy(policy: pb::GeneratorPolicy) -> coffre_crypto::generator::Policy {
+    use coffre_crypto::generator::{self as generator, Classes, Policy};
+    let or =
+        |given: u32, default: usize| if given == 0 { default } else { usize::try_from(given).unwrap_or(usize::MAX) };
+    match policy.kind {
+        None => Policy::default(),
+        Some(pb::generator_policy::Kind::Characters(c)) => {
+            let classes = Classes { lower: c.lower, upper: c.upper, digits: c.digits, symbols: c.symbols };
+            let none = Classes { lower: false, upper: false, digits: false, symbols: false };
+            Policy::Characters {
+                length: or(c.length, generator::DEFAULT_LENGTH),
+                classes: if classes == none { Classes::ALL } else { classes },
+            }
+        }
+        Some(pb::generator_policy::Kind::Words(w)) => Policy::Words {
+            count: or(w.words, generator::DEFAULT_WORDS),
+            separator: if w.separator.is_empty() { generator::DEFAULT_SEPARATOR.to_owned() } else { w.separator },
+        },
     }
 }
 
@@ -317,7 +398,7 @@ mod tests {
             (optional_category(-1).map(drop), "unknown category -1"),
             (optional_classification(5).map(drop), "unknown classification 5"),
             (optional_lifecycle(99).map(drop), "unknown lifecycle 99"),
-            (secret_field(4).map(drop), "unknown secret field 4"),
+            (secret_field(5).map(drop), "unknown secret field 5"),
             (new_entry(pb::Entry { category: 1, lifecycle: 7, ..Default::default() }).map(drop), "unknown lifecycle 7"),
         ];
         for (result, message) in cases {

@@ -10,6 +10,7 @@ use coffre_proto::v1::{
     backup_service_server::{self, BackupServiceServer},
     entry_service_server::{self, EntryServiceServer},
     recovery_service_server::{self, RecoveryServiceServer},
+    rotation_service_server::{self, RotationServiceServer},
     system_service_server::{self, SystemServiceServer},
 };
 use coffre_vault::{
@@ -28,13 +29,14 @@ use crate::{
     backup::BackupApi,
     entries::EntryApi,
     recovery::RecoveryApi,
+    rotation::RotationApi,
     system::SystemApi,
     tls::{self, TlsMaterial},
     transport::{self, Limits, limited},
 };
 
 /// The coffre services, by their gRPC names, as the health service reports them.
-const SERVICES: [&str; 7] = [
+const SERVICES: [&str; 8] = [
     system_service_server::SERVICE_NAME,
     auth_service_server::SERVICE_NAME,
     entry_service_server::SERVICE_NAME,
@@ -42,6 +44,7 @@ const SERVICES: [&str; 7] = [
     access_service_server::SERVICE_NAME,
     recovery_service_server::SERVICE_NAME,
     backup_service_server::SERVICE_NAME,
+    rotation_service_server::SERVICE_NAME,
 ];
 
 /// A daemon ready to serve: data directory prepared, TLS identity loaded (or created), vault opened (sealed).
@@ -96,7 +99,8 @@ impl Daemon {
             .add_service(limited!(AuditServiceServer::new(AuditApi::new(vault.clone()))))
             .add_service(limited!(AccessServiceServer::new(AccessApi::new(vault.clone()))))
             .add_service(limited!(RecoveryServiceServer::new(RecoveryApi::new(vault.clone()))))
-            .add_service(limited!(BackupServiceServer::new(BackupApi::new(vault.clone()))));
+            .add_service(limited!(BackupServiceServer::new(BackupApi::new(vault.clone()))))
+            .add_service(limited!(RotationServiceServer::new(RotationApi::new(vault.clone()))));
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         let routes = transport::with_standard_services(routes, health)?;
         for service in SERVICES {

@@ -119,17 +119,28 @@ impl EntryService for EntryApi {
 
     async fn reveal(&self, request: Request<pb::RevealRequest>) -> Result<Response<pb::RevealResponse>, Status> {
         let ctx = request_context(&request)?;
-        let pb::RevealRequest { platform, field, reason, version } = request.into_inner();
+        let pb::RevealRequest { platform, field, reason, version, pending } = request.into_inner();
+        if pending && version != 0 {
+            return Err(Status::invalid_argument("a staged password has no older version: give pending or version"));
+        }
         let params = RevealParams {
             platform,
             field: convert::secret_field(field)?,
             reason,
             version: (version != 0).then_some(version),
         };
-        let revealed = self.vault.reveal(&ctx, params).await.map_err(vault_status)?;
+        let revealed =
+            if pending { self.vault.reveal_pending(&ctx, params).await } else { self.vault.reveal(&ctx, params).await }
+                .map_err(vault_status)?;
+        let valid_for_secs = revealed.valid_for_secs.unwrap_or(0);
         // Move the bytes out of their zeroizing wrapper into the response: no copy is left behind.
         let secret = std::mem::take(&mut *revealed.secret.into_exposed());
-        Ok(Response::new(pb::RevealResponse { secret, version: revealed.version, audit_seq: revealed.audit_seq }))
+        Ok(Response::new(pb::RevealResponse {
+            secret,
+            version: revealed.version,
+            audit_seq: revealed.audit_seq,
+            valid_for_secs,
+        }))
     }
 }
 

@@ -45,6 +45,7 @@ pub mod hardening;
 mod incoming;
 mod recovery;
 pub mod restore;
+mod rotation;
 mod status;
 mod system;
 pub mod test_clock;

@@ -17,8 +17,13 @@
 //!   it reads and reveals like a member;
 //! - a member sees the metadata of, and reveals, only what a live grant covers: a grant is live until its expiry
 //!   (`now >= expires` is expired, checked at every call) unless revoked; an access manager's grant never covers an
-//!   entry above restricted, even after a reclassification; archived entries and very confidential reveals (which
-//!   need the two-person rule, not built yet) stay with the owners;
+//!   entry above restricted, even after a reclassification; archived entries stay with the owners; a reveal of a
+//!   very confidential entry also needs an owner's approval of that person's request, approved, unused and
+//!   unexpired, which the reveal uses up (the two-person rule, [`needs_approval`] and [`usable_approval`]); a TOTP
+//!   seed (which makes codes forever) is the owners', a member reveals the current code; a person a live grant
+//!   covers may flag the entry compromised (report an incident) and ask for approvals, and sees their own requests;
+//! - rotation (stage, confirm, cancel, reveal of the staged password), the rotation-due report and deciding
+//!   requests for approval are the owners'; an owner never decides a request of their own;
 //! - an auditor never reveals, gets no grant, and sees no entry; it reads and exports the audit log, as owners do
 //!   (members and access managers see nothing of the log);
 //! - for a non-owner, an entry no grant covers and an entry that does not exist get the same PERMISSION_DENIED, so
@@ -26,8 +31,8 @@
 
 use crate::{
     Error, Result,
-    model::{Classification, Lifecycle, Role},
-    records::{GrantRecord, Id, StoredScope},
+    model::{ApprovalState, Classification, Lifecycle, Role},
+    records::{ApprovalRecord, GrantRecord, Id, StoredScope},
 };
 
 /// Something a caller wants to do.
@@ -77,6 +82,26 @@ pub(crate) enum Action {
     ReadAudit,
     /// Export the audit log.
     ExportAudit,
+    /// Reveal the TOTP seed of a platform account (the current code is [`Action::Reveal`]).
+    RevealTotpSeed,
+    /// Stage a rotation: a new password as the pending version.
+    StageRotation,
+    /// Make the staged password current.
+    ConfirmRotation,
+    /// Drop the staged password.
+    CancelRotation,
+    /// Reveal the staged password (to set it on the platform).
+    RevealPending,
+    /// See which entries are due for rotation, and which rotations are staged.
+    RotationDue,
+    /// Flag an entry compromised.
+    FlagEntry,
+    /// Ask for an owner's approval to reveal a very confidential entry once.
+    RequestApproval,
+    /// List requests for approval (owners: all; others: their own).
+    ListApprovals,
+    /// Approve or deny a request.
+    DecideApproval,
 }
 
 impl Action {
@@ -103,6 +128,15 @@ impl Action {
             Action::RevokeGrant => "grant.revoke",
             Action::ReadAudit => "audit.list",
             Action::ExportAudit => "audit.export",
+            Action::RevealTotpSeed | Action::RevealPending => "reveal",
+            Action::StageRotation => "rotation.stage",
+            Action::ConfirmRotation => "rotation.confirm",
+            Action::CancelRotation => "rotation.cancel",
+            Action::RotationDue => "rotation.due",
+            Action::FlagEntry => "entry.flag",
+            Action::RequestApproval => "approval.request",
+            Action::ListApprovals => "approval.list",
+            Action::DecideApproval => "approval.decide",
         }
     }
 }
@@ -116,6 +150,7 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
         (_, President | Leader) => true,
         // What a live grant covers is decided entry by entry, in `check_entry`.
         (ListEntries | ReadEntry | Reveal | ListGrants, AccessManager | Member) => true,
+        (FlagEntry | RequestApproval | ListApprovals, AccessManager | Member) => true,
         (AddPerson | ListPeople | AddGrant | RevokeGrant, AccessManager) => true,
         (ReadAudit | ExportAudit, Auditor) => true,
         _ => false,
@@ -126,7 +161,19 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
 fn denial(role: Role, action: Action) -> &'static str {
     match (role, action) {
         (Role::Auditor, Action::Reveal | Action::RevealOldVersion) => "auditors never reveal secrets",
-        (Role::Auditor, Action::ListEntries | Action::ReadEntry) => "auditors read the audit log, not entries",
+        (Role::Auditor, Action::ListEntries | Action::ReadEntry | Action::FlagEntry) => {
+            "auditors read the audit log, not entries"
+        }
+        (Role::Auditor, Action::RequestApproval) => "auditors never reveal secrets",
+        (Role::Auditor, Action::ListApprovals) => "auditors see requests for approval in the audit log",
+        (_, Action::RevealTotpSeed) => {
+            "only the president or the leader may reveal a TOTP seed: reveal the current code with `--field totp`"
+        }
+        (_, Action::StageRotation | Action::ConfirmRotation | Action::CancelRotation | Action::RevealPending) => {
+            "only the president or the leader may rotate passwords"
+        }
+        (_, Action::RotationDue) => "only the president or the leader may see which passwords are due for rotation",
+        (_, Action::DecideApproval) => "only the president or the leader may approve or deny a request",
         (_, Action::Seal) => "only the president or the leader may seal the vault",
         (_, Action::CreateEntry | Action::ChangeEntry) => "only the president or the leader may change entries",
         (_, Action::ReadHistory | Action::RevealOldVersion) => "only the president or the leader may see old versions",
@@ -186,13 +233,51 @@ pub(crate) fn check_entry(
     if entry.lifecycle == Lifecycle::Archived || !grants.iter().any(|g| covers(g, entry, now_ms)) {
         return Err(Error::Denied(NOT_COVERED));
     }
-    if action == Action::Reveal && entry.classification == Classification::VeryConfidential {
-        return Err(Error::Denied(
-            "a very confidential entry needs an owner's approval to reveal, which coffre does not offer yet: ask \
-             the president or the leader",
-        ));
+    // A reveal of a very confidential entry is allowed this far; the two-person rule follows (`usable_approval`).
+    Ok(())
+}
+
+/// Whether this reveal needs the two-person rule: a non-owner revealing (password, notes or TOTP code of) a very
+/// confidential entry. Decided on facts already in hand, so that other reveals read nothing more.
+pub(crate) fn needs_approval(role: Role, action: Action, entry: &EntryFacts) -> bool {
+    !role.is_owner() && action == Action::Reveal && entry.classification == Classification::VeryConfidential
+}
+
+const NEEDS_APPROVAL: &str = "a very confidential entry needs an owner's approval for each reveal: run `coffre \
+                              approval request PLATFORM --reason TEXT`, then ask the president or the leader";
+
+/// The approval that lets `person` reveal `entry` once at `now_ms`, among `approvals` (the person's requests):
+/// approved, not used, not expired. Otherwise a refusal that says where the person's request stands.
+pub(crate) fn usable_approval<'a>(
+    approvals: &'a [ApprovalRecord],
+    person: &Id,
+    entry: &Id,
+    now_ms: i64,
+) -> Result<&'a ApprovalRecord> {
+    let mine = || approvals.iter().filter(|a| a.person == *person && a.entry == *entry);
+    if let Some(usable) = mine().find(|a| a.state_at(now_ms) == ApprovalState::Approved) {
+        return Ok(usable);
+    }
+    let states: Vec<ApprovalState> = mine().map(|a| a.state_at(now_ms)).collect();
+    Err(Error::Denied(if states.contains(&ApprovalState::Pending) {
+        "your request for approval is waiting for the president's or the leader's decision"
+    } else {
+        NEEDS_APPROVAL
+    }))
+}
+
+/// Deciding a request: owners only, never their own.
+pub(crate) fn check_decide(actor: Role, actor_id: &Id, approval: &ApprovalRecord) -> Result<()> {
+    check(actor, Action::DecideApproval)?;
+    if approval.person == *actor_id {
+        return Err(Error::Denied("you cannot decide a request of your own: another owner must"));
     }
     Ok(())
+}
+
+/// Who sees which request in `list_approvals`: owners all; others their own.
+pub(crate) fn may_see_approval(actor: Role, actor_id: &Id, approval: &ApprovalRecord) -> bool {
+    actor.is_owner() || approval.person == *actor_id
 }
 
 /// The refusal for a non-owner asking about an entry that does not exist: the same as for one no grant covers.
@@ -282,6 +367,7 @@ pub(crate) fn may_see_grant(actor: Role, actor_id: &Id, grant: &GrantRecord) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::records::StoredApproval;
 
     #[test]
     fn an_auditor_is_told_it_never_reveals() {
@@ -344,11 +430,64 @@ mod tests {
         };
         let grants = [grant(StoredScope::Entry([9; 16]), Classification::VeryConfidential, 1_000)];
         assert!(check_entry(Role::Member, Action::ReadEntry, &facts, &grants, 0).is_ok());
-        let refused = check_entry(Role::Member, Action::Reveal, &facts, &grants, 0).err().map(|e| e.to_string());
+        assert!(needs_approval(Role::Member, Action::Reveal, &facts));
+        assert!(!needs_approval(Role::President, Action::Reveal, &facts), "owners reveal without approval");
+        assert!(!needs_approval(
+            Role::Member,
+            Action::Reveal,
+            &EntryFacts { classification: Classification::Confidential, ..facts }
+        ));
+        let refused = usable_approval(&[], &[2; 16], &[9; 16], 0).err().map(|e| e.to_string());
         assert!(refused.is_some_and(|m| m.contains("owner's approval")));
         assert!(check_entry(Role::President, Action::Reveal, &facts, &[], 0).is_ok());
         let archived = EntryFacts { lifecycle: Lifecycle::Archived, ..facts };
         assert!(check_entry(Role::Member, Action::ReadEntry, &archived, &grants, 0).is_err(), "archived: owners only");
+    }
+
+    fn approval(state: StoredApproval, expires_ms: i64) -> ApprovalRecord {
+        ApprovalRecord {
+            id: [5; 16],
+            person: [2; 16],
+            person_name: "Dave".into(),
+            entry: [9; 16],
+            reason: "r".into(),
+            created_ms: 0,
+            state,
+            decided_by: None,
+            decided_ms: None,
+            decision_reason: String::new(),
+            expires_ms,
+            used_ms: None,
+        }
+    }
+
+    #[test]
+    fn only_an_approved_unused_unexpired_approval_of_that_person_for_that_entry_opens_a_reveal() {
+        let (dave, entry) = ([2; 16], [9; 16]);
+        let approved = [approval(StoredApproval::Approved, 1_000)];
+        assert!(usable_approval(&approved, &dave, &entry, 999).is_ok());
+        assert!(usable_approval(&approved, &dave, &entry, 1_000).is_err(), "now >= expires is expired");
+        assert!(usable_approval(&approved, &[3; 16], &entry, 0).is_err(), "another person's approval");
+        assert!(usable_approval(&approved, &dave, &[8; 16], 0).is_err(), "another entry's approval");
+        for state in [StoredApproval::Used, StoredApproval::Denied] {
+            assert!(usable_approval(&[approval(state, 1_000)], &dave, &entry, 0).is_err(), "{state:?}");
+        }
+        let pending = [approval(StoredApproval::Pending, 1_000)];
+        let refused = usable_approval(&pending, &dave, &entry, 0).err().map(|e| e.to_string());
+        assert!(refused.is_some_and(|m| m.contains("waiting for")));
+        let mut mixed = vec![approval(StoredApproval::Used, 1_000), approval(StoredApproval::Approved, 1_000)];
+        mixed[1].id = [6; 16];
+        assert_eq!(usable_approval(&mixed, &dave, &entry, 0).map(|a| a.id).ok(), Some([6; 16]));
+    }
+
+    #[test]
+    fn owners_decide_requests_but_not_their_own() {
+        let request = approval(StoredApproval::Pending, 1_000);
+        assert!(check_decide(Role::President, &[1; 16], &request).is_ok());
+        assert!(check_decide(Role::Leader, &[2; 16], &request).is_err(), "one's own request");
+        for role in [Role::AccessManager, Role::Member, Role::Auditor] {
+            assert!(check_decide(role, &[1; 16], &request).is_err(), "{role:?}");
+        }
     }
 
     #[test]

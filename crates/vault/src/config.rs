@@ -4,6 +4,33 @@ use std::{path::PathBuf, time::Duration};
 
 use coffre_crypto::kdf::KdfParams;
 
+use crate::model::Category;
+
+const DAY: Duration = Duration::from_secs(24 * 3600);
+
+/// How long a password may stay unchanged before `rotation due` lists it: a default, and per category.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MaxAges {
+    /// For every category not named in `by_category`.
+    pub default: Duration,
+    /// Per category; the last one given for a category wins.
+    pub by_category: Vec<(Category, Duration)>,
+}
+
+impl MaxAges {
+    /// The maximum age of a password of `category`.
+    pub fn of(&self, category: Category) -> Duration {
+        self.by_category.iter().rev().find(|(c, _)| *c == category).map_or(self.default, |(_, age)| *age)
+    }
+}
+
+impl Default for MaxAges {
+    /// A year, and 90 days for financial accounts (bank portals, payments).
+    fn default() -> Self {
+        Self { default: 365 * DAY, by_category: vec![(Category::Financial, 90 * DAY)] }
+    }
+}
+
 /// How the engine is set up. Built by the server from its configuration file, flags and environment.
 #[derive(Clone, Debug)]
 pub struct VaultConfig {
@@ -21,11 +48,18 @@ pub struct VaultConfig {
     pub max_concurrent_kdf: usize,
     /// The longest a grant may last.
     pub max_grant_duration: Duration,
+    /// How long a password may stay unchanged, per category, before `rotation_due` lists it.
+    pub rotation_max_age: MaxAges,
+    /// How long an approved request allows its one reveal of a very confidential entry.
+    pub approval_window: Duration,
+    /// How long a request for approval waits for an owner's decision.
+    pub approval_request_ttl: Duration,
 }
 
 impl VaultConfig {
     /// The defaults for `data_dir`: strong Argon2id, 15-minute idle and 12-hour absolute sessions, 72-hour
-    /// enrolment codes, one Argon2 computation per core, grants of at most 90 days.
+    /// enrolment codes, one Argon2 computation per core, grants of at most 90 days, passwords changed at least
+    /// yearly (financial accounts every 90 days), approvals used within 15 minutes and decided within 24 hours.
     pub fn new(data_dir: PathBuf) -> Self {
         Self {
             data_dir,
@@ -35,6 +69,9 @@ impl VaultConfig {
             enrolment_ttl: Duration::from_secs(72 * 3600),
             max_concurrent_kdf: std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2),
             max_grant_duration: Duration::from_secs(90 * 24 * 3600),
+            rotation_max_age: MaxAges::default(),
+            approval_window: Duration::from_secs(15 * 60),
+            approval_request_ttl: DAY,
         }
     }
 }

@@ -16,7 +16,7 @@ use crate::{
     clock::from_millis,
     model::*,
     records::{self, EntryRecord, Id, VersionRecord},
-    validate::{self, MAX_NOTES_BYTES, MAX_PASSWORD_BYTES, MAX_TAG_CHARS, MAX_TEXT_CHARS, MAX_TOTP_SEED_BYTES},
+    validate::{self, MAX_NOTES_BYTES, MAX_PASSWORD_BYTES, MAX_TAG_CHARS, MAX_TEXT_CHARS},
     vault::{Inner, Open, Vault},
 };
 
@@ -174,7 +174,7 @@ impl Vault {
                 next.changed.push(SecretField::Password);
             }
             if let Some(totp) = &update.totp_seed {
-                validate::secret("TOTP seed", totp.expose_secret(), false, MAX_TOTP_SEED_BYTES)?;
+                validate::totp_seed(totp.expose_secret())?;
                 next.totp_seed = totp.expose_secret().to_vec();
                 next.changed.push(SecretField::TotpSeed);
             }
@@ -246,7 +246,11 @@ impl Vault {
         let inner = &self.inner;
         let caller = inner.authenticate(ctx)?;
         let reason = validate::reason(&params.reason)?;
-        let action = if params.version.is_some() { Action::RevealOldVersion } else { Action::Reveal };
+        let action = match (params.version, params.field) {
+            (Some(_), _) => Action::RevealOldVersion,
+            (None, SecretField::TotpSeed) => Action::RevealTotpSeed,
+            (None, _) => Action::Reveal,
+        };
         let now = inner.now_ms();
         let decision = authz::check(caller.role, action).and_then(|()| {
             let entry = inner.entry_for(&caller, &params.platform)?;
@@ -274,26 +278,35 @@ impl Vault {
         let bytes = match params.field {
             SecretField::Password => &record.password,
             SecretField::Notes => &record.notes,
-            SecretField::TotpSeed => &record.totp_seed,
+            SecretField::TotpSeed | SecretField::TotpCode => &record.totp_seed,
         };
         if bytes.is_empty() {
             return Err(Error::NotFound("this entry has no such secret field in that version"));
         }
-        let secret = SecretBytes::new(bytes.clone());
+        let (secret, valid_for_secs) = match params.field {
+            // The platform account's current second-factor code, computed here from the seed (rotation.rs).
+            SecretField::TotpCode => crate::rotation::totp_code(bytes, now)?,
+            _ => (SecretBytes::new(bytes.clone()), None),
+        };
         drop(record);
+        // The two-person rule for very confidential entries (approvals.rs); reads nothing for other reveals.
+        let approval = inner.approval_gate(ctx, &caller, &entry, action, &params, &reason).await?;
         inner.mark_revealed(&caller.open, &caller.person, &entry.id)?;
         let mut event = inner.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("field={} version={version}", params.field.name());
+        if let Some(approval) = approval {
+            event.detail.push_str(&format!(" approval={approval}"));
+        }
         let audit_seq = inner.audit(event).await?;
-        Ok(Revealed { secret, version, audit_seq })
+        Ok(Revealed { secret, version, audit_seq, valid_for_secs })
     }
 }
 
 impl Inner {
     /// The entry `platform` for `caller`: for a non-owner, one that does not exist is refused as one no grant
     /// covers, so that names cannot be probed.
-    fn entry_for(&self, caller: &crate::vault::Caller, platform: &str) -> Result<Arc<EntryRecord>> {
+    pub(crate) fn entry_for(&self, caller: &crate::vault::Caller, platform: &str) -> Result<Arc<EntryRecord>> {
         match self.entry_ref(&caller.open, platform) {
             Err(Error::NotFound(_)) if !caller.role.is_owner() => Err(authz::not_covered()),
             other => other,
@@ -355,7 +368,7 @@ pub(crate) fn new_entry(
     validate::secret("password", secrets.password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
     let totp = secrets.totp_seed.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
     let notes = secrets.notes.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
-    validate::secret("TOTP seed", totp, false, MAX_TOTP_SEED_BYTES)?;
+    validate::totp_seed(totp)?;
     validate::secret("notes", notes, false, MAX_NOTES_BYTES)?;
     let record = EntryRecord {
         id: records::new_id()?,
@@ -419,7 +432,7 @@ pub(crate) fn put_entry(open: &Open, batch: &mut Batch, entry: &EntryRecord) -> 
     Ok(())
 }
 
-fn put_version(open: &Open, batch: &mut Batch, entry: &Id, version: &VersionRecord) -> Result<()> {
+pub(crate) fn put_version(open: &Open, batch: &mut Batch, entry: &Id, version: &VersionRecord) -> Result<()> {
     let key = records::version_key(entry, version.version);
     let sealed = records::seal(
         &open.entries_key,

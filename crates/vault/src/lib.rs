@@ -1,5 +1,5 @@
-//! coffre's engine: seal state, people, sessions and grants, entries and their versions, the audit log, recovery
-//! with shares, and backups.
+//! coffre's engine: seal state, people, sessions and grants, entries and their versions, two-phase rotation and
+//! two-person approvals, the audit log, recovery with shares, and backups.
 //!
 //! The engine knows nothing of gRPC: the server turns requests into calls on [`Vault`] and [`Error`]s into status
 //! codes. Every call takes a [`RequestContext`] (session token, client address and agent); authentication and
@@ -17,6 +17,7 @@
 
 #![deny(missing_docs)]
 
+mod approvals;
 mod audit;
 mod auditing;
 mod auth;
@@ -36,6 +37,7 @@ pub mod model;
 mod people;
 mod records;
 pub mod recovery;
+mod rotation;
 mod throttle;
 mod validate;
 mod vault;
@@ -45,7 +47,7 @@ mod tests;
 
 pub use audit::{AuditEvent, Outcome};
 pub use auditing::{AuditExport, DEFAULT_PAGE, MAX_PAGE};
-pub use config::VaultConfig;
+pub use config::{MaxAges, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;

@@ -106,17 +106,21 @@ pub enum SecretField {
     Password,
     /// The notes.
     Notes,
-    /// The platform account's TOTP seed.
+    /// The platform account's TOTP seed (owners only: it makes codes forever).
     TotpSeed,
+    /// The current code of the platform account's second factor, computed by the daemon from the seed. Never
+    /// stored: only asked for in a reveal.
+    TotpCode,
 }
 
 impl SecretField {
-    /// Name used in audit events and version listings.
+    /// Name used in audit events and version listings: "password", "notes", "totp-seed", and "totp" for a code.
     pub fn name(self) -> &'static str {
         match self {
             SecretField::Password => "password",
             SecretField::Notes => "notes",
-            SecretField::TotpSeed => "totp",
+            SecretField::TotpSeed => "totp-seed",
+            SecretField::TotpCode => "totp",
         }
     }
 }
@@ -459,6 +463,8 @@ pub struct Revealed {
     pub version: u32,
     /// Sequence number of the durable audit event.
     pub audit_seq: u64,
+    /// For a TOTP code: how many more seconds it is valid (1 to 30).
+    pub valid_for_secs: Option<u32>,
 }
 
 /// Which audit events to list. Empty filters match everything.
@@ -496,4 +502,145 @@ pub struct EntryPage {
     pub entries: Vec<EntryView>,
     /// The name to list after for the next page; `None` when this was the last.
     pub next_after: Option<String>,
+}
+
+/// Where a staged rotation's new password comes from.
+pub enum NewPassword {
+    /// Given by the caller (wiped on drop).
+    Given(SecretBytes),
+    /// Drawn by the daemon under this policy, so that it never travels from a client.
+    Generate(coffre_crypto::generator::Policy),
+}
+
+impl std::fmt::Debug for NewPassword {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            NewPassword::Given(_) => f.write_str("Given(<redacted>)"),
+            NewPassword::Generate(policy) => f.debug_tuple("Generate").field(policy).finish(),
+        }
+    }
+}
+
+/// A rotation staged for an entry: its new password is the pending version until confirmed or cancelled.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StagedRotation {
+    /// The entry.
+    pub platform: String,
+    /// The rotation's id (32 hex characters); confirm and cancel may name it (or a prefix of at least 8).
+    pub id: String,
+    /// The version it becomes when confirmed.
+    pub pending_version: u32,
+    /// The entry's current version when it was staged (confirm refuses if the entry moved since).
+    pub base_version: u32,
+    /// Who staged it.
+    pub staged_by: String,
+    /// When.
+    pub staged: SystemTime,
+    /// Whether the daemon generated the new password.
+    pub generated: bool,
+    /// The generator's entropy in bits, when generated.
+    pub entropy_bits: Option<f64>,
+}
+
+/// Confirming or cancelling a staged rotation.
+#[derive(Clone, Debug, Default)]
+pub struct RotationRef {
+    /// The entry.
+    pub platform: String,
+    /// The id (or a prefix of at least 8 hex characters) of the rotation the caller means; `None` for whichever is
+    /// staged.
+    pub id: Option<String>,
+}
+
+/// Why an entry's password is due for a change.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DueKind {
+    /// Older than its category's maximum age.
+    Age,
+    /// Revealed by someone since offboarded.
+    Offboarded,
+    /// Flagged compromised.
+    Compromised,
+}
+
+/// One reason an entry is due, and since when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DueReason {
+    /// Which rule.
+    pub kind: DueKind,
+    /// In words: the offboarding or compromise reason, or the age rule.
+    pub detail: String,
+    /// Since when the entry is due for this reason.
+    pub since: SystemTime,
+}
+
+/// An entry due for rotation, with every reason.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DueEntry {
+    /// The entry.
+    pub platform: String,
+    /// Its category (whose maximum age applies).
+    pub category: Category,
+    /// Each reason, earliest first.
+    pub reasons: Vec<DueReason>,
+}
+
+/// What `rotation_due` returns.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RotationReport {
+    /// Entries due, the longest overdue first.
+    pub due: Vec<DueEntry>,
+    /// Rotations staged and waiting for a confirm or a cancel, oldest first.
+    pub staged: Vec<StagedRotation>,
+}
+
+/// What flagging an entry compromised did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Flagged {
+    /// The entry.
+    pub platform: String,
+    /// Since when it is flagged (the first flag's time, if it was flagged already).
+    pub since: SystemTime,
+    /// Whether it was flagged already (the new report is in the audit log all the same).
+    pub already: bool,
+}
+
+/// Where a request for approval stands.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ApprovalState {
+    /// Waiting for an owner.
+    Pending,
+    /// Approved: allows one reveal until it expires.
+    Approved,
+    /// Denied by an owner.
+    Denied,
+    /// Approved and used by a reveal.
+    Used,
+    /// Not decided in time, or approved and not used in time.
+    Expired,
+}
+
+/// A request for an owner's approval to reveal a very confidential entry once.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ApprovalView {
+    /// Its id (32 hex characters); approve and deny take it or an unambiguous prefix of at least 8.
+    pub id: String,
+    /// Who asked.
+    pub requester: String,
+    /// For which entry (by its current name).
+    pub platform: String,
+    /// Why (required).
+    pub reason: String,
+    /// When it was asked.
+    pub created: SystemTime,
+    /// Where it stands now.
+    pub state: ApprovalState,
+    /// Who approved or denied it.
+    pub decided_by: Option<String>,
+    /// When.
+    pub decided: Option<SystemTime>,
+    /// The decider's words, if any.
+    pub decision_reason: String,
+    /// Until when it may be decided (pending) or used (approved).
+    pub expires: SystemTime,
 }

@@ -16,6 +16,10 @@
 //! | `g/` id(16) | grant, sealed under the people subkey |
 //! | `i/g/` mac(32) id(16) | (empty) the grant `id` belongs to the person of that keyed MAC (index) |
 //! | `r/` mac(32) mac(16) | reveal mark: that person revealed that entry at least once, sealed under the people subkey |
+//! | `o/` id(16) | an entry's rotation state (staged rotation, compromise flag), sealed under the entries subkey |
+//! | `q/` id(16) | the staged rotation's new secrets (a [`VersionRecord`]; AAD id = entry id ‖ rotation id), entries subkey |
+//! | `a/` id(16) | a request for approval and its decision, sealed under the people subkey |
+//! | `i/a/` mac(32) id(16) | (empty) the request `id` was made by the person of that keyed MAC (index) |
 
 use coffre_crypto::{
     keys::{SubKey, VaultId},
@@ -37,6 +41,10 @@ pub(crate) const SHARE_SET: &[u8] = b"s/";
 pub(crate) const GRANT: &[u8] = b"g/";
 pub(crate) const GRANT_INDEX: &[u8] = b"i/g/";
 pub(crate) const REVEAL_MARK: &[u8] = b"r/";
+pub(crate) const ROTATION: &[u8] = b"o/";
+pub(crate) const PENDING_VERSION: &[u8] = b"q/";
+pub(crate) const APPROVAL: &[u8] = b"a/";
+pub(crate) const APPROVAL_INDEX: &[u8] = b"i/a/";
 
 /// A random record id.
 pub(crate) type Id = [u8; 16];
@@ -246,6 +254,77 @@ pub(crate) struct VersionRecord {
     pub(crate) password: Vec<u8>,
     pub(crate) totp_seed: Vec<u8>,
     pub(crate) notes: Vec<u8>,
+}
+
+/// An entry's rotation state, kept apart from the entry so that staging and cancelling never touch the entry or
+/// its versions (a cancel restores exactly what was there), and reveals of the current version never read it.
+/// Removed when there is nothing left in it.
+#[derive(Clone, Default, Serialize, Deserialize)]
+pub(crate) struct RotationRecord {
+    pub(crate) pending: Option<PendingRotation>,
+    pub(crate) compromised: Option<CompromiseFlag>,
+}
+
+/// The facts of a staged rotation; its new secrets are in the `q/` record.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct PendingRotation {
+    pub(crate) id: Id,
+    /// The entry's version when staged: confirm refuses if the entry has moved since.
+    pub(crate) base_version: u32,
+    pub(crate) staged_by: String,
+    pub(crate) staged_ms: i64,
+    pub(crate) generated: bool,
+    /// The generator's entropy in bits, when generated.
+    pub(crate) entropy_bits: Option<f64>,
+}
+
+/// Someone reported the entry's password compromised.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct CompromiseFlag {
+    pub(crate) reason: String,
+    pub(crate) by: String,
+    pub(crate) since_ms: i64,
+}
+
+/// What a request for approval's state is, as stored. Expiry is not stored: it follows from the clock.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Serialize, Deserialize)]
+pub(crate) enum StoredApproval {
+    Pending,
+    Approved,
+    Denied,
+    Used,
+}
+
+/// A request for an owner's approval to reveal one very confidential entry once, and its decision.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct ApprovalRecord {
+    pub(crate) id: Id,
+    pub(crate) person: Id,
+    pub(crate) person_name: String,
+    pub(crate) entry: Id,
+    pub(crate) reason: String,
+    pub(crate) created_ms: i64,
+    pub(crate) state: StoredApproval,
+    pub(crate) decided_by: Option<String>,
+    pub(crate) decided_ms: Option<i64>,
+    pub(crate) decision_reason: String,
+    /// While pending: until when an owner may decide it. Once approved: until when it may be used.
+    pub(crate) expires_ms: i64,
+    pub(crate) used_ms: Option<i64>,
+}
+
+impl ApprovalRecord {
+    /// Where it stands at `now_ms`: a pending or approved request past its expiry is expired.
+    pub(crate) fn state_at(&self, now_ms: i64) -> ApprovalState {
+        match self.state {
+            StoredApproval::Pending if now_ms >= self.expires_ms => ApprovalState::Expired,
+            StoredApproval::Approved if now_ms >= self.expires_ms => ApprovalState::Expired,
+            StoredApproval::Pending => ApprovalState::Pending,
+            StoredApproval::Approved => ApprovalState::Approved,
+            StoredApproval::Denied => ApprovalState::Denied,
+            StoredApproval::Used => ApprovalState::Used,
+        }
+    }
 }
 
 /// A share set: who holds which share, and the X25519 recipients backups are encrypted to.

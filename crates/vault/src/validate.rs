@@ -75,6 +75,15 @@ pub(crate) fn task(value: &str) -> Result<String> {
     text("task", value, MAX_REASON_CHARS)
 }
 
+/// A required statement of 1..=512 characters (a compromise report, a request's reason); `hint` says what to write.
+pub(crate) fn statement(field: &'static str, value: &str, hint: &'static str) -> Result<String> {
+    let value = value.trim();
+    if value.is_empty() {
+        return Err(Error::invalid(field, format!("is required: {hint}")));
+    }
+    text(field, value, MAX_REASON_CHARS)
+}
+
 /// Secret bytes: length bounds only (the value is never echoed).
 pub(crate) fn secret(field: &'static str, value: &[u8], required: bool, max: usize) -> Result<()> {
     if required && value.is_empty() {
@@ -84,6 +93,20 @@ pub(crate) fn secret(field: &'static str, value: &[u8], required: bool, max: usi
         return Err(Error::invalid(field, format!("is {} bytes long; at most {max} allowed", value.len())));
     }
     Ok(())
+}
+
+/// The seed of a platform account's second factor: empty (none), or base32 text of 80 to 512 bits, as the
+/// platform shows it for authenticator apps. Never echoed.
+pub(crate) fn totp_seed(value: &[u8]) -> Result<()> {
+    secret("TOTP seed", value, false, MAX_TOTP_SEED_BYTES)?;
+    if value.is_empty() {
+        return Ok(());
+    }
+    let text = std::str::from_utf8(value)
+        .map_err(|_| Error::invalid("TOTP seed", "must be base32 text, as the platform shows it for an app"))?;
+    coffre_crypto::totp::TotpSeed::from_platform_base32(text).map(drop).map_err(|err| {
+        Error::invalid("TOTP seed", format!("{err}; copy the key the platform shows under \"enter this key manually\""))
+    })
 }
 
 fn no_control(field: &'static str, value: &str) -> Result<()> {
@@ -121,6 +144,17 @@ mod tests {
         assert!(list("tags", &["".to_string()], 32).is_err());
         assert!(list("tags", &["x".repeat(33)], 32).is_err());
         assert_eq!(list("tags", &[" comms ".to_string()], 32).ok(), Some(vec!["comms".to_string()]));
+    }
+
+    #[test]
+    fn totp_seeds_must_be_base32_of_80_bits_at_least() {
+        assert!(totp_seed(b"").is_ok(), "no seed");
+        assert!(totp_seed(b"JBSW Y3DP EHPK 3PXP").is_ok(), "16 characters, spaced as platforms show them");
+        assert!(totp_seed(b"gezdgnbvgy3tqojqgezdgnbvgy3tqojq").is_ok(), "lower case");
+        let err = totp_seed(b"hunter2-hunter2").err().map(|e| e.to_string()).unwrap_or_default();
+        assert!(err.starts_with("invalid TOTP seed: ") && !err.contains("hunter2"), "{err}");
+        assert!(totp_seed(b"JBSWY3DP").is_err(), "40 bits");
+        assert!(totp_seed(&[0xff, 0xfe]).is_err(), "not text");
     }
 
     #[test]

@@ -3,10 +3,15 @@
 //! answers (the engine's `ErrorKind` maps one to one onto a gRPC code in the server's `status.rs`).
 //!
 //! Every cell runs in a world of its own kind: a fresh vault with one person of each role, the entries "Target"
-//! (social network, restricted), "Other" (software, restricted) and "Spare" (public, never granted), and the grant
-//! state applied to the access manager (a grant made by the president) and to the member (a grant made by the
-//! access manager). The operations run with the session of the role under test; then that role tries to seal, the
-//! vault is sealed, and every operation is tried again.
+//! (social network, restricted, with a TOTP seed), "Other" (software, restricted) and "Spare" (public, never
+//! granted), and the grant state applied to the access manager (a grant made by the president) and to the member
+//! (a grant made by the access manager). The operations run with the session of the role under test; then that
+//! role tries to seal, the vault is sealed, and every operation is tried again.
+//!
+//! The two-person rule has rows of its own, one per state of the caller's request for approval (none, pending,
+//! approved, used, expired, denied): each reveals a fresh very confidential entry of the creation category, which
+//! the access manager and the member always hold a live grant on (from the president), whatever the grant state of
+//! "Target"; so those rows depend on the approval only.
 
 mod support;
 
@@ -14,8 +19,8 @@ use std::time::Duration;
 
 use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{
-    AuditFilter, Category, Classification, EntryUpdate, ErrorKind, GrantUntil, NewEntry, NewGrant, RequestContext,
-    RevealParams, Role, Scope, SecretField, Secrets, Vault,
+    AuditFilter, Category, Classification, EntryUpdate, ErrorKind, GrantUntil, NewEntry, NewGrant, NewPassword,
+    RequestContext, RevealParams, Role, RotationRef, Scope, SecretField, Secrets, Vault,
 };
 use support::*;
 
@@ -101,8 +106,38 @@ enum Rpc {
     ExportAuditLog,
     Rekey,
     CreateBackup,
+    RevealTotpCode,
+    RevealTotpSeed,
+    StageRotation,
+    ConfirmRotation,
+    CancelRotation,
+    RevealPending,
+    RotationDue,
+    FlagEntry,
+    RequestApproval,
+    ListApprovals,
+    ApproveRequest,
+    DenyRequest,
+    RevealVeryConfidential(Approval),
     Logout,
     Seal,
+}
+
+/// The caller's request for approval, for a reveal of a very confidential entry.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Approval {
+    /// Never asked.
+    None,
+    /// Asked, not decided.
+    Pending,
+    /// Approved by the president.
+    Approved,
+    /// Approved, and used by one reveal.
+    Used,
+    /// Approved, and the window (one minute in this world) has passed.
+    Expired,
+    /// Denied by the president.
+    Denied,
 }
 
 /// THE POLICY. Columns: president, leader, access manager, member, auditor. While sealed, every one of these
@@ -139,6 +174,30 @@ const TABLE: &[(Rpc, [Expect; 5])] = &[
     // and works while sealed: it is not in this table; see tests/recovery.rs.)
     (Rpc::Rekey,              [OK,       OK,     DENIED,           DENIED,     DENIED]),
     (Rpc::CreateBackup,       [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    // Platform 2FA: the current code like the password; the seed (which makes codes forever) is the owners'.
+    (Rpc::RevealTotpCode,     [OK,       OK,     IfCovered,        IfCovered,  DENIED]),
+    (Rpc::RevealTotpSeed,     [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    // Rotation of "Target", staged by the president for the three after the first.
+    (Rpc::StageRotation,      [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    (Rpc::ConfirmRotation,    [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    (Rpc::CancelRotation,     [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    (Rpc::RevealPending,      [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    (Rpc::RotationDue,        [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    // Reporting "Target" compromised: whoever a live grant covers may report an incident.
+    (Rpc::FlagEntry,          [OK,       OK,     IfCovered,        IfCovered,  DENIED]),
+    // Asking to reveal a fresh very confidential entry: owners need no approval (wrong state).
+    (Rpc::RequestApproval,    [Is(FailedPrecondition), Is(FailedPrecondition), OK, OK, DENIED]),
+    (Rpc::ListApprovals,      [OK,       OK,     OK,               OK,         DENIED]),
+    // Deciding the member's request (for the member, its own).
+    (Rpc::ApproveRequest,     [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    (Rpc::DenyRequest,        [OK,       OK,     DENIED,           DENIED,     DENIED]),
+    // The two-person rule: owners reveal without approval; others with an approved, unused, unexpired one.
+    (Rpc::RevealVeryConfidential(Approval::None),     [OK, OK, DENIED, DENIED, DENIED]),
+    (Rpc::RevealVeryConfidential(Approval::Pending),  [OK, OK, DENIED, DENIED, DENIED]),
+    (Rpc::RevealVeryConfidential(Approval::Approved), [OK, OK, OK,     OK,     DENIED]),
+    (Rpc::RevealVeryConfidential(Approval::Used),     [OK, OK, DENIED, DENIED, DENIED]),
+    (Rpc::RevealVeryConfidential(Approval::Expired),  [OK, OK, DENIED, DENIED, DENIED]),
+    (Rpc::RevealVeryConfidential(Approval::Denied),   [OK, OK, DENIED, DENIED, DENIED]),
     (Rpc::Logout,             [OK,       OK,     OK,               OK,         OK]),
     (Rpc::Seal,               [OK,       OK,     DENIED,           DENIED,     DENIED]),
 ];
@@ -191,9 +250,11 @@ struct World {
     state: GrantState,
     sessions: Vec<RequestContext>,
     counter: std::cell::Cell<u32>,
-    /// A pending member and a grant made by the access manager, made while unsealed, to act on while sealed.
+    /// A pending member, a grant made by the access manager and a request of the member's, made while unsealed, to
+    /// act on while sealed.
     spare_person: String,
     spare_grant: String,
+    spare_request: String,
     /// Two recovery holders with age keys: the share set the vault is given at the start (so that backups have
     /// recipients) and the one `Rekey` issues.
     holders: [Holder; 2],
@@ -202,7 +263,7 @@ struct World {
 impl World {
     async fn new(state: GrantState) -> Self {
         let fx = Fixture::new();
-        let vault = fx.open();
+        let vault = fx.open_configured(&fx.data_dir(), |config| config.approval_window = APPROVAL_WINDOW);
         let leader_code = fx.init(&vault, Some("Bob")).await.expect("leader code");
         fx.enroll(&vault, &leader_code, LEADER_PASS).await;
         let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
@@ -229,6 +290,22 @@ impl World {
             task: "spare".into(),
         };
         let spare_grant = vault.add_grant(&carol, spare).await.expect("a spare grant").id;
+        // The access manager and the member may reveal very confidential creation entries, with approval.
+        for holder in ["Carol", "Dave"] {
+            let grant = NewGrant {
+                person: holder.into(),
+                scope: Scope::Category(Category::Creation),
+                until: GrantUntil::For(Duration::from_secs(60 * 24 * 3600)),
+                task: "the accounts' designs".into(),
+            };
+            vault.add_grant(&alice, grant).await.expect("a grant on very confidential entries");
+        }
+        vault
+            .create_entry(&alice, entry("Vc", Category::Creation, Classification::VeryConfidential), secrets())
+            .await
+            .expect("a very confidential entry");
+        let dave = fx.login(&vault, "Dave", PASS[3]).await;
+        let spare_request = vault.request_approval(&dave, "Vc", "spare").await.expect("a spare request").id;
         let mut world = World {
             fx,
             vault,
@@ -237,6 +314,7 @@ impl World {
             counter: std::cell::Cell::new(0),
             spare_person: "Frank".into(),
             spare_grant,
+            spare_request,
             holders,
         };
         world.apply(state, &alice, &carol).await;
@@ -366,10 +444,117 @@ impl World {
             Rpc::ExportAuditLog => v.export_audit(ctx).await.map(drop),
             Rpc::Rekey => v.rekey(ctx, two_of(&[&self.holders[0], &self.holders[1]], 2)).await.map(drop),
             Rpc::CreateBackup => v.create_backup(ctx).await.map(drop),
+            Rpc::RevealTotpCode => {
+                v.reveal(ctx, RevealParams { field: SecretField::TotpCode, ..reveal(None) }).await.map(drop)
+            }
+            Rpc::RevealTotpSeed => {
+                v.reveal(ctx, RevealParams { field: SecretField::TotpSeed, ..reveal(None) }).await.map(drop)
+            }
+            Rpc::StageRotation => {
+                let staged = v.stage_rotation(ctx, "Target", new_password()).await.map(drop);
+                self.cancel_staged(sealed).await;
+                staged
+            }
+            Rpc::ConfirmRotation | Rpc::CancelRotation | Rpc::RevealPending => {
+                if !sealed {
+                    v.stage_rotation(&self.sessions[0], "Target", new_password()).await.expect("the president stages");
+                }
+                let target = RotationRef { platform: "Target".into(), id: None };
+                let result = match rpc {
+                    Rpc::ConfirmRotation => v.confirm_rotation(ctx, target).await.map(drop),
+                    Rpc::CancelRotation => v.cancel_rotation(ctx, target).await.map(drop),
+                    _ => v.reveal_pending(ctx, reveal(None)).await.map(drop),
+                };
+                self.cancel_staged(sealed).await;
+                result
+            }
+            Rpc::RotationDue => v.rotation_due(ctx).map(drop),
+            Rpc::FlagEntry => v.flag_compromised(ctx, "Target", "the table").await.map(drop),
+            Rpc::RequestApproval => {
+                let platform = if sealed { "Vc".to_owned() } else { self.very_confidential().await };
+                v.request_approval(ctx, &platform, "the table").await.map(drop)
+            }
+            Rpc::ListApprovals => v.list_approvals(ctx, true).map(drop),
+            Rpc::ApproveRequest | Rpc::DenyRequest => {
+                let id = if sealed {
+                    self.spare_request.clone()
+                } else {
+                    let platform = self.very_confidential().await;
+                    v.request_approval(&self.sessions[3], &platform, "the table").await.expect("the member asks").id
+                };
+                v.decide_approval(ctx, &id, rpc == Rpc::ApproveRequest, "").await.map(drop)
+            }
+            Rpc::RevealVeryConfidential(approval) => {
+                let platform = if sealed { "Vc".to_owned() } else { self.very_confidential().await };
+                if !sealed && matches!(ROLES[who], Role::AccessManager | Role::Member) {
+                    self.prepare_approval(approval, ctx, &platform).await;
+                }
+                let params = RevealParams { platform, ..reveal(None) };
+                v.reveal(ctx, params).await.map(drop)
+            }
             Rpc::Logout => v.logout(ctx).await,
             Rpc::Seal => v.seal(ctx).await,
         }
     }
+}
+
+impl World {
+    /// A fresh very confidential entry of the creation category (which the access manager and the member hold a
+    /// grant on); returns its name.
+    async fn very_confidential(&self) -> String {
+        let name = self.unique("Vc");
+        let new = entry(&name, Category::Creation, Classification::VeryConfidential);
+        self.vault.create_entry(&self.sessions[0], new, secrets()).await.expect("a very confidential entry");
+        name
+    }
+
+    /// Brings the caller's request for approval of `platform` to `approval`, with the president deciding.
+    async fn prepare_approval(&self, approval: Approval, ctx: &RequestContext, platform: &str) {
+        let v = &self.vault;
+        if approval == Approval::None {
+            return;
+        }
+        let id = v.request_approval(ctx, platform, "the table").await.expect("the caller asks").id;
+        match approval {
+            Approval::None | Approval::Pending => {}
+            Approval::Denied => drop(v.decide_approval(&self.sessions[0], &id, false, "no").await.expect("deny")),
+            Approval::Approved | Approval::Used | Approval::Expired => {
+                v.decide_approval(&self.sessions[0], &id, true, "").await.expect("approve");
+            }
+        }
+        match approval {
+            Approval::Used => {
+                let params = RevealParams {
+                    platform: platform.into(),
+                    field: SecretField::Password,
+                    reason: "the one reveal".into(),
+                    version: None,
+                };
+                v.reveal(ctx, params).await.expect("the approved reveal");
+            }
+            Approval::Expired => self.fx.clock.advance(APPROVAL_WINDOW + Duration::from_secs(1)),
+            _ => {}
+        }
+    }
+
+    /// Drops the rotation of "Target" a row may have left staged, with the president's session.
+    async fn cancel_staged(&self, sealed: bool) {
+        if sealed {
+            return;
+        }
+        let staged = self.vault.rotation_due(&self.sessions[0]).expect("the report").staged;
+        if !staged.is_empty() {
+            let target = RotationRef { platform: "Target".into(), id: None };
+            self.vault.cancel_rotation(&self.sessions[0], target).await.expect("the president cancels");
+        }
+    }
+}
+
+/// How long an approval may be used in this world, so that the expired row does not outlast sessions.
+const APPROVAL_WINDOW: Duration = Duration::from_secs(60);
+
+fn new_password() -> NewPassword {
+    NewPassword::Given(SecretBytes::new(b"a new password".to_vec()))
 }
 
 fn entry(platform: &str, category: Category, classification: Classification) -> NewEntry {
@@ -386,7 +571,11 @@ fn entry(platform: &str, category: Category, classification: Classification) -> 
 }
 
 fn secrets() -> Secrets {
-    Secrets { password: SecretBytes::new(b"pw".to_vec()), totp_seed: None, notes: None }
+    Secrets {
+        password: SecretBytes::new(b"pw".to_vec()),
+        totp_seed: Some(SecretBytes::new(b"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".to_vec())),
+        notes: None,
+    }
 }
 
 #[tokio::test]

@@ -51,6 +51,44 @@ fn defaults_apply_when_nothing_is_set() {
 }
 
 #[test]
+fn rotation_ages_and_approval_windows_come_from_the_file() {
+    let defaults = resolve(&Flags::default(), "");
+    assert_eq!(defaults.rotation_max_age.of(Category::SocialNetwork), Duration::from_secs(365 * 24 * 3600));
+    assert_eq!(defaults.rotation_max_age.of(Category::Financial), Duration::from_secs(90 * 24 * 3600));
+    assert_eq!(defaults.approval_window, Duration::from_secs(15 * 60));
+    assert_eq!(defaults.approval_request_ttl, Duration::from_secs(24 * 3600));
+    let text = r#"
+        [rotation]
+        max_age = "180days"
+        [rotation.max_age_by_category]
+        financial = "30days"
+        social-network = "1year"
+        [approvals]
+        window = "5m"
+        request_ttl = "2h"
+    "#;
+    let config = resolve(&Flags::default(), text);
+    let engine = config.vault_config();
+    assert_eq!(engine.rotation_max_age.of(Category::Software), Duration::from_secs(180 * 24 * 3600));
+    assert_eq!(engine.rotation_max_age.of(Category::Financial), Duration::from_secs(30 * 24 * 3600));
+    assert_eq!(engine.rotation_max_age.of(Category::SocialNetwork), humantime::parse_duration("1year").expect("1y"));
+    assert_eq!(
+        (engine.approval_window, engine.approval_request_ttl),
+        (Duration::from_secs(300), Duration::from_secs(7200))
+    );
+    // What show-config writes reads back the same.
+    let written = config.to_toml().expect("TOML");
+    assert!(written.contains("max_age = \"180days\"") && written.contains("financial = \"30days\""), "{written}");
+    let again = resolve(&Flags::default(), &written);
+    assert_eq!(again.rotation_max_age.of(Category::Financial), Duration::from_secs(30 * 24 * 3600));
+    assert_eq!(again.approval_window, Duration::from_secs(300));
+    let typo = FileConfig::parse("[rotation.max_age_by_category]\nfinance = \"90d\"\n", Path::new("t.toml"));
+    assert!(typo.err().is_some_and(|e| e.to_string().contains("finance")), "an unknown category is named");
+    let zero = ServerConfig::resolve(&Flags::default(), file("[approvals]\nwindow = \"0s\"\n"));
+    assert!(matches!(zero, Err(ConfigError::Zero("approvals.window"))));
+}
+
+#[test]
 fn the_file_overrides_the_defaults() {
     let config = resolve(&Flags::default(), FULL);
     assert_eq!(config.data_dir, PathBuf::from("/from/file"));

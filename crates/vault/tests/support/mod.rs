@@ -100,8 +100,14 @@ impl Fixture {
 
     /// Opens a vault on another directory (a restore's target), with the same clock.
     pub fn open_at(&self, dir: &Path) -> Vault {
+        self.open_configured(dir, |_| {})
+    }
+
+    /// Opens the vault on `dir` with its configuration changed by `change` (test cost for Argon2 always).
+    pub fn open_configured(&self, dir: &Path, change: impl FnOnce(&mut VaultConfig)) -> Vault {
         let mut config = VaultConfig::new(dir.to_path_buf());
         config.default_kdf = TEST_KDF;
+        change(&mut config);
         Vault::open(config, self.clock.clone()).expect("open vault")
     }
 

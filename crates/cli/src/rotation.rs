@@ -1,0 +1,305 @@
+//! Rotation: `coffre rotate stage | confirm | cancel` (a password changes on its platform by hand, so the new one
+//! is staged first and made current only once it works there), and `coffre rotation due` (which passwords should
+//! change, why and since when).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use coffre_proto::v1::{
+    CancelRotationRequest, ConfirmRotationRequest, DueKind, RotationDueRequest, StageRotationRequest, StagedRotation,
+    stage_rotation_request::NewPassword,
+};
+use serde::Serialize;
+
+use crate::{
+    Context,
+    exit::Failure,
+    generate::{PolicyArgs, round},
+    output::{EntryJson, emit, from_proto, human_time, json_time, printable, table},
+    secrets_input::{Source, Spec, read_secret},
+    values::category_name,
+};
+
+/// The rotate subcommands.
+#[derive(Subcommand)]
+pub(crate) enum RotateCommand {
+    /// Stage a new password: it waits as the pending version until you confirm it (owners)
+    Stage(StageArgs),
+    /// Make the staged password current, once it works on the platform; the old one stays in history
+    Confirm(WhichArgs),
+    /// Drop the staged password; the entry stays exactly as it was
+    Cancel(WhichArgs),
+}
+
+/// The rotation subcommands.
+#[derive(Subcommand)]
+pub(crate) enum RotationCommand {
+    /// List the passwords that should change (too old, seen by someone who left, compromised), and the staged ones
+    Due,
+}
+
+/// Options of `coffre rotate stage`.
+#[derive(Debug, Args)]
+#[command(after_help = "Then: `coffre reveal PLATFORM --pending --reason TEXT`, change the password on the \
+                        platform, and `coffre rotate confirm PLATFORM` (or `coffre rotate cancel PLATFORM`).")]
+pub(crate) struct StageArgs {
+    /// The platform's name, as in `coffre entry list`
+    #[arg(value_name = "PLATFORM")]
+    platform: String,
+    /// Let the daemon generate the new password (24 characters of every kind unless the options below say
+    /// otherwise); it never travels from this computer
+    #[arg(long, conflicts_with_all = ["password_file", "password_stdin"])]
+    generate: bool,
+    /// Read the new password from FILE (one trailing newline is ignored)
+    #[arg(long, value_name = "FILE", conflicts_with = "password_stdin")]
+    password_file: Option<PathBuf>,
+    /// Read the new password from standard input (one trailing newline is ignored)
+    #[arg(long)]
+    password_stdin: bool,
+    #[command(flatten)]
+    policy: PolicyArgs,
+}
+
+/// Options of `coffre rotate confirm` and `cancel`.
+#[derive(Debug, Args)]
+pub(crate) struct WhichArgs {
+    /// The platform's name
+    #[arg(value_name = "PLATFORM")]
+    platform: String,
+    /// The rotation's id as `coffre rotate stage` showed it (at least 8 characters): refuses if another one is
+    /// staged now
+    #[arg(long, value_name = "ID")]
+    id: Option<String>,
+}
+
+pub(crate) async fn run(command: &RotateCommand, ctx: &Context) -> Result<(), Failure> {
+    match command {
+        RotateCommand::Stage(args) => stage(args, ctx).await,
+        RotateCommand::Confirm(args) => confirm(args, ctx).await,
+        RotateCommand::Cancel(args) => cancel(args, ctx).await,
+    }
+}
+
+pub(crate) async fn run_rotation(command: &RotationCommand, ctx: &Context) -> Result<(), Failure> {
+    match command {
+        RotationCommand::Due => due(ctx).await,
+    }
+}
+
+/// A staged rotation in JSON.
+#[derive(Serialize)]
+struct StagedJson {
+    platform: String,
+    rotation_id: String,
+    pending_version: u32,
+    base_version: u32,
+    staged_by: String,
+    staged: Option<String>,
+    generated: bool,
+    entropy_bits: Option<f64>,
+}
+
+impl From<&StagedRotation> for StagedJson {
+    fn from(s: &StagedRotation) -> Self {
+        StagedJson {
+            platform: s.platform.clone(),
+            rotation_id: s.rotation_id.clone(),
+            pending_version: s.pending_version,
+            base_version: s.base_version,
+            staged_by: s.staged_by.clone(),
+            staged: json_time(s.staged.as_ref()),
+            generated: s.generated,
+            entropy_bits: s.generated.then(|| round(s.entropy_bits)),
+        }
+    }
+}
+
+async fn stage(args: &StageArgs, ctx: &Context) -> Result<(), Failure> {
+    let policy_given = args.policy.policy() != coffre_crypto::generator::Policy::default();
+    if policy_given && !args.generate {
+        return Err(Failure::new(
+            crate::Kind::Usage,
+            "the generator options (--length, --words, --no-...) go with --generate",
+        ));
+    }
+    let new_password = if args.generate {
+        NewPassword::Generate(args.policy.to_proto()?)
+    } else {
+        let source = Source::from_flags(args.password_file.as_deref(), args.password_stdin);
+        let password = read_secret(source, &Spec::NEW_PASSWORD, &format!("New password for {}: ", args.platform))?;
+        NewPassword::Password(password.to_request_bytes())
+    };
+    let daemon = ctx.daemon_with_session().await?;
+    let request = StageRotationRequest { platform: args.platform.clone(), new_password: Some(new_password) };
+    let response = daemon.rotation().stage_rotation(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let staged = response.into_inner().staged.unwrap_or_default();
+    emit(ctx.json(), &StagedJson::from(&staged), || {
+        let platform = printable(&staged.platform);
+        let strength = if staged.generated {
+            format!(", generated by the daemon ({:.0} bits)", staged.entropy_bits)
+        } else {
+            String::new()
+        };
+        format!(
+            "Staged a new password for {platform} as version {} (rotation {}){strength}.\n\
+             Next:\n  1. coffre reveal {platform} --pending --reason \"rotation\"\n  2. change the password on the \
+             platform and check that it works\n  3. coffre rotate confirm {platform}    (or: coffre rotate cancel \
+             {platform})",
+            staged.pending_version,
+            staged.rotation_id.get(..8).unwrap_or(&staged.rotation_id),
+        )
+    })
+}
+
+async fn confirm(args: &WhichArgs, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request =
+        ConfirmRotationRequest { platform: args.platform.clone(), rotation_id: args.id.clone().unwrap_or_default() };
+    let response = daemon.rotation().confirm_rotation(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let entry = response.into_inner().entry.unwrap_or_default();
+    emit(ctx.json(), &EntryJson::from(&entry), || {
+        format!(
+            "{} now uses version {}; the previous password stays in `coffre entry history {}`.",
+            printable(&entry.platform),
+            entry.version,
+            printable(&entry.platform)
+        )
+    })
+}
+
+async fn cancel(args: &WhichArgs, ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let request =
+        CancelRotationRequest { platform: args.platform.clone(), rotation_id: args.id.clone().unwrap_or_default() };
+    let response = daemon.rotation().cancel_rotation(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let cancelled = response.into_inner().cancelled.unwrap_or_default();
+    emit(ctx.json(), &StagedJson::from(&cancelled), || {
+        format!(
+            "Cancelled the rotation staged by {} at {}; {} still uses version {}.",
+            printable(&cancelled.staged_by),
+            human_time(from_proto(cancelled.staged.as_ref())),
+            printable(&cancelled.platform),
+            cancelled.base_version
+        )
+    })
+}
+
+/// One reason in JSON.
+#[derive(Serialize)]
+struct ReasonJson {
+    kind: &'static str,
+    detail: String,
+    since: Option<String>,
+}
+
+/// One entry due in JSON.
+#[derive(Serialize)]
+struct DueJson {
+    platform: String,
+    category: String,
+    reasons: Vec<ReasonJson>,
+}
+
+/// What `rotation due` prints with `--json`.
+#[derive(Serialize)]
+struct Report {
+    due: Vec<DueJson>,
+    staged: Vec<StagedJson>,
+}
+
+fn kind_name(kind: i32) -> &'static str {
+    match DueKind::try_from(kind) {
+        Ok(DueKind::Age) => "age",
+        Ok(DueKind::Offboarded) => "offboarded",
+        Ok(DueKind::Compromised) => "compromised",
+        Ok(DueKind::Unspecified) | Err(_) => "unknown",
+    }
+}
+
+async fn due(ctx: &Context) -> Result<(), Failure> {
+    let daemon = ctx.daemon_with_session().await?;
+    let response =
+        daemon.rotation().rotation_due(daemon.request(RotationDueRequest {})?).await.map_err(|s| daemon.fail(s))?;
+    let response = response.into_inner();
+    let report = Report {
+        due: response
+            .due
+            .iter()
+            .map(|d| DueJson {
+                platform: d.platform.clone(),
+                category: category_name(d.category),
+                reasons: d
+                    .reasons
+                    .iter()
+                    .map(|r| ReasonJson {
+                        kind: kind_name(r.kind),
+                        detail: r.detail.clone(),
+                        since: json_time(r.since.as_ref()),
+                    })
+                    .collect(),
+            })
+            .collect(),
+        staged: response.staged.iter().map(StagedJson::from).collect(),
+    };
+    emit(ctx.json(), &report, || {
+        let mut text = String::new();
+        if response.due.is_empty() {
+            text.push_str("No password is due for rotation.\n");
+        } else {
+            let rows: Vec<Vec<String>> = response
+                .due
+                .iter()
+                .flat_map(|d| {
+                    d.reasons.iter().map(move |r| {
+                        vec![
+                            printable(&d.platform),
+                            kind_name(r.kind).to_owned(),
+                            human_time(from_proto(r.since.as_ref())),
+                            printable(&r.detail),
+                        ]
+                    })
+                })
+                .collect();
+            text.push_str(&table(&["PLATFORM", "WHY", "SINCE", "DETAIL"], &rows));
+            text.push_str("Change each on its platform with `coffre rotate stage PLATFORM --generate`.\n");
+        }
+        if !response.staged.is_empty() {
+            let rows: Vec<Vec<String>> = response
+                .staged
+                .iter()
+                .map(|s| {
+                    vec![
+                        printable(&s.platform),
+                        s.pending_version.to_string(),
+                        printable(&s.staged_by),
+                        human_time(from_proto(s.staged.as_ref())),
+                    ]
+                })
+                .collect();
+            text.push_str("\nStaged, waiting for `coffre rotate confirm` or `cancel`:\n");
+            text.push_str(&table(&["PLATFORM", "PENDING VERSION", "STAGED BY", "SINCE"], &rows));
+        }
+        text
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use crate::Cli;
+
+    #[test]
+    fn a_new_password_comes_from_one_source_and_never_from_a_flag_value() {
+        for args in [
+            &["coffre", "rotate", "stage", "X", "--generate", "--password-stdin"][..],
+            &["coffre", "rotate", "stage", "X", "--password", "hunter2"],
+            &["coffre", "rotate", "stage", "X", "--password-file", "f", "--password-stdin"],
+        ] {
+            assert!(Cli::try_parse_from(args).is_err(), "{args:?}");
+        }
+        assert!(Cli::try_parse_from(["coffre", "rotate", "stage", "X", "--generate", "--words", "7"]).is_ok());
+        assert!(Cli::try_parse_from(["coffre", "rotate", "confirm", "X", "--id", "0123abcd"]).is_ok());
+        assert!(Cli::try_parse_from(["coffre", "rotation", "due", "--json"]).is_ok());
+    }
+}
