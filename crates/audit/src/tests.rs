@@ -245,3 +245,39 @@ proptest! {
         let _ = verify(bytes.as_slice(), &signer().public_key());
     }
 }
+
+#[test]
+fn an_export_of_several_blocks_verifies_and_damage_in_a_later_block_is_named() {
+    // About 400 bytes a line: 60,000 events are three blocks of 8 MiB, read while the one before is analysed.
+    let n = 60_000;
+    let mut lines = export_lines(n);
+    assert!(lines.concat().len() > 2 * (8 << 20), "the export spans more than two blocks");
+    assert_eq!(check(&lines), Ok(n));
+    let victim = 55_000;
+    lines[at(victim)] = lines[at(victim)].replace("post number", "post NUMBER");
+    assert_eq!(check(&lines).map_err(|(_, seq)| seq), Err(Some(victim)));
+}
+
+#[test]
+fn an_unreadable_input_names_the_first_line_not_checked() {
+    struct FailsAfter(Vec<u8>, usize);
+    impl std::io::Read for FailsAfter {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            if self.1 >= self.0.len() {
+                return Err(std::io::Error::other("disk gone"));
+            }
+            let n = buf.len().min(self.0.len() - self.1);
+            buf[..n].copy_from_slice(&self.0[self.1..self.1 + n]);
+            self.1 += n;
+            Ok(n)
+        }
+    }
+    // The first block's lines all check; the failure is reported at the line after them.
+    let text = export_lines(30_000).concat().into_bytes();
+    let first_block = text[..8 << 20].iter().rposition(|&b| b == b'\n').expect("a line end") + 1;
+    let whole_lines = text[..first_block].iter().filter(|&&b| b == b'\n').count() as u64;
+    let input = std::io::BufReader::new(FailsAfter(text[..first_block + 100].to_vec(), 0));
+    let err = verify(input, &signer().public_key()).expect_err("unreadable");
+    assert!(matches!(err.problem, Problem::Unreadable(_)), "{:?}", err.problem);
+    assert_eq!(err.line, whole_lines + 1);
+}

@@ -17,7 +17,7 @@
 
 use std::{
     fs::{self, File, OpenOptions},
-    io::{self, Read, Write},
+    io::{self, Write},
     path::{Path, PathBuf},
 };
 
@@ -27,8 +27,9 @@ pub(crate) const MAX_PAYLOAD: u32 = 1 << 20;
 const FRAME_HEADER: usize = 8;
 /// Bytes of a payload before its body.
 const PAYLOAD_HEADER: usize = 1 + 8 + 32;
-/// A new segment is started when the current one grows past this.
-pub(crate) const SEGMENT_TARGET_BYTES: u64 = 64 << 20;
+/// A new segment is started when the current one grows past this. The daemon reads the last segment whole at start
+/// (to find a torn tail), so this bounds both its start-up time and the memory that takes (about 60,000 events).
+pub(crate) const SEGMENT_TARGET_BYTES: u64 = 16 << 20;
 
 const KIND_EVENT: u8 = 1;
 const KIND_HEAD: u8 = 2;
@@ -148,9 +149,8 @@ pub(crate) fn segment_path(dir: &Path, first_seq: u64) -> PathBuf {
 
 /// Reads a whole segment.
 pub(crate) fn read_segment(path: &Path) -> io::Result<Vec<u8>> {
-    let mut bytes = Vec::new();
-    File::open(path)?.read_to_end(&mut bytes)?;
-    Ok(bytes)
+    // One allocation of the file's size, not a chain of doublings that the allocator may keep after it is freed.
+    std::fs::read(path)
 }
 
 /// The file operations the writer needs. The daemon uses [`Disk`]; tests wrap it to fail on demand.
