@@ -53,6 +53,7 @@ pub(crate) struct Args {
     #[arg(long)]
     scale_entries: Option<usize>,
 
+    /// Audit events of the large vault in the scale phase (see --scale-entries).
     #[arg(long)]
     scale_events: Option<u64>,
 
@@ -84,9 +85,14 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    fn from(args: &Args) -> Plan {
+    fn from(args: &Args) -> Result<Plan> {
         let quick = args.quick;
-        Plan {
+        let seconds = args.seconds.unwrap_or(if quick { 2.0 } else { 10.0 });
+        let measure = Duration::try_from_secs_f64(seconds)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .with_context(|| format!("--seconds {seconds}: give a positive number of seconds"))?;
+        Ok(Plan {
             quick,
             clients: if !args.clients.is_empty() {
                 args.clients.clone()
@@ -95,14 +101,14 @@ impl Plan {
             } else {
                 vec![1, 16, 64, 256]
             },
-            measure: Duration::from_secs_f64(args.seconds.unwrap_or(if quick { 2.0 } else { 10.0 })),
+            measure,
             warmup: Duration::from_millis(if quick { 300 } else { 1000 }),
             entries: args.entries.max(7),
             burst: args.burst.unwrap_or(if quick { 5 } else { 100 }),
             verify_events: args.verify_events.unwrap_or(if quick { 20_000 } else { 1_000_000 }),
             scale_entries: args.scale_entries.unwrap_or(if quick { 3_000 } else { 100_000 }),
             scale_events: args.scale_events.unwrap_or(if quick { 30_000 } else { 10_000_000 }),
-        }
+        })
     }
 }
 
@@ -125,7 +131,7 @@ fn main() -> ExitCode {
 }
 
 async fn run(args: Args) -> Result<()> {
-    let plan = Plan::from(&args);
+    let plan = Plan::from(&args)?;
     let wants = |phase: &str| args.phases.iter().any(|p| p == phase);
     for phase in &args.phases {
         let known = ["noop-reveal", "list", "login", "unseal", "idle", "audit-verify", "scale"];

@@ -144,6 +144,11 @@ async fn noop(plan: &Plan, world: &World, clients: usize) -> Result<Stats> {
 
 /// Reveals of a password by the members, each of an entry its grant covers, spread over them.
 pub(crate) async fn reveal(plan: &Plan, world: &World, clients: usize) -> Result<Stats> {
+    anyhow::ensure!(
+        !world.members.is_empty() && world.members.iter().all(|m| !m.entries.is_empty()),
+        "too few entries for every member to have one to reveal: use at least {} entries",
+        setup::MEMBERS
+    );
     let conns = connections(&world.target, clients).await?;
     let tokens: Vec<_> = world.members.iter().map(|m| m.token.clone()).collect();
     let entries: Vec<Vec<String>> = world.members.iter().map(|m| m.entries.clone()).collect();

@@ -326,7 +326,7 @@ impl Inner {
     /// Loads an entry by id; `None` if there is none.
     pub(crate) fn entry_by_id(&self, open: &Open, id: &Id) -> Result<Option<EntryRecord>> {
         let Some(sealed) = self.store.get(&records::key(records::ENTRY, id))? else { return Ok(None) };
-        records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, id, 0, &sealed).map(Some)
+        open_entry(open, id, &sealed).map(Some)
     }
 
     /// Finds an entry by platform name (a copy, to change).
@@ -339,7 +339,7 @@ impl Inner {
         let index = lookup_id(&open.index_key, IndexDomain::Platform, platform);
         let id = self.store.get(&records::key(records::ENTRY_INDEX, &index))?.ok_or(Error::NotFound(NO_ENTRY))?;
         let sealed = self.store.get(&records::key(records::ENTRY, &id))?.ok_or(Error::NotFound(NO_ENTRY))?;
-        records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, &id, 0, &sealed)
+        open_entry(open, &id, &sealed)
     }
 
     /// Loads one version of an entry's secret fields.
@@ -422,6 +422,11 @@ impl Inner {
         batch.insert(index, record.id.to_vec());
         Ok(())
     }
+}
+
+/// Opens a sealed entry record (metadata only: the secret fields are in versions).
+pub(crate) fn open_entry(open: &Open, id: &[u8], sealed: &[u8]) -> Result<EntryRecord> {
+    records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, id, 0, sealed)
 }
 
 pub(crate) fn put_entry(open: &Open, batch: &mut Batch, entry: &EntryRecord) -> Result<()> {

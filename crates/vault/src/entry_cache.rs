@@ -22,6 +22,7 @@ use coffre_store::{Batch, Pair, Store};
 
 use crate::{
     Result,
+    entries::open_entry,
     records::{self, EntryRecord, GrantRecord, Id},
     vault::{Inner, Open},
 };
@@ -29,12 +30,12 @@ use crate::{
 /// What changed in the store since the caches last looked: the ids of entry records, and a count of batches that
 /// touched grants.
 #[derive(Default)]
-pub(crate) struct EntryChanges {
+pub(crate) struct StoreChanges {
     entries: Mutex<HashSet<Id>>,
     grants_generation: AtomicU64,
 }
 
-impl EntryChanges {
+impl StoreChanges {
     fn note(&self, ids: impl IntoIterator<Item = Id>) {
         self.entries.lock().unwrap_or_else(|p| p.into_inner()).extend(ids);
     }
@@ -62,11 +63,11 @@ pub(crate) struct GrantCache {
 /// The engine's store: the backend, noting which entry records each applied batch touched.
 pub(crate) struct TrackedStore {
     store: Box<dyn Store>,
-    changes: Arc<EntryChanges>,
+    changes: Arc<StoreChanges>,
 }
 
 impl TrackedStore {
-    pub(crate) fn new(store: Box<dyn Store>, changes: Arc<EntryChanges>) -> Self {
+    pub(crate) fn new(store: Box<dyn Store>, changes: Arc<StoreChanges>) -> Self {
         Self { store, changes }
     }
 }
@@ -155,7 +156,7 @@ impl Inner {
     pub(crate) fn with_entries<R>(&self, open: &Open, f: impl FnOnce(&EntryCache) -> R) -> Result<R> {
         {
             let cache = open.entry_cache.read().unwrap_or_else(|p| p.into_inner());
-            if let Some(cache) = cache.as_ref().filter(|_| self.entry_changes.is_empty()) {
+            if let Some(cache) = cache.as_ref().filter(|_| self.store_changes.is_empty()) {
                 return Ok(f(cache));
             }
         }
@@ -164,11 +165,11 @@ impl Inner {
             Some(cache) => cache,
             None => {
                 // Changes noted from here on are re-read at the next call, so none is missed during the scan.
-                self.entry_changes.take();
+                self.store_changes.take();
                 guard.insert(self.load_entries(open)?)
             }
         };
-        for id in self.entry_changes.take() {
+        for id in self.store_changes.take() {
             match self.entry_by_id(open, &id) {
                 Ok(Some(entry)) => cache.put(entry),
                 Ok(None) => cache.remove(&id),
@@ -189,7 +190,7 @@ impl Inner {
         load: impl FnOnce() -> Result<Vec<GrantRecord>>,
     ) -> Result<Arc<Vec<GrantRecord>>> {
         // Read before loading: a change that lands during the load bumps it, and the next call loads again.
-        let generation = self.entry_changes.grants_generation();
+        let generation = self.store_changes.grants_generation();
         {
             let cache = open.grant_cache.lock().unwrap_or_else(|p| p.into_inner());
             if let Some(grants) = cache.by_person.get(person).filter(|_| cache.generation == generation) {
@@ -213,14 +214,7 @@ impl Inner {
         for item in self.store.scan_prefix(records::ENTRY) {
             let (key, sealed) = item?;
             let Some(id) = entry_id(&key) else { continue };
-            match records::open::<EntryRecord>(
-                &open.entries_key,
-                &open.vault_id,
-                coffre_crypto::record::RecordKind::Entry,
-                &id,
-                0,
-                &sealed,
-            ) {
+            match open_entry(open, &id, &sealed) {
                 Ok(entry) => cache.put(entry),
                 Err(err) => tracing::error!(error = %err, "skipping an entry that does not open"),
             }

@@ -13,6 +13,8 @@
 //! wins. A confirm refuses if the entry's secrets moved since staging (another edit made a version), and may name
 //! the rotation it means, so that nobody confirms a password somebody else staged after a cancel.
 
+use std::{collections::HashMap, sync::Arc};
+
 use coffre_crypto::{generator, record::RecordKind, secret::SecretBytes, totp::TotpSeed};
 use coffre_store::Batch;
 
@@ -260,11 +262,13 @@ impl Vault {
         let rotations = inner.all_rotations(open)?;
         let mut due = Vec::new();
         let mut staged = Vec::new();
-        for entry in inner.all_entries(open)? {
+        // Every entry, from the entry cache (one that does not open is logged there and left out).
+        let entries: Vec<Arc<EntryRecord>> = inner.with_entries(open, |cache| cache.after(None).cloned().collect())?;
+        for entry in entries {
             if entry.lifecycle == Lifecycle::Archived {
                 continue;
             }
-            let rotation = rotations.iter().find(|(id, _)| *id == entry.id).map(|(_, r)| r);
+            let rotation = rotations.get(&entry.id);
             if let Some(pending) = rotation.and_then(|r| r.pending.as_ref()) {
                 staged.push(staged_view(&entry, pending));
             }
@@ -321,31 +325,19 @@ impl Inner {
     }
 
     /// Every rotation record, by entry id. One that does not open is logged and left out.
-    fn all_rotations(&self, open: &Open) -> Result<Vec<(Id, RotationRecord)>> {
-        let mut rotations = Vec::new();
+    fn all_rotations(&self, open: &Open) -> Result<HashMap<Id, RotationRecord>> {
+        let mut rotations = HashMap::new();
         for item in self.store.scan_prefix(records::ROTATION) {
             let (key, sealed) = item?;
             let Ok(id) = Id::try_from(&key[records::ROTATION.len()..]) else { continue };
             match records::open(&open.entries_key, &open.vault_id, RecordKind::Rotation, &id, 0, &sealed) {
-                Ok(rotation) => rotations.push((id, rotation)),
+                Ok(rotation) => {
+                    rotations.insert(id, rotation);
+                }
                 Err(err) => tracing::error!(error = %err, "skipping a rotation record that does not open"),
             }
         }
         Ok(rotations)
-    }
-
-    /// Every entry. One that does not open is logged and left out.
-    fn all_entries(&self, open: &Open) -> Result<Vec<EntryRecord>> {
-        let mut entries = Vec::new();
-        for item in self.store.scan_prefix(records::ENTRY) {
-            let (key, sealed) = item?;
-            let id = &key[records::ENTRY.len()..];
-            match records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, id, 0, &sealed) {
-                Ok(entry) => entries.push(entry),
-                Err(err) => tracing::error!(error = %err, "skipping an entry that does not open"),
-            }
-        }
-        Ok(entries)
     }
 
     /// The staged rotation's new secrets.

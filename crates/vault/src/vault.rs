@@ -18,7 +18,7 @@ use crate::{
     audit::{AuditKeys, AuditLog, NewEvent, Outcome},
     authz::{self, Action},
     clock::{Clock, unix_millis},
-    entry_cache::{EntryCache, EntryChanges, GrantCache, TrackedStore},
+    entry_cache::{EntryCache, GrantCache, StoreChanges, TrackedStore},
     header::SealHeader,
     model::*,
     records::{self, Id, PersonRecord},
@@ -41,8 +41,8 @@ pub(crate) struct Inner {
     pub(crate) config: VaultConfig,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) store: Box<dyn Store>,
-    /// Entry records written since the entry cache last looked (noted by the store itself).
-    pub(crate) entry_changes: Arc<EntryChanges>,
+    /// What the store changed since the caches last looked (noted by the store itself).
+    pub(crate) store_changes: Arc<StoreChanges>,
     pub(crate) audit: AuditLog,
     pub(crate) state: RwLock<State>,
     /// Bounds concurrent Argon2 work, so a login flood cannot exhaust memory.
@@ -145,13 +145,13 @@ impl Vault {
             None => None,
         };
         let permits = config.max_concurrent_kdf.max(1);
-        let entry_changes = Arc::new(EntryChanges::default());
+        let store_changes = Arc::new(StoreChanges::default());
         Ok(Self {
             inner: Arc::new(Inner {
                 config,
                 clock,
-                store: Box::new(TrackedStore::new(Box::new(store), entry_changes.clone())),
-                entry_changes,
+                store: Box::new(TrackedStore::new(Box::new(store), store_changes.clone())),
+                store_changes,
                 audit,
                 state: RwLock::new(State { header, open: None }),
                 kdf_permits: Semaphore::new(permits),
