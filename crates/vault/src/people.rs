@@ -113,13 +113,12 @@ impl Vault {
         let mut rotation_due = Vec::new();
         for entry_id in inner.revealed_by(open, &person.id)? {
             let Some(mut entry) = inner.entry_by_id(open, &entry_id)? else { continue };
-            if entry.rotation_due.is_none() {
-                entry.rotation_due = Some(RotationDue {
-                    reason: format!("revealed by {}, who was offboarded", person.name),
-                    since: from_millis(now),
-                });
-                put_entry(open, &mut batch, &entry)?;
-            }
+            // Set, or moved to now when already set: a rotation staged before this offboarding does not answer it.
+            entry.rotation_due = Some(RotationDue {
+                reason: format!("revealed by {}, who was offboarded", person.name),
+                since: from_millis(now),
+            });
+            put_entry(open, &mut batch, &entry)?;
             rotation_due.push(entry.platform);
         }
         rotation_due.sort_by_cached_key(|p| p.to_lowercase());

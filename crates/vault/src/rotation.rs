@@ -100,13 +100,17 @@ impl Vault {
     }
 
     /// Makes the staged password current: a new version (the other secret fields as they are now), the previous
-    /// one kept in history; clears the entry's rotation-due and compromise flags. Owners only.
+    /// one kept in history; clears the entry's rotation-due and compromise flags raised before the staging. Owners
+    /// only.
     pub async fn confirm_rotation(&self, ctx: &RequestContext, which: RotationRef) -> Result<EntryView> {
         let inner = &self.inner;
         let caller = inner.authorize_audited(ctx, Action::ConfirmRotation, which.platform.trim()).await?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
         let mut entry = inner.entry_by_name(open, &which.platform)?;
+        if entry.lifecycle == Lifecycle::Archived {
+            return Err(Error::WrongState("this entry is archived: cancel its staged rotation"));
+        }
         let mut rotation = inner.rotation(open, &entry.id)?.unwrap_or_default();
         let pending = staged(&rotation, which.id.as_deref())?;
         if entry.version != pending.base_version {
@@ -126,11 +130,15 @@ impl Vault {
             totp_seed: current.totp_seed.clone(),
             notes: current.notes.clone(),
         };
+        // Only what the new password answers is cleared: a flag raised after the staging (someone offboarded who
+        // saw the staged password, a leak of it) stays until the next rotation.
         let mut cleared = Vec::new();
-        if entry.rotation_due.take().is_some() {
+        if entry.rotation_due.as_ref().is_some_and(|due| due.since <= from_millis(pending.staged_ms)) {
+            entry.rotation_due = None;
             cleared.push("offboarded");
         }
-        if rotation.compromised.take().is_some() {
+        if rotation.compromised.as_ref().is_some_and(|flag| flag.since_ms <= pending.staged_ms) {
+            rotation.compromised = None;
             cleared.push("compromised");
         }
         entry.version = next.version;
@@ -195,10 +203,14 @@ impl Vault {
                 "a staged rotation holds only a new password: reveal it with --field password",
             ));
         }
-        let entry = inner.entry_by_name(&caller.open, &params.platform)?;
+        // The rotation record and its staged secret are read together under the write lock, so a cancel or a new
+        // stage landing between the two reads is not mistaken for a damaged record.
+        let writes = inner.writes.lock().await;
+        let entry = inner.entry_ref(&caller.open, &params.platform)?;
         let rotation = inner.rotation(&caller.open, &entry.id)?.unwrap_or_default();
         let pending = staged(&rotation, None)?;
         let record = inner.pending_version(&caller.open, &entry.id, &pending)?;
+        drop(writes);
         let secret = SecretBytes::new(record.password.clone());
         let version = record.version;
         drop(record);
@@ -275,14 +287,18 @@ impl Vault {
             let mut reasons = Vec::new();
             let max_age = inner.config.rotation_max_age.of(entry.category);
             let max_age_ms = i64::try_from(max_age.as_millis()).unwrap_or(i64::MAX);
-            let changed_ms = inner.password_changed_ms(open, &entry)?;
+            // A version that does not open is logged and its entry's age left out; it never hides the others.
+            let changed_ms = inner.password_changed_ms(open, &entry).unwrap_or_else(|err| {
+                tracing::error!(error = %err, "cannot tell when an entry's password last changed");
+                now
+            });
             let due_ms = changed_ms.saturating_add(max_age_ms);
             if now >= due_ms {
                 reasons.push(DueReason {
                     kind: DueKind::Age,
                     detail: format!(
                         "password unchanged for {} days; at most {} days for this category",
-                        (now - changed_ms) / DAY_MS,
+                        now.saturating_sub(changed_ms) / DAY_MS,
                         max_age_ms / DAY_MS
                     ),
                     since: from_millis(due_ms),

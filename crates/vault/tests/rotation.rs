@@ -412,3 +412,29 @@ async fn two_concurrent_reveals_share_one_approval_and_exactly_one_gets_the_secr
         assert_eq!(lost.expect_err("the loser").kind(), ErrorKind::PermissionDenied);
     }
 }
+
+#[tokio::test]
+async fn a_confirm_keeps_the_flags_raised_after_its_staging() {
+    let fx = Fixture::new();
+    let (vault, alice, _) = world(&fx).await;
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, b"the member's passphrase").await;
+    let grant = NewGrant {
+        person: "Dave".into(),
+        scope: Scope::Entry("Facebook".into()),
+        until: GrantUntil::For(DAY),
+        task: "weekly video".into(),
+    };
+    vault.add_grant(&alice, grant).await.expect("grant");
+    vault.reveal(&dave, reveal("Facebook", SecretField::Password)).await.expect("reveal");
+    vault.stage_rotation(&alice, "Facebook", given(b"fresh")).await.expect("stage");
+
+    // After the staging, the member reports a leak and is then offboarded: the staged password answers neither.
+    fx.clock.advance(Duration::from_secs(60));
+    vault.flag_compromised(&dave, "Facebook", "the new one was on a sticky note").await.expect("flag");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    vault.offboard_person(&alice, "Dave").await.expect("offboard");
+    vault.confirm_rotation(&alice, which("Facebook")).await.expect("confirm");
+    let report = vault.rotation_due(&alice).expect("report");
+    let kinds: Vec<DueKind> = report.due.iter().flat_map(|d| d.reasons.iter().map(|r| r.kind)).collect();
+    assert_eq!(kinds, [DueKind::Compromised, DueKind::Offboarded], "{report:?}");
+}
