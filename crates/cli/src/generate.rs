@@ -41,6 +41,17 @@ pub(crate) struct PolicyArgs {
 }
 
 impl PolicyArgs {
+    /// Whether any generator flag was given (even one that names the default, like `--length 24`).
+    pub(crate) fn any_given(&self) -> bool {
+        self.length.is_some()
+            || self.no_lower
+            || self.no_upper
+            || self.no_digits
+            || self.no_symbols
+            || self.words.is_some()
+            || self.separator.is_some()
+    }
+
     /// The policy these flags describe; its bounds are checked by the generator (here or in the daemon).
     pub(crate) fn policy(&self) -> Policy {
         match self.words {

@@ -115,8 +115,7 @@ impl From<&StagedRotation> for StagedJson {
 }
 
 async fn stage(args: &StageArgs, ctx: &Context) -> Result<(), Failure> {
-    let policy_given = args.policy.policy() != coffre_crypto::generator::Policy::default();
-    if policy_given && !args.generate {
+    if args.policy.any_given() && !args.generate {
         return Err(Failure::new(
             crate::Kind::Usage,
             "the generator options (--length, --words, --no-...) go with --generate",

@@ -41,15 +41,7 @@ impl Vault {
         let reason = validate::statement("reason", reason, "say why you need this secret; the owners read it")?;
         let open = &caller.open;
         let now = inner.now_ms();
-        let found = inner.entry_for(&caller, platform).and_then(|entry| {
-            let grants = inner.caller_grants(ctx, &caller)?;
-            authz::check_entry(caller.role, Action::RequestApproval, &entry.facts(), &grants, now).map(|()| entry)
-        });
-        let entry = match found {
-            Ok(entry) => entry,
-            Err(err) if err.kind() == crate::ErrorKind::PermissionDenied => return Err(denied(err).await),
-            Err(err) => return Err(err),
-        };
+        let entry = inner.entry_allowed(ctx, &caller, Action::RequestApproval, platform, now).await?;
         if caller.role.is_owner() {
             return Err(Error::WrongState("owners reveal very confidential entries without approval"));
         }
@@ -127,12 +119,7 @@ impl Vault {
         if let Err(denied) = authz::check(caller.role, Action::DecideApproval) {
             return Err(inner.audit_denial(ctx, &caller, Action::DecideApproval, &prefix, denied).await);
         }
-        if !(8..=32).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::invalid(
-                "request id",
-                "must be 8 to 32 hexadecimal characters, as `coffre approval list` shows",
-            ));
-        }
+        let prefix = validate::id_prefix("request id", &prefix, "`coffre approval list` shows")?;
         let reason = validate::text("reason", reason.trim(), validate::MAX_REASON_CHARS)?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
@@ -198,13 +185,10 @@ impl Inner {
         let mut approval = match authz::usable_approval(&approvals, &caller.person, &entry.id, now) {
             Ok(approval) => approval.clone(),
             Err(denied) => {
-                let mut event = self.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Denied);
-                event.reason = reason.to_string();
-                event.detail = format!("field={} refused={denied}", params.field.name());
-                if let Err(err) = self.audit(event).await {
-                    tracing::error!(error = %err, "a refused reveal could not be audited");
-                }
-                return Err(denied);
+                let detail = format!("field={} refused={denied}", params.field.name());
+                return Err(self
+                    .audit_refused_reveal(ctx, caller, &entry.platform, reason.to_owned(), detail, denied)
+                    .await);
             }
         };
         approval.state = StoredApproval::Used;

@@ -261,13 +261,10 @@ impl Vault {
             Ok(entry) => entry,
             Err(err) if err.kind() != crate::ErrorKind::PermissionDenied => return Err(err),
             Err(denied) => {
-                let mut event = inner.event(ctx, &caller.name, "reveal", params.platform.trim(), Outcome::Denied);
-                event.reason = reason;
-                event.detail = format!("field={} refused={denied}", params.field.name());
-                if let Err(err) = inner.audit(event).await {
-                    tracing::error!(error = %err, "a refused reveal could not be audited");
-                }
-                return Err(denied);
+                let detail = format!("field={} refused={denied}", params.field.name());
+                return Err(inner
+                    .audit_refused_reveal(ctx, &caller, params.platform.trim(), reason, detail, denied)
+                    .await);
             }
         };
         let version = params.version.unwrap_or(entry.version);
@@ -309,6 +306,28 @@ impl Inner {
     pub(crate) fn entry_for(&self, caller: &crate::vault::Caller, platform: &str) -> Result<Arc<EntryRecord>> {
         match self.entry_ref(&caller.open, platform) {
             Err(Error::NotFound(_)) if !caller.role.is_owner() => Err(authz::not_covered()),
+            other => other,
+        }
+    }
+
+    /// The entry `platform`, if `caller` may do `action` on it (for a non-owner, a live grant must cover it); a
+    /// refusal is audited as `action` on that name.
+    pub(crate) async fn entry_allowed(
+        &self,
+        ctx: &RequestContext,
+        caller: &crate::vault::Caller,
+        action: Action,
+        platform: &str,
+        now: i64,
+    ) -> Result<Arc<EntryRecord>> {
+        let found = self.entry_for(caller, platform).and_then(|entry| {
+            let grants = self.caller_grants(ctx, caller)?;
+            authz::check_entry(caller.role, action, &entry.facts(), &grants, now).map(|()| entry)
+        });
+        match found {
+            Err(err) if err.kind() == crate::ErrorKind::PermissionDenied => {
+                Err(self.audit_denial(ctx, caller, action, platform.trim(), err).await)
+            }
             other => other,
         }
     }

@@ -118,12 +118,7 @@ impl Vault {
         if let Err(denied) = authz::check(caller.role, Action::RevokeGrant) {
             return Err(inner.audit_denial(ctx, &caller, Action::RevokeGrant, &prefix, denied).await);
         }
-        if !(8..=32).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::invalid(
-                "grant id",
-                "must be 8 to 32 hexadecimal characters, as `coffre grant list` shows",
-            ));
-        }
+        let prefix = validate::id_prefix("grant id", &prefix, "`coffre grant list` shows")?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
         let mut found: Vec<GrantRecord> = inner

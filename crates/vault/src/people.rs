@@ -209,6 +209,26 @@ impl Inner {
         denied
     }
 
+    /// Records a refused reveal (the reason the caller gave, and `detail`, e.g. "field=password refused=..."), and
+    /// returns the refusal. An audit failure here is logged: the caller is refused either way.
+    pub(crate) async fn audit_refused_reveal(
+        &self,
+        ctx: &RequestContext,
+        caller: &Caller,
+        target: &str,
+        reason: String,
+        detail: String,
+        denied: Error,
+    ) -> Error {
+        let mut event = self.event(ctx, &caller.name, "reveal", target, Outcome::Denied);
+        event.reason = reason;
+        event.detail = detail;
+        if let Err(err) = self.audit(event).await {
+            tracing::error!(error = %err, "a refused reveal could not be audited");
+        }
+        denied
+    }
+
     /// Every person, in storage order. A record that does not open is logged and left out.
     pub(crate) fn all_people(&self, open: &Open) -> Result<Vec<PersonRecord>> {
         let mut people = Vec::new();

@@ -190,13 +190,8 @@ impl Vault {
         let caller = inner.authenticate(ctx)?;
         let reason = validate::reason(&params.reason)?;
         if let Err(denied) = authz::check(caller.role, Action::RevealPending) {
-            let mut event = inner.event(ctx, &caller.name, "reveal", params.platform.trim(), Outcome::Denied);
-            event.reason = reason;
-            event.detail = format!("field={} pending refused={denied}", params.field.name());
-            if let Err(err) = inner.audit(event).await {
-                tracing::error!(error = %err, "a refused reveal could not be audited");
-            }
-            return Err(denied);
+            let detail = format!("field={} pending refused={denied}", params.field.name());
+            return Err(inner.audit_refused_reveal(ctx, &caller, params.platform.trim(), reason, detail, denied).await);
         }
         if params.field != SecretField::Password {
             return Err(Error::NotFound(
@@ -235,15 +230,7 @@ impl Vault {
         let reason = validate::statement("reason", reason, "say what happened (what was exposed, when, how)")?;
         let open = &caller.open;
         let now = inner.now_ms();
-        let found = inner.entry_for(&caller, platform).and_then(|entry| {
-            let grants = inner.caller_grants(ctx, &caller)?;
-            authz::check_entry(caller.role, Action::FlagEntry, &entry.facts(), &grants, now).map(|()| entry)
-        });
-        let entry = match found {
-            Ok(entry) => entry,
-            Err(err) if err.kind() == crate::ErrorKind::PermissionDenied => return Err(denied(err).await),
-            Err(err) => return Err(err),
-        };
+        let entry = inner.entry_allowed(ctx, &caller, Action::FlagEntry, platform, now).await?;
         let _writes = inner.writes.lock().await;
         let mut rotation = inner.rotation(open, &entry.id)?.unwrap_or_default();
         let already = rotation.compromised.is_some();
@@ -399,13 +386,7 @@ pub(crate) fn totp_code(seed: &[u8], now_ms: i64) -> Result<(SecretBytes, Option
 fn staged(rotation: &RotationRecord, named: Option<&str>) -> Result<PendingRotation> {
     let pending = rotation.pending.clone().ok_or(Error::WrongState(NONE_STAGED))?;
     if let Some(named) = named {
-        let named = named.trim().to_lowercase();
-        if !(8..=32).contains(&named.len()) || !named.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(Error::invalid(
-                "rotation id",
-                "must be 8 to 32 hexadecimal characters, as `coffre rotate stage` showed",
-            ));
-        }
+        let named = validate::id_prefix("rotation id", named, "`coffre rotate stage` showed")?;
         if !hex(&pending.id).starts_with(&named) {
             return Err(Error::WrongState(
                 "the rotation staged now is not the one you named (it was cancelled and staged again): see `coffre \

@@ -57,6 +57,16 @@ pub(crate) fn list(field: &'static str, values: &[String], max_chars: usize) -> 
         .collect()
 }
 
+/// An id or an unambiguous prefix of one, as people copy it from a listing: 8 to 32 hex characters, any case,
+/// returned in lower case. `shown` says where the id is shown, e.g. "`coffre grant list` shows".
+pub(crate) fn id_prefix(field: &'static str, value: &str, shown: &str) -> Result<String> {
+    let prefix = value.trim().to_lowercase();
+    if !(8..=32).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(Error::invalid(field, format!("must be 8 to 32 hexadecimal characters, as {shown}")));
+    }
+    Ok(prefix)
+}
+
 /// A reveal reason: required, 1..=512 characters.
 pub(crate) fn reason(value: &str) -> Result<String> {
     let value = value.trim();
