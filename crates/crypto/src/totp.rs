@@ -56,27 +56,14 @@ impl TotpSeed {
 
     /// A seed from the base32 text of an otpauth URI (RFC 4648 section 6; case, spaces and padding ignored).
     pub fn from_base32(text: &str) -> Result<Self, CryptoError> {
-        let normalised: Zeroizing<String> = Zeroizing::new(
-            text.chars().filter(|c| !c.is_whitespace() && *c != '=').flat_map(char::to_uppercase).collect(),
-        );
-        let bytes = BASE32_NOPAD
-            .decode(normalised.as_bytes())
-            .map_err(|_| CryptoError::Malformed("a TOTP seed must be base32 (A-Z, 2-7)"))?;
-        Self::from_bytes(bytes)
+        Self::from_bytes(decode_base32(text, "a TOTP seed must be base32 (A-Z, 2-7)")?)
     }
 
     /// The seed of a platform account's own second factor, as the platform shows it for authenticator apps: base32
     /// (case, spaces and padding ignored), 10 to 64 bytes once decoded. The message says what is wrong, never the
     /// seed.
     pub fn from_platform_base32(text: &str) -> Result<Self, CryptoError> {
-        let normalised: Zeroizing<String> = Zeroizing::new(
-            text.chars().filter(|c| !c.is_whitespace() && *c != '=').flat_map(char::to_uppercase).collect(),
-        );
-        let bytes = Zeroizing::new(
-            BASE32_NOPAD
-                .decode(normalised.as_bytes())
-                .map_err(|_| CryptoError::Malformed("a TOTP seed must be base32 (letters A-Z and digits 2-7)"))?,
-        );
+        let bytes = Zeroizing::new(decode_base32(text, "a TOTP seed must be base32 (letters A-Z and digits 2-7)")?);
         if !(MIN_PLATFORM_SEED_LEN..=MAX_SEED_LEN).contains(&bytes.len()) {
             return Err(CryptoError::Malformed("a TOTP seed must be 16 to 103 base32 characters (80 to 512 bits)"));
         }
@@ -176,6 +163,14 @@ impl TotpSeed {
         }
         out
     }
+}
+
+/// Base32 text as authenticator apps show it (case, spaces and padding ignored), decoded; `invalid` is the error
+/// message, which never holds the text.
+fn decode_base32(text: &str, invalid: &'static str) -> Result<Vec<u8>, CryptoError> {
+    let normalised: Zeroizing<String> =
+        Zeroizing::new(text.chars().filter(|c| !c.is_whitespace() && *c != '=').flat_map(char::to_uppercase).collect());
+    BASE32_NOPAD.decode(normalised.as_bytes()).map_err(|_| CryptoError::Malformed(invalid))
 }
 
 /// The time step of `unix_seconds` (RFC 6238 section 4: floor((T - T0) / X)); 0 before the epoch.

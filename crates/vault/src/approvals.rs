@@ -123,8 +123,13 @@ impl Vault {
         let reason = validate::text("reason", reason.trim(), validate::MAX_REASON_CHARS)?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
-        let mut found: Vec<ApprovalRecord> =
-            inner.all_approvals(open)?.into_iter().filter(|a| hex(&a.id).starts_with(&prefix)).collect();
+        let mut found: Vec<ApprovalRecord> = inner.open_by_id_prefix(
+            records::APPROVAL,
+            &prefix,
+            &open.people_key,
+            &open.vault_id,
+            RecordKind::Approval,
+        )?;
         let mut approval = match (found.pop(), found.is_empty()) {
             (None, _) => return Err(Error::NotFound(NO_REQUEST)),
             (Some(approval), true) => approval,
@@ -244,7 +249,8 @@ impl Inner {
 
     /// The current name of an entry, for listings.
     fn platform_of(&self, open: &Open, entry: &Id) -> Result<String> {
-        Ok(self.entry_by_id(open, entry)?.map_or_else(|| "(removed entry)".to_owned(), |e| e.platform))
+        let name = self.with_entries(open, |cache| cache.by_id(entry).map(|e| e.platform.clone()))?;
+        Ok(name.unwrap_or_else(|| "(removed entry)".to_owned()))
     }
 }
 

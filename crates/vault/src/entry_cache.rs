@@ -144,6 +144,11 @@ impl EntryCache {
         self.sorted.len()
     }
 
+    /// The entry with id `id`.
+    pub(crate) fn by_id(&self, id: &Id) -> Option<&Arc<EntryRecord>> {
+        self.by_id.get(id).and_then(|key| self.sorted.get(key))
+    }
+
     /// The entry named `platform` (case and surrounding space do not matter, as in the keyed index).
     pub(crate) fn get(&self, platform: &str) -> Option<&Arc<EntryRecord>> {
         self.sorted.get(&sort_key(platform))

@@ -122,9 +122,9 @@ impl Vault {
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
         let mut found: Vec<GrantRecord> = inner
-            .all_grants(open)?
+            .open_by_id_prefix(records::GRANT, &prefix, &open.people_key, &open.vault_id, RecordKind::Grant)?
             .into_iter()
-            .filter(|g| hex(&g.id).starts_with(&prefix) && authz::may_see_grant(caller.role, &caller.person, g))
+            .filter(|g| authz::may_see_grant(caller.role, &caller.person, g))
             .collect();
         let mut grant = match (found.pop(), found.is_empty()) {
             (None, _) => return Err(Error::NotFound(NO_GRANT)),

@@ -344,3 +344,31 @@ pub(crate) struct HolderRecord {
     /// The holder's `age1...` public key; `None` for a holder whose share is encrypted to a passphrase.
     pub(crate) recipient: Option<String>,
 }
+
+impl crate::vault::Inner {
+    /// The records under `prefix` whose id, in hex, starts with `id_prefix` (lower case), opened with `key`; the
+    /// others are not opened. One that does not open is logged and left out. For commands that name a record by
+    /// the start of its id.
+    pub(crate) fn open_by_id_prefix<T: DeserializeOwned>(
+        &self,
+        prefix: &[u8],
+        id_prefix: &str,
+        key: &SubKey,
+        vault: &VaultId,
+        kind: RecordKind,
+    ) -> Result<Vec<T>> {
+        let mut found = Vec::new();
+        for item in self.store.scan_prefix(prefix) {
+            let (stored_key, sealed) = item?;
+            let Some(id) = stored_key.get(prefix.len()..) else { continue };
+            if !data_encoding::HEXLOWER.encode(id).starts_with(id_prefix) {
+                continue;
+            }
+            match open(key, vault, kind, id, 0, &sealed) {
+                Ok(record) => found.push(record),
+                Err(err) => tracing::error!(error = %err, "skipping a record that does not open"),
+            }
+        }
+        Ok(found)
+    }
+}
