@@ -23,10 +23,7 @@ impl SledStore {
     /// store closed and reopened in the same process (a vault reopened by tests, a daemon restarted in-process) may
     /// find it still held: a lock refusal is retried for up to two seconds before it is reported.
     pub fn open(path: &Path) -> Result<Self> {
-        let config = sled::Config::new()
-            .path(path)
-            // Cache: the working set of a vault is small; 64 MiB keeps the idle daemon within its memory goal.
-            .cache_capacity(64 * 1024 * 1024);
+        let config = config(path);
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(2);
         let db = loop {
             match config.open() {
@@ -44,6 +41,19 @@ impl SledStore {
         let tree = db.open_tree("records").map_err(|source| StoreError::Io { op: "open tree", source })?;
         Ok(Self { tree, db })
     }
+}
+
+/// sled's configuration for a vault's database in `path`.
+fn config(path: &Path) -> sled::Config {
+    sled::Config::new()
+        .path(path)
+        // Cache: the working set of a vault is small; 64 MiB keeps the idle daemon within its memory goal.
+        .cache_capacity(64 * 1024 * 1024)
+        // No background flusher thread. By default sled wakes every 500 ms to write out its buffers and to compact
+        // segments; `apply` flushes every batch before it returns anyway, so the thread had nothing to make
+        // durable, and it kept an idle daemon waking the disk. What it also did, segment compaction, only
+        // reclaims space: a vault's database is small and rewritten rarely.
+        .flush_every_ms(None)
 }
 
 impl Store for SledStore {
@@ -82,6 +92,13 @@ mod tests {
     use proptest::prelude::*;
 
     use super::*;
+
+    #[test]
+    fn an_idle_store_has_no_background_flusher() {
+        // Regression: sled's default (a flush every 500 ms from a background thread) woke the disk of an idle
+        // daemon twice a second. Durability comes from `apply`'s own flush instead.
+        assert_eq!(config(Path::new("unused")).flush_every_ms, None);
+    }
 
     #[test]
     fn batch_is_applied_whole_and_survives_reopen() -> Result<()> {
