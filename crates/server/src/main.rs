@@ -1,5 +1,6 @@
 //! `coffred`: the coffre daemon. Reads its configuration, disables core dumps, opens the vault, and serves until
-//! SIGTERM or SIGINT, letting requests in flight finish.
+//! SIGTERM or SIGINT, letting requests in flight finish. Under systemd (`Type=notify`, deploy/coffred.service) it
+//! says when it is ready and when it stops.
 
 use std::{
     io::{IsTerminal as _, Write as _},
@@ -84,6 +85,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     writeln!(out, "coffred: listening on https://{addr}")?;
     out.flush()?;
     drop(out);
+    tell_systemd(sd_notify::NotifyState::Ready);
 
     daemon
         .serve(listener, async move {
@@ -91,6 +93,17 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 _ = terminate.recv() => {}
                 _ = interrupt.recv() => {}
             }
+            tell_systemd(sd_notify::NotifyState::Stopping);
         })
         .await
+}
+
+/// Tells the service manager a change of state (sd_notify(3)): `READY=1` once the daemon listens, so that units
+/// ordered after coffred.service start only then, and `STOPPING=1` when a shutdown begins. Without
+/// `NOTIFY_SOCKET` in the environment (not started by systemd, or not `Type=notify`) this does nothing. A failure
+/// is only logged: systemd then times the start out, which is visible, while the daemon itself is sound.
+fn tell_systemd(state: sd_notify::NotifyState<'_>) {
+    if let Err(err) = sd_notify::notify(&[state]) {
+        tracing::warn!(error = %err, "cannot notify systemd (NOTIFY_SOCKET) of the daemon's state");
+    }
 }
