@@ -151,6 +151,17 @@ impl Daemon {
     /// Starts the daemon through `wrapper` (a command that ends by running the rest of its arguments, e.g. a shell
     /// that first mounts a small filesystem, then `exec "$@"`).
     pub fn start_wrapped(data_dir: &Path, listen: &str, wrapper: &[&str]) -> Daemon {
+        Self::try_start_wrapped(data_dir, listen, wrapper)
+            .unwrap_or_else(|(lines, log)| panic!("coffred did not start; stdout: {lines:?}; stderr: {log}"))
+    }
+
+    /// Starts the daemon on `data_dir`, or returns what it printed (stdout lines, then its log) if it stops or
+    /// stays silent instead of listening: for tests of a refusal to start.
+    pub fn try_start(data_dir: &Path) -> Result<Daemon, (Vec<String>, String)> {
+        Self::try_start_wrapped(data_dir, "127.0.0.1:0", &[])
+    }
+
+    fn try_start_wrapped(data_dir: &Path, listen: &str, wrapper: &[&str]) -> Result<Daemon, (Vec<String>, String)> {
         let stderr_log = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
         let clock = TestClock::for_data_dir(data_dir);
@@ -190,8 +201,8 @@ impl Daemon {
                 Ok(line) => line,
                 Err(_) => {
                     let _ = child.kill();
-                    let log = std::fs::read_to_string(&stderr_log).unwrap_or_default();
-                    panic!("coffred did not start; stdout: {lines:?}; stderr: {log}");
+                    let _ = child.wait();
+                    return Err((lines, std::fs::read_to_string(&stderr_log).unwrap_or_default()));
                 }
             };
             if let Some(rest) = line.strip_prefix("coffred: CA certificate ") {
@@ -202,7 +213,7 @@ impl Daemon {
             }
             lines.push(line);
         };
-        Daemon {
+        Ok(Daemon {
             child,
             clock,
             data_dir: data_dir.to_path_buf(),
@@ -210,7 +221,7 @@ impl Daemon {
             ca: data_dir.join("tls").join("ca.pem"),
             fingerprint: fingerprint.expect("the daemon printed its CA fingerprint"),
             stderr_log,
-        }
+        })
     }
 
     /// Stops the daemon with SIGTERM (graceful shutdown) and waits for it.

@@ -93,11 +93,13 @@ pub enum Purpose {
     Sessions,
     /// The seed of the Ed25519 key that signs the audit chain's head.
     AuditSigning,
+    /// The HMAC key that authenticates the seal header (the one record stored in clear).
+    Header,
 }
 
 impl Purpose {
     /// Every purpose, in declaration order (e.g. to derive all subkeys at unseal, or to test that labels differ).
-    pub const ALL: [Purpose; 7] = [
+    pub const ALL: [Purpose; 8] = [
         Purpose::Entries,
         Purpose::People,
         Purpose::Audit,
@@ -105,6 +107,7 @@ impl Purpose {
         Purpose::Backups,
         Purpose::Sessions,
         Purpose::AuditSigning,
+        Purpose::Header,
     ];
 
     /// The HKDF info label.
@@ -118,6 +121,7 @@ impl Purpose {
             Purpose::Backups => "coffre/v1/backups",
             Purpose::Sessions => "coffre/v1/sessions",
             Purpose::AuditSigning => "coffre/v1/audit-signing",
+            Purpose::Header => "coffre/v1/header",
         }
     }
 }
@@ -129,6 +133,14 @@ impl SubKey {
     /// The raw key.
     pub fn expose_secret(&self) -> &[u8; KEY_LEN] {
         self.0.expose_secret()
+    }
+
+    /// HMAC-SHA256 (RFC 2104) under this key over the concatenation of `parts`. Compare the result with
+    /// `subtle`'s constant-time equality.
+    pub fn mac(&self, parts: &[&[u8]]) -> [u8; KEY_LEN] {
+        let mut out = [0; KEY_LEN];
+        mac::hmac_sha256(self.0.expose_secret(), parts, &mut out);
+        out
     }
 
     /// A key that is not derived from a master key: the Argon2id output that wraps a key slot. `fill` writes the
@@ -223,7 +235,8 @@ mod tests {
                 "coffre/v1/index",
                 "coffre/v1/backups",
                 "coffre/v1/sessions",
-                "coffre/v1/audit-signing"
+                "coffre/v1/audit-signing",
+                "coffre/v1/header"
             ]
         );
     }

@@ -16,6 +16,13 @@ pub fn disable_core_dumps() {
     }
 }
 
+/// Sets the process's file-creation mask to 077, so every file and directory created from now on, by coffred or by
+/// a library it uses (sled creates its own files), is private to the daemon's user (0600 / 0700) whatever umask
+/// the service was started with. Returns the mask it replaces.
+pub fn private_files() -> u32 {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077)).as_raw_mode()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -27,6 +27,7 @@ fn main() -> ExitCode {
         .with_env_filter(EnvFilter::try_from_env("COFFRE_LOG").unwrap_or_else(|_| EnvFilter::new("info")))
         .init();
     hardening::disable_core_dumps();
+    hardening::private_files();
 
     let result = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -199,7 +199,7 @@ impl Vault {
         if let Some(slot) = slot {
             person.slot_id = Some(slot.id);
             header.slots.push(slot);
-            batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+            batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
         }
         put_person(&open, &mut batch, &person)?;
         batch.remove(code_key);
@@ -263,7 +263,7 @@ impl Vault {
             }
             person.slot_id = Some(slot.id);
             header.slots.push(slot);
-            batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+            batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
         }
         put_person(&open, &mut batch, &person)?;
         let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Success);

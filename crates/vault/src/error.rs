@@ -95,7 +95,7 @@ pub enum Error {
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(
         "the audit log is broken at event {seq}: {problem}; the vault stays sealed. Keep this data directory for \
-         investigation and restore the vault from a backup"
+         investigation and restore the vault from a backup (see docs/recovery.md)"
     )]
     AuditChainBroken {
         /// The first event that cannot be trusted.
@@ -103,6 +103,29 @@ pub enum Error {
         /// What is wrong with it.
         problem: String,
     },
+    /// A file of the audit log is damaged (not merely torn by a crash): nothing was cut, the vault stays sealed.
+    #[error(
+        "the audit log is damaged: {file} at byte {offset}: {problem}; the last good event is {last_good}. Nothing \
+         was cut and the vault stays sealed: keep this data directory as it is and follow docs/recovery.md \
+         (restore a backup, or salvage the log into a new directory)"
+    )]
+    AuditDamaged {
+        /// The damaged file.
+        file: String,
+        /// Where in it the damage starts.
+        offset: u64,
+        /// The last event before the damage that reads back whole (0: none).
+        last_good: u64,
+        /// What is wrong.
+        problem: String,
+    },
+    /// The seal header does not match the MAC the vault's key made: it was edited on disk.
+    #[error(
+        "the seal header was changed: it does not carry the MAC this vault's key made over it (key slots, Argon2 \
+         parameters or the recovery slot were edited on disk); the vault stays sealed: restore the data directory \
+         from a backup (see docs/recovery.md)"
+    )]
+    HeaderChanged,
     /// A stored record failed to open or decode. Names the record, never its content.
     #[error("stored record {0} is corrupt or was tampered with")]
     Corrupt(String),
@@ -125,7 +148,9 @@ impl Error {
             | Error::AlreadyInitialised
             | Error::Sealed
             | Error::WrongState(_)
-            | Error::AuditChainBroken { .. } => ErrorKind::FailedPrecondition,
+            | Error::AuditChainBroken { .. }
+            | Error::AuditDamaged { .. }
+            | Error::HeaderChanged => ErrorKind::FailedPrecondition,
             Error::NoSession
             | Error::WrongCredentials
             | Error::WrongCode

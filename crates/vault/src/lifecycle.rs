@@ -16,7 +16,7 @@ use crate::{
     Error, Result,
     audit::{self, AuditKeys, Outcome},
     authz::Action,
-    header::{FORMAT, SealHeader},
+    header::{FORMAT, MacCheck, SealHeader},
     model::*,
     people::{TOTP_ISSUER, new_enrolment},
     records::{self, PersonRecord},
@@ -109,15 +109,16 @@ impl Vault {
             }
             None => (None, None, None),
         };
-        let header = SealHeader {
+        let mut header = SealHeader {
             format: FORMAT,
             vault_id,
             kdf,
             slots: vec![slot],
             recovery: recovery_slot,
             audit_public_key: Some(open.audit_keys.public_key().to_string()),
+            mac: None,
         };
-        batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+        batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
 
         inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         let mut event = inner.event(ctx, &president, "init", "", Outcome::Success);
@@ -209,37 +210,54 @@ impl Vault {
         Ok(already)
     }
 
-    /// Before opening the vault: the header's public audit key is the one the master key derives (and is written
-    /// there if an older header lacks it), and the log's chain holds from its last signed head. A broken chain
-    /// keeps the vault sealed and names the first event that cannot be trusted.
+    /// Before opening the vault: the seal header's MAC holds under the master key (a header from before the MAC
+    /// gets one now), the header's public audit key is the one the master key derives (and is written there if an
+    /// older header lacks it), and the log's chain holds from its last signed head and reaches its head witness.
+    /// Anything wrong keeps the vault sealed and says what.
     pub(crate) async fn check_audit_chain(&self, header: &SealHeader, open: &Open) -> Result<()> {
         let inner = &self.inner;
+        let mac = header.check_mac(&open.header_key);
+        if let Err(err) = &mac {
+            tracing::error!(error = %err, "the seal header was changed; the vault stays sealed");
+        }
+        let mac = mac?;
         let derived = open.audit_keys.public_key().to_string();
-        match &header.audit_public_key {
-            Some(stored) if *stored == derived => {}
+        let key_missing = match &header.audit_public_key {
+            Some(stored) if *stored == derived => false,
             Some(_) => {
                 return Err(Error::Corrupt("seal header (its audit public key is not this vault's)".into()));
             }
-            None => {
-                let mut updated = header.clone();
-                updated.audit_public_key = Some(derived);
-                let mut batch = Batch::default();
-                batch.insert(records::HEADER_KEY.to_vec(), updated.encode()?);
-                inner.store.apply(batch)?;
-                inner.store.flush()?;
-                inner.write_state().header = Some(updated);
-            }
-        }
+            None => true,
+        };
         let dir = inner.audit.dir().to_path_buf();
         let written = inner.audit.written();
         let keys = open.audit_keys.clone();
         let checked = tokio::task::spawn_blocking(move || audit::read::check_from_last_head(&dir, keys, written))
             .await
             .map_err(|e| Error::Internal(format!("audit check failed: {e}")))?;
+        let checked = checked.and_then(|_| inner.audit.check_witness(&open.audit_keys));
         if let Err(err) = &checked {
             tracing::error!(error = %err, "the audit chain is broken; the vault stays sealed");
         }
-        checked.map(|_| ())
+        checked?;
+        // Only once everything holds is an older header brought up to date.
+        if key_missing || mac == MacCheck::Missing {
+            let mut updated = header.clone();
+            updated.audit_public_key = Some(derived);
+            let mut batch = Batch::default();
+            batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
+            inner.store.apply(batch)?;
+            inner.store.flush()?;
+            inner.write_state().header = Some(updated);
+            if mac == MacCheck::Missing {
+                tracing::warn!(
+                    "the seal header had no MAC (written by an older coffre): it is authenticated from now on; a \
+                     header that loses its MAC later would be re-authenticated like this, so this line should appear \
+                     once per vault"
+                );
+            }
+        }
+        Ok(())
     }
 
     /// Wipes every key and ends every session. Owners only. Sealing always succeeds: if its audit event cannot be

@@ -251,9 +251,10 @@ impl Inner {
         slot: Option<[u8; 16]>,
     ) -> Result<Option<crate::header::SealHeader>> {
         let Some(slot) = slot else { return Ok(None) };
+        let open = self.unsealed()?;
         let mut header = self.read_state().header.clone().ok_or(Error::Uninitialised)?;
         header.slots.retain(|s| s.id != slot);
-        batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+        batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
         Ok(Some(header))
     }
 

@@ -70,6 +70,8 @@ pub(crate) struct Open {
     pub(crate) entries_key: SubKey,
     pub(crate) people_key: SubKey,
     pub(crate) index_key: SubKey,
+    /// Authenticates the seal header (see `header.rs`).
+    pub(crate) header_key: SubKey,
     pub(crate) audit_keys: Arc<AuditKeys>,
     pub(crate) sessions: Mutex<HashMap<TokenHash, Session>>,
     /// Entry metadata, sorted, loaded at the first list after unseal (see `entry_cache.rs`).
@@ -93,6 +95,7 @@ impl Open {
             entries_key: master.subkey(Purpose::Entries),
             people_key: master.subkey(Purpose::People),
             index_key: master.subkey(Purpose::Index),
+            header_key: master.subkey(Purpose::Header),
             audit_keys: Arc::new(AuditKeys::derive(vault_id, &master)),
             master,
             sessions: Mutex::new(HashMap::new()),
@@ -139,7 +142,8 @@ impl Vault {
         create_private_dir(&config.data_dir.join("db"))?;
         create_private_dir(&config.data_dir.join("audit"))?;
         let store = SledStore::open(&config.data_dir.join("db"))?;
-        let audit = AuditLog::open_with(&config.data_dir.join("audit"), storage)?;
+        let witness = config.data_dir.join(crate::audit::witness::FILE_NAME);
+        let audit = AuditLog::open_with(&config.data_dir.join("audit"), &witness, storage)?;
         let header = match store.get(records::HEADER_KEY)? {
             Some(bytes) => Some(SealHeader::decode(&bytes)?),
             None => None,

@@ -17,6 +17,7 @@ mod event;
 mod keys;
 pub(crate) mod read;
 pub(crate) mod segment;
+pub(crate) mod witness;
 
 use std::{
     io,
@@ -34,9 +35,10 @@ use coffre_audit::{GENESIS, SignedHead};
 use coffre_crypto::record::{self, RecordAad, RecordKind};
 pub(crate) use event::NewEvent;
 pub(crate) use keys::AuditKeys;
-use segment::{ActiveSegment, Body, Tail};
+use segment::{ActiveSegment, Body, End, Tail};
 pub(crate) use segment::{Disk, Storage};
 use tokio::sync::oneshot;
+use witness::{WitnessFile, Witnessed};
 
 use crate::{Error, Result};
 
@@ -51,6 +53,9 @@ pub(crate) struct AuditLog {
     tx: mpsc::Sender<Msg>,
     shared: Arc<Shared>,
     dir: PathBuf,
+    witness_path: PathBuf,
+    /// The head witness as found at open (its signature is checked at unseal, when the key is known).
+    witnessed: Option<Witnessed>,
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -74,17 +79,28 @@ enum Msg {
 }
 
 impl AuditLog {
-    /// Opens the log in `dir` (created if missing) on the real disk.
+    /// Opens the log in `dir` (created if missing) on the real disk, its head witness beside `dir`.
     #[cfg(test)]
     pub(crate) fn open(dir: &Path) -> Result<Self> {
-        Self::open_with(dir, Arc::new(Disk))
+        Self::open_with(dir, &dir.with_file_name(witness::FILE_NAME), Arc::new(Disk))
     }
 
-    /// Opens the log in `dir` writing through `storage`: cuts off a torn final frame, checks that sequence numbers
-    /// run without gaps in the last segment, and starts the writer thread.
-    pub(crate) fn open_with(dir: &Path, storage: Arc<dyn Storage>) -> Result<Self> {
+    /// Opens the log in `dir` writing through `storage`: checks how the log ends, refusing damage and moving a
+    /// torn final write aside (see [`recover_tail`]), and starts the writer thread.
+    /// The head witness at `witness_path` (see [`witness`]) is checked against the log before anything is cut.
+    pub(crate) fn open_with(dir: &Path, witness_path: &Path, storage: Arc<dyn Storage>) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| io_error("create the audit directory", e))?;
-        let tail = recover_tail(dir)?;
+        let witnessed = witness::read(witness_path)
+            .map_err(|e| io_error("read the audit head witness", e))?
+            .map_err(|problem| damaged(witness_path, 0, 0, problem))?;
+        let tail = recover_tail(dir, witness_path, witnessed)?;
+        let witness = match WitnessFile::open(witness_path, witness::newest_slot(witness_path)) {
+            Ok(file) => Some(file),
+            Err(e) => {
+                tracing::error!(file = %witness_path.display(), error = %e, "cannot write the audit head witness");
+                None
+            }
+        };
         let shared =
             Arc::new(Shared { written: AtomicU64::new(tail.next_seq - 1), last_hash: Mutex::new(tail.last_hash) });
         let active = ActiveSegment::open(&*storage, dir, tail.segment_first_seq, tail.segment_len)
@@ -100,12 +116,26 @@ impl AuditLog {
             backlog: Vec::new(),
             dropped_while_sealed: 0,
             shared: shared.clone(),
+            witness,
         };
         thread::Builder::new()
             .name("coffre-audit".into())
             .spawn(move || writer.run(rx))
             .map_err(|e| io_error("start the audit writer", e))?;
-        Ok(Self { tx, shared, dir: dir.to_path_buf() })
+        Ok(Self { tx, shared, dir: dir.to_path_buf(), witness_path: witness_path.to_path_buf(), witnessed })
+    }
+
+    /// At unseal: the head witness found at open is signed by this vault's audit key (a forged or foreign witness
+    /// is damage too: it cannot be trusted to say where the log ends).
+    pub(crate) fn check_witness(&self, keys: &AuditKeys) -> Result<()> {
+        let Some(w) = self.witnessed else { return Ok(()) };
+        let signed = SignedHead {
+            head: coffre_audit::Head { vault_id: keys.vault.0, seq: w.seq, hash: w.hash },
+            signature: w.signature,
+        };
+        keys.public_key().verify(&signed).map_err(|_| {
+            damaged(&self.witness_path, 0, w.seq, "the head witness is not signed by this vault's audit key")
+        })
     }
 
     /// The log's directory.
@@ -186,61 +216,132 @@ struct TailState {
     last_hash: [u8; 32],
 }
 
-/// Finds the end of the log: cuts a torn final frame off the last segment, and checks that sequence numbers run
-/// without gaps in the segments it reads.
-fn recover_tail(dir: &Path) -> Result<TailState> {
+/// Finds the end of the log and judges it before anything is cut: the segments follow one another without a gap
+/// and each finished one ends with a whole head frame, the last segment's events run without gaps, and its end is
+/// either clean or torn by a crash ([`segment::End`]). Anything else is damage, refused with the file, the offset
+/// and the last good event. Only once everything holds is a torn end moved to a quarantine file beside the segment.
+fn recover_tail(dir: &Path, witness_path: &Path, witnessed: Option<Witnessed>) -> Result<TailState> {
     let segments = segment::list_segments(dir).map_err(|e| io_error("list the audit segments", e))?;
     let Some((last_first, last_path)) = segments.last().cloned() else {
         return Ok(TailState { segment_first_seq: 1, segment_len: 0, next_seq: 1, last_hash: GENESIS });
     };
+    let before = check_earlier_segments(dir, &segments)?;
     let bytes = segment::read_segment(&last_path).map_err(|e| io_error("read the audit segment", e))?;
-    let (frames, tail) = segment::decode_frames(&bytes);
-    let mut len = bytes.len() as u64;
-    if let Tail::Torn(at) = tail {
-        tracing::warn!(segment = %last_path.display(), offset = at, "cutting off a torn final audit record");
-        let file = std::fs::OpenOptions::new()
-            .write(true)
-            .open(&last_path)
-            .map_err(|e| io_error("open the audit segment for repair", e))?;
-        file.set_len(at).and_then(|()| file.sync_all()).map_err(|e| io_error("cut the torn audit record", e))?;
-        len = at;
-    }
-    let last_event = check_sequence(last_first, &frames)?;
-    if let Some((seq, hash)) = last_event {
-        return Ok(TailState { segment_first_seq: last_first, segment_len: len, next_seq: seq + 1, last_hash: hash });
-    }
-    // The last segment holds no event: the chain continues from the end of the one before it.
-    let (last_hash, next_seq) = match segments.iter().rev().nth(1) {
-        Some((first, path)) => {
-            let bytes = segment::read_segment(path).map_err(|e| io_error("read the audit segment", e))?;
-            let (frames, tail) = segment::decode_frames(&bytes);
-            if tail != Tail::Clean {
-                return Err(Error::AuditChainBroken {
-                    seq: *first,
-                    problem: format!("segment {} is damaged", path.display()),
-                });
-            }
-            check_sequence(*first, &frames)?.map(|(seq, hash)| (hash, seq + 1)).unwrap_or((GENESIS, *first))
-        }
-        None => (GENESIS, last_first),
+    let (frames, end) = segment::scan(&bytes);
+    let last_event = check_sequence(&last_path, last_first, &frames)?;
+    let (last_seq, last_hash) = match last_event {
+        Some(found) => found,
+        // The last segment holds no event: the chain continues from the end of the one before it.
+        None => before.unwrap_or((0, GENESIS)),
     };
-    if next_seq != last_first {
-        return Err(Error::AuditChainBroken {
-            seq: next_seq,
-            problem: format!("the event is missing: segment {} starts at {last_first}", last_path.display()),
-        });
+    let end_offset = match end {
+        End::Torn(at) | End::Damaged { at, .. } => at,
+        End::Clean => bytes.len() as u64,
+    };
+    if let Some(w) = witnessed {
+        // The witness is written only after the log's own flush, so the log must reach it, with the same event.
+        let found = frames.iter().rev().find(|f| f.seq == w.seq && matches!(f.body, Body::Event(_))).map(|f| f.hash);
+        let found = found.or(before.filter(|(seq, _)| *seq == w.seq).map(|(_, hash)| hash));
+        if w.seq > last_seq {
+            let problem = format!(
+                "the log ends at event {last_seq}, but event {} was acknowledged (head witness {})",
+                w.seq,
+                witness_path.display()
+            );
+            return Err(damaged(&last_path, end_offset, last_seq, problem));
+        }
+        if found.is_some_and(|hash| hash != w.hash) {
+            let problem = format!(
+                "event {} is not the event that was acknowledged (head witness {})",
+                w.seq,
+                witness_path.display()
+            );
+            return Err(damaged(&last_path, 0, w.seq.saturating_sub(1), problem));
+        }
     }
-    Ok(TailState { segment_first_seq: last_first, segment_len: len, next_seq, last_hash })
+    let len = match end {
+        End::Clean => bytes.len() as u64,
+        End::Damaged { at, problem } => return Err(damaged(&last_path, at, last_seq, problem)),
+        End::Torn(at) => {
+            quarantine_torn_end(&last_path, &bytes, at, last_seq)?;
+            at
+        }
+    };
+    Ok(TailState { segment_first_seq: last_first, segment_len: len, next_seq: last_seq + 1, last_hash })
+}
+
+fn damaged(path: &Path, offset: u64, last_good: u64, problem: impl Into<String>) -> Error {
+    Error::AuditDamaged { file: path.display().to_string(), offset, last_good, problem: problem.into() }
+}
+
+/// Checks what can be checked of the finished segments without reading them whole (start-up reads only the last
+/// one): the first starts at event 1, each ends with a whole head frame, and the next starts just after it.
+/// Returns the last head of the segment before the last one. Damage inside a finished segment is found when it is
+/// read (export, verification, backup).
+fn check_earlier_segments(dir: &Path, segments: &[(u64, PathBuf)]) -> Result<Option<(u64, [u8; 32])>> {
+    if let Some((first, _)) = segments.first()
+        && *first != 1
+    {
+        let missing = segment::segment_path(dir, 1);
+        return Err(damaged(
+            &missing,
+            0,
+            0,
+            format!("the log's first segment is missing (the first one starts at event {first})"),
+        ));
+    }
+    let mut before = None;
+    for pair in segments.windows(2) {
+        let [(first, path), (next_first, _)] = pair else { continue };
+        let (offset, head) = segment::read_final_head(path).map_err(|e| io_error("read the audit segment", e))?;
+        let Some(head) = head else {
+            let problem = "this finished segment does not end with a whole head frame (cut short or damaged)";
+            return Err(damaged(path, offset, first.saturating_sub(1), problem));
+        };
+        if head.seq + 1 != *next_first {
+            let problem = format!("it ends at event {} but the next segment starts at event {next_first}", head.seq);
+            return Err(damaged(path, offset, head.seq.min(next_first.saturating_sub(1)), problem));
+        }
+        before = Some((head.seq, head.hash));
+    }
+    Ok(before)
+}
+
+/// Moves the torn end of a segment (from `at`) to a new file beside it, made durable, and only then cuts the
+/// segment: the bytes are kept for whoever wants to look at them, and the log continues after its last whole frame.
+fn quarantine_torn_end(path: &Path, bytes: &[u8], at: u64, last_good: u64) -> Result<()> {
+    let cut = bytes.get(usize::try_from(at).unwrap_or(usize::MAX)..).unwrap_or_default();
+    let aside = segment::write_quarantine(path, at, cut).map_err(|e| io_error("keep the torn audit write aside", e))?;
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(path)
+        .map_err(|e| io_error("open the audit segment for repair", e))?;
+    file.set_len(at).and_then(|()| file.sync_all()).map_err(|e| io_error("cut the torn audit write", e))?;
+    tracing::error!(
+        segment = %path.display(),
+        offset = at,
+        bytes = cut.len(),
+        last_good_event = last_good,
+        torn_frame_claims_event = ?segment::claimed_seq(cut),
+        quarantine = %aside.display(),
+        "a torn final audit write (a crash during a write; nothing in it was acknowledged) was moved aside; the log \
+         continues after event {last_good}"
+    );
+    Ok(())
 }
 
 /// Checks that the event frames of a segment starting at `first` are numbered without gaps; returns the last.
-fn check_sequence(first: u64, frames: &[segment::Frame]) -> Result<Option<(u64, [u8; 32])>> {
+fn check_sequence(path: &Path, first: u64, frames: &[segment::Frame]) -> Result<Option<(u64, [u8; 32])>> {
     let mut last = None;
     for (expected, frame) in (first..).zip(frames.iter().filter(|f| matches!(f.body, Body::Event(_)))) {
         if frame.seq != expected {
             return Err(Error::AuditChainBroken {
                 seq: expected,
-                problem: format!("the event is missing (the next one on disk is {})", frame.seq),
+                problem: format!(
+                    "the event is missing from {} (the next one on disk is {})",
+                    path.display(),
+                    frame.seq
+                ),
             });
         }
         last = Some((frame.seq, frame.hash));
@@ -258,6 +359,7 @@ struct Writer {
     backlog: Vec<(NewEvent, i64, Option<Reply>)>,
     dropped_while_sealed: u64,
     shared: Arc<Shared>,
+    witness: Option<WitnessFile>,
 }
 
 impl Writer {
@@ -286,10 +388,18 @@ impl Writer {
                 if !batch.is_empty() {
                     self.write_batch(std::mem::take(batch));
                 }
+                if keys.is_none() {
+                    // Sealing: leave the witness current and durable while the key to sign it is still here.
+                    self.witness_now();
+                }
                 self.keys = keys;
                 if self.keys.is_some() && !self.backlog.is_empty() {
                     let backlog = std::mem::take(&mut self.backlog);
                     self.write_batch(backlog);
+                }
+                if self.keys.is_some() {
+                    // Unsealing: a vault from before witnesses (or after a restore) gets one now.
+                    self.witness_now();
                 }
                 if self.keys.is_some() && self.dropped_while_sealed > 0 {
                     tracing::warn!(dropped = self.dropped_while_sealed, "audit events dropped while sealed");
@@ -363,10 +473,12 @@ impl Writer {
             }
         }
         zeroize::Zeroize::zeroize(&mut plain);
+        let mut signature = [0; 64];
         let result = match failure {
             Some(why) => Err(why),
             None => {
                 let signed = keys.sign(seq - 1, hash);
+                signature = signed.signature;
                 segment::encode_head(&mut bytes, seq - 1, &hash, &signed.signature);
                 self.rotate_if_needed().and_then(|()| self.active.append_durably(&bytes)).map_err(|e| {
                     tracing::error!(error = %e, "audit log write failed; nothing was acknowledged");
@@ -378,6 +490,12 @@ impl Writer {
             Ok(()) => {
                 self.next_seq = seq;
                 self.last_hash = hash;
+                // After the log's flush, never before: the witness may lag the log, never lead it.
+                if let Some(witness) = &mut self.witness
+                    && let Err(e) = witness.record(&Witnessed { seq: seq - 1, hash, signature })
+                {
+                    tracing::error!(error = %e, "cannot write the audit head witness");
+                }
                 *self.shared.last_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
                 self.shared.written.store(seq - 1, Ordering::Release);
                 for (seq, reply) in replies {
@@ -393,6 +511,19 @@ impl Writer {
                     }
                 }
             }
+        }
+    }
+
+    /// Signs the current head and writes it to the witness durably (nothing to do before the first event).
+    fn witness_now(&mut self) {
+        let (Some(keys), Some(witness)) = (&self.keys, &mut self.witness) else { return };
+        if self.next_seq <= 1 {
+            return;
+        }
+        let signed = keys.sign(self.next_seq - 1, self.last_hash);
+        let head = Witnessed { seq: signed.head.seq, hash: signed.head.hash, signature: signed.signature };
+        if let Err(e) = witness.record_durably(&head) {
+            tracing::error!(error = %e, "cannot write the audit head witness");
         }
     }
 

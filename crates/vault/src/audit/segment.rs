@@ -9,9 +9,10 @@
 //! kind 2, a head:   body = the Ed25519 signature (64 bytes) over (vault id, seq, hash) of the event before it
 //! ```
 //!
-//! Each group commit writes its events and one head frame with a single write and a single fdatasync. Only the
-//! final frame of the final segment may be torn (a crash during a write): it is detected by length or CRC and cut
-//! off on open. Anything wrong earlier is corruption and is reported, never repaired silently.
+//! Each group commit writes its events and one head frame with a single write and a single fdatasync, and is
+//! acknowledged only once both are durable. So only the end of the final segment may be torn (a crash during a
+//! write): bytes after the last whole frame with no whole head frame after them ([`scan`]). They are moved to a
+//! quarantine file beside the segment, never deleted. Anything else wrong is damage and is reported, never repaired.
 //!
 //! File operations go through [`Storage`], so tests can make the disk fail on demand.
 
@@ -99,6 +100,77 @@ pub(crate) fn decode_frames(bytes: &[u8]) -> (Vec<Frame>, Tail) {
     (frames, Tail::Clean)
 }
 
+/// How a segment ends, as judged at start-up before anything is cut.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum End {
+    /// Every byte is a whole frame.
+    Clean,
+    /// What a crash in the middle of a write leaves, from this offset to the end of the file: an incomplete final
+    /// frame, a frame that fails its checksum, or zeros, and no whole head frame anywhere after it. Since a batch
+    /// is acknowledged only once its events and its closing head frame are all durable, nothing from here on was
+    /// acknowledged, and these bytes may be moved aside.
+    Torn(u64),
+    /// A frame at this offset fails its checks and something acknowledged lies after it (a whole head frame), or
+    /// its length is impossible: damage, never cut.
+    Damaged {
+        /// Where the first bad frame starts.
+        at: u64,
+        /// What is wrong there.
+        problem: &'static str,
+    },
+}
+
+/// Decodes every whole frame of a segment and judges what follows the last one: see [`End`].
+pub(crate) fn scan(bytes: &[u8]) -> (Vec<Frame>, End) {
+    let (frames, tail) = decode_frames(bytes);
+    let Tail::Torn(at) = tail else { return (frames, End::Clean) };
+    let rest = bytes.get(usize::try_from(at).unwrap_or(usize::MAX)..).unwrap_or_default();
+    if rest.iter().all(|b| *b == 0) {
+        return (frames, End::Torn(at));
+    }
+    if let Some(header) = rest.get(..FRAME_HEADER) {
+        let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
+        if !(PAYLOAD_HEADER as u32..=MAX_PAYLOAD).contains(&len) {
+            return (frames, End::Damaged { at, problem: "a frame declares an impossible length" });
+        }
+    }
+    // A whole head frame after the bad one means an acknowledged batch ends there. Only head frames are looked
+    // for: events with no head after them were never acknowledged (their batch's write did not complete).
+    if (1..rest.len()).any(|offset| is_head_frame(&rest[offset..])) {
+        let problem = "a frame fails its checksum or runs past the end, and acknowledged events follow it";
+        return (frames, End::Damaged { at, problem });
+    }
+    (frames, End::Torn(at))
+}
+
+/// Whether a whole, checksummed head frame starts at the start of `bytes` (cheap to reject: the length and kind
+/// of a head frame are fixed).
+fn is_head_frame(bytes: &[u8]) -> bool {
+    const HEAD_PAYLOAD: usize = PAYLOAD_HEADER + 64;
+    let Some(frame) = bytes.get(..FRAME_HEADER + HEAD_PAYLOAD) else { return false };
+    if frame[..4] != (HEAD_PAYLOAD as u32).to_le_bytes() || frame[FRAME_HEADER] != KIND_HEAD {
+        return false;
+    }
+    crc32fast::hash(&frame[FRAME_HEADER..]).to_le_bytes() == frame[4..8]
+}
+
+/// The sequence number the frame at the start of `bytes` claims, if its header is there (unverified: for logs).
+pub(crate) fn claimed_seq(bytes: &[u8]) -> Option<u64> {
+    let seq = bytes.get(FRAME_HEADER + 1..FRAME_HEADER + 9)?;
+    seq.try_into().ok().map(u64::from_be_bytes)
+}
+
+/// The length of a whole head frame at the end of a segment (what every finished segment ends with).
+pub(crate) const HEAD_FRAME_BYTES: usize = FRAME_HEADER + PAYLOAD_HEADER + 64;
+
+/// Decodes a whole head frame, if `bytes` is exactly one.
+pub(crate) fn decode_head(bytes: &[u8]) -> Option<Frame> {
+    if !is_head_frame(bytes) || bytes.len() != HEAD_FRAME_BYTES {
+        return None;
+    }
+    decode_one(bytes).map(|(frame, _)| frame)
+}
+
 /// Decodes the frame at the start of `bytes` and says how many bytes it took; `None` if it is torn or corrupt.
 fn decode_one(bytes: &[u8]) -> Option<(Frame, usize)> {
     let header = bytes.get(..FRAME_HEADER)?;
@@ -153,6 +225,41 @@ pub(crate) fn read_segment(path: &Path) -> io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// Reads the last [`HEAD_FRAME_BYTES`] of a finished segment: where they start, and the head frame they are if
+/// they are one.
+pub(crate) fn read_final_head(path: &Path) -> io::Result<(u64, Option<Frame>)> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = File::open(path)?;
+    let len = file.metadata()?.len();
+    let Some(offset) = len.checked_sub(HEAD_FRAME_BYTES as u64) else { return Ok((0, None)) };
+    file.seek(SeekFrom::Start(offset))?;
+    let mut bytes = [0; HEAD_FRAME_BYTES];
+    file.read_exact(&mut bytes)?;
+    Ok((offset, decode_head(&bytes)))
+}
+
+/// Writes the torn end of `segment` (which started at `offset`) to a new file beside it, private to the daemon,
+/// and makes the file and its name durable. Returns its path.
+pub(crate) fn write_quarantine(segment: &Path, offset: u64, bytes: &[u8]) -> io::Result<PathBuf> {
+    use std::os::unix::fs::OpenOptionsExt;
+    let name = segment.file_name().and_then(|n| n.to_str()).unwrap_or("segment");
+    for n in 0..1000 {
+        let path = segment.with_file_name(format!("{name}.torn-at-{offset}.{n}"));
+        let mut file = match OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        };
+        Write::write_all(&mut file, bytes)?;
+        file.sync_all()?;
+        if let Some(dir) = segment.parent() {
+            File::open(dir)?.sync_all()?;
+        }
+        return Ok(path);
+    }
+    Err(io::Error::new(io::ErrorKind::AlreadyExists, "too many quarantine files beside the segment"))
+}
+
 /// The file operations the writer needs. The daemon uses [`Disk`]; tests wrap it to fail on demand.
 pub(crate) trait Storage: Send + Sync {
     /// Opens `path` for appending, creating it if missing.
@@ -177,7 +284,9 @@ pub(crate) struct Disk;
 
 impl Storage for Disk {
     fn open_append(&self, path: &Path) -> io::Result<Box<dyn SegmentFile>> {
-        Ok(Box::new(OpenOptions::new().create(true).append(true).open(path)?))
+        use std::os::unix::fs::OpenOptionsExt;
+        // Private to the daemon's user whatever the umask (coffred also sets one of 077 at start).
+        Ok(Box::new(OpenOptions::new().create(true).append(true).mode(0o600).open(path)?))
     }
 
     fn sync_dir(&self, dir: &Path) -> io::Result<()> {

@@ -1,6 +1,9 @@
 //! Tests of the audit log against real files in a temporary directory.
 
-use std::{io::Write, path::Path};
+use std::{
+    io::Write,
+    path::{Path, PathBuf},
+};
 
 use coffre_crypto::keys::{MasterKey, VaultId};
 
@@ -26,8 +29,20 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime")
 }
 
+/// The log's directory, `audit/` in a temporary data directory (its head witness goes beside it).
+struct LogDir {
+    _root: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl LogDir {
+    fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
 struct Fixture {
-    dir: tempfile::TempDir,
+    dir: LogDir,
     vault: VaultId,
     master: MasterKey,
 }
@@ -35,7 +50,11 @@ struct Fixture {
 impl Fixture {
     fn new() -> Self {
         Self {
-            dir: tempfile::tempdir().expect("tempdir"),
+            dir: {
+                let root = tempfile::tempdir().expect("tempdir");
+                let path = root.path().join("audit");
+                LogDir { _root: root, path }
+            },
             vault: VaultId::generate().expect("vault id"),
             master: MasterKey::generate().expect("master key"),
         }
@@ -52,7 +71,12 @@ impl Fixture {
     }
 
     fn open_faulty(&self, faults: &Arc<Faults>) -> AuditLog {
-        let log = AuditLog::open_with(self.dir.path(), Arc::new(Faulty(faults.clone()))).expect("open log");
+        let log = AuditLog::open_with(
+            self.dir.path(),
+            &self.dir.path().with_file_name(witness::FILE_NAME),
+            Arc::new(Faulty(faults.clone())),
+        )
+        .expect("open log");
         log.set_key(Some(AuditKeys::derive(self.vault, &self.master)));
         log
     }
@@ -132,6 +156,7 @@ fn a_torn_final_record_is_cut_off_and_the_log_continues() {
     drop(file);
     let log = fx.open();
     assert_eq!(log.written(), 2);
+    assert_eq!(quarantined(fx.dir.path())[0].1, [0x50, 0, 0, 0, 1, 2, 3], "the torn bytes are kept aside");
     assert_eq!(rt.block_on(log.append(new_event("carol"), 1)).expect("append"), 3);
     assert_eq!(fx.events().len(), 3);
 }
@@ -289,4 +314,256 @@ fn a_missing_event_is_named() {
     segment::rewrite(&segment::segment_path(fx.dir.path(), 1), |frame| frame.seq != 2);
     let err = AuditLog::open(fx.dir.path()).expect_err("gap");
     assert!(matches!(err, Error::AuditChainBroken { seq: 2, .. }), "{err}");
+}
+
+/// Writes three batches of one event each, so the segment holds `e1 H1 e2 H2 e3 H3`; returns the segment's bytes
+/// and where each frame starts.
+fn three_batches(fx: &Fixture) -> (PathBuf, Vec<u8>, Vec<usize>) {
+    let rt = runtime();
+    let log = fx.open();
+    rt.block_on(async {
+        for name in ["alice", "bob", "carol"] {
+            log.append(new_event(name), 1).await.expect("append");
+        }
+    });
+    drop(log);
+    let path = segment::segment_path(fx.dir.path(), 1);
+    let bytes = std::fs::read(&path).expect("read");
+    let mut starts = vec![0];
+    for frame in segment::decode_frames(&bytes).0 {
+        let body = match frame.body {
+            Body::Event(sealed) => sealed.len(),
+            Body::Head(_) => 64,
+        };
+        starts.push(starts.last().copied().unwrap_or(0) + 8 + 41 + body);
+    }
+    assert_eq!(starts.len(), 7, "three events and three heads");
+    (path, bytes, starts)
+}
+
+/// The quarantine files beside the segments, with their bytes.
+fn quarantined(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut found: Vec<_> = std::fs::read_dir(dir)
+        .expect("list")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.to_string_lossy().contains(".torn-at-"))
+        .map(|p| {
+            (
+                p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default(),
+                std::fs::read(&p).expect("read"),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+#[test]
+fn a_cut_of_1_7_or_40_bytes_is_a_torn_write_kept_aside_and_the_log_continues() {
+    for cut in [1usize, 7, 40] {
+        let fx = Fixture::new();
+        let (path, bytes, starts) = three_batches(&fx);
+        std::fs::write(&path, &bytes[..bytes.len() - cut]).expect("cut");
+        let log = fx.open();
+        assert_eq!(log.written(), 3, "cut {cut}: every event is still there (only the last head was torn)");
+        let at = starts[5];
+        assert_eq!(
+            quarantined(fx.dir.path()),
+            vec![(format!("00000000000000000001.log.torn-at-{at}.0"), bytes[at..bytes.len() - cut].to_vec())],
+            "cut {cut}: the torn bytes are kept beside the segment"
+        );
+        assert_eq!(std::fs::read(&path).expect("read"), bytes[..at], "cut {cut}: cut after the last whole frame");
+        assert_eq!(runtime().block_on(log.append(new_event("dave"), 1)).expect("append"), 4);
+        assert_eq!(fx.events().len(), 4);
+    }
+}
+
+#[test]
+fn a_zero_filled_tail_is_a_torn_write_kept_aside() {
+    let fx = Fixture::new();
+    let (path, mut bytes, _) = three_batches(&fx);
+    let whole = bytes.len();
+    bytes.extend_from_slice(&[0; 4096]);
+    std::fs::write(&path, &bytes).expect("write");
+    let log = fx.open();
+    assert_eq!(log.written(), 3);
+    assert_eq!(std::fs::read(&path).expect("read").len(), whole);
+    assert_eq!(quarantined(fx.dir.path()).len(), 1);
+}
+
+/// Opens the log expecting damage, and checks that nothing was cut or set aside.
+fn expect_damage(fx: &Fixture, path: &Path) -> Error {
+    let before = std::fs::read(path).expect("read");
+    let err = AuditLog::open(fx.dir.path()).expect_err("damage must be refused");
+    assert_eq!(std::fs::read(path).expect("read"), before, "nothing may be cut before the check");
+    assert!(quarantined(fx.dir.path()).is_empty());
+    err
+}
+
+#[test]
+fn a_flipped_byte_in_the_first_event_of_a_segment_is_damage_not_a_torn_tail() {
+    let fx = Fixture::new();
+    let (path, mut bytes, _) = three_batches(&fx);
+    bytes[60] ^= 0x40;
+    std::fs::write(&path, &bytes).expect("write");
+    let err = expect_damage(&fx, &path);
+    assert!(
+        matches!(&err, Error::AuditDamaged { offset: 0, last_good: 0, file, .. } if *file == path.display().to_string()),
+        "{err}"
+    );
+    let message = err.to_string();
+    assert!(
+        message.contains("00000000000000000001.log at byte 0") && message.contains("docs/recovery.md"),
+        "{message}"
+    );
+}
+
+#[test]
+fn an_impossible_length_in_the_first_frame_is_damage() {
+    let fx = Fixture::new();
+    let (path, mut bytes, _) = three_batches(&fx);
+    bytes[3] = 0xff;
+    std::fs::write(&path, &bytes).expect("write");
+    let err = expect_damage(&fx, &path);
+    assert!(matches!(err, Error::AuditDamaged { offset: 0, .. }), "{err}");
+}
+
+#[test]
+fn a_length_that_runs_past_the_end_is_damage_when_acknowledged_events_follow() {
+    let fx = Fixture::new();
+    let (path, mut bytes, starts) = three_batches(&fx);
+    // Event 2's length grows within bounds, past the end of the file: it looks torn, but head 3 follows it.
+    bytes[starts[2] + 2] = 0x0f;
+    std::fs::write(&path, &bytes).expect("write");
+    let err = expect_damage(&fx, &path);
+    assert!(matches!(err, Error::AuditDamaged { last_good: 1, .. }), "{err}");
+}
+
+#[test]
+fn a_flipped_byte_in_the_last_event_is_damage_since_its_head_follows() {
+    let fx = Fixture::new();
+    let (path, mut bytes, starts) = three_batches(&fx);
+    bytes[starts[4] + 50] ^= 1;
+    std::fs::write(&path, &bytes).expect("write");
+    let err = expect_damage(&fx, &path);
+    assert!(matches!(err, Error::AuditDamaged { last_good: 2, offset, .. } if offset == starts[4] as u64), "{err}");
+}
+
+#[test]
+fn a_flipped_byte_in_the_last_head_is_cut_and_no_event_is_lost() {
+    let fx = Fixture::new();
+    let (path, mut bytes, starts) = three_batches(&fx);
+    bytes[starts[5] + 50] ^= 1;
+    std::fs::write(&path, &bytes).expect("write");
+    let log = fx.open();
+    assert_eq!(log.written(), 3);
+    assert_eq!(quarantined(fx.dir.path()).len(), 1);
+}
+
+/// Splits the three-batch segment in two after `H1`, as rotation would have.
+fn two_segments(fx: &Fixture) -> (PathBuf, PathBuf) {
+    let (path, bytes, starts) = three_batches(fx);
+    let second = segment::segment_path(fx.dir.path(), 2);
+    std::fs::write(&path, &bytes[..starts[2]]).expect("write");
+    std::fs::write(&second, &bytes[starts[2]..]).expect("write");
+    (path, second)
+}
+
+#[test]
+fn two_whole_segments_open_and_read_back() {
+    let fx = Fixture::new();
+    two_segments(&fx);
+    assert_eq!(fx.open().written(), 3);
+    assert_eq!(fx.events().len(), 3);
+}
+
+#[test]
+fn damage_at_the_end_of_an_earlier_segment_is_refused() {
+    let fx = Fixture::new();
+    let (first, _) = two_segments(&fx);
+    let mut bytes = std::fs::read(&first).expect("read");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    std::fs::write(&first, &bytes).expect("write");
+    let err = expect_damage(&fx, &first);
+    assert!(matches!(&err, Error::AuditDamaged { file, .. } if *file == first.display().to_string()), "{err}");
+}
+
+#[test]
+fn an_earlier_segment_cut_short_or_missing_is_refused() {
+    let fx = Fixture::new();
+    let (first, _) = two_segments(&fx);
+    let bytes = std::fs::read(&first).expect("read");
+    std::fs::write(&first, &bytes[..bytes.len() - 113]).expect("cut the head");
+    let err = expect_damage(&fx, &first);
+    assert!(matches!(err, Error::AuditDamaged { .. }), "{err}");
+    std::fs::remove_file(&first).expect("remove");
+    let err = AuditLog::open(fx.dir.path()).expect_err("a missing first segment");
+    assert!(err.to_string().contains("first segment is missing"), "{err}");
+}
+
+#[test]
+fn a_log_cut_at_a_frame_boundary_is_damage_against_the_head_witness() {
+    let fx = Fixture::new();
+    let (path, bytes, starts) = three_batches(&fx);
+    // Event 3 and its head are gone; what is left reads back cleanly.
+    std::fs::write(&path, &bytes[..starts[4]]).expect("cut");
+    let err = expect_damage(&fx, &path);
+    assert!(matches!(err, Error::AuditDamaged { last_good: 2, .. }), "{err}");
+    assert!(err.to_string().contains("event 3 was acknowledged"), "{err}");
+}
+
+#[test]
+fn a_torn_end_that_held_a_witnessed_event_is_damage_and_is_not_cut() {
+    let fx = Fixture::new();
+    let (path, bytes, starts) = three_batches(&fx);
+    // A cut inside event 3 looks like a torn write, but the witness says event 3 was acknowledged.
+    std::fs::write(&path, &bytes[..starts[4] + 30]).expect("cut");
+    let err = expect_damage(&fx, &path);
+    assert!(matches!(err, Error::AuditDamaged { last_good: 2, .. }), "{err}");
+}
+
+#[test]
+fn a_log_without_a_witness_opens_and_gets_one_at_unseal() {
+    let fx = Fixture::new();
+    three_batches(&fx);
+    let witness_path = fx.dir.path().with_file_name(witness::FILE_NAME);
+    std::fs::remove_file(&witness_path).expect("remove the witness");
+    let log = AuditLog::open(fx.dir.path()).expect("open");
+    assert_eq!(log.written(), 3);
+    log.set_key(Some(AuditKeys::derive(fx.vault, &fx.master)));
+    assert_eq!(runtime().block_on(log.append(new_event("dave"), 1)).expect("append"), 4);
+    assert_eq!(witness::read(&witness_path).expect("read").map(|w| w.map(|w| w.seq)), Ok(Some(4)));
+}
+
+#[test]
+fn a_witness_not_signed_by_this_vault_is_refused_at_unseal() {
+    let fx = Fixture::new();
+    three_batches(&fx);
+    let other = Fixture::new();
+    three_batches(&other);
+    // Another vault's witness, with this log's own head copied in: only the signature can tell.
+    let here = fx.dir.path().with_file_name(witness::FILE_NAME);
+    let mut bytes = std::fs::read(other.dir.path().with_file_name(witness::FILE_NAME)).expect("read");
+    let own = witness::read(&here).expect("read").expect("whole").expect("a witness");
+    for slot in bytes.chunks_mut(128) {
+        slot[8..16].copy_from_slice(&own.seq.to_be_bytes());
+        slot[16..48].copy_from_slice(&own.hash);
+        let crc = crc32fast::hash(&slot[..112]);
+        slot[112..116].copy_from_slice(&crc.to_le_bytes());
+    }
+    std::fs::write(&here, &bytes).expect("write");
+    let log = AuditLog::open(fx.dir.path()).expect("the log itself is whole");
+    assert!(log.check_witness(&fx.keys()).is_err(), "a foreign witness must be refused");
+    assert!(other.open().check_witness(&other.keys()).is_ok());
+}
+
+#[test]
+fn a_damaged_witness_is_refused_naming_it() {
+    let fx = Fixture::new();
+    three_batches(&fx);
+    let witness_path = fx.dir.path().with_file_name(witness::FILE_NAME);
+    std::fs::write(&witness_path, [0x55; 100]).expect("damage");
+    let err = AuditLog::open(fx.dir.path()).expect_err("damaged witness");
+    assert!(err.to_string().contains("audit-head"), "{err}");
 }

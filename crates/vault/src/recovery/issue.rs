@@ -164,7 +164,7 @@ impl Vault {
             batch.remove(records::key(records::SHARE_SET, &old.share_set.0));
         }
         put_share_set(&caller.open, &mut batch, &record)?;
-        batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+        batch.insert(records::HEADER_KEY.to_vec(), header.encode(&caller.open.header_key)?);
         let mut event = inner.event(ctx, &caller.name, "rekey", "", Outcome::Success);
         event.detail = format!(
             "share_set={} k={} n={} holders={} replaced={}",

@@ -218,7 +218,16 @@ impl Vault {
             ));
         }
         if (envelope.threshold, envelope.shares) != (slot.threshold, slot.shares) {
-            return Err(Error::invalid("share", "its threshold or count differs from its share set's: it is forged"));
+            // The share's numbers are checked when the shares are combined; the header's are protected by its
+            // MAC, which only the master key can check: so neither side is blamed here.
+            return Err(Error::invalid(
+                "share",
+                format!(
+                    "it says {} of {}, but the seal header's recovery slot says {} of {}: either this share is forged \
+                     or the seal header was changed (an owner's passphrase unseal checks the header)",
+                    envelope.threshold, envelope.shares, slot.threshold, slot.shares
+                ),
+            ));
         }
         let (holder, x) = (envelope.holder, envelope.share.x);
         let now = inner.now_ms();
@@ -381,7 +390,7 @@ impl Vault {
         person.passphrase_hash = Some(hash);
         header.slots.push(slot);
         let mut batch = Batch::default();
-        batch.insert(crate::records::HEADER_KEY.to_vec(), header.encode()?);
+        batch.insert(crate::records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
         put_person(&open, &mut batch, &person)?;
         let mut event = inner.event(ctx, "-", "recovery.passphrase", &person.name, Outcome::Success);
         event.detail = format!("role={:?} key slot re-wrapped", person.role);
