@@ -63,7 +63,12 @@ async fn cancelled_logins_keep_their_argon2_permit_until_the_work_ends() {
     // 40 wrong logins, each for another name from another address (so the back-off lets every one through),
     // cancelled by their clients as soon as they got as far as they could.
     for i in 0..40 {
-        poll_once_then_cancel(vault.login(&from(&format!("127.0.1.{i}:1")), &format!("nobody{i}"), pass(b"a wrong guess at it"), "0"));
+        poll_once_then_cancel(vault.login(
+            &from(&format!("127.0.1.{i}:1")),
+            &format!("nobody{i}"),
+            pass(b"a wrong guess at it"),
+            "0",
+        ));
     }
     argon2_idle(&vault).await;
     let load = &vault.inner.kdf_load;

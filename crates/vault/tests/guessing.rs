@@ -80,7 +80,9 @@ async fn a_stranger_guessing_from_many_addresses_stays_slow_and_cannot_lock_the_
     assert!(waited <= 30, "a new address waits {waited} s");
     fx.clock.advance(Duration::from_secs(waited));
     president_from(&fx, &vault, "127.0.0.77:2").await.expect("then gets in");
-    println!("under attack: {evaluated} guesses evaluated in an hour; the president waits 0 s at home, {waited} s from a new address");
+    println!(
+        "under attack: {evaluated} guesses evaluated in an hour; the president waits 0 s at home, {waited} s from a new address"
+    );
 }
 
 #[tokio::test]
@@ -137,7 +139,8 @@ async fn an_unsealed_vault_is_no_passphrase_oracle() {
     let vault = fx.open();
     fx.init(&vault, None).await;
     for i in 0..30 {
-        let already = vault.unseal(&from("127.0.0.66:1"), passphrase(format!("a wrong guess number {i}").as_bytes())).await;
+        let already =
+            vault.unseal(&from("127.0.0.66:1"), passphrase(format!("a wrong guess number {i}").as_bytes())).await;
         assert!(already.expect("answered without evaluating"), "already unsealed");
     }
     assert!(vault.unseal(&from("127.0.0.66:1"), passphrase(PRESIDENT_PASS)).await.expect("the same answer"));
