@@ -22,14 +22,21 @@ pub(crate) struct Daemon {
 }
 
 impl Daemon {
-    /// Starts `coffred` with its default configuration on `data_dir`, on `listen` (a free port when it ends in
-    /// `:0`), and waits for the line that says it listens.
+    /// Starts `coffred` with its default configuration (but for the connections per address) on `data_dir`, on
+    /// `listen` (a free port when it ends in `:0`), and waits for the line that says it listens.
     /// Its log (warnings and errors) goes to `DATA_DIR.log`, shown when it fails to start.
     pub(crate) fn start(coffred: &Path, data_dir: &Path, listen: &str) -> Result<Daemon> {
         let log_path = data_dir.with_extension("log");
         let log = std::fs::File::create(&log_path).with_context(|| format!("cannot write {}", log_path.display()))?;
+        // Every simulated client connects from this machine's one address: lift the per-address connection limit
+        // (64 by default) above the most clients a phase opens. Everything else stays at its default.
+        let config_path = data_dir.with_extension("toml");
+        std::fs::write(&config_path, "[connections]\nper_address = 1024\n")
+            .with_context(|| format!("cannot write {}", config_path.display()))?;
         let spawned = Instant::now();
         let mut child = Command::new(coffred)
+            .arg("--config")
+            .arg(&config_path)
             .arg("--data-dir")
             .arg(data_dir)
             .arg("--listen")

@@ -184,7 +184,7 @@ pub(crate) async fn unseal(args: &UnsealArgs, ctx: &Context) -> Result<(), Failu
     let report = Unsealed { state: "unsealed", already_unsealed: response.already_unsealed };
     emit(ctx.json(), &report, || {
         if report.already_unsealed {
-            "The vault was already unsealed (your passphrase was checked).".to_owned()
+            "The vault was already unsealed: nothing to do (your passphrase was not checked).".to_owned()
         } else {
             "The vault is unsealed.\nNext: log in with `coffre login NAME`.".to_owned()
         }

@@ -23,6 +23,19 @@ pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4
 /// Default most simultaneous client connections.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
+/// Default most simultaneous connections from one client address (an IPv6 /64): well below
+/// [`DEFAULT_MAX_CONNECTIONS`], so that one address cannot keep everyone else out.
+pub const DEFAULT_MAX_CONNECTIONS_PER_ADDRESS: usize = 64;
+
+/// Default time a client has to finish its TLS handshake.
+pub const DEFAULT_TLS_HANDSHAKE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default time a new connection has to make its first request (TLS handshake and HTTP/2 preface included).
+pub const DEFAULT_FIRST_REQUEST_TIMEOUT: Duration = Duration::from_secs(20);
+
+/// Default time a connection may stay without a request in progress.
+pub const DEFAULT_IDLE_TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
 /// Default time between scheduled backups, when `[backup] dir` is set.
 pub const DEFAULT_BACKUP_INTERVAL: Duration = Duration::from_secs(24 * 3600);
 
@@ -48,8 +61,8 @@ pub struct ServerConfig {
     pub default_kdf: KdfParams,
     /// At most this many Argon2 computations at once.
     pub max_concurrent_kdf: usize,
-    /// At most this many client connections at once; further clients wait to be accepted.
-    pub max_connections: usize,
+    /// Client connections: how many, from where, for how long.
+    pub connections: Connections,
     /// Scheduled backups (`[backup]`), when a directory is configured.
     pub backup: Option<BackupSchedule>,
     /// The longest a grant may last.
@@ -63,6 +76,33 @@ pub struct ServerConfig {
     /// A file the daemon reads its time from, for end-to-end tests (`COFFRE_TEST_CLOCK_FILE`; honoured only in
     /// debug builds, see [`crate::test_clock`]). Never read from the configuration file.
     pub test_clock_file: Option<PathBuf>,
+}
+
+/// How many client connections, from where, for how long (`max_connections` and `[connections]`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Connections {
+    /// At most this many at once; further clients wait to be accepted.
+    pub max: usize,
+    /// At most this many at once from one address (an IPv6 /64); one more from it is closed at once.
+    pub max_per_address: usize,
+    /// A client that has not finished its TLS handshake by then is dropped.
+    pub tls_handshake_timeout: Duration,
+    /// A connection that has made no request this long after being accepted is closed.
+    pub first_request_timeout: Duration,
+    /// A connection without a request in progress this long is closed (HTTP/2 pings do not count).
+    pub idle_timeout: Duration,
+}
+
+impl Default for Connections {
+    fn default() -> Self {
+        Self {
+            max: DEFAULT_MAX_CONNECTIONS,
+            max_per_address: DEFAULT_MAX_CONNECTIONS_PER_ADDRESS,
+            tls_handshake_timeout: DEFAULT_TLS_HANDSHAKE_TIMEOUT,
+            first_request_timeout: DEFAULT_FIRST_REQUEST_TIMEOUT,
+            idle_timeout: DEFAULT_IDLE_TIMEOUT,
+        }
+    }
 }
 
 /// TLS settings: a certificate given by the administrator, or the daemon's own CA.
@@ -131,7 +171,7 @@ impl ServerConfig {
             enrolment_ttl: engine.enrolment_ttl,
             default_kdf: engine.default_kdf,
             max_concurrent_kdf: engine.max_concurrent_kdf,
-            max_connections: DEFAULT_MAX_CONNECTIONS,
+            connections: Connections::default(),
             backup: None,
             max_grant_duration: engine.max_grant_duration,
             rotation_max_age: engine.rotation_max_age,
@@ -177,7 +217,11 @@ impl ServerConfig {
         set(&mut config.default_kdf.iterations, file.kdf.iterations);
         set(&mut config.default_kdf.parallelism, file.kdf.parallelism);
         set(&mut config.max_concurrent_kdf, file.kdf.max_concurrent);
-        set(&mut config.max_connections, file.max_connections);
+        set(&mut config.connections.max, file.max_connections);
+        set(&mut config.connections.max_per_address, file.connections.per_address);
+        set(&mut config.connections.tls_handshake_timeout, file.connections.tls_handshake_timeout.map(|d| d.0));
+        set(&mut config.connections.first_request_timeout, file.connections.first_request_timeout.map(|d| d.0));
+        set(&mut config.connections.idle_timeout, file.connections.idle_timeout.map(|d| d.0));
         config.backup = match file.backup.dir {
             Some(dir) => Some(BackupSchedule {
                 dir,
@@ -199,7 +243,11 @@ impl ServerConfig {
 
     fn check(&self) -> Result<(), ConfigError> {
         let positive = [
-            ("max_connections", self.max_connections == 0),
+            ("max_connections", self.connections.max == 0),
+            ("connections.per_address", self.connections.max_per_address == 0),
+            ("connections.tls_handshake_timeout", self.connections.tls_handshake_timeout.is_zero()),
+            ("connections.first_request_timeout", self.connections.first_request_timeout.is_zero()),
+            ("connections.idle_timeout", self.connections.idle_timeout.is_zero()),
             ("kdf.max_concurrent", self.max_concurrent_kdf == 0),
             ("sessions.idle", self.session_idle.is_zero()),
             ("sessions.absolute", self.session_absolute.is_zero()),
@@ -240,9 +288,15 @@ impl ServerConfig {
         let file = FileConfig {
             data_dir: Some(self.data_dir.clone()),
             listen: Some(self.listen),
-            max_connections: Some(self.max_connections),
+            max_connections: Some(self.connections.max),
             enrolment_code_ttl: Some(HumanDuration(self.enrolment_ttl)),
             max_grant_duration: Some(HumanDuration(self.max_grant_duration)),
+            connections: FileConnections {
+                per_address: Some(self.connections.max_per_address),
+                tls_handshake_timeout: Some(HumanDuration(self.connections.tls_handshake_timeout)),
+                first_request_timeout: Some(HumanDuration(self.connections.first_request_timeout)),
+                idle_timeout: Some(HumanDuration(self.connections.idle_timeout)),
+            },
             tls: FileTls {
                 cert: self.tls.files.as_ref().map(|f| f.cert.clone()),
                 key: self.tls.files.as_ref().map(|f| f.key.clone()),
@@ -300,6 +354,8 @@ struct FileConfig {
     max_connections: Option<usize>,
     enrolment_code_ttl: Option<HumanDuration>,
     max_grant_duration: Option<HumanDuration>,
+    #[serde(default)]
+    connections: FileConnections,
     #[serde(default)]
     tls: FileTls,
     #[serde(default)]
@@ -366,6 +422,16 @@ impl FileCategoryAges {
         }
         file
     }
+}
+
+/// `[connections]`: the limits per client address and the timeouts (the overall limit is `max_connections`).
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileConnections {
+    per_address: Option<usize>,
+    tls_handshake_timeout: Option<HumanDuration>,
+    first_request_timeout: Option<HumanDuration>,
+    idle_timeout: Option<HumanDuration>,
 }
 
 /// `[approvals]`: how long an approval may be used, and how long a request waits for a decision.

@@ -115,7 +115,7 @@ impl Daemon {
         };
 
         tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), data_dir = %config.data_dir.display(), "coffred serving");
-        transport::serve(listener, tls.identity().clone(), Limits::new(config.max_connections), routes, shutdown)
+        transport::serve(listener, tls.identity().clone(), Limits::new(&config.connections), routes, shutdown)
             .await
             .context("serving failed")?;
         if let Some(scheduler) = scheduler {
@@ -150,7 +150,7 @@ mod tests {
     use coffre_proto::v1::{GetStatusRequest, SealState, system_service_client::SystemServiceClient};
 
     use super::*;
-    use crate::test_support::tls_channel;
+    use crate::test_support::{connect_from, tls_channel};
 
     #[test]
     fn a_missing_data_directory_is_created_private() {
@@ -197,6 +197,42 @@ mod tests {
         assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
         assert!(status.vault_id.is_empty());
 
+        stop.send(()).expect("server still running");
+        server.await.expect("server task").expect("clean shutdown");
+    }
+
+    /// A measurement more than a check: how long a fresh client's GetStatus takes (connection, TLS and call) while
+    /// one address holds 2,000 idle TCP connections (the daemon keeps 64 of them and closes the others at once).
+    /// Printed, not asserted: timing depends on the machine.
+    #[tokio::test]
+    async fn a_fresh_client_gets_its_status_while_one_address_holds_two_thousand_idle_connections() {
+        let data = tempfile::tempdir().expect("tempdir");
+        let mut config = ServerConfig::new(data.path().to_path_buf());
+        config.default_kdf = coffre_crypto::kdf::KdfParams { memory_kib: 8192, iterations: 1, parallelism: 1 };
+        let ca = tls::load_or_create(data.path(), &config.tls).expect("TLS files");
+        let ca_pem = fs::read(ca.ca_path()).expect("ca.pem");
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("address");
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(crate::run(listener, config, async move {
+            let _ = stopped.await;
+        }));
+        drop(tls_channel(addr, &ca_pem).await);
+
+        let mut idle = Vec::with_capacity(2_000);
+        for _ in 0..2_000 {
+            idle.push(connect_from("127.0.0.2", addr).await.expect("connect"));
+        }
+        let started = std::time::Instant::now();
+        let status = SystemServiceClient::new(tls_channel(addr, &ca_pem).await)
+            .get_status(GetStatusRequest {})
+            .await
+            .expect("served")
+            .into_inner();
+        let latency = started.elapsed();
+        assert_eq!(status.state(), SealState::Uninitialised);
+        println!("fresh client status latency with {} idle connections held: {latency:?}", idle.len());
+        drop(idle);
         stop.send(()).expect("server still running");
         server.await.expect("server task").expect("clean shutdown");
     }

@@ -42,6 +42,7 @@ mod convert;
 mod daemon;
 mod entries;
 pub mod hardening;
+mod idle;
 mod incoming;
 mod recovery;
 pub mod restore;

@@ -17,3 +17,10 @@ pub(crate) async fn tls_channel(addr: SocketAddr, ca_pem: &[u8]) -> Channel {
         .await
         .expect("a TLS connection")
 }
+
+/// A TCP connection to `addr` from the loopback address `ip` (any of 127.0.0.0/8).
+pub(crate) async fn connect_from(ip: &str, addr: SocketAddr) -> std::io::Result<tokio::net::TcpStream> {
+    let socket = tokio::net::TcpSocket::new_v4()?;
+    socket.bind(SocketAddr::new(ip.parse().expect("a loopback address"), 0))?;
+    socket.connect(addr).await
+}

@@ -12,7 +12,11 @@ use tonic::{
 use tonic_health::pb::health_server::{Health, HealthServer};
 use tower::util::MapResponseLayer;
 
-use crate::{incoming::LimitedIncoming, status::remap_undecodable};
+use crate::{
+    idle::{Activity, TrackRequestsLayer},
+    incoming::{ConnectionLimits, LimitedIncoming},
+    status::remap_undecodable,
+};
 
 /// Largest request message accepted (the API's documented bound on a whole request).
 pub(crate) const MAX_DECODING_MESSAGE_SIZE: usize = 64 * 1024;
@@ -34,6 +38,13 @@ pub(crate) use limited;
 pub(crate) struct Limits {
     /// Connections at once; further clients wait in the kernel's backlog.
     pub(crate) max_connections: usize,
+    /// Connections at once from one address (an IPv6 /64); one more from it is closed at once.
+    pub(crate) max_connections_per_address: usize,
+    /// A connection that has made no request this long after being accepted (TLS handshake, HTTP/2 preface and
+    /// first request together) is closed.
+    pub(crate) first_request_timeout: Duration,
+    /// A connection without a request in progress this long is closed (HTTP/2 pings do not count).
+    pub(crate) idle_timeout: Duration,
     /// Requests in progress at once on one connection; further ones wait.
     pub(crate) concurrency_per_connection: usize,
     /// HTTP/2 streams one connection may open at once.
@@ -52,17 +63,30 @@ pub(crate) struct Limits {
 }
 
 impl Limits {
-    pub(crate) fn new(max_connections: usize) -> Self {
+    /// The transport's limits; what the configuration sets comes from `connections`, the rest is fixed here.
+    pub(crate) fn new(connections: &crate::config::Connections) -> Self {
         Self {
-            max_connections,
+            max_connections: connections.max,
+            max_connections_per_address: connections.max_per_address,
+            first_request_timeout: connections.first_request_timeout,
+            idle_timeout: connections.idle_timeout,
             concurrency_per_connection: 64,
             max_concurrent_streams: 128,
             max_header_list_size: 16 * 1024,
             request_timeout: Duration::from_secs(30),
-            tls_handshake_timeout: Duration::from_secs(10),
+            tls_handshake_timeout: connections.tls_handshake_timeout,
             keepalive_interval: Duration::from_secs(60),
             keepalive_timeout: Duration::from_secs(20),
             shutdown_grace: Duration::from_secs(35),
+        }
+    }
+
+    fn connections(&self) -> ConnectionLimits {
+        ConnectionLimits {
+            max: self.max_connections,
+            max_per_address: self.max_connections_per_address,
+            first_request_timeout: self.first_request_timeout,
+            idle_timeout: self.idle_timeout,
         }
     }
 }
@@ -103,6 +127,7 @@ pub(crate) async fn serve(
     let _ = rustls::crypto::ring::default_provider().install_default();
 
     let tls = ServerTlsConfig::new().identity(identity).timeout(limits.tls_handshake_timeout);
+    let activity = std::sync::Arc::new(Activity::default());
     let router = Server::builder()
         .tls_config(tls)?
         .timeout(limits.request_timeout)
@@ -114,6 +139,7 @@ pub(crate) async fn serve(
         // A span per call naming the method, so that log lines say which call they belong to. Never the body.
         .trace_fn(|request| tracing::info_span!("rpc", method = %request.uri().path()))
         .layer(MapResponseLayer::new(remap_undecodable))
+        .layer(TrackRequestsLayer(activity.clone()))
         .add_routes(routes);
 
     let (stopping, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -121,7 +147,7 @@ pub(crate) async fn serve(
         shutdown.await;
         let _ = stopping.send(());
     };
-    let incoming = LimitedIncoming::new(listener, limits.max_connections);
+    let incoming = LimitedIncoming::new(listener, limits.connections(), activity);
     let serving = router.serve_with_incoming_shutdown(incoming, signal);
     let grace = async move {
         match stopped.await {

@@ -20,6 +20,7 @@ use crate::{
     model::*,
     people::TOTP_ISSUER,
     records::{self, EnrolmentRecord, Id, PersonRecord},
+    throttle::Target,
     validate,
     vault::{Open, Session, Vault},
 };
@@ -29,8 +30,9 @@ impl Vault {
     ///
     /// An unknown name, a disabled account, a person not yet enrolled, a wrong passphrase and a wrong or replayed
     /// code all get the same answer after the same Argon2 work, so neither the answer nor its timing tells whether
-    /// an account exists. Failures back off exponentially per name and per client address; an attempt made while
-    /// backing off is refused before any Argon2 work (RESOURCE_EXHAUSTED, saying when to retry).
+    /// an account exists. Failures back off per name and client address, per address and per name (see
+    /// `throttle.rs`); an attempt made while backing off is refused before any Argon2 work (RESOURCE_EXHAUSTED,
+    /// saying when to retry).
     pub async fn login(
         &self,
         ctx: &RequestContext,
@@ -42,15 +44,9 @@ impl Vault {
         let open = inner.unsealed()?;
         let name = validate::name("name", name)?;
         let now = inner.now_ms();
-        let throttled = inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).check(&name, &ctx.client_addr, now);
-        if let Err(refusal) = throttled {
-            if refusal.first {
-                let mut event = inner.event(ctx, &name, "login", &name, Outcome::Failure);
-                event.reason = format!("backing off for {} s after repeated failures", refusal.retry_after_secs);
-                inner.audit.append_detached(event, now);
-            }
-            return Err(Error::Throttled { retry_after_secs: refusal.retry_after_secs });
-        }
+        // Counted as a failure from here on, before any Argon2 work: simultaneous guesses cannot all pass the
+        // check, and a login its client abandons counts like an answered one.
+        let attempt = inner.begin_attempt(ctx, Target::Login(&name), "login", &name)?;
         let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
         let person = self.person_by_name(&open, &name)?;
         let usable = person.as_ref().filter(|p| !p.disabled).and_then(|p| p.passphrase_hash.clone());
@@ -71,7 +67,6 @@ impl Vault {
         };
         let Some(person) = accepted else {
             drop(writes);
-            inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).failed(&name, &ctx.client_addr, now);
             let event = inner.event(ctx, &name, "login", &name, Outcome::Failure);
             if let Err(err) = inner.audit(event).await {
                 tracing::error!(error = %err, "a failed login could not be audited");
@@ -88,7 +83,7 @@ impl Vault {
         inner.audit(event).await?;
         inner.store.apply(batch)?;
         drop(writes);
-        inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).succeeded(&name);
+        inner.attempt_succeeded(attempt);
         let session =
             Session { person: person.id, name: person.name.clone(), role: person.role, last_used_ms: now, expires_ms };
         open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).insert(hash, session);
@@ -218,12 +213,7 @@ impl Vault {
         let inner = &self.inner;
         let caller = inner.authorize(ctx, Action::ChangeOwnPassphrase)?;
         let open = caller.open.clone();
-        let now = inner.now_ms();
-        let throttled =
-            inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).check(&caller.name, &ctx.client_addr, now);
-        if let Err(refusal) = throttled {
-            return Err(Error::Throttled { retry_after_secs: refusal.retry_after_secs });
-        }
+        let attempt = inner.begin_attempt(ctx, Target::Login(&caller.name), "passwd", &caller.name)?;
         let person = inner.person(&open, &caller.person)?.ok_or(Error::NoSession)?;
         let stored = person.passphrase_hash.clone().ok_or(Error::NoSession)?;
         let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
@@ -244,7 +234,6 @@ impl Vault {
             })
             .await??;
         let Some((hash, slot)) = changed else {
-            inner.throttle.lock().unwrap_or_else(|p| p.into_inner()).failed(&caller.name, &ctx.client_addr, now);
             let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Failure);
             event.reason = "wrong current passphrase".into();
             if let Err(err) = inner.audit(event).await {
@@ -252,6 +241,7 @@ impl Vault {
             }
             return Err(Error::Denied("the current passphrase is wrong: nothing was changed"));
         };
+        inner.attempt_succeeded(attempt);
         let _writes = inner.writes.lock().await;
         let mut person = inner.person(&open, &caller.person)?.ok_or(Error::NoSession)?;
         person.passphrase_hash = Some(hash);

@@ -43,6 +43,8 @@ mod validate;
 mod vault;
 
 #[cfg(test)]
+mod guessing_tests;
+#[cfg(test)]
 mod tests;
 
 pub use audit::{AuditEvent, Outcome};
@@ -51,4 +53,5 @@ pub use config::{MaxAges, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;
+pub use throttle::address_key;
 pub use vault::Vault;

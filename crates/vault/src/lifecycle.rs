@@ -21,6 +21,7 @@ use crate::{
     people::{TOTP_ISSUER, new_enrolment},
     records::{self, PersonRecord},
     recovery::{self, IssuedShares, ShareSetSpec},
+    throttle::Target,
     validate,
     vault::{Open, Vault},
 };
@@ -143,14 +144,21 @@ impl Vault {
         Ok((InitOutcome { vault_id: vault_id.to_hex(), president_totp_uri, leader_enrolment }, issued))
     }
 
-    /// Opens an owner's key slot. Returns `true` when the vault was already unsealed (the passphrase is still
-    /// checked, so this cannot be used to probe the state with a wrong passphrase).
+    /// Opens an owner's key slot. Returns `true` when the vault was already unsealed, without looking at the
+    /// passphrase: an unsealed vault is no oracle for guessing one (the state itself is public, in `status`).
+    /// Guesses back off per client address and for the slots together, like logins (see `throttle.rs`), before
+    /// any Argon2 work.
     pub async fn unseal(&self, ctx: &RequestContext, passphrase: Passphrase) -> Result<bool> {
         let inner = &self.inner;
         let (header, already) = {
             let state = inner.read_state();
             (state.header.clone().ok_or(Error::Uninitialised)?, state.open.is_some())
         };
+        if already {
+            // Not audited: nothing was checked or changed, like a status call.
+            return Ok(true);
+        }
+        let attempt = inner.begin_attempt(ctx, Target::Unseal, "unseal", "-")?;
         let vault_id = header.vault_id;
         let passphrase = Arc::new(passphrase);
         // Every slot is tried at once (bounded by the KDF limiter): a wrong passphrase costs one Argon2 round per
@@ -173,21 +181,9 @@ impl Vault {
         attempts.abort_all();
         let Some((slot_id, master)) = opened else {
             let event = inner.event(ctx, "-", "unseal", "", Outcome::Failure);
-            if already {
-                inner.audit(event).await?;
-            } else {
-                inner.audit.append_detached(event, inner.now_ms());
-            }
+            inner.audit.append_detached(event, inner.now_ms());
             return Err(Error::WrongPassphrase);
         };
-        if already {
-            let open = inner.unsealed()?;
-            let actor = owner_of_slot(self, &open, &slot_id)?;
-            let mut event = inner.event(ctx, &actor, "unseal", "", Outcome::Success);
-            event.detail = "already unsealed".into();
-            inner.audit(event).await?;
-            return Ok(true);
-        }
         let open = Open::new(vault_id, master);
         self.check_audit_chain(&header, &open).await?;
         let actor = owner_of_slot(self, &open, &slot_id)?;
@@ -206,6 +202,7 @@ impl Vault {
             state.open = Some(Arc::new(open));
         }
         drop(state);
+        inner.attempt_succeeded(attempt);
         tracing::info!("vault unsealed");
         Ok(already)
     }

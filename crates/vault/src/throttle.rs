@@ -1,28 +1,97 @@
-//! Login back-off: exponential, per account name and per client address, in memory (DESIGN.md,
-//! "Authentication").
+//! Guessing back-off for logins and unseals: in memory, counted before any Argon2 work (DESIGN.md,
+//! "Authentication"; SECURITY.md, "Guessing and lockout").
 //!
-//! The first [`FREE_FAILURES`] failures cost nothing more than the Argon2 work itself; every later one doubles the
-//! wait, from one second up to [`MAX_DELAY`]. An attempt made while a wait runs is refused before any Argon2 work,
-//! so a flood of guesses costs the daemon almost nothing. Accounts are keyed by a hash of the lower-cased name,
-//! whether or not such an account exists, so the back-off itself does not tell which names are real. A success
-//! clears the account's counter, never the address's: a valid account must not launder guesses at others.
+//! An attempt is a guess at a *target* (an account name, or the vault's key slots for an unseal) from a client
+//! *address*. Three counters keep guessing slow without letting a stranger lock the owners out:
 //!
+//! - per (target, address): [`PAIR`], 3 free failures, then a wait from 1 s doubling to 15 minutes. One address
+//!   guessing one account is slowed hard, and nobody else is.
+//! - per address, whatever the target: [`ADDRESS`], 10 free failures (an office behind one address makes typos
+//!   too), then the same doubling. One address spraying names is slowed hard.
+//! - per target, from every address: [`TARGET`], 10 free failures, then a wait from 1 s doubling to only 30 s.
+//!   Many addresses guessing one account share one slow rate (at most one guess per 30 s); it is a ceiling on
+//!   the rate, never a lock. An address that proved the target recently (a full login, passphrase and second
+//!   factor, or an unseal) is [trusted](TRUST_FOR_MS) for it and bypasses this ceiling, so an owner at a known
+//!   address gets in whatever strangers do.
+//!
+//! The decision and the count are one step ([`Throttle::begin`], under the caller's lock): every allowed attempt
+//! counts as a failure *before* its Argon2 work starts, so simultaneous guesses cannot all pass the check, and an
+//! attempt abandoned by its client counts like one that was answered. A success takes its own count back
+//! ([`Throttle::succeeded`]) and clears its (target, address) counter; it never clears what other attempts counted.
+//!
+//! Targets are keyed by a hash of the lower-cased name, whether or not such an account exists, so the back-off
+//! does not tell which names are real. IPv6 clients are keyed by their /64, which one host usually holds whole.
 //! Counters live only in memory: a restart forgets them (and comes up sealed, where nobody can log in anyway).
 
-use std::{collections::HashMap, net::SocketAddr};
+use std::{
+    collections::HashMap,
+    net::{IpAddr, SocketAddr},
+};
 
 use sha2::{Digest, Sha256};
 
-/// Failures allowed before the first wait.
-pub(crate) const FREE_FAILURES: u32 = 3;
-/// The first wait, in milliseconds; it doubles with every further failure.
-const FIRST_DELAY_MS: i64 = 1_000;
-/// The longest wait: 15 minutes.
-pub(crate) const MAX_DELAY_MS: i64 = 15 * 60 * 1_000;
+use crate::{Error, Result, audit::Outcome, model::RequestContext, vault::Inner};
+
+/// How a kind of counter backs off: `free` failures cost nothing more than the Argon2 work, every later one doubles
+/// the wait from `first_ms` up to `max_ms`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Schedule {
+    pub(crate) free: u32,
+    pub(crate) first_ms: i64,
+    pub(crate) max_ms: i64,
+}
+
+impl Schedule {
+    /// The wait after `failures` failures.
+    pub(crate) fn delay_ms(self, failures: u32) -> i64 {
+        if failures <= self.free {
+            return 0;
+        }
+        let doublings = (failures - self.free - 1).min(30);
+        self.first_ms.saturating_mul(1 << doublings).min(self.max_ms)
+    }
+}
+
+const MINUTE_MS: i64 = 60 * 1_000;
+/// One address guessing one target.
+pub(crate) const PAIR: Schedule = Schedule { free: 3, first_ms: 1_000, max_ms: 15 * MINUTE_MS };
+/// One address guessing any targets.
+pub(crate) const ADDRESS: Schedule = Schedule { free: 10, first_ms: 1_000, max_ms: 15 * MINUTE_MS };
+/// Every untrusted address guessing one target: a rate ceiling, never a lock.
+pub(crate) const TARGET: Schedule = Schedule { free: 10, first_ms: 1_000, max_ms: 30 * 1_000 };
+/// An address that proved a target (login with both factors, or unseal) is trusted for it this long.
+pub(crate) const TRUST_FOR_MS: i64 = 30 * 24 * 60 * MINUTE_MS;
 /// A counter whose last failure is older than this starts again from zero.
-const FORGET_AFTER_MS: i64 = 60 * 60 * 1_000;
-/// Most counters kept per map; beyond it, forgotten ones are dropped first, then the oldest.
+const FORGET_AFTER_MS: i64 = 60 * MINUTE_MS;
+/// Most entries kept per map; beyond it, forgotten ones are dropped first, then the oldest half.
 const MAX_TRACKED: usize = 100_000;
+
+/// What is being guessed.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Target<'a> {
+    /// An account's passphrase (login, or the current passphrase of a change).
+    Login(&'a str),
+    /// An owner's passphrase against the vault's key slots. Every slot is tried with each guess, so the slots
+    /// share one counter.
+    Unseal,
+}
+
+impl Target<'_> {
+    /// SHA-256 of a domain and the trimmed, lower-cased name: the same key for "Alice" and " alice", known or not.
+    fn key(self) -> TargetKey {
+        let mut hash = Sha256::new();
+        match self {
+            Target::Login(name) => {
+                hash.update(b"login\0");
+                hash.update(name.trim().to_lowercase().as_bytes());
+            }
+            Target::Unseal => hash.update(b"unseal\0"),
+        }
+        hash.finalize().into()
+    }
+}
+
+type TargetKey = [u8; 32];
 
 #[derive(Clone, Copy, Debug, Default)]
 struct Counter {
@@ -41,137 +110,263 @@ pub(crate) struct Refusal {
     pub(crate) first: bool,
 }
 
-/// The counters, by account and by address.
+/// An allowed attempt, counted already as a failure; hand it back to [`Throttle::succeeded`] if it succeeds.
+#[derive(Debug)]
+pub(crate) struct Attempt {
+    target: TargetKey,
+    address: String,
+    /// Whether the target's ceiling counted it (it does not for a trusted address).
+    counted_by_target: bool,
+}
+
+/// The counters, and the addresses trusted per target.
 #[derive(Debug, Default)]
 pub(crate) struct Throttle {
-    accounts: HashMap<[u8; 32], Counter>,
+    pairs: HashMap<(TargetKey, String), Counter>,
     addresses: HashMap<String, Counter>,
+    targets: HashMap<TargetKey, Counter>,
+    /// When each (target, address) last proved the target.
+    trusted: HashMap<(TargetKey, String), i64>,
 }
 
 impl Throttle {
-    /// Refuses the attempt when the account or the address is waiting.
-    pub(crate) fn check(&mut self, name: &str, client_addr: &str, now_ms: i64) -> Result<(), Refusal> {
-        let account = self.accounts.get_mut(&account_key(name));
-        let wait_account = account.as_ref().map_or(0, |c| c.next_allowed_ms - now_ms);
-        let address = self.addresses.get_mut(&address_key(client_addr));
-        let wait_address = address.as_ref().map_or(0, |c| c.next_allowed_ms - now_ms);
-        let wait = wait_account.max(wait_address);
-        if wait <= 0 {
-            return Ok(());
+    /// Refuses the attempt when one of its counters is waiting; otherwise counts it as a failure, in the same step.
+    pub(crate) fn begin(&mut self, target: Target<'_>, client_addr: &str, now_ms: i64) -> Result<Attempt, Refusal> {
+        let target = target.key();
+        let address = address_key(client_addr);
+        let pair = (target, address.clone());
+        let trusted = self.trusted.get(&pair).is_some_and(|&at| now_ms - at < TRUST_FOR_MS);
+        let mut counters = vec![self.pairs.get_mut(&pair), self.addresses.get_mut(&address)];
+        if !trusted {
+            counters.push(self.targets.get_mut(&target));
         }
-        let mut first = false;
-        for counter in [account, address].into_iter().flatten() {
-            if counter.next_allowed_ms > now_ms && !counter.refusal_noted {
-                counter.refusal_noted = true;
-                first = true;
+        let wait = counters.iter().flatten().map(|c| c.next_allowed_ms - now_ms).max().unwrap_or(0);
+        if wait > 0 {
+            let mut first = false;
+            for counter in counters.into_iter().flatten() {
+                if counter.next_allowed_ms > now_ms && !counter.refusal_noted {
+                    counter.refusal_noted = true;
+                    first = true;
+                }
             }
+            // Rounded up, so that "try again in N s" is never too early.
+            let retry_after_secs = u64::try_from((wait + 999) / 1_000).unwrap_or(1);
+            return Err(Refusal { retry_after_secs, first });
         }
-        // Rounded up, so that "try again in N s" is never too early.
-        let retry_after_secs = u64::try_from((wait + 999) / 1_000).unwrap_or(1);
-        Err(Refusal { retry_after_secs, first })
+        bump(&mut self.pairs, pair, PAIR, now_ms);
+        bump(&mut self.addresses, address.clone(), ADDRESS, now_ms);
+        if !trusted {
+            bump(&mut self.targets, target, TARGET, now_ms);
+        }
+        Ok(Attempt { target, address, counted_by_target: !trusted })
     }
 
-    /// Counts a failed attempt against the account and the address.
-    pub(crate) fn failed(&mut self, name: &str, client_addr: &str, now_ms: i64) {
-        Self::bump(&mut self.accounts, account_key(name), now_ms);
-        Self::bump(&mut self.addresses, address_key(client_addr), now_ms);
+    /// The attempt succeeded: its own count is taken back, its (target, address) counter cleared, and its address
+    /// trusted for the target. What other attempts counted stays: a valid account must not launder guesses at
+    /// others.
+    pub(crate) fn succeeded(&mut self, attempt: Attempt, now_ms: i64) {
+        let pair = (attempt.target, attempt.address.clone());
+        self.pairs.remove(&pair);
+        take_back(&mut self.addresses, &attempt.address, ADDRESS);
+        if attempt.counted_by_target {
+            take_back(&mut self.targets, &attempt.target, TARGET);
+        }
+        if self.trusted.len() >= MAX_TRACKED {
+            make_room(&mut self.trusted, |&at| at, now_ms - TRUST_FOR_MS);
+        }
+        self.trusted.insert(pair, now_ms);
     }
+}
 
-    /// Clears the account's counter after a successful login.
-    pub(crate) fn succeeded(&mut self, name: &str) {
-        self.accounts.remove(&account_key(name));
+fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Counter>, key: K, schedule: Schedule, now_ms: i64) {
+    if map.len() >= MAX_TRACKED {
+        make_room(map, |c| c.last_failure_ms, now_ms - FORGET_AFTER_MS);
     }
+    let counter = map.entry(key).or_default();
+    if now_ms - counter.last_failure_ms >= FORGET_AFTER_MS {
+        *counter = Counter::default();
+    }
+    counter.failures = counter.failures.saturating_add(1);
+    counter.last_failure_ms = now_ms;
+    counter.next_allowed_ms = now_ms + schedule.delay_ms(counter.failures);
+    counter.refusal_noted = false;
+}
 
-    fn bump<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Counter>, key: K, now_ms: i64) {
-        if map.len() >= MAX_TRACKED {
-            map.retain(|_, c| now_ms - c.last_failure_ms < FORGET_AFTER_MS);
-            if map.len() >= MAX_TRACKED {
-                // Still full of recent counters: an attack from very many names or addresses. Forget the oldest
-                // half rather than grow without bound.
-                let mut ages: Vec<i64> = map.values().map(|c| c.last_failure_ms).collect();
-                ages.sort_unstable();
-                let cutoff = ages[ages.len() / 2];
-                map.retain(|_, c| c.last_failure_ms > cutoff);
+/// Takes one failure back from a counter (an attempt counted in advance that succeeded).
+fn take_back<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Counter>, key: &K, schedule: Schedule) {
+    let Some(counter) = map.get_mut(key) else { return };
+    counter.failures = counter.failures.saturating_sub(1);
+    if counter.failures == 0 {
+        map.remove(key);
+    } else {
+        counter.next_allowed_ms = counter.last_failure_ms + schedule.delay_ms(counter.failures);
+    }
+}
+
+/// Drops the entries older than `cutoff`; if that is not enough (an attack from very many names or addresses),
+/// the oldest half, rather than grow without bound.
+fn make_room<K: std::hash::Hash + Eq, V>(map: &mut HashMap<K, V>, time: impl Fn(&V) -> i64, cutoff: i64) {
+    map.retain(|_, v| time(v) >= cutoff);
+    if map.len() >= MAX_TRACKED {
+        let mut ages: Vec<i64> = map.values().map(&time).collect();
+        ages.sort_unstable();
+        let median = ages.get(ages.len() / 2).copied().unwrap_or(i64::MAX);
+        map.retain(|_, v| time(v) > median);
+    }
+}
+
+/// The client's IP address without its port (each connection has another port), an IPv6 address as its /64 (one
+/// host usually holds a whole /64), an IPv4-mapped one as IPv4; the whole text if it does not parse. What the
+/// back-off counts per address, and what the daemon limits connections per.
+pub fn address_key(client_addr: &str) -> String {
+    let ip = match client_addr.parse::<SocketAddr>() {
+        Ok(addr) => addr.ip(),
+        Err(_) => match client_addr.parse::<IpAddr>() {
+            Ok(ip) => ip,
+            Err(_) => return client_addr.to_string(),
+        },
+    };
+    match ip.to_canonical() {
+        IpAddr::V4(v4) => v4.to_string(),
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            format!("{:x}:{:x}:{:x}:{:x}::/64", s[0], s[1], s[2], s[3])
+        }
+    }
+}
+
+impl Inner {
+    /// Takes a guessing attempt at `target` under the back-off (see the module's documentation), or refuses it
+    /// before any Argon2 work: RESOURCE_EXHAUSTED, saying when to retry, audited once per wait as a failed
+    /// `action` by `actor`.
+    pub(crate) fn begin_attempt(
+        &self,
+        ctx: &RequestContext,
+        target: Target<'_>,
+        action: &'static str,
+        actor: &str,
+    ) -> Result<Attempt> {
+        let now = self.now_ms();
+        let begun = self.throttle.lock().unwrap_or_else(|p| p.into_inner()).begin(target, &ctx.client_addr, now);
+        begun.map_err(|refusal| {
+            if refusal.first {
+                let mut event = self.event(ctx, actor, action, actor, Outcome::Failure);
+                event.reason = format!("backing off for {} s after repeated failures", refusal.retry_after_secs);
+                self.audit.append_detached(event, now);
             }
-        }
-        let counter = map.entry(key).or_default();
-        if now_ms - counter.last_failure_ms >= FORGET_AFTER_MS {
-            *counter = Counter::default();
-        }
-        counter.failures = counter.failures.saturating_add(1);
-        counter.last_failure_ms = now_ms;
-        counter.next_allowed_ms = now_ms + delay_ms(counter.failures);
-        counter.refusal_noted = false;
+            Error::Throttled { retry_after_secs: refusal.retry_after_secs }
+        })
     }
-}
 
-/// The wait after `failures` failures: none for the first few, then 1 s doubling to 15 minutes.
-pub(crate) fn delay_ms(failures: u32) -> i64 {
-    if failures <= FREE_FAILURES {
-        return 0;
+    /// The attempt succeeded (see [`Throttle::succeeded`]).
+    pub(crate) fn attempt_succeeded(&self, attempt: Attempt) {
+        let now = self.now_ms();
+        self.throttle.lock().unwrap_or_else(|p| p.into_inner()).succeeded(attempt, now);
     }
-    let doublings = (failures - FREE_FAILURES - 1).min(20);
-    (FIRST_DELAY_MS << doublings).min(MAX_DELAY_MS)
-}
-
-/// SHA-256 of the trimmed, lower-cased name: the same key for "Alice" and " alice", known or not.
-fn account_key(name: &str) -> [u8; 32] {
-    Sha256::digest(name.trim().to_lowercase().as_bytes()).into()
-}
-
-/// The client's IP address without its port (each connection has another port); the whole text if it does not
-/// parse.
-fn address_key(client_addr: &str) -> String {
-    client_addr.parse::<SocketAddr>().map(|a| a.ip().to_string()).unwrap_or_else(|_| client_addr.to_string())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    const ALICE: Target<'static> = Target::Login("Alice");
+
     #[test]
-    fn the_delay_is_free_then_doubles_to_a_cap() {
-        let delays: Vec<i64> = (1..=8).map(delay_ms).collect();
+    fn the_delays_are_free_then_double_to_their_cap() {
+        let delays: Vec<i64> = (1..=8).map(|n| PAIR.delay_ms(n)).collect();
         assert_eq!(delays, [0, 0, 0, 1_000, 2_000, 4_000, 8_000, 16_000]);
-        assert_eq!(delay_ms(13), 512_000);
-        assert_eq!(delay_ms(14), MAX_DELAY_MS);
-        assert_eq!(delay_ms(u32::MAX), MAX_DELAY_MS);
+        assert_eq!(PAIR.delay_ms(13), 512_000);
+        assert_eq!(PAIR.delay_ms(14), PAIR.max_ms);
+        assert_eq!(PAIR.delay_ms(u32::MAX), PAIR.max_ms);
+        assert_eq!(TARGET.delay_ms(u32::MAX), 30_000, "the target's ceiling is a rate, never a lock");
     }
 
     #[test]
-    fn an_account_backs_off_whatever_the_case_and_success_clears_it() {
+    fn simultaneous_attempts_are_counted_as_they_begin() {
+        let mut t = Throttle::default();
+        let begun = (0..20).filter(|_| t.begin(ALICE, "10.0.0.1:1000", 0).is_ok()).count();
+        assert_eq!(begun, 4, "as many as one after the other");
+    }
+
+    #[test]
+    fn an_account_backs_off_per_address_whatever_the_case_and_a_success_clears_it() {
         let mut t = Throttle::default();
         for i in 0..4 {
-            assert_eq!(t.check("Alice", "10.0.0.1:1000", 0), Ok(()), "attempt {i}");
-            t.failed("Alice", &format!("10.0.0.{i}:1000"), 0);
+            t.begin(ALICE, &format!("10.0.0.1:{i}"), 0).expect("free");
         }
-        let refused = t.check(" alice ", "10.0.0.9:5", 500).expect_err("waiting");
+        let refused = t.begin(Target::Login(" alice "), "10.0.0.1:9", 500).expect_err("waiting");
         assert_eq!(refused, Refusal { retry_after_secs: 1, first: true });
-        assert!(!t.check("alice", "10.0.0.9:5", 600).expect_err("still waiting").first, "audited once per wait");
-        assert_eq!(t.check("alice", "10.0.0.9:5", 1_000), Ok(()));
-        t.succeeded("ALICE");
-        assert_eq!(t.check("alice", "10.0.0.9:5", 1_000), Ok(()));
+        assert!(!t.begin(ALICE, "10.0.0.1:9", 600).expect_err("still waiting").first, "audited once per wait");
+        t.begin(ALICE, "10.0.0.2:9", 600).expect("another address is not slowed by it");
+        let attempt = t.begin(ALICE, "10.0.0.1:9", 1_000).expect("the wait is over");
+        t.succeeded(attempt, 1_000);
+        t.begin(ALICE, "10.0.0.1:9", 1_000).expect("the success cleared the pair");
     }
 
     #[test]
     fn an_address_backs_off_across_names_and_keeps_its_counter_after_a_success() {
         let mut t = Throttle::default();
-        for name in ["a", "b", "c", "d"] {
-            t.failed(name, "192.0.2.7:4000", 0);
+        for i in 0..11 {
+            t.begin(Target::Login(&format!("name{i}")), "192.0.2.7:4000", 0).expect("free");
         }
-        assert!(t.check("e", "192.0.2.7:4001", 10).is_err(), "another port of the same address");
-        assert_eq!(t.check("e", "192.0.2.8:4001", 10), Ok(()), "another address");
-        t.succeeded("e");
-        assert!(t.check("f", "192.0.2.7:4002", 10).is_err());
+        assert!(t.begin(Target::Login("e"), "192.0.2.7:4001", 10).is_err(), "another port of the same address");
+        let other = t.begin(Target::Login("e"), "192.0.2.8:4001", 10).expect("another address");
+        t.succeeded(other, 10);
+        assert!(t.begin(Target::Login("f"), "192.0.2.7:4002", 10).is_err());
+    }
+
+    #[test]
+    fn many_addresses_share_a_slow_rate_but_a_trusted_one_is_never_slowed_by_them() {
+        let mut t = Throttle::default();
+        let proof = t.begin(ALICE, "10.1.0.1:1", 0).expect("first login");
+        t.succeeded(proof, 0);
+        let mut now = 1_000;
+        for i in 0..11 {
+            t.begin(ALICE, &format!("10.2.0.{i}:1"), now).expect("free for the target");
+        }
+        let refused = t.begin(ALICE, "10.3.0.1:1", now).expect_err("the ceiling");
+        assert!(refused.retry_after_secs <= 30);
+        t.begin(ALICE, "10.1.0.1:2", now).expect("the trusted address");
+        // An hour of guesses from ever new addresses, each as soon as allowed: at most one per 30 s.
+        let mut evaluated = 0;
+        for i in 0..3_600 {
+            if t.begin(ALICE, &format!("10.4.{}.{}:1", i / 250, i % 250), now).is_ok() {
+                evaluated += 1;
+            }
+            now += 1_000;
+        }
+        // 1, 2, 4, 8 and 16 s, then 30 s: about 125.
+        assert!(evaluated <= 130, "{evaluated} guesses in an hour");
+        t.begin(ALICE, "10.1.0.1:3", now).expect("the trusted address, still");
+        t.begin(ALICE, "10.5.0.1:1", now + 30_000).expect("a new address waits at most 30 s");
+    }
+
+    #[test]
+    fn unseal_is_its_own_target() {
+        let mut t = Throttle::default();
+        for _ in 0..4 {
+            t.begin(Target::Unseal, "10.0.0.1:1", 0).expect("free");
+        }
+        assert!(t.begin(Target::Unseal, "10.0.0.1:1", 0).is_err());
+        t.begin(ALICE, "10.0.0.1:1", 0).expect("the address is not waiting yet");
+    }
+
+    #[test]
+    fn addresses_are_keyed_without_their_port_and_ipv6_by_its_64() {
+        assert_eq!(address_key("127.0.0.1:4000"), "127.0.0.1");
+        assert_eq!(address_key("[2001:db8:1:2:3:4:5:6]:443"), address_key("[2001:db8:1:2:ffff::1]:80"));
+        assert_ne!(address_key("[2001:db8:1:2::1]:443"), address_key("[2001:db8:1:3::1]:443"));
+        assert_eq!(address_key("[::ffff:10.0.0.1]:1"), "10.0.0.1");
+        assert_eq!(address_key("unix"), "unix");
     }
 
     #[test]
     fn old_failures_are_forgotten() {
         let mut t = Throttle::default();
         for _ in 0..4 {
-            t.failed("alice", "x", 0);
+            t.begin(ALICE, "x", 0).expect("free");
         }
-        t.failed("alice", "x", FORGET_AFTER_MS);
-        assert_eq!(t.check("alice", "y", FORGET_AFTER_MS), Ok(()), "one fresh failure is free");
+        t.begin(ALICE, "x", FORGET_AFTER_MS).expect("forgotten");
+        t.begin(ALICE, "x", FORGET_AFTER_MS).expect("one fresh failure is free");
     }
 }

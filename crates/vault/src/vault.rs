@@ -3,7 +3,10 @@
 
 use std::{
     collections::{HashMap, HashSet},
-    sync::{Arc, Mutex, RwLock},
+    sync::{
+        Arc, Mutex, RwLock,
+        atomic::{AtomicUsize, Ordering},
+    },
 };
 
 use coffre_crypto::{
@@ -45,8 +48,11 @@ pub(crate) struct Inner {
     pub(crate) store_changes: Arc<StoreChanges>,
     pub(crate) audit: AuditLog,
     pub(crate) state: RwLock<State>,
-    /// Bounds concurrent Argon2 work, so a login flood cannot exhaust memory.
-    pub(crate) kdf_permits: Semaphore,
+    /// Bounds concurrent Argon2 work, so a login flood cannot exhaust memory. A permit is held by the blocking
+    /// task that computes, not by the request: a cancelled request does not free it before the work ends.
+    pub(crate) kdf_permits: Arc<Semaphore>,
+    /// How many Argon2 computations run now, and the most that ever ran at once.
+    pub(crate) kdf_load: Arc<KdfLoad>,
     /// Serialises writes that read, then change, records (names must stay unique, versions must not fork).
     pub(crate) writes: tokio::sync::Mutex<()>,
     /// The recovery in progress (shares submitted so far) and its completion code; memory only.
@@ -158,7 +164,8 @@ impl Vault {
                 store_changes,
                 audit,
                 state: RwLock::new(State { header, open: None }),
-                kdf_permits: Semaphore::new(permits),
+                kdf_permits: Arc::new(Semaphore::new(permits)),
+                kdf_load: Arc::default(),
                 writes: tokio::sync::Mutex::new(()),
                 recovery: Mutex::default(),
                 throttle: Mutex::new(Throttle::default()),
@@ -288,10 +295,27 @@ impl Inner {
         self.audit.append(event, self.now_ms()).await
     }
 
-    /// Runs Argon2 work off the async threads, at most `max_concurrent_kdf` at once.
+    /// Runs Argon2 work off the async threads, at most `max_concurrent_kdf` at once, whether or not the callers
+    /// wait for the results.
+    ///
+    /// The permit moves into the blocking task and is released only when the computation ends: if the request is
+    /// dropped (its client cancelled) while Argon2 runs, the work goes on to its end and keeps its place, so new
+    /// requests wait instead of stacking more computations (and their memory) beside it. A request dropped while
+    /// still waiting for a permit starts no work at all.
     pub(crate) async fn kdf<T: Send + 'static>(&self, work: impl FnOnce() -> T + Send + 'static) -> Result<T> {
-        let _permit = self.kdf_permits.acquire().await.map_err(|_| Error::Internal("KDF limiter closed".into()))?;
-        tokio::task::spawn_blocking(work).await.map_err(|e| Error::Internal(format!("KDF task failed: {e}")))
+        let permit = Arc::clone(&self.kdf_permits)
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Internal("KDF limiter closed".into()))?;
+        let load = Arc::clone(&self.kdf_load);
+        tokio::task::spawn_blocking(move || {
+            let _running = load.start();
+            let result = work();
+            drop(permit);
+            result
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("KDF task failed: {e}")))
     }
 
     /// Ends every session of `person`; returns how many there were.
@@ -307,6 +331,45 @@ impl Inner {
         let Some(sealed) = self.store.get(&records::key(records::PERSON, id))? else { return Ok(None) };
         records::open(&open.people_key, &open.vault_id, coffre_crypto::record::RecordKind::Person, id, 0, &sealed)
             .map(Some)
+    }
+}
+
+/// Argon2 computations running now, and the most seen at once: what the concurrency bound is checked against.
+#[derive(Debug, Default)]
+pub(crate) struct KdfLoad {
+    running: AtomicUsize,
+    peak: AtomicUsize,
+    started: AtomicUsize,
+}
+
+impl KdfLoad {
+    /// Counts a computation until the guard is dropped.
+    fn start(self: &Arc<Self>) -> KdfRunning {
+        self.started.fetch_add(1, Ordering::SeqCst);
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        KdfRunning(Arc::clone(self))
+    }
+
+    /// The most computations that ever ran at once.
+    #[cfg(test)]
+    pub(crate) fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+
+    /// How many computations ever started.
+    #[cfg(test)]
+    pub(crate) fn started(&self) -> usize {
+        self.started.load(Ordering::SeqCst)
+    }
+}
+
+/// One running computation (see [`KdfLoad::start`]).
+struct KdfRunning(Arc<KdfLoad>);
+
+impl Drop for KdfRunning {
+    fn drop(&mut self) {
+        self.0.running.fetch_sub(1, Ordering::SeqCst);
     }
 }
 

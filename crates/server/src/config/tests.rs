@@ -40,7 +40,7 @@ fn defaults_apply_when_nothing_is_set() {
     assert_eq!(config.data_dir, default_data_dir());
     assert_eq!(config.listen, DEFAULT_LISTEN);
     assert_eq!(config.listen.to_string(), "127.0.0.1:7443");
-    assert_eq!(config.max_connections, 1024);
+    assert_eq!(config.connections.max, 1024);
     assert_eq!(config.tls, TlsSettings::default());
     assert_eq!(config.default_kdf, KdfParams::DEFAULT);
     assert_eq!(config.session_idle, engine.session_idle);
@@ -93,7 +93,7 @@ fn the_file_overrides_the_defaults() {
     let config = resolve(&Flags::default(), FULL);
     assert_eq!(config.data_dir, PathBuf::from("/from/file"));
     assert_eq!(config.listen.to_string(), "127.0.0.1:9000");
-    assert_eq!(config.max_connections, 10);
+    assert_eq!(config.connections.max, 10);
     assert_eq!(config.enrolment_ttl, Duration::from_secs(24 * 3600));
     assert_eq!(config.max_grant_duration, Duration::from_secs(30 * 24 * 3600));
     assert_eq!(config.tls.files, Some(TlsFiles { cert: "/file/cert.pem".into(), key: "/file/key.pem".into() }));
@@ -125,7 +125,7 @@ fn flags_and_environment_override_the_file() {
     assert_eq!(config.listen.to_string(), "127.0.0.1:9001");
     assert_eq!(config.tls.files, Some(TlsFiles { cert: "/flag/cert.pem".into(), key: "/flag/key.pem".into() }));
     // What no flag sets still comes from the file.
-    assert_eq!(config.max_connections, 10);
+    assert_eq!(config.connections.max, 10);
 }
 
 #[test]
@@ -226,4 +226,26 @@ fn backup_settings_without_a_directory_or_at_zero_are_refused() {
         .expect_err("zero");
     assert_eq!(err.to_string(), "backup.interval must be greater than zero");
     assert!(FileConfig::parse("[backup]\ndirectory = \"/b\"\n", Path::new("t.toml")).is_err(), "unknown key");
+}
+
+#[test]
+fn connection_limits_and_timeouts_are_read_from_their_table_and_shown() {
+    let defaults = resolve(&Flags::default(), "");
+    assert_eq!(defaults.connections, Connections::default());
+    assert!(defaults.connections.max_per_address < defaults.connections.max / 4, "well below the global limit");
+    let text = "max_connections = 100\n[connections]\nper_address = 5\ntls_handshake_timeout = \"3s\"\n\
+                first_request_timeout = \"4s\"\nidle_timeout = \"1m\"\n";
+    let config = resolve(&Flags::default(), text);
+    let expected = Connections {
+        max: 100,
+        max_per_address: 5,
+        tls_handshake_timeout: Duration::from_secs(3),
+        first_request_timeout: Duration::from_secs(4),
+        idle_timeout: Duration::from_secs(60),
+    };
+    assert_eq!(config.connections, expected);
+    let shown = config.to_toml().expect("TOML");
+    assert!(shown.contains("[connections]") && shown.contains("idle_timeout = \"1m\""), "{shown}");
+    let err = ServerConfig::resolve(&Flags::default(), file("[connections]\nper_address = 0\n")).expect_err("zero");
+    assert_eq!(err.to_string(), "connections.per_address must be greater than zero");
 }

@@ -2,7 +2,7 @@
 //! undecodable and oversized requests, and the refusal of plain TCP. These need no engine: the server carries only
 //! the standard services.
 
-use std::{net::SocketAddr, sync::Arc};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 
 use tokio::{net::TcpStream, sync::oneshot, task::JoinHandle};
 use tokio_rustls::{
@@ -21,7 +21,11 @@ use tonic_reflection::pb::v1::{
 use rustls_pki_types::pem::PemObject as _;
 
 use super::*;
-use crate::{config::TlsSettings, test_support::tls_channel, tls};
+use crate::{
+    config::{Connections, TlsSettings},
+    test_support::{connect_from, tls_channel},
+    tls,
+};
 
 struct TestServer {
     addr: SocketAddr,
@@ -34,6 +38,10 @@ struct TestServer {
 
 impl TestServer {
     async fn start() -> Self {
+        Self::start_with(Connections { max: 8, ..Connections::default() }).await
+    }
+
+    async fn start_with(connections: Connections) -> Self {
         let data = tempfile::tempdir().expect("tempdir");
         let material = tls::load_or_create(data.path(), &TlsSettings::default()).expect("TLS files");
         let ca_pem = std::fs::read(material.ca_path()).expect("ca.pem");
@@ -45,7 +53,8 @@ impl TestServer {
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let task = tokio::spawn(serve(listener, material.identity().clone(), Limits::new(8), routes, shutdown));
+        let task =
+            tokio::spawn(serve(listener, material.identity().clone(), Limits::new(&connections), routes, shutdown));
         Self { addr, ca_pem, ca_fingerprint: material.ca_fingerprint().to_owned(), stop: Some(stop), task, _data: data }
     }
 
@@ -55,6 +64,44 @@ impl TestServer {
         }
         self.task.await.expect("server task").expect("clean shutdown");
     }
+}
+
+/// A raw TLS client (no HTTP/2) that trusts `roots`.
+fn tls_connector(roots: RootCertStore) -> TlsConnector {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let config = ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .expect("protocol versions")
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    TlsConnector::from(Arc::new(config))
+}
+
+fn localhost() -> ServerName<'static> {
+    ServerName::try_from("localhost").expect("a name")
+}
+
+fn roots(ca_pem: &[u8]) -> RootCertStore {
+    let mut roots = RootCertStore::empty();
+    for cert in rustls_pki_types::CertificateDer::pem_slice_iter(ca_pem) {
+        roots.add(cert.expect("a certificate")).expect("a usable root");
+    }
+    roots
+}
+
+/// Reads (and drops) what the server sends until it closes the connection; whether it did within a generous
+/// minute. No timing is asserted: the bound only keeps a broken server from hanging the test.
+async fn closed_by_server(stream: &mut (impl tokio::io::AsyncRead + Unpin)) -> bool {
+    let until_closed = async {
+        let mut buf = [0_u8; 1024];
+        loop {
+            match tokio::io::AsyncReadExt::read(stream, &mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            }
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), until_closed).await.is_ok()
 }
 
 #[tokio::test]
@@ -69,19 +116,9 @@ async fn health_answers_serving_over_tls_pinned_to_the_generated_ca() {
 #[tokio::test]
 async fn the_server_presents_its_certificate_and_the_ca() {
     let server = TestServer::start().await;
-    let mut roots = RootCertStore::empty();
-    for cert in rustls_pki_types::CertificateDer::pem_slice_iter(&server.ca_pem) {
-        roots.add(cert.expect("a certificate")).expect("a usable root");
-    }
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .expect("protocol versions")
-        .with_root_certificates(roots)
-        .with_no_client_auth();
+    let roots = roots(&server.ca_pem);
     let tcp = TcpStream::connect(server.addr).await.expect("connect");
-    let name = ServerName::try_from("localhost").expect("a name");
-    let tls = TlsConnector::from(Arc::new(config)).connect(name, tcp).await.expect("handshake");
+    let tls = tls_connector(roots).connect(localhost(), tcp).await.expect("handshake");
     let chain = tls.get_ref().1.peer_certificates().expect("certificates").to_vec();
     assert_eq!(chain.len(), 2, "[server certificate, CA certificate]");
     assert_eq!(tls::fingerprint_der(&chain[1]), server.ca_fingerprint);
@@ -166,5 +203,50 @@ async fn reflection_lists_the_coffre_services() {
         assert!(names.iter().any(|n| n == expected), "{expected} missing from {names:?}");
     }
     drop(responses);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_connection_that_never_sends_the_http2_preface_is_closed_after_the_first_request_timeout() {
+    let connections =
+        Connections { max: 8, first_request_timeout: Duration::from_millis(300), ..Connections::default() };
+    let server = TestServer::start_with(connections).await;
+    let tcp = TcpStream::connect(server.addr).await.expect("connect");
+    let mut tls = tls_connector(roots(&server.ca_pem)).connect(localhost(), tcp).await.expect("handshake");
+    assert!(closed_by_server(&mut tls).await, "a TLS connection without the HTTP/2 preface stays open");
+    let mut tcp = TcpStream::connect(server.addr).await.expect("connect");
+    assert!(closed_by_server(&mut tcp).await, "a TCP connection without a TLS handshake stays open");
+    let mut health = HealthClient::new(tls_channel(server.addr, &server.ca_pem).await);
+    health.check(HealthCheckRequest::default()).await.expect("a real client is served");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_fresh_client_is_served_while_one_address_holds_hundreds_of_idle_tls_connections() {
+    const ATTEMPTS: usize = 300;
+    let server = TestServer::start_with(Connections { max: 128, max_per_address: 16, ..Connections::default() }).await;
+    let connector = tls_connector(roots(&server.ca_pem));
+    let mut attempts = tokio::task::JoinSet::new();
+    for _ in 0..ATTEMPTS {
+        let (connector, addr) = (connector.clone(), server.addr);
+        attempts.spawn(async move {
+            let tcp = connect_from("127.0.0.2", addr).await.ok()?;
+            let handshake = tokio::time::timeout(Duration::from_secs(20), connector.connect(localhost(), tcp));
+            handshake.await.ok()?.ok()
+        });
+    }
+    let mut held = Vec::new();
+    while let Some(attempt) = attempts.join_next().await {
+        held.extend(attempt.expect("the attempt ran"));
+    }
+    assert!(held.len() <= 16, "{} idle connections held from one address", held.len());
+
+    let fresh = async {
+        let mut health = HealthClient::new(tls_channel(server.addr, &server.ca_pem).await);
+        health.check(HealthCheckRequest::default()).await.map(|_| ())
+    };
+    let served = tokio::time::timeout(Duration::from_secs(30), fresh).await;
+    assert!(matches!(served, Ok(Ok(()))), "a fresh client from another address is not served");
+    drop(held);
     server.stop().await;
 }
