@@ -206,6 +206,9 @@ impl Vault {
         }
         drop(state);
         tracing::info!("vault unsealed");
+        if let Ok(open) = inner.unsealed() {
+            inner.migrate_name_indexes(ctx, &open).await;
+        }
         Ok(already)
     }
 
