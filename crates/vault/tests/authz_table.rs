@@ -281,6 +281,14 @@ impl World {
         ] {
             vault.create_entry(&alice, entry(platform, category, classification), secrets()).await.expect("entry");
         }
+        // A second version of "Target", so that version 1 is an old one (naming the current version is a plain
+        // reveal).
+        let second = EntryUpdate {
+            platform: "Target".into(),
+            password: Some(SecretBytes::new(b"pw2".to_vec())),
+            ..Default::default()
+        };
+        vault.update_entry(&alice, second).await.expect("a second version");
         let holders = [Holder::new("president"), Holder::new("leader")];
         vault.rekey(&alice, two_of(&[&holders[0], &holders[1]], 2)).await.expect("a share set, for backups");
         let carol = fx.login(&vault, "Carol", PASS[2]).await;

@@ -262,6 +262,8 @@ async fn an_access_manager_cannot_tell_a_missing_entry_from_a_confidential_one_w
     let (mut e, s) = entry("Bank");
     e.classification = Some(Classification::Confidential);
     vault.create_entry(&alice, e, s).await.expect("entry");
+    let (e, s) = entry("Facebook");
+    vault.create_entry(&alice, e, s).await.expect("entry");
     let carol = fx.person(&vault, &alice, "Carol", Role::AccessManager, b"carol's passphrase!").await;
     fx.person(&vault, &carol, "Dave", Role::Member, MEMBER_PASS).await;
 
@@ -274,7 +276,7 @@ async fn an_access_manager_cannot_tell_a_missing_entry_from_a_confidential_one_w
     assert_eq!(owner.kind(), ErrorKind::NotFound);
 
     // A grant longer than the limit is refused and audited like the other refusals.
-    let too_long = vault.add_grant(&carol, grant("Dave", "Bank", 91)).await.expect_err("over 90 days");
+    let too_long = vault.add_grant(&carol, grant("Dave", "Facebook", 91)).await.expect_err("over 90 days");
     assert_eq!(too_long.kind(), ErrorKind::InvalidArgument);
     let filter = AuditFilter { action: Some("grant.add".into()), ..Default::default() };
     let events = vault.list_audit(&alice, filter).await.expect("audit").events;
