@@ -209,7 +209,9 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
         if report.rotation_due.is_empty() {
             text.push_str("They revealed no password: nothing needs to change.");
         } else {
-            text.push_str("They revealed these entries (what they saw is said); change each on its platform, then in coffre:\n");
+            text.push_str(
+                "They revealed these entries (what they saw is said); change each on its platform, then in coffre:\n",
+            );
             for entry in &report.revealed {
                 text.push_str(&format!("  {}: saw {}\n", printable(&entry.platform), printable(&entry.seen)));
             }

@@ -78,7 +78,8 @@ impl HolderArgs {
                     other.label
                 )));
             }
-            holders.push(Holder { label: label.trim().to_owned(), key: Some(holder::Key::AgeRecipient(key.to_owned())) });
+            holders
+                .push(Holder { label: label.trim().to_owned(), key: Some(holder::Key::AgeRecipient(key.to_owned())) });
         }
         for value in &self.passphrase_holders {
             let (label, file) = match value.split_once('=') {

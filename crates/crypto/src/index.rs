@@ -100,10 +100,16 @@ mod tests {
         let id = lookup_id(&k, IndexDomain::Person, composed);
         assert_eq!(lookup_id(&k, IndexDomain::Person, "E\u{301}lise a\u{300} l'e\u{301}cole"), id, "NFD");
         assert_eq!(lookup_id(&k, IndexDomain::Person, "\u{c9}LISE \u{c0} L'\u{c9}COLE"), id, "upper case");
-        assert_eq!(lookup_id(&k, IndexDomain::Platform, "\u{ff26}acebook"), lookup_id(&k, IndexDomain::Platform, "facebook"));
+        assert_eq!(
+            lookup_id(&k, IndexDomain::Platform, "\u{ff26}acebook"),
+            lookup_id(&k, IndexDomain::Platform, "facebook")
+        );
         // The older id is the new one for names that normalisation leaves alone, so most indexes need no move.
         assert_eq!(legacy_lookup_id(&k, IndexDomain::Person, composed), id);
-        assert_ne!(legacy_lookup_id(&k, IndexDomain::Person, "E\u{301}lise"), lookup_id(&k, IndexDomain::Person, "E\u{301}lise"));
+        assert_ne!(
+            legacy_lookup_id(&k, IndexDomain::Person, "E\u{301}lise"),
+            lookup_id(&k, IndexDomain::Person, "E\u{301}lise")
+        );
     }
 
     #[test]

@@ -240,9 +240,9 @@ pub fn verify_dummy(passphrase: &Passphrase, params: KdfParams) -> CryptoError {
     const DUMMY_SALT: [u8; SALT_LEN] = *b"coffre/dummy/v1!";
     if let Ok(argon2) = params.argon2(HASH_LEN) {
         // As many runs as `verify_passphrase_migrating` makes for a wrong passphrase: one per form.
-        for form in std::iter::once(passphrase.expose_secret().to_vec()).chain(
-            passphrase.legacy_forms().map(|form| form.expose_secret().to_vec()),
-        ) {
+        for form in std::iter::once(passphrase.expose_secret().to_vec())
+            .chain(passphrase.legacy_forms().map(|form| form.expose_secret().to_vec()))
+        {
             let form = Zeroizing::new(form);
             let mut computed = Zeroizing::new([0u8; HASH_LEN]);
             // The result does not matter, only the work: even an Argon2 failure ends in the same answer.

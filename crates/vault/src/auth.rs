@@ -59,21 +59,22 @@ impl Vault {
         let verified = inner
             .kdf(move || -> std::result::Result<Option<(String, Option<KeySlot>)>, coffre_crypto::CryptoError> {
                 match usable {
-                // A hash made before passphrases were normalised matches a legacy form: hash the normalised one
-                // (and wrap an owner's slot under it) now, within the same permit, so that the next login and
-                // unseal match at once on any keyboard.
-                Some(hash) => match verify_passphrase_migrating(&passphrase, &hash)? {
-                    Verified::Current => Ok(None),
-                    Verified::Legacy => {
-                        let hash = hash_passphrase(&passphrase, kdf)?;
-                        let slot = match owner_slot {
-                            true => Some(KeySlot::wrap(&keys.master, &passphrase, kdf, &keys.vault_id)?),
-                            false => None,
-                        };
-                        Ok(Some((hash, slot)))
-                    }
-                },
-                None => Err(verify_dummy(&passphrase, kdf)),
+                    // A hash made before passphrases were normalised matches a legacy form: hash the normalised one
+                    // (and wrap an owner's slot under it) now, within the same permit, so that the next login and
+                    // unseal match at once on any keyboard.
+                    Some(hash) => match verify_passphrase_migrating(&passphrase, &hash)? {
+                        Verified::Current => Ok(None),
+                        Verified::Legacy => {
+                            let hash = hash_passphrase(&passphrase, kdf)?;
+                            let slot = if owner_slot {
+                                Some(KeySlot::wrap(&keys.master, &passphrase, kdf, &keys.vault_id)?)
+                            } else {
+                                None
+                            };
+                            Ok(Some((hash, slot)))
+                        }
+                    },
+                    None => Err(verify_dummy(&passphrase, kdf)),
                 }
             })
             .await?;

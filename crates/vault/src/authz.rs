@@ -353,8 +353,7 @@ pub(crate) enum GrantTarget {
     MissingEntry,
 }
 
-const MANAGER_CEILING: &str =
-    "an access manager may grant access to existing public or restricted entries only: check the platform's name \
+const MANAGER_CEILING: &str = "an access manager may grant access to existing public or restricted entries only: check the platform's name \
      with `coffre entry list`, or ask the president or the leader";
 
 /// Granting: who to, and up to which classification. Returns the grant's ceiling. For a non-owner, an entry that

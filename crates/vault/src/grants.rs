@@ -53,7 +53,9 @@ impl Vault {
         let ceiling = match authz::check_grant(caller.role, person.role, target) {
             Ok(ceiling) => ceiling,
             Err(Error::Denied(denied)) => {
-                return Err(inner.audit_denial(ctx, &caller, Action::AddGrant, &person.name, Error::Denied(denied)).await);
+                return Err(inner
+                    .audit_denial(ctx, &caller, Action::AddGrant, &person.name, Error::Denied(denied))
+                    .await);
             }
             Err(err) => return Err(err),
         };

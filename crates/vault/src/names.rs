@@ -44,7 +44,7 @@ impl Inner {
     /// "Facebook") keep the older id for the second, logged, rather than one hiding the other.
     pub(crate) async fn migrate_name_indexes(&self, ctx: &RequestContext, open: &Open) {
         match self.name_index_moves(open) {
-            Ok((batch, 0)) => drop(batch),
+            Ok((_, 0)) => {}
             Ok((batch, moved)) => {
                 let _writes = self.writes.lock().await;
                 let mut event = self.event(ctx, "-", "names.normalise", "", Outcome::Success);

@@ -307,8 +307,7 @@ impl Inner {
         };
         if write {
             let mark = SeenMark { person: *person, entry: *entry, first_ms, newest_version: seen };
-            let sealed =
-                records::seal(&open.people_key, &open.vault_id, RecordKind::RevealMark, &key[2..], 0, &mark)?;
+            let sealed = records::seal(&open.people_key, &open.vault_id, RecordKind::RevealMark, &key[2..], 0, &mark)?;
             let mut batch = Batch::default();
             batch.insert(key, sealed);
             self.store.apply(batch)?;

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{
-    AuditFilter, Category, Classification, EntryUpdate, ErrorKind, GrantUntil, Lifecycle, NewEntry, NewGrant, NewPassword,
-    RequestContext, RevealParams, Role, RotationRef, Scope, SecretField, Secrets, Vault,
+    AuditFilter, Category, Classification, EntryUpdate, ErrorKind, GrantUntil, Lifecycle, NewEntry, NewGrant,
+    NewPassword, RequestContext, RevealParams, Role, RotationRef, Scope, SecretField, Secrets, Vault,
 };
 use support::*;
 
@@ -371,8 +371,11 @@ impl World {
                 self.vault.update_entry(alice, update).await.expect("reclassify");
             }
             GrantState::LiveButPlanned => {
-                let update =
-                    EntryUpdate { platform: "Target".into(), lifecycle: Some(Lifecycle::Planned), ..Default::default() };
+                let update = EntryUpdate {
+                    platform: "Target".into(),
+                    lifecycle: Some(Lifecycle::Planned),
+                    ..Default::default()
+                };
                 self.vault.update_entry(alice, update).await.expect("back to planned");
             }
             _ => {}

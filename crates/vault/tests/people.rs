@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{
-    AuditFilter, Category, Classification, ErrorKind, GrantState, GrantUntil, NewEntry, NewGrant, PersonState, RevealParams, Role,
-    Scope, SecretField, Secrets,
+    AuditFilter, Category, Classification, ErrorKind, GrantState, GrantUntil, NewEntry, NewGrant, PersonState,
+    RevealParams, Role, Scope, SecretField, Secrets,
 };
 use support::*;
 
@@ -310,7 +310,10 @@ async fn a_member_may_name_the_current_version_but_not_an_older_one() {
     assert_eq!(older.expect_err("an older version").kind(), ErrorKind::PermissionDenied);
     // Without a grant, naming a version tells nothing more than naming none.
     let hidden = vault.reveal(&dave, RevealParams { version: Some(1), ..reveal("Nowhere") }).await;
-    assert_eq!(hidden.expect_err("missing").to_string(), vault.reveal(&dave, reveal("Nowhere")).await.expect_err("m").to_string());
+    assert_eq!(
+        hidden.expect_err("missing").to_string(),
+        vault.reveal(&dave, reveal("Nowhere")).await.expect_err("m").to_string()
+    );
 }
 
 #[tokio::test]

@@ -277,7 +277,10 @@ async fn bad_share_sets_are_refused_at_init_and_nothing_is_created() {
             ShareSetSpec {
                 threshold: 2,
                 holders: vec![
-                    HolderSpec { label: "leader".into(), key: HolderKey::Passphrase(passphrase(b"one phrase for two")) },
+                    HolderSpec {
+                        label: "leader".into(),
+                        key: HolderKey::Passphrase(passphrase(b"one phrase for two")),
+                    },
                     HolderSpec { label: "clerk".into(), key: HolderKey::Passphrase(passphrase(b"one phrase for two")) },
                 ],
             },
