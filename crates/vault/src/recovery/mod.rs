@@ -349,11 +349,13 @@ impl Vault {
                 inner.audit.set_key(None);
                 return Err(err);
             }
-            let mut state = inner.write_state();
-            if state.open.is_none() {
-                state.open = Some(Arc::new(open));
+            // In its own block: the guard must not live across the await below.
+            {
+                let mut state = inner.write_state();
+                if state.open.is_none() {
+                    state.open = Some(Arc::new(open));
+                }
             }
-            drop(state);
             tracing::info!("vault unsealed by recovery shares");
             if let Ok(open) = inner.unsealed() {
                 inner.migrate_name_indexes(ctx, &open).await;
