@@ -176,7 +176,7 @@ impl Daemon {
         ]);
         let mut child = Command::new(&argv[0])
             .args(&argv[1..])
-            .env("RUST_LOG", "info")
+            .env("COFFRE_LOG", "info")
             .env("COFFRE_TEST_CLOCK_FILE", &clock.path)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())

@@ -40,6 +40,8 @@ struct Created {
     audit_events: u64,
     recipients: u32,
     size: u64,
+    share_set_id: String,
+    share_set_issued: Option<String>,
 }
 
 pub(crate) async fn run(command: &BackupCommand, ctx: &Context) -> Result<(), Failure> {
@@ -100,19 +102,25 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
         audit_events: info.audit_events,
         recipients: info.recipients,
         size,
+        share_set_id: info.share_set_id.clone(),
+        share_set_issued: json_time(info.share_set_issued.as_ref()),
     };
     emit(ctx.json(), &report, || {
         format!(
             "Backup of vault {} written to {} ({} bytes, taken {}): {} records, {} audit events.\nIt opens with the \
              age key of any of its {} recipient(s) (the recovery holders with a key). Keep it on another machine or \
-             medium; restore it with `coffred restore --from FILE --identity KEYFILE --data-dir NEW_DIR`.",
+             medium; restore it with `coffred restore --from FILE --identity KEYFILE --data-dir NEW_DIR`.\nOnce \
+             restored, it unseals with an owner's passphrase of today, or with the shares of share set {} (issued \
+             {}); a later rekey does not change that, so keep those share files as long as this backup.",
             printable(&report.vault_id),
             report.file,
             report.size,
             human_time(from_proto(info.created.as_ref())),
             report.records,
             report.audit_events,
-            report.recipients
+            report.recipients,
+            printable(&report.share_set_id),
+            human_time(from_proto(info.share_set_issued.as_ref()))
         )
     })
 }

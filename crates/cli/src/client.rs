@@ -254,9 +254,17 @@ mod tests {
         assert_eq!(with_session.exit_code(), 4);
         let without = status_failure(&Status::unauthenticated("wrong name or passphrase"), &server(), None);
         assert_eq!(without.message(), "wrong name or passphrase");
-        let sealed =
-            status_failure(&Status::failed_precondition("vault is sealed: run `coffre unseal`"), &server(), None);
-        assert_eq!((sealed.message(), sealed.exit_code()), ("vault is sealed: run `coffre unseal`", 3));
+        let sealed = status_failure(
+            &Status::failed_precondition(
+                "vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)",
+            ),
+            &server(),
+            None,
+        );
+        assert_eq!(
+            (sealed.message(), sealed.exit_code()),
+            ("vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)", 3)
+        );
     }
 
     #[test]

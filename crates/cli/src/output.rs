@@ -40,7 +40,14 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
 
 /// A line of information for people on standard error, where it does not mix with data on standard output.
 pub(crate) fn note(text: &str) {
-    let _ = writeln!(io::stderr().lock(), "{text}");
+    note_to(&mut io::stderr().lock(), text);
+}
+
+/// Writes `text` and its newline in one write (standard error is unbuffered: `writeln!` would make two, and the
+/// notes of commands run in parallel would interleave between a line and its newline).
+fn note_to(out: &mut impl Write, text: &str) {
+    let line = format!("{text}\n");
+    let _ = out.write_all(line.as_bytes());
 }
 
 /// RFC 3339 in UTC, e.g. "2025-11-24T17:32:05Z".
@@ -224,6 +231,28 @@ mod tests {
     use coffre_proto::v1;
 
     use super::*;
+
+    /// Counts the writes it is given.
+    #[derive(Default)]
+    struct Writes(Vec<Vec<u8>>);
+
+    impl Write for Writes {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            self.0.push(buf.to_vec());
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_note_and_its_newline_are_one_write() {
+        let mut out = Writes::default();
+        note_to(&mut out, "revealed Facebook password (version 2); audit event 41");
+        assert_eq!(out.0, [b"revealed Facebook password (version 2); audit event 41\n".to_vec()]);
+    }
 
     fn sample() -> Entry {
         Entry {

@@ -177,6 +177,14 @@ struct Offboarded {
     grants_revoked: u32,
     sessions_ended: u32,
     rotation_due: Vec<String>,
+    revealed: Vec<Revealed>,
+}
+
+/// An entry the person revealed, and what they saw of it.
+#[derive(Serialize)]
+struct Revealed {
+    platform: String,
+    seen: String,
 }
 
 async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
@@ -189,6 +197,7 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
         grants_revoked: done.grants_revoked,
         sessions_ended: done.sessions_ended,
         rotation_due: done.rotation_due,
+        revealed: done.revealed.into_iter().map(|r| Revealed { platform: r.platform, seen: r.seen }).collect(),
     };
     emit(ctx.json(), &report, || {
         let mut text = format!(
@@ -200,9 +209,11 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
         if report.rotation_due.is_empty() {
             text.push_str("They revealed no password: nothing needs to change.");
         } else {
-            text.push_str("They revealed these passwords; change each on its platform, then in coffre:\n");
-            for platform in &report.rotation_due {
-                text.push_str(&format!("  {}\n", printable(platform)));
+            text.push_str(
+                "They revealed these entries (what they saw is said); change each on its platform, then in coffre:\n",
+            );
+            for entry in &report.revealed {
+                text.push_str(&format!("  {}: saw {}\n", printable(&entry.platform), printable(&entry.seen)));
             }
         }
         text

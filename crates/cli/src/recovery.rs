@@ -59,7 +59,7 @@ pub(crate) struct RecoverArgs {
 pub(crate) enum RecoveryCommand {
     /// Show the share set and the recovery in progress (needs no login; works while sealed)
     Status,
-    /// Issue a new share set for the holders named, making every old share useless (owners)
+    /// Issue a new share set for the holders named; the old shares no longer open the vault (owners)
     Rekey(RekeyArgs),
     /// Make an age key pair for a holder: the secret key goes to FILE, the public key (age1...) is printed
     Keygen(KeygenArgs),
@@ -297,7 +297,13 @@ async fn rekey(args: &RekeyArgs, ctx: &Context) -> Result<(), Failure> {
     let written = shares::write_share_files(&dir, &issued)?;
     let text = shares::issued_text(&issued, &written);
     let report = Issued { share_set_id: issued.share_set_id, threshold: issued.threshold, shares: written };
-    emit(ctx.json(), &report, || format!("{text}\nEvery share of the previous set is now useless."))
+    emit(ctx.json(), &report, || {
+        format!(
+            "{text}\nThe previous share set no longer opens this vault. Backups taken before now still open only \
+             with it (or with an owner's passphrase of their time): keep the old share files as long as those \
+             backups, or take a new backup now (`coffre backup create`); each backup says which share set it needs."
+        )
+    })
 }
 
 /// What `recovery keygen` prints with `--json`.

@@ -65,10 +65,21 @@ impl HolderArgs {
             let (label, key) = value.split_once('=').ok_or_else(|| {
                 Failure::invalid(format!("--holder {value}: write it LABEL=age1..., e.g. president=age1qyz..."))
             })?;
-            holders.push(Holder {
-                label: label.trim().to_owned(),
-                key: Some(holder::Key::AgeRecipient(key.trim().to_owned())),
+            // Checked here too (the daemon refuses it as well), before any passphrase holder is asked to type.
+            let key = key.trim();
+            let same = holders.iter().find(|h: &&Holder| {
+                matches!(&h.key, Some(holder::Key::AgeRecipient(known)) if known.eq_ignore_ascii_case(key))
             });
+            if let Some(other) = same {
+                return Err(Failure::invalid(format!(
+                    "--holder {}: the same age key as {}: each holder needs their own key, or one person could \
+                     recover alone with several shares",
+                    label.trim(),
+                    other.label
+                )));
+            }
+            holders
+                .push(Holder { label: label.trim().to_owned(), key: Some(holder::Key::AgeRecipient(key.to_owned())) });
         }
         for value in &self.passphrase_holders {
             let (label, file) = match value.split_once('=') {

@@ -36,14 +36,39 @@ impl IndexDomain {
     }
 }
 
-/// The 32-byte lookup id of `name` in `domain`. Names are normalised first: Unicode lower-case, surrounding white
-/// space trimmed (so "Facebook" and " facebook" are the same entry).
+/// The 32-byte lookup id of `name` in `domain`. Names are normalised first ([`normalise_name`]): surrounding white
+/// space trimmed, NFKC, lower case (so "Facebook", " facebook" and "Ｆacebook" are the same entry, and "Élise"
+/// typed with a combining accent is the same person as "Élise" typed with one key).
 ///
 /// The MAC input is `tag (1 byte) || normalised name (UTF-8)`. The tag has a fixed length, so no two
 /// (domain, name) pairs share an input. Names are secret too (they are not in storage in clear), so the
 /// normalised copy is wiped after use.
 pub fn lookup_id(key: &SubKey, domain: IndexDomain, name: &str) -> [u8; 32] {
-    let normalised = Zeroizing::new(name.trim().to_lowercase());
+    mac_of(key, domain, &normalise_name(name))
+}
+
+/// The lookup id an older version computed: trimmed and lower-cased, without Unicode normalisation. Only to find,
+/// and move to [`lookup_id`], an index written before names were normalised; equal to [`lookup_id`] for any name
+/// that NFKC leaves as it is (every ASCII name, and any name typed in NFC without compatibility characters).
+pub fn legacy_lookup_id(key: &SubKey, domain: IndexDomain, name: &str) -> [u8; 32] {
+    mac_of(key, domain, &Zeroizing::new(name.trim().to_lowercase()))
+}
+
+/// The form of a name that lookups compare: trimmed, NFKC, lower case, NFKC again (lower-casing can leave a
+/// string that is not in NFKC).
+///
+/// NFKC rather than NFC because names are identifiers people type again from memory on any keyboard: full-width
+/// letters of an East Asian input method, ligatures ("ﬁ") and other compatibility characters are the same name to a
+/// person, and treating them as one also keeps two entries from differing only by a look-alike (UAX #31 section 5,
+/// and the identifier profiles of RFC 8264 map width likewise). The name shown stays as it was typed.
+pub fn normalise_name(name: &str) -> Zeroizing<String> {
+    use unicode_normalization::UnicodeNormalization;
+    let compatible = Zeroizing::new(name.trim().nfkc().collect::<String>());
+    let lower = Zeroizing::new(compatible.to_lowercase());
+    Zeroizing::new(lower.nfkc().collect::<String>())
+}
+
+fn mac_of(key: &SubKey, domain: IndexDomain, normalised: &str) -> [u8; 32] {
     let mut out = [0u8; 32];
     mac::hmac_sha256(key.expose_secret(), &[&[domain.tag()], normalised.as_bytes()], &mut out);
     out
@@ -66,6 +91,25 @@ mod tests {
             assert_eq!(lookup_id(&k, IndexDomain::Platform, same), id, "{same:?}");
         }
         assert_eq!(lookup_id(&k, IndexDomain::Person, "ÉLODIE"), lookup_id(&k, IndexDomain::Person, "élodie"));
+    }
+
+    #[test]
+    fn a_name_typed_decomposed_or_full_width_is_the_same_name() {
+        let k = key(1);
+        let composed = "\u{c9}lise \u{e0} l'\u{e9}cole";
+        let id = lookup_id(&k, IndexDomain::Person, composed);
+        assert_eq!(lookup_id(&k, IndexDomain::Person, "E\u{301}lise a\u{300} l'e\u{301}cole"), id, "NFD");
+        assert_eq!(lookup_id(&k, IndexDomain::Person, "\u{c9}LISE \u{c0} L'\u{c9}COLE"), id, "upper case");
+        assert_eq!(
+            lookup_id(&k, IndexDomain::Platform, "\u{ff26}acebook"),
+            lookup_id(&k, IndexDomain::Platform, "facebook")
+        );
+        // The older id is the new one for names that normalisation leaves alone, so most indexes need no move.
+        assert_eq!(legacy_lookup_id(&k, IndexDomain::Person, composed), id);
+        assert_ne!(
+            legacy_lookup_id(&k, IndexDomain::Person, "E\u{301}lise"),
+            lookup_id(&k, IndexDomain::Person, "E\u{301}lise")
+        );
     }
 
     #[test]

@@ -117,11 +117,17 @@ impl KeySlot {
         record::check_shape(&self.wrapped)
             .map_err(|_| CryptoError::Credential("key slot's wrapped key is malformed".into()))?;
 
-        let wrapping_key = slot_key(passphrase, &self.salt, &self.params)?;
-        let opened = record::open(&wrapping_key, &slot_aad(vault, &self.id), &self.wrapped).map_err(|e| match e {
-            CryptoError::Open => CryptoError::WrongPassphrase,
-            other => other,
-        })?;
+        // The normalised passphrase first; then the forms a slot wrapped before passphrases were normalised may
+        // hold (none for ASCII), so that no owner is locked out. The owner's next login wraps the slot again
+        // under the normalised form.
+        let mut opened = self.open_with(passphrase, vault);
+        for form in passphrase.legacy_forms() {
+            if !matches!(opened, Err(CryptoError::WrongPassphrase)) {
+                break;
+            }
+            opened = self.open_with(&form, vault);
+        }
+        let opened = opened?;
         // The length was checked above, so this only guards against a future change of the record format.
         if opened.expose_secret().len() != KEY_LEN {
             return Err(CryptoError::Credential("key slot holds a key of the wrong length".into()));
@@ -129,6 +135,17 @@ impl KeySlot {
         let mut bytes = Zeroizing::new([0u8; KEY_LEN]);
         bytes.copy_from_slice(opened.expose_secret());
         Ok(MasterKey::from_bytes(&mut bytes))
+    }
+}
+
+impl KeySlot {
+    /// One Argon2id run and one AEAD opening with exactly these bytes.
+    fn open_with(&self, passphrase: &Passphrase, vault: &VaultId) -> Result<crate::secret::SecretBytes, CryptoError> {
+        let wrapping_key = slot_key(passphrase, &self.salt, &self.params)?;
+        record::open(&wrapping_key, &slot_aad(vault, &self.id), &self.wrapped).map_err(|e| match e {
+            CryptoError::Open => CryptoError::WrongPassphrase,
+            other => other,
+        })
     }
 }
 
@@ -189,6 +206,30 @@ pub fn verify_passphrase(passphrase: &Passphrase, phc: &str) -> Result<(), Crypt
     if bool::from(computed.ct_eq(expected.as_bytes())) { Ok(()) } else { Err(CryptoError::WrongPassphrase) }
 }
 
+/// Which form of a passphrase matched its stored hash.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Verified {
+    /// The normalised form (NFC): the hash is current.
+    Current,
+    /// A form an older hash may hold (the bytes as typed, or NFD): hash the passphrase again, so that the
+    /// normalised form matches from now on.
+    Legacy,
+}
+
+/// [`verify_passphrase`] with the normalised form, then with each of [`Passphrase::legacy_forms`] (none for ASCII),
+/// so that a hash made before passphrases were normalised still opens and can be migrated. A wrong passphrase costs
+/// one Argon2 run per form, as [`verify_dummy`] does for the same passphrase.
+pub fn verify_passphrase_migrating(passphrase: &Passphrase, phc: &str) -> Result<Verified, CryptoError> {
+    let mut outcome = verify_passphrase(passphrase, phc).map(|()| Verified::Current);
+    for form in passphrase.legacy_forms() {
+        if !matches!(outcome, Err(CryptoError::WrongPassphrase)) {
+            break;
+        }
+        outcome = verify_passphrase(&form, phc).map(|()| Verified::Legacy);
+    }
+    outcome
+}
+
 /// Burns the same Argon2 work as a real verification and always fails with `WrongPassphrase`: used when the
 /// account does not exist, so the answer's timing does not tell.
 ///
@@ -198,9 +239,15 @@ pub fn verify_dummy(passphrase: &Passphrase, params: KdfParams) -> CryptoError {
     // A fixed salt is fine: the output is thrown away, only the cost matters.
     const DUMMY_SALT: [u8; SALT_LEN] = *b"coffre/dummy/v1!";
     if let Ok(argon2) = params.argon2(HASH_LEN) {
-        let mut computed = Zeroizing::new([0u8; HASH_LEN]);
-        // The result does not matter, only the work: even an Argon2 failure ends in the same answer.
-        let _ = argon2.hash_password_into(passphrase.expose_secret(), &DUMMY_SALT, computed.as_mut_slice());
+        // As many runs as `verify_passphrase_migrating` makes for a wrong passphrase: one per form.
+        for form in std::iter::once(passphrase.expose_secret().to_vec())
+            .chain(passphrase.legacy_forms().map(|form| form.expose_secret().to_vec()))
+        {
+            let form = Zeroizing::new(form);
+            let mut computed = Zeroizing::new([0u8; HASH_LEN]);
+            // The result does not matter, only the work: even an Argon2 failure ends in the same answer.
+            let _ = argon2.hash_password_into(&form, &DUMMY_SALT, computed.as_mut_slice());
+        }
     }
     CryptoError::WrongPassphrase
 }
@@ -253,6 +300,31 @@ mod tests {
         let params = params_of("$argon2id$v=19$m=4294967295,t=1,p=1$c2FsdHNhbHQ$aGFzaGhhc2hoYXNo")?;
         assert_eq!(params.memory_kib, u32::MAX);
         assert!(matches!(params.validate(), Err(CryptoError::KdfParams(_))));
+        Ok(())
+    }
+
+    const LOW: KdfParams = KdfParams { memory_kib: KdfParams::MIN_MEMORY_KIB, iterations: 1, parallelism: 1 };
+
+    #[test]
+    fn a_hash_and_a_slot_made_before_normalisation_open_with_the_normalised_passphrase() -> Result<(), CryptoError> {
+        let typed_nfd = "E\u{301}lise a\u{300} l'e\u{301}cole 2026".as_bytes().to_vec();
+        // What an older version stored: the bytes as typed, here NFD.
+        let legacy = Passphrase::new(typed_nfd)?.legacy_forms().next().ok_or(CryptoError::WrongPassphrase)?;
+        let typed_nfc = Passphrase::new("\u{c9}lise \u{e0} l'\u{e9}cole 2026".as_bytes().to_vec())?;
+        let old_hash = hash_passphrase(&legacy, LOW)?;
+        assert!(matches!(verify_passphrase(&typed_nfc, &old_hash), Err(CryptoError::WrongPassphrase)));
+        assert_eq!(verify_passphrase_migrating(&typed_nfc, &old_hash)?, Verified::Legacy);
+        let new_hash = hash_passphrase(&typed_nfc, LOW)?;
+        assert_eq!(verify_passphrase_migrating(&typed_nfc, &new_hash)?, Verified::Current);
+        let wrong = Passphrase::new("\u{c9}lise \u{e0} l'\u{e9}cole 2027".as_bytes().to_vec())?;
+        assert!(matches!(verify_passphrase_migrating(&wrong, &old_hash), Err(CryptoError::WrongPassphrase)));
+
+        let vault = VaultId::generate()?;
+        let master = MasterKey::generate()?;
+        let old_slot = KeySlot::wrap(&master, &legacy, LOW, &vault)?;
+        let opened = old_slot.unwrap(&typed_nfc, &vault)?;
+        assert_eq!(opened.expose_secret(), master.expose_secret());
+        assert!(matches!(old_slot.unwrap(&wrong, &vault), Err(CryptoError::WrongPassphrase)));
         Ok(())
     }
 

@@ -5,8 +5,18 @@ use std::fmt;
 
 use zeroize::Zeroizing;
 
-/// A passphrase as typed by a person. Length bounds are checked by [`Passphrase::new`].
-pub struct Passphrase(Zeroizing<Vec<u8>>);
+/// A passphrase as typed by a person, in Unicode Normalization Form C (NFC, UAX #15): "é" typed as one code point
+/// (most keyboards) or as "e" and a combining accent (another OS, another input method) is the same passphrase.
+/// Bytes that are not UTF-8 are kept as they are. Length bounds are checked by [`Passphrase::new`] on the bytes as
+/// typed, as they always were, so that no passphrase accepted before is refused now.
+///
+/// Hashes and key slots made before passphrases were normalised hold the bytes as typed then; [`Self::legacy_forms`]
+/// gives the other forms such a record may hold, to try after the normalised one and migrate (see `kdf`).
+pub struct Passphrase {
+    normalised: Zeroizing<Vec<u8>>,
+    /// The bytes as typed and the NFD form, where they differ from `normalised` and from each other.
+    legacy: Vec<Zeroizing<Vec<u8>>>,
+}
 
 impl Passphrase {
     /// Fewest bytes accepted.
@@ -16,17 +26,36 @@ impl Passphrase {
 
     /// Wraps `bytes`, refusing a length outside [`Self::MIN_LEN`]..=[`Self::MAX_LEN`]. The input is wiped either way.
     pub fn new(bytes: Vec<u8>) -> Result<Self, crate::CryptoError> {
+        use unicode_normalization::UnicodeNormalization;
         // Wrap first, so that the refusal path below drops (and so wipes) the bytes like the success path would.
         let bytes = Zeroizing::new(bytes);
         if !(Self::MIN_LEN..=Self::MAX_LEN).contains(&bytes.len()) {
             return Err(crate::CryptoError::PassphraseLength { min: Self::MIN_LEN, max: Self::MAX_LEN });
         }
-        Ok(Self(bytes))
+        let Ok(text) = std::str::from_utf8(&bytes) else {
+            return Ok(Self { normalised: bytes, legacy: Vec::new() });
+        };
+        let normalised = Zeroizing::new(Zeroizing::new(text.nfc().collect::<String>()).as_bytes().to_vec());
+        let decomposed = Zeroizing::new(Zeroizing::new(text.nfd().collect::<String>()).as_bytes().to_vec());
+        let mut legacy: Vec<Zeroizing<Vec<u8>>> = Vec::new();
+        for form in [bytes, decomposed] {
+            if *form != *normalised && !legacy.iter().any(|known| **known == *form) {
+                legacy.push(form);
+            }
+        }
+        Ok(Self { normalised, legacy })
     }
 
-    /// The passphrase bytes.
+    /// The passphrase bytes (NFC when the passphrase is text).
     pub fn expose_secret(&self) -> &[u8] {
-        &self.0
+        &self.normalised
+    }
+
+    /// The forms a record made before normalisation may hold, other than [`Self::expose_secret`]: the bytes as
+    /// typed and the NFD form, where they differ. Empty for ASCII, and for any text typed in NFC that has no
+    /// decomposition, so that trying them costs nothing in the common case.
+    pub fn legacy_forms(&self) -> impl Iterator<Item = Passphrase> + '_ {
+        self.legacy.iter().map(|form| Passphrase { normalised: form.clone(), legacy: Vec::new() })
     }
 }
 
@@ -120,6 +149,22 @@ mod tests {
             assert!(!shown.contains(secret), "{shown} shows {secret}");
         }
         assert!(shown.contains("<15 bytes redacted>"));
+        Ok(())
+    }
+
+    #[test]
+    fn a_passphrase_typed_decomposed_is_the_composed_one() -> Result<(), CryptoError> {
+        let composed = "\u{c9}lise \u{e0} l'\u{e9}cole 2026";
+        let decomposed = "E\u{301}lise a\u{300} l'e\u{301}cole 2026";
+        let typed = Passphrase::new(decomposed.as_bytes().to_vec())?;
+        assert_eq!(typed.expose_secret(), composed.as_bytes());
+        let legacy: Vec<Vec<u8>> = typed.legacy_forms().map(|p| p.expose_secret().to_vec()).collect();
+        assert_eq!(legacy, [decomposed.as_bytes().to_vec()], "as typed, which is also the NFD form");
+        let nfc = Passphrase::new(composed.as_bytes().to_vec())?;
+        assert_eq!(nfc.legacy_forms().count(), 1, "its NFD form, which an older record may hold");
+        assert_eq!(Passphrase::new(b"plain ascii passphrase".to_vec())?.legacy_forms().count(), 0);
+        let binary = Passphrase::new(vec![0xff; 16])?;
+        assert_eq!((binary.expose_secret(), binary.legacy_forms().count()), (&[0xff; 16][..], 0));
         Ok(())
     }
 

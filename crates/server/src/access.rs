@@ -63,6 +63,11 @@ impl AccessService for AccessApi {
             grants_revoked: done.grants_revoked,
             sessions_ended: done.sessions_ended,
             rotation_due: done.rotation_due,
+            revealed: done
+                .revealed
+                .into_iter()
+                .map(|r| pb::RevealedEntry { platform: r.platform, seen: r.seen })
+                .collect(),
         }))
     }
 

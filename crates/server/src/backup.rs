@@ -42,6 +42,8 @@ impl BackupService for BackupApi {
             audit_events: backup.audit_events,
             recipients: u32::try_from(backup.recipients).unwrap_or(u32::MAX),
             size: u64::try_from(backup.file.len()).unwrap_or(u64::MAX),
+            share_set_id: backup.share_set_id,
+            share_set_issued: convert::timestamp(backup.share_set_issued),
         };
         Ok(Response::new(Box::pin(tokio_stream::iter(chunks(&backup.file, info).into_iter().map(Ok)))))
     }

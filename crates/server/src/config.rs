@@ -500,28 +500,23 @@ impl<'de> Deserialize<'de> for HumanDuration {
     }
 }
 
+/// Written in whole days when it is some ("90days" rather than humantime's "2months 29days 2h 52m 48s", which
+/// counts a month as 30.44 days), otherwise the way humantime writes it ("15m", "12h").
 impl Serialize for HumanDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&humantime::format_duration(self.0).to_string())
-    }
-}
-
-/// A password's maximum age: read like any duration, written in whole days when it is some ("365days" rather
-/// than humantime's "11months 30days 3h 50m 24s").
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
-#[serde(transparent)]
-struct AgeDuration(HumanDuration);
-
-impl Serialize for AgeDuration {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let seconds = self.0.0.as_secs();
-        if seconds.is_multiple_of(86_400) && self.0.0.subsec_nanos() == 0 {
+        let seconds = self.0.as_secs();
+        if seconds >= 86_400 && seconds.is_multiple_of(86_400) && self.0.subsec_nanos() == 0 {
             serializer.serialize_str(&format!("{}days", seconds / 86_400))
         } else {
-            self.0.serialize(serializer)
+            serializer.serialize_str(&humantime::format_duration(self.0).to_string())
         }
     }
 }
+
+/// A password's maximum age: a duration like the others (whole days are written as days).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(transparent)]
+struct AgeDuration(HumanDuration);
 
 #[cfg(test)]
 mod tests;

@@ -7,6 +7,9 @@ use tonic::{Request, Status, metadata::MetadataMap};
 pub(crate) const MAX_AGENT_CHARS: usize = 256;
 
 const MALFORMED: &str = "malformed authorization metadata: expected `Bearer <token>`";
+/// Longest `authorization` value taken, in bytes: a session token is 43 characters; anything much longer is not one.
+const MAX_AUTHORIZATION_BYTES: usize = 512;
+const TOO_LONG: &str = "authorization metadata too long: it holds a session token of 43 characters, log in again";
 
 /// Builds the context of `request`: the session token from the `authorization` metadata (`Bearer <token>`), the
 /// peer address from the transport, and the client's `user-agent` for the audit log.
@@ -25,6 +28,9 @@ fn bearer_token(metadata: &MetadataMap) -> Result<Option<SessionToken>, Status> 
     let Some(value) = metadata.get("authorization") else {
         return Ok(None);
     };
+    if value.len() > MAX_AUTHORIZATION_BYTES {
+        return Err(Status::invalid_argument(TOO_LONG));
+    }
     let value = value.to_str().map_err(|_| Status::unauthenticated(MALFORMED))?;
     // The scheme is case-insensitive (RFC 7235 section 2.1); the token is base64url, so it has no spaces.
     let (scheme, token) = value.split_once(' ').ok_or_else(|| Status::unauthenticated(MALFORMED))?;
@@ -68,6 +74,16 @@ mod tests {
             let ctx = request_context(&with_auth(value)).expect("well formed");
             assert!(ctx.token.is_some(), "{value}");
         }
+    }
+
+    #[test]
+    fn a_20_kib_authorization_is_invalid_argument() {
+        let mut request = Request::new(());
+        let value = format!("Bearer {}", "a".repeat(20 * 1024));
+        request.metadata_mut().insert("authorization", value.parse().expect("ASCII"));
+        let status = request_context(&request).expect_err("too long");
+        assert_eq!(status.code(), tonic::Code::InvalidArgument);
+        assert_eq!(status.message(), TOO_LONG);
     }
 
     #[test]

@@ -32,10 +32,17 @@ pub fn run(args: &RestoreArgs, data_dir: &Path) -> anyhow::Result<String> {
         report.records,
         report.audit_events
     );
+    let shares = match &report.share_set_id {
+        Some(id) => format!(
+            "the holders' shares of share set {id}, the set current when the backup was taken (a later rekey's \
+             shares do not open it)"
+        ),
+        None => "the holders' shares".to_owned(),
+    };
     let _ = writeln!(
         out,
-        "coffred: next, start coffred on {} and unseal with an owner's passphrase (`coffre unseal`) or with the \
-         holders' shares (`coffre recover --share FILE`)",
+        "coffred: next, start coffred on {} and unseal with an owner's passphrase (`coffre unseal`) or with {shares} \
+         (`coffre recover --share FILE`)",
         data_dir.display()
     );
     Ok(out)

@@ -121,9 +121,16 @@ mod tests {
     }
 
     #[test]
-    fn the_sealed_message_says_what_to_do() {
+    fn the_sealed_message_says_what_to_do_for_anyone_who_reads_it() {
+        // Members and access managers read it too, and cannot unseal: it names who can.
         let status = vault_status(Error::Sealed);
-        assert_eq!(status.message(), "vault is sealed: run `coffre unseal`");
+        assert_eq!(
+            status.message(),
+            "vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)"
+        );
+        // A broken log is reported at export too, while unsealed: the message must not claim the vault is sealed.
+        let broken = vault_status(Error::AuditChainBroken { seq: 7, problem: "changed".into() });
+        assert!(!broken.message().contains("stays sealed"), "{}", broken.message());
     }
 
     fn response(status: Status) -> http::Response<Body> {

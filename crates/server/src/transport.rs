@@ -72,7 +72,10 @@ impl Limits {
             idle_timeout: connections.idle_timeout,
             concurrency_per_connection: 64,
             max_concurrent_streams: 128,
-            max_header_list_size: 16 * 1024,
+            // Above h2's 16 KiB default, so that an oversized `authorization` (20 KiB, say) reaches the service
+            // and gets a gRPC status (INVALID_ARGUMENT, `context.rs`) instead of h2's bare HTTP 431; a header list
+            // above this still gets the 431, as h2 answers before any service runs.
+            max_header_list_size: 32 * 1024,
             request_timeout: Duration::from_secs(30),
             tls_handshake_timeout: connections.tls_handshake_timeout,
             keepalive_interval: Duration::from_secs(60),

@@ -135,8 +135,9 @@ impl Vault {
             (Some(approval), true) => approval,
             (Some(_), false) => return Err(Error::invalid("request id", "matches several requests: give more of it")),
         };
+        let platform = inner.platform_of(open, &approval.entry)?;
         if let Err(denied) = authz::check_decide(caller.role, &caller.person, &approval) {
-            return Err(inner.audit_denial(ctx, &caller, Action::DecideApproval, &approval.person_name, denied).await);
+            return Err(inner.audit_denial(ctx, &caller, Action::DecideApproval, &platform, denied).await);
         }
         let now = inner.now_ms();
         match approval.state_at(now) {
@@ -154,13 +155,19 @@ impl Vault {
         if approve {
             approval.expires_ms = now.saturating_add(window_ms);
         }
-        let platform = inner.platform_of(open, &approval.entry)?;
         let mut batch = Batch::default();
         put_approval(open, &mut batch, &approval)?;
         let action = if approve { "approval.approve" } else { "approval.deny" };
-        let mut event = inner.event(ctx, &caller.name, action, &approval.person_name, Outcome::Success);
+        // The entry is the target, as for the request and the reveal it allows, so that filtering the log by
+        // entry shows the whole story; the requester is in the detail.
+        let mut event = inner.event(ctx, &caller.name, action, &platform, Outcome::Success);
         event.reason = approval.decision_reason.clone();
-        event.detail = format!("approval={} entry={platform} expires_ms={}", hex(&approval.id), approval.expires_ms);
+        event.detail = format!(
+            "approval={} requester={} expires_ms={}",
+            hex(&approval.id),
+            approval.person_name,
+            approval.expires_ms
+        );
         inner.audit(event).await?;
         inner.store.apply(batch)?;
         Ok(view(&approval, &platform, now))

@@ -1,8 +1,8 @@
 //! Login (passphrase and second factor), logout, enrolment, passphrase changes and sessions.
 
 use coffre_crypto::{
-    index::{IndexDomain, lookup_id},
-    kdf::{KeySlot, hash_passphrase, verify_dummy, verify_passphrase},
+    index::IndexDomain,
+    kdf::{KeySlot, Verified, hash_passphrase, verify_dummy, verify_passphrase_migrating},
     record::RecordKind,
     secret::Passphrase,
     token::{hash_enrolment_code, hash_session_token, new_session_token},
@@ -50,17 +50,39 @@ impl Vault {
         let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
         let person = self.person_by_name(&open, &name)?;
         let usable = person.as_ref().filter(|p| !p.disabled).and_then(|p| p.passphrase_hash.clone());
+        let owner_slot = person.as_ref().is_some_and(|p| p.slot_id.is_some());
+        let keys = open.clone();
         let verified = inner
-            .kdf(move || match usable {
-                Some(hash) => verify_passphrase(&passphrase, &hash),
-                None => Err(verify_dummy(&passphrase, kdf)),
+            .kdf(move || -> std::result::Result<Option<(String, Option<KeySlot>)>, coffre_crypto::CryptoError> {
+                match usable {
+                    // A hash made before passphrases were normalised matches a legacy form: hash the normalised one
+                    // (and wrap an owner's slot under it) now, within the same permit, so that the next login and
+                    // unseal match at once on any keyboard.
+                    Some(hash) => match verify_passphrase_migrating(&passphrase, &hash)? {
+                        Verified::Current => Ok(None),
+                        Verified::Legacy => {
+                            let hash = hash_passphrase(&passphrase, kdf)?;
+                            let slot = if owner_slot {
+                                Some(KeySlot::wrap(&keys.master, &passphrase, kdf, &keys.vault_id)?)
+                            } else {
+                                None
+                            };
+                            Ok(Some((hash, slot)))
+                        }
+                    },
+                    None => Err(verify_dummy(&passphrase, kdf)),
+                }
             })
             .await?;
         let writes = inner.writes.lock().await;
+        let mut rehashed = None;
         let accepted = match (verified, person) {
             // Read again under the lock, so that two logins with the same code cannot both pass.
-            (Ok(()), Some(person)) => match inner.person(&open, &person.id)? {
-                Some(fresh) if !fresh.disabled => second_factor(fresh, totp_code, inner.now_ms()),
+            (Ok(migration), Some(person)) => match inner.person(&open, &person.id)? {
+                Some(fresh) if !fresh.disabled => {
+                    rehashed = migration;
+                    second_factor(fresh, totp_code, inner.now_ms())
+                }
                 _ => None,
             },
             _ => None,
@@ -73,15 +95,27 @@ impl Vault {
             }
             return Err(Error::WrongCredentials);
         };
+        let mut person = person;
         let mut batch = Batch::default();
+        let migrated = match rehashed {
+            Some((hash, slot)) => Some(self.migrate_passphrase(&mut batch, &mut person, hash, slot)?),
+            None => None,
+        };
         put_person(&open, &mut batch, &person)?;
         let (token, hash) = new_session_token().map_err(Error::Crypto)?;
         let expires_ms =
             now.saturating_add(i64::try_from(inner.config.session_absolute.as_millis()).unwrap_or(i64::MAX));
         let mut event = inner.event(ctx, &person.name, "login", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
+        if migrated.is_some() {
+            event.detail.push_str(" passphrase=normalised");
+        }
         inner.audit(event).await?;
         inner.store.apply(batch)?;
+        if let Some(header) = migrated.flatten() {
+            inner.store.flush()?;
+            inner.write_state().header = Some(header);
+        }
         drop(writes);
         inner.attempt_succeeded(attempt);
         let session =
@@ -221,7 +255,7 @@ impl Vault {
         let keys = open.clone();
         let changed = inner
             .kdf(move || -> Result<Option<(String, Option<KeySlot>)>> {
-                if verify_passphrase(&current, &stored).is_err() {
+                if verify_passphrase_migrating(&current, &stored).is_err() {
                     return Ok(None);
                 }
                 let hash = hash_passphrase(&new, kdf).map_err(Error::Crypto)?;
@@ -301,10 +335,30 @@ impl Vault {
         Ok(WhoAmI { name: caller.name, role: caller.role, session_expires: from_millis(caller.expires_ms) })
     }
 
+    /// Replaces a person's passphrase hash made before passphrases were normalised with `hash` (of the normalised
+    /// form), and an owner's key slot with `slot` (wrapped under the normalised form). Returns the header to
+    /// install once the batch is applied, for an owner.
+    fn migrate_passphrase(
+        &self,
+        batch: &mut Batch,
+        person: &mut PersonRecord,
+        hash: String,
+        slot: Option<KeySlot>,
+    ) -> Result<Option<crate::header::SealHeader>> {
+        person.passphrase_hash = Some(hash);
+        let (Some(old), Some(slot)) = (person.slot_id, slot) else { return Ok(None) };
+        let mut header = self.inner.read_state().header.clone().ok_or(Error::Uninitialised)?;
+        header.slots.retain(|s| s.id != old);
+        person.slot_id = Some(slot.id);
+        header.slots.push(slot);
+        batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+        Ok(Some(header))
+    }
+
     /// Looks a person up by name through the keyed index.
     pub(crate) fn person_by_name(&self, open: &crate::vault::Open, name: &str) -> Result<Option<PersonRecord>> {
-        let index = lookup_id(&open.index_key, IndexDomain::Person, name);
-        let Some(id) = self.inner.store.get(&records::key(records::PERSON_INDEX, &index))? else { return Ok(None) };
+        let found = self.inner.find_by_name(open, records::PERSON_INDEX, IndexDomain::Person, name)?;
+        let Some(id) = found else { return Ok(None) };
         let id: Id = id.try_into().map_err(|_| Error::Corrupt("person index".into()))?;
         self.inner.person(open, &id)
     }

@@ -17,7 +17,9 @@
 //!   it reads and reveals like a member;
 //! - a member sees the metadata of, and reveals, only what a live grant covers: a grant is live until its expiry
 //!   (`now >= expires` is expired, checked at every call) unless revoked; an access manager's grant never covers an
-//!   entry above restricted, even after a reclassification; archived entries stay with the owners; a reveal of a
+//!   entry above restricted, even after a reclassification; planned entries (an account being prepared, whose
+//!   password may still change before it is used) and archived entries stay with the owners, whatever the grants:
+//!   a member neither lists nor reveals them, and a grant on one starts to work when it is made active; a reveal of a
 //!   very confidential entry also needs an owner's approval of that person's request, approved, unused and
 //!   unexpired, which the reveal uses up (the two-person rule, [`needs_approval`] and [`usable_approval`]); a TOTP
 //!   seed (which makes codes forever) is the owners', a member reveals the current code; a person a live grant
@@ -27,11 +29,14 @@
 //! - an auditor never reveals, gets no grant, and sees no entry; it reads and exports the audit log, as owners do
 //!   (members and access managers see nothing of the log);
 //! - for a non-owner, an entry no grant covers and an entry that does not exist get the same PERMISSION_DENIED, so
-//!   that probing names tells nothing.
+//!   that probing names tells nothing; likewise an access manager granting access to an entry that does not exist
+//!   and to one above restricted gets the same refusal ([`check_grant`]);
+//! - who left and what they saw is for owners and auditors: a member reading an entry flagged for rotation learns
+//!   only that a person who had access left ([`rotation_due_seen_by`]).
 
 use crate::{
     Error, Result,
-    model::{ApprovalState, Classification, Lifecycle, Role},
+    model::{ApprovalState, Classification, Lifecycle, Role, RotationDue},
     records::{ApprovalRecord, GrantRecord, Id, StoredScope},
 };
 
@@ -60,7 +65,7 @@ pub(crate) enum Action {
     Reveal,
     /// Reveal a secret field of an older version.
     RevealOldVersion,
-    /// Issue a new share set, making the old one useless.
+    /// Issue a new share set; the old one no longer opens the vault (backups taken before still need it).
     Rekey,
     /// Take a backup.
     Backup,
@@ -230,11 +235,22 @@ pub(crate) fn check_entry(
     if role.is_owner() {
         return Ok(());
     }
-    if entry.lifecycle == Lifecycle::Archived || !grants.iter().any(|g| covers(g, entry, now_ms)) {
+    // Only an active entry is ever a non-owner's: planned and archived ones are the owners'.
+    if entry.lifecycle != Lifecycle::Active || !grants.iter().any(|g| covers(g, entry, now_ms)) {
         return Err(Error::Denied(NOT_COVERED));
     }
     // A reveal of a very confidential entry is allowed this far; the two-person rule follows (`usable_approval`).
     Ok(())
+}
+
+/// The action of revealing `version` (`None`: the current one) of an entry whose current version is `current`, for
+/// a field whose current value is `field_action`'s: naming the current version is not revealing an old one, so a
+/// member may write `--version N` for the version they see.
+pub(crate) fn reveal_action(field_action: Action, version: Option<u32>, current: u32) -> Action {
+    match version {
+        Some(version) if version != current => Action::RevealOldVersion,
+        _ => field_action,
+    }
 }
 
 /// Whether this reveal needs the two-person rule: a non-owner revealing (password, notes or TOTP code of) a very
@@ -326,13 +342,23 @@ pub(crate) fn may_see_person(actor: Role, person: Role) -> bool {
     actor.is_owner() || (actor == Role::AccessManager && person == Role::Member)
 }
 
-/// Granting: who to, and up to which classification. Returns the grant's ceiling. `entry_classification` is the
-/// entry's for an entry grant, `None` for a category grant (whose ceiling then applies at every call).
-pub(crate) fn check_grant(
-    actor: Role,
-    grantee: Role,
-    entry_classification: Option<Classification>,
-) -> Result<Classification> {
+/// What a grant is for, as far as the policy needs to know.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum GrantTarget {
+    /// A category (whose ceiling then applies at every call).
+    Category,
+    /// An existing entry, with its classification.
+    Entry(Classification),
+    /// A platform name no entry has.
+    MissingEntry,
+}
+
+const MANAGER_CEILING: &str = "an access manager may grant access to existing public or restricted entries only: check the platform's name \
+     with `coffre entry list`, or ask the president or the leader";
+
+/// Granting: who to, and up to which classification. Returns the grant's ceiling. For a non-owner, an entry that
+/// does not exist and one above restricted get the same refusal, so that granting does not tell which names exist.
+pub(crate) fn check_grant(actor: Role, grantee: Role, target: GrantTarget) -> Result<Classification> {
     check(actor, Action::AddGrant)?;
     match (actor.is_owner(), grantee) {
         (_, Role::Member) | (true, Role::AccessManager) => {}
@@ -340,13 +366,23 @@ pub(crate) fn check_grant(
         (true, Role::Auditor) => return Err(Error::Denied("auditors never reveal secrets: they get no grant")),
         (true, _) => return Err(Error::Denied("the president and the leader see everything already")),
     }
-    if actor.is_owner() {
-        return Ok(Classification::VeryConfidential);
+    match (actor.is_owner(), target) {
+        (true, GrantTarget::MissingEntry) => Err(Error::NotFound("no entry by that name: see `coffre entry list`")),
+        (true, _) => Ok(Classification::VeryConfidential),
+        (false, GrantTarget::MissingEntry) => Err(Error::Denied(MANAGER_CEILING)),
+        (false, GrantTarget::Entry(c)) if c > Classification::Restricted => Err(Error::Denied(MANAGER_CEILING)),
+        (false, _) => Ok(Classification::Restricted),
     }
-    if entry_classification.is_some_and(|c| c > Classification::Restricted) {
-        return Err(Error::Denied("an access manager may grant access to public or restricted entries only"));
+}
+
+/// What `role` learns of why an entry's password must change: owners (and auditors, who read the log where it is
+/// written anyway) see who left; anyone else only that a person who had access left, never a colleague's name.
+pub(crate) fn rotation_due_seen_by(role: Role, due: &RotationDue) -> RotationDue {
+    if role.is_owner() || role == Role::Auditor {
+        due.clone()
+    } else {
+        RotationDue { reason: "a person who had access left".into(), since: due.since }
     }
-    Ok(Classification::Restricted)
 }
 
 /// Revoking: owners any grant, an access manager the grants it made.
@@ -442,6 +478,11 @@ mod tests {
         assert!(check_entry(Role::President, Action::Reveal, &facts, &[], 0).is_ok());
         let archived = EntryFacts { lifecycle: Lifecycle::Archived, ..facts };
         assert!(check_entry(Role::Member, Action::ReadEntry, &archived, &grants, 0).is_err(), "archived: owners only");
+        let planned = EntryFacts { lifecycle: Lifecycle::Planned, ..facts };
+        for action in [Action::ListEntries, Action::ReadEntry, Action::Reveal] {
+            assert!(check_entry(Role::Member, action, &planned, &grants, 0).is_err(), "planned: owners only");
+            assert!(check_entry(Role::President, action, &planned, &[], 0).is_ok());
+        }
     }
 
     fn approval(state: StoredApproval, expires_ms: i64) -> ApprovalRecord {

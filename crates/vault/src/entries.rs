@@ -96,7 +96,7 @@ impl Vault {
                     break;
                 }
                 last = Some(entry.platform.clone());
-                entries.push(entry.view());
+                entries.push(entry.view_for(caller.role));
             }
             EntryPage { entries, next_after: if more { last } else { None } }
         })
@@ -110,7 +110,7 @@ impl Vault {
         let entry = inner.entry_for(&caller, platform)?;
         let grants = inner.caller_grants(ctx, &caller)?;
         authz::check_entry(caller.role, Action::ReadEntry, &entry.facts(), &grants, inner.now_ms())?;
-        Ok(entry.view())
+        Ok(entry.view_for(caller.role))
     }
 
     /// Changes an entry; a change of a secret field makes a new version, and the old one stays in history.
@@ -246,18 +246,20 @@ impl Vault {
         let inner = &self.inner;
         let caller = inner.authenticate(ctx)?;
         let reason = validate::reason(&params.reason)?;
-        let action = match (params.version, params.field) {
-            (Some(_), _) => Action::RevealOldVersion,
-            (None, SecretField::TotpSeed) => Action::RevealTotpSeed,
-            (None, _) => Action::Reveal,
+        let field_action = match params.field {
+            SecretField::TotpSeed => Action::RevealTotpSeed,
+            _ => Action::Reveal,
         };
         let now = inner.now_ms();
-        let decision = authz::check(caller.role, action).and_then(|()| {
+        let decision = authz::check(caller.role, field_action).and_then(|()| {
             let entry = inner.entry_for(&caller, &params.platform)?;
             let grants = inner.caller_grants(ctx, &caller)?;
-            authz::check_entry(caller.role, action, &entry.facts(), &grants, now).map(|()| entry)
+            authz::check_entry(caller.role, field_action, &entry.facts(), &grants, now)?;
+            // Only now, for someone the entry is visible to, whether the version named is an older one.
+            let action = authz::reveal_action(field_action, params.version, entry.version);
+            authz::check(caller.role, action).map(|()| (entry, action))
         });
-        let entry = match decision {
+        let (entry, action) = match decision {
             Ok(entry) => entry,
             Err(err) if err.kind() != crate::ErrorKind::PermissionDenied => return Err(err),
             Err(denied) => {
@@ -288,7 +290,9 @@ impl Vault {
         drop(record);
         // The two-person rule for very confidential entries (approvals.rs); reads nothing for other reveals.
         let approval = inner.approval_gate(ctx, &caller, &entry, action, &params, &reason).await?;
-        inner.mark_revealed(&caller.open, &caller.person, &entry.id)?;
+        // What was seen, for offboarding: a secret field's version, or 0 for the platform's current code only.
+        let seen = if params.field == SecretField::TotpCode { 0 } else { version };
+        inner.mark_revealed(&caller.open, &caller.person, &entry.id, seen)?;
         let mut event = inner.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("field={} version={version}", params.field.name());
@@ -355,8 +359,9 @@ impl Inner {
 
     /// Finds an entry by platform name through the keyed index.
     fn entry_from_index(&self, open: &Open, platform: &str) -> Result<EntryRecord> {
-        let index = lookup_id(&open.index_key, IndexDomain::Platform, platform);
-        let id = self.store.get(&records::key(records::ENTRY_INDEX, &index))?.ok_or(Error::NotFound(NO_ENTRY))?;
+        let id = self
+            .find_by_name(open, records::ENTRY_INDEX, IndexDomain::Platform, platform)?
+            .ok_or(Error::NotFound(NO_ENTRY))?;
         let sealed = self.store.get(&records::key(records::ENTRY, &id))?.ok_or(Error::NotFound(NO_ENTRY))?;
         open_entry(open, &id, &sealed)
     }

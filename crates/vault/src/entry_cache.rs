@@ -107,7 +107,9 @@ impl Store for TrackedStore {
 type SortKey = String;
 
 fn sort_key(platform: &str) -> SortKey {
-    platform.trim().to_lowercase()
+    // The form lookups compare (NFKC, lower case), so that the cache and the keyed index agree on which names
+    // are the same.
+    coffre_crypto::index::normalise_name(platform).to_string()
 }
 
 /// Every entry's metadata, by name and by id.

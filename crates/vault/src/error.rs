@@ -36,7 +36,7 @@ pub enum Error {
     #[error("vault is already initialised")]
     AlreadyInitialised,
     /// The vault is sealed.
-    #[error("vault is sealed: run `coffre unseal`")]
+    #[error("vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)")]
     Sealed,
     /// No valid session.
     #[error("not logged in, or the session has expired: run `coffre login NAME`")]
@@ -94,8 +94,9 @@ pub enum Error {
     AuditUnavailable(String),
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(
-        "the audit log is broken at event {seq}: {problem}; the vault stays sealed. Keep this data directory for \
-         investigation and restore the vault from a backup (see docs/recovery.md)"
+        "the audit log is broken at event {seq}: {problem}; nothing from that event on can be trusted, and a vault \
+         with a broken log does not unseal. Keep this data directory for investigation and restore the vault from a \
+         backup (see docs/recovery.md)"
     )]
     AuditChainBroken {
         /// The first event that cannot be trusted.

@@ -14,7 +14,7 @@ use coffre_store::Batch;
 use crate::{
     Error, Result,
     audit::Outcome,
-    authz::{self, Action},
+    authz::{self, Action, GrantTarget},
     clock::{from_millis, unix_millis},
     model::*,
     people::hex,
@@ -42,17 +42,24 @@ impl Vault {
         if person.disabled {
             return Err(Error::WrongState("this person is offboarded: offboarded people get no grant"));
         }
-        let (scope, classification) = match &grant.scope {
-            Scope::Entry(platform) => {
-                let entry = inner.entry_by_name(open, platform)?;
-                (StoredScope::Entry(entry.id), Some(entry.classification))
-            }
-            Scope::Category(category) => (StoredScope::Category(*category), None),
+        let (scope, target) = match &grant.scope {
+            Scope::Entry(platform) => match inner.entry_by_name(open, platform) {
+                Ok(entry) => (Some(StoredScope::Entry(entry.id)), GrantTarget::Entry(entry.classification)),
+                Err(Error::NotFound(_)) => (None, GrantTarget::MissingEntry),
+                Err(err) => return Err(err),
+            },
+            Scope::Category(category) => (Some(StoredScope::Category(*category)), GrantTarget::Category),
         };
-        let ceiling = match authz::check_grant(caller.role, person.role, classification) {
+        let ceiling = match authz::check_grant(caller.role, person.role, target) {
             Ok(ceiling) => ceiling,
-            Err(denied) => return Err(inner.audit_denial(ctx, &caller, Action::AddGrant, &person.name, denied).await),
+            Err(Error::Denied(denied)) => {
+                return Err(inner
+                    .audit_denial(ctx, &caller, Action::AddGrant, &person.name, Error::Denied(denied))
+                    .await);
+            }
+            Err(err) => return Err(err),
         };
+        let scope = scope.ok_or_else(|| Error::Internal("a grant's missing entry passed the policy".into()))?;
         let now = inner.now_ms();
         let expires_ms = match grant.until {
             GrantUntil::At(at) => unix_millis(at),
@@ -63,10 +70,12 @@ impl Vault {
             return Err(Error::invalid("expiry", "is not in the future"));
         }
         if expires_ms - now > max_ms {
-            return Err(Error::invalid(
+            // A refusal of the policy's limit, audited like the other refusals of a grant.
+            let too_long = Error::invalid(
                 "expiry",
                 format!("is too far away: a grant lasts at most {} days", max_ms / (24 * 3600 * 1000)),
-            ));
+            );
+            return Err(inner.audit_denial(ctx, &caller, Action::AddGrant, &person.name, too_long).await);
         }
         let record = GrantRecord {
             id: records::new_id()?,

@@ -34,6 +34,7 @@ mod grants;
 mod header;
 mod lifecycle;
 pub mod model;
+mod names;
 mod people;
 mod records;
 pub mod recovery;

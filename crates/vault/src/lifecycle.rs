@@ -196,14 +196,20 @@ impl Vault {
             inner.audit.set_key(None);
             return Err(err);
         }
-        let mut state = inner.write_state();
-        let already = state.open.is_some();
-        if !already {
-            state.open = Some(Arc::new(open));
-        }
-        drop(state);
+        // In its own block: the guard must not live across the await below.
+        let already = {
+            let mut state = inner.write_state();
+            let already = state.open.is_some();
+            if !already {
+                state.open = Some(Arc::new(open));
+            }
+            already
+        };
         inner.attempt_succeeded(attempt);
         tracing::info!("vault unsealed");
+        if let Ok(open) = inner.unsealed() {
+            inner.migrate_name_indexes(ctx, &open).await;
+        }
         Ok(already)
     }
 

@@ -365,6 +365,18 @@ pub struct Offboarded {
     pub sessions_ended: u32,
     /// Platforms of the entries that person ever revealed, now flagged rotation-due, sorted.
     pub rotation_due: Vec<String>,
+    /// The same entries, each with what the person saw of it.
+    pub revealed: Vec<RevealedEntry>,
+}
+
+/// An entry an offboarded person revealed, and what they saw of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RevealedEntry {
+    /// The entry's platform.
+    pub platform: String,
+    /// What they saw, e.g. "the current version (3)", "version 2, since replaced (the current version is 3)",
+    /// "only the platform's 2FA codes, not the password".
+    pub seen: String,
 }
 
 /// A new entry's metadata.

@@ -17,7 +17,7 @@ use crate::{
     entries::put_entry,
     lifecycle::put_person,
     model::*,
-    records::{self, EnrolmentRecord, Id, PersonRecord, RevealMark, Revocation},
+    records::{self, EnrolmentRecord, Id, PersonRecord, RevealMark, Revocation, SeenMark},
     validate,
     vault::{Caller, Inner, Open, Vault},
 };
@@ -110,18 +110,20 @@ impl Vault {
             crate::grants::put_grant(open, &mut batch, &grant)?;
         }
         inner.drop_enrolments(open, &mut batch, &person.id)?;
-        let mut rotation_due = Vec::new();
-        for entry_id in inner.revealed_by(open, &person.id)? {
+        let mut revealed = Vec::new();
+        for (entry_id, seen) in inner.revealed_by(open, &person.id)? {
             let Some(mut entry) = inner.entry_by_id(open, &entry_id)? else { continue };
+            let seen = seen_text(seen, entry.version);
             // Set, or moved to now when already set: a rotation staged before this offboarding does not answer it.
             entry.rotation_due = Some(RotationDue {
-                reason: format!("revealed by {}, who was offboarded", person.name),
+                reason: format!("revealed by {}, who was offboarded; saw {seen}", person.name),
                 since: from_millis(now),
             });
             put_entry(open, &mut batch, &entry)?;
-            rotation_due.push(entry.platform);
+            revealed.push(RevealedEntry { platform: entry.platform, seen });
         }
-        rotation_due.sort_by_cached_key(|p| p.to_lowercase());
+        revealed.sort_by_cached_key(|r| r.platform.to_lowercase());
+        let rotation_due: Vec<String> = revealed.iter().map(|r| r.platform.clone()).collect();
 
         let mut event = inner.event(ctx, &caller.name, "person.offboard", &person.name, Outcome::Success);
         event.detail =
@@ -134,7 +136,7 @@ impl Vault {
         }
         let sessions_ended = inner.end_sessions_of(open, &person.id);
         tracing::info!("a person was offboarded");
-        Ok(Offboarded { name: person.name, grants_revoked, sessions_ended, rotation_due })
+        Ok(Offboarded { name: person.name, grants_revoked, sessions_ended, rotation_due, revealed })
     }
 
     /// Resets a person's enrolment: their passphrase, second factor and (for an owner) key slot are removed, their
@@ -279,49 +281,95 @@ impl Inner {
         Ok(())
     }
 
-    /// Marks that `person` revealed `entry`, once per pair. Written before the reveal's audit event, so the marks
-    /// may over-report (a reveal that then failed for an unavailable audit log) but never under-report.
-    pub(crate) fn mark_revealed(&self, open: &Open, person: &Id, entry: &Id) -> Result<()> {
-        let known =
-            |open: &Open| open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).contains(&(*person, *entry));
-        if known(open) {
+    /// Marks that `person` revealed `entry`, and the newest version of a secret field they saw (`seen`; 0 for
+    /// the platform's current 2FA code only): written when it tells something new, which is once per pair and
+    /// then once per newer version. Written before the reveal's audit event, so the marks may over-report (a
+    /// reveal that then failed for an unavailable audit log) but never under-report.
+    pub(crate) fn mark_revealed(&self, open: &Open, person: &Id, entry: &Id, seen: u32) -> Result<()> {
+        let pair = (*person, *entry);
+        let known = |open: &Open| open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).get(&pair).copied();
+        if known(open).is_some_and(|newest| newest >= seen) {
             return Ok(());
         }
         let key = reveal_mark_key(open, person, entry);
-        if self.store.get(&key)?.is_some() {
-            open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert((*person, *entry));
-            return Ok(());
+        let stored = match self.store.get(&key)? {
+            Some(sealed) => Some(open_mark(open, &key, &sealed)?),
+            None => None,
+        };
+        let (first_ms, newest) = match &stored {
+            Some(mark) => (mark.first_ms, mark.newest_version),
+            None => (self.now_ms(), None),
+        };
+        // A mark of the first shape (what was seen unknown) is rewritten only when a secret version is seen, so
+        // a later code-only reveal does not claim that only codes were seen.
+        let write = match newest {
+            Some(newest) => seen > newest,
+            None => stored.is_none() || seen > 0,
+        };
+        if write {
+            let mark = SeenMark { person: *person, entry: *entry, first_ms, newest_version: seen };
+            let sealed = records::seal(&open.people_key, &open.vault_id, RecordKind::RevealMark, &key[2..], 0, &mark)?;
+            let mut batch = Batch::default();
+            batch.insert(key, sealed);
+            self.store.apply(batch)?;
         }
-        let mark = RevealMark { person: *person, entry: *entry, first_ms: self.now_ms() };
-        let sealed = records::seal(&open.people_key, &open.vault_id, RecordKind::RevealMark, &key[2..], 0, &mark)?;
-        let mut batch = Batch::default();
-        batch.insert(key, sealed);
-        self.store.apply(batch)?;
-        open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert((*person, *entry));
+        let recorded = if write { seen } else { newest.unwrap_or(seen).max(seen) };
+        open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert(pair, recorded);
         Ok(())
     }
 
-    /// The ids of the entries `person` ever revealed.
-    fn revealed_by(&self, open: &Open, person: &Id) -> Result<Vec<Id>> {
+    /// The entries `person` ever revealed, each with the newest version of a secret field they saw (0: only the
+    /// platform's 2FA codes; `None`: a mark from before what was seen was recorded).
+    fn revealed_by(&self, open: &Open, person: &Id) -> Result<Vec<(Id, Option<u32>)>> {
         let prefix =
             records::key(records::REVEAL_MARK, &lookup_id(&open.index_key, IndexDomain::RevealHolder, &hex(person)));
         let mut entries = Vec::new();
         for item in self.store.scan_prefix(&prefix) {
             let (key, sealed) = item?;
-            match records::open::<RevealMark>(
-                &open.people_key,
-                &open.vault_id,
-                RecordKind::RevealMark,
-                &key[2..],
-                0,
-                &sealed,
-            ) {
-                Ok(mark) if mark.person == *person => entries.push(mark.entry),
+            match open_mark(open, &key, &sealed) {
+                Ok(mark) if mark.person == *person => entries.push((mark.entry, mark.newest_version)),
                 Ok(_) => {}
                 Err(err) => tracing::error!(error = %err, "skipping a reveal mark that does not open"),
             }
         }
         Ok(entries)
+    }
+}
+
+/// A reveal mark as read back: `newest_version` is `None` for a mark of the first shape.
+struct StoredMark {
+    person: Id,
+    entry: Id,
+    first_ms: i64,
+    newest_version: Option<u32>,
+}
+
+/// Opens a reveal mark of either shape ([`SeenMark`], or the older [`RevealMark`], which is its prefix).
+fn open_mark(open: &Open, key: &[u8], sealed: &[u8]) -> Result<StoredMark> {
+    let id = &key[2..];
+    match records::open::<SeenMark>(&open.people_key, &open.vault_id, RecordKind::RevealMark, id, 0, sealed) {
+        Ok(mark) => Ok(StoredMark {
+            person: mark.person,
+            entry: mark.entry,
+            first_ms: mark.first_ms,
+            newest_version: Some(mark.newest_version),
+        }),
+        Err(_) => {
+            let mark: RevealMark =
+                records::open(&open.people_key, &open.vault_id, RecordKind::RevealMark, id, 0, sealed)?;
+            Ok(StoredMark { person: mark.person, entry: mark.entry, first_ms: mark.first_ms, newest_version: None })
+        }
+    }
+}
+
+/// What a person saw of an entry, as the offboarding report says it (`current` is the entry's current version).
+fn seen_text(seen: Option<u32>, current: u32) -> String {
+    match seen {
+        None => "revealed it (before coffre noted which version)".to_owned(),
+        Some(0) => "only the platform's 2FA codes, not the password".to_owned(),
+        Some(v) if v > current => format!("the password staged for rotation (version {v})"),
+        Some(v) if v == current => format!("the current version ({v})"),
+        Some(v) => format!("version {v}, since replaced (the current version is {current})"),
     }
 }
 

@@ -183,12 +183,24 @@ pub(crate) struct Revocation {
     pub(crate) why: String,
 }
 
-/// That a person revealed an entry at least once.
+/// That a person revealed an entry at least once, as first written (what was seen was not recorded).
 #[derive(Clone, Serialize, Deserialize)]
 pub(crate) struct RevealMark {
     pub(crate) person: Id,
     pub(crate) entry: Id,
     pub(crate) first_ms: i64,
+}
+
+/// That a person revealed an entry, and the newest version of its password, notes or seed they saw
+/// (`newest_version`; 0 when they saw only the platform's current 2FA codes), so that offboarding can say what
+/// they saw. Encoded as a [`RevealMark`] followed by the version, so a mark of either shape is read (see
+/// `people::open_mark`).
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct SeenMark {
+    pub(crate) person: Id,
+    pub(crate) entry: Id,
+    pub(crate) first_ms: i64,
+    pub(crate) newest_version: u32,
 }
 
 /// An entry's metadata. The secret fields live in [`VersionRecord`]s.
@@ -221,6 +233,13 @@ impl EntryRecord {
             classification: self.classification,
             lifecycle: self.lifecycle,
         }
+    }
+
+    /// The entry as `role` sees it: a non-owner learns only that someone who had access left (see `authz`).
+    pub(crate) fn view_for(&self, role: crate::model::Role) -> EntryView {
+        let mut view = self.view();
+        view.rotation_due = view.rotation_due.map(|due| crate::authz::rotation_due_seen_by(role, &due));
+        view
     }
 
     pub(crate) fn view(&self) -> EntryView {

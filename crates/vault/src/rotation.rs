@@ -209,7 +209,7 @@ impl Vault {
         let secret = SecretBytes::new(record.password.clone());
         let version = record.version;
         drop(record);
-        inner.mark_revealed(&caller.open, &caller.person, &entry.id)?;
+        inner.mark_revealed(&caller.open, &caller.person, &entry.id, version)?;
         let mut event = inner.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("field=password version={version} pending=rotation:{}", hex(&pending.id));

@@ -19,9 +19,13 @@ pub(crate) const MAX_TOTP_SEED_BYTES: usize = 256;
 /// Most bytes in notes.
 pub(crate) const MAX_NOTES_BYTES: usize = 16 * 1024;
 
-/// A name: trimmed, 1..=64 characters, no control characters. Returns the trimmed name.
+/// A name: trimmed, in NFC, 1..=64 characters, no control characters. Returns the trimmed name in NFC, so that a
+/// name typed with combining accents is stored and shown like one typed with precomposed letters (lookups compare a
+/// further normalised form, see `coffre_crypto::index::normalise_name`).
 pub(crate) fn name(field: &'static str, value: &str) -> Result<String> {
-    let value = value.trim();
+    use unicode_normalization::UnicodeNormalization;
+    let value: String = value.trim().nfc().collect();
+    let value = value.as_str();
     if value.is_empty() {
         return Err(Error::invalid(field, "must not be empty"));
     }
@@ -138,6 +142,7 @@ mod tests {
         assert!(name("platform", &"é".repeat(65)).is_err());
         assert!(name("platform", "a\u{0}b").is_err());
         assert!(name("platform", "a\nb").is_err());
+        assert_eq!(name("name", " E\u{301}lise ").ok().as_deref(), Some("\u{c9}lise"), "NFC");
     }
 
     #[test]

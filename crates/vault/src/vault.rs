@@ -84,8 +84,9 @@ pub(crate) struct Open {
     pub(crate) entry_cache: RwLock<Option<EntryCache>>,
     /// Each person's grants (see `entry_cache.rs`).
     pub(crate) grant_cache: Mutex<GrantCache>,
-    /// (person, entry) pairs whose reveal mark is known to be stored.
-    pub(crate) known_marks: Mutex<HashSet<(Id, Id)>>,
+    /// (person, entry) pairs whose reveal mark is known to be stored, with the newest version it is known to
+    /// record (0: codes only, or unknown for a mark of the first shape).
+    pub(crate) known_marks: Mutex<HashMap<(Id, Id), u32>>,
 }
 
 impl std::fmt::Debug for Open {
@@ -173,7 +174,8 @@ impl Vault {
         })
     }
 
-    /// Seal state, vault id, public audit key and, while unsealed, the audit log's head. Needs no session.
+    /// Seal state, vault id, public audit key, the number of audit events durably written (known sealed too: the
+    /// log's frames are counted without a key) and, while unsealed, the hash of the last one. Needs no session.
     pub fn status(&self) -> Status {
         let state = self.inner.read_state();
         let seal = match (&state.header, &state.open) {
@@ -185,7 +187,7 @@ impl Vault {
         Status {
             state: seal,
             vault_id: state.header.as_ref().map(|h| h.vault_id.to_hex()),
-            audit_events: head.map_or(0, |(seq, _)| seq),
+            audit_events: if seal == SealState::Uninitialised { 0 } else { self.inner.audit.written() },
             audit_public_key: state.header.as_ref().and_then(|h| h.audit_public_key.clone()),
             audit_head_hash: head.map(|(_, hash)| data_encoding::HEXLOWER.encode(&hash)),
         }

@@ -19,8 +19,8 @@ use std::time::Duration;
 
 use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{
-    AuditFilter, Category, Classification, EntryUpdate, ErrorKind, GrantUntil, NewEntry, NewGrant, NewPassword,
-    RequestContext, RevealParams, Role, RotationRef, Scope, SecretField, Secrets, Vault,
+    AuditFilter, Category, Classification, EntryUpdate, ErrorKind, GrantUntil, Lifecycle, NewEntry, NewGrant,
+    NewPassword, RequestContext, RevealParams, Role, RotationRef, Scope, SecretField, Secrets, Vault,
 };
 use support::*;
 
@@ -68,9 +68,11 @@ enum GrantState {
     /// access manager's own grant (from the president) still covers it; the member's (from the access manager)
     /// does not.
     AboveAccessManagersClassification,
+    /// A live grant on "Target", which was then set back to planned: a planned entry is the owners' alone.
+    LiveButPlanned,
 }
 
-const GRANT_STATES: [GrantState; 7] = [
+const GRANT_STATES: [GrantState; 8] = [
     GrantState::None,
     GrantState::Live,
     GrantState::Expired,
@@ -78,6 +80,7 @@ const GRANT_STATES: [GrantState; 7] = [
     GrantState::ForAnotherEntry,
     GrantState::ForAnotherCategory,
     GrantState::AboveAccessManagersClassification,
+    GrantState::LiveButPlanned,
 ];
 
 /// The operations, one per RPC.
@@ -278,6 +281,14 @@ impl World {
         ] {
             vault.create_entry(&alice, entry(platform, category, classification), secrets()).await.expect("entry");
         }
+        // A second version of "Target", so that version 1 is an old one (naming the current version is a plain
+        // reveal).
+        let second = EntryUpdate {
+            platform: "Target".into(),
+            password: Some(SecretBytes::new(b"pw2".to_vec())),
+            ..Default::default()
+        };
+        vault.update_entry(&alice, second).await.expect("a second version");
         let holders = [Holder::new("president"), Holder::new("leader")];
         vault.rekey(&alice, two_of(&[&holders[0], &holders[1]], 2)).await.expect("a share set, for backups");
         let carol = fx.login(&vault, "Carol", PASS[2]).await;
@@ -358,6 +369,14 @@ impl World {
                     ..Default::default()
                 };
                 self.vault.update_entry(alice, update).await.expect("reclassify");
+            }
+            GrantState::LiveButPlanned => {
+                let update = EntryUpdate {
+                    platform: "Target".into(),
+                    lifecycle: Some(Lifecycle::Planned),
+                    ..Default::default()
+                };
+                self.vault.update_entry(alice, update).await.expect("back to planned");
             }
             _ => {}
         }

@@ -172,3 +172,27 @@ async fn the_schedule_writes_when_due_and_keeps_the_newest() {
     let target = fx.dir.path().join("from-schedule");
     restore(&file, &president.identity, &target, fx.clock.clone()).expect("restores");
 }
+
+#[tokio::test]
+async fn a_backup_taken_before_a_rekey_names_its_share_set_and_says_so_to_a_newer_share() {
+    let fx = Fixture::new();
+    let (president, leader) = (Holder::new("president"), Holder::new("leader"));
+    let vault = fx.open();
+    let old = fx.init_with_shares(&vault, Some(two_of(&[&president, &leader], 2))).await.expect("issued");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let backup = vault.create_backup(&alice).await.expect("backup");
+    assert_eq!(backup.share_set_id, old.share_set_id, "the backup names the set that opens it");
+    let new = vault.rekey(&alice, two_of(&[&president, &leader], 2)).await.expect("rekey");
+    drop(vault);
+
+    let target = fx.dir.path().join("restored");
+    let report = restore(&backup.file, &president.identity, &target, fx.clock.clone()).expect("restores");
+    assert_eq!(report.share_set_id.as_deref(), Some(old.share_set_id.as_str()));
+    let restored = fx.open_at(&target);
+    let err = restored.submit_share(&anonymous(), president.open(&new)).await.expect_err("a share of the rekey");
+    let text = err.to_string();
+    assert!(text.contains("predates the rekey") && text.contains(&old.share_set_id), "{text}");
+    restored.submit_share(&anonymous(), president.open(&old)).await.expect("a share of the backup's day");
+    let done = restored.submit_share(&anonymous(), leader.open(&old)).await.expect("the second one");
+    assert!(done.completion.is_some(), "the old set opens the backup");
+}

@@ -358,3 +358,19 @@ async fn entries_list_by_pages_in_name_order_and_every_change_shows_at_once() {
     let err = vault.list_entries_page(&alice, false, None, coffre_vault::MAX_ENTRY_PAGE + 1).expect_err("too big");
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
 }
+
+#[tokio::test]
+async fn status_counts_the_audit_events_while_sealed_too() {
+    let fx = Fixture::new();
+    let (vault, alice) = with_facebook(&fx).await;
+    vault.seal(&alice).await.expect("seal");
+    let sealed = vault.status();
+    assert_eq!(sealed.state, SealState::Sealed);
+    assert!(sealed.audit_events >= 4, "init, login, entry, seal at least: {}", sealed.audit_events);
+    assert_eq!(sealed.audit_head_hash, None, "the head's hash only while unsealed");
+    drop(vault);
+    let vault = fx.open();
+    assert_eq!(vault.status().audit_events, sealed.audit_events, "after a restart, still sealed");
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
+    assert_eq!(vault.status().audit_events, sealed.audit_events + 1, "the unseal event");
+}

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{
-    Category, Classification, ErrorKind, GrantState, GrantUntil, NewEntry, NewGrant, PersonState, RevealParams, Role,
-    Scope, SecretField, Secrets,
+    AuditFilter, Category, Classification, ErrorKind, GrantState, GrantUntil, NewEntry, NewGrant, PersonState,
+    RevealParams, Role, Scope, SecretField, Secrets,
 };
 use support::*;
 
@@ -226,4 +226,130 @@ async fn a_reset_enrolment_needs_a_new_passphrase_and_second_factor() {
     fx.login(&vault, "Dave", b"dave's second passphrase").await;
     let err = vault.reset_enrolment(&alice, "Alice").await.expect_err("not oneself");
     assert_eq!(err.kind(), ErrorKind::PermissionDenied);
+}
+
+#[tokio::test]
+async fn a_member_learns_that_a_person_who_had_access_left_not_who() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let (e, s) = entry("Facebook");
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, MEMBER_PASS).await;
+    let erin = fx.person(&vault, &alice, "Erin", Role::Member, b"erin's own passphrase").await;
+    for person in ["Dave", "Erin"] {
+        vault.add_grant(&alice, grant(person, "Facebook", 7)).await.expect("grant");
+    }
+    vault.reveal(&dave, reveal("Facebook")).await.expect("reveal");
+    vault.offboard_person(&alice, "Dave").await.expect("offboard");
+
+    let seen = vault.get_entry(&erin, "Facebook").expect("entry").rotation_due.expect("due");
+    assert_eq!(seen.reason, "a person who had access left");
+    let listed = vault.list_entries(&erin, false).expect("list");
+    let due = listed.iter().find_map(|e| e.rotation_due.clone()).expect("due in the listing");
+    assert!(!due.reason.contains("Dave") && !due.reason.contains("offboarded"), "{}", due.reason);
+    let owners = vault.get_entry(&alice, "Facebook").expect("entry").rotation_due.expect("due");
+    assert!(owners.reason.contains("Dave"), "owners see who: {}", owners.reason);
+}
+
+#[tokio::test]
+async fn an_access_manager_cannot_tell_a_missing_entry_from_a_confidential_one_when_granting() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let (mut e, s) = entry("Bank");
+    e.classification = Some(Classification::Confidential);
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let (e, s) = entry("Facebook");
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let carol = fx.person(&vault, &alice, "Carol", Role::AccessManager, b"carol's passphrase!").await;
+    fx.person(&vault, &carol, "Dave", Role::Member, MEMBER_PASS).await;
+
+    let confidential = vault.add_grant(&carol, grant("Dave", "Bank", 7)).await.expect_err("above restricted");
+    let missing = vault.add_grant(&carol, grant("Dave", "No Such Bank", 7)).await.expect_err("no such entry");
+    assert_eq!((confidential.kind(), missing.kind()), (ErrorKind::PermissionDenied, ErrorKind::PermissionDenied));
+    assert_eq!(confidential.to_string(), missing.to_string());
+    // Owners are told plainly that the name does not exist.
+    let owner = vault.add_grant(&alice, grant("Dave", "No Such Bank", 7)).await.expect_err("no such entry");
+    assert_eq!(owner.kind(), ErrorKind::NotFound);
+
+    // A grant longer than the limit is refused and audited like the other refusals.
+    let too_long = vault.add_grant(&carol, grant("Dave", "Facebook", 91)).await.expect_err("over 90 days");
+    assert_eq!(too_long.kind(), ErrorKind::InvalidArgument);
+    let filter = AuditFilter { action: Some("grant.add".into()), ..Default::default() };
+    let events = vault.list_audit(&alice, filter).await.expect("audit").events;
+    let denied: Vec<&str> =
+        events.iter().filter(|e| e.outcome.as_str() == "denied").map(|e| e.reason.as_str()).collect();
+    assert_eq!(denied.len(), 3, "{denied:?}");
+    assert!(denied[2].contains("too far away"), "{denied:?}");
+}
+
+#[tokio::test]
+async fn a_member_may_name_the_current_version_but_not_an_older_one() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let (e, s) = entry("Facebook");
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let update = coffre_vault::EntryUpdate {
+        platform: "Facebook".into(),
+        password: Some(SecretBytes::new(b"Facebook-pw-2".to_vec())),
+        ..Default::default()
+    };
+    vault.update_entry(&alice, update).await.expect("version 2");
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, MEMBER_PASS).await;
+    vault.add_grant(&alice, grant("Dave", "Facebook", 7)).await.expect("grant");
+
+    let current = RevealParams { version: Some(2), ..reveal("Facebook") };
+    let revealed = vault.reveal(&dave, current).await.expect("the version Dave sees, named");
+    assert_eq!(revealed.secret.expose_secret(), b"Facebook-pw-2");
+    let older = vault.reveal(&dave, RevealParams { version: Some(1), ..reveal("Facebook") }).await;
+    assert_eq!(older.expect_err("an older version").kind(), ErrorKind::PermissionDenied);
+    // Without a grant, naming a version tells nothing more than naming none.
+    let hidden = vault.reveal(&dave, RevealParams { version: Some(1), ..reveal("Nowhere") }).await;
+    assert_eq!(
+        hidden.expect_err("missing").to_string(),
+        vault.reveal(&dave, reveal("Nowhere")).await.expect_err("m").to_string()
+    );
+}
+
+#[tokio::test]
+async fn offboarding_says_what_the_person_saw_of_each_entry() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    for platform in ["Facebook", "Instagram", "Mailgun"] {
+        let (e, mut s) = entry(platform);
+        s.totp_seed = Some(SecretBytes::new(b"GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ".to_vec()));
+        vault.create_entry(&alice, e, s).await.expect("entry");
+    }
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, MEMBER_PASS).await;
+    for platform in ["Facebook", "Instagram", "Mailgun"] {
+        vault.add_grant(&alice, grant("Dave", platform, 7)).await.expect("grant");
+    }
+    vault.reveal(&dave, reveal("Facebook")).await.expect("version 1");
+    let code = RevealParams { field: SecretField::TotpCode, ..reveal("Instagram") };
+    vault.reveal(&dave, code).await.expect("only a code");
+    vault.reveal(&dave, reveal("Mailgun")).await.expect("version 1");
+    let rotated = coffre_vault::EntryUpdate {
+        platform: "Facebook".into(),
+        password: Some(SecretBytes::new(b"Facebook-pw-2".to_vec())),
+        ..Default::default()
+    };
+    vault.update_entry(&alice, rotated).await.expect("rotated since");
+
+    let done = vault.offboard_person(&alice, "Dave").await.expect("offboard");
+    let seen: Vec<(&str, &str)> = done.revealed.iter().map(|r| (r.platform.as_str(), r.seen.as_str())).collect();
+    assert_eq!(
+        seen,
+        [
+            ("Facebook", "version 1, since replaced (the current version is 2)"),
+            ("Instagram", "only the platform's 2FA codes, not the password"),
+            ("Mailgun", "the current version (1)"),
+        ]
+    );
 }

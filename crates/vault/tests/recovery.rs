@@ -135,6 +135,20 @@ async fn shares_of_another_vault_or_damaged_ones_are_refused_before_combining() 
     let (_, text) = message(vault.submit_share(&anonymous(), SecretBytes::new(still_encrypted)).await);
     assert!(text.contains("not a coffre share"), "{text}");
     assert_eq!(vault.recovery_status().submitted, 0, "nothing was counted");
+
+    // Every refusal was held while sealed, like a failed unseal, and is in the log after the next unseal.
+    vault.submit_share(&anonymous(), a.open(&issued)).await.expect("a genuine share");
+    let (_, text) = message(vault.submit_share(&anonymous(), a.open(&issued)).await);
+    assert!(text.contains("already submitted"), "{text}");
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let filter = coffre_vault::AuditFilter { action: Some("recovery.share".into()), ..Default::default() };
+    let events = vault.list_audit(&alice, filter).await.expect("audit").events;
+    let refused: Vec<&str> =
+        events.iter().filter(|e| e.outcome.as_str() == "failure").map(|e| e.reason.as_str()).collect();
+    assert_eq!(refused.len(), 5, "{refused:?}");
+    assert!(refused[0].contains("another vault") && refused[4].contains("already submitted"), "{refused:?}");
+    assert_eq!(events.iter().filter(|e| e.outcome.as_str() == "success").count(), 1, "the genuine share");
 }
 
 #[tokio::test]
@@ -191,6 +205,23 @@ async fn rekey_makes_the_old_shares_useless_and_the_new_ones_work() {
 }
 
 #[tokio::test]
+async fn rekey_refuses_one_age_key_for_several_holders() {
+    let fx = Fixture::new();
+    let (a, b) = (Holder::new("president"), Holder::new("leader"));
+    let vault = fx.open();
+    let old = fx.init_with_shares(&vault, Some(two_of(&[&a, &b], 2))).await.expect("issued");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let spec = ShareSetSpec {
+        threshold: 2,
+        holders: vec![a.spec(), HolderSpec { label: "leader".into(), key: HolderKey::Age(a.recipient.clone()) }],
+    };
+    let (kind, text) = message(vault.rekey(&alice, spec).await);
+    assert_eq!(kind, ErrorKind::InvalidArgument);
+    assert!(text.contains("leader has the same age key as president"), "{text}");
+    assert_eq!(vault.recovery_status().share_set_id, Some(old.share_set_id), "the share set stays");
+}
+
+#[tokio::test]
 async fn only_owners_rekey() {
     let fx = Fixture::new();
     let (a, b) = (Holder::new("president"), Holder::new("leader"));
@@ -230,6 +261,30 @@ async fn bad_share_sets_are_refused_at_init_and_nothing_is_created() {
                 holders: vec![a.spec(), HolderSpec { label: "leader".into(), key: HolderKey::Age("age1nope".into()) }],
             },
             "is not an age public key",
+        ),
+        (
+            ShareSetSpec {
+                threshold: 3,
+                holders: vec![
+                    a.spec(),
+                    HolderSpec { label: "leader".into(), key: HolderKey::Age(a.recipient.clone()) },
+                    HolderSpec { label: "treasurer".into(), key: HolderKey::Age(a.recipient.clone()) },
+                ],
+            },
+            "leader has the same age key as president",
+        ),
+        (
+            ShareSetSpec {
+                threshold: 2,
+                holders: vec![
+                    HolderSpec {
+                        label: "leader".into(),
+                        key: HolderKey::Passphrase(passphrase(b"one phrase for two")),
+                    },
+                    HolderSpec { label: "clerk".into(), key: HolderKey::Passphrase(passphrase(b"one phrase for two")) },
+                ],
+            },
+            "clerk has the same passphrase as leader",
         ),
     ];
     for (spec, expected) in cases {

@@ -392,6 +392,10 @@ async fn a_very_confidential_reveal_needs_an_approval_that_is_single_use_expires
             ("reveal", "denied"),
         ]
     );
+    // Decisions name the entry as their target, like the request and the reveal. (A refused attempt to decide by
+    // someone who may not names the id typed: the request may not exist.)
+    let decisions = events.iter().filter(|e| ["approval.approve", "approval.deny"].contains(&e.action.as_str()));
+    assert!(decisions.clone().all(|e| e.target == "Bank"), "{:?}", decisions.map(|e| &e.target).collect::<Vec<_>>());
     let used = events.iter().find(|e| e.action == "reveal" && e.outcome.as_str() == "success" && e.target == "Bank");
     assert!(used.is_some_and(|e| e.detail.contains(&format!("approval={}", asked.id))));
 }

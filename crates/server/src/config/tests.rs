@@ -190,6 +190,13 @@ fn show_config_output_reads_back_as_the_same_configuration() {
 }
 
 #[test]
+fn show_config_writes_whole_days_as_days() {
+    let text = resolve(&Flags::default(), "").to_toml().expect("serialisable");
+    assert!(text.contains("max_grant_duration = \"90days\""), "{text}");
+    assert!(!text.contains("months"), "{text}");
+}
+
+#[test]
 fn the_example_configuration_is_valid() {
     let text = include_str!("../../../../deploy/coffred.example.toml");
     let config = resolve(&Flags::default(), text);

@@ -183,6 +183,20 @@ async fn an_oversized_request_is_resource_exhausted_and_the_server_stays_up() {
 }
 
 #[tokio::test]
+async fn a_20_kib_authorization_header_reaches_the_service_instead_of_an_http_431() {
+    let server = TestServer::start().await;
+    let mut health = HealthClient::new(tls_channel(server.addr, &server.ca_pem).await);
+    let mut request = Request::new(HealthCheckRequest::default());
+    let value = format!("Bearer {}", "a".repeat(20 * 1024));
+    request.metadata_mut().insert("authorization", value.parse().expect("ASCII"));
+    // The health service ignores the header; coffre's services refuse it with INVALID_ARGUMENT (`context.rs`).
+    // Before, h2 answered HTTP 431, which a gRPC client sees as a transport failure.
+    let answer = health.check(request).await.expect("a gRPC answer, not an HTTP 431");
+    assert_eq!(answer.into_inner().status(), ServingStatus::Serving);
+    server.stop().await;
+}
+
+#[tokio::test]
 async fn reflection_lists_the_coffre_services() {
     let server = TestServer::start().await;
     let mut reflection = ServerReflectionClient::new(tls_channel(server.addr, &server.ca_pem).await);

@@ -50,6 +50,11 @@ pub struct Backup {
     pub audit_events: u64,
     /// How many recipients can decrypt it.
     pub recipients: usize,
+    /// Hex id of the share set whose shares open it (a recovery by shares needs this set: a later rekey issues
+    /// another set, which does not open this backup), and when that set was issued.
+    pub share_set_id: String,
+    /// When the share set was issued.
+    pub share_set_issued: SystemTime,
 }
 
 /// What the restore marker says (clear, non-secret: times, counts, and the backup file's digest).
@@ -71,25 +76,27 @@ impl Vault {
     /// Takes a backup on the daemon's own behalf (scheduled backups): needs the vault unsealed, no session.
     pub(crate) async fn backup_as(&self, ctx: &RequestContext, actor: &str, open: &Open, why: &str) -> Result<Backup> {
         let inner = &self.inner;
-        let recipients: Vec<AgeRecipient> = current_share_set(self, open)?
+        let set = current_share_set(self, open)?;
+        let share_set = set.as_ref().map(|s| (data_encoding::HEXLOWER.encode(&s.id), s.created_ms));
+        let recipients: Vec<AgeRecipient> = set
             .map(|set| set.holders.into_iter().filter_map(|h| h.recipient).collect::<Vec<_>>())
             .unwrap_or_default()
             .iter()
             .map(|r| AgeRecipient::parse(r).map_err(|e| Error::Corrupt(format!("ShareSet recipient ({e})"))))
             .collect::<Result<_>>()?;
-        if recipients.is_empty() {
+        let Some((share_set_id, share_set_issued_ms)) = share_set.filter(|_| !recipients.is_empty()) else {
             return Err(Error::WrongState(
                 "no recovery holder has an age key to encrypt backups to: issue a share set whose holders are named \
                  with age1... keys (`coffre recovery rekey --holder NAME=age1...`)",
             ));
-        }
+        };
         let created_ms = inner.now_ms();
         let (body, events) = {
             // Under the write lock, no change is half applied: the store and the log agree, and the backup's own
             // event (durable before the copy) is in it.
             let _writes = inner.writes.lock().await;
             let mut event = inner.event(ctx, actor, "backup", "", Outcome::Success);
-            event.detail = format!("{why} recipients={}", recipients.len());
+            event.detail = format!("{why} recipients={} share_set={share_set_id}", recipients.len());
             let seq = inner.audit(event).await?;
             let records = inner.store.scan_all().collect::<std::result::Result<Vec<_>, _>>()?;
             let audit_segments = audit::copy_segments(&inner.config.data_dir.join("audit"))?;
@@ -113,6 +120,8 @@ impl Vault {
             records,
             audit_events: events,
             recipients: count,
+            share_set_id,
+            share_set_issued: from_millis(share_set_issued_ms),
         })
     }
 }

@@ -81,6 +81,9 @@ pub struct RestoreReport {
     pub records: usize,
     /// Audit events restored.
     pub audit_events: u64,
+    /// Hex id of the share set that opens the restored vault (the one current when the backup was taken), if
+    /// it had one: shares of a set issued by a later rekey do not open it.
+    pub share_set_id: Option<String>,
 }
 
 /// Restores the backup `file` (as written by a backup) into `data_dir`, which must be missing or empty.
@@ -136,6 +139,7 @@ pub fn restore(
         backup_created: from_millis(body.created_ms),
         records: body.records.len(),
         audit_events: body.audit_events,
+        share_set_id: header.recovery.as_ref().map(|r| r.share_set.to_hex()),
     })
 }
 

@@ -41,7 +41,7 @@ impl CheckedSpec {
 const _: () = assert!(validate::MAX_NAME_CHARS <= MAX_LABEL_CHARS);
 
 /// Checks holders and threshold: 2..=16 holders with distinct labels, a threshold of 2..=holders, and recipients
-/// that are `age1...` keys.
+/// that are `age1...` keys, no two holders with the same key or passphrase.
 pub(crate) fn check(spec: ShareSetSpec) -> Result<CheckedSpec> {
     let n = spec.holders.len();
     if !(usize::from(MIN_THRESHOLD)..=usize::from(MAX_SHARES)).contains(&n) {
@@ -72,9 +72,36 @@ pub(crate) fn check(spec: ShareSetSpec) -> Result<CheckedSpec> {
             ),
             HolderKey::Passphrase(passphrase) => ShareRecipient::Passphrase(passphrase),
         };
+        // One key (or one passphrase) for several holders would let whoever holds it open several shares, and so
+        // recover alone: each holder must have their own.
+        if let Some((other, _)) = holders.iter().find(|(_, known)| same_recipient(known, &recipient)) {
+            return Err(Error::invalid(
+                "holder",
+                format!(
+                    "{label} has the same {} as {other}: each holder needs their own, or one person could recover \
+                     alone with several shares",
+                    match recipient {
+                        ShareRecipient::Key(_) => "age key",
+                        ShareRecipient::Passphrase(_) => "passphrase",
+                    }
+                ),
+            ));
+        }
         holders.push((label, recipient));
     }
     Ok(CheckedSpec { threshold: spec.threshold, holders })
+}
+
+/// Whether two holders would open their shares with the same thing: the same age key (compared in its canonical
+/// `age1...` form) or the same passphrase.
+fn same_recipient(a: &ShareRecipient, b: &ShareRecipient) -> bool {
+    match (a, b) {
+        (ShareRecipient::Key(a), ShareRecipient::Key(b)) => a.to_string() == b.to_string(),
+        (ShareRecipient::Passphrase(a), ShareRecipient::Passphrase(b)) => {
+            bool::from(subtle::ConstantTimeEq::ct_eq(a.expose_secret(), b.expose_secret()))
+        }
+        _ => false,
+    }
 }
 
 /// A new share set for `master`: the recovery slot, the sealed record of its holders, and the share files.
@@ -139,9 +166,10 @@ pub(crate) fn current_share_set(vault: &Vault, open: &Open) -> Result<Option<Sha
 }
 
 impl Vault {
-    /// Issues a new share set (new recovery key, new shares for the holders named) and makes the old one useless:
-    /// its shares no longer match the vault's share-set id, and its recovery key no longer opens anything. Nothing
-    /// else is re-encrypted. Owners only. A recovery in progress is discarded.
+    /// Issues a new share set (new recovery key, new shares for the holders named); the old one no longer opens the
+    /// vault: its shares no longer match the vault's share-set id, and its recovery key no longer opens the
+    /// vault's header. Backups taken before keep the old header, so they still open with the old shares (each
+    /// backup names its set). Nothing else is re-encrypted. Owners only. A recovery in progress is discarded.
     pub async fn rekey(&self, ctx: &RequestContext, spec: ShareSetSpec) -> Result<IssuedShares> {
         let inner = &self.inner;
         let caller = inner.authorize_audited(ctx, Action::Rekey, "").await?;

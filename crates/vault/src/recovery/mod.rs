@@ -170,6 +170,29 @@ impl Inner {
     }
 }
 
+impl Inner {
+    /// When the backup this vault was restored from was taken (UTC, RFC 3339), while the restore is not yet
+    /// recorded by an unseal (its marker is in the data directory).
+    fn restored_from(&self) -> Option<String> {
+        let text = std::fs::read(self.config.data_dir.join(crate::backup::RESTORE_MARKER)).ok()?;
+        let marker: crate::backup::RestoreMarker = serde_json::from_slice(&text).ok()?;
+        let created = time::OffsetDateTime::from(from_millis(marker.backup_created_ms));
+        created.format(&time::format_description::well_known::Rfc3339).ok()
+    }
+
+    /// Records a refused share (held while sealed, like a failed unseal, and written at the next unseal) and
+    /// returns the refusal: probing the recovery with foreign, replaced, repeated or damaged shares leaves a trace.
+    /// `holder` is the label written in the share, when it could be read.
+    async fn refused_share(&self, ctx: &RequestContext, holder: &str, refusal: Error) -> Error {
+        let mut event = self.event(ctx, "-", "recovery.share", holder, Outcome::Failure);
+        event.reason = refusal.to_string();
+        if let Err(err) = self.recovery_event(event).await {
+            tracing::error!(error = %err, "a refused share could not be audited");
+        }
+        refusal
+    }
+}
+
 fn ttl_ms(ttl: Duration) -> i64 {
     i64::try_from(ttl.as_millis()).unwrap_or(i64::MAX)
 }
@@ -199,39 +222,61 @@ impl Vault {
         let slot = header.recovery.clone().ok_or(Error::WrongState(
             "this vault has no recovery share set: an owner issues one with `coffre recovery rekey`",
         ))?;
-        let envelope = ShareEnvelope::decode(envelope.expose_secret()).map_err(|e| Error::invalid("share", e))?;
-        if envelope.vault != header.vault_id {
-            return Err(Error::invalid(
+        let envelope = match ShareEnvelope::decode(envelope.expose_secret()) {
+            Ok(envelope) => envelope,
+            Err(e) => return Err(inner.refused_share(ctx, "", Error::invalid("share", e)).await),
+        };
+        let refusal = if envelope.vault != header.vault_id {
+            Some(Error::invalid(
                 "share",
                 format!(
                     "it belongs to another vault ({}), not to this one ({}): use a share of this vault",
                     envelope.vault.to_hex(),
                     header.vault_id.to_hex()
                 ),
-            ));
-        }
-        if envelope.share_set != slot.share_set {
-            return Err(Error::invalid(
-                "share",
-                "it belongs to a share set that a rekey replaced, so it can no longer be used: use a share of the \
-                 current set (see `coffre recovery status`)",
-            ));
-        }
-        if (envelope.threshold, envelope.shares) != (slot.threshold, slot.shares) {
-            // The share's numbers are checked when the shares are combined; the header's are protected by its
-            // MAC, which only the master key can check: so neither side is blamed here.
-            return Err(Error::invalid(
+            ))
+        } else if envelope.share_set != slot.share_set {
+            Some(match inner.restored_from() {
+                // A vault restored from a backup opens with the share set of the backup's time, not a later one.
+                Some(backup_created) => Error::invalid(
+                    "share",
+                    format!(
+                        "this vault was restored from a backup of {backup_created}, which predates the rekey that \
+                         issued this share: it needs the share set of {backup_created} (id {}), the share files \
+                         current when the backup was taken (or the passphrase an owner had then)",
+                        slot.share_set.to_hex()
+                    ),
+                ),
+                None => Error::invalid(
+                    "share",
+                    format!(
+                        "it belongs to a share set that a rekey replaced (or to one issued after the backup this \
+                         vault came from), so it cannot be used here: this vault opens with share set {} (see \
+                         `coffre recovery status`)",
+                        slot.share_set.to_hex()
+                    ),
+                ),
+            })
+        } else if (envelope.threshold, envelope.shares) != (slot.threshold, slot.shares) {
+            // The share's numbers are checked when the shares are combined; the header's are protected by its MAC,
+            // which only the master key can check: so neither side is blamed here.
+            Some(Error::invalid(
                 "share",
                 format!(
                     "it says {} of {}, but the seal header's recovery slot says {} of {}: either this share is forged \
                      or the seal header was changed (an owner's passphrase unseal checks the header)",
                     envelope.threshold, envelope.shares, slot.threshold, slot.shares
                 ),
-            ));
+            ))
+        } else {
+            None
+        };
+        if let Some(refusal) = refusal {
+            return Err(inner.refused_share(ctx, &envelope.holder, refusal).await);
         }
         let (holder, x) = (envelope.holder, envelope.share.x);
         let now = inner.now_ms();
-        let (submitted, expires_ms, complete) = {
+        let counted = {
             let mut state = inner.recovery_state();
             inner.expire_partial(&mut state, now);
             if state.partial.as_ref().is_some_and(|p| p.share_set != slot.share_set) {
@@ -243,7 +288,7 @@ impl Vault {
                 shares: Vec::new(),
             });
             if partial.shares.iter().any(|s| s.x == x) {
-                return Err(Error::invalid(
+                Err(Error::invalid(
                     "share",
                     format!(
                         "share number {x} ({holder}) was already submitted; {} of {} are in: the next share must \
@@ -251,13 +296,18 @@ impl Vault {
                         partial.shares.len(),
                         slot.threshold
                     ),
-                ));
+                ))
+            } else {
+                partial.shares.push(envelope.share);
+                let submitted = u8::try_from(partial.shares.len()).unwrap_or(u8::MAX);
+                let expires_ms = partial.expires_ms;
+                let complete = (submitted >= slot.threshold).then(|| state.partial.take()).flatten();
+                Ok((submitted, expires_ms, complete))
             }
-            partial.shares.push(envelope.share);
-            let submitted = u8::try_from(partial.shares.len()).unwrap_or(u8::MAX);
-            let expires_ms = partial.expires_ms;
-            let complete = (submitted >= slot.threshold).then(|| state.partial.take()).flatten();
-            (submitted, expires_ms, complete)
+        };
+        let (submitted, expires_ms, complete) = match counted {
+            Ok(counted) => counted,
+            Err(refusal) => return Err(inner.refused_share(ctx, &holder, refusal).await),
         };
         let mut event = inner.event(ctx, "-", "recovery.share", &holder, Outcome::Success);
         event.detail =
@@ -308,12 +358,17 @@ impl Vault {
                 inner.audit.set_key(None);
                 return Err(err);
             }
-            let mut state = inner.write_state();
-            if state.open.is_none() {
-                state.open = Some(Arc::new(open));
+            // In its own block: the guard must not live across the await below.
+            {
+                let mut state = inner.write_state();
+                if state.open.is_none() {
+                    state.open = Some(Arc::new(open));
+                }
             }
-            drop(state);
             tracing::info!("vault unsealed by recovery shares");
+            if let Ok(open) = inner.unsealed() {
+                inner.migrate_name_indexes(ctx, &open).await;
+            }
         } else {
             let open = inner.unsealed()?;
             if !bool::from(open.master.expose_secret().ct_eq(master.expose_secret())) {

@@ -79,7 +79,7 @@ async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after
     let file = vault.create_backup(&alice).await.expect("backup").file;
     drop(vault);
 
-    // The old share set's share is refused (not audited: nothing was submitted); two new ones recover.
+    // The old share set's share is refused, and the refusal audited (held while sealed); two new ones recover.
     let vault = open(&dir, clock.clone());
     assert!(vault.submit_share(&ctx(None), share(&issued, 0, &a)).await.is_err());
     vault.submit_share(&ctx(None), share(&rekeyed, 0, &a)).await.expect("first");
@@ -96,6 +96,7 @@ async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after
         ("login", Outcome::Success),
         ("rekey", Outcome::Success),
         ("backup", Outcome::Success),
+        ("recovery.share", Outcome::Failure),
         ("recovery.share", Outcome::Success),
         ("recovery.expire", Outcome::Failure),
         ("recovery.share", Outcome::Success),
