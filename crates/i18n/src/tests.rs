@@ -4,7 +4,7 @@ use fluent_syntax::{ast, parser};
 use jiff::tz::TimeZone;
 
 use super::*;
-use crate::time::{end_of_day_in, local_time_in};
+use crate::time::{end_of_day_in, local_time_in, start_of_day_in};
 
 /// Every message id of a catalogue file with the names of the variables it uses, and its text with variables,
 /// placeables and white space removed (to compare languages).
@@ -71,7 +71,7 @@ fn french_has_every_english_message_with_the_same_arguments() {
 #[test]
 fn no_french_message_is_left_in_english() {
     // Words that are the same in both languages on their own.
-    let same_in_both = ["cause-prefix", "status-session"];
+    let same_in_both = ["status-session"];
     let english = catalogue(Lang::En);
     let french = catalogue(Lang::FrCa);
     let normalise = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ").replace('\u{a0}', " ");
@@ -164,5 +164,7 @@ fn a_typed_date_means_the_end_of_that_local_day() {
         end_of_day_in(&TimeZone::UTC, "2026-07-01").map(|t| t + 4 * 3600)
     );
     assert_eq!(end_of_day_in(&montreal, "2026-02-30"), None);
+    assert_eq!(start_of_day_in(&montreal, "2027-01-01"), end_of_day_in(&montreal, "2026-12-31").map(|t| t + 1));
+    assert_eq!(start_of_day_in(&TimeZone::UTC, "2027-01-01"), Some(1_798_761_600));
     assert_eq!(end_of_day_in(&montreal, "tomorrow"), None);
 }

@@ -16,6 +16,18 @@ pub fn end_of_local_day(date: &str) -> Option<i64> {
     end_of_day_in(&TimeZone::system(), date)
 }
 
+/// The first second of the day `date` (YYYY-MM-DD) in the local time zone, as Unix seconds: what a person means
+/// by "since 2026-12-01". `None` when `date` is not a valid date.
+pub fn start_of_local_day(date: &str) -> Option<i64> {
+    start_of_day_in(&TimeZone::system(), date)
+}
+
+pub(crate) fn start_of_day_in(zone: &TimeZone, date: &str) -> Option<i64> {
+    let date: Date = date.trim().parse().ok()?;
+    let zoned = date.to_zoned(zone.clone()).ok()?;
+    Some(zoned.timestamp().as_second())
+}
+
 pub(crate) fn local_time_in(zone: &TimeZone, unix_seconds: i64) -> Option<String> {
     let zoned = Timestamp::from_second(unix_seconds).ok()?.to_zoned(zone.clone());
     Some(zoned.strftime("%Y-%m-%d %H:%M %:z").to_string())

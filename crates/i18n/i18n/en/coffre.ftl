@@ -4,8 +4,8 @@
 ## Answers and prefixes
 
 answer-yes = yes
-error-prefix = error
-cause-prefix = cause
+error-line = error: { $message }
+cause-line = cause: { $message }
 time-unknown = unknown
 
 ## Roles, as people read them
@@ -116,3 +116,23 @@ status-audit-key = Audit key:
 status-session = Session:
 status-session-value = { $name } ({ $role }), until { $until }
 status-not-logged-in = not logged in
+
+## Recovery shares
+
+shares-issued = Recovery share set { $set } issued: any { $threshold } of these { $holders } holders together can recover the vault.
+shares-issued-line = share { $number } for { $holder }: { $file }
+shares-hand-out = Give each holder their own file (print it, or copy it to a USB key kept offline), then delete the copies here. The daemon keeps no copy. Each holder keeps the printed guide too: `coffre guide recovery` prints it (in French with --lang fr).
+
+## People and the new person's handout
+
+person-added = Added { $name } ({ $role }).
+person-reset = Reset the enrolment of { $name } ({ $role }): their old passphrase and second factor no longer work.
+handout-hand-over = Print the sheet below and give it to { $name } in person (never by e-mail: the code opens their account until it is used).
+handout-title = coffre: your access, { $name }
+handout-role = Role:                 { $role }
+handout-address = Vault address:        { $server }
+handout-fingerprint = Certificate (SHA-256): { $fingerprint }
+handout-code = One-time code:        { $code }
+handout-expires = Use it before:        { $expires }
+handout-steps = Your first three commands (`coffre connect` shows the certificate's fingerprint: it must be the one above):
+handout-keep-private = The code works once. Then you choose your own passphrase and add the second factor to an authenticator app on your phone; nobody else ever learns them. Destroy this sheet once you are enrolled.

@@ -4,8 +4,8 @@
 ## Réponses et préfixes
 
 answer-yes = oui
-error-prefix = erreur
-cause-prefix = cause
+error-line = erreur : { $message }
+cause-line = cause : { $message }
 time-unknown = inconnue
 
 ## Les rôles, tels que les gens les lisent
@@ -117,3 +117,25 @@ status-audit-key = Clé du journal :
 status-session = Session :
 status-session-value = { $name } ({ $role }), jusqu’au { $until }
 status-not-logged-in = non connecté
+
+
+## Parts de récupération
+
+shares-issued = Jeu de parts de récupération { $set } émis : { $threshold } de ces { $holders } détenteurs, ensemble, peuvent récupérer le coffre.
+shares-issued-line = part { $number } pour { $holder } : { $file }
+shares-hand-out = Remettez à chaque détenteur son propre fichier (imprimé, ou sur une clé USB gardée hors ligne), puis supprimez les copies d’ici. Le démon n’en garde aucune copie. Chaque détenteur garde aussi le guide imprimé : `coffre guide recovery` l’affiche (en anglais avec --lang en).
+
+
+## Personnes et fiche de la nouvelle personne
+
+person-added = { $name } ajouté ({ $role }).
+person-reset = Inscription de { $name } réinitialisée ({ $role }) : son ancienne phrase de passe et son ancien deuxième facteur ne fonctionnent plus.
+handout-hand-over = Imprimez la fiche ci-dessous et remettez-la à { $name } en main propre (jamais par courriel : le code ouvre son compte tant qu’il n’a pas servi).
+handout-title = coffre : votre accès, { $name }
+handout-role = Rôle :                  { $role }
+handout-address = Adresse du coffre :     { $server }
+handout-fingerprint = Certificat (SHA-256) :  { $fingerprint }
+handout-code = Code à usage unique :   { $code }
+handout-expires = À utiliser avant le :   { $expires }
+handout-steps = Vos trois premières commandes (`coffre connect` affiche l’empreinte du certificat : ce doit être celle ci-dessus) :
+handout-keep-private = Le code ne sert qu’une fois. Vous choisissez ensuite votre propre phrase de passe et ajoutez le deuxième facteur à une application d’authentification sur votre téléphone ; personne d’autre ne les connaît jamais. Détruisez cette fiche une fois inscrit.
