@@ -265,6 +265,8 @@ pub struct Client {
     pub server: String,
     pub ca: PathBuf,
     pub seeds: std::sync::Mutex<HashMap<String, Vec<u8>>>,
+    /// More environment for every command (a locale, a time zone), as the person's shell would have.
+    pub env: Vec<(String, String)>,
 }
 
 /// What one client command did.
@@ -293,7 +295,14 @@ impl Client {
             server: daemon.url.clone(),
             ca: daemon.ca.clone(),
             seeds: std::sync::Mutex::new(HashMap::new()),
+            env: Vec::new(),
         }
+    }
+
+    /// The same client with `key=value` in the environment of every command (e.g. `LANG=fr_CA.UTF-8`).
+    pub fn with_env(mut self, key: &str, value: &str) -> Client {
+        self.env.push((key.to_owned(), value.to_owned()));
+        self
     }
 
     /// Puts `name`'s second factor (an otpauth URI) in this client's authenticator app.
@@ -349,6 +358,7 @@ impl Client {
             .env("XDG_CONFIG_HOME", home.join("config"))
             .env("XDG_STATE_HOME", home.join("state"))
             .env("XDG_DATA_HOME", home.join("data"));
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         if configured {
             cmd.env("COFFRE_SERVER", &self.server)
                 .env("COFFRE_CA", &self.ca)

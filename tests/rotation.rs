@@ -330,6 +330,7 @@ fn generate_runs_locally_and_follows_its_policy() {
         server: String::new(),
         ca: tmp.path().join("none.pem"),
         seeds: Default::default(),
+        env: Vec::new(),
     };
     let run = daemon_less.run_unconfigured(&["generate"]).ok();
     assert_eq!(run.stdout.trim_end().chars().count(), 24);

@@ -11,7 +11,6 @@ use clap::{Args, Subcommand};
 use coffre_audit::{AuditPublicKey, export::format_time, verify};
 use coffre_proto::v1::{AuditOutcome, ExportAuditLogRequest, GetStatusRequest, ListAuditEventsRequest, Timestamp};
 use serde::Serialize;
-use time::{Date, macros::format_description};
 
 use crate::{
     Context,
@@ -116,19 +115,20 @@ fn outcome_name(value: i32) -> &'static str {
     }
 }
 
-/// A time given on the command line: an RFC 3339 time, or a date (its start, or with `end_of_day` the next day's
-/// start, so that `--until 2026-11-24` includes the 24th).
+/// A time given on the command line: an RFC 3339 time, or a date in the local time zone (its start, or with
+/// `end_of_day` the next day's start, so that `--until 2026-11-24` includes the 24th).
 fn parse_time(flag: &str, text: &str, end_of_day: bool) -> Result<Timestamp, Failure> {
     let at = if let Some(t) = crate::output::parse_rfc3339(text) {
-        t
+        Some(t.unix_timestamp())
+    } else if end_of_day {
+        coffre_i18n::end_of_local_day(text).map(|last_second| last_second.saturating_add(1))
     } else {
-        let date = Date::parse(text, format_description!("[year]-[month]-[day]")).map_err(|_| {
-            Failure::invalid(format!("{flag} {text:?} is not a date (2026-11-24) or a time (2026-11-24T09:30:00Z)"))
-        })?;
-        let day = date.midnight().assume_utc();
-        if end_of_day { day + time::Duration::days(1) } else { day }
+        coffre_i18n::start_of_local_day(text)
     };
-    Ok(Timestamp { unix_seconds: at.unix_timestamp() })
+    let at = at.ok_or_else(|| {
+        Failure::invalid(format!("{flag} {text:?} is not a date (2026-11-24) or a time (2026-11-24T09:30:00Z)"))
+    })?;
+    Ok(Timestamp { unix_seconds: at })
 }
 
 async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {

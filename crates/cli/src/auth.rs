@@ -3,6 +3,7 @@
 use std::{io::IsTerminal, path::PathBuf};
 
 use clap::Args;
+use coffre_i18n::t;
 use coffre_proto::v1::{ChangePassphraseRequest, EnrollRequest, LoginRequest, LogoutRequest, StartEnrollmentRequest};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -23,16 +24,19 @@ use crate::{
 /// Options of `coffre enroll`.
 #[derive(Args)]
 pub(crate) struct EnrollArgs {
-    /// The one-time enrolment code you were given in person. It is spent when used, so having it in your shell
-    /// history does no harm
-    #[arg(value_name = "CODE")]
-    code: String,
+    /// The one-time enrolment code you were given in person, as written (spaces, dashes and case do not matter).
+    /// It is spent when used, so having it in your shell history does no harm
+    #[arg(value_name = "CODE", required = true, num_args = 1..)]
+    code: Vec<String>,
     #[command(flatten)]
     passphrase: PassphraseArgs,
     /// The code your authenticator app shows for the new second factor; without it, the second factor is shown
     /// (QR code and URI) and, at a terminal, the code is asked for
     #[arg(long, value_name = "CODE")]
     totp: Option<String>,
+    /// Also write the QR code to FILE as an SVG image (readable by you only; delete it once scanned)
+    #[arg(long, value_name = "FILE")]
+    qr_file: Option<PathBuf>,
 }
 
 /// Options of `coffre login`.
@@ -75,19 +79,32 @@ fn totp_code(given: Option<&str>, prompt: &str) -> Result<String, Failure> {
         return Ok(code.trim().to_owned());
     }
     if !std::io::stdin().is_terminal() {
-        return Err(Failure::invalid("no terminal to type the code on: give it with --totp CODE"));
+        return Err(Failure::invalid(t!("totp-no-terminal")));
     }
     note(prompt);
     let mut line = String::new();
     std::io::stdin()
         .read_line(&mut line)
-        .map_err(|err| Failure::other(format!("cannot read the code from the terminal: {err}")))?;
+        .map_err(|err| Failure::other(t!("totp-cannot-read", reason = err.to_string())))?;
     Ok(line.trim().to_owned())
+}
+
+/// The enrolment code as typed: people copy it from paper in groups ("ABCD EFGH-JKLM"), in any case. The pieces
+/// are joined, spaces and dashes dropped, letters upper-cased; what is left must be 8 to 64 letters and digits.
+fn enrollment_code(pieces: &[String]) -> Result<String, Failure> {
+    let typed = pieces.join(" ");
+    let code: String =
+        typed.chars().filter(|c| !c.is_whitespace() && *c != '-').map(|c| c.to_ascii_uppercase()).collect();
+    if (8..=64).contains(&code.len()) && code.chars().all(|c| c.is_ascii_alphanumeric()) {
+        Ok(code)
+    } else {
+        Err(Failure::invalid(t!("enroll-code-invalid", code = printable(typed.trim()))))
+    }
 }
 
 pub(crate) async fn enroll(args: &EnrollArgs, ctx: &Context) -> Result<(), Failure> {
     let daemon = ctx.daemon().await?;
-    let code = args.code.trim().to_owned();
+    let code = enrollment_code(&args.code)?;
     let request = StartEnrollmentRequest { code: code.clone() };
     let mut start =
         daemon.auth().start_enrollment(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
@@ -99,28 +116,23 @@ pub(crate) async fn enroll(args: &EnrollArgs, ctx: &Context) -> Result<(), Failu
             let report = Enrolled { name: start.name, role, enrolled: false, otpauth_uri: Some(uri.as_str()) };
             return emit(true, &report, String::new);
         }
-        write_stdout(second_factor_text(&uri).as_bytes())?;
+        write_stdout(second_factor_text(&uri, std::io::stdout().is_terminal()).as_bytes())?;
+        if let Some(path) = &args.qr_file {
+            crate::qr::write_svg(&uri, path)?;
+            note(&t!("second-factor-qr-file", path = path.display().to_string()));
+        }
         if !std::io::stdin().is_terminal() {
-            let text = format!(
-                "\n{}: add this second factor to your app, then finish with\n  coffre enroll CODE --totp NNNNNN \
-                 (the 6 digits the app shows)\n",
-                printable(&start.name)
-            );
+            let text = format!("\n{}\n", t!("enroll-finish-later", name = printable(&start.name)));
             return write_stdout(text.as_bytes());
         }
     }
-    let passphrase = read_secret(
-        args.passphrase.source(),
-        &Spec::NEW_PASSPHRASE,
-        "Choose your passphrase (at least 12 characters): ",
-    )?;
-    let totp = totp_code(args.totp.as_deref(), "Code shown by your authenticator app: ")?;
+    let passphrase = read_secret(args.passphrase.source(), &Spec::NEW_PASSPHRASE, &t!("enroll-passphrase-prompt"))?;
+    let totp = totp_code(args.totp.as_deref(), &t!("totp-prompt"))?;
     let request = EnrollRequest { code, passphrase: passphrase.to_request_bytes(), totp_code: totp };
     let response = daemon.auth().enroll(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
     let report = Enrolled { name: response.name, role: role_name(response.role), enrolled: true, otpauth_uri: None };
     emit(ctx.json(), &report, || {
-        let name = printable(&report.name);
-        format!("Welcome, {name}: you are enrolled as {}.\nNext: log in with `coffre login {name}`.", report.role)
+        t!("enroll-done", name = printable(&report.name), role = t!("role-name", role = report.role))
     })
 }
 
@@ -137,9 +149,12 @@ pub(crate) async fn login(args: &LoginArgs, ctx: &Context) -> Result<(), Failure
     // Where to keep the session is checked first, so a login is not wasted.
     let path = ctx.required_session_path()?;
     let daemon = ctx.daemon().await?;
-    let passphrase =
-        read_secret(args.passphrase.source(), &Spec::PASSPHRASE, &format!("Passphrase of {}: ", args.name))?;
-    let totp_code = totp_code(args.totp.as_deref(), "Code shown by your authenticator app: ")?;
+    let passphrase = read_secret(
+        args.passphrase.source(),
+        &Spec::PASSPHRASE,
+        &t!("login-passphrase-prompt", name = args.name.as_str()),
+    )?;
+    let totp_code = totp_code(args.totp.as_deref(), &t!("totp-prompt"))?;
     let request = LoginRequest { name: args.name.clone(), passphrase: passphrase.to_request_bytes(), totp_code };
     let mut response = daemon.auth().login(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
     let token = Token::new(std::mem::take(&mut response.token));
@@ -155,12 +170,12 @@ pub(crate) async fn login(args: &LoginArgs, ctx: &Context) -> Result<(), Failure
     let report =
         LoggedIn { server: &session.server, name: &session.name, role: &session.role, expires: rfc3339(expires) };
     emit(ctx.json(), &report, || {
-        format!(
-            "Logged in to {} as {} ({}). The session lasts until {} at the latest; `coffre logout` ends it now.",
-            session.server,
-            session.name,
-            session.role,
-            human_time(Some(expires))
+        t!(
+            "login-done",
+            server = session.server.as_str(),
+            name = session.name.as_str(),
+            role = t!("role-name", role = session.role.as_str()),
+            until = human_time(Some(expires))
         )
     })
 }
@@ -176,23 +191,19 @@ pub(crate) async fn passwd(args: &PasswdArgs, ctx: &Context) -> Result<(), Failu
     let current = read_secret(
         Source::from_flags(args.passphrase_file.as_deref(), false),
         &Spec::PASSPHRASE,
-        "Current passphrase: ",
+        &t!("passwd-current-prompt"),
     )?;
     let new = read_secret(
         Source::from_flags(args.new_passphrase_file.as_deref(), false),
         &Spec { flags: "--new-passphrase-file FILE", ..Spec::NEW_PASSPHRASE },
-        "New passphrase (at least 12 characters): ",
+        &t!("passwd-new-prompt"),
     )?;
     let request = ChangePassphraseRequest {
         current_passphrase: current.to_request_bytes(),
         new_passphrase: new.to_request_bytes(),
     };
     daemon.auth().change_passphrase(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
-    emit(ctx.json(), &PassphraseChanged { changed: true }, || {
-        "Your passphrase is changed. If you are the president or the leader, it is also the one that unseals the \
-         vault from now on; the old one no longer does."
-            .to_owned()
-    })
+    emit(ctx.json(), &PassphraseChanged { changed: true }, || t!("passwd-done"))
 }
 
 /// What `logout` prints with `--json`.
@@ -205,24 +216,18 @@ struct LoggedOut {
 pub(crate) async fn logout(ctx: &Context) -> Result<(), Failure> {
     let target = ctx.target()?;
     let Some(path) = ctx.session_path() else {
-        return report_logout(ctx, target.server.as_str(), false, "You were not logged in.");
+        return report_logout(ctx, target.server.as_str(), false, &t!("logout-not-logged-in"));
     };
     let Some(saved) = ctx.saved_session(&target.server)? else {
-        let text = format!("You were not logged in to {}.", target.server.as_str());
+        let text = t!("logout-not-logged-in-to", server = target.server.as_str());
         return report_logout(ctx, target.server.as_str(), false, &text);
     };
     let ended = end_remote_session(&target, saved).await;
     // The local session goes whatever the daemon said: the person asked for it to be gone from this computer.
     session::delete(&path)?;
     match ended {
-        Ok(()) => report_logout(ctx, target.server.as_str(), true, "Logged out: the session has ended."),
-        Err(failure) => Err(Failure::new(
-            failure.kind(),
-            format!(
-                "{}; the session saved on this computer was deleted anyway (the daemon ends it when it expires)",
-                failure.message()
-            ),
-        )),
+        Ok(()) => report_logout(ctx, target.server.as_str(), true, &t!("logout-done")),
+        Err(failure) => Err(Failure::new(failure.kind(), t!("logout-deleted-anyway", message = failure.message()))),
     }
 }
 

@@ -26,6 +26,8 @@ use rustls_pki_types::{CertificateDer, ServerName, UnixTime};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use coffre_i18n::t;
+
 use crate::{
     Context,
     client::{Trust, open_channel, status_failure},
@@ -62,9 +64,7 @@ struct Connected {
 pub(crate) async fn run(args: &ConnectArgs, ctx: &Context) -> Result<(), Failure> {
     let server = ServerUrl::parse(&args.address)?;
     let expected = args.fingerprint.as_deref().map(parse_fingerprint).transpose()?;
-    let dir = config::config_dir(ctx.env()).ok_or_else(|| {
-        Failure::other("cannot find your configuration directory (is HOME set?): set COFFRE_CONFIG_DIR")
-    })?;
+    let dir = config::config_dir(ctx.env()).ok_or_else(|| Failure::other(t!("connect-no-config-dir")))?;
 
     let ca_der = match ctx.explicit_ca() {
         // A CA given with --ca or COFFRE_CA is trusted as given: no first-use step.
@@ -78,11 +78,15 @@ pub(crate) async fn run(args: &ConnectArgs, ctx: &Context) -> Result<(), Failure
         None => {
             let ca_der = fetch_ca(&server).await?;
             let fingerprint = fingerprint(&ca_der);
-            note(&format!(
-                "The daemon at {} presented a certificate authority with this SHA-256 fingerprint:\n\n  {}\n  ({fingerprint})\n",
-                server.as_str(),
-                grouped(&fingerprint)
+            note(&t!(
+                "connect-presented",
+                server = server.as_str(),
+                grouped = grouped(&fingerprint),
+                fingerprint = fingerprint.as_str()
             ));
+            if expected.is_none() && !args.yes {
+                note(&format!("\n{}\n", t!("connect-where-fingerprint")));
+            }
             confirm(&fingerprint, expected.as_deref(), args.yes)?;
             ca_der
         }
@@ -103,14 +107,18 @@ pub(crate) async fn run(args: &ConnectArgs, ctx: &Context) -> Result<(), Failure
     let connected = Connected { server: stored.server, fingerprint, config: path.display().to_string(), state };
     emit(ctx.json(), &connected, || {
         let next = match state {
-            "uninitialised" => "create the vault with `coffre init --president NAME`",
-            "sealed" => "an owner opens the vault with `coffre unseal`",
-            _ => "log in with `coffre login NAME`",
+            "uninitialised" => t!("next-init"),
+            "sealed" => t!("next-unseal-owner"),
+            // Whoever connects may not have enrolled yet: say both ways in.
+            _ => t!("next-login-or-enroll"),
         };
-        format!(
-            "Connected to {} (vault {state}); the CA is pinned in {}.\nNext: {next}.",
-            connected.server, connected.config
-        )
+        let done = t!(
+            "connect-done",
+            server = connected.server.as_str(),
+            state = t!("state-name", state = state),
+            config = connected.config.as_str()
+        );
+        format!("{done}\n{}", t!("next-line", next = next))
     })
 }
 
@@ -122,33 +130,23 @@ fn confirm(fingerprint: &str, expected: Option<&str>, yes: bool) -> Result<(), F
         }
         return Err(Failure::new(
             Kind::Unavailable,
-            format!(
-                "WARNING: the fingerprint does not match. Expected {expected}, the daemon presented {fingerprint}. \
-                 Someone may be intercepting the connection, or this is another daemon. Nothing was saved"
-            ),
+            t!("connect-mismatch", expected = expected, presented = fingerprint),
         ));
     }
     if yes {
         return Ok(());
     }
     if !io::stdin().is_terminal() {
-        return Err(Failure::invalid(
-            "cannot ask you to confirm the fingerprint (no terminal): pass --fingerprint HEX (as coffred printed \
-             it) or --yes",
-        ));
+        return Err(Failure::invalid(t!("connect-no-terminal")));
     }
-    eprint!("Is this the fingerprint coffred printed when it started? Type yes to trust it: ");
+    eprint!("{}", t!("connect-confirm-prompt"));
     let _ = io::stderr().flush();
     let mut answer = String::new();
     io::stdin()
         .lock()
         .read_line(&mut answer)
-        .map_err(|err| Failure::other(format!("cannot read your answer: {err}")))?;
-    if matches!(answer.trim().to_ascii_lowercase().as_str(), "yes" | "y") {
-        Ok(())
-    } else {
-        Err(Failure::other("not confirmed: nothing was saved"))
-    }
+        .map_err(|err| Failure::other(t!("connect-cannot-read-answer", reason = err.to_string())))?;
+    if coffre_i18n::is_yes(&answer) { Ok(()) } else { Err(Failure::other(t!("connect-not-confirmed"))) }
 }
 
 /// The handshake of step 1: returns the last certificate the server presented.
@@ -252,7 +250,7 @@ pub(crate) fn to_pem(der: &[u8]) -> String {
 }
 
 /// The first certificate of a PEM file (a CA file given with `--ca` holds the CA first).
-fn first_certificate(pem: &[u8]) -> Result<Vec<u8>, Failure> {
+pub(crate) fn first_certificate(pem: &[u8]) -> Result<Vec<u8>, Failure> {
     use rustls_pki_types::pem::PemObject;
     CertificateDer::pem_slice_iter(pem)
         .find_map(Result::ok)

@@ -6,7 +6,7 @@ use coffre_proto::v1::{
     AddGrantRequest, Grant, GrantState, ListGrantsRequest, RevokeGrantRequest, Timestamp, add_grant_request, grant,
 };
 use serde::Serialize;
-use time::{Date, OffsetDateTime, macros::format_description};
+use time::OffsetDateTime;
 
 use crate::{
     Context,
@@ -67,18 +67,17 @@ pub(crate) async fn run(command: &GrantCommand, ctx: &Context) -> Result<(), Fai
     }
 }
 
-/// `--until`: a day (access through its end, UTC) or an RFC 3339 time.
+/// `--until`: a day (access through its end in the local time zone, as the person means it) or an RFC 3339
+/// time.
 fn parse_until(text: &str) -> Result<Timestamp, Failure> {
     let text = text.trim();
-    let end = if let Ok(day) = Date::parse(text, format_description!("[year]-[month]-[day]")) {
-        day.next_day().map(|next| next.midnight().assume_utc())
-    } else {
-        crate::output::parse_rfc3339(text)
-    };
-    let end: OffsetDateTime = end.ok_or_else(|| {
+    let end = coffre_i18n::end_of_local_day(text)
+        .map(|last_second| last_second.saturating_add(1))
+        .or_else(|| crate::output::parse_rfc3339(text).map(OffsetDateTime::unix_timestamp));
+    let end = end.ok_or_else(|| {
         Failure::invalid(format!("--until {text} is not a date: write it like 2026-12-31 (or an RFC 3339 time)"))
     })?;
-    Ok(Timestamp { unix_seconds: end.unix_timestamp() })
+    Ok(Timestamp { unix_seconds: end })
 }
 
 /// `--for`: a duration such as 14d, 12h or 2w.

@@ -50,6 +50,7 @@ mod entries;
 mod exit;
 mod generate;
 mod grants;
+mod guide;
 mod output;
 mod people;
 mod qr;
@@ -65,6 +66,7 @@ mod values;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
+use coffre_i18n::t;
 use time::OffsetDateTime;
 
 pub use crate::exit::{Failure, Kind};
@@ -140,6 +142,9 @@ struct Global {
     /// Print one JSON object instead of text, for scripts
     #[arg(long, global = true, help_heading = "Global options")]
     json: bool,
+    /// The language of messages: fr (fr-CA) or en [env: COFFRE_LANG, else LC_ALL, LC_MESSAGES, LANG]
+    #[arg(long, global = true, value_name = "LANG", help_heading = "Global options")]
+    lang: Option<String>,
 }
 
 #[derive(Subcommand)]
@@ -195,11 +200,14 @@ enum Command {
     /// Ask for, list, approve or deny the one-time reveal of a very confidential entry
     #[command(subcommand)]
     Approval(approvals::ApprovalCommand),
+    /// Print a guide in your language: `coffre guide recovery` for the recovery holders (print it)
+    Guide(guide::GuideArgs),
 }
 
 /// Runs the command `cli` describes.
 pub async fn run(cli: Cli) -> Result<(), Failure> {
     let ctx = Context { global: cli.global, env: Box::new(ProcessEnv) };
+    coffre_i18n::set_current(ctx.lang());
     match &cli.command {
         Command::Connect(args) => connect::run(args, &ctx).await,
         Command::Status => system::status(&ctx).await,
@@ -222,6 +230,7 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Rotation(command) => rotation::run_rotation(command, &ctx).await,
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Approval(command) => approvals::run(command, &ctx).await,
+        Command::Guide(args) => guide::run(args, &ctx),
     }
 }
 
@@ -232,6 +241,13 @@ pub(crate) struct Context {
 }
 
 impl Context {
+    /// The language people read: `--lang`, then `COFFRE_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG`.
+    pub(crate) fn lang(&self) -> coffre_i18n::Lang {
+        coffre_i18n::Lang::choose(self.global.lang.as_deref(), |name| {
+            self.env.var(name).and_then(|value| value.into_string().ok())
+        })
+    }
+
     pub(crate) fn json(&self) -> bool {
         self.global.json
     }
@@ -256,9 +272,7 @@ impl Context {
 
     /// The session file, or an error saying how to choose one.
     pub(crate) fn required_session_path(&self) -> Result<PathBuf, Failure> {
-        self.session_path().ok_or_else(|| {
-            Failure::other("cannot find where to keep your session (is HOME set?): set COFFRE_SESSION to a file path")
-        })
+        self.session_path().ok_or_else(|| Failure::other(t!("session-no-home")))
     }
 
     /// The saved session for `server`, if any (expired or not).
@@ -286,15 +300,10 @@ impl Context {
 /// A session that can be sent, or the reason there is none and what to do.
 fn require_live(session: Option<Session>, server: &ServerUrl, now: OffsetDateTime) -> Result<Session, Failure> {
     match session {
-        None => Err(Failure::new(Kind::Auth, format!("not logged in to {}: run `coffre login NAME`", server.as_str()))),
+        None => Err(Failure::new(Kind::Auth, t!("session-none", server = server.as_str()))),
         Some(session) if session.is_expired(now) => Err(Failure::new(
             Kind::Auth,
-            format!(
-                "your session as {} ended at {}: run `coffre login {}`",
-                session.name,
-                human_time(Some(session.expires)),
-                session.name
-            ),
+            t!("session-ended", name = session.name.as_str(), time = human_time(Some(session.expires))),
         )),
         Some(session) => Ok(session),
     }
@@ -346,7 +355,8 @@ mod tests {
         };
         let err = require_live(Some(expired), &server, now).err();
         let message = err.as_ref().map(Failure::message).unwrap_or_default();
-        assert_eq!(message, "your session as alice ended at 1970-01-01 00:00 UTC: run `coffre login alice`");
+        let ended = human_time(Some(OffsetDateTime::UNIX_EPOCH));
+        assert_eq!(message, format!("your session as alice ended at {ended}: run `coffre login alice`"));
         Ok(())
     }
 }

@@ -15,10 +15,15 @@ async fn main() -> ExitCode {
             let err = anyhow::Error::new(failure);
             // One line people read, then the low-level cause once, if there is one. Never a secret: failures
             // are built from daemon messages, paths and transport errors only.
-            eprintln!("error: {err}");
+            // One write, so that parallel runs sharing a terminal do not interleave a message with its cause.
+            let mut text = coffre_i18n::t!("error-line", message = err.to_string());
+            text.push('\n');
             for cause in err.chain().skip(1) {
-                eprintln!("  cause: {cause}");
+                text.push_str("  ");
+                text.push_str(&coffre_i18n::t!("cause-line", message = cause.to_string()));
+                text.push('\n');
             }
+            eprint!("{text}");
             ExitCode::from(code)
         }
     }

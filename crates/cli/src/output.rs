@@ -5,7 +5,7 @@ use std::io::{self, Write};
 
 use coffre_proto::v1::{Entry, Timestamp, Version};
 use serde::Serialize;
-use time::{OffsetDateTime, format_description::well_known::Rfc3339, macros::format_description};
+use time::{OffsetDateTime, format_description::well_known::Rfc3339};
 
 use crate::{
     exit::Failure,
@@ -70,10 +70,10 @@ pub(crate) fn json_time(timestamp: Option<&Timestamp>) -> Option<String> {
     from_proto(timestamp).map(rfc3339)
 }
 
-/// A time for people: "2025-11-24 17:32 UTC".
+/// A time for people, in their local time zone (`TZ`, else the system's) with its offset:
+/// "2025-11-24 12:32 -05:00". JSON output stays in UTC ([`rfc3339`]).
 pub(crate) fn human_time(time: Option<OffsetDateTime>) -> String {
-    let format = format_description!("[year]-[month]-[day] [hour]:[minute] UTC");
-    time.and_then(|t| t.format(&format).ok()).unwrap_or_else(|| "unknown".to_owned())
+    time.and_then(|t| coffre_i18n::local_time(t.unix_timestamp())).unwrap_or_else(|| coffre_i18n::t!("time-unknown"))
 }
 
 /// Text received from the daemon, made safe to print on a terminal: control characters (which could move the
@@ -320,7 +320,10 @@ mod tests {
 
     #[test]
     fn times_read_well() {
-        assert_eq!(human_time(from_proto(Some(&Timestamp { unix_seconds: 1_700_000_000 }))), "2023-11-14 22:13 UTC");
+        // In the local zone, with its offset (the zone's own tests are in coffre-i18n): never a bare "UTC".
+        let shown = human_time(from_proto(Some(&Timestamp { unix_seconds: 1_700_000_000 })));
+        assert_eq!(Some(shown.clone()), coffre_i18n::local_time(1_700_000_000));
+        assert!(shown.starts_with("2023-11-1") && !shown.contains("UTC"), "{shown}");
         assert_eq!(human_time(None), "unknown");
         let parsed = parse_rfc3339("2023-11-14T22:13:20Z").map(|t| t.unix_timestamp());
         assert_eq!(parsed, Some(1_700_000_000));

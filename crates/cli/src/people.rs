@@ -7,8 +7,12 @@ use coffre_proto::v1::{
 use serde::Serialize;
 use zeroize::Zeroizing;
 
+use coffre_i18n::t;
+
 use crate::{
     Context,
+    client::Daemon,
+    connect::{fingerprint, first_certificate, grouped},
     exit::Failure,
     output::{emit, from_proto, human_time, json_time, printable, table},
     values::{NewRole, role_name},
@@ -55,41 +59,103 @@ pub(crate) async fn run(command: &PersonCommand, ctx: &Context) -> Result<(), Fa
     }
 }
 
-/// What `person add` and `person reset` print with `--json`.
+/// What `person add` and `person reset` print with `--json`: the code, and what the new person needs besides it
+/// to reach the daemon safely (its address and CA fingerprint).
 #[derive(Serialize)]
 struct Enrolment<'a> {
     name: &'a str,
     role: &'static str,
     enrolment_code: &'a str,
     enrolment_expires: Option<String>,
+    server: &'a str,
+    ca_fingerprint: Option<&'a str>,
+}
+
+/// Whether the person was just added or had their enrolment reset.
+#[derive(Clone, Copy)]
+enum What {
+    Added,
+    Reset,
 }
 
 fn enrolment_report(
     ctx: &Context,
+    daemon: &Daemon,
     person: Option<Person>,
     code: String,
     expires: Option<Timestamp>,
-    what: &str,
+    what: What,
 ) -> Result<(), Failure> {
     let person = person.unwrap_or_default();
     let code = Zeroizing::new(code);
+    let target = ctx.target()?;
+    let fingerprint = first_certificate(&target.ca_pem).ok().map(|der| fingerprint(&der));
     let report = Enrolment {
         name: &person.name,
         role: role_name(person.role),
         enrolment_code: &code,
         enrolment_expires: json_time(expires.as_ref()),
+        server: daemon.server().as_str(),
+        ca_fingerprint: fingerprint.as_deref(),
     };
     emit(ctx.json(), &report, || {
         let name = printable(&person.name);
-        format!(
-            "{what} {name} ({}).\nOne-time enrolment code for {name}: {}\nIt expires at {}: give it to {name} in \
-             person; they run `coffre enroll {}` and set their own passphrase and second factor.",
-            report.role,
-            code.as_str(),
-            human_time(from_proto(expires.as_ref())),
-            code.as_str()
-        )
+        let role = t!("role-name", role = report.role);
+        let headline = match what {
+            What::Added => t!("person-added", name = name.as_str(), role = role.as_str()),
+            What::Reset => t!("person-reset", name = name.as_str(), role = role.as_str()),
+        };
+        let handout = Handout {
+            name: &name,
+            role: &role,
+            server: report.server,
+            fingerprint: report.ca_fingerprint,
+            code: &code,
+            expires: &human_time(from_proto(expires.as_ref())),
+        };
+        format!("{headline}\n{}\n\n{}", t!("handout-hand-over", name = name.as_str()), handout.text())
     })
+}
+
+/// The printable sheet a new person is given with their code: everything they need to connect safely, enrol and
+/// log in, in the language of whoever prints it (`--lang fr` prints it in French).
+struct Handout<'a> {
+    name: &'a str,
+    role: &'a str,
+    server: &'a str,
+    fingerprint: Option<&'a str>,
+    code: &'a str,
+    expires: &'a str,
+}
+
+impl Handout<'_> {
+    fn text(&self) -> String {
+        let rule = "-".repeat(72);
+        let fingerprint = self.fingerprint.map(grouped).unwrap_or_else(|| t!("time-unknown"));
+        let connect = match self.fingerprint {
+            Some(hex) => format!("coffre connect {} --fingerprint {hex}", self.server),
+            None => format!("coffre connect {}", self.server),
+        };
+        let lines = [
+            rule.clone(),
+            t!("handout-title", name = self.name),
+            rule.clone(),
+            t!("handout-role", role = self.role),
+            t!("handout-address", server = self.server),
+            t!("handout-fingerprint", fingerprint = fingerprint),
+            t!("handout-code", code = self.code),
+            t!("handout-expires", expires = self.expires),
+            String::new(),
+            t!("handout-steps"),
+            format!("  1. {connect}"),
+            format!("  2. coffre enroll {}", self.code),
+            format!("  3. coffre login {}", self.name),
+            String::new(),
+            t!("handout-keep-private"),
+            rule,
+        ];
+        lines.join("\n")
+    }
 }
 
 async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
@@ -97,7 +163,7 @@ async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
     let request = AddPersonRequest { name: args.name.clone(), role: args.role.to_proto() };
     let response = daemon.access().add_person(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let response = response.into_inner();
-    enrolment_report(ctx, response.person, response.enrolment_code, response.enrolment_expires, "Added")
+    enrolment_report(ctx, &daemon, response.person, response.enrolment_code, response.enrolment_expires, What::Added)
 }
 
 async fn reset(name: &str, ctx: &Context) -> Result<(), Failure> {
@@ -105,13 +171,7 @@ async fn reset(name: &str, ctx: &Context) -> Result<(), Failure> {
     let request = ResetEnrolmentRequest { name: name.to_owned() };
     let response = daemon.access().reset_enrolment(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let response = response.into_inner();
-    enrolment_report(
-        ctx,
-        response.person,
-        response.enrolment_code,
-        response.enrolment_expires,
-        "Reset the enrolment of",
-    )
+    enrolment_report(ctx, &daemon, response.person, response.enrolment_code, response.enrolment_expires, What::Reset)
 }
 
 /// One person in `person list --json`.

@@ -173,24 +173,24 @@ pub(crate) fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 
 /// What people read after a share set is issued.
 pub(crate) fn issued_text(issued: &IssuedShares, written: &[WrittenShare]) -> String {
-    let mut text = format!(
-        "Recovery share set {} issued: any {} of these {} holders together can recover the vault.\n",
-        issued.share_set_id,
-        issued.threshold,
-        written.len()
+    let mut text = coffre_i18n::t!(
+        "shares-issued",
+        set = issued.share_set_id.as_str(),
+        threshold = issued.threshold,
+        holders = written.len()
     );
+    text.push('\n');
     for share in written {
-        text.push_str(&format!(
-            "  share {} for {}: {}\n",
-            share.number,
-            crate::output::printable(&share.holder),
-            share.file
+        text.push_str("  ");
+        text.push_str(&coffre_i18n::t!(
+            "shares-issued-line",
+            number = share.number,
+            holder = crate::output::printable(&share.holder),
+            file = share.file.as_str()
         ));
+        text.push('\n');
     }
-    text.push_str(
-        "Give each holder their own file (print it, or copy it to a USB key kept offline), then delete the copies \
-         here. The daemon keeps no copy. See docs/recovery.md.",
-    );
+    text.push_str(&coffre_i18n::t!("shares-hand-out"));
     text
 }
 

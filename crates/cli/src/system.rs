@@ -1,6 +1,7 @@
 //! The vault's life: `coffre status`, `coffre init`, `coffre unseal`, `coffre seal`.
 
 use clap::Args;
+use coffre_i18n::t;
 use coffre_proto::v1::{GetStatusRequest, InitRequest, KdfParams, SealRequest, UnsealRequest, WhoAmIRequest};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -144,7 +145,7 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
             args.president
         );
         text.push('\n');
-        text.push_str(&second_factor_text(&uri));
+        text.push_str(&second_factor_text(&uri, std::io::IsTerminal::is_terminal(&std::io::stdout())));
         if let Some(leader) = leader {
             text.push_str(&format!(
                 "\nOne-time enrolment code for {leader}: {}\nIt expires at {}: give this code to {leader} in person; \
@@ -178,17 +179,11 @@ struct Unsealed {
 
 pub(crate) async fn unseal(args: &UnsealArgs, ctx: &Context) -> Result<(), Failure> {
     let daemon = ctx.daemon().await?;
-    let passphrase = read_secret(args.passphrase.source(), &Spec::PASSPHRASE, "Owner's passphrase: ")?;
+    let passphrase = read_secret(args.passphrase.source(), &Spec::PASSPHRASE, &t!("unseal-prompt"))?;
     let request = UnsealRequest { passphrase: passphrase.to_request_bytes() };
     let response = daemon.system().unseal(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
     let report = Unsealed { state: "unsealed", already_unsealed: response.already_unsealed };
-    emit(ctx.json(), &report, || {
-        if report.already_unsealed {
-            "The vault was already unsealed: nothing to do (your passphrase was not checked).".to_owned()
-        } else {
-            "The vault is unsealed.\nNext: log in with `coffre login NAME`.".to_owned()
-        }
-    })
+    emit(ctx.json(), &report, || if report.already_unsealed { t!("unseal-already") } else { t!("unseal-done") })
 }
 
 /// What `seal` prints with `--json`.
@@ -204,10 +199,7 @@ pub(crate) async fn seal(ctx: &Context) -> Result<(), Failure> {
     if let Some(path) = ctx.session_path() {
         session::delete(&path)?;
     }
-    emit(ctx.json(), &Sealed { state: "sealed" }, || {
-        "The vault is sealed: the daemon holds no key and every session has ended.\nTo open it again: `coffre unseal`."
-            .to_owned()
-    })
+    emit(ctx.json(), &Sealed { state: "sealed" }, || t!("seal-done"))
 }
 
 /// What `status` prints with `--json`.
@@ -220,6 +212,8 @@ struct StatusReport {
     audit_public_key: Option<String>,
     audit_head_hash: Option<String>,
     server: String,
+    /// The SHA-256 fingerprint of the CA this client trusts for the daemon, to hand to a new member.
+    ca_fingerprint: Option<String>,
     session: Option<SessionReport>,
 }
 
@@ -266,47 +260,61 @@ pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
         audit_public_key: Some(status.audit_public_key).filter(|k| !k.is_empty()),
         audit_head_hash: Some(status.audit_head_hash).filter(|h| !h.is_empty()),
         server: daemon.server().as_str().to_owned(),
+        ca_fingerprint: crate::connect::first_certificate(&target.ca_pem)
+            .ok()
+            .map(|der| crate::connect::fingerprint(&der)),
         session,
     };
     emit(ctx.json(), &report, || status_text(&report))
 }
 
 fn status_text(report: &StatusReport) -> String {
-    let mut text = format!("Server:        {}\nVault:         {}\n", report.server, report.state);
+    let mut lines: Vec<(String, String)> = vec![
+        (t!("status-server"), report.server.clone()),
+        (t!("status-vault"), t!("state-name", state = report.state)),
+    ];
     if let Some(id) = &report.vault_id {
-        text.push_str(&format!("Vault id:      {}\n", printable(id)));
+        lines.push((t!("status-vault-id"), printable(id)));
     }
-    text.push_str(&format!(
-        "Daemon:        coffred {}\nAudit events:  {}\n",
-        printable(&report.version),
-        report.audit_events
-    ));
+    if let Some(fingerprint) = &report.ca_fingerprint {
+        lines.push((t!("status-ca"), fingerprint.clone()));
+    }
+    lines.push((t!("status-daemon"), format!("coffred {}", printable(&report.version))));
+    lines.push((t!("status-audit-events"), report.audit_events.to_string()));
     if let Some(hash) = &report.audit_head_hash {
-        text.push_str(&format!("Audit head:    {}\n", printable(hash)));
+        lines.push((t!("status-audit-head"), printable(hash)));
     }
     if let Some(key) = &report.audit_public_key {
-        text.push_str(&format!("Audit key:     {}\n", printable(key)));
+        lines.push((t!("status-audit-key"), printable(key)));
     }
-    match &report.session {
+    let session = match &report.session {
         Some(s) => {
             let until = s.expires.as_deref().and_then(crate::output::parse_rfc3339);
-            text.push_str(&format!(
-                "Session:       {} ({}), until {}\n",
-                printable(&s.name),
-                s.role,
-                human_time(until)
-            ));
+            t!(
+                "status-session-value",
+                name = printable(&s.name),
+                role = t!("role-name", role = s.role),
+                until = human_time(until)
+            )
         }
-        None => text.push_str("Session:       not logged in\n"),
+        None => t!("status-not-logged-in"),
+    };
+    lines.push((t!("status-session"), session));
+    let width = lines.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 1;
+    let mut text = String::new();
+    for (label, value) in &lines {
+        let pad = width.saturating_sub(label.chars().count());
+        text.push_str(&format!("{label}{}{value}\n", " ".repeat(pad)));
     }
     let next = match (report.state, &report.session) {
-        ("uninitialised", _) => Some("create the vault with `coffre init --president NAME`"),
-        ("sealed", _) => Some("an owner opens the vault with `coffre unseal`"),
-        ("unsealed", None) => Some("log in with `coffre login NAME`"),
+        ("uninitialised", _) => Some(t!("next-init")),
+        ("sealed", _) => Some(t!("next-unseal-owner")),
+        ("unsealed", None) => Some(t!("next-login-or-enroll")),
         _ => None,
     };
     if let Some(next) = next {
-        text.push_str(&format!("Next: {next}.\n"));
+        text.push_str(&t!("next-line", next = next));
+        text.push('\n');
     }
     text
 }
@@ -341,6 +349,7 @@ mod tests {
             audit_public_key: Some("ed25519:00ff".into()),
             audit_head_hash: Some("abcd".into()),
             server: "https://127.0.0.1:7443".into(),
+            ca_fingerprint: Some("3f1c".into()),
             session: Some(SessionReport {
                 name: "alice".into(),
                 role: "president",
@@ -350,7 +359,7 @@ mod tests {
         let expected = serde_json::json!({
             "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
             "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd",
-            "server": "https://127.0.0.1:7443",
+            "server": "https://127.0.0.1:7443", "ca_fingerprint": "3f1c",
             "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
         });
         assert_eq!(serde_json::to_value(&report)?, expected);

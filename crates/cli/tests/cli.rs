@@ -18,6 +18,7 @@ fn cli_messages() {
         .env("COFFRE_SERVER", "")
         .env("COFFRE_CA", "")
         .env("COFFRE_SESSION", "")
+        .env("COFFRE_LANG", "en")
         .env("COFFRE_CONFIG_DIR", "")
         .env("DISPLAY", "")
         .env("WAYLAND_DISPLAY", "")

@@ -1,0 +1,165 @@
+//! coffre's message catalogue: every sentence a person reads, in fr-CA and English, from one Fluent catalogue
+//! (`i18n/en/coffre.ftl`, `i18n/fr-CA/coffre.ftl`) shared by the client and the daemon.
+//!
+//! Binaries choose the language once at start ([`Lang::choose`], then [`set_current`]) and write messages with
+//! [`t!`], whose message ids and argument names are checked against the English catalogue at compile time
+//! (`i18n-embed-fl`; each calling crate has an `i18n.toml` that points at this crate's catalogue). A test checks
+//! that the French catalogue has the same ids and arguments. Times for people are shown in the local time zone
+//! ([`local_time`]); dates people type mean the end of that day in local time ([`end_of_local_day`]).
+//!
+//! # Example
+//!
+//! ```
+//! use coffre_i18n::{Lang, t};
+//!
+//! let lang = Lang::choose(None, |name| (name == "LANG").then(|| "fr_CA.UTF-8".to_owned()));
+//! assert_eq!(lang, Lang::FrCa);
+//! coffre_i18n::set_current(lang);
+//! assert!(coffre_i18n::is_yes("oui"));
+//! assert_eq!(t!("answer-yes"), "oui");
+//! ```
+
+#![deny(missing_docs)]
+
+mod time;
+
+use std::sync::{LazyLock, OnceLock};
+
+use i18n_embed::{LanguageLoader, fluent::FluentLanguageLoader, unic_langid::LanguageIdentifier};
+use rust_embed::RustEmbed;
+
+pub use crate::time::{end_of_local_day, local_time, start_of_local_day};
+#[doc(hidden)]
+pub use i18n_embed_fl;
+
+/// The catalogue's files, embedded in the binary (in debug builds too, so an installed binary never looks for them
+/// on disk).
+#[derive(RustEmbed)]
+#[folder = "i18n/"]
+struct Catalogue;
+
+/// The Fluent domain: the catalogue's file name, `coffre.ftl`.
+const DOMAIN: &str = "coffre";
+
+/// A language coffre speaks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Lang {
+    /// English, the fallback.
+    En,
+    /// Canadian French, for every French locale (fr_CA, fr_FR, fr...).
+    FrCa,
+}
+
+impl Lang {
+    /// Every language, English first.
+    pub const ALL: [Lang; 2] = [Lang::En, Lang::FrCa];
+
+    /// The language a locale or language tag names: `fr_CA.UTF-8`, `fr-FR`, `fr` and any other French one are
+    /// fr-CA; anything else that is not empty is English. `None` for an empty value (look further).
+    pub fn from_tag(tag: &str) -> Option<Lang> {
+        let tag = tag.trim();
+        if tag.is_empty() {
+            return None;
+        }
+        let language = tag.split(['_', '-', '.', '@']).next().unwrap_or_default();
+        Some(if language.eq_ignore_ascii_case("fr") { Lang::FrCa } else { Lang::En })
+    }
+
+    /// The language to speak: `flag` (`--lang`), then the first set of `COFFRE_LANG`, `LC_ALL`, `LC_MESSAGES`,
+    /// `LANG` (as POSIX orders the last three), else English. `var` reads the environment.
+    pub fn choose(flag: Option<&str>, var: impl Fn(&str) -> Option<String>) -> Lang {
+        flag.and_then(Lang::from_tag)
+            .or_else(|| {
+                ["COFFRE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
+                    .iter()
+                    .find_map(|name| var(name).as_deref().and_then(Lang::from_tag))
+            })
+            .unwrap_or(Lang::En)
+    }
+
+    /// The BCP 47 tag: `en` or `fr-CA`.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::FrCa => "fr-CA",
+        }
+    }
+
+    /// The tag as a language identifier (both tags are valid BCP 47; a test checks they parse).
+    fn identifier(self) -> LanguageIdentifier {
+        self.tag().parse().unwrap_or_default()
+    }
+}
+
+/// One loader per language, English as the fallback of French, bidi isolation marks off: the output goes to
+/// terminals and plain text, where the invisible marks would end up in copied commands.
+fn make_loader(lang: Lang) -> FluentLanguageLoader {
+    let loader = FluentLanguageLoader::new(DOMAIN, Lang::En.identifier());
+    let mut wanted = vec![lang.identifier()];
+    if lang != Lang::En {
+        wanted.push(Lang::En.identifier());
+    }
+    // The catalogue is embedded and checked by this crate's tests, so loading cannot fail in a built binary;
+    // if it ever did, every message would show its id, which is still readable.
+    let _ = loader.load_languages(&Catalogue, &wanted);
+    loader.set_use_isolating(false);
+    loader
+}
+
+static ENGLISH: LazyLock<FluentLanguageLoader> = LazyLock::new(|| make_loader(Lang::En));
+static FRENCH: LazyLock<FluentLanguageLoader> = LazyLock::new(|| make_loader(Lang::FrCa));
+static CURRENT: OnceLock<Lang> = OnceLock::new();
+
+/// The catalogue in `lang`.
+pub fn loader(lang: Lang) -> &'static FluentLanguageLoader {
+    match lang {
+        Lang::En => &ENGLISH,
+        Lang::FrCa => &FRENCH,
+    }
+}
+
+/// Sets the language of this process, once, at start (later calls are ignored).
+pub fn set_current(lang: Lang) {
+    let _ = CURRENT.set(lang);
+}
+
+/// The language of this process: the one [`set_current`] chose, else English.
+pub fn current() -> Lang {
+    CURRENT.get().copied().unwrap_or(Lang::En)
+}
+
+/// The catalogue in the language of this process, for [`t!`].
+pub fn current_loader() -> &'static FluentLanguageLoader {
+    loader(current())
+}
+
+/// Whether `answer` (typed at a prompt) is "yes" in either language: yes, y, oui, o (any case).
+pub fn is_yes(answer: &str) -> bool {
+    matches!(answer.trim().to_lowercase().as_str(), "yes" | "y" | "oui" | "o")
+}
+
+/// A message of the catalogue in the language of this process: `t!("message-id")` or
+/// `t!("message-id", name = value, ...)`. Ids and argument names are checked at compile time.
+#[macro_export]
+macro_rules! t {
+    ($id:literal) => {
+        $crate::i18n_embed_fl::fl!($crate::current_loader(), $id)
+    };
+    ($id:literal, $($args:tt)*) => {
+        $crate::i18n_embed_fl::fl!($crate::current_loader(), $id, $($args)*)
+    };
+}
+
+/// A message of the catalogue in `lang` (for a daemon answering people in their own language).
+#[macro_export]
+macro_rules! t_in {
+    ($lang:expr, $id:literal) => {
+        $crate::i18n_embed_fl::fl!($crate::loader($lang), $id)
+    };
+    ($lang:expr, $id:literal, $($args:tt)*) => {
+        $crate::i18n_embed_fl::fl!($crate::loader($lang), $id, $($args)*)
+    };
+}
+
+#[cfg(test)]
+mod tests;

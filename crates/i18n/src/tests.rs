@@ -1,0 +1,170 @@
+use std::collections::{BTreeMap, BTreeSet};
+
+use fluent_syntax::{ast, parser};
+use jiff::tz::TimeZone;
+
+use super::*;
+use crate::time::{end_of_day_in, local_time_in, start_of_day_in};
+
+/// Every message id of a catalogue file with the names of the variables it uses, and its text with variables,
+/// placeables and white space removed (to compare languages).
+fn catalogue(lang: Lang) -> BTreeMap<String, (BTreeSet<String>, String)> {
+    let path = format!("{}/i18n/{}/coffre.ftl", env!("CARGO_MANIFEST_DIR"), lang.tag());
+    let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+    let resource = parser::parse(source.as_str()).unwrap_or_else(|(_, errors)| panic!("{path}: {errors:?}"));
+    let mut messages = BTreeMap::new();
+    for entry in resource.body {
+        if let ast::Entry::Message(message) = entry {
+            let mut variables = BTreeSet::new();
+            let mut text = String::new();
+            if let Some(pattern) = &message.value {
+                walk_pattern(pattern, &mut variables, &mut text);
+            }
+            messages.insert(message.id.name.to_owned(), (variables, text));
+        }
+    }
+    messages
+}
+
+fn walk_pattern(pattern: &ast::Pattern<&str>, variables: &mut BTreeSet<String>, text: &mut String) {
+    for element in &pattern.elements {
+        match element {
+            ast::PatternElement::TextElement { value } => text.push_str(value),
+            ast::PatternElement::Placeable { expression } => walk_expression(expression, variables, text),
+        }
+    }
+}
+
+fn walk_expression(expression: &ast::Expression<&str>, variables: &mut BTreeSet<String>, text: &mut String) {
+    match expression {
+        ast::Expression::Select { selector, variants } => {
+            walk_inline(selector, variables);
+            for variant in variants {
+                walk_pattern(&variant.value, variables, text);
+            }
+        }
+        ast::Expression::Inline(inline) => walk_inline(inline, variables),
+    }
+}
+
+fn walk_inline(inline: &ast::InlineExpression<&str>, variables: &mut BTreeSet<String>) {
+    if let ast::InlineExpression::VariableReference { id } = inline {
+        variables.insert(id.name.to_owned());
+    }
+}
+
+#[test]
+fn french_has_every_english_message_with_the_same_arguments() {
+    let english = catalogue(Lang::En);
+    let french = catalogue(Lang::FrCa);
+    assert!(english.len() > 40, "the catalogue was read: {} messages", english.len());
+    let missing: Vec<&String> = english.keys().filter(|id| !french.contains_key(*id)).collect();
+    assert!(missing.is_empty(), "missing in fr-CA: {missing:?}");
+    let extra: Vec<&String> = french.keys().filter(|id| !english.contains_key(*id)).collect();
+    assert!(extra.is_empty(), "in fr-CA but not in en: {extra:?}");
+    for (id, (variables, _)) in &english {
+        let french_variables = french.get(id).map(|(v, _)| v);
+        assert_eq!(Some(variables), french_variables, "arguments of {id}");
+    }
+}
+
+#[test]
+fn no_french_message_is_left_in_english() {
+    // Words that are the same in both languages on their own.
+    let same_in_both = ["status-session"];
+    let english = catalogue(Lang::En);
+    let french = catalogue(Lang::FrCa);
+    let normalise = |text: &str| text.split_whitespace().collect::<Vec<_>>().join(" ").replace('\u{a0}', " ");
+    for (id, (_, text)) in &english {
+        if same_in_both.contains(&id.as_str()) || text.trim().is_empty() {
+            continue;
+        }
+        let french_text = french.get(id).map(|(_, t)| normalise(t)).unwrap_or_default();
+        assert_ne!(normalise(text), french_text, "{id} is still in English in fr-CA");
+    }
+}
+
+#[test]
+fn french_typography_puts_a_non_breaking_space_before_colons() {
+    let source =
+        std::fs::read_to_string(format!("{}/i18n/fr-CA/coffre.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default();
+    for line in source.lines().filter(|l| !l.starts_with('#')) {
+        // Outside code spans and URIs, " :" with an ordinary space is a typo in French.
+        assert!(!line.contains(" :"), "ordinary space before a colon: {line}");
+        assert!(!line.contains(" ?") && !line.contains(" !") && !line.contains(" ;"), "ordinary space: {line}");
+    }
+}
+
+#[test]
+fn the_loaders_speak_their_language_without_isolation_marks() {
+    let en = loader(Lang::En).get("answer-yes");
+    let fr = loader(Lang::FrCa).get("answer-yes");
+    assert_eq!((en.as_str(), fr.as_str()), ("yes", "oui"));
+    let with_argument = t_in!(Lang::FrCa, "logout-not-logged-in-to", server = "https://h:1");
+    assert_eq!(with_argument, "Vous n’étiez pas connecté à https://h:1.");
+    assert!(!with_argument.contains('\u{2068}') && !with_argument.contains('\u{2069}'));
+    let role = t_in!(Lang::FrCa, "role-name", role = "access-manager");
+    assert_eq!(role, "responsable des accès");
+}
+
+#[test]
+fn the_language_follows_flag_then_coffre_lang_then_the_locale() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    };
+    assert_eq!(Lang::choose(None, env(&[])), Lang::En);
+    assert_eq!(Lang::choose(None, env(&[("LANG", "fr_CA.UTF-8")])), Lang::FrCa);
+    assert_eq!(Lang::choose(None, env(&[("LANG", "fr_FR.UTF-8")])), Lang::FrCa);
+    assert_eq!(Lang::choose(None, env(&[("LANG", "fr")])), Lang::FrCa);
+    assert_eq!(Lang::choose(None, env(&[("LANG", "C.UTF-8")])), Lang::En);
+    assert_eq!(Lang::choose(None, env(&[("LANG", "fr_CA.UTF-8"), ("LC_MESSAGES", "en_US.UTF-8")])), Lang::En);
+    assert_eq!(Lang::choose(None, env(&[("LC_MESSAGES", "en_US"), ("LC_ALL", "fr_CA")])), Lang::FrCa);
+    assert_eq!(Lang::choose(None, env(&[("LC_ALL", ""), ("LANG", "fr_CA")])), Lang::FrCa, "empty means unset");
+    assert_eq!(Lang::choose(None, env(&[("COFFRE_LANG", "en"), ("LC_ALL", "fr_CA")])), Lang::En);
+    assert_eq!(Lang::choose(Some("fr"), env(&[("COFFRE_LANG", "en")])), Lang::FrCa);
+    assert_eq!(Lang::choose(Some("de"), env(&[("COFFRE_LANG", "fr")])), Lang::En, "unknown → English");
+}
+
+#[test]
+fn both_tags_are_valid_language_identifiers() {
+    for lang in Lang::ALL {
+        assert_eq!(lang.identifier().to_string(), lang.tag());
+    }
+}
+
+#[test]
+fn yes_is_yes_in_both_languages() {
+    for yes in ["yes", "Y", "oui", "OUI", " o\n"] {
+        assert!(is_yes(yes), "{yes:?}");
+    }
+    for no in ["", "non", "n", "no", "ouais?", "yes please"] {
+        assert!(!is_yes(no), "{no:?}");
+    }
+}
+
+#[test]
+fn times_are_local_with_their_offset() {
+    // A POSIX TZ rule needs no time zone database, so this holds on any machine.
+    let montreal = TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").expect("a valid rule");
+    // 2027-01-01T00:00:00Z is 19:00 the day before in Montréal (winter, UTC-5).
+    assert_eq!(local_time_in(&montreal, 1_798_761_600).as_deref(), Some("2026-12-31 19:00 -05:00"));
+    assert_eq!(local_time_in(&TimeZone::UTC, 1_798_761_600).as_deref(), Some("2027-01-01 00:00 +00:00"));
+    assert_eq!(local_time_in(&montreal, i64::MAX), None);
+}
+
+#[test]
+fn a_typed_date_means_the_end_of_that_local_day() {
+    let montreal = TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").expect("a valid rule");
+    // 2026-12-31 23:59:59 in Montréal is 2027-01-01 04:59:59 UTC.
+    assert_eq!(end_of_day_in(&montreal, "2026-12-31"), Some(1_798_761_600 + 5 * 3600 - 1));
+    assert_eq!(end_of_day_in(&TimeZone::UTC, "2026-12-31"), Some(1_798_761_600 - 1));
+    // Summer time: UTC-4.
+    assert_eq!(
+        end_of_day_in(&montreal, "2026-07-01"),
+        end_of_day_in(&TimeZone::UTC, "2026-07-01").map(|t| t + 4 * 3600)
+    );
+    assert_eq!(end_of_day_in(&montreal, "2026-02-30"), None);
+    assert_eq!(start_of_day_in(&montreal, "2027-01-01"), end_of_day_in(&montreal, "2026-12-31").map(|t| t + 1));
+    assert_eq!(start_of_day_in(&TimeZone::UTC, "2027-01-01"), Some(1_798_761_600));
+    assert_eq!(end_of_day_in(&montreal, "tomorrow"), None);
+}
