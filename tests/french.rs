@@ -18,12 +18,16 @@ fn a_president_and_a_member_get_through_their_first_day_in_french() {
     let president = french(&daemon);
 
     let status = president.run(&["status"]).ok();
-    assert!(status.stdout.contains("Coffre\u{a0}: pas encore créé"), "{}", status.stdout);
+    // Labels are aligned: the value follows the label after padding.
+    let line = |label: &str| {
+        status.stdout.lines().find(|l| l.starts_with(label)).map(|l| l[label.len()..].trim().to_owned())
+    };
+    assert_eq!(line("Coffre\u{a0}:").as_deref(), Some("pas encore créé"), "{}", status.stdout);
     assert!(status.stdout.contains("Ensuite\u{a0}: créez le coffre"), "{}", status.stdout);
     // The CA fingerprint a member needs is shown, so the president can hand it over.
     let fingerprint = president.run(&["status", "--json"]).ok().json()["ca_fingerprint"].as_str().unwrap().to_owned();
     assert_eq!(fingerprint.len(), 64);
-    assert!(status.stdout.contains(&format!("Empreinte de l’AC\u{a0}: {fingerprint}")), "{}", status.stdout);
+    assert_eq!(line("Empreinte de l’AC\u{a0}:"), Some(fingerprint), "{}", status.stdout);
 
     let pass = president.secret_file("president.pass", "Élise à l’école 2026, le matin");
     let mut args = vec!["init", "--president", "Élise", "--passphrase-file", &pass, "--json"];
