@@ -50,10 +50,12 @@ mod entries;
 mod exit;
 mod generate;
 mod grants;
+mod import;
 mod output;
 mod people;
 mod qr;
 mod recovery;
+mod registry;
 mod reveal;
 mod rotation;
 mod secrets_input;
@@ -195,6 +197,11 @@ enum Command {
     /// Ask for, list, approve or deny the one-time reveal of a very confidential entry
     #[command(subcommand)]
     Approval(approvals::ApprovalCommand),
+    /// Bring in the accounts of a spreadsheet, Bitwarden, KeePass, 1Password or pass (--dry-run first)
+    Import(import::ImportArgs),
+    /// The register of official accounts, without secrets: export it as CSV, JSON or HTML
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
 }
 
 /// Runs the command `cli` describes.
@@ -222,6 +229,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Rotation(command) => rotation::run_rotation(command, &ctx).await,
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Approval(command) => approvals::run(command, &ctx).await,
+        Command::Import(args) => import::run(args, &ctx).await,
+        Command::Registry(command) => registry::run(command, &ctx).await,
     }
 }
 

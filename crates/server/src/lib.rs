@@ -44,6 +44,7 @@ mod entries;
 pub mod hardening;
 mod incoming;
 mod recovery;
+mod registry;
 pub mod restore;
 mod rotation;
 mod status;
