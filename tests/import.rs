@@ -76,7 +76,11 @@ fn a_french_spreadsheet_is_planned_exactly_imported_revealed_identical_and_not_d
 
     // The preview shows the guessed columns and never a password.
     let dry = alice.run(&["import", "--format", "csv", &file, "--dry-run"]).ok();
-    assert!(dry.stderr.contains("platform <- \"Nom\"") && dry.stderr.contains("password <- \"Mot de passe\""), "{}", dry.stderr);
+    assert!(
+        dry.stderr.contains("platform <- \"Nom\"") && dry.stderr.contains("password <- \"Mot de passe\""),
+        "{}",
+        dry.stderr
+    );
     assert!(!dry.stderr.contains("pâté-chinois") && !dry.stdout.contains("pâté-chinois"));
     assert!(dry.stdout.contains("Dry run: nothing was created."), "{}", dry.stdout);
 
@@ -94,7 +98,10 @@ fn a_french_spreadsheet_is_planned_exactly_imported_revealed_identical_and_not_d
     ];
     assert_eq!(actions(&planned), expected);
     assert!(entry_names(&alice).is_empty(), "a dry run creates nothing");
-    assert!(!planned.to_string().contains("pâté") && !planned.to_string().contains("trésorière"), "no secret or login in the plan");
+    assert!(
+        !planned.to_string().contains("pâté") && !planned.to_string().contains("trésorière"),
+        "no secret or login in the plan"
+    );
 
     let done = import(&alice, &["--format", "csv", &file]).ok().json();
     assert_eq!(actions(&done), expected, "the real run does what the dry run said");
@@ -126,7 +133,8 @@ fn a_french_spreadsheet_is_planned_exactly_imported_revealed_identical_and_not_d
 
     // Every entry was created by the importer, through the normal calls.
     let events = alice.run(&["audit", "list", "--action", "entry.create", "--json"]).ok().json();
-    let creators: Vec<&str> = events["events"].as_array().unwrap().iter().map(|e| e["actor"].as_str().unwrap()).collect();
+    let creators: Vec<&str> =
+        events["events"].as_array().unwrap().iter().map(|e| e["actor"].as_str().unwrap()).collect();
     assert_eq!(creators, vec!["Alice"; 5]);
 }
 
@@ -169,9 +177,17 @@ fn a_bitwarden_organisation_export_brings_logins_with_history_and_totp_and_skips
     .collect();
     assert_eq!(actions(&planned), expected);
     assert_eq!(actions(&done), expected);
-    let reasons: Vec<String> =
-        done["steps"].as_array().unwrap().iter().map(|s| s["reasons"][0].as_str().unwrap_or_default().to_string()).collect();
-    assert!(reasons[2].starts_with("a card") && reasons[3].starts_with("an identity") && reasons[4].starts_with("a secure note"));
+    let reasons: Vec<String> = done["steps"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["reasons"][0].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert!(
+        reasons[2].starts_with("a card")
+            && reasons[3].starts_with("an identity")
+            && reasons[4].starts_with("a secure note")
+    );
     assert!(reasons[5].starts_with("no password"));
 
     // The history became older versions, oldest first, the current password last.
@@ -194,7 +210,10 @@ fn a_bitwarden_organisation_export_brings_logins_with_history_and_totp_and_skips
                   ,,note,Codes,secret,,0,,,,\n";
     let file = write(dir.path(), "bitwarden.csv", bw_csv.as_bytes());
     let done = import(&alice, &["--format", "bitwarden-csv", &file]).ok().json();
-    assert_eq!(actions(&done), [("create-renamed".to_string(), "Instagram (2)".to_string()), ("skip".into(), "Codes".into())]);
+    assert_eq!(
+        actions(&done),
+        [("create-renamed".to_string(), "Instagram (2)".to_string()), ("skip".into(), "Codes".into())]
+    );
     assert_eq!(reveal(&alice, "Instagram (2)", &[]), "mdp-jeunes");
 
     let kp_csv = "\"Group\",\"Title\",\"Username\",\"Password\",\"URL\",\"Notes\",\"TOTP\",\"Icon\",\"Last Modified\",\"Created\"\n\

@@ -38,7 +38,19 @@ fn the_register_has_every_transition_with_who_and_when_the_organisation_and_no_s
     let mut passwords = vec!["planned-secret-1".to_string(), "formula-secret-2".to_string()];
     let file = alice.secret_file("p1", &passwords[0]);
     alice
-        .run(&["entry", "add", "Campagne 2026", "--category", "social-network", "--login", "login-campagne", "--lifecycle", "planned", "--password-file", &file])
+        .run(&[
+            "entry",
+            "add",
+            "Campagne 2026",
+            "--category",
+            "social-network",
+            "--login",
+            "login-campagne",
+            "--lifecycle",
+            "planned",
+            "--password-file",
+            &file,
+        ])
         .ok();
     daemon.clock.advance(Duration::from_secs(86_400));
     alice.run(&["entry", "edit", "Campagne 2026", "--lifecycle", "active"]).ok();
@@ -48,9 +60,20 @@ fn the_register_has_every_transition_with_who_and_when_the_organisation_and_no_s
     let notes = alice.secret_file("n2", "note-secrète");
     alice
         .run(&[
-            "entry", "add", "=HYPERLINK(\"http://evil\")", "--category", "other", "--login=-login-formula",
-            "--url", "@https://evil.example", "--recovery-contact", "+1 514 555 0100", "--password-file", &file,
-            "--notes-file", &notes,
+            "entry",
+            "add",
+            "=HYPERLINK(\"http://evil\")",
+            "--category",
+            "other",
+            "--login=-login-formula",
+            "--url",
+            "@https://evil.example",
+            "--recovery-contact",
+            "+1 514 555 0100",
+            "--password-file",
+            &file,
+            "--notes-file",
+            &notes,
         ])
         .ok();
     let csv_path = dir.path().join("comptes.csv");
@@ -63,7 +86,8 @@ fn the_register_has_every_transition_with_who_and_when_the_organisation_and_no_s
     alice.run(&["import", "--format", "csv", csv_path.to_str().unwrap()]).ok();
 
     // JSON: every transition, in order, with who and when.
-    let json: serde_json::Value = serde_json::from_str(&alice.run(&["registry", "export", "--format", "json"]).ok().stdout).unwrap();
+    let json: serde_json::Value =
+        serde_json::from_str(&alice.run(&["registry", "export", "--format", "json"]).ok().stdout).unwrap();
     assert_eq!(json["organisation"], "Parti de l'Île — section « Montréal »");
     let entries = json["entries"].as_array().unwrap();
     assert_eq!(entries.len(), 7);
@@ -98,7 +122,12 @@ fn the_register_has_every_transition_with_who_and_when_the_organisation_and_no_s
     let html = alice.run(&["registry", "export", "--format", "html"]).ok().stdout;
     assert!(html.contains("=HYPERLINK(&quot;http://evil&quot;)") && html.contains("Parti de l&#39;Île"));
     for document in [&text, &html, &json.to_string()] {
-        for secret in passwords.iter().map(String::as_str).chain(["login-campagne", "-login-formula", "identifiant-0", "note-secrète"]) {
+        for secret in passwords.iter().map(String::as_str).chain([
+            "login-campagne",
+            "-login-formula",
+            "identifiant-0",
+            "note-secrète",
+        ]) {
             assert!(!document.contains(secret), "the register holds {secret}");
         }
         assert!(!document.contains("555 0100"), "recovery contacts only when asked");
@@ -124,5 +153,10 @@ fn the_register_has_every_transition_with_who_and_when_the_organisation_and_no_s
         .iter()
         .map(|e| (e["actor"].as_str().unwrap(), e["outcome"].as_str().unwrap()))
         .collect();
-    assert!(outcomes.contains(&("Gilles", "success")) && outcomes.contains(&("Gilles", "denied")) && outcomes.contains(&("Dave", "denied")), "{outcomes:?}");
+    assert!(
+        outcomes.contains(&("Gilles", "success"))
+            && outcomes.contains(&("Gilles", "denied"))
+            && outcomes.contains(&("Dave", "denied")),
+        "{outcomes:?}"
+    );
 }

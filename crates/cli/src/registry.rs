@@ -7,11 +7,7 @@
 //! return) are written with a leading `'`, as OWASP's "CSV injection" advice says, so that a platform named
 //! `=HYPERLINK(...)` stays text when the register is opened in LibreOffice or Excel.
 
-use std::{
-    fs,
-    io::Write,
-    path::PathBuf,
-};
+use std::{fs, io::Write, path::PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 use coffre_proto::v1::{ExportRegistryRequest, LifecycleTransition, RegistryEntry, Timestamp};
@@ -113,7 +109,9 @@ async fn export(args: &ExportArgs, ctx: &Context) -> Result<(), Failure> {
         format!("Wrote the register of {} accounts to {}.", register.entries.len(), out.display())
     })?;
     if args.with_recovery_contacts && !ctx.json() {
-        note("It holds recovery contacts (people's phone numbers and addresses): share it only with those who need them.");
+        note(
+            "It holds recovery contacts (people's phone numbers and addresses): share it only with those who need them.",
+        );
     }
     Ok(())
 }
@@ -135,8 +133,19 @@ const STATES: [Lifecycle; 3] = [Lifecycle::Planned, Lifecycle::Active, Lifecycle
 
 fn csv(register: &Register, contacts: bool) -> Result<String, Failure> {
     let mut header = vec![
-        "organisation", "platform", "category", "url", "classification", "lifecycle", "created", "planned_at",
-        "planned_by", "active_at", "active_by", "archived_at", "archived_by",
+        "organisation",
+        "platform",
+        "category",
+        "url",
+        "classification",
+        "lifecycle",
+        "created",
+        "planned_at",
+        "planned_by",
+        "active_at",
+        "active_by",
+        "archived_at",
+        "archived_by",
     ];
     if contacts {
         header.push("recovery_contacts");
@@ -241,7 +250,8 @@ fn escape(text: &str) -> String {
 }
 
 fn html(register: &Register, contacts: bool) -> String {
-    let organisation = if register.organisation.is_empty() { "(organisation not named)" } else { &register.organisation };
+    let organisation =
+        if register.organisation.is_empty() { "(organisation not named)" } else { &register.organisation };
     let generated = json_time(register.generated.as_ref()).unwrap_or_default();
     let mut page = format!(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Register of official accounts — \
@@ -332,7 +342,20 @@ mod tests {
         let cells: Vec<&str> = row.iter().collect();
         assert_eq!(cells[1], "'=HYPERLINK(\"http://x\",\"<b>\")");
         assert_eq!(cells[3], "'@evil");
-        assert_eq!(&cells[5..], ["archived", "1970-01-01T00:01:00Z", "1970-01-01T00:01:00Z", "Alice", "1970-01-01T00:02:00Z", "Bob", "1970-01-01T00:03:00Z", "'-Alice", "'+1 555 0100"]);
+        assert_eq!(
+            &cells[5..],
+            [
+                "archived",
+                "1970-01-01T00:01:00Z",
+                "1970-01-01T00:01:00Z",
+                "Alice",
+                "1970-01-01T00:02:00Z",
+                "Bob",
+                "1970-01-01T00:03:00Z",
+                "'-Alice",
+                "'+1 555 0100"
+            ]
+        );
         assert!(row.iter().all(|cell| !matches!(cell.chars().next(), Some('=' | '+' | '-' | '@'))));
         Ok(())
     }

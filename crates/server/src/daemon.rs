@@ -104,7 +104,10 @@ impl Daemon {
             .add_service(limited!(RecoveryServiceServer::new(RecoveryApi::new(vault.clone()))))
             .add_service(limited!(BackupServiceServer::new(BackupApi::new(vault.clone()))))
             .add_service(limited!(RotationServiceServer::new(RotationApi::new(vault.clone()))))
-            .add_service(limited!(RegistryServiceServer::new(RegistryApi::new(vault.clone(), config.organisation.clone()))));
+            .add_service(limited!(RegistryServiceServer::new(RegistryApi::new(
+                vault.clone(),
+                config.organisation.clone()
+            ))));
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         let routes = transport::with_standard_services(routes, health)?;
         for service in SERVICES {

@@ -218,7 +218,14 @@ impl Vault {
         entry.lifecycle = Lifecycle::Archived;
         entry.updated_ms = inner.now_ms();
         let mut batch = Batch::default();
-        inner.note_transition(&caller.open, &mut batch, &entry.id, Lifecycle::Archived, entry.updated_ms, &caller.name)?;
+        inner.note_transition(
+            &caller.open,
+            &mut batch,
+            &entry.id,
+            Lifecycle::Archived,
+            entry.updated_ms,
+            &caller.name,
+        )?;
         put_entry(&caller.open, &mut batch, &entry)?;
         inner.audit(inner.event(ctx, &caller.name, "entry.archive", &entry.platform, Outcome::Success)).await?;
         inner.store.apply(batch)?;

@@ -37,7 +37,12 @@ pub(crate) struct Done {
 }
 
 /// Carries out every create and resume step of `steps`, in order; a progress bar on a terminal when `bar`.
-pub(crate) async fn apply(daemon: &Daemon, steps: &mut [Step], classification: Option<Classification>, bar: bool) -> Done {
+pub(crate) async fn apply(
+    daemon: &Daemon,
+    steps: &mut [Step],
+    classification: Option<Classification>,
+    bar: bool,
+) -> Done {
     let work = steps.iter().filter(|s| matches!(s.action, Action::Create | Action::Resume { .. })).count();
     let progress = if bar && std::io::stderr().is_terminal() {
         let progress = ProgressBar::with_draw_target(Some(work as u64), ProgressDrawTarget::stderr());
@@ -69,7 +74,8 @@ pub(crate) async fn apply(daemon: &Daemon, steps: &mut [Step], classification: O
                 done.failed += 1;
                 step.reasons.push(format!("not done: {}", failure.message()));
                 step.action = Action::Failed;
-                let goes_on = matches!(failure.kind(), Kind::Invalid | Kind::AlreadyExists | Kind::Exhausted | Kind::NotFound);
+                let goes_on =
+                    matches!(failure.kind(), Kind::Invalid | Kind::AlreadyExists | Kind::Exhausted | Kind::NotFound);
                 if !goes_on {
                     done.stopped_because = Some(failure.message().to_owned());
                     done.stopped = Some((

@@ -50,7 +50,9 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
         let kind = kind.and_then(|i| record.get(i)).unwrap_or_default().trim().to_lowercase();
         match kind.as_str() {
             "login" => None,
-            "note" => Some("a secure note: coffre keeps accounts (keep the note elsewhere, or in an entry's notes)".to_owned()),
+            "note" => Some(
+                "a secure note: coffre keeps accounts (keep the note elsewhere, or in an entry's notes)".to_owned(),
+            ),
             other => Some(format!("an item of type \"{other}\": coffre imports logins only")),
         }
     });
@@ -69,7 +71,10 @@ mod tests {
         let items = parse(text, Path::new("bw.csv")).map_err(|e| e.message().to_owned())?;
         assert_eq!(items.len(), 2);
         let first = &items[0];
-        assert_eq!((first.name.as_str(), first.login.as_str(), first.password.expose_secret()), ("Facebook", "parti", "mot-de-passe-é"));
+        assert_eq!(
+            (first.name.as_str(), first.login.as_str(), first.password.expose_secret()),
+            ("Facebook", "parti", "mot-de-passe-é")
+        );
         assert_eq!(first.folders, ["Réseaux"]);
         assert!(items[1].unsupported.as_deref().is_some_and(|w| w.starts_with("a secure note")));
         let org = "collections,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n\

@@ -166,7 +166,10 @@ mod tests {
         let items = parse(ORG, Path::new("bw.json")).map_err(|e| e.message().to_owned())?;
         assert_eq!(items.len(), 4);
         let fb = &items[0];
-        assert_eq!((fb.name.as_str(), fb.url.as_str(), fb.login.as_str()), ("Facebook", "https://facebook.com", "parti"));
+        assert_eq!(
+            (fb.name.as_str(), fb.url.as_str(), fb.login.as_str()),
+            ("Facebook", "https://facebook.com", "parti")
+        );
         assert_eq!(fb.folders, ["Réseaux sociaux"]);
         let history: Vec<&str> = fb.history.iter().map(SecretText::expose_secret).collect();
         assert_eq!(history, ["un", "deux"]);
@@ -179,9 +182,12 @@ mod tests {
 
     #[test]
     fn encrypted_and_broken_exports_are_refused() {
-        let err = parse(r#"{"encrypted": true, "items": []}"#, Path::new("e.json")).err().map(|e| e.message().to_owned());
+        let err =
+            parse(r#"{"encrypted": true, "items": []}"#, Path::new("e.json")).err().map(|e| e.message().to_owned());
         assert!(err.unwrap_or_default().contains("encrypted Bitwarden export"));
-        let err = parse(r#"{"items": [{"type": 1, "name": "secret-name""#, Path::new("b.json")).err().map(|e| e.message().to_owned());
+        let err = parse(r#"{"items": [{"type": 1, "name": "secret-name""#, Path::new("b.json"))
+            .err()
+            .map(|e| e.message().to_owned());
         let err = err.unwrap_or_default();
         assert!(err.contains("not a Bitwarden JSON export") && !err.contains("secret-name"), "{err}");
     }

@@ -24,8 +24,16 @@ pub(crate) enum Field {
 }
 
 impl Field {
-    const ALL: [Field; 8] =
-        [Field::Platform, Field::Login, Field::Password, Field::Url, Field::Notes, Field::Totp, Field::Folder, Field::Tags];
+    const ALL: [Field; 8] = [
+        Field::Platform,
+        Field::Login,
+        Field::Password,
+        Field::Url,
+        Field::Notes,
+        Field::Totp,
+        Field::Folder,
+        Field::Tags,
+    ];
 
     fn key(self) -> &'static str {
         match self {
@@ -53,16 +61,39 @@ impl Field {
     fn guesses(self) -> &'static [&'static str] {
         match self {
             Field::Platform => &[
-                "platform", "name", "title", "site", "service", "account", "plateforme", "nom", "titre", "compte",
-                "nom du compte", "nom du site",
+                "platform",
+                "name",
+                "title",
+                "site",
+                "service",
+                "account",
+                "plateforme",
+                "nom",
+                "titre",
+                "compte",
+                "nom du compte",
+                "nom du site",
             ],
             Field::Login => &[
-                "login", "username", "user", "user name", "email", "e-mail", "login_username", "identifiant",
-                "utilisateur", "nom d'utilisateur", "nom d’utilisateur", "courriel", "adresse courriel",
+                "login",
+                "username",
+                "user",
+                "user name",
+                "email",
+                "e-mail",
+                "login_username",
+                "identifiant",
+                "utilisateur",
+                "nom d'utilisateur",
+                "nom d’utilisateur",
+                "courriel",
+                "adresse courriel",
             ],
             Field::Password => &["password", "pass", "login_password", "mot de passe", "mdp", "mot_de_passe"],
             Field::Url => &["url", "uri", "website", "web site", "login_uri", "link", "site web", "adresse", "lien"],
-            Field::Notes => &["notes", "note", "comments", "comment", "extra", "commentaires", "commentaire", "remarques"],
+            Field::Notes => {
+                &["notes", "note", "comments", "comment", "extra", "commentaires", "commentaire", "remarques"]
+            }
             Field::Totp => &["totp", "otp", "2fa", "login_totp", "otpauth", "double authentification"],
             Field::Folder => &["category", "folder", "group", "catégorie", "categorie", "dossier", "groupe"],
             Field::Tags => &["tags", "labels", "étiquettes", "etiquettes", "mots-clés"],
@@ -127,7 +158,10 @@ pub(crate) fn columns(headers: &[String], map: &[(Field, String)], path: &Path) 
             continue;
         }
         let used: Vec<usize> = columns.found.iter().map(|(_, i)| *i).collect();
-        let guess = field.guesses().iter().find_map(|g| lower.iter().position(|h| h.as_str() == *g).filter(|i| !used.contains(i)));
+        let guess = field
+            .guesses()
+            .iter()
+            .find_map(|g| lower.iter().position(|h| h.as_str() == *g).filter(|i| !used.contains(i)));
         if let Some(at) = guess {
             columns.found.push((field, at));
         }
@@ -187,7 +221,10 @@ pub(crate) fn reader(text: &str) -> csv::Reader<&[u8]> {
 pub(crate) fn headers(reader: &mut csv::Reader<&[u8]>, path: &Path) -> Result<Vec<String>, Failure> {
     let headers = reader.headers().map_err(|err| malformed(path, &err))?;
     if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(Failure::invalid(format!("{} has no header row: its first line must name the columns", path.display())));
+        return Err(Failure::invalid(format!(
+            "{} has no header row: its first line must name the columns",
+            path.display()
+        )));
     }
     Ok(headers.iter().map(str::to_owned).collect())
 }
@@ -244,7 +281,10 @@ fn malformed(path: &Path, err: &csv::Error) -> Failure {
         ),
         _ => "cannot be read as CSV".to_owned(),
     };
-    Failure::invalid(format!("{} line {line} {what}: fix the file and import it again; nothing was imported", path.display()))
+    Failure::invalid(format!(
+        "{} line {line} {what}: fix the file and import it again; nothing was imported",
+        path.display()
+    ))
 }
 
 /// The spreadsheet format: columns from `--map` and the header.
@@ -270,9 +310,15 @@ mod tests {
     fn french_headers_are_guessed() -> Result<(), String> {
         let text = "Nom;Identifiant;Mot de passe;Site web;Catégorie\nCaisse Desjardins;trésorière;pâté=1;https://desjardins.com;Banque\n";
         let (items, preview) = parsed(text, None)?;
-        assert_eq!(preview, "Columns: platform <- \"Nom\", login <- \"Identifiant\", password <- \"Mot de passe\", url <- \"Site web\", category <- \"Catégorie\"");
+        assert_eq!(
+            preview,
+            "Columns: platform <- \"Nom\", login <- \"Identifiant\", password <- \"Mot de passe\", url <- \"Site web\", category <- \"Catégorie\""
+        );
         let item = items.first().ok_or("no item")?;
-        assert_eq!((item.name.as_str(), item.login.as_str(), item.password.expose_secret()), ("Caisse Desjardins", "trésorière", "pâté=1"));
+        assert_eq!(
+            (item.name.as_str(), item.login.as_str(), item.password.expose_secret()),
+            ("Caisse Desjardins", "trésorière", "pâté=1")
+        );
         assert_eq!(item.folders, ["Banque"]);
         Ok(())
     }
@@ -287,6 +333,7 @@ mod tests {
         let err = parsed("A,B\n1,2\n", None).err().unwrap_or_default();
         assert!(err.contains("--map"), "{err}");
         assert!(parsed(text, Some("colour=Service")).is_err());
+        Ok(())
     }
 
     #[test]

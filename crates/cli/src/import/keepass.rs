@@ -6,13 +6,13 @@
 
 use std::path::Path;
 
+use super::item::{Item, SecretText, clean};
+use crate::exit::Failure;
 use ::keepass::{
     Database, DatabaseKey,
     db::{DatabaseOpenError, Entry, GroupRef},
     error::DatabaseKeyError,
 };
-use super::item::{Item, SecretText, clean};
-use crate::exit::Failure;
 
 /// The largest key file read: 1 MiB (KeePass key files are a few hundred bytes).
 pub(crate) const MAX_KEY_FILE_BYTES: u64 = 1024 * 1024;
@@ -63,7 +63,13 @@ fn open_failure(err: &DatabaseOpenError, path: &Path) -> Failure {
 }
 
 /// Every entry under `group`, depth first; `folders` is the path of group names from below the root.
-fn walk(group: GroupRef<'_>, folders: &mut Vec<String>, bin: Option<::keepass::db::GroupId>, root: bool, out: &mut Vec<Item>) {
+fn walk(
+    group: GroupRef<'_>,
+    folders: &mut Vec<String>,
+    bin: Option<::keepass::db::GroupId>,
+    root: bool,
+    out: &mut Vec<Item>,
+) {
     let in_bin = bin.is_some_and(|b| b == group.id());
     if !root {
         folders.push(clean(&group.name));
@@ -92,7 +98,11 @@ fn walk(group: GroupRef<'_>, folders: &mut Vec<String>, bin: Option<::keepass::d
 /// Entries of the recycle bin, each skipped with the reason.
 fn walk_bin(group: GroupRef<'_>, out: &mut Vec<Item>) {
     for entry in group.entries() {
-        out.push(Item::unsupported(clean(&group.name), clean(entry.get_title().unwrap_or_default()), "in the recycle bin"));
+        out.push(Item::unsupported(
+            clean(&group.name),
+            clean(entry.get_title().unwrap_or_default()),
+            "in the recycle bin",
+        ));
     }
     for child in group.groups() {
         walk_bin(child, out);

@@ -39,9 +39,8 @@ impl CategoryMap {
     pub(crate) fn parse(default: Category, map: Option<&str>) -> Result<Self, String> {
         let mut by_folder = HashMap::new();
         for pair in map.unwrap_or_default().split(',').filter(|p| !p.trim().is_empty()) {
-            let (folder, category) = pair
-                .split_once('=')
-                .ok_or_else(|| format!("--category-map: \"{pair}\" is not FOLDER=CATEGORY"))?;
+            let (folder, category) =
+                pair.split_once('=').ok_or_else(|| format!("--category-map: \"{pair}\" is not FOLDER=CATEGORY"))?;
             let category = category_named(category).ok_or_else(|| {
                 format!(
                     "--category-map: \"{}\" is not a category (social-network, data-bank, creation, meeting, \
@@ -77,7 +76,9 @@ pub(crate) fn category_named(text: &str) -> Option<Category> {
         "data-bank" | "data bank" | "database" | "banque de données" | "données" | "data" => Category::DataBank,
         "creation" | "création" | "design" | "graphisme" => Category::Creation,
         "meeting" | "meetings" | "réunion" | "réunions" | "visio" | "visioconférence" => Category::Meeting,
-        "software" | "logiciel" | "logiciels" | "hosting" | "hébergement" | "it" | "informatique" => Category::Software,
+        "software" | "logiciel" | "logiciels" | "hosting" | "hébergement" | "it" | "informatique" => {
+            Category::Software
+        }
         "financial" | "finance" | "finances" | "bank" | "banque" | "banking" | "trésorerie" => Category::Financial,
         "other" | "autre" | "autres" | "divers" => Category::Other,
         _ => return None,
@@ -318,8 +319,10 @@ mod tests {
         let cut = platform_name(&long, "", &mut warnings).unwrap_or_default();
         assert_eq!(cut.chars().count(), 64);
         assert!(warnings.iter().any(|w| w.contains("cut to 64")));
-        assert_eq!(platform_name("", "https://user@www.Exemple.ca:443/x", &mut warnings).ok().as_deref(),
-            Some("www.exemple.ca"));
+        assert_eq!(
+            platform_name("", "https://user@www.Exemple.ca:443/x", &mut warnings).ok().as_deref(),
+            Some("www.exemple.ca")
+        );
         assert!(platform_name(" ", "", &mut warnings).is_err());
     }
 

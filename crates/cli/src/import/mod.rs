@@ -168,7 +168,10 @@ pub(crate) async fn run(args: &ImportArgs, ctx: &Context) -> Result<(), Failure>
         return Err(Failure::new(failure.0, failure.1));
     }
     if report.done.as_ref().is_some_and(|done| done.failed > 0) {
-        return Err(Failure::new(Kind::Other, "some entries were not created (see above); fix them and import again: what is already there is skipped"));
+        return Err(Failure::new(
+            Kind::Other,
+            "some entries were not created (see above); fix them and import again: what is already there is skipped",
+        ));
     }
     Ok(())
 }
@@ -193,7 +196,8 @@ fn read_items(args: &ImportArgs, ctx: &Context) -> Result<Vec<Item>, Failure> {
         Format::OnePux => onepux::parse(&text_file(path)?, path)?,
         Format::Keepass => {
             let bytes = text_file(path)?;
-            let key_file = args.key_file.as_deref().map(|k| input::read_capped(k, keepass::MAX_KEY_FILE_BYTES)).transpose()?;
+            let key_file =
+                args.key_file.as_deref().map(|k| input::read_capped(k, keepass::MAX_KEY_FILE_BYTES)).transpose()?;
             let password = keepass_password(args, key_file.is_some())?;
             keepass::parse(&bytes, path, password.as_ref(), key_file.as_deref().map(|k| k.as_slice()))?
         }

@@ -118,12 +118,17 @@ struct Overview {
 
 /// Reads `export.data` out of the archive in `bytes`, within the limits.
 fn export_data(bytes: &[u8], path: &std::path::Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let not_1pux = |why: String| Failure::invalid(format!("{} is not a 1Password export (.1pux): {why}", path.display()));
+    let not_1pux =
+        |why: String| Failure::invalid(format!("{} is not a 1Password export (.1pux): {why}", path.display()));
     let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| not_1pux(format!("not a zip ({err})")))?;
     if archive.len() > MAX_ZIP_ENTRIES {
         return Err(Failure::new(
             Kind::Exhausted,
-            format!("{} holds {} files; a 1Password export coffre reads holds at most {MAX_ZIP_ENTRIES}", path.display(), archive.len()),
+            format!(
+                "{} holds {} files; a 1Password export coffre reads holds at most {MAX_ZIP_ENTRIES}",
+                path.display(),
+                archive.len()
+            ),
         ));
     }
     let mut declared: u64 = 0;
@@ -150,7 +155,10 @@ fn export_data(bytes: &[u8], path: &std::path::Path) -> Result<Zeroizing<Vec<u8>
     }
     let mut data = Zeroizing::new(Vec::new());
     // The declared size may lie: the limit is enforced on what is actually unpacked.
-    entry.take(MAX_EXPORT_BYTES + 1).read_to_end(&mut data).map_err(|err| not_1pux(format!("cannot unpack export.data ({err})")))?;
+    entry
+        .take(MAX_EXPORT_BYTES + 1)
+        .read_to_end(&mut data)
+        .map_err(|err| not_1pux(format!("cannot unpack export.data ({err})")))?;
     if data.len() as u64 > MAX_EXPORT_BYTES {
         return Err(bomb());
     }
@@ -201,7 +209,11 @@ pub(crate) fn parse(bytes: &[u8], path: &std::path::Path) -> Result<Vec<Item>, F
 fn item(op: OpItem, origin: String, name: String, folder: &str) -> Item {
     let mut details = op.details;
     let field = |fields: &mut Vec<LoginField>, designation: &str| {
-        fields.iter_mut().find(|f| f.designation == designation).map(|f| std::mem::take(&mut f.value)).unwrap_or_default()
+        fields
+            .iter_mut()
+            .find(|f| f.designation == designation)
+            .map(|f| std::mem::take(&mut f.value))
+            .unwrap_or_default()
     };
     let login = field(&mut details.login_fields, "username");
     let mut password = field(&mut details.login_fields, "password");

@@ -97,7 +97,10 @@ fn show(program: &OsString, store: &Path, name: &str) -> Result<Zeroizing<String
         .map_err(|err| format!("cannot run `{} show` ({})", program.to_string_lossy(), io_reason(&err)))?;
     let mut output = Zeroizing::new(Vec::new());
     if let Some(stdout) = child.stdout.take() {
-        stdout.take(MAX_OUTPUT_BYTES + 1).read_to_end(&mut output).map_err(|err| format!("cannot read `pass show` ({err})"))?;
+        stdout
+            .take(MAX_OUTPUT_BYTES + 1)
+            .read_to_end(&mut output)
+            .map_err(|err| format!("cannot read `pass show` ({err})"))?;
     }
     let status = child.wait().map_err(|err| format!("`pass show` did not finish ({err})"))?;
     if !status.success() {

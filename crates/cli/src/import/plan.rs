@@ -7,7 +7,7 @@
 //! current password is then compared. That needs the password, which only a reveal gives (audited, with a reason
 //! that says why); a caller who may not reveal it gets the item skipped with that said, never a duplicate.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::Serialize;
 
@@ -192,7 +192,14 @@ pub(crate) async fn build<C: Compare>(
             reasons.insert(0, format!("renamed: {}", clashes.join("; ")));
         }
         taken.insert(platform.to_lowercase(), format!("{} of the file", candidate.origin));
-        steps.push(Step { origin: candidate.origin.clone(), source_name, platform, action, reasons, candidate: Some(candidate) });
+        steps.push(Step {
+            origin: candidate.origin.clone(),
+            source_name,
+            platform,
+            action,
+            reasons,
+            candidate: Some(candidate),
+        });
     }
     Ok(steps)
 }
@@ -270,8 +277,17 @@ pub(crate) fn text(steps: &[Step]) -> String {
             0 | 1 => String::new(),
             n => format!(", {n} versions"),
         };
-        let category = if category.is_empty() || step.versions() == 0 { String::new() } else { format!(" [{category}{versions}]") };
-        out.push_str(&format!("{:<15} {}{category}  ({})\n", step.action_name(), printable(name), printable(&step.origin)));
+        let category = if category.is_empty() || step.versions() == 0 {
+            String::new()
+        } else {
+            format!(" [{category}{versions}]")
+        };
+        out.push_str(&format!(
+            "{:<15} {}{category}  ({})\n",
+            step.action_name(),
+            printable(name),
+            printable(&step.origin)
+        ));
         for reason in &step.reasons {
             out.push_str(&format!("{:<15}   - {}\n", "", printable(reason)));
         }
@@ -319,9 +335,14 @@ mod tests {
             .collect()
     }
 
-    async fn plan(candidates: Vec<Result<Candidate, (String, String, String)>>, vault: &[(&str, &str)], passwords: &[(&str, Option<&'static str>)]) -> (Vec<Step>, usize) {
+    async fn plan(
+        candidates: Vec<Result<Candidate, (String, String, String)>>,
+        vault: &[(&str, &str)],
+        passwords: &[(&str, Option<&'static str>)],
+    ) -> (Vec<Step>, usize) {
         let mut compare = Vault(passwords.iter().map(|(n, p)| ((*n).to_owned(), *p)).collect(), 0);
-        let steps = build(candidates, &existing(vault), &mut compare).await.unwrap_or_else(|e| panic!("{}", e.message()));
+        let steps =
+            build(candidates, &existing(vault), &mut compare).await.unwrap_or_else(|e| panic!("{}", e.message()));
         (steps, compare.1)
     }
 
@@ -362,15 +383,20 @@ mod tests {
 
     #[tokio::test]
     async fn a_second_run_creates_nothing() {
-        let candidates = || vec![candidate("line 2", "Facebook", "party", "one"), candidate("line 3", "Facebook", "youth", "two")];
+        let candidates =
+            || vec![candidate("line 2", "Facebook", "party", "one"), candidate("line 3", "Facebook", "youth", "two")];
         let vault = [("Facebook", "party"), ("Facebook (2)", "youth")];
         let (steps, _) = plan(candidates(), &vault, &[("Facebook", Some("one")), ("Facebook (2)", Some("two"))]).await;
-        assert_eq!(summary(&steps), [("Facebook".to_owned(), "skip-identical"), ("Facebook (2)".to_owned(), "skip-identical")]);
+        assert_eq!(
+            summary(&steps),
+            [("Facebook".to_owned(), "skip-identical"), ("Facebook (2)".to_owned(), "skip-identical")]
+        );
     }
 
     #[tokio::test]
     async fn without_the_right_to_reveal_a_same_login_clash_is_skipped_not_duplicated() {
-        let (steps, _) = plan(vec![candidate("line 2", "Bank", "party", "x")], &[("Bank", "party")], &[("Bank", None)]).await;
+        let (steps, _) =
+            plan(vec![candidate("line 2", "Bank", "party", "x")], &[("Bank", "party")], &[("Bank", None)]).await;
         assert_eq!(summary(&steps), [("Bank".to_owned(), "skip")]);
         assert!(steps[0].reasons[0].contains("may not reveal"));
     }
