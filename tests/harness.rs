@@ -372,6 +372,13 @@ impl Client {
         self.run_with_stdin(args, None)
     }
 
+    /// Runs `coffre ARGS` with `env` added to its environment (e.g. COFFRE_PASS).
+    pub fn run_with_env(&self, args: &[&str], env: &[(&str, &str)]) -> Run {
+        let mut cmd = self.command(true);
+        cmd.args(args).envs(env.iter().copied());
+        Self::finish(&mut cmd, None)
+    }
+
     /// Runs `coffre ARGS` with nothing configured but its home: what it knows comes from `coffre connect`.
     pub fn run_unconfigured(&self, args: &[&str]) -> Run {
         Self::finish(self.command(false).args(args), None)

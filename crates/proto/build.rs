@@ -14,6 +14,7 @@ const PROTOS: &[&str] = &[
     "coffre/v1/recovery.proto",
     "coffre/v1/backup.proto",
     "coffre/v1/rotation.proto",
+    "coffre/v1/registry.proto",
 ];
 
 /// Messages that carry a secret: prost must not derive `Debug` for them; lib.rs writes redacted ones.

@@ -7,7 +7,8 @@ use coffre_proto::v1::{
     access_service_client::AccessServiceClient, audit_service_client::AuditServiceClient,
     auth_service_client::AuthServiceClient, backup_service_client::BackupServiceClient,
     entry_service_client::EntryServiceClient, recovery_service_client::RecoveryServiceClient,
-    rotation_service_client::RotationServiceClient, system_service_client::SystemServiceClient,
+    registry_service_client::RegistryServiceClient, rotation_service_client::RotationServiceClient,
+    system_service_client::SystemServiceClient,
 };
 use rustls::client::danger::ServerCertVerifier;
 use tonic::{
@@ -186,6 +187,10 @@ impl Daemon {
 
     pub(crate) fn backups(&self) -> BackupServiceClient<Channel> {
         BackupServiceClient::new(self.channel.clone())
+    }
+
+    pub(crate) fn registry(&self) -> RegistryServiceClient<Channel> {
+        RegistryServiceClient::new(self.channel.clone())
     }
 
     pub(crate) fn rotation(&self) -> RotationServiceClient<Channel> {

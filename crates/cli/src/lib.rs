@@ -51,10 +51,12 @@ mod exit;
 mod generate;
 mod grants;
 mod guide;
+mod import;
 mod output;
 mod people;
 mod qr;
 mod recovery;
+mod registry;
 mod reveal;
 mod rotation;
 mod secrets_input;
@@ -202,6 +204,11 @@ enum Command {
     Approval(approvals::ApprovalCommand),
     /// Print a guide in your language: `coffre guide recovery` for the recovery holders (print it)
     Guide(guide::GuideArgs),
+    /// Bring in the accounts of a spreadsheet, Bitwarden, KeePass, 1Password or pass (--dry-run first)
+    Import(import::ImportArgs),
+    /// The register of official accounts, without secrets: export it as CSV, JSON or HTML
+    #[command(subcommand)]
+    Registry(registry::RegistryCommand),
 }
 
 /// Runs the command `cli` describes.
@@ -231,6 +238,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Generate(args) => generate::run(args, &ctx),
         Command::Approval(command) => approvals::run(command, &ctx).await,
         Command::Guide(args) => guide::run(args, &ctx),
+        Command::Import(args) => import::run(args, &ctx).await,
+        Command::Registry(command) => registry::run(command, &ctx).await,
     }
 }
 

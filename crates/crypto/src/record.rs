@@ -44,6 +44,8 @@ pub enum RecordKind {
     PendingVersion = 10,
     /// A request for an owner's approval to reveal a very confidential entry, and its decision.
     Approval = 11,
+    /// An entry's lifecycle transitions (planned, active, archived: when and by whom), for the register.
+    Lifecycle = 12,
     /// The recovery slot's wrapped master key (20 and up are recovery's and backups').
     RecoverySlot = 20,
     /// The record of a share set: its holders and their age recipients.

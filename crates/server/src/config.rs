@@ -73,6 +73,8 @@ pub struct ServerConfig {
     pub approval_window: Duration,
     /// How long a request for approval waits for an owner's decision.
     pub approval_request_ttl: Duration,
+    /// The organisation's name (`[organisation] name`), shown on the register of official accounts.
+    pub organisation: Option<String>,
     /// A file the daemon reads its time from, for end-to-end tests (`COFFRE_TEST_CLOCK_FILE`; honoured only in
     /// debug builds, see [`crate::test_clock`]). Never read from the configuration file.
     pub test_clock_file: Option<PathBuf>,
@@ -177,6 +179,7 @@ impl ServerConfig {
             rotation_max_age: engine.rotation_max_age,
             approval_window: engine.approval_window,
             approval_request_ttl: engine.approval_request_ttl,
+            organisation: None,
             test_clock_file: None,
             data_dir: engine.data_dir,
         }
@@ -237,6 +240,7 @@ impl ServerConfig {
         config.rotation_max_age.by_category.extend(file.rotation.max_age_by_category.ages());
         set(&mut config.approval_window, file.approvals.window.map(|d| d.0));
         set(&mut config.approval_request_ttl, file.approvals.request_ttl.map(|d| d.0));
+        config.organisation = file.organisation.name.map(|name| name.trim().to_owned()).filter(|n| !n.is_empty());
         config.check()?;
         Ok(config)
     }
@@ -325,6 +329,7 @@ impl ServerConfig {
                 window: Some(HumanDuration(self.approval_window)),
                 request_ttl: Some(HumanDuration(self.approval_request_ttl)),
             },
+            organisation: FileOrganisation { name: self.organisation.clone() },
         };
         toml::to_string(&file)
     }
@@ -368,6 +373,15 @@ struct FileConfig {
     rotation: FileRotation,
     #[serde(default)]
     approvals: FileApprovals,
+    #[serde(default)]
+    organisation: FileOrganisation,
+}
+
+/// `[organisation]`: the organisation's name, for the register of official accounts.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileOrganisation {
+    name: Option<String>,
 }
 
 /// `[rotation]`: `max_age` for every category, and `[rotation.max_age_by_category]` with a key per category, spelled

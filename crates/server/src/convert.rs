@@ -171,7 +171,7 @@ pub(crate) fn category_out(category: vault::Category) -> i32 {
     }) as i32
 }
 
-fn classification_out(classification: vault::Classification) -> i32 {
+pub(crate) fn classification_out(classification: vault::Classification) -> i32 {
     (match classification {
         vault::Classification::Public => pb::Classification::Public,
         vault::Classification::Restricted => pb::Classification::Restricted,
@@ -180,7 +180,7 @@ fn classification_out(classification: vault::Classification) -> i32 {
     }) as i32
 }
 
-fn lifecycle_out(lifecycle: vault::Lifecycle) -> i32 {
+pub(crate) fn lifecycle_out(lifecycle: vault::Lifecycle) -> i32 {
     (match lifecycle {
         vault::Lifecycle::Planned => pb::Lifecycle::Planned,
         vault::Lifecycle::Active => pb::Lifecycle::Active,

@@ -10,6 +10,7 @@ use coffre_proto::v1::{
     backup_service_server::{self, BackupServiceServer},
     entry_service_server::{self, EntryServiceServer},
     recovery_service_server::{self, RecoveryServiceServer},
+    registry_service_server::{self, RegistryServiceServer},
     rotation_service_server::{self, RotationServiceServer},
     system_service_server::{self, SystemServiceServer},
 };
@@ -29,6 +30,7 @@ use crate::{
     backup::BackupApi,
     entries::EntryApi,
     recovery::RecoveryApi,
+    registry::RegistryApi,
     rotation::RotationApi,
     system::SystemApi,
     tls::{self, TlsMaterial},
@@ -36,7 +38,7 @@ use crate::{
 };
 
 /// The coffre services, by their gRPC names, as the health service reports them.
-const SERVICES: [&str; 8] = [
+const SERVICES: [&str; 9] = [
     system_service_server::SERVICE_NAME,
     auth_service_server::SERVICE_NAME,
     entry_service_server::SERVICE_NAME,
@@ -45,6 +47,7 @@ const SERVICES: [&str; 8] = [
     recovery_service_server::SERVICE_NAME,
     backup_service_server::SERVICE_NAME,
     rotation_service_server::SERVICE_NAME,
+    registry_service_server::SERVICE_NAME,
 ];
 
 /// A daemon ready to serve: data directory prepared, TLS identity loaded (or created), vault opened (sealed).
@@ -100,7 +103,11 @@ impl Daemon {
             .add_service(limited!(AccessServiceServer::new(AccessApi::new(vault.clone()))))
             .add_service(limited!(RecoveryServiceServer::new(RecoveryApi::new(vault.clone()))))
             .add_service(limited!(BackupServiceServer::new(BackupApi::new(vault.clone()))))
-            .add_service(limited!(RotationServiceServer::new(RotationApi::new(vault.clone()))));
+            .add_service(limited!(RotationServiceServer::new(RotationApi::new(vault.clone()))))
+            .add_service(limited!(RegistryServiceServer::new(RegistryApi::new(
+                vault.clone(),
+                config.organisation.clone()
+            ))));
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         let routes = transport::with_standard_services(routes, health)?;
         for service in SERVICES {

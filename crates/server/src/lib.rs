@@ -45,6 +45,7 @@ pub mod hardening;
 mod idle;
 mod incoming;
 mod recovery;
+mod registry;
 pub mod restore;
 mod rotation;
 mod status;

@@ -107,6 +107,10 @@ pub(crate) enum Action {
     ListApprovals,
     /// Approve or deny a request.
     DecideApproval,
+    /// Export the register of official accounts (no secret, login or note).
+    ExportRegistry,
+    /// Export it with the accounts' recovery contacts (people's phone numbers and addresses).
+    ExportRegistryContacts,
 }
 
 impl Action {
@@ -142,6 +146,7 @@ impl Action {
             Action::RequestApproval => "approval.request",
             Action::ListApprovals => "approval.list",
             Action::DecideApproval => "approval.decide",
+            Action::ExportRegistry | Action::ExportRegistryContacts => "registry.export",
         }
     }
 }
@@ -158,6 +163,9 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
         (FlagEntry | RequestApproval | ListApprovals, AccessManager | Member) => true,
         (AddPerson | ListPeople | AddGrant | RevokeGrant, AccessManager) => true,
         (ReadAudit | ExportAudit, Auditor) => true,
+        // The register holds no secret, login or note: it is made to be shown, and checking it is an auditor's
+        // work. Recovery contacts are people's own numbers and addresses: the owners'.
+        (ExportRegistry, Auditor) => true,
         _ => false,
     };
     if allowed { Ok(()) } else { Err(Error::Denied(denial(role, action))) }
@@ -171,6 +179,10 @@ fn denial(role: Role, action: Action) -> &'static str {
         }
         (Role::Auditor, Action::RequestApproval) => "auditors never reveal secrets",
         (Role::Auditor, Action::ListApprovals) => "auditors see requests for approval in the audit log",
+        (_, Action::ExportRegistryContacts) => {
+            "only the president or the leader may export recovery contacts: leave out --with-recovery-contacts"
+        }
+        (_, Action::ExportRegistry) => "only the president, the leader and auditors may export the register",
         (_, Action::RevealTotpSeed) => {
             "only the president or the leader may reveal a TOTP seed: reveal the current code with `--field totp`"
         }

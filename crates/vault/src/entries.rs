@@ -37,6 +37,7 @@ impl Vault {
         let _writes = inner.writes.lock().await;
         let mut batch = Batch::default();
         inner.add_entry(open, &mut batch, &record, &version)?;
+        inner.note_transition(open, &mut batch, &record.id, record.lifecycle, record.created_ms, &caller.name)?;
         let mut event = inner.event(ctx, &caller.name, "entry.create", &record.platform, Outcome::Success);
         event.detail = "version=1".into();
         inner.audit(event).await?;
@@ -149,13 +150,14 @@ impl Vault {
         if let Some(classification) = update.classification {
             entry.classification = classification;
         }
-        if let Some(lifecycle) = update.lifecycle {
+        let now = inner.now_ms();
+        if let Some(lifecycle) = update.lifecycle.filter(|l| *l != entry.lifecycle) {
             entry.lifecycle = lifecycle;
+            inner.note_transition(open, &mut batch, &entry.id, lifecycle, now, &caller.name)?;
         }
         if let Some(tags) = &update.tags {
             entry.tags = validate::list("tag", tags, MAX_TAG_CHARS)?;
         }
-        let now = inner.now_ms();
         let mut detail = String::new();
         if update.password.is_some() || update.totp_seed.is_some() || update.notes.is_some() {
             let current = inner.version(open, &entry.id, entry.version)?;
@@ -216,6 +218,14 @@ impl Vault {
         entry.lifecycle = Lifecycle::Archived;
         entry.updated_ms = inner.now_ms();
         let mut batch = Batch::default();
+        inner.note_transition(
+            &caller.open,
+            &mut batch,
+            &entry.id,
+            Lifecycle::Archived,
+            entry.updated_ms,
+            &caller.name,
+        )?;
         put_entry(&caller.open, &mut batch, &entry)?;
         inner.audit(inner.event(ctx, &caller.name, "entry.archive", &entry.platform, Outcome::Success)).await?;
         inner.store.apply(batch)?;

@@ -20,6 +20,7 @@
 //! | `q/` id(16) | the staged rotation's new secrets (a [`VersionRecord`]; AAD id = entry id ‖ rotation id), entries subkey |
 //! | `a/` id(16) | a request for approval and its decision, sealed under the people subkey |
 //! | `i/a/` mac(32) id(16) | (empty) the request `id` was made by the person of that keyed MAC (index) |
+//! | `l/` id(16) | an entry's lifecycle transitions (state, when, by whom), sealed under the entries subkey |
 
 use coffre_crypto::{
     keys::{SubKey, VaultId},
@@ -45,6 +46,7 @@ pub(crate) const ROTATION: &[u8] = b"o/";
 pub(crate) const PENDING_VERSION: &[u8] = b"q/";
 pub(crate) const APPROVAL: &[u8] = b"a/";
 pub(crate) const APPROVAL_INDEX: &[u8] = b"i/a/";
+pub(crate) const LIFECYCLE: &[u8] = b"l/";
 
 /// A random record id.
 pub(crate) type Id = [u8; 16];

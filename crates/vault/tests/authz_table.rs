@@ -122,6 +122,8 @@ enum Rpc {
     ApproveRequest,
     DenyRequest,
     RevealVeryConfidential(Approval),
+    ExportRegistry,
+    ExportRegistryWithContacts,
     Logout,
     Seal,
 }
@@ -201,6 +203,10 @@ const TABLE: &[(Rpc, [Expect; 5])] = &[
     (Rpc::RevealVeryConfidential(Approval::Used),     [OK, OK, DENIED, DENIED, DENIED]),
     (Rpc::RevealVeryConfidential(Approval::Expired),  [OK, OK, DENIED, DENIED, DENIED]),
     (Rpc::RevealVeryConfidential(Approval::Denied),   [OK, OK, DENIED, DENIED, DENIED]),
+    // The register of official accounts holds no secret: owners and auditors; people's recovery contacts in it
+    // are the owners'.
+    (Rpc::ExportRegistry,             [OK, OK, DENIED, DENIED, OK]),
+    (Rpc::ExportRegistryWithContacts, [OK, OK, DENIED, DENIED, DENIED]),
     (Rpc::Logout,             [OK,       OK,     OK,               OK,         OK]),
     (Rpc::Seal,               [OK,       OK,     DENIED,           DENIED,     DENIED]),
 ];
@@ -511,6 +517,8 @@ impl World {
                 let params = RevealParams { platform, ..reveal(None) };
                 v.reveal(ctx, params).await.map(drop)
             }
+            Rpc::ExportRegistry => v.registry(ctx, false).await.map(drop),
+            Rpc::ExportRegistryWithContacts => v.registry(ctx, true).await.map(drop),
             Rpc::Logout => v.logout(ctx).await,
             Rpc::Seal => v.seal(ctx).await,
         }

@@ -1,0 +1,179 @@
+//! `--format pass`: a `pass` store (the standard Unix password manager), FILE being the store's directory
+//! (usually ~/.password-store). Each `NAME.gpg` is read by running `pass show NAME` on this computer, so the
+//! user's GPG key and agent stay theirs: nothing but the decrypted text reaches coffre, and the daemon never sees
+//! the key. The program is `pass` on PATH, or the one COFFRE_PASS names.
+//!
+//! The text follows pass's convention: the first line is the password; then `login:` (or `user:`, `username:`,
+//! `email:`), `url:` and an `otpauth://` line are read as such; every other line goes to the notes. The
+//! directories above the file are its folders.
+
+use std::{
+    ffi::OsString,
+    fs,
+    io::Read,
+    path::{Path, PathBuf},
+    process::{Command, Stdio},
+};
+
+use zeroize::Zeroizing;
+
+use super::item::{Item, SecretText, clean};
+use crate::exit::{Failure, io_reason};
+
+/// Most entries read from a store.
+pub(crate) const MAX_ENTRIES: usize = 10_000;
+/// Most bytes read from one `pass show`.
+const MAX_OUTPUT_BYTES: u64 = 64 * 1024;
+
+/// The names of the store's entries ("Social/Facebook"), sorted.
+fn names(store: &Path) -> Result<Vec<String>, Failure> {
+    if !store.join(".gpg-id").is_file() {
+        return Err(Failure::invalid(format!(
+            "{} is not a pass store (it has no .gpg-id): give the store's directory, usually ~/.password-store",
+            store.display()
+        )));
+    }
+    let mut names = Vec::new();
+    let mut stack = vec![PathBuf::new()];
+    while let Some(relative) = stack.pop() {
+        let dir = store.join(&relative);
+        let listing = fs::read_dir(&dir)
+            .map_err(|err| Failure::invalid(format!("cannot list {} ({})", dir.display(), io_reason(&err))))?;
+        for item in listing.flatten() {
+            let name = item.file_name();
+            let Some(name) = name.to_str() else { continue };
+            if name.starts_with('.') {
+                continue; // .git, .gpg-id, .extensions
+            }
+            let Ok(kind) = item.file_type() else { continue };
+            if kind.is_dir() {
+                stack.push(relative.join(name));
+            } else if let Some(stem) = name.strip_suffix(".gpg").filter(|_| kind.is_file()) {
+                let path = relative.join(stem);
+                names.push(path.to_string_lossy().into_owned());
+                if names.len() > MAX_ENTRIES {
+                    return Err(Failure::new(
+                        crate::exit::Kind::Exhausted,
+                        format!("{} holds more than {MAX_ENTRIES} entries: import it by parts", store.display()),
+                    ));
+                }
+            }
+        }
+    }
+    names.sort();
+    Ok(names)
+}
+
+/// Reads every entry of the store at `store` through `pass show`.
+pub(crate) fn parse(store: &Path, program: Option<OsString>) -> Result<Vec<Item>, Failure> {
+    let program = program.unwrap_or_else(|| OsString::from("pass"));
+    let mut items = Vec::new();
+    for name in names(store)? {
+        let mut parts: Vec<String> = name.split('/').map(str::to_owned).collect();
+        let title = parts.pop().unwrap_or_default();
+        let origin = name.clone();
+        match show(&program, store, &name) {
+            Ok(text) => {
+                let mut item = item(text.as_str(), origin, title);
+                item.folders = parts;
+                items.push(item);
+            }
+            Err(why) => items.push(Item::unsupported(origin, title, why)),
+        }
+    }
+    Ok(items)
+}
+
+/// `pass show NAME`, its output in a wiping buffer; or why it failed (never its output).
+fn show(program: &OsString, store: &Path, name: &str) -> Result<Zeroizing<String>, String> {
+    let mut child = Command::new(program)
+        .arg("show")
+        .arg(name)
+        .env("PASSWORD_STORE_DIR", store)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|err| format!("cannot run `{} show` ({})", program.to_string_lossy(), io_reason(&err)))?;
+    let mut output = Zeroizing::new(Vec::new());
+    if let Some(stdout) = child.stdout.take() {
+        stdout
+            .take(MAX_OUTPUT_BYTES + 1)
+            .read_to_end(&mut output)
+            .map_err(|err| format!("cannot read `pass show` ({err})"))?;
+    }
+    let status = child.wait().map_err(|err| format!("`pass show` did not finish ({err})"))?;
+    if !status.success() {
+        return Err(format!(
+            "`pass show` failed (exit {}): is your GPG key available and its agent unlocked?",
+            status.code().map_or_else(|| "by a signal".to_owned(), |c| c.to_string())
+        ));
+    }
+    if output.len() as u64 > MAX_OUTPUT_BYTES {
+        return Err(format!("longer than {} KiB", MAX_OUTPUT_BYTES / 1024));
+    }
+    let text = std::str::from_utf8(&output).map_err(|_| "not UTF-8 text".to_owned())?;
+    Ok(Zeroizing::new(text.to_owned()))
+}
+
+/// The fields of one entry's text.
+fn item(text: &str, origin: String, name: String) -> Item {
+    let mut lines = text.lines();
+    let password = lines.next().unwrap_or_default().to_owned();
+    let (mut login, mut url, mut totp) = (String::new(), String::new(), String::new());
+    let mut notes = Zeroizing::new(String::new());
+    for line in lines {
+        let lower = line.trim_start().to_lowercase();
+        let value = |prefix: &str| line.trim_start().get(prefix.len()..).unwrap_or_default().trim().to_owned();
+        if let Some(prefix) = ["login:", "username:", "user:", "email:"].into_iter().find(|p| lower.starts_with(p)) {
+            if login.is_empty() {
+                login = value(prefix);
+                continue;
+            }
+        } else if lower.starts_with("url:") && url.is_empty() {
+            url = value("url:");
+            continue;
+        } else if lower.starts_with("otpauth://") && totp.is_empty() {
+            totp = line.trim().to_owned();
+            continue;
+        }
+        notes.push_str(line);
+        notes.push('\n');
+    }
+    let notes = notes.trim_end_matches('\n').to_owned();
+    Item {
+        origin,
+        name: clean(&name),
+        url,
+        login,
+        password: SecretText::new(password),
+        notes: SecretText::new(notes),
+        totp: SecretText::new(totp),
+        folders: Vec::new(),
+        tags: Vec::new(),
+        history: Vec::new(),
+        unsupported: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_first_line_is_the_password_and_known_lines_are_fields() {
+        let text = "  mot de passe é \nlogin: trésorière\nURL: https://banque.example\notpauth://totp/x?secret=JBSWY3DPEHPK3PXP\nclient no 42\nlogin: second\n";
+        let item = item(text, "Finances/Banque".into(), "Banque".into());
+        assert_eq!(item.password.expose_secret(), "  mot de passe é ");
+        assert_eq!((item.login.as_str(), item.url.as_str()), ("trésorière", "https://banque.example"));
+        assert!(item.totp.expose_secret().starts_with("otpauth://"));
+        assert_eq!(item.notes.expose_secret(), "client no 42\nlogin: second");
+    }
+
+    #[test]
+    fn a_directory_without_gpg_id_is_not_a_store() {
+        let dir = tempfile::tempdir().ok();
+        let path = dir.as_ref().map_or(Path::new("/nonexistent"), |d| d.path());
+        assert!(names(path).err().is_some_and(|e| e.message().contains("not a pass store")));
+    }
+}

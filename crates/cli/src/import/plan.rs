@@ -1,0 +1,423 @@
+//! The plan of an import: for each item of the file, create it (perhaps under another name), skip it because the
+//! vault already holds it, finish an import that was cut short, or skip it with a reason. The dry run prints this
+//! plan and the real run carries out exactly this plan, so what the dry run says is what happens.
+//!
+//! An item that clashes by name with an entry of the vault is compared with it: a different login or URL means a
+//! different account, which gets a new name ("Facebook (2)"); the same login and URL mean the same account, whose
+//! current password is then compared. That needs the password, which only a reveal gives (audited, with a reason
+//! that says why); a caller who may not reveal it gets the item skipped with that said, never a duplicate.
+
+use std::collections::HashMap;
+
+use serde::Serialize;
+
+use super::{
+    item::SecretText,
+    mapping::{Candidate, MAX_NAME_CHARS, category_label},
+};
+use crate::{exit::Failure, output::printable};
+
+/// What the vault already holds under a name (lower case -> entry).
+#[derive(Clone, Debug)]
+pub(crate) struct Existing {
+    pub(crate) platform: String,
+    pub(crate) login: String,
+    pub(crate) url: String,
+}
+
+/// Gives the current password of an entry of the vault, to tell the same account from another one.
+pub(crate) trait Compare {
+    /// `None` when the caller may not reveal it.
+    async fn current_password(&mut self, platform: &str) -> Result<Option<SecretText>, Failure>;
+}
+
+/// What happens to one item.
+pub(crate) enum Action {
+    /// A new entry: the older passwords become its first versions, the current one its current version.
+    Create,
+    /// The vault holds the entry with one of the item's older passwords (an import cut short): the later passwords
+    /// are added as new versions, from `next` in the history.
+    Resume { next: usize },
+    /// The vault already holds this entry with the same login, URL and password.
+    Identical,
+    /// Not imported, for the reason given.
+    Skip,
+    /// The daemon refused it during the real run (the reason is the daemon's).
+    Failed,
+}
+
+/// One line of the plan.
+pub(crate) struct Step {
+    pub(crate) origin: String,
+    /// The name the file gives it.
+    pub(crate) source_name: String,
+    /// The name in the vault (empty when skipped before one was chosen).
+    pub(crate) platform: String,
+    pub(crate) action: Action,
+    pub(crate) reasons: Vec<String>,
+    pub(crate) candidate: Option<Candidate>,
+}
+
+impl Step {
+    pub(crate) fn skipped(origin: String, source_name: String, why: String) -> Self {
+        Step { origin, source_name, platform: String::new(), action: Action::Skip, reasons: vec![why], candidate: None }
+    }
+
+    pub(crate) fn action_name(&self) -> &'static str {
+        match self.action {
+            Action::Create if self.renamed() => "create-renamed",
+            Action::Create => "create",
+            Action::Resume { .. } => "resume",
+            Action::Identical => "skip-identical",
+            Action::Skip => "skip",
+            Action::Failed => "failed",
+        }
+    }
+
+    fn renamed(&self) -> bool {
+        self.candidate.as_ref().is_some_and(|c| c.platform != self.platform)
+    }
+
+    /// How many versions the step writes (0 for skips).
+    pub(crate) fn versions(&self) -> usize {
+        match (&self.action, &self.candidate) {
+            (Action::Create, Some(c)) => c.history.len() + 1,
+            (Action::Resume { next }, Some(c)) => c.history.len().saturating_sub(*next) + 1,
+            _ => 0,
+        }
+    }
+}
+
+/// Decides what to do with each candidate, in the file's order, against what the vault holds.
+pub(crate) async fn build<C: Compare>(
+    candidates: Vec<Result<Candidate, (String, String, String)>>,
+    existing: &HashMap<String, Existing>,
+    compare: &mut C,
+) -> Result<Vec<Step>, Failure> {
+    let mut steps = Vec::with_capacity(candidates.len());
+    // Names this plan uses already (lower case), and where each came from.
+    let mut taken: HashMap<String, String> = HashMap::new();
+    // Accounts already planned (name, login, URL, password), to skip exact duplicates within the file.
+    let mut seen: Vec<(String, String, String, SecretText, String)> = Vec::new();
+    let mut passwords: HashMap<String, Option<SecretText>> = HashMap::new();
+    for candidate in candidates {
+        let candidate = match candidate {
+            Ok(candidate) => candidate,
+            Err((origin, name, why)) => {
+                steps.push(Step::skipped(origin, name, why));
+                continue;
+            }
+        };
+        let source_name = candidate.platform.clone();
+        if let Some((.., first)) = seen.iter().find(|(name, login, url, password, _)| {
+            name.eq_ignore_ascii_case(&candidate.platform)
+                && *login == candidate.login
+                && *url == candidate.url
+                && *password == candidate.password
+        }) {
+            let why = format!("the same account as {first} (same name, login, URL and password)");
+            steps.push(Step::skipped(candidate.origin, source_name, why));
+            continue;
+        }
+        seen.push((
+            candidate.platform.clone(),
+            candidate.login.clone(),
+            candidate.url.clone(),
+            candidate.password.clone(),
+            candidate.origin.clone(),
+        ));
+        let mut reasons = candidate.warnings.clone();
+        let mut clashes = Vec::new();
+        let mut outcome = None;
+        for n in 1usize.. {
+            let name = numbered(&candidate.platform, n);
+            let key = name.to_lowercase();
+            if let Some(by) = taken.get(&key) {
+                clashes.push(format!("\"{name}\" is {by}"));
+                continue;
+            }
+            let Some(entry) = existing.get(&key) else {
+                outcome = Some((name, Action::Create));
+                break;
+            };
+            if entry.login != candidate.login || entry.url != candidate.url {
+                clashes.push(format!("\"{name}\" is another account in the vault (another login or URL)"));
+                continue;
+            }
+            let current = match passwords.get(&key) {
+                Some(known) => known.clone(),
+                None => {
+                    let fetched = compare.current_password(&entry.platform).await?;
+                    passwords.insert(key.clone(), fetched.clone());
+                    fetched
+                }
+            };
+            let action = match current {
+                None => {
+                    reasons.push(format!(
+                        "\"{}\" is in the vault with the same login and URL, and you may not reveal its password to \
+                         compare: left as it is",
+                        entry.platform
+                    ));
+                    Action::Skip
+                }
+                Some(current) if current == candidate.password => {
+                    reasons.push("already in the vault with the same login, URL and password".to_owned());
+                    Action::Identical
+                }
+                Some(current) => match candidate.history.iter().position(|older| *older == current) {
+                    Some(at) => {
+                        reasons.push(format!(
+                            "in the vault with an older password of the file: its {} later password(s) are added as \
+                             new versions",
+                            candidate.history.len() - at
+                        ));
+                        Action::Resume { next: at + 1 }
+                    }
+                    None => {
+                        reasons.push(format!(
+                            "\"{}\" is in the vault with the same login and URL but another password: left as it is \
+                             (if the file is newer, change it with `coffre entry edit {} --new-password`)",
+                            entry.platform, entry.platform
+                        ));
+                        Action::Skip
+                    }
+                },
+            };
+            outcome = Some((entry.platform.clone(), action));
+            break;
+        }
+        let Some((platform, action)) = outcome else { continue };
+        if matches!(action, Action::Create) && !clashes.is_empty() {
+            reasons.insert(0, format!("renamed: {}", clashes.join("; ")));
+        }
+        taken.insert(platform.to_lowercase(), format!("{} of the file", candidate.origin));
+        steps.push(Step {
+            origin: candidate.origin.clone(),
+            source_name,
+            platform,
+            action,
+            reasons,
+            candidate: Some(candidate),
+        });
+    }
+    Ok(steps)
+}
+
+/// `base` for the first, "base (n)" after, cut so that it stays within the vault's 64 characters.
+fn numbered(base: &str, n: usize) -> String {
+    if n == 1 {
+        return base.to_owned();
+    }
+    let suffix = format!(" ({n})");
+    let room = MAX_NAME_CHARS.saturating_sub(suffix.chars().count());
+    let cut: String = base.chars().take(room).collect();
+    format!("{}{suffix}", cut.trim_end())
+}
+
+/// Counts of a plan, for the summary.
+#[derive(Debug, Default, PartialEq, Serialize)]
+pub(crate) struct Counts {
+    pub(crate) create: usize,
+    pub(crate) renamed: usize,
+    pub(crate) resume: usize,
+    pub(crate) identical: usize,
+    pub(crate) skipped: usize,
+}
+
+pub(crate) fn counts(steps: &[Step]) -> Counts {
+    let mut counts = Counts::default();
+    for step in steps {
+        match step.action {
+            Action::Create => {
+                counts.create += 1;
+                counts.renamed += usize::from(step.renamed());
+            }
+            Action::Resume { .. } => counts.resume += 1,
+            Action::Identical => counts.identical += 1,
+            Action::Skip | Action::Failed => counts.skipped += 1,
+        }
+    }
+    counts
+}
+
+/// One step in JSON. Never a secret, a login or a note.
+#[derive(Serialize)]
+pub(crate) struct StepJson {
+    pub(crate) origin: String,
+    pub(crate) source_name: String,
+    pub(crate) action: &'static str,
+    pub(crate) platform: Option<String>,
+    pub(crate) category: Option<String>,
+    pub(crate) versions: usize,
+    pub(crate) reasons: Vec<String>,
+}
+
+impl From<&Step> for StepJson {
+    fn from(step: &Step) -> Self {
+        StepJson {
+            origin: step.origin.clone(),
+            source_name: step.source_name.clone(),
+            action: step.action_name(),
+            platform: (!step.platform.is_empty()).then(|| step.platform.clone()),
+            category: step.candidate.as_ref().map(|c| category_label(c.category)),
+            versions: step.versions(),
+            reasons: step.reasons.clone(),
+        }
+    }
+}
+
+/// The plan for people: one line per item, then its reasons indented.
+pub(crate) fn text(steps: &[Step]) -> String {
+    let mut out = String::new();
+    for step in steps {
+        let name = if step.platform.is_empty() { &step.source_name } else { &step.platform };
+        let category = step.candidate.as_ref().map(|c| category_label(c.category)).unwrap_or_default();
+        let versions = match step.versions() {
+            0 | 1 => String::new(),
+            n => format!(", {n} versions"),
+        };
+        let category = if category.is_empty() || step.versions() == 0 {
+            String::new()
+        } else {
+            format!(" [{category}{versions}]")
+        };
+        out.push_str(&format!(
+            "{:<15} {}{category}  ({})\n",
+            step.action_name(),
+            printable(name),
+            printable(&step.origin)
+        ));
+        for reason in &step.reasons {
+            out.push_str(&format!("{:<15}   - {}\n", "", printable(reason)));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{import::item::SecretText, values::Category};
+
+    struct Vault(HashMap<String, Option<&'static str>>, usize);
+
+    impl Compare for Vault {
+        async fn current_password(&mut self, platform: &str) -> Result<Option<SecretText>, Failure> {
+            self.1 += 1;
+            Ok(self.0.get(platform).copied().flatten().map(|p| SecretText::new(p.to_owned())))
+        }
+    }
+
+    fn candidate(origin: &str, name: &str, login: &str, password: &str) -> Result<Candidate, (String, String, String)> {
+        Ok(Candidate {
+            origin: origin.into(),
+            platform: name.into(),
+            category: Category::Other,
+            url: String::new(),
+            login: login.into(),
+            password: SecretText::new(password.into()),
+            notes: SecretText::default(),
+            totp_seed: SecretText::default(),
+            tags: Vec::new(),
+            history: Vec::new(),
+            warnings: Vec::new(),
+        })
+    }
+
+    fn existing(entries: &[(&str, &str)]) -> HashMap<String, Existing> {
+        entries
+            .iter()
+            .map(|(name, login)| {
+                let entry = Existing { platform: (*name).into(), login: (*login).into(), url: String::new() };
+                (name.to_lowercase(), entry)
+            })
+            .collect()
+    }
+
+    async fn plan(
+        candidates: Vec<Result<Candidate, (String, String, String)>>,
+        vault: &[(&str, &str)],
+        passwords: &[(&str, Option<&'static str>)],
+    ) -> (Vec<Step>, usize) {
+        let mut compare = Vault(passwords.iter().map(|(n, p)| ((*n).to_owned(), *p)).collect(), 0);
+        let steps =
+            build(candidates, &existing(vault), &mut compare).await.unwrap_or_else(|e| panic!("{}", e.message()));
+        (steps, compare.1)
+    }
+
+    fn summary(steps: &[Step]) -> Vec<(String, &'static str)> {
+        steps.iter().map(|s| (s.platform.clone(), s.action_name())).collect()
+    }
+
+    #[tokio::test]
+    async fn clashes_in_the_file_and_in_the_vault_are_renamed_and_identical_entries_skipped() {
+        let candidates = vec![
+            candidate("line 2", "Facebook", "party", "one"),
+            candidate("line 3", "facebook", "youth", "two"),
+            candidate("line 4", "Facebook", "party", "one"),
+            candidate("line 5", "Gmail", "party", "same"),
+            candidate("line 6", "X", "party", "new"),
+            candidate("line 7", "Bank", "party", "new"),
+            Err(("line 8".into(), "Visa".into(), "a card".into())),
+        ];
+        let vault = [("Gmail", "party"), ("X", "other"), ("Bank", "party")];
+        let (steps, reveals) = plan(candidates, &vault, &[("Gmail", Some("same")), ("Bank", Some("old"))]).await;
+        assert_eq!(
+            summary(&steps),
+            [
+                ("Facebook".to_owned(), "create"),
+                ("facebook (2)".to_owned(), "create-renamed"),
+                (String::new(), "skip"),
+                ("Gmail".to_owned(), "skip-identical"),
+                ("X (2)".to_owned(), "create-renamed"),
+                ("Bank".to_owned(), "skip"),
+                (String::new(), "skip"),
+            ]
+        );
+        assert_eq!(reveals, 2, "only same-login clashes are compared");
+        assert!(steps[2].reasons[0].contains("the same account as line 2"));
+        assert!(steps[5].reasons[0].contains("another password"));
+        assert_eq!(counts(&steps), Counts { create: 3, renamed: 2, resume: 0, identical: 1, skipped: 3 });
+    }
+
+    #[tokio::test]
+    async fn a_second_run_creates_nothing() {
+        let candidates =
+            || vec![candidate("line 2", "Facebook", "party", "one"), candidate("line 3", "Facebook", "youth", "two")];
+        let vault = [("Facebook", "party"), ("Facebook (2)", "youth")];
+        let (steps, _) = plan(candidates(), &vault, &[("Facebook", Some("one")), ("Facebook (2)", Some("two"))]).await;
+        assert_eq!(
+            summary(&steps),
+            [("Facebook".to_owned(), "skip-identical"), ("Facebook (2)".to_owned(), "skip-identical")]
+        );
+    }
+
+    #[tokio::test]
+    async fn without_the_right_to_reveal_a_same_login_clash_is_skipped_not_duplicated() {
+        let (steps, _) =
+            plan(vec![candidate("line 2", "Bank", "party", "x")], &[("Bank", "party")], &[("Bank", None)]).await;
+        assert_eq!(summary(&steps), [("Bank".to_owned(), "skip")]);
+        assert!(steps[0].reasons[0].contains("may not reveal"));
+    }
+
+    #[tokio::test]
+    async fn an_import_cut_short_between_versions_resumes() {
+        let mut item = candidate("item 1", "Site", "me", "three");
+        if let Ok(c) = item.as_mut() {
+            c.history = vec![SecretText::new("one".into()), SecretText::new("two".into())];
+        }
+        let (steps, _) = plan(vec![item], &[("Site", "me")], &[("Site", Some("one"))]).await;
+        assert_eq!(summary(&steps), [("Site".to_owned(), "resume")]);
+        assert_eq!(steps[0].versions(), 2, "two and three are left to add");
+    }
+
+    #[test]
+    fn numbered_names_stay_within_the_limit() {
+        assert_eq!(numbered("X", 1), "X");
+        assert_eq!(numbered("X", 2), "X (2)");
+        let long = numbered(&"a".repeat(64), 12);
+        assert_eq!(long.chars().count(), 64);
+        assert!(long.ends_with(" (12)"));
+    }
+}
