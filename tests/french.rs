@@ -19,9 +19,8 @@ fn a_president_and_a_member_get_through_their_first_day_in_french() {
 
     let status = president.run(&["status"]).ok();
     // Labels are aligned: the value follows the label after padding.
-    let line = |label: &str| {
-        status.stdout.lines().find(|l| l.starts_with(label)).map(|l| l[label.len()..].trim().to_owned())
-    };
+    let line =
+        |label: &str| status.stdout.lines().find(|l| l.starts_with(label)).map(|l| l[label.len()..].trim().to_owned());
     assert_eq!(line("Coffre\u{a0}:").as_deref(), Some("pas encore créé"), "{}", status.stdout);
     assert!(status.stdout.contains("Ensuite\u{a0}: créez le coffre"), "{}", status.stdout);
     // The CA fingerprint a member needs is shown, so the president can hand it over.
@@ -56,14 +55,28 @@ fn a_president_and_a_member_get_through_their_first_day_in_french() {
     enroll_args.extend(&groups);
     enroll_args.extend(["--passphrase-file", &member_pass, "--totp", &totp]);
     let enrolled = member.run(&enroll_args).ok();
-    assert!(enrolled.stdout.starts_with("Bienvenue, Dave\u{a0}: vous êtes inscrit, rôle membre."), "{}", enrolled.stdout);
+    assert!(
+        enrolled.stdout.starts_with("Bienvenue, Dave\u{a0}: vous êtes inscrit, rôle membre."),
+        "{}",
+        enrolled.stdout
+    );
     assert!(enrolled.stdout.contains("attendez que l’application affiche le suivant"), "{}", enrolled.stdout);
     member.login(&daemon, "Dave", &member_pass).ok();
 
     // A date typed by a person means the end of that day in Montréal: 2026-12-31 23:59:59 -05:00.
     let password = president.secret_file("fb.pass", "Fb-s3cret");
     president
-        .run(&["entry", "add", "Facebook", "--category", "social-network", "--login", "x", "--password-file", &password])
+        .run(&[
+            "entry",
+            "add",
+            "Facebook",
+            "--category",
+            "social-network",
+            "--login",
+            "x",
+            "--password-file",
+            &password,
+        ])
         .ok();
     president
         .run(&["grant", "add", "Dave", "--entry", "Facebook", "--until", "2026-12-31", "--task", "vidéo", "--json"])

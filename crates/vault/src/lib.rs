@@ -55,6 +55,6 @@ pub use config::{MaxAges, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;
-pub use throttle::address_key;
 pub use registry::{LifecycleTransition, Registry, RegistryEntry};
+pub use throttle::address_key;
 pub use vault::Vault;
