@@ -98,7 +98,7 @@ impl Vault {
         let mut person = person;
         let mut batch = Batch::default();
         let migrated = match rehashed {
-            Some((hash, slot)) => Some(self.migrate_passphrase(&mut batch, &mut person, hash, slot)?),
+            Some((hash, slot)) => Some(self.migrate_passphrase(&open, &mut batch, &mut person, hash, slot)?),
             None => None,
         };
         put_person(&open, &mut batch, &person)?;
@@ -340,6 +340,7 @@ impl Vault {
     /// install once the batch is applied, for an owner.
     fn migrate_passphrase(
         &self,
+        open: &Open,
         batch: &mut Batch,
         person: &mut PersonRecord,
         hash: String,
@@ -351,7 +352,7 @@ impl Vault {
         header.slots.retain(|s| s.id != old);
         person.slot_id = Some(slot.id);
         header.slots.push(slot);
-        batch.insert(records::HEADER_KEY.to_vec(), header.encode()?);
+        batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
         Ok(Some(header))
     }
 

@@ -2,7 +2,7 @@
 //! session checks, audit events, Argon2 work under a concurrency bound.
 
 use std::{
-    collections::{HashMap, HashSet},
+    collections::HashMap,
     sync::{
         Arc, Mutex, RwLock,
         atomic::{AtomicUsize, Ordering},
