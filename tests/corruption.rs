@@ -116,8 +116,12 @@ fn run_case(vault: &Populated, root: &Path, n: usize, file: &str, damage: Damage
     client.login(&daemon, "Alice", &vault.pass).ok();
     let out = root.join(format!("case-{n}.jsonl"));
     client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
-    let events: Vec<serde_json::Value> =
-        std::fs::read_to_string(&out).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let events: Vec<serde_json::Value> = std::fs::read_to_string(&out)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["type"] == "event")
+        .collect();
     let seqs: Vec<u64> = events.iter().map(|e| e["seq"].as_u64().unwrap()).collect();
     assert_eq!(seqs, (1..=seqs.len() as u64).collect::<Vec<_>>(), "{case}: no sequence number lost or used twice");
     let logged: HashSet<&str> = events

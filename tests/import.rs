@@ -4,6 +4,9 @@
 //! password revealed and compared with the file. Also the dry run's exactness, resuming, hostile files, and the
 //! time an import of 1,000 entries takes (printed, never asserted).
 
+// Test helpers panic on what they cannot use, as the tests themselves do.
+#![allow(clippy::unwrap_used)]
+
 use std::{
     io::Write,
     path::{Path, PathBuf},

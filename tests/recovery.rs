@@ -318,13 +318,17 @@ fn bad_shares_and_share_sets_are_refused_clearly() {
         alice.run(&["recovery", "rekey", "--holder", &holder, "--holder", "leader=age1zzz", "--shares-dir", &shares]);
     assert_eq!(one.code, 8, "{}", one.stderr);
     assert!(one.stderr.contains("leader: \"age1zzz\" is not an age public key"), "{}", one.stderr);
+    // Two holders with their own keys (one key for two holders is refused on its own), and a threshold of 1.
+    let bob_key = key(&bob, "bob.key");
+    let bob_public = std::fs::read_to_string(&bob_key).unwrap();
+    let bob_holder = format!("leader={}", bob_public.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap());
     let low = alice.run(&[
         "recovery",
         "rekey",
         "--holder",
         &holder,
         "--holder",
-        &holder.replace("president", "b"),
+        &bob_holder,
         "--threshold",
         "1",
         "--shares-dir",

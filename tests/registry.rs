@@ -52,9 +52,12 @@ fn the_register_has_every_transition_with_who_and_when_the_organisation_and_no_s
             &file,
         ])
         .ok();
+    // A day later the session has ended: Alice logs in again, as she would.
     daemon.clock.advance(Duration::from_secs(86_400));
+    alice.login(&daemon, "Alice", &pass).ok();
     alice.run(&["entry", "edit", "Campagne 2026", "--lifecycle", "active"]).ok();
     daemon.clock.advance(Duration::from_secs(86_400));
+    alice.login(&daemon, "Alice", &pass).ok();
     alice.run(&["entry", "archive", "Campagne 2026"]).ok();
     let file = alice.secret_file("p2", &passwords[1]);
     let notes = alice.secret_file("n2", "note-secrète");

@@ -520,7 +520,8 @@ impl Serialize for HumanDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let seconds = self.0.as_secs();
         if seconds >= 86_400 && seconds.is_multiple_of(86_400) && self.0.subsec_nanos() == 0 {
-            serializer.serialize_str(&format!("{}days", seconds / 86_400))
+            let days = seconds / 86_400;
+            serializer.serialize_str(&if days == 1 { "1day".to_owned() } else { format!("{days}days") })
         } else {
             serializer.serialize_str(&humantime::format_duration(self.0).to_string())
         }

@@ -198,8 +198,8 @@ fn create_own(data_dir: &Path, dir: &Path, hostnames: &[String]) -> Result<(), T
         .create(&staging)
         .map_err(|source| TlsError::Io { path: staging.clone(), source })?;
     write_new(&staging.join(KEY_FILE), generated.key_pem.as_bytes(), 0o600)?;
-    write_new(&staging.join(CERT_FILE), generated.server_pem.as_bytes(), 0o644)?;
-    write_new(&staging.join(CA_FILE), generated.ca_pem.as_bytes(), 0o644)?;
+    write_new(&staging.join(CERT_FILE), generated.server_pem.as_bytes(), 0o600)?;
+    write_new(&staging.join(CA_FILE), generated.ca_pem.as_bytes(), 0o600)?;
     fs::rename(&staging, dir).map_err(|source| TlsError::Io { path: dir.to_path_buf(), source })?;
     sync_dir(data_dir)?;
     tracing::info!(dir = %dir.display(), "created a new CA and server certificate");
@@ -312,8 +312,8 @@ mod tests {
         let tls = data.path().join("tls");
         let files = [CA_FILE, CERT_FILE, KEY_FILE].map(|f| fs::read(tls.join(f)).expect("file written"));
         assert_eq!(mode(&tls.join(KEY_FILE)), 0o600);
-        assert_eq!(mode(&tls.join(CERT_FILE)), 0o644);
-        assert_eq!(mode(&tls.join(CA_FILE)), 0o644);
+        assert_eq!(mode(&tls.join(CERT_FILE)), 0o600);
+        assert_eq!(mode(&tls.join(CA_FILE)), 0o600);
         assert_eq!(mode(&tls), 0o700);
         assert!(!data.path().join("tls.new").exists());
         assert_eq!(first.ca_path(), tls.join(CA_FILE));

@@ -201,7 +201,7 @@ fn read_items(args: &ImportArgs, ctx: &Context) -> Result<Vec<Item>, Failure> {
             let password = keepass_password(args, key_file.is_some())?;
             keepass::parse(&bytes, path, password.as_ref(), key_file.as_deref().map(|k| k.as_slice()))?
         }
-        Format::Pass => pass::parse(path, ctx.env().var("COFFRE_PASS").map(Into::into))?,
+        Format::Pass => pass::parse(path, ctx.env().var("COFFRE_PASS"))?,
     };
     if items.is_empty() {
         return Err(Failure::invalid(format!("{} holds no entries: nothing to import", path.display())));
