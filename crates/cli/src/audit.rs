@@ -15,7 +15,7 @@ use serde::Serialize;
 use crate::{
     Context,
     exit::{Failure, Kind},
-    output::{emit, note, printable, table},
+    output::{emit, human_time, note, parse_rfc3339, printable, table},
 };
 
 /// The audit subcommands.
@@ -118,7 +118,7 @@ fn outcome_name(value: i32) -> &'static str {
 /// A time given on the command line: an RFC 3339 time, or a date in the local time zone (its start, or with
 /// `end_of_day` the next day's start, so that `--until 2026-11-24` includes the 24th).
 fn parse_time(flag: &str, text: &str, end_of_day: bool) -> Result<Timestamp, Failure> {
-    let at = if let Some(t) = crate::output::parse_rfc3339(text) {
+    let at = if let Some(t) = parse_rfc3339(text) {
         Some(t.unix_timestamp())
     } else if end_of_day {
         coffre_i18n::end_of_local_day(text).map(|last_second| last_second.saturating_add(1))
@@ -177,7 +177,8 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
             .map(|e| {
                 vec![
                     e.seq.to_string(),
-                    e.time.clone(),
+                    // JSON keeps RFC 3339 UTC; people read their local time with its offset.
+                    human_time(parse_rfc3339(&e.time)),
                     printable(&e.actor),
                     printable(&e.action),
                     printable(&e.target),
@@ -186,7 +187,7 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
                 ]
             })
             .collect();
-        table(&["SEQ", "TIME (UTC)", "ACTOR", "ACTION", "TARGET", "OUTCOME", "REASON"], &rows)
+        table(&["SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME", "REASON"], &rows)
     })
 }
 

@@ -177,13 +177,19 @@ mod tests {
         assert!(format!("{err:#}").contains("is not a directory"), "{err:#}");
     }
 
-    /// Needs the engine: `run` on 127.0.0.1:0 with TLS, then GetStatus over a client pinned to the generated CA.
-    #[tokio::test]
-    async fn run_serves_get_status_over_tls() {
+    /// A daemon served by `run` on 127.0.0.1:0 with test Argon2 costs: its data directory (kept alive by the
+    /// caller), the CA a client would pin (`run` finds these files and reuses them), its address, the sender that
+    /// stops it and its task.
+    async fn start() -> (
+        tempfile::TempDir,
+        Vec<u8>,
+        std::net::SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<anyhow::Result<()>>,
+    ) {
         let data = tempfile::tempdir().expect("tempdir");
         let mut config = ServerConfig::new(data.path().to_path_buf());
         config.default_kdf = coffre_crypto::kdf::KdfParams { memory_kib: 8192, iterations: 1, parallelism: 1 };
-        // The CA a client would pin; `run` finds these files and reuses them.
         let ca = tls::load_or_create(data.path(), &config.tls).expect("TLS files");
         let ca_pem = fs::read(ca.ca_path()).expect("ca.pem");
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -192,6 +198,13 @@ mod tests {
         let server = tokio::spawn(crate::run(listener, config, async move {
             let _ = stopped.await;
         }));
+        (data, ca_pem, addr, stop, server)
+    }
+
+    /// Needs the engine: `run` on 127.0.0.1:0 with TLS, then GetStatus over a client pinned to the generated CA.
+    #[tokio::test]
+    async fn run_serves_get_status_over_tls() {
+        let (_data, ca_pem, addr, stop, server) = start().await;
 
         // The connection waits in the listener's backlog until `run` has opened the vault and accepts.
         let channel = tls_channel(addr, &ca_pem).await;
@@ -213,17 +226,7 @@ mod tests {
     /// Printed, not asserted: timing depends on the machine.
     #[tokio::test]
     async fn a_fresh_client_gets_its_status_while_one_address_holds_two_thousand_idle_connections() {
-        let data = tempfile::tempdir().expect("tempdir");
-        let mut config = ServerConfig::new(data.path().to_path_buf());
-        config.default_kdf = coffre_crypto::kdf::KdfParams { memory_kib: 8192, iterations: 1, parallelism: 1 };
-        let ca = tls::load_or_create(data.path(), &config.tls).expect("TLS files");
-        let ca_pem = fs::read(ca.ca_path()).expect("ca.pem");
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let addr = listener.local_addr().expect("address");
-        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(crate::run(listener, config, async move {
-            let _ = stopped.await;
-        }));
+        let (_data, ca_pem, addr, stop, server) = start().await;
         drop(tls_channel(addr, &ca_pem).await);
 
         let mut idle = Vec::with_capacity(2_000);
