@@ -1,7 +1,7 @@
 //! Connections to the daemon: one TLS connection (HTTP/2) per simulated client, trusting only the daemon's CA, as
 //! the real `coffre` does.
 
-use std::time::Duration;
+use std::{net::IpAddr, time::Duration};
 
 use anyhow::{Context, Result};
 use coffre_proto::v1::{
@@ -22,10 +22,12 @@ pub(crate) struct Target {
     pub(crate) ca_pem: Vec<u8>,
 }
 
-/// Opens one TLS connection to the daemon.
-pub(crate) async fn connect(target: &Target) -> Result<Channel> {
+/// Opens one TLS connection to the daemon from `local` (a loopback address other than 127.0.0.1, to play a client
+/// on another machine), or from the system's choice.
+pub(crate) async fn connect_from(target: &Target, local: Option<IpAddr>) -> Result<Channel> {
     let endpoint = Endpoint::from_shared(target.url.clone())
         .context("invalid daemon address")?
+        .local_address(local)
         .user_agent(concat!("coffre-bench/", env!("CARGO_PKG_VERSION")))?
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(120))
@@ -68,7 +70,12 @@ pub(crate) struct Clients {
 
 impl Clients {
     pub(crate) async fn connect(target: &Target) -> Result<Clients> {
-        let channel = connect(target).await?;
+        Clients::connect_from(target, None).await
+    }
+
+    /// The services of one connection from `local` (see [`connect_from`]).
+    pub(crate) async fn connect_from(target: &Target, local: Option<IpAddr>) -> Result<Clients> {
+        let channel = connect_from(target, local).await?;
         Ok(Clients {
             system: SystemServiceClient::new(channel.clone()),
             auth: AuthServiceClient::new(channel.clone()),

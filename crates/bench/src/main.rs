@@ -1,6 +1,7 @@
 //! `coffre-bench`: measures what users of coffre feel, through the real path (TLS, session check, authorisation,
 //! audit event durable before the answer), and prints one `key=value` line per phase. See BENCHMARKS.md.
 
+mod abandoned;
 mod client;
 mod daemon;
 mod load;
@@ -24,8 +25,12 @@ pub(crate) struct Args {
     #[arg(long)]
     quick: bool,
 
-    /// Phases to run, comma-separated, from: noop-reveal, list, login, unseal, idle, audit-verify, scale.
-    #[arg(long, value_delimiter = ',', default_value = "noop-reveal,list,login,unseal,idle,audit-verify,scale")]
+    /// Phases to run, comma-separated, from: noop-reveal, list, login, unseal, idle, abandoned, audit-verify, scale.
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "noop-reveal,list,login,unseal,idle,abandoned,audit-verify,scale"
+    )]
     phases: Vec<String>,
 
     /// Concurrent clients for the noop and reveal phases [default: 1,16,64,256; with --quick 1,64].
@@ -82,6 +87,8 @@ pub(crate) struct Plan {
     pub(crate) verify_events: u64,
     pub(crate) scale_entries: usize,
     pub(crate) scale_events: u64,
+    pub(crate) abandoned_logins: usize,
+    pub(crate) abandoned_unseals: usize,
 }
 
 impl Plan {
@@ -108,6 +115,8 @@ impl Plan {
             verify_events: args.verify_events.unwrap_or(if quick { 20_000 } else { 1_000_000 }),
             scale_entries: args.scale_entries.unwrap_or(if quick { 3_000 } else { 100_000 }),
             scale_events: args.scale_events.unwrap_or(if quick { 30_000 } else { 10_000_000 }),
+            abandoned_logins: if quick { 8 } else { 50 },
+            abandoned_unseals: if quick { 4 } else { 30 },
         })
     }
 }
@@ -134,7 +143,7 @@ async fn run(args: Args) -> Result<()> {
     let plan = Plan::from(&args)?;
     let wants = |phase: &str| args.phases.iter().any(|p| p == phase);
     for phase in &args.phases {
-        let known = ["noop-reveal", "list", "login", "unseal", "idle", "audit-verify", "scale"];
+        let known = ["noop-reveal", "list", "login", "unseal", "idle", "abandoned", "audit-verify", "scale"];
         anyhow::ensure!(known.contains(&phase.as_str()), "unknown phase {phase:?}: choose from {}", known.join(", "));
     }
     phases::print_machine(&plan);
@@ -156,6 +165,18 @@ async fn run(args: Args) -> Result<()> {
                     None => daemon::sibling_coffred()?,
                 };
                 phases::run_own(&plan, &coffred, &wants).await?;
+            }
+        }
+    }
+    if wants("abandoned") {
+        match (&args.server, &args.coffred) {
+            (Some(_), _) => report::Line::phase("abandoned").text("skipped", "not-our-daemon").print(),
+            (None, coffred) => {
+                let coffred = match coffred {
+                    Some(path) => path.clone(),
+                    None => daemon::sibling_coffred()?,
+                };
+                abandoned::run(&coffred, plan.abandoned_logins, plan.abandoned_unseals).await?;
             }
         }
     }
