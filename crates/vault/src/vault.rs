@@ -310,9 +310,13 @@ impl Inner {
             .await
             .map_err(|_| Error::Internal("KDF limiter closed".into()))?;
         let load = Arc::clone(&self.kdf_load);
+        load.queued.fetch_add(1, Ordering::SeqCst);
         tokio::task::spawn_blocking(move || {
-            let _running = load.start();
-            let result = work();
+            // The gauge counts the computation as ended before its permit lets the next one start.
+            let result = {
+                let _running = load.start();
+                work()
+            };
             drop(permit);
             result
         })
@@ -342,6 +346,10 @@ pub(crate) struct KdfLoad {
     running: AtomicUsize,
     peak: AtomicUsize,
     started: AtomicUsize,
+    /// Computations handed to the blocking pool (started or not yet) and computations ended: equal when the pool
+    /// has nothing of ours left to run.
+    queued: AtomicUsize,
+    ended: AtomicUsize,
 }
 
 impl KdfLoad {
@@ -364,6 +372,12 @@ impl KdfLoad {
     pub(crate) fn started(&self) -> usize {
         self.started.load(Ordering::SeqCst)
     }
+
+    /// Whether every computation handed to the blocking pool has run to its end.
+    #[cfg(test)]
+    pub(crate) fn all_ended(&self) -> bool {
+        self.ended.load(Ordering::SeqCst) == self.queued.load(Ordering::SeqCst)
+    }
 }
 
 /// One running computation (see [`KdfLoad::start`]).
@@ -372,6 +386,7 @@ struct KdfRunning(Arc<KdfLoad>);
 impl Drop for KdfRunning {
     fn drop(&mut self) {
         self.0.running.fetch_sub(1, Ordering::SeqCst);
+        self.0.ended.fetch_add(1, Ordering::SeqCst);
     }
 }
 
