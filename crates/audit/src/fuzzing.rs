@@ -8,8 +8,11 @@
 
 use crate::{AuditEvent, GENESIS, Head, HeadSigner, Outcome, export, verify::verify};
 
+/// A fuzz target: its name and the function it calls with each input.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The fuzz targets of this crate, as named in `fuzz/Cargo.toml` and `fuzz/corpus/`.
-pub const TARGETS: [(&str, fn(&[u8])); 1] = [("audit_export", audit_export)];
+pub const TARGETS: [Target; 1] = [("audit_export", audit_export)];
 
 const VAULT: [u8; 16] = [4; 16];
 

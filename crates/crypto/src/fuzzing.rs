@@ -14,8 +14,11 @@ use crate::{
     shamir::{self, SecretShare},
 };
 
+/// A fuzz target: its name and the function it calls with each input.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The fuzz targets of this crate, as named in `fuzz/Cargo.toml` and `fuzz/corpus/`.
-pub const TARGETS: [(&str, fn(&[u8])); 2] = [("share_envelope", share_envelope), ("share_file", share_file)];
+pub const TARGETS: [Target; 2] = [("share_envelope", share_envelope), ("share_file", share_file)];
 
 /// A fixed X25519 identity (32 bytes of 0x42), so that the fuzzer can reach the payload of files made for it.
 const IDENTITY: &str = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";

@@ -10,8 +10,11 @@ use prost::Message;
 
 use crate::v1;
 
+/// A fuzz target: its name and the function it calls with each input.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The fuzz targets of this crate, as named in `fuzz/Cargo.toml` and `fuzz/corpus/`.
-pub const TARGETS: [(&str, fn(&[u8])); 1] = [("requests", requests)];
+pub const TARGETS: [Target; 1] = [("requests", requests)];
 
 /// The first byte picks the request type, the rest is its encoding. A message that decodes must encode and decode
 /// back to itself, and print its (redacted, for secret-bearing messages) `Debug`.

@@ -18,8 +18,11 @@ use sha2::{Digest, Sha256};
 
 use crate::{audit::segment, backup::container, header::SealHeader, records};
 
+/// A fuzz target: its name and the function it calls with each input.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The fuzz targets of this crate, as named in `fuzz/Cargo.toml` and `fuzz/corpus/`.
-pub const TARGETS: [(&str, fn(&[u8])); 4] = [
+pub const TARGETS: [Target; 4] = [
     ("audit_segment", audit_segment),
     ("backup_container", backup_container),
     ("seal_header", seal_header),
@@ -133,10 +136,10 @@ pub fn sealed_record(data: &[u8]) {
             11 => open::<records::HolderRecord>(&key, &vault, sealed),
             _ => {
                 // An audit event: opened as the audit reader does, then its canonical encoding decoded.
-                if let Ok(plain) = record::open(&key, &aad(&vault), sealed) {
-                    if let Some(event) = coffre_audit::AuditEvent::decode(plain.expose_secret()) {
-                        assert_eq!(coffre_audit::AuditEvent::decode(&event.canonical()), Some(event));
-                    }
+                if let Ok(plain) = record::open(&key, &aad(&vault), sealed)
+                    && let Some(event) = coffre_audit::AuditEvent::decode(plain.expose_secret())
+                {
+                    assert_eq!(coffre_audit::AuditEvent::decode(&event.canonical()), Some(event));
                 }
             }
         }

@@ -15,8 +15,11 @@ use std::path::Path;
 use super::{bitwarden_csv, bitwarden_json, csv, input, keepassxc_csv, mapping, onepux};
 use crate::values::Category;
 
+/// A fuzz target: its name and the function it calls with each input.
+pub type Target = (&'static str, fn(&[u8]));
+
 /// The fuzz targets of this module, as named in `fuzz/Cargo.toml` and `fuzz/corpus/`.
-pub const TARGETS: [(&str, fn(&[u8])); 1] = [("import", import)];
+pub const TARGETS: [Target; 1] = [("import", import)];
 
 /// The first byte picks the format (as `--format` does), the rest is the file. Selector 5 is a spreadsheet
 /// preceded by the values of `--map` and `--category-map`, one line each. Every item read then goes through the
