@@ -25,6 +25,8 @@
 
 mod event;
 pub mod export;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod head;
 pub mod verify;
 

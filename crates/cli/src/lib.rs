@@ -72,6 +72,9 @@ use coffre_i18n::t;
 use time::OffsetDateTime;
 
 pub use crate::exit::{Failure, Kind};
+/// The entry point of the fuzz target `import` (fuzz/): only with the `fuzzing` feature, which only fuzz/ enables.
+#[cfg(any(test, feature = "fuzzing"))]
+pub use crate::import::fuzzing;
 use crate::{
     client::Daemon,
     config::{Env, ProcessEnv, ServerUrl, Target},

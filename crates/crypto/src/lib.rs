@@ -31,6 +31,8 @@
 pub mod age_file;
 pub mod envelope;
 pub mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 pub mod generator;
 pub mod index;
 pub mod kdf;

@@ -20,4 +20,6 @@ pub mod v1 {
 /// The encoded `FileDescriptorSet` of every coffre proto file, for gRPC server reflection.
 pub const FILE_DESCRIPTOR_SET: &[u8] = include_bytes!(concat!(env!("OUT_DIR"), "/coffre_descriptor.bin"));
 
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod redacted;

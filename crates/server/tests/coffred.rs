@@ -1,5 +1,6 @@
 //! The `coffred` binary itself: configuration precedence including the environment (which a unit test cannot set
-//! without `unsafe`), refusal of unknown keys, the startup lines on stdout, and a graceful stop on SIGTERM.
+//! without `unsafe`), refusal of unknown keys, the startup lines on stdout, a graceful stop on SIGTERM, and the
+//! sd_notify messages systemd waits for.
 
 use std::{
     io::{BufRead as _, BufReader},
@@ -7,7 +8,7 @@ use std::{
     process::{Command, Output, Stdio},
 };
 
-const VARS: [&str; 7] = [
+const VARS: [&str; 8] = [
     "COFFRE_CONFIG",
     "COFFRE_DATA_DIR",
     "COFFRE_LISTEN",
@@ -15,6 +16,8 @@ const VARS: [&str; 7] = [
     "COFFRE_TLS_KEY",
     "COFFRE_LOG",
     "COFFRE_TEST_CLOCK_FILE",
+    // A test run under systemd must not have its daemons notify the real service manager.
+    "NOTIFY_SOCKET",
 ];
 
 /// `coffred` with none of its environment variables inherited from the test's environment.
@@ -142,4 +145,40 @@ fn a_test_clock_is_announced_loudly_and_a_missing_one_stops_the_start() {
     let pid = rustix::process::Pid::from_child(&child);
     rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM sent");
     assert!(child.wait().expect("exits").success());
+}
+
+#[test]
+fn coffred_tells_systemd_when_it_is_ready_and_when_it_stops() {
+    // deploy/coffred.service is Type=notify: systemd waits for READY=1 (sd_notify(3)) on the datagram socket it
+    // names in NOTIFY_SOCKET, and counts the service started only then.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let socket_path = dir.path().join("notify.sock");
+    let socket = std::os::unix::net::UnixDatagram::bind(&socket_path).expect("a notify socket");
+    // Not a wait for something to happen: a bound on how long a broken daemon can hang the test.
+    socket.set_read_timeout(Some(std::time::Duration::from_secs(120))).expect("a read timeout");
+    let mut child = coffred()
+        .arg("--data-dir")
+        .arg(dir.path().join("data"))
+        .args(["--listen", "127.0.0.1:0"])
+        .env("NOTIFY_SOCKET", &socket_path)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("coffred starts");
+    let mut message = [0u8; 64];
+
+    let n = socket.recv(&mut message).expect("READY=1 arrives");
+    assert_eq!(&message[..n], b"READY=1\n");
+    // Ready means listening: the startup lines, the last of them the address, were printed before.
+    let lines: Vec<String> =
+        BufReader::new(child.stdout.take().expect("stdout")).lines().take(3).map(|line| line.expect("UTF-8")).collect();
+    let addr = lines[2].strip_prefix("coffred: listening on https://").expect("the listening line");
+    std::net::TcpStream::connect(addr).expect("accepting connections");
+
+    let pid = rustix::process::Pid::from_child(&child);
+    rustix::process::kill_process(pid, rustix::process::Signal::TERM).expect("SIGTERM sent");
+    let n = socket.recv(&mut message).expect("STOPPING=1 arrives");
+    assert_eq!(&message[..n], b"STOPPING=1\n");
+    let output = child.wait_with_output().expect("coffred exits");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
 }

@@ -30,6 +30,8 @@ mod config;
 mod entries;
 mod entry_cache;
 pub mod error;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod grants;
 mod header;
 mod lifecycle;

@@ -10,6 +10,8 @@ mod apply;
 mod bitwarden_csv;
 mod bitwarden_json;
 mod csv;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod fuzzing;
 mod input;
 mod item;
 mod keepass;
