@@ -154,6 +154,69 @@ mod tests {
         }
     }
 
+    /// Every error a client can get carries its code, and every code and reason has its message in the catalogue, in
+    /// both languages, using each argument sent: a French client never falls back to English for the engine's refusals.
+    #[test]
+    fn every_refusal_carries_a_code_the_catalogue_renders() {
+        use coffre_i18n::{Lang, message};
+        let errors = vec![
+            Error::Uninitialised,
+            Error::AlreadyInitialised,
+            Error::Sealed,
+            Error::NoSession,
+            Error::WrongCredentials,
+            Error::WrongCode,
+            Error::WrongPassphrase,
+            Error::BadEnrolmentCode,
+            Error::SharesDoNotOpen,
+            Error::BadRecoveryToken,
+            Error::Denied(reasons::NO_LIVE_GRANT),
+            Error::Invalid { field: "platform", problem: "empty".into() },
+            Error::NotFound(reasons::NO_ENTRY),
+            Error::Exists(reasons::ENTRY_EXISTS),
+            Error::WrongState(reasons::ROTATION_STAGED_ALREADY),
+            Error::Throttled { retry_after_secs: 4 },
+            Error::AuditUnavailable("disk full".into()),
+            Error::AuditChainBroken { seq: 7, problem: "changed".into() },
+            Error::AuditDamaged { file: "audit-0".into(), offset: 12, last_good: 3, problem: "torn".into() },
+            Error::HeaderChanged,
+            Error::Internal("lock poisoned".into()),
+        ];
+        for err in errors {
+            let code = err.code();
+            let reason = err.reason();
+            let arguments = err.arguments();
+            let status = vault_status(err);
+            assert_eq!(status.metadata().get(ERROR_CODE).and_then(|v| v.to_str().ok()), Some(code));
+            assert_eq!(status.metadata().get(ERROR_REASON).and_then(|v| v.to_str().ok()), reason.map(|r| r.code));
+            for (name, value) in &arguments {
+                let key = format!("{ERROR_ARGUMENT_PREFIX}{name}-bin");
+                let sent = status.metadata().get_bin(key.as_str()).and_then(|v| v.to_bytes().ok());
+                assert_eq!(sent.as_deref(), Some(value.as_bytes()), "{code}: {name}");
+            }
+            let mut args = arguments.clone();
+            if reason.is_some() {
+                args.push(("reason", "REASON".to_owned()));
+            }
+            for lang in Lang::ALL {
+                let text = message(lang, &format!("daemon-{code}"), &args);
+                let text = text.unwrap_or_else(|| panic!("no message daemon-{code}"));
+                assert!(!text.contains('{'), "{lang:?} daemon-{code}: an argument is missing: {text}");
+                for (name, value) in &args {
+                    assert!(text.contains(value.as_str()), "{lang:?} daemon-{code} does not show {name}: {text}");
+                }
+            }
+        }
+        for reason in reasons::ALL {
+            for lang in Lang::ALL {
+                let text = message(lang, &format!("daemon-reason-{}", reason.code), &[]);
+                assert!(text.is_some(), "no message daemon-reason-{}", reason.code);
+            }
+            // The English catalogue says what the engine says.
+            assert_eq!(message(Lang::En, &format!("daemon-reason-{}", reason.code), &[]).as_deref(), Some(reason.text));
+        }
+    }
+
     #[test]
     fn the_sealed_message_says_what_to_do_for_anyone_who_reads_it() {
         // Members and access managers read it too, and cannot unseal: it names who can.
