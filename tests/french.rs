@@ -96,3 +96,202 @@ fn a_president_and_a_member_get_through_their_first_day_in_french() {
     let english = president.run(&["status", "--lang", "en"]).ok();
     assert!(english.stdout.contains("Vault:"), "{}", english.stdout);
 }
+
+/// Sentences of the English catalogue and the daemon's English messages that must never reach a French reader.
+const ENGLISH: &[&str] = &[
+    "error:",
+    "cause:",
+    "Next:",
+    " the ",
+    "Added ",
+    "Granted ",
+    "Staged ",
+    "revealed",
+    "permission denied",
+    "not logged in",
+    "vault is",
+    "no entry by that name",
+    "no live grant",
+    "Logged in",
+    "Welcome",
+    "now uses version",
+];
+
+/// One step of the transcript: the command, then what it printed (the QR code's drawing left out).
+fn step(transcript: &mut String, who: &str, args: &[&str], run: &coffre_e2e::Run) {
+    transcript.push_str(&format!("[{who}] $ coffre {}\n", args.join(" ")));
+    for line in run.stdout.lines().chain(run.stderr.lines()) {
+        let drawing = !line.is_empty() && line.chars().all(|c| matches!(c, ' ' | '█' | '▀' | '▄'));
+        if !drawing {
+            transcript.push_str(line);
+            transcript.push('\n');
+        }
+    }
+    if run.code != 0 {
+        transcript.push_str(&format!("(exit code {})\n", run.code));
+    }
+    transcript.push('\n');
+}
+
+#[track_caller]
+fn assert_french(run: &coffre_e2e::Run) {
+    let text = format!("{}{}", run.stdout, run.stderr);
+    for english in ENGLISH {
+        assert!(!text.contains(english), "English {english:?} leaked into: {text}");
+    }
+}
+
+/// The quickstart, every step read in French: a French daemon, a president and a member, init, a new member's
+/// enrolment and first login, an entry, a refusal, a grant, a reveal, a rotation, an expired grant, a seal. Every
+/// line is checked for French and for English leaks; the daemon's refusals are rendered from their codes.
+#[test]
+fn the_whole_quickstart_reads_in_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    // 2026-12-01 12:00 UTC on the daemon's clock; the daemon's own environment is French too.
+    let daemon = Daemon::start_at_in(&tmp.path().join("data"), 1_796_126_400_000, "fr");
+    let mut transcript = String::new();
+    for line in &daemon.startup {
+        transcript.push_str(line);
+        transcript.push('\n');
+    }
+    transcript.push('\n');
+    assert!(daemon.startup.iter().any(|l| l.starts_with("coffred\u{a0}: dossier de données ")), "{:?}", daemon.startup);
+    assert!(
+        daemon.startup.iter().any(|l| l.contains("empreinte SHA-256 ") && l.ends_with(&daemon.fingerprint)),
+        "{:?}",
+        daemon.startup
+    );
+    assert!(daemon.startup.last().is_some_and(|l| l.starts_with("coffred\u{a0}: à l’écoute sur https://")));
+
+    let president = french(&daemon);
+    let member = french(&daemon);
+    let run = |client: &Client, who: &str, args: &[&str], transcript: &mut String| {
+        let run = client.run(args);
+        step(transcript, who, args, &run);
+        assert_french(&run);
+        run
+    };
+
+    // init, in text as a president reads it.
+    let pass = president.secret_file("president.pass", "Élise à l’école 2026, le matin");
+    let mut args = vec!["init", "--president", "Élise", "--passphrase-file", &pass];
+    args.extend(TEST_KDF);
+    let init = run(&president, "Élise", &args, &mut transcript).ok();
+    assert!(init.stdout.starts_with("Le coffre est créé (identifiant "), "{}", init.stdout);
+    assert!(init.stdout.contains("Élise en assure la présidence."), "{}", init.stdout);
+    assert!(init.stdout.contains("Deuxième facteur\u{a0}: balayez ce code QR"), "{}", init.stdout);
+    assert!(init.stdout.contains("Aucune part de récupération n’a été émise"), "{}", init.stdout);
+    assert!(init.stdout.contains("Ensuite\u{a0}: connectez-vous avec `coffre login Élise`"), "{}", init.stdout);
+    let uri = init.stdout.lines().find(|l| l.starts_with("otpauth://")).expect("the second factor's URI");
+    president.remember_totp("Élise", uri);
+
+    let code = president.next_totp(&daemon, "Élise");
+    let login = ["login", "Élise", "--passphrase-file", &pass, "--totp", &code];
+    let logged = run(&president, "Élise", &login, &mut transcript).ok();
+    assert!(logged.stdout.starts_with("Connecté à https://"), "{}", logged.stdout);
+
+    // The new member's handout, printed in French.
+    let added = run(&president, "Élise", &["person", "add", "Dave", "--role", "member"], &mut transcript).ok();
+    assert!(added.stdout.starts_with("Dave ajouté (membre)."), "{}", added.stdout);
+    assert!(added.stdout.contains("jamais par courriel"), "{}", added.stdout);
+    let code_line = added.stdout.lines().find(|l| l.starts_with("Code à usage unique")).expect("the code's line");
+    let enrolment_code = code_line.rsplit(' ').next().unwrap().to_owned();
+
+    // The member enrols: the second factor first, then the passphrase and the app's code.
+    let shown = run(&member, "Dave", &["enroll", &enrolment_code], &mut transcript).ok();
+    assert!(shown.stdout.contains("Deuxième facteur"), "{}", shown.stdout);
+    assert!(shown.stdout.contains("ajoutez ce deuxième facteur à votre application"), "{}", shown.stdout);
+    let uri = shown.stdout.lines().find(|l| l.starts_with("otpauth://")).expect("the member's URI");
+    member.remember_totp("Dave", uri);
+    let member_pass = member.secret_file("dave.pass", "la phrase de Dave, bien longue");
+    let totp = member.next_totp(&daemon, "Dave");
+    let enroll = ["enroll", &enrolment_code, "--passphrase-file", &member_pass, "--totp", &totp];
+    let enrolled = run(&member, "Dave", &enroll, &mut transcript).ok();
+    assert!(enrolled.stdout.starts_with("Bienvenue, Dave\u{a0}: vous êtes inscrit"), "{}", enrolled.stdout);
+    // The first login, with the app's next code, as the enrolment said.
+    let totp = member.next_totp(&daemon, "Dave");
+    let login = ["login", "Dave", "--passphrase-file", &member_pass, "--totp", &totp];
+    let logged = run(&member, "Dave", &login, &mut transcript).ok();
+    assert!(logged.stdout.contains("en tant que Dave (membre)"), "{}", logged.stdout);
+
+    // An entry.
+    let password = president.secret_file("fb.pass", "Fb-s3cret-2026");
+    let add =
+        ["entry", "add", "Facebook", "--category", "social-network", "--login", "parti@example.org", "--password-file"];
+    let mut add = add.to_vec();
+    add.push(&password);
+    let added = run(&president, "Élise", &add, &mut transcript).ok();
+    assert_eq!(added.stdout, "Facebook ajoutée (version 1).\n");
+    let listed = run(&president, "Élise", &["entry", "list"], &mut transcript).ok();
+    assert!(listed.stdout.starts_with("PLATEFORME  CATÉGORIE"), "{}", listed.stdout);
+
+    // Refusals from the daemon, rendered in French from their codes: no grant yet, an unknown entry.
+    let reveal = ["reveal", "Facebook", "--reason", "publier la vidéo"];
+    let refused = run(&member, "Dave", &reveal, &mut transcript);
+    assert_eq!(refused.code, 5, "{}", refused.stderr);
+    assert_eq!(
+        refused.stderr,
+        "erreur\u{a0}: permission refusée\u{a0}: aucun accès en vigueur ne couvre cette entrée\u{202f}; demandez-en un \
+         à la présidence ou à un responsable des accès\n"
+    );
+    let unknown = run(&president, "Élise", &["reveal", "Facebok", "--reason", "vérifier"], &mut transcript);
+    assert_eq!(unknown.code, 6, "{}", unknown.stderr);
+    assert_eq!(unknown.stderr, "erreur\u{a0}: aucune entrée de ce nom\u{a0}: voir `coffre entry list`\n");
+
+    // A grant for ten minutes, then the reveal it allows.
+    let grant = ["grant", "add", "Dave", "--entry", "Facebook", "--for", "10m", "--task", "publier la vidéo"];
+    let granted = run(&president, "Élise", &grant, &mut transcript).ok();
+    assert!(granted.stdout.starts_with("Accès accordé à Dave pour Facebook jusqu’au "), "{}", granted.stdout);
+    let revealed = run(&member, "Dave", &reveal, &mut transcript).ok();
+    assert_eq!(revealed.stdout, "Fb-s3cret-2026\n");
+    assert!(
+        revealed.stderr.starts_with("(affiché\u{a0}: mot de passe de Facebook, version 1\u{202f}; consigné au journal"),
+        "{}",
+        revealed.stderr
+    );
+
+    // A rotation: stage, reveal the staged password, confirm.
+    let staged = run(&president, "Élise", &["rotate", "stage", "Facebook", "--generate"], &mut transcript).ok();
+    assert!(staged.stdout.starts_with("Nouveau mot de passe préparé pour Facebook, version 2"), "{}", staged.stdout);
+    assert!(staged.stdout.contains("Ensuite\u{a0}:\n  1. coffre reveal Facebook --pending"), "{}", staged.stdout);
+    let pending = ["reveal", "Facebook", "--pending", "--reason", "rotation"];
+    let shown = run(&president, "Élise", &pending, &mut transcript).ok();
+    assert!(
+        shown.stderr.starts_with("(affiché\u{a0}: mot de passe préparé de Facebook, version 2"),
+        "{}",
+        shown.stderr
+    );
+    let confirmed = run(&president, "Élise", &["rotate", "confirm", "Facebook"], &mut transcript).ok();
+    assert!(confirmed.stdout.starts_with("Facebook utilise maintenant la version 2"), "{}", confirmed.stdout);
+
+    // Eleven minutes later the grant has expired: the member is refused, in French.
+    daemon.clock.advance(std::time::Duration::from_secs(11 * 60));
+    let expired = run(&member, "Dave", &reveal, &mut transcript);
+    assert_eq!(expired.code, 5, "{}", expired.stderr);
+    assert!(
+        expired.stderr.starts_with("erreur\u{a0}: permission refusée\u{a0}: aucun accès en vigueur"),
+        "{}",
+        expired.stderr
+    );
+    let grants = run(&president, "Élise", &["grant", "list"], &mut transcript).ok();
+    assert!(grants.stdout.contains("expiré"), "{}", grants.stdout);
+
+    // Seal; the member who tries anything is told, in French, who can open it again.
+    let sealed = run(&president, "Élise", &["seal"], &mut transcript).ok();
+    assert!(sealed.stdout.starts_with("Le coffre est scellé"), "{}", sealed.stdout);
+    let closed = run(&member, "Dave", &["entry", "list"], &mut transcript);
+    assert_eq!(closed.code, 3, "{}", closed.stderr);
+    assert_eq!(
+        closed.stderr,
+        "erreur\u{a0}: le coffre est scellé\u{a0}: demandez à la présidence ou au chef de le desceller (avec `coffre \
+         unseal`)\n"
+    );
+    // The same refusal in English for whoever asks for it: the daemon's own words.
+    let english = member.run(&["entry", "list", "--lang", "en"]);
+    assert_eq!(
+        english.stderr,
+        "error: vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)\n"
+    );
+    // The transcript goes to the test's output (`cargo test --test french -- --nocapture` shows it).
+    println!("{transcript}");
+}

@@ -117,6 +117,10 @@ pub struct Daemon {
     pub url: String,
     pub ca: PathBuf,
     pub fingerprint: String,
+    /// What it printed on standard output when it started, up to its "listening" line included.
+    pub startup: Vec<String>,
+    /// The language of its messages (`COFFRE_LANG`): English unless a test asks for another.
+    lang: String,
     stderr_log: PathBuf,
 }
 
@@ -134,13 +138,22 @@ impl Daemon {
         Self::start(data_dir)
     }
 
+    /// As [`Daemon::start_at`], with the daemon's environment in `lang` (`COFFRE_LANG`, e.g. "fr").
+    pub fn start_at_in(data_dir: &Path, now_ms: i64, lang: &str) -> Daemon {
+        TestClock::for_data_dir(data_dir).set_ms(now_ms);
+        Self::try_start_wrapped(data_dir, "127.0.0.1:0", &[], lang)
+            .unwrap_or_else(|(lines, log)| panic!("coffred did not start; stdout: {lines:?}; stderr: {log}"))
+    }
+
     /// Stops the daemon gracefully and starts it again on the same data directory and address, as a restart of
     /// the service would.
     pub fn restart(self) -> Daemon {
         let data_dir = self.data_dir.clone();
         let listen = self.url.trim_start_matches("https://").to_string();
+        let lang = self.lang.clone();
         assert!(self.stop().success(), "graceful shutdown on SIGTERM");
-        Self::start_on(&data_dir, &listen)
+        Self::try_start_wrapped(&data_dir, &listen, &[], &lang)
+            .unwrap_or_else(|(lines, log)| panic!("coffred did not start again; stdout: {lines:?}; stderr: {log}"))
     }
 
     /// Starts the daemon on `data_dir` listening on `listen`.
@@ -151,17 +164,22 @@ impl Daemon {
     /// Starts the daemon through `wrapper` (a command that ends by running the rest of its arguments, e.g. a shell
     /// that first mounts a small filesystem, then `exec "$@"`).
     pub fn start_wrapped(data_dir: &Path, listen: &str, wrapper: &[&str]) -> Daemon {
-        Self::try_start_wrapped(data_dir, listen, wrapper)
+        Self::try_start_wrapped(data_dir, listen, wrapper, "en")
             .unwrap_or_else(|(lines, log)| panic!("coffred did not start; stdout: {lines:?}; stderr: {log}"))
     }
 
     /// Starts the daemon on `data_dir`, or returns what it printed (stdout lines, then its log) if it stops or
     /// stays silent instead of listening: for tests of a refusal to start.
     pub fn try_start(data_dir: &Path) -> Result<Daemon, (Vec<String>, String)> {
-        Self::try_start_wrapped(data_dir, "127.0.0.1:0", &[])
+        Self::try_start_wrapped(data_dir, "127.0.0.1:0", &[], "en")
     }
 
-    fn try_start_wrapped(data_dir: &Path, listen: &str, wrapper: &[&str]) -> Result<Daemon, (Vec<String>, String)> {
+    fn try_start_wrapped(
+        data_dir: &Path,
+        listen: &str,
+        wrapper: &[&str],
+        lang: &str,
+    ) -> Result<Daemon, (Vec<String>, String)> {
         let stderr_log = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
         let clock = TestClock::for_data_dir(data_dir);
@@ -178,6 +196,8 @@ impl Daemon {
             .args(&argv[1..])
             .env("COFFRE_LOG", "info")
             .env("COFFRE_TEST_CLOCK_FILE", &clock.path)
+            // The daemon speaks the language of its environment: pinned, so the runner's locale changes nothing.
+            .env("COFFRE_LANG", lang)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(stderr)
@@ -205,13 +225,17 @@ impl Daemon {
                     return Err((lines, std::fs::read_to_string(&stderr_log).unwrap_or_default()));
                 }
             };
-            if let Some(rest) = line.strip_prefix("coffred: CA certificate ") {
-                fingerprint = rest.rsplit(' ').next().map(str::to_string);
+            // In either language: the fingerprint is the last word of the CA's line, the address the last word
+            // of the last line.
+            let last_word = line.rsplit(' ').next().unwrap_or_default().to_string();
+            if line.contains("SHA-256") {
+                fingerprint = Some(last_word.clone());
             }
-            if let Some(url) = line.strip_prefix("coffred: listening on ") {
-                break url.to_string();
-            }
+            let listening = line.contains("listening on") || line.contains("à l’écoute sur");
             lines.push(line);
+            if listening && last_word.starts_with("https://") {
+                break last_word;
+            }
         };
         Ok(Daemon {
             child,
@@ -220,6 +244,8 @@ impl Daemon {
             url,
             ca: data_dir.join("tls").join("ca.pem"),
             fingerprint: fingerprint.expect("the daemon printed its CA fingerprint"),
+            startup: lines,
+            lang: lang.to_owned(),
             stderr_log,
         })
     }
@@ -460,7 +486,8 @@ pub fn coffred(args: &[&str]) -> Run {
             cmd.env_remove(key);
         }
     }
-    cmd.args(args).stdin(Stdio::null());
+    // Its lines in English, whatever the runner's locale.
+    cmd.env("COFFRE_LANG", "en").args(args).stdin(Stdio::null());
     let Output { status, stdout, stderr } = cmd.output().expect("run coffred");
     Run {
         code: status.code().unwrap_or(-1),

@@ -3,6 +3,7 @@
 //! window (15 minutes by default).
 
 use clap::{Args, Subcommand};
+use coffre_i18n::t;
 use coffre_proto::v1::{Approval, ApprovalState, DecideApprovalRequest, ListApprovalsRequest, RequestApprovalRequest};
 use serde::Serialize;
 
@@ -109,22 +110,19 @@ impl From<&Approval> for ApprovalJson {
 
 async fn request(args: &RequestArgs, ctx: &Context) -> Result<(), Failure> {
     if args.reason.trim().is_empty() {
-        return Err(Failure::invalid("--reason is empty: say why you need the secret; the owners read it"));
+        return Err(Failure::invalid(t!("approval-reason-empty")));
     }
     let daemon = ctx.daemon_with_session().await?;
     let request = RequestApprovalRequest { platform: args.platform.clone(), reason: args.reason.clone() };
     let response = daemon.rotation().request_approval(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let approval = response.into_inner().approval.unwrap_or_default();
     emit(ctx.json(), &ApprovalJson::from(&approval), || {
-        format!(
-            "Asked to reveal {} (request {}). The president or the leader sees it with `coffre approval list` and \
-             approves it with `coffre approval approve {}`; then reveal it once with `coffre reveal {} --reason \
-             TEXT`. The request waits until {}.",
-            printable(&approval.platform),
-            printable(&approval.id),
-            printable(approval.id.get(..8).unwrap_or(&approval.id)),
-            printable(&approval.platform),
-            human_time(from_proto(approval.expires.as_ref())),
+        t!(
+            "approval-requested",
+            platform = printable(&approval.platform),
+            id = printable(&approval.id),
+            short = printable(approval.id.get(..8).unwrap_or(&approval.id)),
+            until = human_time(from_proto(approval.expires.as_ref()))
         )
     })
 }
@@ -143,7 +141,7 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
     let report = ApprovalList { approvals: approvals.iter().map(ApprovalJson::from).collect() };
     emit(ctx.json(), &report, || {
         if approvals.is_empty() {
-            return "No request for approval.".to_owned();
+            return t!("approval-none");
         }
         let rows: Vec<Vec<String>> = approvals
             .iter()
@@ -152,13 +150,13 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
                     printable(a.id.get(..8).unwrap_or(&a.id)),
                     printable(&a.requester),
                     printable(&a.platform),
-                    state_name(a.state).to_owned(),
+                    t!("approval-state", state = state_name(a.state)),
                     human_time(from_proto(a.expires.as_ref())),
                     printable(&a.reason),
                 ]
             })
             .collect();
-        table(&["ID", "REQUESTER", "PLATFORM", "STATE", "UNTIL", "REASON"], &rows)
+        table(&["id", "requester", "platform", "state", "until", "reason"], &rows)
     })
 }
 
@@ -170,14 +168,14 @@ async fn decide(args: &DecideArgs, approve: bool, ctx: &Context) -> Result<(), F
     let approval = response.into_inner().approval.unwrap_or_default();
     emit(ctx.json(), &ApprovalJson::from(&approval), || {
         if approve {
-            format!(
-                "Approved: {} may reveal {} once, until {}.",
-                printable(&approval.requester),
-                printable(&approval.platform),
-                human_time(from_proto(approval.expires.as_ref()))
+            t!(
+                "approval-approved",
+                requester = printable(&approval.requester),
+                platform = printable(&approval.platform),
+                until = human_time(from_proto(approval.expires.as_ref()))
             )
         } else {
-            format!("Denied: {} may not reveal {}.", printable(&approval.requester), printable(&approval.platform))
+            t!("approval-denied", requester = printable(&approval.requester), platform = printable(&approval.platform))
         }
     })
 }

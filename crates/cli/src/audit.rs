@@ -9,12 +9,13 @@ use std::{
 
 use clap::{Args, Subcommand};
 use coffre_audit::{AuditPublicKey, export::format_time, verify};
+use coffre_i18n::t;
 use coffre_proto::v1::{AuditOutcome, ExportAuditLogRequest, GetStatusRequest, ListAuditEventsRequest, Timestamp};
 use serde::Serialize;
 
 use crate::{
     Context,
-    exit::{Failure, Kind},
+    exit::{Failure, Kind, io_reason},
     output::{emit, human_time, note, parse_rfc3339, printable, table},
 };
 
@@ -125,9 +126,7 @@ fn parse_time(flag: &str, text: &str, end_of_day: bool) -> Result<Timestamp, Fai
     } else {
         coffre_i18n::start_of_local_day(text)
     };
-    let at = at.ok_or_else(|| {
-        Failure::invalid(format!("{flag} {text:?} is not a date (2026-11-24) or a time (2026-11-24T09:30:00Z)"))
-    })?;
+    let at = at.ok_or_else(|| Failure::invalid(t!("audit-not-a-date", flag = flag, text = format!("{text:?}"))))?;
     Ok(Timestamp { unix_seconds: at })
 }
 
@@ -164,12 +163,12 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
         .collect();
     let next_after = (page.next_after_seq != 0).then_some(page.next_after_seq);
     if let (Some(next), false) = (next_after, ctx.json()) {
-        note(&format!("More events: add --after {next}"));
+        note(&t!("audit-more-events", next = next));
     }
     let report = PageJson { events, next_after };
     emit(ctx.json(), &report, || {
         if report.events.is_empty() {
-            return "No audit event matches.".to_owned();
+            return t!("audit-none");
         }
         let rows: Vec<Vec<String>> = report
             .events
@@ -180,14 +179,14 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
                     // JSON keeps RFC 3339 UTC; people read their local time with its offset.
                     human_time(parse_rfc3339(&e.time)),
                     printable(&e.actor),
-                    printable(&e.action),
+                    t!("audit-action", key = e.action.replace('.', "-"), action = printable(&e.action)),
                     printable(&e.target),
-                    e.outcome.to_owned(),
+                    t!("audit-outcome", outcome = e.outcome),
                     printable(&e.reason),
                 ]
             })
             .collect();
-        table(&["SEQ", "TIME", "ACTOR", "ACTION", "TARGET", "OUTCOME", "REASON"], &rows)
+        table(&["seq", "time", "actor", "action", "target", "outcome", "reason"], &rows)
     })
 }
 
@@ -201,23 +200,17 @@ struct ExportJson {
 /// The export is written to a private temporary file beside FILE, checked, then renamed into place.
 async fn export(args: &ExportArgs, ctx: &Context) -> Result<(), Failure> {
     if args.out.exists() && !args.force {
-        return Err(Failure::invalid(format!(
-            "{} exists already: choose another file or add --force to replace it",
-            args.out.display()
-        )));
+        return Err(Failure::invalid(t!("file-exists-force", path = args.out.display().to_string())));
     }
     let daemon = ctx.daemon_with_session().await?;
     let status =
         daemon.system().get_status(tonic::Request::new(GetStatusRequest {})).await.map_err(|s| daemon.fail(s))?;
     let key = AuditPublicKey::parse(&status.into_inner().audit_public_key)
-        .map_err(|_| Failure::other("the daemon did not give its public audit key: is it older than this client?"))?;
+        .map_err(|_| Failure::other(t!("audit-no-public-key")))?;
     let partial = partial_path(&args.out);
-    let mut file = OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&partial)
-        .map_err(|e| Failure::other(format!("cannot create {}: {e}", partial.display())))?;
+    let mut file = OpenOptions::new().write(true).create_new(true).mode(0o600).open(&partial).map_err(|e| {
+        Failure::other(t!("file-cannot-create", path = partial.display().to_string(), reason = io_reason(&e)))
+    })?;
     let written = async {
         let mut stream = daemon
             .audit()
@@ -226,14 +219,18 @@ async fn export(args: &ExportArgs, ctx: &Context) -> Result<(), Failure> {
             .map_err(|s| daemon.fail(s))?
             .into_inner();
         while let Some(chunk) = stream.message().await.map_err(|s| daemon.fail(s))? {
-            file.write_all(&chunk.data)
-                .map_err(|e| Failure::other(format!("cannot write {}: {e}", partial.display())))?;
+            file.write_all(&chunk.data).map_err(|e| {
+                Failure::other(t!("file-cannot-write", path = partial.display().to_string(), reason = io_reason(&e)))
+            })?;
         }
-        file.sync_all().map_err(|e| Failure::other(format!("cannot write {}: {e}", partial.display())))?;
+        file.sync_all().map_err(|e| {
+            Failure::other(t!("file-cannot-write", path = partial.display().to_string(), reason = io_reason(&e)))
+        })?;
         // The client checks what it received before calling it an export.
         let summary = verify_path(&partial, &key)?;
-        fs::rename(&partial, &args.out)
-            .map_err(|e| Failure::other(format!("cannot move the export to {}: {e}", args.out.display())))?;
+        fs::rename(&partial, &args.out).map_err(|e| {
+            Failure::other(t!("audit-cannot-move", path = args.out.display().to_string(), reason = io_reason(&e)))
+        })?;
         Ok::<_, Failure>(summary)
     }
     .await;
@@ -247,11 +244,7 @@ async fn export(args: &ExportArgs, ctx: &Context) -> Result<(), Failure> {
     let report =
         ExportJson { file: args.out.display().to_string(), events: summary.events, public_key: key.to_string() };
     emit(ctx.json(), &report, || {
-        format!(
-            "Exported {} audit events to {} (it names people and platforms: keep it private).\n\
-             Anyone can check it offline:\n  coffre audit verify {} --key {}",
-            report.events, report.file, report.file, report.public_key
-        )
+        t!("audit-exported", events = report.events, file = report.file.as_str(), key = report.public_key.as_str())
     })
 }
 
@@ -262,10 +255,16 @@ fn partial_path(out: &Path) -> PathBuf {
 }
 
 fn verify_path(path: &Path, key: &AuditPublicKey) -> Result<verify::Summary, Failure> {
-    let file = File::open(path).map_err(|e| Failure::invalid(format!("cannot read {}: {e}", path.display())))?;
+    let file = File::open(path).map_err(|e| {
+        Failure::invalid(t!("file-cannot-read", path = path.display().to_string(), reason = io_reason(&e)))
+    })?;
     verify::verify(BufReader::with_capacity(1 << 20, file), key).map_err(|err| {
-        let first = err.first_bad_seq().map(|s| format!(" (first bad event: {s})")).unwrap_or_default();
-        Failure::new(Kind::Tampered, format!("{} does not verify{first}: {err}", path.display()))
+        let path = path.display().to_string();
+        let message = match err.first_bad_seq() {
+            Some(seq) => t!("audit-does-not-verify-at", path = path, seq = seq, reason = err.to_string()),
+            None => t!("audit-does-not-verify", path = path, reason = err.to_string()),
+        };
+        Failure::new(Kind::Tampered, message)
     })
 }
 
@@ -282,9 +281,8 @@ struct VerifyJson {
 }
 
 fn verify_file(args: &VerifyArgs, ctx: &Context) -> Result<(), Failure> {
-    let key = AuditPublicKey::parse(&args.key).map_err(|e| {
-        Failure::invalid(format!("--key: {e}; copy the key `coffre status` shows (ed25519: and 64 hex digits)"))
-    })?;
+    let key = AuditPublicKey::parse(&args.key)
+        .map_err(|e| Failure::invalid(t!("audit-key-invalid", reason = e.to_string())))?;
     let summary = verify_path(&args.file, &key)?;
     let time = |ms: Option<i64>| ms.and_then(|ms| format_time(ms).ok());
     let report = VerifyJson {
@@ -298,16 +296,17 @@ fn verify_file(args: &VerifyArgs, ctx: &Context) -> Result<(), Failure> {
         exported_at: time(Some(summary.exported_at_ms)),
     };
     emit(ctx.json(), &report, || {
-        format!(
-            "Valid: {} events of vault {}, from {} to {}.\nHead signature valid under {}: nothing was edited, \
-             deleted, inserted, reordered or cut off.\nHead: event {}, hash {}",
-            report.events,
-            report.vault_id,
-            report.first_time.as_deref().unwrap_or("-"),
-            report.last_time.as_deref().unwrap_or("-"),
-            key,
-            report.head_seq,
-            report.head_hash,
+        let shown =
+            |time: &Option<String>| time.as_deref().map_or_else(|| "-".to_owned(), |t| human_time(parse_rfc3339(t)));
+        t!(
+            "audit-valid",
+            events = report.events,
+            vault = report.vault_id.as_str(),
+            first = shown(&report.first_time),
+            last = shown(&report.last_time),
+            key = key.to_string(),
+            seq = report.head_seq,
+            hash = report.head_hash.as_str()
         )
     })
 }

@@ -195,7 +195,7 @@ pub(crate) async fn passwd(args: &PasswdArgs, ctx: &Context) -> Result<(), Failu
     )?;
     let new = read_secret(
         Source::from_flags(args.new_passphrase_file.as_deref(), false),
-        &Spec { flags: "--new-passphrase-file FILE", ..Spec::NEW_PASSPHRASE },
+        &Spec { flags: ("--new-passphrase-file FILE", "none"), ..Spec::NEW_PASSPHRASE },
         &t!("passwd-new-prompt"),
     )?;
     let request = ChangePassphraseRequest {

@@ -6,6 +6,7 @@ use std::{
 };
 
 use clap::{Args, Subcommand};
+use coffre_i18n::t;
 use coffre_proto::v1::{BackupInfo, CreateBackupRequest};
 use serde::Serialize;
 
@@ -52,10 +53,7 @@ pub(crate) async fn run(command: &BackupCommand, ctx: &Context) -> Result<(), Fa
 
 async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
     if args.out.exists() {
-        return Err(Failure::invalid(format!(
-            "{} exists already: choose a new file name (nothing was done)",
-            args.out.display()
-        )));
+        return Err(Failure::invalid(t!("file-exists-already", path = args.out.display().to_string())));
     }
     let daemon = ctx.daemon_with_session().await?;
     let mut stream = daemon
@@ -68,7 +66,7 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
     let mut file = create_private(&partial)?;
     let cannot = |err: std::io::Error| {
         let _ = std::fs::remove_file(&partial);
-        Failure::other(format!("cannot write {} ({})", partial.display(), io_reason(&err)))
+        Failure::other(t!("file-cannot-write", path = partial.display().to_string(), reason = io_reason(&err)))
     };
     let mut info: Option<BackupInfo> = None;
     let mut size = 0u64;
@@ -89,7 +87,7 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
     }
     let Some(info) = info.filter(|i| i.size == size) else {
         let _ = std::fs::remove_file(&partial);
-        return Err(Failure::other("the backup arrived incomplete: nothing was saved; try again"));
+        return Err(Failure::other(t!("backup-incomplete")));
     };
     file.sync_all().map_err(cannot)?;
     drop(file);
@@ -106,21 +104,17 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
         share_set_issued: json_time(info.share_set_issued.as_ref()),
     };
     emit(ctx.json(), &report, || {
-        format!(
-            "Backup of vault {} written to {} ({} bytes, taken {}): {} records, {} audit events.\nIt opens with the \
-             age key of any of its {} recipient(s) (the recovery holders with a key). Keep it on another machine or \
-             medium; restore it with `coffred restore --from FILE --identity KEYFILE --data-dir NEW_DIR`.\nOnce \
-             restored, it unseals with an owner's passphrase of today, or with the shares of share set {} (issued \
-             {}); a later rekey does not change that, so keep those share files as long as this backup.",
-            printable(&report.vault_id),
-            report.file,
-            report.size,
-            human_time(from_proto(info.created.as_ref())),
-            report.records,
-            report.audit_events,
-            report.recipients,
-            printable(&report.share_set_id),
-            human_time(from_proto(info.share_set_issued.as_ref()))
+        t!(
+            "backup-written",
+            vault = printable(&report.vault_id),
+            file = report.file.as_str(),
+            size = report.size,
+            time = human_time(from_proto(info.created.as_ref())),
+            records = report.records,
+            events = report.audit_events,
+            recipients = report.recipients,
+            set = printable(&report.share_set_id),
+            issued = human_time(from_proto(info.share_set_issued.as_ref()))
         )
     })
 }
@@ -132,11 +126,7 @@ fn partial_path(out: &Path) -> PathBuf {
 
 fn create_private(path: &Path) -> Result<std::fs::File, Failure> {
     use std::os::unix::fs::OpenOptionsExt as _;
-    std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)
-        .map_err(|err| Failure::invalid(format!("cannot create {} ({})", path.display(), io_reason(&err))))
+    std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path).map_err(|err| {
+        Failure::invalid(t!("file-cannot-create", path = path.display().to_string(), reason = io_reason(&err)))
+    })
 }

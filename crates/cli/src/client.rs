@@ -3,6 +3,7 @@
 
 use std::{error::Error, io, sync::Arc, time::Duration};
 
+use coffre_i18n::t;
 use coffre_proto::v1::{
     access_service_client::AccessServiceClient, audit_service_client::AuditServiceClient,
     auth_service_client::AuthServiceClient, backup_service_client::BackupServiceClient,
@@ -13,7 +14,7 @@ use coffre_proto::v1::{
 use rustls::client::danger::ServerCertVerifier;
 use tonic::{
     Code, Request, Status,
-    metadata::MetadataValue,
+    metadata::{KeyAndValueRef, MetadataValue},
     transport::{Certificate, Channel, ClientTlsConfig, Endpoint},
 };
 use zeroize::Zeroizing;
@@ -21,6 +22,7 @@ use zeroize::Zeroizing;
 use crate::{
     config::{ServerUrl, Target},
     exit::{Failure, Kind, chain_text, find_in_chain},
+    output::printable,
     session::Session,
 };
 
@@ -45,7 +47,7 @@ pub(crate) enum Trust<'a> {
 /// is reported now, clearly, rather than on the first call.
 pub(crate) async fn open_channel(server: &ServerUrl, trust: Trust<'_>) -> Result<Channel, Failure> {
     let invalid = |err: tonic::transport::Error| {
-        Failure::invalid(format!("invalid server address {}", server.as_str())).with_cause(chain_text(&err))
+        Failure::invalid(t!("server-address-invalid", server = server.as_str())).with_cause(chain_text(&err))
     };
     let endpoint = Endpoint::from_shared(server.as_str().to_owned())
         .map_err(invalid)?
@@ -61,13 +63,10 @@ pub(crate) async fn open_channel(server: &ServerUrl, trust: Trust<'_>) -> Result
         }
         Trust::FirstUse(verifier) => endpoint.tls_config_with_verifier(tls, verifier),
     }
-    .map_err(|err| Failure::invalid("cannot set up TLS with the CA certificate").with_cause(chain_text(&err)))?;
+    .map_err(|err| Failure::invalid(t!("tls-cannot-set-up")).with_cause(chain_text(&err)))?;
     endpoint.connect().await.map_err(|err| {
         if presented && is_ca_mismatch(&err) {
-            let message = format!(
-                "the certificate of {} does not chain to that CA: is it really coffred? Nothing was saved",
-                server.as_str()
-            );
+            let message = t!("tls-not-that-ca", server = server.as_str());
             Failure::new(Kind::Unavailable, message).with_cause(chain_text(&err))
         } else {
             transport_failure(&err, server)
@@ -92,28 +91,18 @@ pub(crate) fn transport_failure(err: &(dyn Error + 'static), server: &ServerUrl)
         match tls {
             rustls::Error::InvalidCertificate(
                 rustls::CertificateError::NotValidForName | rustls::CertificateError::NotValidForNameContext { .. },
-            ) => format!(
-                "the daemon's certificate is not valid for {}: use the address it was set up for (e.g. localhost)",
-                server.tls_host()
-            ),
-            rustls::Error::InvalidCertificate(_) => "the daemon's certificate does not match the pinned CA: if the \
-                 daemon was reinstalled, run `coffre connect` again"
-                .to_owned(),
-            rustls::Error::InvalidMessage(_) => {
-                format!("{url} did not answer with TLS: check the address and port (--server / COFFRE_SERVER)")
-            }
-            _ => format!("the TLS handshake with {url} failed: check the address (--server / COFFRE_SERVER)"),
+            ) => t!("tls-wrong-name", host = server.tls_host()),
+            rustls::Error::InvalidCertificate(_) => t!("tls-not-pinned-ca"),
+            rustls::Error::InvalidMessage(_) => t!("tls-not-tls", server = url),
+            _ => t!("tls-handshake-failed", server = url),
         }
     } else if find_in_chain::<io::Error>(err).is_some_and(|e| e.kind() == io::ErrorKind::TimedOut) {
-        format!(
-            "the daemon at {url} did not answer within {} s: is coffred running? (check --server / COFFRE_SERVER)",
-            CONNECT_TIMEOUT.as_secs()
-        )
+        t!("daemon-timed-out", server = url, seconds = CONNECT_TIMEOUT.as_secs())
     } else if chain_text(err).contains("dns error") {
         // hyper-util reports a failed name lookup only in its message.
-        format!("cannot find the host {}: check the address (--server / COFFRE_SERVER)", server.tls_host())
+        t!("host-not-found", host = server.tls_host())
     } else {
-        format!("cannot reach the daemon at {url}: is coffred running? (check --server / COFFRE_SERVER)")
+        t!("daemon-unreachable", server = url)
     };
     Failure::new(Kind::Unavailable, message).with_cause(chain_text(err))
 }
@@ -125,19 +114,55 @@ pub(crate) fn status_failure(status: &Status, server: &ServerUrl, login_name: Op
         return transport_failure(source, server);
     }
     let kind = Kind::from_grpc(status.code());
-    let mut message = if status.message().is_empty() {
-        format!("the daemon refused the request ({})", status.code().description())
-    } else {
-        status.message().to_owned()
+    let mut message = match localised(status) {
+        Some(message) => message,
+        None if status.message().is_empty() => {
+            t!("daemon-refused", code = status.code().description())
+        }
+        None => printable(status.message()),
     };
     if let Some(name) = login_name.filter(|_| kind == Kind::Auth && !message.contains("coffre login")) {
-        message.push_str(&format!(": run `coffre login {name}`"));
+        message.push_str(&t!("hint-login-again", name = name));
     }
     if kind == Kind::Other && status.code() == Code::Unimplemented {
-        message.push_str(": the daemon does not know this request; are coffre and coffred the same version?");
+        message.push_str(&t!("hint-versions-differ"));
     }
     Failure::new(kind, message)
 }
+
+/// A refusal in the reader's language, from the engine's error code, reason and arguments the daemon sends beside
+/// its English message (coffred's `status.rs`). `None` when the status carries no code (the transport made it, or
+/// an older daemon) or one this client's catalogue does not know (a newer daemon): the English message is shown.
+fn localised(status: &Status) -> Option<String> {
+    let metadata = status.metadata();
+    let code = metadata.get(ERROR_CODE)?.to_str().ok()?;
+    let mut args: Vec<(&str, String)> = Vec::new();
+    let mut names = Vec::new();
+    for entry in metadata.iter() {
+        if let KeyAndValueRef::Binary(key, value) = entry {
+            let Some(name) = key.as_str().strip_prefix(ERROR_ARGUMENT_PREFIX).and_then(|k| k.strip_suffix("-bin"))
+            else {
+                continue;
+            };
+            let bytes = value.to_bytes().ok()?;
+            names.push((name.to_owned(), printable(&String::from_utf8_lossy(&bytes))));
+        }
+    }
+    for (name, value) in &names {
+        args.push((name.as_str(), value.clone()));
+    }
+    let lang = coffre_i18n::current();
+    if let Some(reason) = metadata.get(ERROR_REASON) {
+        let reason = reason.to_str().ok()?;
+        args.push(("reason", coffre_i18n::message(lang, &format!("daemon-reason-{reason}"), &[])?));
+    }
+    coffre_i18n::message(lang, &format!("daemon-{code}"), &args)
+}
+
+/// The metadata that carry a refusal's code, reason and arguments (coffred's `status.rs` writes them).
+const ERROR_CODE: &str = "coffre-error";
+const ERROR_REASON: &str = "coffre-reason";
+const ERROR_ARGUMENT_PREFIX: &str = "coffre-arg-";
 
 /// A connected daemon, with the session to present when there is one.
 pub(crate) struct Daemon {
@@ -204,9 +229,8 @@ impl Daemon {
             let mut header = Zeroizing::new(String::with_capacity(7 + session.token.expose_secret().len()));
             header.push_str("Bearer ");
             header.push_str(session.token.expose_secret());
-            let mut value = MetadataValue::try_from(header.as_str()).map_err(|_| {
-                Failure::other("the saved session is damaged: run `coffre login NAME` again".to_owned())
-            })?;
+            let mut value =
+                MetadataValue::try_from(header.as_str()).map_err(|_| Failure::other(t!("session-damaged")))?;
             value.set_sensitive(true);
             request.metadata_mut().insert("authorization", value);
         }

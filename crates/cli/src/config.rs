@@ -8,6 +8,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use coffre_i18n::t;
 use rustls_pki_types::{CertificateDer, pem::PemObject};
 use serde::{Deserialize, Serialize};
 use tonic::codegen::http::Uri;
@@ -16,8 +17,6 @@ use crate::exit::{Failure, io_reason};
 
 /// The port coffred listens on when an address gives none.
 pub(crate) const DEFAULT_PORT: u16 = 7443;
-
-const NO_SERVER: &str = "no server configured: run `coffre connect ADDRESS` or set COFFRE_SERVER and COFFRE_CA";
 
 /// Reads environment variables; the process environment in the binary, a table in tests.
 pub(crate) trait Env {
@@ -49,18 +48,14 @@ impl ServerUrl {
         let with_scheme = match input.split_once("://") {
             Some((scheme, _)) if scheme.eq_ignore_ascii_case("https") => input.to_owned(),
             Some((scheme, _)) if scheme.eq_ignore_ascii_case("http") => {
-                return Err(Failure::invalid(format!(
-                    "coffre only speaks TLS: use https:// instead of {scheme}:// in {input}"
-                )));
+                return Err(Failure::invalid(t!("address-not-tls", scheme = scheme, input = input)));
             }
             Some((scheme, _)) => {
-                return Err(Failure::invalid(format!(
-                    "unsupported address {input}: use https://HOST:PORT (not {scheme}://)"
-                )));
+                return Err(Failure::invalid(t!("address-unsupported", scheme = scheme, input = input)));
             }
             None => format!("https://{input}"),
         };
-        let bad = || Failure::invalid(format!("invalid server address {input}: use https://HOST:PORT"));
+        let bad = || Failure::invalid(t!("address-invalid", input = input));
         let uri: Uri = with_scheme.parse().map_err(|_| bad())?;
         let authority = uri.authority().ok_or_else(bad)?;
         if authority.as_str().contains('@') || uri.query().is_some() || !matches!(uri.path(), "" | "/") {
@@ -129,25 +124,27 @@ pub(crate) fn load_stored(dir: &Path) -> Result<Option<Stored>, Failure> {
     let text = match fs::read_to_string(&path) {
         Ok(text) => text,
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(err) => return Err(Failure::other(format!("cannot read {} ({})", path.display(), io_reason(&err)))),
+        Err(err) => {
+            return Err(Failure::other(t!(
+                "file-cannot-read",
+                path = path.display().to_string(),
+                reason = io_reason(&err)
+            )));
+        }
     };
-    toml::from_str(&text).map(Some).map_err(|err| {
-        Failure::other(format!(
-            "{} is not a valid coffre configuration ({}): run `coffre connect ADDRESS` again",
-            path.display(),
-            err.message()
-        ))
-    })
+    toml::from_str(&text)
+        .map(Some)
+        .map_err(|err| Failure::other(t!("config-invalid", path = path.display().to_string(), reason = err.message())))
 }
 
 /// Writes ca.pem and config.toml into `dir`, each replaced atomically (written beside, then renamed).
 pub(crate) fn save_stored(dir: &Path, stored: &Stored, ca_pem: &str) -> Result<PathBuf, Failure> {
     let cannot = |path: &Path, err: std::io::Error| {
-        Failure::other(format!("cannot write {} ({})", path.display(), io_reason(&err)))
+        Failure::other(t!("file-cannot-write", path = path.display().to_string(), reason = io_reason(&err)))
     };
     fs::create_dir_all(dir).map_err(|err| cannot(dir, err))?;
     let text =
-        toml::to_string(stored).map_err(|err| Failure::other(format!("cannot encode the configuration: {err}")))?;
+        toml::to_string(stored).map_err(|err| Failure::other(t!("config-cannot-encode", reason = err.to_string())))?;
     let config =
         format!("# Written by `coffre connect`. The pinned CA certificate is ca.pem, beside this file.\n{text}");
     for (name, content) in [("ca.pem", ca_pem), ("config.toml", config.as_str())] {
@@ -177,12 +174,12 @@ pub(crate) fn resolve(flag_server: Option<&str>, flag_ca: Option<&Path>, env: &d
     } else if let Some(stored) = &stored {
         (stored.server.clone(), Origin::Config)
     } else {
-        return Err(Failure::invalid(NO_SERVER));
+        return Err(Failure::invalid(t!("no-server")));
     };
     let server = ServerUrl::parse(&server).map_err(|failure| match server_origin {
         Origin::Flag => failure,
         Origin::Env => Failure::invalid(format!("COFFRE_SERVER: {failure}")),
-        Origin::Config => Failure::invalid(format!("{failure}; run `coffre connect ADDRESS` again")),
+        Origin::Config => Failure::invalid(t!("config-server-invalid", message = failure.message())),
     })?;
     let (ca_path, ca_origin) = if let Some(path) = flag_ca {
         (path.to_path_buf(), Origin::Flag)
@@ -191,11 +188,7 @@ pub(crate) fn resolve(flag_server: Option<&str>, flag_ca: Option<&Path>, env: &d
     } else if let (Some(_), Some(dir)) = (&stored, &dir) {
         (dir.join("ca.pem"), Origin::Config)
     } else {
-        return Err(Failure::invalid(format!(
-            "no CA certificate to check {} with: pass --ca FILE (or set COFFRE_CA), or run `coffre connect {}` to pin it",
-            server.as_str(),
-            server.as_str()
-        )));
+        return Err(Failure::invalid(t!("no-ca", server = server.as_str())));
     };
     let ca_pem = read_ca(&ca_path, &ca_origin)?;
     Ok(Target { server, ca_pem })
@@ -205,22 +198,20 @@ pub(crate) fn resolve(flag_server: Option<&str>, flag_ca: Option<&Path>, env: &d
 /// else and then fail every handshake with a less helpful message).
 pub(crate) fn read_ca(path: &Path, origin: &Origin) -> Result<Vec<u8>, Failure> {
     let what_to_do = match origin {
-        Origin::Flag | Origin::Env => "check --ca / COFFRE_CA",
-        Origin::Config => "run `coffre connect ADDRESS` again",
+        Origin::Flag | Origin::Env => t!("ca-check-flag"),
+        Origin::Config => t!("ca-connect-again"),
     };
     let pem = fs::read(path).map_err(|err| {
-        Failure::invalid(format!(
-            "cannot read the CA certificate {} ({}): {what_to_do}",
-            path.display(),
-            io_reason(&err)
+        Failure::invalid(t!(
+            "ca-cannot-read",
+            path = path.display().to_string(),
+            reason = io_reason(&err),
+            next = what_to_do.as_str()
         ))
     })?;
     let certificates = CertificateDer::pem_slice_iter(&pem).filter(Result::is_ok).count();
     if certificates == 0 {
-        return Err(Failure::invalid(format!(
-            "{} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give coffred's ca.pem ({what_to_do})",
-            path.display()
-        )));
+        return Err(Failure::invalid(t!("ca-no-pem", path = path.display().to_string(), next = what_to_do.as_str())));
     }
     Ok(pem)
 }
@@ -309,7 +300,7 @@ mod tests {
         let temp = tempfile::tempdir()?;
         let empty = env(&[("COFFRE_CONFIG_DIR", temp.path())]);
         let err = resolve(None, None, &empty).err();
-        assert_eq!(err.as_ref().map(Failure::message), Some(NO_SERVER));
+        assert!(err.is_some_and(|e| e.message().starts_with("no server configured: run `coffre connect ADDRESS`")));
         let err = resolve(Some("localhost:1"), None, &empty).err();
         assert!(err.is_some_and(|e| e.message().starts_with("no CA certificate to check https://localhost:1")));
         Ok(())

@@ -255,7 +255,7 @@ pub(crate) fn first_certificate(pem: &[u8]) -> Result<Vec<u8>, Failure> {
     CertificateDer::pem_slice_iter(pem)
         .find_map(Result::ok)
         .map(|der| der.to_vec())
-        .ok_or_else(|| Failure::invalid("the CA file holds no PEM certificate"))
+        .ok_or_else(|| Failure::invalid(t!("ca-file-no-pem")))
 }
 
 #[cfg(test)]

@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use coffre_i18n::t;
 use coffre_proto::v1::{
     ArchiveEntryRequest, CreateEntryRequest, Entry, FlagEntryRequest, GetEntryRequest, ListEntriesRequest,
     ListVersionsRequest, SecretFields, UpdateEntryRequest,
@@ -182,7 +183,7 @@ fn optional_secret(path: Option<&Path>, flag: &str) -> Result<Vec<u8>, Failure> 
     let Some(path) = path else { return Ok(Vec::new()) };
     let secret = secrets_input::read_file(path)?;
     if secret.is_empty() {
-        return Err(Failure::invalid(format!("{} is empty: leave out {flag}", path.display())));
+        return Err(Failure::invalid(t!("file-empty-leave-out", path = path.display().to_string(), flag = flag)));
     }
     Ok(secret.to_request_bytes())
 }
@@ -190,8 +191,11 @@ fn optional_secret(path: Option<&Path>, flag: &str) -> Result<Vec<u8>, Failure> 
 async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
     let daemon = ctx.daemon_with_session().await?;
     let source = Source::from_flags(args.password_file.as_deref(), args.password_stdin);
-    let password =
-        read_secret(source, &Spec::NEW_PASSWORD, &format!("Password of {} on {}: ", args.login, args.platform))?;
+    let password = read_secret(
+        source,
+        &Spec::NEW_PASSWORD,
+        &t!("entry-password-prompt", login = args.login.as_str(), platform = args.platform.as_str()),
+    )?;
     let entry = Entry {
         platform: args.platform.clone(),
         category: args.category.to_proto(),
@@ -212,7 +216,7 @@ async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
     let response = daemon.entries().create_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let entry = response.into_inner().entry.unwrap_or_default();
     emit(ctx.json(), &EntryJson::from(&entry), || {
-        format!("Added {} (version {}).", printable(&entry.platform), entry.version)
+        t!("entry-added", platform = printable(&entry.platform), version = entry.version)
     })
 }
 
@@ -241,11 +245,9 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
         if !entries.is_empty() {
             entries_table(&entries)
         } else if args.archived {
-            "No entries you may see.".to_owned()
+            t!("entry-list-empty")
         } else {
-            "No entries you may see. Archived ones are listed with --archived; an owner adds entries with \
-             `coffre entry add PLATFORM --category CATEGORY --login LOGIN`."
-                .to_owned()
+            t!("entry-list-empty-hint")
         }
     })
 }
@@ -279,14 +281,17 @@ async fn edit(args: &EditArgs, ctx: &Context) -> Result<(), Failure> {
         && args.notes_file.is_none()
         && args.totp_seed_file.is_none();
     if changes_nothing {
-        return Err(Failure::new(
-            Kind::Usage,
-            "nothing to change: give at least one option (see `coffre entry edit --help`)",
-        ));
+        return Err(Failure::new(Kind::Usage, t!("entry-edit-nothing")));
     }
     let daemon = ctx.daemon_with_session().await?;
     let password = password_source
-        .map(|source| read_secret(source, &Spec::NEW_PASSWORD, &format!("New password for {}: ", args.platform)))
+        .map(|source| {
+            read_secret(
+                source,
+                &Spec::NEW_PASSWORD,
+                &t!("entry-new-password-prompt", platform = args.platform.as_str()),
+            )
+        })
         .transpose()?;
     let read = |path: &Option<PathBuf>| -> Result<Option<SecretBytes>, Failure> {
         path.as_deref().map(secrets_input::read_file).transpose()
@@ -311,7 +316,7 @@ async fn edit(args: &EditArgs, ctx: &Context) -> Result<(), Failure> {
     let response = daemon.entries().update_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let entry = response.into_inner().entry.unwrap_or_default();
     emit(ctx.json(), &EntryJson::from(&entry), || {
-        format!("Updated {} (version {}).", printable(&entry.platform), entry.version)
+        t!("entry-updated", platform = printable(&entry.platform), version = entry.version)
     })
 }
 
@@ -320,12 +325,7 @@ async fn archive(platform: &str, ctx: &Context) -> Result<(), Failure> {
     let request = ArchiveEntryRequest { platform: platform.to_owned() };
     let response = daemon.entries().archive_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let entry = response.into_inner().entry.unwrap_or_default();
-    emit(ctx.json(), &EntryJson::from(&entry), || {
-        format!(
-            "Archived {}; its history is kept (`coffre entry list --archived` shows it).",
-            printable(&entry.platform)
-        )
-    })
+    emit(ctx.json(), &EntryJson::from(&entry), || t!("entry-archived", platform = printable(&entry.platform)))
 }
 
 /// What `entry history` prints with `--json`.
@@ -355,7 +355,7 @@ struct FlagJson {
 
 async fn flag(args: &FlagArgs, ctx: &Context) -> Result<(), Failure> {
     if args.reason.trim().is_empty() {
-        return Err(Failure::invalid("--reason is empty: say what happened; it is recorded in the audit log"));
+        return Err(Failure::invalid(t!("entry-flag-reason-empty")));
     }
     let daemon = ctx.daemon_with_session().await?;
     let request = FlagEntryRequest { platform: args.platform.clone(), reason: args.reason.clone() };
@@ -370,15 +370,9 @@ async fn flag(args: &FlagArgs, ctx: &Context) -> Result<(), Failure> {
     emit(ctx.json(), &report, || {
         let platform = printable(&flagged.platform);
         if flagged.already {
-            format!(
-                "{platform} was flagged compromised already (since {}); your report is recorded too.",
-                human_time(from_proto(flagged.since.as_ref()))
-            )
+            t!("entry-flagged-already", platform = platform, since = human_time(from_proto(flagged.since.as_ref())))
         } else {
-            format!(
-                "Flagged {platform} compromised: it is listed by `coffre rotation due` until an owner confirms a new \
-                 password (`coffre rotate stage {platform} --generate`)."
-            )
+            t!("entry-flagged", platform = platform)
         }
     })
 }

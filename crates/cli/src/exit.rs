@@ -153,9 +153,9 @@ impl Error for Cause {}
 /// An I/O error in words for people: "no such file", "permission denied", else the system's own text.
 pub(crate) fn io_reason(err: &std::io::Error) -> String {
     match err.kind() {
-        std::io::ErrorKind::NotFound => "no such file".to_owned(),
-        std::io::ErrorKind::PermissionDenied => "permission denied".to_owned(),
-        std::io::ErrorKind::IsADirectory => "it is a directory".to_owned(),
+        std::io::ErrorKind::NotFound => coffre_i18n::t!("io-not-found"),
+        std::io::ErrorKind::PermissionDenied => coffre_i18n::t!("io-permission-denied"),
+        std::io::ErrorKind::IsADirectory => coffre_i18n::t!("io-is-a-directory"),
         _ => err.to_string(),
     }
 }

@@ -4,6 +4,7 @@
 
 use clap::Args;
 use coffre_crypto::generator::{self, Classes, Policy};
+use coffre_i18n::t;
 use coffre_proto::v1::{CharacterPolicy, GeneratorPolicy, WordPolicy, generator_policy};
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -75,7 +76,7 @@ impl PolicyArgs {
     pub(crate) fn to_proto(&self) -> Result<GeneratorPolicy, Failure> {
         let policy = self.policy();
         policy.check().map_err(|err| Failure::invalid(err.to_string()))?;
-        let number = |n: usize| u32::try_from(n).map_err(|_| Failure::invalid("the number is too large"));
+        let number = |n: usize| u32::try_from(n).map_err(|_| Failure::invalid(t!("number-too-large")));
         let kind = match policy {
             Policy::Words { count, separator } => {
                 generator_policy::Kind::Words(WordPolicy { words: number(count)?, separator })
@@ -116,14 +117,14 @@ pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<(), Failure> {
     if ctx.json() {
         let report = Generated { password, entropy_bits: round(generated.entropy_bits) };
         serde_json::to_writer(&mut *out, &report)
-            .map_err(|err| Failure::other(format!("cannot encode JSON: {err}")))?;
+            .map_err(|err| Failure::other(t!("json-cannot-encode", reason = err.to_string())))?;
     } else {
         out.extend_from_slice(password.as_bytes());
     }
     out.push(b'\n');
     write_stdout(&out)?;
     if !ctx.json() {
-        note(&format!("({:.0} bits of entropy)", generated.entropy_bits));
+        note(&t!("generate-entropy", bits = format!("{:.0}", generated.entropy_bits)));
     }
     Ok(())
 }

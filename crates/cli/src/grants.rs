@@ -2,6 +2,7 @@
 //! a stated task, until a date; it stops working the moment it expires or is revoked.
 
 use clap::{ArgGroup, Args, Subcommand};
+use coffre_i18n::t;
 use coffre_proto::v1::{
     AddGrantRequest, Grant, GrantState, ListGrantsRequest, RevokeGrantRequest, Timestamp, add_grant_request, grant,
 };
@@ -74,18 +75,16 @@ fn parse_until(text: &str) -> Result<Timestamp, Failure> {
     let end = coffre_i18n::end_of_local_day(text)
         .map(|last_second| last_second.saturating_add(1))
         .or_else(|| crate::output::parse_rfc3339(text).map(OffsetDateTime::unix_timestamp));
-    let end = end.ok_or_else(|| {
-        Failure::invalid(format!("--until {text} is not a date: write it like 2026-12-31 (or an RFC 3339 time)"))
-    })?;
+    let end = end.ok_or_else(|| Failure::invalid(t!("grant-until-not-a-date", text = text)))?;
     Ok(Timestamp { unix_seconds: end })
 }
 
 /// `--for`: a duration such as 14d, 12h or 2w.
 fn parse_for(text: &str) -> Result<u64, Failure> {
     let duration = humantime::parse_duration(text.trim())
-        .map_err(|_| Failure::invalid(format!("--for {text} is not a duration: write it like 14d, 12h or 2w")))?;
+        .map_err(|_| Failure::invalid(t!("grant-for-not-a-duration", text = text)))?;
     if duration.as_secs() == 0 {
-        return Err(Failure::invalid("--for must be at least one second"));
+        return Err(Failure::invalid(t!("grant-for-zero")));
     }
     Ok(duration.as_secs())
 }
@@ -133,24 +132,24 @@ impl From<&Grant> for GrantJson {
 fn scope_text(g: &GrantJson) -> String {
     match (&g.entry, &g.category) {
         (Some(platform), _) => printable(platform),
-        (None, Some(category)) => format!("category {category}"),
+        (None, Some(category)) => t!("grant-scope-category", category = category.as_str()),
         (None, None) => "-".to_owned(),
     }
 }
 
 async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
     if args.task.trim().is_empty() {
-        return Err(Failure::invalid("--task is empty: say what the access is for; it is recorded in the audit log"));
+        return Err(Failure::invalid(t!("grant-task-empty")));
     }
     let until = match (&args.until, &args.duration) {
         (Some(date), _) => add_grant_request::Until::Expires(parse_until(date)?),
         (None, Some(duration)) => add_grant_request::Until::DurationSeconds(parse_for(duration)?),
-        (None, None) => return Err(Failure::invalid("say until when: --until DATE or --for DURATION")),
+        (None, None) => return Err(Failure::invalid(t!("grant-until-missing"))),
     };
     let scope = match (&args.entry, args.category) {
         (Some(platform), _) => add_grant_request::Scope::Entry(platform.clone()),
         (None, Some(category)) => add_grant_request::Scope::Category(category.to_proto()),
-        (None, None) => return Err(Failure::invalid("say to what: --entry PLATFORM or --category CATEGORY")),
+        (None, None) => return Err(Failure::invalid(t!("grant-scope-missing"))),
     };
     let daemon = ctx.daemon_with_session().await?;
     let request = AddGrantRequest {
@@ -162,14 +161,14 @@ async fn add(args: &AddArgs, ctx: &Context) -> Result<(), Failure> {
     let response = daemon.access().add_grant(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let grant = GrantJson::from(&response.into_inner().grant.unwrap_or_default());
     emit(ctx.json(), &grant, || {
-        format!(
-            "Granted {} access to {} until {}, for: {}\nGrant id {} (`coffre grant revoke {}` ends it sooner).",
-            printable(&grant.person),
-            scope_text(&grant),
-            human_time(grant.expires.as_deref().and_then(crate::output::parse_rfc3339)),
-            printable(&grant.task),
-            grant.id,
-            short(&grant.id)
+        t!(
+            "grant-added",
+            person = printable(&grant.person),
+            scope = scope_text(&grant),
+            until = human_time(grant.expires.as_deref().and_then(crate::output::parse_rfc3339)),
+            task = printable(&grant.task),
+            id = grant.id.as_str(),
+            short = short(&grant.id)
         )
     })
 }
@@ -199,13 +198,13 @@ async fn list(ctx: &Context) -> Result<(), Failure> {
                     printable(&g.person),
                     scope_text(g),
                     human_time(g.expires.as_deref().and_then(crate::output::parse_rfc3339)),
-                    g.state.to_owned(),
+                    t!("grant-state", state = g.state),
                     printable(&g.granted_by),
                     printable(&g.task),
                 ]
             })
             .collect();
-        table(&["ID", "PERSON", "SCOPE", "EXPIRES", "STATE", "GRANTED BY", "TASK"], &rows)
+        table(&["id", "person", "scope", "expires", "state", "granted-by", "task"], &rows)
     })
 }
 
@@ -214,9 +213,7 @@ async fn revoke(id: &str, ctx: &Context) -> Result<(), Failure> {
     let request = RevokeGrantRequest { id: id.to_owned() };
     let response = daemon.access().revoke_grant(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
     let grant = GrantJson::from(&response.into_inner().grant.unwrap_or_default());
-    emit(ctx.json(), &grant, || {
-        format!("Revoked: {} no longer has access to {}.", printable(&grant.person), scope_text(&grant))
-    })
+    emit(ctx.json(), &grant, || t!("grant-revoked", person = printable(&grant.person), scope = scope_text(&grant)))
 }
 
 #[cfg(test)]

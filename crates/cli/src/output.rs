@@ -16,7 +16,7 @@ use crate::{
 pub(crate) fn emit<T: Serialize>(json: bool, value: &T, human: impl FnOnce() -> String) -> Result<(), Failure> {
     if json {
         let mut text = serde_json::to_string(value)
-            .map_err(|err| Failure::other(format!("cannot encode the output as JSON: {err}")))?;
+            .map_err(|err| Failure::other(coffre_i18n::t!("json-cannot-encode", reason = err.to_string())))?;
         text.push('\n');
         write_stdout(text.as_bytes())
     } else {
@@ -34,7 +34,7 @@ pub(crate) fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     match out.write_all(bytes).and_then(|()| out.flush()) {
         Ok(()) => Ok(()),
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => Ok(()),
-        Err(err) => Err(Failure::other(format!("cannot write to standard output: {err}"))),
+        Err(err) => Err(Failure::other(coffre_i18n::t!("stdout-cannot-write", reason = err.to_string()))),
     }
 }
 
@@ -83,7 +83,10 @@ pub(crate) fn printable(text: &str) -> String {
 }
 
 /// A table with a header row; columns separated by two spaces, the last one not padded.
+/// The column keys (`platform`, `granted-by`...) are shown in the reader's language (`column` in the catalogue);
+/// a key the catalogue does not know is shown as it is.
 pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
+    let headers: Vec<String> = headers.iter().map(|key| coffre_i18n::t!("column", name = (*key))).collect();
     let mut widths: Vec<usize> = headers.iter().map(|h| h.chars().count()).collect();
     for row in rows {
         for (width, cell) in widths.iter_mut().zip(row) {
@@ -91,8 +94,7 @@ pub(crate) fn table(headers: &[&str], rows: &[Vec<String>]) -> String {
         }
     }
     let mut text = String::new();
-    let header: Vec<String> = headers.iter().map(|h| (*h).to_owned()).collect();
-    for row in std::iter::once(&header).chain(rows) {
+    for row in std::iter::once(&headers).chain(rows) {
         let last = row.len().saturating_sub(1);
         for (i, cell) in row.iter().enumerate() {
             text.push_str(cell);
@@ -169,26 +171,45 @@ impl From<&Version> for VersionJson {
 
 /// An entry's metadata for people, one field a line.
 pub(crate) fn entry_text(entry: &Entry) -> String {
-    let yes_no = |b: bool| if b { "yes" } else { "no" };
+    let yes_no = |b: bool| if b { coffre_i18n::t!("answer-yes") } else { coffre_i18n::t!("answer-no") };
     let list = |items: &[String]| if items.is_empty() { "-".to_owned() } else { printable(&items.join(", ")) };
     let or_dash = |text: &str| if text.is_empty() { "-".to_owned() } else { printable(text) };
     let fields = [
-        ("Platform", printable(&entry.platform)),
-        ("Category", category_name(entry.category)),
-        ("URL", or_dash(&entry.url)),
-        ("Login", or_dash(&entry.login)),
-        ("Recovery contacts", list(&entry.recovery_contacts)),
-        ("Classification", classification_name(entry.classification)),
-        ("Lifecycle", lifecycle_name(entry.lifecycle)),
-        ("Tags", list(&entry.tags)),
-        ("Version", entry.version.to_string()),
-        ("TOTP seed stored", yes_no(entry.has_totp).to_owned()),
-        ("Notes stored", yes_no(entry.has_notes).to_owned()),
-        ("Created", human_time(from_proto(entry.created.as_ref()))),
-        ("Updated", human_time(from_proto(entry.updated.as_ref()))),
-        ("Rotation due", entry.rotation_due.as_ref().map_or_else(|| "no".to_owned(), |due| printable(&due.reason))),
+        ("platform", printable(&entry.platform)),
+        ("category", category_name(entry.category)),
+        ("url", or_dash(&entry.url)),
+        ("login", or_dash(&entry.login)),
+        ("recovery-contacts", list(&entry.recovery_contacts)),
+        ("classification", classification_name(entry.classification)),
+        ("lifecycle", lifecycle_name(entry.lifecycle)),
+        ("tags", list(&entry.tags)),
+        ("version", entry.version.to_string()),
+        ("totp-stored", yes_no(entry.has_totp)),
+        ("notes-stored", yes_no(entry.has_notes)),
+        ("created", human_time(from_proto(entry.created.as_ref()))),
+        ("updated", human_time(from_proto(entry.updated.as_ref()))),
+        (
+            "rotation-due",
+            entry.rotation_due.as_ref().map_or_else(|| coffre_i18n::t!("answer-no"), |due| printable(&due.reason)),
+        ),
     ];
-    fields.iter().map(|(label, value)| format!("{:<19}{value}\n", format!("{label}:"))).collect()
+    let lines: Vec<(String, String)> =
+        fields.into_iter().map(|(key, value)| (coffre_i18n::t!("field-label", name = key), value)).collect();
+    aligned(&lines)
+}
+
+/// Labelled lines, the values aligned one column after the longest label.
+pub(crate) fn aligned(lines: &[(String, String)]) -> String {
+    let width = lines.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 1;
+    let mut text = String::new();
+    for (label, value) in lines {
+        let pad = width.saturating_sub(label.chars().count());
+        text.push_str(label);
+        text.extend(std::iter::repeat_n(' ', pad));
+        text.push_str(value);
+        text.push('\n');
+    }
+    text
 }
 
 /// Entries for people: a table.
@@ -207,7 +228,7 @@ pub(crate) fn entries_table(entries: &[Entry]) -> String {
             ]
         })
         .collect();
-    table(&["PLATFORM", "CATEGORY", "LOGIN", "CLASSIFICATION", "LIFECYCLE", "VERSION", "UPDATED"], &rows)
+    table(&["platform", "category", "login", "classification", "lifecycle", "version", "updated"], &rows)
 }
 
 /// Versions for people: a table.
@@ -223,7 +244,7 @@ pub(crate) fn versions_table(versions: &[Version]) -> String {
             ]
         })
         .collect();
-    table(&["VERSION", "CREATED", "BY", "CHANGED"], &rows)
+    table(&["version", "created", "by", "changed"], &rows)
 }
 
 #[cfg(test)]

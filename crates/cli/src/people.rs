@@ -219,14 +219,14 @@ async fn list(ctx: &Context) -> Result<(), Failure> {
             .map(|p| {
                 vec![
                     printable(&p.name),
-                    p.role.to_owned(),
-                    p.state.to_owned(),
+                    t!("role-name", role = p.role),
+                    t!("person-state", state = p.state),
                     printable(&p.added_by),
                     human_time(p.created.as_deref().and_then(crate::output::parse_rfc3339)),
                 ]
             })
             .collect();
-        table(&["NAME", "ROLE", "STATE", "ADDED BY", "CREATED"], &rows)
+        table(&["name", "role", "state", "added-by", "created"], &rows)
     })
 }
 
@@ -260,20 +260,22 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
         revealed: done.revealed.into_iter().map(|r| Revealed { platform: r.platform, seen: r.seen }).collect(),
     };
     emit(ctx.json(), &report, || {
-        let mut text = format!(
-            "Offboarded {}: account disabled (its history is kept), {} session(s) ended, {} live grant(s) revoked.\n",
-            printable(&report.name),
-            report.sessions_ended,
-            report.grants_revoked
+        let mut text = t!(
+            "person-offboarded",
+            name = printable(&report.name),
+            sessions = report.sessions_ended,
+            grants = report.grants_revoked
         );
+        text.push('\n');
         if report.rotation_due.is_empty() {
-            text.push_str("They revealed no password: nothing needs to change.");
+            text.push_str(&t!("person-offboarded-nothing-revealed"));
         } else {
-            text.push_str(
-                "They revealed these entries (what they saw is said); change each on its platform, then in coffre:\n",
-            );
+            text.push_str(&t!("person-offboarded-revealed"));
+            text.push('\n');
             for entry in &report.revealed {
-                text.push_str(&format!("  {}: saw {}\n", printable(&entry.platform), printable(&entry.seen)));
+                let seen = printable(&entry.seen);
+                let line = t!("person-offboarded-saw", platform = printable(&entry.platform), seen = seen);
+                text.push_str(&format!("  {line}\n"));
             }
         }
         text

@@ -57,7 +57,8 @@ pub(crate) fn second_factor_text(uri: &str, colours: bool) -> Zeroizing<String> 
 /// Writes the QR code of `uri` to `path` as an SVG image, readable by its owner only (it holds the second factor's
 /// secret), refusing to replace an existing file.
 pub(crate) fn write_svg(uri: &str, path: &Path) -> Result<(), Failure> {
-    let code = QrCode::new(uri.as_bytes()).map_err(|err| Failure::other(format!("cannot draw the QR code: {err}")))?;
+    let code = QrCode::new(uri.as_bytes())
+        .map_err(|err| Failure::other(coffre_i18n::t!("qr-cannot-draw", reason = err.to_string())))?;
     let image = Zeroizing::new(code.render::<svg::Color<'_>>().min_dimensions(256, 256).quiet_zone(true).build());
     let written = (|| {
         use std::{io::Write as _, os::unix::fs::OpenOptionsExt as _};
@@ -66,7 +67,11 @@ pub(crate) fn write_svg(uri: &str, path: &Path) -> Result<(), Failure> {
         file.sync_all()
     })();
     written.map_err(|err| {
-        Failure::other(format!("cannot write the QR code to {}: {}", path.display(), crate::exit::io_reason(&err)))
+        Failure::other(coffre_i18n::t!(
+            "qr-cannot-write",
+            path = path.display().to_string(),
+            reason = crate::exit::io_reason(&err)
+        ))
     })
 }
 

@@ -11,6 +11,7 @@ use coffre_crypto::{
     age_file::{self, AgeIdentity, Unlock},
     secret::Passphrase,
 };
+use coffre_i18n::t;
 use coffre_proto::v1::{
     FinishRecoveryRequest, GetRecoveryStatusRequest, GetRecoveryStatusResponse, RekeyRequest, SubmitShareRequest,
 };
@@ -106,10 +107,7 @@ pub(crate) async fn recover(args: &RecoverArgs, ctx: &Context) -> Result<(), Fai
     let daemon = ctx.daemon().await?;
     let status = recovery_status(&daemon).await?;
     if !status.configured {
-        return Err(Failure::new(
-            Kind::State,
-            "this vault has no recovery share set: an owner issues one with `coffre recovery rekey`",
-        ));
+        return Err(Failure::new(Kind::State, t!("daemon-reason-no-share-set")));
     }
     // When this share is likely the last, the new passphrase is asked now: once the recovery completes, its
     // one-time code must be used at once.
@@ -133,14 +131,7 @@ pub(crate) async fn recover(args: &RecoverArgs, ctx: &Context) -> Result<(), Fai
         let passphrase = match new_passphrase.take() {
             Some(passphrase) => passphrase,
             None => read_new_passphrase(args).map_err(|failure| {
-                Failure::new(
-                    failure.kind(),
-                    format!(
-                        "{}; the vault is unsealed, but no new passphrase was set: recover again with the shares to \
-                         set one",
-                        failure.message()
-                    ),
-                )
+                Failure::new(failure.kind(), t!("recover-no-new-passphrase", message = failure.message()))
             })?,
         };
         let finish = FinishRecoveryRequest {
@@ -159,22 +150,25 @@ fn recovered_text(report: &Recovered, expires: Option<time::OffsetDateTime>) -> 
     let holder = printable(&report.holder);
     if let Some(owner) = &report.owner {
         let owner = printable(owner);
-        let opened = if report.unsealed_now { "is unsealed" } else { "was already unsealed" };
-        return format!(
-            "Share {} of {holder} accepted: {} of {} shares, the recovery is complete.\nThe vault {opened}, and the \
-             new passphrase of {owner} is set (the old one no longer works).\nNext: `coffre login {owner}`; then \
-             issue a new share set with `coffre recovery rekey`, since these shares have been used.",
-            report.number, report.submitted, report.threshold
+        return t!(
+            "recover-complete",
+            number = report.number,
+            holder = holder,
+            submitted = report.submitted,
+            threshold = report.threshold,
+            opened = if report.unsealed_now { "now" } else { "already" },
+            owner = owner
         );
     }
     let missing = report.threshold.saturating_sub(report.submitted);
-    format!(
-        "Share {} of {holder} accepted: {} of {} shares are in.\nThe recovery waits for {missing} more share(s) until \
-         {}: the next holder runs `coffre recover --share FILE`.",
-        report.number,
-        report.submitted,
-        report.threshold,
-        human_time(expires)
+    t!(
+        "recover-accepted",
+        number = report.number,
+        holder = holder,
+        submitted = report.submitted,
+        threshold = report.threshold,
+        missing = missing,
+        until = human_time(expires)
     )
 }
 
@@ -182,7 +176,7 @@ fn recovered_text(report: &Recovered, expires: Option<time::OffsetDateTime>) -> 
 fn open_share(args: &RecoverArgs) -> Result<SecretBytes, Failure> {
     let file = read_file(&args.share)?;
     if file.expose_secret().len() > MAX_SHARE_FILE_BYTES {
-        return Err(Failure::invalid(format!("{} is too large to be a share file", args.share.display())));
+        return Err(Failure::invalid(t!("share-file-too-large", path = args.share.display().to_string())));
     }
     let bytes = file.expose_secret();
     let trimmed = bytes.trim_ascii_start();
@@ -195,17 +189,12 @@ fn open_share(args: &RecoverArgs) -> Result<SecretBytes, Failure> {
     let share_error = |err: age_file::AgeError| Failure::invalid(format!("{}: {err}", args.share.display()));
     let plain = if age_file::is_passphrase_file(bytes).map_err(share_error)? {
         let source = args.share_passphrase_file.as_deref().map_or(Source::Prompt, Source::File);
-        let typed = read_secret(source, &Spec::PASSPHRASE, "Passphrase of your share: ")?;
+        let typed = read_secret(source, &Spec::PASSPHRASE, &t!("share-passphrase-prompt"))?;
         let passphrase = Passphrase::new(typed.expose_secret().to_vec())
             .map_err(|_| share_error(age_file::AgeError::WrongPassphrase))?;
         age_file::decrypt(Unlock::Passphrase(&passphrase), bytes, MAX_ENVELOPE_BYTES).map_err(share_error)?
     } else {
-        let path = args.identity.as_deref().ok_or_else(|| {
-            Failure::new(
-                Kind::Usage,
-                "this share is locked with an age key: give your key file with --identity KEYFILE",
-            )
-        })?;
+        let path = args.identity.as_deref().ok_or_else(|| Failure::new(Kind::Usage, t!("share-needs-identity")))?;
         let identity = read_identity(path)?;
         age_file::decrypt(Unlock::Identity(&identity), bytes, MAX_ENVELOPE_BYTES).map_err(share_error)?
     };
@@ -215,14 +204,17 @@ fn open_share(args: &RecoverArgs) -> Result<SecretBytes, Failure> {
 fn read_identity(path: &Path) -> Result<AgeIdentity, Failure> {
     let text = read_file(path)?;
     let text = std::str::from_utf8(text.expose_secret())
-        .map_err(|_| Failure::invalid(format!("{} is not an age identity file (not text)", path.display())))?;
+        .map_err(|_| Failure::invalid(t!("identity-not-text", path = path.display().to_string())))?;
     AgeIdentity::parse(text).map_err(|e| Failure::invalid(format!("{}: {e}", path.display())))
 }
 
 fn read_new_passphrase(args: &RecoverArgs) -> Result<SecretBytes, Failure> {
     let source = Source::from_flags(args.new_passphrase_file.as_deref(), args.new_passphrase_stdin);
-    let whose = args.owner.as_deref().unwrap_or("the president");
-    read_secret(source, &Spec::NEW_PASSPHRASE, &format!("New passphrase for {whose} (at least 12 characters): "))
+    let prompt = match args.owner.as_deref() {
+        Some(owner) => t!("recover-new-passphrase-prompt", owner = owner),
+        None => t!("recover-new-passphrase-prompt-president"),
+    };
+    read_secret(source, &Spec::NEW_PASSPHRASE, &prompt)
 }
 
 async fn recovery_status(daemon: &Daemon) -> Result<GetRecoveryStatusResponse, Failure> {
@@ -258,23 +250,24 @@ async fn status(ctx: &Context) -> Result<(), Failure> {
     };
     emit(ctx.json(), &report, || {
         if !report.configured {
-            return "No recovery share set: an owner issues one with `coffre recovery rekey --holder ...`.".to_owned();
+            return t!("recovery-no-share-set");
         }
-        let mut text = format!(
-            "Share set {}: any {} of {} holders can recover the vault.\n",
-            printable(report.share_set_id.as_deref().unwrap_or("")),
-            report.threshold,
-            report.shares
+        let mut text = t!(
+            "recovery-share-set",
+            set = printable(report.share_set_id.as_deref().unwrap_or("")),
+            threshold = report.threshold,
+            shares = report.shares
         );
+        text.push('\n');
         if report.submitted > 0 {
-            text.push_str(&format!(
-                "A recovery is in progress: {} of {} shares are in, until {}.",
-                report.submitted,
-                report.threshold,
-                human_time(from_proto(status.expires.as_ref()))
+            text.push_str(&t!(
+                "recovery-in-progress",
+                submitted = report.submitted,
+                threshold = report.threshold,
+                until = human_time(from_proto(status.expires.as_ref()))
             ));
         } else {
-            text.push_str("No recovery is in progress.");
+            text.push_str(&t!("recovery-none-in-progress"));
         }
         text
     })
@@ -293,17 +286,11 @@ async fn rekey(args: &RekeyArgs, ctx: &Context) -> Result<(), Failure> {
     let (spec, dir) = args.holders.share_set()?;
     let request = RekeyRequest { share_set: Some(spec) };
     let response = daemon.recovery().rekey(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
-    let issued = response.shares.ok_or_else(|| Failure::other("the daemon issued no share files"))?;
+    let issued = response.shares.ok_or_else(|| Failure::other(t!("rekey-no-shares")))?;
     let written = shares::write_share_files(&dir, &issued)?;
     let text = shares::issued_text(&issued, &written);
     let report = Issued { share_set_id: issued.share_set_id, threshold: issued.threshold, shares: written };
-    emit(ctx.json(), &report, || {
-        format!(
-            "{text}\nThe previous share set no longer opens this vault. Backups taken before now still open only \
-             with it (or with an owner's passphrase of their time): keep the old share files as long as those \
-             backups, or take a new backup now (`coffre backup create`); each backup says which share set it needs."
-        )
-    })
+    emit(ctx.json(), &report, || format!("{text}\n{}", t!("rekey-done")))
 }
 
 /// What `recovery keygen` prints with `--json`.
@@ -317,22 +304,16 @@ fn keygen(args: &KeygenArgs, ctx: &Context) -> Result<(), Failure> {
     use std::{io::Write as _, os::unix::fs::OpenOptionsExt as _};
     let created = crate::output::rfc3339(time::OffsetDateTime::now_utc());
     let (identity, recipient) = age_file::generate_identity(&created);
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .mode(0o600)
-        .open(&args.out)
-        .map_err(|err| Failure::invalid(format!("cannot create {} ({})", args.out.display(), io_reason(&err))))?;
-    file.write_all(identity.expose_secret().as_bytes())
-        .and_then(|()| file.sync_all())
-        .map_err(|err| Failure::other(format!("cannot write {} ({})", args.out.display(), io_reason(&err))))?;
+    let mut file =
+        std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&args.out).map_err(|err| {
+            Failure::invalid(t!("file-cannot-create", path = args.out.display().to_string(), reason = io_reason(&err)))
+        })?;
+    file.write_all(identity.expose_secret().as_bytes()).and_then(|()| file.sync_all()).map_err(|err| {
+        Failure::other(t!("file-cannot-write", path = args.out.display().to_string(), reason = io_reason(&err)))
+    })?;
     let report = Keygen { public_key: recipient.to_string(), identity_file: args.out.display().to_string() };
     emit(ctx.json(), &report, || {
-        format!(
-            "{}\nThat is your public key: give it to whoever issues the shares (--holder NAME={}).\nYour secret key is \
-             in {}: keep it offline and private; you need it to recover the vault and to open backups.",
-            report.public_key, report.public_key, report.identity_file
-        )
+        t!("keygen-done", key = report.public_key.as_str(), file = report.identity_file.as_str())
     })
 }
 

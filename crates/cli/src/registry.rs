@@ -10,6 +10,7 @@
 use std::{fs, io::Write, path::PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
+use coffre_i18n::t;
 use coffre_proto::v1::{ExportRegistryRequest, LifecycleTransition, RegistryEntry, Timestamp};
 use serde::Serialize;
 
@@ -97,7 +98,9 @@ async fn export(args: &ExportArgs, ctx: &Context) -> Result<(), Failure> {
         RegistryFormat::Html => html(&register, args.with_recovery_contacts),
     };
     let Some(out) = &args.out else { return write_stdout(document.as_bytes()) };
-    let cannot = |err: std::io::Error| Failure::other(format!("cannot write {} ({})", out.display(), io_reason(&err)));
+    let cannot = |err: std::io::Error| {
+        Failure::other(t!("file-cannot-write", path = out.display().to_string(), reason = io_reason(&err)))
+    };
     let mut file = fs::File::create(out).map_err(cannot)?;
     file.write_all(document.as_bytes()).and_then(|()| file.sync_all()).map_err(cannot)?;
     let written = Written {
@@ -106,12 +109,10 @@ async fn export(args: &ExportArgs, ctx: &Context) -> Result<(), Failure> {
         entries: register.entries.len(),
     };
     emit(ctx.json(), &written, || {
-        format!("Wrote the register of {} accounts to {}.", register.entries.len(), out.display())
+        t!("registry-written", entries = register.entries.len(), file = out.display().to_string())
     })?;
     if args.with_recovery_contacts && !ctx.json() {
-        note(
-            "It holds recovery contacts (people's phone numbers and addresses): share it only with those who need them.",
-        );
+        note(&t!("registry-holds-contacts"));
     }
     Ok(())
 }
@@ -151,7 +152,7 @@ fn csv(register: &Register, contacts: bool) -> Result<String, Failure> {
         header.push("recovery_contacts");
     }
     let mut writer = ::csv::WriterBuilder::new().from_writer(Vec::new());
-    let fail = |err: ::csv::Error| Failure::other(format!("cannot write the CSV: {err}"));
+    let fail = |err: ::csv::Error| Failure::other(t!("csv-cannot-write", reason = err.to_string()));
     writer.write_record(&header).map_err(fail)?;
     for entry in &register.entries {
         let mut row = vec![
@@ -173,8 +174,8 @@ fn csv(register: &Register, contacts: bool) -> Result<String, Failure> {
         }
         writer.write_record(row.iter().map(|cell| inert(cell))).map_err(fail)?;
     }
-    let bytes = writer.into_inner().map_err(|err| Failure::other(format!("cannot write the CSV: {err}")))?;
-    String::from_utf8(bytes).map_err(|_| Failure::other("the CSV is not UTF-8"))
+    let bytes = writer.into_inner().map_err(|err| Failure::other(t!("csv-cannot-write", reason = err.to_string())))?;
+    String::from_utf8(bytes).map_err(|_| Failure::other(t!("csv-not-utf8")))
 }
 
 #[derive(Serialize)]

@@ -8,6 +8,7 @@
 use std::{ffi::OsString, time::Duration};
 
 use clap::Args;
+use coffre_i18n::t;
 use coffre_proto::v1::RevealRequest;
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -16,7 +17,7 @@ use crate::{
     Context,
     config::Env,
     exit::Failure,
-    output::{note, write_stdout},
+    output::{note, printable, write_stdout},
     values::{SecretField, name},
 };
 
@@ -66,9 +67,7 @@ struct Revealed<'a> {
 
 pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure> {
     if args.reason.trim().is_empty() {
-        return Err(Failure::invalid(
-            "--reason is empty: say why you need the secret; it is recorded in the audit log",
-        ));
+        return Err(Failure::invalid(t!("reveal-reason-empty")));
     }
     // The clipboard is checked before the reveal, so that a reveal is not recorded for a secret nobody gets.
     let mut clipboard = if args.copy { Some(open_clipboard(ctx.env())?) } else { None };
@@ -97,12 +96,16 @@ pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure>
 
     if let Some(clipboard) = clipboard.as_mut() {
         let text = as_text(&secret, "--copy")?;
-        clipboard.set_text(text).map_err(|err| Failure::other(format!("cannot copy to the clipboard: {err}")))?;
+        clipboard
+            .set_text(text)
+            .map_err(|err| Failure::other(t!("clipboard-cannot-copy", reason = err.to_string())))?;
         report.copied = true;
         if ctx.json() {
             write_json(&report)?;
         } else {
-            write_stdout(format!("copied; the clipboard will be cleared in {CLIPBOARD_SECONDS} s\n").as_bytes())?;
+            let mut line = t!("clipboard-copied", seconds = CLIPBOARD_SECONDS);
+            line.push('\n');
+            write_stdout(line.as_bytes())?;
         }
         wait_then_clear(clipboard, text).await;
         return Ok(());
@@ -117,29 +120,40 @@ pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure>
         out.push(b'\n');
         write_stdout(&out)?;
     }
-    let what = if args.pending { "staged password" } else { report.field.as_str() };
-    let valid = report.valid_for_secs.map_or_else(String::new, |secs| format!("; valid {secs} more seconds"));
-    note(&format!(
-        "(revealed the {what} of {}, version {}{valid}; recorded in the audit log as event {})",
-        args.platform, report.version, report.audit_seq
-    ));
+    let what = if args.pending { "staged" } else { report.field.as_str() };
+    let what = t!("secret-field", field = what);
+    let line = match report.valid_for_secs {
+        Some(secs) => t!(
+            "reveal-done-valid",
+            what = what,
+            platform = printable(&args.platform),
+            version = report.version,
+            seconds = secs,
+            seq = report.audit_seq
+        ),
+        None => t!(
+            "reveal-done",
+            what = what,
+            platform = printable(&args.platform),
+            version = report.version,
+            seq = report.audit_seq
+        ),
+    };
+    note(&line);
     Ok(())
 }
 
 /// JSON and the clipboard carry text; a secret that is not UTF-8 can only be printed as it is.
 fn as_text<'a>(secret: &'a [u8], option: &str) -> Result<&'a str, Failure> {
-    std::str::from_utf8(secret).map_err(|_| {
-        Failure::invalid(format!(
-            "this secret is not text and cannot be shown with {option}: reveal it without {option}"
-        ))
-    })
+    std::str::from_utf8(secret).map_err(|_| Failure::invalid(t!("reveal-not-text", option = option)))
 }
 
 /// Writes the JSON object through a buffer that is wiped afterwards, sized so it never reallocates.
 fn write_json(report: &Revealed<'_>) -> Result<(), Failure> {
     let capacity = 512 + report.platform.len() * 6 + report.secret.map_or(0, |s| s.len() * 6);
     let mut out = Zeroizing::new(Vec::with_capacity(capacity));
-    serde_json::to_writer(&mut *out, report).map_err(|err| Failure::other(format!("cannot encode JSON: {err}")))?;
+    serde_json::to_writer(&mut *out, report)
+        .map_err(|err| Failure::other(t!("json-cannot-encode", reason = err.to_string())))?;
     out.push(b'\n');
     write_stdout(&out)
 }
@@ -147,10 +161,9 @@ fn write_json(report: &Revealed<'_>) -> Result<(), Failure> {
 /// Opens the clipboard, or says plainly that there is none (a server, an ssh session).
 fn open_clipboard(env: &dyn Env) -> Result<arboard::Clipboard, Failure> {
     if !has_display(|name| env.var(name)) {
-        return Err(Failure::other("no clipboard available (no display); reveal without --copy"));
+        return Err(Failure::other(t!("clipboard-no-display")));
     }
-    arboard::Clipboard::new()
-        .map_err(|err| Failure::other(format!("no clipboard available ({err}); reveal without --copy")))
+    arboard::Clipboard::new().map_err(|err| Failure::other(t!("clipboard-unavailable", reason = err.to_string())))
 }
 
 /// Whether a graphical session is there to own a clipboard. macOS and Windows always have one.
@@ -171,10 +184,10 @@ async fn wait_then_clear(clipboard: &mut arboard::Clipboard, secret: &str) {
     let current = clipboard.get_text().map(Zeroizing::new);
     match current {
         Ok(current) if current.as_str() == secret => match clipboard.clear() {
-            Ok(()) => note("clipboard cleared"),
-            Err(err) => note(&format!("warning: could not clear the clipboard ({err}): clear it yourself")),
+            Ok(()) => note(&t!("clipboard-cleared")),
+            Err(err) => note(&t!("clipboard-cannot-clear", reason = err.to_string())),
         },
-        _ => note("the clipboard holds something else now; left as it is"),
+        _ => note(&t!("clipboard-changed")),
     }
 }
 

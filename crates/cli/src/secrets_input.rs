@@ -11,6 +11,7 @@ use std::{
 };
 
 use clap::Args;
+use coffre_i18n::t;
 use zeroize::Zeroizing;
 
 use crate::exit::{Failure, io_reason};
@@ -84,10 +85,11 @@ impl PassphraseArgs {
 /// What is being read, for prompts and messages.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Spec {
-    /// "passphrase", "password"...
+    /// "passphrase", "password": the key of `secret-noun` in the catalogue.
     pub(crate) noun: &'static str,
-    /// The flags that avoid the prompt, for the message when there is no terminal.
-    pub(crate) flags: &'static str,
+    /// The flags that avoid the prompt, for the message when there is no terminal: a file, and standard input
+    /// ("none" when there is no such flag).
+    pub(crate) flags: (&'static str, &'static str),
     /// Prompt twice and require both to match (for a new secret).
     pub(crate) confirm: bool,
     /// Fewest bytes accepted; 1 refuses only the empty secret.
@@ -100,7 +102,7 @@ impl Spec {
     /// An existing passphrase (login, unseal): only emptiness is refused here; the daemon decides the rest.
     pub(crate) const PASSPHRASE: Spec = Spec {
         noun: "passphrase",
-        flags: "--passphrase-file FILE or --passphrase-stdin",
+        flags: ("--passphrase-file FILE", "--passphrase-stdin"),
         confirm: false,
         min_len: 1,
         max_len: 1024,
@@ -112,7 +114,7 @@ impl Spec {
     /// An entry's new password: 1..=1024 bytes, typed twice.
     pub(crate) const NEW_PASSWORD: Spec = Spec {
         noun: "password",
-        flags: "--password-file FILE or --password-stdin",
+        flags: ("--password-file FILE", "--password-stdin"),
         confirm: true,
         min_len: 1,
         max_len: 1024,
@@ -132,14 +134,16 @@ pub(crate) fn read_secret(source: Source<'_>, spec: &Spec, prompt: &str) -> Resu
 
 /// Reads a secret file (notes, TOTP seed) that may be empty, with one trailing newline removed.
 pub(crate) fn read_file(path: &Path) -> Result<SecretBytes, Failure> {
-    let cannot = |err: io::Error| Failure::invalid(format!("cannot read {} ({})", path.display(), io_reason(&err)));
+    let cannot = |err: io::Error| {
+        Failure::invalid(t!("file-cannot-read", path = path.display().to_string(), reason = io_reason(&err)))
+    };
     let file = fs::File::open(path).map_err(cannot)?;
     let mut bytes = read_limited(file, MAX_SECRET_BYTES).map_err(cannot)?;
     if bytes.len() > MAX_SECRET_BYTES {
-        return Err(Failure::invalid(format!(
-            "{} is larger than {} KiB: is it the right file?",
-            path.display(),
-            MAX_SECRET_BYTES / 1024
+        return Err(Failure::invalid(t!(
+            "secret-file-too-large",
+            path = path.display().to_string(),
+            kib = (MAX_SECRET_BYTES / 1024)
         )));
     }
     strip_one_newline(&mut bytes);
@@ -148,12 +152,9 @@ pub(crate) fn read_file(path: &Path) -> Result<SecretBytes, Failure> {
 
 fn read_stdin() -> Result<SecretBytes, Failure> {
     let mut bytes = read_limited(io::stdin().lock(), MAX_SECRET_BYTES)
-        .map_err(|err| Failure::invalid(format!("cannot read standard input: {err}")))?;
+        .map_err(|err| Failure::invalid(t!("stdin-cannot-read", reason = err.to_string())))?;
     if bytes.len() > MAX_SECRET_BYTES {
-        return Err(Failure::invalid(format!(
-            "standard input holds more than {} KiB: give only the secret",
-            MAX_SECRET_BYTES / 1024
-        )));
+        return Err(Failure::invalid(t!("stdin-too-large", kib = (MAX_SECRET_BYTES / 1024))));
     }
     strip_one_newline(&mut bytes);
     Ok(SecretBytes(bytes))
@@ -165,12 +166,9 @@ fn prompt_secret(spec: &Spec, prompt: &str) -> Result<SecretBytes, Failure> {
     if spec.confirm {
         // Checked before the second prompt, so a too-short passphrase is not typed twice for nothing.
         check_length(&first, spec)?;
-        let second = prompt_once(spec, "Type it again: ")?;
+        let second = prompt_once(spec, &t!("secret-again-prompt"))?;
         if first.expose_secret() != second.expose_secret() {
-            return Err(Failure::invalid(format!(
-                "the two {}s you typed differ: nothing was sent; run the command again",
-                spec.noun
-            )));
+            return Err(Failure::invalid(t!("secret-typed-differ", noun = spec.noun)));
         }
     }
     Ok(first)
@@ -178,7 +176,7 @@ fn prompt_secret(spec: &Spec, prompt: &str) -> Result<SecretBytes, Failure> {
 
 fn prompt_once(spec: &Spec, prompt: &str) -> Result<SecretBytes, Failure> {
     let typed = rpassword::prompt_password(prompt)
-        .map_err(|err| Failure::other(format!("cannot read the {} from the terminal: {err}", spec.noun)))?;
+        .map_err(|err| Failure::other(t!("secret-cannot-read-terminal", noun = spec.noun, reason = err.to_string())))?;
     Ok(SecretBytes(Zeroizing::new(typed.into_bytes())))
 }
 
@@ -187,7 +185,7 @@ fn require_terminal(spec: &Spec) -> Result<(), Failure> {
     if io::stdin().is_terminal() {
         Ok(())
     } else {
-        Err(Failure::invalid(format!("no terminal to type the {} on: use {}", spec.noun, spec.flags)))
+        Err(Failure::invalid(t!("secret-no-terminal", noun = spec.noun, file = spec.flags.0, stdin = spec.flags.1)))
     }
 }
 
@@ -195,14 +193,11 @@ fn require_terminal(spec: &Spec) -> Result<(), Failure> {
 pub(crate) fn check_length(secret: &SecretBytes, spec: &Spec) -> Result<(), Failure> {
     let len = secret.expose_secret().len();
     if len == 0 {
-        Err(Failure::invalid(format!("the {} is empty: nothing was sent", spec.noun)))
+        Err(Failure::invalid(t!("secret-empty", noun = spec.noun)))
     } else if len < spec.min_len {
-        Err(Failure::invalid(format!(
-            "the {} is too short: use at least {} characters (a few unrelated words are easy to remember)",
-            spec.noun, spec.min_len
-        )))
+        Err(Failure::invalid(t!("secret-too-short", noun = spec.noun, min = spec.min_len)))
     } else if len > spec.max_len {
-        Err(Failure::invalid(format!("the {} is too long: at most {} bytes", spec.noun, spec.max_len)))
+        Err(Failure::invalid(t!("secret-too-long", noun = spec.noun, max = spec.max_len)))
     } else {
         Ok(())
     }

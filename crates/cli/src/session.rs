@@ -10,6 +10,7 @@ use std::{
     path::{Path, PathBuf},
 };
 
+use coffre_i18n::t;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -82,23 +83,18 @@ pub(crate) fn load(path: &Path, server: &str) -> Result<Option<Session>, Failure
         Ok(file) => file,
         Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
         Err(err) => {
-            return Err(Failure::other(format!(
-                "cannot read the session file {} ({})",
-                path.display(),
-                io_reason(&err)
+            return Err(Failure::other(t!(
+                "session-file-cannot-read",
+                path = path.display().to_string(),
+                reason = io_reason(&err)
             )));
         }
     };
     refuse_if_shared(&file, path)?;
     let bytes = crate::secrets_input::read_limited(file, 16 * 1024).map_err(|err| {
-        Failure::other(format!("cannot read the session file {} ({})", path.display(), io_reason(&err)))
+        Failure::other(t!("session-file-cannot-read", path = path.display().to_string(), reason = io_reason(&err)))
     })?;
-    let broken = || {
-        Failure::other(format!(
-            "the session file {} is damaged: delete it and run `coffre login NAME` again",
-            path.display()
-        ))
-    };
+    let broken = || Failure::other(t!("session-file-damaged", path = path.display().to_string()));
     let saved: SessionFile<String> = serde_json::from_slice(&bytes).map_err(|_| broken())?;
     let token = Token::new(saved.token);
     if saved.server != server {
@@ -110,8 +106,9 @@ pub(crate) fn load(path: &Path, server: &str) -> Result<Option<Session>, Failure
 
 /// Saves `session` at `path` (mode 0600, parent directories 0700), replacing any previous one atomically.
 pub(crate) fn save(path: &Path, session: &Session) -> Result<(), Failure> {
-    let cannot =
-        |err: io::Error| Failure::other(format!("cannot save the session in {} ({})", path.display(), io_reason(&err)));
+    let cannot = |err: io::Error| {
+        Failure::other(t!("session-file-cannot-save", path = path.display().to_string(), reason = io_reason(&err)))
+    };
     if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
         create_private_dir(parent).map_err(cannot)?;
     }
@@ -144,9 +141,11 @@ pub(crate) fn delete(path: &Path) -> Result<bool, Failure> {
     match fs::remove_file(path) {
         Ok(()) => Ok(true),
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(false),
-        Err(err) => {
-            Err(Failure::other(format!("cannot delete the session file {} ({})", path.display(), io_reason(&err))))
-        }
+        Err(err) => Err(Failure::other(t!(
+            "session-file-cannot-delete",
+            path = path.display().to_string(),
+            reason = io_reason(&err)
+        ))),
     }
 }
 
@@ -179,15 +178,15 @@ fn refuse_if_shared(file: &fs::File, path: &Path) -> Result<(), Failure> {
     let mode = file
         .metadata()
         .map_err(|err| {
-            Failure::other(format!("cannot read the session file {} ({})", path.display(), io_reason(&err)))
+            Failure::other(t!("session-file-cannot-read", path = path.display().to_string(), reason = io_reason(&err)))
         })?
         .permissions()
         .mode();
     if mode & 0o077 != 0 {
-        return Err(Failure::other(format!(
-            "the session file {} can be read by other users (mode {:o}): delete it and run `coffre login NAME` again",
-            path.display(),
-            mode & 0o777
+        return Err(Failure::other(t!(
+            "session-file-shared",
+            path = path.display().to_string(),
+            mode = format!("{:o}", mode & 0o777)
         )));
     }
     Ok(())

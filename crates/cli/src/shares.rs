@@ -8,6 +8,7 @@ use std::{
 };
 
 use clap::Args;
+use coffre_i18n::t;
 use coffre_proto::v1::{Holder, IssuedShares, ShareSetSpec, holder};
 use serde::Serialize;
 
@@ -51,31 +52,25 @@ impl HolderArgs {
     /// returns the share set to ask for and where its files go.
     pub(crate) fn share_set(&self) -> Result<(ShareSetSpec, PathBuf), Failure> {
         if self.holders.is_empty() && self.passphrase_holders.is_empty() {
-            return Err(Failure::new(
-                Kind::Usage,
-                "name the recovery holders: --holder LABEL=age1... (or --passphrase-holder LABEL), at least two",
-            ));
+            return Err(Failure::new(Kind::Usage, t!("shares-no-holders")));
         }
-        let dir = self.shares_dir.clone().ok_or_else(|| {
-            Failure::new(Kind::Usage, "--shares-dir DIR is required: the share files are written there, one per holder")
-        })?;
+        let dir = self.shares_dir.clone().ok_or_else(|| Failure::new(Kind::Usage, t!("shares-dir-missing")))?;
         prepare_dir(&dir)?;
         let mut holders = Vec::new();
         for value in &self.holders {
-            let (label, key) = value.split_once('=').ok_or_else(|| {
-                Failure::invalid(format!("--holder {value}: write it LABEL=age1..., e.g. president=age1qyz..."))
-            })?;
+            let (label, key) = value
+                .split_once('=')
+                .ok_or_else(|| Failure::invalid(t!("shares-holder-syntax", value = value.as_str())))?;
             // Checked here too (the daemon refuses it as well), before any passphrase holder is asked to type.
             let key = key.trim();
             let same = holders.iter().find(|h: &&Holder| {
                 matches!(&h.key, Some(holder::Key::AgeRecipient(known)) if known.eq_ignore_ascii_case(key))
             });
             if let Some(other) = same {
-                return Err(Failure::invalid(format!(
-                    "--holder {}: the same age key as {}: each holder needs their own key, or one person could \
-                     recover alone with several shares",
-                    label.trim(),
-                    other.label
+                return Err(Failure::invalid(t!(
+                    "shares-holder-same-key",
+                    label = label.trim(),
+                    other = other.label.as_str()
                 )));
             }
             holders
@@ -87,7 +82,7 @@ impl HolderArgs {
                 None => (value.trim(), None),
             };
             let source = file.map_or(Source::Prompt, Source::File);
-            let prompt = format!("Passphrase that {label} chooses for their share (at least 12 characters): ");
+            let prompt = t!("shares-holder-passphrase-prompt", label = label);
             let passphrase = read_secret(source, &Spec::NEW_PASSPHRASE, &prompt)?;
             holders.push(Holder {
                 label: label.to_owned(),
@@ -104,11 +99,7 @@ impl HolderArgs {
 fn prepare_dir(dir: &Path) -> Result<(), Failure> {
     use std::os::unix::fs::DirBuilderExt as _;
     let cannot = |err: std::io::Error| {
-        Failure::invalid(format!(
-            "cannot write share files in {} ({}): nothing was sent",
-            dir.display(),
-            io_reason(&err)
-        ))
+        Failure::invalid(t!("shares-dir-cannot-write", path = dir.display().to_string(), reason = io_reason(&err)))
     };
     fs::DirBuilder::new().recursive(true).mode(0o700).create(dir).map_err(cannot)?;
     let probe = dir.join(".coffre-write-test");
@@ -130,12 +121,7 @@ pub(crate) fn write_share_files(dir: &Path, issued: &IssuedShares) -> Result<Vec
     for share in &issued.shares {
         let path = dir.join(file_name(share.x, &share.holder));
         write_private(&path, share.armored.as_bytes()).map_err(|err| {
-            Failure::other(format!(
-                "the share set was issued, but {} could not be written ({}): free the problem, then issue a new set \
-                 with `coffre recovery rekey`",
-                path.display(),
-                io_reason(&err)
-            ))
+            Failure::other(t!("shares-file-cannot-write", path = path.display().to_string(), reason = io_reason(&err)))
         })?;
         written.push(WrittenShare { holder: share.holder.clone(), number: share.x, file: path.display().to_string() });
     }

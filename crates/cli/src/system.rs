@@ -56,21 +56,17 @@ pub(crate) struct UnsealArgs {
 fn check_kdf(memory_kib: Option<u32>, iterations: Option<u32>) -> Result<KdfParams, Failure> {
     if let Some(memory) = memory_kib {
         if memory < KDF_MIN_MEMORY_KIB {
-            return Err(Failure::invalid(format!(
-                "--kdf-memory-kib {memory} is too small: use at least {KDF_MIN_MEMORY_KIB} (8 MiB); leave it out for \
-                 the recommended default"
-            )));
+            return Err(Failure::invalid(t!("kdf-memory-too-small", memory = memory, min = KDF_MIN_MEMORY_KIB)));
         }
         if memory > KDF_MAX_MEMORY_KIB {
-            return Err(Failure::invalid(format!(
-                "--kdf-memory-kib {memory} is too large: at most {KDF_MAX_MEMORY_KIB} (4 GiB)"
-            )));
+            return Err(Failure::invalid(t!("kdf-memory-too-large", memory = memory, max = KDF_MAX_MEMORY_KIB)));
         }
     }
     if let Some(iterations) = iterations.filter(|i| !(1..=KDF_MAX_ITERATIONS).contains(i)) {
-        return Err(Failure::invalid(format!(
-            "--kdf-iterations {iterations} is out of range: use 1 to {KDF_MAX_ITERATIONS}; leave it out for the \
-             recommended default"
+        return Err(Failure::invalid(t!(
+            "kdf-iterations-out-of-range",
+            iterations = iterations,
+            max = KDF_MAX_ITERATIONS
         )));
     }
     // Zero means "the daemon's default".
@@ -95,7 +91,7 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
     let passphrase = read_secret(
         args.passphrase.source(),
         &Spec::NEW_PASSPHRASE,
-        &format!("Choose the passphrase of {} (at least 12 characters): ", args.president),
+        &t!("init-passphrase-prompt", name = args.president.as_str()),
     )?;
     let recovery = if args.holders.any() { Some(args.holders.share_set()?) } else { None };
     let (recovery, shares_dir) = match recovery {
@@ -139,33 +135,29 @@ pub(crate) async fn init(args: &InitArgs, ctx: &Context) -> Result<(), Failure> 
         recovery,
     };
     emit(ctx.json(), &report, || {
-        let mut text = format!(
-            "The vault is created (id {}) and unsealed. {} is its president.\n",
-            printable(&response.vault_id),
-            args.president
-        );
-        text.push('\n');
+        let mut text = t!("init-done", id = printable(&response.vault_id), name = printable(&args.president));
+        text.push_str("\n\n");
         text.push_str(&second_factor_text(&uri, std::io::IsTerminal::is_terminal(&std::io::stdout())));
         if let Some(leader) = leader {
-            text.push_str(&format!(
-                "\nOne-time enrolment code for {leader}: {}\nIt expires at {}: give this code to {leader} in person; \
-                 they run `coffre enroll {}`.\n",
-                code.as_str(),
-                human_time(expires),
-                code.as_str()
+            text.push('\n');
+            text.push_str(&t!(
+                "init-leader-code",
+                leader = printable(leader),
+                code = code.as_str(),
+                expires = human_time(expires)
             ));
+            text.push('\n');
         }
         match &shares_text {
             Some(shares) => text.push_str(&format!("\n{shares}\n")),
-            None => text.push_str(
-                "\nNo recovery shares were issued: if the passphrases are forgotten, the vault is lost. Issue them \
-                 with `coffre recovery rekey --holder president=age1... --holder leader=age1... --shares-dir DIR`.\n",
-            ),
+            None => {
+                text.push('\n');
+                text.push_str(&t!("init-no-shares"));
+                text.push('\n');
+            }
         }
-        text.push_str(&format!(
-            "\nNext: log in with `coffre login {}` (it asks for your passphrase and the app's code).",
-            args.president
-        ));
+        text.push('\n');
+        text.push_str(&t!("init-next", name = printable(&args.president)));
         text
     })
 }
@@ -300,12 +292,7 @@ fn status_text(report: &StatusReport) -> String {
         None => t!("status-not-logged-in"),
     };
     lines.push((t!("status-session"), session));
-    let width = lines.iter().map(|(label, _)| label.chars().count()).max().unwrap_or(0) + 1;
-    let mut text = String::new();
-    for (label, value) in &lines {
-        let pad = width.saturating_sub(label.chars().count());
-        text.push_str(&format!("{label}{}{value}\n", " ".repeat(pad)));
-    }
+    let mut text = crate::output::aligned(&lines);
     let next = match (report.state, &report.session) {
         ("uninitialised", _) => Some(t!("next-init")),
         ("sealed", _) => Some(t!("next-unseal-owner")),

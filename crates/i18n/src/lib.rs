@@ -133,6 +133,18 @@ pub fn current_loader() -> &'static FluentLanguageLoader {
     loader(current())
 }
 
+/// A message whose id is known only at run time (the code of a daemon's refusal), with its arguments by name; `None`
+/// when the catalogue has no such message, so that the caller falls back to the text it has (a newer daemon may
+/// send a code this client does not know). Prefer [`t!`], checked at compile time, whenever the id is known.
+pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> Option<String> {
+    let loader = loader(lang);
+    if !loader.has(id) {
+        return None;
+    }
+    let args: std::collections::HashMap<&str, String> = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+    Some(loader.get_args(id, args))
+}
+
 /// Whether `answer` (typed at a prompt) is "yes" in either language: yes, y, oui, o (any case).
 pub fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "yes" | "y" | "oui" | "o")

@@ -6,50 +6,83 @@ use jiff::tz::TimeZone;
 use super::*;
 use crate::time::{end_of_day_in, local_time_in, start_of_day_in};
 
-/// Every message id of a catalogue file with the names of the variables it uses, and its text with variables,
-/// placeables and white space removed (to compare languages).
+/// Every message id of a catalogue file with the names of the variables it uses (its own, and those of the messages
+/// it references, as `fl!` counts them), and its text with variables, placeables and white space removed (to compare
+/// languages).
 fn catalogue(lang: Lang) -> BTreeMap<String, (BTreeSet<String>, String)> {
     let path = format!("{}/i18n/{}/coffre.ftl", env!("CARGO_MANIFEST_DIR"), lang.tag());
     let source = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
     let resource = parser::parse(source.as_str()).unwrap_or_else(|(_, errors)| panic!("{path}: {errors:?}"));
     let mut messages = BTreeMap::new();
+    let mut references: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for entry in resource.body {
         if let ast::Entry::Message(message) = entry {
-            let mut variables = BTreeSet::new();
-            let mut text = String::new();
+            let mut found = Found::default();
             if let Some(pattern) = &message.value {
-                walk_pattern(pattern, &mut variables, &mut text);
+                walk_pattern(pattern, &mut found);
             }
-            messages.insert(message.id.name.to_owned(), (variables, text));
+            references.insert(message.id.name.to_owned(), found.references);
+            messages.insert(message.id.name.to_owned(), (found.variables, found.text));
+        }
+    }
+    // The variables of referenced messages, until nothing changes (references do not loop in a valid catalogue).
+    loop {
+        let mut changed = false;
+        for (id, referenced) in &references {
+            let inherited: BTreeSet<String> =
+                referenced.iter().filter_map(|r| messages.get(r)).flat_map(|(v, _)| v.iter().cloned()).collect();
+            if let Some((variables, _)) = messages.get_mut(id) {
+                for variable in inherited {
+                    changed |= variables.insert(variable);
+                }
+            }
+        }
+        if !changed {
+            break;
         }
     }
     messages
 }
 
-fn walk_pattern(pattern: &ast::Pattern<&str>, variables: &mut BTreeSet<String>, text: &mut String) {
+/// What a message's pattern holds.
+#[derive(Default)]
+struct Found {
+    variables: BTreeSet<String>,
+    references: BTreeSet<String>,
+    text: String,
+}
+
+fn walk_pattern(pattern: &ast::Pattern<&str>, found: &mut Found) {
     for element in &pattern.elements {
         match element {
-            ast::PatternElement::TextElement { value } => text.push_str(value),
-            ast::PatternElement::Placeable { expression } => walk_expression(expression, variables, text),
+            ast::PatternElement::TextElement { value } => found.text.push_str(value),
+            ast::PatternElement::Placeable { expression } => walk_expression(expression, found),
         }
     }
 }
 
-fn walk_expression(expression: &ast::Expression<&str>, variables: &mut BTreeSet<String>, text: &mut String) {
+fn walk_expression(expression: &ast::Expression<&str>, found: &mut Found) {
     match expression {
         ast::Expression::Select { selector, variants } => {
-            walk_inline(selector, variables);
+            walk_inline(selector, found);
             for variant in variants {
-                walk_pattern(&variant.value, variables, text);
+                walk_pattern(&variant.value, found);
             }
         }
-        ast::Expression::Inline(inline) => walk_inline(inline, variables),
+        ast::Expression::Inline(inline) => walk_inline(inline, found),
     }
 }
 
-fn walk_inline(inline: &ast::InlineExpression<&str>, variables: &mut BTreeSet<String>) {
-    if let ast::InlineExpression::VariableReference { id } = inline {
-        variables.insert(id.name.to_owned());
+fn walk_inline(inline: &ast::InlineExpression<&str>, found: &mut Found) {
+    match inline {
+        ast::InlineExpression::VariableReference { id } => {
+            found.variables.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::MessageReference { id, .. } => {
+            found.references.insert(id.name.to_owned());
+        }
+        ast::InlineExpression::Placeable { expression } => walk_expression(expression, found),
+        _ => {}
     }
 }
 
@@ -167,4 +200,15 @@ fn a_typed_date_means_the_end_of_that_local_day() {
     assert_eq!(start_of_day_in(&montreal, "2027-01-01"), end_of_day_in(&montreal, "2026-12-31").map(|t| t + 1));
     assert_eq!(start_of_day_in(&TimeZone::UTC, "2027-01-01"), Some(1_798_761_600));
     assert_eq!(end_of_day_in(&montreal, "tomorrow"), None);
+}
+
+#[test]
+fn messages_chosen_at_run_time_render_their_arguments_or_say_they_are_unknown() {
+    let args = [("seconds", "4".to_owned())];
+    assert_eq!(
+        message(Lang::FrCa, "daemon-throttled", &args).as_deref(),
+        Some("trop de tentatives\u{a0}: réessayez dans 4 s")
+    );
+    assert_eq!(message(Lang::En, "daemon-throttled", &args).as_deref(), Some("too many attempts: try again in 4 s"));
+    assert_eq!(message(Lang::FrCa, "daemon-no-such-code", &args), None, "a code from a newer daemon");
 }

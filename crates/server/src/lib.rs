@@ -48,6 +48,7 @@ mod recovery;
 mod registry;
 pub mod restore;
 mod rotation;
+pub mod startup;
 mod status;
 mod system;
 pub mod test_clock;

@@ -52,7 +52,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Command::Restore(args)) => {
-            print!("{}", coffre_server::restore::run(args, &config.data_dir)?);
+            let lang = coffre_server::startup::language();
+            print!("{}", coffre_server::restore::run(args, &config.data_dir, lang)?);
             return Ok(());
         }
         Some(Command::Serve) | None => {}
@@ -67,23 +68,16 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
     let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
 
+    let lang = coffre_server::startup::language();
+    let startup = coffre_server::startup::Startup {
+        test_clock: daemon.config().test_clock_file.as_deref(),
+        data_dir: &daemon.config().data_dir,
+        ca_path: daemon.tls().ca_path(),
+        ca_fingerprint: daemon.tls().ca_fingerprint(),
+        listening: addr,
+    };
     let mut out = std::io::stdout().lock();
-    if let Some(path) = &daemon.config().test_clock_file {
-        writeln!(
-            out,
-            "coffred: WARNING: the time comes from the test clock file {} ({}); never use this outside tests",
-            path.display(),
-            coffre_server::test_clock::TEST_CLOCK_VAR
-        )?;
-    }
-    writeln!(out, "coffred: data directory {}", daemon.config().data_dir.display())?;
-    writeln!(
-        out,
-        "coffred: CA certificate {}, SHA-256 fingerprint {}",
-        daemon.tls().ca_path().display(),
-        daemon.tls().ca_fingerprint()
-    )?;
-    writeln!(out, "coffred: listening on https://{addr}")?;
+    out.write_all(startup.lines(lang).as_bytes())?;
     out.flush()?;
     drop(out);
     tell_systemd(sd_notify::NotifyState::Ready);

@@ -5,6 +5,7 @@ use std::{fmt::Write as _, io::Read as _, path::Path, sync::Arc};
 
 use anyhow::Context as _;
 use coffre_crypto::age_file::AgeIdentity;
+use coffre_i18n::{Lang, t_in};
 use coffre_vault::{backup, clock::SystemClock};
 use zeroize::Zeroizing;
 
@@ -13,8 +14,8 @@ use crate::cli::RestoreArgs;
 /// The largest identity file read (an age identity file is a few hundred bytes).
 const MAX_IDENTITY_BYTES: u64 = 64 * 1024;
 
-/// Restores `args.from` into `data_dir`; returns the lines to print.
-pub fn run(args: &RestoreArgs, data_dir: &Path) -> anyhow::Result<String> {
+/// Restores `args.from` into `data_dir`; returns the lines to print, in `lang`.
+pub fn run(args: &RestoreArgs, data_dir: &Path, lang: Lang) -> anyhow::Result<String> {
     let file = std::fs::read(&args.from).with_context(|| format!("cannot read the backup {}", args.from.display()))?;
     let mut text = Zeroizing::new(String::new());
     std::fs::File::open(&args.identity)
@@ -23,27 +24,26 @@ pub fn run(args: &RestoreArgs, data_dir: &Path) -> anyhow::Result<String> {
     let identity = AgeIdentity::parse(&text).with_context(|| format!("{}", args.identity.display()))?;
     let report = backup::restore(&file, &identity, data_dir, Arc::new(SystemClock))?;
     let created = time::OffsetDateTime::from(report.backup_created);
+    let created = created.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| "?".into());
+    let data_dir = data_dir.display().to_string();
     let mut out = String::new();
-    let _ = writeln!(out, "coffred: restored vault {} into {}", report.vault_id, data_dir.display());
+    let _ =
+        writeln!(out, "{}", t_in!(lang, "restore-done", vault = report.vault_id.as_str(), path = data_dir.as_str()));
     let _ = writeln!(
         out,
-        "coffred: the backup was taken at {} UTC; {} records and {} audit events are back",
-        created.format(&time::format_description::well_known::Rfc3339).unwrap_or_else(|_| "?".into()),
-        report.records,
-        report.audit_events
+        "{}",
+        t_in!(
+            lang,
+            "restore-taken",
+            time = created,
+            records = report.records.to_string(),
+            events = report.audit_events.to_string()
+        )
     );
     let shares = match &report.share_set_id {
-        Some(id) => format!(
-            "the holders' shares of share set {id}, the set current when the backup was taken (a later rekey's \
-             shares do not open it)"
-        ),
-        None => "the holders' shares".to_owned(),
+        Some(id) => t_in!(lang, "restore-shares-of-set", set = id.as_str()),
+        None => t_in!(lang, "restore-shares"),
     };
-    let _ = writeln!(
-        out,
-        "coffred: next, start coffred on {} and unseal with an owner's passphrase (`coffre unseal`) or with {shares} \
-         (`coffre recover --share FILE`)",
-        data_dir.display()
-    );
+    let _ = writeln!(out, "{}", t_in!(lang, "restore-next", path = data_dir.as_str(), shares = shares));
     Ok(out)
 }

@@ -9,7 +9,12 @@
 //! (RESOURCE_EXHAUSTED, as gRPC's status-code guide says for a message larger than the server accepts).
 
 use coffre_vault::ErrorKind;
-use tonic::{Code, Status, body::Body, codegen::http};
+use tonic::{
+    Code, Status,
+    body::Body,
+    codegen::http,
+    metadata::{Binary, MetadataKey, MetadataValue},
+};
 
 /// The message a client gets for an internal fault; the detail is in the daemon's log.
 pub(crate) const INTERNAL_MESSAGE: &str = "internal error; see the daemon's log";
@@ -29,10 +34,39 @@ pub(crate) fn vault_status(err: coffre_vault::Error) -> Status {
         ErrorKind::Unavailable => Code::Unavailable,
         ErrorKind::Internal => {
             tracing::error!(error = %err, "internal error");
-            return Status::internal(INTERNAL_MESSAGE);
+            let mut status = Status::internal(INTERNAL_MESSAGE);
+            status.metadata_mut().insert(ERROR_CODE, MetadataValue::from_static("internal"));
+            return status;
         }
     };
-    Status::new(code, err.to_string())
+    let mut status = Status::new(code, err.to_string());
+    with_error_code(&mut status, &err);
+    status
+}
+
+/// Metadata of a refusal: the engine's stable error code (`Error::code`), e.g. `denied`.
+pub(crate) const ERROR_CODE: &str = "coffre-error";
+/// Metadata of a refusal that names its reason: the reason's stable code (`coffre_vault::reasons`).
+pub(crate) const ERROR_REASON: &str = "coffre-reason";
+/// Prefix of the metadata that carry the message's arguments, one binary (UTF-8) value each:
+/// `coffre-arg-<name>-bin`.
+pub(crate) const ERROR_ARGUMENT_PREFIX: &str = "coffre-arg-";
+
+/// Adds the error's code, reason and arguments to the status, so that a client renders the message in its reader's
+/// language (the status message stays the English text, for older clients and logs). Nothing here is secret: the
+/// arguments are the values the English message shows.
+fn with_error_code(status: &mut Status, err: &coffre_vault::Error) {
+    let metadata = status.metadata_mut();
+    metadata.insert(ERROR_CODE, MetadataValue::from_static(err.code()));
+    if let Some(reason) = err.reason() {
+        metadata.insert(ERROR_REASON, MetadataValue::from_static(reason.code));
+    }
+    for (name, value) in err.arguments() {
+        // Argument names are the engine's lower-case identifiers, so the key is always valid.
+        if let Ok(key) = MetadataKey::<Binary>::from_bytes(format!("{ERROR_ARGUMENT_PREFIX}{name}-bin").as_bytes()) {
+            metadata.insert_bin(key, MetadataValue::from_bytes(value.as_bytes()));
+        }
+    }
 }
 
 /// The header of a trailers-only response that holds its status code (gRPC over HTTP/2).
@@ -80,7 +114,7 @@ fn remapped(status: &Status) -> Option<Status> {
 
 #[cfg(test)]
 mod tests {
-    use coffre_vault::Error;
+    use coffre_vault::{Error, reasons};
 
     use super::*;
 
@@ -91,17 +125,17 @@ mod tests {
             (Error::AlreadyInitialised, Code::FailedPrecondition),
             (Error::Sealed, Code::FailedPrecondition),
             (Error::AuditChainBroken { seq: 7, problem: "changed".into() }, Code::FailedPrecondition),
-            (Error::WrongState("rotation already staged"), Code::FailedPrecondition),
+            (Error::WrongState(reasons::ROTATION_STAGED_ALREADY), Code::FailedPrecondition),
             (Error::NoSession, Code::Unauthenticated),
             (Error::WrongCredentials, Code::Unauthenticated),
             (Error::WrongPassphrase, Code::Unauthenticated),
             (Error::BadEnrolmentCode, Code::Unauthenticated),
             (Error::SharesDoNotOpen, Code::Unauthenticated),
             (Error::BadRecoveryToken, Code::Unauthenticated),
-            (Error::Denied("members cannot reveal confidential entries"), Code::PermissionDenied),
+            (Error::Denied(reasons::NO_LIVE_GRANT), Code::PermissionDenied),
             (Error::Invalid { field: "platform", problem: "empty".into() }, Code::InvalidArgument),
-            (Error::NotFound("entry"), Code::NotFound),
-            (Error::Exists("entry"), Code::AlreadyExists),
+            (Error::NotFound(reasons::NO_ENTRY), Code::NotFound),
+            (Error::Exists(reasons::ENTRY_EXISTS), Code::AlreadyExists),
             (Error::Throttled { retry_after_secs: 4 }, Code::ResourceExhausted),
             (Error::AuditUnavailable("disk full".into()), Code::Unavailable),
             (Error::Corrupt("entry 0a1b".into()), Code::Internal),
@@ -117,6 +151,69 @@ mod tests {
             } else {
                 assert_eq!(status.message(), display);
             }
+        }
+    }
+
+    /// Every error a client can get carries its code, and every code and reason has its message in the catalogue, in
+    /// both languages, using each argument sent: a French client never falls back to English for the engine's refusals.
+    #[test]
+    fn every_refusal_carries_a_code_the_catalogue_renders() {
+        use coffre_i18n::{Lang, message};
+        let errors = vec![
+            Error::Uninitialised,
+            Error::AlreadyInitialised,
+            Error::Sealed,
+            Error::NoSession,
+            Error::WrongCredentials,
+            Error::WrongCode,
+            Error::WrongPassphrase,
+            Error::BadEnrolmentCode,
+            Error::SharesDoNotOpen,
+            Error::BadRecoveryToken,
+            Error::Denied(reasons::NO_LIVE_GRANT),
+            Error::Invalid { field: "platform", problem: "empty".into() },
+            Error::NotFound(reasons::NO_ENTRY),
+            Error::Exists(reasons::ENTRY_EXISTS),
+            Error::WrongState(reasons::ROTATION_STAGED_ALREADY),
+            Error::Throttled { retry_after_secs: 4 },
+            Error::AuditUnavailable("disk full".into()),
+            Error::AuditChainBroken { seq: 7, problem: "changed".into() },
+            Error::AuditDamaged { file: "audit-0".into(), offset: 12, last_good: 3, problem: "torn".into() },
+            Error::HeaderChanged,
+            Error::Internal("lock poisoned".into()),
+        ];
+        for err in errors {
+            let code = err.code();
+            let reason = err.reason();
+            let arguments = err.arguments();
+            let status = vault_status(err);
+            assert_eq!(status.metadata().get(ERROR_CODE).and_then(|v| v.to_str().ok()), Some(code));
+            assert_eq!(status.metadata().get(ERROR_REASON).and_then(|v| v.to_str().ok()), reason.map(|r| r.code));
+            for (name, value) in &arguments {
+                let key = format!("{ERROR_ARGUMENT_PREFIX}{name}-bin");
+                let sent = status.metadata().get_bin(key.as_str()).and_then(|v| v.to_bytes().ok());
+                assert_eq!(sent.as_deref(), Some(value.as_bytes()), "{code}: {name}");
+            }
+            let mut args = arguments.clone();
+            if reason.is_some() {
+                args.push(("reason", "REASON".to_owned()));
+            }
+            for lang in Lang::ALL {
+                let text = message(lang, &format!("daemon-{code}"), &args);
+                let text = text.unwrap_or_else(|| panic!("no message daemon-{code}"));
+                assert!(!text.contains('{'), "{lang:?} daemon-{code}: an argument is missing: {text}");
+                for (name, value) in &args {
+                    assert!(text.contains(value.as_str()), "{lang:?} daemon-{code} does not show {name}: {text}");
+                }
+            }
+        }
+        for reason in reasons::ALL {
+            for lang in Lang::ALL {
+                let text = message(lang, &format!("daemon-reason-{}", reason.code), &[]);
+                assert!(text.is_some(), "no message daemon-reason-{}", reason.code);
+            }
+            // The English catalogue says what the engine says.
+            assert_eq!(message(Lang::En, &format!("daemon-reason-{}", reason.code), &[]).as_deref(), Some(reason.text));
         }
     }
 

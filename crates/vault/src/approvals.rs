@@ -14,6 +14,7 @@ use coffre_crypto::{
 };
 use coffre_store::Batch;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::Outcome,
@@ -25,8 +26,6 @@ use crate::{
     validate,
     vault::{Caller, Inner, Open, Vault},
 };
-
-const NO_REQUEST: &str = "no request with that id: see `coffre approval list --all`";
 
 impl Vault {
     /// Asks for an owner's approval to reveal the very confidential entry `platform` once. The caller needs a live
@@ -43,21 +42,17 @@ impl Vault {
         let now = inner.now_ms();
         let entry = inner.entry_allowed(ctx, &caller, Action::RequestApproval, platform, now).await?;
         if caller.role.is_owner() {
-            return Err(Error::WrongState("owners reveal very confidential entries without approval"));
+            return Err(Error::WrongState(reasons::APPROVAL_NOT_NEEDED_FOR_OWNERS));
         }
         if entry.classification != Classification::VeryConfidential {
-            return Err(Error::WrongState(
-                "this entry is not very confidential: it needs no approval, reveal it with `coffre reveal`",
-            ));
+            return Err(Error::WrongState(reasons::APPROVAL_NOT_NEEDED));
         }
         let _writes = inner.writes.lock().await;
         let open_request = inner.approvals_of(open, &caller.person)?.into_iter().any(|a| {
             a.entry == entry.id && matches!(a.state_at(now), ApprovalState::Pending | ApprovalState::Approved)
         });
         if open_request {
-            return Err(Error::Exists(
-                "a request of yours for this entry that is pending or approved and unused (see `coffre approval list`)",
-            ));
+            return Err(Error::Exists(reasons::APPROVAL_ALREADY_ASKED));
         }
         let ttl_ms = i64::try_from(inner.config.approval_request_ttl.as_millis()).unwrap_or(i64::MAX);
         let record = ApprovalRecord {
@@ -131,7 +126,7 @@ impl Vault {
             RecordKind::Approval,
         )?;
         let mut approval = match (found.pop(), found.is_empty()) {
-            (None, _) => return Err(Error::NotFound(NO_REQUEST)),
+            (None, _) => return Err(Error::NotFound(reasons::NO_REQUEST)),
             (Some(approval), true) => approval,
             (Some(_), false) => return Err(Error::invalid("request id", "matches several requests: give more of it")),
         };
@@ -143,9 +138,9 @@ impl Vault {
         match approval.state_at(now) {
             ApprovalState::Pending => {}
             ApprovalState::Expired => {
-                return Err(Error::WrongState("this request expired before anyone decided it: it must be asked again"));
+                return Err(Error::WrongState(reasons::APPROVAL_EXPIRED));
             }
-            _ => return Err(Error::WrongState("this request was decided already: see `coffre approval list --all`")),
+            _ => return Err(Error::WrongState(reasons::APPROVAL_DECIDED_ALREADY)),
         }
         let window_ms = i64::try_from(inner.config.approval_window.as_millis()).unwrap_or(i64::MAX);
         approval.state = if approve { StoredApproval::Approved } else { StoredApproval::Denied };

@@ -11,6 +11,7 @@ use coffre_crypto::{
 use coffre_store::Batch;
 use zeroize::Zeroizing;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::Outcome,
@@ -190,7 +191,7 @@ impl Vault {
         let open = inner.unsealed()?;
         let (code_key, enrolment, mut person) = self.pending_enrolment(ctx, &open, code)?;
         let Some(seed) = enrolment.pending_totp_seed.as_ref() else {
-            return Err(Error::WrongState("this enrolment has not started: run `coffre enroll CODE` without --totp"));
+            return Err(Error::WrongState(reasons::ENROLMENT_NOT_STARTED));
         };
         let seed = TotpSeed::from_bytes(seed.to_vec()).map_err(Error::Crypto)?;
         let Some(step) = seed.verify(totp_code, inner.now_ms() / 1000, 0) else {
@@ -273,7 +274,7 @@ impl Vault {
             if let Err(err) = inner.audit(event).await {
                 tracing::error!(error = %err, "a failed passphrase change could not be audited");
             }
-            return Err(Error::Denied("the current passphrase is wrong: nothing was changed"));
+            return Err(Error::Denied(reasons::CURRENT_PASSPHRASE_WRONG));
         };
         inner.attempt_succeeded(attempt);
         let _writes = inner.writes.lock().await;

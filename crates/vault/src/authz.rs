@@ -34,6 +34,7 @@
 //! - who left and what they saw is for owners and auditors: a member reading an entry flagged for rotation learns
 //!   only that a person who had access left ([`rotation_due_seen_by`]).
 
+use crate::reasons::{self, Reason};
 use crate::{
     Error, Result,
     model::{ApprovalState, Classification, Lifecycle, Role, RotationDue},
@@ -171,49 +172,35 @@ pub(crate) fn check(role: Role, action: Action) -> Result<()> {
     if allowed { Ok(()) } else { Err(Error::Denied(denial(role, action))) }
 }
 
-fn denial(role: Role, action: Action) -> &'static str {
+fn denial(role: Role, action: Action) -> Reason {
     match (role, action) {
-        (Role::Auditor, Action::Reveal | Action::RevealOldVersion) => "auditors never reveal secrets",
+        (Role::Auditor, Action::Reveal | Action::RevealOldVersion) => reasons::AUDITORS_NEVER_REVEAL,
         (Role::Auditor, Action::ListEntries | Action::ReadEntry | Action::FlagEntry) => {
-            "auditors read the audit log, not entries"
+            reasons::AUDITORS_READ_NO_ENTRIES
         }
-        (Role::Auditor, Action::RequestApproval) => "auditors never reveal secrets",
-        (Role::Auditor, Action::ListApprovals) => "auditors see requests for approval in the audit log",
-        (_, Action::ExportRegistryContacts) => {
-            "only the president or the leader may export recovery contacts: leave out --with-recovery-contacts"
-        }
-        (_, Action::ExportRegistry) => "only the president, the leader and auditors may export the register",
-        (_, Action::RevealTotpSeed) => {
-            "only the president or the leader may reveal a TOTP seed: reveal the current code with `--field totp`"
-        }
+        (Role::Auditor, Action::RequestApproval) => reasons::AUDITORS_NEVER_REVEAL,
+        (Role::Auditor, Action::ListApprovals) => reasons::AUDITORS_SEE_APPROVALS_IN_LOG,
+        (_, Action::ExportRegistryContacts) => reasons::OWNERS_EXPORT_CONTACTS,
+        (_, Action::ExportRegistry) => reasons::EXPORT_REGISTER,
+        (_, Action::RevealTotpSeed) => reasons::OWNERS_REVEAL_TOTP_SEED,
         (_, Action::StageRotation | Action::ConfirmRotation | Action::CancelRotation | Action::RevealPending) => {
-            "only the president or the leader may rotate passwords"
+            reasons::OWNERS_ROTATE
         }
-        (_, Action::RotationDue) => "only the president or the leader may see which passwords are due for rotation",
-        (_, Action::DecideApproval) => "only the president or the leader may approve or deny a request",
-        (_, Action::Seal) => "only the president or the leader may seal the vault",
-        (_, Action::CreateEntry | Action::ChangeEntry) => "only the president or the leader may change entries",
-        (_, Action::ReadHistory | Action::RevealOldVersion) => "only the president or the leader may see old versions",
-        (_, Action::Rekey) => "only the president or the leader may issue recovery shares",
-        (_, Action::Backup) => "only the president or the leader may take a backup",
-        (_, Action::AddPerson | Action::ListPeople) => {
-            "only the president, the leader or an access manager may manage people"
-        }
-        (_, Action::OffboardPerson | Action::ResetEnrolment) => {
-            "only the president or the leader may offboard people or reset their enrolment"
-        }
-        (_, Action::AddGrant | Action::RevokeGrant) => {
-            "only the president, the leader or an access manager may grant or revoke access"
-        }
-        (_, Action::ListGrants) => "auditors see grants in the audit log",
-        (_, Action::ReadAudit | Action::ExportAudit) => {
-            "only the president, the leader and auditors may read the audit log"
-        }
-        _ => NOT_COVERED,
+        (_, Action::RotationDue) => reasons::OWNERS_SEE_DUE,
+        (_, Action::DecideApproval) => reasons::OWNERS_DECIDE,
+        (_, Action::Seal) => reasons::OWNERS_SEAL,
+        (_, Action::CreateEntry | Action::ChangeEntry) => reasons::OWNERS_CHANGE_ENTRIES,
+        (_, Action::ReadHistory | Action::RevealOldVersion) => reasons::OWNERS_SEE_OLD_VERSIONS,
+        (_, Action::Rekey) => reasons::OWNERS_REKEY,
+        (_, Action::Backup) => reasons::OWNERS_BACKUP,
+        (_, Action::AddPerson | Action::ListPeople) => reasons::MANAGERS_MANAGE_PEOPLE,
+        (_, Action::OffboardPerson | Action::ResetEnrolment) => reasons::OWNERS_OFFBOARD,
+        (_, Action::AddGrant | Action::RevokeGrant) => reasons::MANAGERS_GRANT,
+        (_, Action::ListGrants) => reasons::AUDITORS_SEE_GRANTS_IN_LOG,
+        (_, Action::ReadAudit | Action::ExportAudit) => reasons::READ_AUDIT,
+        _ => reasons::NO_LIVE_GRANT,
     }
 }
-
-const NOT_COVERED: &str = "no live grant covers this entry; ask the president or an access manager";
 
 /// What the policy needs to know about the entry a call is about.
 #[derive(Clone, Copy, Debug)]
@@ -249,7 +236,7 @@ pub(crate) fn check_entry(
     }
     // Only an active entry is ever a non-owner's: planned and archived ones are the owners'.
     if entry.lifecycle != Lifecycle::Active || !grants.iter().any(|g| covers(g, entry, now_ms)) {
-        return Err(Error::Denied(NOT_COVERED));
+        return Err(Error::Denied(reasons::NO_LIVE_GRANT));
     }
     // A reveal of a very confidential entry is allowed this far; the two-person rule follows (`usable_approval`).
     Ok(())
@@ -271,9 +258,6 @@ pub(crate) fn needs_approval(role: Role, action: Action, entry: &EntryFacts) -> 
     !role.is_owner() && action == Action::Reveal && entry.classification == Classification::VeryConfidential
 }
 
-const NEEDS_APPROVAL: &str = "a very confidential entry needs an owner's approval for each reveal: run `coffre \
-                              approval request PLATFORM --reason TEXT`, then ask the president or the leader";
-
 /// The approval that lets `person` reveal `entry` once at `now_ms`, among `approvals` (the person's requests):
 /// approved, not used, not expired. Otherwise a refusal that says where the person's request stands.
 pub(crate) fn usable_approval<'a>(
@@ -288,9 +272,9 @@ pub(crate) fn usable_approval<'a>(
     }
     let states: Vec<ApprovalState> = mine().map(|a| a.state_at(now_ms)).collect();
     Err(Error::Denied(if states.contains(&ApprovalState::Pending) {
-        "your request for approval is waiting for the president's or the leader's decision"
+        reasons::APPROVAL_PENDING
     } else {
-        NEEDS_APPROVAL
+        reasons::NEEDS_APPROVAL
     }))
 }
 
@@ -298,7 +282,7 @@ pub(crate) fn usable_approval<'a>(
 pub(crate) fn check_decide(actor: Role, actor_id: &Id, approval: &ApprovalRecord) -> Result<()> {
     check(actor, Action::DecideApproval)?;
     if approval.person == *actor_id {
-        return Err(Error::Denied("you cannot decide a request of your own: another owner must"));
+        return Err(Error::Denied(reasons::DECIDE_OWN_REQUEST));
     }
     Ok(())
 }
@@ -310,7 +294,7 @@ pub(crate) fn may_see_approval(actor: Role, actor_id: &Id, approval: &ApprovalRe
 
 /// The refusal for a non-owner asking about an entry that does not exist: the same as for one no grant covers.
 pub(crate) fn not_covered() -> Error {
-    Error::Denied(NOT_COVERED)
+    Error::Denied(reasons::NO_LIVE_GRANT)
 }
 
 /// Which roles `actor` may add.
@@ -318,12 +302,12 @@ pub(crate) fn check_add_person(actor: Role, new: Role) -> Result<()> {
     use Role::*;
     check(actor, Action::AddPerson)?;
     match (actor, new) {
-        (_, President) => Err(Error::Denied("a vault has one president, named at init")),
+        (_, President) => Err(Error::Denied(reasons::ONE_PRESIDENT)),
         (President, _) => Ok(()),
-        (Leader, Leader) => Err(Error::Denied("only the president may add a leader")),
+        (Leader, Leader) => Err(Error::Denied(reasons::PRESIDENT_ADDS_LEADER)),
         (Leader, _) => Ok(()),
         (AccessManager, Member) => Ok(()),
-        _ => Err(Error::Denied("an access manager may add members only")),
+        _ => Err(Error::Denied(reasons::MANAGER_ADDS_MEMBERS)),
     }
 }
 
@@ -333,18 +317,16 @@ pub(crate) fn check_manage_person(actor: Role, is_self: bool, target: Role, acti
     check(actor, action)?;
     if is_self {
         return Err(Error::Denied(match action {
-            Action::OffboardPerson => "you cannot offboard yourself",
-            _ => "you cannot reset your own enrolment: change your passphrase with `coffre passwd`",
+            Action::OffboardPerson => reasons::OFFBOARD_SELF,
+            _ => reasons::RESET_OWN_ENROLMENT,
         }));
     }
     match (actor, target) {
         (_, Role::President) => Err(Error::Denied(match action {
-            Action::OffboardPerson => "nobody offboards the president",
-            _ => "only the president's own passphrase and second factor open the president's account",
+            Action::OffboardPerson => reasons::OFFBOARD_PRESIDENT,
+            _ => reasons::RESET_PRESIDENT,
         })),
-        (actor, Role::Leader) if actor != Role::President => {
-            Err(Error::Denied("only the president may offboard the leader or reset the leader's enrolment"))
-        }
+        (actor, Role::Leader) if actor != Role::President => Err(Error::Denied(reasons::PRESIDENT_MANAGES_LEADER)),
         _ => Ok(()),
     }
 }
@@ -365,24 +347,23 @@ pub(crate) enum GrantTarget {
     MissingEntry,
 }
 
-const MANAGER_CEILING: &str = "an access manager may grant access to existing public or restricted entries only: check the platform's name \
-     with `coffre entry list`, or ask the president or the leader";
-
 /// Granting: who to, and up to which classification. Returns the grant's ceiling. For a non-owner, an entry that
 /// does not exist and one above restricted get the same refusal, so that granting does not tell which names exist.
 pub(crate) fn check_grant(actor: Role, grantee: Role, target: GrantTarget) -> Result<Classification> {
     check(actor, Action::AddGrant)?;
     match (actor.is_owner(), grantee) {
         (_, Role::Member) | (true, Role::AccessManager) => {}
-        (false, _) => return Err(Error::Denied("an access manager may grant access to members only")),
-        (true, Role::Auditor) => return Err(Error::Denied("auditors never reveal secrets: they get no grant")),
-        (true, _) => return Err(Error::Denied("the president and the leader see everything already")),
+        (false, _) => return Err(Error::Denied(reasons::MANAGER_GRANTS_MEMBERS)),
+        (true, Role::Auditor) => return Err(Error::Denied(reasons::AUDITORS_GET_NO_GRANT)),
+        (true, _) => return Err(Error::Denied(reasons::OWNERS_SEE_EVERYTHING)),
     }
     match (actor.is_owner(), target) {
-        (true, GrantTarget::MissingEntry) => Err(Error::NotFound("no entry by that name: see `coffre entry list`")),
+        (true, GrantTarget::MissingEntry) => Err(Error::NotFound(reasons::NO_ENTRY)),
         (true, _) => Ok(Classification::VeryConfidential),
-        (false, GrantTarget::MissingEntry) => Err(Error::Denied(MANAGER_CEILING)),
-        (false, GrantTarget::Entry(c)) if c > Classification::Restricted => Err(Error::Denied(MANAGER_CEILING)),
+        (false, GrantTarget::MissingEntry) => Err(Error::Denied(reasons::MANAGER_CEILING)),
+        (false, GrantTarget::Entry(c)) if c > Classification::Restricted => {
+            Err(Error::Denied(reasons::MANAGER_CEILING))
+        }
         (false, _) => Ok(Classification::Restricted),
     }
 }
@@ -403,7 +384,7 @@ pub(crate) fn check_revoke(actor: Role, actor_id: &Id, grant: &GrantRecord) -> R
     if actor.is_owner() || grant.granted_by_id == *actor_id {
         Ok(())
     } else {
-        Err(Error::Denied("an access manager may revoke only the grants it made"))
+        Err(Error::Denied(reasons::MANAGER_REVOKES_OWN))
     }
 }
 

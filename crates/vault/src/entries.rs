@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use coffre_store::Batch;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::Outcome,
@@ -19,8 +20,6 @@ use crate::{
     validate::{self, MAX_NOTES_BYTES, MAX_PASSWORD_BYTES, MAX_TAG_CHARS, MAX_TEXT_CHARS},
     vault::{Inner, Open, Vault},
 };
-
-const NO_ENTRY: &str = "no entry by that name: see `coffre entry list`";
 
 /// Entries in a page of `entry list` when the caller does not say.
 pub const DEFAULT_ENTRY_PAGE: usize = 200;
@@ -128,7 +127,7 @@ impl Vault {
             let new_index = lookup_id(&open.index_key, IndexDomain::Platform, &new);
             if new_index != old_index {
                 if inner.store.get(&records::key(records::ENTRY_INDEX, &new_index))?.is_some() {
-                    return Err(Error::Exists("an entry for this platform"));
+                    return Err(Error::Exists(reasons::ENTRY_EXISTS));
                 }
                 batch.remove(records::key(records::ENTRY_INDEX, &old_index));
                 batch.insert(records::key(records::ENTRY_INDEX, &new_index), entry.id.to_vec());
@@ -162,7 +161,7 @@ impl Vault {
         if update.password.is_some() || update.totp_seed.is_some() || update.notes.is_some() {
             let current = inner.version(open, &entry.id, entry.version)?;
             let mut next = VersionRecord {
-                version: entry.version.checked_add(1).ok_or(Error::WrongState("this entry has too many versions"))?,
+                version: entry.version.checked_add(1).ok_or(Error::WrongState(reasons::TOO_MANY_VERSIONS))?,
                 created_ms: now,
                 created_by: caller.name.clone(),
                 changed: Vec::new(),
@@ -281,7 +280,7 @@ impl Vault {
         };
         let version = params.version.unwrap_or(entry.version);
         if version == 0 || version > entry.version {
-            return Err(Error::NotFound("no such version of this entry: see `coffre entry history`"));
+            return Err(Error::NotFound(reasons::NO_VERSION));
         }
         let record = inner.version(&caller.open, &entry.id, version)?;
         let bytes = match params.field {
@@ -290,7 +289,7 @@ impl Vault {
             SecretField::TotpSeed | SecretField::TotpCode => &record.totp_seed,
         };
         if bytes.is_empty() {
-            return Err(Error::NotFound("this entry has no such secret field in that version"));
+            return Err(Error::NotFound(reasons::NO_FIELD_IN_VERSION));
         }
         let (secret, valid_for_secs) = match params.field {
             // The platform account's current second-factor code, computed here from the seed (rotation.rs).
@@ -371,8 +370,8 @@ impl Inner {
     fn entry_from_index(&self, open: &Open, platform: &str) -> Result<EntryRecord> {
         let id = self
             .find_by_name(open, records::ENTRY_INDEX, IndexDomain::Platform, platform)?
-            .ok_or(Error::NotFound(NO_ENTRY))?;
-        let sealed = self.store.get(&records::key(records::ENTRY, &id))?.ok_or(Error::NotFound(NO_ENTRY))?;
+            .ok_or(Error::NotFound(reasons::NO_ENTRY))?;
+        let sealed = self.store.get(&records::key(records::ENTRY, &id))?.ok_or(Error::NotFound(reasons::NO_ENTRY))?;
         open_entry(open, &id, &sealed)
     }
 
@@ -449,7 +448,7 @@ impl Inner {
         let index =
             records::key(records::ENTRY_INDEX, &lookup_id(&open.index_key, IndexDomain::Platform, &record.platform));
         if self.store.get(&index)?.is_some() {
-            return Err(Error::Exists("an entry for this platform"));
+            return Err(Error::Exists(reasons::ENTRY_EXISTS));
         }
         put_entry(open, batch, record)?;
         put_version(open, batch, &record.id, version)?;

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use crate::reasons::Reason;
+
 /// The class of an error; decides the gRPC status code.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum ErrorKind {
@@ -65,7 +67,7 @@ pub enum Error {
     BadRecoveryToken,
     /// The caller's role or grants do not allow this.
     #[error("permission denied: {0}")]
-    Denied(&'static str),
+    Denied(Reason),
     /// A request field is invalid.
     #[error("invalid {field}: {problem}")]
     Invalid {
@@ -76,13 +78,13 @@ pub enum Error {
     },
     /// No such object; the message says what is missing and where to look.
     #[error("{0}")]
-    NotFound(&'static str),
+    NotFound(Reason),
     /// An object of that name exists already.
     #[error("{0} already exists")]
-    Exists(&'static str),
+    Exists(Reason),
     /// The object is not in a state that allows this.
     #[error("{0}")]
-    WrongState(&'static str),
+    WrongState(Reason),
     /// Too many attempts.
     #[error("too many attempts: try again in {retry_after_secs} s")]
     Throttled {
@@ -166,6 +168,63 @@ impl Error {
             Error::Throttled { .. } => ErrorKind::ResourceExhausted,
             Error::AuditUnavailable(_) => ErrorKind::Unavailable,
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The stable code of this error, for clients that show it in their reader's language (`daemon-<code>` in
+    /// coffre-i18n's catalogue), with [`Error::reason`] and [`Error::arguments`]. Internal faults all share
+    /// `internal`: their detail stays in the daemon's log.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Uninitialised => "uninitialised",
+            Error::AlreadyInitialised => "already-initialised",
+            Error::Sealed => "sealed",
+            Error::NoSession => "no-session",
+            Error::WrongCredentials => "wrong-credentials",
+            Error::WrongCode => "wrong-code",
+            Error::WrongPassphrase => "wrong-passphrase",
+            Error::BadEnrolmentCode => "bad-enrolment-code",
+            Error::SharesDoNotOpen => "shares-do-not-open",
+            Error::BadRecoveryToken => "bad-recovery-token",
+            Error::Denied(_) => "denied",
+            Error::Invalid { .. } => "invalid",
+            Error::NotFound(_) => "not-found",
+            Error::Exists(_) => "exists",
+            Error::WrongState(_) => "wrong-state",
+            Error::Throttled { .. } => "throttled",
+            Error::AuditUnavailable(_) => "audit-unavailable",
+            Error::AuditChainBroken { .. } => "audit-chain-broken",
+            Error::AuditDamaged { .. } => "audit-damaged",
+            Error::HeaderChanged => "header-changed",
+            Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => "internal",
+        }
+    }
+
+    /// The reason of a refusal that names one ([`Reason`]).
+    pub fn reason(&self) -> Option<Reason> {
+        match self {
+            Error::Denied(reason) | Error::NotFound(reason) | Error::Exists(reason) | Error::WrongState(reason) => {
+                Some(*reason)
+            }
+            _ => None,
+        }
+    }
+
+    /// The values the message of [`Error::code`] is built from, by name (never a secret: the same values the
+    /// English `Display` shows). Internal faults have none.
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Error::Invalid { field, problem } => vec![("field", (*field).to_owned()), ("problem", problem.clone())],
+            Error::Throttled { retry_after_secs } => vec![("seconds", retry_after_secs.to_string())],
+            Error::AuditUnavailable(detail) => vec![("detail", detail.clone())],
+            Error::AuditChainBroken { seq, problem } => vec![("seq", seq.to_string()), ("problem", problem.clone())],
+            Error::AuditDamaged { file, offset, last_good, problem } => vec![
+                ("file", file.clone()),
+                ("offset", offset.to_string()),
+                ("last_good", last_good.to_string()),
+                ("problem", problem.clone()),
+            ],
+            _ => Vec::new(),
         }
     }
 

@@ -11,6 +11,7 @@ use coffre_crypto::{
 };
 use coffre_store::Batch;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::Outcome,
@@ -23,8 +24,6 @@ use crate::{
     vault::{Caller, Inner, Open, Vault},
 };
 
-const NO_GRANT: &str = "no grant with that id: see `coffre grant list`";
-
 impl Vault {
     /// Grants `grant.person` access to one entry or one category until `grant.until`, for `grant.task`.
     pub async fn add_grant(&self, ctx: &RequestContext, grant: NewGrant) -> Result<GrantView> {
@@ -36,11 +35,9 @@ impl Vault {
         let open = &caller.open;
         let task = validate::task(&grant.task)?;
         let name = validate::name("person", &grant.person)?;
-        let person = self
-            .person_by_name(open, &name)?
-            .ok_or(Error::NotFound("no person by that name: see `coffre person list`"))?;
+        let person = self.person_by_name(open, &name)?.ok_or(Error::NotFound(reasons::NO_PERSON))?;
         if person.disabled {
-            return Err(Error::WrongState("this person is offboarded: offboarded people get no grant"));
+            return Err(Error::WrongState(reasons::OFFBOARDED_NO_GRANT));
         }
         let (scope, target) = match &grant.scope {
             Scope::Entry(platform) => match inner.entry_by_name(open, platform) {
@@ -136,7 +133,7 @@ impl Vault {
             .filter(|g| authz::may_see_grant(caller.role, &caller.person, g))
             .collect();
         let mut grant = match (found.pop(), found.is_empty()) {
-            (None, _) => return Err(Error::NotFound(NO_GRANT)),
+            (None, _) => return Err(Error::NotFound(reasons::NO_GRANT)),
             (Some(grant), true) => grant,
             (Some(_), false) => return Err(Error::invalid("grant id", "matches several grants: give more of it")),
         };
@@ -144,7 +141,7 @@ impl Vault {
             return Err(inner.audit_denial(ctx, &caller, Action::RevokeGrant, &grant.person_name, denied).await);
         }
         if grant.revoked.is_some() {
-            return Err(Error::WrongState("this grant is revoked already"));
+            return Err(Error::WrongState(reasons::GRANT_REVOKED_ALREADY));
         }
         let now = inner.now_ms();
         grant.revoked = Some(Revocation { at_ms: now, by: caller.name.clone(), why: "revoked".into() });

@@ -12,6 +12,7 @@ use coffre_crypto::{
 };
 use coffre_store::Batch;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::{self, AuditKeys, Outcome},
@@ -49,9 +50,7 @@ impl Vault {
         }
         if inner.audit.written() > 0 {
             // A log without a vault is another vault's history (or a failed init): never mix two chains.
-            return Err(Error::WrongState(
-                "the data directory holds an audit log but no vault: start coffred on an empty data directory",
-            ));
+            return Err(Error::WrongState(reasons::LOG_WITHOUT_VAULT));
         }
         let president = validate::name("president", &params.president)?;
         let leader = params.leader.as_deref().map(|l| validate::name("leader", l)).transpose()?;

@@ -9,6 +9,7 @@ use coffre_crypto::{
 };
 use coffre_store::Batch;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::Outcome,
@@ -25,8 +26,6 @@ use crate::{
 /// The issuer named in the second factor's `otpauth://` URI, as authenticator apps show it.
 pub(crate) const TOTP_ISSUER: &str = "coffre";
 
-const NO_PERSON: &str = "no person by that name: see `coffre person list`";
-
 impl Vault {
     /// Adds a person and returns their one-time enrolment code (shown once; only its hash is kept). Owners may add
     /// any role but president (only the president adds a leader); an access manager adds members.
@@ -40,7 +39,7 @@ impl Vault {
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
         if self.person_by_name(open, &name)?.is_some() {
-            return Err(Error::Exists("a person of that name (offboarded people keep their name)"));
+            return Err(Error::Exists(reasons::PERSON_EXISTS));
         }
         let now = inner.now_ms();
         let person = PersonRecord::new(records::new_id()?, name, role, &caller.name, now);
@@ -87,9 +86,9 @@ impl Vault {
         let target = self.manageable(ctx, &caller, name, Action::OffboardPerson).await?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
-        let mut person = inner.person(open, &target.id)?.ok_or(Error::NotFound(NO_PERSON))?;
+        let mut person = inner.person(open, &target.id)?.ok_or(Error::NotFound(reasons::NO_PERSON))?;
         if person.disabled {
-            return Err(Error::WrongState("this person is offboarded already"));
+            return Err(Error::WrongState(reasons::OFFBOARDED_ALREADY));
         }
         let now = inner.now_ms();
         person.disabled = true;
@@ -147,9 +146,9 @@ impl Vault {
         let target = self.manageable(ctx, &caller, name, Action::ResetEnrolment).await?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
-        let mut person = inner.person(open, &target.id)?.ok_or(Error::NotFound(NO_PERSON))?;
+        let mut person = inner.person(open, &target.id)?.ok_or(Error::NotFound(reasons::NO_PERSON))?;
         if person.disabled {
-            return Err(Error::WrongState("this person is offboarded: an offboarded account is never reopened"));
+            return Err(Error::WrongState(reasons::OFFBOARDED_NEVER_REOPENED));
         }
         let now = inner.now_ms();
         person.passphrase_hash = None;
@@ -185,7 +184,7 @@ impl Vault {
             return Err(inner.audit_denial(ctx, caller, action, name.trim(), denied).await);
         }
         let name = validate::name("name", name)?;
-        let person = self.person_by_name(&caller.open, &name)?.ok_or(Error::NotFound(NO_PERSON))?;
+        let person = self.person_by_name(&caller.open, &name)?.ok_or(Error::NotFound(reasons::NO_PERSON))?;
         if let Err(denied) = authz::check_manage_person(caller.role, person.id == caller.person, person.role, action) {
             return Err(inner.audit_denial(ctx, caller, action, &person.name, denied).await);
         }

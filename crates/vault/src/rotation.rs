@@ -18,6 +18,7 @@ use std::{collections::HashMap, sync::Arc};
 use coffre_crypto::{generator, record::RecordKind, secret::SecretBytes, totp::TotpSeed};
 use coffre_store::Batch;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::Outcome,
@@ -30,8 +31,6 @@ use crate::{
     validate::{self, MAX_PASSWORD_BYTES},
     vault::{Inner, Open, Vault},
 };
-
-const NONE_STAGED: &str = "no rotation is staged for this entry: stage one with `coffre rotate stage PLATFORM`";
 
 impl Vault {
     /// Stages a rotation of `platform`'s password: the new password (given, or generated here so that it never
@@ -62,11 +61,11 @@ impl Vault {
         let _writes = inner.writes.lock().await;
         let entry = inner.entry_by_name(open, platform)?;
         if entry.lifecycle == Lifecycle::Archived {
-            return Err(Error::WrongState("this entry is archived: an archived account is not rotated"));
+            return Err(Error::WrongState(reasons::ARCHIVED_NOT_ROTATED));
         }
         let mut rotation = inner.rotation(open, &entry.id)?.unwrap_or_default();
         if rotation.pending.is_some() {
-            return Err(Error::WrongState("a rotation is already staged for this entry: confirm or cancel it first"));
+            return Err(Error::WrongState(reasons::ROTATION_STAGED_ALREADY));
         }
         let now = inner.now_ms();
         let pending = PendingRotation {
@@ -109,14 +108,12 @@ impl Vault {
         let _writes = inner.writes.lock().await;
         let mut entry = inner.entry_by_name(open, &which.platform)?;
         if entry.lifecycle == Lifecycle::Archived {
-            return Err(Error::WrongState("this entry is archived: cancel its staged rotation"));
+            return Err(Error::WrongState(reasons::ARCHIVED_CANCEL_ROTATION));
         }
         let mut rotation = inner.rotation(open, &entry.id)?.unwrap_or_default();
         let pending = staged(&rotation, which.id.as_deref())?;
         if entry.version != pending.base_version {
-            return Err(Error::WrongState(
-                "this entry's secrets changed since the rotation was staged: cancel it and stage again",
-            ));
+            return Err(Error::WrongState(reasons::ROTATION_BASE_CHANGED));
         }
         let staged_secrets = inner.pending_version(open, &entry.id, &pending)?;
         let current = inner.version(open, &entry.id, entry.version)?;
@@ -194,9 +191,7 @@ impl Vault {
             return Err(inner.audit_refused_reveal(ctx, &caller, params.platform.trim(), reason, detail, denied).await);
         }
         if params.field != SecretField::Password {
-            return Err(Error::NotFound(
-                "a staged rotation holds only a new password: reveal it with --field password",
-            ));
+            return Err(Error::NotFound(reasons::STAGED_PASSWORD_ONLY));
         }
         // The rotation record and its staged secret are read together under the write lock, so a cancel or a new
         // stage landing between the two reads is not mistaken for a damaged record.
@@ -374,31 +369,26 @@ impl Inner {
 /// The current code of a platform account's second factor, from the seed stored in a version (base32 text), at
 /// the vault's time; and how many seconds it stays valid. Called by `reveal` for [`SecretField::TotpCode`].
 pub(crate) fn totp_code(seed: &[u8], now_ms: i64) -> Result<(SecretBytes, Option<u32>)> {
-    const UNREADABLE: &str = "this entry's TOTP seed is not base32 text: an owner must replace it with `coffre \
-                              entry edit PLATFORM --totp-seed-file FILE`";
-    let text = std::str::from_utf8(seed).map_err(|_| Error::WrongState(UNREADABLE))?;
-    let seed = TotpSeed::from_platform_base32(text).map_err(|_| Error::WrongState(UNREADABLE))?;
+    let text = std::str::from_utf8(seed).map_err(|_| Error::WrongState(reasons::TOTP_SEED_UNREADABLE))?;
+    let seed = TotpSeed::from_platform_base32(text).map_err(|_| Error::WrongState(reasons::TOTP_SEED_UNREADABLE))?;
     let (code, left) = seed.current_code(unix_seconds(from_millis(now_ms)));
     Ok((SecretBytes::new(code.expose_secret().as_bytes().to_vec()), Some(left)))
 }
 
 /// The staged rotation, checked against the id the caller named (a prefix of at least 8 hex characters).
 fn staged(rotation: &RotationRecord, named: Option<&str>) -> Result<PendingRotation> {
-    let pending = rotation.pending.clone().ok_or(Error::WrongState(NONE_STAGED))?;
+    let pending = rotation.pending.clone().ok_or(Error::WrongState(reasons::NO_ROTATION_STAGED))?;
     if let Some(named) = named {
         let named = validate::id_prefix("rotation id", named, "`coffre rotate stage` showed")?;
         if !hex(&pending.id).starts_with(&named) {
-            return Err(Error::WrongState(
-                "the rotation staged now is not the one you named (it was cancelled and staged again): see `coffre \
-                 rotation due` for who staged the current one",
-            ));
+            return Err(Error::WrongState(reasons::ROTATION_RESTAGED));
         }
     }
     Ok(pending)
 }
 
 fn next_version(entry: &EntryRecord) -> Result<u32> {
-    entry.version.checked_add(1).ok_or(Error::WrongState("this entry has too many versions"))
+    entry.version.checked_add(1).ok_or(Error::WrongState(reasons::TOO_MANY_VERSIONS))
 }
 
 fn staged_view(entry: &EntryRecord, pending: &PendingRotation) -> StagedRotation {

@@ -28,6 +28,7 @@ use std::{
 };
 
 use clap::{Args, ValueEnum};
+use coffre_i18n::t;
 use coffre_proto::v1::{ListEntriesRequest, RevealRequest};
 use serde::Serialize;
 use zeroize::Zeroizing;
@@ -127,10 +128,10 @@ struct Report {
 
 pub(crate) async fn run(args: &ImportArgs, ctx: &Context) -> Result<(), Failure> {
     if args.format != Format::Csv && args.map.is_some() {
-        return Err(Failure::new(Kind::Usage, "--map is for --format csv; the other formats name their own columns"));
+        return Err(Failure::new(Kind::Usage, t!("import-map-csv-only")));
     }
     if args.format != Format::Keepass && (args.password_file.is_some() || args.key_file.is_some()) {
-        return Err(Failure::new(Kind::Usage, "--password-file and --key-file are for --format keepass"));
+        return Err(Failure::new(Kind::Usage, t!("import-keepass-only")));
     }
     let categories = CategoryMap::parse(args.category.unwrap_or(Category::Other), args.category_map.as_deref())
         .map_err(Failure::invalid)?;
@@ -170,10 +171,7 @@ pub(crate) async fn run(args: &ImportArgs, ctx: &Context) -> Result<(), Failure>
         return Err(Failure::new(failure.0, failure.1));
     }
     if report.done.as_ref().is_some_and(|done| done.failed > 0) {
-        return Err(Failure::new(
-            Kind::Other,
-            "some entries were not created (see above); fix them and import again: what is already there is skipped",
-        ));
+        return Err(Failure::new(Kind::Other, t!("import-some-failed")));
     }
     Ok(())
 }
@@ -206,7 +204,7 @@ fn read_items(args: &ImportArgs, ctx: &Context) -> Result<Vec<Item>, Failure> {
         Format::Pass => pass::parse(path, ctx.env().var("COFFRE_PASS"))?,
     };
     if items.is_empty() {
-        return Err(Failure::invalid(format!("{} holds no entries: nothing to import", path.display())));
+        return Err(Failure::invalid(t!("import-empty", path = path.display().to_string())));
     }
     Ok(items)
 }
@@ -215,19 +213,23 @@ fn read_items(args: &ImportArgs, ctx: &Context) -> Result<Vec<Item>, Failure> {
 /// database opened by its key file alone).
 fn keepass_password(args: &ImportArgs, has_key_file: bool) -> Result<Option<SecretText>, Failure> {
     let spec = Spec {
-        noun: "KeePass password",
-        flags: "--password-file FILE",
+        noun: "keepass-password",
+        flags: ("--password-file FILE", "none"),
         confirm: false,
         min_len: usize::from(!has_key_file),
         max_len: 64 * 1024,
     };
     let source = Source::from_flags(args.password_file.as_deref(), false);
-    let secret = secrets_input::read_secret(source, &spec, &format!("Password of {}: ", args.file.display()))?;
+    let secret = secrets_input::read_secret(
+        source,
+        &spec,
+        &t!("keepass-password-prompt", file = args.file.display().to_string()),
+    )?;
     if secret.is_empty() {
         return Ok(None);
     }
     let text = std::str::from_utf8(secret.expose_secret())
-        .map_err(|_| Failure::invalid("the KeePass password is not UTF-8 text"))?;
+        .map_err(|_| Failure::invalid(t!("import-keepass-password-not-text")))?;
     Ok(Some(SecretText::new(text.to_owned())))
 }
 
@@ -237,16 +239,17 @@ fn preview_rows(items: &[Item]) -> String {
         .iter()
         .take(3)
         .map(|i| {
-            format!(
-                "  {}: platform \"{}\", login \"{}\", password {}",
-                i.origin,
-                crate::output::printable(&i.name),
-                crate::output::printable(&i.login),
-                if i.password.is_empty() { "empty" } else { "set" }
-            )
+            let line = t!(
+                "import-preview-row",
+                origin = i.origin.to_string(),
+                platform = crate::output::printable(&i.name),
+                login = crate::output::printable(&i.login),
+                password = if i.password.is_empty() { "empty" } else { "set" }
+            );
+            format!("  {line}")
         })
         .collect();
-    format!("First rows:\n{}", rows.join("\n"))
+    format!("{}\n{}", t!("import-preview-heading"), rows.join("\n"))
 }
 
 /// Every entry the caller may see, archived ones included, by lower-case name.
@@ -306,24 +309,32 @@ fn summary(args: &ImportArgs, steps: &[plan::Step], report: &Report) -> String {
     let mut text = plan::text(steps);
     let p = &report.planned;
     match &report.done {
-        None => text.push_str(&format!(
-            "\nDry run: nothing was created. {} would be created ({} renamed), {} completed with older versions, \
-             {} already in the vault, {} skipped.\n",
-            p.create, p.renamed, p.resume, p.identical, p.skipped
-        )),
+        None => {
+            let line = t!(
+                "import-dry-run",
+                create = p.create,
+                renamed = p.renamed,
+                resume = p.resume,
+                identical = p.identical,
+                skipped = p.skipped
+            );
+            text.push_str(&format!("\n{line}\n"));
+        }
         Some(done) => {
-            text.push_str(&format!(
-                "\nImported {} entries ({} versions) in {:.1} s; {} completed, {} already in the vault, {} skipped, \
-                 {} failed.\n",
-                done.created, done.versions, report.seconds, done.resumed, p.identical, p.skipped, done.failed
-            ));
+            let line = t!(
+                "import-done",
+                created = done.created,
+                versions = done.versions,
+                seconds = format!("{:.1}", report.seconds),
+                resumed = done.resumed,
+                identical = p.identical,
+                skipped = p.skipped,
+                failed = done.failed
+            );
+            text.push_str(&format!("\n{line}\n"));
             if args.format.in_clear() {
-                text.push_str(&format!(
-                    "\n{} holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u \
-                     {}`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).\n",
-                    args.file.display(),
-                    args.file.display()
-                ));
+                let line = t!("import-delete-the-file", file = args.file.display().to_string());
+                text.push_str(&format!("\n{line}\n"));
             }
         }
     }

@@ -136,3 +136,512 @@ handout-code = One-time code:        { $code }
 handout-expires = Use it before:        { $expires }
 handout-steps = Your first three commands (`coffre connect` shows the certificate's fingerprint: it must be the one above):
 handout-keep-private = The code works once. Then you choose your own passphrase and add the second factor to an authenticator app on your phone; nobody else ever learns them. Destroy this sheet once you are enrolled.
+
+## Files and common refusals
+
+file-empty-leave-out = { $path } is empty: leave out { $flag }
+
+## Entries
+
+entry-password-prompt = Password of { $login } on { $platform }:{" "}
+entry-new-password-prompt = New password for { $platform }:{" "}
+entry-added = Added { $platform } (version { $version }).
+entry-updated = Updated { $platform } (version { $version }).
+entry-archived = Archived { $platform }; its history is kept (`coffre entry list --archived` shows it).
+entry-list-empty = No entries you may see.
+entry-list-empty-hint = No entries you may see. Archived ones are listed with --archived; an owner adds entries with `coffre entry add PLATFORM --category CATEGORY --login LOGIN`.
+entry-edit-nothing = nothing to change: give at least one option (see `coffre entry edit --help`)
+entry-flag-reason-empty = --reason is empty: say what happened; it is recorded in the audit log
+entry-flagged-already = { $platform } was flagged compromised already (since { $since }); your report is recorded too.
+entry-flagged = Flagged { $platform } compromised: it is listed by `coffre rotation due` until an owner confirms a new password (`coffre rotate stage { $platform } --generate`).
+
+## Tables and labelled fields
+
+answer-no = no
+column = { $name ->
+    [platform] PLATFORM
+    [category] CATEGORY
+    [login] LOGIN
+    [classification] CLASSIFICATION
+    [lifecycle] LIFECYCLE
+    [version] VERSION
+    [updated] UPDATED
+    [created] CREATED
+    [by] BY
+    [changed] CHANGED
+    [id] ID
+    [requester] REQUESTER
+    [state] STATE
+    [until] UNTIL
+    [reason] REASON
+    [person] PERSON
+    [scope] SCOPE
+    [expires] EXPIRES
+    [granted-by] GRANTED BY
+    [task] TASK
+    [seq] SEQ
+    [time] TIME
+    [actor] ACTOR
+    [action] ACTION
+    [target] TARGET
+    [outcome] OUTCOME
+    [name] NAME
+    [role] ROLE
+    [added-by] ADDED BY
+    [why] WHY
+    [since] SINCE
+    [detail] DETAIL
+    [pending-version] PENDING VERSION
+    [staged-by] STAGED BY
+   *[other] { $name }
+}
+field-label = { $name ->
+    [platform] Platform:
+    [category] Category:
+    [url] URL:
+    [login] Login:
+    [recovery-contacts] Recovery contacts:
+    [classification] Classification:
+    [lifecycle] Lifecycle:
+    [tags] Tags:
+    [version] Version:
+    [totp-stored] TOTP seed stored:
+    [notes-stored] Notes stored:
+    [created] Created:
+    [updated] Updated:
+    [rotation-due] Rotation due:
+   *[other] { $name }:
+}
+
+## coffre reveal and the clipboard
+
+secret-field = { $field ->
+    [password] password
+    [totp] TOTP code
+    [totp-seed] TOTP seed
+    [notes] notes
+    [staged] staged password
+   *[other] { $field }
+}
+reveal-reason-empty = --reason is empty: say why you need the secret; it is recorded in the audit log
+reveal-done = (revealed the { $what } of { $platform }, version { $version }; recorded in the audit log as event { $seq })
+reveal-done-valid = (revealed the { $what } of { $platform }, version { $version }; valid { $seconds } more seconds; recorded in the audit log as event { $seq })
+reveal-not-text = this secret is not text and cannot be shown with { $option }: reveal it without { $option }
+json-cannot-encode = cannot encode the output as JSON: { $reason }
+clipboard-cannot-copy = cannot copy to the clipboard: { $reason }
+clipboard-copied = copied; the clipboard will be cleared in { $seconds } s
+clipboard-no-display = no clipboard available (no display); reveal without --copy
+clipboard-unavailable = no clipboard available ({ $reason }); reveal without --copy
+clipboard-cleared = clipboard cleared
+clipboard-cannot-clear = warning: could not clear the clipboard ({ $reason }): clear it yourself
+clipboard-changed = the clipboard holds something else now; left as it is
+
+## Grants
+
+grant-until-not-a-date = --until { $text } is not a date: write it like 2026-12-31 (or an RFC 3339 time)
+grant-for-not-a-duration = --for { $text } is not a duration: write it like 14d, 12h or 2w
+grant-for-zero = --for must be at least one second
+grant-scope-category = category { $category }
+grant-task-empty = --task is empty: say what the access is for; it is recorded in the audit log
+grant-until-missing = say until when: --until DATE or --for DURATION
+grant-scope-missing = say to what: --entry PLATFORM or --category CATEGORY
+grant-added =
+    Granted { $person } access to { $scope } until { $until }, for: { $task }
+    Grant id { $id } (`coffre grant revoke { $short }` ends it sooner).
+grant-state = { $state ->
+    [live] live
+    [expired] expired
+    [revoked] revoked
+   *[other] { $state }
+}
+grant-revoked = Revoked: { $person } no longer has access to { $scope }.
+
+## Rotation
+
+rotate-policy-without-generate = the generator options (--length, --words, --no-...) go with --generate
+rotate-staged = Staged a new password for { $platform } as version { $version } (rotation { $id }).
+rotate-staged-generated = Staged a new password for { $platform } as version { $version } (rotation { $id }), generated by the daemon ({ $bits } bits).
+rotate-staged-next =
+    Next:
+      1. coffre reveal { $platform } --pending --reason "rotation"
+      2. change the password on the platform and check that it works
+      3. coffre rotate confirm { $platform }    (or: coffre rotate cancel { $platform })
+rotate-confirmed = { $platform } now uses version { $version }; the previous password stays in `coffre entry history { $platform }`.
+rotate-cancelled = Cancelled the rotation staged by { $by } at { $time }; { $platform } still uses version { $version }.
+rotation-none-due = No password is due for rotation.
+rotation-why = { $kind ->
+    [age] age
+    [offboarded] offboarded
+    [compromised] compromised
+   *[other] { $kind }
+}
+rotation-due-next = Change each on its platform with `coffre rotate stage PLATFORM --generate`.
+rotation-staged-heading = Staged, waiting for `coffre rotate confirm` or `cancel`:
+
+## coffre init
+
+kdf-memory-too-small = --kdf-memory-kib { $memory } is too small: use at least { $min } (8 MiB); leave it out for the recommended default
+kdf-memory-too-large = --kdf-memory-kib { $memory } is too large: at most { $max } (4 GiB)
+kdf-iterations-out-of-range = --kdf-iterations { $iterations } is out of range: use 1 to { $max }; leave it out for the recommended default
+init-passphrase-prompt = Choose the passphrase of { $name } (at least 12 characters):{" "}
+init-done = The vault is created (id { $id }) and unsealed. { $name } is its president.
+init-leader-code =
+    One-time enrolment code for { $leader }: { $code }
+    It expires at { $expires }: give this code to { $leader } in person; they run `coffre enroll { $code }`.
+init-no-shares = No recovery shares were issued: if the passphrases are forgotten, the vault is lost. Issue them with `coffre recovery rekey --holder president=age1... --holder leader=age1... --shares-dir DIR`.
+init-next = Next: log in with `coffre login { $name }` (it asks for your passphrase and the app's code).
+
+## People
+
+person-state = { $state ->
+    [pending] pending
+    [active] active
+    [offboarded] offboarded
+   *[other] { $state }
+}
+person-offboarded = Offboarded { $name }: account disabled (its history is kept), { $sessions } session(s) ended, { $grants } live grant(s) revoked.
+person-offboarded-nothing-revealed = They revealed no password: nothing needs to change.
+person-offboarded-revealed = They revealed these entries (what they saw is said); change each on its platform, then in coffre:
+person-offboarded-saw = { $platform }: saw { $seen }
+
+## Refusals from the daemon: `daemon-<code>` for the engine's error codes, `daemon-reason-<code>` for the reasons
+## a refusal names (crates/vault/src/reasons.rs). The English text is the daemon's own message.
+
+daemon-uninitialised = vault is not initialised: run `coffre init`
+daemon-already-initialised = vault is already initialised
+daemon-sealed = vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)
+daemon-no-session = not logged in, or the session has expired: run `coffre login NAME`
+daemon-wrong-credentials = wrong name, passphrase or code
+daemon-wrong-code = wrong or already used code: type the code your authenticator app shows now (check its clock)
+daemon-wrong-passphrase = wrong passphrase: it opens no owner's key slot
+daemon-bad-enrolment-code = enrolment code is invalid, already used or expired: ask an owner for a new one
+daemon-shares-do-not-open = these shares do not open this vault's recovery slot: one of them is forged or corrupted; the shares submitted were discarded, start again with the holders' share files
+daemon-bad-recovery-token = this recovery was already finished, or its 10 minutes have passed: recover again with k shares
+daemon-denied = permission denied: { $reason }
+daemon-invalid = invalid { $field }: { $problem }
+daemon-not-found = { $reason }
+daemon-exists = { $reason } already exists
+daemon-wrong-state = { $reason }
+daemon-throttled = too many attempts: try again in { $seconds } s
+daemon-audit-unavailable = audit log unavailable, nothing was revealed or changed: { $detail }; free disk space or check the data directory
+daemon-audit-chain-broken = the audit log is broken at event { $seq }: { $problem }; nothing from that event on can be trusted, and a vault with a broken log does not unseal. Keep this data directory for investigation and restore the vault from a backup (see docs/recovery.md)
+daemon-audit-damaged = the audit log is damaged: { $file } at byte { $offset }: { $problem }; the last good event is { $last_good }. Nothing was cut and the vault stays sealed: keep this data directory as it is and follow docs/recovery.md (restore a backup, or salvage the log into a new directory)
+daemon-header-changed = the seal header was changed: it does not carry the MAC this vault's key made over it (key slots, Argon2 parameters or the recovery slot were edited on disk); the vault stays sealed: restore the data directory from a backup (see docs/recovery.md)
+daemon-internal = internal error; see the daemon's log
+
+daemon-reason-approval-not-needed-for-owners = owners reveal very confidential entries without approval
+daemon-reason-approval-not-needed = this entry is not very confidential: it needs no approval, reveal it with `coffre reveal`
+daemon-reason-approval-already-asked = a request of yours for this entry that is pending or approved and unused (see `coffre approval list`)
+daemon-reason-approval-expired = this request expired before anyone decided it: it must be asked again
+daemon-reason-approval-decided-already = this request was decided already: see `coffre approval list --all`
+daemon-reason-no-request = no request with that id: see `coffre approval list --all`
+daemon-reason-enrolment-not-started = this enrolment has not started: run `coffre enroll CODE` without --totp
+daemon-reason-current-passphrase-wrong = the current passphrase is wrong: nothing was changed
+daemon-reason-decide-own-request = you cannot decide a request of your own: another owner must
+daemon-reason-one-president = a vault has one president, named at init
+daemon-reason-president-adds-leader = only the president may add a leader
+daemon-reason-manager-adds-members = an access manager may add members only
+daemon-reason-president-manages-leader = only the president may offboard the leader or reset the leader's enrolment
+daemon-reason-manager-grants-members = an access manager may grant access to members only
+daemon-reason-auditors-get-no-grant = auditors never reveal secrets: they get no grant
+daemon-reason-owners-see-everything = the president and the leader see everything already
+daemon-reason-no-entry = no entry by that name: see `coffre entry list`
+daemon-reason-manager-revokes-own = an access manager may revoke only the grants it made
+daemon-reason-no-live-grant = no live grant covers this entry; ask the president or an access manager
+daemon-reason-manager-ceiling = an access manager may grant access to existing public or restricted entries only: check the platform's name with `coffre entry list`, or ask the president or the leader
+daemon-reason-needs-approval = a very confidential entry needs an owner's approval for each reveal: run `coffre approval request PLATFORM --reason TEXT`, then ask the president or the leader
+daemon-reason-approval-pending = your request for approval is waiting for the president's or the leader's decision
+daemon-reason-offboard-self = you cannot offboard yourself
+daemon-reason-reset-own-enrolment = you cannot reset your own enrolment: change your passphrase with `coffre passwd`
+daemon-reason-offboard-president = nobody offboards the president
+daemon-reason-reset-president = only the president's own passphrase and second factor open the president's account
+daemon-reason-auditors-never-reveal = auditors never reveal secrets
+daemon-reason-auditors-read-no-entries = auditors read the audit log, not entries
+daemon-reason-auditors-see-approvals-in-log = auditors see requests for approval in the audit log
+daemon-reason-owners-export-contacts = only the president or the leader may export recovery contacts: leave out --with-recovery-contacts
+daemon-reason-export-register = only the president, the leader and auditors may export the register
+daemon-reason-owners-reveal-totp-seed = only the president or the leader may reveal a TOTP seed: reveal the current code with `--field totp`
+daemon-reason-owners-rotate = only the president or the leader may rotate passwords
+daemon-reason-owners-see-due = only the president or the leader may see which passwords are due for rotation
+daemon-reason-owners-decide = only the president or the leader may approve or deny a request
+daemon-reason-owners-seal = only the president or the leader may seal the vault
+daemon-reason-owners-change-entries = only the president or the leader may change entries
+daemon-reason-owners-see-old-versions = only the president or the leader may see old versions
+daemon-reason-owners-rekey = only the president or the leader may issue recovery shares
+daemon-reason-owners-backup = only the president or the leader may take a backup
+daemon-reason-managers-manage-people = only the president, the leader or an access manager may manage people
+daemon-reason-owners-offboard = only the president or the leader may offboard people or reset their enrolment
+daemon-reason-managers-grant = only the president, the leader or an access manager may grant or revoke access
+daemon-reason-auditors-see-grants-in-log = auditors see grants in the audit log
+daemon-reason-read-audit = only the president, the leader and auditors may read the audit log
+daemon-reason-entry-exists = an entry for this platform
+daemon-reason-too-many-versions = this entry has too many versions
+daemon-reason-no-version = no such version of this entry: see `coffre entry history`
+daemon-reason-no-field-in-version = this entry has no such secret field in that version
+daemon-reason-no-person = no person by that name: see `coffre person list`
+daemon-reason-offboarded-no-grant = this person is offboarded: offboarded people get no grant
+daemon-reason-grant-revoked-already = this grant is revoked already
+daemon-reason-no-grant = no grant with that id: see `coffre grant list`
+daemon-reason-log-without-vault = the data directory holds an audit log but no vault: start coffred on an empty data directory
+daemon-reason-person-exists = a person of that name (offboarded people keep their name)
+daemon-reason-offboarded-already = this person is offboarded already
+daemon-reason-offboarded-never-reopened = this person is offboarded: an offboarded account is never reopened
+daemon-reason-no-share-set = this vault has no recovery share set: an owner issues one with `coffre recovery rekey`
+daemon-reason-no-person-in-vault = no person by that name in this vault
+daemon-reason-no-president = this vault has no president: name the owner whose passphrase to set
+daemon-reason-archived-not-rotated = this entry is archived: an archived account is not rotated
+daemon-reason-rotation-staged-already = a rotation is already staged for this entry: confirm or cancel it first
+daemon-reason-archived-cancel-rotation = this entry is archived: cancel its staged rotation
+daemon-reason-rotation-base-changed = this entry's secrets changed since the rotation was staged: cancel it and stage again
+daemon-reason-staged-password-only = a staged rotation holds only a new password: reveal it with --field password
+daemon-reason-totp-seed-unreadable = this entry's TOTP seed is not base32 text: an owner must replace it with `coffre entry edit PLATFORM --totp-seed-file FILE`
+daemon-reason-no-rotation-staged = no rotation is staged for this entry: stage one with `coffre rotate stage PLATFORM`
+daemon-reason-no-age-holder = no recovery holder has an age key to encrypt backups to: issue a share set whose holders are named with age1... keys (`coffre recovery rekey --holder NAME=age1...`)
+daemon-reason-rotation-restaged = the rotation staged now is not the one you named (it was cancelled and staged again): see `coffre rotation due` for who staged the current one
+
+## How the client explains the daemon's answers
+
+daemon-refused = the daemon refused the request ({ $code })
+hint-login-again = : run `coffre login { $name }`
+hint-versions-differ = : the daemon does not know this request; are coffre and coffred the same version?
+
+## coffred's start-up and restore lines
+
+coffred-test-clock = coffred: WARNING: the time comes from the test clock file { $path } ({ $var }); never use this outside tests
+coffred-data-dir = coffred: data directory { $path }
+coffred-ca = coffred: CA certificate { $path }, SHA-256 fingerprint { $fingerprint }
+coffred-listening = coffred: listening on { $url }
+restore-done = coffred: restored vault { $vault } into { $path }
+restore-taken = coffred: the backup was taken at { $time } UTC; { $records } records and { $events } audit events are back
+restore-shares-of-set = the holders' shares of share set { $set }, the set current when the backup was taken (a later rekey's shares do not open it)
+restore-shares = the holders' shares
+restore-next = coffred: next, start coffred on { $path } and unseal with an owner's passphrase (`coffre unseal`) or with { $shares } (`coffre recover --share FILE`)
+
+## Secrets typed, read from a file or standard input
+
+secret-noun = { $noun ->
+    [password] password
+    [keepass-password] KeePass password
+   *[passphrase] passphrase
+}
+file-cannot-read = cannot read { $path } ({ $reason })
+secret-file-too-large = { $path } is larger than { $kib } KiB: is it the right file?
+stdin-cannot-read = cannot read standard input: { $reason }
+stdin-too-large = standard input holds more than { $kib } KiB: give only the secret
+secret-again-prompt = Type it again:{" "}
+secret-typed-differ = the two { $noun ->
+    [password] passwords
+    [keepass-password] KeePass passwords
+   *[passphrase] passphrases
+} you typed differ: nothing was sent; run the command again
+secret-cannot-read-terminal = cannot read the { secret-noun } from the terminal: { $reason }
+secret-no-terminal = { $stdin ->
+    [none] no terminal to type the { secret-noun } on: use { $file }
+   *[other] no terminal to type the { secret-noun } on: use { $file } or { $stdin }
+}
+secret-empty = the { secret-noun } is empty: nothing was sent
+secret-too-short = the { secret-noun } is too short: use at least { $min } characters (a few unrelated words are easy to remember)
+secret-too-long = the { secret-noun } is too long: at most { $max } bytes
+keepass-password-prompt = Password of { $file }:{" "}
+
+## Reaching the daemon
+
+server-address-invalid = invalid server address { $server }
+tls-cannot-set-up = cannot set up TLS with the CA certificate
+tls-not-that-ca = the certificate of { $server } does not chain to that CA: is it really coffred? Nothing was saved
+tls-wrong-name = the daemon's certificate is not valid for { $host }: use the address it was set up for (e.g. localhost)
+tls-not-pinned-ca = the daemon's certificate does not match the pinned CA: if the daemon was reinstalled, run `coffre connect` again
+tls-not-tls = { $server } did not answer with TLS: check the address and port (--server / COFFRE_SERVER)
+tls-handshake-failed = the TLS handshake with { $server } failed: check the address (--server / COFFRE_SERVER)
+daemon-timed-out = the daemon at { $server } did not answer within { $seconds } s: is coffred running? (check --server / COFFRE_SERVER)
+host-not-found = cannot find the host { $host }: check the address (--server / COFFRE_SERVER)
+daemon-unreachable = cannot reach the daemon at { $server }: is coffred running? (check --server / COFFRE_SERVER)
+session-damaged = the saved session is damaged: run `coffre login NAME` again
+
+## Session file, files and standard output
+
+session-file-cannot-read = cannot read the session file { $path } ({ $reason })
+session-file-damaged = the session file { $path } is damaged: delete it and run `coffre login NAME` again
+session-file-cannot-save = cannot save the session in { $path } ({ $reason })
+session-file-cannot-delete = cannot delete the session file { $path } ({ $reason })
+session-file-shared = the session file { $path } can be read by other users (mode { $mode }): delete it and run `coffre login NAME` again
+io-not-found = no such file
+io-permission-denied = permission denied
+io-is-a-directory = it is a directory
+stdout-cannot-write = cannot write to standard output: { $reason }
+
+## Approvals
+
+approval-reason-empty = --reason is empty: say why you need the secret; the owners read it
+approval-requested = Asked to reveal { $platform } (request { $id }). The president or the leader sees it with `coffre approval list` and approves it with `coffre approval approve { $short }`; then reveal it once with `coffre reveal { $platform } --reason TEXT`. The request waits until { $until }.
+approval-none = No request for approval.
+approval-state = { $state ->
+    [pending] pending
+    [approved] approved
+    [denied] denied
+    [used] used
+    [expired] expired
+   *[other] { $state }
+}
+approval-approved = Approved: { $requester } may reveal { $platform } once, until { $until }.
+approval-denied = Denied: { $requester } may not reveal { $platform }.
+
+## Backups
+
+file-exists-already = { $path } exists already: choose a new file name (nothing was done)
+file-cannot-write = cannot write { $path } ({ $reason })
+file-cannot-create = cannot create { $path } ({ $reason })
+backup-incomplete = the backup arrived incomplete: nothing was saved; try again
+backup-written =
+    Backup of vault { $vault } written to { $file } ({ $size } bytes, taken { $time }): { $records } records, { $events } audit events.
+    It opens with the age key of any of its { $recipients } recipient(s) (the recovery holders with a key). Keep it on another machine or medium; restore it with `coffred restore --from FILE --identity KEYFILE --data-dir NEW_DIR`.
+    Once restored, it unseals with an owner's passphrase of today, or with the shares of share set { $set } (issued { $issued }); a later rekey does not change that, so keep those share files as long as this backup.
+
+## The audit log: its codes, shown to people
+
+audit-action = { $key ->
+    [init] init
+    [unseal] unseal
+    [seal] seal
+    [login] login
+    [logout] logout
+    [enroll] enroll
+    [passwd] passwd
+    [whoami] whoami
+    [entry-create] entry.create
+    [entry-update] entry.update
+    [entry-read] entry.read
+    [entry-history] entry.history
+    [entry-flag] entry.flag
+    [reveal] reveal
+    [rekey] rekey
+    [backup] backup
+    [person-add] person.add
+    [person-list] person.list
+    [person-offboard] person.offboard
+    [enrolment-reset] enrolment.reset
+    [grant-add] grant.add
+    [grant-list] grant.list
+    [grant-revoke] grant.revoke
+    [audit-list] audit.list
+    [audit-export] audit.export
+    [rotation-stage] rotation.stage
+    [rotation-confirm] rotation.confirm
+    [rotation-cancel] rotation.cancel
+    [rotation-due] rotation.due
+    [approval-request] approval.request
+    [approval-list] approval.list
+    [approval-decide] approval.decide
+    [registry-export] registry.export
+    [recovery-share] recovery.share
+    [recovery-complete] recovery.complete
+    [recovery-expire] recovery.expire
+    [recovery-passphrase] recovery.passphrase
+   *[other] { $action }
+}
+audit-outcome = { $outcome ->
+    [success] success
+    [denied] denied
+    [failure] failure
+   *[other] { $outcome }
+}
+audit-not-a-date = { $flag } { $text } is not a date (2026-11-24) or a time (2026-11-24T09:30:00Z)
+audit-more-events = More events: add --after { $next }
+audit-none = No audit event matches.
+file-exists-force = { $path } exists already: choose another file or add --force to replace it
+audit-no-public-key = the daemon did not give its public audit key: is it older than this client?
+audit-cannot-move = cannot move the export to { $path } ({ $reason })
+audit-exported =
+    Exported { $events } audit events to { $file } (it names people and platforms: keep it private).
+    Anyone can check it offline:
+      coffre audit verify { $file } --key { $key }
+audit-does-not-verify = { $path } does not verify: { $reason }
+audit-does-not-verify-at = { $path } does not verify (first bad event: { $seq }): { $reason }
+audit-key-invalid = --key: { $reason }; copy the key `coffre status` shows (ed25519: and 64 hex digits)
+audit-valid =
+    Valid: { $events } events of vault { $vault }, from { $first } to { $last }.
+    Head signature valid under { $key }: nothing was edited, deleted, inserted, reordered or cut off.
+    Head: event { $seq }, hash { $hash }
+
+## Recovery
+
+recover-no-new-passphrase = { $message }; the vault is unsealed, but no new passphrase was set: recover again with the shares to set one
+recover-complete =
+    Share { $number } of { $holder } accepted: { $submitted } of { $threshold } shares, the recovery is complete.
+    The vault { $opened ->
+        [now] is unsealed
+       *[already] was already unsealed
+    }, and the new passphrase of { $owner } is set (the old one no longer works).
+    Next: `coffre login { $owner }`; then issue a new share set with `coffre recovery rekey`, since these shares have been used.
+recover-accepted =
+    Share { $number } of { $holder } accepted: { $submitted } of { $threshold } shares are in.
+    The recovery waits for { $missing } more share(s) until { $until }: the next holder runs `coffre recover --share FILE`.
+share-file-too-large = { $path } is too large to be a share file
+share-passphrase-prompt = Passphrase of your share:{" "}
+share-needs-identity = this share is locked with an age key: give your key file with --identity KEYFILE
+identity-not-text = { $path } is not an age identity file (not text)
+recover-new-passphrase-prompt = New passphrase for { $owner } (at least 12 characters):{" "}
+recover-new-passphrase-prompt-president = New passphrase for the president (at least 12 characters):{" "}
+recovery-no-share-set = No recovery share set: an owner issues one with `coffre recovery rekey --holder ...`.
+recovery-share-set = Share set { $set }: any { $threshold } of { $shares } holders can recover the vault.
+recovery-in-progress = A recovery is in progress: { $submitted } of { $threshold } shares are in, until { $until }.
+recovery-none-in-progress = No recovery is in progress.
+rekey-no-shares = the daemon issued no share files
+rekey-done = The previous share set no longer opens this vault. Backups taken before now still open only with it (or with an owner's passphrase of their time): keep the old share files as long as those backups, or take a new backup now (`coffre backup create`); each backup says which share set it needs.
+keygen-done =
+    { $key }
+    That is your public key: give it to whoever issues the shares (--holder NAME={ $key }).
+    Your secret key is in { $file }: keep it offline and private; you need it to recover the vault and to open backups.
+
+## Recovery holders and share files
+
+shares-no-holders = name the recovery holders: --holder LABEL=age1... (or --passphrase-holder LABEL), at least two
+shares-dir-missing = --shares-dir DIR is required: the share files are written there, one per holder
+shares-holder-syntax = --holder { $value }: write it LABEL=age1..., e.g. president=age1qyz...
+shares-holder-same-key = --holder { $label }: the same age key as { $other }: each holder needs their own key, or one person could recover alone with several shares
+shares-holder-passphrase-prompt = Passphrase that { $label } chooses for their share (at least 12 characters):{" "}
+shares-dir-cannot-write = cannot write share files in { $path } ({ $reason }): nothing was sent
+shares-file-cannot-write = the share set was issued, but { $path } could not be written ({ $reason }): free the problem, then issue a new set with `coffre recovery rekey`
+
+## Addresses, the CA and the saved configuration
+
+address-not-tls = coffre only speaks TLS: use https:// instead of { $scheme }:// in { $input }
+address-unsupported = unsupported address { $input }: use https://HOST:PORT (not { $scheme }://)
+address-invalid = invalid server address { $input }: use https://HOST:PORT
+no-server = no server configured: run `coffre connect ADDRESS` or set COFFRE_SERVER and COFFRE_CA
+no-ca = no CA certificate to check { $server } with: pass --ca FILE (or set COFFRE_CA), or run `coffre connect { $server }` to pin it
+ca-check-flag = check --ca / COFFRE_CA
+ca-connect-again = run `coffre connect ADDRESS` again
+ca-cannot-read = cannot read the CA certificate { $path } ({ $reason }): { $next }
+ca-no-pem = { $path } holds no PEM certificate (-----BEGIN CERTIFICATE-----): give coffred's ca.pem ({ $next })
+config-invalid = { $path } is not a valid coffre configuration ({ $reason }): run `coffre connect ADDRESS` again
+config-cannot-encode = cannot encode the configuration: { $reason }
+config-server-invalid = { $message }; run `coffre connect ADDRESS` again
+
+## Register, generator
+
+registry-written = Wrote the register of { $entries } accounts to { $file }.
+registry-holds-contacts = It holds recovery contacts (people's phone numbers and addresses): share it only with those who need them.
+csv-cannot-write = cannot write the CSV: { $reason }
+csv-not-utf8 = the CSV is not UTF-8
+number-too-large = the number is too large
+generate-entropy = ({ $bits } bits of entropy)
+ca-file-no-pem = the CA file holds no PEM certificate
+qr-cannot-draw = cannot draw the QR code: { $reason }
+qr-cannot-write = cannot write the QR code to { $path }: { $reason }
+
+## coffre import
+
+import-map-csv-only = --map is for --format csv; the other formats name their own columns
+import-keepass-only = --password-file and --key-file are for --format keepass
+import-some-failed = some entries were not created (see above); fix them and import again: what is already there is skipped
+import-empty = { $path } holds no entries: nothing to import
+import-keepass-password-not-text = the KeePass password is not UTF-8 text
+import-preview-heading = First rows:
+import-preview-row = { $origin }: platform "{ $platform }", login "{ $login }", password { $password ->
+    [empty] empty
+   *[set] set
+}
+import-dry-run = Dry run: nothing was created. { $create } would be created ({ $renamed } renamed), { $resume } completed with older versions, { $identical } already in the vault, { $skipped } skipped.
+import-done = Imported { $created } entries ({ $versions } versions) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
+import-delete-the-file = { $file } holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u { $file }`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).

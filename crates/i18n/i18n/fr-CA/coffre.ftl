@@ -51,7 +51,7 @@ connect-presented =
       ({ $fingerprint })
 connect-where-fingerprint =
     Comparez-la avec l’empreinte qu’on vous a remise : la fiche de la personne qui vous a ajouté, la ligne que
-    coffred a affichée à son démarrage (« CA certificate … SHA-256 fingerprint »), ou `coffre status` sur un
+    coffred a affichée à son démarrage (« certificat de l’autorité de certification … empreinte SHA-256 », ou en anglais « CA certificate … SHA-256 fingerprint »), ou `coffre status` sur un
     ordinateur déjà connecté. Ne lui faites pas confiance si vous ne pouvez pas la comparer.
 connect-confirm-prompt = Est-ce la même empreinte ? Tapez oui pour lui faire confiance :{" "}
 connect-not-confirmed = non confirmé : rien n’a été enregistré
@@ -139,3 +139,529 @@ handout-code = Code à usage unique :   { $code }
 handout-expires = À utiliser avant le :   { $expires }
 handout-steps = Vos trois premières commandes (`coffre connect` affiche l’empreinte du certificat : ce doit être celle ci-dessus) :
 handout-keep-private = Le code ne sert qu’une fois. Vous choisissez ensuite votre propre phrase de passe et ajoutez le deuxième facteur à une application d’authentification sur votre téléphone ; personne d’autre ne les connaît jamais. Détruisez cette fiche une fois inscrit.
+
+## Fichiers et refus courants
+
+file-empty-leave-out = { $path } est vide : omettez { $flag }
+
+## Entrées
+
+entry-password-prompt = Mot de passe de { $login } sur { $platform } :{" "}
+entry-new-password-prompt = Nouveau mot de passe pour { $platform } :{" "}
+entry-added = { $platform } ajoutée (version { $version }).
+entry-updated = { $platform } modifiée (version { $version }).
+entry-archived = { $platform } archivée ; son historique est conservé (`coffre entry list --archived` l’affiche).
+entry-list-empty = Aucune entrée que vous pouvez voir.
+entry-list-empty-hint = Aucune entrée que vous pouvez voir. Les entrées archivées s’affichent avec --archived ; la présidence ou le chef ajoute des entrées avec `coffre entry add PLATEFORME --category CATÉGORIE --login IDENTIFIANT`.
+entry-edit-nothing = rien à changer : donnez au moins une option (voir `coffre entry edit --help`)
+entry-flag-reason-empty = --reason est vide : dites ce qui s’est passé ; c’est consigné au journal d’audit
+entry-flagged-already = { $platform } était déjà signalée comme compromise (depuis le { $since }) ; votre signalement est consigné aussi.
+entry-flagged = { $platform } signalée comme compromise : `coffre rotation due` la liste jusqu’à ce que la présidence ou le chef confirme un nouveau mot de passe (`coffre rotate stage { $platform } --generate`).
+
+## Tableaux et champs
+
+answer-no = non
+column = { $name ->
+    [platform] PLATEFORME
+    [category] CATÉGORIE
+    [login] IDENTIFIANT
+    [classification] CLASSIFICATION
+    [lifecycle] CYCLE DE VIE
+    [version] VERSION
+    [updated] MODIFIÉE
+    [created] CRÉÉE
+    [by] PAR
+    [changed] CHANGEMENTS
+    [id] ID
+    [requester] DEMANDEUR
+    [state] ÉTAT
+    [until] JUSQU’AU
+    [reason] MOTIF
+    [person] PERSONNE
+    [scope] PORTÉE
+    [expires] EXPIRE
+    [granted-by] ACCORDÉ PAR
+    [task] TÂCHE
+    [seq] NO
+    [time] HEURE
+    [actor] AUTEUR
+    [action] ACTION
+    [target] CIBLE
+    [outcome] RÉSULTAT
+    [name] NOM
+    [role] RÔLE
+    [added-by] AJOUTÉ PAR
+    [why] POURQUOI
+    [since] DEPUIS
+    [detail] DÉTAIL
+    [pending-version] VERSION EN ATTENTE
+    [staged-by] PRÉPARÉE PAR
+   *[other] { $name }
+}
+field-label = { $name ->
+    [platform] Plateforme :
+    [category] Catégorie :
+    [url] URL :
+    [login] Identifiant :
+    [recovery-contacts] Contacts de récupération :
+    [classification] Classification :
+    [lifecycle] Cycle de vie :
+    [tags] Étiquettes :
+    [version] Version :
+    [totp-stored] Germe TOTP enregistré :
+    [notes-stored] Notes enregistrées :
+    [created] Créée le :
+    [updated] Modifiée le :
+    [rotation-due] Rotation à faire :
+   *[other] { $name } :
+}
+
+## coffre reveal et le presse-papiers
+
+secret-field = { $field ->
+    [password] mot de passe
+    [totp] code TOTP
+    [totp-seed] germe TOTP
+    [notes] notes
+    [staged] mot de passe préparé
+   *[other] { $field }
+}
+reveal-reason-empty = --reason est vide : dites pourquoi vous avez besoin du secret ; c’est consigné au journal d’audit
+reveal-done = (affiché : { $what } de { $platform }, version { $version } ; consigné au journal d’audit, événement { $seq })
+reveal-done-valid = (affiché : { $what } de { $platform }, version { $version } ; valide encore { $seconds } secondes ; consigné au journal d’audit, événement { $seq })
+reveal-not-text = ce secret n’est pas du texte et ne peut pas être affiché avec { $option } : affichez-le sans { $option }
+json-cannot-encode = impossible d’encoder la sortie en JSON : { $reason }
+clipboard-cannot-copy = impossible de copier dans le presse-papiers : { $reason }
+clipboard-copied = copié ; le presse-papiers sera vidé dans { $seconds } s
+clipboard-no-display = aucun presse-papiers (pas d’affichage graphique) : affichez le secret sans --copy
+clipboard-unavailable = aucun presse-papiers ({ $reason }) : affichez le secret sans --copy
+clipboard-cleared = presse-papiers vidé
+clipboard-cannot-clear = attention : impossible de vider le presse-papiers ({ $reason }) : videz-le vous-même
+clipboard-changed = le presse-papiers contient autre chose maintenant ; laissé tel quel
+
+## Accès accordés
+
+grant-until-not-a-date = --until { $text } n’est pas une date : écrivez-la comme 2026-12-31 (ou une heure RFC 3339)
+grant-for-not-a-duration = --for { $text } n’est pas une durée : écrivez-la comme 14d, 12h ou 2w (jours, heures, semaines)
+grant-for-zero = --for doit durer au moins une seconde
+grant-scope-category = catégorie { $category }
+grant-task-empty = --task est vide : dites à quoi sert l’accès ; c’est consigné au journal d’audit
+grant-until-missing = dites jusqu’à quand : --until DATE ou --for DURÉE
+grant-scope-missing = dites à quoi : --entry PLATEFORME ou --category CATÉGORIE
+grant-added =
+    Accès accordé à { $person } pour { $scope } jusqu’au { $until }, pour : { $task }
+    Identifiant de l’accès : { $id } (`coffre grant revoke { $short }` y met fin plus tôt).
+grant-state = { $state ->
+    [live] actif
+    [expired] expiré
+    [revoked] révoqué
+   *[other] { $state }
+}
+grant-revoked = Révoqué : { $person } n’a plus accès à { $scope }.
+
+## Rotation
+
+rotate-policy-without-generate = les options du générateur (--length, --words, --no-...) vont avec --generate
+rotate-staged = Nouveau mot de passe préparé pour { $platform }, version { $version } (rotation { $id }).
+rotate-staged-generated = Nouveau mot de passe préparé pour { $platform }, version { $version } (rotation { $id }), généré par le démon ({ $bits } bits).
+rotate-staged-next =
+    Ensuite :
+      1. coffre reveal { $platform } --pending --reason "rotation"
+      2. changez le mot de passe sur la plateforme et vérifiez qu’il fonctionne
+      3. coffre rotate confirm { $platform }    (ou : coffre rotate cancel { $platform })
+rotate-confirmed = { $platform } utilise maintenant la version { $version } ; l’ancien mot de passe reste dans `coffre entry history { $platform }`.
+rotate-cancelled = Rotation préparée par { $by } le { $time } annulée ; { $platform } utilise toujours la version { $version }.
+rotation-none-due = Aucun mot de passe n’est à changer.
+rotation-why = { $kind ->
+    [age] ancienneté
+    [offboarded] départ
+    [compromised] compromis
+   *[other] { $kind }
+}
+rotation-due-next = Changez chacun sur sa plateforme avec `coffre rotate stage PLATEFORME --generate`.
+rotation-staged-heading = Préparés, en attente de `coffre rotate confirm` ou `cancel` :
+
+## coffre init
+
+kdf-memory-too-small = --kdf-memory-kib { $memory } est trop petit : utilisez au moins { $min } (8 Mio) ; omettez-le pour la valeur recommandée
+kdf-memory-too-large = --kdf-memory-kib { $memory } est trop grand : au plus { $max } (4 Gio)
+kdf-iterations-out-of-range = --kdf-iterations { $iterations } est hors limites : utilisez de 1 à { $max } ; omettez-le pour la valeur recommandée
+init-passphrase-prompt = Choisissez la phrase de passe de { $name } (au moins 12 caractères) :{" "}
+init-done = Le coffre est créé (identifiant { $id }) et descellé. { $name } en assure la présidence.
+init-leader-code =
+    Code d’inscription à usage unique pour { $leader } : { $code }
+    Il expire le { $expires } : remettez ce code à { $leader } en main propre ; cette personne lance `coffre enroll { $code }`.
+init-no-shares = Aucune part de récupération n’a été émise : si les phrases de passe sont oubliées, le coffre est perdu. Émettez-les avec `coffre recovery rekey --holder president=age1... --holder leader=age1... --shares-dir DOSSIER`.
+init-next = Ensuite : connectez-vous avec `coffre login { $name }` (on vous demandera votre phrase de passe et le code de l’application).
+
+## Personnes
+
+person-state = { $state ->
+    [pending] en attente
+    [active] active
+    [offboarded] partie
+   *[other] { $state }
+}
+person-offboarded = Départ de { $name } : compte désactivé (son historique est conservé), { $sessions } session(s) terminée(s), { $grants } accès actif(s) révoqué(s).
+person-offboarded-nothing-revealed = Cette personne n’a affiché aucun mot de passe : rien à changer.
+person-offboarded-revealed = Cette personne a affiché ces entrées (ce qu’elle a vu est indiqué) ; changez chacune sur sa plateforme, puis dans coffre :
+person-offboarded-saw = { $platform } : a vu { $seen }
+
+## Refus du démon : `daemon-<code>` pour les codes d’erreur du moteur, `daemon-reason-<code>` pour les motifs
+## qu’un refus nomme (crates/vault/src/reasons.rs).
+
+daemon-uninitialised = le coffre n’est pas encore créé : lancez `coffre init`
+daemon-already-initialised = le coffre est déjà créé
+daemon-sealed = le coffre est scellé : demandez à la présidence ou au chef de le desceller (avec `coffre unseal`)
+daemon-no-session = vous n’êtes pas connecté, ou votre session a expiré : lancez `coffre login NOM`
+daemon-wrong-credentials = nom, phrase de passe ou code erroné
+daemon-wrong-code = code erroné ou déjà utilisé : tapez le code que votre application d’authentification affiche maintenant (vérifiez son heure)
+daemon-wrong-passphrase = phrase de passe erronée : elle n’ouvre l’emplacement de clé d’aucun propriétaire du coffre
+daemon-bad-enrolment-code = code d’inscription invalide, déjà utilisé ou expiré : demandez-en un nouveau à la présidence ou au chef
+daemon-shares-do-not-open = ces parts n’ouvrent pas l’emplacement de récupération de ce coffre : l’une d’elles est falsifiée ou abîmée ; les parts remises ont été écartées, recommencez avec les fichiers de parts des détenteurs
+daemon-bad-recovery-token = cette récupération est déjà terminée, ou ses 10 minutes sont écoulées : recommencez la récupération avec k parts
+daemon-denied = permission refusée : { $reason }
+daemon-invalid = valeur invalide pour { $field } : { $problem }
+daemon-not-found = { $reason }
+daemon-exists = il existe déjà { $reason }
+daemon-wrong-state = { $reason }
+daemon-throttled = trop de tentatives : réessayez dans { $seconds } s
+daemon-audit-unavailable = journal d’audit indisponible, rien n’a été affiché ni changé : { $detail } ; libérez de l’espace disque ou vérifiez le dossier de données
+daemon-audit-chain-broken = le journal d’audit est rompu à l’événement { $seq } : { $problem } ; rien à partir de cet événement n’est fiable, et un coffre dont le journal est rompu ne se descelle pas. Gardez ce dossier de données pour l’enquête et restaurez le coffre à partir d’une sauvegarde (voir `coffre guide recovery`)
+daemon-audit-damaged = le journal d’audit est endommagé : { $file } à l’octet { $offset } : { $problem } ; le dernier événement intact est le { $last_good }. Rien n’a été coupé et le coffre reste scellé : gardez ce dossier de données tel quel et suivez `coffre guide recovery` (restaurer une sauvegarde, ou récupérer le journal dans un nouveau dossier)
+daemon-header-changed = l’en-tête de scellement a été modifié : il ne porte pas le MAC que la clé de ce coffre a calculé (emplacements de clé, paramètres Argon2 ou emplacement de récupération modifiés sur le disque) ; le coffre reste scellé : restaurez le dossier de données à partir d’une sauvegarde (voir `coffre guide recovery`)
+daemon-internal = erreur interne ; consultez le journal du démon
+
+daemon-reason-approval-not-needed-for-owners = la présidence et le chef affichent les entrées très confidentielles sans approbation
+daemon-reason-approval-not-needed = cette entrée n’est pas très confidentielle : elle n’a besoin d’aucune approbation, affichez-la avec `coffre reveal`
+daemon-reason-approval-already-asked = une demande de votre part pour cette entrée, en attente ou approuvée et pas encore utilisée (voir `coffre approval list`)
+daemon-reason-approval-expired = cette demande a expiré avant que quelqu’un la tranche : il faut la refaire
+daemon-reason-approval-decided-already = cette demande est déjà tranchée : voir `coffre approval list --all`
+daemon-reason-no-request = aucune demande avec cet identifiant : voir `coffre approval list --all`
+daemon-reason-enrolment-not-started = cette inscription n’a pas commencé : lancez `coffre enroll CODE` sans --totp
+daemon-reason-current-passphrase-wrong = la phrase de passe actuelle est erronée : rien n’a été changé
+daemon-reason-decide-own-request = vous ne pouvez pas trancher votre propre demande : c’est à l’autre (la présidence ou le chef) de le faire
+daemon-reason-one-president = un coffre a une seule présidence, nommée à sa création
+daemon-reason-president-adds-leader = seule la présidence peut ajouter un chef
+daemon-reason-manager-adds-members = un responsable des accès ne peut ajouter que des membres
+daemon-reason-president-manages-leader = seule la présidence peut faire partir le chef ou réinitialiser son inscription
+daemon-reason-manager-grants-members = un responsable des accès ne peut accorder l’accès qu’à des membres
+daemon-reason-auditors-get-no-grant = les vérificateurs n’affichent jamais de secrets : ils ne reçoivent aucun accès
+daemon-reason-owners-see-everything = la présidence et le chef voient déjà tout
+daemon-reason-no-entry = aucune entrée de ce nom : voir `coffre entry list`
+daemon-reason-manager-revokes-own = un responsable des accès ne peut révoquer que les accès qu’il a accordés
+daemon-reason-no-live-grant = aucun accès en vigueur ne couvre cette entrée ; demandez-en un à la présidence ou à un responsable des accès
+daemon-reason-manager-ceiling = un responsable des accès ne peut accorder l’accès qu’à des entrées existantes publiques ou restreintes : vérifiez le nom de la plateforme avec `coffre entry list`, ou demandez à la présidence ou au chef
+daemon-reason-needs-approval = une entrée très confidentielle demande l’approbation de la présidence ou du chef à chaque affichage : lancez `coffre approval request PLATEFORME --reason TEXTE`, puis demandez-leur de l’approuver
+daemon-reason-approval-pending = votre demande d’approbation attend la décision de la présidence ou du chef
+daemon-reason-offboard-self = vous ne pouvez pas vous faire partir vous-même
+daemon-reason-reset-own-enrolment = vous ne pouvez pas réinitialiser votre propre inscription : changez votre phrase de passe avec `coffre passwd`
+daemon-reason-offboard-president = personne ne fait partir la présidence
+daemon-reason-reset-president = seules la phrase de passe et le deuxième facteur de la présidence ouvrent son compte
+daemon-reason-auditors-never-reveal = les vérificateurs n’affichent jamais de secrets
+daemon-reason-auditors-read-no-entries = les vérificateurs lisent le journal d’audit, pas les entrées
+daemon-reason-auditors-see-approvals-in-log = les vérificateurs voient les demandes d’approbation dans le journal d’audit
+daemon-reason-owners-export-contacts = seuls la présidence ou le chef peuvent exporter les contacts de récupération : retirez --with-recovery-contacts
+daemon-reason-export-register = seuls la présidence, le chef et les vérificateurs peuvent exporter le registre
+daemon-reason-owners-reveal-totp-seed = seuls la présidence ou le chef peuvent afficher un germe TOTP : affichez le code actuel avec `--field totp`
+daemon-reason-owners-rotate = seuls la présidence ou le chef peuvent changer les mots de passe
+daemon-reason-owners-see-due = seuls la présidence ou le chef peuvent voir quels mots de passe sont à changer
+daemon-reason-owners-decide = seuls la présidence ou le chef peuvent approuver ou refuser une demande
+daemon-reason-owners-seal = seuls la présidence ou le chef peuvent sceller le coffre
+daemon-reason-owners-change-entries = seuls la présidence ou le chef peuvent modifier les entrées
+daemon-reason-owners-see-old-versions = seuls la présidence ou le chef peuvent voir les anciennes versions
+daemon-reason-owners-rekey = seuls la présidence ou le chef peuvent émettre des parts de récupération
+daemon-reason-owners-backup = seuls la présidence ou le chef peuvent faire une sauvegarde
+daemon-reason-managers-manage-people = seuls la présidence, le chef ou un responsable des accès peuvent gérer les personnes
+daemon-reason-owners-offboard = seuls la présidence ou le chef peuvent faire partir des personnes ou réinitialiser leur inscription
+daemon-reason-managers-grant = seuls la présidence, le chef ou un responsable des accès peuvent accorder ou révoquer des accès
+daemon-reason-auditors-see-grants-in-log = les vérificateurs voient les accès dans le journal d’audit
+daemon-reason-read-audit = seuls la présidence, le chef et les vérificateurs peuvent lire le journal d’audit
+daemon-reason-entry-exists = une entrée pour cette plateforme
+daemon-reason-too-many-versions = cette entrée a trop de versions
+daemon-reason-no-version = aucune version de ce numéro pour cette entrée : voir `coffre entry history`
+daemon-reason-no-field-in-version = cette entrée n’a pas ce champ secret dans cette version
+daemon-reason-no-person = aucune personne de ce nom : voir `coffre person list`
+daemon-reason-offboarded-no-grant = cette personne est partie : les personnes parties ne reçoivent aucun accès
+daemon-reason-grant-revoked-already = cet accès est déjà révoqué
+daemon-reason-no-grant = aucun accès avec cet identifiant : voir `coffre grant list`
+daemon-reason-log-without-vault = le dossier de données contient un journal d’audit mais pas de coffre : démarrez coffred sur un dossier de données vide
+daemon-reason-person-exists = une personne de ce nom (les personnes parties gardent leur nom)
+daemon-reason-offboarded-already = cette personne est déjà partie
+daemon-reason-offboarded-never-reopened = cette personne est partie : un compte fermé n’est jamais rouvert
+daemon-reason-no-share-set = ce coffre n’a aucun jeu de parts de récupération : la présidence ou le chef en émet un avec `coffre recovery rekey`
+daemon-reason-no-person-in-vault = aucune personne de ce nom dans ce coffre
+daemon-reason-no-president = ce coffre n’a pas de présidence : nommez le propriétaire dont la phrase de passe doit être définie
+daemon-reason-archived-not-rotated = cette entrée est archivée : on ne change pas le mot de passe d’un compte archivé
+daemon-reason-rotation-staged-already = une rotation est déjà préparée pour cette entrée : confirmez-la ou annulez-la d’abord
+daemon-reason-archived-cancel-rotation = cette entrée est archivée : annulez sa rotation préparée
+daemon-reason-rotation-base-changed = les secrets de cette entrée ont changé depuis la préparation de la rotation : annulez-la et préparez-en une nouvelle
+daemon-reason-staged-password-only = une rotation préparée ne contient qu’un nouveau mot de passe : affichez-le avec --field password
+daemon-reason-totp-seed-unreadable = le germe TOTP de cette entrée n’est pas du texte base32 : la présidence ou le chef doit le remplacer avec `coffre entry edit PLATEFORME --totp-seed-file FICHIER`
+daemon-reason-no-rotation-staged = aucune rotation n’est préparée pour cette entrée : préparez-en une avec `coffre rotate stage PLATEFORME`
+daemon-reason-no-age-holder = aucun détenteur de part n’a de clé age pour chiffrer les sauvegardes : émettez un jeu de parts dont les détenteurs sont nommés avec des clés age1... (`coffre recovery rekey --holder NOM=age1...`)
+daemon-reason-rotation-restaged = la rotation préparée maintenant n’est pas celle que vous avez nommée (elle a été annulée et préparée de nouveau) : voir `coffre rotation due` pour savoir qui a préparé la rotation actuelle
+
+## Comment le client explique les réponses du démon
+
+daemon-refused = le démon a refusé la demande ({ $code })
+hint-login-again = {"\u00A0"}: lancez `coffre login { $name }`
+hint-versions-differ = {"\u00A0"}: le démon ne connaît pas cette demande ; coffre et coffred sont-ils de la même version ?
+
+## Lignes de démarrage et de restauration de coffred
+
+coffred-test-clock = coffred : ATTENTION : l’heure vient du fichier d’horloge de test { $path } ({ $var }) ; ne l’utilisez jamais hors des tests
+coffred-data-dir = coffred : dossier de données { $path }
+coffred-ca = coffred : certificat de l’autorité de certification { $path }, empreinte SHA-256 { $fingerprint }
+coffred-listening = coffred : à l’écoute sur { $url }
+restore-done = coffred : coffre { $vault } restauré dans { $path }
+restore-taken = coffred : la sauvegarde a été faite le { $time } UTC ; { $records } enregistrements et { $events } événements d’audit sont revenus
+restore-shares-of-set = les parts des détenteurs du jeu { $set }, le jeu en vigueur au moment de la sauvegarde (les parts d’un rekey plus récent ne l’ouvrent pas)
+restore-shares = les parts des détenteurs
+restore-next = coffred : ensuite, démarrez coffred sur { $path } et descellez avec la phrase de passe de la présidence ou du chef (`coffre unseal`) ou avec { $shares } (`coffre recover --share FICHIER`)
+
+## Secrets tapés, lus dans un fichier ou sur l’entrée standard
+
+secret-noun = { $noun ->
+    [password] mot de passe
+    [keepass-password] mot de passe KeePass
+   *[passphrase] phrase de passe
+}
+file-cannot-read = impossible de lire { $path } ({ $reason })
+secret-file-too-large = { $path } dépasse { $kib } Kio : est-ce le bon fichier ?
+stdin-cannot-read = impossible de lire l’entrée standard : { $reason }
+stdin-too-large = l’entrée standard contient plus de { $kib } Kio : donnez seulement le secret
+secret-again-prompt = Tapez-le de nouveau :{" "}
+secret-typed-differ = { $noun ->
+    [passphrase] les deux phrases de passe que vous avez tapées diffèrent : rien n’a été envoyé ; relancez la commande
+   *[other] les deux { secret-noun }s que vous avez tapés diffèrent : rien n’a été envoyé ; relancez la commande
+}
+secret-cannot-read-terminal = impossible de lire { $noun ->
+    [passphrase] la phrase de passe
+   *[other] le { secret-noun }
+} au terminal : { $reason }
+secret-no-terminal = { $stdin ->
+    [none] pas de terminal où taper { $noun ->
+        [passphrase] la phrase de passe
+       *[other] le { secret-noun }
+    } : utilisez { $file }
+   *[other] pas de terminal où taper { $noun ->
+        [passphrase] la phrase de passe
+       *[other] le { secret-noun }
+    } : utilisez { $file } ou { $stdin }
+}
+secret-empty = { $noun ->
+    [passphrase] la phrase de passe est vide : rien n’a été envoyé
+   *[other] le { secret-noun } est vide : rien n’a été envoyé
+}
+secret-too-short = { $noun ->
+    [passphrase] la phrase de passe est trop courte : utilisez au moins { $min } caractères (quelques mots sans lien entre eux se retiennent bien)
+   *[other] le { secret-noun } est trop court : utilisez au moins { $min } caractères
+}
+secret-too-long = { $noun ->
+    [passphrase] la phrase de passe est trop longue : au plus { $max } octets
+   *[other] le { secret-noun } est trop long : au plus { $max } octets
+}
+keepass-password-prompt = Mot de passe de { $file } :{" "}
+
+## Joindre le démon
+
+server-address-invalid = adresse de serveur invalide : { $server }
+tls-cannot-set-up = impossible de configurer TLS avec le certificat de l’autorité de certification
+tls-not-that-ca = le certificat de { $server } ne découle pas de cette autorité de certification : est-ce vraiment coffred ? Rien n’a été enregistré
+tls-wrong-name = le certificat du démon n’est pas valide pour { $host } : utilisez l’adresse pour laquelle il a été configuré (p. ex. localhost)
+tls-not-pinned-ca = le certificat du démon ne correspond pas à l’autorité de certification épinglée : si le démon a été réinstallé, relancez `coffre connect`
+tls-not-tls = { $server } n’a pas répondu en TLS : vérifiez l’adresse et le port (--server / COFFRE_SERVER)
+tls-handshake-failed = la négociation TLS avec { $server } a échoué : vérifiez l’adresse (--server / COFFRE_SERVER)
+daemon-timed-out = le démon à { $server } n’a pas répondu en { $seconds } s : coffred est-il lancé ? (vérifiez --server / COFFRE_SERVER)
+host-not-found = impossible de trouver l’hôte { $host } : vérifiez l’adresse (--server / COFFRE_SERVER)
+daemon-unreachable = impossible de joindre le démon à { $server } : coffred est-il lancé ? (vérifiez --server / COFFRE_SERVER)
+session-damaged = la session enregistrée est abîmée : relancez `coffre login NOM`
+
+## Fichier de session, fichiers et sortie standard
+
+session-file-cannot-read = impossible de lire le fichier de session { $path } ({ $reason })
+session-file-damaged = le fichier de session { $path } est abîmé : supprimez-le et relancez `coffre login NOM`
+session-file-cannot-save = impossible d’enregistrer la session dans { $path } ({ $reason })
+session-file-cannot-delete = impossible de supprimer le fichier de session { $path } ({ $reason })
+session-file-shared = le fichier de session { $path } est lisible par d’autres utilisateurs (mode { $mode }) : supprimez-le et relancez `coffre login NOM`
+io-not-found = fichier introuvable
+io-permission-denied = permission refusée
+io-is-a-directory = c’est un dossier
+stdout-cannot-write = impossible d’écrire sur la sortie standard : { $reason }
+
+## Approbations
+
+approval-reason-empty = --reason est vide : dites pourquoi vous avez besoin du secret ; la présidence et le chef le liront
+approval-requested = Demande d’affichage de { $platform } envoyée (demande { $id }). La présidence ou le chef la voit avec `coffre approval list` et l’approuve avec `coffre approval approve { $short }` ; affichez ensuite le secret une fois avec `coffre reveal { $platform } --reason TEXTE`. La demande attend jusqu’au { $until }.
+approval-none = Aucune demande d’approbation.
+approval-state = { $state ->
+    [pending] en attente
+    [approved] approuvée
+    [denied] refusée
+    [used] utilisée
+    [expired] expirée
+   *[other] { $state }
+}
+approval-approved = Approuvée : { $requester } peut afficher { $platform } une fois, jusqu’au { $until }.
+approval-denied = Refusée : { $requester } ne peut pas afficher { $platform }.
+
+## Sauvegardes
+
+file-exists-already = { $path } existe déjà : choisissez un nouveau nom de fichier (rien n’a été fait)
+file-cannot-write = impossible d’écrire { $path } ({ $reason })
+file-cannot-create = impossible de créer { $path } ({ $reason })
+backup-incomplete = la sauvegarde est arrivée incomplète : rien n’a été enregistré ; réessayez
+backup-written =
+    Sauvegarde du coffre { $vault } écrite dans { $file } ({ $size } octets, faite le { $time }) : { $records } enregistrements, { $events } événements d’audit.
+    Elle s’ouvre avec la clé age de n’importe lequel de ses { $recipients } destinataire(s) (les détenteurs de parts qui ont une clé). Gardez-la sur une autre machine ou un autre support ; restaurez-la avec `coffred restore --from FICHIER --identity FICHIER_CLÉ --data-dir NOUVEAU_DOSSIER`.
+    Une fois restaurée, elle se descelle avec une phrase de passe actuelle de la présidence ou du chef, ou avec les parts du jeu { $set } (émis le { $issued }) ; un rekey plus récent n’y change rien : gardez ces fichiers de parts aussi longtemps que cette sauvegarde.
+
+## Le journal d’audit : ses codes, tels que les gens les lisent
+
+audit-action = { $key ->
+    [init] création du coffre
+    [unseal] descellement
+    [seal] scellement
+    [login] connexion
+    [logout] déconnexion
+    [enroll] inscription
+    [passwd] changement de phrase de passe
+    [whoami] qui suis-je
+    [entry-create] entrée créée
+    [entry-update] entrée modifiée
+    [entry-read] entrée lue
+    [entry-history] historique d’entrée
+    [entry-flag] entrée signalée
+    [reveal] affichage
+    [rekey] jeu de parts émis
+    [backup] sauvegarde
+    [person-add] personne ajoutée
+    [person-list] liste des personnes
+    [person-offboard] départ d’une personne
+    [enrolment-reset] inscription réinitialisée
+    [grant-add] accès accordé
+    [grant-list] liste des accès
+    [grant-revoke] accès révoqué
+    [audit-list] lecture du journal
+    [audit-export] exportation du journal
+    [rotation-stage] rotation préparée
+    [rotation-confirm] rotation confirmée
+    [rotation-cancel] rotation annulée
+    [rotation-due] rotations à faire
+    [approval-request] approbation demandée
+    [approval-list] liste des approbations
+    [approval-decide] approbation tranchée
+    [registry-export] registre exporté
+    [recovery-share] part de récupération
+    [recovery-complete] récupération terminée
+    [recovery-expire] récupération expirée
+    [recovery-passphrase] phrase de passe définie par récupération
+   *[other] { $action }
+}
+audit-outcome = { $outcome ->
+    [success] réussite
+    [denied] refus
+    [failure] échec
+   *[other] { $outcome }
+}
+audit-not-a-date = { $flag } { $text } n’est ni une date (2026-11-24) ni une heure (2026-11-24T09:30:00Z)
+audit-more-events = D’autres événements suivent : ajoutez --after { $next }
+audit-none = Aucun événement d’audit ne correspond.
+file-exists-force = { $path } existe déjà : choisissez un autre fichier ou ajoutez --force pour le remplacer
+audit-no-public-key = le démon n’a pas donné sa clé publique d’audit : est-il plus ancien que ce client ?
+audit-cannot-move = impossible de déplacer l’exportation vers { $path } ({ $reason })
+audit-exported =
+    { $events } événements d’audit exportés dans { $file } (le fichier nomme des personnes et des plateformes : gardez-le privé).
+    N’importe qui peut le vérifier hors ligne :
+      coffre audit verify { $file } --key { $key }
+audit-does-not-verify = { $path } ne se vérifie pas : { $reason }
+audit-does-not-verify-at = { $path } ne se vérifie pas (premier événement fautif : { $seq }) : { $reason }
+audit-key-invalid = --key : { $reason } ; copiez la clé que `coffre status` affiche (ed25519: et 64 chiffres hexadécimaux)
+audit-valid =
+    Valide : { $events } événements du coffre { $vault }, du { $first } au { $last }.
+    Signature de la tête valide sous { $key } : rien n’a été modifié, supprimé, inséré, réordonné ni coupé.
+    Tête : événement { $seq }, empreinte { $hash }
+
+## Récupération
+
+recover-no-new-passphrase = { $message } ; le coffre est descellé, mais aucune nouvelle phrase de passe n’a été définie : recommencez la récupération avec les parts pour en définir une
+recover-complete =
+    Part { $number } de { $holder } acceptée : { $submitted } parts sur { $threshold }, la récupération est terminée.
+    Le coffre { $opened ->
+        [now] est descellé
+       *[already] était déjà descellé
+    }, et la nouvelle phrase de passe de { $owner } est définie (l’ancienne ne fonctionne plus).
+    Ensuite : `coffre login { $owner }` ; puis émettez un nouveau jeu de parts avec `coffre recovery rekey`, puisque ces parts ont servi.
+recover-accepted =
+    Part { $number } de { $holder } acceptée : { $submitted } parts sur { $threshold } sont remises.
+    La récupération attend encore { $missing } part(s) jusqu’au { $until } : le détenteur suivant lance `coffre recover --share FICHIER`.
+share-file-too-large = { $path } est trop gros pour être un fichier de part
+share-passphrase-prompt = Phrase de passe de votre part :{" "}
+share-needs-identity = cette part est verrouillée par une clé age : donnez votre fichier de clé avec --identity FICHIER_CLÉ
+identity-not-text = { $path } n’est pas un fichier d’identité age (ce n’est pas du texte)
+recover-new-passphrase-prompt = Nouvelle phrase de passe pour { $owner } (au moins 12 caractères) :{" "}
+recover-new-passphrase-prompt-president = Nouvelle phrase de passe pour la présidence (au moins 12 caractères) :{" "}
+recovery-no-share-set = Aucun jeu de parts de récupération : la présidence ou le chef en émet un avec `coffre recovery rekey --holder ...`.
+recovery-share-set = Jeu de parts { $set } : { $threshold } des { $shares } détenteurs, ensemble, peuvent récupérer le coffre.
+recovery-in-progress = Une récupération est en cours : { $submitted } parts sur { $threshold } sont remises, jusqu’au { $until }.
+recovery-none-in-progress = Aucune récupération en cours.
+rekey-no-shares = le démon n’a émis aucun fichier de part
+rekey-done = L’ancien jeu de parts n’ouvre plus ce coffre. Les sauvegardes faites avant maintenant ne s’ouvrent toujours qu’avec lui (ou avec une phrase de passe de la présidence ou du chef de leur époque) : gardez les anciens fichiers de parts aussi longtemps que ces sauvegardes, ou faites une nouvelle sauvegarde maintenant (`coffre backup create`) ; chaque sauvegarde indique le jeu de parts dont elle a besoin.
+keygen-done =
+    { $key }
+    C’est votre clé publique : remettez-la à la personne qui émet les parts (--holder NOM={ $key }).
+    Votre clé secrète est dans { $file } : gardez-la hors ligne et privée ; il vous la faut pour récupérer le coffre et ouvrir les sauvegardes.
+
+## Détenteurs de parts et fichiers de parts
+
+shares-no-holders = nommez les détenteurs de parts : --holder ÉTIQUETTE=age1... (ou --passphrase-holder ÉTIQUETTE), au moins deux
+shares-dir-missing = --shares-dir DOSSIER est obligatoire : les fichiers de parts y sont écrits, un par détenteur
+shares-holder-syntax = --holder { $value } : écrivez-le ÉTIQUETTE=age1..., p. ex. president=age1qyz...
+shares-holder-same-key = --holder { $label } : la même clé age que { $other } : chaque détenteur a besoin de sa propre clé, sinon une seule personne pourrait récupérer le coffre avec plusieurs parts
+shares-holder-passphrase-prompt = Phrase de passe que { $label } choisit pour sa part (au moins 12 caractères) :{" "}
+shares-dir-cannot-write = impossible d’écrire les fichiers de parts dans { $path } ({ $reason }) : rien n’a été envoyé
+shares-file-cannot-write = le jeu de parts a été émis, mais { $path } n’a pas pu être écrit ({ $reason }) : réglez le problème, puis émettez un nouveau jeu avec `coffre recovery rekey`
+
+## Adresses, autorité de certification et configuration enregistrée
+
+address-not-tls = coffre ne parle que TLS : utilisez https:// au lieu de { $scheme }:// dans { $input }
+address-unsupported = adresse non prise en charge { $input } : utilisez https://HÔTE:PORT (pas { $scheme }://)
+address-invalid = adresse de serveur invalide { $input } : utilisez https://HÔTE:PORT
+no-server = aucun serveur configuré : lancez `coffre connect ADRESSE` ou définissez COFFRE_SERVER et COFFRE_CA
+no-ca = aucun certificat d’autorité de certification pour vérifier { $server } : donnez --ca FICHIER (ou définissez COFFRE_CA), ou lancez `coffre connect { $server }` pour l’épingler
+ca-check-flag = vérifiez --ca / COFFRE_CA
+ca-connect-again = relancez `coffre connect ADRESSE`
+ca-cannot-read = impossible de lire le certificat de l’autorité de certification { $path } ({ $reason }) : { $next }
+ca-no-pem = { $path } ne contient aucun certificat PEM (-----BEGIN CERTIFICATE-----) : donnez le ca.pem de coffred ({ $next })
+config-invalid = { $path } n’est pas une configuration coffre valide ({ $reason }) : relancez `coffre connect ADRESSE`
+config-cannot-encode = impossible d’encoder la configuration : { $reason }
+config-server-invalid = { $message } ; relancez `coffre connect ADRESSE`
+
+## Registre, générateur
+
+registry-written = Registre de { $entries } comptes écrit dans { $file }.
+registry-holds-contacts = Il contient des contacts de récupération (numéros de téléphone et adresses de personnes) : ne le communiquez qu’à ceux qui en ont besoin.
+csv-cannot-write = impossible d’écrire le CSV : { $reason }
+csv-not-utf8 = le CSV n’est pas en UTF-8
+number-too-large = le nombre est trop grand
+generate-entropy = ({ $bits } bits d’entropie)
+ca-file-no-pem = le fichier de l’autorité de certification ne contient aucun certificat PEM
+qr-cannot-draw = impossible de dessiner le code QR : { $reason }
+qr-cannot-write = impossible d’écrire le code QR dans { $path } : { $reason }
+
+## coffre import
+
+import-map-csv-only = --map va avec --format csv ; les autres formats nomment leurs propres colonnes
+import-keepass-only = --password-file et --key-file vont avec --format keepass
+import-some-failed = certaines entrées n’ont pas été créées (voir plus haut) ; corrigez-les et importez de nouveau : ce qui est déjà là est sauté
+import-empty = { $path } ne contient aucune entrée : rien à importer
+import-keepass-password-not-text = le mot de passe KeePass n’est pas du texte UTF-8
+import-preview-heading = Premières lignes :
+import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0"}», identifiant «{"\u00A0"}{ $login }{"\u00A0"}», mot de passe { $password ->
+    [empty] vide
+   *[set] présent
+}
+import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient créées ({ $renamed } renommées), { $resume } complétées avec des versions plus anciennes, { $identical } déjà dans le coffre, { $skipped } sautées.
+import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
+import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).

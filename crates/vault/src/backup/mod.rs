@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 pub use restore::{RestoreError, RestoreReport, restore};
 pub use schedule::{BackupSchedule, StepOutcome};
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::{self, Outcome},
@@ -85,10 +86,7 @@ impl Vault {
             .map(|r| AgeRecipient::parse(r).map_err(|e| Error::Corrupt(format!("ShareSet recipient ({e})"))))
             .collect::<Result<_>>()?;
         let Some((share_set_id, share_set_issued_ms)) = share_set.filter(|_| !recipients.is_empty()) else {
-            return Err(Error::WrongState(
-                "no recovery holder has an age key to encrypt backups to: issue a share set whose holders are named \
-                 with age1... keys (`coffre recovery rekey --holder NAME=age1...`)",
-            ));
+            return Err(Error::WrongState(reasons::NO_AGE_HOLDER));
         };
         let created_ms = inner.now_ms();
         let (body, events) = {

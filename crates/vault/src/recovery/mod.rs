@@ -23,6 +23,7 @@ use coffre_store::Batch;
 pub(crate) use issue::{check as check_spec, current_share_set, issue as issue_share_set, put_share_set};
 use subtle::ConstantTimeEq as _;
 
+use crate::reasons;
 use crate::{
     Error, Result,
     audit::{AuditKeys, Outcome},
@@ -219,9 +220,7 @@ impl Vault {
     pub async fn submit_share(&self, ctx: &RequestContext, envelope: SecretBytes) -> Result<ShareAccepted> {
         let inner = &self.inner;
         let header = inner.read_state().header.clone().ok_or(Error::Uninitialised)?;
-        let slot = header.recovery.clone().ok_or(Error::WrongState(
-            "this vault has no recovery share set: an owner issues one with `coffre recovery rekey`",
-        ))?;
+        let slot = header.recovery.clone().ok_or(Error::WrongState(reasons::NO_SHARE_SET))?;
         let envelope = match ShareEnvelope::decode(envelope.expose_secret()) {
             Ok(envelope) => envelope,
             Err(e) => return Err(inner.refused_share(ctx, "", Error::invalid("share", e)).await),
@@ -413,7 +412,7 @@ impl Vault {
         let mut person = match owner {
             Some(name) => {
                 let name = crate::validate::name("owner", name)?;
-                self.person_by_name(&open, &name)?.ok_or(Error::NotFound("no person by that name in this vault"))?
+                self.person_by_name(&open, &name)?.ok_or(Error::NotFound(reasons::NO_PERSON_IN_VAULT))?
             }
             None => self.president(&open)?,
         };
@@ -476,7 +475,7 @@ impl Vault {
                 return Ok(person);
             }
         }
-        Err(Error::NotFound("this vault has no president: name the owner whose passphrase to set"))
+        Err(Error::NotFound(reasons::NO_PRESIDENT))
     }
 }
 
