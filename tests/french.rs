@@ -236,7 +236,11 @@ fn the_whole_quickstart_reads_in_french() {
     );
     let unknown = run(&president, "Élise", &["reveal", "Facebok", "--reason", "vérifier"], &mut transcript);
     assert_eq!(unknown.code, 6, "{}", unknown.stderr);
-    assert_eq!(unknown.stderr, "erreur\u{a0}: aucune entrée de ce nom\u{a0}: voir `coffre entry list`\n");
+    // The name is close to one the president may see: the client suggests it.
+    assert_eq!(
+        unknown.stderr,
+        "erreur\u{a0}: aucune entrée de ce nom\u{a0}: voir `coffre entry list` (vouliez-vous dire «\u{a0}Facebook\u{a0}»\u{202f}?)\n"
+    );
 
     // A grant for ten minutes, then the reveal it allows.
     let grant = ["grant", "add", "Dave", "--entry", "Facebook", "--for", "10m", "--task", "publier la vidéo"];

@@ -255,7 +255,10 @@ async fn list(args: &ListArgs, ctx: &Context) -> Result<(), Failure> {
 async fn show(platform: &str, ctx: &Context) -> Result<(), Failure> {
     let daemon = ctx.daemon_with_session().await?;
     let request = GetEntryRequest { platform: platform.to_owned() };
-    let response = daemon.entries().get_entry(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?;
+    let response = match daemon.entries().get_entry(daemon.request(request)?).await {
+        Ok(response) => response,
+        Err(status) => return Err(crate::suggest::entry_not_found(&daemon, daemon.fail(status), platform).await),
+    };
     let entry = response.into_inner().entry.unwrap_or_default();
     emit(ctx.json(), &EntryJson::from(&entry), || entry_text(&entry))
 }

@@ -96,6 +96,12 @@ impl Failure {
         self
     }
 
+    /// Adds a suggestion after the sentence, in parentheses ("… (did you mean "Facebook"?)").
+    pub(crate) fn with_suggestion(mut self, suggestion: &str) -> Self {
+        self.message = format!("{} ({suggestion})", self.message);
+        self
+    }
+
     pub(crate) fn invalid(message: impl Into<String>) -> Self {
         Failure::new(Kind::Invalid, message)
     }

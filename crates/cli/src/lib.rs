@@ -62,6 +62,7 @@ mod rotation;
 mod secrets_input;
 mod session;
 mod shares;
+mod suggest;
 mod system;
 mod values;
 

@@ -79,8 +79,12 @@ pub(crate) async fn run(args: &RevealArgs, ctx: &Context) -> Result<(), Failure>
         version: args.version.unwrap_or(0),
         pending: args.pending,
     };
-    let mut response =
-        daemon.entries().reveal(daemon.request(request)?).await.map_err(|s| daemon.fail(s))?.into_inner();
+    let mut response = match daemon.entries().reveal(daemon.request(request)?).await {
+        Ok(response) => response.into_inner(),
+        Err(status) => {
+            return Err(crate::suggest::entry_not_found(&daemon, daemon.fail(status), &args.platform).await);
+        }
+    };
     let secret = Zeroizing::new(std::mem::take(&mut response.secret));
     let field = name(args.field);
     let mut report = Revealed {

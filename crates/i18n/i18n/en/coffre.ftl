@@ -645,3 +645,6 @@ import-preview-row = { $origin }: platform "{ $platform }", login "{ $login }", 
 import-dry-run = Dry run: nothing was created. { $create } would be created ({ $renamed } renamed), { $resume } completed with older versions, { $identical } already in the vault, { $skipped } skipped.
 import-done = Imported { $created } entries ({ $versions } versions) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
 import-delete-the-file = { $file } holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u { $file }`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).
+
+# "Did you mean" after a mistyped entry name (suggest.rs).
+did-you-mean = did you mean "{ $name }"?

@@ -665,3 +665,6 @@ import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0
 import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient créées ({ $renamed } renommées), { $resume } complétées avec des versions plus anciennes, { $identical } déjà dans le coffre, { $skipped } sautées.
 import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
 import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).
+
+# « Vouliez-vous dire » après un nom d’entrée mal tapé (suggest.rs).
+did-you-mean = vouliez-vous dire « { $name } » ?
