@@ -52,6 +52,7 @@ mod generate;
 mod grants;
 mod guide;
 mod import;
+mod manual;
 mod output;
 mod people;
 mod qr;
@@ -213,6 +214,10 @@ enum Command {
     /// The register of official accounts, without secrets: export it as CSV, JSON or HTML
     #[command(subcommand)]
     Registry(registry::RegistryCommand),
+    /// Print the shell completion script for bash, zsh, fish, elvish or powershell
+    Completions(manual::CompletionsArgs),
+    /// Print the manual page (roff): `coffre man > coffre.1`
+    Man,
 }
 
 /// Runs the command `cli` describes.
@@ -244,6 +249,8 @@ pub async fn run(cli: Cli) -> Result<(), Failure> {
         Command::Guide(args) => guide::run(args, &ctx),
         Command::Import(args) => import::run(args, &ctx).await,
         Command::Registry(command) => registry::run(command, &ctx).await,
+        Command::Completions(args) => manual::completions(args),
+        Command::Man => manual::man(),
     }
 }
 

@@ -1,0 +1,56 @@
+//! `coffre completions SHELL` and `coffre man`: shell completions and the manual page, generated from the same
+//! clap definitions as `--help`, for packagers and for people who install coffre by hand. (clap's help texts are in
+//! English; the guides, `coffre guide`, are in both languages.)
+
+use clap::{Args, CommandFactory};
+
+use crate::{Cli, exit::Failure, output::write_stdout};
+
+/// Options of `coffre completions`.
+#[derive(Debug, Args)]
+pub(crate) struct CompletionsArgs {
+    /// The shell: bash, zsh, fish, elvish or powershell
+    #[arg(value_enum, value_name = "SHELL")]
+    shell: clap_complete::Shell,
+}
+
+/// The completion script of `shell`.
+fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "coffre", &mut out);
+    out
+}
+
+/// The manual page (roff), for `man 1 coffre`.
+fn manual_page() -> Result<Vec<u8>, Failure> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command())
+        .render(&mut out)
+        .map_err(|e| Failure::other(format!("cannot write the manual page: {e}")))?;
+    Ok(out)
+}
+
+pub(crate) fn completions(args: &CompletionsArgs) -> Result<(), Failure> {
+    write_stdout(&completion_script(args.shell))
+}
+
+pub(crate) fn man() -> Result<(), Failure> {
+    write_stdout(&manual_page()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn completions_know_the_commands_and_the_manual_page_is_roff() -> Result<(), String> {
+        for shell in [clap_complete::Shell::Bash, clap_complete::Shell::Zsh, clap_complete::Shell::Fish] {
+            let script = String::from_utf8(completion_script(shell)).map_err(|e| e.to_string())?;
+            assert!(script.contains("reveal") && script.contains("rotate"), "{shell}: {script}");
+        }
+        let page = String::from_utf8(manual_page().map_err(|f| f.message().to_owned())?).map_err(|e| e.to_string())?;
+        assert!(page.starts_with(".ie") || page.contains(".TH coffre"), "{page}");
+        assert!(page.contains("reveal"));
+        Ok(())
+    }
+}
