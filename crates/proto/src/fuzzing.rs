@@ -111,24 +111,7 @@ pub fn seeds() -> Vec<(&'static str, Vec<u8>)> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use super::*;
-
-    /// Every committed input of `target`: its seed corpus and the crashes found, each with its path.
-    fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-        let mut inputs = Vec::new();
-        for dir in ["corpus", "regressions"] {
-            let Ok(files) = std::fs::read_dir(fuzz.join(dir).join(target)) else { continue };
-            for file in files {
-                let path = file.expect("a readable directory").path();
-                let bytes = std::fs::read(&path).expect("a readable input");
-                inputs.push((path, bytes));
-            }
-        }
-        inputs
-    }
 
     /// The seeds decode. With `COFFRE_FUZZ_WRITE_SEEDS=1`, they are (re)written to `fuzz/corpus/requests/seed-<n>`.
     #[test]
@@ -136,24 +119,11 @@ mod tests {
         let seeds = seeds();
         assert!(v1::InitRequest::decode(&seeds[0].1[1..]).is_ok_and(|r| r.president == "Alice"));
         assert!(v1::CreateEntryRequest::decode(&seeds[3].1[1..]).is_ok_and(|r| r.secrets.is_some()));
-        if std::env::var_os("COFFRE_FUZZ_WRITE_SEEDS").is_some() {
-            let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-            for (n, (target, bytes)) in seeds.iter().enumerate() {
-                std::fs::create_dir_all(fuzz.join(target)).expect("a corpus directory");
-                std::fs::write(fuzz.join(target).join(format!("seed-{}", n + 1)), bytes).expect("a seed written");
-            }
-        }
+        coffre_fuzz_corpus::write_seeds_when_asked(&seeds);
     }
 
     #[test]
     fn every_committed_fuzz_input_replays_without_panic() {
-        for (target, run) in TARGETS {
-            let inputs = inputs(target);
-            assert!(!inputs.is_empty(), "fuzz/corpus/{target}/ holds no seed");
-            for (path, bytes) in inputs {
-                let outcome = std::panic::catch_unwind(|| run(&bytes));
-                assert!(outcome.is_ok(), "{target} panics on {}", path.display());
-            }
-        }
+        coffre_fuzz_corpus::replay(&TARGETS);
     }
 }

@@ -237,24 +237,7 @@ fn open<T: DeserializeOwned>(key: &SubKey, vault: &VaultId, sealed: &[u8]) {
 
 #[cfg(test)]
 mod tests {
-    use std::path::{Path, PathBuf};
-
     use super::*;
-
-    /// Every committed input of `target`: its seed corpus and the crashes found, each with its path.
-    fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-        let mut inputs = Vec::new();
-        for dir in ["corpus", "regressions"] {
-            let Ok(files) = std::fs::read_dir(fuzz.join(dir).join(target)) else { continue };
-            for file in files {
-                let path = file.expect("a readable directory").path();
-                let bytes = std::fs::read(&path).expect("a readable input");
-                inputs.push((path, bytes));
-            }
-        }
-        inputs
-    }
 
     /// The seeds are what the real decoders accept, so the fuzzer starts from the paths that matter. With
     /// `COFFRE_FUZZ_WRITE_SEEDS=1`, they are (re)written to `fuzz/corpus/<target>/seed-<n>` (after a format change).
@@ -266,16 +249,7 @@ mod tests {
         assert_eq!((frames.len(), tail), (3, segment::Tail::Clean));
         assert!(container::decode(&ok("backup_container", 0)).is_ok());
         SealHeader::decode(&ok("seal_header", 0)).expect("the header seed decodes");
-        if std::env::var_os("COFFRE_FUZZ_WRITE_SEEDS").is_some() {
-            let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-            let mut counts = std::collections::HashMap::new();
-            for (target, bytes) in &seeds {
-                let n = counts.entry(*target).or_insert(0);
-                *n += 1;
-                std::fs::create_dir_all(fuzz.join(target)).expect("a corpus directory");
-                std::fs::write(fuzz.join(target).join(format!("seed-{n}")), bytes).expect("a seed written");
-            }
-        }
+        coffre_fuzz_corpus::write_seeds_when_asked(&seeds);
     }
 
     #[test]
@@ -283,8 +257,8 @@ mod tests {
         // Regression of the target itself: it first required a decoded container to re-encode byte for byte, but
         // postcard accepts over-long varints (here audit_events = 0 as 0x80 0x00), so a valid container re-encodes
         // shorter. The check is now that the re-encoding decodes to the same body.
-        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../../fuzz/regressions/backup_container/overlong-varint-container-re-encodes-shorter");
+        let path = coffre_fuzz_corpus::fuzz_dir()
+            .join("regressions/backup_container/overlong-varint-container-re-encodes-shorter");
         let bytes = std::fs::read(path).expect("the regression input");
         let body = container::decode(&bytes).expect("a valid container");
         assert_ne!(container::encode(&body).expect("encodes"), bytes);
@@ -293,13 +267,6 @@ mod tests {
 
     #[test]
     fn every_committed_fuzz_input_replays_without_panic() {
-        for (target, run) in TARGETS {
-            let inputs = inputs(target);
-            assert!(!inputs.is_empty(), "fuzz/corpus/{target}/ holds no seed");
-            for (path, bytes) in inputs {
-                let outcome = std::panic::catch_unwind(|| run(&bytes));
-                assert!(outcome.is_ok(), "{target} panics on {}", path.display());
-            }
-        }
+        coffre_fuzz_corpus::replay(&TARGETS);
     }
 }

@@ -114,24 +114,7 @@ fn onepux_archive() -> Vec<u8> {
 
 #[cfg(test)]
 mod tests {
-    use std::path::PathBuf;
-
     use super::*;
-
-    /// Every committed input of `target`: its seed corpus and the crashes found, each with its path.
-    fn inputs(target: &str) -> Vec<(PathBuf, Vec<u8>)> {
-        let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz");
-        let mut inputs = Vec::new();
-        for dir in ["corpus", "regressions"] {
-            let Ok(files) = std::fs::read_dir(fuzz.join(dir).join(target)) else { continue };
-            for file in files {
-                let path = file.expect("a readable directory").path();
-                let bytes = std::fs::read(&path).expect("a readable input");
-                inputs.push((path, bytes));
-            }
-        }
-        inputs
-    }
 
     /// Every seed is read by its parser into at least one entry the mapping accepts, so the fuzzer starts from
     /// the paths that matter. With `COFFRE_FUZZ_WRITE_SEEDS=1`, they are (re)written to
@@ -160,24 +143,11 @@ mod tests {
             let accepted = items.into_iter().filter_map(|item| mapping::candidate(item, &categories).ok()).count();
             assert!(accepted > 0, "seed {selector} gives no entry");
         }
-        if std::env::var_os("COFFRE_FUZZ_WRITE_SEEDS").is_some() {
-            let fuzz = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fuzz/corpus");
-            for (n, (target, bytes)) in seeds.iter().enumerate() {
-                std::fs::create_dir_all(fuzz.join(target)).expect("a corpus directory");
-                std::fs::write(fuzz.join(target).join(format!("seed-{}", n + 1)), bytes).expect("a seed written");
-            }
-        }
+        coffre_fuzz_corpus::write_seeds_when_asked(&seeds);
     }
 
     #[test]
     fn every_committed_fuzz_input_replays_without_panic() {
-        for (target, run) in TARGETS {
-            let inputs = inputs(target);
-            assert!(!inputs.is_empty(), "fuzz/corpus/{target}/ holds no seed");
-            for (path, bytes) in inputs {
-                let outcome = std::panic::catch_unwind(|| run(&bytes));
-                assert!(outcome.is_ok(), "{target} panics on {}", path.display());
-            }
-        }
+        coffre_fuzz_corpus::replay(&TARGETS);
     }
 }
