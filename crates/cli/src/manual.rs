@@ -3,6 +3,7 @@
 //! English; the guides, `coffre guide`, are in both languages.)
 
 use clap::{Args, CommandFactory};
+use coffre_i18n::t;
 
 use crate::{Cli, exit::Failure, output::write_stdout};
 
@@ -26,7 +27,7 @@ fn manual_page() -> Result<Vec<u8>, Failure> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command())
         .render(&mut out)
-        .map_err(|e| Failure::other(format!("cannot write the manual page: {e}")))?;
+        .map_err(|e| Failure::other(t!("manual-cannot-write", reason = e.to_string())))?;
     Ok(out)
 }
 

@@ -646,5 +646,8 @@ import-dry-run = Dry run: nothing was created. { $create } would be created ({ $
 import-done = Imported { $created } entries ({ $versions } versions) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
 import-delete-the-file = { $file } holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u { $file }`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).
 
+# `coffre man` (manual.rs).
+manual-cannot-write = cannot write the manual page: { $reason }
+
 # "Did you mean" after a mistyped entry name (suggest.rs).
 did-you-mean = did you mean "{ $name }"?

@@ -666,5 +666,8 @@ import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient
 import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
 import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).
 
+# `coffre man` (manual.rs).
+manual-cannot-write = impossible d’écrire la page de manuel : { $reason }
+
 # « Vouliez-vous dire » après un nom d’entrée mal tapé (suggest.rs).
 did-you-mean = vouliez-vous dire « { $name } » ?
