@@ -46,6 +46,8 @@ pub enum RecordKind {
     Approval = 11,
     /// An entry's lifecycle transitions (planned, active, archived: when and by whom), for the register.
     Lifecycle = 12,
+    /// A change to the store, carried by the audit log beside the event that made it (one chunk of it).
+    AuditChange = 13,
     /// The recovery slot's wrapped master key (20 and up are recovery's and backups').
     RecoverySlot = 20,
     /// The record of a share set: its holders and their age recipients.

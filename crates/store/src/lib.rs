@@ -82,6 +82,15 @@ impl Batch {
         })
     }
 
+    /// Every operation, in order: the key, and the value it is set to (`None`: removed). For those who record a
+    /// batch elsewhere (the engine writes it to its log before applying it).
+    pub fn ops(&self) -> impl Iterator<Item = (&[u8], Option<&[u8]>)> {
+        self.ops.iter().map(|op| match op {
+            Op::Insert(key, value) => (key.as_slice(), Some(value.as_slice())),
+            Op::Remove(key) => (key.as_slice(), None),
+        })
+    }
+
     /// Number of operations.
     pub fn len(&self) -> usize {
         self.ops.len()

@@ -74,8 +74,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "approval.request", &entry.platform, Outcome::Success);
         event.reason = record.reason.clone();
         event.detail = format!("approval={}", hex(&record.id));
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(view(&record, &entry.platform, now))
     }
 
@@ -163,8 +162,7 @@ impl Vault {
             approval.person_name,
             approval.expires_ms
         );
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(view(&approval, &platform, now))
     }
 }
@@ -206,8 +204,7 @@ impl Inner {
         let mut event = self.event(ctx, &caller.name, "approval.use", &entry.platform, Outcome::Success);
         event.reason = reason.to_string();
         event.detail = format!("approval={id} approved_by={}", approval.decided_by.as_deref().unwrap_or("-"));
-        self.audit(event).await?;
-        self.store.apply(batch)?;
+        self.commit(&_writes, &open, event, batch).await?;
         Ok(Some(id))
     }
 

@@ -111,8 +111,7 @@ impl Vault {
         if migrated.is_some() {
             event.detail.push_str(" passphrase=normalised");
         }
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&writes, &open, event, batch).await?;
         if let Some(header) = migrated.flatten() {
             inner.store.flush()?;
             inner.write_state().header = Some(header);
@@ -165,8 +164,7 @@ impl Vault {
                 );
                 let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
                 event.detail = "stage=second-factor-offered".into();
-                inner.audit(event).await?;
-                inner.store.apply(batch)?;
+                inner.commit(&_writes, &open, event, batch).await?;
                 seed
             }
         };
@@ -235,8 +233,7 @@ impl Vault {
         batch.remove(code_key);
         let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         inner.store.flush()?;
         inner.write_state().header = Some(header);
         Ok((person.name, person.role))
@@ -293,8 +290,7 @@ impl Vault {
         put_person(&open, &mut batch, &person)?;
         let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Success);
         event.detail = if owner { "key slot rewrapped".into() } else { String::new() };
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         inner.store.flush()?;
         inner.write_state().header = Some(header);
         Ok(())

@@ -31,8 +31,10 @@ impl Vault {
             events.push(event);
         }
         let added = events.len();
+        // The batch goes into the log with the last event, once the events before it are durable.
+        let Some(last) = events.pop() else { return Ok(0) };
         inner.audit.append_many(events, now).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &caller.open, last, batch).await?;
         Ok(added)
     }
 

@@ -39,8 +39,7 @@ impl Vault {
         inner.note_transition(open, &mut batch, &record.id, record.lifecycle, record.created_ms, &caller.name)?;
         let mut event = inner.event(ctx, &caller.name, "entry.create", &record.platform, Outcome::Success);
         event.detail = "version=1".into();
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(record.view())
     }
 
@@ -200,8 +199,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "entry.update", &entry.platform, Outcome::Success);
         event.target = update.platform.trim().to_string();
         event.detail = detail;
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(entry.view())
     }
 
@@ -226,8 +224,14 @@ impl Vault {
             &caller.name,
         )?;
         put_entry(&caller.open, &mut batch, &entry)?;
-        inner.audit(inner.event(ctx, &caller.name, "entry.archive", &entry.platform, Outcome::Success)).await?;
-        inner.store.apply(batch)?;
+        inner
+            .commit(
+                &_writes,
+                &caller.open,
+                inner.event(ctx, &caller.name, "entry.archive", &entry.platform, Outcome::Success),
+                batch,
+            )
+            .await?;
         Ok(entry.view())
     }
 
@@ -301,14 +305,13 @@ impl Vault {
         let approval = inner.approval_gate(ctx, &caller, &entry, action, &params, &reason).await?;
         // What was seen, for offboarding: a secret field's version, or 0 for the platform's current code only.
         let seen = if params.field == SecretField::TotpCode { 0 } else { version };
-        inner.mark_revealed(&caller.open, &caller.person, &entry.id, seen)?;
         let mut event = inner.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("field={} version={version}", params.field.name());
         if let Some(approval) = approval {
             event.detail.push_str(&format!(" approval={approval}"));
         }
-        let audit_seq = inner.audit(event).await?;
+        let audit_seq = inner.audit_reveal(&caller.open, (&caller.person, &entry.id, seen), event).await?;
         Ok(Revealed { secret, version, audit_seq, valid_for_secs })
     }
 }

@@ -122,6 +122,19 @@ pub enum Error {
         /// What is wrong.
         problem: String,
     },
+    /// The store does not match the audit log, which is the durable record of every change: records were lost,
+    /// changed or added on disk, or the store is ahead of the log. Nothing was written; the vault stays sealed.
+    #[error(
+        "the vault's store is damaged: {file}: {problem}. Nothing was changed and the vault stays sealed: keep this \
+         data directory as it is, then rebuild the store from the audit log into a new directory (`coffred \
+         rebuild-store`) or restore a backup (see docs/recovery.md)"
+    )]
+    StoreDamaged {
+        /// The store's directory.
+        file: String,
+        /// What is wrong.
+        problem: String,
+    },
     /// The seal header does not match the MAC the vault's key made: it was edited on disk.
     #[error(
         "the seal header was changed: it does not carry the MAC this vault's key made over it (key slots, Argon2 \
@@ -153,6 +166,7 @@ impl Error {
             | Error::WrongState(_)
             | Error::AuditChainBroken { .. }
             | Error::AuditDamaged { .. }
+            | Error::StoreDamaged { .. }
             | Error::HeaderChanged => ErrorKind::FailedPrecondition,
             Error::NoSession
             | Error::WrongCredentials
@@ -195,6 +209,7 @@ impl Error {
             Error::AuditUnavailable(_) => "audit-unavailable",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
             Error::AuditDamaged { .. } => "audit-damaged",
+            Error::StoreDamaged { .. } => "store-damaged",
             Error::HeaderChanged => "header-changed",
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => "internal",
         }
@@ -224,6 +239,7 @@ impl Error {
                 ("last_good", last_good.to_string()),
                 ("problem", problem.clone()),
             ],
+            Error::StoreDamaged { file, problem } => vec![("file", file.clone()), ("problem", problem.clone())],
             _ => Vec::new(),
         }
     }

@@ -52,6 +52,7 @@ fn check_segment(data: &[u8]) {
         match &frame.body {
             segment::Body::Event(sealed) => segment::encode_event(&mut encoded, frame.seq, &frame.hash, sealed),
             segment::Body::Head(signature) => segment::encode_head(&mut encoded, frame.seq, &frame.hash, signature),
+            segment::Body::Change(body) => segment::encode_change(&mut encoded, frame.seq, &frame.hash, body),
         }
     }
     let whole = match tail {

@@ -14,7 +14,7 @@ use coffre_store::Batch;
 use crate::reasons;
 use crate::{
     Error, Result,
-    audit::Outcome,
+    audit::{NewEvent, Outcome},
     authz::{self, Action, GrantTarget},
     clock::{from_millis, unix_millis},
     model::*,
@@ -95,8 +95,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "grant.add", &person.name, Outcome::Success);
         event.reason = record.task.clone();
         event.detail = format!("grant={} {} expires_ms={expires_ms}", hex(&record.id), scope_detail(&view.scope));
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(view)
     }
 
@@ -150,8 +149,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "grant.revoke", &grant.person_name, Outcome::Success);
         event.reason = grant.task.clone();
         event.detail = format!("grant={}", hex(&grant.id));
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         inner.grant_view(open, &grant, now)
     }
 }
@@ -204,33 +202,45 @@ impl Inner {
         Ok(grants)
     }
 
-    /// Records "grant.expire" for each grant seen expired for the first time. Best effort and never blocking: if
-    /// another write holds the lock, a later call records it.
-    fn note_expiries(&self, ctx: &RequestContext, open: &Open, grants: &[GrantRecord], now: i64) {
+    /// Records "grant.expire" for each grant seen expired for the first time, in the background: the caller never
+    /// waits for it. Each expiry is a change (the grant's `expiry_audited` flag) made with its event under the write
+    /// lock; a grant another call recorded meanwhile is skipped.
+    fn note_expiries(&self, ctx: &RequestContext, open: &Arc<Open>, grants: &[GrantRecord], now: i64) {
         let expired = |g: &GrantRecord| g.revoked.is_none() && !g.expiry_audited && now >= g.expires_ms;
-        if !grants.iter().any(expired) {
+        let due: Vec<(Id, NewEvent)> = grants
+            .iter()
+            .filter(|g| expired(g))
+            .map(|g| {
+                let mut event = self.event(ctx, "-", "grant.expire", &g.person_name, Outcome::Success);
+                event.reason = g.task.clone();
+                event.detail = format!("grant={}", hex(&g.id));
+                (g.id, event)
+            })
+            .collect();
+        if due.is_empty() {
             return;
         }
-        let Ok(_writes) = self.writes.try_lock() else { return };
-        for grant in grants.iter().filter(|g| expired(g)) {
-            // Read again under the lock: another call may have recorded it meanwhile.
-            let Ok(Some(mut fresh)) = self.grant(open, &grant.id) else { continue };
-            if fresh.expiry_audited {
-                continue;
+        let (Some(inner), Ok(runtime)) = (self.me.upgrade(), tokio::runtime::Handle::try_current()) else { return };
+        let open = open.clone();
+        runtime.spawn(async move {
+            let writes = inner.writes.lock().await;
+            for (id, event) in due {
+                // Read again under the lock: another call may have recorded it meanwhile.
+                let Ok(Some(mut fresh)) = inner.grant(&open, &id) else { continue };
+                if fresh.expiry_audited {
+                    continue;
+                }
+                fresh.expiry_audited = true;
+                let mut batch = Batch::default();
+                if put_grant(&open, &mut batch, &fresh).is_err() {
+                    continue;
+                }
+                if let Err(err) = inner.commit(&writes, &open, event, batch).await {
+                    tracing::error!(error = %err, "cannot record a grant's expiry");
+                    return;
+                }
             }
-            fresh.expiry_audited = true;
-            let mut batch = Batch::default();
-            if put_grant(open, &mut batch, &fresh).is_err() {
-                continue;
-            }
-            let mut event = self.event(ctx, "-", "grant.expire", &fresh.person_name, Outcome::Success);
-            event.reason = fresh.task.clone();
-            event.detail = format!("grant={}", hex(&fresh.id));
-            self.audit.append_detached(event, now);
-            if let Err(err) = self.store.apply(batch) {
-                tracing::error!(error = %err, "cannot record a grant's expiry");
-            }
-        }
+        });
     }
 
     fn grant_view(&self, open: &Open, grant: &GrantRecord, now: i64) -> Result<GrantView> {

@@ -34,6 +34,7 @@ pub mod error;
 pub mod fuzzing;
 mod grants;
 mod header;
+mod journal;
 mod lifecycle;
 pub mod model;
 mod names;

@@ -18,6 +18,7 @@ use crate::{
     audit::{self, AuditKeys, Outcome},
     authz::Action,
     header::{FORMAT, MacCheck, SealHeader},
+    journal,
     model::*,
     people::{TOTP_ISSUER, new_enrolment},
     records::{self, PersonRecord},
@@ -61,6 +62,12 @@ impl Vault {
         kdf.validate().map_err(|e| Error::invalid("kdf", e))?;
         let recovery = recovery.map(recovery::check_spec).transpose()?;
 
+        if inner.store.scan_all().next().is_some() {
+            // Records without a seal header: a damaged store, or what is left of another vault. Never mixed in.
+            let file = inner.config.data_dir.join("db").display().to_string();
+            let problem = "it holds records but no seal header (damaged, or left by another vault)".into();
+            return Err(Error::StoreDamaged { file, problem });
+        }
         let vault_id = VaultId::generate().map_err(Error::Crypto)?;
         let master = MasterKey::generate().map_err(Error::Crypto)?;
         let passphrase = params.passphrase;
@@ -123,7 +130,8 @@ impl Vault {
         inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         let mut event = inner.event(ctx, &president, "init", "", Outcome::Success);
         event.detail = format!("vault={} leader={}", vault_id.to_hex(), leader.as_deref().unwrap_or("-"));
-        if let Err(err) = inner.audit(event).await {
+        // The whole vault as first written is the log's first change: the store can be rebuilt from the log alone.
+        if let Err(err) = inner.commit(&_writes, &open, event, batch).await {
             inner.audit.set_key(None);
             return Err(err);
         }
@@ -133,8 +141,6 @@ impl Vault {
             inner.audit.set_key(None);
             return Err(err);
         }
-        inner.store.apply(batch)?;
-        inner.store.flush()?;
         let mut state = inner.write_state();
         state.header = Some(header);
         state.open = Some(Arc::new(open));
@@ -184,14 +190,11 @@ impl Vault {
             return Err(Error::WrongPassphrase);
         };
         let open = Open::new(vault_id, master);
-        self.check_audit_chain(&header, &open).await?;
+        let header_update = self.check_audit_chain(&header, &open).await?;
         let actor = owner_of_slot(self, &open, &slot_id)?;
         inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
-        if let Err(err) = inner.note_restore(ctx).await {
-            inner.audit.set_key(None);
-            return Err(err);
-        }
-        if let Err(err) = inner.audit(inner.event(ctx, &actor, "unseal", "", Outcome::Success)).await {
+        let event = inner.event(ctx, &actor, "unseal", "", Outcome::Success);
+        if let Err(err) = inner.finish_unseal(ctx, &open, header_update, event).await {
             inner.audit.set_key(None);
             return Err(err);
         }
@@ -213,10 +216,11 @@ impl Vault {
     }
 
     /// Before opening the vault: the seal header's MAC holds under the master key (a header from before the MAC
-    /// gets one now), the header's public audit key is the one the master key derives (and is written there if an
+    /// gets one), the header's public audit key is the one the master key derives (and is written there if an
     /// older header lacks it), and the log's chain holds from its last signed head and reaches its head witness.
-    /// Anything wrong keeps the vault sealed and says what.
-    pub(crate) async fn check_audit_chain(&self, header: &SealHeader, open: &Open) -> Result<()> {
+    /// Anything wrong keeps the vault sealed and says what. Returns the header brought up to date, when an older
+    /// one needs it: [`Inner::finish_unseal`] writes it.
+    pub(crate) async fn check_audit_chain(&self, header: &SealHeader, open: &Open) -> Result<Option<SealHeader>> {
         let inner = &self.inner;
         let mac = header.check_mac(&open.header_key);
         if let Err(err) = &mac {
@@ -246,11 +250,6 @@ impl Vault {
         if key_missing || mac == MacCheck::Missing {
             let mut updated = header.clone();
             updated.audit_public_key = Some(derived);
-            let mut batch = Batch::default();
-            batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
-            inner.store.apply(batch)?;
-            inner.store.flush()?;
-            inner.write_state().header = Some(updated);
             if mac == MacCheck::Missing {
                 tracing::warn!(
                     "the seal header had no MAC (written by an older coffre): it is authenticated from now on; a \
@@ -258,8 +257,9 @@ impl Vault {
                      once per vault"
                 );
             }
+            return Ok(Some(updated));
         }
-        Ok(())
+        Ok(None)
     }
 
     /// Wipes every key and ends every session. Owners only. Sealing always succeeds: if its audit event cannot be
@@ -301,4 +301,74 @@ fn owner_of_slot(vault: &Vault, open: &Open, slot_id: &[u8; 16]) -> Result<Strin
         }
     }
     Ok("-".into())
+}
+
+impl crate::vault::Inner {
+    /// The end of an unseal (by passphrase or by recovery shares), with the audit key set and before the vault
+    /// opens: records a restore if one happened, checks the store against the log and replays what it is missing
+    /// (see `journal.rs`), then writes the unseal's `event`, with the header brought up to date if
+    /// [`Vault::check_audit_chain`] asked for it. A store that does not match the log keeps the vault sealed.
+    pub(crate) async fn finish_unseal(
+        &self,
+        ctx: &RequestContext,
+        open: &Open,
+        header_update: Option<SealHeader>,
+        mut event: audit::NewEvent,
+    ) -> Result<()> {
+        self.note_restore(ctx).await?;
+        let writes = self.writes.lock().await;
+        let inner = self.me.upgrade().ok_or_else(|| Error::Internal("the engine is shutting down".into()))?;
+        let keys = open.audit_keys.clone();
+        let reconciled = tokio::task::spawn_blocking(move || {
+            let file = inner.config.data_dir.join("db");
+            journal::reconcile(&*inner.store, &file, inner.audit.dir(), keys)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the store check failed: {e}")))?;
+        let reconciled = match reconciled {
+            Ok(reconciled) => reconciled,
+            Err(err) => {
+                tracing::error!(error = %err, "the store does not match the audit log; the vault stays sealed");
+                return Err(err);
+            }
+        };
+        match reconciled {
+            journal::Reconciled::Agree { applied, replayed, records } => {
+                *open.applied.lock().unwrap_or_else(|p| p.into_inner()) = applied;
+                if replayed > 0 {
+                    tracing::warn!(
+                        replayed,
+                        up_to_event = applied.seq,
+                        "the store was behind the audit log (its last writes were lost, e.g. by a power cut); the \
+                         missing changes were replayed from the log"
+                    );
+                    event.detail = format!("store_replayed={replayed} records={records}");
+                }
+            }
+            journal::Reconciled::Baseline { digest, records } => {
+                let change = journal::baseline(&*self.store, digest)?;
+                let mut baseline = self.event(ctx, "coffred", "store.baseline", "", Outcome::Success);
+                baseline.detail = format!("records={records}");
+                self.commit_change(&writes, open, baseline, change, digest, Batch::default()).await?;
+                tracing::info!(records, "the store's contents were written to the audit log once, as its baseline");
+            }
+        }
+        if let Some(header) = self.store.get(records::HEADER_KEY)?
+            && let Err(err) = journal::write_header_copy(&self.config.data_dir, &header)
+        {
+            tracing::error!(error = %err, "cannot write the seal header's copy (needed by coffred rebuild-store)");
+        }
+        match header_update {
+            Some(mut updated) => {
+                let mut batch = Batch::default();
+                batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
+                self.commit(&writes, open, event, batch).await?;
+                self.write_state().header = Some(updated);
+            }
+            None => {
+                self.audit(event).await?;
+            }
+        }
+        Ok(())
+    }
 }

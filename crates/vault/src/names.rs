@@ -49,12 +49,8 @@ impl Inner {
                 let _writes = self.writes.lock().await;
                 let mut event = self.event(ctx, "-", "names.normalise", "", Outcome::Success);
                 event.detail = format!("indexes_moved={moved}");
-                let applied = match self.audit(event).await {
-                    Ok(_) => self.store.apply(batch).map_err(crate::Error::from),
-                    Err(err) => Err(err),
-                };
-                match applied {
-                    Ok(()) => tracing::info!(moved, "name indexes moved to normalised names"),
+                match self.commit(&_writes, open, event, batch).await {
+                    Ok(_) => tracing::info!(moved, "name indexes moved to normalised names"),
                     Err(err) => tracing::error!(error = %err, "name indexes could not be moved; lookups fall back"),
                 }
             }

@@ -12,7 +12,7 @@ use coffre_store::Batch;
 use crate::reasons;
 use crate::{
     Error, Result,
-    audit::Outcome,
+    audit::{NewEvent, Outcome},
     authz::{self, Action},
     clock::from_millis,
     entries::put_entry,
@@ -48,8 +48,7 @@ impl Vault {
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
         let mut event = inner.event(ctx, &caller.name, "person.add", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(Enrolment { name: person.name, role, code, expires: from_millis(expires_ms) })
     }
 
@@ -127,8 +126,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "person.offboard", &person.name, Outcome::Success);
         event.detail =
             format!("role={:?} grants_revoked={grants_revoked} rotation_due={}", person.role, rotation_due.join(","));
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         inner.store.flush()?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);
@@ -161,8 +159,7 @@ impl Vault {
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
         let mut event = inner.event(ctx, &caller.name, "enrolment.reset", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         inner.store.flush()?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);
@@ -280,15 +277,37 @@ impl Inner {
         Ok(())
     }
 
-    /// Marks that `person` revealed `entry`, and the newest version of a secret field they saw (`seen`; 0 for
-    /// the platform's current 2FA code only): written when it tells something new, which is once per pair and
-    /// then once per newer version. Written before the reveal's audit event, so the marks may over-report (a
-    /// reveal that then failed for an unavailable audit log) but never under-report.
-    pub(crate) fn mark_revealed(&self, open: &Open, person: &Id, entry: &Id, seen: u32) -> Result<()> {
+    /// The reveal's audit event, with the reveal mark of `person` and `entry` in the same commit when it tells
+    /// something new: the newest version of a secret field they saw (`seen`; 0 for the platform's current 2FA code
+    /// only), written once per pair and then once per newer version, so offboarding can flag the entry for
+    /// rotation. The mark and the event are durable together: marks neither over- nor under-report. Returns the
+    /// event's sequence number. The caller must not hold the write lock.
+    pub(crate) async fn audit_reveal(
+        &self,
+        open: &Open,
+        (person, entry, seen): (&Id, &Id, u32),
+        event: NewEvent,
+    ) -> Result<u64> {
+        if self.mark_change(open, person, entry, seen)?.is_none() {
+            return self.audit(event).await;
+        }
+        let writes = self.writes.lock().await;
+        // Again under the lock: another reveal may have written the mark meanwhile.
+        let Some((batch, recorded)) = self.mark_change(open, person, entry, seen)? else {
+            return self.audit(event).await;
+        };
+        let seq = self.commit(&writes, open, event, batch).await?;
+        open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert((*person, *entry), recorded);
+        Ok(seq)
+    }
+
+    /// The write a reveal of `entry` by `person` needs for its mark, and the version the mark then records; `None`
+    /// when the stored mark already says as much (noted in memory, so the next reveal reads nothing).
+    fn mark_change(&self, open: &Open, person: &Id, entry: &Id, seen: u32) -> Result<Option<(Batch, u32)>> {
         let pair = (*person, *entry);
         let known = |open: &Open| open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).get(&pair).copied();
         if known(open).is_some_and(|newest| newest >= seen) {
-            return Ok(());
+            return Ok(None);
         }
         let key = reveal_mark_key(open, person, entry);
         let stored = match self.store.get(&key)? {
@@ -310,11 +329,11 @@ impl Inner {
             let sealed = records::seal(&open.people_key, &open.vault_id, RecordKind::RevealMark, &key[2..], 0, &mark)?;
             let mut batch = Batch::default();
             batch.insert(key, sealed);
-            self.store.apply(batch)?;
+            return Ok(Some((batch, seen)));
         }
-        let recorded = if write { seen } else { newest.unwrap_or(seen).max(seen) };
+        let recorded = newest.unwrap_or(seen).max(seen);
         open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert(pair, recorded);
-        Ok(())
+        Ok(None)
     }
 
     /// The entries `person` ever revealed, each with the newest version of a secret field they saw (0: only the

@@ -93,8 +93,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "rotation.stage", &entry.platform, Outcome::Success);
         event.detail =
             format!("rotation={} pending_version={} generated={}", view.id, view.pending_version, view.generated);
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(view)
     }
 
@@ -154,8 +153,7 @@ impl Vault {
             pending.staged_by,
             cleared.join(",")
         );
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(entry.view())
     }
 
@@ -175,8 +173,7 @@ impl Vault {
         put_rotation(open, &mut batch, &entry.id, &rotation)?;
         let mut event = inner.event(ctx, &caller.name, "rotation.cancel", &entry.platform, Outcome::Success);
         event.detail = format!("rotation={} staged_by={}", view.id, view.staged_by);
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(view)
     }
 
@@ -204,11 +201,10 @@ impl Vault {
         let secret = SecretBytes::new(record.password.clone());
         let version = record.version;
         drop(record);
-        inner.mark_revealed(&caller.open, &caller.person, &entry.id, version)?;
         let mut event = inner.event(ctx, &caller.name, "reveal", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("field=password version={version} pending=rotation:{}", hex(&pending.id));
-        let audit_seq = inner.audit(event).await?;
+        let audit_seq = inner.audit_reveal(&caller.open, (&caller.person, &entry.id, version), event).await?;
         Ok(Revealed { secret, version, audit_seq, valid_for_secs: None })
     }
 
@@ -239,8 +235,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "entry.flag", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("compromised already={already}");
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
+        inner.commit(&_writes, &open, event, batch).await?;
         Ok(Flagged { platform: entry.platform.clone(), since: from_millis(since), already })
     }
 

@@ -13,7 +13,7 @@ use coffre_crypto::{
     keys::{MasterKey, Purpose, SubKey, VaultId},
     token::{TokenHash, hash_session_token},
 };
-use coffre_store::{SledStore, Store};
+use coffre_store::{Batch, SledStore, Store};
 use tokio::sync::Semaphore;
 
 use crate::{
@@ -23,6 +23,7 @@ use crate::{
     clock::{Clock, unix_millis},
     entry_cache::{EntryCache, GrantCache, StoreChanges, TrackedStore},
     header::SealHeader,
+    journal::{self, APPLIED_KEY, Applied},
     model::*,
     records::{self, Id, PersonRecord},
     throttle::Throttle,
@@ -41,6 +42,8 @@ impl std::fmt::Debug for Vault {
 }
 
 pub(crate) struct Inner {
+    /// The engine itself, for work it starts in the background (recording grant expiries).
+    pub(crate) me: std::sync::Weak<Inner>,
     pub(crate) config: VaultConfig,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) store: Box<dyn Store>,
@@ -87,6 +90,9 @@ pub(crate) struct Open {
     /// (person, entry) pairs whose reveal mark is known to be stored, with the newest version it is known to
     /// record (0: codes only, or unknown for a mark of the first shape).
     pub(crate) known_marks: Mutex<HashMap<(Id, Id), u32>>,
+    /// The last change applied to the store and the digest of its contents after it (see `journal.rs`): set at
+    /// unseal once the store is checked against the log, moved by every change.
+    pub(crate) applied: Mutex<Applied>,
 }
 
 impl std::fmt::Debug for Open {
@@ -109,6 +115,7 @@ impl Open {
             entry_cache: RwLock::new(None),
             grant_cache: Mutex::default(),
             known_marks: Mutex::default(),
+            applied: Mutex::default(),
         }
     }
 }
@@ -158,7 +165,8 @@ impl Vault {
         let permits = config.max_concurrent_kdf.max(1);
         let store_changes = Arc::new(StoreChanges::default());
         Ok(Self {
-            inner: Arc::new(Inner {
+            inner: Arc::new_cyclic(|me| Inner {
+                me: me.clone(),
                 config,
                 clock,
                 store: Box::new(TrackedStore::new(Box::new(store), store_changes.clone())),
@@ -295,6 +303,64 @@ impl Inner {
     /// Appends an event and waits until it is durable.
     pub(crate) async fn audit(&self, event: NewEvent) -> Result<u64> {
         self.audit.append(event, self.now_ms()).await
+    }
+
+    /// Makes a change: `batch` goes into the audit log with `event`, in the same group commit, and only once both
+    /// are durable is it applied to the store, with the store's applied marker (see `journal.rs`). Every write to
+    /// the store goes through here, under the write lock (`_writes`), so the store applies changes in the log's
+    /// order. Returns the event's sequence number.
+    ///
+    /// If the store then refuses the batch, the log holds a change the store lacks: the vault seals itself, and
+    /// the next unseal replays the change from the log.
+    pub(crate) async fn commit(
+        &self,
+        _writes: &tokio::sync::MutexGuard<'_, ()>,
+        open: &Open,
+        event: NewEvent,
+        batch: Batch,
+    ) -> Result<u64> {
+        let before = *open.applied.lock().unwrap_or_else(|p| p.into_inner());
+        let digest = journal::digest_after(&*self.store, before.digest, &batch)?;
+        let ops: Vec<(&[u8], Option<&[u8]>)> = batch.ops().collect();
+        let change = journal::Change::encode(before.seq, &digest, &ops);
+        drop(ops);
+        self.commit_change(_writes, open, event, change, digest, batch).await
+    }
+
+    /// Writes `event` with `change` (already encoded, leaving the store at `digest`), then applies `batch` and the
+    /// marker: the second half of [`Inner::commit`], also used for a baseline (see `journal.rs`).
+    pub(crate) async fn commit_change(
+        &self,
+        _writes: &tokio::sync::MutexGuard<'_, ()>,
+        open: &Open,
+        event: NewEvent,
+        change: Vec<u8>,
+        digest: journal::Digest,
+        mut batch: Batch,
+    ) -> Result<u64> {
+        let header =
+            batch.ops().filter(|(key, _)| *key == records::HEADER_KEY).last().and_then(|(_, v)| v.map(<[u8]>::to_vec));
+        let seq = self.audit.append_with(event, Some(change), self.now_ms()).await?;
+        let applied = Applied { seq, digest };
+        batch.insert(APPLIED_KEY.to_vec(), applied.encode());
+        if let Err(err) = self.store.apply(batch) {
+            tracing::error!(
+                error = %err,
+                seq,
+                "the store refused a change the audit log already holds; sealing the vault: the next unseal replays \
+                 the change from the log"
+            );
+            self.write_state().open = None;
+            self.audit.set_key(None);
+            return Err(err.into());
+        }
+        *open.applied.lock().unwrap_or_else(|p| p.into_inner()) = applied;
+        if let Some(header) = header
+            && let Err(err) = journal::write_header_copy(&self.config.data_dir, &header)
+        {
+            tracing::error!(error = %err, "cannot write the seal header's copy (needed by coffred rebuild-store)");
+        }
+        Ok(seq)
     }
 
     /// Runs Argon2 work off the async threads, at most `max_concurrent_kdf` at once, whether or not the callers

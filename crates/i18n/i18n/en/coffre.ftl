@@ -326,6 +326,7 @@ daemon-throttled = too many attempts: try again in { $seconds } s
 daemon-audit-unavailable = audit log unavailable, nothing was revealed or changed: { $detail }; free disk space or check the data directory
 daemon-audit-chain-broken = the audit log is broken at event { $seq }: { $problem }; nothing from that event on can be trusted, and a vault with a broken log does not unseal. Keep this data directory for investigation and restore the vault from a backup (see docs/recovery.md)
 daemon-audit-damaged = the audit log is damaged: { $file } at byte { $offset }: { $problem }; the last good event is { $last_good }. Nothing was cut and the vault stays sealed: keep this data directory as it is and follow docs/recovery.md (restore a backup, or salvage the log into a new directory)
+daemon-store-damaged = the vault's store is damaged: { $file }: { $problem }. Nothing was changed and the vault stays sealed: keep this data directory as it is, then rebuild the store from the audit log into a new directory (`coffred rebuild-store`) or restore a backup (see docs/recovery.md)
 daemon-header-changed = the seal header was changed: it does not carry the MAC this vault's key made over it (key slots, Argon2 parameters or the recovery slot were edited on disk); the vault stays sealed: restore the data directory from a backup (see docs/recovery.md)
 daemon-internal = internal error; see the daemon's log
 

@@ -72,8 +72,16 @@ struct Shared {
 
 type Reply = oneshot::Sender<Result<u64, String>>;
 
+/// An event waiting to be written, with the change to the store it carries, if any (see `journal.rs`).
+struct Pending {
+    event: NewEvent,
+    time_ms: i64,
+    change: Option<Vec<u8>>,
+    reply: Option<Reply>,
+}
+
 enum Msg {
-    Append { event: NewEvent, time_ms: i64, reply: Option<Reply> },
+    Append(Pending),
     SetKey(Option<Box<AuditKeys>>),
     SignHead(oneshot::Sender<Option<SignedHead>>),
 }
@@ -161,9 +169,15 @@ impl AuditLog {
 
     /// Appends an event and waits until it is durable. Returns its sequence number.
     pub(crate) async fn append(&self, event: NewEvent, time_ms: i64) -> Result<u64> {
+        self.append_with(event, None, time_ms).await
+    }
+
+    /// Appends an event with the change to the store it makes (encoded by `journal.rs`; sealed here, beside the
+    /// event, in the same write and flush), and waits until both are durable. Returns the event's sequence number.
+    pub(crate) async fn append_with(&self, event: NewEvent, change: Option<Vec<u8>>, time_ms: i64) -> Result<u64> {
         let (reply, receipt) = oneshot::channel();
         self.tx
-            .send(Msg::Append { event, time_ms, reply: Some(reply) })
+            .send(Msg::Append(Pending { event, time_ms, change, reply: Some(reply) }))
             .map_err(|_| Error::AuditUnavailable("the audit writer has stopped".into()))?;
         match receipt.await {
             Ok(Ok(seq)) => Ok(seq),
@@ -180,7 +194,9 @@ impl AuditLog {
         let mut receipts = Vec::with_capacity(events.len());
         for event in events {
             let (reply, receipt) = oneshot::channel();
-            self.tx.send(Msg::Append { event, time_ms, reply: Some(reply) }).map_err(|_| stopped())?;
+            self.tx
+                .send(Msg::Append(Pending { event, time_ms, change: None, reply: Some(reply) }))
+                .map_err(|_| stopped())?;
             receipts.push(receipt);
         }
         let mut last = 0;
@@ -192,7 +208,7 @@ impl AuditLog {
 
     /// Appends an event without waiting (used while sealed, when no key exists to seal it yet).
     pub(crate) fn append_detached(&self, event: NewEvent, time_ms: i64) {
-        let _ = self.tx.send(Msg::Append { event, time_ms, reply: None });
+        let _ = self.tx.send(Msg::Append(Pending { event, time_ms, change: None, reply: None }));
     }
 
     /// A fresh signature over the head as it is once every event sent before this call is durable (for exports).
@@ -356,7 +372,7 @@ struct Writer {
     next_seq: u64,
     last_hash: [u8; 32],
     keys: Option<Box<AuditKeys>>,
-    backlog: Vec<(NewEvent, i64, Option<Reply>)>,
+    backlog: Vec<Pending>,
     dropped_while_sealed: u64,
     shared: Arc<Shared>,
     witness: Option<WitnessFile>,
@@ -381,7 +397,7 @@ impl Writer {
 
     /// Sorts one message: a key change applies at once (flushing the sealed-time backlog first), an event joins the
     /// batch, or the backlog while there is no key; a head is signed once the events before it are written.
-    fn take(&mut self, msg: Msg, batch: &mut Vec<(NewEvent, i64, Option<Reply>)>) {
+    fn take(&mut self, msg: Msg, batch: &mut Vec<Pending>) {
         match msg {
             Msg::SetKey(keys) => {
                 // Events already batched were sent under the previous key state; write them before it changes.
@@ -413,14 +429,20 @@ impl Writer {
                 let signed = self.keys.as_ref().map(|keys| keys.sign(self.next_seq - 1, self.last_hash));
                 let _ = reply.send(signed);
             }
-            Msg::Append { event, time_ms, reply } => {
+            Msg::Append(pending) => {
                 if self.keys.is_some() {
-                    batch.push((event, time_ms, reply));
+                    batch.push(pending);
+                } else if pending.change.is_some() {
+                    // A change waits for nothing: the vault was sealed under it, so it is refused, not kept for the
+                    // next unseal (which checks the store against the log before anything else is written).
+                    if let Some(reply) = pending.reply {
+                        let _ = reply.send(Err("the vault was sealed before the change was written".into()));
+                    }
                 } else if self.backlog.len() < MAX_SEALED_BACKLOG {
-                    self.backlog.push((event, time_ms, reply));
+                    self.backlog.push(pending);
                 } else {
                     self.dropped_while_sealed += 1;
-                    if let Some(reply) = reply {
+                    if let Some(reply) = pending.reply {
                         let _ = reply.send(Err("the vault is sealed and the audit backlog is full".into()));
                     }
                 }
@@ -430,7 +452,7 @@ impl Writer {
 
     /// Numbers, chains and seals the batch, adds one signed head, and writes it all with one write and one
     /// fdatasync; only then are the callers answered.
-    fn write_batch(&mut self, batch: Vec<(NewEvent, i64, Option<Reply>)>) {
+    fn write_batch(&mut self, batch: Vec<Pending>) {
         let Some(keys) = &self.keys else {
             self.backlog.extend(batch);
             return;
@@ -441,7 +463,7 @@ impl Writer {
         let mut replies = Vec::with_capacity(batch.len());
         let mut failure = None;
         let mut plain = Vec::with_capacity(256);
-        for (new, time_ms, reply) in batch {
+        for Pending { event: new, time_ms, change, reply } in batch {
             let event = AuditEvent {
                 seq,
                 time_ms,
@@ -459,15 +481,21 @@ impl Writer {
             let next_hash = coffre_audit::chain_hash(&hash, &plain);
             let id = seq.to_be_bytes();
             let aad = RecordAad { vault: &keys.vault, kind: RecordKind::AuditEvent, id: &id, version: 0 };
-            match record::seal(&keys.seal, &aad, &plain) {
-                Ok(sealed) => {
-                    segment::encode_event(&mut bytes, seq, &next_hash, &sealed);
+            let sealed = record::seal(&keys.seal, &aad, &plain).and_then(|sealed| {
+                segment::encode_event(&mut bytes, seq, &next_hash, &sealed);
+                match &change {
+                    Some(change) => encode_change_chunks(&mut bytes, keys, seq, &next_hash, change),
+                    None => Ok(()),
+                }
+            });
+            match sealed {
+                Ok(()) => {
                     hash = next_hash;
                     replies.push((seq, reply));
                     seq += 1;
                 }
                 Err(err) => {
-                    failure = Some(format!("cannot seal the audit event: {err}"));
+                    failure = Some(format!("cannot seal the audit event or its change: {err}"));
                     replies.push((0, reply));
                 }
             }
@@ -534,6 +562,41 @@ impl Writer {
         }
         Ok(())
     }
+}
+
+/// Most bytes of a change sealed in one frame; a larger change is cut into several chunk frames.
+const CHANGE_CHUNK: usize = 512 * 1024;
+
+/// Seals `change` in chunks, each bound to the event's seq, its index and their count, and encodes their frames.
+fn encode_change_chunks(
+    out: &mut Vec<u8>,
+    keys: &AuditKeys,
+    seq: u64,
+    hash: &[u8; 32],
+    change: &[u8],
+) -> std::result::Result<(), coffre_crypto::CryptoError> {
+    let chunks: Vec<&[u8]> = if change.is_empty() { vec![change] } else { change.chunks(CHANGE_CHUNK).collect() };
+    let count = u32::try_from(chunks.len()).map_err(|_| coffre_crypto::CryptoError::Malformed("change too large"))?;
+    for (index, chunk) in (0u32..).zip(chunks) {
+        let id = change_chunk_id(seq, index, count);
+        let aad = RecordAad { vault: &keys.vault, kind: RecordKind::AuditChange, id: &id, version: 0 };
+        let sealed = record::seal(&keys.seal, &aad, chunk)?;
+        let mut body = Vec::with_capacity(8 + sealed.len());
+        body.extend_from_slice(&index.to_be_bytes());
+        body.extend_from_slice(&count.to_be_bytes());
+        body.extend_from_slice(&sealed);
+        segment::encode_change(out, seq, hash, &body);
+    }
+    Ok(())
+}
+
+/// The id a change chunk is sealed under: the event's seq, the chunk's index and the number of chunks.
+pub(crate) fn change_chunk_id(seq: u64, index: u32, count: u32) -> [u8; 16] {
+    let mut id = [0; 16];
+    id[..8].copy_from_slice(&seq.to_be_bytes());
+    id[8..12].copy_from_slice(&index.to_be_bytes());
+    id[12..].copy_from_slice(&count.to_be_bytes());
+    id
 }
 
 /// The segment files of the log in `dir` as they are now, for a backup: (first sequence number, bytes), in order.

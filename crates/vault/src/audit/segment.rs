@@ -7,6 +7,8 @@
 //! payload = kind (u8) || seq (u64 BE) || hash (32) || body
 //! kind 1, an event: body = the sealed event (XChaCha20-Poly1305; the AAD binds vault id, record kind and seq)
 //! kind 2, a head:   body = the Ed25519 signature (64 bytes) over (vault id, seq, hash) of the event before it
+//! kind 3, a change: body = chunk index (u32 BE) || chunk count (u32 BE) || the sealed chunk of the change to the
+//!                   store made with the event before it (same seq and hash; see `journal.rs`)
 //! ```
 //!
 //! Each group commit writes its events and one head frame with a single write and a single fdatasync, and is
@@ -34,6 +36,7 @@ pub(crate) const SEGMENT_TARGET_BYTES: u64 = 16 << 20;
 
 const KIND_EVENT: u8 = 1;
 const KIND_HEAD: u8 = 2;
+const KIND_CHANGE: u8 = 3;
 
 /// What a frame holds.
 #[derive(Debug, PartialEq, Eq)]
@@ -42,6 +45,8 @@ pub(crate) enum Body {
     Event(Vec<u8>),
     /// The signature of the head at this frame's seq and hash.
     Head([u8; 64]),
+    /// A chunk of the change to the store made with the event of this seq (index, count, sealed chunk).
+    Change(Vec<u8>),
 }
 
 /// A decoded frame.
@@ -68,6 +73,11 @@ fn encode(out: &mut Vec<u8>, kind: u8, seq: u64, hash: &[u8; 32], body: &[u8]) {
 /// Encodes an event frame onto `out`.
 pub(crate) fn encode_event(out: &mut Vec<u8>, seq: u64, hash: &[u8; 32], sealed: &[u8]) {
     encode(out, KIND_EVENT, seq, hash, sealed);
+}
+
+/// Encodes a change chunk frame onto `out` (`body` = index, count and the sealed chunk).
+pub(crate) fn encode_change(out: &mut Vec<u8>, seq: u64, hash: &[u8; 32], body: &[u8]) {
+    encode(out, KIND_CHANGE, seq, hash, body);
 }
 
 /// Encodes a head frame onto `out`.
@@ -191,6 +201,7 @@ fn decode_one(bytes: &[u8]) -> Option<(Frame, usize)> {
     let body = match payload[0] {
         KIND_EVENT => Body::Event(body.to_vec()),
         KIND_HEAD => Body::Head(body.try_into().ok()?),
+        KIND_CHANGE => Body::Change(body.to_vec()),
         _ => return None,
     };
     Some((Frame { seq: u64::from_be_bytes(seq), hash, body }, FRAME_HEADER + len as usize))
@@ -365,6 +376,7 @@ pub(crate) fn rewrite(path: &Path, mut edit: impl FnMut(&mut Frame) -> bool) {
         match &frame.body {
             Body::Event(sealed) => encode_event(&mut out, frame.seq, &frame.hash, sealed),
             Body::Head(sig) => encode_head(&mut out, frame.seq, &frame.hash, sig),
+            Body::Change(body) => encode_change(&mut out, frame.seq, &frame.hash, body),
         }
     }
     std::fs::write(path, out).expect("write the segment");
@@ -400,6 +412,7 @@ mod tests {
             let whole: usize = frames.iter().map(|f| match &f.body {
                 Body::Event(s) => s.len() + 49,
                 Body::Head(_) => 113,
+                Body::Change(b) => b.len() + 49,
             }).sum();
             if whole != cut {
                 prop_assert_eq!(tail, Tail::Torn(whole as u64));

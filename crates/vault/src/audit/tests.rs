@@ -334,6 +334,7 @@ fn three_batches(fx: &Fixture) -> (PathBuf, Vec<u8>, Vec<usize>) {
         let body = match frame.body {
             Body::Event(sealed) => sealed.len(),
             Body::Head(_) => 64,
+            Body::Change(b) => b.len(),
         };
         starts.push(starts.last().copied().unwrap_or(0) + 8 + 41 + body);
     }

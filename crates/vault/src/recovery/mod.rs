@@ -345,15 +345,11 @@ impl Vault {
         if was_sealed {
             let open = Open::new(header.vault_id, master);
             // As at a passphrase unseal: a broken audit chain keeps the vault sealed.
-            self.check_audit_chain(&header, &open).await?;
+            let header_update = self.check_audit_chain(&header, &open).await?;
             inner.audit.set_key(Some(AuditKeys::derive(header.vault_id, &open.master)));
-            if let Err(err) = inner.note_restore(ctx).await {
-                inner.audit.set_key(None);
-                return Err(err);
-            }
             let mut event = inner.event(ctx, "-", "recovery.complete", "", Outcome::Success);
             event.detail = format!("unsealed share_set={}", slot.share_set.to_hex());
-            if let Err(err) = inner.audit(event).await {
+            if let Err(err) = inner.finish_unseal(ctx, &open, header_update, event).await {
                 inner.audit.set_key(None);
                 return Err(err);
             }
@@ -448,9 +444,7 @@ impl Vault {
         put_person(&open, &mut batch, &person)?;
         let mut event = inner.event(ctx, "-", "recovery.passphrase", &person.name, Outcome::Success);
         event.detail = format!("role={:?} key slot re-wrapped", person.role);
-        inner.audit(event).await?;
-        inner.store.apply(batch)?;
-        inner.store.flush()?;
+        inner.commit(&_writes, &open, event, batch).await?;
         inner.write_state().header = Some(header);
         // Whoever held the old passphrase loses the sessions it opened.
         open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|_, s| s.name != person.name);

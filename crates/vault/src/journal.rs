@@ -1,0 +1,588 @@
+//! The log carries every change: the store is a copy of what the audit log says, checked at every unseal.
+//!
+//! Each change to the store goes into the audit log beside the event that makes it, in the same group commit (one
+//! write, one fdatasync): the batch's operations, already sealed record bytes, in a change frame sealed under the
+//! audit key (`audit/segment.rs`, kind 3). Only then is the batch applied to the store, together with the store's
+//! **applied marker** (`!applied`): the sequence number of the last change it holds and the **digest** of its
+//! contents after it.
+//!
+//! The digest is a multiset hash: the sum, modulo 2^256, of SHA-256 over each (key, value) pair but the marker. A
+//! change updates it from the pairs it replaces, so a write costs a few reads, not a scan; the change frame carries
+//! the digest after it and the sequence number of the change before it, so the changes in the log form a chain of
+//! their own. (The frame is sealed, so nobody without the audit key sees or forges a digest.)
+//!
+//! At unseal ([`reconcile`]), before anything else is written:
+//! - the store's contents must hash to the digest of its marker (else it is **damaged**: a record lost, changed,
+//!   or added behind the engine's back);
+//! - the log must hold the change the marker names, with that digest (else the store is **ahead of the log** or is
+//!   not the store the log describes);
+//! - every change the log holds after it is **replayed** into the store, each checked to follow the one before it
+//!   and to arrive at its own digest: what a power cut lost from the store comes back from the log.
+//!
+//! A store from before this format has no marker: its contents are written into the log once, whole, as a
+//! baseline change (with the unseal's event), and checked from then on. [`rebuild`] builds a new store from the log
+//! alone (`coffred rebuild-store`).
+
+use std::path::Path;
+
+use coffre_crypto::record::{self, RecordAad, RecordKind};
+use coffre_store::{Batch, Store};
+use sha2::{Digest as _, Sha256};
+
+use crate::{
+    Error, Result,
+    audit::{
+        AuditKeys, change_chunk_id,
+        segment::{self, Body},
+    },
+};
+
+/// The store's applied marker: never part of the digest.
+pub(crate) const APPLIED_KEY: &[u8] = b"!applied";
+/// The encoding version of a change and of the marker.
+const VERSION: u8 = 1;
+const OP_PUT: u8 = 1;
+const OP_REMOVE: u8 = 2;
+/// Where the data directory keeps a copy of the seal header, outside the store: the one thing a rebuild needs
+/// besides the log (the owner's key slot in it opens the log's key).
+pub(crate) const HEADER_COPY: &str = "seal-header";
+
+/// The multiset hash of a store's contents: a 256-bit number, little-endian.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Digest(pub(crate) [u8; 32]);
+
+fn leaf(key: &[u8], value: &[u8]) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(b"coffre/store-leaf/v1");
+    h.update((key.len() as u64).to_be_bytes());
+    h.update(key);
+    h.update(value);
+    h.finalize().into()
+}
+
+fn limbs(bytes: &[u8; 32]) -> [u64; 4] {
+    let mut out = [0; 4];
+    for (limb, chunk) in out.iter_mut().zip(bytes.chunks_exact(8)) {
+        let mut b = [0; 8];
+        b.copy_from_slice(chunk);
+        *limb = u64::from_le_bytes(b);
+    }
+    out
+}
+
+fn bytes(limbs: [u64; 4]) -> [u8; 32] {
+    let mut out = [0; 32];
+    for (chunk, limb) in out.chunks_exact_mut(8).zip(limbs) {
+        chunk.copy_from_slice(&limb.to_le_bytes());
+    }
+    out
+}
+
+impl Digest {
+    /// Adds the pair `(key, value)`.
+    pub(crate) fn add(&mut self, key: &[u8], value: &[u8]) {
+        let (a, b) = (limbs(&self.0), limbs(&leaf(key, value)));
+        let mut out = [0; 4];
+        let mut carry = false;
+        for i in 0..4 {
+            let (s, c1) = a[i].overflowing_add(b[i]);
+            let (s, c2) = s.overflowing_add(u64::from(carry));
+            out[i] = s;
+            carry = c1 || c2;
+        }
+        self.0 = bytes(out);
+    }
+
+    /// Takes the pair `(key, value)` away.
+    pub(crate) fn remove(&mut self, key: &[u8], value: &[u8]) {
+        let (a, b) = (limbs(&self.0), limbs(&leaf(key, value)));
+        let mut out = [0; 4];
+        let mut borrow = false;
+        for i in 0..4 {
+            let (s, b1) = a[i].overflowing_sub(b[i]);
+            let (s, b2) = s.overflowing_sub(u64::from(borrow));
+            out[i] = s;
+            borrow = b1 || b2;
+        }
+        self.0 = bytes(out);
+    }
+
+    fn hex(&self) -> String {
+        data_encoding::HEXLOWER.encode(&self.0[..8])
+    }
+}
+
+/// What the store says it holds: the last change applied, and the digest of its contents after it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Applied {
+    pub(crate) seq: u64,
+    pub(crate) digest: Digest,
+}
+
+impl Applied {
+    pub(crate) fn encode(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(41);
+        out.push(VERSION);
+        out.extend_from_slice(&self.seq.to_be_bytes());
+        out.extend_from_slice(&self.digest.0);
+        out
+    }
+
+    fn decode(bytes: &[u8]) -> Option<Self> {
+        let (&version, rest) = bytes.split_first()?;
+        if version != VERSION || rest.len() != 40 {
+            return None;
+        }
+        let seq = u64::from_be_bytes(rest[..8].try_into().ok()?);
+        Some(Self { seq, digest: Digest(rest[8..].try_into().ok()?) })
+    }
+}
+
+/// A change as the log carries it.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct Change {
+    /// The change before it (0: none; this one starts the store).
+    pub(crate) prev: u64,
+    /// The store's digest once it is applied.
+    pub(crate) digest: Digest,
+    /// The operations: key, and value (`None`: removed).
+    pub(crate) ops: Vec<(Vec<u8>, Option<Vec<u8>>)>,
+}
+
+impl Change {
+    pub(crate) fn encode(prev: u64, digest: &Digest, ops: &[(&[u8], Option<&[u8]>)]) -> Vec<u8> {
+        let size: usize = ops.iter().map(|(k, v)| 9 + k.len() + v.map_or(0, <[u8]>::len)).sum();
+        let mut out = Vec::with_capacity(45 + size);
+        out.push(VERSION);
+        out.extend_from_slice(&prev.to_be_bytes());
+        out.extend_from_slice(&digest.0);
+        out.extend_from_slice(&(ops.len() as u32).to_be_bytes());
+        for (key, value) in ops {
+            out.push(if value.is_some() { OP_PUT } else { OP_REMOVE });
+            out.extend_from_slice(&(key.len() as u32).to_be_bytes());
+            out.extend_from_slice(key);
+            if let Some(value) = value {
+                out.extend_from_slice(&(value.len() as u32).to_be_bytes());
+                out.extend_from_slice(value);
+            }
+        }
+        out
+    }
+
+    /// Decodes a change; `None` for anything malformed (never panics).
+    pub(crate) fn decode(bytes: &[u8]) -> Option<Self> {
+        let mut r = Reader(bytes);
+        if r.take(1)? != [VERSION] {
+            return None;
+        }
+        let prev = u64::from_be_bytes(r.take(8)?.try_into().ok()?);
+        let digest = Digest(r.take(32)?.try_into().ok()?);
+        let count = r.u32()?;
+        // Each operation takes at least 5 bytes: a count beyond that is malformed, not an allocation.
+        if count as usize > r.0.len() / 5 {
+            return None;
+        }
+        let mut ops = Vec::with_capacity(count as usize);
+        for _ in 0..count {
+            let op = r.take(1)?[0];
+            let key_len = r.u32()? as usize;
+            let key = r.take(key_len)?.to_vec();
+            let value = match op {
+                OP_PUT => {
+                    let len = r.u32()? as usize;
+                    Some(r.take(len)?.to_vec())
+                }
+                OP_REMOVE => None,
+                _ => return None,
+            };
+            if key.as_slice() == APPLIED_KEY {
+                return None;
+            }
+            ops.push((key, value));
+        }
+        r.0.is_empty().then_some(Self { prev, digest, ops })
+    }
+
+    /// The operations as a store batch, with the marker that says this change is applied.
+    fn batch(&self, seq: u64) -> Batch {
+        let mut batch = Batch::default();
+        for (key, value) in &self.ops {
+            match value {
+                Some(value) => batch.insert(key.clone(), value.clone()),
+                None => batch.remove(key.clone()),
+            }
+        }
+        batch.insert(APPLIED_KEY.to_vec(), Applied { seq, digest: self.digest }.encode());
+        batch
+    }
+}
+
+struct Reader<'a>(&'a [u8]);
+
+impl<'a> Reader<'a> {
+    fn take(&mut self, n: usize) -> Option<&'a [u8]> {
+        if n > self.0.len() {
+            return None;
+        }
+        let (head, rest) = self.0.split_at(n);
+        self.0 = rest;
+        Some(head)
+    }
+
+    fn u32(&mut self) -> Option<u32> {
+        Some(u32::from_be_bytes(self.take(4)?.try_into().ok()?))
+    }
+}
+
+/// The digest `batch` leaves the store at, from the store as it is now (`before` is its digest): each key's old
+/// value is taken away and its new one added, in the batch's order. Call under the engine's write lock.
+pub(crate) fn digest_after(store: &dyn Store, before: Digest, batch: &Batch) -> Result<Digest> {
+    let mut digest = before;
+    let mut overlay: std::collections::HashMap<&[u8], Option<Vec<u8>>> = std::collections::HashMap::new();
+    for (key, value) in batch.ops() {
+        if key == APPLIED_KEY {
+            return Err(Error::Internal("a change may not write the store's applied marker".into()));
+        }
+        let old = match overlay.get(key) {
+            Some(old) => old.clone(),
+            None => store.get(key)?,
+        };
+        if let Some(old) = &old {
+            digest.remove(key, old);
+        }
+        if let Some(value) = value {
+            digest.add(key, value);
+        }
+        overlay.insert(key, value.map(<[u8]>::to_vec));
+    }
+    Ok(digest)
+}
+
+/// The digest of everything in `store` but the marker, and the marker.
+pub(crate) fn scan(store: &dyn Store, file: &Path) -> Result<(Digest, Option<Applied>, u64)> {
+    let mut digest = Digest::default();
+    let mut marker = None;
+    let mut records = 0;
+    for item in store.scan_all() {
+        let (key, value) = item?;
+        if key == APPLIED_KEY {
+            marker =
+                Some(Applied::decode(&value).ok_or_else(|| store_damaged(file, "its applied marker is malformed"))?);
+            continue;
+        }
+        digest.add(&key, &value);
+        records += 1;
+    }
+    Ok((digest, marker, records))
+}
+
+fn store_damaged(file: &Path, problem: impl Into<String>) -> Error {
+    Error::StoreDamaged { file: file.display().to_string(), problem: problem.into() }
+}
+
+/// The store's contents as one change starting the log's record of it (for a store from before the log carried
+/// changes).
+pub(crate) fn baseline(store: &dyn Store, digest: Digest) -> Result<Vec<u8>> {
+    let mut pairs = Vec::new();
+    for item in store.scan_all() {
+        let (key, value) = item?;
+        if key != APPLIED_KEY {
+            pairs.push((key, value));
+        }
+    }
+    let ops: Vec<(&[u8], Option<&[u8]>)> = pairs.iter().map(|(k, v)| (k.as_slice(), Some(v.as_slice()))).collect();
+    Ok(Change::encode(0, &digest, &ops))
+}
+
+/// The changes the log holds, in order, from the one with sequence number `from` on: each chunk opened under the
+/// audit key and bound to its event, its index and their count.
+pub(crate) struct Changes {
+    keys: std::sync::Arc<AuditKeys>,
+    segments: std::collections::VecDeque<std::path::PathBuf>,
+    frames: std::vec::IntoIter<segment::Frame>,
+    from: u64,
+}
+
+impl Changes {
+    pub(crate) fn new(dir: &Path, keys: std::sync::Arc<AuditKeys>, from: u64) -> Result<Self> {
+        let all = segment::list_segments(dir).map_err(|e| io("list the audit segments in", dir, e))?;
+        let start = all.iter().rposition(|(first, _)| *first <= from.max(1)).unwrap_or(0);
+        Ok(Self {
+            keys,
+            segments: all.into_iter().skip(start).map(|(_, p)| p).collect(),
+            frames: Vec::new().into_iter(),
+            from,
+        })
+    }
+
+    fn next_frame(&mut self) -> Result<Option<segment::Frame>> {
+        loop {
+            if let Some(frame) = self.frames.next() {
+                return Ok(Some(frame));
+            }
+            let Some(path) = self.segments.pop_front() else { return Ok(None) };
+            let bytes = segment::read_segment(&path).map_err(|e| io("read the audit segment", &path, e))?;
+            self.frames = segment::decode_frames(&bytes).0.into_iter();
+        }
+    }
+
+    /// The next whole change: (its event's sequence number, the change).
+    pub(crate) fn next_change(&mut self) -> Result<Option<(u64, Change)>> {
+        let mut plain = Vec::new();
+        let mut expect: Option<(u64, u32, u32)> = None;
+        while let Some(frame) = self.next_frame()? {
+            let Body::Change(body) = &frame.body else { continue };
+            if frame.seq < self.from {
+                continue;
+            }
+            let broken = |problem: &str| Error::AuditChainBroken { seq: frame.seq, problem: problem.into() };
+            let (Some(index), Some(count)) = (body.get(..4), body.get(4..8)) else {
+                return Err(broken("a change frame is too short"));
+            };
+            let index = u32::from_be_bytes(index.try_into().unwrap_or_default());
+            let count = u32::from_be_bytes(count.try_into().unwrap_or_default());
+            match expect {
+                None if index == 0 && count > 0 => {}
+                Some((seq, next, total)) if seq == frame.seq && next == index && total == count => {}
+                _ => return Err(broken("a chunk of the change is missing or out of order")),
+            }
+            let id = change_chunk_id(frame.seq, index, count);
+            let aad = RecordAad { vault: &self.keys.vault, kind: RecordKind::AuditChange, id: &id, version: 0 };
+            let opened = record::open(&self.keys.seal, &aad, &body[8..])
+                .map_err(|_| broken("the change does not open under this vault's audit key (changed or foreign)"))?;
+            plain.extend_from_slice(opened.expose_secret());
+            if index + 1 == count {
+                let change = Change::decode(&plain).ok_or_else(|| broken("the change is malformed"))?;
+                return Ok(Some((frame.seq, change)));
+            }
+            expect = Some((frame.seq, index + 1, count));
+        }
+        match expect {
+            Some((seq, _, _)) => {
+                Err(Error::AuditChainBroken { seq, problem: "the log ends in the middle of a change".into() })
+            }
+            None => Ok(None),
+        }
+    }
+}
+
+fn io(what: &str, path: &Path, err: std::io::Error) -> Error {
+    Error::AuditUnavailable(format!("cannot {what} {}: {err}", path.display()))
+}
+
+/// What [`reconcile`] found.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Reconciled {
+    /// The store and the log agree (after `replayed` changes were carried over from the log).
+    Agree { applied: Applied, replayed: u64, records: u64 },
+    /// The store has no marker and the log no change: a vault from before the log carried changes. Its contents
+    /// (this digest) go into the log as a baseline.
+    Baseline { digest: Digest, records: u64 },
+}
+
+/// At unseal, before anything is written: checks the store against the log and replays what it is missing. See
+/// the module's documentation.
+pub(crate) fn reconcile(
+    store: &dyn Store,
+    file: &Path,
+    log_dir: &Path,
+    keys: std::sync::Arc<AuditKeys>,
+) -> Result<Reconciled> {
+    let (digest, marker, records) = scan(store, file)?;
+    let damaged = |problem: String| store_damaged(file, problem);
+    let Some(marker) = marker else {
+        let mut changes = Changes::new(log_dir, keys, 1)?;
+        return match changes.next_change()? {
+            None => Ok(Reconciled::Baseline { digest, records }),
+            Some((seq, _)) => Err(damaged(format!(
+                "it has no record of the changes it applied, but the log holds changes from event {seq} on (the \
+                 store was replaced or lost its last writes)"
+            ))),
+        };
+    };
+    if digest != marker.digest {
+        return Err(damaged(format!(
+            "its records do not match its own record of change {} (records lost, changed or added on disk: digest \
+             {} instead of {})",
+            marker.seq,
+            digest.hex(),
+            marker.digest.hex()
+        )));
+    }
+    let mut changes = Changes::new(log_dir, keys, marker.seq)?;
+    let mut applied = marker;
+    let mut replayed = 0;
+    match changes.next_change()? {
+        Some((seq, change)) if seq == marker.seq => {
+            if change.digest != marker.digest {
+                return Err(damaged(format!(
+                    "it is not the store the log describes at change {seq} (a store from another time or another \
+                     vault)"
+                )));
+            }
+        }
+        found => {
+            // The marker names a change the log does not hold.
+            let next = found.map_or("none".to_string(), |(seq, _)| seq.to_string());
+            return Err(damaged(format!(
+                "it is ahead of the audit log: it holds change {} but the log does not (next change in the log: \
+                 {next}); the log lost its end, or the store belongs to another log",
+                marker.seq
+            )));
+        }
+    }
+    while let Some((seq, change)) = changes.next_change()? {
+        replay_one(store, file, &mut applied, seq, &change)?;
+        replayed += 1;
+    }
+    Ok(Reconciled::Agree { applied, replayed, records })
+}
+
+/// Applies one change from the log after `applied`, checking that it follows it and arrives at its digest.
+fn replay_one(store: &dyn Store, file: &Path, applied: &mut Applied, seq: u64, change: &Change) -> Result<()> {
+    if change.prev != applied.seq {
+        return Err(Error::AuditChainBroken {
+            seq,
+            problem: format!(
+                "the change does not follow the one before it (it follows change {}, the last one read is {})",
+                change.prev, applied.seq
+            ),
+        });
+    }
+    let batch = change.batch(seq);
+    let mut plain = Batch::default();
+    for (key, value) in &change.ops {
+        match value {
+            Some(value) => plain.insert(key.clone(), value.clone()),
+            None => plain.remove(key.clone()),
+        }
+    }
+    let digest = digest_after(store, applied.digest, &plain)?;
+    if digest != change.digest {
+        return Err(store_damaged(
+            file,
+            format!(
+                "replaying change {seq} from the log does not arrive at the digest the log recorded (the store \
+                 differs from the log before it)"
+            ),
+        ));
+    }
+    store.apply(batch)?;
+    *applied = Applied { seq, digest };
+    Ok(())
+}
+
+/// What [`rebuild`] did.
+#[derive(Debug)]
+pub(crate) struct Rebuilt {
+    pub(crate) changes: u64,
+    pub(crate) applied: Applied,
+    pub(crate) records: u64,
+}
+
+/// Builds `store` (new and empty) from the log alone: every change from the first, in order, each following the
+/// one before it and arriving at its digest; then a full scan must give the last digest.
+pub(crate) fn rebuild(
+    store: &dyn Store,
+    file: &Path,
+    log_dir: &Path,
+    keys: std::sync::Arc<AuditKeys>,
+) -> Result<Rebuilt> {
+    if store.scan_all().next().is_some() {
+        return Err(Error::Internal("a store is rebuilt into an empty directory only".into()));
+    }
+    let mut changes = Changes::new(log_dir, keys, 1)?;
+    let mut applied = Applied::default();
+    let mut count = 0;
+    while let Some((seq, change)) = changes.next_change()? {
+        replay_one(store, file, &mut applied, seq, &change)?;
+        count += 1;
+    }
+    store.flush()?;
+    let (digest, marker, records) = scan(store, file)?;
+    if count > 0 && (digest != applied.digest || marker != Some(applied)) {
+        return Err(Error::Internal("the rebuilt store does not read back as written".into()));
+    }
+    Ok(Rebuilt { changes: count, applied, records })
+}
+
+/// Writes the seal header's copy beside the store, durably (a new file renamed over the old one).
+pub(crate) fn write_header_copy(data_dir: &Path, header: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = data_dir.join(HEADER_COPY);
+    if std::fs::read(&path).is_ok_and(|old| old == header) {
+        return Ok(());
+    }
+    let tmp = data_dir.join(format!("{HEADER_COPY}.new"));
+    let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
+    file.write_all(header)?;
+    file.sync_all()?;
+    std::fs::rename(&tmp, &path)?;
+    std::fs::File::open(data_dir)?.sync_all()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_digest_is_the_same_whatever_the_order_and_undoes_itself() {
+        let mut a = Digest::default();
+        a.add(b"k1", b"v1");
+        a.add(b"k2", b"v2");
+        let mut b = Digest::default();
+        b.add(b"k2", b"v2");
+        b.add(b"k1", b"v1");
+        assert_eq!(a, b);
+        b.remove(b"k2", b"v2");
+        b.remove(b"k1", b"v1");
+        assert_eq!(b, Digest::default());
+        let mut c = Digest::default();
+        c.add(b"k1", b"v2");
+        c.add(b"k2", b"v1");
+        assert_ne!(a, c, "a value moved to another key is another store");
+    }
+
+    #[test]
+    fn a_change_reads_back_and_malformed_ones_are_refused() {
+        let digest = Digest([7; 32]);
+        let encoded = Change::encode(41, &digest, &[(b"e/1", Some(b"sealed")), (b"i/e/x", None)]);
+        let change = Change::decode(&encoded).expect("decodes");
+        assert_eq!(change.prev, 41);
+        assert_eq!(change.digest, digest);
+        assert_eq!(change.ops, vec![(b"e/1".to_vec(), Some(b"sealed".to_vec())), (b"i/e/x".to_vec(), None)]);
+        for cut in 0..encoded.len() {
+            assert_eq!(Change::decode(&encoded[..cut]), None, "cut at {cut}");
+        }
+        let mut longer = encoded.clone();
+        longer.push(0);
+        assert_eq!(Change::decode(&longer), None);
+        let marker = Change::encode(0, &digest, &[(APPLIED_KEY, Some(b"x"))]);
+        assert_eq!(Change::decode(&marker), None, "a change never writes the marker");
+        let mut huge = Change::encode(0, &digest, &[]);
+        huge[41..45].copy_from_slice(&u32::MAX.to_be_bytes());
+        assert_eq!(Change::decode(&huge), None);
+    }
+
+    #[test]
+    fn the_digest_after_a_batch_is_the_digest_of_the_store_after_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let store = coffre_store::SledStore::open(dir.path()).expect("open");
+        let mut first = Batch::default();
+        first.insert(b"a".to_vec(), b"1".to_vec());
+        first.insert(b"b".to_vec(), b"2".to_vec());
+        let d1 = digest_after(&store, Digest::default(), &first).expect("digest");
+        store.apply(first).expect("apply");
+        assert_eq!(scan(&store, dir.path()).expect("scan").0, d1);
+        let mut second = Batch::default();
+        second.insert(b"a".to_vec(), b"3".to_vec());
+        second.remove(b"b".to_vec());
+        second.insert(b"b".to_vec(), b"4".to_vec());
+        second.remove(b"b".to_vec());
+        second.remove(b"missing".to_vec());
+        let d2 = digest_after(&store, d1, &second).expect("digest");
+        store.apply(second).expect("apply");
+        assert_eq!(scan(&store, dir.path()).expect("scan").0, d2);
+    }
+}
