@@ -1,0 +1,252 @@
+//! The audit log is the durable record of every change, and the store a copy of it checked at every unseal: a store
+//! that lost its last writes (a power cut on a disk that lied about its flushes) gets them back from the log; a
+//! store damaged, rolled back record by record, or ahead of its log is refused, naming it; and a store can be
+//! rebuilt from the log alone into a new directory, without touching the original.
+
+use std::{path::Path, time::Duration};
+
+use coffre_store::{Batch, SledStore, Store};
+use coffre_vault::{
+    AuditFilter, EntryUpdate, ErrorKind, GrantUntil, NewGrant, PersonState, RevealParams, Role, Scope, SealState,
+    SecretField, Vault, clock::Clock,
+};
+
+mod support;
+
+use support::*;
+
+const DAVE_PASS: &[u8] = b"dave's own long passphrase";
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for item in std::fs::read_dir(from).expect("read dir") {
+        let item = item.expect("entry");
+        let target = to.join(item.file_name());
+        if item.file_type().expect("type").is_dir() {
+            copy_dir(&item.path(), &target);
+        } else {
+            std::fs::copy(item.path(), target).expect("copy");
+        }
+    }
+}
+
+/// Puts `dir` back to the copy `earlier` made of it.
+fn put_back(dir: &Path, earlier: &Path) {
+    std::fs::remove_dir_all(dir).expect("remove");
+    copy_dir(earlier, dir);
+}
+
+fn reveal(platform: &str) -> RevealParams {
+    RevealParams { platform: platform.into(), field: SecretField::Password, reason: "a post".into(), version: None }
+}
+
+async fn unsealed(fx: &Fixture) -> Vault {
+    let vault = fx.open();
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
+    vault
+}
+
+/// A vault with one entry; returns nothing (the vault is closed on return).
+async fn first_day(fx: &Fixture) {
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    vault.create_entry(&alice, entry("Facebook"), secrets(b"facebook-1")).await.expect("create");
+}
+
+/// Every kind of change after the first day: an entry, a new version, a person, a grant, a reveal (its mark) and
+/// an offboarding, each acknowledged.
+async fn second_day(fx: &Fixture) {
+    let vault = unsealed(fx).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    vault.create_entry(&alice, entry("Instagram"), secrets(b"instagram-1")).await.expect("create");
+    let update = EntryUpdate {
+        platform: "Facebook".into(),
+        password: Some(coffre_crypto::secret::SecretBytes::new(b"facebook-2".to_vec())),
+        ..EntryUpdate::default()
+    };
+    vault.update_entry(&alice, update).await.expect("new version");
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, DAVE_PASS).await;
+    let grant = NewGrant {
+        person: "Dave".into(),
+        scope: Scope::Entry("Facebook".into()),
+        until: GrantUntil::For(Duration::from_secs(86_400)),
+        task: "the campaign's posts".into(),
+    };
+    vault.add_grant(&alice, grant).await.expect("grant");
+    vault.reveal(&dave, reveal("Facebook")).await.expect("Dave reveals");
+    let offboarded = vault.offboard_person(&alice, "Dave").await.expect("offboard");
+    assert_eq!(offboarded.rotation_due, vec!["Facebook".to_string()]);
+}
+
+/// Everything [`second_day`] acknowledged is there.
+async fn second_day_is_whole(fx: &Fixture, vault: &Vault) {
+    let alice = fx.login(vault, "Alice", PRESIDENT_PASS).await;
+    let facebook = vault.reveal(&alice, reveal("Facebook")).await.expect("reveal");
+    assert_eq!(facebook.secret.expose_secret(), b"facebook-2", "the new version is there");
+    assert_eq!(facebook.version, 2);
+    let names: Vec<String> = vault.list_entries(&alice, false).expect("list").into_iter().map(|e| e.platform).collect();
+    assert_eq!(names, vec!["Facebook".to_string(), "Instagram".to_string()]);
+    let dave = vault.list_people(&alice).expect("people").into_iter().find(|p| p.name == "Dave").expect("Dave");
+    assert_eq!(dave.state, PersonState::Offboarded, "the offboarding is there");
+    let code = fx.code("Dave");
+    let login = vault.login(&anonymous(), "Dave", passphrase(DAVE_PASS), &code).await;
+    assert!(login.is_err(), "an offboarded member cannot log in again");
+    let report = vault.rotation_due(&alice).expect("rotation due");
+    assert!(format!("{report:?}").contains("Facebook"), "Facebook is still due for rotation: {report:?}");
+}
+
+#[tokio::test]
+async fn a_store_that_lost_its_last_writes_gets_them_back_from_the_log_at_unseal() {
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    let db = fx.data_dir().join("db");
+    let earlier = fx.dir.path().join("db-earlier");
+    copy_dir(&db, &earlier);
+    second_day(&fx).await;
+    // What a disk that acknowledged writes it never made leaves: the store as it was, the log (fdatasynced) whole.
+    put_back(&db, &earlier);
+    let vault = unsealed(&fx).await;
+    second_day_is_whole(&fx, &vault).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let filter = AuditFilter { action: Some("unseal".into()), ..AuditFilter::default() };
+    let unseals = vault.list_audit(&alice, filter).await.expect("audit").events;
+    let last = unseals.last().expect("an unseal event");
+    assert!(last.detail.starts_with("store_replayed="), "the unseal says what was replayed: {}", last.detail);
+    drop(vault);
+    // And the next unseal finds nothing to replay.
+    let vault = unsealed(&fx).await;
+    second_day_is_whole(&fx, &vault).await;
+}
+
+async fn refused_as_a_damaged_store(fx: &Fixture, says: &str) {
+    let vault = fx.open();
+    let err = vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect_err("a damaged store is refused");
+    assert_eq!(err.kind(), ErrorKind::FailedPrecondition, "{err}");
+    assert_eq!(err.code(), "store-damaged", "{err}");
+    let text = err.to_string();
+    assert!(text.contains(&fx.data_dir().join("db").display().to_string()), "names the store: {text}");
+    assert!(text.contains(says), "says {says:?}: {text}");
+    assert!(text.contains("rebuild-store"), "says what to do: {text}");
+    assert_eq!(vault.status().state, SealState::Sealed, "the vault stays sealed");
+}
+
+#[tokio::test]
+async fn a_record_removed_from_the_store_behind_the_engine_is_refused_at_unseal() {
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    second_day(&fx).await;
+    {
+        let store = SledStore::open(&fx.data_dir().join("db")).expect("open");
+        let grant = store.scan_prefix(b"g/").next().expect("a grant").expect("read").0;
+        let mut batch = Batch::default();
+        batch.remove(grant);
+        store.apply(batch).expect("remove");
+    }
+    refused_as_a_damaged_store(&fx, "do not match").await;
+}
+
+#[tokio::test]
+async fn a_record_put_back_to_an_older_value_is_refused_at_unseal() {
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    let entry_key = |store: &SledStore| store.scan_prefix(b"e/").next().expect("an entry").expect("read");
+    let (key, older) = {
+        let store = SledStore::open(&fx.data_dir().join("db")).expect("open");
+        entry_key(&store)
+    };
+    second_day(&fx).await;
+    {
+        // Facebook's record as it was before its second version: sealed by the vault, so it opens, but old.
+        let store = SledStore::open(&fx.data_dir().join("db")).expect("open");
+        let mut batch = Batch::default();
+        batch.insert(key, older);
+        store.apply(batch).expect("roll back");
+    }
+    refused_as_a_damaged_store(&fx, "do not match").await;
+}
+
+#[tokio::test]
+async fn a_store_ahead_of_its_log_is_refused_at_unseal() {
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    let data = fx.data_dir();
+    let earlier_log = fx.dir.path().join("audit-earlier");
+    copy_dir(&data.join("audit"), &earlier_log);
+    let earlier_witness = std::fs::read(data.join("audit-head")).expect("the head witness");
+    second_day(&fx).await;
+    // The log and its witness as they were, consistent with each other; the store has changes they lack.
+    put_back(&data.join("audit"), &earlier_log);
+    std::fs::write(data.join("audit-head"), earlier_witness).expect("witness");
+    refused_as_a_damaged_store(&fx, "ahead of the audit log").await;
+}
+
+#[tokio::test]
+async fn a_store_from_another_vault_is_refused_at_unseal() {
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    let other = Fixture::new();
+    first_day(&other).await;
+    let db = fx.data_dir().join("db");
+    put_back(&db, &other.data_dir().join("db"));
+    // Its seal header is the other vault's: Alice's passphrase opens it, the log does not describe it.
+    let vault = fx.open();
+    let err = vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect_err("refused");
+    assert_eq!(err.kind(), ErrorKind::FailedPrecondition, "{err}");
+    assert_eq!(vault.status().state, SealState::Sealed);
+}
+
+#[tokio::test]
+async fn the_store_rebuilt_from_the_log_alone_opens_whole_and_the_original_is_untouched() {
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    second_day(&fx).await;
+    let data = fx.data_dir();
+    let before = snapshot(&data);
+    let target = fx.dir.path().join("rebuilt");
+    let report = coffre_vault::rebuild_store(&data, &target, passphrase(PRESIDENT_PASS), fx.clock.clone())
+        .await
+        .expect("rebuild");
+    assert_eq!(snapshot(&data), before, "the original data directory is not touched");
+    assert!(report.changes >= 8, "{report:?}");
+    let original = SledStore::open(&data.join("db")).expect("open");
+    let rebuilt = SledStore::open(&target.join("db")).expect("open");
+    let all = |s: &SledStore| s.scan_all().map(|p| p.expect("read")).collect::<Vec<_>>();
+    assert_eq!(all(&rebuilt), all(&original), "the rebuilt store holds exactly the original's records");
+    assert_eq!(report.records + 1, all(&original).len() as u64, "every record but the applied marker");
+    drop((original, rebuilt));
+    let vault = fx.open_at(&target);
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("the rebuilt vault unseals");
+    second_day_is_whole(&fx, &vault).await;
+    drop(vault);
+
+    let again = coffre_vault::rebuild_store(&data, &target, passphrase(PRESIDENT_PASS), fx.clock.clone()).await;
+    assert!(again.is_err(), "never into a directory that exists");
+    let wrong =
+        coffre_vault::rebuild_store(&data, &fx.dir.path().join("r2"), passphrase(b"not the passphrase at all"), {
+            let clock: std::sync::Arc<dyn Clock> = fx.clock.clone();
+            clock
+        })
+        .await
+        .expect_err("a wrong passphrase opens nothing");
+    assert_eq!(wrong.kind(), ErrorKind::Unauthenticated, "{wrong}");
+    assert!(!fx.dir.path().join("r2").exists(), "nothing is created for a wrong passphrase");
+}
+
+/// Every file of a directory tree with its bytes.
+fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for item in std::fs::read_dir(&d).expect("read dir") {
+            let path = item.expect("entry").path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                out.push((path.clone(), std::fs::read(&path).expect("read")));
+            }
+        }
+    }
+    out.sort();
+    out
+}
