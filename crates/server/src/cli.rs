@@ -56,6 +56,24 @@ pub enum Command {
     /// Restore a backup into the data directory, which must be new or empty; then exit. Start coffred on it and
     /// unseal with a passphrase or with recovery shares.
     Restore(RestoreArgs),
+    /// Build a new data directory from this one's audit log alone: the store is made again from the changes the
+    /// log carries, each checked, and every event is verified; then exit. This data directory is only read. For a
+    /// store that is damaged or lost (see docs/recovery.md). Needs an owner's passphrase.
+    RebuildStore(RebuildArgs),
+}
+
+/// Options of `coffred rebuild-store`.
+#[derive(Clone, Debug, PartialEq, Eq, Args)]
+pub struct RebuildArgs {
+    /// The new data directory (must not exist yet)
+    #[arg(long, value_name = "DIR")]
+    pub into: PathBuf,
+    /// Read the owner's passphrase from this file (its first line) instead of asking on the terminal
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_stdin")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the owner's passphrase from standard input (its first line)
+    #[arg(long)]
+    pub passphrase_stdin: bool,
 }
 
 /// Options of `coffred restore`.

@@ -44,6 +44,7 @@ mod entries;
 pub mod hardening;
 mod idle;
 mod incoming;
+pub mod rebuild;
 mod recovery;
 mod registry;
 pub mod restore;

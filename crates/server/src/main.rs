@@ -56,6 +56,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", coffre_server::restore::run(args, &config.data_dir, lang)?);
             return Ok(());
         }
+        Some(Command::RebuildStore(args)) => {
+            let lang = coffre_server::startup::language();
+            print!("{}", coffre_server::rebuild::run(args, &config.data_dir, lang).await?);
+            return Ok(());
+        }
         Some(Command::Serve) | None => {}
     }
 

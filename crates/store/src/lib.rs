@@ -26,7 +26,11 @@ pub use sled_store::SledStore;
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     /// The database could not be opened.
-    #[error("cannot open the database at {path}: {source}")]
+    #[error(
+        "cannot open the database at {path}: {source}. If its files were damaged, keep the data directory as it is \
+         and rebuild the store from the audit log into a new directory (`coffred rebuild-store`, see \
+         docs/recovery.md)"
+    )]
     Open {
         /// Where.
         path: String,

@@ -95,7 +95,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "grant.add", &person.name, Outcome::Success);
         event.reason = record.task.clone();
         event.detail = format!("grant={} {} expires_ms={expires_ms}", hex(&record.id), scope_detail(&view.scope));
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(&_writes, open, event, batch).await?;
         Ok(view)
     }
 
@@ -149,7 +149,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "grant.revoke", &grant.person_name, Outcome::Success);
         event.reason = grant.task.clone();
         event.detail = format!("grant={}", hex(&grant.id));
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(&_writes, open, event, batch).await?;
         inner.grant_view(open, &grant, now)
     }
 }

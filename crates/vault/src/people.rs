@@ -48,7 +48,7 @@ impl Vault {
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
         let mut event = inner.event(ctx, &caller.name, "person.add", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(&_writes, open, event, batch).await?;
         Ok(Enrolment { name: person.name, role, code, expires: from_millis(expires_ms) })
     }
 
@@ -126,7 +126,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "person.offboard", &person.name, Outcome::Success);
         event.detail =
             format!("role={:?} grants_revoked={grants_revoked} rotation_due={}", person.role, rotation_due.join(","));
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(&_writes, open, event, batch).await?;
         inner.store.flush()?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);
@@ -159,7 +159,7 @@ impl Vault {
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
         let mut event = inner.event(ctx, &caller.name, "enrolment.reset", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(&_writes, open, event, batch).await?;
         inner.store.flush()?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);

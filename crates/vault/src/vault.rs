@@ -153,7 +153,19 @@ impl Vault {
         storage: Arc<dyn crate::audit::Storage>,
     ) -> Result<Self> {
         create_private_dir(&config.data_dir)?;
-        create_private_dir(&config.data_dir.join("db"))?;
+        let db = config.data_dir.join("db");
+        let header_copy = config.data_dir.join(journal::HEADER_COPY);
+        if !db.exists() && header_copy.exists() {
+            // A vault's store is gone: refused before anything is created in its place.
+            return Err(Error::StoreDamaged {
+                file: db.display().to_string(),
+                problem: format!(
+                    "the store's directory is missing, but {} says a vault lives here",
+                    header_copy.display()
+                ),
+            });
+        }
+        create_private_dir(&db)?;
         create_private_dir(&config.data_dir.join("audit"))?;
         let store = SledStore::open(&config.data_dir.join("db"))?;
         let witness = config.data_dir.join(crate::audit::witness::FILE_NAME);
@@ -162,6 +174,18 @@ impl Vault {
             Some(bytes) => Some(SealHeader::decode(&bytes)?),
             None => None,
         };
+        if header.is_none() && (audit.written() > 0 || header_copy.exists()) {
+            // Never "not initialised" for a vault whose store lost its header: that would invite a second init.
+            return Err(Error::StoreDamaged {
+                file: config.data_dir.join("db").display().to_string(),
+                problem: format!(
+                    "it has no seal header, but the audit log holds {} events and {} exists: the store was lost or \
+                     damaged",
+                    audit.written(),
+                    header_copy.display()
+                ),
+            });
+        }
         let permits = config.max_concurrent_kdf.max(1);
         let store_changes = Arc::new(StoreChanges::default());
         Ok(Self {

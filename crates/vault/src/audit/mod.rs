@@ -81,7 +81,7 @@ struct Pending {
 }
 
 enum Msg {
-    Append(Pending),
+    Append(Box<Pending>),
     SetKey(Option<Box<AuditKeys>>),
     SignHead(oneshot::Sender<Option<SignedHead>>),
 }
@@ -177,7 +177,7 @@ impl AuditLog {
     pub(crate) async fn append_with(&self, event: NewEvent, change: Option<Vec<u8>>, time_ms: i64) -> Result<u64> {
         let (reply, receipt) = oneshot::channel();
         self.tx
-            .send(Msg::Append(Pending { event, time_ms, change, reply: Some(reply) }))
+            .send(Msg::Append(Box::new(Pending { event, time_ms, change, reply: Some(reply) })))
             .map_err(|_| Error::AuditUnavailable("the audit writer has stopped".into()))?;
         match receipt.await {
             Ok(Ok(seq)) => Ok(seq),
@@ -195,7 +195,7 @@ impl AuditLog {
         for event in events {
             let (reply, receipt) = oneshot::channel();
             self.tx
-                .send(Msg::Append(Pending { event, time_ms, change: None, reply: Some(reply) }))
+                .send(Msg::Append(Box::new(Pending { event, time_ms, change: None, reply: Some(reply) })))
                 .map_err(|_| stopped())?;
             receipts.push(receipt);
         }
@@ -208,7 +208,7 @@ impl AuditLog {
 
     /// Appends an event without waiting (used while sealed, when no key exists to seal it yet).
     pub(crate) fn append_detached(&self, event: NewEvent, time_ms: i64) {
-        let _ = self.tx.send(Msg::Append(Pending { event, time_ms, change: None, reply: None }));
+        let _ = self.tx.send(Msg::Append(Box::new(Pending { event, time_ms, change: None, reply: None })));
     }
 
     /// A fresh signature over the head as it is once every event sent before this call is durable (for exports).
@@ -430,6 +430,7 @@ impl Writer {
                 let _ = reply.send(signed);
             }
             Msg::Append(pending) => {
+                let pending = *pending;
                 if self.keys.is_some() {
                     batch.push(pending);
                 } else if pending.change.is_some() {

@@ -1,0 +1,66 @@
+//! `coffred rebuild-store`: a new data directory whose store is rebuilt from this one's audit log alone, offline.
+//! The engine does the work (`coffre_vault::rebuild_store`) and never writes to the source; this reads the owner's
+//! passphrase (from a file, standard input or the terminal: never from the command line) and says what was done
+//! and what comes next.
+
+use std::{fmt::Write as _, io::BufRead as _, path::Path, sync::Arc};
+
+use anyhow::Context as _;
+use coffre_crypto::secret::Passphrase;
+use coffre_i18n::{Lang, t_in};
+use coffre_vault::clock::SystemClock;
+use zeroize::Zeroizing;
+
+use crate::cli::RebuildArgs;
+
+/// The longest passphrase line read.
+const MAX_LINE: u64 = 4096;
+
+/// Rebuilds `data_dir` into `args.into`; returns the lines to print, in `lang`.
+pub async fn run(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow::Result<String> {
+    let passphrase = read_passphrase(args, lang)?;
+    let report = coffre_vault::rebuild_store(data_dir, &args.into, passphrase, Arc::new(SystemClock))
+        .await
+        .with_context(|| t_in!(lang, "rebuild-failed", path = args.into.display().to_string()))?;
+    let mut out = String::new();
+    let into = args.into.display().to_string();
+    let _ = writeln!(
+        out,
+        "{}",
+        t_in!(
+            lang,
+            "rebuild-done",
+            vault = report.vault_id.as_str(),
+            path = into.as_str(),
+            changes = report.changes.to_string(),
+            records = report.records.to_string(),
+            events = report.audit_events.to_string()
+        )
+    );
+    let _ =
+        writeln!(out, "{}", t_in!(lang, "rebuild-next", path = into.as_str(), old = data_dir.display().to_string()));
+    Ok(out)
+}
+
+fn read_passphrase(args: &RebuildArgs, lang: Lang) -> anyhow::Result<Passphrase> {
+    let line = if let Some(file) = &args.passphrase_file {
+        let file = std::fs::File::open(file).with_context(|| format!("{}", file.display()))?;
+        first_line(std::io::BufReader::new(file))?
+    } else if args.passphrase_stdin {
+        first_line(std::io::stdin().lock())?
+    } else {
+        Zeroizing::new(
+            rpassword::prompt_password(format!("{} ", t_in!(lang, "rebuild-prompt")))
+                .context("cannot read the passphrase")?,
+        )
+    };
+    Passphrase::new(line.as_bytes().to_vec()).map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn first_line(reader: impl std::io::BufRead) -> anyhow::Result<Zeroizing<String>> {
+    let mut line = Zeroizing::new(String::new());
+    std::io::Read::take(reader, MAX_LINE).read_line(&mut line).context("cannot read the passphrase")?;
+    let trimmed = line.trim_end_matches(['\n', '\r']).len();
+    line.truncate(trimmed);
+    Ok(line)
+}
