@@ -162,14 +162,24 @@ async fn measure(
     mut president: Account,
     entries: usize,
 ) -> Result<(Stats, Stats)> {
+    let starting = Instant::now();
     let daemon = Daemon::start(coffred, data_dir, "127.0.0.1:0")?;
+    let start_ms = starting.elapsed().as_secs_f64() * 1000.0;
     let target = Target { url: daemon.url.clone(), ca_pem: daemon.ca_pem.clone() };
     let mut clients = Clients::connect(&target).await?;
+    // The unseal end to end: Argon2, the chain check from the last signed head, and the store checked against the
+    // log (its whole contents hashed once).
+    let unsealing = Instant::now();
     clients
         .system
         .unseal(pb::UnsealRequest { passphrase: president.passphrase.expose_secret().as_bytes().to_vec() })
         .await
         .context("unseal of the scale vault failed")?;
+    Line::phase("scale-unseal")
+        .int("entries", entries as u64)
+        .float("start_ms", start_ms, 1)
+        .float("unseal_ms", unsealing.elapsed().as_secs_f64() * 1000.0, 1)
+        .print();
     let president_token = president.login(&mut clients).await?;
     let members = setup::add_members(&target, &president_token, entries).await?;
     let status = clients.system.get_status(pb::GetStatusRequest {}).await?.into_inner();
