@@ -123,10 +123,10 @@ pub trait Store: Send + Sync + 'static {
     }
 
     /// Applies every operation of `batch` atomically, and has it written out of the process before returning, so
-    /// an acknowledged change survives the daemon being killed (`kill -9`).
+    /// a change survives the daemon being killed (`kill -9`). Not necessarily durable against a power cut: the
+    /// engine's audit log is the durable record of every change, and replays into the store what it lost.
     fn apply(&self, batch: Batch) -> Result<()>;
 
-    /// Asks the backend to write its buffers out. (For sled this is not an fsync; the audit log, not the store,
-    /// is the durable record. See DESIGN.md, "Where the log lives".)
+    /// Makes everything applied so far durable (an fsync), e.g. after replaying changes or before sealing.
     fn flush(&self) -> Result<()>;
 }

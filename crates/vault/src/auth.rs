@@ -113,7 +113,6 @@ impl Vault {
         }
         inner.commit(&writes, &open, event, batch).await?;
         if let Some(header) = migrated.flatten() {
-            inner.store.flush()?;
             inner.write_state().header = Some(header);
         }
         drop(writes);
@@ -234,7 +233,6 @@ impl Vault {
         let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
         inner.commit(&_writes, &open, event, batch).await?;
-        inner.store.flush()?;
         inner.write_state().header = Some(header);
         Ok((person.name, person.role))
     }
@@ -291,7 +289,6 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Success);
         event.detail = if owner { "key slot rewrapped".into() } else { String::new() };
         inner.commit(&_writes, &open, event, batch).await?;
-        inner.store.flush()?;
         inner.write_state().header = Some(header);
         Ok(())
     }

@@ -435,6 +435,9 @@ pub(crate) fn reconcile(
         replay_one(store, file, &mut applied, seq, &change)?;
         replayed += 1;
     }
+    if replayed > 0 {
+        store.flush()?;
+    }
     Ok(Reconciled::Agree { applied, replayed, records })
 }
 

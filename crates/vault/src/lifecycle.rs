@@ -273,6 +273,11 @@ impl Vault {
         drop(caller);
         inner.write_state().open = None;
         inner.audit.set_key(None);
+        // Not needed for durability (the log is the durable record), but a sealed vault's store is then whole on
+        // disk and its next unseal replays nothing.
+        if let Err(err) = inner.store.flush() {
+            tracing::error!(error = %err, "the store could not be synced at seal");
+        }
         tracing::info!("vault sealed");
         Ok(())
     }

@@ -127,7 +127,6 @@ impl Vault {
         event.detail =
             format!("role={:?} grants_revoked={grants_revoked} rotation_due={}", person.role, rotation_due.join(","));
         inner.commit(&_writes, open, event, batch).await?;
-        inner.store.flush()?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);
         }
@@ -160,7 +159,6 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "enrolment.reset", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
         inner.commit(&_writes, open, event, batch).await?;
-        inner.store.flush()?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);
         }

@@ -279,3 +279,51 @@ async fn people_grants_and_offboarding_are_audited_step_by_step() {
     let grant_event = log.iter().find(|e| e.action == "grant.add").expect("grant event");
     assert_eq!(grant_event.reason, "send the newsletter");
 }
+
+#[tokio::test]
+async fn a_vault_from_before_the_log_carried_changes_gets_a_baseline_and_can_then_be_rebuilt() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    vault.seal(&alice).await.expect("seal");
+    drop(vault);
+    // What an older coffred left: no change frames in the log, no applied marker in the store, no header copy.
+    audit::segment::rewrite(&dir.path().join("audit").join("00000000000000000001.log"), |frame| {
+        !matches!(frame.body, audit::segment::Body::Change(_))
+    });
+    {
+        let store = coffre_store::SledStore::open(&dir.path().join("db")).expect("store");
+        let mut batch = coffre_store::Batch::default();
+        batch.remove(crate::journal::APPLIED_KEY.to_vec());
+        coffre_store::Store::apply(&store, batch).expect("remove the marker");
+    }
+    std::fs::remove_file(dir.path().join(crate::journal::HEADER_COPY)).expect("no copy");
+
+    let config = || {
+        let mut config = VaultConfig::new(dir.path().to_path_buf());
+        config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+        config
+    };
+    let clock = Arc::new(ManualClock::new(start() + Duration::from_secs(3600)));
+    let vault = Vault::open(config(), clock.clone()).expect("open");
+    let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
+    vault.unseal(&ctx(None), pass()).await.expect("an older vault unseals");
+    let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
+    let events = audit::read_all(&vault.inner.audit, &keys).expect("events");
+    let baseline = events.iter().find(|e| e.action == "store.baseline").expect("a baseline event");
+    assert!(baseline.detail.starts_with("records="), "{}", baseline.detail);
+    assert!(dir.path().join(crate::journal::HEADER_COPY).exists(), "the header's copy is written at unseal");
+    let store = || coffre_store::SledStore::open(&dir.path().join("db")).expect("store");
+    drop(vault);
+
+    // From now on it is checked like any other, and the log alone rebuilds it.
+    let target = dir.path().join("rebuilt");
+    let report = crate::rebuild_store(dir.path(), &target, pass(), clock.clone()).await.expect("rebuild");
+    assert_eq!(report.changes, 1, "the baseline holds the store's contents whole: {report:?}");
+    let rebuilt = coffre_store::SledStore::open(&target.join("db")).expect("rebuilt");
+    let all =
+        |s: &coffre_store::SledStore| coffre_store::Store::scan_all(s).map(|p| p.expect("read")).collect::<Vec<_>>();
+    assert_eq!(all(&rebuilt), all(&store()));
+    drop(rebuilt);
+    let vault = Vault::open(config(), clock).expect("open again");
+    vault.unseal(&ctx(None), pass()).await.expect("unseals against its baseline");
+}
