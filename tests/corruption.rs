@@ -296,6 +296,41 @@ fn a_lost_store_is_refused_then_rebuilt_from_the_log_alone_by_coffred_rebuild_st
     assert_ne!(again.code, 0, "never into a directory that exists");
 }
 
+#[test]
+fn a_damaged_log_is_salvaged_by_coffred_salvage_up_to_its_last_good_event() {
+    let root = tempfile::tempdir().unwrap();
+    let vault = populate(None);
+    let data = vault.data.clone();
+    let segment = data.join(SEGMENT);
+    let len = std::fs::metadata(&segment).unwrap().len() as usize;
+    apply(&segment, Damage::Flip(len / 2));
+    std::fs::write(data.with_extension("clock"), vault.clock_ms.to_string()).unwrap();
+    let (_, log) = Daemon::try_start(&data).err().expect("a damaged log does not start");
+    assert!(log.contains("audit log is damaged"), "{log}");
+
+    let salvaged = root.path().join("salvaged");
+    let run = coffred(&[
+        "salvage",
+        "--data-dir",
+        data.to_str().unwrap(),
+        "--into",
+        salvaged.to_str().unwrap(),
+        "--passphrase-file",
+        &vault.pass,
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("salvaged vault") && run.stdout.contains(".salvaged-rest"), "{}", run.stdout);
+    assert_eq!(not_private(&salvaged), Vec::<String>::new());
+    std::fs::write(salvaged.with_extension("clock"), vault.clock_ms.to_string()).unwrap();
+    let daemon = Daemon::start(&salvaged);
+    let client = Client::new(&daemon);
+    *client.seeds.lock().unwrap() = vault.client.seeds.lock().unwrap().clone();
+    client.run(&["unseal", "--passphrase-file", &vault.pass]).ok();
+    client.login(&daemon, "Alice", &vault.pass).ok();
+    let mailgun = client.run(&["reveal", "Mailgun", "--reason", "after the salvage"]).ok();
+    assert_eq!(mailgun.stdout, format!("{PASSWORD}\n"), "what came before the damage is there");
+}
+
 /// The files and directories under `dir` whose mode lets anyone but the owner in.
 fn not_private(dir: &Path) -> Vec<String> {
     let mut found = Vec::new();

@@ -60,9 +60,13 @@ pub enum Command {
     /// log carries, each checked, and every event is verified; then exit. This data directory is only read. For a
     /// store that is damaged or lost (see docs/recovery.md). Needs an owner's passphrase.
     RebuildStore(RebuildArgs),
+    /// When the audit log itself is damaged: build a new data directory with everything before the damage (the log
+    /// up to the last good event, a store rebuilt from it), keeping the rest aside byte for byte; then exit. This
+    /// data directory is only read. Needs an owner's passphrase.
+    Salvage(RebuildArgs),
 }
 
-/// Options of `coffred rebuild-store`.
+/// Options of `coffred rebuild-store` and `coffred salvage`.
 #[derive(Clone, Debug, PartialEq, Eq, Args)]
 pub struct RebuildArgs {
     /// The new data directory (must not exist yet)

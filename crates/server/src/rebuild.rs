@@ -1,5 +1,6 @@
-//! `coffred rebuild-store`: a new data directory whose store is rebuilt from this one's audit log alone, offline.
-//! The engine does the work (`coffre_vault::rebuild_store`) and never writes to the source; this reads the owner's
+//! `coffred rebuild-store` (a new data directory whose store is rebuilt from this one's audit log alone) and
+//! `coffred salvage` (the same from the part of a damaged log before the damage), offline. The engine does the work
+//! (`coffre_vault::rebuild_store`, `coffre_vault::salvage`) and never writes to the source; this reads the owner's
 //! passphrase (from a file, standard input or the terminal: never from the command line) and says what was done
 //! and what comes next.
 
@@ -35,6 +36,32 @@ pub async fn run(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow::Res
             changes = report.changes.to_string(),
             records = report.records.to_string(),
             events = report.audit_events.to_string()
+        )
+    );
+    let _ =
+        writeln!(out, "{}", t_in!(lang, "rebuild-next", path = into.as_str(), old = data_dir.display().to_string()));
+    Ok(out)
+}
+
+/// Salvages `data_dir` into `args.into`; returns the lines to print, in `lang`.
+pub async fn salvage(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow::Result<String> {
+    let passphrase = read_passphrase(args, lang)?;
+    let report = coffre_vault::salvage(data_dir, &args.into, passphrase, Arc::new(SystemClock))
+        .await
+        .with_context(|| t_in!(lang, "rebuild-failed", path = args.into.display().to_string()))?;
+    let mut out = String::new();
+    let into = args.into.display().to_string();
+    let _ = writeln!(
+        out,
+        "{}",
+        t_in!(
+            lang,
+            "salvage-done",
+            vault = report.vault_id.as_str(),
+            path = into.as_str(),
+            event = report.last_good_event.to_string(),
+            bytes = report.bytes_kept_aside.to_string(),
+            records = report.records.to_string()
         )
     );
     let _ =

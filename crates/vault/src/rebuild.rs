@@ -38,7 +38,7 @@ pub struct RebuildReport {
     pub audit_events: u64,
 }
 
-fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
+pub(crate) fn io(what: &str, path: &Path) -> impl FnOnce(std::io::Error) -> Error {
     let path = path.display().to_string();
     let what = what.to_string();
     move |e| Error::Internal(format!("cannot {what} {path}: {e}"))
@@ -51,7 +51,43 @@ pub async fn rebuild_store(
     passphrase: Passphrase,
     clock: Arc<dyn Clock>,
 ) -> Result<RebuildReport> {
-    use std::os::unix::fs::DirBuilderExt as _;
+    let open = unlock(source, passphrase).await?;
+    make_target(target)?;
+    copy_log(source, target)?;
+    finish(target, &open, clock).await
+}
+
+/// Builds the store of `target` from its log, then proves it is a vault: it opens (the log's end and its witness
+/// are checked), and every event verifies.
+pub(crate) async fn finish(target: &Path, open: &Open, clock: Arc<dyn Clock>) -> Result<RebuildReport> {
+    let vault_id = open.vault_id;
+    let keys = open.audit_keys.clone();
+    let (db, log) = (target.join("db"), target.join("audit"));
+    let rebuilt = tokio::task::spawn_blocking(move || -> Result<_> {
+        let store = SledStore::open(&db)?;
+        journal::rebuild(&store, &db, &log, keys)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("the rebuild failed: {e}")))??;
+    let vault = Vault::open(VaultConfig::new(target.to_path_buf()), clock)?;
+    let status = vault.status();
+    drop(vault);
+    if status.vault_id.as_deref() != Some(vault_id.to_hex().as_str()) {
+        return Err(Error::Internal("the rebuilt vault reads back with another id".into()));
+    }
+    verify_chain(&target.join("audit"), open.audit_keys.clone(), status.audit_events).await?;
+    Ok(RebuildReport {
+        vault_id: vault_id.to_hex(),
+        changes: rebuilt.changes,
+        last_change: rebuilt.applied.seq,
+        records: rebuilt.records,
+        audit_events: status.audit_events,
+    })
+}
+
+/// Opens the master key of the vault in `source` with an owner's passphrase, from the seal header's copy (the store
+/// may be the damaged part).
+pub(crate) async fn unlock(source: &Path, passphrase: Passphrase) -> Result<Open> {
     let copy_path = source.join(journal::HEADER_COPY);
     let bytes = std::fs::read(&copy_path).map_err(|e| {
         Error::Internal(format!(
@@ -72,34 +108,17 @@ pub async fn rebuild_store(
     if header.check_mac(&open.header_key)? == MacCheck::Missing {
         tracing::warn!("the seal header's copy has no MAC (written by an older coffre)");
     }
+    Ok(open)
+}
+
+/// Creates the new data directory and its `db` and `audit` directories, private; refuses one that exists.
+pub(crate) fn make_target(target: &Path) -> Result<()> {
+    use std::os::unix::fs::DirBuilderExt as _;
     std::fs::DirBuilder::new().mode(0o700).create(target).map_err(io("create the new data directory", target))?;
     for dir in [target.join("db"), target.join("audit")] {
         std::fs::DirBuilder::new().mode(0o700).create(&dir).map_err(io("create", &dir))?;
     }
-    copy_log(source, target)?;
-    let keys = open.audit_keys.clone();
-    let (db, log) = (target.join("db"), target.join("audit"));
-    let rebuilt = tokio::task::spawn_blocking(move || -> Result<_> {
-        let store = SledStore::open(&db)?;
-        journal::rebuild(&store, &db, &log, keys)
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("the rebuild failed: {e}")))??;
-    // Proof that it is a vault: it opens (the log's end and its witness are checked), and every event verifies.
-    let vault = Vault::open(VaultConfig::new(target.to_path_buf()), clock)?;
-    let status = vault.status();
-    drop(vault);
-    if status.vault_id.as_deref() != Some(vault_id.to_hex().as_str()) {
-        return Err(Error::Internal("the rebuilt vault reads back with another id".into()));
-    }
-    verify_chain(&target.join("audit"), open.audit_keys.clone(), status.audit_events).await?;
-    Ok(RebuildReport {
-        vault_id: vault_id.to_hex(),
-        changes: rebuilt.changes,
-        last_change: rebuilt.applied.seq,
-        records: rebuilt.records,
-        audit_events: status.audit_events,
-    })
+    Ok(())
 }
 
 /// Copies the segments, the head witness and the seal header's copy (nothing else: quarantined bytes stay where
@@ -124,7 +143,7 @@ fn copy_log(source: &Path, target: &Path) -> Result<()> {
     Ok(())
 }
 
-async fn verify_chain(dir: &Path, keys: Arc<AuditKeys>, last: u64) -> Result<()> {
+pub(crate) async fn verify_chain(dir: &Path, keys: Arc<AuditKeys>, last: u64) -> Result<()> {
     let dir = dir.to_path_buf();
     tokio::task::spawn_blocking(move || {
         for event in audit::read::Events::new(&dir, keys, 1, last)? {

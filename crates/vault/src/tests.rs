@@ -327,3 +327,28 @@ async fn a_vault_from_before_the_log_carried_changes_gets_a_baseline_and_can_the
     let vault = Vault::open(config(), clock).expect("open again");
     vault.unseal(&ctx(None), pass()).await.expect("unseals against its baseline");
 }
+
+#[tokio::test]
+async fn a_salvage_drops_an_event_whose_change_is_damaged_and_keeps_everything_before() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let data = dir.path().join("data");
+    std::fs::create_dir(&data).expect("data dir");
+    let (vault, alice, _) = vault_with_entry(&data).await;
+    let created = vault.inner.audit.written();
+    vault.seal(&alice).await.expect("seal");
+    drop(vault);
+    // The entry's change is changed on disk by someone without the key (its frame's CRC made right again).
+    let segment = data.join("audit").join("00000000000000000001.log");
+    audit::segment::rewrite(&segment, |frame| {
+        if let (true, audit::segment::Body::Change(body)) = (frame.seq == created, &mut frame.body) {
+            body[20] ^= 0x01;
+        }
+        true
+    });
+    let target = dir.path().join("salvaged");
+    let pass = Passphrase::new(PASS.to_vec()).expect("passphrase");
+    let clock = Arc::new(ManualClock::new(start() + Duration::from_secs(3600)));
+    let report = crate::salvage(&data, &target, pass, clock).await.expect("salvage");
+    assert_eq!(report.last_good_event, created - 1, "the event goes with its damaged change: {report:?}");
+    assert!(report.bytes_kept_aside > 0);
+}

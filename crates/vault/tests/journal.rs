@@ -250,3 +250,38 @@ fn snapshot(dir: &Path) -> Vec<(std::path::PathBuf, Vec<u8>)> {
     out.sort();
     out
 }
+
+#[tokio::test]
+async fn a_damaged_log_is_salvaged_into_a_new_directory_up_to_its_last_good_event() {
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    let data = fx.data_dir();
+    let segment = data.join("audit").join("00000000000000000001.log");
+    let good_len = std::fs::metadata(&segment).expect("segment").len() as usize;
+    second_day(&fx).await;
+    // One flipped byte in the first frame written after the first day, with acknowledged frames after it.
+    let mut bytes = std::fs::read(&segment).expect("read");
+    bytes[good_len + 20] ^= 0x40;
+    std::fs::write(&segment, &bytes).expect("write");
+    let err = coffre_vault::Vault::open(coffre_vault::VaultConfig::new(data.clone()), fx.clock.clone())
+        .expect_err("a damaged log does not open");
+    assert!(err.to_string().contains("audit log is damaged"), "{err}");
+    let before = snapshot(&data);
+
+    let target = fx.dir.path().join("salvaged");
+    let report =
+        coffre_vault::salvage(&data, &target, passphrase(PRESIDENT_PASS), fx.clock.clone()).await.expect("salvage");
+    assert_eq!(snapshot(&data), before, "the original data directory is not touched");
+    assert!(report.last_good_event >= 3, "{report:?}");
+    let kept_aside = std::fs::read(target.join("audit").join("00000000000000000001.log.salvaged-rest")).expect("rest");
+    assert_eq!(kept_aside.len() as u64, report.bytes_kept_aside);
+    assert_eq!(kept_aside, bytes[bytes.len() - kept_aside.len()..], "everything from the damage on, byte for byte");
+    // The salvaged vault opens with the first day whole, and goes on.
+    let vault = fx.open_at(&target);
+    assert_eq!(vault.status().audit_events, report.last_good_event, "the log ends at its last good event");
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("the salvaged vault unseals");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let facebook = vault.reveal(&alice, reveal("Facebook")).await.expect("reveal");
+    assert_eq!(facebook.secret.expose_secret(), b"facebook-1", "as it was before the damage");
+    vault.create_entry(&alice, entry("Mailgun"), secrets(b"mailgun-1")).await.expect("and it goes on");
+}

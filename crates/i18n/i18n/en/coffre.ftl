@@ -412,6 +412,7 @@ coffred-test-clock = coffred: WARNING: the time comes from the test clock file {
 coffred-data-dir = coffred: data directory { $path }
 coffred-ca = coffred: CA certificate { $path }, SHA-256 fingerprint { $fingerprint }
 coffred-listening = coffred: listening on { $url }
+salvage-done = coffred: salvaged vault { $vault } into { $path }: everything up to audit event { $event } is there ({ $records } records); { $bytes } bytes from the damage on are kept aside, unread, in { $path }/audit/*.salvaged-rest. What happened after event { $event } is not in the new vault: compare with your last backup and export
 rebuild-prompt = Passphrase of the president or the leader:
 rebuild-failed = the store could not be rebuilt into { $path }; the original data directory was not changed
 rebuild-done = coffred: rebuilt vault { $vault } into { $path } from its audit log alone: { $changes } changes replayed and checked, { $records } records, { $events } audit events verified

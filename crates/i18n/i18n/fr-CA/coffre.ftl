@@ -415,6 +415,7 @@ coffred-test-clock = coffred : ATTENTION : l’heure vient du fichier d’horl
 coffred-data-dir = coffred : dossier de données { $path }
 coffred-ca = coffred : certificat de l’autorité de certification { $path }, empreinte SHA-256 { $fingerprint }
 coffred-listening = coffred : à l’écoute sur { $url }
+salvage-done = coffred : coffre { $vault } récupéré dans { $path } : tout, jusqu’à l’événement d’audit { $event } inclus, y est ({ $records } enregistrements) ; { $bytes } octets à partir du dommage sont gardés à part, non lus, dans { $path }/audit/*.salvaged-rest. Ce qui s’est passé après l’événement { $event } n’est pas dans le nouveau coffre : comparez avec votre dernière sauvegarde et votre dernier export
 rebuild-prompt = Phrase de passe de la présidence ou du chef :
 rebuild-failed = la base n’a pas pu être reconstruite dans { $path } ; le dossier de données d’origine n’a pas été modifié
 rebuild-done = coffred : coffre { $vault } reconstruit dans { $path } à partir de son seul journal d’audit : { $changes } modifications rejouées et vérifiées, { $records } enregistrements, { $events } événements d’audit vérifiés
