@@ -74,7 +74,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "approval.request", &entry.platform, Outcome::Success);
         event.reason = record.reason.clone();
         event.detail = format!("approval={}", hex(&record.id));
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(view(&record, &entry.platform, now))
     }
 
@@ -162,7 +162,7 @@ impl Vault {
             approval.person_name,
             approval.expires_ms
         );
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(view(&approval, &platform, now))
     }
 }
@@ -204,7 +204,7 @@ impl Inner {
         let mut event = self.event(ctx, &caller.name, "approval.use", &entry.platform, Outcome::Success);
         event.reason = reason.to_string();
         event.detail = format!("approval={id} approved_by={}", approval.decided_by.as_deref().unwrap_or("-"));
-        self.commit(&_writes, open, event, batch).await?;
+        self.commit(event, batch).await?;
         Ok(Some(id))
     }
 

@@ -111,7 +111,7 @@ impl Vault {
         if migrated.is_some() {
             event.detail.push_str(" passphrase=normalised");
         }
-        inner.commit(&writes, &open, event, batch).await?;
+        inner.commit(event, batch).await?;
         if let Some(header) = migrated.flatten() {
             inner.write_state().header = Some(header);
         }
@@ -163,7 +163,7 @@ impl Vault {
                 );
                 let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
                 event.detail = "stage=second-factor-offered".into();
-                inner.commit(&_writes, &open, event, batch).await?;
+                inner.commit(event, batch).await?;
                 seed
             }
         };
@@ -232,7 +232,7 @@ impl Vault {
         batch.remove(code_key);
         let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(event, batch).await?;
         inner.write_state().header = Some(header);
         Ok((person.name, person.role))
     }
@@ -288,7 +288,7 @@ impl Vault {
         put_person(&open, &mut batch, &person)?;
         let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Success);
         event.detail = if owner { "key slot rewrapped".into() } else { String::new() };
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(event, batch).await?;
         inner.write_state().header = Some(header);
         Ok(())
     }

@@ -34,7 +34,7 @@ impl Vault {
         // The batch goes into the log with the last event, once the events before it are durable.
         let Some(last) = events.pop() else { return Ok(0) };
         inner.audit.append_many(events, now).await?;
-        inner.commit(&_writes, &caller.open, last, batch).await?;
+        inner.commit(last, batch).await?;
         Ok(added)
     }
 

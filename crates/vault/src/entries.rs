@@ -39,7 +39,7 @@ impl Vault {
         inner.note_transition(open, &mut batch, &record.id, record.lifecycle, record.created_ms, &caller.name)?;
         let mut event = inner.event(ctx, &caller.name, "entry.create", &record.platform, Outcome::Success);
         event.detail = "version=1".into();
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(record.view())
     }
 
@@ -199,7 +199,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "entry.update", &entry.platform, Outcome::Success);
         event.target = update.platform.trim().to_string();
         event.detail = detail;
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(entry.view())
     }
 
@@ -224,14 +224,7 @@ impl Vault {
             &caller.name,
         )?;
         put_entry(&caller.open, &mut batch, &entry)?;
-        inner
-            .commit(
-                &_writes,
-                &caller.open,
-                inner.event(ctx, &caller.name, "entry.archive", &entry.platform, Outcome::Success),
-                batch,
-            )
-            .await?;
+        inner.commit(inner.event(ctx, &caller.name, "entry.archive", &entry.platform, Outcome::Success), batch).await?;
         Ok(entry.view())
     }
 

@@ -94,6 +94,13 @@ pub enum Error {
     /// The audit event could not be made durable.
     #[error("audit log unavailable, nothing was revealed or changed: {0}; free disk space or check the data directory")]
     AuditUnavailable(String),
+    /// The store refused a change the audit log already holds: the vault seals itself, and the next unseal replays
+    /// the change from the log.
+    #[error(
+        "the change is in the audit log but the store refused it ({0}); the vault was sealed: check the data \
+         directory's disk, then unseal again, which applies the change from the log"
+    )]
+    StoreRefused(String),
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(
         "the audit log is broken at event {seq}: {problem}; nothing from that event on can be trusted, and a vault \
@@ -180,7 +187,7 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Exists(_) => ErrorKind::AlreadyExists,
             Error::Throttled { .. } => ErrorKind::ResourceExhausted,
-            Error::AuditUnavailable(_) => ErrorKind::Unavailable,
+            Error::AuditUnavailable(_) | Error::StoreRefused(_) => ErrorKind::Unavailable,
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -206,7 +213,7 @@ impl Error {
             Error::Exists(_) => "exists",
             Error::WrongState(_) => "wrong-state",
             Error::Throttled { .. } => "throttled",
-            Error::AuditUnavailable(_) => "audit-unavailable",
+            Error::AuditUnavailable(_) | Error::StoreRefused(_) => "audit-unavailable",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
             Error::AuditDamaged { .. } => "audit-damaged",
             Error::StoreDamaged { .. } => "store-damaged",
@@ -231,7 +238,7 @@ impl Error {
         match self {
             Error::Invalid { field, problem } => vec![("field", (*field).to_owned()), ("problem", problem.clone())],
             Error::Throttled { retry_after_secs } => vec![("seconds", retry_after_secs.to_string())],
-            Error::AuditUnavailable(detail) => vec![("detail", detail.clone())],
+            Error::AuditUnavailable(detail) | Error::StoreRefused(detail) => vec![("detail", detail.clone())],
             Error::AuditChainBroken { seq, problem } => vec![("seq", seq.to_string()), ("problem", problem.clone())],
             Error::AuditDamaged { file, offset, last_good, problem } => vec![
                 ("file", file.clone()),

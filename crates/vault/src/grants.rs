@@ -95,7 +95,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "grant.add", &person.name, Outcome::Success);
         event.reason = record.task.clone();
         event.detail = format!("grant={} {} expires_ms={expires_ms}", hex(&record.id), scope_detail(&view.scope));
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(view)
     }
 
@@ -149,7 +149,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "grant.revoke", &grant.person_name, Outcome::Success);
         event.reason = grant.task.clone();
         event.detail = format!("grant={}", hex(&grant.id));
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         inner.grant_view(open, &grant, now)
     }
 }
@@ -223,7 +223,7 @@ impl Inner {
         let (Some(inner), Ok(runtime)) = (self.me.upgrade(), tokio::runtime::Handle::try_current()) else { return };
         let open = open.clone();
         runtime.spawn(async move {
-            let writes = inner.writes.lock().await;
+            let _writes = inner.writes.lock().await;
             for (id, event) in due {
                 // Read again under the lock: another call may have recorded it meanwhile.
                 let Ok(Some(mut fresh)) = inner.grant(&open, &id) else { continue };
@@ -235,7 +235,7 @@ impl Inner {
                 if put_grant(&open, &mut batch, &fresh).is_err() {
                     continue;
                 }
-                if let Err(err) = inner.commit(&writes, &open, event, batch).await {
+                if let Err(err) = inner.commit(event, batch).await {
                     tracing::error!(error = %err, "cannot record a grant's expiry");
                     return;
                 }

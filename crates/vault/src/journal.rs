@@ -204,7 +204,7 @@ impl Change {
     }
 
     /// The operations as a store batch, with the marker that says this change is applied.
-    fn batch(&self, seq: u64) -> Batch {
+    pub(crate) fn batch(&self, seq: u64) -> Batch {
         let mut batch = Batch::default();
         for (key, value) in &self.ops {
             match value {
@@ -234,11 +234,25 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The digest `batch` leaves the store at, from the store as it is now (`before` is its digest): each key's old
-/// value is taken away and its new one added, in the batch's order. Call under the engine's write lock.
-pub(crate) fn digest_after(store: &dyn Store, before: Digest, batch: &Batch) -> Result<Digest> {
+/// A change on its way to the audit writer (`audit/mod.rs`), which numbers it, writes it beside its event and
+/// applies it to the store in the log's order.
+pub(crate) enum Pending {
+    /// A batch: the writer computes the digest it leaves the store at.
+    Batch(Batch),
+    /// A store's whole contents, already encoded with their digest (see [`baseline`]): starts the log's record of a
+    /// store from before the log carried changes.
+    Baseline { encoded: Vec<u8>, digest: Digest },
+}
+
+/// Values written by changes numbered but not yet applied to the store (the writer's group commit): what the store
+/// will hold once they are.
+pub(crate) type Overlay = std::collections::HashMap<Vec<u8>, Option<Vec<u8>>>;
+
+/// The digest `batch` leaves the store at, from the store as it is with `overlay` on top (`before` is its digest):
+/// each key's old value is taken away and its new one added, in the batch's order. The batch's writes are added to
+/// `overlay`.
+pub(crate) fn digest_after(store: &dyn Store, overlay: &mut Overlay, before: Digest, batch: &Batch) -> Result<Digest> {
     let mut digest = before;
-    let mut overlay: std::collections::HashMap<&[u8], Option<Vec<u8>>> = std::collections::HashMap::new();
     for (key, value) in batch.ops() {
         if key == APPLIED_KEY {
             return Err(Error::Internal("a change may not write the store's applied marker".into()));
@@ -253,7 +267,7 @@ pub(crate) fn digest_after(store: &dyn Store, before: Digest, batch: &Batch) -> 
         if let Some(value) = value {
             digest.add(key, value);
         }
-        overlay.insert(key, value.map(<[u8]>::to_vec));
+        overlay.insert(key.to_vec(), value.map(<[u8]>::to_vec));
     }
     Ok(digest)
 }
@@ -460,7 +474,7 @@ fn replay_one(store: &dyn Store, file: &Path, applied: &mut Applied, seq: u64, c
             None => plain.remove(key.clone()),
         }
     }
-    let digest = digest_after(store, applied.digest, &plain)?;
+    let digest = digest_after(store, &mut Overlay::new(), applied.digest, &plain)?;
     if digest != change.digest {
         return Err(store_damaged(
             file,
@@ -575,7 +589,7 @@ mod tests {
         let mut first = Batch::default();
         first.insert(b"a".to_vec(), b"1".to_vec());
         first.insert(b"b".to_vec(), b"2".to_vec());
-        let d1 = digest_after(&store, Digest::default(), &first).expect("digest");
+        let d1 = digest_after(&store, &mut Overlay::new(), Digest::default(), &first).expect("digest");
         store.apply(first).expect("apply");
         assert_eq!(scan(&store, dir.path()).expect("scan").0, d1);
         let mut second = Batch::default();
@@ -584,7 +598,7 @@ mod tests {
         second.insert(b"b".to_vec(), b"4".to_vec());
         second.remove(b"b".to_vec());
         second.remove(b"missing".to_vec());
-        let d2 = digest_after(&store, d1, &second).expect("digest");
+        let d2 = digest_after(&store, &mut Overlay::new(), d1, &second).expect("digest");
         store.apply(second).expect("apply");
         assert_eq!(scan(&store, dir.path()).expect("scan").0, d2);
     }

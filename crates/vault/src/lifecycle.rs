@@ -128,10 +128,12 @@ impl Vault {
         batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
 
         inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
+        // The store was found empty above: its record starts here.
+        inner.audit.set_applied(journal::Applied::default());
         let mut event = inner.event(ctx, &president, "init", "", Outcome::Success);
         event.detail = format!("vault={} leader={}", vault_id.to_hex(), leader.as_deref().unwrap_or("-"));
         // The whole vault as first written is the log's first change: the store can be rebuilt from the log alone.
-        if let Err(err) = inner.commit(&_writes, &open, event, batch).await {
+        if let Err(err) = inner.commit(event, batch).await {
             inner.audit.set_key(None);
             return Err(err);
         }
@@ -321,7 +323,7 @@ impl crate::vault::Inner {
         mut event: audit::NewEvent,
     ) -> Result<()> {
         self.note_restore(ctx).await?;
-        let writes = self.writes.lock().await;
+        let _writes = self.writes.lock().await;
         let inner = self.me.upgrade().ok_or_else(|| Error::Internal("the engine is shutting down".into()))?;
         let keys = open.audit_keys.clone();
         let reconciled = tokio::task::spawn_blocking(move || {
@@ -339,7 +341,7 @@ impl crate::vault::Inner {
         };
         match reconciled {
             journal::Reconciled::Agree { applied, replayed, records } => {
-                *open.applied.lock().unwrap_or_else(|p| p.into_inner()) = applied;
+                self.audit.set_applied(applied);
                 if replayed > 0 {
                     tracing::warn!(
                         replayed,
@@ -354,7 +356,8 @@ impl crate::vault::Inner {
                 let change = journal::baseline(&*self.store, digest)?;
                 let mut baseline = self.event(ctx, "coffred", "store.baseline", "", Outcome::Success);
                 baseline.detail = format!("records={records}");
-                self.commit_change(&writes, open, baseline, change, digest, Batch::default()).await?;
+                let pending = journal::Pending::Baseline { encoded: change, digest };
+                self.audit.append_change(baseline, pending, self.now_ms()).await?;
                 tracing::info!(records, "the store's contents were written to the audit log once, as its baseline");
             }
         }
@@ -367,7 +370,7 @@ impl crate::vault::Inner {
             Some(mut updated) => {
                 let mut batch = Batch::default();
                 batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
-                self.commit(&writes, open, event, batch).await?;
+                self.commit(event, batch).await?;
                 self.write_state().header = Some(updated);
             }
             None => {

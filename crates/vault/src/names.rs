@@ -49,7 +49,7 @@ impl Inner {
                 let _writes = self.writes.lock().await;
                 let mut event = self.event(ctx, "-", "names.normalise", "", Outcome::Success);
                 event.detail = format!("indexes_moved={moved}");
-                match self.commit(&_writes, open, event, batch).await {
+                match self.commit(event, batch).await {
                     Ok(_) => tracing::info!(moved, "name indexes moved to normalised names"),
                     Err(err) => tracing::error!(error = %err, "name indexes could not be moved; lookups fall back"),
                 }

@@ -48,7 +48,7 @@ impl Vault {
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
         let mut event = inner.event(ctx, &caller.name, "person.add", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(Enrolment { name: person.name, role, code, expires: from_millis(expires_ms) })
     }
 
@@ -126,7 +126,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "person.offboard", &person.name, Outcome::Success);
         event.detail =
             format!("role={:?} grants_revoked={grants_revoked} rotation_due={}", person.role, rotation_due.join(","));
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);
         }
@@ -158,7 +158,7 @@ impl Vault {
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
         let mut event = inner.event(ctx, &caller.name, "enrolment.reset", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         if let Some(header) = header {
             inner.write_state().header = Some(header);
         }
@@ -279,22 +279,19 @@ impl Inner {
     /// something new: the newest version of a secret field they saw (`seen`; 0 for the platform's current 2FA code
     /// only), written once per pair and then once per newer version, so offboarding can flag the entry for
     /// rotation. The mark and the event are durable together: marks neither over- nor under-report. Returns the
-    /// event's sequence number. The caller must not hold the write lock.
+    /// event's sequence number.
     pub(crate) async fn audit_reveal(
         &self,
         open: &Open,
         (person, entry, seen): (&Id, &Id, u32),
         event: NewEvent,
     ) -> Result<u64> {
-        if self.mark_change(open, person, entry, seen)?.is_none() {
-            return self.audit(event).await;
-        }
-        let writes = self.writes.lock().await;
-        // Again under the lock: another reveal may have written the mark meanwhile.
+        // No write lock: the mark goes with the event in the reveals' group commit. Two reveals of one pair at once
+        // both write it (the same facts, but for the first time seen).
         let Some((batch, recorded)) = self.mark_change(open, person, entry, seen)? else {
             return self.audit(event).await;
         };
-        let seq = self.commit(&writes, open, event, batch).await?;
+        let seq = self.commit(event, batch).await?;
         open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert((*person, *entry), recorded);
         Ok(seq)
     }

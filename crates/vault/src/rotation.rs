@@ -93,7 +93,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "rotation.stage", &entry.platform, Outcome::Success);
         event.detail =
             format!("rotation={} pending_version={} generated={}", view.id, view.pending_version, view.generated);
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(view)
     }
 
@@ -153,7 +153,7 @@ impl Vault {
             pending.staged_by,
             cleared.join(",")
         );
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(entry.view())
     }
 
@@ -173,7 +173,7 @@ impl Vault {
         put_rotation(open, &mut batch, &entry.id, &rotation)?;
         let mut event = inner.event(ctx, &caller.name, "rotation.cancel", &entry.platform, Outcome::Success);
         event.detail = format!("rotation={} staged_by={}", view.id, view.staged_by);
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(view)
     }
 
@@ -235,7 +235,7 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "entry.flag", &entry.platform, Outcome::Success);
         event.reason = reason;
         event.detail = format!("compromised already={already}");
-        inner.commit(&_writes, open, event, batch).await?;
+        inner.commit(event, batch).await?;
         Ok(Flagged { platform: entry.platform.clone(), since: from_millis(since), already })
     }
 

@@ -23,7 +23,7 @@ use crate::{
     clock::{Clock, unix_millis},
     entry_cache::{EntryCache, GrantCache, StoreChanges, TrackedStore},
     header::SealHeader,
-    journal::{self, APPLIED_KEY, Applied},
+    journal,
     model::*,
     records::{self, Id, PersonRecord},
     throttle::Throttle,
@@ -46,7 +46,7 @@ pub(crate) struct Inner {
     pub(crate) me: std::sync::Weak<Inner>,
     pub(crate) config: VaultConfig,
     pub(crate) clock: Arc<dyn Clock>,
-    pub(crate) store: Box<dyn Store>,
+    pub(crate) store: Arc<dyn Store>,
     /// What the store changed since the caches last looked (noted by the store itself).
     pub(crate) store_changes: Arc<StoreChanges>,
     pub(crate) audit: AuditLog,
@@ -90,9 +90,6 @@ pub(crate) struct Open {
     /// (person, entry) pairs whose reveal mark is known to be stored, with the newest version it is known to
     /// record (0: codes only, or unknown for a mark of the first shape).
     pub(crate) known_marks: Mutex<HashMap<(Id, Id), u32>>,
-    /// The last change applied to the store and the digest of its contents after it (see `journal.rs`): set at
-    /// unseal once the store is checked against the log, moved by every change.
-    pub(crate) applied: Mutex<Applied>,
 }
 
 impl std::fmt::Debug for Open {
@@ -115,7 +112,6 @@ impl Open {
             entry_cache: RwLock::new(None),
             grant_cache: Mutex::default(),
             known_marks: Mutex::default(),
-            applied: Mutex::default(),
         }
     }
 }
@@ -188,12 +184,15 @@ impl Vault {
         }
         let permits = config.max_concurrent_kdf.max(1);
         let store_changes = Arc::new(StoreChanges::default());
+        let tracked: Arc<dyn Store> = Arc::new(TrackedStore::new(Box::new(store), store_changes.clone()));
+        // The audit writer applies each change to the store once it is durable, in the log's order.
+        audit.attach_store(tracked.clone());
         Ok(Self {
             inner: Arc::new_cyclic(|me| Inner {
                 me: me.clone(),
                 config,
                 clock,
-                store: Box::new(TrackedStore::new(Box::new(store), store_changes.clone())),
+                store: tracked,
                 store_changes,
                 audit,
                 state: RwLock::new(State { header, open: None }),
@@ -329,56 +328,28 @@ impl Inner {
         self.audit.append(event, self.now_ms()).await
     }
 
-    /// Makes a change: `batch` goes into the audit log with `event`, in the same group commit, and only once both
-    /// are durable is it applied to the store, with the store's applied marker (see `journal.rs`). Every write to
-    /// the store goes through here, under the write lock (`_writes`), so the store applies changes in the log's
-    /// order. Returns the event's sequence number.
+    /// Makes a change: `batch` goes into the audit log with `event`, in the same group commit, and the audit
+    /// writer applies it to the store once both are durable, in the log's order, with the store's applied marker
+    /// (see `journal.rs`); only then does this return. Every write to the store goes through here. Callers that
+    /// read, then change, records hold the write lock across the call (names stay unique, versions do not fork);
+    /// a reveal's mark needs no lock. Returns the event's sequence number.
     ///
     /// If the store then refuses the batch, the log holds a change the store lacks: the vault seals itself, and
     /// the next unseal replays the change from the log.
-    pub(crate) async fn commit(
-        &self,
-        _writes: &tokio::sync::MutexGuard<'_, ()>,
-        open: &Open,
-        event: NewEvent,
-        batch: Batch,
-    ) -> Result<u64> {
-        let before = *open.applied.lock().unwrap_or_else(|p| p.into_inner());
-        let digest = journal::digest_after(&*self.store, before.digest, &batch)?;
-        let ops: Vec<(&[u8], Option<&[u8]>)> = batch.ops().collect();
-        let change = journal::Change::encode(before.seq, &digest, &ops);
-        drop(ops);
-        self.commit_change(_writes, open, event, change, digest, batch).await
-    }
-
-    /// Writes `event` with `change` (already encoded, leaving the store at `digest`), then applies `batch` and the
-    /// marker: the second half of [`Inner::commit`], also used for a baseline (see `journal.rs`).
-    pub(crate) async fn commit_change(
-        &self,
-        _writes: &tokio::sync::MutexGuard<'_, ()>,
-        open: &Open,
-        event: NewEvent,
-        change: Vec<u8>,
-        digest: journal::Digest,
-        mut batch: Batch,
-    ) -> Result<u64> {
+    pub(crate) async fn commit(&self, event: NewEvent, batch: Batch) -> Result<u64> {
         let header =
             batch.ops().filter(|(key, _)| *key == records::HEADER_KEY).last().and_then(|(_, v)| v.map(<[u8]>::to_vec));
-        let seq = self.audit.append_with(event, Some(change), self.now_ms()).await?;
-        let applied = Applied { seq, digest };
-        batch.insert(APPLIED_KEY.to_vec(), applied.encode());
-        if let Err(err) = self.store.apply(batch) {
+        let committed = self.audit.append_change(event, journal::Pending::Batch(batch), self.now_ms()).await;
+        if let Err(Error::StoreRefused(why)) = &committed {
             tracing::error!(
-                error = %err,
-                seq,
+                error = %why,
                 "the store refused a change the audit log already holds; sealing the vault: the next unseal replays \
                  the change from the log"
             );
             self.write_state().open = None;
             self.audit.set_key(None);
-            return Err(err.into());
         }
-        *open.applied.lock().unwrap_or_else(|p| p.into_inner()) = applied;
+        let seq = committed?;
         if let Some(header) = header
             && let Err(err) = journal::write_header_copy(&self.config.data_dir, &header)
         {

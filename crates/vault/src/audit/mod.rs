@@ -40,7 +40,11 @@ pub(crate) use segment::{Disk, Storage};
 use tokio::sync::oneshot;
 use witness::{WitnessFile, Witnessed};
 
-use crate::{Error, Result};
+use crate::{
+    Error, Result,
+    journal::{self, Applied, Change, Overlay},
+};
+use coffre_store::{Batch, Store};
 
 /// Most events written in one batch (one flush).
 const MAX_BATCH: usize = 4096;
@@ -70,13 +74,41 @@ struct Shared {
     last_hash: Mutex<[u8; 32]>,
 }
 
-type Reply = oneshot::Sender<Result<u64, String>>;
+type Reply = oneshot::Sender<Result<u64, Failed>>;
+
+/// Why an append failed: the log could not take it (nothing was written), or the store refused the change the log
+/// holds.
+enum Failed {
+    Log(String),
+    Store(String),
+}
+
+impl From<String> for Failed {
+    fn from(why: String) -> Self {
+        Failed::Log(why)
+    }
+}
+
+impl From<&str> for Failed {
+    fn from(why: &str) -> Self {
+        Failed::Log(why.to_string())
+    }
+}
+
+impl Failed {
+    fn into_error(self) -> Error {
+        match self {
+            Failed::Log(why) => Error::AuditUnavailable(why),
+            Failed::Store(why) => Error::StoreRefused(why),
+        }
+    }
+}
 
 /// An event waiting to be written, with the change to the store it carries, if any (see `journal.rs`).
 struct Pending {
     event: NewEvent,
     time_ms: i64,
-    change: Option<Vec<u8>>,
+    change: Option<journal::Pending>,
     reply: Option<Reply>,
 }
 
@@ -84,6 +116,10 @@ enum Msg {
     Append(Box<Pending>),
     SetKey(Option<Box<AuditKeys>>),
     SignHead(oneshot::Sender<Option<SignedHead>>),
+    /// The store the writer applies changes to (once, at open).
+    SetStore(Arc<dyn Store>),
+    /// The store's last change and digest, once it is checked against the log (at unseal).
+    SetApplied(Applied),
 }
 
 impl AuditLog {
@@ -125,6 +161,8 @@ impl AuditLog {
             dropped_while_sealed: 0,
             shared: shared.clone(),
             witness,
+            store: None,
+            applied: None,
         };
         thread::Builder::new()
             .name("coffre-audit".into())
@@ -172,18 +210,34 @@ impl AuditLog {
         self.append_with(event, None, time_ms).await
     }
 
-    /// Appends an event with the change to the store it makes (encoded by `journal.rs`; sealed here, beside the
-    /// event, in the same write and flush), and waits until both are durable. Returns the event's sequence number.
-    pub(crate) async fn append_with(&self, event: NewEvent, change: Option<Vec<u8>>, time_ms: i64) -> Result<u64> {
+    /// Appends an event with the change to the store it makes (sealed here, beside the event, in the same write and
+    /// flush), waits until both are durable and the change is applied to the store. Returns the event's sequence
+    /// number.
+    pub(crate) async fn append_change(&self, event: NewEvent, change: journal::Pending, time_ms: i64) -> Result<u64> {
+        self.append_with(event, Some(change), time_ms).await
+    }
+
+    async fn append_with(&self, event: NewEvent, change: Option<journal::Pending>, time_ms: i64) -> Result<u64> {
         let (reply, receipt) = oneshot::channel();
         self.tx
             .send(Msg::Append(Box::new(Pending { event, time_ms, change, reply: Some(reply) })))
             .map_err(|_| Error::AuditUnavailable("the audit writer has stopped".into()))?;
         match receipt.await {
             Ok(Ok(seq)) => Ok(seq),
-            Ok(Err(why)) => Err(Error::AuditUnavailable(why)),
+            Ok(Err(failed)) => Err(failed.into_error()),
             Err(_) => Err(Error::AuditUnavailable("the audit writer has stopped".into())),
         }
+    }
+
+    /// Gives the writer the store it applies changes to.
+    pub(crate) fn attach_store(&self, store: Arc<dyn Store>) {
+        let _ = self.tx.send(Msg::SetStore(store));
+    }
+
+    /// Tells the writer the store's last change and digest, once checked against the log: changes are accepted
+    /// from then on, until the vault is sealed.
+    pub(crate) fn set_applied(&self, applied: Applied) {
+        let _ = self.tx.send(Msg::SetApplied(applied));
     }
 
     /// Appends events in order and waits until all are durable (they share the writer's batches). Returns the
@@ -201,7 +255,7 @@ impl AuditLog {
         }
         let mut last = 0;
         for receipt in receipts {
-            last = receipt.await.map_err(|_| stopped())?.map_err(Error::AuditUnavailable)?;
+            last = receipt.await.map_err(|_| stopped())?.map_err(Failed::into_error)?;
         }
         Ok(last)
     }
@@ -376,6 +430,10 @@ struct Writer {
     dropped_while_sealed: u64,
     shared: Arc<Shared>,
     witness: Option<WitnessFile>,
+    /// The store changes are applied to, and its last change and digest once checked (`None` while sealed or not
+    /// yet checked: changes are refused).
+    store: Option<Arc<dyn Store>>,
+    applied: Option<Applied>,
 }
 
 impl Writer {
@@ -408,6 +466,8 @@ impl Writer {
                     // Sealing: leave the witness current and durable while the key to sign it is still here.
                     self.witness_now();
                 }
+                // Sealing or unsealing: no change is accepted until the store is checked again.
+                self.applied = None;
                 self.keys = keys;
                 if self.keys.is_some() && !self.backlog.is_empty() {
                     let backlog = std::mem::take(&mut self.backlog);
@@ -421,6 +481,13 @@ impl Writer {
                     tracing::warn!(dropped = self.dropped_while_sealed, "audit events dropped while sealed");
                     self.dropped_while_sealed = 0;
                 }
+            }
+            Msg::SetStore(store) => self.store = Some(store),
+            Msg::SetApplied(applied) => {
+                if !batch.is_empty() {
+                    self.write_batch(std::mem::take(batch));
+                }
+                self.applied = Some(applied);
             }
             Msg::SignHead(reply) => {
                 if !batch.is_empty() {
@@ -464,7 +531,36 @@ impl Writer {
         let mut replies = Vec::with_capacity(batch.len());
         let mut failure = None;
         let mut plain = Vec::with_capacity(256);
+        // The changes of this group: numbered and digested in order on top of what earlier ones write, applied to
+        // the store together once the log is durable.
+        let mut applied = self.applied;
+        let mut overlay = Overlay::new();
+        let mut store_batch: Option<Batch> = None;
         for Pending { event: new, time_ms, change, reply } in batch {
+            let change = match change {
+                None => None,
+                Some(change) => {
+                    let prepared = prepare_change(
+                        self.store.as_deref(),
+                        &mut overlay,
+                        &mut applied,
+                        &mut store_batch,
+                        seq,
+                        change,
+                    );
+                    match prepared {
+                        Ok(encoded) => Some(encoded),
+                        Err(why) => {
+                            // Refused before anything is written: the event is not written either.
+                            if let Some(reply) = reply {
+                                let _ = reply.send(Err(Failed::Log(why)));
+                            }
+                            continue;
+                        }
+                    }
+                }
+            };
+            let changed = change.is_some();
             let event = AuditEvent {
                 seq,
                 time_ms,
@@ -492,14 +588,17 @@ impl Writer {
             match sealed {
                 Ok(()) => {
                     hash = next_hash;
-                    replies.push((seq, reply));
+                    replies.push((seq, changed, reply));
                     seq += 1;
                 }
                 Err(err) => {
                     failure = Some(format!("cannot seal the audit event or its change: {err}"));
-                    replies.push((0, reply));
+                    replies.push((0, changed, reply));
                 }
             }
+        }
+        if replies.is_empty() {
+            return;
         }
         zeroize::Zeroize::zeroize(&mut plain);
         let mut signature = [0; 64];
@@ -527,16 +626,33 @@ impl Writer {
                 }
                 *self.shared.last_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
                 self.shared.written.store(seq - 1, Ordering::Release);
-                for (seq, reply) in replies {
+                // The log holds the changes now: the store follows, and they are answered once it has.
+                self.applied = applied;
+                let stored = match (store_batch, applied, &self.store) {
+                    (Some(mut batch), Some(applied), Some(store)) => {
+                        batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
+                        store.apply(batch).map_err(|e| e.to_string())
+                    }
+                    _ => Ok(()),
+                };
+                if stored.is_err() {
+                    // The store is behind the log: no more changes until an unseal checks and replays it.
+                    self.applied = None;
+                }
+                for (seq, changed, reply) in replies {
+                    let answer = match &stored {
+                        Err(why) if changed => Err(Failed::Store(why.clone())),
+                        _ => Ok(seq),
+                    };
                     if let Some(reply) = reply {
-                        let _ = reply.send(Ok(seq));
+                        let _ = reply.send(answer);
                     }
                 }
             }
             Err(why) => {
-                for (_, reply) in replies {
+                for (_, _, reply) in replies {
                     if let Some(reply) = reply {
-                        let _ = reply.send(Err(why.clone()));
+                        let _ = reply.send(Err(Failed::Log(why.clone())));
                     }
                 }
             }
@@ -562,6 +678,48 @@ impl Writer {
             self.active = ActiveSegment::open(&*self.storage, &self.dir, self.next_seq, 0)?;
         }
         Ok(())
+    }
+}
+
+/// Numbers one change of a group commit as event `seq`'s, on top of the store with `overlay` (what the group's
+/// earlier changes write): returns it encoded, and adds its writes to `store_batch`. Refused while the store is not
+/// checked (sealed, or not yet reconciled at unseal), but for a baseline, which starts the record.
+fn prepare_change(
+    store: Option<&dyn Store>,
+    overlay: &mut Overlay,
+    applied: &mut Option<Applied>,
+    store_batch: &mut Option<Batch>,
+    seq: u64,
+    change: journal::Pending,
+) -> std::result::Result<Vec<u8>, String> {
+    let store = store.ok_or("the audit log has no store to apply changes to")?;
+    match change {
+        journal::Pending::Batch(batch) => {
+            let before = applied.ok_or("the vault is sealed, or its store is not checked yet: unseal it")?;
+            let mut trial = overlay.clone();
+            let digest = journal::digest_after(store, &mut trial, before.digest, &batch).map_err(|e| e.to_string())?;
+            *overlay = trial;
+            let ops: Vec<(&[u8], Option<&[u8]>)> = batch.ops().collect();
+            let encoded = Change::encode(before.seq, &digest, &ops);
+            drop(ops);
+            let merged = store_batch.get_or_insert_with(Batch::default);
+            for (key, value) in batch.ops() {
+                match value {
+                    Some(value) => merged.insert(key.to_vec(), value.to_vec()),
+                    None => merged.remove(key.to_vec()),
+                }
+            }
+            *applied = Some(Applied { seq, digest });
+            Ok(encoded)
+        }
+        journal::Pending::Baseline { encoded, digest } => {
+            if applied.is_some() {
+                return Err("a baseline only starts the log's record of a store".into());
+            }
+            store_batch.get_or_insert_with(Batch::default);
+            *applied = Some(Applied { seq, digest });
+            Ok(encoded)
+        }
     }
 }
 

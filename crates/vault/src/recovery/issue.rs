@@ -202,7 +202,7 @@ impl Vault {
             spec.labels(),
             old.map(|o| o.share_set.to_hex()).unwrap_or_else(|| "-".into())
         );
-        inner.commit(&_writes, &caller.open, event, batch).await?;
+        inner.commit(event, batch).await?;
         inner.write_state().header = Some(header);
         // Shares of the old set can no longer be combined with new ones, nor finish a recovery.
         *inner.recovery_state() = Default::default();

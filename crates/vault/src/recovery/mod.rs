@@ -444,7 +444,7 @@ impl Vault {
         put_person(&open, &mut batch, &person)?;
         let mut event = inner.event(ctx, "-", "recovery.passphrase", &person.name, Outcome::Success);
         event.detail = format!("role={:?} key slot re-wrapped", person.role);
-        inner.commit(&_writes, &open, event, batch).await?;
+        inner.commit(event, batch).await?;
         inner.write_state().header = Some(header);
         // Whoever held the old passphrase loses the sessions it opened.
         open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|_, s| s.name != person.name);
