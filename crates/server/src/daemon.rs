@@ -93,6 +93,7 @@ impl Daemon {
     ) -> anyhow::Result<()> {
         let addr = listener.local_addr().context("the listener has no local address")?;
         let Self { config, tls, vault } = self;
+        let closing = vault.clone();
 
         let (reporter, health) = tonic_health::server::health_reporter();
         let routes = Routes::default()
@@ -125,6 +126,7 @@ impl Daemon {
         transport::serve(listener, tls.identity().clone(), Limits::new(&config.connections), routes, shutdown)
             .await
             .context("serving failed")?;
+        closing.write_store_out().await;
         if let Some(scheduler) = scheduler {
             scheduler.abort();
         }

@@ -122,9 +122,9 @@ pub trait Store: Send + Sync + 'static {
         self.scan_prefix(&[])
     }
 
-    /// Applies every operation of `batch` atomically, and has it written out of the process before returning, so
-    /// a change survives the daemon being killed (`kill -9`). Not necessarily durable against a power cut: the
-    /// engine's audit log is the durable record of every change, and replays into the store what it lost.
+    /// Applies every operation of `batch` atomically: later reads see it. Not necessarily durable, even against
+    /// `kill -9`: the engine's audit log is the durable record of every change, and replays into the store what it
+    /// lost.
     fn apply(&self, batch: Batch) -> Result<()>;
 
     /// Makes everything applied so far durable (an fsync), e.g. after replaying changes or before sealing.

@@ -98,9 +98,9 @@ fn config(path: &Path) -> sled::Config {
         // Cache: the working set of a vault is small; 64 MiB keeps the idle daemon within its memory goal.
         .cache_capacity(64 * 1024 * 1024)
         // No background flusher thread. By default sled wakes every 500 ms to write out its buffers, fsync them
-        // and compact segments; `apply` flushes every batch before it returns, the engine's audit log makes each
-        // change durable (and replays it into a store that lost it), and `flush` syncs when asked: the thread had
-        // nothing left to do but keep an idle daemon waking the disk. What it also did,
+        // and compact segments; the engine's audit log makes each change durable (and replays it into a store that
+        // lost it), and `flush` writes and syncs when asked: the thread had nothing left to do but keep an idle
+        // daemon waking the disk. What it also did,
         // segment compaction, only reclaims space: a vault's database is small and rewritten rarely.
         .flush_every_ms(None)
 }
@@ -124,14 +124,11 @@ impl Store for SledStore {
                 Op::Remove(k) => sled_batch.remove(k),
             }
         }
-        self.tree.apply_batch(sled_batch).map_err(|source| StoreError::Io { op: "write", source })?;
-        // sled keeps recent writes in its own buffers until a flush: without this, a change acknowledged to the
-        // caller was lost to `kill -9` (found by the e2e test `kill_9_under_load_never_loses_an_acknowledged_reveal`,
-        // which lost the entry it had just created). No fdatasync here: the engine's audit log carries every change
-        // durably before it is applied, and replays what a power cut took from the store (coffre-vault's
-        // `journal.rs`), so a change costs the log's one group-committed flush, not a second one.
-        self.db.flush().map_err(|source| StoreError::Io { op: "flush", source })?;
-        Ok(())
+        // Neither flushed nor synced here: the engine's audit log carries every change durably before it is applied,
+        // and replays into the store what a `kill -9` (sled's own buffers) or a power cut took from it
+        // (coffre-vault's `journal.rs`). So a change costs the log's one group-committed flush, and the writer
+        // thread that applies changes never waits on the disk twice. `flush` makes the store durable when asked.
+        self.tree.apply_batch(sled_batch).map_err(|source| StoreError::Io { op: "write", source })
     }
 
     fn flush(&self) -> Result<()> {

@@ -275,11 +275,6 @@ impl Vault {
         drop(caller);
         inner.write_state().open = None;
         inner.audit.set_key(None);
-        // Not needed for durability (the log is the durable record), but a sealed vault's store is then whole on
-        // disk and its next unseal replays nothing.
-        if let Err(err) = inner.store.flush() {
-            tracing::error!(error = %err, "the store could not be synced at seal");
-        }
         tracing::info!("vault sealed");
         Ok(())
     }
@@ -326,6 +321,7 @@ impl crate::vault::Inner {
         let _writes = self.writes.lock().await;
         let inner = self.me.upgrade().ok_or_else(|| Error::Internal("the engine is shutting down".into()))?;
         let keys = open.audit_keys.clone();
+        let checking = std::time::Instant::now();
         let reconciled = tokio::task::spawn_blocking(move || {
             let file = inner.config.data_dir.join("db");
             journal::reconcile(&*inner.store, &file, inner.audit.dir(), keys)
@@ -342,6 +338,12 @@ impl crate::vault::Inner {
         match reconciled {
             journal::Reconciled::Agree { applied, replayed, records } => {
                 self.audit.set_applied(applied);
+                tracing::info!(
+                    records,
+                    last_change = applied.seq,
+                    ms = checking.elapsed().as_millis() as u64,
+                    "the store matches the audit log"
+                );
                 if replayed > 0 {
                     tracing::warn!(
                         replayed,

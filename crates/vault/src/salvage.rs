@@ -80,13 +80,16 @@ fn frame_len(frame: &Frame) -> usize {
         }
 }
 
+/// The event being read: its seq and hash, and what of its change is still expected (next chunk index, count).
+type Unit = (u64, [u8; 32], Option<(u32, u32)>);
+
 /// Where the good part of the log ends, as it is read.
 struct Reader<'k> {
     keys: &'k AuditKeys,
     next_seq: u64,
     prev_hash: [u8; 32],
     /// The event being read and what of its change is still expected (next chunk index, count).
-    unit: Option<(u64, [u8; 32], Option<(u32, u32)>)>,
+    unit: Option<Unit>,
     /// The last event whose unit (the event and its whole change) is whole, and its hash.
     last_good: (u64, [u8; 32]),
     /// `last_good` before the unit being read.

@@ -225,6 +225,14 @@ impl Vault {
     }
 }
 
+impl Vault {
+    /// Writes the store out and syncs it (at shutdown): not needed for durability, since the audit log holds every
+    /// change, but the next unseal then has nothing to replay.
+    pub async fn write_store_out(&self) {
+        self.inner.audit.checkpoint().await;
+    }
+}
+
 impl Inner {
     pub(crate) fn read_state(&self) -> std::sync::RwLockReadGuard<'_, State> {
         self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())

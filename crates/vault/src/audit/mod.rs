@@ -48,6 +48,8 @@ use coffre_store::{Batch, Store};
 
 /// Most events written in one batch (one flush).
 const MAX_BATCH: usize = 4096;
+/// How long the writer waits, once quiet, before writing the store's applied changes out and syncing them.
+const CHECKPOINT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 /// Most events kept in memory while sealed; older ones beyond this are counted as dropped and reported.
 const MAX_SEALED_BACKLOG: usize = 10_000;
 
@@ -120,6 +122,8 @@ enum Msg {
     SetStore(Arc<dyn Store>),
     /// The store's last change and digest, once it is checked against the log (at unseal).
     SetApplied(Applied),
+    /// Write the store out and sync it now, then answer (at shutdown).
+    Checkpoint(oneshot::Sender<()>),
 }
 
 impl AuditLog {
@@ -163,6 +167,8 @@ impl AuditLog {
             witness,
             store: None,
             applied: None,
+            store_dirty: false,
+            last_checkpoint: std::time::Instant::now(),
         };
         thread::Builder::new()
             .name("coffre-audit".into())
@@ -226,6 +232,14 @@ impl AuditLog {
             Ok(Ok(seq)) => Ok(seq),
             Ok(Err(failed)) => Err(failed.into_error()),
             Err(_) => Err(Error::AuditUnavailable("the audit writer has stopped".into())),
+        }
+    }
+
+    /// Writes the store's applied changes out and syncs them, once every event sent before is written.
+    pub(crate) async fn checkpoint(&self) {
+        let (reply, done) = oneshot::channel();
+        if self.tx.send(Msg::Checkpoint(reply)).is_ok() {
+            let _ = done.await;
         }
     }
 
@@ -434,11 +448,31 @@ struct Writer {
     /// yet checked: changes are refused).
     store: Option<Arc<dyn Store>>,
     applied: Option<Applied>,
+    /// Whether changes were applied to the store since it was last written out and synced ([`Writer::checkpoint`]).
+    store_dirty: bool,
+    last_checkpoint: std::time::Instant,
 }
 
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
-        while let Ok(first) = rx.recv() {
+        loop {
+            // While the store has changes not yet on disk, wake up to checkpoint it once things are quiet; an idle
+            // daemon with nothing to write sleeps.
+            let first = if self.store_dirty {
+                match rx.recv_timeout(CHECKPOINT_AFTER) {
+                    Ok(msg) => msg,
+                    Err(mpsc::RecvTimeoutError::Timeout) => {
+                        self.checkpoint();
+                        continue;
+                    }
+                    Err(mpsc::RecvTimeoutError::Disconnected) => break,
+                }
+            } else {
+                match rx.recv() {
+                    Ok(msg) => msg,
+                    Err(_) => break,
+                }
+            };
             let mut batch = Vec::new();
             self.take(first, &mut batch);
             while batch.len() < MAX_BATCH {
@@ -450,7 +484,27 @@ impl Writer {
             if !batch.is_empty() {
                 self.write_batch(batch);
             }
+            if self.store_dirty && self.last_checkpoint.elapsed() >= CHECKPOINT_AFTER * 10 {
+                // Under a steady load that never goes quiet.
+                self.checkpoint();
+            }
         }
+        self.checkpoint();
+    }
+
+    /// Writes the store's buffers out and syncs them (changes are applied to the store without either: the log is
+    /// the durable record). Keeps what an unseal after a crash has to replay short.
+    fn checkpoint(&mut self) {
+        if !self.store_dirty {
+            return;
+        }
+        if let Some(store) = &self.store
+            && let Err(e) = store.flush()
+        {
+            tracing::error!(error = %e, "cannot write the store out (the audit log still holds every change)");
+        }
+        self.store_dirty = false;
+        self.last_checkpoint = std::time::Instant::now();
     }
 
     /// Sorts one message: a key change applies at once (flushing the sealed-time backlog first), an event joins the
@@ -466,8 +520,10 @@ impl Writer {
                     // Sealing: leave the witness current and durable while the key to sign it is still here.
                     self.witness_now();
                 }
-                // Sealing or unsealing: no change is accepted until the store is checked again.
+                // Sealing or unsealing: no change is accepted until the store is checked again, and what was applied
+                // is written out.
                 self.applied = None;
+                self.checkpoint();
                 self.keys = keys;
                 if self.keys.is_some() && !self.backlog.is_empty() {
                     let backlog = std::mem::take(&mut self.backlog);
@@ -483,6 +539,13 @@ impl Writer {
                 }
             }
             Msg::SetStore(store) => self.store = Some(store),
+            Msg::Checkpoint(reply) => {
+                if !batch.is_empty() {
+                    self.write_batch(std::mem::take(batch));
+                }
+                self.checkpoint();
+                let _ = reply.send(());
+            }
             Msg::SetApplied(applied) => {
                 if !batch.is_empty() {
                     self.write_batch(std::mem::take(batch));
@@ -631,6 +694,7 @@ impl Writer {
                 let stored = match (store_batch, applied, &self.store) {
                     (Some(mut batch), Some(applied), Some(store)) => {
                         batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
+                        self.store_dirty = true;
                         store.apply(batch).map_err(|e| e.to_string())
                     }
                     _ => Ok(()),

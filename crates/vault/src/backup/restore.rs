@@ -170,6 +170,12 @@ fn check_target(data_dir: &Path, backup_vault: &str) -> Result<(), RestoreError>
 /// The id of the vault in `data_dir`, read from a copy of its database (opening sled may write, and this must
 /// not), if it has one that opens.
 fn existing_vault(data_dir: &Path) -> Option<String> {
+    // The seal header's copy is written as soon as a vault is created; its store may not be written out yet.
+    if let Some(header) =
+        std::fs::read(data_dir.join(crate::journal::HEADER_COPY)).ok().and_then(|bytes| SealHeader::decode(&bytes).ok())
+    {
+        return Some(header.vault_id.to_hex());
+    }
     let db = data_dir.join("db");
     if !db.is_dir() {
         return None;
