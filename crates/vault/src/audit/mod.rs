@@ -57,6 +57,8 @@ const MAX_SEALED_BACKLOG: usize = 10_000;
 #[derive(Clone)]
 pub(crate) struct AuditLog {
     tx: mpsc::Sender<Msg>,
+    /// The writer thread, joined when the last handle is dropped (it checkpoints the store on its way out).
+    writer: Arc<Mutex<Option<thread::JoinHandle<()>>>>,
     shared: Arc<Shared>,
     dir: PathBuf,
     witness_path: PathBuf,
@@ -170,11 +172,18 @@ impl AuditLog {
             store_dirty: false,
             last_checkpoint: std::time::Instant::now(),
         };
-        thread::Builder::new()
+        let writer = thread::Builder::new()
             .name("coffre-audit".into())
             .spawn(move || writer.run(rx))
             .map_err(|e| io_error("start the audit writer", e))?;
-        Ok(Self { tx, shared, dir: dir.to_path_buf(), witness_path: witness_path.to_path_buf(), witnessed })
+        Ok(Self {
+            tx,
+            writer: Arc::new(Mutex::new(Some(writer))),
+            shared,
+            dir: dir.to_path_buf(),
+            witness_path: witness_path.to_path_buf(),
+            witnessed,
+        })
     }
 
     /// At unseal: the head witness found at open is signed by this vault's audit key (a forged or foreign witness
@@ -285,6 +294,24 @@ impl AuditLog {
         let stopped = || Error::AuditUnavailable("the audit writer has stopped".into());
         self.tx.send(Msg::SignHead(reply)).map_err(|_| stopped())?;
         receipt.await.map_err(|_| stopped())?.ok_or(Error::Sealed)
+    }
+}
+
+impl Drop for AuditLog {
+    /// The last handle closes the writer's channel and waits for it to finish what it was sent and write the store
+    /// out: once a vault is dropped, its files are no longer being written.
+    fn drop(&mut self) {
+        if Arc::strong_count(&self.writer) != 1 {
+            return;
+        }
+        let (closed, _) = mpsc::channel();
+        drop(std::mem::replace(&mut self.tx, closed));
+        let handle = self.writer.lock().unwrap_or_else(|p| p.into_inner()).take();
+        if let Some(handle) = handle
+            && handle.thread().id() != thread::current().id()
+        {
+            let _ = handle.join();
+        }
     }
 }
 
