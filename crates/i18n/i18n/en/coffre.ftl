@@ -651,3 +651,116 @@ manual-cannot-write = cannot write the manual page: { $reason }
 
 # "Did you mean" after a mistyped entry name (suggest.rs).
 did-you-mean = did you mean "{ $name }"?
+
+## The web client (coffred's HTML pages)
+
+web-skip = Skip to the content
+web-nav = Main menu
+web-nav-entries = Entries
+web-nav-add-entry = Add an entry
+web-nav-add-person = Add a person
+web-nav-grants = Access
+web-nav-passphrase = Change my passphrase
+web-logout = Log out
+web-back = Back
+web-done = Done: back to the entries
+web-continue = Continue
+web-add = Add
+web-change = Change
+web-refused-title = Not done
+web-csrf-refused = This form expired or was not sent from this site's own page: open the page again and send it once more.
+web-bad-choice = A choice in the form is not one this page offers: open the page again.
+web-bad-date = The date is not valid: choose a day (YYYY-MM-DD).
+web-passphrases-differ = The two passphrases differ: type the same one twice.
+web-login-title = Log in
+web-login = Log in
+web-name = Name
+web-passphrase = Passphrase
+web-totp-code = Code from your authenticator app (6 digits)
+web-first-time = First time here with a one-time code?
+web-enrol-link = Enrol
+web-entries-title = Entries
+web-search = Search by platform, address, login or tag
+web-search-button = Search
+web-your-access = Your access
+web-until = until { $time }
+web-no-entries = No entry to show.
+web-category = { $category ->
+    [social-network] Social networks
+    [data-bank] Data banks
+    [creation] Creation tools
+    [meeting] Meeting tools
+    [software] Software and hosting
+    [financial] Financial
+   *[other] Other
+}
+web-category-label = Category
+web-classification = { $classification ->
+    [public] public
+    [restricted] restricted
+    [confidential] confidential
+    [very-confidential] very confidential
+   *[other] { $classification }
+}
+web-classification-label = Classification
+web-login-name = Login:
+web-reason = Reason (required, kept in the audit log)
+web-reveal-password = Reveal the password
+web-reveal-totp = Show the 2FA code
+web-revealed-field = { $field ->
+    [password] Password:
+    [totp] Current 2FA code:
+    [notes] Notes:
+   *[other] { $field }:
+}
+web-secret-hidden = Hidden. Reveal it again if you still need it (a new reason is logged).
+web-secret-not-text = This secret is not text: reveal it with the coffre command instead.
+web-copy = Copy
+web-hide-after = The secret is hidden after { $seconds } s and is never kept by this page.
+web-enrol-title = Enrol
+web-enrol-intro = Type the one-time code from the sheet you were given. Then you add the second factor to your phone and choose your own passphrase.
+web-enrol-code = One-time code
+web-enrol-welcome = Welcome, { $name }
+web-enrol-role = Your role: { $role }.
+web-enrol-step-factor = 1. Your second factor
+web-enrol-step-passphrase = 2. Your passphrase and your first code
+web-enrol-uri = Cannot scan? Show the address to type in the app
+web-qr-alt = QR code of your second factor, for your authenticator app
+web-new-passphrase = New passphrase (at least 12 characters)
+web-repeat-passphrase = The same passphrase again
+web-current-passphrase = Current passphrase
+web-enrol-finish = Finish enrolling
+web-enrolled-title = Enrolled
+web-enrolled = { $name }, you are enrolled: log in with your name, your passphrase and the code your app shows.
+web-passphrase-changed-title = Passphrase changed
+web-passphrase-changed = Your passphrase is changed: use the new one from now on.
+web-platform = Platform
+web-url = Address (URL)
+web-account-login = Login on the platform
+web-password = Password
+web-totp-seed = The platform's 2FA secret (optional: the base32 text it shows for an app)
+web-notes = Notes (optional, secret)
+web-entry-added-title = Entry added
+web-entry-added = { $platform } is in the vault.
+web-role = Role
+web-handout-address = Where to enrol
+web-handout-fingerprint = Certificate (SHA-256)
+web-handout-expires = Use it before
+web-handout-steps = Open the address above on your computer or phone, check that the certificate's fingerprint is the one above (docs/web.md says how), then type the one-time code.
+web-grant-new = Give access
+web-grant-person = Person
+web-grant-scope = To what
+web-grant-scope-entry = One entry
+web-grant-scope-category = A whole category
+web-grant-until = Until (last day)
+web-grant-task = For which task
+web-grant-button = Give access
+web-grant-list = Access given
+web-grant-by = Given by
+web-grant-state = State
+web-grant-revoke = Revoke
+web-no-grants = No access given yet.
+web-grant-added-title = Access given
+web-grant-added = { $person } has the access until the chosen day.
+web-grant-revoked-title = Access revoked
+web-grant-revoked = { $person } no longer has this access.
