@@ -38,9 +38,11 @@ pub(crate) async fn headers(mut response: Response) -> Response {
 }
 
 /// Refuses a state-changing request (anything but GET and HEAD) that another site's page could have sent: its
-/// `Origin` must be this server's own (`https://` and the host the browser asked for); without an `Origin`, the
-/// browser's `Sec-Fetch-Site` must say `same-origin`. A request with neither is refused too: every browser the web
-/// client supports sends one of them with a form. The CSRF token in the form is checked as well, by the handler.
+/// `Origin` must be this server's own (`https://` and the host the browser asked for), or else the browser's
+/// `Sec-Fetch-Site` must say `same-origin`. (With `Referrer-Policy: no-referrer`, browsers send `Origin: null` on a
+/// form's POST, even from the same origin; `Sec-Fetch-Site` is then what tells, and no page can set it.) A request
+/// with neither is refused: every browser the web client supports sends one of them with a form. The CSRF token in
+/// the form is checked as well, by the handler.
 pub(crate) async fn origin_check(request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) || same_origin(&request) {
         return next.run(request).await;
@@ -57,9 +59,11 @@ fn same_origin(request: &Request) -> bool {
         .authority()
         .map(|authority| authority.as_str().to_owned())
         .or_else(|| headers.get(header::HOST).and_then(|h| h.to_str().ok()).map(str::to_owned));
+    let same_site_says = || headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin");
     match (headers.get(header::ORIGIN), host) {
+        (Some(origin), _) if origin.as_bytes() == b"null" => same_site_says(),
         (Some(origin), Some(host)) => origin.as_bytes() == format!("https://{host}").as_bytes(),
         (Some(_), None) => false,
-        (None, _) => headers.get("sec-fetch-site").is_some_and(|site| site.as_bytes() == b"same-origin"),
+        (None, _) => same_site_says(),
     }
 }

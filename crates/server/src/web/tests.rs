@@ -394,7 +394,7 @@ async fn a_form_from_another_origin_is_refused_before_any_handler() {
     site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
     let csrf = alice.get("/").await.csrf();
     let fields = [("csrf", csrf.as_str()), ("platform", "Mailgun"), ("field", "password"), ("reason", "renew")];
-    for origin in ["https://evil.test", "http://coffre.test", "null"] {
+    for origin in ["https://evil.test", "http://coffre.test", "https://coffre.test.evil.test"] {
         let page = alice.clone_with_origin(origin).post("/reveal", &fields).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{origin}");
         assert!(!page.html.contains("mg-secret-1"));
@@ -408,6 +408,16 @@ async fn a_form_from_another_origin_is_refused_before_any_handler() {
     assert_eq!(cross.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
     let mut same = cross.with("sec-fetch-site", "same-origin");
     assert_eq!(same.post("/reveal", &fields).await.status, StatusCode::OK);
+    // `Origin: null` is what browsers send with `Referrer-Policy: no-referrer`: only a same-origin fetch passes.
+    let mut null = alice.clone_with_origin("null");
+    assert_eq!(null.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
+    let mut null_cross = alice.clone_with_origin("null").with("sec-fetch-site", "cross-site");
+    assert_eq!(null_cross.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
+    let mut null_same = alice.clone_with_origin("null").with("sec-fetch-site", "same-origin");
+    assert_eq!(null_same.post("/reveal", &fields).await.status, StatusCode::OK);
+    // A page of another origin cannot claim to be same-origin by its Origin while the browser says cross-site.
+    let mut mixed = alice.clone_with_origin("https://evil.test").with("sec-fetch-site", "same-origin");
+    assert_eq!(mixed.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
 }
 
 #[tokio::test]
