@@ -9,8 +9,10 @@
 //! - [`session`]: the engine's session token in a `__Host-` cookie, and the CSRF token bound to it;
 //! - [`render`]: the reader's language, the page frame and the engine's refusals as pages;
 //! - [`pages`]: log in and out, language, entries and reveal, enrolment, passphrase;
-//! - [`manage`]: entries, people and grants, for owners and access managers.
+//! - [`manage`]: entries, people and grants, for owners and access managers;
+//! - [`audit`]: the audit log with filters, and its export download.
 
+mod audit;
 mod forms;
 mod manage;
 mod pages;
@@ -60,6 +62,8 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .route("/people/new", get(manage::person_form).post(manage::person_add))
         .route("/grants", get(manage::grants).post(manage::grant_add))
         .route("/grants/revoke", post(manage::grant_revoke))
+        .route("/audit", get(audit::log))
+        .route("/audit/export", post(audit::export))
         .route("/static/coffre.css", get(stylesheet))
         .route("/static/coffre.js", get(script))
         .layer(axum::middleware::from_fn(security::origin_check))

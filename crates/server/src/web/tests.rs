@@ -243,7 +243,7 @@ fn assert_secure(page: &Page, what: &str) {
 #[tokio::test]
 async fn every_route_carries_the_security_headers_logged_in_or_not() {
     let site = Site::new().await;
-    let gets = ["/", "/login", "/enrol", "/passphrase", "/entries/new", "/people/new", "/grants"];
+    let gets = ["/", "/login", "/enrol", "/passphrase", "/entries/new", "/people/new", "/grants", "/audit"];
     let assets = ["/static/coffre.css", "/static/coffre.js"];
     let posts = [
         "/login",
@@ -257,6 +257,7 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/people/new",
         "/grants",
         "/grants/revoke",
+        "/audit/export",
     ];
     let mut anonymous = site.browser();
     let mut alice = site.logged_in("Alice", PASS).await;
@@ -517,6 +518,49 @@ async fn an_auditor_gets_the_engines_refusal_for_entries() {
 }
 
 #[tokio::test]
+async fn an_auditor_reads_the_log_and_downloads_its_export_a_member_does_not() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let list = alice.get("/").await;
+    alice
+        .post(
+            "/reveal",
+            &[("csrf", &list.csrf()), ("platform", "Mailgun"), ("field", "password"), ("reason", "renewal")],
+        )
+        .await;
+    site.enrolled(&mut alice, "Carol", "auditor").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+
+    let mut carol = site.logged_in("Carol", PASS).await;
+    let log = carol.get("/audit").await;
+    assert_eq!(log.status, StatusCode::OK, "{}", log.html);
+    assert!(log.html.contains("<td>reveal</td><td>Mailgun</td>"), "{}", log.html);
+    assert!(log.html.contains("<td>renewal</td>"), "the reason is shown");
+    assert!(!log.html.contains("mg-secret-1"));
+    let filtered = carol.get("/audit?actor=Carol&action=").await;
+    assert!(!filtered.html.contains("<td>Mailgun</td>"), "{}", filtered.html);
+
+    let refused = carol.post("/audit/export", &[("csrf", "wrong")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let export = carol.post("/audit/export", &[("csrf", &log.csrf())]).await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.html);
+    assert_eq!(export.headers[header::CONTENT_DISPOSITION], "attachment; filename=\"coffre-audit-export.jsonl\"");
+    assert_eq!(export.headers[header::CACHE_CONTROL], "no-store");
+    let lines: Vec<serde_json::Value> =
+        export.html.lines().map(|line| serde_json::from_str(line).expect("a JSON line")).collect();
+    assert!(lines.len() > 5, "{}", export.html);
+    assert!(export.html.contains("\"renewal\""));
+
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let page = bob.get("/audit").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.html);
+    assert!(!page.html.contains("renewal"));
+    let refused = bob.post("/audit/export", &[("csrf", &page.csrf())]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_sealed_vault_is_said_so_on_every_page() {
     let site = Site::new().await;
     let mut alice = site.logged_in("Alice", PASS).await;
@@ -614,7 +658,9 @@ fn every_message_a_template_uses_is_in_both_catalogues() {
         .expect("templates")
         .map(|entry| std::fs::read_to_string(entry.expect("entry").path()).expect("template"))
         .collect();
-    for source in [include_str!("pages.rs"), include_str!("manage.rs"), include_str!("render.rs")] {
+    for source in
+        [include_str!("pages.rs"), include_str!("manage.rs"), include_str!("render.rs"), include_str!("audit.rs")]
+    {
         sources.push(source.to_owned());
     }
     let mut ids = std::collections::BTreeSet::new();
