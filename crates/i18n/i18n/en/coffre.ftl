@@ -777,3 +777,24 @@ web-audit-export = Export
 web-audit-export-intro = The whole log as JSON lines, with its signed head: anyone can check it with the public key below and `coffre audit verify`. The export itself is logged.
 web-audit-key = Public key of the log (Ed25519):
 web-audit-download = Download the export
+web-nav-approvals = Approvals
+web-approval-ask = Ask for approval
+web-approval-intro = A very confidential entry needs an owner's approval for each reveal: ask here, then reveal it from the entries once approved.
+web-approval-list = Requests
+web-approval-none = No request.
+web-approval-state = { $state ->
+    [pending] waiting
+    [approved] approved
+    [denied] denied
+    [used] used
+    [expired] expired
+   *[other] { $state }
+}
+web-approval-why = Your words (optional)
+web-approval-approve = Approve
+web-approval-deny = Deny
+web-approval-asked-title = Approval asked
+web-approval-asked = Your request for { $platform } waits for the president's or the leader's decision.
+web-approval-decided-title = Decided
+web-approval-approved = { $name } may reveal it once.
+web-approval-denied = { $name }'s request is denied.

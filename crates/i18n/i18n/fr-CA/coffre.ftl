@@ -797,3 +797,24 @@ web-audit-export = Exportation
 web-audit-export-intro = Tout le journal en lignes JSON, avec sa tête signée : n’importe qui peut le vérifier avec la clé publique ci-dessous et `coffre audit verify`. L’exportation elle-même est journalisée.
 web-audit-key = Clé publique du journal (Ed25519) :
 web-audit-download = Télécharger l’exportation
+web-nav-approvals = Approbations
+web-approval-ask = Demander une approbation
+web-approval-intro = Une entrée très confidentielle demande l’approbation d’un propriétaire pour chaque révélation : demandez-la ici, puis révélez l’entrée depuis la liste une fois approuvée.
+web-approval-list = Demandes
+web-approval-none = Aucune demande.
+web-approval-state = { $state ->
+    [pending] en attente
+    [approved] approuvée
+    [denied] refusée
+    [used] utilisée
+    [expired] expirée
+   *[other] { $state }
+}
+web-approval-why = Vos mots (facultatif)
+web-approval-approve = Approuver
+web-approval-deny = Refuser
+web-approval-asked-title = Approbation demandée
+web-approval-asked = Votre demande pour { $platform } attend la décision de la présidence ou du chef.
+web-approval-decided-title = Décision prise
+web-approval-approved = { $name } peut la révéler une fois.
+web-approval-denied = La demande de { $name } est refusée.

@@ -10,8 +10,10 @@
 //! - [`render`]: the reader's language, the page frame and the engine's refusals as pages;
 //! - [`pages`]: log in and out, language, entries and reveal, enrolment, passphrase;
 //! - [`manage`]: entries, people and grants, for owners and access managers;
+//! - [`approvals`]: the two-person rule: ask, approve or deny;
 //! - [`audit`]: the audit log with filters, and its export download.
 
+mod approvals;
 mod audit;
 mod forms;
 mod manage;
@@ -62,6 +64,8 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .route("/people/new", get(manage::person_form).post(manage::person_add))
         .route("/grants", get(manage::grants).post(manage::grant_add))
         .route("/grants/revoke", post(manage::grant_revoke))
+        .route("/approvals", get(approvals::list).post(approvals::request))
+        .route("/approvals/decide", post(approvals::decide))
         .route("/audit", get(audit::log))
         .route("/audit/export", post(audit::export))
         .route("/static/coffre.css", get(stylesheet))

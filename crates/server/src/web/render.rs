@@ -112,6 +112,11 @@ impl Frame {
         self.who.as_ref().is_some_and(|who| who.role.is_owner())
     }
 
+    /// Whether to show the link to the approvals (navigation only): everyone but auditors.
+    pub(crate) fn asks_or_decides(&self) -> bool {
+        self.who.as_ref().is_some_and(|who| who.role != Role::Auditor)
+    }
+
     /// Whether to show the link to the audit log (navigation only).
     pub(crate) fn reads_audit(&self) -> bool {
         self.who.as_ref().is_some_and(|who| who.role.is_owner() || who.role == Role::Auditor)

@@ -243,7 +243,8 @@ fn assert_secure(page: &Page, what: &str) {
 #[tokio::test]
 async fn every_route_carries_the_security_headers_logged_in_or_not() {
     let site = Site::new().await;
-    let gets = ["/", "/login", "/enrol", "/passphrase", "/entries/new", "/people/new", "/grants", "/audit"];
+    let gets =
+        ["/", "/login", "/enrol", "/passphrase", "/entries/new", "/people/new", "/grants", "/audit", "/approvals"];
     let assets = ["/static/coffre.css", "/static/coffre.js"];
     let posts = [
         "/login",
@@ -258,6 +259,8 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/grants",
         "/grants/revoke",
         "/audit/export",
+        "/approvals",
+        "/approvals/decide",
     ];
     let mut anonymous = site.browser();
     let mut alice = site.logged_in("Alice", PASS).await;
@@ -561,6 +564,65 @@ async fn an_auditor_reads_the_log_and_downloads_its_export_a_member_does_not() {
 }
 
 #[tokio::test]
+async fn a_very_confidential_entry_is_revealed_once_after_an_owners_approval() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    let form = alice.get("/entries/new").await;
+    let added = alice
+        .post(
+            "/entries/new",
+            &[
+                ("csrf", &form.csrf()),
+                ("platform", "Bank"),
+                ("category", "financial"),
+                ("classification", "very-confidential"),
+                ("password", "bank-secret-9"),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::OK, "{}", added.html);
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let form = alice.get("/grants").await;
+    let fields = [
+        ("csrf", form.csrf()),
+        ("person", "Bob".into()),
+        ("scope", "entry".into()),
+        ("platform", "Bank".into()),
+        ("until", "2027-02-01".into()),
+        ("task", "pay the rent".into()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(alice.post("/grants", &fields).await.status, StatusCode::OK);
+
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let csrf = bob.get("/").await.csrf();
+    let reveal = [("csrf", csrf.as_str()), ("platform", "Bank"), ("field", "password"), ("reason", "rent")];
+    let refused = bob.post("/reveal", &reveal).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("needs an owner"), "{}", refused.html);
+    let asked = bob.post("/approvals", &[("csrf", &csrf), ("platform", "Bank"), ("reason", "pay the rent")]).await;
+    assert_eq!(asked.status, StatusCode::OK, "{}", asked.html);
+    let mine = bob.get("/approvals").await;
+    assert!(mine.html.contains("waiting"), "{}", mine.html);
+    assert!(!mine.html.contains("/approvals/decide"), "a member has no decision buttons");
+    // A member cannot decide, even with the id: the engine's refusal.
+    let inbox = alice.get("/approvals").await;
+    let id = inbox.between("name=\"id\" value=\"", "\"");
+    let denied = bob.post("/approvals/decide", &[("csrf", &csrf), ("id", &id), ("decision", "approve")]).await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.html);
+
+    let approved = alice
+        .post("/approvals/decide", &[("csrf", &inbox.csrf()), ("id", &id), ("decision", "approve"), ("reason", "ok")])
+        .await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.html);
+    let shown = bob.post("/reveal", &reveal).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(shown.html.contains(">bank-secret-9<"));
+    // Once: the next reveal needs a new approval.
+    assert_eq!(bob.post("/reveal", &reveal).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
 async fn a_sealed_vault_is_said_so_on_every_page() {
     let site = Site::new().await;
     let mut alice = site.logged_in("Alice", PASS).await;
@@ -658,9 +720,13 @@ fn every_message_a_template_uses_is_in_both_catalogues() {
         .expect("templates")
         .map(|entry| std::fs::read_to_string(entry.expect("entry").path()).expect("template"))
         .collect();
-    for source in
-        [include_str!("pages.rs"), include_str!("manage.rs"), include_str!("render.rs"), include_str!("audit.rs")]
-    {
+    for source in [
+        include_str!("pages.rs"),
+        include_str!("manage.rs"),
+        include_str!("render.rs"),
+        include_str!("audit.rs"),
+        include_str!("approvals.rs"),
+    ] {
         sources.push(source.to_owned());
     }
     let mut ids = std::collections::BTreeSet::new();
