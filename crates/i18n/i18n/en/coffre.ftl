@@ -798,3 +798,23 @@ web-approval-asked = Your request for { $platform } waits for the president's or
 web-approval-decided-title = Decided
 web-approval-approved = { $name } may reveal it once.
 web-approval-denied = { $name }'s request is denied.
+web-rotation-title = Password rotation
+web-rotation-intro = Change a password in three steps: stage a new one (the daemon draws it), reveal it and set it on the platform, then confirm. Cancel if the platform refused it.
+web-rotation-staged-list = Staged, waiting for a confirm
+web-rotation-none-staged = Nothing staged.
+web-rotation-reveal = Reveal the new password
+web-rotation-confirm = Confirm: the platform has it
+web-rotation-cancel = Cancel
+web-rotation-due = Due for a change
+web-rotation-none-due = No password is due.
+web-rotation-reason = { $kind ->
+    [age] Too old:
+    [offboarded] Seen by someone who left:
+    [compromised] Flagged compromised:
+   *[other] { $kind }:
+}
+web-rotation-stage = Stage a new password
+web-rotation-any = Any entry
+web-rotation-staged = A new password for { $platform } is staged: reveal it, set it on the platform, then confirm.
+web-rotation-confirmed = { $platform } now uses its new password.
+web-rotation-cancelled = The staged password of { $platform } is cancelled; the current one stays.

@@ -818,3 +818,23 @@ web-approval-asked = Votre demande pour { $platform } attend la décision de la 
 web-approval-decided-title = Décision prise
 web-approval-approved = { $name } peut la révéler une fois.
 web-approval-denied = La demande de { $name } est refusée.
+web-rotation-title = Rotation des mots de passe
+web-rotation-intro = Changez un mot de passe en trois étapes : préparez-en un nouveau (le démon le tire au hasard), révélez-le et entrez-le sur la plateforme, puis confirmez. Annulez si la plateforme l’a refusé.
+web-rotation-staged-list = Préparés, en attente de confirmation
+web-rotation-none-staged = Rien n’est préparé.
+web-rotation-reveal = Révéler le nouveau mot de passe
+web-rotation-confirm = Confirmer : la plateforme l’a
+web-rotation-cancel = Annuler
+web-rotation-due = À changer
+web-rotation-none-due = Aucun mot de passe n’est à changer.
+web-rotation-reason = { $kind ->
+    [age] Trop ancien :
+    [offboarded] Vu par une personne partie :
+    [compromised] Signalé compromis :
+   *[other] { $kind } :
+}
+web-rotation-stage = Préparer un nouveau mot de passe
+web-rotation-any = N’importe quelle entrée
+web-rotation-staged = Un nouveau mot de passe pour { $platform } est préparé : révélez-le, entrez-le sur la plateforme, puis confirmez.
+web-rotation-confirmed = { $platform } utilise maintenant son nouveau mot de passe.
+web-rotation-cancelled = Le mot de passe préparé pour { $platform } est annulé; l’actuel reste.

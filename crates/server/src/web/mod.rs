@@ -11,6 +11,7 @@
 //! - [`pages`]: log in and out, language, entries and reveal, enrolment, passphrase;
 //! - [`manage`]: entries, people and grants, for owners and access managers;
 //! - [`approvals`]: the two-person rule: ask, approve or deny;
+//! - [`rotation`]: what is due, and staged rotation (stage, reveal the new password, confirm or cancel);
 //! - [`audit`]: the audit log with filters, and its export download.
 
 mod approvals;
@@ -19,6 +20,7 @@ mod forms;
 mod manage;
 mod pages;
 mod render;
+mod rotation;
 mod security;
 mod session;
 #[cfg(test)]
@@ -66,6 +68,11 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .route("/grants/revoke", post(manage::grant_revoke))
         .route("/approvals", get(approvals::list).post(approvals::request))
         .route("/approvals/decide", post(approvals::decide))
+        .route("/rotation", get(rotation::overview))
+        .route("/rotation/stage", post(rotation::stage))
+        .route("/rotation/pending", post(rotation::reveal_pending))
+        .route("/rotation/confirm", post(rotation::confirm))
+        .route("/rotation/cancel", post(rotation::cancel))
         .route("/audit", get(audit::log))
         .route("/audit/export", post(audit::export))
         .route("/static/coffre.css", get(stylesheet))

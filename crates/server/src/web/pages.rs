@@ -327,13 +327,22 @@ pub(crate) async fn reveal(State(web): State<Web>, visit: Visit, form: axum::For
         Ok(revealed) => revealed,
         Err(err) => return refusal(frame, &err),
     };
+    revealed_page(frame, platform, forms::name_of(&forms::FIELDS, which), revealed)
+}
+
+/// The page that shows a revealed secret (moved out of the engine's answer; wiped with the page's text).
+pub(crate) fn revealed_page(
+    frame: Frame,
+    platform: String,
+    field: &'static str,
+    revealed: coffre_vault::Revealed,
+) -> Response {
     let hide_after = revealed.valid_for_secs.unwrap_or(SHOWN_FOR_SECS).max(1);
     let bytes = revealed.secret.into_exposed();
     let secret = Zeroizing::new(match std::str::from_utf8(&bytes) {
         Ok(text) => text.to_owned(),
         Err(_) => frame.t.m("web-secret-not-text"),
     });
-    let field = forms::name_of(&forms::FIELDS, which);
     page(&RevealedPage { frame, platform, field, secret, hide_after })
 }
 

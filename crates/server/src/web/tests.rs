@@ -243,8 +243,18 @@ fn assert_secure(page: &Page, what: &str) {
 #[tokio::test]
 async fn every_route_carries_the_security_headers_logged_in_or_not() {
     let site = Site::new().await;
-    let gets =
-        ["/", "/login", "/enrol", "/passphrase", "/entries/new", "/people/new", "/grants", "/audit", "/approvals"];
+    let gets = [
+        "/",
+        "/login",
+        "/enrol",
+        "/passphrase",
+        "/entries/new",
+        "/people/new",
+        "/grants",
+        "/audit",
+        "/approvals",
+        "/rotation",
+    ];
     let assets = ["/static/coffre.css", "/static/coffre.js"];
     let posts = [
         "/login",
@@ -261,6 +271,10 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/audit/export",
         "/approvals",
         "/approvals/decide",
+        "/rotation/stage",
+        "/rotation/pending",
+        "/rotation/confirm",
+        "/rotation/cancel",
     ];
     let mut anonymous = site.browser();
     let mut alice = site.logged_in("Alice", PASS).await;
@@ -620,6 +634,50 @@ async fn a_very_confidential_entry_is_revealed_once_after_an_owners_approval() {
     assert!(shown.html.contains(">bank-secret-9<"));
     // Once: the next reveal needs a new approval.
     assert_eq!(bob.post("/reveal", &reveal).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn an_owner_stages_reveals_and_confirms_a_rotation_a_member_cannot() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.entry(&mut alice, "Zoom", "zoom-secret-1").await;
+    let page = alice.get("/rotation").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    let csrf = page.csrf();
+    for platform in ["Mailgun", "Zoom"] {
+        let staged = alice.post("/rotation/stage", &[("csrf", &csrf), ("platform", platform)]).await;
+        assert_eq!(staged.status, StatusCode::OK, "{}", staged.html);
+    }
+    let page = alice.get("/rotation").await;
+    assert!(page.html.contains("<h3>Mailgun</h3>") && page.html.contains("<h3>Zoom</h3>"), "{}", page.html);
+    let fresh = alice
+        .post("/rotation/pending", &[("csrf", &csrf), ("platform", "Mailgun"), ("reason", "set it on Mailgun")])
+        .await;
+    assert_eq!(fresh.status, StatusCode::OK, "{}", fresh.html);
+    let new_password = fresh.between("<output id=\"secret\" class=\"value\">", "</output>");
+    assert!(new_password.len() >= 20 && new_password != "mg-secret-1", "{new_password}");
+    let confirmed = alice.post("/rotation/confirm", &[("csrf", &csrf), ("platform", "Mailgun")]).await;
+    assert_eq!(confirmed.status, StatusCode::OK, "{}", confirmed.html);
+    let cancelled = alice.post("/rotation/cancel", &[("csrf", &csrf), ("platform", "Zoom")]).await;
+    assert_eq!(cancelled.status, StatusCode::OK, "{}", cancelled.html);
+    let list = alice.get("/").await;
+    let shown = alice
+        .post("/reveal", &[("csrf", &list.csrf()), ("platform", "Mailgun"), ("field", "password"), ("reason", "check")])
+        .await;
+    assert!(shown.html.contains(&format!(">{new_password}<")), "the confirmed password is the current one");
+    let shown = alice
+        .post("/reveal", &[("csrf", &list.csrf()), ("platform", "Zoom"), ("field", "password"), ("reason", "check")])
+        .await;
+    assert!(shown.html.contains(">zoom-secret-1<"), "a cancelled rotation changes nothing");
+
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let page = bob.get("/rotation").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.html);
+    let refused = bob.post("/rotation/stage", &[("csrf", &page.csrf()), ("platform", "Mailgun")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("only the president or the leader may rotate"), "{}", refused.html);
 }
 
 #[tokio::test]
