@@ -235,6 +235,10 @@ pub(crate) async fn entries(State(web): State<Web>, visit: Visit, search: Query<
     };
     let listed = match web.vault.list_entries(&visit.ctx, false) {
         Ok(listed) => listed,
+        // An auditor reads the log, not entries (the engine says so): their home page is the log.
+        Err(err) if err.kind() == ErrorKind::PermissionDenied && frame.reads_audit() && !frame.owns() => {
+            return see_other("/audit", []);
+        }
         Err(err) => return refusal(frame, &err),
     };
     let query: String = search.q.trim().chars().take(100).collect();

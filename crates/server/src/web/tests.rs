@@ -525,9 +525,15 @@ async fn an_auditor_gets_the_engines_refusal_for_entries() {
     let mut alice = site.logged_in("Alice", PASS).await;
     site.enrolled(&mut alice, "Carol", "auditor").await;
     let mut carol = site.logged_in("Carol", PASS).await;
+    // The engine refuses the entries; the auditor's home page is the log instead.
     let page = carol.get("/").await;
-    assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", page.html);
-    assert!(page.html.contains("auditors read the audit log, not entries"), "{}", page.html);
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    assert_eq!(page.location(), "/audit");
+    let csrf = carol.get("/audit").await.csrf();
+    let refused =
+        carol.post("/reveal", &[("csrf", &csrf), ("platform", "X"), ("field", "password"), ("reason", "r")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("auditors never reveal secrets"), "{}", refused.html);
     let page = carol.get("/people/new").await;
     assert_eq!(page.status, StatusCode::OK, "the form shows; the engine refuses what it sends");
     let refused = carol.post("/people/new", &[("csrf", &page.csrf()), ("name", "Dan"), ("role", "member")]).await;
