@@ -818,3 +818,20 @@ web-rotation-any = Any entry
 web-rotation-staged = A new password for { $platform } is staged: reveal it, set it on the platform, then confirm.
 web-rotation-confirmed = { $platform } now uses its new password.
 web-rotation-cancelled = The staged password of { $platform } is cancelled; the current one stays.
+web-nav-people = People
+web-person-state = { $state ->
+    [pending] not enrolled yet
+    [active] active
+    [offboarded] offboarded
+   *[other] { $state }
+}
+web-person-added = added by { $name }
+web-offboard-sure = I understand: { $name } loses every access, for good
+web-offboard = Offboard
+web-offboard-not-confirmed = Tick the box to confirm: offboarding is never undone.
+web-offboarded-title = { $name } is offboarded
+web-offboarded-grants = Access revoked: { $count }.
+web-offboarded-sessions = Sessions ended: { $count }.
+web-offboarded-change = Passwords to change now
+web-offboarded-nothing = None: this person revealed no password.
+web-offboarded-seen = What this person saw

@@ -838,3 +838,20 @@ web-rotation-any = N’importe quelle entrée
 web-rotation-staged = Un nouveau mot de passe pour { $platform } est préparé : révélez-le, entrez-le sur la plateforme, puis confirmez.
 web-rotation-confirmed = { $platform } utilise maintenant son nouveau mot de passe.
 web-rotation-cancelled = Le mot de passe préparé pour { $platform } est annulé; l’actuel reste.
+web-nav-people = Personnes
+web-person-state = { $state ->
+    [pending] pas encore inscrite
+    [active] active
+    [offboarded] partie
+   *[other] { $state }
+}
+web-person-added = ajoutée par { $name }
+web-offboard-sure = Je comprends : { $name } perd tout accès, pour de bon
+web-offboard = Retirer
+web-offboard-not-confirmed = Cochez la case pour confirmer : un retrait n’est jamais annulé.
+web-offboarded-title = { $name } est retiré·e
+web-offboarded-grants = Accès révoqués : { $count }.
+web-offboarded-sessions = Sessions terminées : { $count }.
+web-offboarded-change = Mots de passe à changer maintenant
+web-offboarded-nothing = Aucun : cette personne n’a révélé aucun mot de passe.
+web-offboarded-seen = Ce que cette personne a vu

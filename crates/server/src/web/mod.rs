@@ -10,6 +10,7 @@
 //! - [`render`]: the reader's language, the page frame and the engine's refusals as pages;
 //! - [`pages`]: log in and out, language, entries and reveal, enrolment, passphrase;
 //! - [`manage`]: entries, people and grants, for owners and access managers;
+//! - [`people`]: who is in the vault, and offboarding with the passwords to change;
 //! - [`approvals`]: the two-person rule: ask, approve or deny;
 //! - [`rotation`]: what is due, and staged rotation (stage, reveal the new password, confirm or cancel);
 //! - [`audit`]: the audit log with filters, and its export download.
@@ -19,6 +20,7 @@ mod audit;
 mod forms;
 mod manage;
 mod pages;
+mod people;
 mod render;
 mod rotation;
 mod security;
@@ -63,7 +65,9 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .route("/enrol/finish", post(pages::enrol_finish))
         .route("/passphrase", get(pages::passphrase_form).post(pages::change_passphrase))
         .route("/entries/new", get(manage::entry_form).post(manage::entry_create))
+        .route("/people", get(people::list))
         .route("/people/new", get(manage::person_form).post(manage::person_add))
+        .route("/people/offboard", post(people::offboard))
         .route("/grants", get(manage::grants).post(manage::grant_add))
         .route("/grants/revoke", post(manage::grant_revoke))
         .route("/approvals", get(approvals::list).post(approvals::request))

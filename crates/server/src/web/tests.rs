@@ -275,6 +275,7 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/rotation/pending",
         "/rotation/confirm",
         "/rotation/cancel",
+        "/people/offboard",
     ];
     let mut anonymous = site.browser();
     let mut alice = site.logged_in("Alice", PASS).await;
@@ -684,6 +685,46 @@ async fn an_owner_stages_reveals_and_confirms_a_rotation_a_member_cannot() {
     let refused = bob.post("/rotation/stage", &[("csrf", &page.csrf()), ("platform", "Mailgun")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
     assert!(refused.html.contains("only the president or the leader may rotate"), "{}", refused.html);
+}
+
+#[tokio::test]
+async fn offboarding_ends_the_persons_web_session_and_lists_the_passwords_to_change() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let form = alice.get("/grants").await;
+    let fields = [
+        ("csrf", form.csrf()),
+        ("person", "Bob".into()),
+        ("scope", "category".into()),
+        ("category", "software".into()),
+        ("until", "2027-02-01".into()),
+        ("task", "newsletter".into()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(alice.post("/grants", &fields).await.status, StatusCode::OK);
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let csrf = bob.get("/").await.csrf();
+    let shown = bob
+        .post("/reveal", &[("csrf", &csrf), ("platform", "Mailgun"), ("field", "password"), ("reason", "news")])
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    // A member may not see the people.
+    assert_eq!(bob.get("/people").await.status, StatusCode::FORBIDDEN);
+
+    let people = alice.get("/people").await;
+    assert_eq!(people.status, StatusCode::OK, "{}", people.html);
+    assert!(people.html.contains("<h3>Bob</h3>"), "{}", people.html);
+    let unsure = alice.post("/people/offboard", &[("csrf", &people.csrf()), ("name", "Bob")]).await;
+    assert_eq!(unsure.status, StatusCode::BAD_REQUEST, "the box must be ticked");
+    let done = alice.post("/people/offboard", &[("csrf", &people.csrf()), ("name", "Bob"), ("sure", "yes")]).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    assert!(done.html.contains("<li>Mailgun</li>"), "Mailgun is to change: {}", done.html);
+    assert!(done.html.contains("Sessions ended: 1."), "{}", done.html);
+    // Bob's browser is logged out by the engine: the next page is the log-in page.
+    let page = bob.get("/").await;
+    assert_eq!(page.location(), "/login");
 }
 
 #[tokio::test]
