@@ -13,7 +13,8 @@
 //! - [`people`]: who is in the vault, and offboarding with the passwords to change;
 //! - [`approvals`]: the two-person rule: ask, approve or deny;
 //! - [`rotation`]: what is due, and staged rotation (stage, reveal the new password, confirm or cancel);
-//! - [`audit`]: the audit log with filters, and its export download.
+//! - [`audit`]: the audit log with filters, and its export download;
+//! - [`vault_state`]: sealed or not, unseal with an owner's passphrase, seal.
 
 mod approvals;
 mod audit;
@@ -27,6 +28,7 @@ mod security;
 mod session;
 #[cfg(test)]
 mod tests;
+mod vault_state;
 
 use std::sync::Arc;
 
@@ -79,6 +81,9 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .route("/rotation/cancel", post(rotation::cancel))
         .route("/audit", get(audit::log))
         .route("/audit/export", post(audit::export))
+        .route("/vault", get(vault_state::status))
+        .route("/unseal", post(vault_state::unseal))
+        .route("/seal", post(vault_state::seal))
         .route("/static/coffre.css", get(stylesheet))
         .route("/static/coffre.js", get(script))
         .layer(axum::middleware::from_fn(security::origin_check))

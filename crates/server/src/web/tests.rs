@@ -276,6 +276,8 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/rotation/confirm",
         "/rotation/cancel",
         "/people/offboard",
+        "/seal",
+        "/unseal",
     ];
     let mut anonymous = site.browser();
     let mut alice = site.logged_in("Alice", PASS).await;
@@ -747,6 +749,38 @@ async fn a_sealed_vault_is_said_so_on_every_page() {
     assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.html);
     assert!(page.html.contains("vault is sealed"), "{}", page.html);
     assert!(!anonymous.cookies.contains_key("__Host-coffre-session"));
+}
+
+#[tokio::test]
+async fn an_owner_seals_from_the_web_and_unseals_with_the_passphrase() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    let page = alice.get("/vault").await;
+    assert!(page.html.contains("unsealed"), "{}", page.html);
+    assert!(page.html.contains("AB:CD"), "the CA's fingerprint is shown");
+    let sealed = alice.post("/seal", &[("csrf", &page.csrf())]).await;
+    assert_eq!(sealed.location(), "/vault");
+    assert!(!alice.cookies.contains_key("__Host-coffre-session"), "sealing ended the session");
+    assert_eq!(site.vault.status().state, coffre_vault::SealState::Sealed);
+
+    let mut anyone = site.browser();
+    let page = anyone.get("/vault").await;
+    assert!(page.html.contains("action=\"/unseal\""), "{}", page.html);
+    let wrong = anyone.post("/unseal", &[("csrf", &page.csrf()), ("passphrase", "not the passphrase")]).await;
+    assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{}", wrong.html);
+    assert_eq!(site.vault.status().state, coffre_vault::SealState::Sealed);
+    let opened = anyone.post("/unseal", &[("csrf", &page.csrf()), ("passphrase", PASS)]).await;
+    assert_eq!(opened.status, StatusCode::OK, "{}", opened.html);
+    assert_eq!(site.vault.status().state, coffre_vault::SealState::Unsealed);
+    site.logged_in("Alice", PASS).await;
+
+    site.enrolled(&mut site.logged_in("Alice", PASS).await, "Bob", "member").await;
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let page = bob.get("/vault").await;
+    assert!(!page.html.contains("action=\"/seal\""), "no seal button for a member");
+    let refused = bob.post("/seal", &[("csrf", &page.csrf())]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("only the president or the leader may seal"), "{}", refused.html);
 }
 
 #[tokio::test]
