@@ -109,8 +109,11 @@ impl Daemon {
                 vault.clone(),
                 config.organisation.clone()
             ))));
+        let web = crate::web::router(vault.clone(), tls.ca_fingerprint())?;
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         let routes = transport::with_standard_services(routes, health)?;
+        // The web client's routes beside the gRPC services', on the same TLS port and under the same limits.
+        let routes = Routes::from(routes.into_axum_router().merge(web));
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;
         }
@@ -219,6 +222,37 @@ mod tests {
         assert_eq!(status.version, env!("CARGO_PKG_VERSION"));
         assert!(status.vault_id.is_empty());
 
+        stop.send(()).expect("server still running");
+        server.await.expect("server task").expect("clean shutdown");
+    }
+
+    /// The web client is served on the gRPC port, over the same TLS (HTTP/2, as ALPN agrees with browsers), with
+    /// its security headers; gRPC still answers on the same connection's neighbour.
+    #[tokio::test]
+    async fn the_web_client_is_served_on_the_grpc_port_over_tls() {
+        use http_body_util::BodyExt as _;
+        use tower::ServiceExt as _;
+
+        let (_data, ca_pem, addr, stop, server) = start().await;
+        let channel = tls_channel(addr, &ca_pem).await;
+        let request = tonic::codegen::http::Request::builder()
+            .uri(format!("https://localhost:{}/login", addr.port()))
+            .header("accept-language", "fr-CA")
+            .body(tonic::body::Body::empty())
+            .expect("a request");
+        let response = channel.clone().oneshot(request).await.expect("an HTTP answer");
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "text/html; charset=utf-8");
+        assert_eq!(response.headers()["cache-control"], "no-store");
+        assert!(
+            response.headers()["content-security-policy"].to_str().expect("ASCII").starts_with("default-src 'none'")
+        );
+        let body = response.into_body().collect().await.expect("a body").to_bytes();
+        let html = String::from_utf8_lossy(&body);
+        assert!(html.contains("<html lang=\"fr-CA\">") && html.contains("name=\"passphrase\""), "{html}");
+
+        let status = SystemServiceClient::new(channel).get_status(GetStatusRequest {}).await.expect("gRPC too");
+        assert_eq!(status.into_inner().state(), SealState::Uninitialised);
         stop.send(()).expect("server still running");
         server.await.expect("server task").expect("clean shutdown");
     }

@@ -9,7 +9,8 @@
 //!   defaults;
 //! - [`tls`]: TLS always, with the daemon's own CA created on first start unless a certificate is configured;
 //! - the transport: connection, stream, size and time limits; standard gRPC health and reflection;
-//! - [`hardening`]: no core dumps.
+//! - [`hardening`]: no core dumps;
+//! - the web client: HTML pages on the same port, for people who never open a terminal (`web`).
 //!
 //! [`run`] serves an already-bound listener until a shutdown future completes, so tests bind `127.0.0.1:0` and
 //! never sleep:
@@ -57,6 +58,7 @@ pub mod test_clock;
 mod test_support;
 pub mod tls;
 mod transport;
+mod web;
 
 use std::future::Future;
 

@@ -657,3 +657,197 @@ manual-cannot-write = cannot write the manual page: { $reason }
 
 # "Did you mean" after a mistyped entry name (suggest.rs).
 did-you-mean = did you mean "{ $name }"?
+
+## The web client (coffred's HTML pages)
+
+web-skip = Skip to the content
+web-nav = Main menu
+web-nav-entries = Entries
+web-nav-add-entry = Add an entry
+web-nav-add-person = Add a person
+web-nav-grants = Access
+web-nav-passphrase = Change my passphrase
+web-logout = Log out
+web-back = Back
+web-done = Done: back to the entries
+web-continue = Continue
+web-add = Add
+web-change = Change
+web-refused-title = Not done
+web-csrf-refused = This form expired or was not sent from this site's own page: open the page again and send it once more.
+web-bad-choice = A choice in the form is not one this page offers: open the page again.
+web-bad-date = The date is not valid: choose a day (YYYY-MM-DD).
+web-passphrases-differ = The two passphrases differ: type the same one twice.
+web-login-title = Log in
+web-login = Log in
+web-name = Name
+web-passphrase = Passphrase
+web-totp-code = Code from your authenticator app (6 digits)
+web-first-time = First time here with a one-time code?
+web-enrol-link = Enrol
+web-entries-title = Entries
+web-search = Search by platform, address, login or tag
+web-search-button = Search
+web-your-access = Your access
+web-until = until { $time }
+web-no-entries = No entry to show.
+web-category = { $category ->
+    [social-network] Social networks
+    [data-bank] Data banks
+    [creation] Creation tools
+    [meeting] Meeting tools
+    [software] Software and hosting
+    [financial] Financial
+   *[other] Other
+}
+web-category-label = Category
+web-classification = { $classification ->
+    [public] public
+    [restricted] restricted
+    [confidential] confidential
+    [very-confidential] very confidential
+   *[other] { $classification }
+}
+web-classification-label = Classification
+web-login-name = Login:
+web-reason = Reason (required, kept in the audit log)
+web-reveal-password = Reveal the password
+web-reveal-totp = Show the 2FA code
+web-revealed-field = { $field ->
+    [password] Password:
+    [totp] Current 2FA code:
+    [notes] Notes:
+   *[other] { $field }:
+}
+web-secret-hidden = Hidden. Reveal it again if you still need it (a new reason is logged).
+web-secret-not-text = This secret is not text: reveal it with the coffre command instead.
+web-copy = Copy
+web-hide-after = The secret is hidden after { $seconds } s and is never kept by this page.
+web-enrol-title = Enrol
+web-enrol-intro = Type the one-time code from the sheet you were given. Then you add the second factor to your phone and choose your own passphrase.
+web-enrol-code = One-time code
+web-enrol-welcome = Welcome, { $name }
+web-enrol-role = Your role: { $role }.
+web-enrol-step-factor = 1. Your second factor
+web-enrol-step-passphrase = 2. Your passphrase and your first code
+web-enrol-uri = Cannot scan? Show the address to type in the app
+web-qr-alt = QR code of your second factor, for your authenticator app
+web-new-passphrase = New passphrase (at least 12 characters)
+web-repeat-passphrase = The same passphrase again
+web-current-passphrase = Current passphrase
+web-enrol-finish = Finish enrolling
+web-enrolled-title = Enrolled
+web-enrolled = { $name }, you are enrolled: log in with your name, your passphrase and the code your app shows.
+web-passphrase-changed-title = Passphrase changed
+web-passphrase-changed = Your passphrase is changed: use the new one from now on.
+web-platform = Platform
+web-url = Address (URL)
+web-account-login = Login on the platform
+web-password = Password
+web-totp-seed = The platform's 2FA secret (optional: the base32 text it shows for an app)
+web-notes = Notes (optional, secret)
+web-entry-added-title = Entry added
+web-entry-added = { $platform } is in the vault.
+web-role = Role
+web-handout-address = Where to enrol
+web-handout-fingerprint = Certificate (SHA-256)
+web-handout-expires = Use it before
+web-handout-steps = Open the address above on your computer or phone, check that the certificate's fingerprint is the one above (docs/web.md says how), then type the one-time code.
+web-grant-new = Give access
+web-grant-person = Person
+web-grant-scope = To what
+web-grant-scope-entry = One entry
+web-grant-scope-category = A whole category
+web-grant-until = Until (last day)
+web-grant-task = For which task
+web-grant-button = Give access
+web-grant-list = Access given
+web-grant-by = Given by
+web-grant-state = State
+web-grant-revoke = Revoke
+web-no-grants = No access given yet.
+web-grant-added-title = Access given
+web-grant-added = { $person } has the access until the chosen day.
+web-grant-revoked-title = Access revoked
+web-grant-revoked = { $person } no longer has this access.
+web-nav-audit = Audit log
+web-audit-actor = Who
+web-audit-action = Action (e.g. reveal)
+web-audit-target = On what
+web-audit-time = When
+web-audit-outcome = Outcome
+web-audit-reason = Reason
+web-audit-none = No event matches.
+web-audit-next = Next events
+web-audit-export = Export
+web-audit-export-intro = The whole log as JSON lines, with its signed head: anyone can check it with the public key below and `coffre audit verify`. The export itself is logged.
+web-audit-key = Public key of the log (Ed25519):
+web-audit-download = Download the export
+web-nav-approvals = Approvals
+web-approval-ask = Ask for approval
+web-approval-intro = A very confidential entry needs an owner's approval for each reveal: ask here, then reveal it from the entries once approved.
+web-approval-list = Requests
+web-approval-none = No request.
+web-approval-state = { $state ->
+    [pending] waiting
+    [approved] approved
+    [denied] denied
+    [used] used
+    [expired] expired
+   *[other] { $state }
+}
+web-approval-why = Your words (optional)
+web-approval-approve = Approve
+web-approval-deny = Deny
+web-approval-asked-title = Approval asked
+web-approval-asked = Your request for { $platform } waits for the president's or the leader's decision.
+web-approval-decided-title = Decided
+web-approval-approved = { $name } may reveal it once.
+web-approval-denied = { $name }'s request is denied.
+web-rotation-title = Password rotation
+web-rotation-intro = Change a password in three steps: stage a new one (the daemon draws it), reveal it and set it on the platform, then confirm. Cancel if the platform refused it.
+web-rotation-staged-list = Staged, waiting for a confirm
+web-rotation-none-staged = Nothing staged.
+web-rotation-reveal = Reveal the new password
+web-rotation-confirm = Confirm: the platform has it
+web-rotation-cancel = Cancel
+web-rotation-due = Due for a change
+web-rotation-none-due = No password is due.
+web-rotation-reason = { $kind ->
+    [age] Too old:
+    [offboarded] Seen by someone who left:
+    [compromised] Flagged compromised:
+   *[other] { $kind }:
+}
+web-rotation-stage = Stage a new password
+web-rotation-any = Any entry
+web-rotation-staged = A new password for { $platform } is staged: reveal it, set it on the platform, then confirm.
+web-rotation-confirmed = { $platform } now uses its new password.
+web-rotation-cancelled = The staged password of { $platform } is cancelled; the current one stays.
+web-nav-people = People
+web-person-state = { $state ->
+    [pending] not enrolled yet
+    [active] active
+    [offboarded] offboarded
+   *[other] { $state }
+}
+web-person-added = added by { $name }
+web-offboard-sure = I understand: { $name } loses every access, for good
+web-offboard = Offboard
+web-offboard-not-confirmed = Tick the box to confirm: offboarding is never undone.
+web-offboarded-title = { $name } is offboarded
+web-offboarded-grants = Access revoked: { $count }.
+web-offboarded-sessions = Sessions ended: { $count }.
+web-offboarded-change = Passwords to change now
+web-offboarded-nothing = None: this person revealed no password.
+web-offboarded-seen = What this person saw
+web-nav-vault = The vault
+web-vault-state = State
+web-vault-id = Vault id
+web-vault-events = Audit events
+web-unseal = Unseal
+web-unseal-intro = The president or the leader opens the vault with their passphrase (no second factor: unsealing opens the vault, it logs nobody in).
+web-unsealed-title = Unsealed
+web-unsealed = The vault is open: people can log in again.
+web-seal = Seal
+web-seal-intro = Sealing forgets the vault's key and ends every session, yours too: nobody can log in until an owner unseals it.

@@ -677,3 +677,197 @@ manual-cannot-write = impossible d’écrire la page de manuel : { $reason }
 
 # « Vouliez-vous dire » après un nom d’entrée mal tapé (suggest.rs).
 did-you-mean = vouliez-vous dire « { $name } » ?
+
+## Le client Web (les pages HTML de coffred)
+
+web-skip = Aller au contenu
+web-nav = Menu principal
+web-nav-entries = Entrées
+web-nav-add-entry = Ajouter une entrée
+web-nav-add-person = Ajouter une personne
+web-nav-grants = Accès
+web-nav-passphrase = Changer ma phrase de passe
+web-logout = Me déconnecter
+web-back = Retour
+web-done = Terminé : retour aux entrées
+web-continue = Continuer
+web-add = Ajouter
+web-change = Changer
+web-refused-title = Non effectué
+web-csrf-refused = Ce formulaire a expiré ou n’a pas été envoyé depuis une page de ce site : ouvrez la page de nouveau et envoyez-le encore une fois.
+web-bad-choice = Un choix du formulaire ne fait pas partie de ceux que la page offre : ouvrez la page de nouveau.
+web-bad-date = La date n’est pas valide : choisissez un jour (AAAA-MM-JJ).
+web-passphrases-differ = Les deux phrases de passe diffèrent : tapez deux fois la même.
+web-login-title = Connexion
+web-login = Me connecter
+web-name = Nom
+web-passphrase = Phrase de passe
+web-totp-code = Code de votre application d’authentification (6 chiffres)
+web-first-time = Première visite avec un code à usage unique?
+web-enrol-link = M’inscrire
+web-entries-title = Entrées
+web-search = Chercher par plateforme, adresse, identifiant ou étiquette
+web-search-button = Chercher
+web-your-access = Vos accès
+web-until = jusqu’au { $time }
+web-no-entries = Aucune entrée à afficher.
+web-category = { $category ->
+    [social-network] Réseaux sociaux
+    [data-bank] Banques de données
+    [creation] Outils de création
+    [meeting] Outils de réunion
+    [software] Logiciels et hébergement
+    [financial] Finances
+   *[other] Autres
+}
+web-category-label = Catégorie
+web-classification = { $classification ->
+    [public] public
+    [restricted] restreint
+    [confidential] confidentiel
+    [very-confidential] très confidentiel
+   *[other] { $classification }
+}
+web-classification-label = Niveau de classification
+web-login-name = Identifiant :
+web-reason = Raison (obligatoire, gardée dans le journal d’audit)
+web-reveal-password = Révéler le mot de passe
+web-reveal-totp = Afficher le code 2FA
+web-revealed-field = { $field ->
+    [password] Mot de passe :
+    [totp] Code 2FA actuel :
+    [notes] Notes :
+   *[other] { $field } :
+}
+web-secret-hidden = Masqué. Révélez-le de nouveau si vous en avez encore besoin (une nouvelle raison est journalisée).
+web-secret-not-text = Ce secret n’est pas du texte : révélez-le plutôt avec la commande coffre.
+web-copy = Copier
+web-hide-after = Le secret est masqué après { $seconds } s et cette page ne le garde jamais.
+web-enrol-title = Inscription
+web-enrol-intro = Tapez le code à usage unique de la feuille qu’on vous a remise. Ensuite, vous ajoutez le second facteur à votre téléphone et vous choisissez votre propre phrase de passe.
+web-enrol-code = Code à usage unique
+web-enrol-welcome = Bienvenue, { $name }
+web-enrol-role = Votre rôle : { $role }.
+web-enrol-step-factor = 1. Votre second facteur
+web-enrol-step-passphrase = 2. Votre phrase de passe et votre premier code
+web-enrol-uri = Impossible de numériser? Afficher l’adresse à taper dans l’application
+web-qr-alt = Code QR de votre second facteur, pour votre application d’authentification
+web-new-passphrase = Nouvelle phrase de passe (au moins 12 caractères)
+web-repeat-passphrase = La même phrase de passe encore une fois
+web-current-passphrase = Phrase de passe actuelle
+web-enrol-finish = Terminer l’inscription
+web-enrolled-title = Inscription terminée
+web-enrolled = { $name }, vous êtes inscrit·e : connectez-vous avec votre nom, votre phrase de passe et le code de votre application.
+web-passphrase-changed-title = Phrase de passe changée
+web-passphrase-changed = Votre phrase de passe est changée : utilisez la nouvelle dorénavant.
+web-platform = Plateforme
+web-url = Adresse (URL)
+web-account-login = Identifiant sur la plateforme
+web-password = Mot de passe
+web-totp-seed = Le secret 2FA de la plateforme (facultatif : le texte en base32 qu’elle affiche pour une application)
+web-notes = Notes (facultatives, secrètes)
+web-entry-added-title = Entrée ajoutée
+web-entry-added = { $platform } est dans le coffre.
+web-role = Rôle
+web-handout-address = Où s’inscrire
+web-handout-fingerprint = Certificat (SHA-256)
+web-handout-expires = À utiliser avant
+web-handout-steps = Ouvrez l’adresse ci-dessus sur votre ordinateur ou votre téléphone, vérifiez que l’empreinte du certificat est celle ci-dessus (docs/fr/web.md explique comment), puis tapez le code à usage unique.
+web-grant-new = Donner un accès
+web-grant-person = Personne
+web-grant-scope = À quoi
+web-grant-scope-entry = Une entrée
+web-grant-scope-category = Toute une catégorie
+web-grant-until = Jusqu’au (dernier jour)
+web-grant-task = Pour quelle tâche
+web-grant-button = Donner l’accès
+web-grant-list = Accès donnés
+web-grant-by = Donné par
+web-grant-state = État
+web-grant-revoke = Révoquer
+web-no-grants = Aucun accès donné pour l’instant.
+web-grant-added-title = Accès donné
+web-grant-added = { $person } a l’accès jusqu’au jour choisi.
+web-grant-revoked-title = Accès révoqué
+web-grant-revoked = { $person } n’a plus cet accès.
+web-nav-audit = Journal d’audit
+web-audit-actor = Qui
+web-audit-action = Action (p. ex. reveal)
+web-audit-target = Sur quoi
+web-audit-time = Quand
+web-audit-outcome = Résultat
+web-audit-reason = Raison
+web-audit-none = Aucun événement ne correspond.
+web-audit-next = Événements suivants
+web-audit-export = Exportation
+web-audit-export-intro = Tout le journal en lignes JSON, avec sa tête signée : n’importe qui peut le vérifier avec la clé publique ci-dessous et `coffre audit verify`. L’exportation elle-même est journalisée.
+web-audit-key = Clé publique du journal (Ed25519) :
+web-audit-download = Télécharger l’exportation
+web-nav-approvals = Approbations
+web-approval-ask = Demander une approbation
+web-approval-intro = Une entrée très confidentielle demande l’approbation d’un propriétaire pour chaque révélation : demandez-la ici, puis révélez l’entrée depuis la liste une fois approuvée.
+web-approval-list = Demandes
+web-approval-none = Aucune demande.
+web-approval-state = { $state ->
+    [pending] en attente
+    [approved] approuvée
+    [denied] refusée
+    [used] utilisée
+    [expired] expirée
+   *[other] { $state }
+}
+web-approval-why = Vos mots (facultatif)
+web-approval-approve = Approuver
+web-approval-deny = Refuser
+web-approval-asked-title = Approbation demandée
+web-approval-asked = Votre demande pour { $platform } attend la décision de la présidence ou du chef.
+web-approval-decided-title = Décision prise
+web-approval-approved = { $name } peut la révéler une fois.
+web-approval-denied = La demande de { $name } est refusée.
+web-rotation-title = Rotation des mots de passe
+web-rotation-intro = Changez un mot de passe en trois étapes : préparez-en un nouveau (le démon le tire au hasard), révélez-le et entrez-le sur la plateforme, puis confirmez. Annulez si la plateforme l’a refusé.
+web-rotation-staged-list = Préparés, en attente de confirmation
+web-rotation-none-staged = Rien n’est préparé.
+web-rotation-reveal = Révéler le nouveau mot de passe
+web-rotation-confirm = Confirmer : la plateforme l’a
+web-rotation-cancel = Annuler
+web-rotation-due = À changer
+web-rotation-none-due = Aucun mot de passe n’est à changer.
+web-rotation-reason = { $kind ->
+    [age] Trop ancien :
+    [offboarded] Vu par une personne partie :
+    [compromised] Signalé compromis :
+   *[other] { $kind } :
+}
+web-rotation-stage = Préparer un nouveau mot de passe
+web-rotation-any = N’importe quelle entrée
+web-rotation-staged = Un nouveau mot de passe pour { $platform } est préparé : révélez-le, entrez-le sur la plateforme, puis confirmez.
+web-rotation-confirmed = { $platform } utilise maintenant son nouveau mot de passe.
+web-rotation-cancelled = Le mot de passe préparé pour { $platform } est annulé; l’actuel reste.
+web-nav-people = Personnes
+web-person-state = { $state ->
+    [pending] pas encore inscrite
+    [active] active
+    [offboarded] partie
+   *[other] { $state }
+}
+web-person-added = ajoutée par { $name }
+web-offboard-sure = Je comprends : { $name } perd tout accès, pour de bon
+web-offboard = Retirer
+web-offboard-not-confirmed = Cochez la case pour confirmer : un retrait n’est jamais annulé.
+web-offboarded-title = { $name } est retiré·e
+web-offboarded-grants = Accès révoqués : { $count }.
+web-offboarded-sessions = Sessions terminées : { $count }.
+web-offboarded-change = Mots de passe à changer maintenant
+web-offboarded-nothing = Aucun : cette personne n’a révélé aucun mot de passe.
+web-offboarded-seen = Ce que cette personne a vu
+web-nav-vault = Le coffre
+web-vault-state = État
+web-vault-id = Identifiant du coffre
+web-vault-events = Événements d’audit
+web-unseal = Desceller
+web-unseal-intro = La présidence ou le chef ouvre le coffre avec sa phrase de passe (sans second facteur : desceller ouvre le coffre, cela ne connecte personne).
+web-unsealed-title = Descellé
+web-unsealed = Le coffre est ouvert : les personnes peuvent se connecter de nouveau.
+web-seal = Sceller
+web-seal-intro = Sceller oublie la clé du coffre et met fin à toutes les sessions, la vôtre aussi : personne ne peut se connecter avant qu’un propriétaire le descelle.

@@ -1,0 +1,41 @@
+//! The choices a form offers (categories, classifications, roles, fields), by the stable names the forms send and
+//! the catalogue's selectors use. Names outside these lists are refused; what a value means is the engine's.
+
+use coffre_vault::{Category, Classification, Role, SecretField};
+
+pub(crate) const CATEGORIES: [(Category, &str); 7] = [
+    (Category::SocialNetwork, "social-network"),
+    (Category::DataBank, "data-bank"),
+    (Category::Creation, "creation"),
+    (Category::Meeting, "meeting"),
+    (Category::Software, "software"),
+    (Category::Financial, "financial"),
+    (Category::Other, "other"),
+];
+
+pub(crate) const CLASSIFICATIONS: [(Classification, &str); 4] = [
+    (Classification::Public, "public"),
+    (Classification::Restricted, "restricted"),
+    (Classification::Confidential, "confidential"),
+    (Classification::VeryConfidential, "very-confidential"),
+];
+
+/// The roles a person can be added with (the president is named at init).
+pub(crate) const NEW_ROLES: [(Role, &str); 4] = [
+    (Role::Member, "member"),
+    (Role::AccessManager, "access-manager"),
+    (Role::Auditor, "auditor"),
+    (Role::Leader, "leader"),
+];
+
+/// The fields the web client reveals: the password, the platform's current second-factor code, the notes.
+pub(crate) const FIELDS: [(SecretField, &str); 3] =
+    [(SecretField::Password, "password"), (SecretField::TotpCode, "totp"), (SecretField::Notes, "notes")];
+
+pub(crate) fn parse<T: Copy>(choices: &[(T, &str)], sent: &str) -> Option<T> {
+    choices.iter().find(|(_, name)| *name == sent).map(|(value, _)| *value)
+}
+
+pub(crate) fn name_of<T: Copy + PartialEq>(choices: &[(T, &'static str)], value: T) -> &'static str {
+    choices.iter().find(|(v, _)| *v == value).map_or("other", |(_, name)| name)
+}

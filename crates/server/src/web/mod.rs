@@ -1,0 +1,110 @@
+//! The web client: HTML pages for people who never open a terminal, served by coffred on its gRPC port.
+//!
+//! A thin edge like the gRPC services: every page turns a form into one call of the engine ([`Vault`]) with the
+//! caller's [`coffre_vault::RequestContext`], and renders the answer or the engine's refusal in the reader's language
+//! (the one Fluent catalogue of coffre-i18n). No business rule and no access policy live here: which roles may do
+//! what is `coffre_vault::authz`'s to say; the links a page shows by role are only navigation.
+//!
+//! - [`security`]: the headers every response carries, and the Origin check of every form sent;
+//! - [`session`]: the engine's session token in a `__Host-` cookie, and the CSRF token bound to it;
+//! - [`render`]: the reader's language, the page frame and the engine's refusals as pages;
+//! - [`pages`]: log in and out, language, entries and reveal, enrolment, passphrase;
+//! - [`manage`]: entries, people and grants, for owners and access managers;
+//! - [`people`]: who is in the vault, and offboarding with the passwords to change;
+//! - [`approvals`]: the two-person rule: ask, approve or deny;
+//! - [`rotation`]: what is due, and staged rotation (stage, reveal the new password, confirm or cancel);
+//! - [`audit`]: the audit log with filters, and its export download;
+//! - [`vault_state`]: sealed or not, unseal with an owner's passphrase, seal.
+
+mod approvals;
+mod audit;
+mod forms;
+mod manage;
+mod pages;
+mod people;
+mod render;
+mod rotation;
+mod security;
+mod session;
+#[cfg(test)]
+mod tests;
+mod vault_state;
+
+use std::sync::Arc;
+
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    http::{HeaderValue, StatusCode, header},
+    response::{IntoResponse, Response},
+    routing::{get, post},
+};
+use coffre_vault::Vault;
+
+/// Largest form accepted, in bytes: the biggest (a new entry with notes) is well below.
+const MAX_FORM_BYTES: usize = 64 * 1024;
+
+/// What every page handler shares: the engine, and the key CSRF tokens are derived with.
+#[derive(Clone)]
+pub(crate) struct Web {
+    vault: Vault,
+    csrf_key: Arc<session::CsrfKey>,
+    /// The SHA-256 fingerprint of the daemon's CA, for the handout of a new person.
+    ca_fingerprint: Arc<str>,
+}
+
+/// The web client's routes, with the security headers on every response. Paths not listed here fall through to
+/// tonic's router (gRPC's UNIMPLEMENTED).
+pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Router> {
+    let state = Web { vault, csrf_key: Arc::new(session::CsrfKey::generate()?), ca_fingerprint: ca_fingerprint.into() };
+    Ok(Router::new()
+        .route("/", get(pages::entries))
+        .route("/login", get(pages::login_form).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route("/language", post(pages::language))
+        .route("/reveal", post(pages::reveal))
+        .route("/enrol", get(pages::enrol_form).post(pages::enrol_start))
+        .route("/enrol/finish", post(pages::enrol_finish))
+        .route("/passphrase", get(pages::passphrase_form).post(pages::change_passphrase))
+        .route("/entries/new", get(manage::entry_form).post(manage::entry_create))
+        .route("/people", get(people::list))
+        .route("/people/new", get(manage::person_form).post(manage::person_add))
+        .route("/people/offboard", post(people::offboard))
+        .route("/grants", get(manage::grants).post(manage::grant_add))
+        .route("/grants/revoke", post(manage::grant_revoke))
+        .route("/approvals", get(approvals::list).post(approvals::request))
+        .route("/approvals/decide", post(approvals::decide))
+        .route("/rotation", get(rotation::overview))
+        .route("/rotation/stage", post(rotation::stage))
+        .route("/rotation/pending", post(rotation::reveal_pending))
+        .route("/rotation/confirm", post(rotation::confirm))
+        .route("/rotation/cancel", post(rotation::cancel))
+        .route("/audit", get(audit::log))
+        .route("/audit/export", post(audit::export))
+        .route("/vault", get(vault_state::status))
+        .route("/unseal", post(vault_state::unseal))
+        .route("/seal", post(vault_state::seal))
+        .route("/static/coffre.css", get(stylesheet))
+        .route("/static/coffre.js", get(script))
+        .layer(axum::middleware::from_fn(security::origin_check))
+        .layer(axum::middleware::map_response(security::headers))
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .with_state(state))
+}
+
+/// The one style sheet: readable at 360 px wide, visible focus, no external font or image.
+async fn stylesheet() -> Response {
+    asset("text/css; charset=utf-8", include_str!("../../static/coffre.css"))
+}
+
+/// The one script, vendored and small: hides a revealed secret after its time and adds a copy button. Every page
+/// works without it.
+async fn script() -> Response {
+    asset("text/javascript; charset=utf-8", include_str!("../../static/coffre.js"))
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> Response {
+    let mut response = (StatusCode::OK, body).into_response();
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    response
+}

@@ -1,0 +1,208 @@
+//! What every response carries, and the refusals before any page: no session, CSRF, another origin, sealed.
+
+use axum::http::{StatusCode, header};
+use coffre_vault::RequestContext;
+
+use super::*;
+
+#[tokio::test]
+async fn every_route_carries_the_security_headers_logged_in_or_not() {
+    let site = Site::new().await;
+    let gets = [
+        "/",
+        "/login",
+        "/enrol",
+        "/passphrase",
+        "/entries/new",
+        "/people/new",
+        "/grants",
+        "/audit",
+        "/approvals",
+        "/rotation",
+    ];
+    let assets = ["/static/coffre.css", "/static/coffre.js"];
+    let posts = [
+        "/login",
+        "/logout",
+        "/language",
+        "/reveal",
+        "/enrol",
+        "/enrol/finish",
+        "/passphrase",
+        "/entries/new",
+        "/people/new",
+        "/grants",
+        "/grants/revoke",
+        "/audit/export",
+        "/approvals",
+        "/approvals/decide",
+        "/rotation/stage",
+        "/rotation/pending",
+        "/rotation/confirm",
+        "/rotation/cancel",
+        "/people/offboard",
+        "/seal",
+        "/unseal",
+    ];
+    let mut anonymous = site.browser();
+    let mut alice = site.logged_in("Alice", PASS).await;
+    for browser in [&mut anonymous, &mut alice] {
+        for path in gets.iter().chain(&assets) {
+            let page = browser.get(path).await;
+            assert!(page.status.is_success() || page.status.is_redirection(), "GET {path}: {}", page.status);
+            assert_secure(&page, &format!("GET {path}"));
+        }
+        for path in posts {
+            // Without a CSRF token: refused, and the refusal carries the headers too.
+            let page = browser.post(path, &[("x", "y")]).await;
+            assert!(page.status.is_client_error(), "POST {path}: {}", page.status);
+            assert_secure(&page, &format!("POST {path}"));
+        }
+        let page = browser.clone_with_origin("https://elsewhere.test").post("/login", &[]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert_secure(&page, "a form from elsewhere");
+    }
+    let css = anonymous.get("/static/coffre.css").await;
+    assert_eq!(css.headers[header::CONTENT_TYPE], "text/css; charset=utf-8");
+    let page = anonymous.get("/login").await;
+    assert_eq!(page.headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+}
+
+#[tokio::test]
+async fn without_a_session_the_pages_send_to_the_log_in_page() {
+    let site = Site::new().await;
+    let mut browser = site.browser();
+    for path in ["/", "/passphrase", "/entries/new", "/people/new", "/grants"] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location(), "/login", "{path}");
+    }
+    // A form sent with a visitor's valid token but no session: still the log-in page, nothing revealed.
+    let form = browser.get("/login").await;
+    let page = browser
+        .post("/reveal", &[("csrf", &form.csrf()), ("platform", "Mailgun"), ("field", "password"), ("reason", "r")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(page.location(), "/login");
+    // A session cookie the engine does not know is no session.
+    let mut forged = site.browser();
+    forged.cookies.insert("__Host-coffre-session".into(), "A".repeat(43));
+    let page = forged.get("/").await;
+    assert_eq!(page.location(), "/login");
+}
+
+#[tokio::test]
+async fn a_form_without_its_csrf_token_or_with_another_one_is_refused() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let reveal = |csrf: String| {
+        vec![
+            ("csrf".to_owned(), csrf),
+            ("platform".to_owned(), "Mailgun".to_owned()),
+            ("field".to_owned(), "password".to_owned()),
+            ("reason".to_owned(), "renew".to_owned()),
+        ]
+    };
+    for csrf in [String::new(), "wrong".to_owned(), "A".repeat(43)] {
+        let fields = reveal(csrf);
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        let page = alice.post("/reveal", &refs).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+        assert!(page.html.contains("open the page again"), "{}", page.html);
+        assert!(!page.html.contains("mg-secret-1"));
+    }
+    // The token of another person's session is not this session's.
+    let bob_token = site.logged_in("Alice", PASS).await.get("/").await.csrf();
+    let mine = alice.get("/").await.csrf();
+    assert_ne!(bob_token, mine, "each session has its own token");
+    let fields = reveal(bob_token);
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(alice.post("/reveal", &refs).await.status, StatusCode::FORBIDDEN);
+    // Its own token works.
+    let fields = reveal(mine);
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    assert_eq!(alice.post("/reveal", &refs).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_form_from_another_origin_is_refused_before_any_handler() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let csrf = alice.get("/").await.csrf();
+    let fields = [("csrf", csrf.as_str()), ("platform", "Mailgun"), ("field", "password"), ("reason", "renew")];
+    for origin in ["https://evil.test", "http://coffre.test", "https://coffre.test.evil.test"] {
+        let page = alice.clone_with_origin(origin).post("/reveal", &fields).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{origin}");
+        assert!(!page.html.contains("mg-secret-1"));
+    }
+    // Without Origin: only a same-origin fetch (as the browser says) passes.
+    let mut no_origin = alice.clone_with_origin("");
+    no_origin.headers.retain(|(name, _)| *name != "origin");
+    assert_eq!(no_origin.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
+    let mut cross = no_origin.clone_with_origin("").with("sec-fetch-site", "cross-site");
+    cross.headers.retain(|(name, _)| *name != "origin");
+    assert_eq!(cross.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
+    let mut same = cross.with("sec-fetch-site", "same-origin");
+    assert_eq!(same.post("/reveal", &fields).await.status, StatusCode::OK);
+    // `Origin: null` is what browsers send with `Referrer-Policy: no-referrer`: only a same-origin fetch passes.
+    let mut null = alice.clone_with_origin("null");
+    assert_eq!(null.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
+    let mut null_cross = alice.clone_with_origin("null").with("sec-fetch-site", "cross-site");
+    assert_eq!(null_cross.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
+    let mut null_same = alice.clone_with_origin("null").with("sec-fetch-site", "same-origin");
+    assert_eq!(null_same.post("/reveal", &fields).await.status, StatusCode::OK);
+    // A page of another origin cannot claim to be same-origin by its Origin while the browser says cross-site.
+    let mut mixed = alice.clone_with_origin("https://evil.test").with("sec-fetch-site", "same-origin");
+    assert_eq!(mixed.post("/reveal", &fields).await.status, StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn a_sealed_vault_is_said_so_on_every_page() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    let ctx = RequestContext {
+        token: alice.cookies.get("__Host-coffre-session").map(|t| coffre_vault::SessionToken::new(t.clone())),
+        ..RequestContext::default()
+    };
+    site.vault.seal(&ctx).await.expect("sealed");
+    let page = alice.get("/").await;
+    assert!(page.html.contains("vault is sealed"), "{}: {}", page.status, page.html);
+    let mut anonymous = site.browser();
+    let form = anonymous.get("/login").await;
+    let code = site.next_code("Alice");
+    let page = anonymous
+        .post("/login", &[("csrf", &form.csrf()), ("name", "Alice"), ("passphrase", PASS), ("code", &code)])
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.html);
+    assert!(page.html.contains("vault is sealed"), "{}", page.html);
+    assert!(!anonymous.cookies.contains_key("__Host-coffre-session"));
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_engines_session() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    let token = alice.cookies["__Host-coffre-session"].clone();
+    let csrf = alice.get("/").await.csrf();
+    let page = alice.post("/logout", &[("csrf", &csrf)]).await;
+    assert_eq!(page.location(), "/login");
+    assert!(!alice.cookies.contains_key("__Host-coffre-session"));
+    // The old token is dead in the engine too, not only forgotten by the browser.
+    let ctx = RequestContext { token: Some(coffre_vault::SessionToken::new(token)), ..RequestContext::default() };
+    assert!(site.vault.whoami(&ctx).is_err());
+}
+
+#[tokio::test]
+async fn a_wrong_code_at_log_in_is_the_engines_refusal_and_sets_no_session() {
+    let site = Site::new().await;
+    let mut browser = site.browser();
+    let form = browser.get("/login").await;
+    let page = browser
+        .post("/login", &[("csrf", &form.csrf()), ("name", "Alice"), ("passphrase", PASS), ("code", "000000")])
+        .await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{}", page.html);
+    assert!(page.html.contains("wrong name, passphrase or code"), "{}", page.html);
+    assert!(!browser.cookies.contains_key("__Host-coffre-session"));
+}

@@ -1,0 +1,91 @@
+//! The vault's state for anyone (sealed or not, the CA's fingerprint), unsealing with an owner's passphrase, and
+//! sealing for owners. The engine decides whose passphrase opens the vault and who may seal it.
+
+use askama::Template;
+use axum::{extract::State, response::Response};
+use coffre_vault::SealState;
+use serde::Deserialize;
+
+use super::{
+    Web,
+    pages::{Visit, typed_passphrase, with_cookie},
+    render::{Frame, MessagePage, Who, page, refusal, see_other},
+    session::{self, SESSION_COOKIE},
+};
+
+#[derive(Template)]
+#[template(path = "vault.html")]
+struct VaultPage {
+    frame: Frame,
+    state: &'static str,
+    vault_id: String,
+    fingerprint: String,
+    audit_events: u64,
+}
+
+pub(crate) async fn status(State(web): State<Web>, visit: Visit) -> Response {
+    let who = web.vault.whoami(&visit.ctx).ok().map(|who| Who { name: who.name, role: who.role });
+    let (frame, cookie) = visit.frame(&web, who);
+    let status = web.vault.status();
+    let state = match status.state {
+        SealState::Uninitialised => "uninitialised",
+        SealState::Sealed => "sealed",
+        SealState::Unsealed => "unsealed",
+    };
+    let body = page(&VaultPage {
+        frame,
+        state,
+        vault_id: status.vault_id.unwrap_or_default(),
+        fingerprint: web.ca_fingerprint.to_string(),
+        audit_events: status.audit_events,
+    });
+    with_cookie(body, cookie)
+}
+
+#[derive(Deserialize)]
+pub(crate) struct UnsealForm {
+    #[serde(default)]
+    csrf: String,
+    passphrase: String,
+}
+
+pub(crate) async fn unseal(State(web): State<Web>, visit: Visit, form: axum::Form<UnsealForm>) -> Response {
+    let UnsealForm { csrf, passphrase } = form.0;
+    if !visit.csrf_ok(&web, &csrf) {
+        return visit.csrf_refused(&web);
+    }
+    let (frame, _) = visit.frame(&web, None);
+    let passphrase = match typed_passphrase(&frame, passphrase) {
+        Ok(passphrase) => passphrase,
+        Err(response) => return *response,
+    };
+    match web.vault.unseal(&visit.ctx, passphrase).await {
+        Ok(_) => {
+            let title = frame.t.m("web-unsealed-title");
+            let text = frame.t.m("web-unsealed");
+            page(&MessagePage { frame, title, text, back: "/login" })
+        }
+        Err(err) => refusal(frame, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct SealForm {
+    #[serde(default)]
+    csrf: String,
+}
+
+pub(crate) async fn seal(State(web): State<Web>, visit: Visit, form: axum::Form<SealForm>) -> Response {
+    if !visit.csrf_ok(&web, &form.csrf) {
+        return visit.csrf_refused(&web);
+    }
+    let frame = match visit.logged_in(&web) {
+        Ok(frame) => frame,
+        Err(response) => return *response,
+    };
+    match web.vault.seal(&visit.ctx).await {
+        // Sealing ends every session: this browser's cookie goes too.
+        Ok(()) => see_other("/vault", [session::clear_cookie(SESSION_COOKIE)]),
+        Err(err) => refusal(frame, &err),
+    }
+}

@@ -1,0 +1,25 @@
+// coffre's web client: the one script, and every page works without it. It hides a revealed secret after its time
+// (the page says how long) and adds a copy button. No network, no storage, no third party.
+"use strict";
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll(".secret[data-hide-after]").forEach(function (box) {
+    var seconds = parseInt(box.getAttribute("data-hide-after"), 10);
+    var value = box.querySelector(".value");
+    var note = box.querySelector(".hidden-note");
+    var copy = box.querySelector("button.copy");
+    if (copy && navigator.clipboard) {
+      copy.hidden = false;
+      copy.addEventListener("click", function () {
+        navigator.clipboard.writeText(value.textContent);
+      });
+    }
+    if (seconds > 0) {
+      setTimeout(function () {
+        value.textContent = "";
+        value.hidden = true;
+        if (copy) { copy.hidden = true; }
+        if (note) { note.hidden = false; }
+      }, seconds * 1000);
+    }
+  });
+});

@@ -1,0 +1,348 @@
+//! The web client in a real browser: Debian's chromium, driven through chromedriver (WebDriver) by fantoccini,
+//! against a real coffred over TLS. The browser trusts the daemon's own CA by its public key only
+//! (`--ignore-certificate-errors-spki-list` with the SHA-256 of the CA's SubjectPublicKeyInfo): TLS stays on and any
+//! other certificate is still refused.
+//!
+//! The president's first day (log in, add an entry, add a member, grant), then the member's (enrol with the one-time
+//! code, log in, reveal with a reason: the secret is shown). Screenshots of the main pages in both languages are
+//! written to `$CARGO_TARGET_TMPDIR/web-screenshots`. The reveal's round trip through the browser is printed, not
+//! asserted.
+//!
+//! Without chromium and chromedriver the test says so and passes, unless COFFRE_REQUIRE_BROWSER is set (CI sets it,
+//! so it can never be skipped there silently).
+
+// A test: a failed step should stop it where it failed.
+#![allow(clippy::unwrap_used)]
+
+use std::{
+    io::{BufRead as _, BufReader},
+    path::{Path, PathBuf},
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+use coffre_e2e::{Daemon, initialised};
+use fantoccini::{Client, ClientBuilder, Locator};
+use sha2::{Digest as _, Sha256};
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+const SECRET: &str = "mg-browser-Secret-42";
+const MEMBER_PASS: &str = "a member's own long passphrase";
+
+/// chromedriver, stopped when dropped.
+struct Driver {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Driver {
+    /// Starts chromedriver on a free port and waits for its "started successfully" line.
+    fn start() -> Driver {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let mut child = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = BufReader::new(stdout).lines();
+        loop {
+            match lines.next() {
+                Some(Ok(line)) if line.contains("started successfully") => break,
+                Some(Ok(_)) => continue,
+                _ => panic!("chromedriver exited before it was ready"),
+            }
+        }
+        // Keep reading its output, so it never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Driver { child, url: format!("http://127.0.0.1:{port}") }
+    }
+}
+
+/// The base64 SHA-256 of the SubjectPublicKeyInfo of the first certificate in `pem`, as chromium's
+/// `--ignore-certificate-errors-spki-list` wants it. (A minimal DER walk: the tree has no X.509 parser, and the
+/// path to the SPKI is fixed by RFC 5280: Certificate > TBSCertificate > [version], serial, signature, issuer,
+/// validity, subject, SPKI.)
+fn spki_hash(pem: &str) -> String {
+    let body: String = pem
+        .lines()
+        .skip_while(|l| !l.starts_with("-----BEGIN CERTIFICATE"))
+        .skip(1)
+        .take_while(|l| !l.starts_with("-----END"))
+        .collect();
+    let der = data_encoding::BASE64.decode(body.as_bytes()).expect("PEM body");
+    // One TLV at `at`: (start of its contents, end of the whole TLV).
+    let tlv = |at: usize| -> (usize, usize) {
+        let first = der[at + 1] as usize;
+        let (len, header) = if first < 0x80 {
+            (first, 2)
+        } else {
+            let n = first & 0x7f;
+            (der[at + 2..at + 2 + n].iter().fold(0usize, |acc, b| (acc << 8) | *b as usize), 2 + n)
+        };
+        (at + header, at + header + len)
+    };
+    let (tbs_body, _) = tlv(tlv(0).0);
+    let mut at = tbs_body;
+    if der[at] == 0xa0 {
+        at = tlv(at).1; // [0] version
+    }
+    for _ in 0..5 {
+        at = tlv(at).1; // serial, signature, issuer, validity, subject
+    }
+    let (_, spki_end) = tlv(at);
+    data_encoding::BASE64.encode(&Sha256::digest(&der[at..spki_end]))
+}
+
+async fn browser(driver: &Driver, daemon: &Daemon, profile: &Path) -> Client {
+    let pem = std::fs::read_to_string(&daemon.ca).unwrap();
+    let mut args = vec![
+        "--headless=new".to_owned(),
+        "--disable-dev-shm-usage".to_owned(),
+        "--disable-gpu".to_owned(),
+        "--no-first-run".to_owned(),
+        "--lang=en-US".to_owned(),
+        format!("--user-data-dir={}", profile.display()),
+        format!("--ignore-certificate-errors-spki-list={}", spki_hash(&pem)),
+        "--window-size=1024,900".to_owned(),
+    ];
+    // Chromium's own sandbox cannot start as root (CI containers); it protects the machine from web pages, not TLS.
+    if rustix::process::geteuid().is_root() {
+        args.push("--no-sandbox".to_owned());
+    }
+    let capabilities = serde_json::json!({
+        "browserName": "chrome",
+        "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
+    });
+    let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
+    ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+        .capabilities(capabilities)
+        .connect(&driver.url)
+        .await
+        .expect("a chromium session")
+}
+
+struct Shots {
+    dir: PathBuf,
+}
+
+impl Shots {
+    async fn take(&self, browser: &Client, name: &str) {
+        let png = browser.screenshot().await.expect("a screenshot");
+        std::fs::write(self.dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+async fn fill(browser: &Client, css: &str, text: &str) {
+    let field = browser.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}"));
+    field.send_keys(text).await.unwrap();
+}
+
+async fn click(browser: &Client, css: &str) {
+    browser.find(Locator::Css(css)).await.unwrap_or_else(|e| panic!("{css}: {e}")).click().await.unwrap();
+}
+
+/// Waits until the page's heading is `expected` (a click that sends a form returns before the next page is
+/// there), for at most 30 s; then fails with the heading it saw.
+async fn expect_heading(browser: &Client, expected: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    let mut seen = String::new();
+    while Instant::now() < deadline {
+        if let Ok(h1) = browser.find(Locator::Css("h1")).await
+            && let Ok(text) = h1.text().await
+        {
+            if text == expected {
+                return;
+            }
+            seen = text;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await; // a polling interval, not a wait for time to pass
+    }
+    let message = match browser.find(Locator::Css("p.message, p.error")).await {
+        Ok(message) => message.text().await.unwrap_or_default(),
+        Err(_) => String::new(),
+    };
+    panic!("expected the page {expected:?}, still on {seen:?}: {message}");
+}
+
+async fn find(browser: &Client, css: &str) -> fantoccini::elements::Element {
+    browser
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css}: {e}"))
+}
+
+/// The day (YYYY-MM-DD, UTC) `days` after the Unix time `now_ms` (the proleptic Gregorian calendar, as in
+/// Howard Hinnant's `civil_from_days`).
+fn date_in_days(now_ms: i64, days: i64) -> String {
+    let z = now_ms.div_euclid(86_400_000) + days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!("{year:04}-{month:02}-{day:02}")
+}
+
+#[test]
+fn days_are_counted_as_calendars_do() {
+    assert_eq!(date_in_days(0, 0), "1970-01-01");
+    assert_eq!(date_in_days(0, 59), "1970-03-01");
+    assert_eq!(date_in_days(1_800_000_000_000, 0), "2027-01-15");
+    assert_eq!(date_in_days(1_800_000_000_000, 45), "2027-03-01");
+    assert_eq!(date_in_days(951_782_400_000, 0), "2000-02-29");
+}
+
+async fn language(browser: &Client, tag: &str) {
+    click(browser, &format!("form[action='/language'] button[value='{tag}']")).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_presidents_first_day_and_the_members_in_chromium() {
+    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
+        assert!(
+            std::env::var_os("COFFRE_REQUIRE_BROWSER").is_none(),
+            "COFFRE_REQUIRE_BROWSER is set but {CHROMIUM} or {CHROMEDRIVER} is missing: apt-get install chromium \
+             chromium-driver"
+        );
+        println!(
+            "SKIPPED: the browser test needs Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER}); \
+             install them, or set COFFRE_REQUIRE_BROWSER=1 to make their absence a failure"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (daemon, client, _) = initialised(dir.path());
+    let shots = Shots { dir: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots") };
+    std::fs::create_dir_all(&shots.dir).unwrap();
+    let driver = Driver::start();
+    let browser = browser(&driver, &daemon, &dir.path().join("profile")).await;
+    let base = daemon.url.trim_end_matches('/').to_owned();
+
+    // The president logs in.
+    browser.goto(&format!("{base}/login")).await.unwrap();
+    expect_heading(&browser, "Log in").await;
+    shots.take(&browser, "login-en").await;
+    language(&browser, "fr-CA").await;
+    expect_heading(&browser, "Connexion").await;
+    shots.take(&browser, "login-fr").await;
+    language(&browser, "en").await;
+    expect_heading(&browser, "Log in").await;
+    fill(&browser, "#name", "Alice").await;
+    fill(&browser, "#passphrase", "correct horse battery staple").await;
+    fill(&browser, "#code", &client.next_totp(&daemon, "Alice")).await;
+    click(&browser, "form[action='/login'] button").await;
+    expect_heading(&browser, "Entries").await;
+
+    // Adds an entry.
+    click(&browser, "a[href='/entries/new']").await;
+    expect_heading(&browser, "Add an entry").await;
+    fill(&browser, "#platform", "Mailgun").await;
+    browser.find(Locator::Css("#category")).await.unwrap().select_by_value("software").await.unwrap();
+    fill(&browser, "#url", "https://app.mailgun.com").await;
+    fill(&browser, "#login", "comms@example.org").await;
+    fill(&browser, "#password", SECRET).await;
+    fill(&browser, "#totp", "JBSWY3DPEHPK3PXP").await;
+    click(&browser, "form[action='/entries/new'] button").await;
+    expect_heading(&browser, "Entry added").await;
+    browser.goto(&format!("{base}/")).await.unwrap();
+    assert!(browser.source().await.unwrap().contains("<h3>Mailgun</h3>"));
+    shots.take(&browser, "entries-en").await;
+
+    // Adds a member, and prints the handout.
+    click(&browser, "a[href='/people/new']").await;
+    expect_heading(&browser, "Add a person").await;
+    fill(&browser, "#name", "Dana").await;
+    browser.find(Locator::Css("#role")).await.unwrap().select_by_value("member").await.unwrap();
+    click(&browser, "form[action='/people/new'] button").await;
+    let code = find(&browser, "#code").await.text().await.unwrap();
+    assert!(!code.is_empty());
+    shots.take(&browser, "handout-en").await;
+
+    // Grants Mailgun to Dana until a day, for a task.
+    click(&browser, "a[href='/grants']").await;
+    expect_heading(&browser, "Access").await;
+    fill(&browser, "#person", "Dana").await;
+    fill(&browser, "#platform", "Mailgun").await;
+    let until = browser.find(Locator::Css("#until")).await.unwrap();
+    let until = serde_json::to_value(&until).unwrap();
+    // A date input's typing order depends on the browser's locale: set its value as the date picker would.
+    let last_day = date_in_days(daemon.clock.now_ms(), 30);
+    browser.execute(&format!("arguments[0].value = '{last_day}';"), vec![until]).await.unwrap();
+    fill(&browser, "#task", "newsletter").await;
+    click(&browser, "form[action='/grants'] button").await;
+    expect_heading(&browser, "Access given").await;
+    browser.goto(&format!("{base}/grants")).await.unwrap();
+    assert!(browser.source().await.unwrap().contains("newsletter"));
+    click(&browser, "form[action='/logout'] button").await;
+    expect_heading(&browser, "Log in").await;
+
+    // The member enrols with the one-time code: the QR code, then their own passphrase and first code.
+    click(&browser, "a[href='/enrol']").await;
+    expect_heading(&browser, "Enrol").await;
+    fill(&browser, "#code", &code).await;
+    click(&browser, "form[action='/enrol'] button").await;
+    expect_heading(&browser, "Welcome, Dana").await;
+    let qr = find(&browser, "img.qr").await;
+    assert!(qr.attr("src").await.unwrap().unwrap_or_default().starts_with("data:image/svg+xml;base64,"));
+    shots.take(&browser, "enrol-en").await;
+    let uri = browser.find(Locator::Css("details p.value")).await.unwrap().prop("textContent").await.unwrap();
+    client.remember_totp("Dana", &uri.expect("the otpauth URI"));
+    fill(&browser, "#passphrase", MEMBER_PASS).await;
+    fill(&browser, "#repeat", MEMBER_PASS).await;
+    fill(&browser, "#totp", &client.next_totp(&daemon, "Dana")).await;
+    click(&browser, "form[action='/enrol/finish'] button").await;
+    expect_heading(&browser, "Enrolled").await;
+
+    // Logs in, sees the granted entry, reveals it with a reason.
+    browser.goto(&format!("{base}/login")).await.unwrap();
+    expect_heading(&browser, "Log in").await;
+    fill(&browser, "#name", "Dana").await;
+    fill(&browser, "#passphrase", MEMBER_PASS).await;
+    fill(&browser, "#code", &client.next_totp(&daemon, "Dana")).await;
+    click(&browser, "form[action='/login'] button").await;
+    expect_heading(&browser, "Entries").await;
+    assert!(browser.source().await.unwrap().contains("newsletter"), "the member's grant is listed");
+    fill(&browser, "form.reveal input[name='reason']", "monthly newsletter").await;
+    let started = Instant::now();
+    click(&browser, "form.reveal button[value='password']").await;
+    let shown = find(&browser, "#secret").await;
+    let text = shown.text().await.unwrap();
+    let round_trip = started.elapsed();
+    assert_eq!(text, SECRET);
+    println!("reveal round trip through chromium (click to secret shown): {round_trip:?}");
+    shots.take(&browser, "revealed-en").await;
+
+    // The same pages in French, and the entries at a phone's width.
+    browser.goto(&format!("{base}/")).await.unwrap();
+    expect_heading(&browser, "Entries").await;
+    language(&browser, "fr-CA").await;
+    expect_heading(&browser, "Entrées").await;
+    shots.take(&browser, "entries-fr").await;
+    browser.set_window_size(360, 800).await.unwrap();
+    shots.take(&browser, "entries-fr-360px").await;
+    browser.goto(&format!("{base}/enrol")).await.unwrap();
+    shots.take(&browser, "enrol-fr").await;
+    browser.close().await.unwrap();
+
+    // The audit log has the reveal with its reason, by the member, through the web client.
+    let log = client.run(&["audit", "list", "--json"]).ok().json();
+    let text = log.to_string();
+    assert!(text.contains("monthly newsletter"), "{text}");
+    println!("screenshots in {}", shots.dir.display());
+}
