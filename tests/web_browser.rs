@@ -4,7 +4,8 @@
 //! other certificate is still refused.
 //!
 //! The president's first day (log in, add an entry, add a member, grant), then the member's (enrol with the one-time
-//! code, log in, reveal with a reason: the secret is shown). Screenshots of the main pages in both languages are
+//! code, log in, reveal with a reason: the secret is shown). A rotation, an approval round trip and an auditor's
+//! export (downloaded, then verified offline). axe-core checks the main pages for serious accessibility violations. Screenshots of the main pages in both languages are
 //! written to `$CARGO_TARGET_TMPDIR/web-screenshots`. The reveal's round trip through the browser is printed, not
 //! asserted.
 //!
@@ -105,6 +106,11 @@ fn spki_hash(pem: &str) -> String {
 }
 
 async fn browser(driver: &Driver, daemon: &Daemon, profile: &Path) -> Client {
+    browser_downloading(driver, daemon, profile, &profile.join("downloads")).await
+}
+
+/// A chromium session that saves downloads in `downloads` without asking.
+async fn browser_downloading(driver: &Driver, daemon: &Daemon, profile: &Path, downloads: &Path) -> Client {
     let pem = std::fs::read_to_string(&daemon.ca).unwrap();
     let mut args = vec![
         "--headless=new".to_owned(),
@@ -122,7 +128,14 @@ async fn browser(driver: &Driver, daemon: &Daemon, profile: &Path) -> Client {
     }
     let capabilities = serde_json::json!({
         "browserName": "chrome",
-        "goog:chromeOptions": { "binary": CHROMIUM, "args": args }
+        "goog:chromeOptions": {
+            "binary": CHROMIUM,
+            "args": args,
+            "prefs": {
+                "download.default_directory": downloads.display().to_string(),
+                "download.prompt_for_download": false
+            }
+        }
     });
     let serde_json::Value::Object(capabilities) = capabilities else { unreachable!() };
     ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
@@ -208,8 +221,167 @@ fn days_are_counted_as_calendars_do() {
     assert_eq!(date_in_days(951_782_400_000, 0), "2000-02-29");
 }
 
+/// axe-core (vendored, MPL-2.0: tests/fixtures/axe) run in the page: fails on any violation axe rates serious or
+/// critical, naming the rule and how many elements break it.
+async fn accessible(browser: &Client, page: &str) {
+    browser.execute(include_str!("fixtures/axe/axe.min.js"), vec![]).await.unwrap();
+    let found = browser
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             axe.run(document, { resultTypes: ['violations'] })
+               .then(r => done(r.violations
+                 .filter(v => v.impact === 'serious' || v.impact === 'critical')
+                 .map(v => v.id + ': ' + v.help + ' (' + v.nodes.length + ' elements: '
+                   + v.nodes.map(n => n.target.join(' ')).slice(0, 3).join(', ') + ')')))
+               .catch(e => done(['axe could not run: ' + e]));",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let serious: Vec<String> = serde_json::from_value(found).unwrap();
+    assert!(serious.is_empty(), "{page}: serious accessibility violations: {serious:#?}");
+}
+
 async fn language(browser: &Client, tag: &str) {
     click(browser, &format!("form[action='/language'] button[value='{tag}']")).await;
+}
+
+/// Whether the browser is there; when it is not, says so (and fails if CI requires it).
+fn browser_installed() -> bool {
+    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
+        return true;
+    }
+    assert!(
+        std::env::var_os("COFFRE_REQUIRE_BROWSER").is_none(),
+        "COFFRE_REQUIRE_BROWSER is set but {CHROMIUM} or {CHROMEDRIVER} is missing: apt-get install chromium \
+         chromium-driver"
+    );
+    println!(
+        "SKIPPED: the browser test needs Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER}); \
+         install them, or set COFFRE_REQUIRE_BROWSER=1 to make their absence a failure"
+    );
+    false
+}
+
+/// Logs `name` in through the log-in page, with the next code of their app as `app` holds it.
+async fn log_in(browser: &Client, base: &str, app: &coffre_e2e::Client, daemon: &Daemon, name: &str, pass: &str) {
+    browser.goto(&format!("{base}/login")).await.unwrap();
+    expect_heading(browser, "Log in").await;
+    fill(browser, "#name", name).await;
+    fill(browser, "#passphrase", pass).await;
+    fill(browser, "#code", &app.next_totp(daemon, name)).await;
+    click(browser, "form[action='/login'] button").await;
+}
+
+async fn log_out(browser: &Client) {
+    click(browser, "form[action='/logout'] button").await;
+    expect_heading(browser, "Log in").await;
+}
+
+/// A person added by the president's `client` with `role`, enrolled from a client of their own (returned).
+fn enrolled(daemon: &Daemon, client: &coffre_e2e::Client, name: &str, role: &str) -> (coffre_e2e::Client, String) {
+    let added = client.run(&["person", "add", name, "--role", role, "--json"]).ok().json();
+    let code = added["enrolment_code"].as_str().unwrap().to_string();
+    let own = coffre_e2e::Client::new(daemon);
+    let pass = own.secret_file("own.pass", MEMBER_PASS);
+    own.enroll(daemon, &code, &pass).ok();
+    (own, pass)
+}
+
+/// The president stages, reveals and confirms a rotation; a member asks for an approval to reveal a very
+/// confidential entry, the president approves it, the member reveals it once; an auditor downloads the export and
+/// it verifies offline. All through chromium.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
+    if !browser_installed() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let (daemon, client, president_pass) = initialised(dir.path());
+    let president_pass = std::fs::read_to_string(&president_pass).unwrap().trim_end().to_string();
+    let first = client.secret_file("mg.pass", SECRET);
+    client
+        .run(&["entry", "add", "Mailgun", "--category", "software", "--login", "ops", "--password-file", &first])
+        .ok();
+    let bank = client.secret_file("bank.pass", "Bank-s3cret-vault");
+    let add = ["entry", "add", "Banque", "--category", "financial", "--login", "tresorerie", "--password-file", &bank];
+    client.run(&[&add[..], &["--classification", "very-confidential"]].concat()).ok();
+    let (dana, _) = enrolled(&daemon, &client, "Dana", "member");
+    client.run(&["grant", "add", "Dana", "--entry", "Banque", "--for", "14d", "--task", "quarterly statement"]).ok();
+    let (eve, _) = enrolled(&daemon, &client, "Eve", "auditor");
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+    let driver = Driver::start();
+    let browser = browser_downloading(&driver, &daemon, &dir.path().join("profile"), &downloads).await;
+    let base = daemon.url.trim_end_matches('/').to_owned();
+
+    // A rotation: stage (the daemon draws the password), reveal the staged one, confirm.
+    log_in(&browser, &base, &client, &daemon, "Alice", &president_pass).await;
+    expect_heading(&browser, "Entries").await;
+    browser.goto(&format!("{base}/rotation")).await.unwrap();
+    expect_heading(&browser, "Password rotation").await;
+    accessible(&browser, "rotation").await;
+    fill(&browser, "form.stack[action='/rotation/stage'] #platform", "Mailgun").await;
+    click(&browser, "form.stack[action='/rotation/stage'] button").await;
+    expect_heading(&browser, "Password rotation").await;
+    assert!(browser.source().await.unwrap().contains("is staged"));
+    browser.goto(&format!("{base}/rotation")).await.unwrap();
+    fill(&browser, "form[action='/rotation/pending'] input[name='reason']", "set it on Mailgun").await;
+    click(&browser, "form[action='/rotation/pending'] button").await;
+    expect_heading(&browser, "Mailgun").await;
+    let staged = find(&browser, "#secret").await.text().await.unwrap();
+    assert!(!staged.is_empty() && staged != SECRET, "a new password was drawn");
+    browser.goto(&format!("{base}/rotation")).await.unwrap();
+    click(&browser, "form[action='/rotation/confirm'] button").await;
+    expect_heading(&browser, "Password rotation").await;
+    assert!(browser.source().await.unwrap().contains("now uses its new password"));
+    let now = client.run(&["reveal", "Mailgun", "--reason", "check the rotation"]).ok();
+    assert_eq!(now.stdout.trim_end(), staged, "the confirmed password is the current one");
+    log_out(&browser).await;
+
+    // An approval round trip for a very confidential entry.
+    log_in(&browser, &base, &dana, &daemon, "Dana", MEMBER_PASS).await;
+    expect_heading(&browser, "Entries").await;
+    browser.goto(&format!("{base}/approvals")).await.unwrap();
+    expect_heading(&browser, "Approvals").await;
+    accessible(&browser, "approvals").await;
+    fill(&browser, "form[action='/approvals'] #platform", "Banque").await;
+    fill(&browser, "form[action='/approvals'] #reason", "quarterly statement").await;
+    click(&browser, "form[action='/approvals'] button").await;
+    expect_heading(&browser, "Approval asked").await;
+    log_out(&browser).await;
+    log_in(&browser, &base, &client, &daemon, "Alice", &president_pass).await;
+    expect_heading(&browser, "Entries").await;
+    browser.goto(&format!("{base}/approvals")).await.unwrap();
+    click(&browser, "form[action='/approvals/decide'] button[value='approve']").await;
+    expect_heading(&browser, "Decided").await;
+    log_out(&browser).await;
+    log_in(&browser, &base, &dana, &daemon, "Dana", MEMBER_PASS).await;
+    expect_heading(&browser, "Entries").await;
+    let reason = Locator::XPath("//li[h3='Banque']//input[@name='reason']");
+    browser.find(reason).await.unwrap().send_keys("quarterly statement").await.unwrap();
+    browser.find(Locator::XPath("//li[h3='Banque']//button[@value='password']")).await.unwrap().click().await.unwrap();
+    assert_eq!(find(&browser, "#secret").await.text().await.unwrap(), "Bank-s3cret-vault");
+    log_out(&browser).await;
+
+    // The auditor's home page is the audit log; the export downloads and verifies offline with the public key.
+    log_in(&browser, &base, &eve, &daemon, "Eve", MEMBER_PASS).await;
+    expect_heading(&browser, "Audit log").await;
+    accessible(&browser, "audit log").await;
+    click(&browser, "form[action='/audit/export'] button").await;
+    let file = downloads.join("coffre-audit-export.jsonl");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !file.exists() && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await; // polling for the download, not waiting for time
+    }
+    assert!(file.exists(), "the export was downloaded into {}", downloads.display());
+    browser.close().await.unwrap();
+    let key = client.run(&["status", "--json"]).ok().json()["audit_public_key"].as_str().unwrap().to_string();
+    let verified =
+        client.run_unconfigured(&["audit", "verify", file.to_str().unwrap(), "--key", &key, "--json"]).ok().json();
+    assert_eq!(verified["valid"], true, "{verified}");
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("quarterly statement") && text.contains("set it on Mailgun"), "the reveals are in it");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -237,6 +409,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     // The president logs in.
     browser.goto(&format!("{base}/login")).await.unwrap();
     expect_heading(&browser, "Log in").await;
+    accessible(&browser, "log in").await;
     shots.take(&browser, "login-en").await;
     language(&browser, "fr-CA").await;
     expect_heading(&browser, "Connexion").await;
@@ -262,6 +435,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     expect_heading(&browser, "Entry added").await;
     browser.goto(&format!("{base}/")).await.unwrap();
     assert!(browser.source().await.unwrap().contains("<h3>Mailgun</h3>"));
+    accessible(&browser, "entries").await;
     shots.take(&browser, "entries-en").await;
 
     // Adds a member, and prints the handout.
@@ -272,6 +446,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     click(&browser, "form[action='/people/new'] button").await;
     let code = find(&browser, "#code").await.text().await.unwrap();
     assert!(!code.is_empty());
+    accessible(&browser, "handout").await;
     shots.take(&browser, "handout-en").await;
 
     // Grants Mailgun to Dana until a day, for a task.
@@ -300,6 +475,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     expect_heading(&browser, "Welcome, Dana").await;
     let qr = find(&browser, "img.qr").await;
     assert!(qr.attr("src").await.unwrap().unwrap_or_default().starts_with("data:image/svg+xml;base64,"));
+    accessible(&browser, "enrolment").await;
     shots.take(&browser, "enrol-en").await;
     let uri = browser.find(Locator::Css("details p.value")).await.unwrap().prop("textContent").await.unwrap();
     client.remember_totp("Dana", &uri.expect("the otpauth URI"));
@@ -326,6 +502,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     let round_trip = started.elapsed();
     assert_eq!(text, SECRET);
     println!("reveal round trip through chromium (click to secret shown): {round_trip:?}");
+    accessible(&browser, "revealed").await;
     shots.take(&browser, "revealed-en").await;
 
     // The same pages in French, and the entries at a phone's width.
@@ -333,6 +510,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     expect_heading(&browser, "Entries").await;
     language(&browser, "fr-CA").await;
     expect_heading(&browser, "Entrées").await;
+    accessible(&browser, "entries in French").await;
     shots.take(&browser, "entries-fr").await;
     browser.set_window_size(360, 800).await.unwrap();
     shots.take(&browser, "entries-fr-360px").await;
