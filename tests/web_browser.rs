@@ -386,16 +386,7 @@ async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_presidents_first_day_and_the_members_in_chromium() {
-    if !Path::new(CHROMIUM).exists() || !Path::new(CHROMEDRIVER).exists() {
-        assert!(
-            std::env::var_os("COFFRE_REQUIRE_BROWSER").is_none(),
-            "COFFRE_REQUIRE_BROWSER is set but {CHROMIUM} or {CHROMEDRIVER} is missing: apt-get install chromium \
-             chromium-driver"
-        );
-        println!(
-            "SKIPPED: the browser test needs Debian's chromium and chromium-driver ({CHROMIUM}, {CHROMEDRIVER}); \
-             install them, or set COFFRE_REQUIRE_BROWSER=1 to make their absence a failure"
-        );
+    if !browser_installed() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
@@ -464,8 +455,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     expect_heading(&browser, "Access given").await;
     browser.goto(&format!("{base}/grants")).await.unwrap();
     assert!(browser.source().await.unwrap().contains("newsletter"));
-    click(&browser, "form[action='/logout'] button").await;
-    expect_heading(&browser, "Log in").await;
+    log_out(&browser).await;
 
     // The member enrols with the one-time code: the QR code, then their own passphrase and first code.
     click(&browser, "a[href='/enrol']").await;
@@ -486,12 +476,7 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     expect_heading(&browser, "Enrolled").await;
 
     // Logs in, sees the granted entry, reveals it with a reason.
-    browser.goto(&format!("{base}/login")).await.unwrap();
-    expect_heading(&browser, "Log in").await;
-    fill(&browser, "#name", "Dana").await;
-    fill(&browser, "#passphrase", MEMBER_PASS).await;
-    fill(&browser, "#code", &client.next_totp(&daemon, "Dana")).await;
-    click(&browser, "form[action='/login'] button").await;
+    log_in(&browser, &base, &client, &daemon, "Dana", MEMBER_PASS).await;
     expect_heading(&browser, "Entries").await;
     assert!(browser.source().await.unwrap().contains("newsletter"), "the member's grant is listed");
     fill(&browser, "form.reveal input[name='reason']", "monthly newsletter").await;

@@ -22,25 +22,18 @@ pub async fn run(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow::Res
     let passphrase = read_passphrase(args, lang)?;
     let report = coffre_vault::rebuild_store(data_dir, &args.into, passphrase, Arc::new(SystemClock))
         .await
-        .with_context(|| t_in!(lang, "rebuild-failed", path = args.into.display().to_string()))?;
-    let mut out = String::new();
+        .with_context(|| failed(args, lang))?;
     let into = args.into.display().to_string();
-    let _ = writeln!(
-        out,
-        "{}",
-        t_in!(
-            lang,
-            "rebuild-done",
-            vault = report.vault_id.as_str(),
-            path = into.as_str(),
-            changes = report.changes.to_string(),
-            records = report.records.to_string(),
-            events = report.audit_events.to_string()
-        )
+    let done = t_in!(
+        lang,
+        "rebuild-done",
+        vault = report.vault_id.as_str(),
+        path = into.as_str(),
+        changes = report.changes.to_string(),
+        records = report.records.to_string(),
+        events = report.audit_events.to_string()
     );
-    let _ =
-        writeln!(out, "{}", t_in!(lang, "rebuild-next", path = into.as_str(), old = data_dir.display().to_string()));
-    Ok(out)
+    Ok(lines(done, &into, data_dir, lang))
 }
 
 /// Salvages `data_dir` into `args.into`; returns the lines to print, in `lang`.
@@ -48,25 +41,30 @@ pub async fn salvage(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow:
     let passphrase = read_passphrase(args, lang)?;
     let report = coffre_vault::salvage(data_dir, &args.into, passphrase, Arc::new(SystemClock))
         .await
-        .with_context(|| t_in!(lang, "rebuild-failed", path = args.into.display().to_string()))?;
-    let mut out = String::new();
+        .with_context(|| failed(args, lang))?;
     let into = args.into.display().to_string();
-    let _ = writeln!(
-        out,
-        "{}",
-        t_in!(
-            lang,
-            "salvage-done",
-            vault = report.vault_id.as_str(),
-            path = into.as_str(),
-            event = report.last_good_event.to_string(),
-            bytes = report.bytes_kept_aside.to_string(),
-            records = report.records.to_string()
-        )
+    let done = t_in!(
+        lang,
+        "salvage-done",
+        vault = report.vault_id.as_str(),
+        path = into.as_str(),
+        event = report.last_good_event.to_string(),
+        bytes = report.bytes_kept_aside.to_string(),
+        records = report.records.to_string()
     );
-    let _ =
-        writeln!(out, "{}", t_in!(lang, "rebuild-next", path = into.as_str(), old = data_dir.display().to_string()));
-    Ok(out)
+    Ok(lines(done, &into, data_dir, lang))
+}
+
+fn failed(args: &RebuildArgs, lang: Lang) -> String {
+    t_in!(lang, "rebuild-failed", path = args.into.display().to_string())
+}
+
+/// What was done, then what comes next (the same for a rebuild and a salvage).
+fn lines(done: String, into: &str, data_dir: &Path, lang: Lang) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{done}");
+    let _ = writeln!(out, "{}", t_in!(lang, "rebuild-next", path = into, old = data_dir.display().to_string()));
+    out
 }
 
 fn read_passphrase(args: &RebuildArgs, lang: Lang) -> anyhow::Result<Passphrase> {

@@ -248,16 +248,22 @@ pub(crate) enum Pending {
 /// will hold once they are.
 pub(crate) type Overlay = std::collections::HashMap<Vec<u8>, Option<Vec<u8>>>;
 
-/// The digest `batch` leaves the store at, from the store as it is with `overlay` on top (`before` is its digest):
-/// each key's old value is taken away and its new one added, in the batch's order. The batch's writes are added to
-/// `overlay`.
-pub(crate) fn digest_after(store: &dyn Store, overlay: &mut Overlay, before: Digest, batch: &Batch) -> Result<Digest> {
+/// The digest the operations `ops` (key, value or `None` for a removal) leave the store at, from the store as it is
+/// with `overlay` on top (`before` is its digest): each key's old value is taken away and its new one added, in
+/// order. Returns it with the writes of `ops` alone, for the caller to lay over `overlay` once it keeps them.
+pub(crate) fn digest_after<'a>(
+    store: &dyn Store,
+    overlay: &Overlay,
+    before: Digest,
+    ops: impl IntoIterator<Item = (&'a [u8], Option<&'a [u8]>)>,
+) -> Result<(Digest, Overlay)> {
     let mut digest = before;
-    for (key, value) in batch.ops() {
+    let mut written = Overlay::new();
+    for (key, value) in ops {
         if key == APPLIED_KEY {
             return Err(Error::Internal("a change may not write the store's applied marker".into()));
         }
-        let old = match overlay.get(key) {
+        let old = match written.get(key).or_else(|| overlay.get(key)) {
             Some(old) => old.clone(),
             None => store.get(key)?,
         };
@@ -267,9 +273,9 @@ pub(crate) fn digest_after(store: &dyn Store, overlay: &mut Overlay, before: Dig
         if let Some(value) = value {
             digest.add(key, value);
         }
-        overlay.insert(key.to_vec(), value.map(<[u8]>::to_vec));
+        written.insert(key.to_vec(), value.map(<[u8]>::to_vec));
     }
-    Ok(digest)
+    Ok((digest, written))
 }
 
 /// The digest of everything in `store` but the marker, and the marker.
@@ -466,15 +472,8 @@ fn replay_one(store: &dyn Store, file: &Path, applied: &mut Applied, seq: u64, c
             ),
         });
     }
-    let batch = change.batch(seq);
-    let mut plain = Batch::default();
-    for (key, value) in &change.ops {
-        match value {
-            Some(value) => plain.insert(key.clone(), value.clone()),
-            None => plain.remove(key.clone()),
-        }
-    }
-    let digest = digest_after(store, &mut Overlay::new(), applied.digest, &plain)?;
+    let ops = change.ops.iter().map(|(key, value)| (key.as_slice(), value.as_deref()));
+    let (digest, _) = digest_after(store, &Overlay::new(), applied.digest, ops)?;
     if digest != change.digest {
         return Err(store_damaged(
             file,
@@ -484,7 +483,7 @@ fn replay_one(store: &dyn Store, file: &Path, applied: &mut Applied, seq: u64, c
             ),
         ));
     }
-    store.apply(batch)?;
+    store.apply(change.batch(seq))?;
     *applied = Applied { seq, digest };
     Ok(())
 }
@@ -589,7 +588,7 @@ mod tests {
         let mut first = Batch::default();
         first.insert(b"a".to_vec(), b"1".to_vec());
         first.insert(b"b".to_vec(), b"2".to_vec());
-        let d1 = digest_after(&store, &mut Overlay::new(), Digest::default(), &first).expect("digest");
+        let (d1, _) = digest_after(&store, &Overlay::new(), Digest::default(), first.ops()).expect("digest");
         store.apply(first).expect("apply");
         assert_eq!(scan(&store, dir.path()).expect("scan").0, d1);
         let mut second = Batch::default();
@@ -598,7 +597,7 @@ mod tests {
         second.insert(b"b".to_vec(), b"4".to_vec());
         second.remove(b"b".to_vec());
         second.remove(b"missing".to_vec());
-        let d2 = digest_after(&store, &mut Overlay::new(), d1, &second).expect("digest");
+        let (d2, _) = digest_after(&store, &Overlay::new(), d1, second.ops()).expect("digest");
         store.apply(second).expect("apply");
         assert_eq!(scan(&store, dir.path()).expect("scan").0, d2);
     }

@@ -787,9 +787,9 @@ fn prepare_change(
     match change {
         journal::Pending::Batch(batch) => {
             let before = applied.ok_or("the vault is sealed, or its store is not checked yet: unseal it")?;
-            let mut trial = overlay.clone();
-            let digest = journal::digest_after(store, &mut trial, before.digest, &batch).map_err(|e| e.to_string())?;
-            *overlay = trial;
+            let (digest, written) =
+                journal::digest_after(store, overlay, before.digest, batch.ops()).map_err(|e| e.to_string())?;
+            overlay.extend(written);
             let ops: Vec<(&[u8], Option<&[u8]>)> = batch.ops().collect();
             let encoded = Change::encode(before.seq, &digest, &ops);
             drop(ops);
