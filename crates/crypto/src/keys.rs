@@ -95,11 +95,13 @@ pub enum Purpose {
     AuditSigning,
     /// The HMAC key that authenticates the seal header (the one record stored in clear).
     Header,
+    /// The HMAC key that authenticates the store's record of how far it has read the audit log.
+    StoreMarker,
 }
 
 impl Purpose {
     /// Every purpose, in declaration order (e.g. to derive all subkeys at unseal, or to test that labels differ).
-    pub const ALL: [Purpose; 8] = [
+    pub const ALL: [Purpose; 9] = [
         Purpose::Entries,
         Purpose::People,
         Purpose::Audit,
@@ -108,6 +110,7 @@ impl Purpose {
         Purpose::Sessions,
         Purpose::AuditSigning,
         Purpose::Header,
+        Purpose::StoreMarker,
     ];
 
     /// The HKDF info label.
@@ -122,6 +125,7 @@ impl Purpose {
             Purpose::Sessions => "coffre/v1/sessions",
             Purpose::AuditSigning => "coffre/v1/audit-signing",
             Purpose::Header => "coffre/v1/header",
+            Purpose::StoreMarker => "coffre/v1/store-marker",
         }
     }
 }
@@ -236,7 +240,8 @@ mod tests {
                 "coffre/v1/backups",
                 "coffre/v1/sessions",
                 "coffre/v1/audit-signing",
-                "coffre/v1/header"
+                "coffre/v1/header",
+                "coffre/v1/store-marker"
             ]
         );
     }

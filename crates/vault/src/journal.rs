@@ -19,6 +19,14 @@
 //! - every change the log holds after it is **replayed** into the store, each checked to follow the one before it
 //!   and to arrive at its own digest: what a power cut lost from the store comes back from the log.
 //!
+//! Reading the log from the marker on would read every event after the last change (at 10,000,000 reveals since,
+//! the whole log). So the writer also records, at each checkpoint, **how far the store has read the log**
+//! (`!read-to`): every change up to event `through` is applied, and the last one is the marker's. That record is
+//! authenticated (HMAC under a key of its own, derived from the master key): a store put back to an earlier copy
+//! cannot claim to have read further than it did and so skip the changes it lacks. When it agrees with the marker,
+//! [`reconcile`] checks the marker's change and then reads only the events after `through`; a record that does not
+//! agree (the store kept a later batch than its last checkpoint) is passed over and the log read from the marker.
+//!
 //! A store from before this format has no marker: its contents are written into the log once, whole, as a
 //! baseline change (with the unseal's event), and checked from then on. [`rebuild`] builds a new store from the log
 //! alone (`coffred rebuild-store`).
@@ -46,6 +54,14 @@ const OP_REMOVE: u8 = 2;
 /// Where the data directory keeps a copy of the seal header, outside the store: the one thing a rebuild needs
 /// besides the log (the owner's key slot in it opens the log's key).
 pub(crate) const HEADER_COPY: &str = "seal-header";
+
+/// The store's record of how far it has read the log: never part of the digest.
+pub(crate) const READ_TO_KEY: &[u8] = b"!read-to";
+
+/// Whether `key` is one of the store's own records about the log, which no change writes and no digest covers.
+fn is_marker(key: &[u8]) -> bool {
+    key == APPLIED_KEY || key == READ_TO_KEY
+}
 
 /// The multiset hash of a store's contents: a 256-bit number, little-endian.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -138,6 +154,53 @@ impl Applied {
     }
 }
 
+/// How far the store has read the log, as written at a checkpoint: every change up to event `through` is applied,
+/// and `applied` is the store's marker then.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct ReadTo {
+    pub(crate) through: u64,
+    pub(crate) applied: Applied,
+}
+
+impl ReadTo {
+    const LEN: usize = 1 + 8 + 8 + 32 + 32;
+
+    fn tag(&self, keys: &AuditKeys) -> [u8; 32] {
+        keys.marker.mac(&[
+            b"coffre/store-read-to/v1",
+            &keys.vault.0,
+            &self.through.to_be_bytes(),
+            &self.applied.seq.to_be_bytes(),
+            &self.applied.digest.0,
+        ])
+    }
+
+    pub(crate) fn encode(&self, keys: &AuditKeys) -> Vec<u8> {
+        let mut out = Vec::with_capacity(Self::LEN);
+        out.push(VERSION);
+        out.extend_from_slice(&self.through.to_be_bytes());
+        out.extend_from_slice(&self.applied.seq.to_be_bytes());
+        out.extend_from_slice(&self.applied.digest.0);
+        out.extend_from_slice(&self.tag(keys));
+        out
+    }
+
+    /// Decodes and authenticates the record; `None` if it is malformed or its tag is not this vault's for these
+    /// values (never panics).
+    fn decode(bytes: &[u8], keys: &AuditKeys) -> Option<Self> {
+        if bytes.len() != Self::LEN || bytes.first() != Some(&VERSION) {
+            return None;
+        }
+        let u64_at = |at: usize| bytes.get(at..at + 8).and_then(|b| b.try_into().ok()).map(u64::from_be_bytes);
+        let through = u64_at(1)?;
+        let seq = u64_at(9)?;
+        let digest = Digest(bytes.get(17..49)?.try_into().ok()?);
+        let read = Self { through, applied: Applied { seq, digest } };
+        let tag: [u8; 32] = bytes.get(49..)?.try_into().ok()?;
+        bool::from(subtle::ConstantTimeEq::ct_eq(&tag[..], &read.tag(keys)[..])).then_some(read)
+    }
+}
+
 /// A change as the log carries it.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct Change {
@@ -195,7 +258,7 @@ impl Change {
                 OP_REMOVE => None,
                 _ => return None,
             };
-            if key.as_slice() == APPLIED_KEY {
+            if is_marker(&key) {
                 return None;
             }
             ops.push((key, value));
@@ -278,22 +341,67 @@ pub(crate) fn digest_after<'a>(
     Ok((digest, written))
 }
 
-/// The digest of everything in `store` but the marker, and the marker.
-pub(crate) fn scan(store: &dyn Store, file: &Path) -> Result<(Digest, Option<Applied>, u64)> {
-    let mut digest = Digest::default();
-    let mut marker = None;
-    let mut records = 0;
-    for item in store.scan_all() {
-        let (key, value) = item?;
-        if key == APPLIED_KEY {
-            marker =
-                Some(Applied::decode(&value).ok_or_else(|| store_damaged(file, "its applied marker is malformed"))?);
-            continue;
+/// What a full read of the store found.
+pub(crate) struct Scanned {
+    /// The digest of everything but the markers.
+    pub(crate) digest: Digest,
+    pub(crate) marker: Option<Applied>,
+    /// The record of how far the store has read the log, as stored (authenticated by whoever has the keys).
+    read_to: Option<Vec<u8>>,
+    pub(crate) records: u64,
+}
+
+/// Pairs handed from the thread that reads the store to the one that hashes them, at a time.
+const SCAN_CHUNK: usize = 512;
+
+/// Reads the whole store: the digest of everything in it but the markers, and the markers. Reading the store and
+/// hashing its records take about as long as each other, so one thread reads while another hashes (at 100,000
+/// entries, some 400,000 records, this is most of an unseal).
+pub(crate) fn scan(store: &dyn Store, file: &Path) -> Result<Scanned> {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Vec<u8>, Vec<u8>)>>(8);
+    std::thread::scope(|scope| {
+        let hasher = std::thread::Builder::new()
+            .name("coffre-store-digest".into())
+            .spawn_scoped(scope, move || {
+                let mut digest = Digest::default();
+                let mut records = 0u64;
+                for chunk in rx {
+                    for (key, value) in &chunk {
+                        digest.add(key, value);
+                    }
+                    records += chunk.len() as u64;
+                }
+                (digest, records)
+            })
+            .map_err(|e| Error::Internal(format!("cannot start the store's digest: {e}")))?;
+        let mut marker = None;
+        let mut read_to = None;
+        let mut chunk = Vec::with_capacity(SCAN_CHUNK);
+        for item in store.scan_all() {
+            let (key, value) = item?;
+            if key == APPLIED_KEY {
+                let decoded =
+                    Applied::decode(&value).ok_or_else(|| store_damaged(file, "its applied marker is malformed"));
+                marker = Some(decoded?);
+            } else if key == READ_TO_KEY {
+                read_to = Some(value);
+            } else {
+                chunk.push((key, value));
+                if chunk.len() == SCAN_CHUNK
+                    && tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(SCAN_CHUNK))).is_err()
+                {
+                    break;
+                }
+            }
         }
-        digest.add(&key, &value);
-        records += 1;
-    }
-    Ok((digest, marker, records))
+        if !chunk.is_empty() {
+            let _ = tx.send(chunk);
+        }
+        drop(tx);
+        let (digest, records) =
+            hasher.join().map_err(|_| Error::Internal("the store's digest stopped before its end".into()))?;
+        Ok(Scanned { digest, marker, read_to, records })
+    })
 }
 
 fn store_damaged(file: &Path, problem: impl Into<String>) -> Error {
@@ -306,7 +414,7 @@ pub(crate) fn baseline(store: &dyn Store, digest: Digest) -> Result<Vec<u8>> {
     let mut pairs = Vec::new();
     for item in store.scan_all() {
         let (key, value) = item?;
-        if key != APPLIED_KEY {
+        if !is_marker(&key) {
             pairs.push((key, value));
         }
     }
@@ -393,22 +501,24 @@ fn io(what: &str, path: &Path, err: std::io::Error) -> Error {
 /// What [`reconcile`] found.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum Reconciled {
-    /// The store and the log agree (after `replayed` changes were carried over from the log).
-    Agree { applied: Applied, replayed: u64, records: u64 },
+    /// The store and the log agree (after `replayed` changes were carried over from the log). The log was read for
+    /// changes from event `read_from` on.
+    Agree { applied: Applied, replayed: u64, records: u64, read_from: u64 },
     /// The store has no marker and the log no change: a vault from before the log carried changes. Its contents
     /// (this digest) go into the log as a baseline.
     Baseline { digest: Digest, records: u64 },
 }
 
-/// At unseal, before anything is written: checks the store against the log and replays what it is missing. See
-/// the module's documentation.
+/// At unseal, before anything is written: checks the store against the log (whose last event is `head`) and
+/// replays what it is missing. See the module's documentation.
 pub(crate) fn reconcile(
     store: &dyn Store,
     file: &Path,
     log_dir: &Path,
     keys: std::sync::Arc<AuditKeys>,
+    head: u64,
 ) -> Result<Reconciled> {
-    let (digest, marker, records) = scan(store, file)?;
+    let Scanned { digest, marker, read_to, records } = scan(store, file)?;
     let damaged = |problem: String| store_damaged(file, problem);
     let Some(marker) = marker else {
         let mut changes = Changes::new(log_dir, keys, 1)?;
@@ -429,7 +539,30 @@ pub(crate) fn reconcile(
             marker.digest.hex()
         )));
     }
-    let mut changes = Changes::new(log_dir, keys, marker.seq)?;
+    let read_to = match read_to {
+        None => None,
+        Some(bytes) => Some(ReadTo::decode(&bytes, &keys).ok_or_else(|| {
+            damaged(
+                "its record of how far it has read the audit log is malformed or not this vault's (changed on disk)"
+                    .into(),
+            )
+        })?),
+    };
+    // Only a record written with the marker the store holds says that no change lies between the two.
+    let through = match read_to {
+        Some(read) if read.applied == marker => {
+            if read.through > head {
+                return Err(damaged(format!(
+                    "it is ahead of the audit log: it has read the log up to event {} but the log ends at event \
+                     {head}; the log lost its end, or the store belongs to another log",
+                    read.through
+                )));
+            }
+            read.through
+        }
+        _ => marker.seq,
+    };
+    let mut changes = Changes::new(log_dir, keys.clone(), marker.seq)?;
     let mut applied = marker;
     let mut replayed = 0;
     match changes.next_change()? {
@@ -451,6 +584,10 @@ pub(crate) fn reconcile(
             )));
         }
     }
+    let read_from = through + 1;
+    if through > marker.seq {
+        changes = Changes::new(log_dir, keys, read_from)?;
+    }
     while let Some((seq, change)) = changes.next_change()? {
         replay_one(store, file, &mut applied, seq, &change)?;
         replayed += 1;
@@ -458,7 +595,7 @@ pub(crate) fn reconcile(
     if replayed > 0 {
         store.flush()?;
     }
-    Ok(Reconciled::Agree { applied, replayed, records })
+    Ok(Reconciled::Agree { applied, replayed, records, read_from })
 }
 
 /// Applies one change from the log after `applied`, checking that it follows it and arrives at its digest.
@@ -515,11 +652,11 @@ pub(crate) fn rebuild(
         count += 1;
     }
     store.flush()?;
-    let (digest, marker, records) = scan(store, file)?;
-    if count > 0 && (digest != applied.digest || marker != Some(applied)) {
+    let scanned = scan(store, file)?;
+    if count > 0 && (scanned.digest != applied.digest || scanned.marker != Some(applied)) {
         return Err(Error::Internal("the rebuilt store does not read back as written".into()));
     }
-    Ok(Rebuilt { changes: count, applied, records })
+    Ok(Rebuilt { changes: count, applied, records: scanned.records })
 }
 
 /// Writes the seal header's copy beside the store, durably (a new file renamed over the old one).
@@ -590,7 +727,7 @@ mod tests {
         first.insert(b"b".to_vec(), b"2".to_vec());
         let (d1, _) = digest_after(&store, &Overlay::new(), Digest::default(), first.ops()).expect("digest");
         store.apply(first).expect("apply");
-        assert_eq!(scan(&store, dir.path()).expect("scan").0, d1);
+        assert_eq!(scan(&store, dir.path()).expect("scan").digest, d1);
         let mut second = Batch::default();
         second.insert(b"a".to_vec(), b"3".to_vec());
         second.remove(b"b".to_vec());
@@ -599,6 +736,6 @@ mod tests {
         second.remove(b"missing".to_vec());
         let (d2, _) = digest_after(&store, &Overlay::new(), d1, second.ops()).expect("digest");
         store.apply(second).expect("apply");
-        assert_eq!(scan(&store, dir.path()).expect("scan").0, d2);
+        assert_eq!(scan(&store, dir.path()).expect("scan").digest, d2);
     }
 }

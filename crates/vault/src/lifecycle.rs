@@ -324,7 +324,7 @@ impl crate::vault::Inner {
         let checking = std::time::Instant::now();
         let reconciled = tokio::task::spawn_blocking(move || {
             let file = inner.config.data_dir.join("db");
-            journal::reconcile(&*inner.store, &file, inner.audit.dir(), keys)
+            journal::reconcile(&*inner.store, &file, inner.audit.dir(), keys, inner.audit.written())
         })
         .await
         .map_err(|e| Error::Internal(format!("the store check failed: {e}")))?;
@@ -336,11 +336,12 @@ impl crate::vault::Inner {
             }
         };
         match reconciled {
-            journal::Reconciled::Agree { applied, replayed, records } => {
+            journal::Reconciled::Agree { applied, replayed, records, read_from } => {
                 self.audit.set_applied(applied);
                 tracing::info!(
                     records,
                     last_change = applied.seq,
+                    log_read_from = read_from,
                     ms = checking.elapsed().as_millis() as u64,
                     "the store matches the audit log"
                 );

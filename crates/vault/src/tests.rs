@@ -294,6 +294,7 @@ async fn a_vault_from_before_the_log_carried_changes_gets_a_baseline_and_can_the
         let store = coffre_store::SledStore::open(&dir.path().join("db")).expect("store");
         let mut batch = coffre_store::Batch::default();
         batch.remove(crate::journal::APPLIED_KEY.to_vec());
+        batch.remove(crate::journal::READ_TO_KEY.to_vec());
         coffre_store::Store::apply(&store, batch).expect("remove the marker");
     }
     std::fs::remove_file(dir.path().join(crate::journal::HEADER_COPY)).expect("no copy");
@@ -320,8 +321,13 @@ async fn a_vault_from_before_the_log_carried_changes_gets_a_baseline_and_can_the
     let report = crate::rebuild_store(dir.path(), &target, pass(), clock.clone()).await.expect("rebuild");
     assert_eq!(report.changes, 1, "the baseline holds the store's contents whole: {report:?}");
     let rebuilt = coffre_store::SledStore::open(&target.join("db")).expect("rebuilt");
-    let all =
-        |s: &coffre_store::SledStore| coffre_store::Store::scan_all(s).map(|p| p.expect("read")).collect::<Vec<_>>();
+    // Every record but the checkpoint's record of how far the store has read the log (not written by a rebuild).
+    let all = |s: &coffre_store::SledStore| {
+        coffre_store::Store::scan_all(s)
+            .map(|p| p.expect("read"))
+            .filter(|(key, _)| key.as_slice() != crate::journal::READ_TO_KEY)
+            .collect::<Vec<_>>()
+    };
     assert_eq!(all(&rebuilt), all(&store()));
     drop(rebuilt);
     let vault = Vault::open(config(), clock).expect("open again");
@@ -351,4 +357,47 @@ async fn a_salvage_drops_an_event_whose_change_is_damaged_and_keeps_everything_b
     let report = crate::salvage(&data, &target, pass, clock).await.expect("salvage");
     assert_eq!(report.last_good_event, created - 1, "the event goes with its damaged change: {report:?}");
     assert!(report.bytes_kept_aside > 0);
+}
+
+#[tokio::test]
+async fn an_unseal_reads_the_log_for_changes_only_after_where_the_store_has_read_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (vault, alice, _) = vault_with_entry(dir.path()).await;
+    let last_change = vault.inner.audit.written();
+    // Many events, all but the first changing nothing in the store (the first reveal's mark is a change).
+    for _ in 0..50 {
+        let params = RevealParams {
+            platform: "Mailgun".into(),
+            field: SecretField::Password,
+            reason: "a check".into(),
+            version: None,
+        };
+        vault.reveal(&alice, params).await.expect("reveal");
+    }
+    let head = vault.inner.audit.written();
+    assert_eq!(head, last_change + 50, "the reveals were logged");
+    // Closing checkpoints the store, with how far it has read the log.
+    drop(vault);
+
+    let mut config = VaultConfig::new(dir.path().to_path_buf());
+    config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+    let clock = Arc::new(ManualClock::new(start() + Duration::from_secs(60)));
+    let vault = Vault::open(config, clock).expect("open");
+    let written = vault.inner.audit.written();
+    assert_eq!(written, head);
+    let inner = vault.inner.clone();
+    let keys = {
+        vault.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("pass")).await.expect("unseal");
+        vault.inner.unsealed().expect("unsealed").audit_keys.clone()
+    };
+    // The same check as the unseal's, run again on the store as the unseal left it.
+    let file = dir.path().join("db");
+    let reconciled = crate::journal::reconcile(&*inner.store, &file, inner.audit.dir(), keys, inner.audit.written())
+        .expect("the store agrees with the log");
+    let crate::journal::Reconciled::Agree { applied, replayed, read_from, .. } = reconciled else {
+        panic!("not a baseline: {reconciled:?}")
+    };
+    assert_eq!(replayed, 0);
+    assert_eq!(applied.seq, last_change + 1, "only the first reveal changed the store: {applied:?}");
+    assert!(read_from > head, "the log is read from after the store's record ({read_from}), not from {}", applied.seq);
 }

@@ -1,4 +1,5 @@
-//! The audit log's keys, derived from the vault master key: one seals events at rest, one signs the chain head.
+//! The audit log's keys, derived from the vault master key: one seals events at rest, one signs the chain head, one
+//! authenticates the store's record of how far it has read the log (`journal::ReadTo`).
 
 use coffre_audit::{AuditPublicKey, Head, HeadSigner, SignedHead};
 use coffre_crypto::keys::{MasterKey, Purpose, SubKey, VaultId};
@@ -7,6 +8,7 @@ use coffre_crypto::keys::{MasterKey, Purpose, SubKey, VaultId};
 pub(crate) struct AuditKeys {
     pub(crate) vault: VaultId,
     pub(crate) seal: SubKey,
+    pub(crate) marker: SubKey,
     signer: HeadSigner,
 }
 
@@ -19,7 +21,12 @@ impl std::fmt::Debug for AuditKeys {
 impl AuditKeys {
     pub(crate) fn derive(vault: VaultId, master: &MasterKey) -> Self {
         let seed = master.subkey(Purpose::AuditSigning);
-        Self { vault, seal: master.subkey(Purpose::Audit), signer: HeadSigner::from_seed(seed.expose_secret()) }
+        Self {
+            vault,
+            seal: master.subkey(Purpose::Audit),
+            marker: master.subkey(Purpose::StoreMarker),
+            signer: HeadSigner::from_seed(seed.expose_secret()),
+        }
     }
 
     pub(crate) fn public_key(&self) -> AuditPublicKey {

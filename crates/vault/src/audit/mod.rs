@@ -170,6 +170,7 @@ impl AuditLog {
             store: None,
             applied: None,
             store_dirty: false,
+            read_to_behind: false,
             last_checkpoint: std::time::Instant::now(),
         };
         let writer = thread::Builder::new()
@@ -477,6 +478,8 @@ struct Writer {
     applied: Option<Applied>,
     /// Whether changes were applied to the store since it was last written out and synced ([`Writer::checkpoint`]).
     store_dirty: bool,
+    /// Whether events were written since the store last recorded how far it has read the log (`journal::ReadTo`).
+    read_to_behind: bool,
     last_checkpoint: std::time::Instant,
 }
 
@@ -485,7 +488,7 @@ impl Writer {
         loop {
             // While the store has changes not yet on disk, wake up to checkpoint it once things are quiet; an idle
             // daemon with nothing to write sleeps.
-            let first = if self.store_dirty {
+            let first = if self.store_dirty || self.read_to_behind {
                 match rx.recv_timeout(CHECKPOINT_AFTER) {
                     Ok(msg) => msg,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
@@ -511,7 +514,7 @@ impl Writer {
             if !batch.is_empty() {
                 self.write_batch(batch);
             }
-            if self.store_dirty && self.last_checkpoint.elapsed() >= CHECKPOINT_AFTER * 10 {
+            if (self.store_dirty || self.read_to_behind) && self.last_checkpoint.elapsed() >= CHECKPOINT_AFTER * 10 {
                 // Under a steady load that never goes quiet.
                 self.checkpoint();
             }
@@ -521,11 +524,28 @@ impl Writer {
 
     /// Writes the store's buffers out and syncs them (changes are applied to the store without either: the log is
     /// the durable record). Keeps what an unseal after a crash has to replay short.
+    ///
+    /// With the store checked and every change applied, it also records how far it has read the log, so that the
+    /// next unseal reads only the events after it for changes to replay, however many events without a change
+    /// there are.
     fn checkpoint(&mut self) {
-        if !self.store_dirty {
+        if !self.store_dirty && !self.read_to_behind {
             return;
         }
-        if let Some(store) = &self.store
+        if let (Some(store), Some(applied), Some(keys)) = (&self.store, self.applied, &self.keys)
+            && self.read_to_behind
+        {
+            let read_to = journal::ReadTo { through: self.next_seq - 1, applied };
+            let mut batch = Batch::default();
+            batch.insert(journal::READ_TO_KEY.to_vec(), read_to.encode(keys));
+            match store.apply(batch) {
+                Ok(()) => self.store_dirty = true,
+                Err(e) => tracing::error!(error = %e, "cannot record in the store how far it has read the audit log"),
+            }
+        }
+        self.read_to_behind = false;
+        if self.store_dirty
+            && let Some(store) = &self.store
             && let Err(e) = store.flush()
         {
             tracing::error!(error = %e, "cannot write the store out (the audit log still holds every change)");
@@ -547,10 +567,11 @@ impl Writer {
                     // Sealing: leave the witness current and durable while the key to sign it is still here.
                     self.witness_now();
                 }
-                // Sealing or unsealing: no change is accepted until the store is checked again, and what was applied
-                // is written out.
-                self.applied = None;
+                // Sealing or unsealing: what was applied is written out (with how far the store has read the log,
+                // while the key to authenticate that is still here), and no change is accepted until the store is
+                // checked again.
                 self.checkpoint();
+                self.applied = None;
                 self.keys = keys;
                 if self.keys.is_some() && !self.backlog.is_empty() {
                     let backlog = std::mem::take(&mut self.backlog);
@@ -716,6 +737,7 @@ impl Writer {
                 }
                 *self.shared.last_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
                 self.shared.written.store(seq - 1, Ordering::Release);
+                self.read_to_behind = self.applied.is_some();
                 // The log holds the changes now: the store follows, and they are answered once it has.
                 self.applied = applied;
                 let stored = match (store_batch, applied, &self.store) {
