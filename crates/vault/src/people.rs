@@ -286,13 +286,19 @@ impl Inner {
         (person, entry, seen): (&Id, &Id, u32),
         event: NewEvent,
     ) -> Result<u64> {
-        // No write lock: the mark goes with the event in the reveals' group commit. Two reveals of one pair at once
-        // both write it (the same facts, but for the first time seen).
+        // No write lock: the mark goes with the event in the reveals' group commit. The usual reveal finds its mark
+        // known and takes no lock at all.
+        if known_mark(open, &(*person, *entry)).is_some_and(|newest| newest >= seen) {
+            return self.audit(event).await;
+        }
+        // A mark to write: under its pair's lock, decided again, so that two reveals of one pair at once (of two
+        // versions, say) write one after the other and the later one never puts back an older version.
+        let _pair = open.mark_lock(person, entry).lock().await;
         let Some((batch, recorded)) = self.mark_change(open, person, entry, seen)? else {
             return self.audit(event).await;
         };
         let seq = self.commit(event, batch).await?;
-        open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert((*person, *entry), recorded);
+        note_mark(open, (*person, *entry), recorded);
         Ok(seq)
     }
 
@@ -300,8 +306,7 @@ impl Inner {
     /// when the stored mark already says as much (noted in memory, so the next reveal reads nothing).
     fn mark_change(&self, open: &Open, person: &Id, entry: &Id, seen: u32) -> Result<Option<(Batch, u32)>> {
         let pair = (*person, *entry);
-        let known = |open: &Open| open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).get(&pair).copied();
-        if known(open).is_some_and(|newest| newest >= seen) {
+        if known_mark(open, &pair).is_some_and(|newest| newest >= seen) {
             return Ok(None);
         }
         let key = reveal_mark_key(open, person, entry);
@@ -327,7 +332,7 @@ impl Inner {
             return Ok(Some((batch, seen)));
         }
         let recorded = newest.unwrap_or(seen).max(seen);
-        open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).insert(pair, recorded);
+        note_mark(open, pair, recorded);
         Ok(None)
     }
 
@@ -416,4 +421,16 @@ pub(crate) fn new_enrolment(
         records::seal(&open.people_key, &open.vault_id, RecordKind::Enrolment, &code_hash.0, 0, &enrolment)?,
     );
     Ok((code, expires_ms))
+}
+
+/// The newest version `pair`'s stored mark is known to record.
+fn known_mark(open: &Open, pair: &(Id, Id)) -> Option<u32> {
+    open.known_marks.lock().unwrap_or_else(|p| p.into_inner()).get(pair).copied()
+}
+
+/// Notes that `pair`'s stored mark records at least version `recorded` (never lowering what is known).
+fn note_mark(open: &Open, pair: (Id, Id), recorded: u32) {
+    let mut known = open.known_marks.lock().unwrap_or_else(|p| p.into_inner());
+    let newest = known.entry(pair).or_insert(recorded);
+    *newest = (*newest).max(recorded);
 }

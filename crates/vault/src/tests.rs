@@ -37,22 +37,46 @@ fn ctx(token: Option<&str>) -> RequestContext {
 
 /// A vault whose audit log writes through a disk that fails on demand, with one entry, and the president's session.
 async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext, Arc<Faults>) {
-    let mut config = VaultConfig::new(dir.to_path_buf());
-    config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
-    let faults = Arc::new(Faults::default());
-    let clock = Arc::new(ManualClock::new(start()));
-    let vault = Vault::open_with(config, clock, Arc::new(Faulty(faults.clone()))).expect("open");
-    let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
-    let init = vault
-        .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(), leader: None, kdf: None })
-        .await
-        .expect("init");
-    let seed = TotpSeed::from_otpauth_uri(init.president_totp_uri.expose_secret()).expect("the president's factor");
-    let code = seed.code_at(crate::clock::unix_seconds(start()));
-    let login = vault.login(&ctx(None), "Alice", pass(), &code).await.expect("login");
-    let alice = ctx(Some(login.token.expose_secret()));
-    add_entry(&vault, &alice, "Mailgun", b"mg-secret").await;
-    (vault, alice, faults)
+    let setup = Setup::new(dir).await;
+    (setup.vault, setup.alice, setup.faults)
+}
+
+/// A vault on a disk that fails on demand, with the president logged in and one entry (Mailgun).
+struct Setup {
+    vault: Vault,
+    alice: RequestContext,
+    faults: Arc<Faults>,
+    clock: Arc<ManualClock>,
+    seed: TotpSeed,
+}
+
+impl Setup {
+    async fn new(dir: &std::path::Path) -> Self {
+        let mut config = VaultConfig::new(dir.to_path_buf());
+        config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+        let faults = Arc::new(Faults::default());
+        let clock = Arc::new(ManualClock::new(start()));
+        let vault = Vault::open_with(config, clock.clone(), Arc::new(Faulty(faults.clone()))).expect("open");
+        let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
+        let init = vault
+            .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(), leader: None, kdf: None })
+            .await
+            .expect("init");
+        let seed = TotpSeed::from_otpauth_uri(init.president_totp_uri.expose_secret()).expect("the president's factor");
+        let code = seed.code_at(crate::clock::unix_seconds(start()));
+        let login = vault.login(&ctx(None), "Alice", pass(), &code).await.expect("login");
+        let alice = ctx(Some(login.token.expose_secret()));
+        add_entry(&vault, &alice, "Mailgun", b"mg-secret").await;
+        Self { vault, alice, faults, clock, seed }
+    }
+
+    /// Logs the president in again, with the next authenticator code.
+    async fn login_again(&self) -> RequestContext {
+        let code = next_code(&self.clock, &self.seed);
+        let pass = Passphrase::new(PASS.to_vec()).expect("passphrase");
+        let login = self.vault.login(&ctx(None), "Alice", pass, &code).await.expect("login");
+        ctx(Some(login.token.expose_secret()))
+    }
 }
 
 /// Adds a software entry with `password`.
@@ -108,6 +132,47 @@ async fn no_secret_leaves_when_its_audit_event_cannot_be_made_durable() {
     assert_eq!((last.action.as_str(), last.target.as_str(), last.actor.as_str()), ("reveal", "Mailgun", "Alice"));
     assert_eq!((last.outcome, last.reason.as_str()), (Outcome::Success, "send the newsletter"));
     assert_eq!(last.detail, "field=password version=1");
+}
+
+#[tokio::test]
+async fn a_change_the_store_refuses_after_the_log_took_it_seals_the_vault_and_comes_back_at_unseal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+
+    // The log takes the change (durable), then the store refuses its batch.
+    setup.faults.store_refusals.store(1, Ordering::Release);
+    let entry = || NewEntry {
+        platform: "Nextcloud".into(),
+        category: Category::Software,
+        url: String::new(),
+        login: "ops".into(),
+        recovery_contacts: vec![],
+        classification: None,
+        lifecycle: None,
+        tags: vec![],
+    };
+    let secrets = || Secrets { password: SecretBytes::new(b"nc-secret".to_vec()), totp_seed: None, notes: None };
+    let err = vault.create_entry(alice, entry(), secrets()).await.expect_err("the store refused it");
+    assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
+    assert_eq!(vault.status().state, crate::SealState::Sealed, "the vault seals itself: its store is behind its log");
+    assert!(vault.list_entries(alice, false).is_err(), "nothing is served from a store behind its log");
+
+    // The next unseal replays the change from the log: the entry is there, once.
+    vault.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("pass")).await.expect("unseal");
+    let alice = setup.login_again().await;
+    let names: Vec<String> = vault.list_entries(&alice, false).expect("list").into_iter().map(|e| e.platform).collect();
+    assert_eq!(names, vec!["Mailgun".to_string(), "Nextcloud".to_string()]);
+    let params = RevealParams { platform: "Nextcloud".into(), ..reveal() };
+    let revealed = vault.reveal(&alice, params).await.expect("the replayed entry opens");
+    assert_eq!(revealed.secret.expose_secret(), b"nc-secret");
+    let again = vault.create_entry(&alice, entry(), secrets()).await.expect_err("it exists: the change was kept");
+    assert_eq!(again.kind(), ErrorKind::AlreadyExists, "{again}");
+    let unseals: Vec<String> = events(vault).into_iter().filter(|e| e.action == "unseal").map(|e| e.detail).collect();
+    assert!(
+        unseals.last().is_some_and(|detail| detail.starts_with("store_replayed=1")),
+        "the unseal says it replayed the change: {unseals:?}"
+    );
 }
 
 #[tokio::test]

@@ -90,6 +90,20 @@ pub(crate) struct Open {
     /// (person, entry) pairs whose reveal mark is known to be stored, with the newest version it is known to
     /// record (0: codes only, or unknown for a mark of the first shape).
     pub(crate) known_marks: Mutex<HashMap<(Id, Id), u32>>,
+    /// Held by a reveal while it writes a (person, entry) pair's mark, one lock per stripe of pairs: two reveals of
+    /// one pair at once write one after the other, so the mark never goes back to an older version.
+    pub(crate) mark_locks: Box<[tokio::sync::Mutex<()>]>,
+}
+
+/// How many stripes of (person, entry) pairs share a mark lock.
+const MARK_LOCK_STRIPES: usize = 256;
+
+impl Open {
+    /// The lock of `(person, entry)`'s stripe (ids are random, so their bytes spread pairs evenly).
+    pub(crate) fn mark_lock(&self, person: &Id, entry: &Id) -> &tokio::sync::Mutex<()> {
+        let stripe = usize::from(person[0] ^ entry[0]) % self.mark_locks.len();
+        &self.mark_locks[stripe]
+    }
 }
 
 impl std::fmt::Debug for Open {
@@ -112,6 +126,7 @@ impl Open {
             entry_cache: RwLock::new(None),
             grant_cache: Mutex::default(),
             known_marks: Mutex::default(),
+            mark_locks: (0..MARK_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
     }
 }
@@ -163,7 +178,7 @@ impl Vault {
         }
         create_private_dir(&db)?;
         create_private_dir(&config.data_dir.join("audit"))?;
-        let store = SledStore::open(&config.data_dir.join("db"))?;
+        let store = storage.wrap_store(Box::new(SledStore::open(&config.data_dir.join("db"))?));
         let witness = config.data_dir.join(crate::audit::witness::FILE_NAME);
         let audit = AuditLog::open_with(&config.data_dir.join("audit"), &witness, storage)?;
         let header = match store.get(records::HEADER_KEY)? {
@@ -184,7 +199,7 @@ impl Vault {
         }
         let permits = config.max_concurrent_kdf.max(1);
         let store_changes = Arc::new(StoreChanges::default());
-        let tracked: Arc<dyn Store> = Arc::new(TrackedStore::new(Box::new(store), store_changes.clone()));
+        let tracked: Arc<dyn Store> = Arc::new(TrackedStore::new(store, store_changes.clone()));
         // The audit writer applies each change to the store once it is durable, in the log's order.
         audit.attach_store(tracked.clone());
         Ok(Self {

@@ -353,3 +353,45 @@ async fn offboarding_says_what_the_person_saw_of_each_entry() {
         ]
     );
 }
+
+/// Two reveals of one entry by one person at the same moment, of two versions: the mark must end up recording the
+/// newer one whichever commits last, or the offboarding would say "version 1, since replaced" of a password the
+/// person saw as it is now.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_reveals_of_two_versions_leave_the_mark_on_the_newer_one() {
+    let fx = Fixture::new();
+    let vault = std::sync::Arc::new(fx.open());
+    let code = fx.init(&vault, Some("Bob")).await.expect("leader code");
+    fx.enroll(&vault, &code, LEADER_PASS).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let bob = fx.login(&vault, "Bob", LEADER_PASS).await;
+    const ENTRIES: usize = 64;
+    let platforms: Vec<String> = (0..ENTRIES).map(|n| format!("Platform {n:02}")).collect();
+    for platform in &platforms {
+        let (e, s) = entry(platform);
+        vault.create_entry(&alice, e, s).await.expect("entry");
+        let update = coffre_vault::EntryUpdate {
+            platform: platform.clone(),
+            password: Some(SecretBytes::new(b"the second password".to_vec())),
+            ..coffre_vault::EntryUpdate::default()
+        };
+        vault.update_entry(&alice, update).await.expect("version 2");
+    }
+    // For each entry, the leader reveals version 1 and version 2 at once.
+    let mut tasks = Vec::new();
+    for platform in &platforms {
+        for version in [1, 2] {
+            let (vault, bob) = (vault.clone(), bob.clone());
+            let params = RevealParams { version: Some(version), ..reveal(platform) };
+            tasks.push(tokio::spawn(async move { vault.reveal(&bob, params).await.map(|r| r.version) }));
+        }
+    }
+    for task in tasks {
+        task.await.expect("task").expect("reveal");
+    }
+    let done = vault.offboard_person(&alice, "Bob").await.expect("offboard");
+    assert_eq!(done.revealed.len(), ENTRIES);
+    let older: Vec<&coffre_vault::RevealedEntry> =
+        done.revealed.iter().filter(|r| !r.seen.starts_with("the current version")).collect();
+    assert!(older.is_empty(), "every mark records the newer version: {older:?}");
+}

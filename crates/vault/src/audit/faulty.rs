@@ -1,4 +1,5 @@
-//! A disk that fails on demand, for tests of the durability guarantee (a full disk, a failed fsync).
+//! A disk that fails on demand, for tests of the durability guarantee (a full disk, a failed fsync, a store that
+//! refuses a write).
 
 use std::{
     io,
@@ -9,14 +10,52 @@ use std::{
     },
 };
 
+use coffre_store::{Batch, Pair, Store};
+
 use super::segment::{Disk, SegmentFile, Storage};
 
 /// The disk, failing on demand: while `full` is set every write stores half its bytes and then fails as a full
-/// disk does; `fsync_failures` makes that many coming fdatasyncs fail with EIO.
+/// disk does; `fsync_failures` makes that many coming fdatasyncs fail with EIO; `store_refusals` makes that many
+/// coming store batches fail without being applied.
 #[derive(Default)]
 pub(crate) struct Faults {
     pub(crate) full: AtomicBool,
     pub(crate) fsync_failures: AtomicU64,
+    pub(crate) store_refusals: AtomicU64,
+}
+
+fn take_one(counter: &AtomicU64) -> bool {
+    counter.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1)).is_ok()
+}
+
+/// The store, refusing batches on demand.
+struct FaultyStore {
+    store: Box<dyn Store>,
+    faults: Arc<Faults>,
+}
+
+impl Store for FaultyStore {
+    fn get(&self, key: &[u8]) -> coffre_store::Result<Option<Vec<u8>>> {
+        self.store.get(key)
+    }
+
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = coffre_store::Result<Pair>> + 'a> {
+        self.store.scan_prefix(prefix)
+    }
+
+    fn apply(&self, batch: Batch) -> coffre_store::Result<()> {
+        if take_one(&self.faults.store_refusals) {
+            return Err(coffre_store::StoreError::Io {
+                op: "apply_batch",
+                source: sled::Error::Io(io::Error::other("Input/output error (injected)")),
+            });
+        }
+        self.store.apply(batch)
+    }
+
+    fn flush(&self) -> coffre_store::Result<()> {
+        self.store.flush()
+    }
 }
 
 pub(crate) struct Faulty(pub(crate) Arc<Faults>);
@@ -34,6 +73,10 @@ impl Storage for Faulty {
     fn sync_dir(&self, dir: &Path) -> io::Result<()> {
         Disk.sync_dir(dir)
     }
+
+    fn wrap_store(&self, store: Box<dyn Store>) -> Box<dyn Store> {
+        Box::new(FaultyStore { store, faults: self.0.clone() })
+    }
 }
 
 impl SegmentFile for FaultyFile {
@@ -46,7 +89,7 @@ impl SegmentFile for FaultyFile {
     }
 
     fn sync_data(&mut self) -> io::Result<()> {
-        if self.faults.fsync_failures.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1)).is_ok() {
+        if take_one(&self.faults.fsync_failures) {
             return Err(io::Error::other("Input/output error (injected)"));
         }
         self.file.sync_data()

@@ -277,6 +277,10 @@ pub(crate) trait Storage: Send + Sync {
     fn open_append(&self, path: &Path) -> io::Result<Box<dyn SegmentFile>>;
     /// fsync on a directory, so that a file created in it survives a crash.
     fn sync_dir(&self, dir: &Path) -> io::Result<()>;
+    /// The store as the engine is to use it: the real one, or (in tests) one that fails on demand.
+    fn wrap_store(&self, store: Box<dyn coffre_store::Store>) -> Box<dyn coffre_store::Store> {
+        store
+    }
 }
 
 /// An open segment file.
