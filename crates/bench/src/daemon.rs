@@ -41,7 +41,8 @@ impl Daemon {
             .arg(data_dir)
             .arg("--listen")
             .arg(listen)
-            .env("COFFRE_LOG", "warn")
+            // Warnings and errors, unless COFFRE_BENCH_DAEMON_LOG asks for more (to see where a phase's time goes).
+            .env("COFFRE_LOG", std::env::var("COFFRE_BENCH_DAEMON_LOG").unwrap_or_else(|_| "warn".into()))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(log)

@@ -54,6 +54,13 @@ pub(crate) async fn run(plan: &Plan, coffred: &Path) -> Result<()> {
 async fn one_vault(plan: &Plan, coffred: &Path, entries: usize, events: u64) -> Result<(Stats, Stats)> {
     let dir = tempfile::Builder::new().prefix("coffre-bench-scale-").tempdir()?;
     let data_dir = dir.path().join("data");
+    // COFFRE_BENCH_KEEP=1 keeps the vault and its daemon's log (DATA_DIR.log) for a look afterwards.
+    let _removed_at_the_end = if std::env::var_os("COFFRE_BENCH_KEEP").is_some() {
+        eprintln!("coffre-bench: the scale vault of {entries} entries is kept in {}", dir.keep().display());
+        None
+    } else {
+        Some(dir)
+    };
     let started = Instant::now();
     let president = {
         let vault = open(&data_dir)?;
