@@ -1,5 +1,6 @@
-// coffre's web client: the one script, and every page works without it. It hides a revealed secret after its time
-// (the page says how long) and adds a copy button. No network, no storage, no third party.
+// coffre's web client: the one script, and every page works without it. It removes a revealed secret from the page
+// after its time (the page says how long, in data-hide-after) and adds a copy button. No network, no storage, no
+// third party.
 "use strict";
 document.addEventListener("DOMContentLoaded", function () {
   document.querySelectorAll(".secret[data-hide-after]").forEach(function (box) {
@@ -10,14 +11,15 @@ document.addEventListener("DOMContentLoaded", function () {
     if (copy && navigator.clipboard) {
       copy.hidden = false;
       copy.addEventListener("click", function () {
-        navigator.clipboard.writeText(value.textContent);
+        if (value.isConnected) { navigator.clipboard.writeText(value.textContent); }
       });
     }
     if (seconds > 0) {
       setTimeout(function () {
+        // Out of the document, not only out of sight: nothing left to select, copy or read from the page.
         value.textContent = "";
-        value.hidden = true;
-        if (copy) { copy.hidden = true; }
+        value.remove();
+        if (copy) { copy.remove(); }
         if (note) { note.hidden = false; }
       }, seconds * 1000);
     }

@@ -150,28 +150,32 @@ pub(crate) async fn person_add(State(web): State<Web>, visit: Visit, form: axum:
         return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-bad-choice");
     };
     match web.vault.add_person(&visit.ctx, &name, role).await {
-        Ok(enrolment) => {
-            let host = visit
-                .headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-                .or_else(|| visit.authority.clone())
-                .unwrap_or_default();
-            let role = frame.t.role(enrolment.role);
-            let expires = frame.t.time(enrolment.expires);
-            page(&HandoutPage {
-                frame,
-                name: enrolment.name,
-                role,
-                server: format!("https://{host}/enrol"),
-                fingerprint: web.ca_fingerprint.to_string(),
-                code: Zeroizing::new(enrolment.code.expose_secret().to_owned()),
-                expires,
-            })
-        }
+        Ok(enrolment) => handout(&web, &visit, frame, enrolment),
         Err(err) => refusal(frame, &err),
     }
+}
+
+/// The printable handout of a person to enrol (a new one, or one whose enrolment was reset): the address, the CA's
+/// fingerprint, the one-time code and when it expires.
+pub(crate) fn handout(web: &Web, visit: &Visit, frame: Frame, enrolment: coffre_vault::Enrolment) -> Response {
+    let host = visit
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| visit.authority.clone())
+        .unwrap_or_default();
+    let role = frame.t.role(enrolment.role);
+    let expires = frame.t.time(enrolment.expires);
+    page(&HandoutPage {
+        frame,
+        name: enrolment.name,
+        role,
+        server: format!("https://{host}/enrol"),
+        fingerprint: web.ca_fingerprint.to_string(),
+        code: Zeroizing::new(enrolment.code.expose_secret().to_owned()),
+        expires,
+    })
 }
 
 // --- Grants -------------------------------------------------------------------------------------------------------

@@ -308,11 +308,10 @@ struct RevealedPage {
     platform: String,
     field: &'static str,
     secret: Zeroizing<String>,
+    /// Seconds until the page's script removes the secret (and, without a script, the page goes back to the
+    /// entries).
     hide_after: u32,
 }
-
-/// How long a revealed password or note stays on the page before the script hides it (a code: until it changes).
-const SHOWN_FOR_SECS: u32 = 30;
 
 pub(crate) async fn reveal(State(web): State<Web>, visit: Visit, form: axum::Form<RevealForm>) -> Response {
     let RevealForm { csrf, platform, field, reason } = form.0;
@@ -331,17 +330,20 @@ pub(crate) async fn reveal(State(web): State<Web>, visit: Visit, form: axum::For
         Ok(revealed) => revealed,
         Err(err) => return refusal(frame, &err),
     };
-    revealed_page(frame, platform, forms::name_of(&forms::FIELDS, which), revealed)
+    revealed_page(&web, frame, platform, forms::name_of(&forms::FIELDS, which), revealed)
 }
 
-/// The page that shows a revealed secret (moved out of the engine's answer; wiped with the page's text).
+/// The page that shows a revealed secret (moved out of the engine's answer; wiped with the page's text), for
+/// `[web] reveal_visible_seconds`; a second-factor code for no longer than it stays valid.
 pub(crate) fn revealed_page(
+    web: &Web,
     frame: Frame,
     platform: String,
     field: &'static str,
     revealed: coffre_vault::Revealed,
 ) -> Response {
-    let hide_after = revealed.valid_for_secs.unwrap_or(SHOWN_FOR_SECS).max(1);
+    let visible = web.settings.reveal_visible_seconds;
+    let hide_after = revealed.valid_for_secs.map_or(visible, |valid| valid.min(visible)).max(1);
     let bytes = revealed.secret.into_exposed();
     let secret = Zeroizing::new(match std::str::from_utf8(&bytes) {
         Ok(text) => text.to_owned(),

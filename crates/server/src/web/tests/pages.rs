@@ -25,6 +25,7 @@ async fn the_president_logs_in_adds_an_entry_and_reveals_it_with_a_reason() {
     assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
     assert!(shown.html.contains("<output id=\"secret\" class=\"value\">mg-secret-1</output>"), "{}", shown.html);
     assert!(shown.html.contains("data-hide-after=\"30\""));
+    assert!(shown.html.contains("<noscript><meta http-equiv=\"refresh\" content=\"30; url=/\"></noscript>"));
     assert_eq!(shown.headers[header::CACHE_CONTROL], "no-store", "a revealed secret is never cached");
     assert!(shown.headers.iter().all(|(_, value)| !value.as_bytes().windows(11).any(|w| w == b"mg-secret-1")));
 
@@ -43,6 +44,25 @@ async fn the_president_logs_in_adds_an_entry_and_reveals_it_with_a_reason() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.html.contains("invalid reason"), "{}", refused.html);
     assert!(!refused.html.contains("mg-secret-1"));
+}
+
+#[tokio::test]
+async fn a_revealed_secret_stays_on_its_page_for_the_configured_time_only() {
+    let site = Site::with_settings(crate::config::WebSettings { reveal_visible_seconds: 7 }, None).await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let list = alice.get("/").await;
+    let reveal = |field: &'static str| [("platform", "Mailgun"), ("field", field), ("reason", "renew")];
+    let shown = alice.post("/reveal", &[&[("csrf", list.csrf().as_str())][..], &reveal("password")].concat()).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(shown.html.contains("<div class=\"secret\" data-hide-after=\"7\">"), "{}", shown.html);
+    // Without the script, the browser leaves the page after the same time.
+    assert!(shown.html.contains("<noscript><meta http-equiv=\"refresh\" content=\"7; url=/\"></noscript>"));
+    assert!(shown.html.contains("after 7 s"), "the page says how long");
+    // A code: until it changes, and never longer than the setting.
+    let code = alice.post("/reveal", &[&[("csrf", list.csrf().as_str())][..], &reveal("totp")].concat()).await;
+    let after: u32 = code.between("data-hide-after=\"", "\"").parse().expect("a number of seconds");
+    assert!((1..=7).contains(&after), "{after}");
 }
 
 #[tokio::test]
@@ -181,6 +201,10 @@ fn every_message_a_template_uses_is_in_both_catalogues() {
         include_str!("../render.rs"),
         include_str!("../audit.rs"),
         include_str!("../approvals.rs"),
+        include_str!("../entry.rs"),
+        include_str!("../recovery.rs"),
+        include_str!("../people.rs"),
+        include_str!("../mod.rs"),
     ] {
         sources.push(source.to_owned());
     }
