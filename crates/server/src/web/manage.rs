@@ -253,7 +253,7 @@ pub(crate) async fn grant_add(State(web): State<Web>, visit: Visit, form: axum::
         },
         _ => return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-bad-choice"),
     };
-    let Some(end) = coffre_i18n::end_of_local_day(&until).and_then(|secs| u64::try_from(secs).ok()) else {
+    let Some(end) = frame.t.end_of_day(&until).and_then(|secs| u64::try_from(secs).ok()) else {
         return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-bad-date");
     };
     let until = GrantUntil::At(std::time::UNIX_EPOCH + std::time::Duration::from_secs(end));

@@ -21,6 +21,8 @@ use super::{
 /// One request as a page sees it: the reader's language, the engine's context, and the headers (for cookies).
 pub(crate) struct Visit {
     pub(crate) lang: Lang,
+    /// The reader's time zone, when their browser said it.
+    pub(crate) zone: Option<coffre_i18n::Zone>,
     pub(crate) ctx: RequestContext,
     pub(crate) headers: HeaderMap,
     /// The host the browser asked for (HTTP/2's `:authority`), for the addresses a page prints.
@@ -40,6 +42,7 @@ impl FromRequestParts<Web> for Visit {
             });
         Ok(Visit {
             lang: render::language(&parts.headers),
+            zone: render::zone(&parts.headers),
             ctx: session::context(&parts.headers, peer),
             headers: parts.headers.clone(),
             authority: parts.uri.authority().map(|authority| authority.as_str().to_owned()),
@@ -62,7 +65,7 @@ impl Visit {
                 None => (String::new(), None),
             },
         };
-        (Frame { t: Tr(self.lang), who, csrf }, cookie)
+        (Frame { t: Tr(self.lang, self.zone.clone()), who, csrf }, cookie)
     }
 
     /// The frame of a page for the logged-in caller, or the way to the log-in page when there is no live session.

@@ -232,3 +232,46 @@ fn every_message_a_template_uses_is_in_both_catalogues() {
         }
     }
 }
+
+#[tokio::test]
+async fn times_are_shown_in_the_readers_time_zone_when_their_browser_names_one() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    // Alice (added by nobody: "-") was made at the vault's start, 1,800,000,000 s after the epoch: 2027-01-15 08:00 UTC.
+    let daemons = alice.get("/people").await;
+    assert_eq!(daemons.status, StatusCode::OK, "{}", daemons.html);
+    let shown = |page: &Page| page.between("added by - ", "</span>");
+    let daemon_time = shown(&daemons);
+    assert!(daemon_time.starts_with("2027-01-1") && daemon_time.len() == "2027-01-15 08:00 +00:00".len());
+
+    alice.cookies.insert("__Host-coffre-tz".into(), "Asia/Tokyo".into());
+    assert_eq!(shown(&alice.get("/people").await), "2027-01-15 17:00 +09:00");
+    alice.cookies.insert("__Host-coffre-tz".into(), "America/Toronto".into());
+    assert_eq!(shown(&alice.get("/people").await), "2027-01-15 03:00 -05:00");
+    // A date typed for a grant is the end of that day in the reader's zone too.
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let form = alice.get("/grants").await;
+    let given = alice
+        .post(
+            "/grants",
+            &[
+                ("csrf", &form.csrf()),
+                ("person", "Bob"),
+                ("scope", "entry"),
+                ("platform", "Mailgun"),
+                ("category", "software"),
+                ("until", "2027-01-20"),
+                ("task", "newsletter"),
+            ],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.html);
+    assert!(alice.get("/grants").await.html.contains("2027-01-20 23:59 -05:00"), "the end of the reader's day");
+
+    // Anything that is not a zone of the tz database is ignored: the daemon's zone, with its offset.
+    for name in ["Mars/Olympus_Mons", "..%2F..%2Fetc%2Fpasswd", "Asia/Tokyo,UTC"] {
+        alice.cookies.insert("__Host-coffre-tz".into(), name.into());
+        assert_eq!(shown(&alice.get("/people").await), daemon_time, "{name}");
+    }
+}
