@@ -4,7 +4,8 @@
 //! other certificate is still refused.
 //!
 //! The president's first day (log in, add an entry, add a member, grant), then the member's (enrol with the one-time
-//! code, log in, reveal with a reason: the secret is shown). A rotation, an approval round trip and an auditor's
+//! code, log in, reveal with a reason: the secret is shown, then taken out of the page after the daemon's
+//! `[web] reveal_visible_seconds`, set to 5 s here and polled for, not slept for). A rotation, an approval round trip and an auditor's
 //! export (downloaded, then verified offline). axe-core checks the main pages for serious accessibility violations. Screenshots of the main pages in both languages are
 //! written to `$CARGO_TARGET_TMPDIR/web-screenshots`. The reveal's round trip through the browser is printed, not
 //! asserted.
@@ -440,6 +441,26 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     accessible(&browser, "entries").await;
     shots.take(&browser, "entries-en").await;
 
+    // The owners' pages of one entry (its history) and of recovery and backups, in both languages.
+    click(&browser, "form[action='/entries/edit'] button").await;
+    expect_heading(&browser, "Mailgun").await;
+    accessible(&browser, "entry and its history").await;
+    shots.take(&browser, "entry-en").await;
+    browser.goto(&format!("{base}/recovery")).await.unwrap();
+    expect_heading(&browser, "Recovery and backups").await;
+    accessible(&browser, "recovery and backups").await;
+    shots.take(&browser, "recovery-en").await;
+    language(&browser, "fr-CA").await;
+    expect_heading(&browser, "Entrées").await;
+    browser.goto(&format!("{base}/recovery")).await.unwrap();
+    expect_heading(&browser, "Récupération et sauvegardes").await;
+    shots.take(&browser, "recovery-fr").await;
+    browser.goto(&format!("{base}/entries/edit?platform=Mailgun")).await.unwrap();
+    expect_heading(&browser, "Mailgun").await;
+    shots.take(&browser, "entry-fr").await;
+    language(&browser, "en").await;
+    expect_heading(&browser, "Entries").await;
+
     // Adds a member, and prints the handout.
     click(&browser, "a[href='/people/new']").await;
     expect_heading(&browser, "Add a person").await;
@@ -512,6 +533,10 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     assert!(browser.find(Locator::Css(".secret button.copy")).await.is_err(), "and its copy button");
     assert!(!browser.source().await.unwrap().contains(SECRET), "the secret is nowhere in the document");
     shots.take(&browser, "hidden-en").await;
+    // The script told the daemon the browser's time zone: times keep their offset.
+    let zone = browser.execute("return Intl.DateTimeFormat().resolvedOptions().timeZone;", vec![]).await.unwrap();
+    let cookie = browser.get_named_cookie("__Host-coffre-tz").await.expect("the time zone cookie");
+    assert_eq!(serde_json::Value::String(cookie.value().to_owned()), zone);
 
     // The same pages in French, and the entries at a phone's width.
     browser.goto(&format!("{base}/")).await.unwrap();
