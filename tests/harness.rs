@@ -121,6 +121,8 @@ pub struct Daemon {
     pub startup: Vec<String>,
     /// The language of its messages (`COFFRE_LANG`): English unless a test asks for another.
     lang: String,
+    /// Its configuration file (`--config`), if a test gave it one.
+    config: Option<PathBuf>,
     stderr_log: PathBuf,
 }
 
@@ -151,8 +153,9 @@ impl Daemon {
         let data_dir = self.data_dir.clone();
         let listen = self.url.trim_start_matches("https://").to_string();
         let lang = self.lang.clone();
+        let config = self.config.clone();
         assert!(self.stop().success(), "graceful shutdown on SIGTERM");
-        Self::try_start_wrapped(&data_dir, &listen, &[], &lang)
+        Self::try_start_configured(&data_dir, &listen, &[], &lang, config.as_deref())
             .unwrap_or_else(|(lines, log)| panic!("coffred did not start again; stdout: {lines:?}; stderr: {log}"))
     }
 
@@ -174,11 +177,29 @@ impl Daemon {
         Self::try_start_wrapped(data_dir, "127.0.0.1:0", &[], "en")
     }
 
+    /// Starts the daemon on `data_dir` with the configuration file `toml` (written beside the data directory).
+    pub fn start_configured(data_dir: &Path, toml: &str) -> Daemon {
+        let config = data_dir.with_extension("coffred.toml");
+        std::fs::write(&config, toml).unwrap();
+        Self::try_start_configured(data_dir, "127.0.0.1:0", &[], "en", Some(&config))
+            .unwrap_or_else(|(lines, log)| panic!("coffred did not start; stdout: {lines:?}; stderr: {log}"))
+    }
+
     fn try_start_wrapped(
         data_dir: &Path,
         listen: &str,
         wrapper: &[&str],
         lang: &str,
+    ) -> Result<Daemon, (Vec<String>, String)> {
+        Self::try_start_configured(data_dir, listen, wrapper, lang, None)
+    }
+
+    fn try_start_configured(
+        data_dir: &Path,
+        listen: &str,
+        wrapper: &[&str],
+        lang: &str,
+        config: Option<&Path>,
     ) -> Result<Daemon, (Vec<String>, String)> {
         let stderr_log = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
@@ -192,6 +213,9 @@ impl Daemon {
             "--listen".into(),
             listen.into(),
         ]);
+        if let Some(config) = config {
+            argv.extend(["--config".into(), config.to_str().unwrap().into()]);
+        }
         let mut child = Command::new(&argv[0])
             .args(&argv[1..])
             .env("COFFRE_LOG", "info")
@@ -246,6 +270,7 @@ impl Daemon {
             fingerprint: fingerprint.expect("the daemon printed its CA fingerprint"),
             startup: lines,
             lang: lang.to_owned(),
+            config: config.map(Path::to_path_buf),
             stderr_log,
         })
     }
@@ -439,7 +464,15 @@ pub const TEST_KDF: [&str; 4] = ["--kdf-memory-kib", "8192", "--kdf-iterations",
 /// A fresh, initialised vault with the president "Alice" logged in; returns the daemon, the client, and the
 /// president's passphrase file.
 pub fn initialised(dir: &Path) -> (Daemon, Client, String) {
-    let daemon = Daemon::start(&dir.join("data"));
+    initialised_on(Daemon::start(&dir.join("data")))
+}
+
+/// As [`initialised`], with the daemon's configuration file `toml`.
+pub fn initialised_configured(dir: &Path, toml: &str) -> (Daemon, Client, String) {
+    initialised_on(Daemon::start_configured(&dir.join("data"), toml))
+}
+
+fn initialised_on(daemon: Daemon) -> (Daemon, Client, String) {
     let client = Client::new(&daemon);
     let pass = client.secret_file("president.pass", "correct horse battery staple");
     let mut args = vec!["init", "--president", "Alice", "--passphrase-file", &pass, "--json"];

@@ -4,7 +4,8 @@
 //! other certificate is still refused.
 //!
 //! The president's first day (log in, add an entry, add a member, grant), then the member's (enrol with the one-time
-//! code, log in, reveal with a reason: the secret is shown). A rotation, an approval round trip and an auditor's
+//! code, log in, reveal with a reason: the secret is shown, then taken out of the page after the daemon's
+//! `[web] reveal_visible_seconds`, set to 5 s here and polled for, not slept for). A rotation, an approval round trip and an auditor's
 //! export (downloaded, then verified offline). axe-core checks the main pages for serious accessibility violations. Screenshots of the main pages in both languages are
 //! written to `$CARGO_TARGET_TMPDIR/web-screenshots`. The reveal's round trip through the browser is printed, not
 //! asserted.
@@ -22,7 +23,7 @@ use std::{
     time::{Duration, Instant},
 };
 
-use coffre_e2e::{Daemon, initialised};
+use coffre_e2e::{Daemon, initialised, initialised_configured};
 use fantoccini::{Client, ClientBuilder, Locator};
 use sha2::{Digest as _, Sha256};
 
@@ -150,6 +151,13 @@ struct Shots {
 }
 
 impl Shots {
+    /// Screenshots go to `$CARGO_TARGET_TMPDIR/web-screenshots` (under the target directory), kept after the run.
+    fn new() -> Shots {
+        let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        Shots { dir }
+    }
+
     async fn take(&self, browser: &Client, name: &str) {
         let png = browser.screenshot().await.expect("a screenshot");
         std::fs::write(self.dir.join(format!("{name}.png")), png).unwrap();
@@ -311,6 +319,7 @@ async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
     let (eve, _) = enrolled(&daemon, &client, "Eve", "auditor");
     let downloads = dir.path().join("downloads");
     std::fs::create_dir_all(&downloads).unwrap();
+    let shots = Shots::new();
     let driver = Driver::start();
     let browser = browser_downloading(&driver, &daemon, &dir.path().join("profile"), &downloads).await;
     let base = daemon.url.trim_end_matches('/').to_owned();
@@ -362,6 +371,9 @@ async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
     browser.find(reason).await.unwrap().send_keys("quarterly statement").await.unwrap();
     browser.find(Locator::XPath("//li[h3='Banque']//button[@value='password']")).await.unwrap().click().await.unwrap();
     assert_eq!(find(&browser, "#secret").await.text().await.unwrap(), "Bank-s3cret-vault");
+    // This daemon shows a secret for the default 30 s: time enough to check the page and keep its picture.
+    accessible(&browser, "revealed").await;
+    shots.take(&browser, "revealed-en").await;
     log_out(&browser).await;
 
     // The auditor's home page is the audit log; the export downloads and verifies offline with the public key.
@@ -390,9 +402,9 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    let (daemon, client, _) = initialised(dir.path());
-    let shots = Shots { dir: PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("web-screenshots") };
-    std::fs::create_dir_all(&shots.dir).unwrap();
+    // A revealed secret stays on its page for 5 s here (30 by default), so the member sees it hidden again.
+    let (daemon, client, _) = initialised_configured(dir.path(), "[web]\nreveal_visible_seconds = 5\n");
+    let shots = Shots::new();
     let driver = Driver::start();
     let browser = browser(&driver, &daemon, &dir.path().join("profile")).await;
     let base = daemon.url.trim_end_matches('/').to_owned();
@@ -428,6 +440,26 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     assert!(browser.source().await.unwrap().contains("<h3>Mailgun</h3>"));
     accessible(&browser, "entries").await;
     shots.take(&browser, "entries-en").await;
+
+    // The owners' pages of one entry (its history) and of recovery and backups, in both languages.
+    click(&browser, "form[action='/entries/edit'] button").await;
+    expect_heading(&browser, "Mailgun").await;
+    accessible(&browser, "entry and its history").await;
+    shots.take(&browser, "entry-en").await;
+    browser.goto(&format!("{base}/recovery")).await.unwrap();
+    expect_heading(&browser, "Recovery and backups").await;
+    accessible(&browser, "recovery and backups").await;
+    shots.take(&browser, "recovery-en").await;
+    language(&browser, "fr-CA").await;
+    expect_heading(&browser, "Entrées").await;
+    browser.goto(&format!("{base}/recovery")).await.unwrap();
+    expect_heading(&browser, "Récupération et sauvegardes").await;
+    shots.take(&browser, "recovery-fr").await;
+    browser.goto(&format!("{base}/entries/edit?platform=Mailgun")).await.unwrap();
+    expect_heading(&browser, "Mailgun").await;
+    shots.take(&browser, "entry-fr").await;
+    language(&browser, "en").await;
+    expect_heading(&browser, "Entries").await;
 
     // Adds a member, and prints the handout.
     click(&browser, "a[href='/people/new']").await;
@@ -487,8 +519,24 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
     let round_trip = started.elapsed();
     assert_eq!(text, SECRET);
     println!("reveal round trip through chromium (click to secret shown): {round_trip:?}");
-    accessible(&browser, "revealed").await;
-    shots.take(&browser, "revealed-en").await;
+
+    // ... and sees it hidden again: after `[web] reveal_visible_seconds` the page's script takes the secret out of
+    // the document (not only out of sight). Polled for, with a generous bound, rather than slept for.
+    let note = browser
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css(".secret .hidden-note:not([hidden])"))
+        .await
+        .expect("the secret is hidden again after its time");
+    assert!(note.is_displayed().await.unwrap());
+    assert!(browser.find(Locator::Css("#secret")).await.is_err(), "the secret's element is gone from the page");
+    assert!(browser.find(Locator::Css(".secret button.copy")).await.is_err(), "and its copy button");
+    assert!(!browser.source().await.unwrap().contains(SECRET), "the secret is nowhere in the document");
+    shots.take(&browser, "hidden-en").await;
+    // The script told the daemon the browser's time zone: times keep their offset.
+    let zone = browser.execute("return Intl.DateTimeFormat().resolvedOptions().timeZone;", vec![]).await.unwrap();
+    let cookie = browser.get_named_cookie("__Host-coffre-tz").await.expect("the time zone cookie");
+    assert_eq!(serde_json::Value::String(cookie.value().to_owned()), zone);
 
     // The same pages in French, and the entries at a phone's width.
     browser.goto(&format!("{base}/")).await.unwrap();

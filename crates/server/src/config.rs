@@ -20,6 +20,12 @@ use crate::cli::{Cli, Flags};
 /// Default listen address: loopback only. Expose the daemon deliberately, with `listen = "0.0.0.0:7443"`.
 pub const DEFAULT_LISTEN: SocketAddr = SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 7443);
 
+/// Default number of seconds a secret revealed in the web client stays on its page before it is removed.
+pub const DEFAULT_REVEAL_VISIBLE_SECONDS: u32 = 30;
+/// The range `[web] reveal_visible_seconds` must be in: long enough to copy a password, short enough that a screen
+/// left alone does not keep it.
+pub const REVEAL_VISIBLE_SECONDS: std::ops::RangeInclusive<u32> = 1..=600;
+
 /// Default most simultaneous client connections.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
 
@@ -75,9 +81,25 @@ pub struct ServerConfig {
     pub approval_request_ttl: Duration,
     /// The organisation's name (`[organisation] name`), shown on the register of official accounts.
     pub organisation: Option<String>,
+    /// The web client's settings (`[web]`).
+    pub web: WebSettings,
     /// A file the daemon reads its time from, for end-to-end tests (`COFFRE_TEST_CLOCK_FILE`; honoured only in
     /// debug builds, see [`crate::test_clock`]). Never read from the configuration file.
     pub test_clock_file: Option<PathBuf>,
+}
+
+/// The web client's settings (`[web]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct WebSettings {
+    /// How many seconds a revealed secret stays on its page before the page's script removes it (a second-factor
+    /// code: no longer than it stays valid). Within [`REVEAL_VISIBLE_SECONDS`].
+    pub reveal_visible_seconds: u32,
+}
+
+impl Default for WebSettings {
+    fn default() -> Self {
+        Self { reveal_visible_seconds: DEFAULT_REVEAL_VISIBLE_SECONDS }
+    }
 }
 
 /// How many client connections, from where, for how long (`max_connections` and `[connections]`).
@@ -159,6 +181,18 @@ pub enum ConfigError {
     /// A `[backup]` setting without the directory it is about.
     #[error("[backup] {0} is set but [backup] dir is not: say where the backups go")]
     BackupWithoutDir(&'static str),
+    /// A setting outside the range it must be in.
+    #[error("{key} = {value} is out of range: it must be between {min} and {max}")]
+    OutOfRange {
+        /// The setting, as written in the file.
+        key: &'static str,
+        /// Its value.
+        value: u64,
+        /// The smallest value taken.
+        min: u64,
+        /// The largest value taken.
+        max: u64,
+    },
 }
 
 impl ServerConfig {
@@ -180,6 +214,7 @@ impl ServerConfig {
             approval_window: engine.approval_window,
             approval_request_ttl: engine.approval_request_ttl,
             organisation: None,
+            web: WebSettings::default(),
             test_clock_file: None,
             data_dir: engine.data_dir,
         }
@@ -241,6 +276,17 @@ impl ServerConfig {
         set(&mut config.approval_window, file.approvals.window.map(|d| d.0));
         set(&mut config.approval_request_ttl, file.approvals.request_ttl.map(|d| d.0));
         config.organisation = file.organisation.name.map(|name| name.trim().to_owned()).filter(|n| !n.is_empty());
+        if let Some(seconds) = file.web.reveal_visible_seconds {
+            if !REVEAL_VISIBLE_SECONDS.contains(&seconds) {
+                return Err(ConfigError::OutOfRange {
+                    key: "web.reveal_visible_seconds",
+                    value: seconds.into(),
+                    min: (*REVEAL_VISIBLE_SECONDS.start()).into(),
+                    max: (*REVEAL_VISIBLE_SECONDS.end()).into(),
+                });
+            }
+            config.web.reveal_visible_seconds = seconds;
+        }
         config.check()?;
         Ok(config)
     }
@@ -330,6 +376,7 @@ impl ServerConfig {
                 request_ttl: Some(HumanDuration(self.approval_request_ttl)),
             },
             organisation: FileOrganisation { name: self.organisation.clone() },
+            web: FileWeb { reveal_visible_seconds: Some(self.web.reveal_visible_seconds) },
         };
         toml::to_string(&file)
     }
@@ -375,6 +422,15 @@ struct FileConfig {
     approvals: FileApprovals,
     #[serde(default)]
     organisation: FileOrganisation,
+    #[serde(default)]
+    web: FileWeb,
+}
+
+/// `[web]`: the web client's settings.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileWeb {
+    reveal_visible_seconds: Option<u32>,
 }
 
 /// `[organisation]`: the organisation's name, for the register of official accounts.

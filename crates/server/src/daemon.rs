@@ -109,11 +109,15 @@ impl Daemon {
                 vault.clone(),
                 config.organisation.clone()
             ))));
-        let web = crate::web::router(vault.clone(), tls.ca_fingerprint())?;
-        let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
+        let setup = crate::web::Setup {
+            ca_fingerprint: tls.ca_fingerprint(),
+            settings: config.web,
+            backup: config.backup.clone(),
+        };
         let routes = transport::with_standard_services(routes, health)?;
         // The web client's routes beside the gRPC services', on the same TLS port and under the same limits.
-        let routes = Routes::from(routes.into_axum_router().merge(web));
+        let routes = Routes::from(crate::web::router(routes.into_axum_router(), vault.clone(), setup)?);
+        let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;
         }

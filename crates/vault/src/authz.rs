@@ -70,6 +70,8 @@ pub(crate) enum Action {
     Rekey,
     /// Take a backup.
     Backup,
+    /// See the current share set's holders and when it was issued, and the backups the daemon wrote.
+    ReadRecovery,
     /// Add a person.
     AddPerson,
     /// List people.
@@ -129,6 +131,7 @@ impl Action {
             Action::Reveal | Action::RevealOldVersion => "reveal",
             Action::Rekey => "rekey",
             Action::Backup => "backup",
+            Action::ReadRecovery => "recovery.read",
             Action::AddPerson => "person.add",
             Action::ListPeople => "person.list",
             Action::OffboardPerson => "person.offboard",
@@ -193,6 +196,7 @@ fn denial(role: Role, action: Action) -> Reason {
         (_, Action::ReadHistory | Action::RevealOldVersion) => reasons::OWNERS_SEE_OLD_VERSIONS,
         (_, Action::Rekey) => reasons::OWNERS_REKEY,
         (_, Action::Backup) => reasons::OWNERS_BACKUP,
+        (_, Action::ReadRecovery) => reasons::OWNERS_SEE_RECOVERY,
         (_, Action::AddPerson | Action::ListPeople) => reasons::MANAGERS_MANAGE_PEOPLE,
         (_, Action::OffboardPerson | Action::ResetEnrolment) => reasons::OWNERS_OFFBOARD,
         (_, Action::AddGrant | Action::RevokeGrant) => reasons::MANAGERS_GRANT,
@@ -405,9 +409,9 @@ mod tests {
     }
 
     #[test]
-    fn only_owners_rekey_or_take_backups() {
+    fn only_owners_rekey_take_backups_or_see_who_holds_shares() {
         for role in [Role::President, Role::Leader, Role::AccessManager, Role::Member, Role::Auditor] {
-            for action in [Action::Rekey, Action::Backup] {
+            for action in [Action::Rekey, Action::Backup, Action::ReadRecovery] {
                 assert_eq!(check(role, action).is_ok(), role.is_owner(), "{role:?} {action:?}");
             }
         }

@@ -115,6 +115,8 @@ reasons! {
         "only the president or the leader may issue recovery shares";
     OWNERS_BACKUP = "owners-backup":
         "only the president or the leader may take a backup";
+    OWNERS_SEE_RECOVERY = "owners-see-recovery":
+        "only the president or the leader may see who holds recovery shares and which backups were written";
     MANAGERS_MANAGE_PEOPLE = "managers-manage-people":
         "only the president, the leader or an access manager may manage people";
     OWNERS_OFFBOARD = "owners-offboard":

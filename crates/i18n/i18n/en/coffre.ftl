@@ -370,6 +370,7 @@ daemon-reason-owners-change-entries = only the president or the leader may chang
 daemon-reason-owners-see-old-versions = only the president or the leader may see old versions
 daemon-reason-owners-rekey = only the president or the leader may issue recovery shares
 daemon-reason-owners-backup = only the president or the leader may take a backup
+daemon-reason-owners-see-recovery = only the president or the leader may see who holds recovery shares and which backups were written
 daemon-reason-managers-manage-people = only the president, the leader or an access manager may manage people
 daemon-reason-owners-offboard = only the president or the leader may offboard people or reset their enrolment
 daemon-reason-managers-grant = only the president, the leader or an access manager may grant or revoke access
@@ -722,7 +723,7 @@ web-revealed-field = { $field ->
 web-secret-hidden = Hidden. Reveal it again if you still need it (a new reason is logged).
 web-secret-not-text = This secret is not text: reveal it with the coffre command instead.
 web-copy = Copy
-web-hide-after = The secret is hidden after { $seconds } s and is never kept by this page.
+web-hide-after = The secret is removed from this page after { $seconds } s (without JavaScript, the browser goes back to the entries then), and is never kept by it.
 web-enrol-title = Enrol
 web-enrol-intro = Type the one-time code from the sheet you were given. Then you add the second factor to your phone and choose your own passphrase.
 web-enrol-code = One-time code
@@ -851,3 +852,53 @@ web-unsealed-title = Unsealed
 web-unsealed = The vault is open: people can log in again.
 web-seal = Seal
 web-seal-intro = Sealing forgets the vault's key and ends every session, yours too: nobody can log in until an owner unseals it.
+web-field = { $field ->
+    [password] password
+    [notes] notes
+    [totp-seed] 2FA seed
+   *[other] { $field }
+}
+web-lifecycle = { $state ->
+    [planned] planned
+    [active] active
+    [archived] archived
+   *[other] { $state }
+}
+web-lifecycle-label = State
+web-edit-entry = Change { $platform }, its history
+web-new-password-optional = New password (leave empty to keep the current one)
+web-save = Save
+web-entry-saved-title = Entry saved
+web-entry-saved = { $platform } is saved; a new password makes a new version, and the old one stays in its history.
+web-archive-intro = Archiving keeps the entry and its history, for owners only; nobody else sees it any more.
+web-archive = Archive
+web-entry-archived-title = Entry archived
+web-entry-archived = { $platform } is archived; its history stays.
+web-versions = Versions
+web-version = Version
+web-when = When
+web-by = By
+web-changed = Changed
+web-transitions = Changes of state
+web-no-transitions = No change of state recorded since the entry was made.
+web-reset-enrolment = Reset { $name }'s enrolment (lost phone or passphrase)
+web-recovery-title = Recovery and backups
+web-share-set = Recovery shares
+web-share-threshold = { $threshold } shares open the vault
+web-share-holders-count = out of the { $count } issued.
+web-share-issued = Issued on { $time }.
+web-share-set-id = Share set:
+web-holder-key = share encrypted to their age key (receives the backups)
+web-holder-passphrase = share encrypted to a passphrase (receives no backup)
+web-no-share-set = This vault has no recovery shares: if every owner's passphrase is lost, nothing opens it. Issue shares with the command coffre recovery rekey.
+web-recovery-in-progress = A recovery is in progress: { $count } shares submitted,
+web-backups = Backups
+web-backup-schedule-dir = The daemon writes a backup in { $dir }
+web-backup-schedule-every = every { $interval }
+web-backup-schedule-keep = and keeps the newest { $count }.
+web-no-backups-yet = No backup written there yet.
+web-no-backup-schedule = No scheduled backups: set [backup] dir in the daemon's configuration to have them.
+web-backup-now-intro = A backup now, downloaded by this browser: it is encrypted to the share holders' keys, and only they can open it.
+web-backup-now = Take a backup and download it
+web-not-found-title = Page not found
+web-not-found = There is no page at this address. Go back to the entries.

@@ -373,6 +373,7 @@ daemon-reason-owners-change-entries = seuls la présidence ou le chef peuvent mo
 daemon-reason-owners-see-old-versions = seuls la présidence ou le chef peuvent voir les anciennes versions
 daemon-reason-owners-rekey = seuls la présidence ou le chef peuvent émettre des parts de récupération
 daemon-reason-owners-backup = seuls la présidence ou le chef peuvent faire une sauvegarde
+daemon-reason-owners-see-recovery = seuls la présidence ou le chef peuvent voir qui détient les parts de récupération et quelles sauvegardes ont été écrites
 daemon-reason-managers-manage-people = seuls la présidence, le chef ou un responsable des accès peuvent gérer les personnes
 daemon-reason-owners-offboard = seuls la présidence ou le chef peuvent faire partir des personnes ou réinitialiser leur inscription
 daemon-reason-managers-grant = seuls la présidence, le chef ou un responsable des accès peuvent accorder ou révoquer des accès
@@ -742,7 +743,7 @@ web-revealed-field = { $field ->
 web-secret-hidden = Masqué. Révélez-le de nouveau si vous en avez encore besoin (une nouvelle raison est journalisée).
 web-secret-not-text = Ce secret n’est pas du texte : révélez-le plutôt avec la commande coffre.
 web-copy = Copier
-web-hide-after = Le secret est masqué après { $seconds } s et cette page ne le garde jamais.
+web-hide-after = Le secret est retiré de cette page après { $seconds } s (sans JavaScript, le navigateur revient alors aux entrées), et elle ne le garde jamais.
 web-enrol-title = Inscription
 web-enrol-intro = Tapez le code à usage unique de la feuille qu’on vous a remise. Ensuite, vous ajoutez le second facteur à votre téléphone et vous choisissez votre propre phrase de passe.
 web-enrol-code = Code à usage unique
@@ -871,3 +872,53 @@ web-unsealed-title = Descellé
 web-unsealed = Le coffre est ouvert : les personnes peuvent se connecter de nouveau.
 web-seal = Sceller
 web-seal-intro = Sceller oublie la clé du coffre et met fin à toutes les sessions, la vôtre aussi : personne ne peut se connecter avant qu’un propriétaire le descelle.
+web-field = { $field ->
+    [password] mot de passe
+    [notes] notes
+    [totp-seed] graine 2FA
+   *[other] { $field }
+}
+web-lifecycle = { $state ->
+    [planned] prévue
+    [active] active
+    [archived] archivée
+   *[other] { $state }
+}
+web-lifecycle-label = État
+web-edit-entry = Modifier { $platform }, son historique
+web-new-password-optional = Nouveau mot de passe (laissez vide pour garder l’actuel)
+web-save = Enregistrer
+web-entry-saved-title = Entrée enregistrée
+web-entry-saved = { $platform } est enregistrée ; un nouveau mot de passe crée une nouvelle version, et l’ancienne reste dans son historique.
+web-archive-intro = Archiver garde l’entrée et son historique, pour la présidence et le chef seulement ; personne d’autre ne la voit plus.
+web-archive = Archiver
+web-entry-archived-title = Entrée archivée
+web-entry-archived = { $platform } est archivée ; son historique reste.
+web-versions = Versions des secrets
+web-version = Numéro
+web-when = Quand
+web-by = Par
+web-changed = Modifié
+web-transitions = Changements d’état
+web-no-transitions = Aucun changement d’état noté depuis la création de l’entrée.
+web-reset-enrolment = Réinitialiser l’inscription de { $name } (téléphone ou phrase de passe perdus)
+web-recovery-title = Récupération et sauvegardes
+web-share-set = Parts de récupération
+web-share-threshold = { $threshold } parts ouvrent le coffre
+web-share-holders-count = sur les { $count } émises.
+web-share-issued = Émises le { $time }.
+web-share-set-id = Jeu de parts :
+web-holder-key = part chiffrée pour sa clé age (reçoit les sauvegardes)
+web-holder-passphrase = part chiffrée avec une phrase de passe (ne reçoit aucune sauvegarde)
+web-no-share-set = Ce coffre n’a pas de parts de récupération : si toutes les phrases de passe de la présidence et du chef sont perdues, rien ne l’ouvre. Émettez des parts avec la commande coffre recovery rekey.
+web-recovery-in-progress = Une récupération est en cours : { $count } parts soumises,
+web-backups = Sauvegardes
+web-backup-schedule-dir = Le démon écrit une sauvegarde dans { $dir }
+web-backup-schedule-every = toutes les { $interval }
+web-backup-schedule-keep = et garde les { $count } plus récentes.
+web-no-backups-yet = Aucune sauvegarde écrite là pour l’instant.
+web-no-backup-schedule = Pas de sauvegardes planifiées : réglez [backup] dir dans la configuration du démon pour en avoir.
+web-backup-now-intro = Une sauvegarde maintenant, téléchargée par ce navigateur : elle est chiffrée pour les clés des détenteurs de parts, et eux seuls peuvent l’ouvrir.
+web-backup-now = Faire une sauvegarde et la télécharger
+web-not-found-title = Page introuvable
+web-not-found = Il n’y a pas de page à cette adresse. Revenez aux entrées.

@@ -256,3 +256,21 @@ fn connection_limits_and_timeouts_are_read_from_their_table_and_shown() {
     let err = ServerConfig::resolve(&Flags::default(), file("[connections]\nper_address = 0\n")).expect_err("zero");
     assert_eq!(err.to_string(), "connections.per_address must be greater than zero");
 }
+
+#[test]
+fn the_time_a_revealed_secret_stays_on_screen_is_bounded_and_shown() {
+    assert_eq!(resolve(&Flags::default(), "").web.reveal_visible_seconds, DEFAULT_REVEAL_VISIBLE_SECONDS);
+    let config = resolve(&Flags::default(), "[web]\nreveal_visible_seconds = 2\n");
+    assert_eq!(config.web.reveal_visible_seconds, 2);
+    let shown = config.to_toml().expect("TOML");
+    assert!(shown.contains("[web]") && shown.contains("reveal_visible_seconds = 2"), "{shown}");
+    for (text, value) in [("0", 0), ("601", 601)] {
+        let err = ServerConfig::resolve(&Flags::default(), file(&format!("[web]\nreveal_visible_seconds = {text}\n")))
+            .expect_err("out of range");
+        assert_eq!(
+            err.to_string(),
+            format!("web.reveal_visible_seconds = {value} is out of range: it must be between 1 and 600")
+        );
+    }
+    assert!(FileConfig::parse("[web]\nreveal_seconds = 3\n", Path::new("t.toml")).is_err(), "unknown key");
+}

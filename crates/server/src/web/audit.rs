@@ -83,7 +83,7 @@ pub(crate) async fn log(State(web): State<Web>, visit: Visit, query: Query<Audit
         .into_iter()
         .map(|event| Row {
             seq: event.seq,
-            time: coffre_i18n::local_time(event.time_ms.div_euclid(1000)).unwrap_or_default(),
+            time: frame.t.time_of(event.time_ms.div_euclid(1000)),
             actor: event.actor,
             action: event.action,
             target: event.target,

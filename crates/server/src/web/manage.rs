@@ -150,28 +150,32 @@ pub(crate) async fn person_add(State(web): State<Web>, visit: Visit, form: axum:
         return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-bad-choice");
     };
     match web.vault.add_person(&visit.ctx, &name, role).await {
-        Ok(enrolment) => {
-            let host = visit
-                .headers
-                .get(axum::http::header::HOST)
-                .and_then(|h| h.to_str().ok())
-                .map(str::to_owned)
-                .or_else(|| visit.authority.clone())
-                .unwrap_or_default();
-            let role = frame.t.role(enrolment.role);
-            let expires = frame.t.time(enrolment.expires);
-            page(&HandoutPage {
-                frame,
-                name: enrolment.name,
-                role,
-                server: format!("https://{host}/enrol"),
-                fingerprint: web.ca_fingerprint.to_string(),
-                code: Zeroizing::new(enrolment.code.expose_secret().to_owned()),
-                expires,
-            })
-        }
+        Ok(enrolment) => handout(&web, &visit, frame, enrolment),
         Err(err) => refusal(frame, &err),
     }
+}
+
+/// The printable handout of a person to enrol (a new one, or one whose enrolment was reset): the address, the CA's
+/// fingerprint, the one-time code and when it expires.
+pub(crate) fn handout(web: &Web, visit: &Visit, frame: Frame, enrolment: coffre_vault::Enrolment) -> Response {
+    let host = visit
+        .headers
+        .get(axum::http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned)
+        .or_else(|| visit.authority.clone())
+        .unwrap_or_default();
+    let role = frame.t.role(enrolment.role);
+    let expires = frame.t.time(enrolment.expires);
+    page(&HandoutPage {
+        frame,
+        name: enrolment.name,
+        role,
+        server: format!("https://{host}/enrol"),
+        fingerprint: web.ca_fingerprint.to_string(),
+        code: Zeroizing::new(enrolment.code.expose_secret().to_owned()),
+        expires,
+    })
 }
 
 // --- Grants -------------------------------------------------------------------------------------------------------
@@ -249,7 +253,7 @@ pub(crate) async fn grant_add(State(web): State<Web>, visit: Visit, form: axum::
         },
         _ => return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-bad-choice"),
     };
-    let Some(end) = coffre_i18n::end_of_local_day(&until).and_then(|secs| u64::try_from(secs).ok()) else {
+    let Some(end) = frame.t.end_of_day(&until).and_then(|secs| u64::try_from(secs).ok()) else {
         return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-bad-date");
     };
     let until = GrantUntil::At(std::time::UNIX_EPOCH + std::time::Duration::from_secs(end));

@@ -10,7 +10,9 @@
 //! - [`render`]: the reader's language, the page frame and the engine's refusals as pages;
 //! - [`pages`]: log in and out, language, entries and reveal, enrolment, passphrase;
 //! - [`manage`]: entries, people and grants, for owners and access managers;
-//! - [`people`]: who is in the vault, and offboarding with the passwords to change;
+//! - [`entry`]: one entry for owners: change, archive, its versions and changes of state;
+//! - [`people`]: who is in the vault, offboarding with the passwords to change, and a reset of enrolment;
+//! - [`recovery`]: the recovery shares' holders and threshold, the scheduled backups, and a backup now;
 //! - [`approvals`]: the two-person rule: ask, approve or deny;
 //! - [`rotation`]: what is due, and staged rotation (stage, reveal the new password, confirm or cancel);
 //! - [`audit`]: the audit log with filters, and its export download;
@@ -18,10 +20,12 @@
 
 mod approvals;
 mod audit;
+mod entry;
 mod forms;
 mod manage;
 mod pages;
 mod people;
+mod recovery;
 mod render;
 mod rotation;
 mod security;
@@ -34,12 +38,14 @@ use std::sync::Arc;
 
 use axum::{
     Router,
-    extract::DefaultBodyLimit,
+    extract::{DefaultBodyLimit, Request},
     http::{HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
     routing::{get, post},
 };
-use coffre_vault::Vault;
+use coffre_vault::{Vault, backup::BackupSchedule};
+
+use crate::config::WebSettings;
 
 /// Largest form accepted, in bytes: the biggest (a new entry with notes) is well below.
 const MAX_FORM_BYTES: usize = 64 * 1024;
@@ -51,13 +57,34 @@ pub(crate) struct Web {
     csrf_key: Arc<session::CsrfKey>,
     /// The SHA-256 fingerprint of the daemon's CA, for the handout of a new person.
     ca_fingerprint: Arc<str>,
+    /// `[web]` of the configuration.
+    settings: WebSettings,
+    /// The daemon's scheduled backups (`[backup]`), if any: their page lists them.
+    backup: Option<Arc<BackupSchedule>>,
 }
 
-/// The web client's routes, with the security headers on every response. Paths not listed here fall through to
-/// tonic's router (gRPC's UNIMPLEMENTED).
-pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Router> {
-    let state = Web { vault, csrf_key: Arc::new(session::CsrfKey::generate()?), ca_fingerprint: ca_fingerprint.into() };
-    Ok(Router::new()
+/// What the web client needs from the daemon's configuration.
+pub(crate) struct Setup<'a> {
+    /// The SHA-256 fingerprint of the daemon's CA.
+    pub(crate) ca_fingerprint: &'a str,
+    /// `[web]`.
+    pub(crate) settings: WebSettings,
+    /// `[backup]`, when scheduled backups are on.
+    pub(crate) backup: Option<BackupSchedule>,
+}
+
+/// `grpc` (tonic's routes) with the web client's routes beside them, every web response with the security headers.
+/// A path neither knows is answered as its asker expects: gRPC's UNIMPLEMENTED to a gRPC client
+/// (`content-type: application/grpc...`), a 404 page in the reader's language to anyone else.
+pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Result<Router> {
+    let state = Web {
+        vault,
+        csrf_key: Arc::new(session::CsrfKey::generate()?),
+        ca_fingerprint: setup.ca_fingerprint.into(),
+        settings: setup.settings,
+        backup: setup.backup.map(Arc::new),
+    };
+    let web = Router::new()
         .route("/", get(pages::entries))
         .route("/login", get(pages::login_form).post(pages::login))
         .route("/logout", post(pages::logout))
@@ -67,9 +94,12 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .route("/enrol/finish", post(pages::enrol_finish))
         .route("/passphrase", get(pages::passphrase_form).post(pages::change_passphrase))
         .route("/entries/new", get(manage::entry_form).post(manage::entry_create))
+        .route("/entries/edit", get(entry::show).post(entry::update))
+        .route("/entries/archive", post(entry::archive))
         .route("/people", get(people::list))
         .route("/people/new", get(manage::person_form).post(manage::person_add))
         .route("/people/offboard", post(people::offboard))
+        .route("/people/reset", post(people::reset))
         .route("/grants", get(manage::grants).post(manage::grant_add))
         .route("/grants/revoke", post(manage::grant_revoke))
         .route("/approvals", get(approvals::list).post(approvals::request))
@@ -79,6 +109,8 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .route("/rotation/pending", post(rotation::reveal_pending))
         .route("/rotation/confirm", post(rotation::confirm))
         .route("/rotation/cancel", post(rotation::cancel))
+        .route("/recovery", get(recovery::overview))
+        .route("/backups", post(recovery::create))
         .route("/audit", get(audit::log))
         .route("/audit/export", post(audit::export))
         .route("/vault", get(vault_state::status))
@@ -89,7 +121,28 @@ pub(crate) fn router(vault: Vault, ca_fingerprint: &str) -> anyhow::Result<Route
         .layer(axum::middleware::from_fn(security::origin_check))
         .layer(axum::middleware::map_response(security::headers))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
-        .with_state(state))
+        .with_state(state.clone());
+    // Set after the merge: it replaces tonic's own fallback (which only speaks gRPC).
+    Ok(grpc.merge(web).fallback(move |request: Request| not_found(state.clone(), request)))
+}
+
+/// A path nobody serves: gRPC's UNIMPLEMENTED for a gRPC client (as tonic answers), else the 404 page.
+async fn not_found(web: Web, request: Request) -> Response {
+    let grpc = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|value| value.as_bytes().starts_with(b"application/grpc"));
+    if grpc {
+        let (parts, ()) = tonic::Status::unimplemented("").into_http::<()>().into_parts();
+        return Response::from_parts(parts, axum::body::Body::empty());
+    }
+    let (mut parts, _) = request.into_parts();
+    let Ok(visit) = <pages::Visit as axum::extract::FromRequestParts<Web>>::from_request_parts(&mut parts, &web).await;
+    let (frame, _) = visit.frame(&web, None);
+    let title = frame.t.m("web-not-found-title");
+    let text = frame.t.m("web-not-found");
+    let page = render::page_with(StatusCode::NOT_FOUND, &render::MessagePage { frame, title, text, back: "/" });
+    security::headers(page).await
 }
 
 /// The one style sheet: readable at 360 px wide, visible focus, no external font or image.

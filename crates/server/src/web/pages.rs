@@ -21,6 +21,8 @@ use super::{
 /// One request as a page sees it: the reader's language, the engine's context, and the headers (for cookies).
 pub(crate) struct Visit {
     pub(crate) lang: Lang,
+    /// The reader's time zone, when their browser said it.
+    pub(crate) zone: Option<coffre_i18n::Zone>,
     pub(crate) ctx: RequestContext,
     pub(crate) headers: HeaderMap,
     /// The host the browser asked for (HTTP/2's `:authority`), for the addresses a page prints.
@@ -40,6 +42,7 @@ impl FromRequestParts<Web> for Visit {
             });
         Ok(Visit {
             lang: render::language(&parts.headers),
+            zone: render::zone(&parts.headers),
             ctx: session::context(&parts.headers, peer),
             headers: parts.headers.clone(),
             authority: parts.uri.authority().map(|authority| authority.as_str().to_owned()),
@@ -62,7 +65,7 @@ impl Visit {
                 None => (String::new(), None),
             },
         };
-        (Frame { t: Tr(self.lang), who, csrf }, cookie)
+        (Frame { t: Tr(self.lang, self.zone.clone()), who, csrf }, cookie)
     }
 
     /// The frame of a page for the logged-in caller, or the way to the log-in page when there is no live session.
@@ -308,11 +311,10 @@ struct RevealedPage {
     platform: String,
     field: &'static str,
     secret: Zeroizing<String>,
+    /// Seconds until the page's script removes the secret (and, without a script, the page goes back to the
+    /// entries).
     hide_after: u32,
 }
-
-/// How long a revealed password or note stays on the page before the script hides it (a code: until it changes).
-const SHOWN_FOR_SECS: u32 = 30;
 
 pub(crate) async fn reveal(State(web): State<Web>, visit: Visit, form: axum::Form<RevealForm>) -> Response {
     let RevealForm { csrf, platform, field, reason } = form.0;
@@ -331,17 +333,20 @@ pub(crate) async fn reveal(State(web): State<Web>, visit: Visit, form: axum::For
         Ok(revealed) => revealed,
         Err(err) => return refusal(frame, &err),
     };
-    revealed_page(frame, platform, forms::name_of(&forms::FIELDS, which), revealed)
+    revealed_page(&web, frame, platform, forms::name_of(&forms::FIELDS, which), revealed)
 }
 
-/// The page that shows a revealed secret (moved out of the engine's answer; wiped with the page's text).
+/// The page that shows a revealed secret (moved out of the engine's answer; wiped with the page's text), for
+/// `[web] reveal_visible_seconds`; a second-factor code for no longer than it stays valid.
 pub(crate) fn revealed_page(
+    web: &Web,
     frame: Frame,
     platform: String,
     field: &'static str,
     revealed: coffre_vault::Revealed,
 ) -> Response {
-    let hide_after = revealed.valid_for_secs.unwrap_or(SHOWN_FOR_SECS).max(1);
+    let visible = web.settings.reveal_visible_seconds;
+    let hide_after = revealed.valid_for_secs.map_or(visible, |valid| valid.min(visible)).max(1);
     let bytes = revealed.secret.into_exposed();
     let secret = Zeroizing::new(match std::str::from_utf8(&bytes) {
         Ok(text) => text.to_owned(),

@@ -98,3 +98,27 @@ pub(crate) async fn offboard(State(web): State<Web>, visit: Visit, form: axum::F
         Err(err) => refusal(frame, &err),
     }
 }
+
+#[derive(Deserialize)]
+pub(crate) struct ResetForm {
+    #[serde(default)]
+    csrf: String,
+    name: String,
+}
+
+/// Resets a person's enrolment (a lost phone or passphrase): the engine removes their passphrase and second factor
+/// and ends their sessions; the page is their new handout, with a new one-time code. Their grants stay.
+pub(crate) async fn reset(State(web): State<Web>, visit: Visit, form: axum::Form<ResetForm>) -> Response {
+    let ResetForm { csrf, name } = form.0;
+    if !visit.csrf_ok(&web, &csrf) {
+        return visit.csrf_refused(&web);
+    }
+    let frame = match visit.logged_in(&web) {
+        Ok(frame) => frame,
+        Err(response) => return *response,
+    };
+    match web.vault.reset_enrolment(&visit.ctx, &name).await {
+        Ok(enrolment) => super::manage::handout(&web, &visit, frame, enrolment),
+        Err(err) => refusal(frame, &err),
+    }
+}

@@ -5,16 +5,17 @@ use axum::{
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{Html, IntoResponse, Response},
 };
-use coffre_i18n::Lang;
+use coffre_i18n::{Lang, Zone};
 use coffre_vault::{ErrorKind, Role};
 use zeroize::Zeroizing;
 
 use super::session::{self, LANGUAGE_COOKIE};
 
-/// The catalogue in the reader's language, for templates: `t.m("web-...")`. Ids used by templates are checked
-/// against both catalogues by a test (`every_message_a_template_uses_is_in_both_catalogues`).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Tr(pub(crate) Lang);
+/// The catalogue in the reader's language, for templates: `t.m("web-...")`, and the reader's time zone (their
+/// browser's, when its script told it, else the daemon's). Ids used by templates are checked against both catalogues
+/// by a test (`every_message_a_template_uses_is_in_both_catalogues`).
+#[derive(Clone, Debug)]
+pub(crate) struct Tr(pub(crate) Lang, pub(crate) Option<Zone>);
 
 impl Tr {
     /// Message `id` without arguments (its id if the catalogue lacks it, which the test above forbids).
@@ -37,9 +38,26 @@ impl Tr {
         self.m1("role-name", "role", role_code(role))
     }
 
-    /// A time for people, in the daemon's local time zone.
+    /// A time for people, with its offset: in the reader's time zone, else the daemon's.
     pub(crate) fn time(&self, at: std::time::SystemTime) -> String {
-        coffre_i18n::local_time(coffre_vault::clock::unix_seconds(at)).unwrap_or_else(|| self.m("time-unknown"))
+        self.time_of(coffre_vault::clock::unix_seconds(at))
+    }
+
+    /// [`Self::time`] of Unix seconds.
+    pub(crate) fn time_of(&self, unix_seconds: i64) -> String {
+        let shown = match &self.1 {
+            Some(zone) => zone.time(unix_seconds),
+            None => coffre_i18n::local_time(unix_seconds),
+        };
+        shown.unwrap_or_else(|| self.m("time-unknown"))
+    }
+
+    /// The last second of the day `date` (YYYY-MM-DD) typed by the reader, in their time zone (else the daemon's).
+    pub(crate) fn end_of_day(&self, date: &str) -> Option<i64> {
+        match &self.1 {
+            Some(zone) => zone.end_of_day(date),
+            None => coffre_i18n::end_of_local_day(date),
+        }
     }
 }
 
@@ -52,6 +70,12 @@ pub(crate) fn role_code(role: Role) -> &'static str {
         Role::Member => "member",
         Role::Auditor => "auditor",
     }
+}
+
+/// The reader's time zone: the tz database name the page's script put in the zone cookie (the browser's own
+/// `Intl` zone), if it is one; else `None`, and times are shown in the daemon's zone.
+pub(crate) fn zone(headers: &HeaderMap) -> Option<Zone> {
+    session::cookie(headers, session::ZONE_COOKIE).and_then(|name| Zone::named(&name))
 }
 
 /// The reader's language: the one they chose (a cookie), else the first French or English tag of their browser's

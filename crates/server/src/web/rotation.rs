@@ -119,7 +119,7 @@ pub(crate) async fn reveal_pending(State(web): State<Web>, visit: Visit, form: a
     };
     let params = RevealParams { platform: platform.clone(), field: SecretField::Password, reason, version: None };
     match web.vault.reveal_pending(&visit.ctx, params).await {
-        Ok(revealed) => revealed_page(frame, platform, "password", revealed),
+        Ok(revealed) => revealed_page(&web, frame, platform, "password", revealed),
         Err(err) => refusal(frame, &err),
     }
 }

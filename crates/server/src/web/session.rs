@@ -18,6 +18,9 @@ pub(crate) const SESSION_COOKIE: &str = "__Host-coffre-session";
 pub(crate) const ANONYMOUS_COOKIE: &str = "__Host-coffre-visitor";
 /// The reader's choice of language (not a secret).
 pub(crate) const LANGUAGE_COOKIE: &str = "__Host-coffre-lang";
+/// The reader's time zone, a tz database name set by the page's script from the browser's `Intl` zone (not a
+/// secret; read only as a zone name, see [`super::render::zone`]).
+pub(crate) const ZONE_COOKIE: &str = "__Host-coffre-tz";
 /// Longest cookie value taken: a session token is 43 characters.
 const MAX_COOKIE_VALUE: usize = 128;
 

@@ -87,6 +87,20 @@ impl BackupSchedule {
         sync_dir(&self.dir).map_err(|e| fail("sync the directory", e))?;
         Ok(StepOutcome::Written { path, pruned })
     }
+
+    /// This vault's backups in the directory, newest first: each file's name and the time its name says. A
+    /// directory not made yet holds none. Owners only.
+    pub fn written(&self, vault: &Vault, ctx: &RequestContext) -> Result<Vec<(String, std::time::SystemTime)>> {
+        let caller = vault.inner.authorize(ctx, crate::authz::Action::ReadRecovery)?;
+        let found = match backups_of(&self.dir, &caller.open.vault_id.to_hex()) {
+            Ok(found) => found,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
+            Err(e) => {
+                return Err(Error::Internal(format!("cannot list the backups in {}: {e}", self.dir.display())));
+            }
+        };
+        Ok(found.into_iter().rev().map(|(name, ms)| (name, crate::clock::from_millis(ms))).collect())
+    }
 }
 
 /// Of `names` (this vault's backups, any order), those to remove so that the newest `keep` remain (one at least).

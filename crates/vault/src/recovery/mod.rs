@@ -27,6 +27,7 @@ use crate::reasons;
 use crate::{
     Error, Result,
     audit::{AuditKeys, Outcome},
+    authz::Action,
     clock::from_millis,
     lifecycle::put_person,
     model::{RequestContext, Role},
@@ -101,6 +102,20 @@ pub struct RecoveryStatus {
     pub submitted: u8,
     /// When the recovery in progress expires, if one is.
     pub expires: Option<std::time::SystemTime>,
+}
+
+/// The current share set as owners see it: no share and no key, only who holds one and since when.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ShareSetView {
+    /// Its hex id (backups name the set that opens them).
+    pub id: String,
+    /// Shares needed to recover.
+    pub threshold: u8,
+    /// The holders' labels, in share-number order, and whether each share is encrypted to an age key (else to a
+    /// passphrase; such a holder receives no backup).
+    pub holders: Vec<(String, bool)>,
+    /// When the set was issued.
+    pub issued: std::time::SystemTime,
 }
 
 /// What submitting a share did.
@@ -213,6 +228,18 @@ impl Vault {
             submitted: partial.map_or(0, |p| u8::try_from(p.shares.len()).unwrap_or(u8::MAX)),
             expires: partial.map(|p| from_millis(p.expires_ms)),
         }
+    }
+
+    /// The current share set: its threshold, its holders' labels and when it was issued (no share, no key); `None`
+    /// when the vault has none. Owners only.
+    pub fn share_set(&self, ctx: &RequestContext) -> Result<Option<ShareSetView>> {
+        let caller = self.inner.authorize(ctx, Action::ReadRecovery)?;
+        Ok(current_share_set(self, &caller.open)?.map(|set| ShareSetView {
+            id: data_encoding::HEXLOWER.encode(&set.id),
+            threshold: set.threshold,
+            holders: set.holders.into_iter().map(|h| (h.label, h.recipient.is_some())).collect(),
+            issued: from_millis(set.created_ms),
+        }))
     }
 
     /// Submits one share (the decrypted envelope). Needs no session: the share is the credential. At the

@@ -16,6 +16,7 @@ use tower::ServiceExt as _;
 
 use super::security::{CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY};
 
+mod owners;
 mod pages;
 mod roles;
 mod security;
@@ -35,6 +36,14 @@ struct Site {
 
 impl Site {
     async fn new() -> Site {
+        Self::with_settings(crate::config::WebSettings::default(), None).await
+    }
+
+    /// A site whose `[web]` settings are `settings`, with scheduled backups in `backup` if given.
+    async fn with_settings(
+        settings: crate::config::WebSettings,
+        backup: Option<coffre_vault::backup::BackupSchedule>,
+    ) -> Site {
         let dir = tempfile::tempdir().expect("tempdir");
         let mut config = VaultConfig::new(dir.path().join("data"));
         config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
@@ -54,7 +63,9 @@ impl Site {
             .await
             .expect("init");
         let seed = TotpSeed::from_otpauth_uri(init.president_totp_uri.expose_secret()).expect("a URI");
-        let app = super::router(vault.clone(), "AB:CD").expect("router");
+        let app =
+            super::router(Router::new(), vault.clone(), super::Setup { ca_fingerprint: "AB:CD", settings, backup })
+                .expect("router");
         let seeds = std::sync::Mutex::new(BTreeMap::from([("alice".to_owned(), seed)]));
         Site { app, vault, clock, seeds, _dir: dir }
     }

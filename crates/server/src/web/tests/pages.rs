@@ -25,6 +25,7 @@ async fn the_president_logs_in_adds_an_entry_and_reveals_it_with_a_reason() {
     assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
     assert!(shown.html.contains("<output id=\"secret\" class=\"value\">mg-secret-1</output>"), "{}", shown.html);
     assert!(shown.html.contains("data-hide-after=\"30\""));
+    assert!(shown.html.contains("<noscript><meta http-equiv=\"refresh\" content=\"30; url=/\"></noscript>"));
     assert_eq!(shown.headers[header::CACHE_CONTROL], "no-store", "a revealed secret is never cached");
     assert!(shown.headers.iter().all(|(_, value)| !value.as_bytes().windows(11).any(|w| w == b"mg-secret-1")));
 
@@ -43,6 +44,25 @@ async fn the_president_logs_in_adds_an_entry_and_reveals_it_with_a_reason() {
     assert_eq!(refused.status, StatusCode::BAD_REQUEST);
     assert!(refused.html.contains("invalid reason"), "{}", refused.html);
     assert!(!refused.html.contains("mg-secret-1"));
+}
+
+#[tokio::test]
+async fn a_revealed_secret_stays_on_its_page_for_the_configured_time_only() {
+    let site = Site::with_settings(crate::config::WebSettings { reveal_visible_seconds: 7 }, None).await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let list = alice.get("/").await;
+    let reveal = |field: &'static str| [("platform", "Mailgun"), ("field", field), ("reason", "renew")];
+    let shown = alice.post("/reveal", &[&[("csrf", list.csrf().as_str())][..], &reveal("password")].concat()).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert!(shown.html.contains("<div class=\"secret\" data-hide-after=\"7\">"), "{}", shown.html);
+    // Without the script, the browser leaves the page after the same time.
+    assert!(shown.html.contains("<noscript><meta http-equiv=\"refresh\" content=\"7; url=/\"></noscript>"));
+    assert!(shown.html.contains("after 7 s"), "the page says how long");
+    // A code: until it changes, and never longer than the setting.
+    let code = alice.post("/reveal", &[&[("csrf", list.csrf().as_str())][..], &reveal("totp")].concat()).await;
+    let after: u32 = code.between("data-hide-after=\"", "\"").parse().expect("a number of seconds");
+    assert!((1..=7).contains(&after), "{after}");
 }
 
 #[tokio::test]
@@ -181,6 +201,10 @@ fn every_message_a_template_uses_is_in_both_catalogues() {
         include_str!("../render.rs"),
         include_str!("../audit.rs"),
         include_str!("../approvals.rs"),
+        include_str!("../entry.rs"),
+        include_str!("../recovery.rs"),
+        include_str!("../people.rs"),
+        include_str!("../mod.rs"),
     ] {
         sources.push(source.to_owned());
     }
@@ -206,5 +230,48 @@ fn every_message_a_template_uses_is_in_both_catalogues() {
             }
             assert!(coffre_i18n::message(lang, id, &[]).is_some(), "{id} missing in {}", lang.tag());
         }
+    }
+}
+
+#[tokio::test]
+async fn times_are_shown_in_the_readers_time_zone_when_their_browser_names_one() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    // Alice (added by nobody: "-") was made at the vault's start, 1,800,000,000 s after the epoch: 2027-01-15 08:00 UTC.
+    let daemons = alice.get("/people").await;
+    assert_eq!(daemons.status, StatusCode::OK, "{}", daemons.html);
+    let shown = |page: &Page| page.between("added by - ", "</span>");
+    let daemon_time = shown(&daemons);
+    assert!(daemon_time.starts_with("2027-01-1") && daemon_time.len() == "2027-01-15 08:00 +00:00".len());
+
+    alice.cookies.insert("__Host-coffre-tz".into(), "Asia/Tokyo".into());
+    assert_eq!(shown(&alice.get("/people").await), "2027-01-15 17:00 +09:00");
+    alice.cookies.insert("__Host-coffre-tz".into(), "America/Toronto".into());
+    assert_eq!(shown(&alice.get("/people").await), "2027-01-15 03:00 -05:00");
+    // A date typed for a grant is the end of that day in the reader's zone too.
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let form = alice.get("/grants").await;
+    let given = alice
+        .post(
+            "/grants",
+            &[
+                ("csrf", &form.csrf()),
+                ("person", "Bob"),
+                ("scope", "entry"),
+                ("platform", "Mailgun"),
+                ("category", "software"),
+                ("until", "2027-01-20"),
+                ("task", "newsletter"),
+            ],
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.html);
+    assert!(alice.get("/grants").await.html.contains("2027-01-20 23:59 -05:00"), "the end of the reader's day");
+
+    // Anything that is not a zone of the tz database is ignored: the daemon's zone, with its offset.
+    for name in ["Mars/Olympus_Mons", "..%2F..%2Fetc%2Fpasswd", "Asia/Tokyo,UTC"] {
+        alice.cookies.insert("__Host-coffre-tz".into(), name.into());
+        assert_eq!(shown(&alice.get("/people").await), daemon_time, "{name}");
     }
 }

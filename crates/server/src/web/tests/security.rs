@@ -19,6 +19,8 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/audit",
         "/approvals",
         "/rotation",
+        "/people",
+        "/recovery",
     ];
     let assets = ["/static/coffre.css", "/static/coffre.js"];
     let posts = [
@@ -41,6 +43,10 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/rotation/confirm",
         "/rotation/cancel",
         "/people/offboard",
+        "/people/reset",
+        "/entries/edit",
+        "/entries/archive",
+        "/backups",
         "/seal",
         "/unseal",
     ];

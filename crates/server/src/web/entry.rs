@@ -1,0 +1,202 @@
+//! One entry, for owners: change it (a new password makes a new version), archive it, and read its history: the
+//! versions of its secret fields (who, when, which fields; never a secret) and its register's lifecycle
+//! transitions. Who may do which is the engine's to decide.
+
+use askama::Template;
+use axum::{
+    extract::{Query, State},
+    http::StatusCode,
+    response::Response,
+};
+use coffre_crypto::secret::SecretBytes;
+use coffre_vault::{EntryUpdate, Lifecycle};
+use serde::Deserialize;
+
+use super::{
+    Web, forms,
+    pages::Visit,
+    render::{self, Frame, MessagePage, page, refusal},
+};
+
+/// The lifecycle states an owner sets from the edit form (archiving has its own button).
+pub(crate) const LIFECYCLES: [(Lifecycle, &str); 3] =
+    [(Lifecycle::Planned, "planned"), (Lifecycle::Active, "active"), (Lifecycle::Archived, "archived")];
+
+struct VersionRow {
+    version: u32,
+    when: String,
+    by: String,
+    changed: String,
+}
+
+struct TransitionRow {
+    state: &'static str,
+    at: String,
+    by: String,
+}
+
+#[derive(Template)]
+#[template(path = "entry_edit.html")]
+struct EntryEditPage {
+    frame: Frame,
+    platform: String,
+    category: &'static str,
+    classification: &'static str,
+    lifecycle: &'static str,
+    url: String,
+    login: String,
+    categories: Vec<&'static str>,
+    classifications: Vec<&'static str>,
+    versions: Vec<VersionRow>,
+    transitions: Vec<TransitionRow>,
+}
+
+#[derive(Deserialize)]
+pub(crate) struct Which {
+    #[serde(default)]
+    platform: String,
+}
+
+pub(crate) async fn show(State(web): State<Web>, visit: Visit, which: Query<Which>) -> Response {
+    let frame = match visit.logged_in(&web) {
+        Ok(frame) => frame,
+        Err(response) => return *response,
+    };
+    let entry = match web.vault.get_entry(&visit.ctx, &which.platform) {
+        Ok(entry) => entry,
+        Err(err) => return refusal(frame, &err),
+    };
+    let versions = match web.vault.list_versions(&visit.ctx, &entry.platform) {
+        Ok(versions) => versions,
+        Err(err) => return refusal(frame, &err),
+    };
+    // The lifecycle transitions are the register's (the engine keeps them with the entry's line).
+    let transitions = match web.vault.registry(&visit.ctx, false).await {
+        Ok(registry) => registry
+            .entries
+            .into_iter()
+            .find(|line| line.platform == entry.platform)
+            .map(|line| line.transitions)
+            .unwrap_or_default(),
+        Err(err) => return refusal(frame, &err),
+    };
+    let versions = versions
+        .into_iter()
+        .map(|version| VersionRow {
+            version: version.version,
+            when: frame.t.time(version.created),
+            by: version.created_by,
+            changed: version
+                .changed
+                .iter()
+                .map(|field| frame.t.m1("web-field", "field", field.name()))
+                .collect::<Vec<_>>()
+                .join(", "),
+        })
+        .collect();
+    let transitions = transitions
+        .into_iter()
+        .map(|step| TransitionRow {
+            state: forms::name_of(&LIFECYCLES, step.state),
+            at: frame.t.time(step.at),
+            by: step.by,
+        })
+        .collect();
+    page(&EntryEditPage {
+        platform: entry.platform,
+        category: forms::name_of(&forms::CATEGORIES, entry.category),
+        classification: forms::name_of(&forms::CLASSIFICATIONS, entry.classification),
+        lifecycle: forms::name_of(&LIFECYCLES, entry.lifecycle),
+        url: entry.url,
+        login: entry.login,
+        categories: forms::CATEGORIES.iter().map(|(_, name)| *name).collect(),
+        classifications: forms::CLASSIFICATIONS.iter().map(|(_, name)| *name).collect(),
+        versions,
+        transitions,
+        frame,
+    })
+}
+
+#[derive(Deserialize)]
+pub(crate) struct EditForm {
+    #[serde(default)]
+    csrf: String,
+    platform: String,
+    category: String,
+    classification: String,
+    lifecycle: String,
+    #[serde(default)]
+    url: String,
+    #[serde(default)]
+    login: String,
+    /// A new password, or empty to keep the current one.
+    #[serde(default)]
+    password: String,
+}
+
+pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::Form<EditForm>) -> Response {
+    let EditForm { csrf, platform, category, classification, lifecycle, url, login, password } = form.0;
+    let password = zeroize::Zeroizing::new(password);
+    let frame = match checked(&web, &visit, &csrf) {
+        Ok(frame) => frame,
+        Err(response) => return *response,
+    };
+    let (Some(category), Some(classification), Some(lifecycle)) = (
+        forms::parse(&forms::CATEGORIES, &category),
+        forms::parse(&forms::CLASSIFICATIONS, &classification),
+        forms::parse(&LIFECYCLES, &lifecycle),
+    ) else {
+        return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-bad-choice");
+    };
+    let update = EntryUpdate {
+        platform,
+        new_platform: None,
+        category: Some(category),
+        url: Some(url),
+        login: Some(login),
+        recovery_contacts: None,
+        classification: Some(classification),
+        lifecycle: Some(lifecycle),
+        tags: None,
+        password: (!password.is_empty()).then(|| SecretBytes::new(password.as_bytes().to_vec())),
+        totp_seed: None,
+        notes: None,
+    };
+    match web.vault.update_entry(&visit.ctx, update).await {
+        Ok(view) => done(frame, "web-entry-saved-title", "web-entry-saved", &view.platform),
+        Err(err) => refusal(frame, &err),
+    }
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ArchiveForm {
+    #[serde(default)]
+    csrf: String,
+    platform: String,
+}
+
+pub(crate) async fn archive(State(web): State<Web>, visit: Visit, form: axum::Form<ArchiveForm>) -> Response {
+    let ArchiveForm { csrf, platform } = form.0;
+    let frame = match checked(&web, &visit, &csrf) {
+        Ok(frame) => frame,
+        Err(response) => return *response,
+    };
+    match web.vault.archive_entry(&visit.ctx, &platform).await {
+        Ok(view) => done(frame, "web-entry-archived-title", "web-entry-archived", &view.platform),
+        Err(err) => refusal(frame, &err),
+    }
+}
+
+/// The caller's frame, once the form's CSRF token is theirs and they are logged in.
+fn checked(web: &Web, visit: &Visit, csrf: &str) -> Result<Frame, Box<Response>> {
+    if !visit.csrf_ok(web, csrf) {
+        return Err(Box::new(visit.csrf_refused(web)));
+    }
+    visit.logged_in(web)
+}
+
+fn done(frame: Frame, title: &str, text: &str, platform: &str) -> Response {
+    let title = frame.t.m(title);
+    let text = frame.t.m1(text, "platform", platform);
+    page(&MessagePage { frame, title, text, back: "/" })
+}

@@ -1,0 +1,221 @@
+//! The owners' pages added last: one entry (change, archive, history), people's enrolment reset, recovery shares
+//! and backups; each with the refusals of the other roles, of a form without its token and of a sealed vault.
+
+use axum::http::{StatusCode, header};
+use coffre_crypto::age_file;
+use coffre_vault::{
+    RequestContext,
+    backup::BackupSchedule,
+    recovery::{HolderKey, HolderSpec, ShareSetSpec},
+};
+
+use super::*;
+
+fn session(browser: &Browser) -> RequestContext {
+    RequestContext {
+        token: browser.cookies.get("__Host-coffre-session").map(|t| coffre_vault::SessionToken::new(t.clone())),
+        ..RequestContext::default()
+    }
+}
+
+#[tokio::test]
+async fn an_owner_changes_an_entry_archives_it_and_reads_its_history_a_member_cannot() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let list = alice.get("/").await;
+    assert!(list.html.contains("action=\"/entries/edit\""), "an owner has the way to an entry's page");
+
+    let page = alice.get("/entries/edit?platform=Mailgun").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("<td>1</td>") && page.html.contains("<td>Alice</td>"), "{}", page.html);
+    assert!(!page.html.contains("mg-secret-1"), "the history holds no secret");
+    let change = |csrf: String, password: &'static str| {
+        vec![
+            ("csrf", csrf),
+            ("platform", "Mailgun".to_owned()),
+            ("category", "financial".to_owned()),
+            ("classification", "confidential".to_owned()),
+            ("lifecycle", "active".to_owned()),
+            ("url", "https://app.mailgun.com".to_owned()),
+            ("login", "ops@example.org".to_owned()),
+            ("password", password.to_owned()),
+        ]
+    };
+    let fields = change(page.csrf(), "mg-secret-2");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let saved = alice.post("/entries/edit", &refs).await;
+    assert_eq!(saved.status, StatusCode::OK, "{}", saved.html);
+    assert!(saved.html.contains("Mailgun is saved"), "{}", saved.html);
+    let view = site.vault.get_entry(&session(&alice), "Mailgun").expect("the entry");
+    assert_eq!((view.version, view.login.as_str()), (2, "ops@example.org"), "a new password is a new version");
+    let page = alice.get("/entries/edit?platform=Mailgun").await;
+    assert!(page.html.contains("<td>2</td>") && page.html.contains("<td>password</td>"), "{}", page.html);
+    assert!(page.html.contains("value=\"financial\" selected"), "the form shows the current values");
+
+    // A field out of its choices is refused before the engine.
+    let mut fields = change(page.csrf(), "");
+    fields[4].1 = "gone".to_owned();
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(alice.post("/entries/edit", &refs).await.status, StatusCode::BAD_REQUEST);
+
+    // Archived: off the list, its history and the change of state kept.
+    let archived = alice.post("/entries/archive", &[("csrf", &page.csrf()), ("platform", "Mailgun")]).await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.html);
+    assert!(!alice.get("/").await.html.contains("<h3>Mailgun</h3>"), "an archived entry is off the list");
+    let page = alice.get("/entries/edit?platform=Mailgun").await;
+    assert!(page.html.contains("archived — ") && page.html.contains("— Alice</li>"), "{}", page.html);
+    assert!(!page.html.contains("action=\"/entries/archive\""), "nothing left to archive");
+
+    // A member: no way there, and the engine's refusal for each.
+    site.entry(&mut alice, "Canva", "cv-secret").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let csrf = bob.get("/").await.csrf();
+    assert!(!bob.get("/").await.html.contains("/entries/edit"));
+    assert_eq!(bob.get("/entries/edit?platform=Canva").await.status, StatusCode::FORBIDDEN);
+    let fields = change(csrf.clone(), "");
+    let mut refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    refs[1].1 = "Canva";
+    let refused = bob.post("/entries/edit", &refs).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("only the president or the leader may change entries"), "{}", refused.html);
+    let refused = bob.post("/entries/archive", &[("csrf", &csrf), ("platform", "Canva")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    // Without its token, or from elsewhere: refused before the engine, the entry unchanged.
+    let refused = alice.post("/entries/archive", &[("csrf", "wrong"), ("platform", "Canva")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let csrf = alice.get("/").await.csrf();
+    let elsewhere = alice.clone_with_origin("https://elsewhere.test");
+    let mut elsewhere = elsewhere;
+    let refused = elsewhere.post("/entries/archive", &[("csrf", &csrf), ("platform", "Canva")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(alice.get("/").await.html.contains("<h3>Canva</h3>"), "still there");
+}
+
+#[tokio::test]
+async fn an_owner_resets_a_persons_enrolment_and_gets_a_new_handout_a_manager_cannot() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    site.enrolled(&mut alice, "Meg", "access-manager").await;
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let people = alice.get("/people").await;
+    assert!(people.html.contains("action=\"/people/reset\""), "{}", people.html);
+
+    let refused = alice.post("/people/reset", &[("csrf", "wrong"), ("name", "Bob")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    let mut meg = site.logged_in("Meg", PASS).await;
+    let csrf = meg.get("/people").await.csrf();
+    let refused = meg.post("/people/reset", &[("csrf", &csrf), ("name", "Bob")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("reset their enrolment"), "{}", refused.html);
+    assert_eq!(bob.get("/").await.status, StatusCode::OK, "Bob's session lives on");
+
+    let handout = alice.post("/people/reset", &[("csrf", &people.csrf()), ("name", "Bob")]).await;
+    assert_eq!(handout.status, StatusCode::OK, "{}", handout.html);
+    let code = handout.between("<dd class=\"value\" id=\"code\">", "</dd>");
+    assert!(!code.is_empty() && handout.html.contains("https://coffre.test/enrol"), "{}", handout.html);
+    assert_eq!(bob.get("/").await.location(), "/login", "a reset ends the person's sessions");
+    // The new code enrols.
+    let mut again = site.browser();
+    let form = again.get("/enrol").await;
+    let factor = again.post("/enrol", &[("csrf", &form.csrf()), ("code", &code)]).await;
+    assert_eq!(factor.status, StatusCode::OK, "{}", factor.html);
+}
+
+#[tokio::test]
+async fn an_owner_sees_the_share_holders_and_backups_and_downloads_one_others_cannot() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schedule = BackupSchedule { dir: dir.path().join("backups"), interval: Duration::from_secs(3600), keep: 3 };
+    let site = Site::with_settings(crate::config::WebSettings::default(), Some(schedule.clone())).await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+
+    // No share set yet: the page says so, and a backup has nobody to be encrypted to.
+    let page = alice.get("/recovery").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("no recovery shares"), "{}", page.html);
+    assert!(page.html.contains("No backup written there yet"), "{}", page.html);
+    let refused = alice.post("/backups", &[("csrf", &page.csrf())]).await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.html);
+
+    let holders = ["Alice", "Leo", "Nadia"].map(|label| {
+        let (_, recipient) = age_file::generate_identity("test");
+        HolderSpec { label: label.into(), key: HolderKey::Age(recipient.to_string()) }
+    });
+    let spec = ShareSetSpec { threshold: 2, holders: holders.into() };
+    site.vault.rekey(&session(&alice), spec).await.expect("shares issued");
+    assert!(matches!(schedule.step(&site.vault).await, Ok(coffre_vault::backup::StepOutcome::Written { .. })));
+
+    let page = alice.get("/recovery").await;
+    assert!(page.html.contains("2 shares open the vault") && page.html.contains("out of the 3 issued"));
+    for label in ["Alice", "Leo", "Nadia"] {
+        assert!(page.html.contains(&format!("<li>{label} — share encrypted to their age key")), "{}", page.html);
+    }
+    assert!(page.html.contains("Issued on "), "{}", page.html);
+    assert!(page.html.contains("<span class=\"value\">coffre-"), "the scheduled backup is listed: {}", page.html);
+    assert!(!page.html.contains("AGE-SECRET-KEY"), "no key");
+
+    let download = alice.post("/backups", &[("csrf", &page.csrf())]).await;
+    assert_eq!(download.status, StatusCode::OK, "{}", download.html);
+    assert_eq!(download.headers[header::CONTENT_TYPE], "application/octet-stream");
+    let disposition = download.headers[header::CONTENT_DISPOSITION].to_str().expect("ASCII");
+    assert!(disposition.starts_with("attachment; filename=\"coffre-") && disposition.ends_with(".age\""));
+    assert!(download.html.starts_with("age-encryption.org/v1"), "an age file");
+    assert_secure(&download, "a backup download");
+
+    // Without its token: refused. A member and an auditor: the engine's refusal, no list, no file.
+    assert_eq!(alice.post("/backups", &[("csrf", "wrong")]).await.status, StatusCode::FORBIDDEN);
+    site.enrolled(&mut alice, "Bob", "member").await;
+    site.enrolled(&mut alice, "Carol", "auditor").await;
+    for name in ["Bob", "Carol"] {
+        let mut other = site.logged_in(name, PASS).await;
+        let page = other.get("/recovery").await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{name}: {}", page.html);
+        assert!(!page.html.contains("Nadia") && !page.html.contains("coffre-"), "{}", page.html);
+        let csrf = other.get("/passphrase").await.csrf();
+        let refused = other.post("/backups", &[("csrf", &csrf)]).await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{name}: {}", refused.html);
+        assert!(!refused.html.contains("age-encryption"), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn the_owners_pages_say_the_vault_is_sealed() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let csrf = alice.get("/").await.csrf();
+    site.vault.seal(&session(&alice)).await.expect("sealed");
+    for path in ["/entries/edit?platform=Mailgun", "/recovery", "/people"] {
+        let page = alice.get(path).await;
+        assert!(page.html.contains("vault is sealed"), "{path}: {} {}", page.status, page.html);
+    }
+    for (path, fields) in [
+        ("/entries/archive", vec![("csrf", csrf.as_str()), ("platform", "Mailgun")]),
+        ("/people/reset", vec![("csrf", csrf.as_str()), ("name", "Alice")]),
+        ("/backups", vec![("csrf", csrf.as_str())]),
+    ] {
+        let page = alice.post(path, &fields).await;
+        assert!(page.html.contains("vault is sealed"), "{path}: {} {}", page.status, page.html);
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_path_is_a_404_page_for_a_browser_and_unimplemented_for_grpc() {
+    let site = Site::new().await;
+    let mut browser = site.browser().with("accept-language", "fr-CA,fr;q=0.9");
+    let page = browser.get("/nowhere/at-all").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert_eq!(page.headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    assert!(page.html.contains("<html lang=\"fr-CA\">") && page.html.contains("Page introuvable"), "{}", page.html);
+    assert_secure(&page, "the 404 page");
+    let page = site.browser().get("/nowhere").await;
+    assert!(page.html.contains("Page not found"), "{}", page.html);
+
+    let mut grpc = site.browser().with("content-type", "application/grpc");
+    let answer = grpc.send(Method::POST, "/coffre.v1.Nothing/Call", Some(String::new())).await;
+    assert_eq!(answer.status, StatusCode::OK, "gRPC carries its status in its own header");
+    assert_eq!(answer.headers["grpc-status"], "12", "UNIMPLEMENTED");
+    assert!(answer.html.is_empty());
+}
