@@ -5,7 +5,7 @@
 //!
 //! The president's first day (log in, add an entry, add a member, grant), then the member's (enrol with the one-time
 //! code, log in, reveal with a reason: the secret is shown, then taken out of the page after the daemon's
-//! `[web] reveal_visible_seconds`, set to 5 s here and polled for, not slept for). A rotation, an approval round trip and an auditor's
+//! `[web] reveal_visible_seconds`, set to 10 s here and polled for, not slept for). A rotation, an approval round trip and an auditor's
 //! export (downloaded, then verified offline). axe-core checks the main pages for serious accessibility violations. Screenshots of the main pages in both languages are
 //! written to `$CARGO_TARGET_TMPDIR/web-screenshots`. The reveal's round trip through the browser is printed, not
 //! asserted.
@@ -402,8 +402,8 @@ async fn the_presidents_first_day_and_the_members_in_chromium() {
         return;
     }
     let dir = tempfile::tempdir().unwrap();
-    // A revealed secret stays on its page for 5 s here (30 by default), so the member sees it hidden again.
-    let (daemon, client, _) = initialised_configured(dir.path(), "[web]\nreveal_visible_seconds = 5\n");
+    // A revealed secret stays on its page for 10 s here (30 by default), so the member sees it hidden again.
+    let (daemon, client, _) = initialised_configured(dir.path(), "[web]\nreveal_visible_seconds = 10\n");
     let shots = Shots::new();
     let driver = Driver::start();
     let browser = browser(&driver, &daemon, &dir.path().join("profile")).await;
