@@ -108,6 +108,8 @@ fn no_french_message_is_left_in_english() {
     let same_in_both = [
         "status-session",
         "import-versions",
+        "help-heading-options",
+        "help-heading-arguments",
         "daemon-problem-kdf-out-of-bounds",
         "daemon-problem-holder-key",
         "daemon-problem-share-unreadable",

@@ -857,6 +857,89 @@ import-dry-run = Dry run: nothing was created. { $create } would be created ({ $
 import-done = Imported { $created } entries ({ $versions } versions) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
 import-delete-the-file = { $file } holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u { $file }`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).
 
+## `--help` and the manual page (help.rs): `help-cmd-<path>`, `help-arg-<path>-<id>`. The English is the doc
+## comments' own (a test checks it); only other languages are read at run time.
+
+help-cmd-connect = Pin the daemon's certificate and remember its address (once per computer)
+help-cmd-status = Show the vault's state and your session (needs no login)
+help-cmd-init = Create the vault, once, with its president (and optionally its leader)
+help-cmd-enroll = Set your passphrase and second factor with the one-time enrolment code you were given
+help-cmd-login = Log in with your passphrase and your authenticator app's code
+help-cmd-logout = End your session
+help-cmd-unseal = Open the sealed vault with an owner's passphrase
+help-cmd-seal = Close the vault: the daemon forgets every key and every session ends
+help-cmd-entry = Add, list, show, edit and archive entries (one account on one platform each)
+help-cmd-reveal = Show a secret of an entry; recorded in the audit log with your reason
+help-cmd-passwd = Change your passphrase (owners: also the one that unseals)
+help-cmd-person = Add, list, offboard people, or reset their enrolment
+help-cmd-grant = Give, list and revoke access to entries, for a task and a limited time
+help-cmd-audit = Read, export and verify the audit log
+help-cmd-recover = Give your recovery share; once enough holders have, the vault opens
+help-cmd-recovery = Recovery shares: progress (status), a new share set (rekey), a holder's age key (keygen)
+help-cmd-backup = Take a backup of the vault
+help-cmd-rotate = Change a password in two steps: stage a new one, then confirm it (or cancel)
+help-cmd-rotation = Which passwords should change, why and since when
+help-cmd-generate = Make a strong password or passphrase on this computer (no daemon needed)
+help-cmd-approval = Ask for, list, approve or deny the one-time reveal of a very confidential entry
+help-cmd-guide = Print a guide in your language: `coffre guide recovery` for the recovery holders (print it)
+help-cmd-import = Bring in the accounts of a spreadsheet, Bitwarden, KeePass, 1Password or pass (--dry-run first)
+help-cmd-registry = The register of official accounts, without secrets: export it as CSV, JSON or HTML
+help-cmd-completions = Print the shell completion script for bash, zsh, fish, elvish or powershell
+help-cmd-man = Print the manual page (roff): `coffre man > coffre.1`
+help-cmd-grant-add = Give a person access to one entry or one category, for a task, until a date
+help-cmd-grant-list = List the grants you may see
+help-cmd-grant-revoke = End a grant now
+help-arg-grant-add-person = Who gets access
+help-arg-grant-add-entry = One entry, by its platform name
+help-arg-grant-add-category = Every entry of a category
+help-arg-grant-add-until = The last day of access (YYYY-MM-DD, through the end of that day UTC), or an RFC 3339 time
+help-arg-grant-add-duration = How long from now, e.g. 14d, 12h, 2w (at most the daemon's maximum, 90 days by default)
+help-arg-grant-add-task = What the access is for (required; recorded in the audit log)
+help-arg-grant-revoke-id = The grant's id as `coffre grant list` shows it (at least its first 8 characters)
+help-arg-server = The daemon's address, e.g. https://127.0.0.1:7443 [env: COFFRE_SERVER]
+help-arg-ca = The daemon's CA certificate (PEM) instead of the pinned one [env: COFFRE_CA]
+help-arg-json = Print one JSON object instead of text, for scripts
+help-arg-lang = The language of messages: fr (fr-CA) or en [env: COFFRE_LANG, else LC_ALL, LC_MESSAGES, LANG]
+help-heading-usage = Usage:
+help-heading-commands = Commands
+help-heading-options = Options
+help-heading-arguments = Arguments
+help-heading-global = Global options
+help-flag-help = Print help
+help-flag-version = Print version
+help-about = coffre: the shared passwords of your organisation, kept safe and accountable.
+help-after-help = Run `coffre --help` for the environment variables and exit codes.
+help-long-about =
+    coffre keeps the shared passwords of your organisation in a vault run by the coffred daemon. Every time a password is shown, the vault records who asked and why.
+
+    First time on this computer:
+      coffre connect ADDRESS      compare the fingerprint with the one coffred printed
+    Then:
+      coffre login NAME
+      coffre entry list
+      coffre reveal PLATFORM --reason "why you need it"
+help-after-long-help =
+    Environment:
+      COFFRE_SERVER       the daemon's address, as --server
+      COFFRE_CA           the daemon's CA certificate, as --ca
+      COFFRE_SESSION      the session file (default: session.json in your state directory)
+      COFFRE_CONFIG_DIR   where `coffre connect` saves the address and the CA
+
+    Exit codes:
+      0   success
+      1   other error
+      2   usage error: the command line does not make sense
+      3   the vault is sealed, uninitialised or in the wrong state
+      4   not logged in, session expired, or wrong name, passphrase or code
+      5   permission denied
+      6   not found
+      7   already exists
+      8   invalid value, refused by the daemon or before anything was sent
+      9   daemon unreachable, TLS failure, or audit log unavailable
+      10  too many attempts, or too large
+      11  internal error in the daemon
+      12  an audit export does not verify: changed, cut, or of another vault
+
 # `coffre man` (manual.rs).
 manual-cannot-write = cannot write the manual page: { $reason }
 

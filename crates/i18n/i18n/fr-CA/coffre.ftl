@@ -876,6 +876,88 @@ import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient
 import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
 import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).
 
+## `--help` et la page de manuel (help.rs) : `help-cmd-<chemin>`, `help-arg-<chemin>-<id>`.
+
+help-cmd-connect = Épingle le certificat du démon et retient son adresse (une fois par ordinateur)
+help-cmd-status = Affiche l’état du coffre et votre session (sans connexion)
+help-cmd-init = Crée le coffre, une seule fois, avec sa présidence (et, au besoin, son chef)
+help-cmd-enroll = Choisit votre phrase de passe et votre deuxième facteur avec le code d’inscription à usage unique reçu
+help-cmd-login = Vous connecte avec votre phrase de passe et le code de votre application d’authentification
+help-cmd-logout = Met fin à votre session
+help-cmd-unseal = Ouvre le coffre scellé avec la phrase de passe de la présidence ou du chef
+help-cmd-seal = Ferme le coffre : le démon oublie toutes les clés et toutes les sessions prennent fin
+help-cmd-entry = Ajoute, liste, affiche, modifie et archive les entrées (un compte sur une plateforme chacune)
+help-cmd-reveal = Affiche un secret d’une entrée ; consigné au journal d’audit avec votre motif
+help-cmd-passwd = Change votre phrase de passe (présidence et chef : aussi celle qui descelle)
+help-cmd-person = Ajoute, liste, fait partir des personnes, ou réinitialise leur inscription
+help-cmd-grant = Accorde, liste et révoque des accès aux entrées, pour une tâche et un temps limité
+help-cmd-audit = Lit, exporte et vérifie le journal d’audit
+help-cmd-recover = Remet votre part de récupération ; une fois assez de détenteurs passés, le coffre s’ouvre
+help-cmd-recovery = Parts de récupération : progression (status), nouveau jeu de parts (rekey), clé age d’un détenteur (keygen)
+help-cmd-backup = Fait une sauvegarde du coffre
+help-cmd-rotate = Change un mot de passe en deux temps : en préparer un nouveau, puis le confirmer (ou annuler)
+help-cmd-rotation = Quels mots de passe devraient changer, pourquoi et depuis quand
+help-cmd-generate = Crée un mot de passe ou une phrase de passe solide sur cet ordinateur (sans démon)
+help-cmd-approval = Demande, liste, approuve ou refuse l’affichage unique d’une entrée très confidentielle
+help-cmd-guide = Affiche un guide dans votre langue : `coffre guide recovery` pour les détenteurs de parts (imprimez-le)
+help-cmd-import = Importe les comptes d’un tableur, de Bitwarden, KeePass, 1Password ou pass (--dry-run d’abord)
+help-cmd-registry = Le registre des comptes officiels, sans secrets : l’exporter en CSV, JSON ou HTML
+help-cmd-completions = Affiche le script de complétion pour bash, zsh, fish, elvish ou powershell
+help-cmd-man = Affiche la page de manuel (roff) : `coffre man > coffre.1`
+help-cmd-grant-add = Donne à une personne l’accès à une entrée ou à une catégorie, pour une tâche, jusqu’à une date
+help-cmd-grant-list = Liste les accès que vous pouvez voir
+help-cmd-grant-revoke = Met fin à un accès maintenant
+help-arg-grant-add-person = Qui reçoit l’accès
+help-arg-grant-add-entry = Une entrée, par le nom de sa plateforme
+help-arg-grant-add-category = Toutes les entrées d’une catégorie
+help-arg-grant-add-until = Le dernier jour d’accès (AAAA-MM-JJ, jusqu’à la fin de ce jour, heure locale), ou une heure RFC 3339
+help-arg-grant-add-duration = Pour combien de temps à partir de maintenant, p. ex. 14d, 12h, 2w (au plus le maximum du démon, 90 jours par défaut)
+help-arg-grant-add-task = À quoi sert l’accès (obligatoire ; consigné au journal d’audit)
+help-arg-grant-revoke-id = L’identifiant de l’accès tel que `coffre grant list` l’affiche (au moins ses 8 premiers caractères)
+help-arg-server = L’adresse du démon, p. ex. https://127.0.0.1:7443 [env : COFFRE_SERVER]
+help-arg-ca = Le certificat d’AC du démon (PEM) au lieu de celui épinglé [env : COFFRE_CA]
+help-arg-json = Affiche un objet JSON au lieu du texte, pour les scripts
+help-arg-lang = La langue des messages : fr (fr-CA) ou en [env : COFFRE_LANG, sinon LC_ALL, LC_MESSAGES, LANG]
+help-heading-usage = Utilisation :
+help-heading-commands = Commandes 
+help-heading-options = Options 
+help-heading-arguments = Arguments 
+help-heading-global = Options globales 
+help-flag-help = Affiche l’aide
+help-flag-version = Affiche la version
+help-about = coffre : les mots de passe partagés de votre organisation, gardés en sûreté et avec des comptes à rendre.
+help-after-help = Lancez `coffre --help` pour les variables d’environnement et les codes de sortie.
+help-long-about =
+    coffre garde les mots de passe partagés de votre organisation dans un coffre que fait tourner le démon coffred. Chaque fois qu’un mot de passe est affiché, le coffre consigne qui l’a demandé et pourquoi.
+
+    La première fois sur cet ordinateur :
+      coffre connect ADRESSE      comparez l’empreinte avec celle que coffred a affichée
+    Ensuite :
+      coffre login NOM
+      coffre entry list
+      coffre reveal PLATEFORME --reason "pourquoi vous en avez besoin"
+help-after-long-help =
+    Environnement :
+      COFFRE_SERVER       l’adresse du démon, comme --server
+      COFFRE_CA           le certificat d’AC du démon, comme --ca
+      COFFRE_SESSION      le fichier de session (par défaut : session.json dans votre dossier d’état)
+      COFFRE_CONFIG_DIR   où `coffre connect` enregistre l’adresse et l’AC
+
+    Codes de sortie :
+      0   succès
+      1   autre erreur
+      2   erreur d’utilisation : la ligne de commande n’a pas de sens
+      3   le coffre est scellé, pas encore créé ou dans le mauvais état
+      4   pas connecté, session expirée, ou nom, phrase de passe ou code erroné
+      5   permission refusée
+      6   introuvable
+      7   existe déjà
+      8   valeur invalide, refusée par le démon ou avant tout envoi
+      9   démon injoignable, échec TLS, ou journal d’audit indisponible
+      10  trop de tentatives, ou trop grand
+      11  erreur interne du démon
+      12  un export d’audit ne se vérifie pas : modifié, coupé, ou d’un autre coffre
+
 # `coffre man` (manual.rs).
 manual-cannot-write = impossible d’écrire la page de manuel : { $reason }
 
