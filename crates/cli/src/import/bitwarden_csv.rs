@@ -54,7 +54,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
         let kind = kind.and_then(|i| record.get(i)).unwrap_or_default().trim().to_lowercase();
         match kind.as_str() {
             "login" => None,
-            "note" => Some(Note::SecureNote),
+            "note" => Some(Note::SecureNoteItem),
             other => Some(Note::OtherType { kind: other.to_owned() }),
         }
     });
@@ -78,7 +78,7 @@ mod tests {
             ("Facebook", "parti", "mot-de-passe-é")
         );
         assert_eq!(first.folders, ["Réseaux"]);
-        assert_eq!(items[1].unsupported, Some(Note::SecureNote));
+        assert_eq!(items[1].unsupported, Some(Note::SecureNoteItem));
         let org = "collections,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n\
                    \"Com,Finances\",login,Banque,,,0,,trésorerie,x,\n";
         let items = parse(org, Path::new("bw.csv")).map_err(|e| e.message().to_owned())?;

@@ -102,7 +102,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
         let name = clean(&bw.name);
         let why = match bw.kind {
             1 => None,
-            2 => Some(Note::SecureNote),
+            2 => Some(Note::SecureNoteItem),
             3 => Some(Note::Card),
             4 => Some(Note::Identity),
             5 => Some(Note::SshKey),
@@ -178,7 +178,7 @@ mod tests {
         assert!(fb.totp.expose_secret().starts_with("otpauth://"));
         assert_eq!(items[1].unsupported, Some(Note::Card));
         assert_eq!(items[2].unsupported, Some(Note::Identity));
-        assert_eq!(items[3].unsupported, Some(Note::SecureNote));
+        assert_eq!(items[3].unsupported, Some(Note::SecureNoteItem));
         Ok(())
     }
 

@@ -39,7 +39,7 @@ impl Default for Origin {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Note {
     // What the file holds that coffre does not import.
-    SecureNote,
+    SecureNoteItem,
     Card,
     Identity,
     Document,
@@ -162,7 +162,7 @@ impl Note {
     /// The stable code, in `--json` beside the English text.
     pub(crate) fn code(&self) -> &'static str {
         match self {
-            Note::SecureNote => "secure-note",
+            Note::SecureNoteItem => "secure-note",
             Note::Card => "card",
             Note::Identity => "identity",
             Note::Document => "document",
@@ -207,7 +207,7 @@ impl Note {
     /// The note in `lang`.
     pub(crate) fn text(&self, lang: Lang) -> String {
         match self {
-            Note::SecureNote => t_in!(lang, "import-note-secure-note"),
+            Note::SecureNoteItem => t_in!(lang, "import-note-secure-note"),
             Note::Card => t_in!(lang, "import-note-card"),
             Note::Identity => t_in!(lang, "import-note-identity"),
             Note::Document => t_in!(lang, "import-note-document"),
@@ -263,7 +263,7 @@ impl Note {
     pub(crate) fn examples() -> Vec<Note> {
         let s = |text: &str| text.to_owned();
         let mut all = vec![
-            Note::SecureNote,
+            Note::SecureNoteItem,
             Note::Card,
             Note::Identity,
             Note::Document,

@@ -192,7 +192,7 @@ pub(crate) fn parse(bytes: &[u8], path: &std::path::Path) -> Result<Vec<Item>, F
             let why = match op.category_uuid.as_str() {
                 "001" | "005" => None,
                 "002" => Some(Note::Card),
-                "003" => Some(Note::SecureNote),
+                "003" => Some(Note::SecureNoteItem),
                 "004" => Some(Note::Identity),
                 "006" => Some(Note::Document),
                 _ => Some(Note::UnknownCategory),
