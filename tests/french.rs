@@ -299,3 +299,63 @@ fn the_whole_quickstart_reads_in_french() {
     // The transcript goes to the test's output (`cargo test --test french -- --nocapture` shows it).
     println!("{transcript}");
 }
+
+/// Two things the daemon and the importer used to say only in English: a value the engine refuses (its field and
+/// its problem, rendered from their codes) and an import plan (actions, origins and reasons). `--json` keeps the
+/// English text and the stable codes.
+#[test]
+fn a_refused_value_and_an_import_plan_read_in_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let daemon = Daemon::start_at(&tmp.path().join("data"), 1_796_126_400_000);
+    let president = french(&daemon);
+    let pass = president.secret_file("president.pass", "Élise à l’école 2026, le matin");
+    let mut args = vec!["init", "--president", "Élise", "--passphrase-file", &pass, "--json"];
+    args.extend(TEST_KDF);
+    let init = president.run(&args).ok().json();
+    president.remember_totp("Élise", init["president_otpauth_uri"].as_str().unwrap());
+    president.login(&daemon, "Élise", &pass).ok();
+    let mut transcript = String::new();
+
+    // A platform name one character too long: the engine refuses it, the client says so in French.
+    let password = president.secret_file("fb.pass", "Fb-s3cret-2026");
+    let long_name = "é".repeat(65);
+    let add = ["entry", "add", &long_name, "--category", "other", "--login", "l", "--password-file", &password];
+    let refused = president.run(&add);
+    step(&mut transcript, "Élise", &add, &refused);
+    assert_ne!(refused.code, 0);
+    assert!(
+        refused.stderr.contains("valeur invalide pour la plateforme\u{a0}: 65 caractères\u{202f}; 64 au plus"),
+        "{}",
+        refused.stderr
+    );
+    assert_french(&refused);
+    let english = president.run(&[&["--lang", "en"], &add[..]].concat());
+    assert!(
+        english.stderr.contains("invalid platform: is 65 characters long; at most 64 allowed"),
+        "{}",
+        english.stderr
+    );
+
+    // An import plan: a clash within the file renamed, an item without a password skipped, all in French.
+    let csv = "Nom;Identifiant;Mot de passe\nFacebook;parti;un-mot-de-passe\nFacebook;jeunes;un-autre\nSans mot de passe;x;\n";
+    let file = president.secret_file("comptes.csv", csv);
+    let dry = ["import", "--format", "csv", &file, "--dry-run"];
+    let plan = president.run(&dry).ok();
+    step(&mut transcript, "Élise", &dry, &plan);
+    assert!(plan.stdout.contains("créer           Facebook [other]  (ligne 2)"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("créer-renommé   Facebook (2) [other]  (ligne 3)"), "{}", plan.stdout);
+    assert!(
+        plan.stdout.contains("- renommé\u{a0}: « Facebook » est déjà pris dans le fichier (ligne 2)"),
+        "{}",
+        plan.stdout
+    );
+    assert!(plan.stdout.contains("ignorer         Sans mot de passe  (ligne 4)"), "{}", plan.stdout);
+    assert!(plan.stdout.contains("- aucun mot de passe\u{a0}: le coffre garde des comptes"), "{}", plan.stdout);
+    assert_french(&plan);
+    let json = president.run(&[&dry[..], &["--json"]].concat()).ok().json();
+    let renamed = &json["steps"][1];
+    assert_eq!(renamed["origin"], "line 3", "{json}");
+    assert_eq!(renamed["reason_codes"], serde_json::json!(["renamed"]), "{json}");
+    assert_eq!(renamed["reasons"][0], "renamed: \"Facebook\" is line 2 of the file", "{json}");
+    println!("{transcript}");
+}

@@ -114,7 +114,7 @@ pub(crate) fn status_failure(status: &Status, server: &ServerUrl, login_name: Op
         return transport_failure(source, server);
     }
     let kind = Kind::from_grpc(status.code());
-    let mut message = match localised(status) {
+    let mut message = match localised(status, coffre_i18n::current()) {
         Some(message) => message,
         None if status.message().is_empty() => {
             t!("daemon-refused", code = status.code().description())
@@ -133,7 +133,7 @@ pub(crate) fn status_failure(status: &Status, server: &ServerUrl, login_name: Op
 /// A refusal in the reader's language, from the engine's error code, reason and arguments the daemon sends beside
 /// its English message (coffred's `status.rs`). `None` when the status carries no code (the transport made it, or
 /// an older daemon) or one this client's catalogue does not know (a newer daemon): the English message is shown.
-fn localised(status: &Status) -> Option<String> {
+fn localised(status: &Status, lang: coffre_i18n::Lang) -> Option<String> {
     let metadata = status.metadata();
     let code = metadata.get(ERROR_CODE)?.to_str().ok()?;
     let mut args: Vec<(&str, String)> = Vec::new();
@@ -151,10 +151,20 @@ fn localised(status: &Status) -> Option<String> {
     for (name, value) in &names {
         args.push((name.as_str(), value.clone()));
     }
-    let lang = coffre_i18n::current();
     if let Some(reason) = metadata.get(ERROR_REASON) {
         let reason = reason.to_str().ok()?;
         args.push(("reason", coffre_i18n::message(lang, &format!("daemon-reason-{reason}"), &[])?));
+    }
+    // An invalid value: its field and its problem are rendered first, and replace their English text.
+    if let Some(field) = metadata.get(ERROR_FIELD) {
+        let field = coffre_i18n::message(lang, &format!("daemon-field-{}", field.to_str().ok()?), &[])?;
+        args.retain(|(name, _)| *name != "field");
+        args.push(("field", field));
+    }
+    if let Some(problem) = metadata.get(ERROR_PROBLEM) {
+        let problem = coffre_i18n::message(lang, &format!("daemon-problem-{}", problem.to_str().ok()?), &args)?;
+        args.retain(|(name, _)| *name != "problem");
+        args.push(("problem", problem));
     }
     coffre_i18n::message(lang, &format!("daemon-{code}"), &args)
 }
@@ -163,6 +173,8 @@ fn localised(status: &Status) -> Option<String> {
 const ERROR_CODE: &str = "coffre-error";
 const ERROR_REASON: &str = "coffre-reason";
 const ERROR_ARGUMENT_PREFIX: &str = "coffre-arg-";
+const ERROR_FIELD: &str = "coffre-field";
+const ERROR_PROBLEM: &str = "coffre-problem";
 
 /// A connected daemon, with the session to present when there is one.
 pub(crate) struct Daemon {
@@ -294,6 +306,45 @@ mod tests {
             (sealed.message(), sealed.exit_code()),
             ("vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)", 3)
         );
+    }
+
+    /// What coffred sends for an invalid value (its `status.rs`): the English message, the codes and the arguments.
+    fn invalid_status(field: &str, problem: &str, arguments: &[(&str, &str)]) -> Status {
+        use tonic::metadata::{BinaryMetadataValue, MetadataValue};
+        let mut status = Status::invalid_argument("invalid TOTP seed: is 300 bytes long; at most 256 allowed");
+        let metadata = status.metadata_mut();
+        metadata.insert(ERROR_CODE, MetadataValue::from_static("invalid"));
+        metadata.insert(ERROR_FIELD, MetadataValue::try_from(field).expect("ASCII"));
+        metadata.insert(ERROR_PROBLEM, MetadataValue::try_from(problem).expect("ASCII"));
+        for (name, value) in arguments {
+            let key = format!("{ERROR_ARGUMENT_PREFIX}{name}-bin");
+            let key = tonic::metadata::BinaryMetadataKey::from_bytes(key.as_bytes()).expect("a key");
+            metadata.insert_bin(key, BinaryMetadataValue::from_bytes(value.as_bytes()));
+        }
+        status
+    }
+
+    #[test]
+    fn an_invalid_value_reads_in_the_readers_language_field_and_problem_included() {
+        let arguments = [
+            ("field", "TOTP seed"),
+            ("problem", "is 300 bytes long; at most 256 allowed"),
+            ("bytes", "300"),
+            ("max", "256"),
+        ];
+        let status = invalid_status("totp-seed", "too-many-bytes", &arguments);
+        assert_eq!(
+            localised(&status, coffre_i18n::Lang::FrCa).as_deref(),
+            Some("valeur invalide pour la clé du deuxième facteur (TOTP)\u{a0}: 300 octets\u{202f}; 256 au plus")
+        );
+        assert_eq!(
+            localised(&status, coffre_i18n::Lang::En).as_deref(),
+            Some("invalid TOTP seed: is 300 bytes long; at most 256 allowed")
+        );
+        // A problem this client does not know (a newer daemon): the daemon's English message, not half a translation.
+        let newer = invalid_status("totp-seed", "a-problem-from-the-future", &arguments);
+        assert_eq!(localised(&newer, coffre_i18n::Lang::FrCa), None);
+        assert_eq!(status_failure(&newer, &server(), None).message(), newer.message());
     }
 
     #[test]

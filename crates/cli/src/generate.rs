@@ -3,7 +3,10 @@
 //! policy flags serve `coffre rotate stage --generate`, where the daemon generates the password instead.
 
 use clap::Args;
-use coffre_crypto::generator::{self, Classes, Policy};
+use coffre_crypto::{
+    CryptoError,
+    generator::{self, Classes, Policy},
+};
 use coffre_i18n::t;
 use coffre_proto::v1::{CharacterPolicy, GeneratorPolicy, WordPolicy, generator_policy};
 use serde::Serialize;
@@ -75,7 +78,7 @@ impl PolicyArgs {
     /// The same policy for the daemon.
     pub(crate) fn to_proto(&self) -> Result<GeneratorPolicy, Failure> {
         let policy = self.policy();
-        policy.check().map_err(|err| Failure::invalid(err.to_string()))?;
+        policy.check().map_err(refused)?;
         let number = |n: usize| u32::try_from(n).map_err(|_| Failure::invalid(t!("number-too-large")));
         let kind = match policy {
             Policy::Words { count, separator } => {
@@ -90,6 +93,18 @@ impl PolicyArgs {
             }),
         };
         Ok(GeneratorPolicy { kind: Some(kind) })
+    }
+}
+
+/// A policy the generator refuses, in the reader's language (`policy-<...>` in the catalogue).
+fn refused(err: CryptoError) -> Failure {
+    match err {
+        CryptoError::Policy(problem) => {
+            let lang = coffre_i18n::current();
+            let text = coffre_i18n::message(lang, problem.code(), &problem.arguments());
+            Failure::invalid(t!("policy-refused", problem = text.unwrap_or_else(|| problem.to_string())))
+        }
+        other => Failure::other(other.to_string()),
     }
 }
 
@@ -110,7 +125,7 @@ struct Generated<'a> {
 }
 
 pub(crate) fn run(args: &GenerateArgs, ctx: &Context) -> Result<(), Failure> {
-    let generated = generator::generate(&args.policy.policy()).map_err(|err| Failure::invalid(err.to_string()))?;
+    let generated = generator::generate(&args.policy.policy()).map_err(refused)?;
     let password = generated.password.expose_secret();
     // Built in a buffer sized so that it never reallocates, and wiped afterwards.
     let mut out = Zeroizing::new(Vec::with_capacity(password.len() * 6 + 64));

@@ -51,6 +51,7 @@ mod exit;
 mod generate;
 mod grants;
 mod guide;
+pub mod help;
 mod import;
 mod manual;
 mod output;

@@ -3,11 +3,18 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> ExitCode {
-    let cli = coffre_cli::Cli::parse();
+    // The help is built in the reader's language, so the language is chosen before parsing.
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = coffre_cli::help::lang_before_parsing(&args);
+    let matches = coffre_cli::help::command(lang).get_matches_from(args);
+    let cli = match coffre_cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(err) => err.exit(),
+    };
     match coffre_cli::run(cli).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {

@@ -1,6 +1,7 @@
 //! `coffre completions SHELL` and `coffre man`: shell completions and the manual page, generated from the same
-//! clap definitions as `--help`, for packagers and for people who install coffre by hand. (clap's help texts are in
-//! English; the guides, `coffre guide`, are in both languages.)
+//! clap definitions as `--help`, for packagers and for people who install coffre by hand. The manual page is in the
+//! reader's language where the catalogue has the help texts (`coffre man --lang fr`, see help.rs); its section
+//! names (NAME, SYNOPSIS...) are clap_mangen's, in English.
 
 use clap::{Args, CommandFactory};
 use coffre_i18n::t;
@@ -25,7 +26,7 @@ fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
 /// The manual page (roff), for `man 1 coffre`.
 fn manual_page() -> Result<Vec<u8>, Failure> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command())
+    clap_mangen::Man::new(crate::help::command(coffre_i18n::current()))
         .render(&mut out)
         .map_err(|e| Failure::other(t!("manual-cannot-write", reason = e.to_string())))?;
     Ok(out)

@@ -41,7 +41,7 @@ pub enum CryptoError {
     RecoveryKeyMismatch,
     /// A password-generator policy outside its bounds.
     #[error("password policy: {0}")]
-    Policy(String),
+    Policy(crate::generator::PolicyError),
     /// An age file, key or recipient that cannot be used.
     #[error(transparent)]
     Age(#[from] crate::age_file::AgeError),

@@ -92,6 +92,96 @@ pub enum Policy {
     },
 }
 
+/// Why a generator policy is refused. `Display` is the English text; [`PolicyError::code`] and
+/// [`PolicyError::arguments`] let a client show it in its reader's language (`policy-<...>` in coffre-i18n's
+/// catalogue).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    /// A password length out of bounds.
+    #[error("a generated password is {min} to {max} characters long, not {length}")]
+    Length {
+        /// Fewest characters.
+        min: usize,
+        /// Most characters.
+        max: usize,
+        /// The length asked for.
+        length: usize,
+    },
+    /// No character class chosen.
+    #[error("choose at least one character class (lower, upper, digits, symbols)")]
+    NoClass,
+    /// More classes than characters: one of each cannot fit.
+    #[error("more character classes than characters")]
+    MoreClassesThanCharacters,
+    /// A word count out of bounds.
+    #[error("a generated passphrase has {min} to {max} words, not {count}")]
+    Words {
+        /// Fewest words.
+        min: usize,
+        /// Most words.
+        max: usize,
+        /// The count asked for.
+        count: usize,
+    },
+    /// A separator empty or too long.
+    #[error("the separator is 1 to {max} characters long")]
+    SeparatorLength {
+        /// Most characters.
+        max: usize,
+    },
+    /// A separator with a letter or a control character.
+    #[error("the separator may not hold a letter or a control character")]
+    SeparatorCharacters,
+    /// An alphabet the uniform draw cannot use (never for a checked policy).
+    #[error("alphabet size out of range")]
+    Alphabet,
+}
+
+impl PolicyError {
+    /// The stable code, kebab-case, starting with `policy-`.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PolicyError::Length { .. } => "policy-length",
+            PolicyError::NoClass => "policy-no-class",
+            PolicyError::MoreClassesThanCharacters => "policy-more-classes-than-characters",
+            PolicyError::Words { .. } => "policy-words",
+            PolicyError::SeparatorLength { .. } => "policy-separator-length",
+            PolicyError::SeparatorCharacters => "policy-separator-characters",
+            PolicyError::Alphabet => "policy-alphabet",
+        }
+    }
+
+    /// The values the text shows, by name.
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            PolicyError::Length { min, max, length } => {
+                vec![("min", min.to_string()), ("max", max.to_string()), ("length", length.to_string())]
+            }
+            PolicyError::Words { min, max, count } => {
+                vec![("min", min.to_string()), ("max", max.to_string()), ("count", count.to_string())]
+            }
+            PolicyError::SeparatorLength { max } => vec![("max", max.to_string())],
+            PolicyError::NoClass
+            | PolicyError::MoreClassesThanCharacters
+            | PolicyError::SeparatorCharacters
+            | PolicyError::Alphabet => Vec::new(),
+        }
+    }
+
+    /// One of each, with distinct numbers: for the tests that check every code renders in every language.
+    pub fn examples() -> Vec<PolicyError> {
+        vec![
+            PolicyError::Length { min: 12, max: 256, length: 8 },
+            PolicyError::NoClass,
+            PolicyError::MoreClassesThanCharacters,
+            PolicyError::Words { min: 5, max: 20, count: 3 },
+            PolicyError::SeparatorLength { max: 4 },
+            PolicyError::SeparatorCharacters,
+            PolicyError::Alphabet,
+        ]
+    }
+}
+
 impl Default for Policy {
     /// 24 characters of every class: about 155 bits.
     fn default() -> Self {
@@ -105,42 +195,33 @@ impl Policy {
         Policy::Words { count: DEFAULT_WORDS, separator: DEFAULT_SEPARATOR.to_owned() }
     }
 
-    /// Checks the bounds; the message says what is allowed.
+    /// Checks the bounds; the error says what is allowed.
     pub fn check(&self) -> Result<(), CryptoError> {
+        let refuse = |problem: PolicyError| Err(CryptoError::Policy(problem));
         match self {
             Policy::Characters { length, classes } => {
                 if !(MIN_LENGTH..=MAX_LENGTH).contains(length) {
-                    return Err(CryptoError::Policy(format!(
-                        "a generated password is {MIN_LENGTH} to {MAX_LENGTH} characters long, not {length}"
-                    )));
+                    return refuse(PolicyError::Length { min: MIN_LENGTH, max: MAX_LENGTH, length: *length });
                 }
                 let chosen = classes.chosen();
                 if chosen.is_empty() {
-                    return Err(CryptoError::Policy(
-                        "choose at least one character class (lower, upper, digits, symbols)".into(),
-                    ));
+                    return refuse(PolicyError::NoClass);
                 }
                 if chosen.len() > *length {
-                    return Err(CryptoError::Policy("more character classes than characters".into()));
+                    return refuse(PolicyError::MoreClassesThanCharacters);
                 }
                 Ok(())
             }
             Policy::Words { count, separator } => {
                 if !(MIN_WORDS..=MAX_WORDS).contains(count) {
-                    return Err(CryptoError::Policy(format!(
-                        "a generated passphrase has {MIN_WORDS} to {MAX_WORDS} words, not {count}"
-                    )));
+                    return refuse(PolicyError::Words { min: MIN_WORDS, max: MAX_WORDS, count: *count });
                 }
                 let chars = separator.chars().count();
                 if chars == 0 || chars > MAX_SEPARATOR_CHARS {
-                    return Err(CryptoError::Policy(format!(
-                        "the separator is 1 to {MAX_SEPARATOR_CHARS} characters long"
-                    )));
+                    return refuse(PolicyError::SeparatorLength { max: MAX_SEPARATOR_CHARS });
                 }
                 if separator.chars().any(|c| c.is_alphabetic() || c.is_control()) {
-                    return Err(CryptoError::Policy(
-                        "the separator may not hold a letter or a control character".into(),
-                    ));
+                    return refuse(PolicyError::SeparatorCharacters);
                 }
                 Ok(())
             }
@@ -234,15 +315,15 @@ pub fn wordlist() -> Vec<&'static str> {
 /// A uniform index below `n` (1 <= n <= 2^32): 32-bit values from the OS random source, those in the last,
 /// incomplete block of `n` values drawn again.
 fn uniform_below(n: usize) -> Result<usize, CryptoError> {
-    let n = u64::try_from(n).map_err(|_| CryptoError::Policy("alphabet too large".into()))?;
+    let n = u64::try_from(n).map_err(|_| CryptoError::Policy(PolicyError::Alphabet))?;
     if n == 0 || n > 1 << 32 {
-        return Err(CryptoError::Policy("alphabet size out of range".into()));
+        return Err(CryptoError::Policy(PolicyError::Alphabet));
     }
     let zone = (1u64 << 32) / n * n;
     loop {
         let value = u64::from(u32::from_le_bytes(rng::array::<4>()?));
         if value < zone {
-            return usize::try_from(value % n).map_err(|_| CryptoError::Policy("index out of range".into()));
+            return usize::try_from(value % n).map_err(|_| CryptoError::Policy(PolicyError::Alphabet));
         }
     }
 }

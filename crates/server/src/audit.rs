@@ -10,7 +10,7 @@ use coffre_vault::{AuditEvent, AuditFilter, Outcome, Vault};
 use tokio_stream::{Stream, wrappers::ReceiverStream};
 use tonic::{Request, Response, Status};
 
-use crate::{context::request_context, status::vault_status};
+use crate::{context::request_context, refusals::Refusal, status::vault_status};
 
 /// Largest chunk of an export stream (whole lines; a line longer than this goes alone).
 const CHUNK: usize = 256 * 1024;
@@ -35,7 +35,7 @@ fn time(field: &str, t: Option<pb::Timestamp>) -> Result<Option<SystemTime>, Sta
     t.map(|t| {
         u64::try_from(t.unix_seconds)
             .map(|s| SystemTime::UNIX_EPOCH + Duration::from_secs(s))
-            .map_err(|_| Status::invalid_argument(format!("{field} must not be before 1970")))
+            .map_err(|_| Refusal::Before1970 { what: field.to_owned() }.into())
     })
     .transpose()
 }

@@ -3,13 +3,13 @@
 use coffre_vault::{RequestContext, SessionToken};
 use tonic::{Request, Status, metadata::MetadataMap};
 
+use crate::refusals::Refusal;
+
 /// Longest client agent kept, in characters; the rest is cut off.
 pub(crate) const MAX_AGENT_CHARS: usize = 256;
 
-const MALFORMED: &str = "malformed authorization metadata: expected `Bearer <token>`";
 /// Longest `authorization` value taken, in bytes: a session token is 43 characters; anything much longer is not one.
 const MAX_AUTHORIZATION_BYTES: usize = 512;
-const TOO_LONG: &str = "authorization metadata too long: it holds a session token of 43 characters, log in again";
 
 /// Builds the context of `request`: the session token from the `authorization` metadata (`Bearer <token>`), the
 /// peer address from the transport, and the client's `user-agent` for the audit log.
@@ -29,14 +29,14 @@ fn bearer_token(metadata: &MetadataMap) -> Result<Option<SessionToken>, Status> 
         return Ok(None);
     };
     if value.len() > MAX_AUTHORIZATION_BYTES {
-        return Err(Status::invalid_argument(TOO_LONG));
+        return Err(Refusal::AuthorizationTooLong.into());
     }
-    let value = value.to_str().map_err(|_| Status::unauthenticated(MALFORMED))?;
+    let value = value.to_str().map_err(|_| Status::from(Refusal::AuthorizationMalformed))?;
     // The scheme is case-insensitive (RFC 7235 section 2.1); the token is base64url, so it has no spaces.
-    let (scheme, token) = value.split_once(' ').ok_or_else(|| Status::unauthenticated(MALFORMED))?;
+    let (scheme, token) = value.split_once(' ').ok_or_else(|| Status::from(Refusal::AuthorizationMalformed))?;
     let token = token.trim();
     if !scheme.eq_ignore_ascii_case("bearer") || token.is_empty() || token.contains(' ') {
-        return Err(Status::unauthenticated(MALFORMED));
+        return Err(Refusal::AuthorizationMalformed.into());
     }
     Ok(Some(SessionToken::new(token.to_owned())))
 }
@@ -53,6 +53,9 @@ mod tests {
     use tonic::metadata::MetadataValue;
 
     use super::*;
+
+    const MALFORMED: &str = "malformed authorization metadata: expected `Bearer <token>`";
+    const TOO_LONG: &str = "authorization metadata too long: it holds a session token of 43 characters, log in again";
 
     fn with_auth(value: &'static str) -> Request<()> {
         let mut request = Request::new(());

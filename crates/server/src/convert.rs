@@ -11,13 +11,15 @@ use coffre_proto::v1 as pb;
 use coffre_vault::{self as vault, clock::unix_seconds};
 use tonic::Status;
 
+use crate::refusals::Refusal;
+
 /// Decodes a wire enum, refusing numbers the API does not define: "unknown category 42".
 fn known<E: TryFrom<i32>>(what: &str, value: i32) -> Result<E, Status> {
-    E::try_from(value).map_err(|_| Status::invalid_argument(format!("unknown {what} {value}")))
+    E::try_from(value).map_err(|_| Refusal::UnknownValue { what: what.to_owned(), value: value.to_string() }.into())
 }
 
 fn required(what: &str) -> Status {
-    Status::invalid_argument(format!("{what} is required"))
+    Refusal::Required { what: what.to_owned() }.into()
 }
 
 /// A category where one is required.
@@ -139,8 +141,7 @@ pub(crate) fn new_grant(request: pb::AddGrantRequest) -> Result<vault::NewGrant,
         pb::add_grant_request::Until::Expires(at) => vault::GrantUntil::At(
             SystemTime::UNIX_EPOCH
                 + std::time::Duration::from_secs(
-                    u64::try_from(at.unix_seconds)
-                        .map_err(|_| Status::invalid_argument("invalid expiry: before 1970"))?,
+                    u64::try_from(at.unix_seconds).map_err(|_| Status::from(Refusal::ExpiryBefore1970))?,
                 ),
         ),
         pb::add_grant_request::Until::DurationSeconds(seconds) => {
@@ -320,7 +321,7 @@ pub(crate) fn generator_policy(policy: pb::GeneratorPolicy) -> coffre_crypto::ge
 /// A passphrase from a request, moved (not copied) into its zeroizing type. A length outside 12..=1024 bytes is
 /// INVALID_ARGUMENT with the crypto crate's message.
 pub(crate) fn passphrase(bytes: Vec<u8>) -> Result<Passphrase, Status> {
-    Passphrase::new(bytes).map_err(|err| Status::invalid_argument(err.to_string()))
+    Passphrase::new(bytes).map_err(|err| Refusal::passphrase(err).into())
 }
 
 /// Argon2id parameters from a request. Absent or all zero: the daemon's default (`None`); a zero field takes that

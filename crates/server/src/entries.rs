@@ -8,7 +8,7 @@ use coffre_proto::v1::{self as pb, entry_service_server::EntryService};
 use coffre_vault::{EntryUpdate, RevealParams, Secrets, Vault};
 use tonic::{Request, Response, Status};
 
-use crate::{context::request_context, convert, status::vault_status};
+use crate::{context::request_context, convert, refusals::Refusal, status::vault_status};
 
 /// Serves `EntryService` from a [`Vault`].
 pub(crate) struct EntryApi {
@@ -32,7 +32,7 @@ fn replacement(list: Vec<String>, replace: bool, field: &str) -> Result<Option<V
     match (replace, list.is_empty()) {
         (true, _) => Ok(Some(list)),
         (false, true) => Ok(None),
-        (false, false) => Err(Status::invalid_argument(format!("{field} given without replace_{field}"))),
+        (false, false) => Err(Refusal::GivenWithoutReplace { field: field.to_owned() }.into()),
     }
 }
 
@@ -44,9 +44,9 @@ impl EntryService for EntryApi {
     ) -> Result<Response<pb::CreateEntryResponse>, Status> {
         let ctx = request_context(&request)?;
         let pb::CreateEntryRequest { entry, secrets } = request.into_inner();
-        let entry = convert::new_entry(entry.ok_or_else(|| Status::invalid_argument("entry is required"))?)?;
+        let entry = convert::new_entry(entry.ok_or_else(|| Status::from(Refusal::Required { what: "entry".into() }))?)?;
         let pb::SecretFields { password, totp_seed, notes } =
-            secrets.ok_or_else(|| Status::invalid_argument("secrets is required"))?;
+            secrets.ok_or_else(|| Status::from(Refusal::Required { what: "secrets".into() }))?;
         let secrets =
             Secrets { password: SecretBytes::new(password), totp_seed: non_empty(totp_seed), notes: non_empty(notes) };
         let view = self.vault.create_entry(&ctx, entry, secrets).await.map_err(vault_status)?;
@@ -121,7 +121,7 @@ impl EntryService for EntryApi {
         let ctx = request_context(&request)?;
         let pb::RevealRequest { platform, field, reason, version, pending } = request.into_inner();
         if pending && version != 0 {
-            return Err(Status::invalid_argument("a staged password has no older version: give pending or version"));
+            return Err(Refusal::NoOlderVersion.into());
         }
         let params = RevealParams {
             platform,

@@ -47,6 +47,7 @@ mod idle;
 mod incoming;
 pub mod rebuild;
 mod recovery;
+mod refusals;
 mod registry;
 pub mod restore;
 mod rotation;

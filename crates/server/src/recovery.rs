@@ -8,7 +8,7 @@ use coffre_vault::{
 };
 use tonic::{Request, Response, Status};
 
-use crate::{context::request_context, convert, status::vault_status};
+use crate::{context::request_context, convert, refusals::Refusal, status::vault_status};
 
 /// Serves `RecoveryService` from a [`Vault`].
 pub(crate) struct RecoveryApi {
@@ -24,7 +24,7 @@ impl RecoveryApi {
 /// A share-set request for the engine. The engine judges labels, counts and keys; here only the wire's shape.
 pub(crate) fn share_set_spec(spec: pb::ShareSetSpec) -> Result<ShareSetSpec, Status> {
     let threshold = u8::try_from(spec.threshold)
-        .map_err(|_| Status::invalid_argument(format!("invalid threshold: {} is far too large", spec.threshold)))?;
+        .map_err(|_| Status::from(Refusal::ThresholdTooLarge { threshold: spec.threshold.to_string() }))?;
     let holders = spec
         .holders
         .into_iter()
@@ -35,10 +35,7 @@ pub(crate) fn share_set_spec(spec: pb::ShareSetSpec) -> Result<ShareSetSpec, Sta
                     HolderKey::Passphrase(convert::passphrase(passphrase)?)
                 }
                 None => {
-                    return Err(Status::invalid_argument(format!(
-                        "invalid holder: {} has neither an age key nor a passphrase",
-                        holder.label
-                    )));
+                    return Err(Refusal::HolderWithoutKey { holder: holder.label }.into());
                 }
             };
             Ok(HolderSpec { label: holder.label, key })
@@ -122,7 +119,10 @@ impl RecoveryService for RecoveryApi {
 
     async fn rekey(&self, request: Request<pb::RekeyRequest>) -> Result<Response<pb::RekeyResponse>, Status> {
         let ctx = request_context(&request)?;
-        let spec = request.into_inner().share_set.ok_or_else(|| Status::invalid_argument("share_set is required"))?;
+        let spec = request
+            .into_inner()
+            .share_set
+            .ok_or_else(|| Status::from(Refusal::Required { what: "share_set".into() }))?;
         let issued = self.vault.rekey(&ctx, share_set_spec(spec)?).await.map_err(vault_status)?;
         Ok(Response::new(pb::RekeyResponse { shares: Some(issued_shares(issued)) }))
     }

@@ -7,7 +7,7 @@ use coffre_proto::v1::{self as pb, rotation_service_server::RotationService, sta
 use coffre_vault::{RotationRef, Vault};
 use tonic::{Request, Response, Status};
 
-use crate::{context::request_context, convert, status::vault_status};
+use crate::{context::request_context, convert, refusals::Refusal, status::vault_status};
 
 /// Serves `RotationService` from a [`Vault`].
 pub(crate) struct RotationApi {
@@ -39,7 +39,7 @@ impl RotationService for RotationApi {
             Some(NewPassword::Generate(policy)) => {
                 coffre_vault::NewPassword::Generate(convert::generator_policy(policy))
             }
-            None => return Err(Status::invalid_argument("new_password is required: a password, or generate")),
+            None => return Err(Refusal::NewPasswordRequired.into()),
         };
         let staged = self.vault.stage_rotation(&ctx, &platform, password).await.map_err(vault_status)?;
         Ok(Response::new(pb::StageRotationResponse { staged: Some(convert::staged(staged)) }))

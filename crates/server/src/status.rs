@@ -9,6 +9,8 @@
 //! (RESOURCE_EXHAUSTED, as gRPC's status-code guide says for a message larger than the server accepts).
 
 use coffre_vault::ErrorKind;
+
+use crate::refusals::Refusal;
 use tonic::{
     Code, Status,
     body::Body,
@@ -48,6 +50,10 @@ pub(crate) fn vault_status(err: coffre_vault::Error) -> Status {
 pub(crate) const ERROR_CODE: &str = "coffre-error";
 /// Metadata of a refusal that names its reason: the reason's stable code (`coffre_vault::reasons`).
 pub(crate) const ERROR_REASON: &str = "coffre-reason";
+/// Metadata of an invalid value: the field's stable code (`coffre_vault::problems::FIELDS`).
+pub(crate) const ERROR_FIELD: &str = "coffre-field";
+/// Metadata of an invalid value: the problem's stable code (`coffre_vault::Problem::code`).
+pub(crate) const ERROR_PROBLEM: &str = "coffre-problem";
 /// Prefix of the metadata that carry the message's arguments, one binary (UTF-8) value each:
 /// `coffre-arg-<name>-bin`.
 pub(crate) const ERROR_ARGUMENT_PREFIX: &str = "coffre-arg-";
@@ -56,13 +62,24 @@ pub(crate) const ERROR_ARGUMENT_PREFIX: &str = "coffre-arg-";
 /// language (the status message stays the English text, for older clients and logs). Nothing here is secret: the
 /// arguments are the values the English message shows.
 fn with_error_code(status: &mut Status, err: &coffre_vault::Error) {
+    with_code(status, err.code(), err.arguments());
     let metadata = status.metadata_mut();
-    metadata.insert(ERROR_CODE, MetadataValue::from_static(err.code()));
     if let Some(reason) = err.reason() {
         metadata.insert(ERROR_REASON, MetadataValue::from_static(reason.code));
     }
-    for (name, value) in err.arguments() {
-        // Argument names are the engine's lower-case identifiers, so the key is always valid.
+    if let Some((field, problem)) = err.invalid_value() {
+        metadata.insert(ERROR_FIELD, MetadataValue::from_static(field.code));
+        metadata.insert(ERROR_PROBLEM, MetadataValue::from_static(problem.code()));
+    }
+}
+
+/// Adds a refusal's stable code and its arguments to the status (the engine's, or coffred's own
+/// [`crate::refusals::Refusal`]).
+pub(crate) fn with_code(status: &mut Status, code: &'static str, arguments: Vec<(&'static str, String)>) {
+    let metadata = status.metadata_mut();
+    metadata.insert(ERROR_CODE, MetadataValue::from_static(code));
+    for (name, value) in arguments {
+        // Argument names are lower-case identifiers of this code base, so the key is always valid.
         if let Ok(key) = MetadataKey::<Binary>::from_bytes(format!("{ERROR_ARGUMENT_PREFIX}{name}-bin").as_bytes()) {
             metadata.insert_bin(key, MetadataValue::from_bytes(value.as_bytes()));
         }
@@ -102,11 +119,11 @@ fn remapped(status: &Status) -> Option<Status> {
             // The rest names the message and field (never a value): "LoginRequest.name: invalid string value:
             // data is not UTF-8 encoded".
             let detail = status.message().strip_prefix(PROST_DECODE_PREFIX)?;
-            Some(Status::invalid_argument(format!("invalid request: {detail}")))
+            Some(Refusal::Undecodable { detail: detail.to_owned() }.into())
         }
         Code::OutOfRange => {
             let detail = status.message().strip_prefix(TONIC_TOO_LARGE_PREFIX)?;
-            Some(Status::resource_exhausted(format!("request too large: {detail}")))
+            Some(Refusal::TooLarge { detail: detail.to_owned() }.into())
         }
         _ => None,
     }
@@ -114,7 +131,7 @@ fn remapped(status: &Status) -> Option<Status> {
 
 #[cfg(test)]
 mod tests {
-    use coffre_vault::{Error, reasons};
+    use coffre_vault::{Error, Problem, problems, reasons};
 
     use super::*;
 
@@ -133,7 +150,7 @@ mod tests {
             (Error::SharesDoNotOpen, Code::Unauthenticated),
             (Error::BadRecoveryToken, Code::Unauthenticated),
             (Error::Denied(reasons::NO_LIVE_GRANT), Code::PermissionDenied),
-            (Error::Invalid { field: "platform", problem: "empty".into() }, Code::InvalidArgument),
+            (Error::Invalid { field: problems::PLATFORM, problem: Problem::Empty }, Code::InvalidArgument),
             (Error::NotFound(reasons::NO_ENTRY), Code::NotFound),
             (Error::Exists(reasons::ENTRY_EXISTS), Code::AlreadyExists),
             (Error::Throttled { retry_after_secs: 4 }, Code::ResourceExhausted),
@@ -171,7 +188,7 @@ mod tests {
             Error::SharesDoNotOpen,
             Error::BadRecoveryToken,
             Error::Denied(reasons::NO_LIVE_GRANT),
-            Error::Invalid { field: "platform", problem: "empty".into() },
+            Error::Invalid { field: problems::PLATFORM, problem: Problem::Empty },
             Error::NotFound(reasons::NO_ENTRY),
             Error::Exists(reasons::ENTRY_EXISTS),
             Error::WrongState(reasons::ROTATION_STAGED_ALREADY),
@@ -214,6 +231,49 @@ mod tests {
             }
             // The English catalogue says what the engine says.
             assert_eq!(message(Lang::En, &format!("daemon-reason-{}", reason.code), &[]).as_deref(), Some(reason.text));
+        }
+    }
+
+    /// Every invalid value's field and problem travel as codes, and render in both languages with each argument
+    /// shown: the English exactly as the engine says it, the French without falling back to English.
+    #[test]
+    fn every_invalid_value_carries_codes_the_catalogue_renders() {
+        use coffre_i18n::{Lang, message};
+        for field in problems::FIELDS {
+            for lang in Lang::ALL {
+                let text = message(lang, &format!("daemon-field-{}", field.code), &[]);
+                assert!(text.is_some(), "no message daemon-field-{}", field.code);
+            }
+            assert_eq!(message(Lang::En, &format!("daemon-field-{}", field.code), &[]).as_deref(), Some(field.text));
+        }
+        for problem in Problem::examples() {
+            let err = Error::Invalid { field: problems::TOTP_SEED, problem: problem.clone() };
+            let english = err.to_string();
+            let code = problem.code();
+            let status = vault_status(err);
+            let metadata = status.metadata();
+            assert_eq!(metadata.get(ERROR_FIELD).and_then(|v| v.to_str().ok()), Some("totp-seed"));
+            assert_eq!(metadata.get(ERROR_PROBLEM).and_then(|v| v.to_str().ok()), Some(code));
+            let arguments = problem.arguments();
+            for (name, value) in &arguments {
+                let key = format!("{ERROR_ARGUMENT_PREFIX}{name}-bin");
+                let sent = metadata.get_bin(key.as_str()).and_then(|v| v.to_bytes().ok());
+                assert_eq!(sent.as_deref(), Some(value.as_bytes()), "{code}: {name}");
+            }
+            for lang in Lang::ALL {
+                let id = format!("daemon-problem-{code}");
+                let text = message(lang, &id, &arguments).unwrap_or_else(|| panic!("no message {id}"));
+                assert!(!text.contains('{'), "{lang:?} {id}: an argument is missing: {text}");
+                for (name, value) in &arguments {
+                    assert!(text.contains(value.as_str()), "{lang:?} {id} does not show {name}: {text}");
+                }
+                if lang == Lang::En {
+                    assert_eq!(text, problem.to_string(), "the English catalogue says what the engine says");
+                    let field = message(lang, "daemon-field-totp-seed", &[]).unwrap_or_default();
+                    let whole = message(lang, "daemon-invalid", &[("field", field), ("problem", text)]);
+                    assert_eq!(whole.as_deref(), Some(english.as_str()));
+                }
+            }
         }
     }
 

@@ -37,7 +37,7 @@ impl Vault {
         if let Err(refused) = authz::check(caller.role, Action::RequestApproval) {
             return Err(denied(refused).await);
         }
-        let reason = validate::statement("reason", reason, "say why you need this secret; the owners read it")?;
+        let reason = validate::statement(crate::problems::REASON, reason, crate::Problem::RequestReasonRequired)?;
         let open = &caller.open;
         let now = inner.now_ms();
         let entry = inner.entry_allowed(ctx, &caller, Action::RequestApproval, platform, now).await?;
@@ -113,8 +113,12 @@ impl Vault {
         if let Err(denied) = authz::check(caller.role, Action::DecideApproval) {
             return Err(inner.audit_denial(ctx, &caller, Action::DecideApproval, &prefix, denied).await);
         }
-        let prefix = validate::id_prefix("request id", &prefix, "`coffre approval list` shows")?;
-        let reason = validate::text("reason", reason.trim(), validate::MAX_REASON_CHARS)?;
+        let prefix = validate::id_prefix(
+            crate::problems::REQUEST_ID,
+            &prefix,
+            crate::Problem::NotAnId { command: "coffre approval list".into() },
+        )?;
+        let reason = validate::text(crate::problems::REASON, reason.trim(), validate::MAX_REASON_CHARS)?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
         let mut found: Vec<ApprovalRecord> = inner.open_by_id_prefix(
@@ -127,7 +131,9 @@ impl Vault {
         let mut approval = match (found.pop(), found.is_empty()) {
             (None, _) => return Err(Error::NotFound(reasons::NO_REQUEST)),
             (Some(approval), true) => approval,
-            (Some(_), false) => return Err(Error::invalid("request id", "matches several requests: give more of it")),
+            (Some(_), false) => {
+                return Err(Error::invalid(crate::problems::REQUEST_ID, crate::Problem::AmbiguousRequestId));
+            }
         };
         let platform = inner.platform_of(open, &approval.entry)?;
         if let Err(denied) = authz::check_decide(caller.role, &caller.person, &approval) {

@@ -27,7 +27,12 @@ impl Vault {
         let caller = inner.authorize_audited(ctx, Action::ReadAudit, "").await?;
         let limit = match filter.limit {
             0 => DEFAULT_PAGE,
-            n if n > MAX_PAGE => return Err(Error::invalid("limit", format!("at most {MAX_PAGE} events per page"))),
+            n if n > MAX_PAGE => {
+                return Err(Error::invalid(
+                    crate::problems::LIMIT,
+                    crate::Problem::TooManyEvents { max: MAX_PAGE.into() },
+                ));
+            }
             n => n,
         } as usize;
         let dir = inner.audit.dir().to_path_buf();

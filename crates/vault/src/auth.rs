@@ -43,7 +43,7 @@ impl Vault {
     ) -> Result<LoginOutcome> {
         let inner = &self.inner;
         let open = inner.unsealed()?;
-        let name = validate::name("name", name)?;
+        let name = validate::name(crate::problems::NAME, name)?;
         let now = inner.now_ms();
         // Counted as a failure from here on, before any Argon2 work: simultaneous guesses cannot all pass the
         // check, and a login its client abandons counts like an answered one.

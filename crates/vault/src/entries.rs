@@ -74,11 +74,14 @@ impl Vault {
         let limit = match limit {
             0 => DEFAULT_ENTRY_PAGE,
             n if n > MAX_ENTRY_PAGE => {
-                return Err(Error::invalid("page_size", format!("at most {MAX_ENTRY_PAGE} entries per page")));
+                return Err(Error::invalid(
+                    crate::problems::PAGE_SIZE,
+                    crate::Problem::TooManyEntries { max: validate::count(MAX_ENTRY_PAGE) },
+                ));
             }
             n => n,
         };
-        let after = after.map(|name| validate::name("page token", name)).transpose()?;
+        let after = after.map(|name| validate::name(crate::problems::PAGE_TOKEN, name)).transpose()?;
         self.inner.with_entries(&caller.open, |cache| {
             let mut entries = Vec::with_capacity(limit.min(cache.len()));
             let mut last = None;
@@ -121,7 +124,7 @@ impl Vault {
         let mut entry = inner.entry_by_name(open, &update.platform)?;
         let mut batch = Batch::default();
         if let Some(new) = &update.new_platform {
-            let new = validate::name("new platform", new)?;
+            let new = validate::name(crate::problems::NEW_PLATFORM, new)?;
             let old_index = lookup_id(&open.index_key, IndexDomain::Platform, &entry.platform);
             let new_index = lookup_id(&open.index_key, IndexDomain::Platform, &new);
             if new_index != old_index {
@@ -137,13 +140,13 @@ impl Vault {
             entry.category = category;
         }
         if let Some(url) = &update.url {
-            entry.url = validate::text("url", url.trim(), MAX_TEXT_CHARS)?;
+            entry.url = validate::text(crate::problems::URL, url.trim(), MAX_TEXT_CHARS)?;
         }
         if let Some(login) = &update.login {
-            entry.login = validate::text("login", login, MAX_TEXT_CHARS)?;
+            entry.login = validate::text(crate::problems::LOGIN, login, MAX_TEXT_CHARS)?;
         }
         if let Some(contacts) = &update.recovery_contacts {
-            entry.recovery_contacts = validate::list("recovery contact", contacts, MAX_TEXT_CHARS)?;
+            entry.recovery_contacts = validate::list(crate::problems::RECOVERY_CONTACT, contacts, MAX_TEXT_CHARS)?;
         }
         if let Some(classification) = update.classification {
             entry.classification = classification;
@@ -154,7 +157,7 @@ impl Vault {
             inner.note_transition(open, &mut batch, &entry.id, lifecycle, now, &caller.name)?;
         }
         if let Some(tags) = &update.tags {
-            entry.tags = validate::list("tag", tags, MAX_TAG_CHARS)?;
+            entry.tags = validate::list(crate::problems::TAG, tags, MAX_TAG_CHARS)?;
         }
         let mut detail = String::new();
         if update.password.is_some() || update.totp_seed.is_some() || update.notes.is_some() {
@@ -169,7 +172,7 @@ impl Vault {
                 notes: current.notes.clone(),
             };
             if let Some(password) = &update.password {
-                validate::secret("password", password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
+                validate::secret(crate::problems::PASSWORD, password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
                 next.password = password.expose_secret().to_vec();
                 next.changed.push(SecretField::Password);
             }
@@ -179,7 +182,7 @@ impl Vault {
                 next.changed.push(SecretField::TotpSeed);
             }
             if let Some(notes) = &update.notes {
-                validate::secret("notes", notes.expose_secret(), false, MAX_NOTES_BYTES)?;
+                validate::secret(crate::problems::NOTES, notes.expose_secret(), false, MAX_NOTES_BYTES)?;
                 next.notes = notes.expose_secret().to_vec();
                 next.changed.push(SecretField::Notes);
             }
@@ -344,7 +347,7 @@ impl Inner {
     /// Finds an entry by platform name: in the entry cache, or, when it is not there, through the keyed index (so
     /// a record that does not open is reported as such, naming it, rather than as missing).
     pub(crate) fn entry_ref(&self, open: &Open, platform: &str) -> Result<Arc<EntryRecord>> {
-        let platform = validate::name("platform", platform)?;
+        let platform = validate::name(crate::problems::PLATFORM, platform)?;
         match self.with_entries(open, |cache| cache.get(&platform).cloned())? {
             Some(entry) => Ok(entry),
             None => self.entry_from_index(open, &platform).map(Arc::new),
@@ -393,22 +396,22 @@ pub(crate) fn new_entry(
     entry: NewEntry,
     secrets: &Secrets,
 ) -> Result<(EntryRecord, VersionRecord)> {
-    let platform = validate::name("platform", &entry.platform)?;
-    validate::secret("password", secrets.password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
+    let platform = validate::name(crate::problems::PLATFORM, &entry.platform)?;
+    validate::secret(crate::problems::PASSWORD, secrets.password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
     let totp = secrets.totp_seed.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
     let notes = secrets.notes.as_ref().map(|s| s.expose_secret()).unwrap_or_default();
     validate::totp_seed(totp)?;
-    validate::secret("notes", notes, false, MAX_NOTES_BYTES)?;
+    validate::secret(crate::problems::NOTES, notes, false, MAX_NOTES_BYTES)?;
     let record = EntryRecord {
         id: records::new_id()?,
         platform,
         category: entry.category,
-        url: validate::text("url", entry.url.trim(), MAX_TEXT_CHARS)?,
-        login: validate::text("login", &entry.login, MAX_TEXT_CHARS)?,
-        recovery_contacts: validate::list("recovery contact", &entry.recovery_contacts, MAX_TEXT_CHARS)?,
+        url: validate::text(crate::problems::URL, entry.url.trim(), MAX_TEXT_CHARS)?,
+        login: validate::text(crate::problems::LOGIN, &entry.login, MAX_TEXT_CHARS)?,
+        recovery_contacts: validate::list(crate::problems::RECOVERY_CONTACT, &entry.recovery_contacts, MAX_TEXT_CHARS)?,
         classification: entry.classification.unwrap_or(Classification::Restricted),
         lifecycle: entry.lifecycle.unwrap_or(Lifecycle::Active),
-        tags: validate::list("tag", &entry.tags, MAX_TAG_CHARS)?,
+        tags: validate::list(crate::problems::TAG, &entry.tags, MAX_TAG_CHARS)?,
         version: 1,
         has_totp: !totp.is_empty(),
         has_notes: !notes.is_empty(),

@@ -1,9 +1,10 @@
 //! The engine's error type. `Display` is the message a person may see: it never holds a secret, and says what to
 //! do next where it can. The server maps [`ErrorKind`] to a gRPC status code in one place.
 
-use std::fmt;
-
-use crate::reasons::Reason;
+use crate::{
+    problems::{Field, Problem},
+    reasons::Reason,
+};
 
 /// The class of an error; decides the gRPC status code.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -72,9 +73,9 @@ pub enum Error {
     #[error("invalid {field}: {problem}")]
     Invalid {
         /// Which field.
-        field: &'static str,
+        field: Field,
         /// What is wrong with it (never its value if secret).
-        problem: String,
+        problem: Problem,
     },
     /// No such object; the message says what is missing and where to look.
     #[error("{0}")]
@@ -233,10 +234,15 @@ impl Error {
     }
 
     /// The values the message of [`Error::code`] is built from, by name (never a secret: the same values the
-    /// English `Display` shows). Internal faults have none.
+    /// English `Display` shows). Internal faults have none. An invalid value has its field and problem in English
+    /// (`field`, `problem`), then the problem's own arguments.
     pub fn arguments(&self) -> Vec<(&'static str, String)> {
         match self {
-            Error::Invalid { field, problem } => vec![("field", (*field).to_owned()), ("problem", problem.clone())],
+            Error::Invalid { field, problem } => {
+                let mut arguments = vec![("field", field.text.to_owned()), ("problem", problem.to_string())];
+                arguments.extend(problem.arguments());
+                arguments
+            }
             Error::Throttled { retry_after_secs } => vec![("seconds", retry_after_secs.to_string())],
             Error::AuditUnavailable(detail) | Error::StoreRefused(detail) => vec![("detail", detail.clone())],
             Error::AuditChainBroken { seq, problem } => vec![("seq", seq.to_string()), ("problem", problem.clone())],
@@ -251,8 +257,17 @@ impl Error {
         }
     }
 
-    pub(crate) fn invalid(field: &'static str, problem: impl fmt::Display) -> Self {
-        Error::Invalid { field, problem: problem.to_string() }
+    /// The field and the problem of an invalid value, whose codes a client renders in its reader's language
+    /// (`daemon-field-<code>`, `daemon-problem-<code>`) with [`Error::arguments`].
+    pub fn invalid_value(&self) -> Option<(Field, &Problem)> {
+        match self {
+            Error::Invalid { field, problem } => Some((*field, problem)),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn invalid(field: Field, problem: Problem) -> Self {
+        Error::Invalid { field, problem }
     }
 }
 

@@ -34,7 +34,7 @@ impl Vault {
         }
         let open = &caller.open;
         let task = validate::task(&grant.task)?;
-        let name = validate::name("person", &grant.person)?;
+        let name = validate::name(crate::problems::PERSON, &grant.person)?;
         let person = self.person_by_name(open, &name)?.ok_or(Error::NotFound(reasons::NO_PERSON))?;
         if person.disabled {
             return Err(Error::WrongState(reasons::OFFBOARDED_NO_GRANT));
@@ -64,14 +64,12 @@ impl Vault {
         };
         let max_ms = i64::try_from(inner.config.max_grant_duration.as_millis()).unwrap_or(i64::MAX);
         if expires_ms <= now {
-            return Err(Error::invalid("expiry", "is not in the future"));
+            return Err(Error::invalid(crate::problems::EXPIRY, crate::Problem::ExpiryPast));
         }
         if expires_ms - now > max_ms {
             // A refusal of the policy's limit, audited like the other refusals of a grant.
-            let too_long = Error::invalid(
-                "expiry",
-                format!("is too far away: a grant lasts at most {} days", max_ms / (24 * 3600 * 1000)),
-            );
+            let days = u64::try_from(max_ms / (24 * 3600 * 1000)).unwrap_or(0);
+            let too_long = Error::invalid(crate::problems::EXPIRY, crate::Problem::ExpiryTooFar { days });
             return Err(inner.audit_denial(ctx, &caller, Action::AddGrant, &person.name, too_long).await);
         }
         let record = GrantRecord {
@@ -123,7 +121,11 @@ impl Vault {
         if let Err(denied) = authz::check(caller.role, Action::RevokeGrant) {
             return Err(inner.audit_denial(ctx, &caller, Action::RevokeGrant, &prefix, denied).await);
         }
-        let prefix = validate::id_prefix("grant id", &prefix, "`coffre grant list` shows")?;
+        let prefix = validate::id_prefix(
+            crate::problems::GRANT_ID,
+            &prefix,
+            crate::Problem::NotAnId { command: "coffre grant list".into() },
+        )?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
         let mut found: Vec<GrantRecord> = inner
@@ -134,7 +136,9 @@ impl Vault {
         let mut grant = match (found.pop(), found.is_empty()) {
             (None, _) => return Err(Error::NotFound(reasons::NO_GRANT)),
             (Some(grant), true) => grant,
-            (Some(_), false) => return Err(Error::invalid("grant id", "matches several grants: give more of it")),
+            (Some(_), false) => {
+                return Err(Error::invalid(crate::problems::GRANT_ID, crate::Problem::AmbiguousGrantId));
+            }
         };
         if let Err(denied) = authz::check_revoke(caller.role, &caller.person, &grant) {
             return Err(inner.audit_denial(ctx, &caller, Action::RevokeGrant, &grant.person_name, denied).await);

@@ -53,13 +53,15 @@ impl Vault {
             // A log without a vault is another vault's history (or a failed init): never mix two chains.
             return Err(Error::WrongState(reasons::LOG_WITHOUT_VAULT));
         }
-        let president = validate::name("president", &params.president)?;
-        let leader = params.leader.as_deref().map(|l| validate::name("leader", l)).transpose()?;
+        let president = validate::name(crate::problems::PRESIDENT, &params.president)?;
+        let leader = params.leader.as_deref().map(|l| validate::name(crate::problems::LEADER, l)).transpose()?;
         if leader.as_deref().is_some_and(|l| l.to_lowercase() == president.to_lowercase()) {
-            return Err(Error::invalid("leader", "must be a different person from the president"));
+            return Err(Error::invalid(crate::problems::LEADER, crate::Problem::LeaderIsPresident));
         }
         let kdf = params.kdf.unwrap_or(inner.config.default_kdf);
-        kdf.validate().map_err(|e| Error::invalid("kdf", e))?;
+        kdf.validate().map_err(|e| {
+            Error::invalid(crate::problems::KDF, crate::Problem::KdfOutOfBounds { detail: e.to_string() })
+        })?;
         let recovery = recovery.map(recovery::check_spec).transpose()?;
 
         if inner.store.scan_all().next().is_some() {

@@ -35,7 +35,7 @@ impl Vault {
         if let Err(denied) = authz::check_add_person(caller.role, role) {
             return Err(inner.audit_denial(ctx, &caller, Action::AddPerson, name.trim(), denied).await);
         }
-        let name = validate::name("name", name)?;
+        let name = validate::name(crate::problems::NAME, name)?;
         let open = &caller.open;
         let _writes = inner.writes.lock().await;
         if self.person_by_name(open, &name)?.is_some() {
@@ -178,7 +178,7 @@ impl Vault {
         if let Err(denied) = authz::check(caller.role, action) {
             return Err(inner.audit_denial(ctx, caller, action, name.trim(), denied).await);
         }
-        let name = validate::name("name", name)?;
+        let name = validate::name(crate::problems::NAME, name)?;
         let person = self.person_by_name(&caller.open, &name)?.ok_or(Error::NotFound(reasons::NO_PERSON))?;
         if let Err(denied) = authz::check_manage_person(caller.role, person.id == caller.person, person.role, action) {
             return Err(inner.audit_denial(ctx, caller, action, &person.name, denied).await);

@@ -46,12 +46,14 @@ impl Vault {
         let open = &caller.open;
         let (password, entropy_bits) = match password {
             NewPassword::Given(password) => {
-                validate::secret("password", password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
+                validate::secret(crate::problems::PASSWORD, password.expose_secret(), true, MAX_PASSWORD_BYTES)?;
                 (password, None)
             }
             NewPassword::Generate(policy) => {
                 let generated = generator::generate(&policy).map_err(|err| match err {
-                    coffre_crypto::CryptoError::Policy(problem) => Error::invalid("generator policy", problem),
+                    coffre_crypto::CryptoError::Policy(problem) => {
+                        Error::invalid(crate::problems::GENERATOR_POLICY, crate::Problem::Policy(problem))
+                    }
                     other => Error::Crypto(other),
                 })?;
                 let bytes = SecretBytes::new(generated.password.expose_secret().as_bytes().to_vec());
@@ -218,7 +220,7 @@ impl Vault {
         if let Err(refused) = authz::check(caller.role, Action::FlagEntry) {
             return Err(denied(refused).await);
         }
-        let reason = validate::statement("reason", reason, "say what happened (what was exposed, when, how)")?;
+        let reason = validate::statement(crate::problems::REASON, reason, crate::Problem::ReportRequired)?;
         let open = &caller.open;
         let now = inner.now_ms();
         let entry = inner.entry_allowed(ctx, &caller, Action::FlagEntry, platform, now).await?;
@@ -374,7 +376,7 @@ pub(crate) fn totp_code(seed: &[u8], now_ms: i64) -> Result<(SecretBytes, Option
 fn staged(rotation: &RotationRecord, named: Option<&str>) -> Result<PendingRotation> {
     let pending = rotation.pending.clone().ok_or(Error::WrongState(reasons::NO_ROTATION_STAGED))?;
     if let Some(named) = named {
-        let named = validate::id_prefix("rotation id", named, "`coffre rotate stage` showed")?;
+        let named = validate::id_prefix(crate::problems::ROTATION_ID, named, crate::Problem::NotARotationId)?;
         if !hex(&pending.id).starts_with(&named) {
             return Err(Error::WrongState(reasons::ROTATION_RESTAGED));
         }

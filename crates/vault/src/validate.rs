@@ -1,6 +1,9 @@
 //! Bounds on every string and secret the engine accepts (documented in proto/coffre/v1/common.proto).
 
-use crate::{Error, Result};
+use crate::{
+    Error, Result,
+    problems::{self, Field, Problem},
+};
 
 /// Most characters in a person's or a platform's name.
 pub(crate) const MAX_NAME_CHARS: usize = 64;
@@ -22,51 +25,54 @@ pub(crate) const MAX_NOTES_BYTES: usize = 16 * 1024;
 /// A name: trimmed, in NFC, 1..=64 characters, no control characters. Returns the trimmed name in NFC, so that a
 /// name typed with combining accents is stored and shown like one typed with precomposed letters (lookups compare a
 /// further normalised form, see `coffre_crypto::index::normalise_name`).
-pub(crate) fn name(field: &'static str, value: &str) -> Result<String> {
+pub(crate) fn name(field: Field, value: &str) -> Result<String> {
     use unicode_normalization::UnicodeNormalization;
     let value: String = value.trim().nfc().collect();
     let value = value.as_str();
     if value.is_empty() {
-        return Err(Error::invalid(field, "must not be empty"));
+        return Err(Error::invalid(field, Problem::Empty));
     }
     let chars = value.chars().count();
     if chars > MAX_NAME_CHARS {
-        return Err(Error::invalid(field, format!("is {chars} characters long; at most {MAX_NAME_CHARS} allowed")));
+        return Err(Error::invalid(field, Problem::TooManyChars { chars: count(chars), max: count(MAX_NAME_CHARS) }));
     }
     no_control(field, value)?;
     Ok(value.to_string())
 }
 
 /// Free text of at most `max` characters (may be empty), no control characters.
-pub(crate) fn text(field: &'static str, value: &str, max: usize) -> Result<String> {
+pub(crate) fn text(field: Field, value: &str, max: usize) -> Result<String> {
     let chars = value.chars().count();
     if chars > max {
-        return Err(Error::invalid(field, format!("is {chars} characters long; at most {max} allowed")));
+        return Err(Error::invalid(field, Problem::TooManyChars { chars: count(chars), max: count(max) }));
     }
     no_control(field, value)?;
     Ok(value.to_string())
 }
 
 /// A list of at most 16 items, each checked as text of at most `max_chars` (non-empty).
-pub(crate) fn list(field: &'static str, values: &[String], max_chars: usize) -> Result<Vec<String>> {
+pub(crate) fn list(field: Field, values: &[String], max_chars: usize) -> Result<Vec<String>> {
     if values.len() > MAX_LIST_ITEMS {
-        return Err(Error::invalid(field, format!("has {} items; at most {MAX_LIST_ITEMS} allowed", values.len())));
+        return Err(Error::invalid(
+            field,
+            Problem::TooManyItems { items: count(values.len()), max: count(MAX_LIST_ITEMS) },
+        ));
     }
     values
         .iter()
         .map(|v| {
             let v = text(field, v.trim(), max_chars)?;
-            if v.is_empty() { Err(Error::invalid(field, "items must not be empty")) } else { Ok(v) }
+            if v.is_empty() { Err(Error::invalid(field, Problem::EmptyItem)) } else { Ok(v) }
         })
         .collect()
 }
 
 /// An id or an unambiguous prefix of one, as people copy it from a listing: 8 to 32 hex characters, any case,
-/// returned in lower case. `shown` says where the id is shown, e.g. "`coffre grant list` shows".
-pub(crate) fn id_prefix(field: &'static str, value: &str, shown: &str) -> Result<String> {
+/// returned in lower case. `wrong` says where the id is shown, e.g. [`Problem::NotAnId`] with `coffre grant list`.
+pub(crate) fn id_prefix(field: Field, value: &str, wrong: Problem) -> Result<String> {
     let prefix = value.trim().to_lowercase();
     if !(8..=32).contains(&prefix.len()) || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return Err(Error::invalid(field, format!("must be 8 to 32 hexadecimal characters, as {shown}")));
+        return Err(Error::invalid(field, wrong));
     }
     Ok(prefix)
 }
@@ -75,36 +81,37 @@ pub(crate) fn id_prefix(field: &'static str, value: &str, shown: &str) -> Result
 pub(crate) fn reason(value: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::invalid("reason", "is required: say why you need this secret"));
+        return Err(Error::invalid(problems::REASON, Problem::ReasonRequired));
     }
-    text("reason", value, MAX_REASON_CHARS)
+    text(problems::REASON, value, MAX_REASON_CHARS)
 }
 
 /// A grant's task: required, 1..=512 characters.
 pub(crate) fn task(value: &str) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::invalid("task", "is required: say what the access is for"));
+        return Err(Error::invalid(problems::TASK, Problem::TaskRequired));
     }
-    text("task", value, MAX_REASON_CHARS)
+    text(problems::TASK, value, MAX_REASON_CHARS)
 }
 
-/// A required statement of 1..=512 characters (a compromise report, a request's reason); `hint` says what to write.
-pub(crate) fn statement(field: &'static str, value: &str, hint: &'static str) -> Result<String> {
+/// A required statement of 1..=512 characters (a compromise report, a request's reason); `missing` says what to
+/// write.
+pub(crate) fn statement(field: Field, value: &str, missing: Problem) -> Result<String> {
     let value = value.trim();
     if value.is_empty() {
-        return Err(Error::invalid(field, format!("is required: {hint}")));
+        return Err(Error::invalid(field, missing));
     }
     text(field, value, MAX_REASON_CHARS)
 }
 
 /// Secret bytes: length bounds only (the value is never echoed).
-pub(crate) fn secret(field: &'static str, value: &[u8], required: bool, max: usize) -> Result<()> {
+pub(crate) fn secret(field: Field, value: &[u8], required: bool, max: usize) -> Result<()> {
     if required && value.is_empty() {
-        return Err(Error::invalid(field, "must not be empty"));
+        return Err(Error::invalid(field, Problem::Empty));
     }
     if value.len() > max {
-        return Err(Error::invalid(field, format!("is {} bytes long; at most {max} allowed", value.len())));
+        return Err(Error::invalid(field, Problem::TooManyBytes { bytes: count(value.len()), max: count(max) }));
     }
     Ok(())
 }
@@ -112,20 +119,25 @@ pub(crate) fn secret(field: &'static str, value: &[u8], required: bool, max: usi
 /// The seed of a platform account's second factor: empty (none), or base32 text of 80 to 512 bits, as the
 /// platform shows it for authenticator apps. Never echoed.
 pub(crate) fn totp_seed(value: &[u8]) -> Result<()> {
-    secret("TOTP seed", value, false, MAX_TOTP_SEED_BYTES)?;
+    secret(problems::TOTP_SEED, value, false, MAX_TOTP_SEED_BYTES)?;
     if value.is_empty() {
         return Ok(());
     }
-    let text = std::str::from_utf8(value)
-        .map_err(|_| Error::invalid("TOTP seed", "must be base32 text, as the platform shows it for an app"))?;
-    coffre_crypto::totp::TotpSeed::from_platform_base32(text).map(drop).map_err(|err| {
-        Error::invalid("TOTP seed", format!("{err}; copy the key the platform shows under \"enter this key manually\""))
-    })
+    let text = std::str::from_utf8(value).map_err(|_| Error::invalid(problems::TOTP_SEED, Problem::TotpSeedNotText))?;
+    // The crypto crate's message says which bound failed; the problem's text names both.
+    coffre_crypto::totp::TotpSeed::from_platform_base32(text)
+        .map(drop)
+        .map_err(|_| Error::invalid(problems::TOTP_SEED, Problem::TotpSeedInvalid))
 }
 
-fn no_control(field: &'static str, value: &str) -> Result<()> {
+/// A count or a size as a problem's argument.
+pub(crate) fn count(n: usize) -> u64 {
+    u64::try_from(n).unwrap_or(u64::MAX)
+}
+
+fn no_control(field: Field, value: &str) -> Result<()> {
     if value.chars().any(char::is_control) {
-        return Err(Error::invalid(field, "must not contain control characters"));
+        return Err(Error::invalid(field, Problem::ControlCharacters));
     }
     Ok(())
 }
@@ -136,13 +148,13 @@ mod tests {
 
     #[test]
     fn names_are_trimmed_and_bounded() {
-        assert_eq!(name("platform", "  Facebook ").ok().as_deref(), Some("Facebook"));
-        assert!(name("platform", "   ").is_err());
-        assert!(name("platform", &"é".repeat(64)).is_ok());
-        assert!(name("platform", &"é".repeat(65)).is_err());
-        assert!(name("platform", "a\u{0}b").is_err());
-        assert!(name("platform", "a\nb").is_err());
-        assert_eq!(name("name", " E\u{301}lise ").ok().as_deref(), Some("\u{c9}lise"), "NFC");
+        assert_eq!(name(problems::PLATFORM, "  Facebook ").ok().as_deref(), Some("Facebook"));
+        assert!(name(problems::PLATFORM, "   ").is_err());
+        assert!(name(problems::PLATFORM, &"é".repeat(64)).is_ok());
+        assert!(name(problems::PLATFORM, &"é".repeat(65)).is_err());
+        assert!(name(problems::PLATFORM, "a\u{0}b").is_err());
+        assert!(name(problems::PLATFORM, "a\nb").is_err());
+        assert_eq!(name(problems::NAME, " E\u{301}lise ").ok().as_deref(), Some("\u{c9}lise"), "NFC");
     }
 
     #[test]
@@ -155,10 +167,10 @@ mod tests {
 
     #[test]
     fn lists_are_bounded_in_length_and_items() {
-        assert!(list("tags", &vec!["a".to_string(); 17], 32).is_err());
-        assert!(list("tags", &["".to_string()], 32).is_err());
-        assert!(list("tags", &["x".repeat(33)], 32).is_err());
-        assert_eq!(list("tags", &[" comms ".to_string()], 32).ok(), Some(vec!["comms".to_string()]));
+        assert!(list(problems::TAG, &vec!["a".to_string(); 17], 32).is_err());
+        assert!(list(problems::TAG, &["".to_string()], 32).is_err());
+        assert!(list(problems::TAG, &["x".repeat(33)], 32).is_err());
+        assert_eq!(list(problems::TAG, &[" comms ".to_string()], 32).ok(), Some(vec!["comms".to_string()]));
     }
 
     #[test]
@@ -174,9 +186,9 @@ mod tests {
 
     #[test]
     fn secrets_are_bounded_without_echoing_them() {
-        let err = secret("password", &[b'x'; 1025], true, MAX_PASSWORD_BYTES).err().map(|e| e.to_string());
+        let err = secret(problems::PASSWORD, &[b'x'; 1025], true, MAX_PASSWORD_BYTES).err().map(|e| e.to_string());
         assert_eq!(err.as_deref(), Some("invalid password: is 1025 bytes long; at most 1024 allowed"));
-        assert!(secret("password", b"", true, MAX_PASSWORD_BYTES).is_err());
-        assert!(secret("notes", b"", false, MAX_NOTES_BYTES).is_ok());
+        assert!(secret(problems::PASSWORD, b"", true, MAX_PASSWORD_BYTES).is_err());
+        assert!(secret(problems::NOTES, b"", false, MAX_NOTES_BYTES).is_ok());
     }
 }

@@ -9,12 +9,14 @@
 
 use std::io::IsTerminal;
 
+use coffre_i18n::t;
 use coffre_proto::v1::{CreateEntryRequest, Entry, SecretFields, UpdateEntryRequest};
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use serde::Serialize;
 
 use super::{
     item::SecretText,
+    note::Note,
     plan::{Action, Step},
 };
 use crate::{
@@ -72,16 +74,13 @@ pub(crate) async fn apply(
             }
             Err(failure) => {
                 done.failed += 1;
-                step.reasons.push(format!("not done: {}", failure.message()));
+                step.reasons.push(Note::Refused { message: failure.message().to_owned() });
                 step.action = Action::Failed;
                 let goes_on =
                     matches!(failure.kind(), Kind::Invalid | Kind::AlreadyExists | Kind::Exhausted | Kind::NotFound);
                 if !goes_on {
                     done.stopped_because = Some(failure.message().to_owned());
-                    done.stopped = Some((
-                        failure.kind(),
-                        format!("the import stopped: {} (run the same import again to finish it)", failure.message()),
-                    ));
+                    done.stopped = Some((failure.kind(), t!("import-stopped", reason = failure.message())));
                     break;
                 }
             }

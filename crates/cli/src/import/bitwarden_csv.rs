@@ -5,9 +5,12 @@
 
 use std::path::Path;
 
+use coffre_i18n::t;
+
 use super::{
     csv::{self as table, Columns, Field, Layout},
     item::Item,
+    note::Note,
 };
 use crate::exit::Failure;
 
@@ -17,9 +20,10 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
     let at = |name: &str| headers.iter().position(|h| h.trim() == name);
     let required = ["type", "name", "login_password"];
     if let Some(missing) = required.iter().find(|name| at(name).is_none()) {
-        return Err(Failure::invalid(format!(
-            "{} is not a Bitwarden CSV export: it has no \"{missing}\" column (for a spreadsheet, use --format csv)",
-            path.display()
+        return Err(Failure::invalid(t!(
+            "import-not-bitwarden-csv",
+            path = path.display().to_string(),
+            column = missing.to_string()
         )));
     }
     let mut columns = Columns::default();
@@ -50,10 +54,8 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
         let kind = kind.and_then(|i| record.get(i)).unwrap_or_default().trim().to_lowercase();
         match kind.as_str() {
             "login" => None,
-            "note" => Some(
-                "a secure note: coffre keeps accounts (keep the note elsewhere, or in an entry's notes)".to_owned(),
-            ),
-            other => Some(format!("an item of type \"{other}\": coffre imports logins only")),
+            "note" => Some(Note::SecureNoteItem),
+            other => Some(Note::OtherType { kind: other.to_owned() }),
         }
     });
     table::items(reader, &Layout { columns, unsupported, folders }, path)
@@ -76,7 +78,7 @@ mod tests {
             ("Facebook", "parti", "mot-de-passe-é")
         );
         assert_eq!(first.folders, ["Réseaux"]);
-        assert!(items[1].unsupported.as_deref().is_some_and(|w| w.starts_with("a secure note")));
+        assert_eq!(items[1].unsupported, Some(Note::SecureNoteItem));
         let org = "collections,type,name,notes,fields,reprompt,login_uri,login_username,login_password,login_totp\n\
                    \"Com,Finances\",login,Banque,,,0,,trésorerie,x,\n";
         let items = parse(org, Path::new("bw.csv")).map_err(|e| e.message().to_owned())?;

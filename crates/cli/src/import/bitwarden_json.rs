@@ -7,7 +7,12 @@ use std::{collections::HashMap, path::Path};
 
 use serde::Deserialize;
 
-use super::item::{Item, SecretText, clean};
+use coffre_i18n::t;
+
+use super::{
+    item::{Item, SecretText, clean},
+    note::{Note, Origin},
+};
 use crate::exit::Failure;
 
 #[derive(Deserialize)]
@@ -79,32 +84,29 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
     let export: Export = serde_json::from_str(text).map_err(|err| {
         // serde_json's message names a line and column, and for a wrong type a short quote of the JSON token's kind,
         // never a string's content.
-        Failure::invalid(format!(
-            "{} is not a Bitwarden JSON export (line {}, column {}): export again with File > Export vault > .json",
-            path.display(),
-            err.line(),
-            err.column()
+        Failure::invalid(t!(
+            "import-not-bitwarden-json",
+            path = path.display().to_string(),
+            line = err.line(),
+            column = err.column()
         ))
     })?;
     if export.encrypted {
-        return Err(Failure::invalid(format!(
-            "{} is an encrypted Bitwarden export: export again choosing the format \"JSON\", not \"JSON (Encrypted)\"",
-            path.display()
-        )));
+        return Err(Failure::invalid(t!("import-bitwarden-encrypted", path = path.display().to_string())));
     }
     let folders: HashMap<String, String> = export.folders.into_iter().map(|f| (f.id, f.name)).collect();
     let collections: HashMap<String, String> = export.collections.into_iter().map(|c| (c.id, c.name)).collect();
     let mut items = Vec::with_capacity(export.items.len());
     for (n, bw) in export.items.into_iter().enumerate() {
-        let origin = format!("item {}", n + 1);
+        let origin = Origin::Item(n + 1);
         let name = clean(&bw.name);
         let why = match bw.kind {
             1 => None,
-            2 => Some("a secure note: coffre keeps accounts (keep the note elsewhere, or in an entry's notes)"),
-            3 => Some("a card: coffre keeps the organisation's accounts, not payment cards"),
-            4 => Some("an identity: coffre keeps accounts, not personal identities"),
-            5 => Some("an SSH key: coffre keeps accounts' passwords"),
-            _ => Some("an item of a type this version of coffre does not know"),
+            2 => Some(Note::SecureNoteItem),
+            3 => Some(Note::Card),
+            4 => Some(Note::Identity),
+            5 => Some(Note::SshKey),
+            _ => Some(Note::UnknownKind),
         };
         if let Some(why) = why {
             items.push(Item::unsupported(origin, name, why));
@@ -174,9 +176,9 @@ mod tests {
         let history: Vec<&str> = fb.history.iter().map(SecretText::expose_secret).collect();
         assert_eq!(history, ["un", "deux"]);
         assert!(fb.totp.expose_secret().starts_with("otpauth://"));
-        assert!(items[1].unsupported.as_deref().is_some_and(|w| w.starts_with("a card")));
-        assert!(items[2].unsupported.as_deref().is_some_and(|w| w.starts_with("an identity")));
-        assert!(items[3].unsupported.as_deref().is_some_and(|w| w.starts_with("a secure note")));
+        assert_eq!(items[1].unsupported, Some(Note::Card));
+        assert_eq!(items[2].unsupported, Some(Note::Identity));
+        assert_eq!(items[3].unsupported, Some(Note::SecureNoteItem));
         Ok(())
     }
 

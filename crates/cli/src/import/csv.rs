@@ -6,11 +6,16 @@
 //! starts with `=`, `+`, `-` or `@` is a value like any other, never a formula.
 
 /// Says why a row is of a kind that is not imported (a card, an identity...), or `None` for a row to import.
-pub(crate) type UnsupportedRow = dyn Fn(&csv::StringRecord) -> Option<String>;
+pub(crate) type UnsupportedRow = dyn Fn(&csv::StringRecord) -> Option<Note>;
 
 use std::path::Path;
 
-use super::item::{Item, SecretText, clean};
+use coffre_i18n::t;
+
+use super::{
+    item::{Item, SecretText, clean},
+    note::{Note, Origin},
+};
 use crate::exit::Failure;
 
 /// What a column can hold.
@@ -130,13 +135,9 @@ pub(crate) fn parse_map(map: &str) -> Result<Vec<(Field, String)>, Failure> {
     let mut pairs = Vec::new();
     for pair in map.split(',').filter(|p| !p.trim().is_empty()) {
         let (field, column) =
-            pair.split_once('=').ok_or_else(|| Failure::invalid(format!("--map: \"{pair}\" is not FIELD=COLUMN")))?;
-        let field = Field::from_key(field).ok_or_else(|| {
-            Failure::invalid(format!(
-                "--map: \"{}\" is not a field (platform, login, password, url, notes, totp, category, tags)",
-                field.trim()
-            ))
-        })?;
+            pair.split_once('=').ok_or_else(|| Failure::invalid(t!("import-map-not-a-pair", pair = pair)))?;
+        let field = Field::from_key(field)
+            .ok_or_else(|| Failure::invalid(t!("import-map-not-a-field", field = field.trim())))?;
         pairs.push((field, column.trim().to_owned()));
     }
     Ok(pairs)
@@ -148,10 +149,11 @@ pub(crate) fn columns(headers: &[String], map: &[(Field, String)], path: &Path) 
     let mut columns = Columns::default();
     for (field, name) in map {
         let at = lower.iter().position(|h| *h == name.to_lowercase()).ok_or_else(|| {
-            Failure::invalid(format!(
-                "--map: {} has no column \"{name}\"; its columns are: {}",
-                path.display(),
-                headers.join(", ")
+            Failure::invalid(t!(
+                "import-map-no-column",
+                path = path.display().to_string(),
+                column = name.as_str(),
+                columns = headers.join(", ")
             ))
         })?;
         columns.found.push((*field, at));
@@ -171,12 +173,11 @@ pub(crate) fn columns(headers: &[String], map: &[(Field, String)], path: &Path) 
     }
     for needed in [Field::Platform, Field::Password] {
         if columns.get(needed).is_none() {
-            return Err(Failure::invalid(format!(
-                "cannot tell which column of {} holds the {}; its columns are: {}. Name it with --map, e.g. \
-                 --map \"platform=Site,login=Utilisateur,password=Mot de passe\"",
-                path.display(),
-                needed.key(),
-                headers.join(", ")
+            return Err(Failure::invalid(t!(
+                "import-column-unknown",
+                path = path.display().to_string(),
+                field = needed.key(),
+                columns = headers.join(", ")
             )));
         }
     }
@@ -224,10 +225,7 @@ pub(crate) fn reader(text: &str) -> csv::Reader<&[u8]> {
 pub(crate) fn headers(reader: &mut csv::Reader<&[u8]>, path: &Path) -> Result<Vec<String>, Failure> {
     let headers = reader.headers().map_err(|err| malformed(path, &err))?;
     if headers.is_empty() || headers.iter().all(|h| h.trim().is_empty()) {
-        return Err(Failure::invalid(format!(
-            "{} has no header row: its first line must name the columns",
-            path.display()
-        )));
+        return Err(Failure::invalid(t!("import-no-header", path = path.display().to_string())));
     }
     Ok(headers.iter().map(str::to_owned).collect())
 }
@@ -247,7 +245,7 @@ pub(crate) fn items(mut reader: csv::Reader<&[u8]>, layout: &Layout, path: &Path
         }
         let line = record.position().map_or(0, csv::Position::line);
         let cell = |field: Field| layout.columns.get(field).and_then(|i| record.get(i)).unwrap_or_default();
-        let origin = format!("line {line}");
+        let origin = Origin::Line(line);
         let name = clean(cell(Field::Platform));
         if let Some(why) = (layout.unsupported)(&record) {
             items.push(Item::unsupported(origin, name, why));
@@ -277,17 +275,13 @@ pub(crate) fn items(mut reader: csv::Reader<&[u8]>, layout: &Layout, path: &Path
 /// A CSV error as a sentence that names the line and never a cell's content.
 fn malformed(path: &Path, err: &csv::Error) -> Failure {
     let line = err.position().map_or(0, csv::Position::line);
-    let what = match err.kind() {
-        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => format!(
-            "has {len} cells where the header has {expected_len} (a quote that never closes, or a separator inside \
-             an unquoted cell?)"
-        ),
-        _ => "cannot be read as CSV".to_owned(),
-    };
-    Failure::invalid(format!(
-        "{} line {line} {what}: fix the file and import it again; nothing was imported",
-        path.display()
-    ))
+    let path = path.display().to_string();
+    match err.kind() {
+        csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
+            Failure::invalid(t!("import-csv-unequal", path = path, line = line, cells = len, header = expected_len))
+        }
+        _ => Failure::invalid(t!("import-csv-unreadable", path = path, line = line)),
+    }
 }
 
 /// The spreadsheet format: columns from `--map` and the header.

@@ -10,6 +10,8 @@ use std::{
 
 use zeroize::Zeroizing;
 
+use coffre_i18n::t;
+
 use crate::exit::{Failure, io_reason};
 
 /// The largest file `coffre import` reads: 64 MiB. A spreadsheet of ten thousand accounts is well under 5 MiB; a
@@ -18,17 +20,14 @@ pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// Reads `path` whole, refusing it when it is larger than `cap` bytes (before reading it when its size is known).
 pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Zeroizing<Vec<u8>>, Failure> {
-    let cannot = |err: io::Error| Failure::invalid(format!("cannot read {} ({})", path.display(), io_reason(&err)));
+    let cannot = |err: io::Error| {
+        Failure::invalid(t!("file-cannot-read", path = path.display().to_string(), reason = io_reason(&err)))
+    };
     let file = File::open(path).map_err(cannot)?;
     let too_large = || {
         Failure::new(
             crate::exit::Kind::Exhausted,
-            format!(
-                "{} is larger than {} MiB, the most `coffre import` reads: is it the right file? Split a larger \
-                 export into several files",
-                path.display(),
-                cap / (1024 * 1024)
-            ),
+            t!("import-file-too-large", path = path.display().to_string(), mib = (cap / (1024 * 1024)).to_string()),
         )
     };
     let known = file.metadata().map_err(cannot)?;
@@ -50,11 +49,7 @@ pub(crate) fn utf8<'a>(bytes: &'a [u8], path: &Path) -> Result<&'a str, Failure>
     std::str::from_utf8(bytes).map_err(|err| {
         let valid = bytes.get(..err.valid_up_to()).unwrap_or_default();
         let line = valid.iter().filter(|b| **b == b'\n').count() + 1;
-        Failure::invalid(format!(
-            "{} is not UTF-8 text (the first invalid byte is on line {line}): save or export it again as UTF-8 \
-             (in LibreOffice or Excel: \"CSV UTF-8\"); nothing was imported",
-            path.display()
-        ))
+        Failure::invalid(t!("import-not-utf8", path = path.display().to_string(), line = line))
     })
 }
 

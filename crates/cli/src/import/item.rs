@@ -6,6 +6,8 @@
 
 use zeroize::Zeroizing;
 
+use super::note::{Note, Origin};
+
 /// Text that is secret (a password, notes, a TOTP seed or URI): wiped when dropped, no `Debug`, read through
 /// `expose_secret`.
 #[derive(Clone, Default)]
@@ -42,7 +44,7 @@ impl PartialEq for SecretText {
 #[derive(Default)]
 pub(crate) struct Item {
     /// Where it is in the source, for messages: "line 12", "item 3", "Social/Facebook".
-    pub(crate) origin: String,
+    pub(crate) origin: Origin,
     /// The name the source gives it (becomes the platform name).
     pub(crate) name: String,
     pub(crate) url: String,
@@ -57,13 +59,13 @@ pub(crate) struct Item {
     /// Older passwords, oldest first (the current one is `password`).
     pub(crate) history: Vec<SecretText>,
     /// Set when the item is not something coffre imports (a card, an identity, a secure note...), with why.
-    pub(crate) unsupported: Option<String>,
+    pub(crate) unsupported: Option<Note>,
 }
 
 impl Item {
     /// An item that is skipped whatever its contents, with the reason.
-    pub(crate) fn unsupported(origin: String, name: String, why: impl Into<String>) -> Self {
-        Item { origin, name, unsupported: Some(why.into()), ..Item::default() }
+    pub(crate) fn unsupported(origin: Origin, name: String, why: Note) -> Self {
+        Item { origin, name, unsupported: Some(why), ..Item::default() }
     }
 }
 

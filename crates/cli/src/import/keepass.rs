@@ -6,7 +6,12 @@
 
 use std::path::Path;
 
-use super::item::{Item, SecretText, clean};
+use coffre_i18n::t;
+
+use super::{
+    item::{Item, SecretText, clean},
+    note::{Note, Origin},
+};
 use crate::exit::Failure;
 use ::keepass::{
     Database, DatabaseKey,
@@ -31,7 +36,7 @@ pub(crate) fn parse(
     if let Some(mut contents) = key_file {
         key = key
             .with_keyfile(&mut contents)
-            .map_err(|err| Failure::invalid(format!("cannot read the key file ({err})")))?;
+            .map_err(|err| Failure::invalid(t!("import-keepass-key-file", reason = err.to_string())))?;
     }
     let database = Database::parse(bytes, key).map_err(|err| open_failure(&err, path))?;
     let mut items = Vec::new();
@@ -42,23 +47,19 @@ pub(crate) fn parse(
 
 fn open_failure(err: &DatabaseOpenError, path: &Path) -> Failure {
     match err {
-        DatabaseOpenError::Key(DatabaseKeyError::IncorrectKey) => Failure::new(
-            crate::exit::Kind::Auth,
-            format!(
-                "wrong password or key file for {}: nothing was imported (the key file, if the database has one, \
-                 goes with --key-file)",
-                path.display()
-            ),
-        ),
-        DatabaseOpenError::Key(DatabaseKeyError::EmptyKey) => {
-            Failure::invalid("a KeePass database needs its password (--password-file or the prompt) or --key-file")
+        DatabaseOpenError::Key(DatabaseKeyError::IncorrectKey) => {
+            Failure::new(crate::exit::Kind::Auth, t!("import-keepass-wrong-key", path = path.display().to_string()))
         }
-        DatabaseOpenError::UnsupportedVersion | DatabaseOpenError::VersionParse(_) => Failure::invalid(format!(
-            "{} is not a KeePass database coffre can read (KDBX 3.1 or 4): save it again with KeePassXC",
-            path.display()
-        )),
+        DatabaseOpenError::Key(DatabaseKeyError::EmptyKey) => Failure::invalid(t!("import-keepass-needs-key")),
+        DatabaseOpenError::UnsupportedVersion | DatabaseOpenError::VersionParse(_) => {
+            Failure::invalid(t!("import-keepass-version", path = path.display().to_string()))
+        }
         // The crate's messages describe the format (a header field, a cipher), never the database's contents.
-        other => Failure::invalid(format!("cannot open {} as a KeePass database: {other}", path.display())),
+        other => Failure::invalid(t!(
+            "import-keepass-cannot-open",
+            path = path.display().to_string(),
+            reason = other.to_string()
+        )),
     }
 }
 
@@ -75,10 +76,10 @@ fn walk(
         folders.push(clean(&group.name));
     }
     for entry in group.entries() {
-        let origin = if folders.is_empty() { "root group".to_owned() } else { folders.join("/") };
+        let origin = if folders.is_empty() { Origin::RootGroup } else { Origin::Path(folders.join("/")) };
         let name = clean(entry.get_title().unwrap_or_default());
         if in_bin {
-            out.push(Item::unsupported(origin, name, "in the recycle bin"));
+            out.push(Item::unsupported(origin, name, Note::RecycleBin));
             continue;
         }
         out.push(item(&entry, origin, folders.clone()));
@@ -99,9 +100,9 @@ fn walk(
 fn walk_bin(group: GroupRef<'_>, out: &mut Vec<Item>) {
     for entry in group.entries() {
         out.push(Item::unsupported(
-            clean(&group.name),
+            Origin::Path(clean(&group.name)),
             clean(entry.get_title().unwrap_or_default()),
-            "in the recycle bin",
+            Note::RecycleBin,
         ));
     }
     for child in group.groups() {
@@ -109,7 +110,7 @@ fn walk_bin(group: GroupRef<'_>, out: &mut Vec<Item>) {
     }
 }
 
-fn item(entry: &Entry, origin: String, folders: Vec<String>) -> Item {
+fn item(entry: &Entry, origin: Origin, folders: Vec<String>) -> Item {
     let secret = |value: Option<&str>| SecretText::new(value.unwrap_or_default().to_owned());
     // KeePassXC keeps an otpauth URI in "otp"; KeePass 2's own TOTP plug-in a base32 "TimeOtp-Secret-Base32".
     let totp = entry.get_raw_otp_value().or_else(|| entry.get("TimeOtp-Secret-Base32"));

@@ -5,9 +5,12 @@
 
 use std::path::Path;
 
+use coffre_i18n::t;
+
 use super::{
     csv::{self as table, Columns, Field, Layout},
     item::Item,
+    note::Note,
 };
 use crate::exit::Failure;
 
@@ -16,9 +19,10 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
     let headers = table::headers(&mut reader, path)?;
     let at = |name: &str| headers.iter().position(|h| h.trim() == name);
     if let Some(missing) = ["Group", "Title", "Password"].iter().find(|name| at(name).is_none()) {
-        return Err(Failure::invalid(format!(
-            "{} is not a KeePassXC CSV export: it has no \"{missing}\" column (for a spreadsheet, use --format csv)",
-            path.display()
+        return Err(Failure::invalid(t!(
+            "import-not-keepassxc-csv",
+            path = path.display().to_string(),
+            column = missing.to_string()
         )));
     }
     let mut columns = Columns::default();
@@ -38,7 +42,7 @@ pub(crate) fn parse(text: &str, path: &Path) -> Result<Vec<Item>, Failure> {
     let unsupported = Box::new(move |record: &::csv::StringRecord| {
         let group = group.and_then(|i| record.get(i)).unwrap_or_default();
         let in_bin = group.split('/').any(|g| matches!(g.trim(), "Recycle Bin" | "Corbeille"));
-        in_bin.then(|| "in the recycle bin".to_owned())
+        in_bin.then_some(Note::RecycleBin)
     });
     // The group path, without the root group's name.
     let folders = |cell: &str| table::split(cell, Some('/')).into_iter().skip(1).collect();
@@ -60,7 +64,7 @@ mod tests {
         let items = parse(text, Path::new("kp.csv")).map_err(|e| e.message().to_owned())?;
         assert_eq!(items[0].folders, ["Réseaux sociaux"]);
         assert_eq!(items[0].password.expose_secret(), "pa,ss");
-        assert_eq!(items[1].unsupported.as_deref(), Some("in the recycle bin"));
+        assert_eq!(items[1].unsupported, Some(Note::RecycleBin));
         Ok(())
     }
 }

@@ -9,7 +9,12 @@ use coffre_crypto::totp::TotpSeed;
 use data_encoding::BASE32_NOPAD;
 use zeroize::Zeroizing;
 
-use super::item::{Item, SecretText};
+use coffre_i18n::t;
+
+use super::{
+    item::{Item, SecretText},
+    note::{Note, Origin, Totp},
+};
 use crate::values::{Category, name as value_name};
 
 /// Most characters in a platform name (the engine's MAX_NAME_CHARS).
@@ -40,14 +45,9 @@ impl CategoryMap {
         let mut by_folder = HashMap::new();
         for pair in map.unwrap_or_default().split(',').filter(|p| !p.trim().is_empty()) {
             let (folder, category) =
-                pair.split_once('=').ok_or_else(|| format!("--category-map: \"{pair}\" is not FOLDER=CATEGORY"))?;
-            let category = category_named(category).ok_or_else(|| {
-                format!(
-                    "--category-map: \"{}\" is not a category (social-network, data-bank, creation, meeting, \
-                     software, financial, other)",
-                    category.trim()
-                )
-            })?;
+                pair.split_once('=').ok_or_else(|| t!("import-category-map-not-a-pair", pair = pair))?;
+            let category = category_named(category)
+                .ok_or_else(|| t!("import-category-map-not-a-category", category = category.trim()))?;
             by_folder.insert(folder.trim().to_lowercase(), category);
         }
         Ok(CategoryMap { default, by_folder })
@@ -88,7 +88,7 @@ pub(crate) fn category_named(text: &str) -> Option<Category> {
 
 /// An item as the vault will take it, before its name is made unique.
 pub(crate) struct Candidate {
-    pub(crate) origin: String,
+    pub(crate) origin: Origin,
     /// The platform name before de-duplication.
     pub(crate) platform: String,
     pub(crate) category: Category,
@@ -102,42 +102,34 @@ pub(crate) struct Candidate {
     /// Older passwords, oldest first, each different from the next.
     pub(crate) history: Vec<SecretText>,
     /// What was changed or left out on the way, said in the plan.
-    pub(crate) warnings: Vec<String>,
+    pub(crate) warnings: Vec<Note>,
 }
 
 /// Checks `item` against the engine's rules: a candidate, or why it is skipped. Nothing secret goes in a message.
-pub(crate) fn candidate(item: Item, categories: &CategoryMap) -> Result<Candidate, String> {
+pub(crate) fn candidate(item: Item, categories: &CategoryMap) -> Result<Candidate, Note> {
     if let Some(why) = item.unsupported {
         return Err(why);
     }
     let mut warnings = Vec::new();
     let platform = platform_name(&item.name, &item.url, &mut warnings)?;
     if item.password.is_empty() {
-        return Err("no password: the vault keeps accounts with a password (add it in the source, or add the entry \
-                    with `coffre entry add`)"
-            .to_owned());
+        return Err(Note::NoPassword);
     }
     if item.password.expose_secret().chars().any(|c| c == '\n' || c == '\r') {
-        return Err("the password contains a line break (in a CSV, a quote that never closes?)".to_owned());
+        return Err(Note::PasswordLineBreak);
     }
     if item.password.len() > MAX_PASSWORD_BYTES {
-        return Err(format!(
-            "the password is {} bytes long; the vault keeps at most {MAX_PASSWORD_BYTES}",
-            item.password.len()
-        ));
+        return Err(Note::PasswordTooLong { bytes: item.password.len(), max: MAX_PASSWORD_BYTES });
     }
-    let login = checked_text("login", &item.login)?;
-    let url = checked_text("URL", &item.url)?;
+    let login = checked_text(&item.login, |chars, max| Note::LoginTooLong { chars, max }, Note::LoginControl)?;
+    let url = checked_text(&item.url, |chars, max| Note::UrlTooLong { chars, max }, Note::UrlControl)?;
     if item.notes.len() > MAX_NOTES_BYTES {
-        return Err(format!(
-            "the notes are {} bytes long; the vault keeps at most {MAX_NOTES_BYTES}: shorten them in the source",
-            item.notes.len()
-        ));
+        return Err(Note::NotesTooLong { bytes: item.notes.len(), max: MAX_NOTES_BYTES });
     }
     let totp_seed = match totp_base32(item.totp.expose_secret()) {
         Ok(seed) => seed,
         Err(why) => {
-            warnings.push(format!("TOTP left out: {why}"));
+            warnings.push(Note::TotpLeftOut { why });
             SecretText::default()
         }
     };
@@ -161,19 +153,19 @@ pub(crate) fn candidate(item: Item, categories: &CategoryMap) -> Result<Candidat
 
 /// The platform name: the item's name with control characters replaced and blanks collapsed, or the URL's host
 /// when there is no name, cut to 64 characters (said in `warnings`).
-pub(crate) fn platform_name(name: &str, url: &str, warnings: &mut Vec<String>) -> Result<String, String> {
+pub(crate) fn platform_name(name: &str, url: &str, warnings: &mut Vec<Note>) -> Result<String, Note> {
     let mut clean: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
     clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
     if clean.is_empty() {
         clean = host_of(url).unwrap_or_default();
         if clean.is_empty() {
-            return Err("no name and no URL to name the platform after".to_owned());
+            return Err(Note::NoName);
         }
-        warnings.push(format!("no name: named after its URL's host, {clean}"));
+        warnings.push(Note::NamedAfterHost { host: clean.clone() });
     }
     if clean.chars().count() > MAX_NAME_CHARS {
         let cut: String = clean.chars().take(MAX_NAME_CHARS).collect();
-        warnings.push(format!("name cut to {MAX_NAME_CHARS} characters (the vault's limit)"));
+        warnings.push(Note::NameCut { max: MAX_NAME_CHARS });
         clean = cut.trim_end().to_owned();
     }
     Ok(clean)
@@ -188,19 +180,19 @@ fn host_of(url: &str) -> Option<String> {
 
 /// A login or URL: at most 512 characters, no control characters; refused (not cut) otherwise, since a cut login
 /// is a wrong one.
-fn checked_text(field: &str, text: &str) -> Result<String, String> {
+fn checked_text(text: &str, too_long: fn(usize, usize) -> Note, control: Note) -> Result<String, Note> {
     let chars = text.chars().count();
     if chars > MAX_TEXT_CHARS {
-        return Err(format!("the {field} is {chars} characters long; the vault keeps at most {MAX_TEXT_CHARS}"));
+        return Err(too_long(chars, MAX_TEXT_CHARS));
     }
     if text.chars().any(char::is_control) {
-        return Err(format!("the {field} contains control characters (a line break?)"));
+        return Err(control);
     }
     Ok(text.to_owned())
 }
 
 /// The base32 seed of a TOTP value: an `otpauth://totp/` URI's `secret`, or bare base32; empty for none.
-pub(crate) fn totp_base32(value: &str) -> Result<SecretText, String> {
+pub(crate) fn totp_base32(value: &str) -> Result<SecretText, Totp> {
     let value = value.trim();
     if value.is_empty() {
         return Ok(SecretText::default());
@@ -208,37 +200,37 @@ pub(crate) fn totp_base32(value: &str) -> Result<SecretText, String> {
     let base32: Zeroizing<String> = if let Some(rest) = value.strip_prefix("otpauth://") {
         let (kind, rest) = rest.split_once('/').unwrap_or((rest, ""));
         if !kind.eq_ignore_ascii_case("totp") {
-            return Err(format!("an otpauth://{kind} value is not a time-based code (only TOTP is kept)"));
+            return Err(Totp::NotTimeBased { kind: kind.to_owned() });
         }
         let query = rest.split_once('?').map(|(_, q)| q).unwrap_or_default();
         for pair in query.split('&') {
             let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
             if key.eq_ignore_ascii_case("algorithm") && !value.eq_ignore_ascii_case("sha1") {
-                return Err(format!("the code uses {value}; the vault computes SHA-1 codes only (RFC 6238)"));
+                return Err(Totp::Algorithm { value: value.to_owned() });
             }
             if key.eq_ignore_ascii_case("digits") && value != "6" {
-                return Err(format!("the code has {value} digits; the vault computes 6-digit codes"));
+                return Err(Totp::Digits { value: value.to_owned() });
             }
             if key.eq_ignore_ascii_case("period") && value != "30" {
-                return Err(format!("the code changes every {value} s; the vault computes 30-second codes"));
+                return Err(Totp::Period { value: value.to_owned() });
             }
         }
         let secret = query
             .split('&')
             .find_map(|pair| pair.split_once('=').filter(|(k, _)| k.eq_ignore_ascii_case("secret")).map(|(_, v)| v))
-            .ok_or_else(|| "the otpauth URI has no secret".to_owned())?;
+            .ok_or(Totp::NoSecret)?;
         Zeroizing::new(secret.replace("%20", "").replace("%3D", "="))
     } else if value.contains("://") {
-        return Err("not an otpauth://totp/ URI nor base32 (e.g. a Steam code)".to_owned());
+        return Err(Totp::NotAUri);
     } else {
         Zeroizing::new(value.to_owned())
     };
-    let seed = TotpSeed::from_platform_base32(&base32).map_err(|err| err.to_string())?;
+    let seed = TotpSeed::from_platform_base32(&base32).map_err(|_| Totp::NotASeed)?;
     Ok(SecretText::new(BASE32_NOPAD.encode(seed.expose_secret())))
 }
 
 /// Tags: the folders' names, then the item's own tags; each at most 32 characters, at most 16, no repeats.
-fn tags(folders: &[String], own: &[String], warnings: &mut Vec<String>) -> Vec<String> {
+fn tags(folders: &[String], own: &[String], warnings: &mut Vec<Note>) -> Vec<String> {
     let mut tags: Vec<String> = Vec::new();
     for tag in folders.iter().chain(own) {
         let tag: String = tag.chars().filter(|c| !c.is_control()).collect::<String>().trim().to_owned();
@@ -246,11 +238,11 @@ fn tags(folders: &[String], own: &[String], warnings: &mut Vec<String>) -> Vec<S
             continue;
         }
         if tag.chars().count() > MAX_TAG_CHARS {
-            warnings.push(format!("tag \"{tag}\" left out: longer than {MAX_TAG_CHARS} characters"));
+            warnings.push(Note::TagLeftOut { tag, max: MAX_TAG_CHARS });
             continue;
         }
         if tags.len() == MAX_TAGS {
-            warnings.push(format!("tags after the first {MAX_TAGS} left out (the vault's limit)"));
+            warnings.push(Note::TagsLeftOut { max: MAX_TAGS });
             break;
         }
         tags.push(tag);
@@ -260,7 +252,7 @@ fn tags(folders: &[String], own: &[String], warnings: &mut Vec<String>) -> Vec<S
 
 /// Older passwords worth keeping as versions: not empty, within the limit, each different from the next one
 /// (the current password last), the most recent [`MAX_HISTORY`].
-fn history(older: Vec<SecretText>, current: &SecretText, warnings: &mut Vec<String>) -> Vec<SecretText> {
+fn history(older: Vec<SecretText>, current: &SecretText, warnings: &mut Vec<Note>) -> Vec<SecretText> {
     let mut kept: Vec<SecretText> = Vec::new();
     let mut too_long = false;
     for password in older {
@@ -279,10 +271,10 @@ fn history(older: Vec<SecretText>, current: &SecretText, warnings: &mut Vec<Stri
         kept.pop();
     }
     if too_long {
-        warnings.push(format!("older passwords over {MAX_PASSWORD_BYTES} bytes left out"));
+        warnings.push(Note::OlderPasswordsTooLong { max: MAX_PASSWORD_BYTES });
     }
     if kept.len() > MAX_HISTORY {
-        warnings.push(format!("only the {MAX_HISTORY} most recent older passwords kept"));
+        warnings.push(Note::HistoryCut { max: MAX_HISTORY });
         kept.drain(..kept.len() - MAX_HISTORY);
     }
     kept
@@ -295,11 +287,13 @@ pub(crate) fn category_label(category: Category) -> String {
 
 #[cfg(test)]
 mod tests {
+    use coffre_i18n::Lang;
+
     use super::*;
 
     fn login(name: &str, password: &str) -> Item {
         Item {
-            origin: "line 2".into(),
+            origin: Origin::Line(2),
             name: name.into(),
             login: "party@example.org".into(),
             password: SecretText::new(password.into()),
@@ -318,7 +312,7 @@ mod tests {
         let long = "é".repeat(70);
         let cut = platform_name(&long, "", &mut warnings).unwrap_or_default();
         assert_eq!(cut.chars().count(), 64);
-        assert!(warnings.iter().any(|w| w.contains("cut to 64")));
+        assert!(warnings.contains(&Note::NameCut { max: 64 }));
         assert_eq!(
             platform_name("", "https://user@www.Exemple.ca:443/x", &mut warnings).ok().as_deref(),
             Some("www.exemple.ca")
@@ -328,24 +322,25 @@ mod tests {
 
     #[test]
     fn items_the_vault_cannot_keep_are_skipped_with_a_reason_that_holds_no_secret() {
-        let no_password = candidate(login("X", ""), &map()).err().unwrap_or_default();
+        let english = |result: Result<Candidate, Note>| result.err().map(|n| n.text(Lang::En)).unwrap_or_default();
+        let no_password = english(candidate(login("X", ""), &map()));
         assert!(no_password.starts_with("no password"), "{no_password}");
-        let long = candidate(login("X", &"p".repeat(1025)), &map()).err().unwrap_or_default();
+        let long = english(candidate(login("X", &"p".repeat(1025)), &map()));
         assert!(long.contains("1025 bytes") && !long.contains("ppp"), "{long}");
         let mut item = login("X", "secret");
         item.login = "l".repeat(513);
-        assert!(candidate(item, &map()).err().unwrap_or_default().contains("513 characters"));
+        assert!(english(candidate(item, &map())).contains("513 characters"));
         let mut item = login("X", "secret");
         item.notes = SecretText::new("n".repeat(16 * 1024 + 1));
         assert!(candidate(item, &map()).is_err());
-        let card = Item::unsupported("item 4".into(), "Visa".into(), "a card: coffre keeps accounts only");
-        assert_eq!(candidate(card, &map()).err().as_deref(), Some("a card: coffre keeps accounts only"));
+        let card = Item::unsupported(Origin::Item(4), "Visa".into(), Note::Card);
+        assert_eq!(candidate(card, &map()).err(), Some(Note::Card));
     }
 
     #[test]
     fn formula_looking_values_are_kept_as_text() {
         let item = login("=HYPERLINK(\"http://evil\")", "+cmd|' /C calc'!A0");
-        let kept = candidate(item, &map()).unwrap_or_else(|e| panic!("{e}"));
+        let kept = candidate(item, &map()).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(kept.platform, "=HYPERLINK(\"http://evil\")");
         assert_eq!(kept.password.expose_secret(), "+cmd|' /C calc'!A0");
     }
@@ -359,9 +354,9 @@ mod tests {
         let mut item = login("X", "s");
         item.folders = vec!["Réseaux".into(), "x".repeat(40)];
         item.tags = vec!["réseaux".into(), "Élections 2026".into()];
-        let kept = candidate(item, &map).unwrap_or_else(|e| panic!("{e}"));
+        let kept = candidate(item, &map).unwrap_or_else(|e| panic!("{e:?}"));
         assert_eq!(kept.tags, ["Réseaux", "Élections 2026"]);
-        assert!(kept.warnings.iter().any(|w| w.contains("left out")));
+        assert!(kept.warnings.iter().any(|w| w.text(Lang::En).contains("left out")));
         assert!(CategoryMap::parse(Category::Other, Some("A=nothing")).is_err());
         assert!(CategoryMap::parse(Category::Other, Some("no equals sign")).is_err());
     }
@@ -381,15 +376,17 @@ mod tests {
         assert!(totp_base32("").is_ok_and(|s| s.is_empty()));
         let mut item = login("X", "s");
         item.totp = SecretText::new("not base32!".into());
-        let kept = candidate(item, &map()).unwrap_or_else(|e| panic!("{e}"));
-        assert!(kept.totp_seed.is_empty() && kept.warnings.iter().any(|w| w.starts_with("TOTP left out")));
+        let kept = candidate(item, &map()).unwrap_or_else(|e| panic!("{e:?}"));
+        assert!(
+            kept.totp_seed.is_empty() && kept.warnings.iter().any(|w| w.text(Lang::En).starts_with("TOTP left out"))
+        );
     }
 
     #[test]
     fn password_history_keeps_distinct_older_passwords_oldest_first() {
         let mut item = login("X", "three");
         item.history = ["one", "one", "", "two", "three"].map(|p| SecretText::new(p.into())).into();
-        let kept = candidate(item, &map()).unwrap_or_else(|e| panic!("{e}"));
+        let kept = candidate(item, &map()).unwrap_or_else(|e| panic!("{e:?}"));
         let history: Vec<&str> = kept.history.iter().map(SecretText::expose_secret).collect();
         assert_eq!(history, ["one", "two"]);
     }

@@ -17,6 +17,7 @@ mod item;
 mod keepass;
 mod keepassxc_csv;
 mod mapping;
+mod note;
 mod onepux;
 mod pass;
 mod plan;
@@ -241,7 +242,7 @@ fn preview_rows(items: &[Item]) -> String {
         .map(|i| {
             let line = t!(
                 "import-preview-row",
-                origin = i.origin.to_string(),
+                origin = i.origin.text(coffre_i18n::current()),
                 platform = crate::output::printable(&i.name),
                 login = crate::output::printable(&i.login),
                 password = if i.password.is_empty() { "empty" } else { "set" }
@@ -306,7 +307,7 @@ impl Compare for Revealer<'_> {
 
 /// The plan, then the counts, then the reminder to delete the file.
 fn summary(args: &ImportArgs, steps: &[plan::Step], report: &Report) -> String {
-    let mut text = plan::text(steps);
+    let mut text = plan::text(steps, coffre_i18n::current());
     let p = &report.planned;
     match &report.done {
         None => {

@@ -11,9 +11,12 @@ use std::io::{Cursor, Read};
 use serde::Deserialize;
 use zeroize::Zeroizing;
 
+use coffre_i18n::t;
+
 use super::{
     input::utf8,
     item::{Item, SecretText, clean},
+    note::{Note, Origin},
 };
 use crate::exit::{Failure, Kind};
 
@@ -119,15 +122,17 @@ struct Overview {
 /// Reads `export.data` out of the archive in `bytes`, within the limits.
 fn export_data(bytes: &[u8], path: &std::path::Path) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let not_1pux =
-        |why: String| Failure::invalid(format!("{} is not a 1Password export (.1pux): {why}", path.display()));
-    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|err| not_1pux(format!("not a zip ({err})")))?;
+        |why: String| Failure::invalid(t!("import-not-1pux", path = path.display().to_string(), reason = why));
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes))
+        .map_err(|err| not_1pux(t!("import-1pux-not-zip", reason = err.to_string())))?;
     if archive.len() > MAX_ZIP_ENTRIES {
         return Err(Failure::new(
             Kind::Exhausted,
-            format!(
-                "{} holds {} files; a 1Password export coffre reads holds at most {MAX_ZIP_ENTRIES}",
-                path.display(),
-                archive.len()
+            t!(
+                "import-1pux-too-many-files",
+                path = path.display().to_string(),
+                files = archive.len(),
+                max = MAX_ZIP_ENTRIES
             ),
         ));
     }
@@ -139,17 +144,17 @@ fn export_data(bytes: &[u8], path: &std::path::Path) -> Result<Zeroizing<Vec<u8>
     let bomb = || {
         Failure::new(
             Kind::Exhausted,
-            format!(
-                "{} would unpack to more than the {} MiB coffre reads (a zip bomb?): nothing was imported",
-                path.display(),
-                MAX_EXPORT_BYTES / (1024 * 1024)
+            t!(
+                "import-1pux-too-large",
+                path = path.display().to_string(),
+                mib = (MAX_EXPORT_BYTES / (1024 * 1024)).to_string()
             ),
         )
     };
     if declared > MAX_TOTAL_BYTES {
         return Err(bomb());
     }
-    let entry = archive.by_name("export.data").map_err(|_| not_1pux("it has no export.data".to_owned()))?;
+    let entry = archive.by_name("export.data").map_err(|_| not_1pux(t!("import-1pux-no-export-data")))?;
     if entry.size() > MAX_EXPORT_BYTES {
         return Err(bomb());
     }
@@ -158,7 +163,7 @@ fn export_data(bytes: &[u8], path: &std::path::Path) -> Result<Zeroizing<Vec<u8>
     entry
         .take(MAX_EXPORT_BYTES + 1)
         .read_to_end(&mut data)
-        .map_err(|err| not_1pux(format!("cannot unpack export.data ({err})")))?;
+        .map_err(|err| not_1pux(t!("import-1pux-cannot-unpack", reason = err.to_string())))?;
     if data.len() as u64 > MAX_EXPORT_BYTES {
         return Err(bomb());
     }
@@ -169,11 +174,11 @@ pub(crate) fn parse(bytes: &[u8], path: &std::path::Path) -> Result<Vec<Item>, F
     let data = export_data(bytes, path)?;
     let text = utf8(&data, path)?;
     let export: Export = serde_json::from_str(text).map_err(|err| {
-        Failure::invalid(format!(
-            "{}: export.data is not 1Password's export format (line {}, column {})",
-            path.display(),
-            err.line(),
-            err.column()
+        Failure::invalid(t!(
+            "import-1pux-bad-data",
+            path = path.display().to_string(),
+            line = err.line(),
+            column = err.column()
         ))
     })?;
     let mut items = Vec::new();
@@ -182,22 +187,22 @@ pub(crate) fn parse(bytes: &[u8], path: &std::path::Path) -> Result<Vec<Item>, F
         let folder = clean(&vault.attrs.name);
         for op in vault.items {
             n += 1;
-            let origin = format!("item {n}");
+            let origin = Origin::Item(n);
             let name = clean(&op.overview.title);
             let why = match op.category_uuid.as_str() {
                 "001" | "005" => None,
-                "002" => Some("a credit card: coffre keeps the organisation's accounts, not payment cards"),
-                "003" => Some("a secure note: coffre keeps accounts (keep the note elsewhere, or in an entry's notes)"),
-                "004" => Some("an identity: coffre keeps accounts, not personal identities"),
-                "006" => Some("a document: coffre keeps accounts, not files"),
-                _ => Some("a 1Password category other than Login and Password: not imported"),
+                "002" => Some(Note::Card),
+                "003" => Some(Note::SecureNoteItem),
+                "004" => Some(Note::Identity),
+                "006" => Some(Note::Document),
+                _ => Some(Note::UnknownCategory),
             };
             if let Some(why) = why {
                 items.push(Item::unsupported(origin, name, why));
                 continue;
             }
             if op.state == "archived" {
-                items.push(Item::unsupported(origin, name, "archived in 1Password"));
+                items.push(Item::unsupported(origin, name, Note::Archived));
                 continue;
             }
             items.push(item(op, origin, name, &folder));
@@ -206,7 +211,7 @@ pub(crate) fn parse(bytes: &[u8], path: &std::path::Path) -> Result<Vec<Item>, F
     Ok(items)
 }
 
-fn item(op: OpItem, origin: String, name: String, folder: &str) -> Item {
+fn item(op: OpItem, origin: Origin, name: String, folder: &str) -> Item {
     let mut details = op.details;
     let field = |fields: &mut Vec<LoginField>, designation: &str| {
         fields

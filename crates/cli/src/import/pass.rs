@@ -17,7 +17,12 @@ use std::{
 
 use zeroize::Zeroizing;
 
-use super::item::{Item, SecretText, clean};
+use coffre_i18n::t;
+
+use super::{
+    item::{Item, SecretText, clean},
+    note::{Note, Origin},
+};
 use crate::exit::{Failure, io_reason};
 
 /// Most entries read from a store.
@@ -28,17 +33,15 @@ const MAX_OUTPUT_BYTES: u64 = 64 * 1024;
 /// The names of the store's entries ("Social/Facebook"), sorted.
 fn names(store: &Path) -> Result<Vec<String>, Failure> {
     if !store.join(".gpg-id").is_file() {
-        return Err(Failure::invalid(format!(
-            "{} is not a pass store (it has no .gpg-id): give the store's directory, usually ~/.password-store",
-            store.display()
-        )));
+        return Err(Failure::invalid(t!("import-not-a-pass-store", path = store.display().to_string())));
     }
     let mut names = Vec::new();
     let mut stack = vec![PathBuf::new()];
     while let Some(relative) = stack.pop() {
         let dir = store.join(&relative);
-        let listing = fs::read_dir(&dir)
-            .map_err(|err| Failure::invalid(format!("cannot list {} ({})", dir.display(), io_reason(&err))))?;
+        let listing = fs::read_dir(&dir).map_err(|err| {
+            Failure::invalid(t!("import-cannot-list", path = dir.display().to_string(), reason = io_reason(&err)))
+        })?;
         for item in listing.flatten() {
             let name = item.file_name();
             let Some(name) = name.to_str() else { continue };
@@ -54,7 +57,7 @@ fn names(store: &Path) -> Result<Vec<String>, Failure> {
                 if names.len() > MAX_ENTRIES {
                     return Err(Failure::new(
                         crate::exit::Kind::Exhausted,
-                        format!("{} holds more than {MAX_ENTRIES} entries: import it by parts", store.display()),
+                        t!("import-pass-too-many", path = store.display().to_string(), max = MAX_ENTRIES),
                     ));
                 }
             }
@@ -71,7 +74,7 @@ pub(crate) fn parse(store: &Path, program: Option<OsString>) -> Result<Vec<Item>
     for name in names(store)? {
         let mut parts: Vec<String> = name.split('/').map(str::to_owned).collect();
         let title = parts.pop().unwrap_or_default();
-        let origin = name.clone();
+        let origin = Origin::Path(name.clone());
         match show(&program, store, &name) {
             Ok(text) => {
                 let mut item = item(text.as_str(), origin, title);
@@ -85,7 +88,7 @@ pub(crate) fn parse(store: &Path, program: Option<OsString>) -> Result<Vec<Item>
 }
 
 /// `pass show NAME`, its output in a wiping buffer; or why it failed (never its output).
-fn show(program: &OsString, store: &Path, name: &str) -> Result<Zeroizing<String>, String> {
+fn show(program: &OsString, store: &Path, name: &str) -> Result<Zeroizing<String>, Note> {
     let mut child = Command::new(program)
         .arg("show")
         .arg(name)
@@ -94,30 +97,31 @@ fn show(program: &OsString, store: &Path, name: &str) -> Result<Zeroizing<String
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
-        .map_err(|err| format!("cannot run `{} show` ({})", program.to_string_lossy(), io_reason(&err)))?;
+        .map_err(|err| Note::PassCannotRun {
+            program: program.to_string_lossy().into_owned(),
+            reason: io_reason(&err),
+        })?;
     let mut output = Zeroizing::new(Vec::new());
     if let Some(stdout) = child.stdout.take() {
         stdout
             .take(MAX_OUTPUT_BYTES + 1)
             .read_to_end(&mut output)
-            .map_err(|err| format!("cannot read `pass show` ({err})"))?;
+            .map_err(|err| Note::PassCannotRead { detail: err.to_string() })?;
     }
-    let status = child.wait().map_err(|err| format!("`pass show` did not finish ({err})"))?;
+    let status = child.wait().map_err(|err| Note::PassUnfinished { detail: err.to_string() })?;
     if !status.success() {
-        return Err(format!(
-            "`pass show` failed (exit {}): is your GPG key available and its agent unlocked?",
-            status.code().map_or_else(|| "by a signal".to_owned(), |c| c.to_string())
-        ));
+        let exit = status.code().map_or_else(|| "by a signal".to_owned(), |c| c.to_string());
+        return Err(Note::PassFailed { exit });
     }
     if output.len() as u64 > MAX_OUTPUT_BYTES {
-        return Err(format!("longer than {} KiB", MAX_OUTPUT_BYTES / 1024));
+        return Err(Note::PassTooLong { kib: MAX_OUTPUT_BYTES / 1024 });
     }
-    let text = std::str::from_utf8(&output).map_err(|_| "not UTF-8 text".to_owned())?;
+    let text = std::str::from_utf8(&output).map_err(|_| Note::PassNotText)?;
     Ok(Zeroizing::new(text.to_owned()))
 }
 
 /// The fields of one entry's text.
-fn item(text: &str, origin: String, name: String) -> Item {
+fn item(text: &str, origin: Origin, name: String) -> Item {
     let mut lines = text.lines();
     let password = lines.next().unwrap_or_default().to_owned();
     let (mut login, mut url, mut totp) = (String::new(), String::new(), String::new());
@@ -163,7 +167,7 @@ mod tests {
     #[test]
     fn the_first_line_is_the_password_and_known_lines_are_fields() {
         let text = "  mot de passe é \nlogin: trésorière\nURL: https://banque.example\notpauth://totp/x?secret=JBSWY3DPEHPK3PXP\nclient no 42\nlogin: second\n";
-        let item = item(text, "Finances/Banque".into(), "Banque".into());
+        let item = item(text, Origin::Path("Finances/Banque".into()), "Banque".into());
         assert_eq!(item.password.expose_secret(), "  mot de passe é ");
         assert_eq!((item.login.as_str(), item.url.as_str()), ("trésorière", "https://banque.example"));
         assert!(item.totp.expose_secret().starts_with("otpauth://"));

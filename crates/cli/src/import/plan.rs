@@ -11,9 +11,12 @@ use std::collections::HashMap;
 
 use serde::Serialize;
 
+use coffre_i18n::Lang;
+
 use super::{
     item::SecretText,
     mapping::{Candidate, MAX_NAME_CHARS, category_label},
+    note::{Clash, Note, Origin},
 };
 use crate::{exit::Failure, output::printable};
 
@@ -48,18 +51,18 @@ pub(crate) enum Action {
 
 /// One line of the plan.
 pub(crate) struct Step {
-    pub(crate) origin: String,
+    pub(crate) origin: Origin,
     /// The name the file gives it.
     pub(crate) source_name: String,
     /// The name in the vault (empty when skipped before one was chosen).
     pub(crate) platform: String,
     pub(crate) action: Action,
-    pub(crate) reasons: Vec<String>,
+    pub(crate) reasons: Vec<Note>,
     pub(crate) candidate: Option<Candidate>,
 }
 
 impl Step {
-    pub(crate) fn skipped(origin: String, source_name: String, why: String) -> Self {
+    pub(crate) fn skipped(origin: Origin, source_name: String, why: Note) -> Self {
         Step { origin, source_name, platform: String::new(), action: Action::Skip, reasons: vec![why], candidate: None }
     }
 
@@ -90,15 +93,15 @@ impl Step {
 
 /// Decides what to do with each candidate, in the file's order, against what the vault holds.
 pub(crate) async fn build<C: Compare>(
-    candidates: Vec<Result<Candidate, (String, String, String)>>,
+    candidates: Vec<Result<Candidate, (Origin, String, Note)>>,
     existing: &HashMap<String, Existing>,
     compare: &mut C,
 ) -> Result<Vec<Step>, Failure> {
     let mut steps = Vec::with_capacity(candidates.len());
     // Names this plan uses already (lower case), and where each came from.
-    let mut taken: HashMap<String, String> = HashMap::new();
+    let mut taken: HashMap<String, Origin> = HashMap::new();
     // Accounts already planned (name, login, URL, password), to skip exact duplicates within the file.
-    let mut seen: Vec<(String, String, String, SecretText, String)> = Vec::new();
+    let mut seen: Vec<(String, String, String, SecretText, Origin)> = Vec::new();
     let mut passwords: HashMap<String, Option<SecretText>> = HashMap::new();
     for candidate in candidates {
         let candidate = match candidate {
@@ -115,7 +118,7 @@ pub(crate) async fn build<C: Compare>(
                 && *url == candidate.url
                 && *password == candidate.password
         }) {
-            let why = format!("the same account as {first} (same name, login, URL and password)");
+            let why = Note::SameAccountAs { first: first.clone() };
             steps.push(Step::skipped(candidate.origin, source_name, why));
             continue;
         }
@@ -133,7 +136,7 @@ pub(crate) async fn build<C: Compare>(
             let name = numbered(&candidate.platform, n);
             let key = name.to_lowercase();
             if let Some(by) = taken.get(&key) {
-                clashes.push(format!("\"{name}\" is {by}"));
+                clashes.push(Clash::TakenBy { name, origin: by.clone() });
                 continue;
             }
             let Some(entry) = existing.get(&key) else {
@@ -141,7 +144,7 @@ pub(crate) async fn build<C: Compare>(
                 break;
             };
             if entry.login != candidate.login || entry.url != candidate.url {
-                clashes.push(format!("\"{name}\" is another account in the vault (another login or URL)"));
+                clashes.push(Clash::OtherAccount { name });
                 continue;
             }
             let current = match passwords.get(&key) {
@@ -154,32 +157,20 @@ pub(crate) async fn build<C: Compare>(
             };
             let action = match current {
                 None => {
-                    reasons.push(format!(
-                        "\"{}\" is in the vault with the same login and URL, and you may not reveal its password to \
-                         compare: left as it is",
-                        entry.platform
-                    ));
+                    reasons.push(Note::MayNotReveal { platform: entry.platform.clone() });
                     Action::Skip
                 }
                 Some(current) if current == candidate.password => {
-                    reasons.push("already in the vault with the same login, URL and password".to_owned());
+                    reasons.push(Note::Identical);
                     Action::Identical
                 }
                 Some(current) => match candidate.history.iter().position(|older| *older == current) {
                     Some(at) => {
-                        reasons.push(format!(
-                            "in the vault with an older password of the file: its {} later password(s) are added as \
-                             new versions",
-                            candidate.history.len() - at
-                        ));
+                        reasons.push(Note::Resumed { later: candidate.history.len() - at });
                         Action::Resume { next: at + 1 }
                     }
                     None => {
-                        reasons.push(format!(
-                            "\"{}\" is in the vault with the same login and URL but another password: left as it is \
-                             (if the file is newer, change it with `coffre entry edit {} --new-password`)",
-                            entry.platform, entry.platform
-                        ));
+                        reasons.push(Note::OtherPassword { platform: entry.platform.clone() });
                         Action::Skip
                     }
                 },
@@ -189,9 +180,9 @@ pub(crate) async fn build<C: Compare>(
         }
         let Some((platform, action)) = outcome else { continue };
         if matches!(action, Action::Create) && !clashes.is_empty() {
-            reasons.insert(0, format!("renamed: {}", clashes.join("; ")));
+            reasons.insert(0, Note::Renamed { clashes });
         }
-        taken.insert(platform.to_lowercase(), format!("{} of the file", candidate.origin));
+        taken.insert(platform.to_lowercase(), candidate.origin.clone());
         steps.push(Step {
             origin: candidate.origin.clone(),
             source_name,
@@ -241,7 +232,8 @@ pub(crate) fn counts(steps: &[Step]) -> Counts {
     counts
 }
 
-/// One step in JSON. Never a secret, a login or a note.
+/// One step in JSON, in English whatever the reader's language, with the reasons' stable codes beside their text.
+/// Never a secret, a login or a note.
 #[derive(Serialize)]
 pub(crate) struct StepJson {
     pub(crate) origin: String,
@@ -251,45 +243,47 @@ pub(crate) struct StepJson {
     pub(crate) category: Option<String>,
     pub(crate) versions: usize,
     pub(crate) reasons: Vec<String>,
+    pub(crate) reason_codes: Vec<&'static str>,
 }
 
 impl From<&Step> for StepJson {
     fn from(step: &Step) -> Self {
         StepJson {
-            origin: step.origin.clone(),
+            origin: step.origin.text(Lang::En),
             source_name: step.source_name.clone(),
             action: step.action_name(),
             platform: (!step.platform.is_empty()).then(|| step.platform.clone()),
             category: step.candidate.as_ref().map(|c| category_label(c.category)),
             versions: step.versions(),
-            reasons: step.reasons.clone(),
+            reasons: step.reasons.iter().map(|note| note.text(Lang::En)).collect(),
+            reason_codes: step.reasons.iter().map(Note::code).collect(),
         }
     }
 }
 
-/// The plan for people: one line per item, then its reasons indented.
-pub(crate) fn text(steps: &[Step]) -> String {
+/// The plan for people, in `lang`: one line per item, then its reasons indented.
+pub(crate) fn text(steps: &[Step], lang: Lang) -> String {
     let mut out = String::new();
     for step in steps {
         let name = if step.platform.is_empty() { &step.source_name } else { &step.platform };
         let category = step.candidate.as_ref().map(|c| category_label(c.category)).unwrap_or_default();
         let versions = match step.versions() {
             0 | 1 => String::new(),
-            n => format!(", {n} versions"),
+            n => coffre_i18n::t_in!(lang, "import-versions", count = n),
         };
         let category = if category.is_empty() || step.versions() == 0 {
             String::new()
         } else {
             format!(" [{category}{versions}]")
         };
+        let action = coffre_i18n::t_in!(lang, "import-action", action = step.action_name());
         out.push_str(&format!(
-            "{:<15} {}{category}  ({})\n",
-            step.action_name(),
+            "{action:<15} {}{category}  ({})\n",
             printable(name),
-            printable(&step.origin)
+            printable(&step.origin.text(lang))
         ));
         for reason in &step.reasons {
-            out.push_str(&format!("{:<15}   - {}\n", "", printable(reason)));
+            out.push_str(&format!("{:<15}   - {}\n", "", printable(&reason.text(lang))));
         }
     }
     out
@@ -309,9 +303,9 @@ mod tests {
         }
     }
 
-    fn candidate(origin: &str, name: &str, login: &str, password: &str) -> Result<Candidate, (String, String, String)> {
+    fn candidate(origin: Origin, name: &str, login: &str, password: &str) -> Result<Candidate, (Origin, String, Note)> {
         Ok(Candidate {
-            origin: origin.into(),
+            origin,
             platform: name.into(),
             category: Category::Other,
             url: String::new(),
@@ -336,7 +330,7 @@ mod tests {
     }
 
     async fn plan(
-        candidates: Vec<Result<Candidate, (String, String, String)>>,
+        candidates: Vec<Result<Candidate, (Origin, String, Note)>>,
         vault: &[(&str, &str)],
         passwords: &[(&str, Option<&'static str>)],
     ) -> (Vec<Step>, usize) {
@@ -353,13 +347,13 @@ mod tests {
     #[tokio::test]
     async fn clashes_in_the_file_and_in_the_vault_are_renamed_and_identical_entries_skipped() {
         let candidates = vec![
-            candidate("line 2", "Facebook", "party", "one"),
-            candidate("line 3", "facebook", "youth", "two"),
-            candidate("line 4", "Facebook", "party", "one"),
-            candidate("line 5", "Gmail", "party", "same"),
-            candidate("line 6", "X", "party", "new"),
-            candidate("line 7", "Bank", "party", "new"),
-            Err(("line 8".into(), "Visa".into(), "a card".into())),
+            candidate(Origin::Line(2), "Facebook", "party", "one"),
+            candidate(Origin::Line(3), "facebook", "youth", "two"),
+            candidate(Origin::Line(4), "Facebook", "party", "one"),
+            candidate(Origin::Line(5), "Gmail", "party", "same"),
+            candidate(Origin::Line(6), "X", "party", "new"),
+            candidate(Origin::Line(7), "Bank", "party", "new"),
+            Err((Origin::Line(8), "Visa".into(), Note::Card)),
         ];
         let vault = [("Gmail", "party"), ("X", "other"), ("Bank", "party")];
         let (steps, reveals) = plan(candidates, &vault, &[("Gmail", Some("same")), ("Bank", Some("old"))]).await;
@@ -376,15 +370,28 @@ mod tests {
             ]
         );
         assert_eq!(reveals, 2, "only same-login clashes are compared");
-        assert!(steps[2].reasons[0].contains("the same account as line 2"));
-        assert!(steps[5].reasons[0].contains("another password"));
+        assert!(steps[2].reasons[0].text(Lang::En).contains("the same account as line 2"));
+        assert!(steps[5].reasons[0].text(Lang::En).contains("another password"));
+        // The same plan for a French reader: actions, origins and reasons in French; the JSON stays English.
+        let french = text(&steps, Lang::FrCa);
+        assert!(french.contains("créer-renommé   facebook (2) [other]  (ligne 3)"), "{french}");
+        assert!(french.contains("- renommé\u{a0}: « facebook » est déjà pris dans le fichier (ligne 2)"), "{french}");
+        assert!(french.contains("- le même compte que ligne 2"), "{french}");
+        assert!(!french.contains("line") && !french.contains("the same"), "{french}");
+        let json = StepJson::from(&steps[1]);
+        assert_eq!((json.origin.as_str(), json.reason_codes.as_slice()), ("line 3", ["renamed"].as_slice()));
+        assert_eq!(json.reasons, ["renamed: \"facebook\" is line 2 of the file"]);
         assert_eq!(counts(&steps), Counts { create: 3, renamed: 2, resume: 0, identical: 1, skipped: 3 });
     }
 
     #[tokio::test]
     async fn a_second_run_creates_nothing() {
-        let candidates =
-            || vec![candidate("line 2", "Facebook", "party", "one"), candidate("line 3", "Facebook", "youth", "two")];
+        let candidates = || {
+            vec![
+                candidate(Origin::Line(2), "Facebook", "party", "one"),
+                candidate(Origin::Line(3), "Facebook", "youth", "two"),
+            ]
+        };
         let vault = [("Facebook", "party"), ("Facebook (2)", "youth")];
         let (steps, _) = plan(candidates(), &vault, &[("Facebook", Some("one")), ("Facebook (2)", Some("two"))]).await;
         assert_eq!(
@@ -396,14 +403,14 @@ mod tests {
     #[tokio::test]
     async fn without_the_right_to_reveal_a_same_login_clash_is_skipped_not_duplicated() {
         let (steps, _) =
-            plan(vec![candidate("line 2", "Bank", "party", "x")], &[("Bank", "party")], &[("Bank", None)]).await;
+            plan(vec![candidate(Origin::Line(2), "Bank", "party", "x")], &[("Bank", "party")], &[("Bank", None)]).await;
         assert_eq!(summary(&steps), [("Bank".to_owned(), "skip")]);
-        assert!(steps[0].reasons[0].contains("may not reveal"));
+        assert!(steps[0].reasons[0].text(Lang::En).contains("may not reveal"));
     }
 
     #[tokio::test]
     async fn an_import_cut_short_between_versions_resumes() {
-        let mut item = candidate("item 1", "Site", "me", "three");
+        let mut item = candidate(Origin::Item(1), "Site", "me", "three");
         if let Ok(c) = item.as_mut() {
             c.history = vec![SecretText::new("one".into()), SecretText::new("two".into())];
         }

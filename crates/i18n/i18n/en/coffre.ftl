@@ -401,6 +401,113 @@ daemon-reason-no-rotation-staged = no rotation is staged for this entry: stage o
 daemon-reason-no-age-holder = no recovery holder has an age key to encrypt backups to: issue a share set whose holders are named with age1... keys (`coffre recovery rekey --holder NAME=age1...`)
 daemon-reason-rotation-restaged = the rotation staged now is not the one you named (it was cancelled and staged again): see `coffre rotation due` for who staged the current one
 
+## Invalid values: `daemon-field-<code>` and `daemon-problem-<code>` (crates/vault/src/problems.rs), rendered into
+## daemon-invalid. The English text is the engine's own.
+
+daemon-field-platform = platform
+daemon-field-new-platform = new platform
+daemon-field-page-token = page token
+daemon-field-page-size = page_size
+daemon-field-limit = limit
+daemon-field-url = url
+daemon-field-login = login
+daemon-field-recovery-contact = recovery contact
+daemon-field-tag = tag
+daemon-field-password = password
+daemon-field-totp-seed = TOTP seed
+daemon-field-notes = notes
+daemon-field-reason = reason
+daemon-field-task = task
+daemon-field-person = person
+daemon-field-name = name
+daemon-field-president = president
+daemon-field-leader = leader
+daemon-field-owner = owner
+daemon-field-holder = holder
+daemon-field-holders = holders
+daemon-field-threshold = threshold
+daemon-field-share = share
+daemon-field-request-id = request id
+daemon-field-grant-id = grant id
+daemon-field-rotation-id = rotation id
+daemon-field-expiry = expiry
+daemon-field-generator-policy = generator policy
+daemon-field-kdf = kdf
+
+daemon-problem-empty = must not be empty
+daemon-problem-too-many-chars = is { $chars } characters long; at most { $max } allowed
+daemon-problem-too-many-bytes = is { $bytes } bytes long; at most { $max } allowed
+daemon-problem-too-many-items = has { $items } items; at most { $max } allowed
+daemon-problem-empty-item = items must not be empty
+daemon-problem-control-characters = must not contain control characters
+daemon-problem-not-an-id = must be 8 to 32 hexadecimal characters, as `{ $command }` shows
+daemon-problem-not-a-rotation-id = must be 8 to 32 hexadecimal characters, as `coffre rotate stage` showed
+daemon-problem-ambiguous-request-id = matches several requests: give more of it
+daemon-problem-ambiguous-grant-id = matches several grants: give more of it
+daemon-problem-reason-required = is required: say why you need this secret
+daemon-problem-request-reason-required = is required: say why you need this secret; the owners read it
+daemon-problem-task-required = is required: say what the access is for
+daemon-problem-report-required = is required: say what happened (what was exposed, when, how)
+daemon-problem-totp-seed-not-text = must be base32 text, as the platform shows it for an app
+daemon-problem-totp-seed-invalid = is not a key an authenticator app accepts (16 to 103 base32 characters: letters A-Z and digits 2-7); copy the key the platform shows under "enter this key manually"
+daemon-problem-too-many-events = at most { $max } events per page
+daemon-problem-too-many-entries = at most { $max } entries per page
+daemon-problem-expiry-past = is not in the future
+daemon-problem-expiry-too-far = is too far away: a grant lasts at most { $days } days
+daemon-problem-leader-is-president = must be a different person from the president
+daemon-problem-kdf-out-of-bounds = { $detail }
+daemon-problem-holders-count = name between { $min } and { $max } recovery holders (there are { $count })
+daemon-problem-too-many-holders = too many
+daemon-problem-threshold-range = must be between { $min } and the number of holders ({ $holders }), not { $threshold }: one share alone must never recover the vault
+daemon-problem-holder-named-twice = { $holder } is named twice
+daemon-problem-holder-key = { $holder }: { $detail }
+daemon-problem-holder-same-age-key = { $holder } has the same age key as { $other }: each holder needs their own, or one person could recover alone with several shares
+daemon-problem-holder-same-passphrase = { $holder } has the same passphrase as { $other }: each holder needs their own, or one person could recover alone with several shares
+daemon-problem-share-unreadable = { $detail }
+daemon-problem-share-other-vault = it belongs to another vault ({ $share_vault }), not to this one ({ $vault }): use a share of this vault
+daemon-problem-share-before-rekey = this vault was restored from a backup of { $backup_created }, which predates the rekey that issued this share: it needs the share set of { $backup_created } (id { $share_set }), the share files current when the backup was taken (or the passphrase an owner had then)
+daemon-problem-share-replaced = it belongs to a share set that a rekey replaced (or to one issued after the backup this vault came from), so it cannot be used here: this vault opens with share set { $share_set } (see `coffre recovery status`)
+daemon-problem-share-numbers = it says { $share_threshold } of { $share_count }, but the seal header's recovery slot says { $threshold } of { $count }: either this share is forged or the seal header was changed (an owner's passphrase unseal checks the header)
+daemon-problem-share-submitted-already = share number { $number } ({ $holder }) was already submitted; { $submitted } of { $threshold } are in: the next share must come from another holder
+daemon-problem-shares-do-not-combine = { $detail }
+daemon-problem-not-an-owner = { $name } is not an owner (president or leader)
+daemon-problem-policy-length = { policy-length }
+daemon-problem-policy-no-class = { policy-no-class }
+daemon-problem-policy-more-classes-than-characters = { policy-more-classes-than-characters }
+daemon-problem-policy-words = { policy-words }
+daemon-problem-policy-separator-length = { policy-separator-length }
+daemon-problem-policy-separator-characters = { policy-separator-characters }
+daemon-problem-policy-alphabet = { policy-alphabet }
+policy-refused = password policy: { $problem }
+
+## The password generator's policy (coffre-crypto's PolicyError), for `coffre generate` and the daemon
+
+policy-length = a generated password is { $min } to { $max } characters long, not { $length }
+policy-no-class = choose at least one character class (lower, upper, digits, symbols)
+policy-more-classes-than-characters = more character classes than characters
+policy-words = a generated passphrase has { $min } to { $max } words, not { $count }
+policy-separator-length = the separator is 1 to { $max } characters long
+policy-separator-characters = the separator may not hold a letter or a control character
+policy-alphabet = alphabet size out of range
+
+
+## coffred's own refusals, before the engine (crates/server/src/refusals.rs): `daemon-<code>`
+
+daemon-request-required = { $what } is required
+daemon-request-unknown-value = unknown { $what } { $value }
+daemon-request-before-1970 = { $what } must not be before 1970
+daemon-request-expiry-before-1970 = invalid expiry: before 1970
+daemon-request-passphrase-length = passphrase must be between { $min } and { $max } bytes long
+daemon-request-given-without-replace = { $field } given without replace_{ $field }
+daemon-request-no-older-version = a staged password has no older version: give pending or version
+daemon-request-threshold-too-large = invalid threshold: { $threshold } is far too large
+daemon-request-holder-without-key = invalid holder: { $holder } has neither an age key nor a passphrase
+daemon-request-new-password-required = new_password is required: a password, or generate
+daemon-request-undecodable = invalid request: { $detail }
+daemon-request-too-large = request too large: { $detail }
+daemon-authorization-too-long = authorization metadata too long: it holds a session token of 43 characters, log in again
+daemon-authorization-malformed = malformed authorization metadata: expected `Bearer <token>`
+
 ## How the client explains the daemon's answers
 
 daemon-refused = the daemon refused the request ({ $code })
@@ -637,6 +744,104 @@ ca-file-no-pem = the CA file holds no PEM certificate
 qr-cannot-draw = cannot draw the QR code: { $reason }
 qr-cannot-write = cannot write the QR code to { $path }: { $reason }
 
+## coffre import: the formats' refusals (import/input.rs, csv.rs and each format's parser)
+
+import-file-too-large = { $path } is larger than { $mib } MiB, the most `coffre import` reads: is it the right file? Split a larger export into several files
+import-not-utf8 = { $path } is not UTF-8 text (the first invalid byte is on line { $line }): save or export it again as UTF-8 (in LibreOffice or Excel: "CSV UTF-8"); nothing was imported
+import-not-bitwarden-csv = { $path } is not a Bitwarden CSV export: it has no "{ $column }" column (for a spreadsheet, use --format csv)
+import-not-keepassxc-csv = { $path } is not a KeePassXC CSV export: it has no "{ $column }" column (for a spreadsheet, use --format csv)
+import-not-bitwarden-json = { $path } is not a Bitwarden JSON export (line { $line }, column { $column }): export again with File > Export vault > .json
+import-bitwarden-encrypted = { $path } is an encrypted Bitwarden export: export again choosing the format "JSON", not "JSON (Encrypted)"
+import-keepass-key-file = cannot read the key file ({ $reason })
+import-keepass-wrong-key = wrong password or key file for { $path }: nothing was imported (the key file, if the database has one, goes with --key-file)
+import-keepass-needs-key = a KeePass database needs its password (--password-file or the prompt) or --key-file
+import-keepass-version = { $path } is not a KeePass database coffre can read (KDBX 3.1 or 4): save it again with KeePassXC
+import-keepass-cannot-open = cannot open { $path } as a KeePass database: { $reason }
+import-not-1pux = { $path } is not a 1Password export (.1pux): { $reason }
+import-1pux-not-zip = not a zip ({ $reason })
+import-1pux-too-many-files = { $path } holds { $files } files; a 1Password export coffre reads holds at most { $max }
+import-1pux-too-large = { $path } would unpack to more than the { $mib } MiB coffre reads (a zip bomb?): nothing was imported
+import-1pux-no-export-data = it has no export.data
+import-1pux-cannot-unpack = cannot unpack export.data ({ $reason })
+import-1pux-bad-data = { $path }: export.data is not 1Password's export format (line { $line }, column { $column })
+import-not-a-pass-store = { $path } is not a pass store (it has no .gpg-id): give the store's directory, usually ~/.password-store
+import-cannot-list = cannot list { $path } ({ $reason })
+import-pass-too-many = { $path } holds more than { $max } entries: import it by parts
+import-map-not-a-pair = --map: "{ $pair }" is not FIELD=COLUMN
+import-map-not-a-field = --map: "{ $field }" is not a field (platform, login, password, url, notes, totp, category, tags)
+import-map-no-column = --map: { $path } has no column "{ $column }"; its columns are: { $columns }
+import-column-unknown = cannot tell which column of { $path } holds the { $field }; its columns are: { $columns }. Name it with --map, e.g. --map "platform=Site,login=Utilisateur,password=Mot de passe"
+import-no-header = { $path } has no header row: its first line must name the columns
+import-csv-unequal = { $path } line { $line } has { $cells } cells where the header has { $header } (a quote that never closes, or a separator inside an unquoted cell?): fix the file and import it again; nothing was imported
+import-csv-unreadable = { $path } line { $line } cannot be read as CSV: fix the file and import it again; nothing was imported
+import-category-map-not-a-pair = --category-map: "{ $pair }" is not FOLDER=CATEGORY
+import-category-map-not-a-category = --category-map: "{ $category }" is not a category (social-network, data-bank, creation, meeting, software, financial, other)
+
+## coffre import: where an item is, and what the plan says about it (import/note.rs). `--json` keeps the English
+## text beside a stable code.
+
+import-origin-line = line { $line }
+import-origin-item = item { $n }
+import-origin-root-group = root group
+import-note-secure-note = a secure note: coffre keeps accounts (keep the note elsewhere, or in an entry's notes)
+import-note-card = a card: coffre keeps the organisation's accounts, not payment cards
+import-note-identity = an identity: coffre keeps accounts, not personal identities
+import-note-document = a document: coffre keeps accounts, not files
+import-note-ssh-key = an SSH key: coffre keeps accounts' passwords
+import-note-unknown-kind = an item of a type this version of coffre does not know
+import-note-unknown-category = a 1Password category other than Login and Password: not imported
+import-note-other-type = an item of type "{ $kind }": coffre imports logins only
+import-note-archived = archived in 1Password
+import-note-recycle-bin = in the recycle bin
+import-note-pass-cannot-run = cannot run `{ $program } show` ({ $reason })
+import-note-pass-cannot-read = cannot read `pass show` ({ $detail })
+import-note-pass-unfinished = `pass show` did not finish ({ $detail })
+import-note-pass-failed = `pass show` failed (exit { $exit }): is your GPG key available and its agent unlocked?
+import-note-pass-too-long = longer than { $kib } KiB
+import-note-pass-not-text = not UTF-8 text
+import-note-no-password = no password: the vault keeps accounts with a password (add it in the source, or add the entry with `coffre entry add`)
+import-note-password-line-break = the password contains a line break (in a CSV, a quote that never closes?)
+import-note-password-too-long = the password is { $bytes } bytes long; the vault keeps at most { $max }
+import-note-login-too-long = the login is { $chars } characters long; the vault keeps at most { $max }
+import-note-login-control = the login contains control characters (a line break?)
+import-note-url-too-long = the URL is { $chars } characters long; the vault keeps at most { $max }
+import-note-url-control = the URL contains control characters (a line break?)
+import-note-notes-too-long = the notes are { $bytes } bytes long; the vault keeps at most { $max }: shorten them in the source
+import-note-no-name = no name and no URL to name the platform after
+import-note-totp-left-out = TOTP left out: { $why }
+import-note-named-after-host = no name: named after its URL's host, { $host }
+import-note-name-cut = name cut to { $max } characters (the vault's limit)
+import-note-tag-left-out = tag "{ $tag }" left out: longer than { $max } characters
+import-note-tags-left-out = tags after the first { $max } left out (the vault's limit)
+import-note-older-passwords-too-long = older passwords over { $max } bytes left out
+import-note-history-cut = only the { $max } most recent older passwords kept
+import-note-same-account = the same account as { $first } (same name, login, URL and password)
+import-note-renamed = renamed: { $clashes }
+import-note-may-not-reveal = "{ $platform }" is in the vault with the same login and URL, and you may not reveal its password to compare: left as it is
+import-note-identical = already in the vault with the same login, URL and password
+import-note-resumed = in the vault with an older password of the file: its { $later } later password(s) are added as new versions
+import-note-other-password = "{ $platform }" is in the vault with the same login and URL but another password: left as it is (if the file is newer, change it with `coffre entry edit { $platform } --new-password`)
+import-note-refused = not done: { $message }
+import-stopped = the import stopped: { $reason } (run the same import again to finish it)
+import-totp-not-time-based = an otpauth://{ $kind } value is not a time-based code (only TOTP is kept)
+import-totp-algorithm = the code uses { $value }; the vault computes SHA-1 codes only (RFC 6238)
+import-totp-digits = the code has { $value } digits; the vault computes 6-digit codes
+import-totp-period = the code changes every { $value } s; the vault computes 30-second codes
+import-totp-no-secret = the otpauth URI has no secret
+import-totp-not-a-uri = not an otpauth://totp/ URI nor base32 (e.g. a Steam code)
+import-totp-not-a-seed = not a key an authenticator app accepts (16 to 103 base32 characters: letters A-Z and digits 2-7)
+import-clash-taken = "{ $name }" is { $origin } of the file
+import-clash-other-account = "{ $name }" is another account in the vault (another login or URL)
+import-action = { $action ->
+    [create] create
+    [create-renamed] create-renamed
+    [resume] resume
+    [skip-identical] skip-identical
+    [failed] failed
+   *[skip] skip
+}
+import-versions = , { $count } versions
+
 ## coffre import
 
 import-map-csv-only = --map is for --format csv; the other formats name their own columns
@@ -652,6 +857,89 @@ import-preview-row = { $origin }: platform "{ $platform }", login "{ $login }", 
 import-dry-run = Dry run: nothing was created. { $create } would be created ({ $renamed } renamed), { $resume } completed with older versions, { $identical } already in the vault, { $skipped } skipped.
 import-done = Imported { $created } entries ({ $versions } versions) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
 import-delete-the-file = { $file } holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u { $file }`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).
+
+## `--help` and the manual page (help.rs): `help-cmd-<path>`, `help-arg-<path>-<id>`. The English is the doc
+## comments' own (a test checks it); only other languages are read at run time.
+
+help-cmd-connect = Pin the daemon's certificate and remember its address (once per computer)
+help-cmd-status = Show the vault's state and your session (needs no login)
+help-cmd-init = Create the vault, once, with its president (and optionally its leader)
+help-cmd-enroll = Set your passphrase and second factor with the one-time enrolment code you were given
+help-cmd-login = Log in with your passphrase and your authenticator app's code
+help-cmd-logout = End your session
+help-cmd-unseal = Open the sealed vault with an owner's passphrase
+help-cmd-seal = Close the vault: the daemon forgets every key and every session ends
+help-cmd-entry = Add, list, show, edit and archive entries (one account on one platform each)
+help-cmd-reveal = Show a secret of an entry; recorded in the audit log with your reason
+help-cmd-passwd = Change your passphrase (owners: also the one that unseals)
+help-cmd-person = Add, list, offboard people, or reset their enrolment
+help-cmd-grant = Give, list and revoke access to entries, for a task and a limited time
+help-cmd-audit = Read, export and verify the audit log
+help-cmd-recover = Give your recovery share; once enough holders have, the vault opens
+help-cmd-recovery = Recovery shares: progress (status), a new share set (rekey), a holder's age key (keygen)
+help-cmd-backup = Take a backup of the vault
+help-cmd-rotate = Change a password in two steps: stage a new one, then confirm it (or cancel)
+help-cmd-rotation = Which passwords should change, why and since when
+help-cmd-generate = Make a strong password or passphrase on this computer (no daemon needed)
+help-cmd-approval = Ask for, list, approve or deny the one-time reveal of a very confidential entry
+help-cmd-guide = Print a guide in your language: `coffre guide recovery` for the recovery holders (print it)
+help-cmd-import = Bring in the accounts of a spreadsheet, Bitwarden, KeePass, 1Password or pass (--dry-run first)
+help-cmd-registry = The register of official accounts, without secrets: export it as CSV, JSON or HTML
+help-cmd-completions = Print the shell completion script for bash, zsh, fish, elvish or powershell
+help-cmd-man = Print the manual page (roff): `coffre man > coffre.1`
+help-cmd-grant-add = Give a person access to one entry or one category, for a task, until a date
+help-cmd-grant-list = List the grants you may see
+help-cmd-grant-revoke = End a grant now
+help-arg-grant-add-person = Who gets access
+help-arg-grant-add-entry = One entry, by its platform name
+help-arg-grant-add-category = Every entry of a category
+help-arg-grant-add-until = The last day of access (YYYY-MM-DD, through the end of that day UTC), or an RFC 3339 time
+help-arg-grant-add-duration = How long from now, e.g. 14d, 12h, 2w (at most the daemon's maximum, 90 days by default)
+help-arg-grant-add-task = What the access is for (required; recorded in the audit log)
+help-arg-grant-revoke-id = The grant's id as `coffre grant list` shows it (at least its first 8 characters)
+help-arg-server = The daemon's address, e.g. https://127.0.0.1:7443 [env: COFFRE_SERVER]
+help-arg-ca = The daemon's CA certificate (PEM) instead of the pinned one [env: COFFRE_CA]
+help-arg-json = Print one JSON object instead of text, for scripts
+help-arg-lang = The language of messages: fr (fr-CA) or en [env: COFFRE_LANG, else LC_ALL, LC_MESSAGES, LANG]
+help-heading-usage = Usage:
+help-heading-commands = Commands
+help-heading-options = Options
+help-heading-arguments = Arguments
+help-heading-global = Global options
+help-flag-help = Print help
+help-flag-version = Print version
+help-about = coffre: the shared passwords of your organisation, kept safe and accountable.
+help-after-help = Run `coffre --help` for the environment variables and exit codes.
+help-long-about =
+    coffre keeps the shared passwords of your organisation in a vault run by the coffred daemon. Every time a password is shown, the vault records who asked and why.
+
+    First time on this computer:
+      coffre connect ADDRESS      compare the fingerprint with the one coffred printed
+    Then:
+      coffre login NAME
+      coffre entry list
+      coffre reveal PLATFORM --reason "why you need it"
+help-after-long-help =
+    Environment:
+      COFFRE_SERVER       the daemon's address, as --server
+      COFFRE_CA           the daemon's CA certificate, as --ca
+      COFFRE_SESSION      the session file (default: session.json in your state directory)
+      COFFRE_CONFIG_DIR   where `coffre connect` saves the address and the CA
+
+    Exit codes:
+      0   success
+      1   other error
+      2   usage error: the command line does not make sense
+      3   the vault is sealed, uninitialised or in the wrong state
+      4   not logged in, session expired, or wrong name, passphrase or code
+      5   permission denied
+      6   not found
+      7   already exists
+      8   invalid value, refused by the daemon or before anything was sent
+      9   daemon unreachable, TLS failure, or audit log unavailable
+      10  too many attempts, or too large
+      11  internal error in the daemon
+      12  an audit export does not verify: changed, cut, or of another vault
 
 # `coffre man` (manual.rs).
 manual-cannot-write = cannot write the manual page: { $reason }

@@ -404,6 +404,112 @@ daemon-reason-no-rotation-staged = aucune rotation n’est préparée pour cette
 daemon-reason-no-age-holder = aucun détenteur de part n’a de clé age pour chiffrer les sauvegardes : émettez un jeu de parts dont les détenteurs sont nommés avec des clés age1... (`coffre recovery rekey --holder NOM=age1...`)
 daemon-reason-rotation-restaged = la rotation préparée maintenant n’est pas celle que vous avez nommée (elle a été annulée et préparée de nouveau) : voir `coffre rotation due` pour savoir qui a préparé la rotation actuelle
 
+## Valeurs invalides : `daemon-field-<code>` et `daemon-problem-<code>` (crates/vault/src/problems.rs), insérés dans
+## daemon-invalid.
+
+daemon-field-platform = la plateforme
+daemon-field-new-platform = le nouveau nom de plateforme
+daemon-field-page-token = le repère de page
+daemon-field-page-size = la taille de page
+daemon-field-limit = la limite
+daemon-field-url = l’adresse (URL)
+daemon-field-login = l’identifiant
+daemon-field-recovery-contact = le contact de récupération
+daemon-field-tag = l’étiquette
+daemon-field-password = le mot de passe
+daemon-field-totp-seed = la clé du deuxième facteur (TOTP)
+daemon-field-notes = les notes
+daemon-field-reason = le motif
+daemon-field-task = la tâche
+daemon-field-person = la personne
+daemon-field-name = le nom
+daemon-field-president = la présidence
+daemon-field-leader = le chef
+daemon-field-owner = la présidence ou le chef
+daemon-field-holder = le détenteur
+daemon-field-holders = les détenteurs
+daemon-field-threshold = le seuil
+daemon-field-share = la part
+daemon-field-request-id = l’identifiant de la demande
+daemon-field-grant-id = l’identifiant de l’accès
+daemon-field-rotation-id = l’identifiant de la rotation
+daemon-field-expiry = l’échéance
+daemon-field-generator-policy = la règle du générateur
+daemon-field-kdf = les paramètres de dérivation de clé
+
+daemon-problem-empty = ne doit pas être vide
+daemon-problem-too-many-chars = { $chars } caractères ; { $max } au plus
+daemon-problem-too-many-bytes = { $bytes } octets ; { $max } au plus
+daemon-problem-too-many-items = { $items } éléments ; { $max } au plus
+daemon-problem-empty-item = aucun élément ne doit être vide
+daemon-problem-control-characters = ne doit pas contenir de caractères de contrôle
+daemon-problem-not-an-id = il faut 8 à 32 caractères hexadécimaux, tels que `{ $command }` les affiche
+daemon-problem-not-a-rotation-id = il faut 8 à 32 caractères hexadécimaux, tels que `coffre rotate stage` les a affichés
+daemon-problem-ambiguous-request-id = plusieurs demandes commencent ainsi : donnez-en davantage
+daemon-problem-ambiguous-grant-id = plusieurs accès commencent ainsi : donnez-en davantage
+daemon-problem-reason-required = obligatoire : dites pourquoi vous avez besoin de ce secret
+daemon-problem-request-reason-required = obligatoire : dites pourquoi vous avez besoin de ce secret ; la présidence et le chef le liront
+daemon-problem-task-required = obligatoire : dites à quoi sert l’accès
+daemon-problem-report-required = obligatoire : dites ce qui s’est passé (ce qui a été exposé, quand, comment)
+daemon-problem-totp-seed-not-text = il faut du texte base32, tel que la plateforme l’affiche pour une application
+daemon-problem-totp-seed-invalid = ce n’est pas une clé qu’une application d’authentification accepte (16 à 103 caractères base32 : lettres A-Z et chiffres 2-7) ; copiez la clé que la plateforme affiche sous « entrer cette clé manuellement »
+daemon-problem-too-many-events = { $max } événements par page au plus
+daemon-problem-too-many-entries = { $max } entrées par page au plus
+daemon-problem-expiry-past = elle n’est pas dans le futur
+daemon-problem-expiry-too-far = elle est trop lointaine : un accès dure au plus { $days } jours
+daemon-problem-leader-is-president = ce doit être une autre personne que la présidence
+daemon-problem-kdf-out-of-bounds = { $detail }
+daemon-problem-holders-count = nommez de { $min } à { $max } détenteurs de parts de récupération (il y en a { $count })
+daemon-problem-too-many-holders = trop nombreux
+daemon-problem-threshold-range = il doit être entre { $min } et le nombre de détenteurs ({ $holders }), et non { $threshold } : une part seule ne doit jamais suffire à récupérer le coffre
+daemon-problem-holder-named-twice = { $holder } est nommé deux fois
+daemon-problem-holder-key = { $holder } : { $detail }
+daemon-problem-holder-same-age-key = { $holder } a la même clé age que { $other } : chaque détenteur a besoin de la sienne, sinon une seule personne pourrait récupérer le coffre avec plusieurs parts
+daemon-problem-holder-same-passphrase = { $holder } a la même phrase de passe que { $other } : chaque détenteur a besoin de la sienne, sinon une seule personne pourrait récupérer le coffre avec plusieurs parts
+daemon-problem-share-unreadable = { $detail }
+daemon-problem-share-other-vault = elle appartient à un autre coffre ({ $share_vault }), pas à celui-ci ({ $vault }) : utilisez une part de ce coffre
+daemon-problem-share-before-rekey = ce coffre a été restauré à partir d’une sauvegarde du { $backup_created }, antérieure au rekey qui a émis cette part : il lui faut le jeu de parts du { $backup_created } (identifiant { $share_set }), les fichiers de parts en vigueur au moment de la sauvegarde (ou la phrase de passe qu’avait alors la présidence ou le chef)
+daemon-problem-share-replaced = elle appartient à un jeu de parts qu’un rekey a remplacé (ou à un jeu émis après la sauvegarde d’où vient ce coffre) : elle ne peut pas servir ici ; ce coffre s’ouvre avec le jeu de parts { $share_set } (voir `coffre recovery status`)
+daemon-problem-share-numbers = elle dit { $share_threshold } sur { $share_count }, mais l’emplacement de récupération de l’en-tête de scellement dit { $threshold } sur { $count } : soit cette part est falsifiée, soit l’en-tête de scellement a été modifié (un descellement par phrase de passe de la présidence ou du chef vérifie l’en-tête)
+daemon-problem-share-submitted-already = la part numéro { $number } ({ $holder }) a déjà été remise ; { $submitted } sur { $threshold } sont reçues : la suivante doit venir d’un autre détenteur
+daemon-problem-shares-do-not-combine = { $detail }
+daemon-problem-not-an-owner = { $name } n’assure ni la présidence ni le rôle de chef
+daemon-problem-policy-length = { policy-length }
+daemon-problem-policy-no-class = { policy-no-class }
+daemon-problem-policy-more-classes-than-characters = { policy-more-classes-than-characters }
+daemon-problem-policy-words = { policy-words }
+daemon-problem-policy-separator-length = { policy-separator-length }
+daemon-problem-policy-separator-characters = { policy-separator-characters }
+daemon-problem-policy-alphabet = { policy-alphabet }
+policy-refused = règle du générateur : { $problem }
+
+## La règle du générateur de mots de passe (PolicyError de coffre-crypto), pour `coffre generate` et le démon
+
+policy-length = un mot de passe généré a de { $min } à { $max } caractères, et non { $length }
+policy-no-class = choisissez au moins une sorte de caractères (minuscules, majuscules, chiffres, symboles)
+policy-more-classes-than-characters = plus de sortes de caractères que de caractères
+policy-words = une phrase de passe générée a de { $min } à { $max } mots, et non { $count }
+policy-separator-length = le séparateur a de 1 à { $max } caractères
+policy-separator-characters = le séparateur ne peut contenir ni lettre ni caractère de contrôle
+policy-alphabet = taille d’alphabet hors limites
+
+## Les refus de coffred lui-même, avant le moteur (crates/server/src/refusals.rs) : `daemon-<code>`
+
+daemon-request-required = champ obligatoire absent de la requête : { $what }
+daemon-request-unknown-value = valeur inconnue pour { $what } : { $value }
+daemon-request-before-1970 = { $what } ne peut pas être antérieur à 1970
+daemon-request-expiry-before-1970 = échéance invalide : antérieure à 1970
+daemon-request-passphrase-length = la phrase de passe doit avoir de { $min } à { $max } octets
+daemon-request-given-without-replace = { $field } est donné sans replace_{ $field }
+daemon-request-no-older-version = un mot de passe préparé n’a pas de version antérieure : demandez pending ou une version
+daemon-request-threshold-too-large = seuil invalide : { $threshold } est beaucoup trop grand
+daemon-request-holder-without-key = détenteur invalide : { $holder } n’a ni clé age ni phrase de passe
+daemon-request-new-password-required = new_password est obligatoire : un mot de passe, ou generate
+daemon-request-undecodable = requête invalide : { $detail }
+daemon-request-too-large = requête trop grande : { $detail }
+daemon-authorization-too-long = métadonnée d’autorisation trop longue : elle porte un jeton de session de 43 caractères ; reconnectez-vous
+daemon-authorization-malformed = métadonnée d’autorisation mal formée : `Bearer <jeton>` attendu
+
 ## Comment le client explique les réponses du démon
 
 daemon-refused = le démon a refusé la demande ({ $code })
@@ -657,6 +763,104 @@ ca-file-no-pem = le fichier de l’autorité de certification ne contient aucun 
 qr-cannot-draw = impossible de dessiner le code QR : { $reason }
 qr-cannot-write = impossible d’écrire le code QR dans { $path } : { $reason }
 
+## coffre import : les refus des formats (import/input.rs, csv.rs et l’analyseur de chaque format)
+
+import-file-too-large = { $path } dépasse { $mib } Mio, le maximum que lit `coffre import` : est-ce le bon fichier ? Découpez un export plus grand en plusieurs fichiers
+import-not-utf8 = { $path } n’est pas du texte UTF-8 (le premier octet invalide est à la ligne { $line }) : enregistrez-le ou exportez-le de nouveau en UTF-8 (dans LibreOffice ou Excel : « CSV UTF-8 ») ; rien n’a été importé
+import-not-bitwarden-csv = { $path } n’est pas un export CSV de Bitwarden : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
+import-not-keepassxc-csv = { $path } n’est pas un export CSV de KeePassXC : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
+import-not-bitwarden-json = { $path } n’est pas un export JSON de Bitwarden (ligne { $line }, colonne { $column }) : exportez de nouveau avec Fichier > Exporter le coffre > .json
+import-bitwarden-encrypted = { $path } est un export chiffré de Bitwarden : exportez de nouveau en choisissant le format « JSON », pas « JSON (chiffré) »
+import-keepass-key-file = impossible de lire le fichier clé ({ $reason })
+import-keepass-wrong-key = mot de passe ou fichier clé erroné pour { $path } : rien n’a été importé (le fichier clé, si la base en a un, se donne avec --key-file)
+import-keepass-needs-key = une base KeePass demande son mot de passe (--password-file ou la question) ou --key-file
+import-keepass-version = { $path } n’est pas une base KeePass que coffre sait lire (KDBX 3.1 ou 4) : enregistrez-la de nouveau avec KeePassXC
+import-keepass-cannot-open = impossible d’ouvrir { $path } comme base KeePass : { $reason }
+import-not-1pux = { $path } n’est pas un export 1Password (.1pux) : { $reason }
+import-1pux-not-zip = pas une archive zip ({ $reason })
+import-1pux-too-many-files = { $path } contient { $files } fichiers ; un export 1Password que coffre lit en contient au plus { $max }
+import-1pux-too-large = { $path } dépasserait une fois décompressé les { $mib } Mio que coffre lit (une bombe zip ?) : rien n’a été importé
+import-1pux-no-export-data = il n’a pas de export.data
+import-1pux-cannot-unpack = impossible de décompresser export.data ({ $reason })
+import-1pux-bad-data = { $path } : export.data n’est pas au format d’export de 1Password (ligne { $line }, colonne { $column })
+import-not-a-pass-store = { $path } n’est pas un magasin pass (il n’a pas de .gpg-id) : donnez le dossier du magasin, d’habitude ~/.password-store
+import-cannot-list = impossible de lister { $path } ({ $reason })
+import-pass-too-many = { $path } contient plus de { $max } entrées : importez-le par morceaux
+import-map-not-a-pair = --map : « { $pair } » n’est pas de la forme CHAMP=COLONNE
+import-map-not-a-field = --map : « { $field } » n’est pas un champ (platform, login, password, url, notes, totp, category, tags)
+import-map-no-column = --map : { $path } n’a pas de colonne « { $column } » ; ses colonnes sont : { $columns }
+import-column-unknown = impossible de savoir quelle colonne de { $path } contient le champ { $field } ; ses colonnes sont : { $columns }. Nommez-la avec --map, p. ex. --map "platform=Site,login=Utilisateur,password=Mot de passe"
+import-no-header = { $path } n’a pas de ligne d’en-tête : sa première ligne doit nommer les colonnes
+import-csv-unequal = { $path }, ligne { $line } : { $cells } cellules alors que l’en-tête en a { $header } (un guillemet jamais fermé, ou un séparateur dans une cellule sans guillemets ?) : corrigez le fichier et importez-le de nouveau ; rien n’a été importé
+import-csv-unreadable = { $path }, ligne { $line } : illisible comme CSV : corrigez le fichier et importez-le de nouveau ; rien n’a été importé
+import-category-map-not-a-pair = --category-map : « { $pair } » n’est pas de la forme DOSSIER=CATÉGORIE
+import-category-map-not-a-category = --category-map : « { $category } » n’est pas une catégorie (social-network, data-bank, creation, meeting, software, financial, other)
+
+## coffre import : où est un élément, et ce que le plan en dit (import/note.rs). `--json` garde le texte anglais
+## à côté d’un code stable.
+
+import-origin-line = ligne { $line }
+import-origin-item = élément { $n }
+import-origin-root-group = groupe racine
+import-note-secure-note = une note sécurisée : coffre garde des comptes (gardez la note ailleurs, ou dans les notes d’une entrée)
+import-note-card = une carte : coffre garde les comptes de l’organisation, pas des cartes de paiement
+import-note-identity = une identité : coffre garde des comptes, pas des identités personnelles
+import-note-document = un document : coffre garde des comptes, pas des fichiers
+import-note-ssh-key = une clé SSH : coffre garde les mots de passe des comptes
+import-note-unknown-kind = un élément d’un type que cette version de coffre ne connaît pas
+import-note-unknown-category = une catégorie 1Password autre que Login et Password : pas importée
+import-note-other-type = un élément de type « { $kind } » : coffre n’importe que des identifiants de connexion
+import-note-archived = archivé dans 1Password
+import-note-recycle-bin = dans la corbeille
+import-note-pass-cannot-run = impossible de lancer `{ $program } show` ({ $reason })
+import-note-pass-cannot-read = impossible de lire `pass show` ({ $detail })
+import-note-pass-unfinished = `pass show` ne s’est pas terminé ({ $detail })
+import-note-pass-failed = `pass show` a échoué (code { $exit }) : votre clé GPG est-elle disponible et son agent déverrouillé ?
+import-note-pass-too-long = plus de { $kib } Kio
+import-note-pass-not-text = pas du texte UTF-8
+import-note-no-password = aucun mot de passe : le coffre garde des comptes avec un mot de passe (ajoutez-le dans la source, ou ajoutez l’entrée avec `coffre entry add`)
+import-note-password-line-break = le mot de passe contient un saut de ligne (dans un CSV, un guillemet jamais fermé ?)
+import-note-password-too-long = le mot de passe a { $bytes } octets ; le coffre en garde au plus { $max }
+import-note-login-too-long = l’identifiant a { $chars } caractères ; le coffre en garde au plus { $max }
+import-note-login-control = l’identifiant contient des caractères de contrôle (un saut de ligne ?)
+import-note-url-too-long = l’URL a { $chars } caractères ; le coffre en garde au plus { $max }
+import-note-url-control = l’URL contient des caractères de contrôle (un saut de ligne ?)
+import-note-notes-too-long = les notes ont { $bytes } octets ; le coffre en garde au plus { $max } : raccourcissez-les dans la source
+import-note-no-name = ni nom ni URL d’après lesquels nommer la plateforme
+import-note-totp-left-out = TOTP laissé de côté : { $why }
+import-note-named-after-host = sans nom : nommé d’après l’hôte de son URL, { $host }
+import-note-name-cut = nom coupé à { $max } caractères (la limite du coffre)
+import-note-tag-left-out = étiquette « { $tag } » laissée de côté : plus de { $max } caractères
+import-note-tags-left-out = étiquettes au-delà des { $max } premières laissées de côté (la limite du coffre)
+import-note-older-passwords-too-long = anciens mots de passe de plus de { $max } octets laissés de côté
+import-note-history-cut = seuls les { $max } anciens mots de passe les plus récents sont gardés
+import-note-same-account = le même compte que { $first } (mêmes nom, identifiant, URL et mot de passe)
+import-note-renamed = renommé : { $clashes }
+import-note-may-not-reveal = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, et vous ne pouvez pas afficher son mot de passe pour comparer : laissé tel quel
+import-note-identical = déjà dans le coffre avec les mêmes identifiant, URL et mot de passe
+import-note-resumed = dans le coffre avec un ancien mot de passe du fichier : ses { $later } mot(s) de passe plus récent(s) sont ajoutés comme nouvelles versions
+import-note-other-password = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, mais un autre mot de passe : laissé tel quel (si le fichier est plus récent, changez-le avec `coffre entry edit { $platform } --new-password`)
+import-note-refused = pas fait : { $message }
+import-stopped = l’importation s’est arrêtée : { $reason } (relancez la même importation pour la terminer)
+import-totp-not-time-based = une valeur otpauth://{ $kind } n’est pas un code basé sur l’heure (seul TOTP est gardé)
+import-totp-algorithm = le code utilise { $value } ; le coffre ne calcule que des codes SHA-1 (RFC 6238)
+import-totp-digits = le code a { $value } chiffres ; le coffre calcule des codes de 6 chiffres
+import-totp-period = le code change toutes les { $value } s ; le coffre calcule des codes de 30 secondes
+import-totp-no-secret = l’URI otpauth n’a pas de secret
+import-totp-not-a-uri = ni une URI otpauth://totp/ ni du base32 (p. ex. un code Steam)
+import-totp-not-a-seed = pas une clé qu’une application d’authentification accepte (16 à 103 caractères base32 : lettres A-Z et chiffres 2-7)
+import-clash-taken = « { $name } » est déjà pris dans le fichier ({ $origin })
+import-clash-other-account = « { $name } » est un autre compte du coffre (autre identifiant ou autre URL)
+import-action = { $action ->
+    [create] créer
+    [create-renamed] créer-renommé
+    [resume] compléter
+    [skip-identical] déjà-là
+    [failed] échec
+   *[skip] ignorer
+}
+import-versions = , { $count } versions
+
 ## coffre import
 
 import-map-csv-only = --map va avec --format csv ; les autres formats nomment leurs propres colonnes
@@ -672,6 +876,88 @@ import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0
 import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient créées ({ $renamed } renommées), { $resume } complétées avec des versions plus anciennes, { $identical } déjà dans le coffre, { $skipped } sautées.
 import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
 import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).
+
+## `--help` et la page de manuel (help.rs) : `help-cmd-<chemin>`, `help-arg-<chemin>-<id>`.
+
+help-cmd-connect = Épingle le certificat du démon et retient son adresse (une fois par ordinateur)
+help-cmd-status = Affiche l’état du coffre et votre session (sans connexion)
+help-cmd-init = Crée le coffre, une seule fois, avec sa présidence (et, au besoin, son chef)
+help-cmd-enroll = Choisit votre phrase de passe et votre deuxième facteur avec le code d’inscription à usage unique reçu
+help-cmd-login = Vous connecte avec votre phrase de passe et le code de votre application d’authentification
+help-cmd-logout = Met fin à votre session
+help-cmd-unseal = Ouvre le coffre scellé avec la phrase de passe de la présidence ou du chef
+help-cmd-seal = Ferme le coffre : le démon oublie toutes les clés et toutes les sessions prennent fin
+help-cmd-entry = Ajoute, liste, affiche, modifie et archive les entrées (un compte sur une plateforme chacune)
+help-cmd-reveal = Affiche un secret d’une entrée ; consigné au journal d’audit avec votre motif
+help-cmd-passwd = Change votre phrase de passe (présidence et chef : aussi celle qui descelle)
+help-cmd-person = Ajoute, liste, fait partir des personnes, ou réinitialise leur inscription
+help-cmd-grant = Accorde, liste et révoque des accès aux entrées, pour une tâche et un temps limité
+help-cmd-audit = Lit, exporte et vérifie le journal d’audit
+help-cmd-recover = Remet votre part de récupération ; une fois assez de détenteurs passés, le coffre s’ouvre
+help-cmd-recovery = Parts de récupération : progression (status), nouveau jeu de parts (rekey), clé age d’un détenteur (keygen)
+help-cmd-backup = Fait une sauvegarde du coffre
+help-cmd-rotate = Change un mot de passe en deux temps : en préparer un nouveau, puis le confirmer (ou annuler)
+help-cmd-rotation = Quels mots de passe devraient changer, pourquoi et depuis quand
+help-cmd-generate = Crée un mot de passe ou une phrase de passe solide sur cet ordinateur (sans démon)
+help-cmd-approval = Demande, liste, approuve ou refuse l’affichage unique d’une entrée très confidentielle
+help-cmd-guide = Affiche un guide dans votre langue : `coffre guide recovery` pour les détenteurs de parts (imprimez-le)
+help-cmd-import = Importe les comptes d’un tableur, de Bitwarden, KeePass, 1Password ou pass (--dry-run d’abord)
+help-cmd-registry = Le registre des comptes officiels, sans secrets : l’exporter en CSV, JSON ou HTML
+help-cmd-completions = Affiche le script de complétion pour bash, zsh, fish, elvish ou powershell
+help-cmd-man = Affiche la page de manuel (roff) : `coffre man > coffre.1`
+help-cmd-grant-add = Donne à une personne l’accès à une entrée ou à une catégorie, pour une tâche, jusqu’à une date
+help-cmd-grant-list = Liste les accès que vous pouvez voir
+help-cmd-grant-revoke = Met fin à un accès maintenant
+help-arg-grant-add-person = Qui reçoit l’accès
+help-arg-grant-add-entry = Une entrée, par le nom de sa plateforme
+help-arg-grant-add-category = Toutes les entrées d’une catégorie
+help-arg-grant-add-until = Le dernier jour d’accès (AAAA-MM-JJ, jusqu’à la fin de ce jour, heure locale), ou une heure RFC 3339
+help-arg-grant-add-duration = Pour combien de temps à partir de maintenant, p. ex. 14d, 12h, 2w (au plus le maximum du démon, 90 jours par défaut)
+help-arg-grant-add-task = À quoi sert l’accès (obligatoire ; consigné au journal d’audit)
+help-arg-grant-revoke-id = L’identifiant de l’accès tel que `coffre grant list` l’affiche (au moins ses 8 premiers caractères)
+help-arg-server = L’adresse du démon, p. ex. https://127.0.0.1:7443 [env : COFFRE_SERVER]
+help-arg-ca = Le certificat d’AC du démon (PEM) au lieu de celui épinglé [env : COFFRE_CA]
+help-arg-json = Affiche un objet JSON au lieu du texte, pour les scripts
+help-arg-lang = La langue des messages : fr (fr-CA) ou en [env : COFFRE_LANG, sinon LC_ALL, LC_MESSAGES, LANG]
+help-heading-usage = Utilisation :
+help-heading-commands = Commandes 
+help-heading-options = Options 
+help-heading-arguments = Arguments 
+help-heading-global = Options globales 
+help-flag-help = Affiche l’aide
+help-flag-version = Affiche la version
+help-about = coffre : les mots de passe partagés de votre organisation, gardés en sûreté et avec des comptes à rendre.
+help-after-help = Lancez `coffre --help` pour les variables d’environnement et les codes de sortie.
+help-long-about =
+    coffre garde les mots de passe partagés de votre organisation dans un coffre que fait tourner le démon coffred. Chaque fois qu’un mot de passe est affiché, le coffre consigne qui l’a demandé et pourquoi.
+
+    La première fois sur cet ordinateur :
+      coffre connect ADRESSE      comparez l’empreinte avec celle que coffred a affichée
+    Ensuite :
+      coffre login NOM
+      coffre entry list
+      coffre reveal PLATEFORME --reason "pourquoi vous en avez besoin"
+help-after-long-help =
+    Environnement :
+      COFFRE_SERVER       l’adresse du démon, comme --server
+      COFFRE_CA           le certificat d’AC du démon, comme --ca
+      COFFRE_SESSION      le fichier de session (par défaut : session.json dans votre dossier d’état)
+      COFFRE_CONFIG_DIR   où `coffre connect` enregistre l’adresse et l’AC
+
+    Codes de sortie :
+      0   succès
+      1   autre erreur
+      2   erreur d’utilisation : la ligne de commande n’a pas de sens
+      3   le coffre est scellé, pas encore créé ou dans le mauvais état
+      4   pas connecté, session expirée, ou nom, phrase de passe ou code erroné
+      5   permission refusée
+      6   introuvable
+      7   existe déjà
+      8   valeur invalide, refusée par le démon ou avant tout envoi
+      9   démon injoignable, échec TLS, ou journal d’audit indisponible
+      10  trop de tentatives, ou trop grand
+      11  erreur interne du démon
+      12  un export d’audit ne se vérifie pas : modifié, coupé, ou d’un autre coffre
 
 # `coffre man` (manual.rs).
 manual-cannot-write = impossible d’écrire la page de manuel : { $reason }

@@ -16,10 +16,11 @@ use coffre_store::Batch;
 
 use super::{HolderKey, IssuedShare, IssuedShares, ShareSetSpec};
 use crate::{
-    Error, Result,
+    Error, Problem, Result,
     audit::Outcome,
     authz::Action,
     model::RequestContext,
+    problems,
     records::{self, HolderRecord, ShareSetRecord},
     validate,
     vault::{Open, Vault},
@@ -46,46 +47,41 @@ pub(crate) fn check(spec: ShareSetSpec) -> Result<CheckedSpec> {
     let n = spec.holders.len();
     if !(usize::from(MIN_THRESHOLD)..=usize::from(MAX_SHARES)).contains(&n) {
         return Err(Error::invalid(
-            "holders",
-            format!("name between {MIN_THRESHOLD} and {MAX_SHARES} recovery holders (there are {n})"),
+            problems::HOLDERS,
+            Problem::HoldersCount { min: MIN_THRESHOLD.into(), max: MAX_SHARES.into(), count: validate::count(n) },
         ));
     }
     if spec.threshold < MIN_THRESHOLD || usize::from(spec.threshold) > n {
         return Err(Error::invalid(
-            "threshold",
-            format!(
-                "must be between {MIN_THRESHOLD} and the number of holders ({n}), not {}: one share alone must \
-                 never recover the vault",
-                spec.threshold
-            ),
+            problems::THRESHOLD,
+            Problem::ThresholdRange {
+                min: MIN_THRESHOLD.into(),
+                holders: validate::count(n),
+                threshold: spec.threshold.into(),
+            },
         ));
     }
     let mut holders: Vec<(String, ShareRecipient)> = Vec::with_capacity(n);
     for holder in spec.holders {
-        let label = validate::name("holder", &holder.label)?;
+        let label = validate::name(crate::problems::HOLDER, &holder.label)?;
         if holders.iter().any(|(l, _)| l.to_lowercase() == label.to_lowercase()) {
-            return Err(Error::invalid("holder", format!("{label} is named twice")));
+            return Err(Error::invalid(problems::HOLDER, Problem::HolderNamedTwice { holder: label }));
         }
         let recipient = match holder.key {
-            HolderKey::Age(text) => ShareRecipient::Key(
-                AgeRecipient::parse(&text).map_err(|e| Error::invalid("holder", format!("{label}: {e}")))?,
-            ),
+            HolderKey::Age(text) => ShareRecipient::Key(AgeRecipient::parse(&text).map_err(|e| {
+                Error::invalid(problems::HOLDER, Problem::HolderKey { holder: label.clone(), detail: e.to_string() })
+            })?),
             HolderKey::Passphrase(passphrase) => ShareRecipient::Passphrase(passphrase),
         };
         // One key (or one passphrase) for several holders would let whoever holds it open several shares, and so
         // recover alone: each holder must have their own.
         if let Some((other, _)) = holders.iter().find(|(_, known)| same_recipient(known, &recipient)) {
-            return Err(Error::invalid(
-                "holder",
-                format!(
-                    "{label} has the same {} as {other}: each holder needs their own, or one person could recover \
-                     alone with several shares",
-                    match recipient {
-                        ShareRecipient::Key(_) => "age key",
-                        ShareRecipient::Passphrase(_) => "passphrase",
-                    }
-                ),
-            ));
+            let (holder, other) = (label, other.clone());
+            let problem = match recipient {
+                ShareRecipient::Key(_) => Problem::HolderSameAgeKey { holder, other },
+                ShareRecipient::Passphrase(_) => Problem::HolderSamePassphrase { holder, other },
+            };
+            return Err(Error::invalid(problems::HOLDER, problem));
         }
         holders.push((label, recipient));
     }
@@ -113,7 +109,7 @@ pub(crate) fn issue(
     spec: &CheckedSpec,
     now_ms: i64,
 ) -> Result<(RecoverySlot, ShareSetRecord, IssuedShares)> {
-    let n = u8::try_from(spec.holders.len()).map_err(|_| Error::invalid("holders", "too many"))?;
+    let n = u8::try_from(spec.holders.len()).map_err(|_| Error::invalid(problems::HOLDERS, Problem::TooManyHolders))?;
     let set = ShareSetId::generate().map_err(Error::Crypto)?;
     // A fresh key for every share set, split exactly once (see `RecoveryKey::split` on RUSTSEC-2024-0398).
     let key = RecoveryKey::generate().map_err(Error::Crypto)?;
@@ -131,8 +127,9 @@ pub(crate) fn issue(
             holder: label.clone(),
             share,
         };
-        let file = age_file::encrypt_share(recipient, &envelope.encode())
-            .map_err(|e| Error::invalid("holder", format!("{label}: {e}")))?;
+        let file = age_file::encrypt_share(recipient, &envelope.encode()).map_err(|e| {
+            Error::invalid(problems::HOLDER, Problem::HolderKey { holder: label.clone(), detail: e.to_string() })
+        })?;
         files.push(IssuedShare { holder: label.clone(), x, file });
         let recipient = match recipient {
             ShareRecipient::Key(key) => Some(key.to_string()),

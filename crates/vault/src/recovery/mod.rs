@@ -25,12 +25,13 @@ use subtle::ConstantTimeEq as _;
 
 use crate::reasons;
 use crate::{
-    Error, Result,
+    Error, Problem, Result,
     audit::{AuditKeys, Outcome},
     authz::Action,
     clock::from_millis,
     lifecycle::put_person,
     model::{RequestContext, Role},
+    problems::SHARE,
     vault::{Inner, Open, Vault},
 };
 
@@ -250,53 +251,35 @@ impl Vault {
         let slot = header.recovery.clone().ok_or(Error::WrongState(reasons::NO_SHARE_SET))?;
         let envelope = match ShareEnvelope::decode(envelope.expose_secret()) {
             Ok(envelope) => envelope,
-            Err(e) => return Err(inner.refused_share(ctx, "", Error::invalid("share", e)).await),
+            Err(e) => {
+                let unreadable = Error::invalid(SHARE, Problem::ShareUnreadable { detail: e.to_string() });
+                return Err(inner.refused_share(ctx, "", unreadable).await);
+            }
         };
         let refusal = if envelope.vault != header.vault_id {
-            Some(Error::invalid(
-                "share",
-                format!(
-                    "it belongs to another vault ({}), not to this one ({}): use a share of this vault",
-                    envelope.vault.to_hex(),
-                    header.vault_id.to_hex()
-                ),
-            ))
+            Some(Problem::ShareOtherVault { share_vault: envelope.vault.to_hex(), vault: header.vault_id.to_hex() })
         } else if envelope.share_set != slot.share_set {
+            let share_set = slot.share_set.to_hex();
             Some(match inner.restored_from() {
                 // A vault restored from a backup opens with the share set of the backup's time, not a later one.
-                Some(backup_created) => Error::invalid(
-                    "share",
-                    format!(
-                        "this vault was restored from a backup of {backup_created}, which predates the rekey that \
-                         issued this share: it needs the share set of {backup_created} (id {}), the share files \
-                         current when the backup was taken (or the passphrase an owner had then)",
-                        slot.share_set.to_hex()
-                    ),
-                ),
-                None => Error::invalid(
-                    "share",
-                    format!(
-                        "it belongs to a share set that a rekey replaced (or to one issued after the backup this \
-                         vault came from), so it cannot be used here: this vault opens with share set {} (see \
-                         `coffre recovery status`)",
-                        slot.share_set.to_hex()
-                    ),
-                ),
+                Some(backup_created) => {
+                    Problem::ShareBeforeRekey { backup_created: backup_created.to_string(), share_set }
+                }
+                None => Problem::ShareReplaced { share_set },
             })
         } else if (envelope.threshold, envelope.shares) != (slot.threshold, slot.shares) {
             // The share's numbers are checked when the shares are combined; the header's are protected by its MAC,
             // which only the master key can check: so neither side is blamed here.
-            Some(Error::invalid(
-                "share",
-                format!(
-                    "it says {} of {}, but the seal header's recovery slot says {} of {}: either this share is forged \
-                     or the seal header was changed (an owner's passphrase unseal checks the header)",
-                    envelope.threshold, envelope.shares, slot.threshold, slot.shares
-                ),
-            ))
+            Some(Problem::ShareNumbers {
+                share_threshold: envelope.threshold.into(),
+                share_count: envelope.shares.into(),
+                threshold: slot.threshold.into(),
+                count: slot.shares.into(),
+            })
         } else {
             None
         };
+        let refusal = refusal.map(|problem| Error::invalid(SHARE, problem));
         if let Some(refusal) = refusal {
             return Err(inner.refused_share(ctx, &envelope.holder, refusal).await);
         }
@@ -315,13 +298,13 @@ impl Vault {
             });
             if partial.shares.iter().any(|s| s.x == x) {
                 Err(Error::invalid(
-                    "share",
-                    format!(
-                        "share number {x} ({holder}) was already submitted; {} of {} are in: the next share must \
-                         come from another holder",
-                        partial.shares.len(),
-                        slot.threshold
-                    ),
+                    SHARE,
+                    Problem::ShareSubmittedAlready {
+                        number: x.into(),
+                        holder: holder.clone(),
+                        submitted: crate::validate::count(partial.shares.len()),
+                        threshold: slot.threshold.into(),
+                    },
                 ))
             } else {
                 partial.shares.push(envelope.share);
@@ -352,8 +335,9 @@ impl Vault {
         // At the threshold. The event of this last share goes first (detached: it joins any sealed-time backlog,
         // which is written, in order, as soon as the key is set below).
         inner.audit.append_detached(event, now);
-        let master =
-            shamir::combine(&partial.shares, slot.threshold).map_err(|e| Error::invalid("share", e)).and_then(|key| {
+        let master = shamir::combine(&partial.shares, slot.threshold)
+            .map_err(|e| Error::invalid(SHARE, Problem::SharesDoNotCombine { detail: e.to_string() }))
+            .and_then(|key| {
                 slot.unwrap(&key, &header.vault_id).map_err(|e| match e {
                     coffre_crypto::CryptoError::RecoveryKeyMismatch => Error::SharesDoNotOpen,
                     other => Error::Crypto(other),
@@ -434,13 +418,13 @@ impl Vault {
         }
         let mut person = match owner {
             Some(name) => {
-                let name = crate::validate::name("owner", name)?;
+                let name = crate::validate::name(crate::problems::OWNER, name)?;
                 self.person_by_name(&open, &name)?.ok_or(Error::NotFound(reasons::NO_PERSON_IN_VAULT))?
             }
             None => self.president(&open)?,
         };
         if !person.role.is_owner() {
-            return Err(Error::invalid("owner", format!("{} is not an owner (president or leader)", person.name)));
+            return Err(Error::invalid(crate::problems::OWNER, Problem::NotAnOwner { name: person.name }));
         }
         let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
         let keys = open.clone();

@@ -1,0 +1,225 @@
+//! What is wrong with an invalid value ([`crate::Error::Invalid`]), as a stable code, its arguments and an English
+//! sentence; and the fields such a value can be given in.
+//!
+//! Like [`crate::reasons`], so that a client shows an invalid value's refusal in its reader's language: coffred sends
+//! the field's code (`coffre-field`), the problem's code (`coffre-problem`) and its arguments beside the English
+//! message, and the client renders `daemon-field-<code>` and `daemon-problem-<code>` from coffre-i18n's catalogue.
+//! Codes are part of the interface: change a text freely, never a code's meaning.
+//!
+//! The arguments are the values the English text shows, never a secret (a secret field's problem names its length
+//! at most). A few problems carry the English `detail` of a lower layer (an age key that does not parse, a share
+//! that does not decode): the sentence around it is translated, the detail is not.
+
+use std::fmt;
+
+use coffre_crypto::generator::PolicyError;
+
+/// A field of a request, as its refusal names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// Stable, kebab-case: what clients look up in their catalogue (`daemon-field-<code>`).
+    pub code: &'static str,
+    /// The English name, as the English message shows it.
+    pub text: &'static str,
+}
+
+impl fmt::Display for Field {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text)
+    }
+}
+
+macro_rules! fields {
+    ($($name:ident = $code:literal: $text:literal;)*) => {
+        $(
+            #[doc = concat!("The field \"", $text, "\".")]
+            pub const $name: Field = Field { code: $code, text: $text };
+        )*
+        /// Every field, for the tests that check each has a name in every language.
+        pub const FIELDS: &[Field] = &[$($name),*];
+    };
+}
+
+fields! {
+    PLATFORM = "platform": "platform";
+    NEW_PLATFORM = "new-platform": "new platform";
+    PAGE_TOKEN = "page-token": "page token";
+    PAGE_SIZE = "page-size": "page_size";
+    LIMIT = "limit": "limit";
+    URL = "url": "url";
+    LOGIN = "login": "login";
+    RECOVERY_CONTACT = "recovery-contact": "recovery contact";
+    TAG = "tag": "tag";
+    PASSWORD = "password": "password";
+    TOTP_SEED = "totp-seed": "TOTP seed";
+    NOTES = "notes": "notes";
+    REASON = "reason": "reason";
+    TASK = "task": "task";
+    PERSON = "person": "person";
+    NAME = "name": "name";
+    PRESIDENT = "president": "president";
+    LEADER = "leader": "leader";
+    OWNER = "owner": "owner";
+    HOLDER = "holder": "holder";
+    HOLDERS = "holders": "holders";
+    THRESHOLD = "threshold": "threshold";
+    SHARE = "share": "share";
+    REQUEST_ID = "request-id": "request id";
+    GRANT_ID = "grant-id": "grant id";
+    ROTATION_ID = "rotation-id": "rotation id";
+    EXPIRY = "expiry": "expiry";
+    GENERATOR_POLICY = "generator-policy": "generator policy";
+    KDF = "kdf": "kdf";
+}
+
+/// A value that stands in for an argument in [`Problem::examples`]: distinct per argument name, so a test can see
+/// that a rendered message shows each of its arguments.
+trait Example {
+    fn example(name: &str) -> Self;
+}
+
+impl Example for String {
+    fn example(name: &str) -> Self {
+        format!("‹{name}›")
+    }
+}
+
+impl Example for u64 {
+    fn example(name: &str) -> Self {
+        9000 + name.bytes().map(u64::from).sum::<u64>()
+    }
+}
+
+macro_rules! problems {
+    ($($(#[doc = $doc:literal])* $name:ident $({ $($arg:ident: $ty:ty),* })? = $code:literal: $text:literal;)*) => {
+        /// What is wrong with a value. `Display` is the English text.
+        #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+        #[allow(missing_docs)]
+        pub enum Problem {
+            $(
+                $(#[doc = $doc])*
+                #[error($text)]
+                $name $({ $($arg: $ty),* })?,
+            )*
+            /// A password-generator policy out of its bounds (coffre-crypto's own codes, `policy-*`).
+            #[error(transparent)]
+            Policy(PolicyError),
+        }
+
+        impl Problem {
+            /// The stable code: the client renders `daemon-problem-<code>`.
+            pub fn code(&self) -> &'static str {
+                match self {
+                    $(Problem::$name { .. } => $code,)*
+                    Problem::Policy(policy) => policy.code(),
+                }
+            }
+
+            /// The values the text shows, by name.
+            pub fn arguments(&self) -> Vec<(&'static str, String)> {
+                match self {
+                    $(Problem::$name $({ $($arg),* })? => vec![$($((stringify!($arg), $arg.to_string())),*)?],)*
+                    Problem::Policy(policy) => policy.arguments(),
+                }
+            }
+
+            /// One of each problem, with a distinct value for each argument: for the tests that check every problem
+            /// renders in every language.
+            pub fn examples() -> Vec<Problem> {
+                let mut all = vec![$(Problem::$name $({ $($arg: Example::example(stringify!($arg))),* })?,)*];
+                all.extend(PolicyError::examples().into_iter().map(Problem::Policy));
+                all
+            }
+        }
+    };
+}
+
+problems! {
+    Empty = "empty": "must not be empty";
+    TooManyChars { chars: u64, max: u64 } = "too-many-chars": "is {chars} characters long; at most {max} allowed";
+    TooManyBytes { bytes: u64, max: u64 } = "too-many-bytes": "is {bytes} bytes long; at most {max} allowed";
+    TooManyItems { items: u64, max: u64 } = "too-many-items": "has {items} items; at most {max} allowed";
+    EmptyItem = "empty-item": "items must not be empty";
+    ControlCharacters = "control-characters": "must not contain control characters";
+    NotAnId { command: String } = "not-an-id": "must be 8 to 32 hexadecimal characters, as `{command}` shows";
+    NotARotationId = "not-a-rotation-id":
+        "must be 8 to 32 hexadecimal characters, as `coffre rotate stage` showed";
+    AmbiguousRequestId = "ambiguous-request-id": "matches several requests: give more of it";
+    AmbiguousGrantId = "ambiguous-grant-id": "matches several grants: give more of it";
+    ReasonRequired = "reason-required": "is required: say why you need this secret";
+    RequestReasonRequired = "request-reason-required":
+        "is required: say why you need this secret; the owners read it";
+    TaskRequired = "task-required": "is required: say what the access is for";
+    ReportRequired = "report-required": "is required: say what happened (what was exposed, when, how)";
+    TotpSeedNotText = "totp-seed-not-text": "must be base32 text, as the platform shows it for an app";
+    TotpSeedInvalid = "totp-seed-invalid":
+        "is not a key an authenticator app accepts (16 to 103 base32 characters: letters A-Z and digits 2-7); copy \
+         the key the platform shows under \"enter this key manually\"";
+    TooManyEvents { max: u64 } = "too-many-events": "at most {max} events per page";
+    TooManyEntries { max: u64 } = "too-many-entries": "at most {max} entries per page";
+    ExpiryPast = "expiry-past": "is not in the future";
+    ExpiryTooFar { days: u64 } = "expiry-too-far": "is too far away: a grant lasts at most {days} days";
+    LeaderIsPresident = "leader-is-president": "must be a different person from the president";
+    KdfOutOfBounds { detail: String } = "kdf-out-of-bounds": "{detail}";
+    HoldersCount { min: u64, max: u64, count: u64 } = "holders-count":
+        "name between {min} and {max} recovery holders (there are {count})";
+    TooManyHolders = "too-many-holders": "too many";
+    ThresholdRange { min: u64, holders: u64, threshold: u64 } = "threshold-range":
+        "must be between {min} and the number of holders ({holders}), not {threshold}: one share alone must never \
+         recover the vault";
+    HolderNamedTwice { holder: String } = "holder-named-twice": "{holder} is named twice";
+    HolderKey { holder: String, detail: String } = "holder-key": "{holder}: {detail}";
+    HolderSameAgeKey { holder: String, other: String } = "holder-same-age-key":
+        "{holder} has the same age key as {other}: each holder needs their own, or one person could recover alone \
+         with several shares";
+    HolderSamePassphrase { holder: String, other: String } = "holder-same-passphrase":
+        "{holder} has the same passphrase as {other}: each holder needs their own, or one person could recover \
+         alone with several shares";
+    ShareUnreadable { detail: String } = "share-unreadable": "{detail}";
+    ShareOtherVault { share_vault: String, vault: String } = "share-other-vault":
+        "it belongs to another vault ({share_vault}), not to this one ({vault}): use a share of this vault";
+    ShareBeforeRekey { backup_created: String, share_set: String } = "share-before-rekey":
+        "this vault was restored from a backup of {backup_created}, which predates the rekey that issued this share: \
+         it needs the share set of {backup_created} (id {share_set}), the share files current when the backup was \
+         taken (or the passphrase an owner had then)";
+    ShareReplaced { share_set: String } = "share-replaced":
+        "it belongs to a share set that a rekey replaced (or to one issued after the backup this vault came from), so \
+         it cannot be used here: this vault opens with share set {share_set} (see `coffre recovery status`)";
+    ShareNumbers { share_threshold: u64, share_count: u64, threshold: u64, count: u64 } = "share-numbers":
+        "it says {share_threshold} of {share_count}, but the seal header's recovery slot says {threshold} of \
+         {count}: either this share is forged or the seal header was changed (an owner's passphrase unseal checks \
+         the header)";
+    ShareSubmittedAlready { number: u64, holder: String, submitted: u64, threshold: u64 } =
+        "share-submitted-already":
+        "share number {number} ({holder}) was already submitted; {submitted} of {threshold} are in: the next share \
+         must come from another holder";
+    SharesDoNotCombine { detail: String } = "shares-do-not-combine": "{detail}";
+    NotAnOwner { name: String } = "not-an-owner": "{name} is not an owner (president or leader)";
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_kebab_case_and_texts_show_every_argument() {
+        let kebab = |code: &str| !code.is_empty() && code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-');
+        let mut seen = HashSet::new();
+        for field in FIELDS {
+            assert!(kebab(field.code) && seen.insert(field.code), "field {}", field.code);
+        }
+        let mut seen = HashSet::new();
+        for problem in Problem::examples() {
+            let code = problem.code();
+            assert!(kebab(code) && seen.insert(code), "problem {code}");
+            let text = problem.to_string();
+            for (name, value) in problem.arguments() {
+                // Clients pass `field` and `problem` beside these: a problem's own arguments must not take those names.
+                assert!(!["field", "problem", "reason"].contains(&name), "{code}: {name}");
+                assert!(text.contains(&value), "{code} does not show {name}: {text}");
+            }
+        }
+    }
+}
