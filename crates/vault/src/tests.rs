@@ -79,8 +79,8 @@ impl Setup {
     }
 }
 
-/// Adds a software entry with `password`.
-async fn add_entry(vault: &Vault, ctx: &RequestContext, platform: &str, password: &[u8]) {
+/// A software entry on `platform`, and its secrets with `password`.
+fn software_entry(platform: &str, password: &[u8]) -> (NewEntry, Secrets) {
     let entry = NewEntry {
         platform: platform.into(),
         category: Category::Software,
@@ -91,7 +91,12 @@ async fn add_entry(vault: &Vault, ctx: &RequestContext, platform: &str, password
         lifecycle: None,
         tags: vec![],
     };
-    let secrets = Secrets { password: SecretBytes::new(password.to_vec()), totp_seed: None, notes: None };
+    (entry, Secrets { password: SecretBytes::new(password.to_vec()), totp_seed: None, notes: None })
+}
+
+/// Adds a software entry with `password`.
+async fn add_entry(vault: &Vault, ctx: &RequestContext, platform: &str, password: &[u8]) {
+    let (entry, secrets) = software_entry(platform, password);
     vault.create_entry(ctx, entry, secrets).await.expect("create");
 }
 
@@ -142,18 +147,9 @@ async fn a_change_the_store_refuses_after_the_log_took_it_seals_the_vault_and_co
 
     // The log takes the change (durable), then the store refuses its batch.
     setup.faults.store_refusals.store(1, Ordering::Release);
-    let entry = || NewEntry {
-        platform: "Nextcloud".into(),
-        category: Category::Software,
-        url: String::new(),
-        login: "ops".into(),
-        recovery_contacts: vec![],
-        classification: None,
-        lifecycle: None,
-        tags: vec![],
-    };
-    let secrets = || Secrets { password: SecretBytes::new(b"nc-secret".to_vec()), totp_seed: None, notes: None };
-    let err = vault.create_entry(alice, entry(), secrets()).await.expect_err("the store refused it");
+    let nextcloud = || software_entry("Nextcloud", b"nc-secret");
+    let (entry, secrets) = nextcloud();
+    let err = vault.create_entry(alice, entry, secrets).await.expect_err("the store refused it");
     assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
     assert_eq!(vault.status().state, crate::SealState::Sealed, "the vault seals itself: its store is behind its log");
     assert!(vault.list_entries(alice, false).is_err(), "nothing is served from a store behind its log");
@@ -166,7 +162,8 @@ async fn a_change_the_store_refuses_after_the_log_took_it_seals_the_vault_and_co
     let params = RevealParams { platform: "Nextcloud".into(), ..reveal() };
     let revealed = vault.reveal(&alice, params).await.expect("the replayed entry opens");
     assert_eq!(revealed.secret.expose_secret(), b"nc-secret");
-    let again = vault.create_entry(&alice, entry(), secrets()).await.expect_err("it exists: the change was kept");
+    let (entry, secrets) = nextcloud();
+    let again = vault.create_entry(&alice, entry, secrets).await.expect_err("it exists: the change was kept");
     assert_eq!(again.kind(), ErrorKind::AlreadyExists, "{again}");
     let unseals: Vec<String> = events(vault).into_iter().filter(|e| e.action == "unseal").map(|e| e.detail).collect();
     assert!(

@@ -132,18 +132,26 @@ fn set_read_to(db: &Path, bytes: Vec<u8>) {
     store.apply(batch).expect("write");
 }
 
-#[tokio::test]
-async fn a_store_put_back_to_an_earlier_copy_cannot_claim_to_have_read_the_log_further_than_it_did() {
-    let fx = Fixture::new();
-    first_day(&fx).await;
+/// The store put back to its copy from after the first day, once the second day is done; returns the record of
+/// how far the store had read the log at the end of the second day.
+async fn store_put_back_after_the_second_day(fx: &Fixture) -> Vec<u8> {
+    first_day(fx).await;
     let db = fx.data_dir().join("db");
     let earlier = fx.dir.path().join("db-earlier");
     copy_dir(&db, &earlier);
-    second_day(&fx).await;
+    second_day(fx).await;
     let later = read_to(&db);
+    put_back(&db, &earlier);
+    later
+}
+
+#[tokio::test]
+async fn a_store_put_back_to_an_earlier_copy_cannot_claim_to_have_read_the_log_further_than_it_did() {
+    let fx = Fixture::new();
+    let later = store_put_back_after_the_second_day(&fx).await;
     // The earlier store, its record saying it has read the log up to the end of the second day: were it believed,
     // the unseal would replay nothing and the second day would be silently gone.
-    put_back(&db, &earlier);
+    let db = fx.data_dir().join("db");
     let mut forged = read_to(&db);
     forged[1..9].copy_from_slice(&later[1..9]);
     set_read_to(&db, forged);
@@ -153,16 +161,10 @@ async fn a_store_put_back_to_an_earlier_copy_cannot_claim_to_have_read_the_log_f
 #[tokio::test]
 async fn a_store_put_back_to_an_earlier_copy_with_a_later_record_of_its_reading_gets_every_change_back() {
     let fx = Fixture::new();
-    first_day(&fx).await;
-    let db = fx.data_dir().join("db");
-    let earlier = fx.dir.path().join("db-earlier");
-    copy_dir(&db, &earlier);
-    second_day(&fx).await;
-    let later = read_to(&db);
+    let later = store_put_back_after_the_second_day(&fx).await;
     // Authentic, but written with another marker than the one the store holds: it says nothing of this store, and
     // the log is read from the marker on.
-    put_back(&db, &earlier);
-    set_read_to(&db, later);
+    set_read_to(&fx.data_dir().join("db"), later);
     let vault = unsealed(&fx).await;
     second_day_is_whole(&fx, &vault).await;
 }
