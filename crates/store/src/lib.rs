@@ -1,4 +1,4 @@
-//! The storage trait of coffre and its sled 0.34 backend.
+//! The storage trait of coffre and its backends: sled 0.34 (embedded, the default) and PostgreSQL.
 //!
 //! A [`Store`] is an ordered map of byte keys to byte values with atomic batches, which can be scanned whole. It knows nothing of people,
 //! entries or cryptography: the engine seals every value before it gets here (only the seal header is stored in
@@ -18,8 +18,10 @@
 
 #![deny(missing_docs)]
 
+mod postgres;
 mod sled_store;
 
+pub use postgres::{PgOptions, PgStore};
 pub use sled_store::SledStore;
 
 /// A storage failure. Messages name the operation and the store's own error; they never contain values.
@@ -51,6 +53,68 @@ pub enum StoreError {
         /// Why.
         source: sled::Error,
     },
+    /// The storage settings cannot be used.
+    #[error("the storage settings cannot be used: {problem}")]
+    Config {
+        /// What is wrong and what to do.
+        problem: String,
+    },
+    /// The database could not be reached, or did not answer in time.
+    #[error(
+        "the database is unavailable ({op}): {detail}. Check that PostgreSQL is running and reachable from coffred; \
+         nothing was changed, and coffred reconnects by itself"
+    )]
+    Unavailable {
+        /// What was being done.
+        op: &'static str,
+        /// The client's own error.
+        detail: String,
+    },
+    /// The database refused an operation.
+    #[error("database {op} failed: {detail}")]
+    Database {
+        /// What was being done.
+        op: &'static str,
+        /// The database's own error.
+        detail: String,
+    },
+    /// Another coffred holds the schema.
+    #[error(
+        "the store in {place} is in use by another coffred: one coffred at a time writes to a schema. Stop the \
+         other one, or give this one a schema of its own (docs/ha.md)"
+    )]
+    InUse {
+        /// Host, database and schema.
+        place: String,
+    },
+    /// Another coffred claimed the schema while this one was using it: this one's writes are refused from now on.
+    #[error(
+        "another coffred took over the store in {place} while this one was using it; this one writes nothing more. \
+         Stop one of them, then restart this coffred and unseal it: the unseal checks the store against the audit \
+         log (docs/ha.md)"
+    )]
+    ChangedElsewhere {
+        /// Host, database and schema.
+        place: String,
+    },
+    /// The schema was written by a newer coffred.
+    #[error("the store in {place} is at schema version {found}, newer than this coffred's {known}: upgrade coffred")]
+    SchemaTooNew {
+        /// Host, database and schema.
+        place: String,
+        /// The version found.
+        found: i32,
+        /// The newest this code knows.
+        known: i32,
+    },
+}
+
+impl StoreError {
+    /// Whether the failure is the database being out of reach for now (worth retrying later), rather than damage
+    /// or a mistake.
+    pub fn is_unavailable(&self) -> bool {
+        matches!(self, StoreError::Unavailable { .. })
+    }
 }
 
 /// Result with [`StoreError`].

@@ -1,0 +1,538 @@
+//! The PostgreSQL backend: the same ordered map of bytes, as one table in a schema of the vault's own.
+//!
+//! One coffred at a time writes to a schema. At open it takes a session-level advisory lock on its writer
+//! connection (a second coffred is refused at start), then claims the schema's `writer` row with a fresh owner id.
+//! Every batch is one transaction on that connection that first updates the `writer` row *where the owner is still
+//! this store*: if another coffred has claimed the schema since (after this one's connection was lost, say), the
+//! batch is refused and nothing is written, so two writers never interleave. Reads go through a small pool.
+//!
+//! The [`Store`] trait is synchronous (the engine calls it from its writer thread and from request handlers alike);
+//! the client is tokio-postgres, so the store runs its own small runtime and every call waits on a channel for its
+//! answer, with a time limit: a database that does not answer is reported as unavailable, never waited for forever.
+//!
+//! Commits run with `synchronous_commit = on`. The store does not need them to be durable (the engine's audit log
+//! carries every change and replays what the store lacks), but a committed batch then survives the database's own
+//! crash, so a replay is rare.
+
+use std::{collections::BTreeMap, collections::VecDeque, future::Future, str::FromStr, sync::Arc, time::Duration};
+
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::{Client, NoTls};
+
+use crate::{Batch, Op, Pair, Result, Store, StoreError};
+
+/// The schema version this code writes. Migrations are applied in order at open; a newer schema is refused.
+const SCHEMA_VERSION: i32 = 1;
+
+/// Pairs fetched per round trip when scanning.
+const PAGE: i64 = 2048;
+
+/// Where and how to reach the database.
+#[derive(Clone)]
+pub struct PgOptions {
+    /// `postgresql://USER@HOST:PORT/DB` or `host=… user=… dbname=…`. It must not hold a password.
+    pub url: String,
+    /// The role's password (from a file or `PGPASSWORD`, never from the command line), if the server asks for one.
+    pub password: Option<String>,
+    /// The schema that holds the vault's tables (created if missing): one vault per schema.
+    pub schema: String,
+    /// How long one operation may take before the database counts as unavailable.
+    pub timeout: Duration,
+    /// Connections for reads (the writer has one more of its own).
+    pub readers: usize,
+}
+
+impl std::fmt::Debug for PgOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgOptions")
+            .field("url", &self.url)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("schema", &self.schema)
+            .field("timeout", &self.timeout)
+            .field("readers", &self.readers)
+            .finish()
+    }
+}
+
+impl PgOptions {
+    /// Options for `url` and `schema`, with no password, a 10-second limit per operation and 8 readers.
+    pub fn new(url: impl Into<String>, schema: impl Into<String>) -> Self {
+        Self { url: url.into(), password: None, schema: schema.into(), timeout: Duration::from_secs(10), readers: 8 }
+    }
+
+    /// The client's configuration, checked: a parsable address without a password in it, a schema name that is a
+    /// plain identifier.
+    fn client_config(&self) -> Result<tokio_postgres::Config> {
+        let mut config = tokio_postgres::Config::from_str(&self.url).map_err(|e| StoreError::Config {
+            problem: format!("the database address is not a PostgreSQL connection string: {e}"),
+        })?;
+        if config.get_password().is_some() {
+            return Err(StoreError::Config {
+                problem: "the database address holds a password; put it in the file named by `password_file` or in \
+                          PGPASSWORD instead, so it is not on a command line or in the configuration file"
+                    .into(),
+            });
+        }
+        if let Some(password) = &self.password {
+            config.password(password.as_bytes());
+        }
+        if config.get_application_name().is_none() {
+            config.application_name("coffred");
+        }
+        config.connect_timeout(self.timeout);
+        valid_schema(&self.schema)?;
+        Ok(config)
+    }
+}
+
+/// A schema name is used in SQL text (identifiers cannot be bound as parameters), so it is held to a plain,
+/// lower-case identifier and quoted.
+fn valid_schema(schema: &str) -> Result<()> {
+    let ok = (1..=63).contains(&schema.len())
+        && schema.bytes().next().is_some_and(|b| b.is_ascii_lowercase() || b == b'_')
+        && schema.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+    if ok {
+        Ok(())
+    } else {
+        Err(StoreError::Config {
+            problem: format!(
+                "the schema name {schema:?} is not a plain identifier: use 1 to 63 lower-case letters, digits and \
+                 underscores, not starting with a digit"
+            ),
+        })
+    }
+}
+
+/// The SQL texts, with the schema's name in them.
+struct Sql {
+    get: String,
+    page_from: String,
+    page_from_to: String,
+    page_after: String,
+    page_after_to: String,
+    claim: String,
+    delete: String,
+    upsert: String,
+}
+
+impl Sql {
+    fn new(schema: &str) -> Self {
+        let t = format!("\"{schema}\".records");
+        let page = |lower: &str, upper: bool| {
+            format!(
+                "SELECT k, v FROM {t} WHERE k {lower} $1{} ORDER BY k LIMIT $2",
+                if upper { " AND k < $3" } else { "" }
+            )
+        };
+        Self {
+            get: format!("SELECT v FROM {t} WHERE k = $1"),
+            page_from: page(">=", false),
+            page_from_to: page(">=", true),
+            page_after: page(">", false),
+            page_after_to: page(">", true),
+            claim: format!(
+                "UPDATE \"{schema}\".writer SET writes = writes + 1 WHERE owner = $1::text::uuid RETURNING writes"
+            ),
+            delete: format!("DELETE FROM {t} WHERE k = ANY($1)"),
+            upsert: format!(
+                "INSERT INTO {t} (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[]) \
+                 ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v"
+            ),
+        }
+    }
+}
+
+/// The migrations, in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
+fn migrations(schema: &str) -> [String; SCHEMA_VERSION as usize] {
+    [format!(
+        "CREATE TABLE \"{schema}\".records (k bytea PRIMARY KEY, v bytea NOT NULL);
+         CREATE TABLE \"{schema}\".writer (
+             one boolean PRIMARY KEY DEFAULT true CHECK (one),
+             owner uuid NOT NULL,
+             since timestamptz NOT NULL,
+             writes bigint NOT NULL
+         );
+         INSERT INTO \"{schema}\".writer VALUES (true, gen_random_uuid(), now(), 0);"
+    )]
+}
+
+/// The writer's connection, which holds the advisory lock.
+struct Writer {
+    client: Option<Client>,
+}
+
+/// A [`Store`] in a PostgreSQL schema.
+pub struct PgStore {
+    rt: Option<tokio::runtime::Runtime>,
+    pool: Pool,
+    writer: Arc<tokio::sync::Mutex<Writer>>,
+    config: tokio_postgres::Config,
+    sql: Arc<Sql>,
+    schema: String,
+    /// This store's claim on the schema (`writer.owner`).
+    owner: Arc<str>,
+    timeout: Duration,
+    place: String,
+}
+
+impl std::fmt::Debug for PgStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PgStore").field("place", &self.place).finish_non_exhaustive()
+    }
+}
+
+impl Drop for PgStore {
+    fn drop(&mut self) {
+        // The store may be dropped on an async task: a runtime must not be dropped there while it blocks.
+        if let Some(rt) = self.rt.take() {
+            rt.shutdown_background();
+        }
+    }
+}
+
+fn db_error(op: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
+    move |e| {
+        // Out of reach for now, rather than refused: no server answer at all, a lost connection, the server
+        // shutting down or out of resources (SQLSTATE classes 08, 53, 57, 58), a read-only server (a standby, or
+        // one in recovery: 25006), a transaction to retry (class 40).
+        let transient = e.as_db_error().is_none_or(|db| {
+            let code = db.code().code();
+            ["08", "53", "57", "58", "40"].iter().any(|class| code.starts_with(class)) || code == "25006"
+        });
+        if e.is_closed() || transient {
+            StoreError::Unavailable { op, detail: e.to_string() }
+        } else {
+            StoreError::Database { op, detail: e.to_string() }
+        }
+    }
+}
+
+fn pool_error(op: &'static str) -> impl Fn(deadpool_postgres::PoolError) -> StoreError {
+    move |e| StoreError::Unavailable { op, detail: e.to_string() }
+}
+
+impl PgStore {
+    /// Connects, takes the schema for this process (refused if another coffred holds it), creates or migrates the
+    /// tables, and claims the writer row.
+    pub fn open(options: &PgOptions) -> Result<Self> {
+        let config = options.client_config()?;
+        let place = describe(&config, &options.schema);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .thread_name("coffre-postgres")
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Unavailable { op: "start the database client", detail: e.to_string() })?;
+        let manager =
+            Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let pool = Pool::builder(manager)
+            .max_size(options.readers.max(1))
+            .runtime(Runtime::Tokio1)
+            .wait_timeout(Some(options.timeout))
+            .create_timeout(Some(options.timeout))
+            .recycle_timeout(Some(options.timeout))
+            .build()
+            .map_err(|e| StoreError::Config { problem: format!("cannot set up the connection pool: {e}") })?;
+        let mut store = Self {
+            rt: Some(rt),
+            pool,
+            writer: Arc::new(tokio::sync::Mutex::new(Writer { client: None })),
+            config,
+            sql: Arc::new(Sql::new(&options.schema)),
+            schema: options.schema.clone(),
+            owner: Arc::from(""),
+            timeout: options.timeout,
+            place,
+        };
+        let (config, schema, place, writer) =
+            (store.config.clone(), store.schema.clone(), store.place.clone(), store.writer.clone());
+        let owner = store.run("open", async move {
+            let client = connect_writer(&config, &schema, &place).await?;
+            migrate(&client, &schema, &place).await?;
+            let row = client
+                .query_one(
+                    &format!(
+                        "UPDATE \"{schema}\".writer SET owner = gen_random_uuid(), since = now() \
+                         RETURNING owner::text"
+                    ),
+                    &[],
+                )
+                .await
+                .map_err(db_error("claim the schema"))?;
+            writer.lock().await.client = Some(client);
+            Ok(row.get::<_, String>(0))
+        })?;
+        store.owner = Arc::from(owner);
+        Ok(store)
+    }
+
+    /// Where the store is, for messages: host, database and schema, never a password.
+    pub fn place(&self) -> &str {
+        &self.place
+    }
+
+    /// Runs `fut` on the store's runtime and waits for it, for at most the configured time.
+    fn run<T: Send + 'static>(
+        &self,
+        op: &'static str,
+        fut: impl Future<Output = Result<T>> + Send + 'static,
+    ) -> Result<T> {
+        let Some(rt) = &self.rt else {
+            return Err(StoreError::Unavailable { op, detail: "the store is closing".into() });
+        };
+        let timeout = self.timeout;
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        rt.spawn(async move {
+            let answer = match tokio::time::timeout(timeout, fut).await {
+                Ok(answer) => answer,
+                Err(_) => {
+                    Err(StoreError::Unavailable { op, detail: format!("no answer within {} s", timeout.as_secs_f32()) })
+                }
+            };
+            // The caller may be gone (it never is: it waits below).
+            let _ = tx.send(answer);
+        });
+        rx.recv().unwrap_or_else(|_| Err(StoreError::Unavailable { op, detail: "the database task stopped".into() }))
+    }
+
+    /// One page of a scan: pairs from `from` (inclusive or not) up to `to` (exclusive).
+    fn page(&self, from: Vec<u8>, inclusive: bool, to: Option<Vec<u8>>) -> Result<Vec<Pair>> {
+        let (pool, sql) = (self.pool.clone(), self.sql.clone());
+        self.run("scan", async move {
+            let client = pool.get().await.map_err(pool_error("scan"))?;
+            let rows = match (inclusive, &to) {
+                (true, None) => client.query(&sql.page_from, &[&from, &PAGE]).await,
+                (true, Some(to)) => client.query(&sql.page_from_to, &[&from, &PAGE, to]).await,
+                (false, None) => client.query(&sql.page_after, &[&from, &PAGE]).await,
+                (false, Some(to)) => client.query(&sql.page_after_to, &[&from, &PAGE, to]).await,
+            }
+            .map_err(db_error("scan"))?;
+            Ok(rows.into_iter().map(|row| (row.get::<_, Vec<u8>>(0), row.get::<_, Vec<u8>>(1))).collect())
+        })
+    }
+}
+
+/// Host(s), database and schema, for messages.
+fn describe(config: &tokio_postgres::Config, schema: &str) -> String {
+    let hosts: Vec<String> = config
+        .get_hosts()
+        .iter()
+        .map(|host| match host {
+            tokio_postgres::config::Host::Tcp(name) => name.clone(),
+            tokio_postgres::config::Host::Unix(path) => path.display().to_string(),
+        })
+        .collect();
+    format!(
+        "PostgreSQL {}/{}, schema {schema}",
+        if hosts.is_empty() { "localhost".to_string() } else { hosts.join(",") },
+        config.get_dbname().unwrap_or("(the user's database)")
+    )
+}
+
+/// Opens the writer's connection, takes the schema's advisory lock on it and turns synchronous commit on.
+async fn connect_writer(config: &tokio_postgres::Config, schema: &str, place: &str) -> Result<Client> {
+    let (client, connection) = config.connect(NoTls).await.map_err(db_error("connect"))?;
+    tokio::spawn(async move {
+        // Ends when the connection does; the client then reports itself closed and the next write reconnects.
+        let _ = connection.await;
+    });
+    let locked: bool = client
+        .query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&format!("coffre-store/{schema}")])
+        .await
+        .map_err(db_error("lock the schema"))?
+        .get(0);
+    if !locked {
+        return Err(StoreError::InUse { place: place.to_string() });
+    }
+    client.batch_execute("SET synchronous_commit = on").await.map_err(db_error("set synchronous commit"))?;
+    Ok(client)
+}
+
+/// Creates the schema and its tables, or brings them to [`SCHEMA_VERSION`]; refuses a newer schema.
+async fn migrate(client: &Client, schema: &str, place: &str) -> Result<()> {
+    client
+        .batch_execute(&format!(
+            "CREATE SCHEMA IF NOT EXISTS \"{schema}\";
+             CREATE TABLE IF NOT EXISTS \"{schema}\".schema_version (
+                 version integer PRIMARY KEY,
+                 applied timestamptz NOT NULL DEFAULT now()
+             );"
+        ))
+        .await
+        .map_err(db_error("create the schema"))?;
+    let found: i32 = client
+        .query_one(&format!("SELECT coalesce(max(version), 0) FROM \"{schema}\".schema_version"), &[])
+        .await
+        .map_err(db_error("read the schema version"))?
+        .get(0);
+    if found > SCHEMA_VERSION {
+        return Err(StoreError::SchemaTooNew { place: place.to_string(), found, known: SCHEMA_VERSION });
+    }
+    for (index, migration) in migrations(schema).iter().enumerate().skip(usize::try_from(found).unwrap_or(0)) {
+        let version = i32::try_from(index + 1).unwrap_or(i32::MAX);
+        client
+            .batch_execute(&format!(
+                "BEGIN; {migration} INSERT INTO \"{schema}\".schema_version (version) VALUES ({version}); COMMIT;"
+            ))
+            .await
+            .map_err(db_error("migrate the schema"))?;
+    }
+    Ok(())
+}
+
+/// The smallest key greater than every key that starts with `prefix`, if there is one.
+fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
+    let mut end = prefix.to_vec();
+    while let Some(last) = end.pop() {
+        if last < u8::MAX {
+            end.push(last + 1);
+            return Some(end);
+        }
+    }
+    None
+}
+
+/// A scan, a page at a time.
+struct Scan<'a> {
+    store: &'a PgStore,
+    /// Where the next page starts, and whether that key is included.
+    from: Vec<u8>,
+    inclusive: bool,
+    to: Option<Vec<u8>>,
+    page: VecDeque<Pair>,
+    done: bool,
+}
+
+impl Iterator for Scan<'_> {
+    type Item = Result<Pair>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        if self.page.is_empty() && !self.done {
+            match self.store.page(self.from.clone(), self.inclusive, self.to.clone()) {
+                Ok(page) => {
+                    self.done = page.len() < usize::try_from(PAGE).unwrap_or(usize::MAX);
+                    if let Some((last, _)) = page.last() {
+                        self.from = last.clone();
+                        self.inclusive = false;
+                    }
+                    self.page = page.into();
+                }
+                Err(e) => {
+                    self.done = true;
+                    return Some(Err(e));
+                }
+            }
+        }
+        self.page.pop_front().map(Ok)
+    }
+}
+
+impl Store for PgStore {
+    fn get(&self, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let (pool, sql, key) = (self.pool.clone(), self.sql.clone(), key.to_vec());
+        self.run("get", async move {
+            let client = pool.get().await.map_err(pool_error("get"))?;
+            let row = client.query_opt(&sql.get, &[&key]).await.map_err(db_error("get"))?;
+            Ok(row.map(|row| row.get::<_, Vec<u8>>(0)))
+        })
+    }
+
+    fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = Result<Pair>> + 'a> {
+        Box::new(Scan {
+            store: self,
+            from: prefix.to_vec(),
+            inclusive: true,
+            to: prefix_end(prefix),
+            page: VecDeque::new(),
+            done: false,
+        })
+    }
+
+    fn apply(&self, batch: Batch) -> Result<()> {
+        // Atomic, so only each key's last operation matters.
+        let mut last: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
+        for op in batch.ops {
+            match op {
+                Op::Insert(key, value) => last.insert(key, Some(value)),
+                Op::Remove(key) => last.insert(key, None),
+            };
+        }
+        let (mut removed, mut keys, mut values) = (Vec::new(), Vec::new(), Vec::new());
+        for (key, value) in last {
+            match value {
+                Some(value) => {
+                    keys.push(key);
+                    values.push(value);
+                }
+                None => removed.push(key),
+            }
+        }
+        let (writer, sql, owner) = (self.writer.clone(), self.sql.clone(), self.owner.clone());
+        let (config, schema, place) = (self.config.clone(), self.schema.clone(), self.place.clone());
+        self.run("write", async move {
+            let mut writer = writer.lock().await;
+            if writer.client.as_ref().is_none_or(Client::is_closed) {
+                // The connection (and with it the advisory lock) was lost: take it again before writing. The owner
+                // check below still refuses the write if another coffred claimed the schema meanwhile.
+                writer.client = None;
+                writer.client = Some(connect_writer(&config, &schema, &place).await?);
+            }
+            let Some(client) = writer.client.as_mut() else {
+                return Err(StoreError::Unavailable { op: "write", detail: "no connection".into() });
+            };
+            let tx = client.transaction().await.map_err(db_error("write"))?;
+            let claimed = tx.query_opt(&sql.claim, &[&&*owner]).await.map_err(db_error("write"))?;
+            if claimed.is_none() {
+                return Err(StoreError::ChangedElsewhere { place });
+            }
+            if !removed.is_empty() {
+                tx.execute(&sql.delete, &[&removed]).await.map_err(db_error("write"))?;
+            }
+            if !keys.is_empty() {
+                tx.execute(&sql.upsert, &[&keys, &values]).await.map_err(db_error("write"))?;
+            }
+            tx.commit().await.map_err(db_error("commit"))?;
+            Ok(())
+        })
+    }
+
+    fn flush(&self) -> Result<()> {
+        // Every batch was committed with synchronous_commit on: it is already durable.
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_end_of_a_prefix_is_the_next_key_after_every_key_that_starts_with_it() {
+        assert_eq!(prefix_end(b"e/"), Some(b"e0".to_vec()));
+        assert_eq!(prefix_end(&[b'a', 0xff]), Some(b"b".to_vec()));
+        assert_eq!(prefix_end(&[0xff, 0xff]), None);
+        assert_eq!(prefix_end(b""), None);
+    }
+
+    #[test]
+    fn a_schema_name_must_be_a_plain_identifier() {
+        for good in ["coffre", "t_0a1b", "_x"] {
+            assert!(valid_schema(good).is_ok(), "{good}");
+        }
+        for bad in ["", "Coffre", "1abc", "a\"; DROP TABLE x; --", "a.b", &"a".repeat(64)] {
+            assert!(valid_schema(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn an_address_with_a_password_in_it_is_refused_and_the_password_never_shows() {
+        let options = PgOptions::new("postgresql://coffre:hunter2@127.0.0.1:5432/coffre", "coffre");
+        let err = options.client_config().expect_err("a password in the address");
+        assert!(err.to_string().contains("PGPASSWORD"), "{err}");
+        assert!(!err.to_string().contains("hunter2"), "{err}");
+        let mut options = PgOptions::new("postgresql://coffre@127.0.0.1:5432/coffre", "coffre");
+        options.password = Some("hunter2".into());
+        assert!(!format!("{options:?}").contains("hunter2"));
+        assert!(options.client_config().is_ok());
+    }
+}

@@ -1,0 +1,262 @@
+//! The PostgreSQL backend against a real server: the cluster `.ci/postgres` starts (its address in
+//! `COFFRE_TEST_POSTGRES`). Without one these tests say so and pass, unless `COFFRE_REQUIRE_POSTGRES=1` (CI).
+//!
+//! Each test works in a schema of its own, so they run in parallel on one database.
+
+use std::hash::{BuildHasher, Hasher};
+
+use coffre_store::{Batch, PgOptions, PgStore, SledStore, Store, StoreError};
+use proptest::prelude::*;
+
+/// The server's address, or `None` (and the reason printed) when there is none and none is required.
+fn server() -> Option<String> {
+    match std::env::var("COFFRE_TEST_POSTGRES") {
+        Ok(url) if !url.is_empty() => Some(url),
+        _ => {
+            assert!(
+                std::env::var_os("COFFRE_REQUIRE_POSTGRES").is_none(),
+                "COFFRE_REQUIRE_POSTGRES is set but COFFRE_TEST_POSTGRES is not: start a cluster with .ci/postgres"
+            );
+            eprintln!("no PostgreSQL to test against (COFFRE_TEST_POSTGRES is not set): skipped");
+            None
+        }
+    }
+}
+
+fn fresh_schema() -> String {
+    let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+    hasher
+        .write_u128(std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).expect("after 1970").as_nanos());
+    format!("t_{:016x}", hasher.finish())
+}
+
+/// Options for a fresh schema, the client marked with `name` so a test can find its connections.
+fn options(url: &str, schema: &str, name: &str) -> PgOptions {
+    let separator = if url.contains('?') { '&' } else { '?' };
+    let mut options = PgOptions::new(format!("{url}{separator}application_name={schema}_{name}"), schema);
+    options.timeout = std::time::Duration::from_secs(20);
+    options
+}
+
+/// Ends every connection of `application_name` from the server's side, as a network cut or a restart would.
+fn cut_connections(url: &str, application_name: &str) {
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
+    rt.block_on(async {
+        let (client, connection) =
+            tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect as the admin");
+        tokio::spawn(connection);
+        let cut: i64 = client
+            .query_one(
+                "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+                 WHERE application_name = $1) AS t",
+                &[&application_name],
+            )
+            .await
+            .expect("terminate the connections")
+            .get(0);
+        assert!(cut > 0, "no connection named {application_name}");
+    });
+}
+
+fn all(store: &dyn Store) -> Vec<(Vec<u8>, Vec<u8>)> {
+    store.scan_all().collect::<Result<_, _>>().expect("scan")
+}
+
+#[test]
+fn a_batch_is_applied_whole_and_read_back_in_key_order_across_pages() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    let mut batch = Batch::default();
+    // More than two pages of the scan, inserted out of order.
+    for i in (0..5000u32).rev() {
+        batch.insert(format!("e/{i:05}").into_bytes(), i.to_be_bytes().to_vec());
+    }
+    batch.insert(b"f/1".to_vec(), b"other".to_vec());
+    batch.insert(b"e/00007".to_vec(), b"last write wins".to_vec());
+    batch.remove(b"e/00008".to_vec());
+    store.apply(batch).unwrap();
+    let scanned: Vec<_> = store.scan_prefix(b"e/").collect::<Result<_, _>>().unwrap();
+    assert_eq!(scanned.len(), 4999);
+    assert!(scanned.windows(2).all(|w| w[0].0 < w[1].0), "in key order");
+    assert_eq!(store.get(b"e/00007").unwrap().as_deref(), Some(&b"last write wins"[..]));
+    assert_eq!(store.get(b"e/00008").unwrap(), None);
+    assert_eq!(all(&store).len(), 5000);
+    drop(store);
+    // Committed: a new connection reads the same.
+    let again = PgStore::open(&options(&url, &schema, "b")).unwrap();
+    assert_eq!(all(&again).len(), 5000);
+}
+
+#[test]
+fn a_second_coffred_on_the_same_schema_is_refused_at_open_and_a_different_schema_is_not() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let first = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    let err = PgStore::open(&options(&url, &schema, "b")).expect_err("the schema is held");
+    assert!(matches!(err, StoreError::InUse { .. }), "{err}");
+    assert!(err.to_string().contains(&schema), "names the schema: {err}");
+    let _other = PgStore::open(&options(&url, &fresh_schema(), "c")).unwrap();
+    drop(first);
+    // Released with the first store's connection.
+    let mut reopened = None;
+    for _ in 0..200 {
+        match PgStore::open(&options(&url, &schema, "d")) {
+            Ok(store) => {
+                reopened = Some(store);
+                break;
+            }
+            // The server notices the closed connection a moment later.
+            Err(StoreError::InUse { .. }) => std::thread::yield_now(),
+            Err(e) => panic!("{e}"),
+        }
+    }
+    assert!(reopened.is_some(), "the schema is free once the first store is gone");
+}
+
+#[test]
+fn a_writer_whose_connection_was_cut_reconnects_and_goes_on() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    let mut batch = Batch::default();
+    batch.insert(b"k/1".to_vec(), b"one".to_vec());
+    store.apply(batch).unwrap();
+    cut_connections(&url, &format!("{schema}_a"));
+    // The first write after the cut may find the connection not yet known to be closed: it fails as unavailable,
+    // and nothing is written; the next one reconnects.
+    let mut written = false;
+    for _ in 0..3 {
+        let mut batch = Batch::default();
+        batch.insert(b"k/2".to_vec(), b"two".to_vec());
+        match store.apply(batch) {
+            Ok(()) => {
+                written = true;
+                break;
+            }
+            Err(e) => assert!(e.is_unavailable(), "{e}"),
+        }
+    }
+    assert!(written, "the writer reconnected");
+    assert_eq!(all(&store).len(), 2);
+}
+
+#[test]
+fn once_another_coffred_has_claimed_the_schema_the_first_one_writes_nothing_more() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let first = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    // The first one's connection is lost (and its lock with it); a second coffred starts and claims the schema.
+    cut_connections(&url, &format!("{schema}_a"));
+    let second = {
+        let mut opened = None;
+        for _ in 0..200 {
+            match PgStore::open(&options(&url, &schema, "b")) {
+                Ok(store) => {
+                    opened = Some(store);
+                    break;
+                }
+                Err(StoreError::InUse { .. }) => std::thread::yield_now(),
+                Err(e) => panic!("{e}"),
+            }
+        }
+        opened.expect("the second coffred opens once the first one's lock is gone")
+    };
+    let write = |store: &PgStore, key: &[u8]| {
+        let mut batch = Batch::default();
+        batch.insert(key.to_vec(), b"v".to_vec());
+        store.apply(batch)
+    };
+    // While the second holds the lock, the first cannot even take it back.
+    let mut refused = None;
+    for _ in 0..3 {
+        match write(&first, b"from/first") {
+            Err(e) if e.is_unavailable() => continue,
+            other => {
+                refused = Some(other);
+                break;
+            }
+        }
+    }
+    let refused = refused.expect("an answer").expect_err("the schema is held by the second");
+    assert!(matches!(refused, StoreError::InUse { .. }), "{refused}");
+    write(&second, b"from/second").unwrap();
+    drop(second);
+    // With the second gone, the first gets the lock back, but its claim is stale: refused, nothing written.
+    let mut last = None;
+    for _ in 0..200 {
+        match write(&first, b"from/first") {
+            Err(StoreError::InUse { .. }) => std::thread::yield_now(),
+            other => {
+                last = Some(other);
+                break;
+            }
+        }
+    }
+    let err = last.expect("an answer").expect_err("a stale writer");
+    assert!(matches!(err, StoreError::ChangedElsewhere { .. }), "{err}");
+    assert_eq!(first.get(b"from/first").unwrap(), None, "nothing of the stale writer's");
+    assert!(first.get(b"from/second").unwrap().is_some());
+}
+
+#[test]
+fn a_database_that_is_not_there_is_reported_unavailable() {
+    // No server needed: a port nothing listens on.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    let mut options = PgOptions::new(format!("postgresql://coffre@127.0.0.1:{port}/coffre"), "coffre");
+    options.timeout = std::time::Duration::from_secs(5);
+    let err = PgStore::open(&options).expect_err("nothing listens");
+    assert!(err.is_unavailable(), "{err}");
+    assert!(err.to_string().contains("PostgreSQL is running"), "says what to check: {err}");
+}
+
+#[derive(Clone, Debug)]
+enum Change {
+    Insert(Vec<u8>, Vec<u8>),
+    Remove(Vec<u8>),
+}
+
+fn key() -> impl Strategy<Value = Vec<u8>> {
+    // A small alphabet with the edges of byte order (0x00, 0xff), so keys collide and prefixes end at 0xff.
+    proptest::collection::vec(prop_oneof![Just(0u8), Just(b'a'), Just(b'b'), Just(0xfe), Just(0xff)], 0..4)
+}
+
+fn batches() -> impl Strategy<Value = Vec<Vec<Change>>> {
+    let change = prop_oneof![
+        (key(), proptest::collection::vec(any::<u8>(), 0..8)).prop_map(|(k, v)| Change::Insert(k, v)),
+        key().prop_map(Change::Remove),
+    ];
+    proptest::collection::vec(proptest::collection::vec(change, 0..12), 1..6)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+    /// PostgreSQL answers exactly as sled does: same pairs, same order, for every prefix.
+    #[test]
+    fn postgres_answers_every_read_as_sled_does(batches in batches()) {
+        let Some(url) = server() else { return Ok(()) };
+        let dir = tempfile::tempdir().unwrap();
+        let sled = SledStore::open(dir.path()).unwrap();
+        let pg = PgStore::open(&options(&url, &fresh_schema(), "p")).unwrap();
+        for changes in batches {
+            let (mut a, mut b) = (Batch::default(), Batch::default());
+            for change in changes {
+                match change {
+                    Change::Insert(k, v) => { a.insert(k.clone(), v.clone()); b.insert(k, v); }
+                    Change::Remove(k) => { a.remove(k.clone()); b.remove(k); }
+                }
+            }
+            sled.apply(a).unwrap();
+            pg.apply(b).unwrap();
+            prop_assert_eq!(all(&sled), all(&pg));
+            for prefix in [&b""[..], b"a", b"\xff", b"a\xff", b"\x00"] {
+                let s: Vec<_> = sled.scan_prefix(prefix).collect::<Result<_, _>>().unwrap();
+                let p: Vec<_> = pg.scan_prefix(prefix).collect::<Result<_, _>>().unwrap();
+                prop_assert_eq!(s, p);
+            }
+        }
+    }
+}
