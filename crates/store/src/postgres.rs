@@ -183,6 +183,20 @@ impl std::fmt::Debug for PgStore {
 
 impl Drop for PgStore {
     fn drop(&mut self) {
+        // Let go of the schema now, so that a coffred started right after this one (or this vault reopened) finds
+        // it free, rather than when the server notices the connection is gone. Bounded: a database out of reach
+        // releases the lock with the connection anyway.
+        let writer = self.writer.clone();
+        let (tx, rx) = std::sync::mpsc::sync_channel(1);
+        if let Some(rt) = &self.rt {
+            rt.spawn(async move {
+                if let Some(client) = writer.lock().await.client.take() {
+                    let _ = client.batch_execute("SELECT pg_advisory_unlock_all()").await;
+                }
+                let _ = tx.send(());
+            });
+            let _ = rx.recv_timeout(Duration::from_secs(2));
+        }
         // The store may be dropped on an async task: a runtime must not be dropped there while it blocks.
         if let Some(rt) = self.rt.take() {
             rt.shutdown_background();

@@ -31,11 +31,23 @@ impl Default for MaxAges {
     }
 }
 
+/// Where the engine keeps its records (the audit log is always in the data directory).
+#[derive(Clone, Debug, Default)]
+pub enum StoreBackend {
+    /// sled, embedded, in `DATA_DIR/db`.
+    #[default]
+    Sled,
+    /// A schema of a PostgreSQL database, written by this coffred alone.
+    Postgres(coffre_store::PgOptions),
+}
+
 /// How the engine is set up. Built by the server from its configuration file, flags and environment.
 #[derive(Clone, Debug)]
 pub struct VaultConfig {
-    /// Where the database (`db/`) and the audit log (`audit/`) live.
+    /// Where the database (`db/`, with sled) and the audit log (`audit/`) live.
     pub data_dir: PathBuf,
+    /// Where the records are kept: sled in the data directory (the default), or PostgreSQL.
+    pub store: StoreBackend,
     /// Argon2id parameters for new key slots and passphrase hashes when a request does not name any.
     pub default_kdf: KdfParams,
     /// A session ends after this long without a call.
@@ -63,6 +75,7 @@ impl VaultConfig {
     pub fn new(data_dir: PathBuf) -> Self {
         Self {
             data_dir,
+            store: StoreBackend::Sled,
             default_kdf: KdfParams::DEFAULT,
             session_idle: Duration::from_secs(15 * 60),
             session_absolute: Duration::from_secs(12 * 3600),

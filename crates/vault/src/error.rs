@@ -102,6 +102,12 @@ pub enum Error {
          directory's disk, then unseal again, which applies the change from the log"
     )]
     StoreRefused(String),
+    /// The store's database is out of reach for now (PostgreSQL stopped, unreachable or read-only): nothing was
+    /// revealed or changed.
+    #[error(
+        "the vault's database is unavailable, nothing was revealed or changed: {0}"
+    )]
+    StoreUnavailable(String),
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(
         "the audit log is broken at event {seq}: {problem}; nothing from that event on can be trusted, and a vault \
@@ -155,7 +161,7 @@ pub enum Error {
     Corrupt(String),
     /// The storage backend failed.
     #[error("storage failure: {0}")]
-    Storage(#[from] coffre_store::StoreError),
+    Storage(coffre_store::StoreError),
     /// A cryptographic failure that is not the caller's fault.
     #[error("cryptographic failure: {0}")]
     Crypto(coffre_crypto::CryptoError),
@@ -188,7 +194,7 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Exists(_) => ErrorKind::AlreadyExists,
             Error::Throttled { .. } => ErrorKind::ResourceExhausted,
-            Error::AuditUnavailable(_) | Error::StoreRefused(_) => ErrorKind::Unavailable,
+            Error::AuditUnavailable(_) | Error::StoreRefused(_) | Error::StoreUnavailable(_) => ErrorKind::Unavailable,
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -215,6 +221,7 @@ impl Error {
             Error::WrongState(_) => "wrong-state",
             Error::Throttled { .. } => "throttled",
             Error::AuditUnavailable(_) | Error::StoreRefused(_) => "audit-unavailable",
+            Error::StoreUnavailable(_) => "store-unavailable",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
             Error::AuditDamaged { .. } => "audit-damaged",
             Error::StoreDamaged { .. } => "store-damaged",
@@ -244,7 +251,9 @@ impl Error {
                 arguments
             }
             Error::Throttled { retry_after_secs } => vec![("seconds", retry_after_secs.to_string())],
-            Error::AuditUnavailable(detail) | Error::StoreRefused(detail) => vec![("detail", detail.clone())],
+            Error::AuditUnavailable(detail) | Error::StoreRefused(detail) | Error::StoreUnavailable(detail) => {
+                vec![("detail", detail.clone())]
+            }
             Error::AuditChainBroken { seq, problem } => vec![("seq", seq.to_string()), ("problem", problem.clone())],
             Error::AuditDamaged { file, offset, last_good, problem } => vec![
                 ("file", file.clone()),
@@ -268,6 +277,13 @@ impl Error {
 
     pub(crate) fn invalid(field: Field, problem: Problem) -> Self {
         Error::Invalid { field, problem }
+    }
+}
+
+impl From<coffre_store::StoreError> for Error {
+    /// A database out of reach is unavailable (try again later), not the daemon's fault.
+    fn from(e: coffre_store::StoreError) -> Self {
+        if e.is_unavailable() { Error::StoreUnavailable(e.to_string()) } else { Error::Storage(e) }
     }
 }
 

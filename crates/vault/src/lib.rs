@@ -58,7 +58,8 @@ mod tests;
 
 pub use audit::{AuditEvent, Outcome};
 pub use auditing::{AuditExport, DEFAULT_PAGE, MAX_PAGE};
-pub use config::{MaxAges, VaultConfig};
+pub use coffre_store::PgOptions;
+pub use config::{MaxAges, StoreBackend, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use model::*;

@@ -66,7 +66,7 @@ impl Vault {
 
         if inner.store.scan_all().next().is_some() {
             // Records without a seal header: a damaged store, or what is left of another vault. Never mixed in.
-            let file = inner.config.data_dir.join("db").display().to_string();
+            let file = inner.store_place.display().to_string();
             let problem = "it holds records but no seal header (damaged, or left by another vault)".into();
             return Err(Error::StoreDamaged { file, problem });
         }
@@ -334,8 +334,7 @@ impl crate::vault::Inner {
         let keys = open.audit_keys.clone();
         let checking = std::time::Instant::now();
         let reconciled = tokio::task::spawn_blocking(move || {
-            let file = inner.config.data_dir.join("db");
-            journal::reconcile(&*inner.store, &file, inner.audit.dir(), keys, inner.audit.written())
+            journal::reconcile(&*inner.store, &inner.store_place, inner.audit.dir(), keys, inner.audit.written())
         })
         .await
         .map_err(|e| Error::Internal(format!("the store check failed: {e}")))?;

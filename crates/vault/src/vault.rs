@@ -3,6 +3,7 @@
 
 use std::{
     collections::HashMap,
+    path::PathBuf,
     sync::{
         Arc, Mutex, RwLock,
         atomic::{AtomicUsize, Ordering},
@@ -13,11 +14,11 @@ use coffre_crypto::{
     keys::{MasterKey, Purpose, SubKey, VaultId},
     token::{TokenHash, hash_session_token},
 };
-use coffre_store::{Batch, SledStore, Store};
+use coffre_store::{Batch, PgStore, SledStore, Store};
 use tokio::sync::Semaphore;
 
 use crate::{
-    Error, Result, VaultConfig,
+    Error, Result, StoreBackend, VaultConfig,
     audit::{AuditKeys, AuditLog, NewEvent, Outcome},
     authz::{self, Action},
     clock::{Clock, unix_millis},
@@ -47,6 +48,8 @@ pub(crate) struct Inner {
     pub(crate) config: VaultConfig,
     pub(crate) clock: Arc<dyn Clock>,
     pub(crate) store: Arc<dyn Store>,
+    /// Where the store is, for messages: `DATA_DIR/db` with sled, host, database and schema with PostgreSQL.
+    pub(crate) store_place: PathBuf,
     /// What the store changed since the caches last looked (noted by the store itself).
     pub(crate) store_changes: Arc<StoreChanges>,
     pub(crate) audit: AuditLog,
@@ -164,21 +167,31 @@ impl Vault {
         storage: Arc<dyn crate::audit::Storage>,
     ) -> Result<Self> {
         create_private_dir(&config.data_dir)?;
-        let db = config.data_dir.join("db");
         let header_copy = config.data_dir.join(journal::HEADER_COPY);
-        if !db.exists() && header_copy.exists() {
-            // A vault's store is gone: refused before anything is created in its place.
-            return Err(Error::StoreDamaged {
-                file: db.display().to_string(),
-                problem: format!(
-                    "the store's directory is missing, but {} says a vault lives here",
-                    header_copy.display()
-                ),
-            });
-        }
-        create_private_dir(&db)?;
+        let (store, store_place): (Box<dyn Store>, PathBuf) = match &config.store {
+            StoreBackend::Sled => {
+                let db = config.data_dir.join("db");
+                if !db.exists() && header_copy.exists() {
+                    // A vault's store is gone: refused before anything is created in its place.
+                    return Err(Error::StoreDamaged {
+                        file: db.display().to_string(),
+                        problem: format!(
+                            "the store's directory is missing, but {} says a vault lives here",
+                            header_copy.display()
+                        ),
+                    });
+                }
+                create_private_dir(&db)?;
+                (Box::new(SledStore::open(&db)?), db)
+            }
+            StoreBackend::Postgres(options) => {
+                let store = PgStore::open(options)?;
+                let place = PathBuf::from(store.place());
+                (Box::new(store), place)
+            }
+        };
         create_private_dir(&config.data_dir.join("audit"))?;
-        let store = storage.wrap_store(Box::new(SledStore::open(&config.data_dir.join("db"))?));
+        let store = storage.wrap_store(store);
         let witness = config.data_dir.join(crate::audit::witness::FILE_NAME);
         let audit = AuditLog::open_with(&config.data_dir.join("audit"), &witness, storage)?;
         let header = match store.get(records::HEADER_KEY)? {
@@ -188,7 +201,7 @@ impl Vault {
         if header.is_none() && (audit.written() > 0 || header_copy.exists()) {
             // Never "not initialised" for a vault whose store lost its header: that would invite a second init.
             return Err(Error::StoreDamaged {
-                file: config.data_dir.join("db").display().to_string(),
+                file: store_place.display().to_string(),
                 problem: format!(
                     "it has no seal header, but the audit log holds {} events and {} exists: the store was lost or \
                      damaged",
@@ -208,6 +221,7 @@ impl Vault {
                 config,
                 clock,
                 store: tracked,
+                store_place,
                 store_changes,
                 audit,
                 state: RwLock::new(State { header, open: None }),

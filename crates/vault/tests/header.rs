@@ -3,7 +3,7 @@
 //! makes any such change refuse the unseal, naming the header, and nothing else is touched.
 
 use coffre_crypto::kdf::KdfParams;
-use coffre_store::{Batch, SledStore, Store};
+use coffre_store::Batch;
 use coffre_vault::{ErrorKind, InitParams, SealState};
 
 mod support;
@@ -15,7 +15,7 @@ const HEADER_KEY: &[u8] = b"h";
 
 /// Changes the stored header of the (closed) vault in `fx` with `change`, and returns the bytes it had.
 fn tamper(fx: &Fixture, change: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
-    let store = SledStore::open(&fx.data_dir().join("db")).expect("the store opens");
+    let store = fx.raw_store();
     let original = store.get(HEADER_KEY).expect("read").expect("an initialised vault has a header");
     let mut header: serde_json::Value = serde_json::from_slice(&original).expect("the header is JSON");
     change(&mut header);
@@ -26,7 +26,7 @@ fn tamper(fx: &Fixture, change: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> 
 }
 
 fn put_back(fx: &Fixture, original: Vec<u8>) {
-    let store = SledStore::open(&fx.data_dir().join("db")).expect("the store opens");
+    let store = fx.raw_store();
     let mut batch = Batch::default();
     batch.insert(HEADER_KEY.to_vec(), original);
     store.apply(batch).expect("write");

@@ -17,19 +17,6 @@ use support::*;
 
 const DAVE_PASS: &[u8] = b"dave's own long passphrase";
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("create");
-    for item in std::fs::read_dir(from).expect("read dir") {
-        let item = item.expect("entry");
-        let target = to.join(item.file_name());
-        if item.file_type().expect("type").is_dir() {
-            copy_dir(&item.path(), &target);
-        } else {
-            std::fs::copy(item.path(), target).expect("copy");
-        }
-    }
-}
-
 /// Puts `dir` back to the copy `earlier` made of it.
 fn put_back(dir: &Path, earlier: &Path) {
     std::fs::remove_dir_all(dir).expect("remove");
@@ -100,12 +87,10 @@ async fn second_day_is_whole(fx: &Fixture, vault: &Vault) {
 async fn a_store_that_lost_its_last_writes_gets_them_back_from_the_log_at_unseal() {
     let fx = Fixture::new();
     first_day(&fx).await;
-    let db = fx.data_dir().join("db");
-    let earlier = fx.dir.path().join("db-earlier");
-    copy_dir(&db, &earlier);
+    let earlier = fx.keep_store();
     second_day(&fx).await;
     // What a disk that acknowledged writes it never made leaves: the store as it was, the log (fdatasynced) whole.
-    put_back(&db, &earlier);
+    fx.put_store_back(&earlier);
     let vault = unsealed(&fx).await;
     second_day_is_whole(&fx, &vault).await;
     let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
@@ -120,13 +105,13 @@ async fn a_store_that_lost_its_last_writes_gets_them_back_from_the_log_at_unseal
 }
 
 /// The store's record of how far it has read the log (`!read-to`), as stored.
-fn read_to(db: &Path) -> Vec<u8> {
-    let store = SledStore::open(db).expect("open");
+fn read_to(fx: &Fixture) -> Vec<u8> {
+    let store = fx.raw_store();
     store.get(b"!read-to").expect("read").expect("a checkpoint records how far the store has read the log")
 }
 
-fn set_read_to(db: &Path, bytes: Vec<u8>) {
-    let store = SledStore::open(db).expect("open");
+fn set_read_to(fx: &Fixture, bytes: Vec<u8>) {
+    let store = fx.raw_store();
     let mut batch = Batch::default();
     batch.insert(b"!read-to".to_vec(), bytes);
     store.apply(batch).expect("write");
@@ -136,12 +121,10 @@ fn set_read_to(db: &Path, bytes: Vec<u8>) {
 /// how far the store had read the log at the end of the second day.
 async fn store_put_back_after_the_second_day(fx: &Fixture) -> Vec<u8> {
     first_day(fx).await;
-    let db = fx.data_dir().join("db");
-    let earlier = fx.dir.path().join("db-earlier");
-    copy_dir(&db, &earlier);
+    let earlier = fx.keep_store();
     second_day(fx).await;
-    let later = read_to(&db);
-    put_back(&db, &earlier);
+    let later = read_to(fx);
+    fx.put_store_back(&earlier);
     later
 }
 
@@ -151,10 +134,9 @@ async fn a_store_put_back_to_an_earlier_copy_cannot_claim_to_have_read_the_log_f
     let later = store_put_back_after_the_second_day(&fx).await;
     // The earlier store, its record saying it has read the log up to the end of the second day: were it believed,
     // the unseal would replay nothing and the second day would be silently gone.
-    let db = fx.data_dir().join("db");
-    let mut forged = read_to(&db);
+    let mut forged = read_to(&fx);
     forged[1..9].copy_from_slice(&later[1..9]);
-    set_read_to(&db, forged);
+    set_read_to(&fx, forged);
     refused_as_a_damaged_store(&fx, "how far it has read the audit log").await;
 }
 
@@ -164,7 +146,7 @@ async fn a_store_put_back_to_an_earlier_copy_with_a_later_record_of_its_reading_
     let later = store_put_back_after_the_second_day(&fx).await;
     // Authentic, but written with another marker than the one the store holds: it says nothing of this store, and
     // the log is read from the marker on.
-    set_read_to(&fx.data_dir().join("db"), later);
+    set_read_to(&fx, later);
     let vault = unsealed(&fx).await;
     second_day_is_whole(&fx, &vault).await;
 }
@@ -175,7 +157,7 @@ async fn refused_as_a_damaged_store(fx: &Fixture, says: &str) {
     assert_eq!(err.kind(), ErrorKind::FailedPrecondition, "{err}");
     assert_eq!(err.code(), "store-damaged", "{err}");
     let text = err.to_string();
-    assert!(text.contains(&fx.data_dir().join("db").display().to_string()), "names the store: {text}");
+    assert!(text.contains(&fx.store_name()), "names the store: {text}");
     assert!(text.contains(says), "says {says:?}: {text}");
     assert!(text.contains("rebuild-store"), "says what to do: {text}");
     assert_eq!(vault.status().state, SealState::Sealed, "the vault stays sealed");
@@ -187,7 +169,7 @@ async fn a_record_removed_from_the_store_behind_the_engine_is_refused_at_unseal(
     first_day(&fx).await;
     second_day(&fx).await;
     {
-        let store = SledStore::open(&fx.data_dir().join("db")).expect("open");
+        let store = fx.raw_store();
         let grant = store.scan_prefix(b"g/").next().expect("a grant").expect("read").0;
         let mut batch = Batch::default();
         batch.remove(grant);
@@ -200,15 +182,11 @@ async fn a_record_removed_from_the_store_behind_the_engine_is_refused_at_unseal(
 async fn a_record_put_back_to_an_older_value_is_refused_at_unseal() {
     let fx = Fixture::new();
     first_day(&fx).await;
-    let entry_key = |store: &SledStore| store.scan_prefix(b"e/").next().expect("an entry").expect("read");
-    let (key, older) = {
-        let store = SledStore::open(&fx.data_dir().join("db")).expect("open");
-        entry_key(&store)
-    };
+    let (key, older) = fx.raw_store().scan_prefix(b"e/").next().expect("an entry").expect("read");
     second_day(&fx).await;
     {
         // Facebook's record as it was before its second version: sealed by the vault, so it opens, but old.
-        let store = SledStore::open(&fx.data_dir().join("db")).expect("open");
+        let store = fx.raw_store();
         let mut batch = Batch::default();
         batch.insert(key, older);
         store.apply(batch).expect("roll back");
@@ -237,8 +215,7 @@ async fn a_store_from_another_vault_is_refused_at_unseal() {
     first_day(&fx).await;
     let other = Fixture::new();
     first_day(&other).await;
-    let db = fx.data_dir().join("db");
-    put_back(&db, &other.data_dir().join("db"));
+    fx.put_store_back(&other.keep_store());
     // Its seal header is the other vault's: Alice's passphrase opens it, the log does not describe it.
     let vault = fx.open();
     let err = vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect_err("refused");
@@ -259,15 +236,15 @@ async fn the_store_rebuilt_from_the_log_alone_opens_whole_and_the_original_is_un
         .expect("rebuild");
     assert_eq!(snapshot(&data), before, "the original data directory is not touched");
     assert!(report.changes >= 8, "{report:?}");
-    let original = SledStore::open(&data.join("db")).expect("open");
-    let rebuilt = SledStore::open(&target.join("db")).expect("open");
+    let original = fx.raw_store();
+    let rebuilt = Box::new(SledStore::open(&target.join("db")).expect("open"));
     // Every record, but the one a checkpoint writes about how far the store has read the log (a rebuilt store has
     // not been checkpointed by a running vault yet).
-    let all = |s: &SledStore| {
+    let all = |s: &dyn Store| {
         s.scan_all().map(|p| p.expect("read")).filter(|(key, _)| key.as_slice() != b"!read-to").collect::<Vec<_>>()
     };
-    assert_eq!(all(&rebuilt), all(&original), "the rebuilt store holds exactly the original's records");
-    assert_eq!(report.records + 1, all(&original).len() as u64, "every record but the applied marker");
+    assert_eq!(all(&*rebuilt), all(&*original), "the rebuilt store holds exactly the original's records");
+    assert_eq!(report.records + 1, all(&*original).len() as u64, "every record but the applied marker");
     drop((original, rebuilt));
     let vault = fx.open_at(&target);
     vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("the rebuilt vault unseals");
@@ -317,8 +294,9 @@ async fn a_damaged_log_is_salvaged_into_a_new_directory_up_to_its_last_good_even
     let mut bytes = std::fs::read(&segment).expect("read");
     bytes[good_len + 20] ^= 0x40;
     std::fs::write(&segment, &bytes).expect("write");
-    let err = coffre_vault::Vault::open(coffre_vault::VaultConfig::new(data.clone()), fx.clock.clone())
-        .expect_err("a damaged log does not open");
+    let mut config = coffre_vault::VaultConfig::new(data.clone());
+    config.store = fx.store_for(&data);
+    let err = coffre_vault::Vault::open(config, fx.clock.clone()).expect_err("a damaged log does not open");
     assert!(err.to_string().contains("audit log is damaged"), "{err}");
     let before = snapshot(&data);
 

@@ -1,4 +1,5 @@
-//! What the engine's integration tests share: a vault on a real sled and audit log in a temporary directory, a
+//! What the engine's integration tests share: a vault on a real sled and audit log in a temporary directory (or,
+//! with `COFFRE_TEST_POSTGRES` set to a server's address, its records in a real PostgreSQL schema of its own), a
 //! manual clock, and people who log in with passphrase and second factor; for recovery and backups, holders with
 //! age keys and helpers to open their share files as a holder's client would. Argon2 cost is lowered through
 //! configuration only.
@@ -18,8 +19,9 @@ use coffre_crypto::{
     secret::{Passphrase, SecretBytes},
     totp::TotpSeed,
 };
+use coffre_store::{Batch, PgStore, SledStore, Store};
 use coffre_vault::{
-    Category, InitParams, NewEntry, RequestContext, Role, Secrets, SessionToken, Vault, VaultConfig,
+    Category, PgOptions, StoreBackend, InitParams, NewEntry, RequestContext, Role, Secrets, SessionToken, Vault, VaultConfig,
     clock::{Clock, ManualClock, unix_seconds},
     recovery::{HolderKey, HolderSpec, IssuedShares, ShareSetSpec},
 };
@@ -27,6 +29,33 @@ use coffre_vault::{
 pub const PRESIDENT_PASS: &[u8] = b"correct horse battery staple";
 pub const LEADER_PASS: &[u8] = b"leader's own long passphrase";
 pub const TEST_KDF: KdfParams = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+
+/// A store as it was at some point ([`Fixture::keep_store`]).
+pub enum StoreCopy {
+    /// sled's files.
+    Files(tempfile::TempDir),
+    /// Every record.
+    Records(Vec<(Vec<u8>, Vec<u8>)>),
+}
+
+/// Copies the directory tree `from` into `to`.
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("create");
+    for item in std::fs::read_dir(from).expect("read dir") {
+        let item = item.expect("entry");
+        let target = to.join(item.file_name());
+        if item.file_type().expect("type").is_dir() {
+            copy_dir(&item.path(), &target);
+        } else {
+            std::fs::copy(item.path(), target).expect("copy");
+        }
+    }
+}
+
+/// The PostgreSQL server the tests run against, if any.
+fn postgres_url() -> Option<String> {
+    std::env::var("COFFRE_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+}
 
 pub fn passphrase(bytes: &[u8]) -> Passphrase {
     Passphrase::new(bytes.to_vec()).expect("valid passphrase")
@@ -77,6 +106,8 @@ pub struct Fixture {
     pub clock: Arc<ManualClock>,
     /// Each enrolled person's second-factor seed, by name, as their authenticator app would hold it.
     seeds: Mutex<HashMap<String, Vec<u8>>>,
+    /// With PostgreSQL: what makes this fixture's schemas its own.
+    id: u64,
 }
 
 impl Fixture {
@@ -85,6 +116,93 @@ impl Fixture {
             dir: tempfile::tempdir().expect("tempdir"),
             clock: Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000))),
             seeds: Mutex::new(HashMap::new()),
+            id: {
+                use std::hash::{BuildHasher, Hasher};
+                let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
+                hasher.write_u128(SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).map_or(0, |d| d.as_nanos()));
+                hasher.finish()
+            },
+        }
+    }
+
+    /// Whether the vaults of this run keep their records in PostgreSQL (`COFFRE_TEST_POSTGRES`).
+    pub fn on_postgres() -> bool {
+        postgres_url().is_some()
+    }
+
+    /// Where a vault in `dir` keeps its records: sled in `dir/db`, or with `COFFRE_TEST_POSTGRES` a schema of the
+    /// fixture's own for its data directory. Other directories (what a restore, a rebuild or a salvage writes, all
+    /// offline and onto sled) stay on sled.
+    pub fn store_for(&self, dir: &Path) -> StoreBackend {
+        match postgres_url() {
+            Some(url) if dir == self.data_dir() => {
+                StoreBackend::Postgres(PgOptions::new(url, format!("t_{:016x}", self.id)))
+            }
+            _ => StoreBackend::Sled,
+        }
+    }
+
+    /// The store of the fixture's (closed) vault, opened directly, as someone with access to its files or its
+    /// database would.
+    pub fn raw_store(&self) -> Box<dyn Store> {
+        match self.store_for(&self.data_dir()) {
+            StoreBackend::Sled => Box::new(SledStore::open(&self.data_dir().join("db")).expect("the store opens")),
+            StoreBackend::Postgres(options) => {
+                // The vault just closed may not have let go of the schema yet: the server notices a moment later.
+                for _ in 0..500 {
+                    match PgStore::open(&options) {
+                        Ok(store) => return Box::new(store),
+                        Err(coffre_store::StoreError::InUse { .. }) => {
+                            std::thread::sleep(Duration::from_millis(10))
+                        }
+                        Err(e) => panic!("the store opens: {e}"),
+                    }
+                }
+                panic!("the vault's schema stays in use")
+            }
+        }
+    }
+
+    /// How the store is named in messages: its directory with sled, its schema with PostgreSQL.
+    pub fn store_name(&self) -> String {
+        match self.store_for(&self.data_dir()) {
+            StoreBackend::Postgres(options) => format!("schema {}", options.schema),
+            _ => self.data_dir().join("db").display().to_string(),
+        }
+    }
+
+    /// A copy of the (closed) vault's store as it is now, to put back later with [`Fixture::put_store_back`]:
+    /// with sled its files, with PostgreSQL its records.
+    pub fn keep_store(&self) -> StoreCopy {
+        if Self::on_postgres() {
+            StoreCopy::Records(self.raw_store().scan_all().map(|pair| pair.expect("read")).collect())
+        } else {
+            let copy = tempfile::tempdir().expect("tempdir");
+            copy_dir(&self.data_dir().join("db"), copy.path());
+            StoreCopy::Files(copy)
+        }
+    }
+
+    /// Puts the (closed) vault's store back to `copy`, as a disk that lied about its writes, or someone with
+    /// access to the files or the database, would.
+    pub fn put_store_back(&self, copy: &StoreCopy) {
+        match copy {
+            StoreCopy::Files(dir) => {
+                let db = self.data_dir().join("db");
+                std::fs::remove_dir_all(&db).expect("remove");
+                copy_dir(dir.path(), &db);
+            }
+            StoreCopy::Records(pairs) => {
+                let store = self.raw_store();
+                let mut batch = Batch::default();
+                for pair in store.scan_all() {
+                    batch.remove(pair.expect("read").0);
+                }
+                for (key, value) in pairs {
+                    batch.insert(key.clone(), value.clone());
+                }
+                store.apply(batch).expect("put back");
+            }
         }
     }
 
@@ -107,6 +225,7 @@ impl Fixture {
     pub fn open_configured(&self, dir: &Path, change: impl FnOnce(&mut VaultConfig)) -> Vault {
         let mut config = VaultConfig::new(dir.to_path_buf());
         config.default_kdf = TEST_KDF;
+        config.store = self.store_for(dir);
         change(&mut config);
         Vault::open(config, self.clock.clone()).expect("open vault")
     }
