@@ -216,7 +216,12 @@ impl Daemon {
         if let Some(config) = config {
             argv.extend(["--config".into(), config.to_str().unwrap().into()]);
         }
-        let mut child = Command::new(&argv[0])
+        let mut command = Command::new(&argv[0]);
+        if let Some((url, schema)) = postgres_for(data_dir) {
+            // The vault's records in a schema of its own per data directory (so a restart finds them again).
+            command.env("COFFRE_STORAGE_URL", url).env("COFFRE_STORAGE_SCHEMA", schema);
+        }
+        let mut child = command
             .args(&argv[1..])
             .env("COFFRE_LOG", "info")
             .env("COFFRE_TEST_CLOCK_FILE", &clock.path)
@@ -508,6 +513,16 @@ pub fn assert_no_file_contains(dir: &Path, needles: &[&str]) {
         }
     }
     assert!(files > 3, "expected a populated data directory, found {files} files");
+}
+
+/// With `COFFRE_TEST_POSTGRES` set (a server's address, see `.ci/postgres`), every daemon keeps its records there,
+/// in a schema named after its data directory: the address and the schema.
+pub fn postgres_for(data_dir: &Path) -> Option<(String, String)> {
+    use std::hash::{DefaultHasher, Hash, Hasher};
+    let url = std::env::var("COFFRE_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
+    let mut hasher = DefaultHasher::new();
+    data_dir.hash(&mut hasher);
+    Some((url, format!("e_{:016x}", hasher.finish())))
 }
 
 /// Runs `coffred ARGS` to completion (a subcommand such as `restore`), with none of the machine's COFFRE_*

@@ -44,6 +44,15 @@ pub struct Flags {
     /// Private key (PEM) of --tls-cert.
     #[arg(long, env = "COFFRE_TLS_KEY", value_name = "PATH", global = true)]
     pub tls_key: Option<PathBuf>,
+
+    /// Keep the vault's records in PostgreSQL at this address (postgresql://USER@HOST:PORT/DB), not in sled. No
+    /// password in it: the password comes from [storage] password_file or PGPASSWORD.
+    #[arg(long, env = "COFFRE_STORAGE_URL", value_name = "URL", global = true)]
+    pub storage_url: Option<String>,
+
+    /// The PostgreSQL schema of the vault's tables [default: coffre]. One vault per schema.
+    #[arg(long, env = "COFFRE_STORAGE_SCHEMA", value_name = "NAME", global = true)]
+    pub storage_schema: Option<String>,
 }
 
 /// Subcommands. Without one, `coffred` serves.
@@ -64,6 +73,10 @@ pub enum Command {
     /// up to the last good event, a store rebuilt from it), keeping the rest aside byte for byte; then exit. This
     /// data directory is only read. Needs an owner's passphrase.
     Salvage(RebuildArgs),
+    /// Move the vault's records from sled (DATA_DIR/db) into the PostgreSQL schema the configuration names
+    /// ([storage] backend = "postgres"), offline: checked against the audit log before and after, then sled's store
+    /// is renamed db.moved-to-postgres. Needs an owner's passphrase. See docs/ha.md.
+    Migrate(MigrateArgs),
 }
 
 /// Options of `coffred rebuild-store` and `coffred salvage`.
@@ -72,6 +85,17 @@ pub struct RebuildArgs {
     /// The new data directory (must not exist yet)
     #[arg(long, value_name = "DIR")]
     pub into: PathBuf,
+    /// Read the owner's passphrase from this file (its first line) instead of asking on the terminal
+    #[arg(long, value_name = "FILE", conflicts_with = "passphrase_stdin")]
+    pub passphrase_file: Option<PathBuf>,
+    /// Read the owner's passphrase from standard input (its first line)
+    #[arg(long)]
+    pub passphrase_stdin: bool,
+}
+
+/// Options of `coffred migrate`.
+#[derive(Clone, Debug, PartialEq, Eq, Args)]
+pub struct MigrateArgs {
     /// Read the owner's passphrase from this file (its first line) instead of asking on the terminal
     #[arg(long, value_name = "FILE", conflicts_with = "passphrase_stdin")]
     pub passphrase_file: Option<PathBuf>,

@@ -12,7 +12,7 @@ use std::{
 };
 
 use coffre_crypto::kdf::KdfParams;
-use coffre_vault::{Category, MaxAges, VaultConfig, backup::BackupSchedule};
+use coffre_vault::{Category, MaxAges, PgOptions, StoreBackend, VaultConfig, backup::BackupSchedule};
 use serde::{Deserialize, Serialize};
 
 use crate::cli::{Cli, Flags};
@@ -83,9 +83,31 @@ pub struct ServerConfig {
     pub organisation: Option<String>,
     /// The web client's settings (`[web]`).
     pub web: WebSettings,
+    /// Where the records are kept (`[storage]`, `--storage-url`).
+    pub storage: StorageSettings,
     /// A file the daemon reads its time from, for end-to-end tests (`COFFRE_TEST_CLOCK_FILE`; honoured only in
     /// debug builds, see [`crate::test_clock`]). Never read from the configuration file.
     pub test_clock_file: Option<PathBuf>,
+}
+
+/// The default PostgreSQL schema of the vault's tables.
+pub const DEFAULT_SCHEMA: &str = "coffre";
+
+/// Where the records are kept (`[storage]`). The audit log is always in the data directory.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum StorageSettings {
+    /// sled, in `DATA_DIR/db` (the default).
+    #[default]
+    Sled,
+    /// A PostgreSQL schema.
+    Postgres {
+        /// `postgresql://USER@HOST:PORT/DB`, without a password.
+        url: String,
+        /// The schema of the vault's tables.
+        schema: String,
+        /// A file whose first line is the role's password; else `PGPASSWORD`, else none.
+        password_file: Option<PathBuf>,
+    },
 }
 
 /// The web client's settings (`[web]`).
@@ -175,6 +197,9 @@ pub enum ConfigError {
         /// The one that is missing.
         missing: &'static str,
     },
+    /// The storage settings do not fit together, or cannot be used.
+    #[error("{0}")]
+    Storage(String),
     /// A setting that must be positive is zero.
     #[error("{0} must be greater than zero")]
     Zero(&'static str),
@@ -215,6 +240,7 @@ impl ServerConfig {
             approval_request_ttl: engine.approval_request_ttl,
             organisation: None,
             web: WebSettings::default(),
+            storage: StorageSettings::Sled,
             test_clock_file: None,
             data_dir: engine.data_dir,
         }
@@ -287,6 +313,9 @@ impl ServerConfig {
             }
             config.web.reveal_visible_seconds = seconds;
         }
+        let mut storage_file = file.storage;
+        storage_file.schema = flags.storage_schema.clone().or(storage_file.schema);
+        config.storage = storage(flags.storage_url.clone(), storage_file)?;
         config.check()?;
         Ok(config)
     }
@@ -316,10 +345,23 @@ impl ServerConfig {
         }
     }
 
-    /// The engine's part of the configuration.
-    pub fn vault_config(&self) -> VaultConfig {
-        VaultConfig {
+    /// The engine's part of the configuration. Reads the database's password (from `[storage] password_file` or
+    /// `PGPASSWORD`) when the records are in PostgreSQL.
+    pub fn vault_config(&self) -> Result<VaultConfig, ConfigError> {
+        let store = match &self.storage {
+            StorageSettings::Sled => StoreBackend::Sled,
+            StorageSettings::Postgres { url, schema, password_file } => {
+                let mut options = PgOptions::new(url.clone(), schema.clone());
+                options.password = match password_file {
+                    Some(path) => Some(read_password(path)?),
+                    None => std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()),
+                };
+                StoreBackend::Postgres(options)
+            }
+        };
+        Ok(VaultConfig {
             data_dir: self.data_dir.clone(),
+            store,
             default_kdf: self.default_kdf,
             session_idle: self.session_idle,
             session_absolute: self.session_absolute,
@@ -329,7 +371,7 @@ impl ServerConfig {
             rotation_max_age: self.rotation_max_age.clone(),
             approval_window: self.approval_window,
             approval_request_ttl: self.approval_request_ttl,
-        }
+        })
     }
 
     /// The configuration as a TOML file that would produce it (for `coffred show-config`). Fails only for a path
@@ -377,9 +419,67 @@ impl ServerConfig {
             },
             organisation: FileOrganisation { name: self.organisation.clone() },
             web: FileWeb { reveal_visible_seconds: Some(self.web.reveal_visible_seconds) },
+            storage: match &self.storage {
+                StorageSettings::Sled => FileStorage { backend: Some(Backend::Sled), ..FileStorage::default() },
+                StorageSettings::Postgres { url, schema, password_file } => FileStorage {
+                    backend: Some(Backend::Postgres),
+                    url: Some(url.clone()),
+                    schema: Some(schema.clone()),
+                    password_file: password_file.clone(),
+                },
+            },
         };
         toml::to_string(&file)
     }
+}
+
+/// `[storage]` and `--storage-url` together: a URL alone means PostgreSQL; PostgreSQL needs a URL; sled takes none.
+fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSettings, ConfigError> {
+    let url = flag_url.or(file.url);
+    let backend = file.backend.unwrap_or(if url.is_some() { Backend::Postgres } else { Backend::Sled });
+    match (backend, url) {
+        (Backend::Sled, None) => {
+            if file.schema.is_some() || file.password_file.is_some() {
+                return Err(ConfigError::Storage(
+                    "[storage] schema and password_file are for PostgreSQL: set backend = \"postgres\" and url, or \
+                     remove them"
+                        .into(),
+                ));
+            }
+            Ok(StorageSettings::Sled)
+        }
+        (Backend::Sled, Some(_)) => Err(ConfigError::Storage(
+            "a database address is given (--storage-url, COFFRE_STORAGE_URL or [storage] url) but [storage] backend \
+             is \"sled\": remove one of them"
+                .into(),
+        )),
+        (Backend::Postgres, None) => Err(ConfigError::Storage(
+            "[storage] backend = \"postgres\" needs the database's address: [storage] url, --storage-url or \
+             COFFRE_STORAGE_URL (postgresql://USER@HOST:PORT/DB)"
+                .into(),
+        )),
+        (Backend::Postgres, Some(url)) => {
+            let schema = file.schema.unwrap_or_else(|| DEFAULT_SCHEMA.to_string());
+            // The address and schema are checked here, before anything starts (the same checks as at connect).
+            let options = PgOptions::new(url.clone(), schema.clone());
+            options.check().map_err(|e| ConfigError::Storage(e.to_string()))?;
+            Ok(StorageSettings::Postgres { url, schema, password_file: file.password_file })
+        }
+    }
+}
+
+/// The first line of `path`, the database password.
+fn read_password(path: &Path) -> Result<String, ConfigError> {
+    let text =
+        std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
+    let line = text.lines().next().unwrap_or_default().to_string();
+    if line.is_empty() {
+        return Err(ConfigError::Storage(format!(
+            "{} is empty: its first line must be the database role's password",
+            path.display()
+        )));
+    }
+    Ok(line)
 }
 
 fn set<T>(slot: &mut T, value: Option<T>) {
@@ -424,6 +524,25 @@ struct FileConfig {
     organisation: FileOrganisation,
     #[serde(default)]
     web: FileWeb,
+    #[serde(default)]
+    storage: FileStorage,
+}
+
+/// `[storage]`: where the records are kept.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileStorage {
+    backend: Option<Backend>,
+    url: Option<String>,
+    schema: Option<String>,
+    password_file: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+enum Backend {
+    Sled,
+    Postgres,
 }
 
 /// `[web]`: the web client's settings.

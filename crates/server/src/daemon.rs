@@ -69,7 +69,7 @@ impl Daemon {
     pub fn open(config: ServerConfig) -> anyhow::Result<Self> {
         config.default_kdf.validate().context("invalid [kdf] settings")?;
         let clock = crate::test_clock::clock(config.test_clock_file.as_ref())?;
-        let vault = Vault::open(config.vault_config(), clock)
+        let vault = Vault::open(config.vault_config()?, clock)
             .with_context(|| format!("cannot open the vault in {}", config.data_dir.display()))?;
         let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
         Ok(Self { config, tls, vault })

@@ -61,6 +61,11 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", coffre_server::rebuild::run(args, &config.data_dir, lang).await?);
             return Ok(());
         }
+        Some(Command::Migrate(args)) => {
+            let lang = coffre_server::startup::language();
+            print!("{}", coffre_server::rebuild::migrate(args, &config, lang).await?);
+            return Ok(());
+        }
         Some(Command::Salvage(args)) => {
             let lang = coffre_server::startup::language();
             print!("{}", coffre_server::rebuild::salvage(args, &config.data_dir, lang).await?);

@@ -1,5 +1,6 @@
-//! `coffred rebuild-store` (a new data directory whose store is rebuilt from this one's audit log alone) and
-//! `coffred salvage` (the same from the part of a damaged log before the damage), offline. The engine does the work
+//! `coffred rebuild-store` (a new data directory whose store is rebuilt from this one's audit log alone),
+//! `coffred salvage` (the same from the part of a damaged log before the damage) and `coffred migrate` (the store
+//! moved from sled into PostgreSQL), offline. The engine does the work
 //! (`coffre_vault::rebuild_store`, `coffre_vault::salvage`) and never writes to the source; this reads the owner's
 //! passphrase (from a file, standard input or the terminal: never from the command line) and says what was done
 //! and what comes next.
@@ -12,14 +13,19 @@ use coffre_i18n::{Lang, t_in};
 use coffre_vault::clock::SystemClock;
 use zeroize::Zeroizing;
 
-use crate::cli::RebuildArgs;
+use coffre_vault::StoreBackend;
+
+use crate::{
+    cli::{MigrateArgs, RebuildArgs},
+    config::ServerConfig,
+};
 
 /// The longest passphrase line read.
 const MAX_LINE: u64 = 4096;
 
 /// Rebuilds `data_dir` into `args.into`; returns the lines to print, in `lang`.
 pub async fn run(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow::Result<String> {
-    let passphrase = read_passphrase(args, lang)?;
+    let passphrase = read_passphrase(args.passphrase_file.as_deref(), args.passphrase_stdin, lang)?;
     let report = coffre_vault::rebuild_store(data_dir, &args.into, passphrase, Arc::new(SystemClock))
         .await
         .with_context(|| failed(args, lang))?;
@@ -38,7 +44,7 @@ pub async fn run(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow::Res
 
 /// Salvages `data_dir` into `args.into`; returns the lines to print, in `lang`.
 pub async fn salvage(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow::Result<String> {
-    let passphrase = read_passphrase(args, lang)?;
+    let passphrase = read_passphrase(args.passphrase_file.as_deref(), args.passphrase_stdin, lang)?;
     let report = coffre_vault::salvage(data_dir, &args.into, passphrase, Arc::new(SystemClock))
         .await
         .with_context(|| failed(args, lang))?;
@@ -55,6 +61,32 @@ pub async fn salvage(args: &RebuildArgs, data_dir: &Path, lang: Lang) -> anyhow:
     Ok(lines(done, &into, data_dir, lang))
 }
 
+/// Moves the store of `config`'s vault from sled into the PostgreSQL schema `config` names; returns the lines to
+/// print, in `lang`.
+pub async fn migrate(args: &MigrateArgs, config: &ServerConfig, lang: Lang) -> anyhow::Result<String> {
+    let StoreBackend::Postgres(target) = config.vault_config()?.store else {
+        anyhow::bail!("{}", t_in!(lang, "migrate-no-target"));
+    };
+    let passphrase = read_passphrase(args.passphrase_file.as_deref(), args.passphrase_stdin, lang)?;
+    let data_dir = config.data_dir.display().to_string();
+    let report = coffre_vault::migrate_store(&config.data_dir, &target, passphrase, Arc::new(SystemClock))
+        .await
+        .with_context(|| t_in!(lang, "migrate-failed", path = data_dir.as_str()))?;
+    let mut out = String::new();
+    let done = t_in!(
+        lang,
+        "migrate-done",
+        vault = report.vault_id.as_str(),
+        place = report.place.as_str(),
+        records = report.records.to_string(),
+        events = report.audit_events.to_string()
+    );
+    let moved = config.data_dir.join(coffre_vault::MOVED_DB).display().to_string();
+    let _ = writeln!(out, "{done}");
+    let _ = writeln!(out, "{}", t_in!(lang, "migrate-next", moved = moved.as_str()));
+    Ok(out)
+}
+
 fn failed(args: &RebuildArgs, lang: Lang) -> String {
     t_in!(lang, "rebuild-failed", path = args.into.display().to_string())
 }
@@ -67,11 +99,11 @@ fn lines(done: String, into: &str, data_dir: &Path, lang: Lang) -> String {
     out
 }
 
-fn read_passphrase(args: &RebuildArgs, lang: Lang) -> anyhow::Result<Passphrase> {
-    let line = if let Some(file) = &args.passphrase_file {
+fn read_passphrase(file: Option<&Path>, stdin: bool, lang: Lang) -> anyhow::Result<Passphrase> {
+    let line = if let Some(file) = file {
         let file = std::fs::File::open(file).with_context(|| format!("{}", file.display()))?;
         first_line(std::io::BufReader::new(file))?
-    } else if args.passphrase_stdin {
+    } else if stdin {
         first_line(std::io::stdin().lock())?
     } else {
         Zeroizing::new(

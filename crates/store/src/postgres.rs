@@ -60,6 +60,11 @@ impl PgOptions {
         Self { url: url.into(), password: None, schema: schema.into(), timeout: Duration::from_secs(10), readers: 8 }
     }
 
+    /// Checks the address and the schema's name without connecting (what [`PgStore::open`] checks first).
+    pub fn check(&self) -> Result<()> {
+        self.client_config().map(drop)
+    }
+
     /// The client's configuration, checked: a parsable address without a password in it, a schema name that is a
     /// plain identifier.
     fn client_config(&self) -> Result<tokio_postgres::Config> {

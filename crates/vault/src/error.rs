@@ -104,9 +104,7 @@ pub enum Error {
     StoreRefused(String),
     /// The store's database is out of reach for now (PostgreSQL stopped, unreachable or read-only): nothing was
     /// revealed or changed.
-    #[error(
-        "the vault's database is unavailable, nothing was revealed or changed: {0}"
-    )]
+    #[error("the vault's database is unavailable, nothing was revealed or changed: {0}")]
     StoreUnavailable(String),
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(

@@ -522,6 +522,10 @@ coffred-data-dir = coffred: data directory { $path }
 coffred-ca = coffred: CA certificate { $path }, SHA-256 fingerprint { $fingerprint }
 coffred-listening = coffred: listening on { $url }
 salvage-done = coffred: salvaged vault { $vault } into { $path }: everything up to audit event { $event } is there ({ $records } records); { $bytes } bytes from the damage on are kept aside, unread, in { $path }/audit/*.salvaged-rest. What happened after event { $event } is not in the new vault: compare with your last backup and export
+migrate-no-target = coffred migrate moves the vault's records into PostgreSQL: name the database first ([storage] backend = "postgres" and url in the configuration file, or --storage-url)
+migrate-failed = the vault in { $path } could not be moved into PostgreSQL; its sled store was not changed
+migrate-done = coffred: moved vault { $vault } into { $place }: { $records } records copied, read back and checked against the audit log ({ $events } events)
+migrate-next = coffred: next, start coffred with the same configuration and unseal it. sled's old store is kept as { $moved }: delete it once a backup has been taken (`coffre backup create`)
 rebuild-prompt = Passphrase of the president or the leader:
 rebuild-failed = the store could not be rebuilt into { $path }; the original data directory was not changed
 rebuild-done = coffred: rebuilt vault { $vault } into { $path } from its audit log alone: { $changes } changes replayed and checked, { $records } records, { $events } audit events verified

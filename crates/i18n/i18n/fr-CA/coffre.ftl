@@ -524,6 +524,10 @@ coffred-data-dir = coffred : dossier de données { $path }
 coffred-ca = coffred : certificat de l’autorité de certification { $path }, empreinte SHA-256 { $fingerprint }
 coffred-listening = coffred : à l’écoute sur { $url }
 salvage-done = coffred : coffre { $vault } récupéré dans { $path } : tout, jusqu’à l’événement d’audit { $event } inclus, y est ({ $records } enregistrements) ; { $bytes } octets à partir du dommage sont gardés à part, non lus, dans { $path }/audit/*.salvaged-rest. Ce qui s’est passé après l’événement { $event } n’est pas dans le nouveau coffre : comparez avec votre dernière sauvegarde et votre dernier export
+migrate-no-target = coffred migrate déplace les enregistrements du coffre dans PostgreSQL : nommez d’abord la base de données ([storage] backend = "postgres" et url dans le fichier de configuration, ou --storage-url)
+migrate-failed = le coffre de { $path } n’a pas pu être déplacé dans PostgreSQL ; sa base sled n’a pas été modifiée
+migrate-done = coffred : coffre { $vault } déplacé dans { $place } : { $records } enregistrements copiés, relus et vérifiés contre le journal d’audit ({ $events } événements)
+migrate-next = coffred : ensuite, démarrez coffred avec la même configuration et descellez-le. L’ancienne base sled est gardée sous { $moved } : supprimez-le une fois une sauvegarde faite (`coffre backup create`)
 rebuild-prompt = Phrase de passe de la présidence ou du chef :
 rebuild-failed = la base n’a pas pu être reconstruite dans { $path } ; le dossier de données d’origine n’a pas été modifié
 rebuild-done = coffred : coffre { $vault } reconstruit dans { $path } à partir de son seul journal d’audit : { $changes } modifications rejouées et vérifiées, { $records } enregistrements, { $events } événements d’audit vérifiés

@@ -68,7 +68,7 @@ fn rotation_ages_and_approval_windows_come_from_the_file() {
         request_ttl = "2h"
     "#;
     let config = resolve(&Flags::default(), text);
-    let engine = config.vault_config();
+    let engine = config.vault_config().expect("engine configuration");
     assert_eq!(engine.rotation_max_age.of(Category::Software), Duration::from_secs(180 * 24 * 3600));
     assert_eq!(engine.rotation_max_age.of(Category::Financial), Duration::from_secs(30 * 24 * 3600));
     assert_eq!(engine.rotation_max_age.of(Category::SocialNetwork), humantime::parse_duration("1year").expect("1y"));
@@ -119,6 +119,8 @@ fn flags_and_environment_override_the_file() {
         listen: Some("127.0.0.1:9001".parse().expect("address")),
         tls_cert: Some("/flag/cert.pem".into()),
         tls_key: Some("/flag/key.pem".into()),
+        storage_url: None,
+        storage_schema: None,
     };
     let config = resolve(&flags, FULL);
     assert_eq!(config.data_dir, PathBuf::from("/from/flag"));
@@ -273,4 +275,65 @@ fn the_time_a_revealed_secret_stays_on_screen_is_bounded_and_shown() {
         );
     }
     assert!(FileConfig::parse("[web]\nreveal_seconds = 3\n", Path::new("t.toml")).is_err(), "unknown key");
+}
+
+#[test]
+fn storage_is_sled_unless_a_database_address_is_given_and_postgres_needs_one() {
+    assert_eq!(resolve(&Flags::default(), "").storage, StorageSettings::Sled);
+    let text = "[storage]\nbackend = \"postgres\"\nurl = \"postgresql://coffre@db.example.org:5432/coffre\"\n";
+    let config = resolve(&Flags::default(), text);
+    assert_eq!(
+        config.storage,
+        StorageSettings::Postgres {
+            url: "postgresql://coffre@db.example.org:5432/coffre".into(),
+            schema: DEFAULT_SCHEMA.into(),
+            password_file: None
+        }
+    );
+    // What show-config writes reads back the same.
+    let written = config.to_toml().expect("TOML");
+    assert_eq!(resolve(&Flags::default(), &written).storage, config.storage);
+    // The flag (or COFFRE_STORAGE_URL) alone means PostgreSQL, and wins over the file's address.
+    let flags = Flags { storage_url: Some("postgresql://other@127.0.0.1/v".into()), ..Flags::default() };
+    match resolve(&flags, text).storage {
+        StorageSettings::Postgres { url, .. } => assert_eq!(url, "postgresql://other@127.0.0.1/v"),
+        other => panic!("{other:?}"),
+    }
+
+    let refused =
+        |flags: &Flags, text: &str| ServerConfig::resolve(flags, file(text)).expect_err("refused").to_string();
+    assert!(refused(&Flags::default(), "[storage]\nbackend = \"postgres\"\n").contains("needs the database's address"));
+    assert!(refused(&flags, "[storage]\nbackend = \"sled\"\n").contains("remove one of them"));
+    assert!(refused(&Flags::default(), "[storage]\nschema = \"x\"\n").contains("for PostgreSQL"));
+    let bad_schema = "[storage]\nurl = \"postgresql://c@h/d\"\nschema = \"a; DROP TABLE x\"\n";
+    assert!(refused(&Flags::default(), bad_schema).contains("plain identifier"));
+    assert!(FileConfig::parse("[storage]\nbackend = \"mysql\"\n", Path::new("c.toml")).is_err());
+}
+
+#[test]
+fn a_database_password_is_never_taken_from_the_address_and_never_shown() {
+    let with_password =
+        Flags { storage_url: Some("postgresql://coffre:hunter2@127.0.0.1/coffre".into()), ..Flags::default() };
+    let err = ServerConfig::resolve(&with_password, FileConfig::default()).expect_err("a password in the address");
+    assert!(err.to_string().contains("password_file"), "{err}");
+    assert!(!err.to_string().contains("hunter2"), "{err}");
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let secret = dir.path().join("db-password");
+    std::fs::write(&secret, "s3cret-of-the-role\nignored\n").expect("write");
+    let text = format!(
+        "[storage]\nurl = \"postgresql://coffre@127.0.0.1/coffre\"\npassword_file = \"{}\"\n",
+        secret.display()
+    );
+    let config = resolve(&Flags::default(), &text);
+    let engine = config.vault_config().expect("reads the password file");
+    match &engine.store {
+        StoreBackend::Postgres(options) => assert_eq!(options.password.as_deref(), Some("s3cret-of-the-role")),
+        StoreBackend::Sled => panic!("PostgreSQL expected"),
+    }
+    for shown in [format!("{config:?}"), format!("{engine:?}"), config.to_toml().expect("TOML")] {
+        assert!(!shown.contains("s3cret"), "the password is never shown: {shown}");
+    }
+    std::fs::write(&secret, "").expect("write");
+    assert!(config.vault_config().is_err(), "an empty password file is refused");
 }

@@ -21,7 +21,8 @@ use coffre_crypto::{
 };
 use coffre_store::{Batch, PgStore, SledStore, Store};
 use coffre_vault::{
-    Category, PgOptions, StoreBackend, InitParams, NewEntry, RequestContext, Role, Secrets, SessionToken, Vault, VaultConfig,
+    Category, InitParams, NewEntry, PgOptions, RequestContext, Role, Secrets, SessionToken, StoreBackend, Vault,
+    VaultConfig,
     clock::{Clock, ManualClock, unix_seconds},
     recovery::{HolderKey, HolderSpec, IssuedShares, ShareSetSpec},
 };
@@ -152,9 +153,7 @@ impl Fixture {
                 for _ in 0..500 {
                     match PgStore::open(&options) {
                         Ok(store) => return Box::new(store),
-                        Err(coffre_store::StoreError::InUse { .. }) => {
-                            std::thread::sleep(Duration::from_millis(10))
-                        }
+                        Err(coffre_store::StoreError::InUse { .. }) => std::thread::sleep(Duration::from_millis(10)),
                         Err(e) => panic!("the store opens: {e}"),
                     }
                 }

@@ -1,0 +1,120 @@
+//! `coffred migrate`: moves a vault's store from sled (`DATA_DIR/db`) into an empty PostgreSQL schema, offline.
+//!
+//! The audit log stays where it is (`DATA_DIR/audit`): it is the durable record of every change, for either store.
+//! Nothing is taken on trust:
+//! 1. the vault is unsealed on sled with an owner's passphrase, which checks the store against the log (and replays
+//!    whatever the store lacks), then its store is written out;
+//! 2. every record is copied, in one transaction, into a schema that must be empty, then read back and compared
+//!    with sled's, record for record;
+//! 3. the vault is unsealed on PostgreSQL, which checks the copy against the log the same way (the digest the log
+//!    keeps of the store's contents, and the log's chain from its last signed head);
+//! 4. only then is `DATA_DIR/db` renamed `db.moved-to-postgres`, so that a coffred started on sled by mistake
+//!    refuses to start ("the store's directory is missing") instead of serving a copy left behind.
+
+use std::{path::Path, sync::Arc};
+
+use coffre_crypto::secret::Passphrase;
+use coffre_store::{Batch, PgOptions, PgStore, SledStore, Store};
+
+use crate::{Error, RequestContext, Result, StoreBackend, Vault, VaultConfig, clock::Clock};
+
+/// Where sled's store goes once it has been moved.
+pub const MOVED_DB: &str = "db.moved-to-postgres";
+
+/// What a migration did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MigrateReport {
+    /// The vault's id.
+    pub vault_id: String,
+    /// Records copied (and compared).
+    pub records: u64,
+    /// Audit events in the log.
+    pub audit_events: u64,
+    /// Where the store is now.
+    pub place: String,
+}
+
+fn local() -> RequestContext {
+    RequestContext { token: None, client_addr: "local".into(), client_agent: "coffred migrate".into() }
+}
+
+/// Moves the store of the vault in `data_dir` from sled into the empty schema of `target`, with an owner's
+/// `passphrase`.
+pub async fn migrate_store(
+    data_dir: &Path,
+    target: &PgOptions,
+    passphrase: Passphrase,
+    clock: Arc<dyn Clock>,
+) -> Result<MigrateReport> {
+    let db = data_dir.join("db");
+    if !db.is_dir() {
+        return Err(Error::Internal(format!(
+            "there is no sled store to move at {}: is this vault already on PostgreSQL?",
+            db.display()
+        )));
+    }
+    let again = Passphrase::new(passphrase.expose_secret().to_vec()).map_err(Error::Crypto)?;
+
+    // 1. The source, checked against its log.
+    let source = Vault::open(VaultConfig::new(data_dir.to_path_buf()), clock.clone())?;
+    source.unseal(&local(), passphrase).await?;
+    source.write_store_out().await;
+    let vault_id = source.status().vault_id.unwrap_or_default();
+    drop(source);
+
+    // 2. The copy, in one transaction, then compared.
+    let options = target.clone();
+    let (records, place) = tokio::task::spawn_blocking(move || -> Result<(u64, String)> {
+        let from = SledStore::open(&db)?;
+        let to = PgStore::open(&options)?;
+        if to.scan_all().next().transpose()?.is_some() {
+            return Err(Error::Internal(format!(
+                "{} already holds records: a vault is moved into an empty schema only (name another with \
+                 [storage] schema)",
+                to.place()
+            )));
+        }
+        let mut batch = Batch::default();
+        for pair in from.scan_all() {
+            let (key, value) = pair?;
+            batch.insert(key, value);
+        }
+        to.apply(batch)?;
+        let mut copied = to.scan_all();
+        let mut records = 0u64;
+        for pair in from.scan_all() {
+            let original = pair?;
+            let copy = copied.next().transpose()?;
+            if copy.as_ref() != Some(&original) {
+                return Err(Error::Internal(format!(
+                    "the copy in {} does not read back as sled's store (record {records}); nothing was changed in \
+                     the data directory",
+                    to.place()
+                )));
+            }
+            records += 1;
+        }
+        if copied.next().is_some() {
+            return Err(Error::Internal(format!("the copy in {} holds more records than sled's store", to.place())));
+        }
+        Ok((records, to.place().to_string()))
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("the copy failed: {e}")))??;
+
+    // 3. The copy, checked against the log by an unseal on PostgreSQL.
+    let mut config = VaultConfig::new(data_dir.to_path_buf());
+    config.store = StoreBackend::Postgres(target.clone());
+    let moved = Vault::open(config, clock)?;
+    moved.unseal(&local(), again).await?;
+    moved.write_store_out().await;
+    let audit_events = moved.status().audit_events;
+    drop(moved);
+
+    // 4. sled's store, put out of the way.
+    let from = data_dir.join("db");
+    let to = data_dir.join(MOVED_DB);
+    std::fs::rename(&from, &to).map_err(crate::rebuild::io("rename", &from))?;
+    std::fs::File::open(data_dir).and_then(|dir| dir.sync_all()).map_err(crate::rebuild::io("sync", data_dir))?;
+    Ok(MigrateReport { vault_id, records, audit_events, place })
+}
