@@ -185,6 +185,15 @@ impl Daemon {
             .unwrap_or_else(|(lines, log)| panic!("coffred did not start; stdout: {lines:?}; stderr: {log}"))
     }
 
+    /// As [`Daemon::start_configured`], listening on `listen` (the address of a daemon it replaces, so clients go
+    /// on).
+    pub fn start_configured_on(data_dir: &Path, listen: &str, toml: &str) -> Daemon {
+        let config = data_dir.with_extension("coffred.toml");
+        std::fs::write(&config, toml).unwrap();
+        Self::try_start_configured(data_dir, listen, &[], "en", Some(&config))
+            .unwrap_or_else(|(lines, log)| panic!("coffred did not start; stdout: {lines:?}; stderr: {log}"))
+    }
+
     fn try_start_wrapped(
         data_dir: &Path,
         listen: &str,
@@ -515,11 +524,15 @@ pub fn assert_no_file_contains(dir: &Path, needles: &[&str]) {
     assert!(files > 3, "expected a populated data directory, found {files} files");
 }
 
-/// With `COFFRE_TEST_POSTGRES` set (a server's address, see `.ci/postgres`), every daemon keeps its records there,
-/// in a schema named after its data directory: the address and the schema.
+/// With `COFFRE_TEST_BACKEND=postgres` (and `COFFRE_TEST_POSTGRES`, a server's address, see `.ci/postgres`), every
+/// daemon keeps its records there, in a schema named after its data directory: the address and the schema.
 pub fn postgres_for(data_dir: &Path) -> Option<(String, String)> {
     use std::hash::{DefaultHasher, Hash, Hasher};
-    let url = std::env::var("COFFRE_TEST_POSTGRES").ok().filter(|url| !url.is_empty())?;
+    if std::env::var("COFFRE_TEST_BACKEND").ok()? != "postgres" {
+        return None;
+    }
+    let url = std::env::var("COFFRE_TEST_POSTGRES").ok().filter(|url| !url.is_empty());
+    let url = url.expect("COFFRE_TEST_BACKEND=postgres needs COFFRE_TEST_POSTGRES (start a cluster with .ci/postgres)");
     let mut hasher = DefaultHasher::new();
     data_dir.hash(&mut hasher);
     Some((url, format!("e_{:016x}", hasher.finish())))

@@ -1,5 +1,6 @@
 //! What the engine's integration tests share: a vault on a real sled and audit log in a temporary directory (or,
-//! with `COFFRE_TEST_POSTGRES` set to a server's address, its records in a real PostgreSQL schema of its own), a
+//! with `COFFRE_TEST_BACKEND=postgres` and `COFFRE_TEST_POSTGRES` set to a server's address, its records in a real
+//! PostgreSQL schema of its own), a
 //! manual clock, and people who log in with passphrase and second factor; for recovery and backups, holders with
 //! age keys and helpers to open their share files as a holder's client would. Argon2 cost is lowered through
 //! configuration only.
@@ -53,9 +54,18 @@ pub fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
-/// The PostgreSQL server the tests run against, if any.
+/// The PostgreSQL server the vaults of this run keep their records in, if any: with `COFFRE_TEST_BACKEND=postgres`,
+/// the server at `COFFRE_TEST_POSTGRES`.
 fn postgres_url() -> Option<String> {
-    std::env::var("COFFRE_TEST_POSTGRES").ok().filter(|url| !url.is_empty())
+    if std::env::var("COFFRE_TEST_BACKEND").ok()? != "postgres" {
+        return None;
+    }
+    let url = std::env::var("COFFRE_TEST_POSTGRES").ok().filter(|url| !url.is_empty());
+    assert!(
+        url.is_some(),
+        "COFFRE_TEST_BACKEND=postgres needs COFFRE_TEST_POSTGRES (start a cluster with .ci/postgres)"
+    );
+    url
 }
 
 pub fn passphrase(bytes: &[u8]) -> Passphrase {
@@ -126,12 +136,12 @@ impl Fixture {
         }
     }
 
-    /// Whether the vaults of this run keep their records in PostgreSQL (`COFFRE_TEST_POSTGRES`).
+    /// Whether the vaults of this run keep their records in PostgreSQL (`COFFRE_TEST_BACKEND=postgres`).
     pub fn on_postgres() -> bool {
         postgres_url().is_some()
     }
 
-    /// Where a vault in `dir` keeps its records: sled in `dir/db`, or with `COFFRE_TEST_POSTGRES` a schema of the
+    /// Where a vault in `dir` keeps its records: sled in `dir/db`, or with `COFFRE_TEST_BACKEND=postgres` a schema of the
     /// fixture's own for its data directory. Other directories (what a restore, a rebuild or a salvage writes, all
     /// offline and onto sled) stay on sled.
     pub fn store_for(&self, dir: &Path) -> StoreBackend {

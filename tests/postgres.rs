@@ -1,0 +1,179 @@
+//! coffred on PostgreSQL, end to end, each test with a throwaway cluster of its own (`.ci/postgres`: Debian's
+//! postgresql, 127.0.0.1 only) that it can stop and start: the database gone answers UNAVAILABLE without a secret
+//! and the daemon serves again by itself when it returns; `coffred migrate` moves a vault from sled and it serves
+//! on; a second daemon on the same schema is refused. Skipped (said so) where PostgreSQL is not installed, unless
+//! `COFFRE_REQUIRE_POSTGRES` is set (CI).
+
+// Test helpers panic on what they cannot use, as the tests themselves do.
+#![allow(clippy::unwrap_used)]
+
+use std::{
+    path::{Path, PathBuf},
+    process::Command,
+};
+
+use coffre_e2e::{Client, Daemon, coffred, initialised_configured};
+
+const PASSWORD: &str = "Mg-s3cret-on-postgres";
+
+/// A cluster of the test's own, stopped when dropped.
+struct Cluster {
+    dir: tempfile::TempDir,
+    url: String,
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/postgres")
+}
+
+impl Cluster {
+    fn start() -> Option<Cluster> {
+        let installed = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|mut d| d.next().is_some());
+        if !installed {
+            assert!(
+                std::env::var_os("COFFRE_REQUIRE_POSTGRES").is_none(),
+                "COFFRE_REQUIRE_POSTGRES is set but PostgreSQL is not installed (.ci/postgres installs it)"
+            );
+            eprintln!("PostgreSQL is not installed here: skipped");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let out = Command::new(script()).arg("start").arg(dir.path().join("pg")).output().unwrap();
+        assert!(out.status.success(), "the cluster starts: {}", String::from_utf8_lossy(&out.stderr));
+        let line = String::from_utf8(out.stdout).unwrap();
+        let url = line.trim().trim_start_matches("export COFFRE_TEST_POSTGRES=").to_string();
+        Some(Cluster { dir, url })
+    }
+
+    fn control(&self, verb: &str) {
+        let out = Command::new(script()).arg(verb).arg(self.dir.path().join("pg")).output().unwrap();
+        assert!(out.status.success(), ".ci/postgres {verb}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+
+    fn config(&self, schema: &str) -> String {
+        format!("[storage]\nbackend = \"postgres\"\nurl = \"{}\"\nschema = \"{schema}\"\n", self.url)
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = Command::new(script()).arg("stop").arg(self.dir.path().join("pg")).output();
+    }
+}
+
+fn add_entry(client: &Client) {
+    let password = client.secret_file("mg.pass", PASSWORD);
+    client
+        .run(&["entry", "add", "Mailgun", "--category", "software", "--login", "ops", "--password-file", &password])
+        .ok();
+}
+
+/// The daemons of these tests use their own cluster: the run-wide PostgreSQL setting must not redirect them.
+fn own_cluster_only() -> bool {
+    if std::env::var("COFFRE_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
+        eprintln!("these tests run on a cluster of their own; COFFRE_TEST_BACKEND would redirect them: skipped");
+        return false;
+    }
+    true
+}
+
+#[test]
+fn the_database_gone_answers_unavailable_without_a_secret_and_the_daemon_serves_again_when_it_returns() {
+    if !own_cluster_only() {
+        return;
+    }
+    let Some(cluster) = Cluster::start() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, client, _pass) = initialised_configured(tmp.path(), &cluster.config("outage"));
+    add_entry(&client);
+    let revealed = client.run(&["reveal", "Mailgun", "--reason", "before"]).ok();
+    assert_eq!(revealed.stdout, format!("{PASSWORD}\n"));
+
+    cluster.control("stop");
+    let refused = client.run(&["reveal", "Mailgun", "--reason", "while the database is down"]);
+    assert_ne!(refused.code, 0, "no reveal without the database");
+    assert!(refused.stdout.is_empty(), "no secret: {:?}", refused.stdout);
+    assert!(!refused.stderr.contains(PASSWORD));
+    assert!(refused.stderr.contains("unavailable"), "says the database is unavailable: {}", refused.stderr);
+    // The daemon is up and says so.
+    client.run(&["status"]).ok();
+
+    cluster.control("resume");
+    // No restart, no unseal: the next reveal reconnects.
+    let again = client.run(&["reveal", "Mailgun", "--reason", "after"]).ok();
+    assert_eq!(again.stdout, format!("{PASSWORD}\n"));
+    let added = client.secret_file("x.pass", "another-password");
+    client.run(&["entry", "add", "X", "--category", "social-network", "--login", "x", "--password-file", &added]).ok();
+    assert!(!daemon.log().contains(PASSWORD), "the log holds no secret");
+}
+
+#[test]
+fn a_second_daemon_on_the_same_schema_is_refused_at_start_naming_it() {
+    if !own_cluster_only() {
+        return;
+    }
+    let Some(cluster) = Cluster::start() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (_daemon, _client, _pass) = initialised_configured(tmp.path(), &cluster.config("shared"));
+    let other = tmp.path().join("other");
+    std::fs::write(other.with_extension("coffred.toml"), cluster.config("shared")).unwrap();
+    let config = other.with_extension("coffred.toml");
+    let run = coffred(&["--data-dir", other.to_str().unwrap(), "--config", config.to_str().unwrap(), "show-config"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let started = Command::new(&coffre_e2e::binaries().coffred)
+        .args(["--data-dir", other.to_str().unwrap(), "--config", config.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .env("COFFRE_LANG", "en")
+        .env_remove("COFFRE_STORAGE_URL")
+        .env_remove("COFFRE_STORAGE_SCHEMA")
+        .output()
+        .unwrap();
+    assert!(!started.status.success(), "refused");
+    let stderr = String::from_utf8_lossy(&started.stderr);
+    assert!(stderr.contains("in use by another coffred") && stderr.contains("schema shared"), "{stderr}");
+}
+
+#[test]
+fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
+    if !own_cluster_only() {
+        return;
+    }
+    let Some(cluster) = Cluster::start() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let (daemon, client, pass) = coffre_e2e::initialised(tmp.path());
+    add_entry(&client);
+    client.run(&["reveal", "Mailgun", "--reason", "on sled"]).ok();
+    let listen = daemon.url.trim_start_matches("https://").to_string();
+    assert!(daemon.stop().success());
+
+    let data_arg = data.to_str().unwrap();
+    let moved = coffred(&[
+        "--data-dir",
+        data_arg,
+        "--storage-url",
+        &cluster.url,
+        "--storage-schema",
+        "moved",
+        "migrate",
+        "--passphrase-file",
+        &pass,
+    ]);
+    assert_eq!(moved.code, 0, "{}", moved.stderr);
+    assert!(moved.stdout.contains("schema moved") && moved.stdout.contains("db.moved-to-postgres"), "{}", moved.stdout);
+    assert!(!data.join("db").exists());
+
+    // Started on sled by mistake: refused, naming the store.
+    let (lines, log) = Daemon::try_start(&data).err().expect("no sled store any more");
+    assert!(log.contains("store") && log.contains("missing"), "{lines:?} {log}");
+
+    let daemon = Daemon::start_configured_on(&data, &listen, &cluster.config("moved"));
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
+    let revealed = client.run(&["reveal", "Mailgun", "--reason", "on postgres"]).ok();
+    assert_eq!(revealed.stdout, format!("{PASSWORD}\n"));
+    // One log, before and after the move, and it verifies.
+    let out = tmp.path().join("audit.jsonl");
+    client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("on sled") && text.contains("on postgres"), "both reveals are in the one log");
+}
