@@ -539,13 +539,20 @@ pub fn postgres_for(data_dir: &Path) -> Option<(String, String)> {
 }
 
 /// Runs `coffred ARGS` to completion (a subcommand such as `restore`), with none of the machine's COFFRE_*
-/// settings.
+/// settings, but for the database of a run on PostgreSQL ([`postgres_for`] the `--data-dir` it is given), so that
+/// a vault restored there is found by the daemon started on it.
 pub fn coffred(args: &[&str]) -> Run {
     let mut cmd = Command::new(&binaries().coffred);
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("COFFRE_") {
             cmd.env_remove(key);
         }
+    }
+    let data_dir = args.windows(2).find(|pair| pair[0] == "--data-dir").map(|pair| Path::new(pair[1]));
+    if let Some((url, schema)) = data_dir.and_then(postgres_for)
+        && !args.contains(&"--storage-url")
+    {
+        cmd.env("COFFRE_STORAGE_URL", url).env("COFFRE_STORAGE_SCHEMA", schema);
     }
     // Its lines in English, whatever the runner's locale.
     cmd.env("COFFRE_LANG", "en").args(args).stdin(Stdio::null());

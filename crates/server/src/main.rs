@@ -53,7 +53,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         }
         Some(Command::Restore(args)) => {
             let lang = coffre_server::startup::language();
-            print!("{}", coffre_server::restore::run(args, &config.data_dir, lang)?);
+            print!("{}", coffre_server::restore::run(args, &config, lang)?);
             return Ok(());
         }
         Some(Command::RebuildStore(args)) => {

@@ -64,43 +64,9 @@ pub async fn migrate_store(
 
     // 2. The copy, in one transaction, then compared.
     let options = target.clone();
-    let (records, place) = tokio::task::spawn_blocking(move || -> Result<(u64, String)> {
-        let from = SledStore::open(&db)?;
-        let to = PgStore::open(&options)?;
-        if to.scan_all().next().transpose()?.is_some() {
-            return Err(Error::Internal(format!(
-                "{} already holds records: a vault is moved into an empty schema only (name another with \
-                 [storage] schema)",
-                to.place()
-            )));
-        }
-        let mut batch = Batch::default();
-        for pair in from.scan_all() {
-            let (key, value) = pair?;
-            batch.insert(key, value);
-        }
-        to.apply(batch)?;
-        let mut copied = to.scan_all();
-        let mut records = 0u64;
-        for pair in from.scan_all() {
-            let original = pair?;
-            let copy = copied.next().transpose()?;
-            if copy.as_ref() != Some(&original) {
-                return Err(Error::Internal(format!(
-                    "the copy in {} does not read back as sled's store (record {records}); nothing was changed in \
-                     the data directory",
-                    to.place()
-                )));
-            }
-            records += 1;
-        }
-        if copied.next().is_some() {
-            return Err(Error::Internal(format!("the copy in {} holds more records than sled's store", to.place())));
-        }
-        Ok((records, to.place().to_string()))
-    })
-    .await
-    .map_err(|e| Error::Internal(format!("the copy failed: {e}")))??;
+    let (records, place) = tokio::task::spawn_blocking(move || copy_store(&db, &options))
+        .await
+        .map_err(|e| Error::Internal(format!("the copy failed: {e}")))??;
 
     // 3. The copy, checked against the log by an unseal on PostgreSQL.
     let mut config = VaultConfig::new(data_dir.to_path_buf());
@@ -112,9 +78,62 @@ pub async fn migrate_store(
     drop(moved);
 
     // 4. sled's store, put out of the way.
+    put_sled_aside(data_dir)?;
+    Ok(MigrateReport { vault_id, records, audit_events, place })
+}
+
+/// Moves the sled store of a vault just restored into `data_dir` (offline, `coffred restore` with PostgreSQL
+/// configured) into the empty schema of `target`: copied, read back and compared, then sled's store put aside.
+/// No passphrase: the vault's first unseal checks the copy against the audit log, as every unseal does. Returns the
+/// records copied and where they are.
+pub fn move_restored_store(data_dir: &Path, target: &PgOptions) -> Result<(u64, String)> {
+    let copied = copy_store(&data_dir.join("db"), target)?;
+    put_sled_aside(data_dir)?;
+    Ok(copied)
+}
+
+/// Copies every record of the sled store in `db` into the empty schema of `target` in one transaction, then reads
+/// the copy back and compares it with sled's, record for record. Returns the records copied and where they are.
+fn copy_store(db: &Path, target: &PgOptions) -> Result<(u64, String)> {
+    let from = SledStore::open(db)?;
+    let to = PgStore::open(target)?;
+    if to.scan_all().next().transpose()?.is_some() {
+        return Err(Error::Internal(format!(
+            "{} already holds records: a vault is moved into an empty schema only (name another with [storage] \
+             schema)",
+            to.place()
+        )));
+    }
+    let mut batch = Batch::default();
+    for pair in from.scan_all() {
+        let (key, value) = pair?;
+        batch.insert(key, value);
+    }
+    to.apply(batch)?;
+    let mut copied = to.scan_all();
+    let mut records = 0u64;
+    for pair in from.scan_all() {
+        let original = pair?;
+        let copy = copied.next().transpose()?;
+        if copy.as_ref() != Some(&original) {
+            return Err(Error::Internal(format!(
+                "the copy in {} does not read back as sled's store (record {records}); nothing was changed in the \
+                 data directory",
+                to.place()
+            )));
+        }
+        records += 1;
+    }
+    if copied.next().is_some() {
+        return Err(Error::Internal(format!("the copy in {} holds more records than sled's store", to.place())));
+    }
+    Ok((records, to.place().to_string()))
+}
+
+/// Renames `DATA_DIR/db` to [`MOVED_DB`], durably.
+fn put_sled_aside(data_dir: &Path) -> Result<()> {
     let from = data_dir.join("db");
     let to = data_dir.join(MOVED_DB);
     std::fs::rename(&from, &to).map_err(crate::rebuild::io("rename", &from))?;
-    std::fs::File::open(data_dir).and_then(|dir| dir.sync_all()).map_err(crate::rebuild::io("sync", data_dir))?;
-    Ok(MigrateReport { vault_id, records, audit_events, place })
+    std::fs::File::open(data_dir).and_then(|dir| dir.sync_all()).map_err(crate::rebuild::io("sync", data_dir))
 }
