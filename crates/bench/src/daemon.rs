@@ -31,8 +31,9 @@ impl Daemon {
         // Every simulated client connects from this machine's one address: lift the per-address connection limit
         // (64 by default) above the most clients a phase opens. Everything else stays at its default.
         let config_path = data_dir.with_extension("toml");
-        std::fs::write(&config_path, "[connections]\nper_address = 1024\n")
-            .with_context(|| format!("cannot write {}", config_path.display()))?;
+        // With --backend postgres, a schema of its own (crate::postgres).
+        let config = format!("[connections]\nper_address = 1024\n{}", crate::postgres::storage_section(data_dir));
+        std::fs::write(&config_path, config).with_context(|| format!("cannot write {}", config_path.display()))?;
         let spawned = Instant::now();
         let mut child = Command::new(coffred)
             .arg("--config")

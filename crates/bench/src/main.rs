@@ -6,6 +6,7 @@ mod client;
 mod daemon;
 mod load;
 mod phases;
+mod postgres;
 mod report;
 mod scale;
 mod setup;
@@ -74,6 +75,15 @@ pub(crate) struct Args {
     /// The CA certificate (PEM) of --server.
     #[arg(long, value_name = "FILE")]
     ca: Option<PathBuf>,
+
+    /// Where the daemons the bench starts keep their records: sled, or postgres (a throwaway cluster the bench
+    /// starts itself, or the server at --storage-url).
+    #[arg(long, default_value = "sled", value_name = "sled|postgres")]
+    backend: String,
+
+    /// With --backend postgres: this server instead of a cluster of the bench's own (a schema per daemon).
+    #[arg(long, value_name = "URL")]
+    storage_url: Option<String>,
 }
 
 /// The settings of one run, with --quick applied.
@@ -146,6 +156,8 @@ async fn run(args: Args) -> Result<()> {
         let known = ["noop-reveal", "list", "login", "unseal", "idle", "abandoned", "audit-verify", "scale"];
         anyhow::ensure!(known.contains(&phase.as_str()), "unknown phase {phase:?}: choose from {}", known.join(", "));
     }
+    // Kept until the end: a cluster the bench started stops when it is dropped.
+    let _cluster = postgres::choose(&args.backend, args.storage_url.clone())?;
     phases::print_machine(&plan);
 
     if ["noop-reveal", "list", "login", "unseal", "idle"].iter().any(|p| wants(p)) {
@@ -186,6 +198,8 @@ async fn run(args: Args) -> Result<()> {
     if wants("scale") {
         match (&args.server, &args.coffred) {
             (Some(_), _) => report::Line::phase("scale").text("skipped", "not-our-daemon").print(),
+            // Its vaults are built in-process on sled.
+            _ if postgres::on_postgres() => report::Line::phase("scale").text("skipped", "sled-only").print(),
             (None, coffred) => {
                 let coffred = match coffred {
                     Some(path) => path.clone(),

@@ -46,6 +46,7 @@ pub(crate) fn print_machine(plan: &Plan) {
         .float("mem_gib", mem_kib as f64 / 1024.0 / 1024.0, 1)
         .text("build", if cfg!(debug_assertions) { "debug" } else { "release" })
         .text("mode", if plan.quick { "quick" } else { "full" })
+        .text("store", if crate::postgres::on_postgres() { "postgres" } else { "sled" })
         .print();
 }
 

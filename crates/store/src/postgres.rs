@@ -311,7 +311,19 @@ impl PgStore {
             // The caller may be gone (it never is: it waits below).
             let _ = tx.send(answer);
         });
-        rx.recv().unwrap_or_else(|_| Err(StoreError::Unavailable { op, detail: "the database task stopped".into() }))
+        let wait = || {
+            rx.recv()
+                .unwrap_or_else(|_| Err(StoreError::Unavailable { op, detail: "the database task stopped".into() }))
+        };
+        // Called from a request handler on the daemon's runtime, the wait (a round trip to the database) would hold
+        // one of its few worker threads: tell the runtime, so that it hands that worker's other tasks to another
+        // thread meanwhile. Not possible on a current-thread runtime (tests), where the wait simply blocks.
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) if handle.runtime_flavor() == tokio::runtime::RuntimeFlavor::MultiThread => {
+                tokio::task::block_in_place(wait)
+            }
+            _ => wait(),
+        }
     }
 
     /// One page of a scan: pairs from `from` (inclusive or not) up to `to` (exclusive).
