@@ -198,6 +198,18 @@ impl Vault {
             Some(bytes) => Some(SealHeader::decode(&bytes)?),
             None => None,
         };
+        let sled_db = config.data_dir.join("db");
+        if header.is_none() && matches!(config.store, StoreBackend::Postgres(_)) && sled_db.is_dir() {
+            // A vault on sled, started with PostgreSQL configured before its records were moved: not damage.
+            return Err(Error::Storage(coffre_store::StoreError::Config {
+                problem: format!(
+                    "{} holds no vault, but {} holds this data directory's records on sled: move them with \
+                     `coffred migrate` (docs/ha.md), or remove [storage] from the configuration to go on with sled",
+                    store_place.display(),
+                    sled_db.display()
+                ),
+            }));
+        }
         if header.is_none() && (audit.written() > 0 || header_copy.exists()) {
             // Never "not initialised" for a vault whose store lost its header: that would invite a second init.
             return Err(Error::StoreDamaged {

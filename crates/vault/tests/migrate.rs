@@ -40,6 +40,13 @@ async fn a_vault_on_sled_moves_into_postgres_whole_and_sleds_copy_is_put_aside()
     let schema = format!("m_{}", data.to_string_lossy().bytes().fold(0u64, |h, b| h.wrapping_mul(31) ^ u64::from(b)));
     let target = PgOptions::new(url.clone(), schema.clone());
 
+    // PostgreSQL configured before the records were moved: refused, saying how to move them (never "not
+    // initialised", which would invite a second init into the empty schema).
+    let mut config = VaultConfig::new(data.clone());
+    config.store = StoreBackend::Postgres(target.clone());
+    let err = coffre_vault::Vault::open(config, fx.clock.clone()).expect_err("the records are still on sled");
+    assert!(err.to_string().contains("coffred migrate"), "{err}");
+
     let wrong = coffre_vault::migrate_store(&data, &target, passphrase(b"not the passphrase at all"), fx.clock.clone())
         .await
         .expect_err("a wrong passphrase moves nothing");
