@@ -27,7 +27,11 @@ fn script() -> PathBuf {
 }
 
 impl Cluster {
+    /// A cluster of the test's own, or `None` (and why, printed) where the test cannot run.
     fn start() -> Option<Cluster> {
+        if !own_cluster_only() {
+            return None;
+        }
         let installed = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|mut d| d.next().is_some());
         if !installed {
             assert!(
@@ -79,9 +83,6 @@ fn own_cluster_only() -> bool {
 
 #[test]
 fn the_database_gone_answers_unavailable_without_a_secret_and_the_daemon_serves_again_when_it_returns() {
-    if !own_cluster_only() {
-        return;
-    }
     let Some(cluster) = Cluster::start() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let (daemon, client, _pass) = initialised_configured(tmp.path(), &cluster.config("outage"));
@@ -109,9 +110,6 @@ fn the_database_gone_answers_unavailable_without_a_secret_and_the_daemon_serves_
 
 #[test]
 fn a_second_daemon_on_the_same_schema_is_refused_at_start_naming_it() {
-    if !own_cluster_only() {
-        return;
-    }
     let Some(cluster) = Cluster::start() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let (_daemon, _client, _pass) = initialised_configured(tmp.path(), &cluster.config("shared"));
@@ -134,9 +132,6 @@ fn a_second_daemon_on_the_same_schema_is_refused_at_start_naming_it() {
 
 #[test]
 fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
-    if !own_cluster_only() {
-        return;
-    }
     let Some(cluster) = Cluster::start() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");

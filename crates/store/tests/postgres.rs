@@ -98,20 +98,22 @@ fn a_second_coffred_on_the_same_schema_is_refused_at_open_and_a_different_schema
     assert!(err.to_string().contains(&schema), "names the schema: {err}");
     let _other = PgStore::open(&options(&url, &fresh_schema(), "c")).unwrap();
     drop(first);
-    // Released with the first store's connection.
-    let mut reopened = None;
-    for _ in 0..200 {
-        match PgStore::open(&options(&url, &schema, "d")) {
-            Ok(store) => {
-                reopened = Some(store);
-                break;
-            }
-            // The server notices the closed connection a moment later.
-            Err(StoreError::InUse { .. }) => std::thread::yield_now(),
+    // Let go when the first store is dropped.
+    let reopened = PgStore::open(&options(&url, &schema, "d"));
+    assert!(reopened.is_ok(), "the schema is free once the first store is gone");
+}
+
+/// Opens `schema` as `name` once it is free: the lock of a connection cut from the server's side is let go when
+/// the server has seen it end (polled, at most 5 s).
+fn open_when_free(url: &str, schema: &str, name: &str) -> PgStore {
+    for _ in 0..500 {
+        match PgStore::open(&options(url, schema, name)) {
+            Ok(store) => return store,
+            Err(StoreError::InUse { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),
             Err(e) => panic!("{e}"),
         }
     }
-    assert!(reopened.is_some(), "the schema is free once the first store is gone");
+    panic!("{schema} stays in use")
 }
 
 #[test]
@@ -148,20 +150,7 @@ fn once_another_coffred_has_claimed_the_schema_the_first_one_writes_nothing_more
     let first = PgStore::open(&options(&url, &schema, "a")).unwrap();
     // The first one's connection is lost (and its lock with it); a second coffred starts and claims the schema.
     cut_connections(&url, &format!("{schema}_a"));
-    let second = {
-        let mut opened = None;
-        for _ in 0..200 {
-            match PgStore::open(&options(&url, &schema, "b")) {
-                Ok(store) => {
-                    opened = Some(store);
-                    break;
-                }
-                Err(StoreError::InUse { .. }) => std::thread::yield_now(),
-                Err(e) => panic!("{e}"),
-            }
-        }
-        opened.expect("the second coffred opens once the first one's lock is gone")
-    };
+    let second = open_when_free(&url, &schema, "b");
     let write = |store: &PgStore, key: &[u8]| {
         let mut batch = Batch::default();
         batch.insert(key.to_vec(), b"v".to_vec());
