@@ -71,6 +71,9 @@ fn with_error_code(status: &mut Status, err: &coffre_vault::Error) {
         metadata.insert(ERROR_FIELD, MetadataValue::from_static(field.code));
         metadata.insert(ERROR_PROBLEM, MetadataValue::from_static(problem.code()));
     }
+    if let Some(problem) = err.store_problem() {
+        metadata.insert(ERROR_PROBLEM, MetadataValue::from_static(problem.code()));
+    }
 }
 
 /// Adds a refusal's stable code and its arguments to the status (the engine's, or coffred's own
@@ -275,6 +278,29 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// A damaged store's problem travels as a code too, so the president reads the whole refusal at unseal in
+    /// French, not an English sentence inside a French one.
+    #[test]
+    fn a_damaged_stores_problem_carries_a_code_the_catalogue_renders() {
+        use coffre_i18n::{Lang, message};
+        let problem = Problem::StoreReadAhead { through: 12, head: 9 };
+        let err = Error::StoreDamaged { file: "/srv/coffre/db".into(), problem: problem.clone() };
+        let english = err.to_string();
+        let status = vault_status(err);
+        let metadata = status.metadata();
+        assert_eq!(metadata.get(ERROR_PROBLEM).and_then(|v| v.to_str().ok()), Some("store-read-ahead"));
+        let arguments = problem.arguments();
+        let render = |lang| {
+            let problem = message(lang, "daemon-problem-store-read-ahead", &arguments).expect("the problem");
+            message(lang, "daemon-store-damaged", &[("file", "/srv/coffre/db".into()), ("problem", problem)])
+                .expect("the message")
+        };
+        assert_eq!(render(Lang::En), english);
+        let french = render(Lang::FrCa);
+        assert!(french.contains("en avance sur le journal d’audit") && french.contains("12"), "{french}");
+        assert!(!french.contains("ahead of"), "{french}");
     }
 
     #[test]

@@ -142,10 +142,10 @@ pub enum Error {
          rebuild-store`) or restore a backup (see docs/recovery.md)"
     )]
     StoreDamaged {
-        /// The store's directory.
+        /// The store's directory (sled) or database and schema (PostgreSQL).
         file: String,
-        /// What is wrong.
-        problem: String,
+        /// What is wrong (one of the `Store*` problems).
+        problem: Problem,
     },
     /// The seal header does not match the MAC the vault's key made: it was edited on disk.
     #[error(
@@ -259,7 +259,11 @@ impl Error {
                 ("last_good", last_good.to_string()),
                 ("problem", problem.clone()),
             ],
-            Error::StoreDamaged { file, problem } => vec![("file", file.clone()), ("problem", problem.clone())],
+            Error::StoreDamaged { file, problem } => {
+                let mut arguments = vec![("file", file.clone()), ("problem", problem.to_string())];
+                arguments.extend(problem.arguments());
+                arguments
+            }
             _ => Vec::new(),
         }
     }
@@ -269,6 +273,15 @@ impl Error {
     pub fn invalid_value(&self) -> Option<(Field, &Problem)> {
         match self {
             Error::Invalid { field, problem } => Some((*field, problem)),
+            _ => None,
+        }
+    }
+
+    /// What is wrong with a damaged store, whose code a client renders in its reader's language
+    /// (`daemon-problem-<code>`) with [`Error::arguments`].
+    pub fn store_problem(&self) -> Option<&Problem> {
+        match self {
+            Error::StoreDamaged { problem, .. } => Some(problem),
             _ => None,
         }
     }

@@ -38,7 +38,7 @@ use coffre_store::{Batch, Store};
 use sha2::{Digest as _, Sha256};
 
 use crate::{
-    Error, Result,
+    Error, Problem, Result,
     audit::{
         AuditKeys, change_chunk_id,
         segment::{self, Body},
@@ -380,8 +380,7 @@ pub(crate) fn scan(store: &dyn Store, file: &Path) -> Result<Scanned> {
         for item in store.scan_all() {
             let (key, value) = item?;
             if key == APPLIED_KEY {
-                let decoded =
-                    Applied::decode(&value).ok_or_else(|| store_damaged(file, "its applied marker is malformed"));
+                let decoded = Applied::decode(&value).ok_or_else(|| store_damaged(file, Problem::StoreMarkerMalformed));
                 marker = Some(decoded?);
             } else if key == READ_TO_KEY {
                 read_to = Some(value);
@@ -404,8 +403,8 @@ pub(crate) fn scan(store: &dyn Store, file: &Path) -> Result<Scanned> {
     })
 }
 
-fn store_damaged(file: &Path, problem: impl Into<String>) -> Error {
-    Error::StoreDamaged { file: file.display().to_string(), problem: problem.into() }
+fn store_damaged(file: &Path, problem: Problem) -> Error {
+    Error::StoreDamaged { file: file.display().to_string(), problem }
 }
 
 /// The store's contents as one change starting the log's record of it (for a store from before the log carried
@@ -519,44 +518,30 @@ pub(crate) fn reconcile(
     head: u64,
 ) -> Result<Reconciled> {
     let Scanned { digest, marker, read_to, records } = scan(store, file)?;
-    let damaged = |problem: String| store_damaged(file, problem);
+    let damaged = |problem: Problem| store_damaged(file, problem);
     let Some(marker) = marker else {
         let mut changes = Changes::new(log_dir, keys, 1)?;
         return match changes.next_change()? {
             None => Ok(Reconciled::Baseline { digest, records }),
-            Some((seq, _)) => Err(damaged(format!(
-                "it has no record of the changes it applied, but the log holds changes from event {seq} on (the \
-                 store was replaced or lost its last writes)"
-            ))),
+            Some((seq, _)) => Err(damaged(Problem::StoreNoRecordOfChanges { seq })),
         };
     };
     if digest != marker.digest {
-        return Err(damaged(format!(
-            "its records do not match its own record of change {} (records lost, changed or added on disk: digest \
-             {} instead of {})",
-            marker.seq,
-            digest.hex(),
-            marker.digest.hex()
-        )));
+        return Err(damaged(Problem::StoreRecordsDoNotMatch {
+            seq: marker.seq,
+            found: digest.hex(),
+            expected: marker.digest.hex(),
+        }));
     }
     let read_to = match read_to {
         None => None,
-        Some(bytes) => Some(ReadTo::decode(&bytes, &keys).ok_or_else(|| {
-            damaged(
-                "its record of how far it has read the audit log is malformed or not this vault's (changed on disk)"
-                    .into(),
-            )
-        })?),
+        Some(bytes) => Some(ReadTo::decode(&bytes, &keys).ok_or_else(|| damaged(Problem::StoreReadToMalformed))?),
     };
     // Only a record written with the marker the store holds says that no change lies between the two.
     let through = match read_to {
         Some(read) if read.applied == marker => {
             if read.through > head {
-                return Err(damaged(format!(
-                    "it is ahead of the audit log: it has read the log up to event {} but the log ends at event \
-                     {head}; the log lost its end, or the store belongs to another log",
-                    read.through
-                )));
+                return Err(damaged(Problem::StoreReadAhead { through: read.through, head }));
             }
             read.through
         }
@@ -568,20 +553,13 @@ pub(crate) fn reconcile(
     match changes.next_change()? {
         Some((seq, change)) if seq == marker.seq => {
             if change.digest != marker.digest {
-                return Err(damaged(format!(
-                    "it is not the store the log describes at change {seq} (a store from another time or another \
-                     vault)"
-                )));
+                return Err(damaged(Problem::StoreNotDescribed { seq }));
             }
         }
         found => {
             // The marker names a change the log does not hold.
-            let next = found.map_or("none".to_string(), |(seq, _)| seq.to_string());
-            return Err(damaged(format!(
-                "it is ahead of the audit log: it holds change {} but the log does not (next change in the log: \
-                 {next}); the log lost its end, or the store belongs to another log",
-                marker.seq
-            )));
+            let next = found.map_or("—".to_string(), |(seq, _)| seq.to_string());
+            return Err(damaged(Problem::StoreAheadOfLog { seq: marker.seq, next }));
         }
     }
     let read_from = through + 1;
@@ -612,13 +590,7 @@ fn replay_one(store: &dyn Store, file: &Path, applied: &mut Applied, seq: u64, c
     let ops = change.ops.iter().map(|(key, value)| (key.as_slice(), value.as_deref()));
     let (digest, _) = digest_after(store, &Overlay::new(), applied.digest, ops)?;
     if digest != change.digest {
-        return Err(store_damaged(
-            file,
-            format!(
-                "replaying change {seq} from the log does not arrive at the digest the log recorded (the store \
-                 differs from the log before it)"
-            ),
-        ));
+        return Err(store_damaged(file, Problem::StoreReplayMismatch { seq }));
     }
     store.apply(change.batch(seq))?;
     *applied = Applied { seq, digest };

@@ -67,7 +67,7 @@ impl Vault {
         if inner.store.scan_all().next().is_some() {
             // Records without a seal header: a damaged store, or what is left of another vault. Never mixed in.
             let file = inner.store_place.display().to_string();
-            let problem = "it holds records but no seal header (damaged, or left by another vault)".into();
+            let problem = crate::Problem::StoreRecordsWithoutHeader;
             return Err(Error::StoreDamaged { file, problem });
         }
         let vault_id = VaultId::generate().map_err(Error::Crypto)?;

@@ -195,6 +195,35 @@ problems! {
          must come from another holder";
     SharesDoNotCombine { detail: String } = "shares-do-not-combine": "{detail}";
     NotAnOwner { name: String } = "not-an-owner": "{name} is not an owner (president or leader)";
+
+    // What is wrong with a store that does not match its audit log ([`crate::Error::StoreDamaged`]).
+    StoreMarkerMalformed = "store-marker-malformed": "its applied marker is malformed";
+    StoreNoRecordOfChanges { seq: u64 } = "store-no-record-of-changes":
+        "it has no record of the changes it applied, but the log holds changes from event {seq} on (the store was \
+         replaced or lost its last writes)";
+    StoreRecordsDoNotMatch { seq: u64, found: String, expected: String } = "store-records-do-not-match":
+        "its records do not match its own record of change {seq} (records lost, changed or added on disk: digest \
+         {found} instead of {expected})";
+    StoreReadToMalformed = "store-read-to-malformed":
+        "its record of how far it has read the audit log is malformed or not this vault's (changed on disk)";
+    StoreReadAhead { through: u64, head: u64 } = "store-read-ahead":
+        "it is ahead of the audit log: it has read the log up to event {through} but the log ends at event {head}; \
+         the log lost its end, or the store belongs to another log";
+    StoreNotDescribed { seq: u64 } = "store-not-described":
+        "it is not the store the log describes at change {seq} (a store from another time or another vault)";
+    StoreAheadOfLog { seq: u64, next: String } = "store-ahead-of-log":
+        "it is ahead of the audit log: it holds change {seq} but the log does not (next change in the log: {next}); \
+         the log lost its end, or the store belongs to another log";
+    StoreReplayMismatch { seq: u64 } = "store-replay-mismatch":
+        "replaying change {seq} from the log does not arrive at the digest the log recorded (the store differs \
+         from the log before it)";
+    StoreDirectoryMissing { copy: String } = "store-directory-missing":
+        "the store's directory is missing, but {copy} says a vault lives here";
+    StoreNoHeader { events: u64, copy: String } = "store-no-header":
+        "it has no seal header, but the audit log holds {events} events and {copy} exists: the store was lost or \
+         damaged";
+    StoreRecordsWithoutHeader = "store-records-without-header":
+        "it holds records but no seal header (damaged, or left by another vault)";
 }
 
 #[cfg(test)]
@@ -217,7 +246,7 @@ mod tests {
             let text = problem.to_string();
             for (name, value) in problem.arguments() {
                 // Clients pass `field` and `problem` beside these: a problem's own arguments must not take those names.
-                assert!(!["field", "problem", "reason"].contains(&name), "{code}: {name}");
+                assert!(!["field", "problem", "reason", "file"].contains(&name), "{code}: {name}");
                 assert!(text.contains(&value), "{code} does not show {name}: {text}");
             }
         }

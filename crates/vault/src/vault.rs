@@ -175,10 +175,7 @@ impl Vault {
                     // A vault's store is gone: refused before anything is created in its place.
                     return Err(Error::StoreDamaged {
                         file: db.display().to_string(),
-                        problem: format!(
-                            "the store's directory is missing, but {} says a vault lives here",
-                            header_copy.display()
-                        ),
+                        problem: crate::Problem::StoreDirectoryMissing { copy: header_copy.display().to_string() },
                     });
                 }
                 create_private_dir(&db)?;
@@ -214,12 +211,10 @@ impl Vault {
             // Never "not initialised" for a vault whose store lost its header: that would invite a second init.
             return Err(Error::StoreDamaged {
                 file: store_place.display().to_string(),
-                problem: format!(
-                    "it has no seal header, but the audit log holds {} events and {} exists: the store was lost or \
-                     damaged",
-                    audit.written(),
-                    header_copy.display()
-                ),
+                problem: crate::Problem::StoreNoHeader {
+                    events: audit.written(),
+                    copy: header_copy.display().to_string(),
+                },
             });
         }
         let permits = config.max_concurrent_kdf.max(1);

@@ -479,6 +479,17 @@ daemon-problem-policy-words = { policy-words }
 daemon-problem-policy-separator-length = { policy-separator-length }
 daemon-problem-policy-separator-characters = { policy-separator-characters }
 daemon-problem-policy-alphabet = { policy-alphabet }
+daemon-problem-store-marker-malformed = its applied marker is malformed
+daemon-problem-store-no-record-of-changes = it has no record of the changes it applied, but the log holds changes from event { $seq } on (the store was replaced or lost its last writes)
+daemon-problem-store-records-do-not-match = its records do not match its own record of change { $seq } (records lost, changed or added on disk: digest { $found } instead of { $expected })
+daemon-problem-store-read-to-malformed = its record of how far it has read the audit log is malformed or not this vault's (changed on disk)
+daemon-problem-store-read-ahead = it is ahead of the audit log: it has read the log up to event { $through } but the log ends at event { $head }; the log lost its end, or the store belongs to another log
+daemon-problem-store-not-described = it is not the store the log describes at change { $seq } (a store from another time or another vault)
+daemon-problem-store-ahead-of-log = it is ahead of the audit log: it holds change { $seq } but the log does not (next change in the log: { $next }); the log lost its end, or the store belongs to another log
+daemon-problem-store-replay-mismatch = replaying change { $seq } from the log does not arrive at the digest the log recorded (the store differs from the log before it)
+daemon-problem-store-directory-missing = the store's directory is missing, but { $copy } says a vault lives here
+daemon-problem-store-no-header = it has no seal header, but the audit log holds { $events } events and { $copy } exists: the store was lost or damaged
+daemon-problem-store-records-without-header = it holds records but no seal header (damaged, or left by another vault)
 policy-refused = password policy: { $problem }
 
 ## The password generator's policy (coffre-crypto's PolicyError), for `coffre generate` and the daemon

@@ -482,6 +482,17 @@ daemon-problem-policy-words = { policy-words }
 daemon-problem-policy-separator-length = { policy-separator-length }
 daemon-problem-policy-separator-characters = { policy-separator-characters }
 daemon-problem-policy-alphabet = { policy-alphabet }
+daemon-problem-store-marker-malformed = son marqueur des modifications appliquées est mal formé
+daemon-problem-store-no-record-of-changes = elle ne garde aucune trace des modifications qu’elle a appliquées, mais le journal contient des modifications à partir de l’événement { $seq } (la base a été remplacée ou a perdu ses dernières écritures)
+daemon-problem-store-records-do-not-match = ses enregistrements ne correspondent pas à sa propre trace de la modification { $seq } (enregistrements perdus, modifiés ou ajoutés sur le disque : empreinte { $found } au lieu de { $expected })
+daemon-problem-store-read-to-malformed = sa trace de l’endroit où elle a lu le journal d’audit est mal formée ou n’est pas celle de ce coffre (modifiée sur le disque)
+daemon-problem-store-read-ahead = elle est en avance sur le journal d’audit : elle a lu le journal jusqu’à l’événement { $through }, mais le journal se termine à l’événement { $head } ; le journal a perdu sa fin, ou la base appartient à un autre journal
+daemon-problem-store-not-described = ce n’est pas la base que le journal décrit à la modification { $seq } (une base d’une autre époque ou d’un autre coffre)
+daemon-problem-store-ahead-of-log = elle est en avance sur le journal d’audit : elle contient la modification { $seq }, que le journal n’a pas (modification suivante dans le journal : { $next }) ; le journal a perdu sa fin, ou la base appartient à un autre journal
+daemon-problem-store-replay-mismatch = rejouer la modification { $seq } du journal n’aboutit pas à l’empreinte que le journal a notée (la base diffère du journal avant elle)
+daemon-problem-store-directory-missing = le dossier de la base est absent, mais { $copy } indique qu’un coffre se trouve ici
+daemon-problem-store-no-header = elle n’a pas d’en-tête de scellement, mais le journal d’audit contient { $events } événements et { $copy } existe : la base a été perdue ou endommagée
+daemon-problem-store-records-without-header = elle contient des enregistrements mais aucun en-tête de scellement (endommagée, ou laissée par un autre coffre)
 policy-refused = règle du générateur : { $problem }
 
 ## La règle du générateur de mots de passe (PolicyError de coffre-crypto), pour `coffre generate` et le démon
