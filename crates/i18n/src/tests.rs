@@ -110,6 +110,8 @@ fn no_french_message_is_left_in_english() {
         "import-versions",
         "help-heading-options",
         "help-heading-arguments",
+        // Only punctuation: a possible value's name, a colon (after a no-break space in French), its text.
+        "help-possible-value",
         "daemon-problem-kdf-out-of-bounds",
         "daemon-problem-holder-key",
         "daemon-problem-share-unreadable",
