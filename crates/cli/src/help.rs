@@ -110,6 +110,7 @@ fn localised(mut cmd: Command, lang: Lang, path: &str) -> Command {
             "{{before-help}}{{about-with-newline}}\n{usage} {{usage}}\n\n{{all-args}}{{after-help}}"
         ))
         .subcommand_help_heading(t_in!(lang, "help-heading-commands"))
+        .subcommand_value_name(value_name(lang, "COMMAND"))
         .disable_help_flag(true)
         .arg(
             Arg::new("help")

@@ -858,6 +858,38 @@ import-dry-run = Dry run: nothing was created. { $create } would be created ({ $
 import-done = Imported { $created } entries ({ $versions } versions) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
 import-delete-the-file = { $file } holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u { $file }`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).
 
+## clap's usage errors (usage.rs), for a reader of another language; English readers get clap's own text, which
+## these English lines repeat.
+usage-argument-repeated = the argument '{ $arg }' cannot be used multiple times
+usage-argument-conflict = the argument '{ $arg }' cannot be used with '{ $other }'
+usage-argument-conflicts = the argument '{ $arg }' cannot be used with:
+usage-argument-conflict-others = the argument '{ $arg }' cannot be used with one or more of the other specified arguments
+usage-no-equals = equal sign is needed when assigning values to '{ $arg }'
+usage-value-missing = a value is required for '{ $arg }' but none was supplied
+usage-value-invalid = invalid value '{ $value }' for '{ $arg }'
+usage-unknown-subcommand = unrecognized subcommand '{ $command }'
+usage-missing-arguments = the following required arguments were not provided:
+usage-missing-subcommand = '{ $command }' requires a subcommand but one was not provided
+usage-subcommands = [subcommands: { $values }]
+usage-too-many-values = unexpected value '{ $value }' for '{ $arg }' found; no more were expected
+usage-too-few-values = { $min } values required by '{ $arg }'; only { $actual } { $actual ->
+    [one] was
+   *[other] were
+} provided
+usage-wrong-number-of-values = { $expected } values required for '{ $arg }' but { $actual } { $actual ->
+    [one] was
+   *[other] were
+} provided
+usage-value-rejected = invalid value '{ $value }' for '{ $arg }': { $reason }
+usage-unknown-argument = unexpected argument '{ $arg }' found
+usage-invalid-utf8 = invalid UTF-8 was detected in one or more arguments
+usage-did-you-mean = tip: { $count ->
+    [one] a similar { $what } exists
+   *[other] some similar { $what }s exist
+}: { $suggestions }
+usage-quoted = '{ $name }'
+usage-more-information = For more information, try '{ $help }'.
+
 ## `--help` and the manual page (help.rs): `help-cmd-<path>`, `help-arg-<path>-<id>`. The English is the doc
 ## comments' own (a test checks it); only other languages are read at run time.
 

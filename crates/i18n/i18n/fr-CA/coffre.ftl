@@ -877,6 +877,45 @@ import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient
 import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
 import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).
 
+## Les erreurs d’utilisation de clap (usage.rs).
+usage-argument-repeated = l’argument « { $arg } » ne peut pas être donné plusieurs fois
+usage-argument-conflict = l’argument « { $arg } » ne peut pas être utilisé avec « { $other } »
+usage-argument-conflicts = l’argument « { $arg } » ne peut pas être utilisé avec :
+usage-argument-conflict-others = l’argument « { $arg } » ne peut pas être utilisé avec un ou plusieurs des autres arguments donnés
+usage-no-equals = il faut un signe = pour donner une valeur à « { $arg } »
+usage-value-missing = « { $arg } » demande une valeur, mais aucune n’a été donnée
+usage-value-invalid = valeur « { $value } » invalide pour « { $arg } »
+usage-unknown-subcommand = sous-commande « { $command } » inconnue
+usage-missing-arguments = ces arguments obligatoires manquent :
+usage-missing-subcommand = « { $command } » demande une sous-commande, mais aucune n’a été donnée
+usage-subcommands = [sous-commandes : { $values }]
+usage-too-many-values = valeur « { $value } » de trop pour « { $arg } » ; aucune autre n’était attendue
+usage-too-few-values = « { $arg } » demande { $min } valeurs ; { $actual ->
+    [one] seulement { $actual } a été donnée
+   *[other] seulement { $actual } ont été données
+}
+usage-wrong-number-of-values = « { $arg } » demande { $expected } valeurs, mais { $actual ->
+    [one] { $actual } a été donnée
+   *[other] { $actual } ont été données
+}
+usage-value-rejected = valeur « { $value } » invalide pour « { $arg } » : { $reason }
+usage-unknown-argument = argument « { $arg } » inattendu
+usage-invalid-utf8 = un ou plusieurs arguments ne sont pas de l’UTF-8 valide
+usage-did-you-mean = astuce : { $count ->
+    [one] { $what ->
+        [subcommand] une sous-commande semblable existe
+        [argument] un argument semblable existe
+       *[value] une valeur semblable existe
+    }
+   *[other] { $what ->
+        [subcommand] des sous-commandes semblables existent
+        [argument] des arguments semblables existent
+       *[value] des valeurs semblables existent
+    }
+} : { $suggestions }
+usage-quoted = « { $name } »
+usage-more-information = Pour en savoir plus, essayez « { $help } ».
+
 ## `--help` et la page de manuel (help.rs) : `help-cmd-<chemin>`, `help-arg-<chemin>-<id>`.
 
 help-cmd-connect = Épingle le certificat du démon et retient son adresse (une fois par ordinateur)
@@ -1085,6 +1124,7 @@ help-arg-registry-export-with_recovery_contacts = Ajoute les contacts de récup�
 help-arg-completions-shell = L’interpréteur de commandes : bash, zsh, fish, elvish ou powershell
 help-value-name = { $key ->
     [category] CATÉGORIE
+    [command] COMMANDE
     [field] CHAMP
     [lifecycle] CYCLE_DE_VIE
     [role] RÔLE
