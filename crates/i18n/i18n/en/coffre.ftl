@@ -275,6 +275,11 @@ rotation-why = { $kind ->
     [compromised] compromised
    *[other] { $kind }
 }
+# The detail of a reason an entry is due (the engine's DueDetail, by code). "offboarded" is the text written at the
+# offboarding, stored in English in the entry.
+rotation-detail-age = password unchanged for { $days } days; at most { $max_days } days for this category
+rotation-detail-offboarded = { $text }
+rotation-detail-compromised = flagged compromised by { $by }: { $reason }
 rotation-due-next = Change each on its platform with `coffre rotate stage PLATFORM --generate`.
 rotation-staged-heading = Staged, waiting for `coffre rotate confirm` or `cancel`:
 

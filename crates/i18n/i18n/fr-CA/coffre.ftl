@@ -278,6 +278,11 @@ rotation-why = { $kind ->
     [compromised] compromis
    *[other] { $kind }
 }
+# Le détail d’une raison de changer un mot de passe (DueDetail du moteur, par code). « offboarded » est le texte
+# écrit au départ de la personne, conservé en anglais dans l’entrée.
+rotation-detail-age = mot de passe inchangé depuis { $days } jours ; au plus { $max_days } jours pour cette catégorie
+rotation-detail-offboarded = { $text }
+rotation-detail-compromised = signalé compromis par { $by } : { $reason }
 rotation-due-next = Changez chacun sur sa plateforme avec `coffre rotate stage PLATEFORME --generate`.
 rotation-staged-heading = Préparés, en attente de `coffre rotate confirm` ou `cancel` :
 
