@@ -2,9 +2,11 @@
 //!
 //! clap's help texts come from the doc comments, in English, at compile time. For another language the command
 //! is rebuilt at run time: the language is chosen before parsing (`--lang`, then the environment, as for every
-//! other message), and every command's `about` and every option's help that the catalogue has under
-//! `help-cmd-<path>` / `help-arg-<path>-<id>` replaces the English one; clap's own words ("Usage", "Commands",
-//! "Print help") are replaced through a help template and headings. What the catalogue lacks stays in English.
+//! other message), and every command's `about` (`help-cmd-<path>`), after-help text (`help-after-<path>`), every
+//! option's help (`help-arg-<path>-<id>`), placeholder (`help-value-name`) and possible value
+//! (`help-possible-<path>-<id>-<value>`) replaces the English one; clap's own words ("Usage", "Commands",
+//! "Print help", "Possible values", "[default: …]") are replaced through a help template, headings and texts
+//! written again. A test walks the whole command tree and fails if anything has no French text.
 //! The English catalogue's `help-*` texts must equal the doc comments (a test checks it), so they never drift.
 
 use std::ffi::OsString;

@@ -854,6 +854,9 @@ import-keepass-only = --password-file and --key-file are for --format keepass
 import-some-failed = some entries were not created (see above); fix them and import again: what is already there is skipped
 import-empty = { $path } holds no entries: nothing to import
 import-keepass-password-not-text = the KeePass password is not UTF-8 text
+# The columns guessed from a spreadsheet's header, named by their --map keys (what people type to correct a guess).
+import-columns = Columns: { $columns }
+import-column = { $field } <- "{ $header }"
 import-preview-heading = First rows:
 import-preview-row = { $origin }: platform "{ $platform }", login "{ $login }", password { $password ->
     [empty] empty

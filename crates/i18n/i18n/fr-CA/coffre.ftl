@@ -873,6 +873,9 @@ import-keepass-only = --password-file et --key-file vont avec --format keepass
 import-some-failed = certaines entrées n’ont pas été créées (voir plus haut) ; corrigez-les et importez de nouveau : ce qui est déjà là est sauté
 import-empty = { $path } ne contient aucune entrée : rien à importer
 import-keepass-password-not-text = le mot de passe KeePass n’est pas du texte UTF-8
+# Les colonnes devinées d’après l’en-tête d’un tableur, nommées par leurs clés de --map (ce qu’on tape pour corriger).
+import-columns = Colonnes : { $columns }
+import-column = { $field } <- «{"\u00A0"}{ $header }{"\u00A0"}»
 import-preview-heading = Premières lignes :
 import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0"}», identifiant «{"\u00A0"}{ $login }{"\u00A0"}», mot de passe { $password ->
     [empty] vide
