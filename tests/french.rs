@@ -115,6 +115,9 @@ const ENGLISH: &[&str] = &[
     "Logged in",
     "Welcome",
     "now uses version",
+    "Columns:",
+    "flagged compromised",
+    "unchanged for",
 ];
 
 /// One step of the transcript: the command, then what it printed (the QR code's drawing left out).
@@ -254,6 +257,13 @@ fn the_whole_quickstart_reads_in_french() {
         revealed.stderr
     );
 
+    // A password reported compromised is due for rotation; why reads in French, rendered from the daemon's code.
+    let flag = ["entry", "flag", "Facebook", "--compromised", "--reason", "tapé sur un ordinateur partagé"];
+    run(&president, "Élise", &flag, &mut transcript).ok();
+    let due = run(&president, "Élise", &["rotation", "due"], &mut transcript).ok();
+    assert!(due.stdout.contains("signalé compromis par Élise\u{a0}: tapé sur un ordinateur partagé"), "{}", due.stdout);
+    assert_french(&due);
+
     // A rotation: stage, reveal the staged password, confirm.
     let staged = run(&president, "Élise", &["rotate", "stage", "Facebook", "--generate"], &mut transcript).ok();
     assert!(staged.stdout.starts_with("Nouveau mot de passe préparé pour Facebook, version 2"), "{}", staged.stdout);
@@ -351,6 +361,12 @@ fn a_refused_value_and_an_import_plan_read_in_french() {
     );
     assert!(plan.stdout.contains("ignorer         Sans mot de passe  (ligne 4)"), "{}", plan.stdout);
     assert!(plan.stdout.contains("- aucun mot de passe\u{a0}: le coffre garde des comptes"), "{}", plan.stdout);
+    // The columns guessed from the header, named by their --map keys.
+    assert!(
+        plan.stderr.contains("Colonnes\u{a0}: platform <- «\u{a0}Nom\u{a0}», login <- «\u{a0}Identifiant\u{a0}»"),
+        "{}",
+        plan.stderr
+    );
     assert_french(&plan);
     let json = president.run(&[&dry[..], &["--json"]].concat()).ok().json();
     let renamed = &json["steps"][1];

@@ -66,6 +66,7 @@ mod session;
 mod shares;
 mod suggest;
 mod system;
+pub mod usage;
 mod values;
 
 use std::path::PathBuf;

@@ -10,7 +10,17 @@ async fn main() -> ExitCode {
     // The help is built in the reader's language, so the language is chosen before parsing.
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     let lang = coffre_cli::help::lang_before_parsing(&args);
-    let matches = coffre_cli::help::command(lang).get_matches_from(args);
+    let matches = match coffre_cli::help::command(lang).try_get_matches_from(args) {
+        Ok(matches) => matches,
+        // A usage error in the reader's language; English, help and version are clap's own.
+        Err(err) => match coffre_cli::usage::message(&err, lang) {
+            Some(text) => {
+                eprint!("{text}");
+                return ExitCode::from(u8::try_from(err.exit_code()).unwrap_or(2));
+            }
+            None => err.exit(),
+        },
+    };
     let cli = match coffre_cli::Cli::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(err) => err.exit(),

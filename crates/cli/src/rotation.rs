@@ -2,13 +2,13 @@
 //! is staged first and made current only once it works there), and `coffre rotation due` (which passwords should
 //! change, why and since when).
 
-use std::path::PathBuf;
+use std::{collections::BTreeMap, path::PathBuf};
 
 use clap::{Args, Subcommand};
-use coffre_i18n::t;
+use coffre_i18n::{Lang, t};
 use coffre_proto::v1::{
-    CancelRotationRequest, ConfirmRotationRequest, DueKind, RotationDueRequest, StageRotationRequest, StagedRotation,
-    stage_rotation_request::NewPassword,
+    CancelRotationRequest, ConfirmRotationRequest, DueKind, DueReason, RotationDueRequest, StageRotationRequest,
+    StagedRotation, stage_rotation_request::NewPassword,
 };
 use serde::Serialize;
 
@@ -182,12 +182,31 @@ async fn cancel(args: &WhichArgs, ctx: &Context) -> Result<(), Failure> {
     })
 }
 
-/// One reason in JSON.
+/// One reason in JSON: the detail in English as the daemon wrote it, and its stable code and arguments.
 #[derive(Serialize)]
 struct ReasonJson {
     kind: &'static str,
     detail: String,
+    detail_code: String,
+    detail_arguments: BTreeMap<String, String>,
     since: Option<String>,
+}
+
+/// The arguments each detail code needs (`DueDetail::arguments` in the engine).
+const DETAIL_ARGUMENTS: [(&str, &[&str]); 3] =
+    [("age", &["days", "max_days"]), ("offboarded", &["text"]), ("compromised", &["by", "reason"])];
+
+/// A reason's detail in `lang`, from its code and arguments; the daemon's English text when the code is unknown
+/// here or an argument is missing (a daemon older or newer than this client), never half a translation.
+fn detail_text(reason: &DueReason, lang: Lang) -> String {
+    let needed = DETAIL_ARGUMENTS.iter().find(|(code, _)| *code == reason.detail_code).map(|(_, names)| *names);
+    let Some(needed) = needed.filter(|names| names.iter().all(|n| reason.detail_arguments.contains_key(*n))) else {
+        return reason.detail.clone();
+    };
+    let args: Vec<(&str, String)> =
+        needed.iter().filter_map(|n| reason.detail_arguments.get(*n).map(|v| (*n, v.clone()))).collect();
+    coffre_i18n::message(lang, &format!("rotation-detail-{}", reason.detail_code), &args)
+        .unwrap_or_else(|| reason.detail.clone())
 }
 
 /// One entry due in JSON.
@@ -232,6 +251,8 @@ async fn due(ctx: &Context) -> Result<(), Failure> {
                     .map(|r| ReasonJson {
                         kind: kind_name(r.kind),
                         detail: r.detail.clone(),
+                        detail_code: r.detail_code.clone(),
+                        detail_arguments: r.detail_arguments.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
                         since: json_time(r.since.as_ref()),
                     })
                     .collect(),
@@ -254,7 +275,7 @@ async fn due(ctx: &Context) -> Result<(), Failure> {
                             printable(&d.platform),
                             t!("rotation-why", kind = kind_name(r.kind)),
                             human_time(from_proto(r.since.as_ref())),
-                            printable(&r.detail),
+                            printable(&detail_text(r, ctx.lang())),
                         ]
                     })
                 })
@@ -289,6 +310,7 @@ async fn due(ctx: &Context) -> Result<(), Failure> {
 mod tests {
     use clap::Parser;
 
+    use super::*;
     use crate::Cli;
 
     #[test]
@@ -303,5 +325,47 @@ mod tests {
         assert!(Cli::try_parse_from(["coffre", "rotate", "stage", "X", "--generate", "--words", "7"]).is_ok());
         assert!(Cli::try_parse_from(["coffre", "rotate", "confirm", "X", "--id", "0123abcd"]).is_ok());
         assert!(Cli::try_parse_from(["coffre", "rotation", "due", "--json"]).is_ok());
+    }
+
+    fn reason(code: &str, arguments: &[(&str, &str)], english: &str) -> DueReason {
+        DueReason {
+            kind: DueKind::Age as i32,
+            detail: english.to_owned(),
+            since: None,
+            detail_code: code.to_owned(),
+            detail_arguments: arguments.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect(),
+        }
+    }
+
+    #[test]
+    fn a_rotation_detail_reads_in_the_readers_language_from_its_code() {
+        // Every code in both languages, every argument shown (the server's tests check the English equals the
+        // engine's own text for what it sends).
+        for (code, names) in DETAIL_ARGUMENTS {
+            let arguments: Vec<(&str, String)> = names.iter().map(|n| (*n, format!("<{n}>"))).collect();
+            let arguments: Vec<(&str, &str)> = arguments.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let sent = reason(code, &arguments, "the daemon's text");
+            let (english, french) = (detail_text(&sent, Lang::En), detail_text(&sent, Lang::FrCa));
+            for (_, value) in &arguments {
+                assert!(english.contains(value) && french.contains(value), "{code}: {english} / {french}");
+            }
+            assert_ne!(english, "the daemon's text", "{code}");
+            if code != "offboarded" {
+                assert_ne!(french, english, "{code} is French");
+            }
+        }
+        let age = reason("age", &[("days", "120"), ("max_days", "90")], "password unchanged for 120 days; …");
+        assert_eq!(
+            detail_text(&age, Lang::FrCa),
+            "mot de passe inchangé depuis 120\u{a0}jours\u{a0}; au plus 90\u{a0}jours pour cette catégorie"
+        );
+        // A daemon too old to send a code, a code from a newer daemon, an argument missing: its English text.
+        for old in [
+            reason("", &[], "the daemon's text"),
+            reason("stolen", &[("by", "x")], "the daemon's text"),
+            reason("compromised", &[("by", "x")], "the daemon's text"),
+        ] {
+            assert_eq!(detail_text(&old, Lang::FrCa), "the daemon's text");
+        }
     }
 }

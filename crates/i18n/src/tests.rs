@@ -110,6 +110,10 @@ fn no_french_message_is_left_in_english() {
         "import-versions",
         "help-heading-options",
         "help-heading-arguments",
+        // Only punctuation: a possible value's name, a colon (after a no-break space in French), its text.
+        "help-possible-value",
+        // The text written in the entry at an offboarding, stored in English (DueDetail::Offboarded).
+        "rotation-detail-offboarded",
         "daemon-problem-kdf-out-of-bounds",
         "daemon-problem-holder-key",
         "daemon-problem-share-unreadable",

@@ -266,8 +266,15 @@ pub(crate) fn due_entry(due: vault::DueEntry) -> pb::DueEntry {
                     vault::DueKind::Offboarded => pb::DueKind::Offboarded,
                     vault::DueKind::Compromised => pb::DueKind::Compromised,
                 }) as i32,
-                detail: reason.detail,
+                detail: reason.detail.to_string(),
                 since: timestamp(reason.since),
+                detail_code: reason.detail.code().to_owned(),
+                detail_arguments: reason
+                    .detail
+                    .arguments()
+                    .into_iter()
+                    .map(|(name, value)| (name.to_owned(), value))
+                    .collect(),
             })
             .collect(),
     }
@@ -344,6 +351,43 @@ mod tests {
     use tonic::Code;
 
     use super::*;
+
+    #[test]
+    fn a_rotation_reason_carries_its_detail_as_a_code_the_catalogue_renders_in_both_languages() {
+        use coffre_i18n::{Lang, message};
+        let since = std::time::SystemTime::UNIX_EPOCH;
+        for (kind, detail) in [
+            (vault::DueKind::Age, vault::DueDetail::Age { days: 120, max_days: 90 }),
+            (
+                vault::DueKind::Offboarded,
+                vault::DueDetail::Offboarded { text: "revealed by Dave, who was offboarded; saw version 2".into() },
+            ),
+            (
+                vault::DueKind::Compromised,
+                vault::DueDetail::Compromised { by: "alice".into(), reason: "typed on a shared computer".into() },
+            ),
+        ] {
+            let english = detail.to_string();
+            let due = vault::DueEntry {
+                platform: "Facebook".into(),
+                category: vault::Category::SocialNetwork,
+                reasons: vec![vault::DueReason { kind, detail, since }],
+            };
+            let sent = due_entry(due).reasons.into_iter().next().expect("one reason");
+            assert_eq!(sent.detail, english, "older clients keep the English text");
+            let arguments: Vec<(&str, String)> =
+                sent.detail_arguments.iter().map(|(k, v)| (k.as_str(), v.clone())).collect();
+            let id = format!("rotation-detail-{}", sent.detail_code);
+            assert_eq!(message(Lang::En, &id, &arguments).as_deref(), Some(english.as_str()), "{id}");
+            let french = message(Lang::FrCa, &id, &arguments).unwrap_or_default();
+            for (_, value) in &arguments {
+                assert!(french.contains(value.as_str()), "{id}: {french} shows {value}");
+            }
+            if kind != vault::DueKind::Offboarded {
+                assert_ne!(french, english, "{id} reads in French");
+            }
+        }
+    }
 
     #[test]
     fn every_category_maps_both_ways() {

@@ -575,13 +575,71 @@ pub enum DueKind {
     Compromised,
 }
 
+/// The detail of a reason an entry is due: a stable code and its arguments, which clients render in their reader's
+/// language, and the English text (`Display`) for older clients and the web pages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DueDetail {
+    /// The password is unchanged for `days`; its category allows at most `max_days`.
+    Age {
+        /// Days since the last change.
+        days: i64,
+        /// The category's maximum age, in days.
+        max_days: i64,
+    },
+    /// Revealed by someone offboarded since: the text written in the entry at the offboarding. It is stored in
+    /// English in the entry's record (which has no room for its parts), so it is shown as it was written.
+    Offboarded {
+        /// The stored text, e.g. "revealed by Dave, who was offboarded; saw the current version (3)".
+        text: String,
+    },
+    /// Flagged compromised by `by`, with the reason they typed.
+    Compromised {
+        /// Who flagged it.
+        by: String,
+        /// What they wrote.
+        reason: String,
+    },
+}
+
+impl DueDetail {
+    /// The stable code clients render (`rotation-detail-<code>` in the CLI's catalogue).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DueDetail::Age { .. } => "age",
+            DueDetail::Offboarded { .. } => "offboarded",
+            DueDetail::Compromised { .. } => "compromised",
+        }
+    }
+
+    /// The values the text shows, by name.
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            DueDetail::Age { days, max_days } => vec![("days", days.to_string()), ("max_days", max_days.to_string())],
+            DueDetail::Offboarded { text } => vec![("text", text.clone())],
+            DueDetail::Compromised { by, reason } => vec![("by", by.clone()), ("reason", reason.clone())],
+        }
+    }
+}
+
+impl std::fmt::Display for DueDetail {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            DueDetail::Age { days, max_days } => {
+                write!(f, "password unchanged for {days} days; at most {max_days} days for this category")
+            }
+            DueDetail::Offboarded { text } => f.write_str(text),
+            DueDetail::Compromised { by, reason } => write!(f, "flagged compromised by {by}: {reason}"),
+        }
+    }
+}
+
 /// One reason an entry is due, and since when.
 #[derive(Clone, Debug, PartialEq)]
 pub struct DueReason {
     /// Which rule.
     pub kind: DueKind,
-    /// In words: the offboarding or compromise reason, or the age rule.
-    pub detail: String,
+    /// In words: the age rule, the offboarding or the compromise reason.
+    pub detail: DueDetail,
     /// Since when the entry is due for this reason.
     pub since: SystemTime,
 }

@@ -275,25 +275,24 @@ impl Vault {
             if now >= due_ms {
                 reasons.push(DueReason {
                     kind: DueKind::Age,
-                    detail: format!(
-                        "password unchanged for {} days; at most {} days for this category",
-                        now.saturating_sub(changed_ms) / DAY_MS,
-                        max_age_ms / DAY_MS
-                    ),
+                    detail: DueDetail::Age {
+                        days: now.saturating_sub(changed_ms) / DAY_MS,
+                        max_days: max_age_ms / DAY_MS,
+                    },
                     since: from_millis(due_ms),
                 });
             }
             if let Some(offboarded) = &entry.rotation_due {
                 reasons.push(DueReason {
                     kind: DueKind::Offboarded,
-                    detail: offboarded.reason.clone(),
+                    detail: DueDetail::Offboarded { text: offboarded.reason.clone() },
                     since: offboarded.since,
                 });
             }
             if let Some(flag) = rotation.and_then(|r| r.compromised.as_ref()) {
                 reasons.push(DueReason {
                     kind: DueKind::Compromised,
-                    detail: format!("flagged compromised by {}: {}", flag.by, flag.reason),
+                    detail: DueDetail::Compromised { by: flag.by.clone(), reason: flag.reason.clone() },
                     since: from_millis(flag.since_ms),
                 });
             }

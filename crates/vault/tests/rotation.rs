@@ -11,8 +11,9 @@ use coffre_crypto::{
     totp::TotpSeed,
 };
 use coffre_vault::{
-    ApprovalState, AuditFilter, Category, Classification, DueKind, EntryUpdate, ErrorKind, GrantUntil, NewEntry,
-    NewGrant, NewPassword, RequestContext, RevealParams, Role, RotationRef, Scope, SecretField, Secrets, Vault,
+    ApprovalState, AuditFilter, Category, Classification, DueDetail, DueKind, EntryUpdate, ErrorKind, GrantUntil,
+    NewEntry, NewGrant, NewPassword, RequestContext, RevealParams, Role, RotationRef, Scope, SecretField, Secrets,
+    Vault,
     clock::{Clock, unix_seconds},
 };
 use support::*;
@@ -281,9 +282,14 @@ async fn rotation_due_lists_age_offboarding_and_compromise_with_since_and_a_conf
         ]
     );
     assert_eq!(report.due[0].reasons[0].since, flagged_at);
-    assert!(report.due[0].reasons[0].detail.contains("typed it on a shared computer"));
+    assert!(report.due[0].reasons[0].detail.to_string().contains("typed it on a shared computer"));
+    assert!(
+        matches!(&report.due[0].reasons[0].detail, DueDetail::Compromised { reason, .. } if reason.contains("shared computer"))
+    );
     assert_eq!(report.due[0].reasons[1].since, offboarded_at);
-    assert!(report.due[1].reasons[0].detail.contains("at most 90 days"));
+    assert_eq!(report.due[0].reasons[1].detail.code(), "offboarded");
+    assert!(report.due[1].reasons[0].detail.to_string().contains("at most 90 days"));
+    assert!(matches!(report.due[1].reasons[0].detail, DueDetail::Age { max_days: 90, .. }));
 
     // A cancel keeps the flags; a confirm clears them and resets the age.
     vault.stage_rotation(&alice, "Facebook", given(b"fresh")).await.expect("stage");

@@ -10,7 +10,7 @@ pub(crate) type UnsupportedRow = dyn Fn(&csv::StringRecord) -> Option<Note>;
 
 use std::path::Path;
 
-use coffre_i18n::t;
+use coffre_i18n::{Lang, t, t_in};
 
 use super::{
     item::{Item, SecretText, clean},
@@ -120,13 +120,18 @@ impl Columns {
         self.found.iter().find(|(f, _)| *f == field).map(|(_, i)| *i)
     }
 
-    /// "platform ← "Site", login ← "User", …" for the preview.
-    fn describe(&self, headers: &[String]) -> String {
-        self.found
+    /// `Columns: platform <- "Site", login <- "User", …` for the preview, in `lang`. The fields are named by their
+    /// `--map` keys, which are what a reader types to correct a wrong guess.
+    fn describe(&self, headers: &[String], lang: Lang) -> String {
+        let columns: Vec<String> = self
+            .found
             .iter()
-            .map(|(field, i)| format!("{} <- \"{}\"", field.key(), headers.get(*i).map_or("?", String::as_str)))
-            .collect::<Vec<_>>()
-            .join(", ")
+            .map(|(field, i)| {
+                let header = headers.get(*i).map_or("?", String::as_str);
+                t_in!(lang, "import-column", field = field.key(), header = header)
+            })
+            .collect();
+        t_in!(lang, "import-columns", columns = columns.join(", "))
     }
 }
 
@@ -290,7 +295,7 @@ pub(crate) fn parse(text: &str, path: &Path, map: Option<&str>) -> Result<(Vec<I
     let mut reader = reader(text);
     let headers = headers(&mut reader, path)?;
     let columns = columns(&headers, &map, path)?;
-    let preview = format!("Columns: {}", columns.describe(&headers));
+    let preview = columns.describe(&headers, coffre_i18n::current());
     let items = items(reader, &Layout::plain(columns), path)?;
     Ok((items, preview))
 }
@@ -317,6 +322,13 @@ mod tests {
             ("Caisse Desjardins", "trésorière", "pâté=1")
         );
         assert_eq!(item.folders, ["Banque"]);
+        let path = Path::new("f.csv");
+        let headers = headers(&mut reader(text), path).map_err(|e| e.message().to_owned())?;
+        let found = columns(&headers, &[], path).map_err(|e| e.message().to_owned())?;
+        assert_eq!(
+            found.describe(&headers, Lang::FrCa),
+            "Colonnes\u{a0}: platform <- «\u{a0}Nom\u{a0}», login <- «\u{a0}Identifiant\u{a0}», password <- «\u{a0}Mot de passe\u{a0}», url <- «\u{a0}Site web\u{a0}», category <- «\u{a0}Catégorie\u{a0}»"
+        );
         Ok(())
     }
 

@@ -278,6 +278,11 @@ rotation-why = { $kind ->
     [compromised] compromis
    *[other] { $kind }
 }
+# Le détail d’une raison de changer un mot de passe (DueDetail du moteur, par code). « offboarded » est le texte
+# écrit au départ de la personne, conservé en anglais dans l’entrée.
+rotation-detail-age = mot de passe inchangé depuis { $days } jours ; au plus { $max_days } jours pour cette catégorie
+rotation-detail-offboarded = { $text }
+rotation-detail-compromised = signalé compromis par { $by } : { $reason }
 rotation-due-next = Changez chacun sur sa plateforme avec `coffre rotate stage PLATEFORME --generate`.
 rotation-staged-heading = Préparés, en attente de `coffre rotate confirm` ou `cancel` :
 
@@ -886,6 +891,9 @@ import-keepass-only = --password-file et --key-file vont avec --format keepass
 import-some-failed = certaines entrées n’ont pas été créées (voir plus haut) ; corrigez-les et importez de nouveau : ce qui est déjà là est sauté
 import-empty = { $path } ne contient aucune entrée : rien à importer
 import-keepass-password-not-text = le mot de passe KeePass n’est pas du texte UTF-8
+# Les colonnes devinées d’après l’en-tête d’un tableur, nommées par leurs clés de --map (ce qu’on tape pour corriger).
+import-columns = Colonnes : { $columns }
+import-column = { $field } <- «{"\u00A0"}{ $header }{"\u00A0"}»
 import-preview-heading = Premières lignes :
 import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0"}», identifiant «{"\u00A0"}{ $login }{"\u00A0"}», mot de passe { $password ->
     [empty] vide
@@ -894,6 +902,45 @@ import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0
 import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient créées ({ $renamed } renommées), { $resume } complétées avec des versions plus anciennes, { $identical } déjà dans le coffre, { $skipped } sautées.
 import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
 import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).
+
+## Les erreurs d’utilisation de clap (usage.rs).
+usage-argument-repeated = l’argument « { $arg } » ne peut pas être donné plusieurs fois
+usage-argument-conflict = l’argument « { $arg } » ne peut pas être utilisé avec « { $other } »
+usage-argument-conflicts = l’argument « { $arg } » ne peut pas être utilisé avec :
+usage-argument-conflict-others = l’argument « { $arg } » ne peut pas être utilisé avec un ou plusieurs des autres arguments donnés
+usage-no-equals = il faut un signe = pour donner une valeur à « { $arg } »
+usage-value-missing = « { $arg } » demande une valeur, mais aucune n’a été donnée
+usage-value-invalid = valeur « { $value } » invalide pour « { $arg } »
+usage-unknown-subcommand = sous-commande « { $command } » inconnue
+usage-missing-arguments = ces arguments obligatoires manquent :
+usage-missing-subcommand = « { $command } » demande une sous-commande, mais aucune n’a été donnée
+usage-subcommands = [sous-commandes : { $values }]
+usage-too-many-values = valeur « { $value } » de trop pour « { $arg } » ; aucune autre n’était attendue
+usage-too-few-values = « { $arg } » demande { $min } valeurs ; { $actual ->
+    [one] seulement { $actual } a été donnée
+   *[other] seulement { $actual } ont été données
+}
+usage-wrong-number-of-values = « { $arg } » demande { $expected } valeurs, mais { $actual ->
+    [one] { $actual } a été donnée
+   *[other] { $actual } ont été données
+}
+usage-value-rejected = valeur « { $value } » invalide pour « { $arg } » : { $reason }
+usage-unknown-argument = argument « { $arg } » inattendu
+usage-invalid-utf8 = un ou plusieurs arguments ne sont pas de l’UTF-8 valide
+usage-did-you-mean = astuce : { $count ->
+    [one] { $what ->
+        [subcommand] une sous-commande semblable existe
+        [argument] un argument semblable existe
+       *[value] une valeur semblable existe
+    }
+   *[other] { $what ->
+        [subcommand] des sous-commandes semblables existent
+        [argument] des arguments semblables existent
+       *[value] des valeurs semblables existent
+    }
+} : { $suggestions }
+usage-quoted = « { $name } »
+usage-more-information = Pour en savoir plus, essayez « { $help } ».
 
 ## `--help` et la page de manuel (help.rs) : `help-cmd-<chemin>`, `help-arg-<chemin>-<id>`.
 
@@ -933,10 +980,280 @@ help-arg-grant-add-until = Le dernier jour d’accès (AAAA-MM-JJ, jusqu’à la
 help-arg-grant-add-duration = Pour combien de temps à partir de maintenant, p. ex. 14d, 12h, 2w (au plus le maximum du démon, 90 jours par défaut)
 help-arg-grant-add-task = À quoi sert l’accès (obligatoire ; consigné au journal d’audit)
 help-arg-grant-revoke-id = L’identifiant de l’accès tel que `coffre grant list` l’affiche (au moins ses 8 premiers caractères)
+help-arg-connect-address = L’adresse du démon : https://HÔTE:PORT, ou HÔTE:PORT (le port par défaut est 7443)
+help-arg-connect-fingerprint = L’empreinte SHA-256 que coffred a affichée à son premier démarrage (64 chiffres hexadécimaux ; les deux-points et les espaces sont ignorés). L’AC n’est enregistrée que si elle correspond
+help-arg-connect-yes = Fait confiance à l’AC sans rien demander. Seulement pour des scripts sur l’ordinateur même du démon
+help-arg-init-president = Le nom de la présidence : la personne qui tient la banque de mots de passe
+help-arg-init-leader = Le nom du chef : il reçoit un code à usage unique pour choisir sa propre phrase de passe avec `coffre enroll`
+help-arg-init-passphrase_file = Lit la phrase de passe dans FICHIER (un saut de ligne final est ignoré)
+help-arg-init-passphrase_stdin = Lit la phrase de passe sur l’entrée standard (un saut de ligne final est ignoré)
+help-arg-init-kdf_memory_kib = Coût en mémoire d’Argon2id, en Kio (par défaut celui du démon, 65536 ; au moins 8192)
+help-arg-init-kdf_iterations = Nombre d’itérations d’Argon2id (par défaut celui du démon, 3 ; au moins 1)
+help-arg-init-holders = Un détenteur de part de récupération et sa clé publique age (de `age-keygen` ou `coffre recovery keygen`) ; répétez pour chaque détenteur, p. ex. --holder president=age1... --holder leader=age1...
+help-arg-init-passphrase_holders = Un détenteur sans clé age, dont le fichier de part est verrouillé par une phrase de passe de son choix : tapée au terminal, ou lue dans FICHIER
+help-arg-init-threshold = Combien de détenteurs doivent se réunir pour récupérer le coffre (au moins 2) [par défaut : 2]
+help-arg-init-shares_dir = Où écrire un fichier de part par détenteur (dossier créé, privé, s’il n’existe pas)
+help-arg-enroll-code = Le code d’inscription à usage unique qu’on vous a remis en personne, tel qu’il est écrit (espaces, tirets, majuscules ou minuscules : peu importe). Il ne sert qu’une fois : le garder dans l’historique de votre terminal ne pose aucun risque
+help-arg-enroll-passphrase_file = Lit la phrase de passe dans FICHIER (un saut de ligne final est ignoré)
+help-arg-enroll-passphrase_stdin = Lit la phrase de passe sur l’entrée standard (un saut de ligne final est ignoré)
+help-arg-enroll-totp = Le code qu’affiche votre application d’authentification pour le nouveau deuxième facteur ; sans lui, le deuxième facteur est affiché (code QR et URI) et, au terminal, le code vous est demandé
+help-arg-enroll-qr_file = Écrit aussi le code QR dans FICHIER, en image SVG (lisible par vous seulement ; supprimez-le une fois numérisé)
+help-arg-login-name = Votre nom dans le coffre
+help-arg-login-passphrase_file = Lit la phrase de passe dans FICHIER (un saut de ligne final est ignoré)
+help-arg-login-passphrase_stdin = Lit la phrase de passe sur l’entrée standard (un saut de ligne final est ignoré)
+help-arg-login-totp = Les 6 chiffres qu’affiche maintenant votre application d’authentification (à usage unique ; demandés au terminal s’ils ne sont pas donnés)
+help-arg-unseal-passphrase_file = Lit la phrase de passe dans FICHIER (un saut de ligne final est ignoré)
+help-arg-unseal-passphrase_stdin = Lit la phrase de passe sur l’entrée standard (un saut de ligne final est ignoré)
+help-cmd-entry-add = Ajoute une entrée ; le mot de passe est lu dans un fichier, sur l’entrée standard ou au terminal
+help-arg-entry-add-platform = Le nom de la plateforme, p. ex. Facebook (unique dans le coffre)
+help-arg-entry-add-category = La catégorie de l’entrée
+help-arg-entry-add-login = L’identifiant ou l’adresse courriel sur la plateforme
+help-arg-entry-add-password_file = Lit le mot de passe dans FICHIER (un saut de ligne final est ignoré) ; sans cette option ni --password-stdin, il vous est demandé deux fois
+help-arg-entry-add-password_stdin = Lit le mot de passe sur l’entrée standard (un saut de ligne final est ignoré)
+help-arg-entry-add-url = La page de connexion de la plateforme
+help-arg-entry-add-classification = La sensibilité de l’entrée [par défaut : restricted]
+help-arg-entry-add-lifecycle = L’étape de vie de l’entrée [par défaut : active]
+help-arg-entry-add-recovery_contacts = Un numéro de téléphone ou une adresse courriel que la plateforme utilise pour récupérer le compte (répétez l’option pour en donner plusieurs)
+help-arg-entry-add-tags = Une étiquette libre (répétez l’option pour en donner plusieurs)
+help-arg-entry-add-notes_file = Lit les notes (gardées secrètes) dans FICHIER
+help-arg-entry-add-totp_seed_file = Lit dans FICHIER la clé de l’authentification à deux facteurs du compte lui-même (base32)
+help-cmd-entry-list = Liste les entrées que vous pouvez voir
+help-arg-entry-list-archived = Inclut les entrées archivées
+help-cmd-entry-show = Affiche les détails d’une entrée (jamais ses secrets)
+help-arg-entry-show-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-cmd-entry-edit = Modifie une entrée ; seul ce que vous donnez change. Un nouveau mot de passe, une nouvelle clé TOTP ou de nouvelles notes créent une nouvelle version
+help-arg-entry-edit-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-arg-entry-edit-rename = Un nouveau nom pour la plateforme
+help-arg-entry-edit-category = Une nouvelle catégorie
+help-arg-entry-edit-url = Une nouvelle page de connexion ("" la retire)
+help-arg-entry-edit-login = Un nouvel identifiant
+help-arg-entry-edit-classification = Une nouvelle classification
+help-arg-entry-edit-lifecycle = Une nouvelle étape du cycle de vie
+help-arg-entry-edit-recovery_contacts = Remplace les contacts de récupération par ceux-ci (répétez l’option pour en donner plusieurs)
+help-arg-entry-edit-clear_recovery_contacts = Retire tous les contacts de récupération
+help-arg-entry-edit-tags = Remplace les étiquettes par celles-ci (répétez l’option pour en donner plusieurs)
+help-arg-entry-edit-clear_tags = Retire toutes les étiquettes
+help-arg-entry-edit-password_file = Lit un nouveau mot de passe dans FICHIER (un saut de ligne final est ignoré)
+help-arg-entry-edit-password_stdin = Lit un nouveau mot de passe sur l’entrée standard (un saut de ligne final est ignoré)
+help-arg-entry-edit-new_password = Tape un nouveau mot de passe au terminal (demandé deux fois)
+help-arg-entry-edit-notes_file = Lit de nouvelles notes dans FICHIER (un fichier vide les retire)
+help-arg-entry-edit-totp_seed_file = Lit une nouvelle clé TOTP dans FICHIER (un fichier vide la retire)
+help-cmd-entry-archive = Archive une entrée qui ne sert plus ; son historique est conservé
+help-arg-entry-archive-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-cmd-entry-history = Affiche les versions des secrets d’une entrée : quand et par qui (jamais les secrets)
+help-arg-entry-history-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-cmd-entry-flag = Signale le mot de passe d’une entrée comme compromis : il est à changer jusqu’à ce qu’un nouveau soit confirmé
+help-arg-entry-flag-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-arg-entry-flag-compromised = Le mot de passe a été exposé (le seul signalement qui existe ; obligatoire, pour que personne ne signale par mégarde)
+help-arg-entry-flag-reason = Ce qui s’est passé : ce qui a été exposé, quand, comment (obligatoire ; consigné au journal d’audit)
+help-arg-reveal-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-arg-reveal-reason = Pourquoi vous avez besoin du secret ; consigné au journal d’audit (obligatoire)
+help-arg-reveal-field = Quel secret afficher
+help-arg-reveal-version = Une version plus ancienne (présidence ou chef seulement ; voir `coffre entry history`) [par défaut : la version actuelle]
+help-arg-reveal-pending = Le mot de passe de la rotation préparée pour cette entrée, pour le mettre sur la plateforme (présidence ou chef seulement)
+help-arg-reveal-copy = Met le secret dans le presse-papiers au lieu de l’afficher ; effacé après 30 secondes
+help-after-reveal = Le secret est écrit sur la sortie standard, suivi d’un saut de ligne. Il n’est jamais journalisé.
+help-arg-passwd-passphrase_file = Lit votre phrase de passe actuelle dans FICHIER (un saut de ligne final est ignoré)
+help-arg-passwd-new_passphrase_file = Lit la nouvelle phrase de passe dans FICHIER (un saut de ligne final est ignoré) ; sans cette option, elle vous est demandée deux fois
+help-cmd-person-add = Ajoute une personne ; affiche son code d’inscription à usage unique, à lui remettre en personne
+help-arg-person-add-name = Le nom de la personne dans le coffre (unique)
+help-arg-person-add-role = Ce que la personne peut faire
+help-cmd-person-list = Liste les personnes que vous pouvez voir
+help-cmd-person-offboard = Met fin aux accès d’une personne qui part : sessions, accès et compte ; signale pour rotation ce qu’elle a affiché
+help-arg-person-offboard-name = Le nom de la personne, tel que `coffre person list` l’affiche
+help-cmd-person-reset = Donne un nouveau code d’inscription à une personne (téléphone ou phrase de passe perdus) ; ses anciens identifiants cessent de fonctionner
+help-arg-person-reset-name = Le nom de la personne, tel que `coffre person list` l’affiche
+help-cmd-audit-list = Liste les événements, du plus ancien au plus récent, une page à la fois (présidence, chef et vérification)
+help-arg-audit-list-actor = Seulement les événements de cette personne
+help-arg-audit-list-action = Seulement cette action, p. ex. reveal, login, ou une famille comme entry (entry.create, entry.update...)
+help-arg-audit-list-target = Seulement les événements qui visent cette cible, p. ex. une plateforme
+help-arg-audit-list-since = Seulement les événements à partir de ce moment : 2026-11-24 (00 h UTC) ou 2026-11-24T09:30:00Z
+help-arg-audit-list-until = Seulement les événements avant ce moment ; une date seule inclut toute cette journée
+help-arg-audit-list-after = Seulement les événements après ce numéro de séquence (celui que la page précédente indique)
+help-arg-audit-list-limit = Événements par page, 500 au plus
+help-cmd-audit-export = Écrit tout le journal dans un fichier que n’importe qui peut vérifier hors ligne (présidence, chef et vérification ; consigné comme un événement)
+help-arg-audit-export-out = Le fichier à écrire (JSON Lines ; créé lisible par vous seulement)
+help-arg-audit-export-force = Remplace FICHIER s’il existe
+help-cmd-audit-verify = Vérifie un journal exporté avec la clé publique d’audit du coffre ; sans démon
+help-arg-audit-verify-file = Le fichier qu’a écrit `coffre audit export`
+help-arg-audit-verify-key = La clé publique d’audit du coffre, telle que `coffre status` l’affiche (ed25519:...). Obtenez-la par un moyen de confiance
+help-arg-recover-share = Votre fichier de part, tel qu’on vous l’a remis (ou déjà déchiffré avec `age -d`)
+help-arg-recover-identity = Votre fichier d’identité age (de `age-keygen` ou `coffre recovery keygen`), si votre part est verrouillée par une clé
+help-arg-recover-share_passphrase_file = Lit dans FICHIER, plutôt qu’au terminal, la phrase de passe d’une part verrouillée par une phrase de passe
+help-arg-recover-owner = De qui choisir la phrase de passe quand la récupération aboutit : le nom de la présidence ou du chef [par défaut : la présidence]
+help-arg-recover-new_passphrase_file = Lit dans FICHIER, plutôt qu’au terminal, la nouvelle phrase de passe de la présidence ou du chef
+help-arg-recover-new_passphrase_stdin = Lit sur l’entrée standard la nouvelle phrase de passe de la présidence ou du chef
+help-cmd-recovery-status = Affiche le jeu de parts et la récupération en cours (sans connexion ; fonctionne quand le coffre est scellé)
+help-cmd-recovery-rekey = Émet un nouveau jeu de parts pour les détenteurs nommés ; les anciennes parts n’ouvrent plus le coffre (présidence ou chef)
+help-arg-recovery-rekey-holders = Un détenteur de part de récupération et sa clé publique age (de `age-keygen` ou `coffre recovery keygen`) ; répétez pour chaque détenteur, p. ex. --holder president=age1... --holder leader=age1...
+help-arg-recovery-rekey-passphrase_holders = Un détenteur sans clé age, dont le fichier de part est verrouillé par une phrase de passe de son choix : tapée au terminal, ou lue dans FICHIER
+help-arg-recovery-rekey-threshold = Combien de détenteurs doivent se réunir pour récupérer le coffre (au moins 2) [par défaut : 2]
+help-arg-recovery-rekey-shares_dir = Où écrire un fichier de part par détenteur (dossier créé, privé, s’il n’existe pas)
+help-cmd-recovery-keygen = Crée une paire de clés age pour un détenteur : la clé secrète va dans FICHIER, la clé publique (age1...) est affichée
+help-arg-recovery-keygen-out = Où écrire la clé secrète (un nouveau fichier, mode 0600) ; gardez-la hors ligne, p. ex. sur une clé USB ou sur papier
+help-cmd-backup-create = Fait une sauvegarde maintenant : un instantané cohérent, chiffré pour les clés age des détenteurs de parts (présidence ou chef)
+help-arg-backup-create-out = Le fichier à écrire (il ne doit pas déjà exister ; mode 0600)
+help-cmd-rotate-stage = Prépare un nouveau mot de passe : il attend comme version en attente jusqu’à ce que vous le confirmiez (présidence ou chef)
+help-arg-rotate-stage-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-arg-rotate-stage-generate = Laisse le démon générer le nouveau mot de passe (24 caractères de toutes les sortes, sauf si les options ci-dessous disent autrement) ; il ne transite jamais par cet ordinateur
+help-arg-rotate-stage-password_file = Lit le nouveau mot de passe dans FICHIER (un saut de ligne final est ignoré)
+help-arg-rotate-stage-password_stdin = Lit le nouveau mot de passe sur l’entrée standard (un saut de ligne final est ignoré)
+help-arg-rotate-stage-length = Longueur en caractères (de 12 à 256) [par défaut : 24]
+help-arg-rotate-stage-no_lower = Sans lettres minuscules
+help-arg-rotate-stage-no_upper = Sans lettres majuscules
+help-arg-rotate-stage-no_digits = Sans chiffres
+help-arg-rotate-stage-no_symbols = Sans symboles (pour les plateformes qui les refusent)
+help-arg-rotate-stage-words = Plutôt une phrase de passe de N mots tirés de la liste EFF Long Wordlist (de 5 à 20 ; 6 est un bon choix)
+help-arg-rotate-stage-separator = Entre les mots [par défaut : -]
+help-after-rotate-stage = Ensuite : `coffre reveal PLATEFORME --pending --reason TEXTE`, changez le mot de passe sur la plateforme, puis `coffre rotate confirm PLATEFORME` (ou `coffre rotate cancel PLATEFORME`).
+help-cmd-rotate-confirm = Rend actuel le mot de passe préparé, une fois qu’il fonctionne sur la plateforme ; l’ancien reste dans l’historique
+help-arg-rotate-confirm-platform = Le nom de la plateforme
+help-arg-rotate-confirm-id = L’identifiant de la rotation tel que `coffre rotate stage` l’a affiché (au moins 8 caractères) : refusé si une autre est préparée entre-temps
+help-cmd-rotate-cancel = Abandonne le mot de passe préparé ; l’entrée reste exactement comme elle était
+help-arg-rotate-cancel-platform = Le nom de la plateforme
+help-arg-rotate-cancel-id = L’identifiant de la rotation tel que `coffre rotate stage` l’a affiché (au moins 8 caractères) : refusé si une autre est préparée entre-temps
+help-cmd-rotation-due = Liste les mots de passe à changer (trop vieux, vus par une personne partie, compromis) et ceux qui sont préparés
+help-arg-generate-length = Longueur en caractères (de 12 à 256) [par défaut : 24]
+help-arg-generate-no_lower = Sans lettres minuscules
+help-arg-generate-no_upper = Sans lettres majuscules
+help-arg-generate-no_digits = Sans chiffres
+help-arg-generate-no_symbols = Sans symboles (pour les plateformes qui les refusent)
+help-arg-generate-words = Plutôt une phrase de passe de N mots tirés de la liste EFF Long Wordlist (de 5 à 20 ; 6 est un bon choix)
+help-arg-generate-separator = Entre les mots [par défaut : -]
+help-after-generate = Le mot de passe est écrit sur la sortie standard, suivi d’un saut de ligne ; sa force en bits, sur la sortie d’erreur. Rien n’est envoyé nulle part.
+help-cmd-approval-request = Demande à la présidence ou au chef la permission d’afficher une fois une entrée très confidentielle
+help-arg-approval-request-platform = Le nom de la plateforme, tel que `coffre entry list` l’affiche
+help-arg-approval-request-reason = Pourquoi vous avez besoin du secret ; la présidence et le chef le lisent et c’est consigné au journal d’audit (obligatoire)
+help-cmd-approval-list = Présidence et chef : les demandes qui attendent une décision (toutes avec --all). Les autres : leurs propres demandes
+help-arg-approval-list-all = Présidence et chef : aussi les demandes tranchées, utilisées ou expirées
+help-cmd-approval-approve = Autorise l’affichage unique de la demande (présidence ou chef ; jamais pour sa propre demande)
+help-arg-approval-approve-id = L’identifiant de la demande tel que `coffre approval list` l’affiche (au moins ses 8 premiers caractères)
+help-arg-approval-approve-reason = Votre mot pour la personne qui demande, consigné au journal d’audit
+help-cmd-approval-deny = Refuse la demande (présidence ou chef)
+help-arg-approval-deny-id = L’identifiant de la demande tel que `coffre approval list` l’affiche (au moins ses 8 premiers caractères)
+help-arg-approval-deny-reason = Votre mot pour la personne qui demande, consigné au journal d’audit
+help-arg-guide-topic = Quel guide afficher
+help-arg-import-format = Ce qu’est FICHIER
+help-arg-import-file = L’exportation à lire (pour --format pass, le dossier du magasin)
+help-arg-import-dry_run = Affiche ce qui serait créé, renommé ou sauté, et pourquoi ; ne crée rien
+help-arg-import-map = csv : quelle colonne contient quoi, p. ex. "platform=Site,login=Utilisateur,password=Mot de passe" (champs : platform, login, password, url, notes, totp, category, tags)
+help-arg-import-category = La catégorie des entrées dont le dossier, la collection ou le groupe ne correspond à aucune [par défaut : other]
+help-arg-import-category_map = Des dossiers, collections ou groupes vers des catégories, p. ex. "Réseaux sociaux=social-network,Banque=financial"
+help-arg-import-classification = La classification de chaque entrée importée [par défaut : restricted]
+help-arg-import-password_file = keepass : lit le mot de passe de la base dans FICHIER plutôt que de le demander
+help-arg-import-key_file = keepass : le fichier clé de la base
+help-after-import = Chaque entrée est créée par le démon comme si elle était tapée avec `coffre entry add`, et consignée comme créée par vous. Refaire la même importation ne crée rien deux fois : une entrée déjà dans le coffre avec le même identifiant, la même URL et le même mot de passe est sautée (comparer les mots de passe est un affichage, consigné au journal d’audit avec le motif « coffre import »). Les fichiers de plus de 64 Mio sont refusés.
+help-cmd-registry-export = Écrit le registre des comptes officiels (sans secret, identifiant ni note) : présidence, chef et vérification
+help-arg-registry-export-format = Le format du fichier
+help-arg-registry-export-out = Écrit dans FICHIER plutôt que sur la sortie standard
+help-arg-registry-export-with_recovery_contacts = Ajoute les contacts de récupération de chaque compte (numéros de téléphone et adresses de personnes : présidence ou chef seulement)
+help-arg-completions-shell = L’interpréteur de commandes : bash, zsh, fish, elvish ou powershell
+help-value-name = { $key ->
+    [category] CATÉGORIE
+    [command] COMMANDE
+    [field] CHAMP
+    [lifecycle] CYCLE_DE_VIE
+    [role] RÔLE
+    [address] ADRESSE
+    [dir] DOSSIER
+    [duration] DURÉE
+    [field-column] CHAMP=COLONNE,...
+    [file] FICHIER
+    [folder-category] DOSSIER=CATÉGORIE,...
+    [keyfile] FICHIER-CLÉ
+    [label-age1] NOM=age1...
+    [label-file] NOM[=FICHIER]
+    [lang] LANGUE
+    [login] IDENTIFIANT
+    [name] NOM
+    [new] NOUVEAU
+    [path] CHEMIN
+    [person] PERSONNE
+    [platform] PLATEFORME
+    [public-key] CLÉ_PUBLIQUE
+    [seq] NUMÉRO
+    [tag] ÉTIQUETTE
+    [target] CIBLE
+    [text] TEXTE
+    [time] MOMENT
+    [topic] SUJET
+   *[other] { $name }
+}
 help-arg-server = L’adresse du démon, p. ex. https://127.0.0.1:7443 [env : COFFRE_SERVER]
 help-arg-ca = Le certificat d’AC du démon (PEM) au lieu de celui épinglé [env : COFFRE_CA]
 help-arg-json = Affiche un objet JSON au lieu du texte, pour les scripts
 help-arg-lang = La langue des messages : fr (fr-CA) ou en [env : COFFRE_LANG, sinon LC_ALL, LC_MESSAGES, LANG]
+help-possible-entry-add-category-social-network = Facebook, Instagram, X, YouTube, etc.
+help-possible-entry-add-category-data-bank = NationBuilder et autres banques de données
+help-possible-entry-add-category-creation = Outils de design et de création
+help-possible-entry-add-category-meeting = Outils de réunion
+help-possible-entry-add-category-software = Logiciels et hébergement : AWS, GoDaddy, Nextcloud, Mailgun...
+help-possible-entry-add-category-financial = Portails bancaires et comptes de paiement
+help-possible-entry-add-category-other = Tout le reste
+help-possible-entry-add-classification-public = Publique
+help-possible-entry-add-classification-restricted = Restreinte
+help-possible-entry-add-classification-confidential = Confidentielle
+help-possible-entry-add-classification-very-confidential = Très confidentielle : l’affichage par un membre demande l’approbation de la présidence ou du chef
+help-possible-entry-add-lifecycle-planned = Prévue, pas encore utilisée
+help-possible-entry-add-lifecycle-active = En usage
+help-possible-entry-add-lifecycle-archived = Retirée ; son historique est conservé
+help-possible-entry-edit-category-social-network = Facebook, Instagram, X, YouTube, etc.
+help-possible-entry-edit-category-data-bank = NationBuilder et autres banques de données
+help-possible-entry-edit-category-creation = Outils de design et de création
+help-possible-entry-edit-category-meeting = Outils de réunion
+help-possible-entry-edit-category-software = Logiciels et hébergement : AWS, GoDaddy, Nextcloud, Mailgun...
+help-possible-entry-edit-category-financial = Portails bancaires et comptes de paiement
+help-possible-entry-edit-category-other = Tout le reste
+help-possible-entry-edit-classification-public = Publique
+help-possible-entry-edit-classification-restricted = Restreinte
+help-possible-entry-edit-classification-confidential = Confidentielle
+help-possible-entry-edit-classification-very-confidential = Très confidentielle : l’affichage par un membre demande l’approbation de la présidence ou du chef
+help-possible-entry-edit-lifecycle-planned = Prévue, pas encore utilisée
+help-possible-entry-edit-lifecycle-active = En usage
+help-possible-entry-edit-lifecycle-archived = Retirée ; son historique est conservé
+help-possible-reveal-field-password = Le mot de passe du compte
+help-possible-reveal-field-notes = Les notes de l’entrée
+help-possible-reveal-field-totp = Le code actuel de l’authentification à deux facteurs du compte lui-même, calculé par le démon
+help-possible-reveal-field-totp-seed = La clé de l’authentification à deux facteurs du compte lui-même (base32 ; présidence ou chef seulement)
+help-possible-person-add-role-leader = A tous les accès, comme la présidence (seule la présidence ajoute un chef)
+help-possible-person-add-role-access-manager = Ajoute des membres et leur accorde l’accès aux entrées publiques et restreintes
+help-possible-person-add-role-member = Voit et affiche seulement ce qu’un accès en cours couvre
+help-possible-person-add-role-auditor = Lit le journal d’audit ; n’affiche jamais de secret
+help-possible-grant-add-category-social-network = Facebook, Instagram, X, YouTube, etc.
+help-possible-grant-add-category-data-bank = NationBuilder et autres banques de données
+help-possible-grant-add-category-creation = Outils de design et de création
+help-possible-grant-add-category-meeting = Outils de réunion
+help-possible-grant-add-category-software = Logiciels et hébergement : AWS, GoDaddy, Nextcloud, Mailgun...
+help-possible-grant-add-category-financial = Portails bancaires et comptes de paiement
+help-possible-grant-add-category-other = Tout le reste
+help-possible-guide-topic-recovery = Ce que gardent les détenteurs de parts et quoi faire le jour où tout va mal (imprimez-le et gardez-le avec votre part)
+help-possible-guide-topic-rotation = Changer les mots de passe en deux temps, les codes des plateformes, ce qui est à changer, les approbations
+help-possible-guide-topic-audit = Le journal d’audit : qui le lit, son exportation et comment le vérifier
+help-possible-import-format-csv = Un tableur enregistré en CSV ; colonnes données par --map ou devinées d’après l’en-tête (en anglais ou en français)
+help-possible-import-format-bitwarden-json = Exportation JSON de Bitwarden ou Vaultwarden (non chiffrée), personnelle ou d’une organisation
+help-possible-import-format-bitwarden-csv = Exportation CSV de Bitwarden ou Vaultwarden
+help-possible-import-format-keepass = Une base KeePass (KDBX 3.1 ou 4), en lecture seule ; c’est aussi ce qu’exporte Passbolt
+help-possible-import-format-keepassxc-csv = Exportation CSV de KeePassXC
+help-possible-import-format-1pux = Exportation de 1Password (.1pux)
+help-possible-import-format-pass = Un magasin pass : FICHIER est son dossier ; chaque entrée est lue avec `pass show`
+help-possible-import-category-social-network = Facebook, Instagram, X, YouTube, etc.
+help-possible-import-category-data-bank = NationBuilder et autres banques de données
+help-possible-import-category-creation = Outils de design et de création
+help-possible-import-category-meeting = Outils de réunion
+help-possible-import-category-software = Logiciels et hébergement : AWS, GoDaddy, Nextcloud, Mailgun...
+help-possible-import-category-financial = Portails bancaires et comptes de paiement
+help-possible-import-category-other = Tout le reste
+help-possible-import-classification-public = Publique
+help-possible-import-classification-restricted = Restreinte
+help-possible-import-classification-confidential = Confidentielle
+help-possible-import-classification-very-confidential = Très confidentielle : l’affichage par un membre demande l’approbation de la présidence ou du chef
+help-possible-registry-export-format-csv = Pour un tableur ; les cellules qui ressemblent à des formules sont neutralisées
+help-possible-registry-export-format-json = Chaque transition de chaque entrée, pour les scripts
+help-possible-registry-export-format-html = Une page à imprimer ou à publier
+help-possible-values-short = [valeurs possibles : { $values }]
+help-possible-values-long = Valeurs possibles :
+help-possible-value = { "\u00A0" }: { $text }
+help-default = [par défaut : { $value }]
 help-heading-usage = Utilisation :
 help-heading-commands = Commandes 
 help-heading-options = Options 

@@ -55,7 +55,16 @@ pub(crate) async fn overview(State(web): State<Web>, visit: Visit) -> Response {
                         DueKind::Offboarded => "offboarded",
                         DueKind::Compromised => "compromised",
                     };
-                    (kind, reason.detail)
+                    // The detail in the reader's language, from its code; its English text if the catalogue
+                    // lacks the code (never the case for the engine's own codes, which a test renders).
+                    let arguments = reason.detail.arguments();
+                    let detail = coffre_i18n::message(
+                        frame.t.0,
+                        &format!("rotation-detail-{}", reason.detail.code()),
+                        &arguments,
+                    )
+                    .unwrap_or_else(|| reason.detail.to_string());
+                    (kind, detail)
                 })
                 .collect(),
         })
