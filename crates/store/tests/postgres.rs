@@ -126,9 +126,10 @@ fn a_writer_whose_connection_was_cut_reconnects_and_goes_on() {
     store.apply(batch).unwrap();
     cut_connections(&url, &format!("{schema}_a"));
     // The first write after the cut may find the connection not yet known to be closed: it fails as unavailable,
-    // and nothing is written; the next one reconnects.
+    // and nothing is written; the next one reconnects, once the server has let go of the old connection's lock
+    // (until then: in use; polled, at most 5 s).
     let mut written = false;
-    for _ in 0..3 {
+    for _ in 0..500 {
         let mut batch = Batch::default();
         batch.insert(b"k/2".to_vec(), b"two".to_vec());
         match store.apply(batch) {
@@ -136,6 +137,7 @@ fn a_writer_whose_connection_was_cut_reconnects_and_goes_on() {
                 written = true;
                 break;
             }
+            Err(StoreError::InUse { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),
             Err(e) => assert!(e.is_unavailable(), "{e}"),
         }
     }
@@ -173,9 +175,9 @@ fn once_another_coffred_has_claimed_the_schema_the_first_one_writes_nothing_more
     drop(second);
     // With the second gone, the first gets the lock back, but its claim is stale: refused, nothing written.
     let mut last = None;
-    for _ in 0..200 {
+    for _ in 0..500 {
         match write(&first, b"from/first") {
-            Err(StoreError::InUse { .. }) => std::thread::yield_now(),
+            Err(StoreError::InUse { .. }) => std::thread::sleep(std::time::Duration::from_millis(10)),
             other => {
                 last = Some(other);
                 break;
