@@ -128,6 +128,8 @@ impl Vault {
             mac: None,
         };
         batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
+        // Every index of a new vault is over normalised names: its unseals need not look for older ones.
+        batch.insert(crate::names::NAMES_NORMALISED.to_vec(), vec![1]);
 
         inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         // The store was found empty above: its record starts here.

@@ -1,7 +1,9 @@
 //! Names people type (a person's, a platform's) are found through keyed lookup ids over their normalised form
 //! (`coffre_crypto::index::normalise_name`: trimmed, NFKC, lower case). Indexes written before names were
 //! normalised hold the older id (trimmed and lower-cased only); lookups fall back to it, and the first unseal moves
-//! every such index to the new id, so nobody is locked out of their account and no entry goes missing.
+//! every such index to the new id, so nobody is locked out of their account and no entry goes missing. The batch
+//! that moves them also writes [`NAMES_NORMALISED`], so that later unseals do not read every person and entry again
+//! (at 100,000 entries that was most of an unseal); a vault made since has it from its init.
 
 use coffre_crypto::{
     index::{IndexDomain, legacy_lookup_id, lookup_id},
@@ -16,6 +18,10 @@ use crate::{
     records::{self, PersonRecord},
     vault::{Inner, Open},
 };
+
+/// Present once every index of the store is known to be over normalised names (written by init, or by the batch
+/// that moved the older ones). Covered by the store's digest like every record.
+pub(crate) const NAMES_NORMALISED: &[u8] = b"!names-normalised";
 
 impl Inner {
     /// The id stored under the index of `name` in `domain` (`prefix` is the index's key prefix): the normalised
@@ -43,9 +49,18 @@ impl Inner {
     /// still fall back to the older ids). Two old names that normalise to the same one (e.g. "Ｆacebook" and
     /// "Facebook") keep the older id for the second, logged, rather than one hiding the other.
     pub(crate) async fn migrate_name_indexes(&self, ctx: &RequestContext, open: &Open) {
+        match self.store.get(NAMES_NORMALISED) {
+            Ok(Some(_)) => return,
+            Ok(None) => {}
+            Err(err) => {
+                tracing::error!(error = %err, "name indexes could not be checked; lookups fall back");
+                return;
+            }
+        }
         match self.name_index_moves(open) {
-            Ok((_, 0)) => {}
-            Ok((batch, moved)) => {
+            Ok((mut batch, moved)) => {
+                // Once, even when nothing moved: the next unseals skip the scan.
+                batch.insert(NAMES_NORMALISED.to_vec(), vec![1]);
                 let _writes = self.writes.lock().await;
                 let mut event = self.event(ctx, "-", "names.normalise", "", Outcome::Success);
                 event.detail = format!("indexes_moved={moved}");

@@ -463,3 +463,74 @@ async fn an_unseal_reads_the_log_for_changes_only_after_where_the_store_has_read
     assert_eq!(applied.seq, last_change + 1, "only the first reveal changed the store: {applied:?}");
     assert!(read_from > head, "the log is read from after the store's record ({read_from}), not from {}", applied.seq);
 }
+
+/// An entry `platform` (with a full-width letter, so NFKC changes it) indexed as before normalisation, written
+/// through the log as an older coffred did; with `unmark`, the store's mark that its indexes were moved is taken
+/// away too (a vault from before the mark). Returns the older index's key.
+async fn an_older_index(vault: &Vault, alice: &RequestContext, platform: &str, unmark: bool) -> Vec<u8> {
+    use coffre_crypto::index::{IndexDomain, legacy_lookup_id, lookup_id};
+    add_entry(vault, alice, platform, b"old-secret").await;
+    let inner = &vault.inner;
+    let open = inner.unsealed().expect("unsealed");
+    let current =
+        crate::records::key(crate::records::ENTRY_INDEX, &lookup_id(&open.index_key, IndexDomain::Platform, platform));
+    let legacy = crate::records::key(
+        crate::records::ENTRY_INDEX,
+        &legacy_lookup_id(&open.index_key, IndexDomain::Platform, platform),
+    );
+    assert_ne!(current, legacy, "NFKC changes this name");
+    let id = inner.store.get(&current).expect("read").expect("the index");
+    // Through the log, as the older coffred wrote it: the store must stay what the log describes.
+    let mut batch = coffre_store::Batch::default();
+    batch.remove(current);
+    batch.insert(legacy.clone(), id);
+    if unmark {
+        batch.remove(crate::names::NAMES_NORMALISED.to_vec());
+    }
+    inner.commit(inner.event(&ctx(None), "-", "older.names", "", Outcome::Success), batch).await.expect("commit");
+    legacy
+}
+
+#[tokio::test]
+async fn older_name_indexes_are_moved_at_one_unseal_and_later_unseals_do_not_look_for_them_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    let platform = "ｍailgun-old";
+    an_older_index(&setup.vault, &setup.alice, platform, true).await;
+    let normalise_events = |vault: &Vault| {
+        events(vault).into_iter().filter(|e| e.action == "names.normalise").map(|e| e.detail).collect::<Vec<_>>()
+    };
+    assert!(
+        normalise_events(&setup.vault).is_empty(),
+        "a new vault has nothing to move: {:?}",
+        normalise_events(&setup.vault)
+    );
+    let path = dir.path().to_path_buf();
+    let clock = setup.clock.clone();
+    let unseal_again = |vault: Vault| {
+        let (path, clock) = (path.clone(), clock.clone());
+        async move {
+            drop(vault);
+            let mut config = VaultConfig::new(path);
+            config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
+            let vault = Vault::open(config, clock).expect("open");
+            vault.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("pass")).await.expect("unseal");
+            vault
+        }
+    };
+    let vault = unseal_again(setup.vault).await;
+    assert_eq!(normalise_events(&vault), vec!["indexes_moved=1".to_string()], "moved at the first unseal");
+    let alice = {
+        let code = next_code(&setup.clock, &setup.seed);
+        let login = vault.login(&ctx(None), "Alice", Passphrase::new(PASS.to_vec()).expect("pass"), &code).await;
+        ctx(Some(login.expect("login").token.expose_secret()))
+    };
+    let params = RevealParams { platform: platform.into(), ..reveal() };
+    assert_eq!(vault.reveal(&alice, params).await.expect("found by its name").secret.expose_secret(), b"old-secret");
+    // With the mark there, an unseal does not read every name again: an older index it would have moved stays
+    // (and is still found through the fallback).
+    let left = an_older_index(&vault, &alice, "ｎextcloud-old", false).await;
+    let vault = unseal_again(vault).await;
+    assert_eq!(normalise_events(&vault).len(), 1, "the next unseal does not look for older indexes again");
+    assert!(vault.inner.store.get(&left).expect("read").is_some(), "not looked for");
+}
