@@ -229,6 +229,13 @@ impl Browser {
         self.send(Method::POST, path, Some(encode(fields))).await
     }
 
+    /// Opens the form at `path` and sends it back with `fields` and the form's CSRF token, as a person would.
+    async fn submit(&mut self, path: &str, fields: &[(&str, &str)]) -> Page {
+        let csrf = self.get(path).await.csrf();
+        let all: Vec<(&str, &str)> = std::iter::once(("csrf", csrf.as_str())).chain(fields.iter().copied()).collect();
+        self.post(path, &all).await
+    }
+
     fn with(mut self, name: &'static str, value: &str) -> Browser {
         self.headers.retain(|(n, _)| *n != name);
         self.headers.push((name, value.to_owned()));

@@ -85,12 +85,10 @@ async fn a_member_reveals_only_what_a_grant_covers_and_reads_refusals_in_french(
     assert!(refused.html.contains("no live grant covers this entry"), "{}", refused.html);
 
     // A member may not give access: the engine's refusal, rendered.
-    let form = bob.get("/grants").await;
     let refused = bob
-        .post(
+        .submit(
             "/grants",
             &[
-                ("csrf", &form.csrf()),
                 ("person", "Bob"),
                 ("scope", "entry"),
                 ("platform", "Mailgun"),
@@ -103,12 +101,10 @@ async fn a_member_reveals_only_what_a_grant_covers_and_reads_refusals_in_french(
     assert!(refused.html.contains("may grant or revoke access"), "{}", refused.html);
 
     // Alice grants Mailgun until a day; Bob sees it, with the grant's end, and reveals.
-    let form = alice.get("/grants").await;
     let granted = alice
-        .post(
+        .submit(
             "/grants",
             &[
-                ("csrf", &form.csrf()),
                 ("person", "Bob"),
                 ("scope", "entry"),
                 ("platform", "Mailgun"),
@@ -251,12 +247,10 @@ async fn times_are_shown_in_the_readers_time_zone_when_their_browser_names_one()
     // A date typed for a grant is the end of that day in the reader's zone too.
     site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
     site.enrolled(&mut alice, "Bob", "member").await;
-    let form = alice.get("/grants").await;
     let given = alice
-        .post(
+        .submit(
             "/grants",
             &[
-                ("csrf", &form.csrf()),
                 ("person", "Bob"),
                 ("scope", "entry"),
                 ("platform", "Mailgun"),
