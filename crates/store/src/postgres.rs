@@ -209,6 +209,11 @@ impl Drop for PgStore {
     }
 }
 
+/// A column that does not decode (the table changed behind coffred's back): damage to report, never a panic.
+fn decode_error(op: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
+    move |e| StoreError::Database { op, detail: e.to_string() }
+}
+
 fn db_error(op: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
     move |e| {
         // Out of reach for now, rather than refused: no server answer at all, a lost connection, the server
@@ -279,7 +284,7 @@ impl PgStore {
                 .await
                 .map_err(db_error("claim the schema"))?;
             writer.lock().await.client = Some(client);
-            Ok(row.get::<_, String>(0))
+            row.try_get::<_, String>(0).map_err(decode_error("claim the schema"))
         })?;
         store.owner = Arc::from(owner);
         Ok(store)
@@ -338,7 +343,11 @@ impl PgStore {
                 (false, Some(to)) => client.query(&sql.page_after_to, &[&from, &PAGE, to]).await,
             }
             .map_err(db_error("scan"))?;
-            Ok(rows.into_iter().map(|row| (row.get::<_, Vec<u8>>(0), row.get::<_, Vec<u8>>(1))).collect())
+            rows.into_iter()
+                .map(|row| {
+                    Ok((row.try_get(0).map_err(decode_error("scan"))?, row.try_get(1).map_err(decode_error("scan"))?))
+                })
+                .collect()
         })
     }
 }
@@ -371,7 +380,8 @@ async fn connect_writer(config: &tokio_postgres::Config, schema: &str, place: &s
         .query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&format!("coffre-store/{schema}")])
         .await
         .map_err(db_error("lock the schema"))?
-        .get(0);
+        .try_get(0)
+        .map_err(decode_error("lock the schema"))?;
     if !locked {
         return Err(StoreError::InUse { place: place.to_string() });
     }
@@ -395,7 +405,8 @@ async fn migrate(client: &Client, schema: &str, place: &str) -> Result<()> {
         .query_one(&format!("SELECT coalesce(max(version), 0) FROM \"{schema}\".schema_version"), &[])
         .await
         .map_err(db_error("read the schema version"))?
-        .get(0);
+        .try_get(0)
+        .map_err(decode_error("read the schema version"))?;
     if found > SCHEMA_VERSION {
         return Err(StoreError::SchemaTooNew { place: place.to_string(), found, known: SCHEMA_VERSION });
     }
@@ -464,7 +475,7 @@ impl Store for PgStore {
         self.run("get", async move {
             let client = pool.get().await.map_err(pool_error("get"))?;
             let row = client.query_opt(&sql.get, &[&key]).await.map_err(db_error("get"))?;
-            Ok(row.map(|row| row.get::<_, Vec<u8>>(0)))
+            row.map(|row| row.try_get(0).map_err(decode_error("get"))).transpose()
         })
     }
 

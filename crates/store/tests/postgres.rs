@@ -191,6 +191,27 @@ fn once_another_coffred_has_claimed_the_schema_the_first_one_writes_nothing_more
 }
 
 #[test]
+fn a_table_changed_behind_coffreds_back_is_an_error_not_a_panic() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    let mut batch = Batch::default();
+    batch.insert(b"k/1".to_vec(), b"one".to_vec());
+    store.apply(batch).unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    rt.block_on(async {
+        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
+        tokio::spawn(connection);
+        let alter = format!("ALTER TABLE \"{schema}\".records ALTER COLUMN v TYPE text USING encode(v, 'hex')");
+        client.batch_execute(&alter).await.unwrap();
+    });
+    let got = store.get(b"k/1").expect_err("a value that is no longer bytes");
+    assert!(matches!(got, StoreError::Database { .. }), "{got}");
+    let scanned = store.scan_all().next().expect("an answer").expect_err("the same in a scan");
+    assert!(matches!(scanned, StoreError::Database { .. }), "{scanned}");
+}
+
+#[test]
 fn a_database_that_is_not_there_is_reported_unavailable() {
     // No server needed: a port nothing listens on.
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
