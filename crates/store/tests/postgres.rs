@@ -38,14 +38,21 @@ fn options(url: &str, schema: &str, name: &str) -> PgOptions {
     options
 }
 
-/// Ends every connection of `application_name` from the server's side, as a network cut or a restart would.
-fn cut_connections(url: &str, application_name: &str) {
+/// Runs `work` on a connection of the server's administrator, beside the store (as a DBA or a network would act).
+fn as_admin<F: std::future::Future>(url: &str, work: impl FnOnce(tokio_postgres::Client) -> F) -> F::Output {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("a runtime");
     rt.block_on(async {
         let (client, connection) =
             tokio_postgres::connect(url, tokio_postgres::NoTls).await.expect("connect as the admin");
         tokio::spawn(connection);
-        let cut: i64 = client
+        work(client).await
+    })
+}
+
+/// Ends every connection of `application_name` from the server's side, as a network cut or a restart would.
+fn cut_connections(url: &str, application_name: &str) {
+    let cut: i64 = as_admin(url, |client| async move {
+        client
             .query_one(
                 "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
                  WHERE application_name = $1) AS t",
@@ -53,9 +60,9 @@ fn cut_connections(url: &str, application_name: &str) {
             )
             .await
             .expect("terminate the connections")
-            .get(0);
-        assert!(cut > 0, "no connection named {application_name}");
+            .get(0)
     });
+    assert!(cut > 0, "no connection named {application_name}");
 }
 
 fn all(store: &dyn Store) -> Vec<(Vec<u8>, Vec<u8>)> {
@@ -198,13 +205,8 @@ fn a_table_changed_behind_coffreds_back_is_an_error_not_a_panic() {
     let mut batch = Batch::default();
     batch.insert(b"k/1".to_vec(), b"one".to_vec());
     store.apply(batch).unwrap();
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    rt.block_on(async {
-        let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.unwrap();
-        tokio::spawn(connection);
-        let alter = format!("ALTER TABLE \"{schema}\".records ALTER COLUMN v TYPE text USING encode(v, 'hex')");
-        client.batch_execute(&alter).await.unwrap();
-    });
+    let alter = format!("ALTER TABLE \"{schema}\".records ALTER COLUMN v TYPE text USING encode(v, 'hex')");
+    as_admin(&url, |client| async move { client.batch_execute(&alter).await.expect("alter the table") });
     let got = store.get(b"k/1").expect_err("a value that is no longer bytes");
     assert!(matches!(got, StoreError::Database { .. }), "{got}");
     let scanned = store.scan_all().next().expect("an answer").expect_err("the same in a scan");
