@@ -33,6 +33,9 @@ use crate::{
 pub(crate) struct StoreChanges {
     entries: Mutex<HashSet<Id>>,
     grants_generation: AtomicU64,
+    /// Counted up before and after each batch is written (odd while one is under way), for the store's read ahead
+    /// of an unseal (`store_check.rs`).
+    writes: AtomicU64,
 }
 
 impl StoreChanges {
@@ -50,6 +53,11 @@ impl StoreChanges {
 
     fn grants_generation(&self) -> u64 {
         self.grants_generation.load(Ordering::Acquire)
+    }
+
+    /// How many times a batch began or ended being written: odd while one is under way.
+    pub(crate) fn writes(&self) -> u64 {
+        self.writes.load(Ordering::Acquire)
     }
 }
 
@@ -88,7 +96,9 @@ impl Store for TrackedStore {
     fn apply(&self, batch: Batch) -> coffre_store::Result<()> {
         let touched: Vec<Id> = batch.keys().filter_map(entry_id).collect();
         let grants = batch.keys().any(|key| key.starts_with(records::GRANT) || key.starts_with(records::GRANT_INDEX));
+        self.changes.writes.fetch_add(1, Ordering::AcqRel);
         let applied = self.store.apply(batch);
+        self.changes.writes.fetch_add(1, Ordering::AcqRel);
         // Noted after the write (a reader that looked before it saw the old record, as it should), and also when
         // the write failed (it may have been partly carried out by the backend: re-reading costs little).
         self.changes.note(touched);

@@ -356,8 +356,9 @@ const SCAN_CHUNK: usize = 512;
 
 /// Reads the whole store: the digest of everything in it but the markers, and the markers. Reading the store and
 /// hashing its records take about as long as each other, so one thread reads while another hashes (at 100,000
-/// entries, some 400,000 records, this is most of an unseal).
-pub(crate) fn scan(store: &dyn Store, file: &Path) -> Result<Scanned> {
+/// entries, some 300,000 records, this is most of an unseal, so it is done ahead: `store_check.rs`). Ends early,
+/// with an error, once `stopped` says so.
+pub(crate) fn scan(store: &dyn Store, file: &Path, stopped: &dyn Fn() -> bool) -> Result<Scanned> {
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<(Vec<u8>, Vec<u8>)>>(8);
     std::thread::scope(|scope| {
         let hasher = std::thread::Builder::new()
@@ -378,6 +379,9 @@ pub(crate) fn scan(store: &dyn Store, file: &Path) -> Result<Scanned> {
         let mut read_to = None;
         let mut chunk = Vec::with_capacity(SCAN_CHUNK);
         for item in store.scan_all() {
+            if stopped() {
+                return Err(Error::Internal("the store's read was stopped before its end".into()));
+            }
             let (key, value) = item?;
             if key == APPLIED_KEY {
                 let decoded = Applied::decode(&value).ok_or_else(|| store_damaged(file, Problem::StoreMarkerMalformed));
@@ -509,15 +513,21 @@ pub(crate) enum Reconciled {
 }
 
 /// At unseal, before anything is written: checks the store against the log (whose last event is `head`) and
-/// replays what it is missing. See the module's documentation.
+/// replays what it is missing. See the module's documentation. `scanned` is the store's full read when it was
+/// done ahead, and read here otherwise.
 pub(crate) fn reconcile(
     store: &dyn Store,
     file: &Path,
+    scanned: Option<Scanned>,
     log_dir: &Path,
     keys: std::sync::Arc<AuditKeys>,
     head: u64,
 ) -> Result<Reconciled> {
-    let Scanned { digest, marker, read_to, records } = scan(store, file)?;
+    let scanned = match scanned {
+        Some(scanned) => scanned,
+        None => scan(store, file, &|| false)?,
+    };
+    let Scanned { digest, marker, read_to, records } = scanned;
     let damaged = |problem: Problem| store_damaged(file, problem);
     let Some(marker) = marker else {
         let mut changes = Changes::new(log_dir, keys, 1)?;
@@ -624,7 +634,7 @@ pub(crate) fn rebuild(
         count += 1;
     }
     store.flush()?;
-    let scanned = scan(store, file)?;
+    let scanned = scan(store, file, &|| false)?;
     if count > 0 && (scanned.digest != applied.digest || scanned.marker != Some(applied)) {
         return Err(Error::Internal("the rebuilt store does not read back as written".into()));
     }
@@ -699,7 +709,7 @@ mod tests {
         first.insert(b"b".to_vec(), b"2".to_vec());
         let (d1, _) = digest_after(&store, &Overlay::new(), Digest::default(), first.ops()).expect("digest");
         store.apply(first).expect("apply");
-        assert_eq!(scan(&store, dir.path()).expect("scan").digest, d1);
+        assert_eq!(scan(&store, dir.path(), &|| false).expect("scan").digest, d1);
         let mut second = Batch::default();
         second.insert(b"a".to_vec(), b"3".to_vec());
         second.remove(b"b".to_vec());
@@ -708,6 +718,6 @@ mod tests {
         second.remove(b"missing".to_vec());
         let (d2, _) = digest_after(&store, &Overlay::new(), d1, second.ops()).expect("digest");
         store.apply(second).expect("apply");
-        assert_eq!(scan(&store, dir.path()).expect("scan").digest, d2);
+        assert_eq!(scan(&store, dir.path(), &|| false).expect("scan").digest, d2);
     }
 }

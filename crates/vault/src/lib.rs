@@ -48,12 +48,15 @@ pub mod recovery;
 mod registry;
 mod rotation;
 mod salvage;
+mod store_check;
 mod throttle;
 mod validate;
 mod vault;
 
 #[cfg(test)]
 mod guessing_tests;
+#[cfg(test)]
+mod store_check_tests;
 #[cfg(test)]
 mod tests;
 

@@ -288,6 +288,9 @@ impl Vault {
         drop(caller);
         inner.write_state().open = None;
         inner.audit.set_key(None);
+        // Once the writer has written out what the vault applied, the store stays as it is until the next unseal.
+        inner.audit.checkpoint().await;
+        inner.read_store_ahead();
         tracing::info!("vault sealed");
         Ok(())
     }
@@ -336,10 +339,21 @@ impl crate::vault::Inner {
         let keys = open.audit_keys.clone();
         let checking = std::time::Instant::now();
         let reconciled = tokio::task::spawn_blocking(move || {
-            journal::reconcile(&*inner.store, &inner.store_place, inner.audit.dir(), keys, inner.audit.written())
+            let scanned = inner.store_check.take(&inner.store_changes);
+            let ahead = scanned.is_some();
+            let reconciled = journal::reconcile(
+                &*inner.store,
+                &inner.store_place,
+                scanned,
+                inner.audit.dir(),
+                keys,
+                inner.audit.written(),
+            );
+            (reconciled, ahead)
         })
         .await
         .map_err(|e| Error::Internal(format!("the store check failed: {e}")))?;
+        let (reconciled, read_ahead) = reconciled;
         let reconciled = match reconciled {
             Ok(reconciled) => reconciled,
             Err(err) => {
@@ -354,6 +368,7 @@ impl crate::vault::Inner {
                     records,
                     last_change = applied.seq,
                     log_read_from = read_from,
+                    read_ahead,
                     ms = checking.elapsed().as_millis() as u64,
                     "the store matches the audit log"
                 );

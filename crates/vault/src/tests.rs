@@ -21,13 +21,13 @@ use crate::{
     clock::ManualClock,
 };
 
-const PASS: &[u8] = b"correct horse battery staple";
+pub(crate) const PASS: &[u8] = b"correct horse battery staple";
 /// When the tests' clocks start (the TOTP codes need a time in this century).
 fn start() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
 }
 
-fn ctx(token: Option<&str>) -> RequestContext {
+pub(crate) fn ctx(token: Option<&str>) -> RequestContext {
     RequestContext {
         token: token.map(|t| SessionToken::new(t.to_string())),
         client_addr: "127.0.0.1:9".into(),
@@ -42,16 +42,16 @@ async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext, Arc<
 }
 
 /// A vault on a disk that fails on demand, with the president logged in and one entry (Mailgun).
-struct Setup {
-    vault: Vault,
-    alice: RequestContext,
+pub(crate) struct Setup {
+    pub(crate) vault: Vault,
+    pub(crate) alice: RequestContext,
     faults: Arc<Faults>,
     clock: Arc<ManualClock>,
     seed: TotpSeed,
 }
 
 impl Setup {
-    async fn new(dir: &std::path::Path) -> Self {
+    pub(crate) async fn new(dir: &std::path::Path) -> Self {
         let mut config = VaultConfig::new(dir.to_path_buf());
         config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
         let faults = Arc::new(Faults::default());
@@ -71,7 +71,7 @@ impl Setup {
     }
 
     /// Logs the president in again, with the next authenticator code.
-    async fn login_again(&self) -> RequestContext {
+    pub(crate) async fn login_again(&self) -> RequestContext {
         let code = next_code(&self.clock, &self.seed);
         let pass = Passphrase::new(PASS.to_vec()).expect("passphrase");
         let login = self.vault.login(&ctx(None), "Alice", pass, &code).await.expect("login");
@@ -100,7 +100,7 @@ async fn add_entry(vault: &Vault, ctx: &RequestContext, platform: &str, password
     vault.create_entry(ctx, entry, secrets).await.expect("create");
 }
 
-fn reveal() -> RevealParams {
+pub(crate) fn reveal() -> RevealParams {
     RevealParams {
         platform: "Mailgun".into(),
         field: SecretField::Password,
@@ -454,8 +454,9 @@ async fn an_unseal_reads_the_log_for_changes_only_after_where_the_store_has_read
     };
     // The same check as the unseal's, run again on the store as the unseal left it.
     let file = dir.path().join("db");
-    let reconciled = crate::journal::reconcile(&*inner.store, &file, inner.audit.dir(), keys, inner.audit.written())
-        .expect("the store agrees with the log");
+    let reconciled =
+        crate::journal::reconcile(&*inner.store, &file, None, inner.audit.dir(), keys, inner.audit.written())
+            .expect("the store agrees with the log");
     let crate::journal::Reconciled::Agree { applied, replayed, read_from, .. } = reconciled else {
         panic!("not a baseline: {reconciled:?}")
     };

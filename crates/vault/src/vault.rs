@@ -65,6 +65,8 @@ pub(crate) struct Inner {
     pub(crate) recovery: Mutex<crate::recovery::RecoveryState>,
     /// Login back-off, per account and per client address.
     pub(crate) throttle: Mutex<Throttle>,
+    /// The store's full read for the next unseal's check, done ahead while sealed.
+    pub(crate) store_check: crate::store_check::StoreCheckAhead,
 }
 
 #[derive(Default)]
@@ -222,7 +224,7 @@ impl Vault {
         let tracked: Arc<dyn Store> = Arc::new(TrackedStore::new(store, store_changes.clone()));
         // The audit writer applies each change to the store once it is durable, in the log's order.
         audit.attach_store(tracked.clone());
-        Ok(Self {
+        let vault = Self {
             inner: Arc::new_cyclic(|me| Inner {
                 me: me.clone(),
                 config,
@@ -237,8 +239,13 @@ impl Vault {
                 writes: tokio::sync::Mutex::new(()),
                 recovery: Mutex::default(),
                 throttle: Mutex::new(Throttle::default()),
+                store_check: Default::default(),
             }),
-        })
+        };
+        if vault.inner.read_state().header.is_some() {
+            vault.inner.read_store_ahead();
+        }
+        Ok(vault)
     }
 
     /// Seal state, vault id, public audit key, the number of audit events durably written (known sealed too: the
@@ -365,6 +372,11 @@ impl Inner {
             client_addr: ctx.client_addr.clone(),
             client_agent: ctx.client_agent.clone(),
         }
+    }
+
+    /// Starts reading the whole store for the next unseal's check, while the vault is sealed (`store_check.rs`).
+    pub(crate) fn read_store_ahead(&self) {
+        self.store_check.start(self.store.clone(), self.store_place.clone(), &self.store_changes);
     }
 
     /// Appends an event and waits until it is durable.

@@ -1,0 +1,52 @@
+//! The store's read done ahead of an unseal (`store_check.rs`): used when the store is as it was read, read again
+//! when anything was written since, and never the reason a damaged store opens.
+
+use coffre_crypto::secret::Passphrase;
+use coffre_store::Batch;
+
+use crate::{
+    Error,
+    tests::{PASS, Setup, ctx, reveal},
+};
+
+fn pass() -> Passphrase {
+    Passphrase::new(PASS.to_vec()).expect("passphrase")
+}
+
+#[tokio::test]
+async fn an_unseal_uses_the_store_read_done_while_sealed_at_open_and_after_a_seal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    let vault = &setup.vault;
+    vault.seal(&setup.alice).await.expect("seal");
+    vault.inner.store_check.wait();
+    vault.unseal(&ctx(None), pass()).await.expect("unseal");
+    assert_eq!(vault.inner.store_check.used(), 1, "the unseal after a seal used the read done meanwhile");
+    let alice = setup.login_again().await;
+    vault.reveal(&alice, reveal()).await.expect("the vault serves after it");
+
+    let config = vault.inner.config.clone();
+    drop(setup);
+    let clock = std::sync::Arc::new(crate::clock::ManualClock::new(std::time::SystemTime::now()));
+    let vault = crate::Vault::open(config, clock).expect("open again");
+    vault.inner.store_check.wait();
+    vault.unseal(&ctx(None), pass()).await.expect("unseal");
+    assert_eq!(vault.inner.store_check.used(), 1, "the unseal after a start used the read done meanwhile");
+}
+
+#[tokio::test]
+async fn a_store_written_after_its_read_ahead_is_read_again_and_its_damage_found() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    let vault = &setup.vault;
+    vault.seal(&setup.alice).await.expect("seal");
+    // The read of the store as it was is done; then a record appears behind the engine's back.
+    vault.inner.store_check.wait();
+    let mut batch = Batch::default();
+    batch.insert(b"e/not-written-by-the-engine".to_vec(), b"forged".to_vec());
+    vault.inner.store.apply(batch).expect("write");
+
+    let refused = vault.unseal(&ctx(None), pass()).await.expect_err("a store that changed is read again");
+    assert!(matches!(refused, Error::StoreDamaged { .. }), "{refused:?}");
+    assert_eq!(vault.inner.store_check.used(), 0, "the read done before the write was not used");
+}
