@@ -186,13 +186,20 @@ impl Inner {
                 guard.insert(self.load_entries(open)?)
             }
         };
-        for id in self.store_changes.take() {
-            match self.entry_by_id(open, &id) {
+        let changed: Vec<Id> = self.store_changes.take().into_iter().collect();
+        for (done, id) in changed.iter().enumerate() {
+            match self.entry_by_id(open, id) {
                 Ok(Some(entry)) => cache.put(entry),
-                Ok(None) => cache.remove(&id),
+                Ok(None) => cache.remove(id),
+                Err(err @ (crate::Error::StoreUnavailable(_) | crate::Error::Storage(_))) => {
+                    // The store could not be read (a database out of reach): these entries are re-read at the next
+                    // call, not dropped from the cache, which would hide them until the next unseal.
+                    self.store_changes.note(changed[done..].iter().copied());
+                    return Err(err);
+                }
                 Err(err) => {
                     tracing::error!(error = %err, "an entry that changed does not open; it is left out of lists");
-                    cache.remove(&id);
+                    cache.remove(id);
                 }
             }
         }

@@ -56,7 +56,7 @@ mod vault;
 #[cfg(test)]
 mod guessing_tests;
 #[cfg(test)]
-mod store_check_tests;
+mod store_tests;
 #[cfg(test)]
 mod tests;
 

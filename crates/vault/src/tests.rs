@@ -45,7 +45,7 @@ async fn vault_with_entry(dir: &std::path::Path) -> (Vault, RequestContext, Arc<
 pub(crate) struct Setup {
     pub(crate) vault: Vault,
     pub(crate) alice: RequestContext,
-    faults: Arc<Faults>,
+    pub(crate) faults: Arc<Faults>,
     clock: Arc<ManualClock>,
     seed: TotpSeed,
 }
@@ -95,7 +95,7 @@ fn software_entry(platform: &str, password: &[u8]) -> (NewEntry, Secrets) {
 }
 
 /// Adds a software entry with `password`.
-async fn add_entry(vault: &Vault, ctx: &RequestContext, platform: &str, password: &[u8]) {
+pub(crate) async fn add_entry(vault: &Vault, ctx: &RequestContext, platform: &str, password: &[u8]) {
     let (entry, secrets) = software_entry(platform, password);
     vault.create_entry(ctx, entry, secrets).await.expect("create");
 }

@@ -16,12 +16,14 @@ use super::segment::{Disk, SegmentFile, Storage};
 
 /// The disk, failing on demand: while `full` is set every write stores half its bytes and then fails as a full
 /// disk does; `fsync_failures` makes that many coming fdatasyncs fail with EIO; `store_refusals` makes that many
-/// coming store batches fail without being applied.
+/// coming store batches fail without being applied; `store_read_failures` makes that many coming reads of one
+/// record fail as a database out of reach does.
 #[derive(Default)]
 pub(crate) struct Faults {
     pub(crate) full: AtomicBool,
     pub(crate) fsync_failures: AtomicU64,
     pub(crate) store_refusals: AtomicU64,
+    pub(crate) store_read_failures: AtomicU64,
 }
 
 fn take_one(counter: &AtomicU64) -> bool {
@@ -36,6 +38,12 @@ struct FaultyStore {
 
 impl Store for FaultyStore {
     fn get(&self, key: &[u8]) -> coffre_store::Result<Option<Vec<u8>>> {
+        if take_one(&self.faults.store_read_failures) {
+            return Err(coffre_store::StoreError::Unavailable {
+                op: "read",
+                detail: "connection refused (injected)".into(),
+            });
+        }
         self.store.get(key)
     }
 

@@ -1,12 +1,13 @@
-//! The store's read done ahead of an unseal (`store_check.rs`): used when the store is as it was read, read again
-//! when anything was written since, and never the reason a damaged store opens.
+//! The engine and its store: the store's read done ahead of an unseal (`store_check.rs`) is used when the store is
+//! as it was read, read again when anything was written since, and never the reason a damaged store opens; a store
+//! out of reach for a moment (a database failing over) hides nothing afterwards.
 
 use coffre_crypto::secret::Passphrase;
 use coffre_store::Batch;
 
 use crate::{
     Error,
-    tests::{PASS, Setup, ctx, reveal},
+    tests::{PASS, Setup, add_entry, ctx, reveal},
 };
 
 fn pass() -> Passphrase {
@@ -49,4 +50,22 @@ async fn a_store_written_after_its_read_ahead_is_read_again_and_its_damage_found
     let refused = vault.unseal(&ctx(None), pass()).await.expect_err("a store that changed is read again");
     assert!(matches!(refused, Error::StoreDamaged { .. }), "{refused:?}");
     assert_eq!(vault.inner.store_check.used(), 0, "the read done before the write was not used");
+}
+
+#[tokio::test]
+async fn an_entry_whose_refresh_failed_while_the_store_was_out_of_reach_is_listed_once_it_is_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    let names = |vault: &crate::Vault| -> Result<Vec<String>, Error> {
+        let page = vault.list_entries_page(alice, false, None, 0)?;
+        Ok(page.entries.into_iter().map(|e| e.platform).collect())
+    };
+    assert_eq!(names(vault).expect("list"), ["Mailgun"]);
+    add_entry(vault, alice, "GoDaddy", b"gd-secret").await;
+    // The new entry is read into the cache at the next call, and the store does not answer it.
+    setup.faults.store_read_failures.store(1, std::sync::atomic::Ordering::Release);
+    let refused = names(vault).expect_err("the store is out of reach");
+    assert!(matches!(refused, Error::StoreUnavailable(_)), "{refused:?}");
+    assert_eq!(names(vault).expect("list"), ["GoDaddy", "Mailgun"], "the entry is there once the store is back");
 }
