@@ -1,7 +1,7 @@
 //! coffred on PostgreSQL, end to end, each test with a throwaway cluster of its own (`.ci/postgres`: Debian's
 //! postgresql, 127.0.0.1 only) that it can stop and start: the database gone answers UNAVAILABLE without a secret
 //! and the daemon serves again by itself when it returns; `coffred migrate` moves a vault from sled and it serves
-//! on; a second daemon on the same schema is refused. Skipped (said so) where PostgreSQL is not installed, unless
+//! on; a second daemon on the same schema is refused; the failover drill (`pg_failover.rs`). Skipped (said so) where PostgreSQL is not installed, unless
 //! `COFFRE_REQUIRE_POSTGRES` is set (CI).
 
 // Test helpers panic on what they cannot use, as the tests themselves do.
@@ -13,6 +13,9 @@ use std::{
 };
 
 use coffre_e2e::{Client, Daemon, coffred, initialised_configured};
+
+#[path = "pg_failover.rs"]
+mod failover;
 
 const PASSWORD: &str = "Mg-s3cret-on-postgres";
 

@@ -1,0 +1,221 @@
+//! The failover drill: coffred on a PostgreSQL primary with a synchronous standby (both on this machine, each a
+//! cluster of its own), the primary crashed under a load of changes and reveals, the standby promoted. coffred
+//! finds the new primary by itself (its address names both servers, `target_session_attrs=read-write`), no
+//! acknowledged change or reveal is lost, and the audit log verifies.
+
+use std::{
+    collections::HashSet,
+    path::PathBuf,
+    process::Command,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicBool, Ordering},
+        mpsc,
+    },
+    time::Duration,
+};
+
+use coffre_e2e::{Client, initialised_configured};
+
+use super::{Cluster, PASSWORD, add_entry, script};
+
+const WORKERS: usize = 4;
+/// Acknowledgements before the crash, and after the promotion before the load stops.
+const BEFORE: usize = 12;
+const AFTER: usize = 12;
+
+/// A standby of `primary`'s cluster, synchronous: the primary acknowledges a commit once the standby has it.
+struct Standby {
+    dir: PathBuf,
+    url: String,
+}
+
+impl Standby {
+    fn of(primary: &Cluster) -> Standby {
+        let dir = primary.dir.path().join("standby");
+        let out = Command::new(script()).arg("standby").arg(primary.dir.path().join("pg")).arg(&dir).output().unwrap();
+        assert!(out.status.success(), "the standby starts: {}", String::from_utf8_lossy(&out.stderr));
+        let line = String::from_utf8(out.stdout).unwrap();
+        let url = line.trim().trim_start_matches("export COFFRE_TEST_POSTGRES_STANDBY=").to_string();
+        Standby { dir, url }
+    }
+
+    fn promote(&self) {
+        let out = Command::new(script()).arg("promote").arg(&self.dir).output().unwrap();
+        assert!(out.status.success(), "promoted: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}
+
+impl Drop for Standby {
+    fn drop(&mut self) {
+        let _ = Command::new(script()).arg("stop").arg(&self.dir).output();
+    }
+}
+
+/// `host:port` of a `postgresql://user@host:port/db` address.
+fn host_port(url: &str) -> &str {
+    url.split('@').nth(1).and_then(|rest| rest.split('/').next()).unwrap()
+}
+
+/// What the load had acknowledged: entries added and reveals (by reason).
+#[derive(Default)]
+struct Acknowledged {
+    entries: Vec<String>,
+    reveals: Vec<String>,
+}
+
+/// One worker's changes and reveals, each reported once acknowledged (with whether it began after the standby was
+/// `promoted`), until `done`. A failure is expected only once the primary is gone (`crashed`); before, it is
+/// reported and the worker stops.
+fn worker(
+    w: usize,
+    client: Arc<Client>,
+    acknowledged: Arc<Mutex<Acknowledged>>,
+    crashed: Arc<AtomicBool>,
+    promoted: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+    progress: mpsc::Sender<Result<bool, String>>,
+) {
+    let password = client.secret_file(&format!("w{w}.pass"), &format!("drill-password-{w}"));
+    for i in 0.. {
+        if done.load(Ordering::Acquire) {
+            return;
+        }
+        // Whether this operation begins after the promotion (acknowledgements queued before do not count as after).
+        let after = promoted.load(Ordering::Acquire);
+        let (run, what) = if i % 2 == 0 {
+            let name = format!("Drill-{w}-{i}");
+            let run = client.run(&[
+                "entry",
+                "add",
+                &name,
+                "--category",
+                "other",
+                "--login",
+                "l",
+                "--password-file",
+                &password,
+            ]);
+            (run, Ok(name))
+        } else {
+            let reason = format!("drill worker {w} reveal {i}");
+            (client.run(&["reveal", "Mailgun", "--reason", &reason]), Err(reason))
+        };
+        assert!(!run.stderr.contains(PASSWORD) && !run.stderr.contains("drill-password"), "no secret in an error");
+        if run.code == 0 {
+            let mut acknowledged = acknowledged.lock().unwrap();
+            match what {
+                Ok(name) => acknowledged.entries.push(name),
+                Err(reason) => {
+                    assert_eq!(run.stdout, format!("{PASSWORD}\n"));
+                    acknowledged.reveals.push(reason);
+                }
+            }
+            let _ = progress.send(Ok(after));
+        } else if !crashed.load(Ordering::Acquire) {
+            let _ = progress.send(Err(format!("failed before the crash: {}", run.stderr)));
+            return;
+        } else {
+            assert!(run.stdout.is_empty(), "nothing shown without an acknowledgement: {}", run.stdout);
+        }
+    }
+}
+
+#[test]
+fn the_primary_crashed_under_load_and_its_standby_promoted_loses_nothing_acknowledged() {
+    let started = std::time::Instant::now();
+    let Some(primary) = Cluster::start() else { return };
+    let standby = Standby::of(&primary);
+    let url = format!(
+        "postgresql://postgres@{},{}/postgres?target_session_attrs=read-write",
+        host_port(&primary.url),
+        host_port(&standby.url)
+    );
+    let config = format!("[storage]\nbackend = \"postgres\"\nurl = \"{url}\"\nschema = \"drill\"\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
+    add_entry(&client);
+    let client = Arc::new(client);
+
+    let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
+    let flag = || Arc::new(AtomicBool::new(false));
+    let (crashed, promoted, done) = (flag(), flag(), flag());
+    let (progress, acks) = mpsc::channel();
+    let workers: Vec<_> = (0..WORKERS)
+        .map(|w| {
+            let (client, acknowledged, progress) = (client.clone(), acknowledged.clone(), progress.clone());
+            let (crashed, promoted, done) = (crashed.clone(), promoted.clone(), done.clone());
+            std::thread::spawn(move || worker(w, client, acknowledged, crashed, promoted, done, progress))
+        })
+        .collect();
+    drop(progress);
+    // Waiting on the workers' own progress, not on time.
+    for _ in 0..BEFORE {
+        match acks.recv() {
+            Ok(Ok(_)) => {}
+            Ok(Err(why)) => panic!("{why}"),
+            Err(_) => panic!("every worker stopped before the crash"),
+        }
+    }
+    crashed.store(true, Ordering::Release);
+    primary.control("crash");
+    standby.promote();
+    promoted.store(true, Ordering::Release);
+
+    // The load goes on against the new primary. A change in flight at the crash may have reached the log and not
+    // the store: then the vault sealed itself, and an owner unseals it (the unseal replays the change).
+    let mut after = 0;
+    let mut unsealed_again = false;
+    for _ in 0..120 {
+        match acks.recv_timeout(Duration::from_secs(1)) {
+            Ok(Ok(true)) => after += 1,
+            Ok(Ok(false)) => {}
+            Ok(Err(why)) => panic!("{why}"),
+            Err(mpsc::RecvTimeoutError::Disconnected) => panic!("every worker stopped"),
+            Err(mpsc::RecvTimeoutError::Timeout) => {}
+        }
+        if after >= AFTER {
+            break;
+        }
+        let status = client.run(&["status", "--json"]);
+        if status.code == 0 && status.json()["state"] == "sealed" {
+            client.run(&["unseal", "--passphrase-file", &pass]).ok();
+            client.login(&daemon, "Alice", &pass).ok();
+            unsealed_again = true;
+        }
+    }
+    done.store(true, Ordering::Release);
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    assert!(after >= AFTER, "the daemon served on after the failover: {after} acknowledgements");
+    eprintln!(
+        "failover drill: {:.1} s, {after} acknowledgements after the promotion, the vault sealed itself: {unsealed_again}",
+        started.elapsed().as_secs_f64()
+    );
+
+    // Every acknowledged change is in the new primary, and every acknowledged reveal in the log, which verifies.
+    let acknowledged = acknowledged.lock().unwrap();
+    let listed = client.run(&["entry", "list", "--json"]).ok().json();
+    let listed: HashSet<&str> =
+        listed["entries"].as_array().unwrap().iter().map(|e| e["platform"].as_str().unwrap()).collect();
+    let lost: Vec<&String> = acknowledged.entries.iter().filter(|e| !listed.contains(e.as_str())).collect();
+    assert!(lost.is_empty(), "acknowledged entries missing: {lost:?}");
+    let out = tmp.path().join("audit.jsonl");
+    let key = client.run(&["status", "--json"]).ok().json()["audit_public_key"].as_str().unwrap().to_string();
+    client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
+    let summary =
+        client.run_unconfigured(&["audit", "verify", out.to_str().unwrap(), "--key", &key, "--json"]).ok().json();
+    assert_eq!(summary["valid"], true, "{summary}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let logged: HashSet<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["action"] == "reveal" && e["outcome"] == "success")
+        .map(|e| e["reason"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let lost: Vec<&String> = acknowledged.reveals.iter().filter(|r| !logged.contains(*r)).collect();
+    assert!(lost.is_empty(), "acknowledged reveals missing from the log: {lost:?}");
+    assert!(!acknowledged.entries.is_empty() && !acknowledged.reveals.is_empty(), "the load ran");
+    assert!(!daemon.log().contains(PASSWORD), "the daemon's log holds no secret");
+}
