@@ -162,8 +162,9 @@ fn the_primary_crashed_under_load_and_its_standby_promoted_loses_nothing_acknowl
     standby.promote();
     promoted.store(true, Ordering::Release);
 
-    // The load goes on against the new primary. A change in flight at the crash may have reached the log and not
-    // the store: then the vault sealed itself, and an owner unseals it (the unseal replays the change).
+    // The load goes on against the new primary. A change in flight at the crash reached the log and not the store:
+    // coffred applies it again until the new primary answers. Should the promotion take longer than it waits, the
+    // vault seals itself and an owner unseals it (the unseal replays the change): slow, never lossy.
     let mut after = 0;
     let mut unsealed_again = false;
     for _ in 0..120 {

@@ -197,6 +197,8 @@ mod tests {
             Error::WrongState(reasons::ROTATION_STAGED_ALREADY),
             Error::Throttled { retry_after_secs: 4 },
             Error::AuditUnavailable("disk full".into()),
+            Error::StoreRefused("connection refused".into()),
+            Error::StoreUnavailable("connection refused".into()),
             Error::AuditChainBroken { seq: 7, problem: "changed".into() },
             Error::AuditDamaged { file: "audit-0".into(), offset: 12, last_good: 3, problem: "torn".into() },
             Error::HeaderChanged,

@@ -121,12 +121,12 @@ impl StoreError {
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
 /// Writes that belong together: applied all at once or not at all.
-#[derive(Default, Debug)]
+#[derive(Default, Debug, Clone)]
 pub struct Batch {
     ops: Vec<Op>,
 }
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 enum Op {
     Insert(Vec<u8>, Vec<u8>),
     Remove(Vec<u8>),

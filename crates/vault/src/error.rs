@@ -95,11 +95,12 @@ pub enum Error {
     /// The audit event could not be made durable.
     #[error("audit log unavailable, nothing was revealed or changed: {0}; free disk space or check the data directory")]
     AuditUnavailable(String),
-    /// The store refused a change the audit log already holds: the vault seals itself, and the next unseal replays
-    /// the change from the log.
+    /// The store refused a change the audit log already holds (or stayed out of reach while the writer applied it
+    /// again): the vault seals itself, and the next unseal replays the change from the log.
     #[error(
         "the change is in the audit log but the store refused it ({0}); the vault was sealed: check the data \
-         directory's disk, then unseal again, which applies the change from the log"
+         directory's disk or the database, then unseal again, which applies the change from the log; do not make \
+         the change again"
     )]
     StoreRefused(String),
     /// The store's database is out of reach for now (PostgreSQL stopped, unreachable or read-only): nothing was
@@ -218,7 +219,8 @@ impl Error {
             Error::Exists(_) => "exists",
             Error::WrongState(_) => "wrong-state",
             Error::Throttled { .. } => "throttled",
-            Error::AuditUnavailable(_) | Error::StoreRefused(_) => "audit-unavailable",
+            Error::AuditUnavailable(_) => "audit-unavailable",
+            Error::StoreRefused(_) => "store-refused",
             Error::StoreUnavailable(_) => "store-unavailable",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
             Error::AuditDamaged { .. } => "audit-damaged",

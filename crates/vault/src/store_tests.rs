@@ -69,3 +69,20 @@ async fn an_entry_whose_refresh_failed_while_the_store_was_out_of_reach_is_liste
     assert!(matches!(refused, Error::StoreUnavailable(_)), "{refused:?}");
     assert_eq!(names(vault).expect("list"), ["GoDaddy", "Mailgun"], "the entry is there once the store is back");
 }
+
+#[tokio::test]
+async fn a_change_whose_store_write_finds_the_database_gone_for_a_moment_is_applied_once_it_answers() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    // The log takes the change; the store is out of reach for the next three writes (a database failing over).
+    setup.faults.store_unreachable_writes.store(3, std::sync::atomic::Ordering::Release);
+    add_entry(vault, alice, "Nextcloud", b"nc-secret").await;
+    assert_eq!(setup.faults.store_unreachable_writes.load(std::sync::atomic::Ordering::Acquire), 0);
+    assert_eq!(vault.status().state, crate::SealState::Unsealed, "no owner is needed: the store caught up");
+    let page = vault.list_entries_page(alice, false, None, 0).expect("list");
+    let names: Vec<String> = page.entries.into_iter().map(|e| e.platform).collect();
+    assert_eq!(names, ["Mailgun", "Nextcloud"]);
+    let revealed = vault.reveal(alice, crate::RevealParams { platform: "Nextcloud".into(), ..reveal() }).await;
+    assert_eq!(revealed.expect("reveal").secret.expose_secret(), b"nc-secret");
+}

@@ -330,6 +330,7 @@ daemon-wrong-state = { $reason }
 daemon-throttled = too many attempts: try again in { $seconds } s
 daemon-store-unavailable = the vault's database is unavailable, nothing was revealed or changed: { $detail }
 daemon-audit-unavailable = audit log unavailable, nothing was revealed or changed: { $detail }; free disk space or check the data directory
+daemon-store-refused = the change is in the audit log, but the vault's store refused it: { $detail }. The vault sealed itself. Once the store is reachable again (check the database, or the data directory's disk), unseal the vault: the unseal applies the change from the log. Do not make the change again.
 daemon-audit-chain-broken = the audit log is broken at event { $seq }: { $problem }; nothing from that event on can be trusted, and a vault with a broken log does not unseal. Keep this data directory for investigation and restore the vault from a backup (see docs/recovery.md)
 daemon-audit-damaged = the audit log is damaged: { $file } at byte { $offset }: { $problem }; the last good event is { $last_good }. Nothing was cut and the vault stays sealed: keep this data directory as it is and follow docs/recovery.md (restore a backup, or salvage the log into a new directory)
 daemon-store-damaged = the vault's store is damaged: { $file }: { $problem }. Nothing was changed and the vault stays sealed: keep this data directory as it is, then rebuild the store from the audit log into a new directory (`coffred rebuild-store`) or restore a backup (see docs/recovery.md)

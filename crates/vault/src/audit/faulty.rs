@@ -17,17 +17,24 @@ use super::segment::{Disk, SegmentFile, Storage};
 /// The disk, failing on demand: while `full` is set every write stores half its bytes and then fails as a full
 /// disk does; `fsync_failures` makes that many coming fdatasyncs fail with EIO; `store_refusals` makes that many
 /// coming store batches fail without being applied; `store_read_failures` makes that many coming reads of one
-/// record fail as a database out of reach does.
+/// record fail as a database out of reach does; `store_unreachable_writes` makes that many coming store batches
+/// fail, unapplied, as a database out of reach does.
 #[derive(Default)]
 pub(crate) struct Faults {
     pub(crate) full: AtomicBool,
     pub(crate) fsync_failures: AtomicU64,
     pub(crate) store_refusals: AtomicU64,
     pub(crate) store_read_failures: AtomicU64,
+    pub(crate) store_unreachable_writes: AtomicU64,
 }
 
 fn take_one(counter: &AtomicU64) -> bool {
     counter.fetch_update(Ordering::AcqRel, Ordering::Acquire, |n| n.checked_sub(1)).is_ok()
+}
+
+/// What a database out of reach answers.
+fn unreachable(op: &'static str) -> coffre_store::StoreError {
+    coffre_store::StoreError::Unavailable { op, detail: "connection refused (injected)".into() }
 }
 
 /// The store, refusing batches on demand.
@@ -39,10 +46,7 @@ struct FaultyStore {
 impl Store for FaultyStore {
     fn get(&self, key: &[u8]) -> coffre_store::Result<Option<Vec<u8>>> {
         if take_one(&self.faults.store_read_failures) {
-            return Err(coffre_store::StoreError::Unavailable {
-                op: "read",
-                detail: "connection refused (injected)".into(),
-            });
+            return Err(unreachable("read"));
         }
         self.store.get(key)
     }
@@ -52,6 +56,9 @@ impl Store for FaultyStore {
     }
 
     fn apply(&self, batch: Batch) -> coffre_store::Result<()> {
+        if take_one(&self.faults.store_unreachable_writes) {
+            return Err(unreachable("write"));
+        }
         if take_one(&self.faults.store_refusals) {
             return Err(coffre_store::StoreError::Io {
                 op: "apply_batch",

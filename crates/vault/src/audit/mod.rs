@@ -52,6 +52,11 @@ const MAX_BATCH: usize = 4096;
 const CHECKPOINT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 /// Most events kept in memory while sealed; older ones beyond this are counted as dropped and reported.
 const MAX_SEALED_BACKLOG: usize = 10_000;
+/// How long the writer keeps applying again a change the log holds to a store that is out of reach (a database
+/// failing over to its standby) before it gives up, and the vault seals itself for the next unseal to replay it.
+const STORE_RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
+/// The pause between two of those attempts.
+const STORE_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A handle on the audit log. Cheap to clone.
 #[derive(Clone)]
@@ -744,7 +749,7 @@ impl Writer {
                     (Some(mut batch), Some(applied), Some(store)) => {
                         batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
                         self.store_dirty = true;
-                        store.apply(batch).map_err(|e| e.to_string())
+                        apply_until_reached(&**store, batch).map_err(|e| e.to_string())
                     }
                     _ => Ok(()),
                 };
@@ -797,6 +802,35 @@ impl Writer {
 /// Numbers one change of a group commit as event `seq`'s, on top of the store with `overlay` (what the group's
 /// earlier changes write): returns it encoded, and adds its writes to `store_batch`. Refused while the store is not
 /// checked (sealed, or not yet reconciled at unseal), but for a baseline, which starts the record.
+/// Applies a batch the log already holds. A store out of reach (a database that went away between the change's
+/// reads and its write: failing over, restarting) gets the same batch again, for at most [`STORE_RETRY_FOR`]:
+/// a batch sets each key to a value and the applied marker to this change, so applying it twice, or once more
+/// after a commit whose answer was lost, leaves the store the same. Any other refusal is returned at once.
+fn apply_until_reached(store: &dyn Store, batch: Batch) -> coffre_store::Result<()> {
+    let first = match store.apply(batch.clone()) {
+        Err(e) if e.is_unavailable() => e,
+        done => return done,
+    };
+    tracing::warn!(
+        error = %first,
+        "the store is out of reach after the audit log took a change; applying it again until it answers"
+    );
+    let giving_up = std::time::Instant::now() + STORE_RETRY_FOR;
+    let mut attempts = 1u32;
+    loop {
+        std::thread::sleep(STORE_RETRY_PAUSE);
+        attempts += 1;
+        match store.apply(batch.clone()) {
+            Err(e) if e.is_unavailable() && std::time::Instant::now() < giving_up => {}
+            Ok(()) => {
+                tracing::info!(attempts, "the change was applied once the store answered again");
+                return Ok(());
+            }
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 fn prepare_change(
     store: Option<&dyn Store>,
     overlay: &mut Overlay,
