@@ -86,3 +86,22 @@ async fn a_change_whose_store_write_finds_the_database_gone_for_a_moment_is_appl
     let revealed = vault.reveal(alice, crate::RevealParams { platform: "Nextcloud".into(), ..reveal() }).await;
     assert_eq!(revealed.expect("reveal").secret.expose_secret(), b"nc-secret");
 }
+
+#[tokio::test]
+async fn a_change_whose_store_stays_out_of_reach_longer_than_the_retry_seals_the_vault_and_comes_back_at_unseal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    setup.faults.store_unreachable_writes.store(1, std::sync::atomic::Ordering::Release);
+    let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
+    let refused = vault.create_entry(alice, entry, secrets).await.expect_err("the store stayed away");
+    assert_eq!(refused.code(), "store-refused", "{refused}");
+    assert!(refused.to_string().contains("do not make the change again"), "{refused}");
+    assert_eq!(vault.status().state, crate::SealState::Sealed, "the store is behind its log: the vault sealed itself");
+
+    vault.unseal(&ctx(None), pass()).await.expect("the unseal replays the change");
+    let alice = setup.login_again().await;
+    let page = vault.list_entries_page(&alice, false, None, 0).expect("list");
+    let names: Vec<String> = page.entries.into_iter().map(|e| e.platform).collect();
+    assert_eq!(names, ["Mailgun", "Nextcloud"]);
+}

@@ -52,7 +52,13 @@ pub(crate) struct Setup {
 
 impl Setup {
     pub(crate) async fn new(dir: &std::path::Path) -> Self {
+        Self::with_store_retry(dir, VaultConfig::new(dir.to_path_buf()).store_retry_for).await
+    }
+
+    /// Like [`Setup::new`], with a change applied again to a store out of reach for `retry_for`.
+    pub(crate) async fn with_store_retry(dir: &std::path::Path, retry_for: Duration) -> Self {
         let mut config = VaultConfig::new(dir.to_path_buf());
+        config.store_retry_for = retry_for;
         config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
         let faults = Arc::new(Faults::default());
         let clock = Arc::new(ManualClock::new(start()));
@@ -80,7 +86,7 @@ impl Setup {
 }
 
 /// A software entry on `platform`, and its secrets with `password`.
-fn software_entry(platform: &str, password: &[u8]) -> (NewEntry, Secrets) {
+pub(crate) fn software_entry(platform: &str, password: &[u8]) -> (NewEntry, Secrets) {
     let entry = NewEntry {
         platform: platform.into(),
         category: Category::Software,

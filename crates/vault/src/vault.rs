@@ -223,7 +223,7 @@ impl Vault {
         let store_changes = Arc::new(StoreChanges::default());
         let tracked: Arc<dyn Store> = Arc::new(TrackedStore::new(store, store_changes.clone()));
         // The audit writer applies each change to the store once it is durable, in the log's order.
-        audit.attach_store(tracked.clone());
+        audit.attach_store(tracked.clone(), config.store_retry_for);
         let vault = Self {
             inner: Arc::new_cyclic(|me| Inner {
                 me: me.clone(),

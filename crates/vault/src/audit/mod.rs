@@ -52,10 +52,7 @@ const MAX_BATCH: usize = 4096;
 const CHECKPOINT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 /// Most events kept in memory while sealed; older ones beyond this are counted as dropped and reported.
 const MAX_SEALED_BACKLOG: usize = 10_000;
-/// How long the writer keeps applying again a change the log holds to a store that is out of reach (a database
-/// failing over to its standby) before it gives up, and the vault seals itself for the next unseal to replay it.
-const STORE_RETRY_FOR: std::time::Duration = std::time::Duration::from_secs(30);
-/// The pause between two of those attempts.
+/// The pause between two attempts to apply a change to a store out of reach (see [`apply_until_reached`]).
 const STORE_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
 
 /// A handle on the audit log. Cheap to clone.
@@ -125,8 +122,9 @@ enum Msg {
     Append(Box<Pending>),
     SetKey(Option<Box<AuditKeys>>),
     SignHead(oneshot::Sender<Option<SignedHead>>),
-    /// The store the writer applies changes to (once, at open).
-    SetStore(Arc<dyn Store>),
+    /// The store the writer applies changes to (once, at open), and how long a change is applied again to it while
+    /// it is out of reach.
+    SetStore(Arc<dyn Store>, std::time::Duration),
     /// The store's last change and digest, once it is checked against the log (at unseal).
     SetApplied(Applied),
     /// Write the store out and sync it now, then answer (at shutdown).
@@ -173,6 +171,7 @@ impl AuditLog {
             shared: shared.clone(),
             witness,
             store: None,
+            store_retry_for: std::time::Duration::ZERO,
             applied: None,
             store_dirty: false,
             read_to_behind: false,
@@ -258,9 +257,10 @@ impl AuditLog {
         }
     }
 
-    /// Gives the writer the store it applies changes to.
-    pub(crate) fn attach_store(&self, store: Arc<dyn Store>) {
-        let _ = self.tx.send(Msg::SetStore(store));
+    /// Gives the writer the store it applies changes to, and how long it applies a change again to it while it is
+    /// out of reach.
+    pub(crate) fn attach_store(&self, store: Arc<dyn Store>, retry_for: std::time::Duration) {
+        let _ = self.tx.send(Msg::SetStore(store, retry_for));
     }
 
     /// Tells the writer the store's last change and digest, once checked against the log: changes are accepted
@@ -481,6 +481,8 @@ struct Writer {
     /// yet checked: changes are refused).
     store: Option<Arc<dyn Store>>,
     applied: Option<Applied>,
+    /// How long a change is applied again to a store out of reach before the writer gives up.
+    store_retry_for: std::time::Duration,
     /// Whether changes were applied to the store since it was last written out and synced ([`Writer::checkpoint`]).
     store_dirty: bool,
     /// Whether events were written since the store last recorded how far it has read the log (`journal::ReadTo`).
@@ -591,7 +593,10 @@ impl Writer {
                     self.dropped_while_sealed = 0;
                 }
             }
-            Msg::SetStore(store) => self.store = Some(store),
+            Msg::SetStore(store, retry_for) => {
+                self.store = Some(store);
+                self.store_retry_for = retry_for;
+            }
             Msg::Checkpoint(reply) => {
                 if !batch.is_empty() {
                     self.write_batch(std::mem::take(batch));
@@ -749,7 +754,7 @@ impl Writer {
                     (Some(mut batch), Some(applied), Some(store)) => {
                         batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
                         self.store_dirty = true;
-                        apply_until_reached(&**store, batch).map_err(|e| e.to_string())
+                        apply_until_reached(&**store, batch, self.store_retry_for).map_err(|e| e.to_string())
                     }
                     _ => Ok(()),
                 };
@@ -803,10 +808,10 @@ impl Writer {
 /// earlier changes write): returns it encoded, and adds its writes to `store_batch`. Refused while the store is not
 /// checked (sealed, or not yet reconciled at unseal), but for a baseline, which starts the record.
 /// Applies a batch the log already holds. A store out of reach (a database that went away between the change's
-/// reads and its write: failing over, restarting) gets the same batch again, for at most [`STORE_RETRY_FOR`]:
+/// reads and its write: failing over, restarting) gets the same batch again, for at most `retry_for`:
 /// a batch sets each key to a value and the applied marker to this change, so applying it twice, or once more
 /// after a commit whose answer was lost, leaves the store the same. Any other refusal is returned at once.
-fn apply_until_reached(store: &dyn Store, batch: Batch) -> coffre_store::Result<()> {
+fn apply_until_reached(store: &dyn Store, batch: Batch, retry_for: std::time::Duration) -> coffre_store::Result<()> {
     let first = match store.apply(batch.clone()) {
         Err(e) if e.is_unavailable() => e,
         done => return done,
@@ -815,20 +820,22 @@ fn apply_until_reached(store: &dyn Store, batch: Batch) -> coffre_store::Result<
         error = %first,
         "the store is out of reach after the audit log took a change; applying it again until it answers"
     );
-    let giving_up = std::time::Instant::now() + STORE_RETRY_FOR;
+    let giving_up = std::time::Instant::now() + retry_for;
     let mut attempts = 1u32;
-    loop {
+    let mut last = first;
+    while std::time::Instant::now() < giving_up {
         std::thread::sleep(STORE_RETRY_PAUSE);
         attempts += 1;
         match store.apply(batch.clone()) {
-            Err(e) if e.is_unavailable() && std::time::Instant::now() < giving_up => {}
             Ok(()) => {
                 tracing::info!(attempts, "the change was applied once the store answered again");
                 return Ok(());
             }
+            Err(e) if e.is_unavailable() => last = e,
             Err(e) => return Err(e),
         }
     }
+    Err(last)
 }
 
 fn prepare_change(
