@@ -371,6 +371,8 @@ impl ServerConfig {
             rotation_max_age: self.rotation_max_age.clone(),
             approval_window: self.approval_window,
             approval_request_ttl: self.approval_request_ttl,
+            // What the file does not set (the store retry window) keeps the engine's default.
+            ..VaultConfig::new(self.data_dir.clone())
         })
     }
 
