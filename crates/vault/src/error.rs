@@ -106,6 +106,14 @@ pub enum Error {
     /// revealed or changed.
     #[error("the vault's database is unavailable, nothing was revealed or changed: {0}")]
     StoreUnavailable(String),
+    /// TLS with the store's database failed (a certificate that does not verify against `[storage] ca_file`, or a
+    /// server without TLS): nothing was revealed or changed, and nothing was sent to that server.
+    #[error(
+        "the vault's database did not pass the TLS check, nothing was revealed or changed: {0}. Check that \
+         [storage] ca_file is the CA that signed the database server's certificate, that this certificate names the \
+         host of [storage] url, and that the server has ssl = on (docs/ha.md)"
+    )]
+    StoreTls(String),
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(
         "the audit log is broken at event {seq}: {problem}; nothing from that event on can be trusted, and a vault \
@@ -192,7 +200,9 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Exists(_) => ErrorKind::AlreadyExists,
             Error::Throttled { .. } => ErrorKind::ResourceExhausted,
-            Error::AuditUnavailable(_) | Error::StoreRefused(_) | Error::StoreUnavailable(_) => ErrorKind::Unavailable,
+            Error::AuditUnavailable(_) | Error::StoreRefused(_) | Error::StoreUnavailable(_) | Error::StoreTls(_) => {
+                ErrorKind::Unavailable
+            }
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -220,6 +230,7 @@ impl Error {
             Error::Throttled { .. } => "throttled",
             Error::AuditUnavailable(_) | Error::StoreRefused(_) => "audit-unavailable",
             Error::StoreUnavailable(_) => "store-unavailable",
+            Error::StoreTls(_) => "store-tls",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
             Error::AuditDamaged { .. } => "audit-damaged",
             Error::StoreDamaged { .. } => "store-damaged",
@@ -249,7 +260,10 @@ impl Error {
                 arguments
             }
             Error::Throttled { retry_after_secs } => vec![("seconds", retry_after_secs.to_string())],
-            Error::AuditUnavailable(detail) | Error::StoreRefused(detail) | Error::StoreUnavailable(detail) => {
+            Error::AuditUnavailable(detail)
+            | Error::StoreRefused(detail)
+            | Error::StoreUnavailable(detail)
+            | Error::StoreTls(detail) => {
                 vec![("detail", detail.clone())]
             }
             Error::AuditChainBroken { seq, problem } => vec![("seq", seq.to_string()), ("problem", problem.clone())],
@@ -292,9 +306,14 @@ impl Error {
 }
 
 impl From<coffre_store::StoreError> for Error {
-    /// A database out of reach is unavailable (try again later), not the daemon's fault.
+    /// A database out of reach is unavailable (try again later), and one that fails TLS is refused for what it is:
+    /// neither is the daemon's fault.
     fn from(e: coffre_store::StoreError) -> Self {
-        if e.is_unavailable() { Error::StoreUnavailable(e.to_string()) } else { Error::Storage(e) }
+        match e {
+            e if e.is_unavailable() => Error::StoreUnavailable(e.to_string()),
+            e @ coffre_store::StoreError::Tls { .. } => Error::StoreTls(e.to_string()),
+            e => Error::Storage(e),
+        }
     }
 }
 

@@ -329,6 +329,7 @@ daemon-exists = { $reason } already exists
 daemon-wrong-state = { $reason }
 daemon-throttled = too many attempts: try again in { $seconds } s
 daemon-store-unavailable = the vault's database is unavailable, nothing was revealed or changed: { $detail }
+daemon-store-tls = the vault's database did not pass the TLS check, nothing was revealed or changed: { $detail }. Check that [storage] ca_file is the CA that signed the database server's certificate, that this certificate names the host of [storage] url, and that the server has ssl = on (docs/ha.md)
 daemon-audit-unavailable = audit log unavailable, nothing was revealed or changed: { $detail }; free disk space or check the data directory
 daemon-audit-chain-broken = the audit log is broken at event { $seq }: { $problem }; nothing from that event on can be trusted, and a vault with a broken log does not unseal. Keep this data directory for investigation and restore the vault from a backup (see docs/recovery.md)
 daemon-audit-damaged = the audit log is damaged: { $file } at byte { $offset }: { $problem }; the last good event is { $last_good }. Nothing was cut and the vault stays sealed: keep this data directory as it is and follow docs/recovery.md (restore a backup, or salvage the log into a new directory)

@@ -332,6 +332,7 @@ daemon-exists = il existe déjà { $reason }
 daemon-wrong-state = { $reason }
 daemon-throttled = trop de tentatives : réessayez dans { $seconds } s
 daemon-store-unavailable = la base de données du coffre est indisponible, rien n’a été affiché ni changé : { $detail }
+daemon-store-tls = la base de données du coffre n’a pas passé la vérification TLS, rien n’a été affiché ni changé : { $detail }. Vérifiez que [storage] ca_file est l’autorité de certification qui a signé le certificat du serveur de base de données, que ce certificat nomme l’hôte de [storage] url et que le serveur a ssl = on (docs/ha.md)
 daemon-audit-unavailable = journal d’audit indisponible, rien n’a été affiché ni changé : { $detail } ; libérez de l’espace disque ou vérifiez le dossier de données
 daemon-audit-chain-broken = le journal d’audit est rompu à l’événement { $seq } : { $problem } ; rien à partir de cet événement n’est fiable, et un coffre dont le journal est rompu ne se descelle pas. Gardez ce dossier de données pour l’enquête et restaurez le coffre à partir d’une sauvegarde (voir `coffre guide recovery`)
 daemon-audit-damaged = le journal d’audit est endommagé : { $file } à l’octet { $offset } : { $problem } ; le dernier événement intact est le { $last_good }. Rien n’a été coupé et le coffre reste scellé : gardez ce dossier de données tel quel et suivez `coffre guide recovery` (restaurer une sauvegarde, ou récupérer le journal dans un nouveau dossier)
