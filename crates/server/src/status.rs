@@ -159,6 +159,10 @@ mod tests {
             (Error::Throttled { retry_after_secs: 4 }, Code::ResourceExhausted),
             (Error::AuditUnavailable("disk full".into()), Code::Unavailable),
             (Error::StoreTls("invalid peer certificate: UnknownIssuer".into()), Code::Unavailable),
+            (
+                Error::MigrateRefused(coffre_vault::MigrateRefusal::SchemaNotEmpty { place: "schema coffre".into() }),
+                Code::FailedPrecondition,
+            ),
             (Error::Corrupt("entry 0a1b".into()), Code::Internal),
             (Error::Crypto(coffre_crypto::CryptoError::Open), Code::Internal),
             (Error::Internal("lock poisoned".into()), Code::Internal),
@@ -199,6 +203,12 @@ mod tests {
             Error::Throttled { retry_after_secs: 4 },
             Error::AuditUnavailable("disk full".into()),
             Error::StoreTls("invalid peer certificate: UnknownIssuer".into()),
+            Error::MigrateRefused(coffre_vault::MigrateRefusal::NoSledStore { path: "/srv/coffre/db".into() }),
+            Error::MigrateRefused(coffre_vault::MigrateRefusal::SchemaNotEmpty { place: "schema coffre".into() }),
+            Error::MigrateRefused(coffre_vault::MigrateRefusal::CopyDiffers {
+                place: "schema coffre".into(),
+                record: 41,
+            }),
             Error::AuditChainBroken { seq: 7, problem: "changed".into() },
             Error::AuditDamaged { file: "audit-0".into(), offset: 12, last_good: 3, problem: "torn".into() },
             Error::HeaderChanged,

@@ -114,6 +114,9 @@ pub enum Error {
          host of [storage] url, and that the server has ssl = on (docs/ha.md)"
     )]
     StoreTls(String),
+    /// `coffred migrate` refused to move the store; nothing was changed in the data directory.
+    #[error("{0}")]
+    MigrateRefused(crate::MigrateRefusal),
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(
         "the audit log is broken at event {seq}: {problem}; nothing from that event on can be trusted, and a vault \
@@ -187,6 +190,7 @@ impl Error {
             | Error::AuditChainBroken { .. }
             | Error::AuditDamaged { .. }
             | Error::StoreDamaged { .. }
+            | Error::MigrateRefused(_)
             | Error::HeaderChanged => ErrorKind::FailedPrecondition,
             Error::NoSession
             | Error::WrongCredentials
@@ -235,6 +239,7 @@ impl Error {
             Error::AuditDamaged { .. } => "audit-damaged",
             Error::StoreDamaged { .. } => "store-damaged",
             Error::HeaderChanged => "header-changed",
+            Error::MigrateRefused(refusal) => refusal.code(),
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => "internal",
         }
     }
@@ -273,6 +278,7 @@ impl Error {
                 ("last_good", last_good.to_string()),
                 ("problem", problem.clone()),
             ],
+            Error::MigrateRefused(refusal) => refusal.arguments(),
             Error::StoreDamaged { file, problem } => {
                 let mut arguments = vec![("file", file.clone()), ("problem", problem.to_string())];
                 arguments.extend(problem.arguments());
