@@ -19,6 +19,7 @@
 #![deny(missing_docs)]
 
 mod postgres;
+mod postgres_errors;
 mod postgres_tls;
 mod sled_store;
 

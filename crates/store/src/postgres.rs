@@ -22,7 +22,11 @@ use std::{
 use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::Client;
 
-use crate::{Batch, Op, Pair, Result, Store, StoreError, postgres_tls::Connector};
+use crate::{
+    Batch, Op, Pair, Result, Store, StoreError,
+    postgres_errors::{db_error, decode_error, pool_error},
+    postgres_tls::Connector,
+};
 
 /// The schema version this code writes. Migrations are applied in order at open; a newer schema is refused.
 const SCHEMA_VERSION: i32 = 1;
@@ -224,39 +228,6 @@ impl Drop for PgStore {
         if let Some(rt) = self.rt.take() {
             rt.shutdown_background();
         }
-    }
-}
-
-/// A column that does not decode (the table changed behind coffred's back): damage to report, never a panic.
-fn decode_error(op: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
-    move |e| StoreError::Database { op, detail: e.to_string() }
-}
-
-fn db_error(op: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
-    move |e| {
-        if let Some(detail) = crate::postgres_tls::tls_failure(&e) {
-            return StoreError::Tls { op, detail };
-        }
-        // Out of reach for now, rather than refused: no server answer at all, a lost connection, the server
-        // shutting down or out of resources (SQLSTATE classes 08, 53, 57, 58), a read-only server (a standby, or
-        // one in recovery: 25006), a transaction to retry (class 40).
-        let transient = e.as_db_error().is_none_or(|db| {
-            let code = db.code().code();
-            ["08", "53", "57", "58", "40"].iter().any(|class| code.starts_with(class)) || code == "25006"
-        });
-        if e.is_closed() || transient {
-            StoreError::Unavailable { op, detail: e.to_string() }
-        } else {
-            StoreError::Database { op, detail: e.to_string() }
-        }
-    }
-}
-
-fn pool_error(op: &'static str) -> impl Fn(deadpool_postgres::PoolError) -> StoreError {
-    move |e| match e {
-        // A new connection that failed: the same as the writer's own (a TLS refusal is not "try later").
-        deadpool_postgres::PoolError::Backend(e) => db_error(op)(e),
-        e => StoreError::Unavailable { op, detail: e.to_string() },
     }
 }
 
