@@ -203,6 +203,7 @@ mod tests {
             Error::Throttled { retry_after_secs: 4 },
             Error::AuditUnavailable("disk full".into()),
             Error::StoreTls("invalid peer certificate: UnknownIssuer".into()),
+            Error::StoreRefused("the database is unavailable (write)".into()),
             Error::MigrateRefused(coffre_vault::MigrateRefusal::NoSledStore { path: "/srv/coffre/db".into() }),
             Error::MigrateRefused(coffre_vault::MigrateRefusal::SchemaNotEmpty { place: "schema coffre".into() }),
             Error::MigrateRefused(coffre_vault::MigrateRefusal::CopyDiffers {

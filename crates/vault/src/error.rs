@@ -98,8 +98,9 @@ pub enum Error {
     /// The store refused a change the audit log already holds: the vault seals itself, and the next unseal replays
     /// the change from the log.
     #[error(
-        "the change is in the audit log but the store refused it ({0}); the vault was sealed: check the data \
-         directory's disk, then unseal again, which applies the change from the log"
+        "the change is in the audit log but the store refused it ({0}); the vault was sealed: check the store (the \
+         data directory's disk, or the database: running and writable), then unseal again, which applies the change \
+         from the log"
     )]
     StoreRefused(String),
     /// The store's database is out of reach for now (PostgreSQL stopped, unreachable or read-only): nothing was
@@ -232,7 +233,10 @@ impl Error {
             Error::Exists(_) => "exists",
             Error::WrongState(_) => "wrong-state",
             Error::Throttled { .. } => "throttled",
-            Error::AuditUnavailable(_) | Error::StoreRefused(_) => "audit-unavailable",
+            Error::AuditUnavailable(_) => "audit-unavailable",
+            // Not "audit-unavailable": that message tells the reader nothing was changed, and this change is in
+            // the log and will be applied at the next unseal.
+            Error::StoreRefused(_) => "store-refused",
             Error::StoreUnavailable(_) => "store-unavailable",
             Error::StoreTls(_) => "store-tls",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
