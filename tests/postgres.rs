@@ -62,6 +62,26 @@ impl Cluster {
     }
 }
 
+impl Cluster {
+    /// Runs `statement` as the cluster's administrator (psql over TCP, as a DBA would).
+    fn sql(&self, statement: &str) -> String {
+        // Its own session is never read-only, whatever the database's default says.
+        let out = Command::new("psql")
+            .env("PGOPTIONS", "-c default_transaction_read_only=off")
+            .args([self.url.as_str(), "-v", "ON_ERROR_STOP=1", "-At", "-c", statement])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{statement}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Ends coffred's sessions from the server's side, so that its next connections take the database's new
+    /// settings.
+    fn end_coffreds_sessions(&self) {
+        self.sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'coffred'");
+    }
+}
+
 impl Drop for Cluster {
     fn drop(&mut self) {
         let _ = Command::new(script()).arg("stop").arg(self.dir.path().join("pg")).output();
@@ -174,4 +194,80 @@ fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
     client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("on sled") && text.contains("on postgres"), "both reveals are in the one log");
+}
+
+/// The database read-only under a running, unsealed daemon (a standby promoted by mistake, a primary out of disk,
+/// `default_transaction_read_only`): reveals go on (they read records and append their event to the audit log in
+/// the data directory); a change is taken by the log, refused by the store, and the vault seals itself (the engine's
+/// rule: the log holds a change the store lacks) and says so, with no secret; the daemon stays up. Once the
+/// database is writable again, nothing changes until an owner unseals: the unseal replays the refused change from
+/// the log, and the vault serves on. (docs/ha.md, "When the database is down".)
+#[test]
+fn a_read_only_database_seals_the_vault_at_the_first_change_and_an_unseal_applies_it_once_writable_again() {
+    let Some(cluster) = Cluster::start() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &cluster.config("readonly"));
+    add_entry(&client);
+    client.run(&["reveal", "Mailgun", "--reason", "before"]).ok();
+
+    cluster.sql("ALTER DATABASE postgres SET default_transaction_read_only = on");
+    cluster.end_coffreds_sessions();
+    // A reveal may first meet a connection the server has just ended (UNAVAILABLE, no secret; that connection is
+    // then dropped); reads on new connections work on a read-only database.
+    let mut revealed = None;
+    for attempt in 0..10 {
+        let run = client.run(&["reveal", "Mailgun", "--reason", &format!("read-only {attempt}")]);
+        if run.code == 0 {
+            revealed = Some(run);
+            break;
+        }
+        assert_eq!(run.code, 9, "UNAVAILABLE: {}", run.stderr);
+        assert!(run.stdout.is_empty() && !run.stderr.contains(PASSWORD), "no secret: {} {}", run.stdout, run.stderr);
+    }
+    let revealed = revealed.expect("a reveal works on a read-only database");
+    assert_eq!(revealed.stdout, format!("{PASSWORD}\n"));
+    assert!(revealed.stderr.contains("recorded in the audit log"), "{}", revealed.stderr);
+
+    // A change: in the log, refused by the store; the vault seals itself and says so. No secret in the answer.
+    const NEW: &str = "Yv-never-in-a-message";
+    let added = client.secret_file("y.pass", NEW);
+    let change =
+        client.run(&["entry", "add", "Y", "--category", "software", "--login", "y", "--password-file", &added]);
+    assert_eq!(change.code, 9, "UNAVAILABLE: {}", change.stderr);
+    assert!(
+        change.stderr.contains("the change is in the audit log but the store refused it")
+            && change.stderr.contains("read-only")
+            && change.stderr.contains("unseal again"),
+        "{}",
+        change.stderr
+    );
+    assert!(
+        !change.stderr.contains(NEW) && !change.stdout.contains(NEW),
+        "no secret: {} {}",
+        change.stdout,
+        change.stderr
+    );
+    // The daemon is up, sealed.
+    let status = client.run(&["status"]).ok();
+    assert!(status.stdout.contains("sealed"), "{}", status.stdout);
+
+    // Writable again: still sealed (the engine waits for an owner), until an unseal replays the change.
+    cluster.sql("ALTER DATABASE postgres RESET default_transaction_read_only");
+    cluster.end_coffreds_sessions();
+    let sealed = client.run(&["reveal", "Mailgun", "--reason", "writable again"]);
+    assert_eq!(sealed.code, 3, "FAILED_PRECONDITION: {}", sealed.stderr);
+    assert!(
+        sealed.stderr.contains("vault is sealed") && sealed.stdout.is_empty(),
+        "{} {}",
+        sealed.stdout,
+        sealed.stderr
+    );
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
+    let list = client.run(&["entry", "list"]).ok();
+    assert!(list.stdout.contains("\nY "), "the refused change was applied from the log at unseal: {}", list.stdout);
+    assert_eq!(client.run(&["reveal", "Y", "--reason", "after the unseal"]).ok().stdout, format!("{NEW}\n"));
+    client.run(&["entry", "add", "Z", "--category", "software", "--login", "z", "--password-file", &added]).ok();
+    let log = daemon.log();
+    assert!(!log.contains(PASSWORD) && !log.contains(NEW), "the daemon's log holds no secret");
 }

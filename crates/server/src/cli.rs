@@ -50,6 +50,11 @@ pub struct Flags {
     #[arg(long, env = "COFFRE_STORAGE_URL", value_name = "URL", global = true)]
     pub storage_url: Option<String>,
 
+    /// Connect to PostgreSQL over TLS only, verifying its certificate against this CA (PEM) and the host name of
+    /// the address; a server without TLS is refused. Without it the connection is not encrypted.
+    #[arg(long, env = "COFFRE_STORAGE_CA_FILE", value_name = "PATH", global = true)]
+    pub storage_ca_file: Option<PathBuf>,
+
     /// The PostgreSQL schema of the vault's tables [default: coffre]. One vault per schema.
     #[arg(long, env = "COFFRE_STORAGE_SCHEMA", value_name = "NAME", global = true)]
     pub storage_schema: Option<String>,

@@ -107,6 +107,8 @@ pub enum StorageSettings {
         schema: String,
         /// A file whose first line is the role's password; else `PGPASSWORD`, else none.
         password_file: Option<PathBuf>,
+        /// The PEM file of the CA that signed the database server's certificate: TLS, verified, when set.
+        ca_file: Option<PathBuf>,
     },
 }
 
@@ -315,6 +317,7 @@ impl ServerConfig {
         }
         let mut storage_file = file.storage;
         storage_file.schema = flags.storage_schema.clone().or(storage_file.schema);
+        storage_file.ca_file = flags.storage_ca_file.clone().or(storage_file.ca_file);
         config.storage = storage(flags.storage_url.clone(), storage_file)?;
         config.check()?;
         Ok(config)
@@ -350,8 +353,9 @@ impl ServerConfig {
     pub fn vault_config(&self) -> Result<VaultConfig, ConfigError> {
         let store = match &self.storage {
             StorageSettings::Sled => StoreBackend::Sled,
-            StorageSettings::Postgres { url, schema, password_file } => {
+            StorageSettings::Postgres { url, schema, password_file, ca_file } => {
                 let mut options = PgOptions::new(url.clone(), schema.clone());
+                options.ca_file = ca_file.clone();
                 options.password = match password_file {
                     Some(path) => Some(read_password(path)?),
                     None => std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()),
@@ -423,11 +427,12 @@ impl ServerConfig {
             web: FileWeb { reveal_visible_seconds: Some(self.web.reveal_visible_seconds) },
             storage: match &self.storage {
                 StorageSettings::Sled => FileStorage { backend: Some(Backend::Sled), ..FileStorage::default() },
-                StorageSettings::Postgres { url, schema, password_file } => FileStorage {
+                StorageSettings::Postgres { url, schema, password_file, ca_file } => FileStorage {
                     backend: Some(Backend::Postgres),
                     url: Some(url.clone()),
                     schema: Some(schema.clone()),
                     password_file: password_file.clone(),
+                    ca_file: ca_file.clone(),
                 },
             },
         };
@@ -441,10 +446,10 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
     let backend = file.backend.unwrap_or(if url.is_some() { Backend::Postgres } else { Backend::Sled });
     match (backend, url) {
         (Backend::Sled, None) => {
-            if file.schema.is_some() || file.password_file.is_some() {
+            if file.schema.is_some() || file.password_file.is_some() || file.ca_file.is_some() {
                 return Err(ConfigError::Storage(
-                    "[storage] schema and password_file are for PostgreSQL: set backend = \"postgres\" and url, or \
-                     remove them"
+                    "[storage] schema, password_file and ca_file are for PostgreSQL: set backend = \"postgres\" and \
+                     url, or remove them"
                         .into(),
                 ));
             }
@@ -462,10 +467,12 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
         )),
         (Backend::Postgres, Some(url)) => {
             let schema = file.schema.unwrap_or_else(|| DEFAULT_SCHEMA.to_string());
-            // The address and schema are checked here, before anything starts (the same checks as at connect).
-            let options = PgOptions::new(url.clone(), schema.clone());
+            // The address, the schema and the CA file are checked here, before anything starts (the same checks as
+            // at connect).
+            let mut options = PgOptions::new(url.clone(), schema.clone());
+            options.ca_file = file.ca_file.clone();
             options.check().map_err(|e| ConfigError::Storage(e.to_string()))?;
-            Ok(StorageSettings::Postgres { url, schema, password_file: file.password_file })
+            Ok(StorageSettings::Postgres { url, schema, password_file: file.password_file, ca_file: file.ca_file })
         }
     }
 }
@@ -538,6 +545,7 @@ struct FileStorage {
     url: Option<String>,
     schema: Option<String>,
     password_file: Option<PathBuf>,
+    ca_file: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize)]

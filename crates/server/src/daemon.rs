@@ -69,7 +69,20 @@ impl Daemon {
     pub fn open(config: ServerConfig) -> anyhow::Result<Self> {
         config.default_kdf.validate().context("invalid [kdf] settings")?;
         let clock = crate::test_clock::clock(config.test_clock_file.as_ref())?;
-        let vault = Vault::open(config.vault_config()?, clock)
+        let engine = config.vault_config()?;
+        if let coffre_vault::StoreBackend::Postgres(options) = &engine.store {
+            let hosts = options.unencrypted_remote_hosts();
+            if !hosts.is_empty() {
+                tracing::warn!(
+                    hosts = %hosts.join(","),
+                    "the connection to PostgreSQL is not encrypted and leaves this machine: the sealed records and \
+                     the database role's authentication cross the network in clear. Turn TLS on with [storage] \
+                     ca_file (--storage-ca-file, COFFRE_STORAGE_CA_FILE): the CA that signed the database server's \
+                     certificate (docs/ha.md)"
+                );
+            }
+        }
+        let vault = Vault::open(engine, clock)
             .with_context(|| format!("cannot open the vault in {}", config.data_dir.display()))?;
         let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
         Ok(Self { config, tls, vault })

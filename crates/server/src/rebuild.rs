@@ -71,6 +71,7 @@ pub async fn migrate(args: &MigrateArgs, config: &ServerConfig, lang: Lang) -> a
     let data_dir = config.data_dir.display().to_string();
     let report = coffre_vault::migrate_store(&config.data_dir, &target, passphrase, Arc::new(SystemClock))
         .await
+        .map_err(|e| in_language(lang, &e))
         .with_context(|| t_in!(lang, "migrate-failed", path = data_dir.as_str()))?;
     let mut out = String::new();
     let done = t_in!(
@@ -85,6 +86,24 @@ pub async fn migrate(args: &MigrateArgs, config: &ServerConfig, lang: Lang) -> a
     let _ = writeln!(out, "{done}");
     let _ = writeln!(out, "{}", t_in!(lang, "migrate-next", moved = moved.as_str()));
     Ok(out)
+}
+
+/// The engine's refusal `err` in `lang`, from its code and arguments through the catalogue, as a client renders a
+/// daemon's refusal; an internal fault (its detail is for the operator running this command) or a code the catalogue
+/// does not know, in the engine's own words.
+pub(crate) fn in_language(lang: Lang, err: &coffre_vault::Error) -> anyhow::Error {
+    let rendered = if err.kind() == coffre_vault::ErrorKind::Internal {
+        None
+    } else {
+        let mut args = err.arguments();
+        if let Some(reason) = err.reason()
+            && let Some(text) = coffre_i18n::message(lang, &format!("daemon-reason-{}", reason.code), &[])
+        {
+            args.push(("reason", text));
+        }
+        coffre_i18n::message(lang, &format!("daemon-{}", err.code()), &args)
+    };
+    anyhow::anyhow!(rendered.unwrap_or_else(|| err.to_string()))
 }
 
 fn failed(args: &RebuildArgs, lang: Lang) -> String {
@@ -120,4 +139,31 @@ fn first_line(reader: impl std::io::BufRead) -> anyhow::Result<Zeroizing<String>
     let trimmed = line.trim_end_matches(['\n', '\r']).len();
     line.truncate(trimmed);
     Ok(line)
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_i18n::Lang;
+    use coffre_vault::{Error, ErrorKind, MigrateRefusal};
+
+    use super::in_language;
+
+    /// The president who runs `coffred migrate` in French reads its refusals in French, with what to do next.
+    #[test]
+    fn a_migrate_refusal_is_told_in_the_operators_language() {
+        let full = Error::MigrateRefused(MigrateRefusal::SchemaNotEmpty {
+            place: "PostgreSQL db.example/coffre, schema coffre".into(),
+        });
+        assert_eq!(full.kind(), ErrorKind::FailedPrecondition);
+        assert_eq!(in_language(Lang::En, &full).to_string(), full.to_string(), "the English is the engine's own");
+        let french = in_language(Lang::FrCa, &full).to_string();
+        assert!(french.contains("schéma vide") && french.contains("schema coffre"), "{french}");
+        assert!(!french.contains("empty schema"), "{french}");
+        let none = Error::MigrateRefused(MigrateRefusal::NoSledStore { path: "/srv/coffre/db".into() });
+        let french = in_language(Lang::FrCa, &none).to_string();
+        assert!(french.contains("pas de base sled") && french.contains("/srv/coffre/db"), "{french}");
+        // An internal fault keeps its detail, for the operator.
+        let internal = in_language(Lang::FrCa, &Error::Internal("the copy task stopped".into())).to_string();
+        assert!(internal.contains("the copy task stopped"), "{internal}");
+    }
 }

@@ -38,6 +38,7 @@ pub fn run(args: &RestoreArgs, config: &ServerConfig, lang: Lang) -> anyhow::Res
     );
     if let StoreBackend::Postgres(target) = &store {
         let (records, place) = coffre_vault::move_restored_store(data_dir, target)
+            .map_err(|e| crate::rebuild::in_language(lang, &e))
             .with_context(|| t_in!(lang, "restore-not-moved", path = data_dir_text.as_str()))?;
         let _ =
             writeln!(out, "{}", t_in!(lang, "restore-moved", place = place.as_str(), records = records.to_string()));

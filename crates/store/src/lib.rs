@@ -19,6 +19,8 @@
 #![deny(missing_docs)]
 
 mod postgres;
+mod postgres_errors;
+mod postgres_tls;
 mod sled_store;
 
 pub use postgres::{PgOptions, PgStore};
@@ -68,6 +70,15 @@ pub enum StoreError {
         /// What was being done.
         op: &'static str,
         /// The client's own error.
+        detail: String,
+    },
+    /// TLS with the database failed: the server does not accept TLS, or its certificate does not verify against
+    /// `[storage] ca_file` and the address's host name. Nothing was sent to it.
+    #[error("TLS with the database failed ({op}): {detail}")]
+    Tls {
+        /// What was being done.
+        op: &'static str,
+        /// What failed: rustls' reason, or that the server refused TLS.
         detail: String,
     },
     /// The database refused an operation.

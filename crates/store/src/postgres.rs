@@ -14,12 +14,19 @@
 //! carries every change and replays what the store lacks), but a committed batch then survives the database's own
 //! crash, so a replay is rare.
 
-use std::{collections::BTreeMap, collections::VecDeque, future::Future, str::FromStr, sync::Arc, time::Duration};
+use std::{
+    collections::BTreeMap, collections::VecDeque, future::Future, path::PathBuf, str::FromStr, sync::Arc,
+    time::Duration,
+};
 
-use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
-use tokio_postgres::{Client, NoTls};
+use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::Client;
 
-use crate::{Batch, Op, Pair, Result, Store, StoreError};
+use crate::{
+    Batch, Op, Pair, Result, Store, StoreError,
+    postgres_errors::{db_error, decode_error, pool_error},
+    postgres_tls::Connector,
+};
 
 /// The schema version this code writes. Migrations are applied in order at open; a newer schema is refused.
 const SCHEMA_VERSION: i32 = 1;
@@ -40,6 +47,10 @@ pub struct PgOptions {
     pub timeout: Duration,
     /// Connections for reads (the writer has one more of its own).
     pub readers: usize,
+    /// The PEM file of the CA that signed the database server's certificate. When set, every connection uses TLS
+    /// and verifies the server's certificate against it and the address's host name; a server without TLS is
+    /// refused. When not set, connections are plain (see [`PgOptions::unencrypted_remote_hosts`]).
+    pub ca_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for PgOptions {
@@ -50,6 +61,7 @@ impl std::fmt::Debug for PgOptions {
             .field("schema", &self.schema)
             .field("timeout", &self.timeout)
             .field("readers", &self.readers)
+            .field("ca_file", &self.ca_file)
             .finish()
     }
 }
@@ -57,12 +69,21 @@ impl std::fmt::Debug for PgOptions {
 impl PgOptions {
     /// Options for `url` and `schema`, with no password, a 10-second limit per operation and 8 readers.
     pub fn new(url: impl Into<String>, schema: impl Into<String>) -> Self {
-        Self { url: url.into(), password: None, schema: schema.into(), timeout: Duration::from_secs(10), readers: 8 }
+        Self {
+            url: url.into(),
+            password: None,
+            schema: schema.into(),
+            timeout: Duration::from_secs(10),
+            readers: 8,
+            ca_file: None,
+        }
     }
 
-    /// Checks the address and the schema's name without connecting (what [`PgStore::open`] checks first).
+    /// Checks the address, the schema's name and the CA file, if any, without connecting (what [`PgStore::open`]
+    /// checks first).
     pub fn check(&self) -> Result<()> {
-        self.client_config().map(drop)
+        let mut config = self.client_config()?;
+        Connector::new(self, &mut config).map(drop)
     }
 
     /// The client's configuration, checked: a parsable address without a password in it, a schema name that is a
@@ -172,6 +193,7 @@ pub struct PgStore {
     pool: Pool,
     writer: Arc<tokio::sync::Mutex<Writer>>,
     config: tokio_postgres::Config,
+    connector: Connector,
     sql: Arc<Sql>,
     schema: String,
     /// This store's claim on the schema (`writer.owner`).
@@ -209,37 +231,12 @@ impl Drop for PgStore {
     }
 }
 
-/// A column that does not decode (the table changed behind coffred's back): damage to report, never a panic.
-fn decode_error(op: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
-    move |e| StoreError::Database { op, detail: e.to_string() }
-}
-
-fn db_error(op: &'static str) -> impl Fn(tokio_postgres::Error) -> StoreError {
-    move |e| {
-        // Out of reach for now, rather than refused: no server answer at all, a lost connection, the server
-        // shutting down or out of resources (SQLSTATE classes 08, 53, 57, 58), a read-only server (a standby, or
-        // one in recovery: 25006), a transaction to retry (class 40).
-        let transient = e.as_db_error().is_none_or(|db| {
-            let code = db.code().code();
-            ["08", "53", "57", "58", "40"].iter().any(|class| code.starts_with(class)) || code == "25006"
-        });
-        if e.is_closed() || transient {
-            StoreError::Unavailable { op, detail: e.to_string() }
-        } else {
-            StoreError::Database { op, detail: e.to_string() }
-        }
-    }
-}
-
-fn pool_error(op: &'static str) -> impl Fn(deadpool_postgres::PoolError) -> StoreError {
-    move |e| StoreError::Unavailable { op, detail: e.to_string() }
-}
-
 impl PgStore {
     /// Connects, takes the schema for this process (refused if another coffred holds it), creates or migrates the
     /// tables, and claims the writer row.
     pub fn open(options: &PgOptions) -> Result<Self> {
-        let config = options.client_config()?;
+        let mut config = options.client_config()?;
+        let connector = Connector::new(options, &mut config)?;
         let place = describe(&config, &options.schema);
         let rt = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
@@ -247,8 +244,7 @@ impl PgStore {
             .enable_all()
             .build()
             .map_err(|e| StoreError::Unavailable { op: "start the database client", detail: e.to_string() })?;
-        let manager =
-            Manager::from_config(config.clone(), NoTls, ManagerConfig { recycling_method: RecyclingMethod::Fast });
+        let manager = connector.manager(config.clone(), ManagerConfig { recycling_method: RecyclingMethod::Fast });
         let pool = Pool::builder(manager)
             .max_size(options.readers.max(1))
             .runtime(Runtime::Tokio1)
@@ -262,16 +258,22 @@ impl PgStore {
             pool,
             writer: Arc::new(tokio::sync::Mutex::new(Writer { client: None })),
             config,
+            connector,
             sql: Arc::new(Sql::new(&options.schema)),
             schema: options.schema.clone(),
             owner: Arc::from(""),
             timeout: options.timeout,
             place,
         };
-        let (config, schema, place, writer) =
-            (store.config.clone(), store.schema.clone(), store.place.clone(), store.writer.clone());
+        let (config, connector, schema, place, writer) = (
+            store.config.clone(),
+            store.connector.clone(),
+            store.schema.clone(),
+            store.place.clone(),
+            store.writer.clone(),
+        );
         let owner = store.run("open", async move {
-            let client = connect_writer(&config, &schema, &place).await?;
+            let client = connect_writer(&config, &connector, &schema, &place).await?;
             migrate(&client, &schema, &place).await?;
             let row = client
                 .query_one(
@@ -370,12 +372,14 @@ fn describe(config: &tokio_postgres::Config, schema: &str) -> String {
 }
 
 /// Opens the writer's connection, takes the schema's advisory lock on it and turns synchronous commit on.
-async fn connect_writer(config: &tokio_postgres::Config, schema: &str, place: &str) -> Result<Client> {
-    let (client, connection) = config.connect(NoTls).await.map_err(db_error("connect"))?;
-    tokio::spawn(async move {
-        // Ends when the connection does; the client then reports itself closed and the next write reconnects.
-        let _ = connection.await;
-    });
+async fn connect_writer(
+    config: &tokio_postgres::Config,
+    connector: &Connector,
+    schema: &str,
+    place: &str,
+) -> Result<Client> {
+    // When the connection ends, the client reports itself closed and the next write reconnects.
+    let client = connector.connect(config).await.map_err(db_error("connect"))?;
     let locked: bool = client
         .query_one("SELECT pg_try_advisory_lock(hashtextextended($1, 0))", &[&format!("coffre-store/{schema}")])
         .await
@@ -510,14 +514,15 @@ impl Store for PgStore {
             }
         }
         let (writer, sql, owner) = (self.writer.clone(), self.sql.clone(), self.owner.clone());
-        let (config, schema, place) = (self.config.clone(), self.schema.clone(), self.place.clone());
+        let (config, connector, schema, place) =
+            (self.config.clone(), self.connector.clone(), self.schema.clone(), self.place.clone());
         self.run("write", async move {
             let mut writer = writer.lock().await;
             if writer.client.as_ref().is_none_or(Client::is_closed) {
                 // The connection (and with it the advisory lock) was lost: take it again before writing. The owner
                 // check below still refuses the write if another coffred claimed the schema meanwhile.
                 writer.client = None;
-                writer.client = Some(connect_writer(&config, &schema, &place).await?);
+                writer.client = Some(connect_writer(&config, &connector, &schema, &place).await?);
             }
             let Some(client) = writer.client.as_mut() else {
                 return Err(StoreError::Unavailable { op: "write", detail: "no connection".into() });

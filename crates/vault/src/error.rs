@@ -98,15 +98,26 @@ pub enum Error {
     /// The store refused a change the audit log already holds (or stayed out of reach while the writer applied it
     /// again): the vault seals itself, and the next unseal replays the change from the log.
     #[error(
-        "the change is in the audit log but the store refused it ({0}); the vault was sealed: check the data \
-         directory's disk or the database, then unseal again, which applies the change from the log; do not make \
-         the change again"
+        "the change is in the audit log but the store refused it ({0}); the vault was sealed: check the store (the \
+         data directory's disk, or the database: running and writable), then unseal again, which applies the change \
+         from the log; do not make the change again"
     )]
     StoreRefused(String),
     /// The store's database is out of reach for now (PostgreSQL stopped, unreachable or read-only): nothing was
     /// revealed or changed.
     #[error("the vault's database is unavailable, nothing was revealed or changed: {0}")]
     StoreUnavailable(String),
+    /// TLS with the store's database failed (a certificate that does not verify against `[storage] ca_file`, or a
+    /// server without TLS): nothing was revealed or changed, and nothing was sent to that server.
+    #[error(
+        "the vault's database did not pass the TLS check, nothing was revealed or changed: {0}. Check that \
+         [storage] ca_file is the CA that signed the database server's certificate, that this certificate names the \
+         host of [storage] url, and that the server has ssl = on (docs/ha.md)"
+    )]
+    StoreTls(String),
+    /// `coffred migrate` refused to move the store; nothing was changed in the data directory.
+    #[error("{0}")]
+    MigrateRefused(crate::MigrateRefusal),
     /// The audit log's chain does not hold: an event was changed, removed or added on disk.
     #[error(
         "the audit log is broken at event {seq}: {problem}; nothing from that event on can be trusted, and a vault \
@@ -180,6 +191,7 @@ impl Error {
             | Error::AuditChainBroken { .. }
             | Error::AuditDamaged { .. }
             | Error::StoreDamaged { .. }
+            | Error::MigrateRefused(_)
             | Error::HeaderChanged => ErrorKind::FailedPrecondition,
             Error::NoSession
             | Error::WrongCredentials
@@ -193,7 +205,9 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Exists(_) => ErrorKind::AlreadyExists,
             Error::Throttled { .. } => ErrorKind::ResourceExhausted,
-            Error::AuditUnavailable(_) | Error::StoreRefused(_) | Error::StoreUnavailable(_) => ErrorKind::Unavailable,
+            Error::AuditUnavailable(_) | Error::StoreRefused(_) | Error::StoreUnavailable(_) | Error::StoreTls(_) => {
+                ErrorKind::Unavailable
+            }
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -220,12 +234,16 @@ impl Error {
             Error::WrongState(_) => "wrong-state",
             Error::Throttled { .. } => "throttled",
             Error::AuditUnavailable(_) => "audit-unavailable",
+            // Not "audit-unavailable": that message tells the reader nothing was changed, and this change is in
+            // the log and will be applied at the next unseal.
             Error::StoreRefused(_) => "store-refused",
             Error::StoreUnavailable(_) => "store-unavailable",
+            Error::StoreTls(_) => "store-tls",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
             Error::AuditDamaged { .. } => "audit-damaged",
             Error::StoreDamaged { .. } => "store-damaged",
             Error::HeaderChanged => "header-changed",
+            Error::MigrateRefused(refusal) => refusal.code(),
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => "internal",
         }
     }
@@ -251,7 +269,10 @@ impl Error {
                 arguments
             }
             Error::Throttled { retry_after_secs } => vec![("seconds", retry_after_secs.to_string())],
-            Error::AuditUnavailable(detail) | Error::StoreRefused(detail) | Error::StoreUnavailable(detail) => {
+            Error::AuditUnavailable(detail)
+            | Error::StoreRefused(detail)
+            | Error::StoreUnavailable(detail)
+            | Error::StoreTls(detail) => {
                 vec![("detail", detail.clone())]
             }
             Error::AuditChainBroken { seq, problem } => vec![("seq", seq.to_string()), ("problem", problem.clone())],
@@ -261,6 +282,7 @@ impl Error {
                 ("last_good", last_good.to_string()),
                 ("problem", problem.clone()),
             ],
+            Error::MigrateRefused(refusal) => refusal.arguments(),
             Error::StoreDamaged { file, problem } => {
                 let mut arguments = vec![("file", file.clone()), ("problem", problem.to_string())];
                 arguments.extend(problem.arguments());
@@ -294,9 +316,14 @@ impl Error {
 }
 
 impl From<coffre_store::StoreError> for Error {
-    /// A database out of reach is unavailable (try again later), not the daemon's fault.
+    /// A database out of reach is unavailable (try again later), and one that fails TLS is refused for what it is:
+    /// neither is the daemon's fault.
     fn from(e: coffre_store::StoreError) -> Self {
-        if e.is_unavailable() { Error::StoreUnavailable(e.to_string()) } else { Error::Storage(e) }
+        match e {
+            e if e.is_unavailable() => Error::StoreUnavailable(e.to_string()),
+            e @ coffre_store::StoreError::Tls { .. } => Error::StoreTls(e.to_string()),
+            e => Error::Storage(e),
+        }
     }
 }
 

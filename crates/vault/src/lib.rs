@@ -66,7 +66,7 @@ pub use coffre_store::PgOptions;
 pub use config::{MaxAges, StoreBackend, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
-pub use migrate::{MOVED_DB, MigrateReport, migrate_store, move_restored_store};
+pub use migrate::{MOVED_DB, MigrateRefusal, MigrateReport, migrate_store, move_restored_store};
 pub use model::*;
 pub use problems::{Field, Problem};
 pub use reasons::Reason;

@@ -21,6 +21,65 @@ use crate::{Error, RequestContext, Result, StoreBackend, Vault, VaultConfig, clo
 /// Where sled's store goes once it has been moved.
 pub const MOVED_DB: &str = "db.moved-to-postgres";
 
+/// Why `coffred migrate` (or a restore onto PostgreSQL) refused to move a store. Nothing was changed in the data
+/// directory: sled's store is where it was. Each says what to do next.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum MigrateRefusal {
+    /// The data directory has no sled store (`DATA_DIR/db`).
+    #[error(
+        "there is no sled store to move at {path}: this vault's records are already in PostgreSQL (then start \
+         coffred with this configuration and unseal it), or this is not the vault's data directory (check \
+         --data-dir)"
+    )]
+    NoSledStore {
+        /// Where sled's store was looked for.
+        path: String,
+    },
+    /// The target schema is not empty.
+    #[error(
+        "{place} already holds records, and a vault is moved only into an empty schema: name another one with \
+         [storage] schema (--storage-schema), or drop that schema in PostgreSQL if what it holds is not needed; \
+         nothing was changed"
+    )]
+    SchemaNotEmpty {
+        /// Host, database and schema.
+        place: String,
+    },
+    /// The copy, read back, is not sled's store record for record.
+    #[error(
+        "the copy in {place} does not read back as sled's store (at record {record}); nothing was changed in the \
+         data directory: check the database server's log, drop that schema, and run coffred migrate again"
+    )]
+    CopyDiffers {
+        /// Host, database and schema.
+        place: String,
+        /// The first record (counted from 0, in key order) that differs, is missing or is extra.
+        record: u64,
+    },
+}
+
+impl MigrateRefusal {
+    /// The stable code of the refusal (`daemon-<code>` in coffre-i18n's catalogue).
+    pub fn code(&self) -> &'static str {
+        match self {
+            MigrateRefusal::NoSledStore { .. } => "migrate-no-sled-store",
+            MigrateRefusal::SchemaNotEmpty { .. } => "migrate-schema-not-empty",
+            MigrateRefusal::CopyDiffers { .. } => "migrate-copy-differs",
+        }
+    }
+
+    /// The values its message shows, by name.
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            MigrateRefusal::NoSledStore { path } => vec![("path", path.clone())],
+            MigrateRefusal::SchemaNotEmpty { place } => vec![("place", place.clone())],
+            MigrateRefusal::CopyDiffers { place, record } => {
+                vec![("place", place.clone()), ("record", record.to_string())]
+            }
+        }
+    }
+}
+
 /// What a migration did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct MigrateReport {
@@ -48,10 +107,7 @@ pub async fn migrate_store(
 ) -> Result<MigrateReport> {
     let db = data_dir.join("db");
     if !db.is_dir() {
-        return Err(Error::Internal(format!(
-            "there is no sled store to move at {}: is this vault already on PostgreSQL?",
-            db.display()
-        )));
+        return Err(Error::MigrateRefused(MigrateRefusal::NoSledStore { path: db.display().to_string() }));
     }
     let again = Passphrase::new(passphrase.expose_secret().to_vec()).map_err(Error::Crypto)?;
 
@@ -98,11 +154,7 @@ fn copy_store(db: &Path, target: &PgOptions) -> Result<(u64, String)> {
     let from = SledStore::open(db)?;
     let to = PgStore::open(target)?;
     if to.scan_all().next().transpose()?.is_some() {
-        return Err(Error::Internal(format!(
-            "{} already holds records: a vault is moved into an empty schema only (name another with [storage] \
-             schema)",
-            to.place()
-        )));
+        return Err(Error::MigrateRefused(MigrateRefusal::SchemaNotEmpty { place: to.place().to_string() }));
     }
     let mut batch = Batch::default();
     for pair in from.scan_all() {
@@ -116,18 +168,18 @@ fn copy_store(db: &Path, target: &PgOptions) -> Result<(u64, String)> {
         let original = pair?;
         let copy = copied.next().transpose()?;
         if copy.as_ref() != Some(&original) {
-            return Err(Error::Internal(format!(
-                "the copy in {} does not read back as sled's store (record {records}); nothing was changed in the \
-                 data directory",
-                to.place()
-            )));
+            return Err(differs(&to, records));
         }
         records += 1;
     }
     if copied.next().is_some() {
-        return Err(Error::Internal(format!("the copy in {} holds more records than sled's store", to.place())));
+        return Err(differs(&to, records));
     }
     Ok((records, to.place().to_string()))
+}
+
+fn differs(copy: &PgStore, record: u64) -> Error {
+    Error::MigrateRefused(MigrateRefusal::CopyDiffers { place: copy.place().to_string(), record })
 }
 
 /// Renames `DATA_DIR/db` to [`MOVED_DB`], durably.

@@ -5,7 +5,7 @@
 
 mod support;
 
-use coffre_vault::{PgOptions, RevealParams, SecretField, StoreBackend, VaultConfig};
+use coffre_vault::{Error, ErrorKind, MigrateRefusal, PgOptions, RevealParams, SecretField, StoreBackend, VaultConfig};
 use support::*;
 
 fn server() -> Option<String> {
@@ -79,8 +79,11 @@ async fn a_vault_on_sled_moves_into_postgres_whole_and_sleds_copy_is_put_aside()
     assert_eq!(err.code(), "store-damaged", "{err}");
 
     // Nothing is moved twice, nor into a schema that holds records.
-    let again = coffre_vault::migrate_store(&data, &target, passphrase(PRESIDENT_PASS), fx.clock.clone()).await;
-    assert!(again.expect_err("already moved").to_string().contains("no sled store"));
+    let again = coffre_vault::migrate_store(&data, &target, passphrase(PRESIDENT_PASS), fx.clock.clone())
+        .await
+        .expect_err("already moved");
+    assert!(matches!(&again, Error::MigrateRefused(MigrateRefusal::NoSledStore { .. })), "{again}");
+    assert_eq!((again.kind(), again.code()), (ErrorKind::FailedPrecondition, "migrate-no-sled-store"));
     let other = Fixture::new();
     {
         let vault = other.open_configured(&other.data_dir(), on_sled);
@@ -89,6 +92,29 @@ async fn a_vault_on_sled_moves_into_postgres_whole_and_sleds_copy_is_put_aside()
     let full = coffre_vault::migrate_store(&other.data_dir(), &target, passphrase(PRESIDENT_PASS), fx.clock.clone())
         .await
         .expect_err("the schema is not empty");
-    assert!(full.to_string().contains("empty schema"), "{full}");
+    match &full {
+        Error::MigrateRefused(MigrateRefusal::SchemaNotEmpty { place }) => assert!(place.contains(&schema), "{full}"),
+        other => panic!("not the refusal of a schema that holds records: {other}"),
+    }
+    assert_eq!((full.kind(), full.code()), (ErrorKind::FailedPrecondition, "migrate-schema-not-empty"));
+    assert!(full.to_string().contains("--storage-schema"), "says what to do next: {full}");
     assert!(other.data_dir().join("db").is_dir(), "the refused vault's store is where it was");
+}
+
+/// A data directory without a sled store (never initialised, or moved already) is refused before any database is
+/// reached, as what it is, not as an internal error.
+#[tokio::test]
+async fn a_data_directory_without_a_sled_store_is_refused_as_such_before_connecting() {
+    let fx = Fixture::new();
+    // Nothing listens there: the refusal must come first.
+    let target = PgOptions::new("postgresql://coffre@127.0.0.1:1/coffre", "nowhere");
+    let err = coffre_vault::migrate_store(&fx.data_dir(), &target, passphrase(PRESIDENT_PASS), fx.clock.clone())
+        .await
+        .expect_err("nothing to move");
+    match &err {
+        Error::MigrateRefused(MigrateRefusal::NoSledStore { path }) => assert!(path.ends_with("db"), "{err}"),
+        other => panic!("not the refusal of a missing sled store: {other}"),
+    }
+    assert_eq!(err.kind(), ErrorKind::FailedPrecondition);
+    assert!(err.to_string().contains("--data-dir"), "says what to check: {err}");
 }

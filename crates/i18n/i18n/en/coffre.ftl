@@ -329,12 +329,16 @@ daemon-exists = { $reason } already exists
 daemon-wrong-state = { $reason }
 daemon-throttled = too many attempts: try again in { $seconds } s
 daemon-store-unavailable = the vault's database is unavailable, nothing was revealed or changed: { $detail }
+daemon-store-tls = the vault's database did not pass the TLS check, nothing was revealed or changed: { $detail }. Check that [storage] ca_file is the CA that signed the database server's certificate, that this certificate names the host of [storage] url, and that the server has ssl = on (docs/ha.md)
 daemon-audit-unavailable = audit log unavailable, nothing was revealed or changed: { $detail }; free disk space or check the data directory
-daemon-store-refused = the change is in the audit log, but the vault's store refused it: { $detail }. The vault sealed itself. Once the store is reachable again (check the database, or the data directory's disk), unseal the vault: the unseal applies the change from the log. Do not make the change again.
+daemon-store-refused = the change is in the audit log but the store refused it ({ $detail }); the vault was sealed: check the store (the data directory's disk, or the database: running and writable), then unseal again, which applies the change from the log. Do not make the change again.
 daemon-audit-chain-broken = the audit log is broken at event { $seq }: { $problem }; nothing from that event on can be trusted, and a vault with a broken log does not unseal. Keep this data directory for investigation and restore the vault from a backup (see docs/recovery.md)
 daemon-audit-damaged = the audit log is damaged: { $file } at byte { $offset }: { $problem }; the last good event is { $last_good }. Nothing was cut and the vault stays sealed: keep this data directory as it is and follow docs/recovery.md (restore a backup, or salvage the log into a new directory)
 daemon-store-damaged = the vault's store is damaged: { $file }: { $problem }. Nothing was changed and the vault stays sealed: keep this data directory as it is, then rebuild the store from the audit log into a new directory (`coffred rebuild-store`) or restore a backup (see docs/recovery.md)
 daemon-header-changed = the seal header was changed: it does not carry the MAC this vault's key made over it (key slots, Argon2 parameters or the recovery slot were edited on disk); the vault stays sealed: restore the data directory from a backup (see docs/recovery.md)
+daemon-migrate-no-sled-store = there is no sled store to move at { $path }: this vault's records are already in PostgreSQL (then start coffred with this configuration and unseal it), or this is not the vault's data directory (check --data-dir)
+daemon-migrate-schema-not-empty = { $place } already holds records, and a vault is moved only into an empty schema: name another one with [storage] schema (--storage-schema), or drop that schema in PostgreSQL if what it holds is not needed; nothing was changed
+daemon-migrate-copy-differs = the copy in { $place } does not read back as sled's store (at record { $record }); nothing was changed in the data directory: check the database server's log, drop that schema, and run coffred migrate again
 daemon-internal = internal error; see the daemon's log
 
 daemon-reason-approval-not-needed-for-owners = owners reveal very confidential entries without approval

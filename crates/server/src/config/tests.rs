@@ -121,6 +121,7 @@ fn flags_and_environment_override_the_file() {
         tls_key: Some("/flag/key.pem".into()),
         storage_url: None,
         storage_schema: None,
+        storage_ca_file: None,
     };
     let config = resolve(&flags, FULL);
     assert_eq!(config.data_dir, PathBuf::from("/from/flag"));
@@ -287,7 +288,8 @@ fn storage_is_sled_unless_a_database_address_is_given_and_postgres_needs_one() {
         StorageSettings::Postgres {
             url: "postgresql://coffre@db.example.org:5432/coffre".into(),
             schema: DEFAULT_SCHEMA.into(),
-            password_file: None
+            password_file: None,
+            ca_file: None
         }
     );
     // What show-config writes reads back the same.
@@ -336,4 +338,44 @@ fn a_database_password_is_never_taken_from_the_address_and_never_shown() {
     }
     std::fs::write(&secret, "").expect("write");
     assert!(config.vault_config().is_err(), "an empty password file is refused");
+}
+
+#[test]
+fn a_database_ca_file_comes_from_the_file_or_the_flag_and_a_bad_one_is_refused_at_start_naming_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let ca = dir.path().join("db-ca.pem");
+    let key = rcgen::KeyPair::generate().expect("a key");
+    let cert = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params").self_signed(&key).expect("a CA");
+    std::fs::write(&ca, cert.pem()).expect("write");
+    let text =
+        format!("[storage]\nurl = \"postgresql://coffre@db.example.org/coffre\"\nca_file = \"{}\"\n", ca.display());
+    let config = resolve(&Flags::default(), &text);
+    match &config.vault_config().expect("the engine's configuration").store {
+        StoreBackend::Postgres(options) => {
+            assert_eq!(options.ca_file.as_deref(), Some(ca.as_path()));
+            assert!(options.unencrypted_remote_hosts().is_empty(), "TLS: nothing to warn about");
+            // The CA's path may show; its content never does (nor is there any reason for it to).
+            assert!(!format!("{options:?}").contains("BEGIN CERTIFICATE"));
+        }
+        StoreBackend::Sled => panic!("PostgreSQL expected"),
+    }
+    // What show-config writes reads back the same.
+    let written = config.to_toml().expect("TOML");
+    assert_eq!(resolve(&Flags::default(), &written).storage, config.storage);
+
+    // The flag (or COFFRE_STORAGE_CA_FILE) wins over the file; a file that is not a CA is refused, naming it.
+    let bogus = dir.path().join("not-a-ca.pem");
+    std::fs::write(&bogus, "hello").expect("write");
+    let flags = Flags { storage_ca_file: Some(bogus.clone()), ..Flags::default() };
+    let err = ServerConfig::resolve(&flags, file(&text)).expect_err("no certificate in it").to_string();
+    assert!(err.contains(&bogus.display().to_string()) && err.contains("no certificate"), "{err}");
+    let missing = dir.path().join("missing.pem");
+    let flags = Flags { storage_ca_file: Some(missing.clone()), ..Flags::default() };
+    let err = ServerConfig::resolve(&flags, file(&text)).expect_err("unreadable").to_string();
+    assert!(err.contains(&missing.display().to_string()), "{err}");
+    // A CA for sled means nothing: refused rather than ignored.
+    let err = ServerConfig::resolve(&Flags::default(), file(&format!("[storage]\nca_file = \"{}\"\n", ca.display())))
+        .expect_err("ca_file without PostgreSQL")
+        .to_string();
+    assert!(err.contains("for PostgreSQL"), "{err}");
 }
