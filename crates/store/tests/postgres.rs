@@ -5,6 +5,10 @@
 
 use std::hash::{BuildHasher, Hasher};
 
+/// TLS to the database (`postgres/tls.rs`): one test binary with these, to keep CI's links few.
+#[path = "postgres/tls.rs"]
+mod tls;
+
 use coffre_store::{Batch, PgOptions, PgStore, SledStore, Store, StoreError};
 use proptest::prelude::*;
 
