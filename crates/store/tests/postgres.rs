@@ -127,14 +127,20 @@ fn open_when_free(url: &str, schema: &str, name: &str) -> PgStore {
     panic!("{schema} stays in use")
 }
 
+/// A store on `schema` (application name `SCHEMA_a`) holding `k/1` = `one`.
+fn store_holding_one_record(url: &str, schema: &str) -> PgStore {
+    let store = PgStore::open(&options(url, schema, "a")).expect("the store opens");
+    let mut batch = Batch::default();
+    batch.insert(b"k/1".to_vec(), b"one".to_vec());
+    store.apply(batch).expect("the first write");
+    store
+}
+
 #[test]
 fn a_writer_whose_connection_was_cut_reconnects_and_goes_on() {
     let Some(url) = server() else { return };
     let schema = fresh_schema();
-    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
-    let mut batch = Batch::default();
-    batch.insert(b"k/1".to_vec(), b"one".to_vec());
-    store.apply(batch).unwrap();
+    let store = store_holding_one_record(&url, &schema);
     cut_connections(&url, &format!("{schema}_a"));
     // The first write after the cut may find the connection not yet known to be closed: it fails as unavailable,
     // and nothing is written; the next one reconnects, once the server has let go of the old connection's lock
@@ -205,10 +211,7 @@ fn once_another_coffred_has_claimed_the_schema_the_first_one_writes_nothing_more
 fn a_table_changed_behind_coffreds_back_is_an_error_not_a_panic() {
     let Some(url) = server() else { return };
     let schema = fresh_schema();
-    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
-    let mut batch = Batch::default();
-    batch.insert(b"k/1".to_vec(), b"one".to_vec());
-    store.apply(batch).unwrap();
+    let store = store_holding_one_record(&url, &schema);
     let alter = format!("ALTER TABLE \"{schema}\".records ALTER COLUMN v TYPE text USING encode(v, 'hex')");
     as_admin(&url, |client| async move { client.batch_execute(&alter).await.expect("alter the table") });
     let got = store.get(b"k/1").expect_err("a value that is no longer bytes");
