@@ -189,11 +189,31 @@ async fn expect_heading(browser: &Client, expected: &str) {
         }
         tokio::time::sleep(Duration::from_millis(20)).await; // a polling interval, not a wait for time to pass
     }
-    let message = match browser.find(Locator::Css("p.message, p.error")).await {
+    let message = page_message(browser).await;
+    panic!("expected the page {expected:?}, still on {seen:?}: {message}");
+}
+
+/// Waits until the page's heading is `heading` and the page says `said`: a form sent from a page comes back to a page
+/// of the same heading, so the heading alone does not tell the new page from the old one.
+async fn expect_page_saying(browser: &Client, heading: &str, said: &str) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        expect_heading(browser, heading).await;
+        if browser.source().await.is_ok_and(|page| page.contains(said)) {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await; // a polling interval, not a wait for time to pass
+    }
+    let message = page_message(browser).await;
+    panic!("expected the page {heading:?} to say {said:?}; it says: {message}");
+}
+
+/// The page's message or error line, if it has one.
+async fn page_message(browser: &Client) -> String {
+    match browser.find(Locator::Css("p.message, p.error")).await {
         Ok(message) => message.text().await.unwrap_or_default(),
         Err(_) => String::new(),
-    };
-    panic!("expected the page {expected:?}, still on {seen:?}: {message}");
+    }
 }
 
 async fn find(browser: &Client, css: &str) -> fantoccini::elements::Element {
@@ -332,8 +352,7 @@ async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
     accessible(&browser, "rotation").await;
     fill(&browser, "form.stack[action='/rotation/stage'] #platform", "Mailgun").await;
     click(&browser, "form.stack[action='/rotation/stage'] button").await;
-    expect_heading(&browser, "Password rotation").await;
-    assert!(browser.source().await.unwrap().contains("is staged"));
+    expect_page_saying(&browser, "Password rotation", "is staged").await;
     browser.goto(&format!("{base}/rotation")).await.unwrap();
     fill(&browser, "form[action='/rotation/pending'] input[name='reason']", "set it on Mailgun").await;
     click(&browser, "form[action='/rotation/pending'] button").await;
@@ -342,8 +361,7 @@ async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
     assert!(!staged.is_empty() && staged != SECRET, "a new password was drawn");
     browser.goto(&format!("{base}/rotation")).await.unwrap();
     click(&browser, "form[action='/rotation/confirm'] button").await;
-    expect_heading(&browser, "Password rotation").await;
-    assert!(browser.source().await.unwrap().contains("now uses its new password"));
+    expect_page_saying(&browser, "Password rotation", "now uses its new password").await;
     let now = client.run(&["reveal", "Mailgun", "--reason", "check the rotation"]).ok();
     assert_eq!(now.stdout.trim_end(), staged, "the confirmed password is the current one");
     log_out(&browser).await;
