@@ -25,6 +25,12 @@ pub const DEFAULT_REVEAL_VISIBLE_SECONDS: u32 = 30;
 /// The range `[web] reveal_visible_seconds` must be in: long enough to copy a password, short enough that a screen
 /// left alone does not keep it.
 pub const REVEAL_VISIBLE_SECONDS: std::ops::RangeInclusive<u32> = 1..=600;
+/// `[storage] retry_seconds`, the default: how long a change the audit log holds is given again, at once, to a
+/// database out of reach before its author is answered (the engine's `VaultConfig::store_retry_for`).
+pub const DEFAULT_STORE_RETRY_SECONDS: u64 = 15;
+/// `[storage] retry_seconds`, the values taken: with one attempt's own limit (10 s) it stays under the server's
+/// 30 s request limit, so the author gets an answer, not a timeout.
+pub const STORE_RETRY_SECONDS: std::ops::RangeInclusive<u64> = 0..=15;
 
 /// Default most simultaneous client connections.
 pub const DEFAULT_MAX_CONNECTIONS: usize = 1024;
@@ -109,6 +115,9 @@ pub enum StorageSettings {
         password_file: Option<PathBuf>,
         /// The PEM file of the CA that signed the database server's certificate: TLS, verified, when set.
         ca_file: Option<PathBuf>,
+        /// How many seconds a change the audit log holds is given again, at once, to a database out of reach before
+        /// its author is answered; the writer then goes on giving it every second (within [`STORE_RETRY_SECONDS`]).
+        retry_seconds: u64,
     },
 }
 
@@ -353,7 +362,7 @@ impl ServerConfig {
     pub fn vault_config(&self) -> Result<VaultConfig, ConfigError> {
         let store = match &self.storage {
             StorageSettings::Sled => StoreBackend::Sled,
-            StorageSettings::Postgres { url, schema, password_file, ca_file } => {
+            StorageSettings::Postgres { url, schema, password_file, ca_file, .. } => {
                 let mut options = PgOptions::new(url.clone(), schema.clone());
                 options.ca_file = ca_file.clone();
                 options.password = match password_file {
@@ -362,6 +371,10 @@ impl ServerConfig {
                 };
                 StoreBackend::Postgres(options)
             }
+        };
+        let store_retry_for = match &self.storage {
+            StorageSettings::Sled => VaultConfig::new(self.data_dir.clone()).store_retry_for,
+            StorageSettings::Postgres { retry_seconds, .. } => std::time::Duration::from_secs(*retry_seconds),
         };
         Ok(VaultConfig {
             data_dir: self.data_dir.clone(),
@@ -375,8 +388,7 @@ impl ServerConfig {
             rotation_max_age: self.rotation_max_age.clone(),
             approval_window: self.approval_window,
             approval_request_ttl: self.approval_request_ttl,
-            // What the file does not set (the store retry window) keeps the engine's default.
-            ..VaultConfig::new(self.data_dir.clone())
+            store_retry_for,
         })
     }
 
@@ -427,12 +439,13 @@ impl ServerConfig {
             web: FileWeb { reveal_visible_seconds: Some(self.web.reveal_visible_seconds) },
             storage: match &self.storage {
                 StorageSettings::Sled => FileStorage { backend: Some(Backend::Sled), ..FileStorage::default() },
-                StorageSettings::Postgres { url, schema, password_file, ca_file } => FileStorage {
+                StorageSettings::Postgres { url, schema, password_file, ca_file, retry_seconds } => FileStorage {
                     backend: Some(Backend::Postgres),
                     url: Some(url.clone()),
                     schema: Some(schema.clone()),
                     password_file: password_file.clone(),
                     ca_file: ca_file.clone(),
+                    retry_seconds: Some(*retry_seconds),
                 },
             },
         };
@@ -446,10 +459,14 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
     let backend = file.backend.unwrap_or(if url.is_some() { Backend::Postgres } else { Backend::Sled });
     match (backend, url) {
         (Backend::Sled, None) => {
-            if file.schema.is_some() || file.password_file.is_some() || file.ca_file.is_some() {
+            if file.schema.is_some()
+                || file.password_file.is_some()
+                || file.ca_file.is_some()
+                || file.retry_seconds.is_some()
+            {
                 return Err(ConfigError::Storage(
-                    "[storage] schema, password_file and ca_file are for PostgreSQL: set backend = \"postgres\" and \
-                     url, or remove them"
+                    "[storage] schema, password_file, ca_file and retry_seconds are for PostgreSQL: set backend = \
+                     \"postgres\" and url, or remove them"
                         .into(),
                 ));
             }
@@ -472,7 +489,22 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
             let mut options = PgOptions::new(url.clone(), schema.clone());
             options.ca_file = file.ca_file.clone();
             options.check().map_err(|e| ConfigError::Storage(e.to_string()))?;
-            Ok(StorageSettings::Postgres { url, schema, password_file: file.password_file, ca_file: file.ca_file })
+            let retry_seconds = file.retry_seconds.unwrap_or(DEFAULT_STORE_RETRY_SECONDS);
+            if !STORE_RETRY_SECONDS.contains(&retry_seconds) {
+                return Err(ConfigError::OutOfRange {
+                    key: "storage.retry_seconds",
+                    value: retry_seconds,
+                    min: *STORE_RETRY_SECONDS.start(),
+                    max: *STORE_RETRY_SECONDS.end(),
+                });
+            }
+            Ok(StorageSettings::Postgres {
+                url,
+                schema,
+                password_file: file.password_file,
+                ca_file: file.ca_file,
+                retry_seconds,
+            })
         }
     }
 }
@@ -546,6 +578,7 @@ struct FileStorage {
     schema: Option<String>,
     password_file: Option<PathBuf>,
     ca_file: Option<PathBuf>,
+    retry_seconds: Option<u64>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize)]

@@ -159,6 +159,8 @@ mod tests {
             (Error::Throttled { retry_after_secs: 4 }, Code::ResourceExhausted),
             (Error::AuditUnavailable("disk full".into()), Code::Unavailable),
             (Error::StoreTls("invalid peer certificate: UnknownIssuer".into()), Code::Unavailable),
+            (Error::StoreBehind("connection refused".into()), Code::Unavailable),
+            (Error::StoreCatchingUp, Code::Unavailable),
             (
                 Error::MigrateRefused(coffre_vault::MigrateRefusal::SchemaNotEmpty { place: "schema coffre".into() }),
                 Code::FailedPrecondition,
@@ -204,6 +206,8 @@ mod tests {
             Error::AuditUnavailable("disk full".into()),
             Error::StoreTls("invalid peer certificate: UnknownIssuer".into()),
             Error::StoreRefused("the database is unavailable (write)".into()),
+            Error::StoreBehind("the database is unavailable (write)".into()),
+            Error::StoreCatchingUp,
             Error::MigrateRefused(coffre_vault::MigrateRefusal::NoSledStore { path: "/srv/coffre/db".into() }),
             Error::MigrateRefused(coffre_vault::MigrateRefusal::SchemaNotEmpty { place: "schema coffre".into() }),
             Error::MigrateRefused(coffre_vault::MigrateRefusal::CopyDiffers {

@@ -42,7 +42,7 @@ impl Vault {
         totp_code: &str,
     ) -> Result<LoginOutcome> {
         let inner = &self.inner;
-        let open = inner.unsealed()?;
+        let open = inner.serving()?;
         let name = validate::name(crate::problems::NAME, name)?;
         let now = inner.now_ms();
         // Counted as a failure from here on, before any Argon2 work: simultaneous guesses cannot all pass the
@@ -139,7 +139,7 @@ impl Vault {
     /// authenticator app (the same one each time until the enrolment completes). The code stays valid.
     pub async fn start_enrollment(&self, ctx: &RequestContext, code: &str) -> Result<EnrolmentStart> {
         let inner = &self.inner;
-        let open = inner.unsealed()?;
+        let open = inner.serving()?;
         let (code_key, _, person) = self.pending_enrolment(ctx, &open, code)?;
         let _writes = inner.writes.lock().await;
         // Read again under the lock: a concurrent start must not offer another seed.
@@ -185,7 +185,7 @@ impl Vault {
         totp_code: &str,
     ) -> Result<(String, Role)> {
         let inner = &self.inner;
-        let open = inner.unsealed()?;
+        let open = inner.serving()?;
         let (code_key, enrolment, mut person) = self.pending_enrolment(ctx, &open, code)?;
         let Some(seed) = enrolment.pending_totp_seed.as_ref() else {
             return Err(Error::WrongState(reasons::ENROLMENT_NOT_STARTED));

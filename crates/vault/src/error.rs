@@ -103,6 +103,23 @@ pub enum Error {
          from the log; do not make the change again"
     )]
     StoreRefused(String),
+    /// The store stayed out of reach (a database down or read-only) after the audit log took the change, for longer
+    /// than the writer applies it again: the change is in the log, coffred gives it to the store again by itself,
+    /// and until the store has taken it every request answers [`Error::StoreCatchingUp`] and every session has ended.
+    #[error(
+        "the change is in the audit log, but the vault's database did not take it ({0}); coffred gives it to the \
+         database again by itself as soon as it answers, and until then answers every request as unavailable and \
+         has ended every session. Do not make the change again: once the database answers, log in again and check it"
+    )]
+    StoreBehind(String),
+    /// The store lacks a change the audit log holds, which coffred is giving it again ([`Error::StoreBehind`]):
+    /// nothing was revealed or changed.
+    #[error(
+        "the vault's database missed a change that the audit log holds, so nothing was revealed or changed: coffred \
+         gives it to the database again by itself; try again in a moment. If this lasts, check that the database is \
+         running and writable, or restart coffred (it then waits for an owner's unseal, which applies the change)"
+    )]
+    StoreCatchingUp,
     /// The store's database is out of reach for now (PostgreSQL stopped, unreachable or read-only): nothing was
     /// revealed or changed.
     #[error("the vault's database is unavailable, nothing was revealed or changed: {0}")]
@@ -205,9 +222,12 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Exists(_) => ErrorKind::AlreadyExists,
             Error::Throttled { .. } => ErrorKind::ResourceExhausted,
-            Error::AuditUnavailable(_) | Error::StoreRefused(_) | Error::StoreUnavailable(_) | Error::StoreTls(_) => {
-                ErrorKind::Unavailable
-            }
+            Error::AuditUnavailable(_)
+            | Error::StoreRefused(_)
+            | Error::StoreBehind(_)
+            | Error::StoreCatchingUp
+            | Error::StoreUnavailable(_)
+            | Error::StoreTls(_) => ErrorKind::Unavailable,
             Error::Corrupt(_) | Error::Storage(_) | Error::Crypto(_) | Error::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -237,6 +257,8 @@ impl Error {
             // Not "audit-unavailable": that message tells the reader nothing was changed, and this change is in
             // the log and will be applied at the next unseal.
             Error::StoreRefused(_) => "store-refused",
+            Error::StoreBehind(_) => "store-behind",
+            Error::StoreCatchingUp => "store-catching-up",
             Error::StoreUnavailable(_) => "store-unavailable",
             Error::StoreTls(_) => "store-tls",
             Error::AuditChainBroken { .. } => "audit-chain-broken",
@@ -271,6 +293,7 @@ impl Error {
             Error::Throttled { retry_after_secs } => vec![("seconds", retry_after_secs.to_string())],
             Error::AuditUnavailable(detail)
             | Error::StoreRefused(detail)
+            | Error::StoreBehind(detail)
             | Error::StoreUnavailable(detail)
             | Error::StoreTls(detail) => {
                 vec![("detail", detail.clone())]

@@ -88,20 +88,65 @@ async fn a_change_whose_store_write_finds_the_database_gone_for_a_moment_is_appl
 }
 
 #[tokio::test]
-async fn a_change_whose_store_stays_out_of_reach_longer_than_the_retry_seals_the_vault_and_comes_back_at_unseal() {
+async fn a_change_whose_store_stays_out_of_reach_longer_than_the_retry_is_given_again_until_taken_with_no_owner() {
     let dir = tempfile::tempdir().expect("tempdir");
     let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
     let (vault, alice) = (&setup.vault, &setup.alice);
-    setup.faults.store_unreachable_writes.store(1, std::sync::atomic::Ordering::Release);
+    let unreachable = &setup.faults.store_unreachable_writes;
+    // The database is down for the change's write, and stays down.
+    unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
     let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
-    let refused = vault.create_entry(alice, entry, secrets).await.expect_err("the store stayed away");
-    assert_eq!(refused.code(), "store-refused", "{refused}");
-    assert!(refused.to_string().contains("do not make the change again"), "{refused}");
-    assert_eq!(vault.status().state, crate::SealState::Sealed, "the store is behind its log: the vault sealed itself");
+    let behind = vault.create_entry(alice, entry, secrets).await.expect_err("the store stayed away");
+    assert_eq!(behind.code(), "store-behind", "{behind}");
+    assert!(behind.to_string().contains("Do not make the change again"), "{behind}");
+    assert_eq!(vault.status().state, crate::SealState::Unsealed, "no owner is needed for a database that comes back");
 
-    vault.unseal(&ctx(None), pass()).await.expect("the unseal replays the change");
+    // Until the store has the change, nothing is read from it as if it were current: no reveal, no login.
+    let refused = vault.reveal(alice, reveal()).await.expect_err("the store is behind its log");
+    assert_eq!(refused.code(), "store-catching-up", "{refused}");
+    let code = "000000";
+    let login = vault.login(&ctx(None), "Alice", pass(), code).await.expect_err("the store is behind its log");
+    assert_eq!(login.code(), "store-catching-up", "{login}");
+    // The writer's next attempt (forced here rather than waited for) still finds the database down.
+    vault.inner.audit.checkpoint().await;
+    let refused = vault.list_entries_page(alice, false, None, 0).expect_err("still behind");
+    assert_eq!(refused.code(), "store-catching-up", "{refused}");
+    // The database answers again; the writer's next attempt (its own, each second, or this one) gives it the change.
+    unreachable.store(0, std::sync::atomic::Ordering::Release);
+    vault.inner.audit.checkpoint().await;
+
+    // The database took it: the vault serves, with the change, and no owner unsealed it. Sessions ended meanwhile
+    // (what the change does besides its records, such as ending someone's sessions, was not done at the time).
+    assert!(!vault.inner.audit.store_behind());
+    let ended = vault.list_entries_page(alice, false, None, 0).expect_err("the session ended");
+    assert!(matches!(ended, Error::NoSession), "{ended:?}");
     let alice = setup.login_again().await;
     let page = vault.list_entries_page(&alice, false, None, 0).expect("list");
     let names: Vec<String> = page.entries.into_iter().map(|e| e.platform).collect();
     assert_eq!(names, ["Mailgun", "Nextcloud"]);
+    let nextcloud = crate::RevealParams { platform: "Nextcloud".into(), ..reveal() };
+    assert_eq!(vault.reveal(&alice, nextcloud).await.expect("reveal").secret.expose_secret(), b"nc-secret");
+    add_entry(vault, &alice, "GoDaddy", b"gd-secret").await;
+
+    // And the store is the log's, as the next unseal checks.
+    vault.seal(&alice).await.expect("seal");
+    vault.unseal(&ctx(None), pass()).await.expect("the store matches its log");
+}
+
+#[tokio::test]
+async fn a_store_behind_its_log_when_the_vault_is_sealed_gets_the_change_from_the_unseal() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    setup.faults.store_unreachable_writes.store(u64::MAX, std::sync::atomic::Ordering::Release);
+    let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
+    let behind = vault.create_entry(alice, entry, secrets).await.expect_err("the store stayed away");
+    assert_eq!(behind.code(), "store-behind", "{behind}");
+    // Restarted while the database was down: the daemon opens sealed, and the unseal replays the change.
+    let config = vault.inner.config.clone();
+    drop(setup);
+    let clock = std::sync::Arc::new(crate::clock::ManualClock::new(std::time::SystemTime::now()));
+    let vault = crate::Vault::open(config, clock).expect("open again");
+    vault.unseal(&ctx(None), pass()).await.expect("the unseal replays the change");
+    assert!(!vault.inner.audit.store_behind());
 }

@@ -299,10 +299,20 @@ impl Inner {
         }
     }
 
-    /// Checks the request's session: unsealed vault, known token, not idle too long, not past its absolute expiry.
-    /// Touches the session's idle timer.
-    pub(crate) fn authenticate(&self, ctx: &RequestContext) -> Result<Caller> {
+    /// The keys, for a request that reads the store as current: refused while the store lacks a change the audit
+    /// log holds (the writer gives it again until the store takes it; see [`Inner::commit`]).
+    pub(crate) fn serving(&self) -> Result<Arc<Open>> {
         let open = self.unsealed()?;
+        if self.audit.store_behind() {
+            return Err(Error::StoreCatchingUp);
+        }
+        Ok(open)
+    }
+
+    /// Checks the request's session: unsealed vault whose store is current, known token, not idle too long, not
+    /// past its absolute expiry. Touches the session's idle timer.
+    pub(crate) fn authenticate(&self, ctx: &RequestContext) -> Result<Caller> {
+        let open = self.serving()?;
         let token = ctx.token.as_ref().ok_or(Error::NoSession)?;
         let hash = hash_session_token(token.0.expose_secret());
         let now = self.now_ms();
@@ -391,7 +401,10 @@ impl Inner {
     /// a reveal's mark needs no lock. Returns the event's sequence number.
     ///
     /// If the store then refuses the batch, the log holds a change the store lacks: the vault seals itself, and
-    /// the next unseal replays the change from the log.
+    /// the next unseal replays the change from the log. If the store stays out of reach instead (a database down or
+    /// read-only for longer than the writer's retry), the vault stays unsealed: the writer gives the store the
+    /// change again until it takes it, and meanwhile every request is refused ([`Inner::serving`]) and every
+    /// session ends, since what a change does besides its batch (sessions it ends) was not done.
     pub(crate) async fn commit(&self, event: NewEvent, batch: Batch) -> Result<u64> {
         let header =
             batch.ops().filter(|(key, _)| *key == records::HEADER_KEY).last().and_then(|(_, v)| v.map(<[u8]>::to_vec));
@@ -404,6 +417,16 @@ impl Inner {
             );
             self.write_state().open = None;
             self.audit.set_key(None);
+        }
+        if let Err(Error::StoreBehind(why)) = &committed {
+            tracing::error!(
+                error = %why,
+                "the store did not take a change the audit log holds; every session ends, and requests are refused \
+                 until the store has taken it"
+            );
+            if let Some(open) = &self.read_state().open {
+                open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+            }
         }
         let seq = committed?;
         if let Some(header) = header

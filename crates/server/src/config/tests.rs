@@ -289,9 +289,11 @@ fn storage_is_sled_unless_a_database_address_is_given_and_postgres_needs_one() {
             url: "postgresql://coffre@db.example.org:5432/coffre".into(),
             schema: DEFAULT_SCHEMA.into(),
             password_file: None,
-            ca_file: None
+            ca_file: None,
+            retry_seconds: DEFAULT_STORE_RETRY_SECONDS,
         }
     );
+    assert_eq!(config.vault_config().expect("engine config").store_retry_for, Duration::from_secs(15));
     // What show-config writes reads back the same.
     let written = config.to_toml().expect("TOML");
     assert_eq!(resolve(&Flags::default(), &written).storage, config.storage);
@@ -310,6 +312,21 @@ fn storage_is_sled_unless_a_database_address_is_given_and_postgres_needs_one() {
     let bad_schema = "[storage]\nurl = \"postgresql://c@h/d\"\nschema = \"a; DROP TABLE x\"\n";
     assert!(refused(&Flags::default(), bad_schema).contains("plain identifier"));
     assert!(FileConfig::parse("[storage]\nbackend = \"mysql\"\n", Path::new("c.toml")).is_err());
+}
+
+#[test]
+fn the_store_retry_is_set_for_postgres_within_the_request_limit() {
+    let text = "[storage]\nurl = \"postgresql://c@h/d\"\nretry_seconds = 2\n";
+    let config = resolve(&Flags::default(), text);
+    assert!(matches!(config.storage, StorageSettings::Postgres { retry_seconds: 2, .. }), "{:?}", config.storage);
+    assert_eq!(config.vault_config().expect("engine config").store_retry_for, Duration::from_secs(2));
+    let written = config.to_toml().expect("TOML");
+    assert_eq!(resolve(&Flags::default(), &written).storage, config.storage);
+
+    let refused = |text: &str| ServerConfig::resolve(&Flags::default(), file(text)).expect_err("refused").to_string();
+    let long = refused("[storage]\nurl = \"postgresql://c@h/d\"\nretry_seconds = 16\n");
+    assert!(long.contains("storage.retry_seconds") && long.contains("15"), "{long}");
+    assert!(refused("[storage]\nretry_seconds = 5\n").contains("for PostgreSQL"));
 }
 
 #[test]

@@ -24,7 +24,7 @@ use std::{
     path::{Path, PathBuf},
     sync::{
         Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
+        atomic::{AtomicBool, AtomicU64, Ordering},
         mpsc,
     },
     thread,
@@ -54,6 +54,9 @@ const CHECKPOINT_AFTER: std::time::Duration = std::time::Duration::from_secs(1);
 const MAX_SEALED_BACKLOG: usize = 10_000;
 /// The pause between two attempts to apply a change to a store out of reach (see [`apply_until_reached`]).
 const STORE_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+/// How often a store that missed a change the log holds is given it again, once the change's author was answered
+/// (see [`Writer::catch_up`]).
+const CATCH_UP_EVERY: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// A handle on the audit log. Cheap to clone.
 #[derive(Clone)]
@@ -78,15 +81,19 @@ impl std::fmt::Debug for AuditLog {
 struct Shared {
     written: AtomicU64,
     last_hash: Mutex<[u8; 32]>,
+    /// Whether the store lacks a change the log holds, which the writer gives it again until it takes it.
+    store_behind: AtomicBool,
 }
 
 type Reply = oneshot::Sender<Result<u64, Failed>>;
 
-/// Why an append failed: the log could not take it (nothing was written), or the store refused the change the log
-/// holds.
+/// Why an append failed: the log could not take it (nothing was written), the store refused the change the log
+/// holds, or the store stayed out of reach and the writer gives it the change again until it takes it.
+#[derive(Clone)]
 enum Failed {
     Log(String),
     Store(String),
+    StoreBehind(String),
 }
 
 impl From<String> for Failed {
@@ -106,6 +113,7 @@ impl Failed {
         match self {
             Failed::Log(why) => Error::AuditUnavailable(why),
             Failed::Store(why) => Error::StoreRefused(why),
+            Failed::StoreBehind(why) => Error::StoreBehind(why),
         }
     }
 }
@@ -154,8 +162,11 @@ impl AuditLog {
                 None
             }
         };
-        let shared =
-            Arc::new(Shared { written: AtomicU64::new(tail.next_seq - 1), last_hash: Mutex::new(tail.last_hash) });
+        let shared = Arc::new(Shared {
+            written: AtomicU64::new(tail.next_seq - 1),
+            last_hash: Mutex::new(tail.last_hash),
+            store_behind: AtomicBool::new(false),
+        });
         let active = ActiveSegment::open(&*storage, dir, tail.segment_first_seq, tail.segment_len)
             .map_err(|e| io_error("open the audit segment", e))?;
         let (tx, rx) = mpsc::channel();
@@ -173,6 +184,7 @@ impl AuditLog {
             store: None,
             store_retry_for: std::time::Duration::ZERO,
             applied: None,
+            behind: None,
             store_dirty: false,
             read_to_behind: false,
             last_checkpoint: std::time::Instant::now(),
@@ -212,6 +224,13 @@ impl AuditLog {
     /// Number of events durably written.
     pub(crate) fn written(&self) -> u64 {
         self.shared.written.load(Ordering::Acquire)
+    }
+
+    /// Whether the store lacks a change the log holds (it was out of reach longer than the writer's retry): the
+    /// writer gives it the change again every second, and until it has taken it nothing may be read from the store
+    /// as if it were current.
+    pub(crate) fn store_behind(&self) -> bool {
+        self.shared.store_behind.load(Ordering::Acquire)
     }
 
     /// Sequence number and hash of the last durable event (0 and GENESIS for an empty log).
@@ -481,6 +500,8 @@ struct Writer {
     /// yet checked: changes are refused).
     store: Option<Arc<dyn Store>>,
     applied: Option<Applied>,
+    /// The change the log holds and the store missed, while the writer gives it again (see [`Writer::catch_up`]).
+    behind: Option<Behind>,
     /// How long a change is applied again to a store out of reach before the writer gives up.
     store_retry_for: std::time::Duration,
     /// Whether changes were applied to the store since it was last written out and synced ([`Writer::checkpoint`]).
@@ -490,15 +511,32 @@ struct Writer {
     last_checkpoint: std::time::Instant,
 }
 
+/// A change the log holds that the store did not take because it stayed out of reach (a database down or read-only
+/// for longer than the writer's retry): its batch, with the applied marker it sets, and the store's last answer.
+struct Behind {
+    batch: Batch,
+    applied: Applied,
+    last_attempt: std::time::Instant,
+    last_error: String,
+}
+
 impl Writer {
     fn run(mut self, rx: mpsc::Receiver<Msg>) {
         loop {
-            // While the store has changes not yet on disk, wake up to checkpoint it once things are quiet; an idle
-            // daemon with nothing to write sleeps.
-            let first = if self.store_dirty || self.read_to_behind {
-                match rx.recv_timeout(CHECKPOINT_AFTER) {
+            // While the store lacks a change, wake up to give it again; while it has changes not yet on disk, wake
+            // up to checkpoint it once things are quiet; an idle daemon with nothing to write sleeps.
+            let wake = if self.behind.is_some() {
+                Some(CATCH_UP_EVERY)
+            } else if self.store_dirty || self.read_to_behind {
+                Some(CHECKPOINT_AFTER)
+            } else {
+                None
+            };
+            let first = if let Some(wake) = wake {
+                match rx.recv_timeout(wake) {
                     Ok(msg) => msg,
                     Err(mpsc::RecvTimeoutError::Timeout) => {
+                        self.catch_up(true);
                         self.checkpoint();
                         continue;
                     }
@@ -579,6 +617,9 @@ impl Writer {
                 // checked again.
                 self.checkpoint();
                 self.applied = None;
+                // A change the store missed is replayed from the log by the unseal's check, like any other.
+                self.behind = None;
+                self.shared.store_behind.store(false, Ordering::Release);
                 self.keys = keys;
                 if self.keys.is_some() && !self.backlog.is_empty() {
                     let backlog = std::mem::take(&mut self.backlog);
@@ -601,6 +642,7 @@ impl Writer {
                 if !batch.is_empty() {
                     self.write_batch(std::mem::take(batch));
                 }
+                self.catch_up(true);
                 self.checkpoint();
                 let _ = reply.send(());
             }
@@ -642,10 +684,13 @@ impl Writer {
     /// Numbers, chains and seals the batch, adds one signed head, and writes it all with one write and one
     /// fdatasync; only then are the callers answered.
     fn write_batch(&mut self, batch: Vec<Pending>) {
-        let Some(keys) = &self.keys else {
+        if self.keys.is_none() {
             self.backlog.extend(batch);
             return;
-        };
+        }
+        // A change the store missed goes first, if it answers again: this batch's changes build on it.
+        self.catch_up(false);
+        let Some(keys) = &self.keys else { return };
         let mut bytes = Vec::with_capacity(batch.len() * 512 + 128);
         let mut seq = self.next_seq;
         let mut hash = self.last_hash;
@@ -754,17 +799,33 @@ impl Writer {
                     (Some(mut batch), Some(applied), Some(store)) => {
                         batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
                         self.store_dirty = true;
-                        apply_until_reached(&**store, batch, self.store_retry_for).map_err(|e| e.to_string())
+                        match apply_until_reached(&**store, &batch, self.store_retry_for) {
+                            Ok(()) => Ok(()),
+                            Err(e) if e.is_unavailable() => {
+                                tracing::error!(
+                                    error = %e,
+                                    "the store stayed out of reach after the audit log took a change; giving it the \
+                                     change again every second, and answering unavailable until it takes it"
+                                );
+                                let last_error = e.to_string();
+                                let last_attempt = std::time::Instant::now();
+                                self.behind = Some(Behind { batch, applied, last_attempt, last_error });
+                                self.shared.store_behind.store(true, Ordering::Release);
+                                Err(Failed::StoreBehind(e.to_string()))
+                            }
+                            Err(e) => Err(Failed::Store(e.to_string())),
+                        }
                     }
                     _ => Ok(()),
                 };
                 if stored.is_err() {
-                    // The store is behind the log: no more changes until an unseal checks and replays it.
+                    // The store is behind the log: no more changes until it has caught up (or an unseal checks and
+                    // replays it).
                     self.applied = None;
                 }
                 for (seq, changed, reply) in replies {
                     let answer = match &stored {
-                        Err(why) if changed => Err(Failed::Store(why.clone())),
+                        Err(failed) if changed => Err(failed.clone()),
                         _ => Ok(seq),
                     };
                     if let Some(reply) = reply {
@@ -777,6 +838,33 @@ impl Writer {
                     if let Some(reply) = reply {
                         let _ = reply.send(Err(Failed::Log(why.clone())));
                     }
+                }
+            }
+        }
+    }
+
+    /// Gives the store the change it missed again (at most every [`CATCH_UP_EVERY`] unless `now`): once it takes
+    /// it, changes are accepted again and the vault serves as before, with no owner needed. Any answer but success
+    /// leaves it behind (a store that refuses for good is checked at the next unseal, after a restart).
+    fn catch_up(&mut self, now: bool) {
+        let (Some(behind), Some(store)) = (&mut self.behind, &self.store) else { return };
+        if !now && behind.last_attempt.elapsed() < CATCH_UP_EVERY {
+            return;
+        }
+        behind.last_attempt = std::time::Instant::now();
+        match store.apply(behind.batch.clone()) {
+            Ok(()) => {
+                tracing::info!("the store took the change it had missed; the vault serves again");
+                self.applied = Some(behind.applied);
+                self.behind = None;
+                self.store_dirty = true;
+                self.shared.store_behind.store(false, Ordering::Release);
+            }
+            Err(e) => {
+                let why = e.to_string();
+                if why != behind.last_error {
+                    tracing::warn!(error = %e, "the store does not take the change it missed yet; trying again");
+                    behind.last_error = why;
                 }
             }
         }
@@ -804,14 +892,11 @@ impl Writer {
     }
 }
 
-/// Numbers one change of a group commit as event `seq`'s, on top of the store with `overlay` (what the group's
-/// earlier changes write): returns it encoded, and adds its writes to `store_batch`. Refused while the store is not
-/// checked (sealed, or not yet reconciled at unseal), but for a baseline, which starts the record.
 /// Applies a batch the log already holds. A store out of reach (a database that went away between the change's
 /// reads and its write: failing over, restarting) gets the same batch again, for at most `retry_for`:
 /// a batch sets each key to a value and the applied marker to this change, so applying it twice, or once more
 /// after a commit whose answer was lost, leaves the store the same. Any other refusal is returned at once.
-fn apply_until_reached(store: &dyn Store, batch: Batch, retry_for: std::time::Duration) -> coffre_store::Result<()> {
+fn apply_until_reached(store: &dyn Store, batch: &Batch, retry_for: std::time::Duration) -> coffre_store::Result<()> {
     let first = match store.apply(batch.clone()) {
         Err(e) if e.is_unavailable() => e,
         done => return done,
@@ -838,6 +923,9 @@ fn apply_until_reached(store: &dyn Store, batch: Batch, retry_for: std::time::Du
     Err(last)
 }
 
+/// Numbers one change of a group commit as event `seq`'s, on top of the store with `overlay` (what the group's
+/// earlier changes write): returns it encoded, and adds its writes to `store_batch`. Refused while the store is not
+/// checked (sealed, or not yet reconciled at unseal), but for a baseline, which starts the record.
 fn prepare_change(
     store: Option<&dyn Store>,
     overlay: &mut Overlay,
