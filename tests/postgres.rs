@@ -252,7 +252,7 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     );
     // The daemon is up and unsealed, and reads nothing from a store that lacks the change.
     let status = client.run(&["status"]).ok();
-    assert!(status.stdout.contains("unsealed"), "{}", status.stdout);
+    assert!(status.stdout.contains("unsealed") && status.stdout.contains("missing a change"), "{}", status.stdout);
     let refused = client.run(&["reveal", "Mailgun", "--reason", "while behind"]);
     assert_eq!(refused.code, 9, "UNAVAILABLE: {}", refused.stderr);
     assert!(refused.stderr.contains("missed a change that the audit log holds"), "{}", refused.stderr);
@@ -273,6 +273,7 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     assert_eq!(after.code, 4, "the session ended while the store was behind: {}", after.stderr);
     let status = client.run(&["status"]).ok();
     assert!(status.stdout.contains("unsealed"), "no owner's unseal was needed: {}", status.stdout);
+    assert!(!status.stdout.contains("missing a change"), "{}", status.stdout);
     client.login(&daemon, "Alice", &pass).ok();
     let list = client.run(&["entry", "list"]).ok();
     assert!(list.stdout.contains("\nY "), "the change the store missed was given to it: {}", list.stdout);

@@ -203,6 +203,8 @@ struct StatusReport {
     audit_events: u64,
     audit_public_key: Option<String>,
     audit_head_hash: Option<String>,
+    /// The vault's database lacks a change the audit log holds, which coffred gives it again by itself.
+    store_catching_up: bool,
     server: String,
     /// The SHA-256 fingerprint of the CA this client trusts for the daemon, to hand to a new member.
     ca_fingerprint: Option<String>,
@@ -251,6 +253,7 @@ pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
         audit_events: status.audit_events,
         audit_public_key: Some(status.audit_public_key).filter(|k| !k.is_empty()),
         audit_head_hash: Some(status.audit_head_hash).filter(|h| !h.is_empty()),
+        store_catching_up: status.store_catching_up,
         server: daemon.server().as_str().to_owned(),
         ca_fingerprint: crate::connect::first_certificate(&target.ca_pem)
             .ok()
@@ -265,6 +268,9 @@ fn status_text(report: &StatusReport) -> String {
         (t!("status-server"), report.server.clone()),
         (t!("status-vault"), t!("state-name", state = report.state)),
     ];
+    if report.store_catching_up {
+        lines.push((t!("status-database"), t!("status-database-catching-up")));
+    }
     if let Some(id) = &report.vault_id {
         lines.push((t!("status-vault-id"), printable(id)));
     }
@@ -294,6 +300,7 @@ fn status_text(report: &StatusReport) -> String {
     lines.push((t!("status-session"), session));
     let mut text = crate::output::aligned(&lines);
     let next = match (report.state, &report.session) {
+        _ if report.store_catching_up => Some(t!("next-wait-for-database")),
         ("uninitialised", _) => Some(t!("next-init")),
         ("sealed", _) => Some(t!("next-unseal-owner")),
         ("unsealed", None) => Some(t!("next-login-or-enroll")),
@@ -335,6 +342,7 @@ mod tests {
             audit_events: 7,
             audit_public_key: Some("ed25519:00ff".into()),
             audit_head_hash: Some("abcd".into()),
+            store_catching_up: false,
             server: "https://127.0.0.1:7443".into(),
             ca_fingerprint: Some("3f1c".into()),
             session: Some(SessionReport {
@@ -345,7 +353,7 @@ mod tests {
         };
         let expected = serde_json::json!({
             "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
-            "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd",
+            "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd", "store_catching_up": false,
             "server": "https://127.0.0.1:7443", "ca_fingerprint": "3f1c",
             "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
         });

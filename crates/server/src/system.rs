@@ -37,6 +37,7 @@ impl SystemService for SystemApi {
             audit_events: status.audit_events,
             audit_public_key: status.audit_public_key.unwrap_or_default(),
             audit_head_hash: status.audit_head_hash.unwrap_or_default(),
+            store_catching_up: status.store_catching_up,
         }))
     }
 

@@ -32,6 +32,9 @@ pub struct Status {
     pub audit_public_key: Option<String>,
     /// Hash of the last audit event (hex), while unsealed: keep it with the count to detect a later rollback.
     pub audit_head_hash: Option<String>,
+    /// While unsealed: the store lacks a change the audit log holds (its database was out of reach for longer than
+    /// the retry), which coffred gives it again by itself; until then no login or session call is served.
+    pub store_catching_up: bool,
 }
 
 /// A person's role (DESIGN.md, "People and roles").

@@ -100,6 +100,7 @@ async fn a_change_whose_store_stays_out_of_reach_longer_than_the_retry_is_given_
     assert_eq!(behind.code(), "store-behind", "{behind}");
     assert!(behind.to_string().contains("Do not make the change again"), "{behind}");
     assert_eq!(vault.status().state, crate::SealState::Unsealed, "no owner is needed for a database that comes back");
+    assert!(vault.status().store_catching_up, "the status says why nothing is served");
 
     // Until the store has the change, nothing is read from it as if it were current: no reveal, no login.
     let refused = vault.reveal(alice, reveal()).await.expect_err("the store is behind its log");
@@ -117,7 +118,7 @@ async fn a_change_whose_store_stays_out_of_reach_longer_than_the_retry_is_given_
 
     // The database took it: the vault serves, with the change, and no owner unsealed it. Sessions ended meanwhile
     // (what the change does besides its records, such as ending someone's sessions, was not done at the time).
-    assert!(!vault.inner.audit.store_behind());
+    assert!(!vault.status().store_catching_up);
     let ended = vault.list_entries_page(alice, false, None, 0).expect_err("the session ended");
     assert!(matches!(ended, Error::NoSession), "{ended:?}");
     let alice = setup.login_again().await;

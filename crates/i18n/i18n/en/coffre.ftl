@@ -33,6 +33,7 @@ state-name = { $state ->
 
 next-init = create the vault with `coffre init --president NAME`
 next-unseal-owner = the president or the leader opens the vault with `coffre unseal`
+next-wait-for-database = check that the vault's database is running and writable; coffred then serves again by itself, and everyone logs in again
 next-login-or-enroll = if you were given a one-time enrolment code, run `coffre enroll CODE`; if you are already enrolled, run `coffre login NAME`
 next-line = Next: { $next }.
 
@@ -116,6 +117,8 @@ status-audit-key = Audit key:
 status-session = Session:
 status-session-value = { $name } ({ $role }), until { $until }
 status-not-logged-in = not logged in
+status-database = Database:
+status-database-catching-up = missing a change that the audit log holds: coffred gives it again by itself, and serves nobody until the database has taken it
 
 ## Recovery shares
 

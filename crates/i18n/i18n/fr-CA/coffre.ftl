@@ -33,6 +33,7 @@ state-name = { $state ->
 
 next-init = créez le coffre avec `coffre init --president NOM`
 next-unseal-owner = la présidence ou le chef ouvre le coffre avec `coffre unseal`
+next-wait-for-database = vérifiez que la base de données du coffre est en marche et accessible en écriture ; coffred sert alors de nouveau de lui-même, et chacun se reconnecte
 next-login-or-enroll = si on vous a remis un code d’inscription à usage unique, lancez `coffre enroll CODE` ; si vous êtes déjà inscrit, lancez `coffre login NOM`
 next-line = Ensuite : { $next }.
 
@@ -117,6 +118,8 @@ status-audit-key = Clé du journal :
 status-session = Session :
 status-session-value = { $name } ({ $role }), jusqu’au { $until }
 status-not-logged-in = non connecté
+status-database = Base de données :
+status-database-catching-up = il lui manque une modification que le journal d’audit contient : coffred la lui redonne de lui-même, et ne sert personne tant qu’elle ne l’a pas enregistrée
 
 
 ## Parts de récupération
