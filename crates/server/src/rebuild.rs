@@ -92,18 +92,7 @@ pub async fn migrate(args: &MigrateArgs, config: &ServerConfig, lang: Lang) -> a
 /// daemon's refusal; an internal fault (its detail is for the operator running this command) or a code the catalogue
 /// does not know, in the engine's own words.
 pub(crate) fn in_language(lang: Lang, err: &coffre_vault::Error) -> anyhow::Error {
-    let rendered = if err.kind() == coffre_vault::ErrorKind::Internal {
-        None
-    } else {
-        let mut args = err.arguments();
-        if let Some(reason) = err.reason()
-            && let Some(text) = coffre_i18n::message(lang, &format!("daemon-reason-{}", reason.code), &[])
-        {
-            args.push(("reason", text));
-        }
-        coffre_i18n::message(lang, &format!("daemon-{}", err.code()), &args)
-    };
-    anyhow::anyhow!(rendered.unwrap_or_else(|| err.to_string()))
+    anyhow::anyhow!(crate::status::engine_message(lang, err).unwrap_or_else(|| err.to_string()))
 }
 
 fn failed(args: &RebuildArgs, lang: Lang) -> String {
@@ -165,5 +154,29 @@ mod tests {
         // An internal fault keeps its detail, for the operator.
         let internal = in_language(Lang::FrCa, &Error::Internal("the copy task stopped".into())).to_string();
         assert!(internal.contains("the copy task stopped"), "{internal}");
+    }
+
+    /// What is damaged, and what is wrong with it, are told in the operator's language too: a damaged log or store
+    /// found by `coffred rebuild-store` or `restore`, or an invalid value shown by the web client (the same renderer),
+    /// has no English sentence inside the French one.
+    #[test]
+    fn a_damage_and_an_invalid_value_are_told_whole_in_the_operators_language() {
+        use coffre_vault::Problem;
+        let damaged = Error::AuditDamaged {
+            file: "/srv/coffre/audit/00000000000000000001.seg".into(),
+            offset: 96,
+            last_good: 3,
+            problem: Problem::AuditBadFrame,
+        };
+        assert_eq!(in_language(Lang::En, &damaged).to_string(), damaged.to_string());
+        let french = in_language(Lang::FrCa, &damaged).to_string();
+        assert!(french.contains("une trame échoue à sa somme de contrôle") && french.contains("96"), "{french}");
+        assert!(!french.contains("a frame fails"), "{french}");
+        let store = Error::StoreDamaged { file: "/srv/coffre/db".into(), problem: Problem::StoreMarkerMalformed };
+        assert!(!in_language(Lang::FrCa, &store).to_string().contains("its applied marker"));
+        let invalid = Error::Invalid { field: coffre_vault::problems::PLATFORM, problem: Problem::Empty };
+        assert_eq!(in_language(Lang::En, &invalid).to_string(), invalid.to_string());
+        let french = crate::web::render::refusal_text(Lang::FrCa, &invalid);
+        assert_eq!(french, "valeur invalide pour la plateforme\u{a0}: ne doit pas être vide");
     }
 }

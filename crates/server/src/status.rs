@@ -58,6 +58,33 @@ pub(crate) const ERROR_PROBLEM: &str = "coffre-problem";
 /// `coffre-arg-<name>-bin`.
 pub(crate) const ERROR_ARGUMENT_PREFIX: &str = "coffre-arg-";
 
+/// The engine's refusal `err` in `lang`, from its code, reason, field, problem and arguments through the catalogue,
+/// as a client renders a daemon's refusal (the web client and coffred's own commands). `None` for an internal fault
+/// (its detail is for the log) or a code the catalogue does not know.
+pub(crate) fn engine_message(lang: coffre_i18n::Lang, err: &coffre_vault::Error) -> Option<String> {
+    if err.kind() == ErrorKind::Internal {
+        return None;
+    }
+    let mut args = err.arguments();
+    if let Some(reason) = err.reason() {
+        args.push(("reason", coffre_i18n::message(lang, &format!("daemon-reason-{}", reason.code), &[])?));
+    }
+    let problem = err.invalid_value().map(|(field, problem)| {
+        let field = coffre_i18n::message(lang, &format!("daemon-field-{}", field.code), &[]);
+        (field, problem)
+    });
+    if let Some((field, _)) = &problem {
+        args.retain(|(name, _)| *name != "field");
+        args.push(("field", field.clone()?));
+    }
+    if let Some(problem) = problem.map(|(_, problem)| problem).or(err.store_problem()) {
+        let text = coffre_i18n::message(lang, &format!("daemon-problem-{}", problem.code()), &args)?;
+        args.retain(|(name, _)| *name != "problem");
+        args.push(("problem", text));
+    }
+    coffre_i18n::message(lang, &format!("daemon-{}", err.code()), &args)
+}
+
 /// Adds the error's code, reason and arguments to the status, so that a client renders the message in its reader's
 /// language (the status message stays the English text, for older clients and logs). Nothing here is secret: the
 /// arguments are the values the English message shows.
@@ -144,7 +171,7 @@ mod tests {
             (Error::Uninitialised, Code::FailedPrecondition),
             (Error::AlreadyInitialised, Code::FailedPrecondition),
             (Error::Sealed, Code::FailedPrecondition),
-            (Error::AuditChainBroken { seq: 7, problem: "changed".into() }, Code::FailedPrecondition),
+            (Error::AuditChainBroken { seq: 7, problem: Problem::AuditHashMismatch }, Code::FailedPrecondition),
             (Error::WrongState(reasons::ROTATION_STAGED_ALREADY), Code::FailedPrecondition),
             (Error::NoSession, Code::Unauthenticated),
             (Error::WrongCredentials, Code::Unauthenticated),
@@ -215,8 +242,8 @@ mod tests {
                 record: 41,
             }),
             Error::StoreUnavailable("connection refused".into()),
-            Error::AuditChainBroken { seq: 7, problem: "changed".into() },
-            Error::AuditDamaged { file: "audit-0".into(), offset: 12, last_good: 3, problem: "torn".into() },
+            Error::AuditChainBroken { seq: 7, problem: Problem::AuditHashMismatch },
+            Error::AuditDamaged { file: "audit-0".into(), offset: 12, last_good: 3, problem: Problem::AuditBadFrame },
             Error::HeaderChanged,
             Error::Internal("lock poisoned".into()),
         ];
@@ -321,6 +348,37 @@ mod tests {
         assert!(!french.contains("ahead of"), "{french}");
     }
 
+    /// So does a damaged audit log's, and a broken chain's: the president reads why the vault stays sealed in French.
+    #[test]
+    fn a_damaged_audit_logs_problem_carries_a_code_the_catalogue_renders() {
+        use coffre_i18n::{Lang, message};
+        let witness = "/srv/coffre/audit-head".to_string();
+        let problem = Problem::AuditEndsBeforeWitness { last_seq: 40, witnessed: 57, witness };
+        let file = "/srv/coffre/audit/00000000000000000001.seg".to_string();
+        let err = Error::AuditDamaged { file: file.clone(), offset: 812, last_good: 40, problem: problem.clone() };
+        let english = err.to_string();
+        let arguments = err.arguments();
+        let status = vault_status(err);
+        assert_eq!(
+            status.metadata().get(ERROR_PROBLEM).and_then(|v| v.to_str().ok()),
+            Some("audit-ends-before-witness")
+        );
+        let render = |lang| {
+            let rendered = message(lang, "daemon-problem-audit-ends-before-witness", &arguments).expect("the problem");
+            let mut args = arguments.clone();
+            args.retain(|(name, _)| *name != "problem");
+            args.push(("problem", rendered));
+            message(lang, "daemon-audit-damaged", &args).expect("the message")
+        };
+        assert_eq!(render(Lang::En), english);
+        let french = render(Lang::FrCa);
+        assert!(french.contains("le journal s’arrête à l’événement 40") && french.contains(&file), "{french}");
+        assert!(!french.contains("the log ends"), "{french}");
+
+        let broken = vault_status(Error::AuditChainBroken { seq: 7, problem: Problem::AuditHashMismatch });
+        assert_eq!(broken.metadata().get(ERROR_PROBLEM).and_then(|v| v.to_str().ok()), Some("audit-hash-mismatch"));
+    }
+
     #[test]
     fn the_sealed_message_says_what_to_do_for_anyone_who_reads_it() {
         // Members and access managers read it too, and cannot unseal: it names who can.
@@ -330,7 +388,7 @@ mod tests {
             "vault is sealed: ask the president or the leader to unseal it (an owner runs `coffre unseal`)"
         );
         // A broken log is reported at export too, while unsealed: the message must not claim the vault is sealed.
-        let broken = vault_status(Error::AuditChainBroken { seq: 7, problem: "changed".into() });
+        let broken = vault_status(Error::AuditChainBroken { seq: 7, problem: Problem::AuditHashMismatch });
         assert!(!broken.message().contains("stays sealed"), "{}", broken.message());
     }
 

@@ -145,7 +145,7 @@ pub enum Error {
         /// The first event that cannot be trusted.
         seq: u64,
         /// What is wrong with it.
-        problem: String,
+        problem: Problem,
     },
     /// A file of the audit log is damaged (not merely torn by a crash): nothing was cut, the vault stays sealed.
     #[error(
@@ -161,7 +161,7 @@ pub enum Error {
         /// The last event before the damage that reads back whole (0: none).
         last_good: u64,
         /// What is wrong.
-        problem: String,
+        problem: Problem,
     },
     /// The store does not match the audit log, which is the durable record of every change: records were lost,
     /// changed or added on disk, or the store is ahead of the log. Nothing was written; the vault stays sealed.
@@ -298,13 +298,21 @@ impl Error {
             | Error::StoreTls(detail) => {
                 vec![("detail", detail.clone())]
             }
-            Error::AuditChainBroken { seq, problem } => vec![("seq", seq.to_string()), ("problem", problem.clone())],
-            Error::AuditDamaged { file, offset, last_good, problem } => vec![
-                ("file", file.clone()),
-                ("offset", offset.to_string()),
-                ("last_good", last_good.to_string()),
-                ("problem", problem.clone()),
-            ],
+            Error::AuditChainBroken { seq, problem } => {
+                let mut arguments = vec![("seq", seq.to_string()), ("problem", problem.to_string())];
+                arguments.extend(problem.arguments());
+                arguments
+            }
+            Error::AuditDamaged { file, offset, last_good, problem } => {
+                let mut arguments = vec![
+                    ("file", file.clone()),
+                    ("offset", offset.to_string()),
+                    ("last_good", last_good.to_string()),
+                    ("problem", problem.to_string()),
+                ];
+                arguments.extend(problem.arguments());
+                arguments
+            }
             Error::MigrateRefused(refusal) => refusal.arguments(),
             Error::StoreDamaged { file, problem } => {
                 let mut arguments = vec![("file", file.clone()), ("problem", problem.to_string())];
@@ -324,11 +332,13 @@ impl Error {
         }
     }
 
-    /// What is wrong with a damaged store, whose code a client renders in its reader's language
+    /// What is wrong with a damaged store or audit log, whose code a client renders in its reader's language
     /// (`daemon-problem-<code>`) with [`Error::arguments`].
     pub fn store_problem(&self) -> Option<&Problem> {
         match self {
-            Error::StoreDamaged { problem, .. } => Some(problem),
+            Error::StoreDamaged { problem, .. }
+            | Error::AuditDamaged { problem, .. }
+            | Error::AuditChainBroken { problem, .. } => Some(problem),
             _ => None,
         }
     }

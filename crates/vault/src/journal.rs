@@ -466,32 +466,30 @@ impl Changes {
             if frame.seq < self.from {
                 continue;
             }
-            let broken = |problem: &str| Error::AuditChainBroken { seq: frame.seq, problem: problem.into() };
+            let broken = |problem: Problem| Error::AuditChainBroken { seq: frame.seq, problem };
             let (Some(index), Some(count)) = (body.get(..4), body.get(4..8)) else {
-                return Err(broken("a change frame is too short"));
+                return Err(broken(Problem::AuditChangeTooShort));
             };
             let index = u32::from_be_bytes(index.try_into().unwrap_or_default());
             let count = u32::from_be_bytes(count.try_into().unwrap_or_default());
             match expect {
                 None if index == 0 && count > 0 => {}
                 Some((seq, next, total)) if seq == frame.seq && next == index && total == count => {}
-                _ => return Err(broken("a chunk of the change is missing or out of order")),
+                _ => return Err(broken(Problem::AuditChangeChunkMissing)),
             }
             let id = change_chunk_id(frame.seq, index, count);
             let aad = RecordAad { vault: &self.keys.vault, kind: RecordKind::AuditChange, id: &id, version: 0 };
-            let opened = record::open(&self.keys.seal, &aad, &body[8..])
-                .map_err(|_| broken("the change does not open under this vault's audit key (changed or foreign)"))?;
+            let opened =
+                record::open(&self.keys.seal, &aad, &body[8..]).map_err(|_| broken(Problem::AuditChangeForeign))?;
             plain.extend_from_slice(opened.expose_secret());
             if index + 1 == count {
-                let change = Change::decode(&plain).ok_or_else(|| broken("the change is malformed"))?;
+                let change = Change::decode(&plain).ok_or_else(|| broken(Problem::AuditChangeMalformed))?;
                 return Ok(Some((frame.seq, change)));
             }
             expect = Some((frame.seq, index + 1, count));
         }
         match expect {
-            Some((seq, _, _)) => {
-                Err(Error::AuditChainBroken { seq, problem: "the log ends in the middle of a change".into() })
-            }
+            Some((seq, _, _)) => Err(Error::AuditChainBroken { seq, problem: Problem::AuditEndsInChange }),
             None => Ok(None),
         }
     }
@@ -591,10 +589,7 @@ fn replay_one(store: &dyn Store, file: &Path, applied: &mut Applied, seq: u64, c
     if change.prev != applied.seq {
         return Err(Error::AuditChainBroken {
             seq,
-            problem: format!(
-                "the change does not follow the one before it (it follows change {}, the last one read is {})",
-                change.prev, applied.seq
-            ),
+            problem: Problem::AuditChangeOutOfOrder { follows: change.prev, last: applied.seq },
         });
     }
     let ops = change.ops.iter().map(|(key, value)| (key.as_slice(), value.as_deref()));

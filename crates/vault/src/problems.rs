@@ -224,6 +224,51 @@ problems! {
          damaged";
     StoreRecordsWithoutHeader = "store-records-without-header":
         "it holds records but no seal header (damaged, or left by another vault)";
+
+    // What is wrong with a damaged audit log ([`crate::Error::AuditDamaged`]: found at start, nothing cut).
+    AuditWitnessTooLong { length: u64, max: u64 } = "audit-witness-too-long":
+        "it is {length} bytes long, not at most {max}";
+    AuditWitnessUnreadable = "audit-witness-unreadable": "neither of its two slots reads back (checksum)";
+    AuditWitnessForeign = "audit-witness-foreign": "the head witness is not signed by this vault's audit key";
+    AuditEndsBeforeWitness { last_seq: u64, witnessed: u64, witness: String } = "audit-ends-before-witness":
+        "the log ends at event {last_seq}, but event {witnessed} was acknowledged (head witness {witness})";
+    AuditWitnessOtherEvent { witnessed: u64, witness: String } = "audit-witness-other-event":
+        "event {witnessed} is not the event that was acknowledged (head witness {witness})";
+    AuditImpossibleLength = "audit-impossible-length": "a frame declares an impossible length";
+    AuditBadFrame = "audit-bad-frame":
+        "a frame fails its checksum or runs past the end, and acknowledged events follow it";
+    AuditFirstSegmentMissing { first: u64 } = "audit-first-segment-missing":
+        "the log's first segment is missing (the first one starts at event {first})";
+    AuditSegmentWithoutHead = "audit-segment-without-head":
+        "this finished segment does not end with a whole head frame (cut short or damaged)";
+    AuditSegmentsGap { last: u64, next: u64 } = "audit-segments-gap":
+        "it ends at event {last} but the next segment starts at event {next}";
+
+    // Where the audit log's chain breaks ([`crate::Error::AuditChainBroken`]).
+    AuditEventMissingFrom { segment: String, next: u64 } = "audit-event-missing-from":
+        "the event is missing from {segment} (the next one on disk is {next})";
+    AuditSegmentDamagedAfter { segment: String, after: u64 } = "audit-segment-damaged-after":
+        "segment {segment} is damaged after event {after}";
+    AuditLogEndsBeforeEvent = "audit-log-ends-before-event": "the event is missing: the log ends before it";
+    AuditEventMissing { next: u64 } = "audit-event-missing":
+        "the event is missing (the next one on disk is {next})";
+    AuditPreviousMissing = "audit-previous-missing": "the event before it is missing";
+    AuditHashMismatch = "audit-hash-mismatch": "the event does not follow the one before it (hash mismatch)";
+    AuditEventForeign = "audit-event-foreign":
+        "the event does not open under this vault's audit key (changed or foreign)";
+    AuditEventMalformed = "audit-event-malformed": "the event is malformed";
+    AuditEventOtherSeq = "audit-event-other-seq": "the event holds another sequence number than its frame";
+    AuditHeadInvalid = "audit-head-invalid": "the signed head there is not valid under this vault's audit key";
+    AuditHeadMismatch = "audit-head-mismatch": "the signed head does not match the event it follows";
+    AuditEndsBeforeHead = "audit-ends-before-head": "the log ends before its signed head";
+    AuditChangeTooShort = "audit-change-too-short": "a change frame is too short";
+    AuditChangeChunkMissing = "audit-change-chunk-missing": "a chunk of the change is missing or out of order";
+    AuditChangeForeign = "audit-change-foreign":
+        "the change does not open under this vault's audit key (changed or foreign)";
+    AuditChangeMalformed = "audit-change-malformed": "the change is malformed";
+    AuditEndsInChange = "audit-ends-in-change": "the log ends in the middle of a change";
+    AuditChangeOutOfOrder { follows: u64, last: u64 } = "audit-change-out-of-order":
+        "the change does not follow the one before it (it follows change {follows}, the last one read is {last})";
 }
 
 #[cfg(test)]

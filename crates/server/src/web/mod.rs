@@ -26,7 +26,7 @@ mod manage;
 mod pages;
 mod people;
 mod recovery;
-mod render;
+pub(crate) mod render;
 mod rotation;
 mod security;
 mod session;

@@ -213,13 +213,7 @@ pub(crate) fn refusal_text(lang: Lang, err: &coffre_vault::Error) -> String {
         return coffre_i18n::message(lang, "daemon-internal", &[])
             .unwrap_or_else(|| crate::status::INTERNAL_MESSAGE.into());
     }
-    let mut args: Vec<(&str, String)> = err.arguments();
-    if let Some(reason) = err.reason()
-        && let Some(text) = coffre_i18n::message(lang, &format!("daemon-reason-{}", reason.code), &[])
-    {
-        args.push(("reason", text));
-    }
-    coffre_i18n::message(lang, &format!("daemon-{}", err.code()), &args).unwrap_or_else(|| err.to_string())
+    crate::status::engine_message(lang, err).unwrap_or_else(|| err.to_string())
 }
 
 /// A form that could not be taken as sent (a CSRF token missing or wrong, a field out of its choices): 400 or 403.

@@ -43,6 +43,7 @@ use witness::{WitnessFile, Witnessed};
 use crate::{
     Error, Result,
     journal::{self, Applied, Change, Overlay},
+    problems::Problem,
 };
 use coffre_store::{Batch, Store};
 
@@ -211,9 +212,9 @@ impl AuditLog {
             head: coffre_audit::Head { vault_id: keys.vault.0, seq: w.seq, hash: w.hash },
             signature: w.signature,
         };
-        keys.public_key().verify(&signed).map_err(|_| {
-            damaged(&self.witness_path, 0, w.seq, "the head witness is not signed by this vault's audit key")
-        })
+        keys.public_key()
+            .verify(&signed)
+            .map_err(|_| damaged(&self.witness_path, 0, w.seq, Problem::AuditWitnessForeign))
     }
 
     /// The log's directory.
@@ -379,19 +380,13 @@ fn recover_tail(dir: &Path, witness_path: &Path, witnessed: Option<Witnessed>) -
         let found = frames.iter().rev().find(|f| f.seq == w.seq && matches!(f.body, Body::Event(_))).map(|f| f.hash);
         let found = found.or(before.filter(|(seq, _)| *seq == w.seq).map(|(_, hash)| hash));
         if w.seq > last_seq {
-            let problem = format!(
-                "the log ends at event {last_seq}, but event {} was acknowledged (head witness {})",
-                w.seq,
-                witness_path.display()
-            );
+            let witness = witness_path.display().to_string();
+            let problem = Problem::AuditEndsBeforeWitness { last_seq, witnessed: w.seq, witness };
             return Err(damaged(&last_path, end_offset, last_seq, problem));
         }
         if found.is_some_and(|hash| hash != w.hash) {
-            let problem = format!(
-                "event {} is not the event that was acknowledged (head witness {})",
-                w.seq,
-                witness_path.display()
-            );
+            let witness = witness_path.display().to_string();
+            let problem = Problem::AuditWitnessOtherEvent { witnessed: w.seq, witness };
             return Err(damaged(&last_path, 0, w.seq.saturating_sub(1), problem));
         }
     }
@@ -406,8 +401,8 @@ fn recover_tail(dir: &Path, witness_path: &Path, witnessed: Option<Witnessed>) -
     Ok(TailState { segment_first_seq: last_first, segment_len: len, next_seq: last_seq + 1, last_hash })
 }
 
-fn damaged(path: &Path, offset: u64, last_good: u64, problem: impl Into<String>) -> Error {
-    Error::AuditDamaged { file: path.display().to_string(), offset, last_good, problem: problem.into() }
+fn damaged(path: &Path, offset: u64, last_good: u64, problem: Problem) -> Error {
+    Error::AuditDamaged { file: path.display().to_string(), offset, last_good, problem }
 }
 
 /// Checks what can be checked of the finished segments without reading them whole (start-up reads only the last
@@ -419,23 +414,17 @@ fn check_earlier_segments(dir: &Path, segments: &[(u64, PathBuf)]) -> Result<Opt
         && *first != 1
     {
         let missing = segment::segment_path(dir, 1);
-        return Err(damaged(
-            &missing,
-            0,
-            0,
-            format!("the log's first segment is missing (the first one starts at event {first})"),
-        ));
+        return Err(damaged(&missing, 0, 0, Problem::AuditFirstSegmentMissing { first: *first }));
     }
     let mut before = None;
     for pair in segments.windows(2) {
         let [(first, path), (next_first, _)] = pair else { continue };
         let (offset, head) = segment::read_final_head(path).map_err(|e| io_error("read the audit segment", e))?;
         let Some(head) = head else {
-            let problem = "this finished segment does not end with a whole head frame (cut short or damaged)";
-            return Err(damaged(path, offset, first.saturating_sub(1), problem));
+            return Err(damaged(path, offset, first.saturating_sub(1), Problem::AuditSegmentWithoutHead));
         };
         if head.seq + 1 != *next_first {
-            let problem = format!("it ends at event {} but the next segment starts at event {next_first}", head.seq);
+            let problem = Problem::AuditSegmentsGap { last: head.seq, next: *next_first };
             return Err(damaged(path, offset, head.seq.min(next_first.saturating_sub(1)), problem));
         }
         before = Some((head.seq, head.hash));
@@ -473,11 +462,7 @@ fn check_sequence(path: &Path, first: u64, frames: &[segment::Frame]) -> Result<
         if frame.seq != expected {
             return Err(Error::AuditChainBroken {
                 seq: expected,
-                problem: format!(
-                    "the event is missing from {} (the next one on disk is {})",
-                    path.display(),
-                    frame.seq
-                ),
+                problem: Problem::AuditEventMissingFrom { segment: path.display().to_string(), next: frame.seq },
             });
         }
         last = Some((frame.seq, frame.hash));

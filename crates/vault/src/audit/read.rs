@@ -14,7 +14,7 @@ use super::{
     keys::AuditKeys,
     segment::{self, Body, Frame, Tail},
 };
-use crate::{Error, Result};
+use crate::{Error, Result, problems::Problem};
 
 /// An event read back with its links.
 #[derive(Debug)]
@@ -24,8 +24,8 @@ pub(crate) struct Chained {
     pub(crate) hash: [u8; 32],
 }
 
-fn broken(seq: u64, problem: impl Into<String>) -> Error {
-    Error::AuditChainBroken { seq, problem: problem.into() }
+fn broken(seq: u64, problem: Problem) -> Error {
+    Error::AuditChainBroken { seq, problem }
 }
 
 fn io(what: &str, path: &Path, err: std::io::Error) -> Error {
@@ -76,7 +76,8 @@ impl Events {
             // durable count are never asked for.
             if tail != Tail::Clean && !self.segments.is_empty() {
                 let after = frames.iter().rev().find(|f| matches!(f.body, Body::Event(_))).map_or(0, |f| f.seq);
-                return Err(broken(after + 1, format!("segment {} is damaged after event {after}", path.display())));
+                let segment = path.display().to_string();
+                return Err(broken(after + 1, Problem::AuditSegmentDamagedAfter { segment, after }));
             }
             self.frames = frames.into_iter();
         }
@@ -85,7 +86,7 @@ impl Events {
     fn step(&mut self) -> Result<Option<Chained>> {
         while self.next <= self.to {
             let Some(frame) = self.next_frame()? else {
-                return Err(broken(self.next, "the event is missing: the log ends before it"));
+                return Err(broken(self.next, Problem::AuditLogEndsBeforeEvent));
             };
             let Body::Event(sealed) = &frame.body else { continue };
             if frame.seq < self.next {
@@ -95,12 +96,12 @@ impl Events {
                 continue;
             }
             if frame.seq > self.next {
-                return Err(broken(self.next, format!("the event is missing (the next one on disk is {})", frame.seq)));
+                return Err(broken(self.next, Problem::AuditEventMissing { next: frame.seq }));
             }
-            let prev = self.prev.ok_or_else(|| broken(self.next, "the event before it is missing"))?;
+            let prev = self.prev.ok_or_else(|| broken(self.next, Problem::AuditPreviousMissing))?;
             let event = open_event(&self.keys, &frame, sealed)?;
             if event.chain_hash(&prev) != frame.hash {
-                return Err(broken(frame.seq, "the event does not follow the one before it (hash mismatch)"));
+                return Err(broken(frame.seq, Problem::AuditHashMismatch));
             }
             self.prev = Some(frame.hash);
             self.next += 1;
@@ -129,11 +130,11 @@ impl Iterator for Events {
 pub(crate) fn open_event(keys: &AuditKeys, frame: &Frame, sealed: &[u8]) -> Result<AuditEvent> {
     let id = frame.seq.to_be_bytes();
     let aad = RecordAad { vault: &keys.vault, kind: RecordKind::AuditEvent, id: &id, version: 0 };
-    let plain = record::open(&keys.seal, &aad, sealed)
-        .map_err(|_| broken(frame.seq, "the event does not open under this vault's audit key (changed or foreign)"))?;
-    let event = AuditEvent::decode(plain.expose_secret()).ok_or_else(|| broken(frame.seq, "the event is malformed"))?;
+    let plain = record::open(&keys.seal, &aad, sealed).map_err(|_| broken(frame.seq, Problem::AuditEventForeign))?;
+    let event =
+        AuditEvent::decode(plain.expose_secret()).ok_or_else(|| broken(frame.seq, Problem::AuditEventMalformed))?;
     if event.seq != frame.seq {
-        return Err(broken(frame.seq, "the event holds another sequence number than its frame"));
+        return Err(broken(frame.seq, Problem::AuditEventOtherSeq));
     }
     Ok(event)
 }
@@ -179,13 +180,13 @@ pub(crate) fn check_from_last_head(dir: &Path, keys: Arc<AuditKeys>, last_seq: u
     };
     signed.head.vault_id = keys.vault.0;
     if keys.public_key().verify(&signed).is_err() {
-        return Err(broken(signed.head.seq, "the signed head there is not valid under this vault's audit key"));
+        return Err(broken(signed.head.seq, Problem::AuditHeadInvalid));
     }
     if event_hash != Some(signed.head.hash) {
-        return Err(broken(signed.head.seq, "the signed head does not match the event it follows"));
+        return Err(broken(signed.head.seq, Problem::AuditHeadMismatch));
     }
     if signed.head.seq > last_seq {
-        return Err(broken(last_seq + 1, "the log ends before its signed head"));
+        return Err(broken(last_seq + 1, Problem::AuditEndsBeforeHead));
     }
     for item in Events::new(dir, keys, batch_start, last_seq)? {
         item?;

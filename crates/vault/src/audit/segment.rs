@@ -18,6 +18,7 @@
 //!
 //! File operations go through [`Storage`], so tests can make the disk fail on demand.
 
+use crate::problems::Problem;
 use std::{
     fs::{self, File, OpenOptions},
     io::{self, Write},
@@ -126,7 +127,7 @@ pub(crate) enum End {
         /// Where the first bad frame starts.
         at: u64,
         /// What is wrong there.
-        problem: &'static str,
+        problem: Problem,
     },
 }
 
@@ -141,14 +142,13 @@ pub(crate) fn scan(bytes: &[u8]) -> (Vec<Frame>, End) {
     if let Some(header) = rest.get(..FRAME_HEADER) {
         let len = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
         if !(PAYLOAD_HEADER as u32..=MAX_PAYLOAD).contains(&len) {
-            return (frames, End::Damaged { at, problem: "a frame declares an impossible length" });
+            return (frames, End::Damaged { at, problem: Problem::AuditImpossibleLength });
         }
     }
     // A whole head frame after the bad one means an acknowledged batch ends there. Only head frames are looked
     // for: events with no head after them were never acknowledged (their batch's write did not complete).
     if (1..rest.len()).any(|offset| is_head_frame(&rest[offset..])) {
-        let problem = "a frame fails its checksum or runs past the end, and acknowledged events follow it";
-        return (frames, End::Damaged { at, problem });
+        return (frames, End::Damaged { at, problem: Problem::AuditBadFrame });
     }
     (frames, End::Torn(at))
 }

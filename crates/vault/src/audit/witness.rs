@@ -10,6 +10,7 @@
 //! may therefore lag the log by the batches of the last flush or so; it is never ahead of it, since it is written
 //! only after the log's own flush.
 
+use crate::problems::Problem;
 use std::{
     fs::{File, OpenOptions},
     io,
@@ -63,7 +64,7 @@ impl Witnessed {
 
 /// Reads the witness: `Ok(None)` if there is none yet (a vault from before witnesses, or one never written to),
 /// the newest whole slot otherwise; `Err` with what is wrong if the file exists and no slot reads back.
-pub(crate) fn read(path: &Path) -> io::Result<Result<Option<Witnessed>, String>> {
+pub(crate) fn read(path: &Path) -> io::Result<Result<Option<Witnessed>, Problem>> {
     let bytes = match std::fs::read(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(Ok(None)),
@@ -73,10 +74,10 @@ pub(crate) fn read(path: &Path) -> io::Result<Result<Option<Witnessed>, String>>
         return Ok(Ok(None));
     }
     if bytes.len() > 2 * SLOT {
-        return Ok(Err(format!("it is {} bytes long, not at most {}", bytes.len(), 2 * SLOT)));
+        return Ok(Err(Problem::AuditWitnessTooLong { length: bytes.len() as u64, max: 2 * SLOT as u64 }));
     }
     let newest = bytes.chunks(SLOT).filter_map(Witnessed::decode).max_by_key(|w| w.seq);
-    Ok(newest.map(Some).ok_or_else(|| "neither of its two slots reads back (checksum)".to_string()))
+    Ok(newest.map(Some).ok_or(Problem::AuditWitnessUnreadable))
 }
 
 /// Where the writer keeps the witness up to date.
