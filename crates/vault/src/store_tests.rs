@@ -151,3 +151,53 @@ async fn a_store_behind_its_log_when_the_vault_is_sealed_gets_the_change_from_th
     vault.unseal(&ctx(None), pass()).await.expect("the unseal replays the change");
     assert!(!vault.inner.audit.store_behind());
 }
+
+/// An attacker's view of a database that goes away during an offboarding: the change is in the log but not in the
+/// store, whose records still say the member may log in and reveal. Neither the member's session nor a new login
+/// may use them, while the store catches up or after.
+#[tokio::test]
+async fn an_offboarding_the_database_missed_is_never_bypassed_while_it_catches_up_or_after() {
+    use coffre_crypto::totp::TotpSeed;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    let added = vault.add_person(alice, "Dave", crate::Role::Member).await.expect("add");
+    let start = vault.start_enrollment(&ctx(None), added.code.expose_secret()).await.expect("start");
+    let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
+    let dave_pass = || Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase");
+    let code = crate::tests::next_code(&setup.clock, &seed);
+    vault.enroll(&ctx(None), added.code.expose_secret(), dave_pass(), &code).await.expect("enroll");
+    let grant = crate::NewGrant {
+        person: "Dave".into(),
+        scope: crate::Scope::Entry("Mailgun".into()),
+        until: crate::GrantUntil::For(std::time::Duration::from_secs(3600)),
+        task: "newsletter".into(),
+    };
+    vault.add_grant(alice, grant).await.expect("grant");
+    let code = crate::tests::next_code(&setup.clock, &seed);
+    let login = vault.login(&ctx(None), "Dave", dave_pass(), &code).await.expect("login");
+    let dave = ctx(Some(login.token.expose_secret()));
+    vault.reveal(&dave, reveal()).await.expect("granted");
+
+    setup.faults.store_unreachable_writes.store(u64::MAX, std::sync::atomic::Ordering::Release);
+    let behind = vault.offboard_person(alice, "Dave").await.expect_err("the store stayed away");
+    assert_eq!(behind.code(), "store-behind", "{behind}");
+    let refused = vault.reveal(&dave, reveal()).await.expect_err("the store lacks the offboarding");
+    assert_eq!(refused.code(), "store-catching-up", "{refused}");
+    let code = crate::tests::next_code(&setup.clock, &seed);
+    let login = vault.login(&ctx(None), "Dave", dave_pass(), &code).await.expect_err("the store lacks it");
+    assert_eq!(login.code(), "store-catching-up", "{login}");
+
+    setup.faults.store_unreachable_writes.store(0, std::sync::atomic::Ordering::Release);
+    vault.inner.audit.checkpoint().await;
+    assert!(!vault.status().store_catching_up);
+    let ended = vault.reveal(&dave, reveal()).await.expect_err("his session ended");
+    assert!(matches!(ended, Error::NoSession), "{ended:?}");
+    let code = crate::tests::next_code(&setup.clock, &seed);
+    let login = vault.login(&ctx(None), "Dave", dave_pass(), &code).await.expect_err("he was offboarded");
+    assert_eq!(login.kind(), crate::ErrorKind::Unauthenticated, "{login}");
+    let alice = setup.login_again().await;
+    let page = vault.list_people(&alice).expect("people");
+    let dave = page.iter().find(|p| p.name == "Dave").expect("Dave is still listed");
+    assert_eq!(dave.state, crate::PersonState::Offboarded, "the store took the offboarding: {dave:?}");
+}

@@ -46,7 +46,7 @@ pub(crate) struct Setup {
     pub(crate) vault: Vault,
     pub(crate) alice: RequestContext,
     pub(crate) faults: Arc<Faults>,
-    clock: Arc<ManualClock>,
+    pub(crate) clock: Arc<ManualClock>,
     seed: TotpSeed,
 }
 
@@ -263,7 +263,7 @@ async fn unseal_refuses_a_broken_chain_and_names_the_event() {
 }
 
 /// The code `seed` shows one step after the clock's now, moving the clock there (codes are single-use).
-fn next_code(clock: &ManualClock, seed: &TotpSeed) -> String {
+pub(crate) fn next_code(clock: &ManualClock, seed: &TotpSeed) -> String {
     clock.advance(Duration::from_secs(30));
     seed.code_at(crate::clock::unix_seconds(crate::clock::Clock::now(clock)))
 }
