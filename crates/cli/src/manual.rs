@@ -2,10 +2,11 @@
 //! clap definitions as `--help`, for packagers and for people who install coffre by hand. The manual page is in the
 //! reader's language (`coffre man --lang fr`, see help.rs): the about lines, options and the headings coffre gives
 //! (OPTIONS GLOBALES, COMMANDES). clap_mangen writes its own section names (NAME, SYNOPSIS, DESCRIPTION, EXTRA,
-//! VERSION) as literals with no way to name them otherwise, so those stay in English.
+//! VERSION, AUTHORS) as literals with no way to name them otherwise: the rendered page's `.SH` lines of those that
+//! differ in the reader's language (NAME, EXTRA, AUTHORS) are renamed from the catalogue.
 
 use clap::{Args, CommandFactory};
-use coffre_i18n::t;
+use coffre_i18n::{t, t_in};
 
 use crate::{Cli, exit::Failure, output::write_stdout};
 
@@ -30,7 +31,28 @@ fn manual_page() -> Result<Vec<u8>, Failure> {
     clap_mangen::Man::new(manual_headings(crate::help::command(coffre_i18n::current())))
         .render(&mut out)
         .map_err(|e| Failure::other(t!("manual-cannot-write", reason = e.to_string())))?;
-    Ok(out)
+    Ok(section_names(&out, coffre_i18n::current()))
+}
+
+/// The page with clap_mangen's own section names in the reader's language: each `.SH NAME` line (the literal
+/// alone on its line, as clap_mangen writes it) becomes `.SH` and the catalogue's name.
+fn section_names(page: &[u8], lang: coffre_i18n::Lang) -> Vec<u8> {
+    let names = [
+        ("NAME", t_in!(lang, "manual-section-name")),
+        ("EXTRA", t_in!(lang, "manual-section-extra")),
+        ("AUTHORS", t_in!(lang, "manual-section-authors")),
+    ];
+    let mut out = Vec::with_capacity(page.len());
+    for line in page.split_inclusive(|&b| b == b'\n') {
+        let renamed = names.iter().find(|(literal, _)| {
+            line.strip_prefix(b".SH ").and_then(|rest| rest.strip_suffix(b"\n")) == Some(literal.as_bytes())
+        });
+        match renamed {
+            Some((_, name)) => out.extend_from_slice(format!(".SH {name}\n").as_bytes()),
+            None => out.extend_from_slice(line),
+        }
+    }
+    out
 }
 
 /// The help's headings as a manual page writes them: upper case, without the no-break space French typography puts
@@ -75,13 +97,30 @@ mod tests {
     }
 
     #[test]
+    fn clap_mangen_s_own_section_names_are_in_the_readers_language() -> Result<(), String> {
+        let page =
+            b".TH coffre 1\n.SH NAME\ncoffre\n.SH \"NAME OF\"\n.SH EXTRA\nEnvironment\n.SH AUTHORS\n.SH VERSION\n";
+        let english = section_names(page, coffre_i18n::Lang::En);
+        assert_eq!(english, page.to_vec(), "the English page is clap_mangen's");
+        let french = section_names(page, coffre_i18n::Lang::FrCa);
+        let french = String::from_utf8(french).map_err(|e| e.to_string())?;
+        assert_eq!(
+            french,
+            ".TH coffre 1\n.SH NOM\ncoffre\n.SH \"NAME OF\"\n.SH COMPLÉMENTS\nEnvironment\n.SH AUTEURS\n.SH VERSION\n"
+        );
+        Ok(())
+    }
+
+    #[test]
     fn the_french_manual_page_names_coffre_s_own_sections_in_french() -> Result<(), String> {
         let mut out = Vec::new();
         clap_mangen::Man::new(manual_headings(crate::help::command(coffre_i18n::Lang::FrCa)))
             .render(&mut out)
             .map_err(|e| e.to_string())?;
-        let page = String::from_utf8(out).map_err(|e| e.to_string())?;
-        for heading in [".SH \"OPTIONS GLOBALES\"\n", ".SH OPTIONS\n", ".SH COMMANDES\n"] {
+        let page = String::from_utf8(section_names(&out, coffre_i18n::Lang::FrCa)).map_err(|e| e.to_string())?;
+        for heading in
+            [".SH NOM\n", ".SH \"OPTIONS GLOBALES\"\n", ".SH OPTIONS\n", ".SH COMMANDES\n", ".SH COMPLÉMENTS\n"]
+        {
             assert!(page.contains(heading), "{heading} missing: {page}");
         }
         assert!(page.contains("Épingle le certificat du démon"), "{page}");

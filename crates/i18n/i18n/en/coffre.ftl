@@ -1281,6 +1281,10 @@ help-after-long-help =
 
 # `coffre man` (manual.rs).
 manual-cannot-write = cannot write the manual page: { $reason }
+# The manual page's sections that clap_mangen names itself (upper case, as manual pages write them).
+manual-section-name = NAME
+manual-section-extra = EXTRA
+manual-section-authors = AUTHORS
 
 # "Did you mean" after a mistyped entry name (suggest.rs).
 did-you-mean = did you mean "{ $name }"?

@@ -1334,6 +1334,10 @@ help-after-long-help =
 
 # `coffre man` (manual.rs).
 manual-cannot-write = impossible d’écrire la page de manuel : { $reason }
+# Les sections de la page de manuel que clap_mangen nomme lui-même (en majuscules, comme les pages de manuel).
+manual-section-name = NOM
+manual-section-extra = COMPLÉMENTS
+manual-section-authors = AUTEURS
 
 # « Vouliez-vous dire » après un nom d’entrée mal tapé (suggest.rs).
 did-you-mean = vouliez-vous dire « { $name } » ?
