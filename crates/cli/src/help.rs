@@ -37,7 +37,27 @@ pub fn lang_before_parsing(args: &[OsString]) -> Lang {
 /// coffre's command line with its help in `lang`.
 pub fn command(lang: Lang) -> Command {
     let cmd = Cli::command();
-    if lang == Lang::En { cmd } else { localised(cmd, lang, "") }
+    if lang == Lang::En {
+        return cmd;
+    }
+    let mut cmd = localised(cmd, lang, "");
+    // clap adds its `help` subcommand, described in English, only when the command is built: build it, then
+    // describe it in the reader's language wherever it was added.
+    cmd.build();
+    help_subcommands(cmd, &t_in!(lang, "help-subcommand-help"))
+}
+
+/// `cmd` with the `help` subcommand clap added to it and to each of its subcommands described as `about`.
+fn help_subcommands(mut cmd: Command, about: &str) -> Command {
+    let names: Vec<String> = cmd.get_subcommands().map(|sub| sub.get_name().to_owned()).collect();
+    for name in names {
+        cmd = if name == "help" {
+            cmd.mut_subcommand("help", |help| help.about(about.to_owned()))
+        } else {
+            cmd.mut_subcommand(name.as_str(), |sub| help_subcommands(sub, about))
+        };
+    }
+    cmd
 }
 
 fn localised(mut cmd: Command, lang: Lang, path: &str) -> Command {
@@ -274,7 +294,11 @@ mod tests {
                 out.push((format!("help-after-{path}"), Item::After(cmd)));
             }
         }
-        let clap_own = |arg: &&Arg| matches!(arg.get_action(), ArgAction::Help | ArgAction::Version);
+        // clap's own flags, and (in a built command) the global options it copied into every subcommand.
+        let clap_own = |arg: &&Arg| {
+            matches!(arg.get_action(), ArgAction::Help | ArgAction::Version)
+                || (!path.is_empty() && arg.is_global_set())
+        };
         for arg in cmd.get_arguments().filter(|arg| !clap_own(arg)) {
             let id = arg.get_id();
             let key = if path.is_empty() { format!("help-arg-{id}") } else { format!("help-arg-{path}-{id}") };
@@ -285,7 +309,8 @@ mod tests {
             }
             out.push((key, Item::Arg(arg)));
         }
-        for sub in cmd.get_subcommands() {
+        // clap's own `help` subcommand (in a built command) has one text, `help-subcommand-help`.
+        for sub in cmd.get_subcommands().filter(|sub| sub.get_name() != "help") {
             let name = sub.get_name();
             every_help_id(sub, &if path.is_empty() { name.to_owned() } else { format!("{path}-{name}") }, out);
         }
@@ -338,7 +363,8 @@ mod tests {
 
     #[test]
     fn every_command_and_option_has_its_help_in_french_when_french_is_chosen() {
-        let english = Cli::command();
+        let mut english = Cli::command();
+        english.build();
         let mut english_ids = Vec::new();
         every_help_id(&english, "", &mut english_ids);
         assert!(english_ids.len() > 100, "{}", english_ids.len());
@@ -391,6 +417,13 @@ mod tests {
             .map(|add| add.render_long_help().to_string())
             .unwrap_or_default();
         assert!(grant_add.contains("À quoi sert l’accès"), "{grant_add}");
+        // clap's own `help` subcommand too, at the top and in a command group.
+        let entry =
+            french.find_subcommand_mut("entry").map(|entry| entry.render_help().to_string()).unwrap_or_default();
+        for help in [&help, &entry] {
+            assert!(help.contains("Affiche ce message ou l’aide"), "{help}");
+            assert!(!help.contains("Print this message"), "{help}");
+        }
         // English is clap's own.
         assert_eq!(command(Lang::En).render_long_help().to_string(), Cli::command().render_long_help().to_string());
     }

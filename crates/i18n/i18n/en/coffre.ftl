@@ -1245,6 +1245,7 @@ help-heading-options = Options
 help-heading-arguments = Arguments
 help-heading-global = Global options
 help-flag-help = Print help
+help-subcommand-help = Print this message or the help of the given subcommand(s)
 help-flag-version = Print version
 help-about = coffre: the shared passwords of your organisation, kept safe and accountable.
 help-after-help = Run `coffre --help` for the environment variables and exit codes.

@@ -1298,6 +1298,7 @@ help-heading-options = Options 
 help-heading-arguments = Arguments 
 help-heading-global = Options globales 
 help-flag-help = Affiche l’aide
+help-subcommand-help = Affiche ce message ou l’aide de la ou des sous-commandes données
 help-flag-version = Affiche la version
 help-about = coffre : les mots de passe partagés de votre organisation, gardés en sûreté et avec des comptes à rendre.
 help-after-help = Lancez `coffre --help` pour les variables d’environnement et les codes de sortie.
