@@ -848,7 +848,15 @@ impl Writer {
             Err(e) => {
                 let why = e.to_string();
                 if why != behind.last_error {
-                    tracing::warn!(error = %e, "the store does not take the change it missed yet; trying again");
+                    if e.is_unavailable() {
+                        tracing::warn!(error = %e, "the store does not take the change it missed yet; trying again");
+                    } else {
+                        tracing::error!(
+                            error = %e,
+                            "the store refuses the change it missed; trying again, but if this lasts restart coffred \
+                             (it then waits for an owner's unseal, which checks the store and replays the change)"
+                        );
+                    }
                     behind.last_error = why;
                 }
             }
