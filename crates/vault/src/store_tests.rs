@@ -108,6 +108,12 @@ async fn a_change_whose_store_stays_out_of_reach_longer_than_the_retry_is_given_
     let code = "000000";
     let login = vault.login(&ctx(None), "Alice", pass(), code).await.expect_err("the store is behind its log");
     assert_eq!(login.code(), "store-catching-up", "{login}");
+    // A change that got past that check just before the store fell behind is refused by the writer, unwritten.
+    let mut batch = Batch::default();
+    batch.insert(b"e/raced-past-the-check".to_vec(), b"sealed bytes".to_vec());
+    let event = vault.inner.event(&ctx(None), "Alice", "entry.create", "Raced", crate::Outcome::Success);
+    let raced = vault.inner.commit(event, batch).await.expect_err("the store is behind its log");
+    assert_eq!(raced.code(), "store-catching-up", "{raced}");
     // The writer's next attempt (forced here rather than waited for) still finds the database down.
     vault.inner.audit.checkpoint().await;
     let refused = vault.list_entries_page(alice, false, None, 0).expect_err("still behind");

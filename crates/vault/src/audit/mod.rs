@@ -95,6 +95,7 @@ enum Failed {
     Log(String),
     Store(String),
     StoreBehind(String),
+    CatchingUp,
 }
 
 impl From<String> for Failed {
@@ -115,6 +116,7 @@ impl Failed {
             Failed::Log(why) => Error::AuditUnavailable(why),
             Failed::Store(why) => Error::StoreRefused(why),
             Failed::StoreBehind(why) => Error::StoreBehind(why),
+            Failed::CatchingUp => Error::StoreCatchingUp,
         }
     }
 }
@@ -702,9 +704,11 @@ impl Writer {
                     match prepared {
                         Ok(encoded) => Some(encoded),
                         Err(why) => {
-                            // Refused before anything is written: the event is not written either.
+                            // Refused before anything is written: the event is not written either. While the store
+                            // lacks a change, that is why (a request that got past the engine's check just before).
+                            let failed = if self.behind.is_some() { Failed::CatchingUp } else { Failed::Log(why) };
                             if let Some(reply) = reply {
-                                let _ = reply.send(Err(Failed::Log(why)));
+                                let _ = reply.send(Err(failed));
                             }
                             continue;
                         }
