@@ -1530,6 +1530,7 @@ web-nav-vault = Le coffre
 web-vault-state = État
 web-vault-id = Identifiant du coffre
 web-vault-events = Événements d’audit
+web-vault-database = Base de données
 web-unseal = Desceller
 web-unseal-intro = La présidence ou le chef ouvre le coffre avec sa phrase de passe (sans second facteur : desceller ouvre le coffre, cela ne connecte personne).
 web-unsealed-title = Descellé

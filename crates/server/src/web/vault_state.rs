@@ -21,6 +21,8 @@ struct VaultPage {
     vault_id: String,
     fingerprint: String,
     audit_events: u64,
+    /// The vault's database lacks a change the audit log holds, which coffred gives it again by itself.
+    catching_up: bool,
 }
 
 pub(crate) async fn status(State(web): State<Web>, visit: Visit) -> Response {
@@ -38,6 +40,7 @@ pub(crate) async fn status(State(web): State<Web>, visit: Visit) -> Response {
         vault_id: status.vault_id.unwrap_or_default(),
         fingerprint: web.ca_fingerprint.to_string(),
         audit_events: status.audit_events,
+        catching_up: status.store_catching_up,
     });
     with_cookie(body, cookie)
 }
