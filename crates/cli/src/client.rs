@@ -151,22 +151,13 @@ fn localised(status: &Status, lang: coffre_i18n::Lang) -> Option<String> {
     for (name, value) in &names {
         args.push((name.as_str(), value.clone()));
     }
-    if let Some(reason) = metadata.get(ERROR_REASON) {
-        let reason = reason.to_str().ok()?;
-        args.push(("reason", coffre_i18n::message(lang, &format!("daemon-reason-{reason}"), &[])?));
-    }
-    // An invalid value: its field and its problem are rendered first, and replace their English text.
-    if let Some(field) = metadata.get(ERROR_FIELD) {
-        let field = coffre_i18n::message(lang, &format!("daemon-field-{}", field.to_str().ok()?), &[])?;
-        args.retain(|(name, _)| *name != "field");
-        args.push(("field", field));
-    }
-    if let Some(problem) = metadata.get(ERROR_PROBLEM) {
-        let problem = coffre_i18n::message(lang, &format!("daemon-problem-{}", problem.to_str().ok()?), &args)?;
-        args.retain(|(name, _)| *name != "problem");
-        args.push(("problem", problem));
-    }
-    coffre_i18n::message(lang, &format!("daemon-{code}"), &args)
+    let named = |key: &str| metadata.get(key).map(|value| value.to_str()).transpose();
+    let codes = coffre_i18n::RefusalCodes {
+        reason: named(ERROR_REASON).ok()?,
+        field: named(ERROR_FIELD).ok()?,
+        problem: named(ERROR_PROBLEM).ok()?,
+    };
+    coffre_i18n::refusal(lang, code, args, codes)
 }
 
 /// The metadata that carry a refusal's code, reason and arguments (coffred's `status.rs` writes them).

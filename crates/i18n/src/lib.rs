@@ -145,6 +145,40 @@ pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> Option<String> 
     Some(loader.get_args(id, args))
 }
 
+/// What a daemon's refusal names besides its code and arguments, as codes: its reason, and an invalid value's field
+/// or a damaged store's or log's problem.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct RefusalCodes<'a> {
+    /// `daemon-reason-<code>`, shown as the argument `reason`.
+    pub reason: Option<&'a str>,
+    /// `daemon-field-<code>`, shown as `field` in place of its English name.
+    pub field: Option<&'a str>,
+    /// `daemon-problem-<code>`, rendered with the refusal's arguments and shown as `problem` in place of its English
+    /// text.
+    pub problem: Option<&'a str>,
+}
+
+/// A daemon's refusal in `lang`: `daemon-<code>` with `args` (by name), once the codes it names are rendered and put
+/// in place of their English text. One rule for every renderer (the CLI from a status's metadata, coffred's web
+/// client and own commands from the engine's error). `None` when the catalogue lacks any of these messages, so that
+/// the caller shows the English text it has.
+pub fn refusal(lang: Lang, code: &str, mut args: Vec<(&str, String)>, codes: RefusalCodes<'_>) -> Option<String> {
+    if let Some(reason) = codes.reason {
+        args.push(("reason", message(lang, &format!("daemon-reason-{reason}"), &[])?));
+    }
+    if let Some(field) = codes.field {
+        let field = message(lang, &format!("daemon-field-{field}"), &[])?;
+        args.retain(|(name, _)| *name != "field");
+        args.push(("field", field));
+    }
+    if let Some(problem) = codes.problem {
+        let problem = message(lang, &format!("daemon-problem-{problem}"), &args)?;
+        args.retain(|(name, _)| *name != "problem");
+        args.push(("problem", problem));
+    }
+    message(lang, &format!("daemon-{code}"), &args)
+}
+
 /// Whether `answer` (typed at a prompt) is "yes" in either language: yes, y, oui, o (any case).
 pub fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "yes" | "y" | "oui" | "o")

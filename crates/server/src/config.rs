@@ -27,7 +27,7 @@ pub const DEFAULT_REVEAL_VISIBLE_SECONDS: u32 = 30;
 pub const REVEAL_VISIBLE_SECONDS: std::ops::RangeInclusive<u32> = 1..=600;
 /// `[storage] retry_seconds`, the default: how long a change the audit log holds is given again, at once, to a
 /// database out of reach before its author is answered (the engine's `VaultConfig::store_retry_for`).
-pub const DEFAULT_STORE_RETRY_SECONDS: u64 = 15;
+pub const DEFAULT_STORE_RETRY_SECONDS: u64 = coffre_vault::DEFAULT_STORE_RETRY_FOR.as_secs();
 /// `[storage] retry_seconds`, the values taken: with one attempt's own limit (10 s) it stays under the server's
 /// 30 s request limit, so the author gets an answer, not a timeout.
 pub const STORE_RETRY_SECONDS: std::ops::RangeInclusive<u64> = 0..=15;
@@ -373,7 +373,7 @@ impl ServerConfig {
             }
         };
         let store_retry_for = match &self.storage {
-            StorageSettings::Sled => VaultConfig::new(self.data_dir.clone()).store_retry_for,
+            StorageSettings::Sled => coffre_vault::DEFAULT_STORE_RETRY_FOR,
             StorageSettings::Postgres { retry_seconds, .. } => std::time::Duration::from_secs(*retry_seconds),
         };
         Ok(VaultConfig {

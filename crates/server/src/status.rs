@@ -65,24 +65,16 @@ pub(crate) fn engine_message(lang: coffre_i18n::Lang, err: &coffre_vault::Error)
     if err.kind() == ErrorKind::Internal {
         return None;
     }
-    let mut args = err.arguments();
-    if let Some(reason) = err.reason() {
-        args.push(("reason", coffre_i18n::message(lang, &format!("daemon-reason-{}", reason.code), &[])?));
-    }
-    let problem = err.invalid_value().map(|(field, problem)| {
-        let field = coffre_i18n::message(lang, &format!("daemon-field-{}", field.code), &[]);
-        (field, problem)
-    });
-    if let Some((field, _)) = &problem {
-        args.retain(|(name, _)| *name != "field");
-        args.push(("field", field.clone()?));
-    }
-    if let Some(problem) = problem.map(|(_, problem)| problem).or(err.store_problem()) {
-        let text = coffre_i18n::message(lang, &format!("daemon-problem-{}", problem.code()), &args)?;
-        args.retain(|(name, _)| *name != "problem");
-        args.push(("problem", text));
-    }
-    coffre_i18n::message(lang, &format!("daemon-{}", err.code()), &args)
+    let (field, problem) = match err.invalid_value() {
+        Some((field, problem)) => (Some(field.code), Some(problem)),
+        None => (None, err.store_problem()),
+    };
+    let codes = coffre_i18n::RefusalCodes {
+        reason: err.reason().map(|reason| reason.code),
+        field,
+        problem: problem.map(coffre_vault::Problem::code),
+    };
+    coffre_i18n::refusal(lang, err.code(), err.arguments(), codes)
 }
 
 /// Adds the error's code, reason and arguments to the status, so that a client renders the message in its reader's

@@ -11,8 +11,9 @@ use std::{net::IpAddr, path::Path, sync::Arc};
 use rustls::{ClientConfig, RootCertStore};
 use rustls_pki_types::{CertificateDer, pem::PemObject as _};
 use tokio_postgres::{
-    Client, NoTls,
+    Client, NoTls, Socket,
     config::{Host, SslMode},
+    tls::MakeTlsConnect,
 };
 use tokio_postgres_rustls::MakeRustlsConnect;
 
@@ -71,21 +72,8 @@ impl Connector {
     /// A new connection to the database; its connection task runs on the current runtime until it ends.
     pub(crate) async fn connect(&self, config: &tokio_postgres::Config) -> Result<Client, tokio_postgres::Error> {
         match self {
-            Connector::Plain => {
-                let (client, connection) = config.connect(NoTls).await?;
-                // Ends when the connection does; the client then reports itself closed.
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-                Ok(client)
-            }
-            Connector::Verified(tls) => {
-                let (client, connection) = config.connect(tls.clone()).await?;
-                tokio::spawn(async move {
-                    let _ = connection.await;
-                });
-                Ok(client)
-            }
+            Connector::Plain => connected(config, NoTls).await,
+            Connector::Verified(tls) => connected(config, tls.clone()).await,
         }
     }
 
@@ -100,6 +88,20 @@ impl Connector {
             Connector::Verified(tls) => deadpool_postgres::Manager::from_config(config, tls.clone(), manager),
         }
     }
+}
+
+/// A new connection through `tls`, its connection task spawned: it ends when the connection does, and the client
+/// then reports itself closed.
+async fn connected<T>(config: &tokio_postgres::Config, tls: T) -> Result<Client, tokio_postgres::Error>
+where
+    T: MakeTlsConnect<Socket>,
+    T::Stream: Send + 'static,
+{
+    let (client, connection) = config.connect(tls).await?;
+    tokio::spawn(async move {
+        let _ = connection.await;
+    });
+    Ok(client)
 }
 
 /// The certificates of the PEM file `path`, as the only roots of trust.

@@ -7,6 +7,9 @@ use coffre_crypto::kdf::KdfParams;
 use crate::model::Category;
 
 const DAY: Duration = Duration::from_secs(24 * 3600);
+/// How long a change the audit log holds is applied again, by default, to a store out of reach before its author
+/// is answered ([`VaultConfig::store_retry_for`]).
+pub const DEFAULT_STORE_RETRY_FOR: Duration = Duration::from_secs(15);
 
 /// How long a password may stay unchanged before `rotation due` lists it: a default, and per category.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -66,9 +69,10 @@ pub struct VaultConfig {
     pub approval_window: Duration,
     /// How long a request for approval waits for an owner's decision.
     pub approval_request_ttl: Duration,
-    /// How long a change the audit log holds is applied again to a store out of reach (a database failing over)
-    /// before the vault seals itself for the next unseal to replay it. With one attempt's own limit (10 s with
-    /// PostgreSQL) it must stay under the server's request limit (30 s), so the person gets an answer, not a timeout.
+    /// How long a change the audit log holds is applied again, at once, to a store out of reach (a database failing
+    /// over) before its author is answered; the audit writer then goes on giving it to the store every second until
+    /// it takes it. With one attempt's own limit (10 s with PostgreSQL) it must stay under the server's request
+    /// limit (30 s), so the person gets an answer, not a timeout.
     pub store_retry_for: Duration,
 }
 
@@ -90,7 +94,7 @@ impl VaultConfig {
             rotation_max_age: MaxAges::default(),
             approval_window: Duration::from_secs(15 * 60),
             approval_request_ttl: DAY,
-            store_retry_for: Duration::from_secs(15),
+            store_retry_for: DEFAULT_STORE_RETRY_FOR,
         }
     }
 }

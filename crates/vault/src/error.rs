@@ -95,8 +95,8 @@ pub enum Error {
     /// The audit event could not be made durable.
     #[error("audit log unavailable, nothing was revealed or changed: {0}; free disk space or check the data directory")]
     AuditUnavailable(String),
-    /// The store refused a change the audit log already holds (or stayed out of reach while the writer applied it
-    /// again): the vault seals itself, and the next unseal replays the change from the log.
+    /// The store refused a change the audit log already holds, for another reason than being out of reach (that is
+    /// [`Error::StoreBehind`]): the vault seals itself, and the next unseal replays the change from the log.
     #[error(
         "the change is in the audit log but the store refused it ({0}); the vault was sealed: check the store (the \
          data directory's disk, or the database: running and writable), then unseal again, which applies the change \

@@ -63,7 +63,7 @@ mod tests;
 pub use audit::{AuditEvent, Outcome};
 pub use auditing::{AuditExport, DEFAULT_PAGE, MAX_PAGE};
 pub use coffre_store::PgOptions;
-pub use config::{MaxAges, StoreBackend, VaultConfig};
+pub use config::{DEFAULT_STORE_RETRY_FOR, MaxAges, StoreBackend, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
 pub use migrate::{MOVED_DB, MigrateRefusal, MigrateReport, migrate_store, move_restored_store};

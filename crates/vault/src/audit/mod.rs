@@ -796,11 +796,11 @@ impl Writer {
                                     "the store stayed out of reach after the audit log took a change; giving it the \
                                      change again every second, and answering unavailable until it takes it"
                                 );
-                                let last_error = e.to_string();
-                                let last_attempt = std::time::Instant::now();
+                                let why = e.to_string();
+                                let (last_attempt, last_error) = (std::time::Instant::now(), why.clone());
                                 self.behind = Some(Behind { batch, applied, last_attempt, last_error });
                                 self.shared.store_behind.store(true, Ordering::Release);
-                                Err(Failed::StoreBehind(e.to_string()))
+                                Err(Failed::StoreBehind(why))
                             }
                             Err(e) => Err(Failed::Store(e.to_string())),
                         }
