@@ -121,6 +121,16 @@ fn an_access_manager_grants_a_member_one_entry_for_a_task_until_it_expires_or_is
     // Offboarding ends the member's session and grants and flags what the member revealed.
     let offboarded = alice.run(&["person", "offboard", "Dave", "--json"]).ok().json();
     assert_eq!(offboarded["rotation_due"], serde_json::json!(["Facebook"]));
+    let seen = &offboarded["revealed"][0];
+    assert_eq!(
+        (&seen["seen"], &seen["seen_code"], &seen["seen_arguments"]),
+        (
+            &serde_json::json!("the current version (1)"),
+            &serde_json::json!("current"),
+            &serde_json::json!({"version": "1"})
+        ),
+        "{offboarded}"
+    );
     refused(&dave, &["entry", "list"], 4, "coffre login");
     let facebook = alice.run(&["entry", "show", "Facebook", "--json"]).ok().json();
     assert!(facebook["rotation_due"].as_str().unwrap().contains("Dave"), "{facebook}");

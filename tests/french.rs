@@ -375,3 +375,57 @@ fn a_refused_value_and_an_import_plan_read_in_french() {
     assert_eq!(renamed["reasons"][0], "renamed: \"Facebook\" is line 2 of the file", "{json}");
     println!("{transcript}");
 }
+
+/// An offboarding as the president and a colleague who stays read it in French: what the person who left saw, why
+/// the password must change (the president learns who; the colleague only that someone left), and the rotation
+/// report. These used to be English text written into the entry at the offboarding.
+#[test]
+fn an_offboarding_and_the_rotation_it_calls_for_read_in_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, president, _) = coffre_e2e::initialised(tmp.path());
+    let member = |name: &str| {
+        let added = president.run(&["person", "add", name, "--role", "member", "--json"]).ok().json();
+        let client = french(&daemon);
+        let pass = client.secret_file("own.pass", &format!("{name}'s own passphrase"));
+        client.enroll(&daemon, added["enrolment_code"].as_str().expect("a code"), &pass).ok();
+        client.login(&daemon, name, &pass).ok();
+        client
+    };
+    let (dave, erin) = (member("Dave"), member("Erin"));
+    let password = president.secret_file("fb.pass", "Fb-s3cret-2026");
+    let add = ["entry", "add", "Facebook", "--category", "social-network", "--login", "parti", "--password-file"];
+    president.run(&[&add[..], &[password.as_str()]].concat()).ok();
+    for name in ["Dave", "Erin"] {
+        president.run(&["grant", "add", name, "--entry", "Facebook", "--for", "1h", "--task", "vidéo"]).ok();
+    }
+    dave.run(&["reveal", "Facebook", "--reason", "publier la vidéo"]).ok();
+
+    let mut transcript = String::new();
+    let mut french_run = |client: &Client, who: &str, args: &[&str]| {
+        let run = client.run(&[&["--lang", "fr"], args].concat());
+        step(&mut transcript, who, args, &run);
+        let run = run.ok();
+        assert_french(&run);
+        for english in ["offboarded", " saw ", "who had access"] {
+            assert!(!run.stdout.contains(english), "English {english:?} in: {}", run.stdout);
+        }
+        run
+    };
+    let offboarded = french_run(&president, "Alice", &["person", "offboard", "Dave"]);
+    assert!(offboarded.stdout.contains("  Facebook\u{a0}: a vu la version actuelle (1)\n"), "{}", offboarded.stdout);
+
+    let why = "affiché par Dave, parti·e depuis\u{a0}; a vu la version actuelle (1)";
+    let shown = french_run(&president, "Alice", &["entry", "show", "Facebook"]);
+    assert!(shown.stdout.contains(why), "{}", shown.stdout);
+    let due = french_run(&president, "Alice", &["rotation", "due"]);
+    assert!(due.stdout.contains(why), "{}", due.stdout);
+    // The colleague who stays learns that someone left, never who.
+    let colleague = french_run(&erin, "Erin", &["entry", "show", "Facebook"]);
+    assert!(colleague.stdout.contains("une personne qui y avait accès est partie"), "{}", colleague.stdout);
+    assert!(!colleague.stdout.contains("Dave"), "{}", colleague.stdout);
+
+    // --json keeps the English text.
+    let json = president.run(&["entry", "show", "Facebook", "--json"]).ok().json();
+    assert_eq!(json["rotation_due"], "revealed by Dave, who was offboarded; saw the current version (1)", "{json}");
+    println!("{transcript}");
+}

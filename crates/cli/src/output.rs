@@ -169,6 +169,65 @@ impl From<&Version> for VersionJson {
     }
 }
 
+/// Messages the daemon sends as a code and its arguments: the catalogue's ids are `prefix` and the code, and each
+/// code needs the arguments named (the engine's `code()` and `arguments()`).
+pub(crate) struct Coded {
+    pub(crate) prefix: &'static str,
+    pub(crate) codes: &'static [(&'static str, &'static [&'static str])],
+}
+
+/// Why an entry's password must change (the engine's `DueDetail`).
+pub(crate) const ROTATION_DETAILS: Coded = Coded {
+    prefix: "rotation-detail-",
+    codes: &[
+        ("age", &["days", "max_days"]),
+        ("offboarded", &["text"]),
+        ("offboarded-unknown", &["person"]),
+        ("offboarded-codes", &["person"]),
+        ("offboarded-staged", &["person", "version"]),
+        ("offboarded-current", &["person", "version"]),
+        ("offboarded-replaced", &["person", "version", "current"]),
+        ("left", &[]),
+        ("compromised", &["by", "reason"]),
+    ],
+};
+
+/// What an offboarded person saw of an entry (the engine's `Seen`), with the entry's `platform`.
+pub(crate) const SEEN: Coded = Coded {
+    prefix: "person-offboarded-saw-",
+    codes: &[
+        ("unknown", &[]),
+        ("codes", &[]),
+        ("staged", &["version"]),
+        ("current", &["version"]),
+        ("replaced", &["version", "current"]),
+    ],
+};
+
+/// A coded message in `lang`, with `also` (values of the client's own, such as a platform); `None` when the code
+/// is unknown here or an argument is missing (a daemon older or newer than this client), for the caller to show
+/// the daemon's English text rather than half a translation. Values are made printable.
+pub(crate) fn coded_text(
+    lang: coffre_i18n::Lang,
+    coded: &Coded,
+    code: &str,
+    arguments: &std::collections::HashMap<String, String>,
+    also: &[(&'static str, String)],
+) -> Option<String> {
+    let (_, needed) = coded.codes.iter().find(|(known, _)| *known == code)?;
+    let mut values: Vec<(&str, String)> = also.iter().map(|(name, value)| (*name, printable(value))).collect();
+    for name in *needed {
+        values.push((name, printable(arguments.get(*name)?)));
+    }
+    coffre_i18n::message(lang, &format!("{}{code}", coded.prefix), &values)
+}
+
+/// Why an entry's password must change, in `lang` (the daemon's English text from a daemon that sends no code).
+pub(crate) fn rotation_due_text(due: &coffre_proto::v1::RotationDue, lang: coffre_i18n::Lang) -> String {
+    coded_text(lang, &ROTATION_DETAILS, &due.detail_code, &due.detail_arguments, &[])
+        .unwrap_or_else(|| printable(&due.reason))
+}
+
 /// An entry's metadata for people, one field a line.
 pub(crate) fn entry_text(entry: &Entry) -> String {
     let yes_no = |b: bool| if b { coffre_i18n::t!("answer-yes") } else { coffre_i18n::t!("answer-no") };
@@ -190,7 +249,10 @@ pub(crate) fn entry_text(entry: &Entry) -> String {
         ("updated", human_time(from_proto(entry.updated.as_ref()))),
         (
             "rotation-due",
-            entry.rotation_due.as_ref().map_or_else(|| coffre_i18n::t!("answer-no"), |due| printable(&due.reason)),
+            entry
+                .rotation_due
+                .as_ref()
+                .map_or_else(|| coffre_i18n::t!("answer-no"), |due| rotation_due_text(due, coffre_i18n::current())),
         ),
     ];
     let lines: Vec<(String, String)> =

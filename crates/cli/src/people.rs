@@ -1,5 +1,7 @@
 //! People: `coffre person add | list | offboard | reset`.
 
+use std::collections::BTreeMap;
+
 use clap::{Args, Subcommand};
 use coffre_proto::v1::{
     AddPersonRequest, ListPeopleRequest, OffboardPersonRequest, Person, PersonState, ResetEnrolmentRequest, Timestamp,
@@ -14,7 +16,7 @@ use crate::{
     client::Daemon,
     connect::{fingerprint, first_certificate, grouped},
     exit::Failure,
-    output::{emit, from_proto, human_time, json_time, printable, table},
+    output::{SEEN, coded_text, emit, from_proto, human_time, json_time, printable, table},
     values::{NewRole, role_name},
 };
 
@@ -240,11 +242,16 @@ struct Offboarded {
     revealed: Vec<Revealed>,
 }
 
-/// An entry the person revealed, and what they saw of it.
+/// An entry the person revealed, and what they saw of it (in English, and as a code and its arguments).
 #[derive(Serialize)]
 struct Revealed {
     platform: String,
     seen: String,
+    seen_code: String,
+    seen_arguments: BTreeMap<String, String>,
+    /// For the text only: the line in the reader's language.
+    #[serde(skip)]
+    line: String,
 }
 
 async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
@@ -257,7 +264,19 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
         grants_revoked: done.grants_revoked,
         sessions_ended: done.sessions_ended,
         rotation_due: done.rotation_due,
-        revealed: done.revealed.into_iter().map(|r| Revealed { platform: r.platform, seen: r.seen }).collect(),
+        revealed: done
+            .revealed
+            .into_iter()
+            .map(|r| {
+                let platform = [("platform", r.platform.clone())];
+                let line =
+                    coded_text(ctx.lang(), &SEEN, &r.seen_code, &r.seen_arguments, &platform).unwrap_or_else(|| {
+                        t!("person-offboarded-saw", platform = printable(&r.platform), seen = printable(&r.seen))
+                    });
+                let seen_arguments = r.seen_arguments.into_iter().collect();
+                Revealed { platform: r.platform, seen: r.seen, seen_code: r.seen_code, seen_arguments, line }
+            })
+            .collect(),
     };
     emit(ctx.json(), &report, || {
         let mut text = t!(
@@ -273,9 +292,7 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
             text.push_str(&t!("person-offboarded-revealed"));
             text.push('\n');
             for entry in &report.revealed {
-                let seen = printable(&entry.seen);
-                let line = t!("person-offboarded-saw", platform = printable(&entry.platform), seen = seen);
-                text.push_str(&format!("  {line}\n"));
+                text.push_str(&format!("  {}\n", entry.line));
             }
         }
         text

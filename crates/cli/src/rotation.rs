@@ -16,7 +16,7 @@ use crate::{
     Context,
     exit::Failure,
     generate::{PolicyArgs, round},
-    output::{EntryJson, emit, from_proto, human_time, json_time, printable, table},
+    output::{EntryJson, ROTATION_DETAILS, coded_text, emit, from_proto, human_time, json_time, printable, table},
     secrets_input::{Source, Spec, read_secret},
     values::category_name,
 };
@@ -192,20 +192,10 @@ struct ReasonJson {
     since: Option<String>,
 }
 
-/// The arguments each detail code needs (`DueDetail::arguments` in the engine).
-const DETAIL_ARGUMENTS: [(&str, &[&str]); 3] =
-    [("age", &["days", "max_days"]), ("offboarded", &["text"]), ("compromised", &["by", "reason"])];
-
 /// A reason's detail in `lang`, from its code and arguments; the daemon's English text when the code is unknown
 /// here or an argument is missing (a daemon older or newer than this client), never half a translation.
 fn detail_text(reason: &DueReason, lang: Lang) -> String {
-    let needed = DETAIL_ARGUMENTS.iter().find(|(code, _)| *code == reason.detail_code).map(|(_, names)| *names);
-    let Some(needed) = needed.filter(|names| names.iter().all(|n| reason.detail_arguments.contains_key(*n))) else {
-        return reason.detail.clone();
-    };
-    let args: Vec<(&str, String)> =
-        needed.iter().filter_map(|n| reason.detail_arguments.get(*n).map(|v| (*n, v.clone()))).collect();
-    coffre_i18n::message(lang, &format!("rotation-detail-{}", reason.detail_code), &args)
+    coded_text(lang, &ROTATION_DETAILS, &reason.detail_code, &reason.detail_arguments, &[])
         .unwrap_or_else(|| reason.detail.clone())
 }
 
@@ -341,7 +331,7 @@ mod tests {
     fn a_rotation_detail_reads_in_the_readers_language_from_its_code() {
         // Every code in both languages, every argument shown (the server's tests check the English equals the
         // engine's own text for what it sends).
-        for (code, names) in DETAIL_ARGUMENTS {
+        for &(code, names) in ROTATION_DETAILS.codes {
             let arguments: Vec<(&str, String)> = names.iter().map(|n| (*n, format!("<{n}>"))).collect();
             let arguments: Vec<(&str, &str)> = arguments.iter().map(|(k, v)| (*k, v.as_str())).collect();
             let sent = reason(code, &arguments, "the daemon's text");
@@ -352,6 +342,7 @@ mod tests {
             assert_ne!(english, "the daemon's text", "{code}");
             if code != "offboarded" {
                 assert_ne!(french, english, "{code} is French");
+                assert!(!french.contains("offboarded") && !french.contains(" saw "), "{code}: {french}");
             }
         }
         let age = reason("age", &[("days", "120"), ("max_days", "90")], "password unchanged for 120 days; …");

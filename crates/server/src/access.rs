@@ -66,7 +66,12 @@ impl AccessService for AccessApi {
             revealed: done
                 .revealed
                 .into_iter()
-                .map(|r| pb::RevealedEntry { platform: r.platform, seen: r.seen })
+                .map(|r| pb::RevealedEntry {
+                    platform: r.platform,
+                    seen: r.seen.to_string(),
+                    seen_code: r.seen.code().to_owned(),
+                    seen_arguments: crate::convert::arguments(r.seen.arguments()),
+                })
                 .collect(),
         }))
     }

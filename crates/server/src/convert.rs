@@ -4,7 +4,7 @@
 //! not define, is INVALID_ARGUMENT with a message naming the field; where a value is optional, UNSPECIFIED means
 //! "not given". Everything else (names, lengths, roles, who may do what) is the engine's to judge.
 
-use std::time::SystemTime;
+use std::{collections::HashMap, time::SystemTime};
 
 use coffre_crypto::{kdf::KdfParams, secret::Passphrase};
 use coffre_proto::v1 as pb;
@@ -210,7 +210,12 @@ pub(crate) fn entry(view: vault::EntryView) -> pb::Entry {
         has_notes: view.has_notes,
         created: timestamp(view.created),
         updated: timestamp(view.updated),
-        rotation_due: view.rotation_due.map(|due| pb::RotationDue { reason: due.reason, since: timestamp(due.since) }),
+        rotation_due: view.rotation_due.map(|due| pb::RotationDue {
+            reason: due.detail.to_string(),
+            since: timestamp(due.since),
+            detail_code: due.detail.code().to_owned(),
+            detail_arguments: arguments(due.detail.arguments()),
+        }),
     }
 }
 
@@ -269,15 +274,15 @@ pub(crate) fn due_entry(due: vault::DueEntry) -> pb::DueEntry {
                 detail: reason.detail.to_string(),
                 since: timestamp(reason.since),
                 detail_code: reason.detail.code().to_owned(),
-                detail_arguments: reason
-                    .detail
-                    .arguments()
-                    .into_iter()
-                    .map(|(name, value)| (name.to_owned(), value))
-                    .collect(),
+                detail_arguments: arguments(reason.detail.arguments()),
             })
             .collect(),
     }
+}
+
+/// A message's arguments as the wire's map.
+pub(crate) fn arguments(arguments: Vec<(&'static str, String)>) -> HashMap<String, String> {
+    arguments.into_iter().map(|(name, value)| (name.to_owned(), value)).collect()
 }
 
 /// A request for approval, for a response.
@@ -360,13 +365,27 @@ mod tests {
             (vault::DueKind::Age, vault::DueDetail::Age { days: 120, max_days: 90 }),
             (
                 vault::DueKind::Offboarded,
-                vault::DueDetail::Offboarded { text: "revealed by Dave, who was offboarded; saw version 2".into() },
+                vault::DueDetail::OffboardedAsWritten {
+                    text: "revealed by Dave, who was offboarded; saw version 2".into(),
+                },
             ),
+            (vault::DueKind::Offboarded, vault::DueDetail::Left),
             (
                 vault::DueKind::Compromised,
                 vault::DueDetail::Compromised { by: "alice".into(), reason: "typed on a shared computer".into() },
             ),
-        ] {
+        ]
+        .into_iter()
+        .chain(
+            [
+                vault::Seen::Unknown,
+                vault::Seen::CodesOnly,
+                vault::Seen::Staged { version: 4 },
+                vault::Seen::Current { version: 3 },
+                vault::Seen::Replaced { version: 2, current: 3 },
+            ]
+            .map(|seen| (vault::DueKind::Offboarded, vault::DueDetail::Offboarded { person: "Dave".into(), seen })),
+        ) {
             let english = detail.to_string();
             let due = vault::DueEntry {
                 platform: "Facebook".into(),
@@ -383,8 +402,34 @@ mod tests {
             for (_, value) in &arguments {
                 assert!(french.contains(value.as_str()), "{id}: {french} shows {value}");
             }
-            if kind != vault::DueKind::Offboarded {
+            if !matches!(sent.detail_code.as_str(), "offboarded") {
                 assert_ne!(french, english, "{id} reads in French");
+            }
+        }
+    }
+
+    #[test]
+    fn what_an_offboarded_person_saw_is_a_code_the_catalogue_renders_in_both_languages() {
+        use coffre_i18n::{Lang, message};
+        for seen in [
+            vault::Seen::Unknown,
+            vault::Seen::CodesOnly,
+            vault::Seen::Staged { version: 4 },
+            vault::Seen::Current { version: 3 },
+            vault::Seen::Replaced { version: 2, current: 3 },
+        ] {
+            let mut arguments = seen.arguments();
+            arguments.push(("platform", "Facebook".into()));
+            let id = format!("person-offboarded-saw-{}", seen.code());
+            let english = message(Lang::En, &id, &arguments).unwrap_or_default();
+            let french = message(Lang::FrCa, &id, &arguments).unwrap_or_default();
+            assert!(english.starts_with("Facebook: "), "{id}: {english}");
+            if seen != vault::Seen::Unknown {
+                assert_eq!(english, format!("Facebook: saw {seen}"), "the engine's English, for older clients");
+            }
+            assert!(french.starts_with("Facebook\u{a0}: ") && french != english, "{id}: {french}");
+            for (_, value) in &arguments {
+                assert!(french.contains(value.as_str()), "{id}: {french} shows {value}");
             }
         }
     }

@@ -374,11 +374,11 @@ pub(crate) fn check_grant(actor: Role, grantee: Role, target: GrantTarget) -> Re
 
 /// What `role` learns of why an entry's password must change: owners (and auditors, who read the log where it is
 /// written anyway) see who left; anyone else only that a person who had access left, never a colleague's name.
-pub(crate) fn rotation_due_seen_by(role: Role, due: &RotationDue) -> RotationDue {
+pub(crate) fn rotation_due_seen_by(role: Role, due: RotationDue) -> RotationDue {
     if role.is_owner() || role == Role::Auditor {
-        due.clone()
+        due
     } else {
-        RotationDue { reason: "a person who had access left".into(), since: due.since }
+        RotationDue { detail: crate::model::DueDetail::Left, since: due.since }
     }
 }
 

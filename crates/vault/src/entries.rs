@@ -458,13 +458,13 @@ impl Inner {
 
 /// Opens a sealed entry record (metadata only: the secret fields are in versions).
 pub(crate) fn open_entry(open: &Open, id: &[u8], sealed: &[u8]) -> Result<EntryRecord> {
-    records::open(&open.entries_key, &open.vault_id, RecordKind::Entry, id, 0, sealed)
+    records::open_entry(&open.entries_key, &open.vault_id, id, sealed)
 }
 
 pub(crate) fn put_entry(open: &Open, batch: &mut Batch, entry: &EntryRecord) -> Result<()> {
     batch.insert(
         records::key(records::ENTRY, &entry.id),
-        records::seal(&open.entries_key, &open.vault_id, RecordKind::Entry, &entry.id, 0, entry)?,
+        records::seal_entry(&open.entries_key, &open.vault_id, entry)?,
     );
     Ok(())
 }

@@ -235,13 +235,92 @@ pub struct EntryView {
     pub rotation_due: Option<RotationDue>,
 }
 
-/// Why, and since when, an entry's password must be changed on its platform.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// Why, and since when, an entry's password must be changed on its platform: someone who had seen it left.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RotationDue {
-    /// Why, e.g. "revealed by Dave, who was offboarded".
-    pub reason: String,
+    /// Why, as a code and its arguments (its `Display` is the English text): [`DueDetail::Offboarded`], or
+    /// [`DueDetail::Left`] for someone who may not learn who left.
+    pub detail: DueDetail,
     /// Since when.
     pub since: SystemTime,
+}
+
+/// What an offboarded person had seen of an entry when they left. Stored in the entry's record (`records.rs`):
+/// variants are never renumbered.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Seen {
+    /// They revealed it before coffre noted which version.
+    Unknown,
+    /// Only the platform account's 2FA codes, never the password.
+    CodesOnly,
+    /// The password staged for rotation, not yet confirmed.
+    Staged {
+        /// The staged version.
+        version: u32,
+    },
+    /// The current version.
+    Current {
+        /// That version.
+        version: u32,
+    },
+    /// A version since replaced.
+    Replaced {
+        /// The version they saw.
+        version: u32,
+        /// The entry's version when they left.
+        current: u32,
+    },
+}
+
+impl Seen {
+    /// What `person` saw of an entry now at version `current`, from their reveal mark (`None`: before marks noted
+    /// versions; `Some(0)`: codes only).
+    pub(crate) fn of(seen: Option<u32>, current: u32) -> Self {
+        match seen {
+            None => Seen::Unknown,
+            Some(0) => Seen::CodesOnly,
+            Some(version) if version > current => Seen::Staged { version },
+            Some(version) if version == current => Seen::Current { version },
+            Some(version) => Seen::Replaced { version, current },
+        }
+    }
+
+    /// The stable code clients render (`person-offboarded-saw-<code>` and `rotation-detail-offboarded-<code>`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Seen::Unknown => "unknown",
+            Seen::CodesOnly => "codes",
+            Seen::Staged { .. } => "staged",
+            Seen::Current { .. } => "current",
+            Seen::Replaced { .. } => "replaced",
+        }
+    }
+
+    /// The values the text shows, by name.
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match *self {
+            Seen::Unknown | Seen::CodesOnly => Vec::new(),
+            Seen::Staged { version } | Seen::Current { version } => vec![("version", version.to_string())],
+            Seen::Replaced { version, current } => {
+                vec![("version", version.to_string()), ("current", current.to_string())]
+            }
+        }
+    }
+}
+
+/// In English, what follows "saw": for older clients, which show it as it is.
+impl std::fmt::Display for Seen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Seen::Unknown => f.write_str("a version coffre did not note (revealed before it noted versions)"),
+            Seen::CodesOnly => f.write_str("only the platform's 2FA codes, not the password"),
+            Seen::Staged { version } => write!(f, "the password staged for rotation (version {version})"),
+            Seen::Current { version } => write!(f, "the current version ({version})"),
+            Seen::Replaced { version, current } => {
+                write!(f, "version {version}, since replaced (the current version is {current})")
+            }
+        }
+    }
 }
 
 /// What a grant covers, as people name it.
@@ -377,9 +456,9 @@ pub struct Offboarded {
 pub struct RevealedEntry {
     /// The entry's platform.
     pub platform: String,
-    /// What they saw, e.g. "the current version (3)", "version 2, since replaced (the current version is 3)",
-    /// "only the platform's 2FA codes, not the password".
-    pub seen: String,
+    /// What they saw (its `Display`: "the current version (3)", "version 2, since replaced (the current version is
+    /// 3)", "only the platform's 2FA codes, not the password"…).
+    pub seen: Seen,
 }
 
 /// A new entry's metadata.
@@ -589,9 +668,18 @@ pub enum DueDetail {
         /// The category's maximum age, in days.
         max_days: i64,
     },
-    /// Revealed by someone offboarded since: the text written in the entry at the offboarding. It is stored in
-    /// English in the entry's record (which has no room for its parts), so it is shown as it was written.
+    /// Revealed by `person`, offboarded since, who saw `seen` of it.
     Offboarded {
+        /// Who left.
+        person: String,
+        /// What they had seen.
+        seen: Seen,
+    },
+    /// Revealed by someone offboarded since, as the reader may learn it: not who (see `authz`).
+    Left,
+    /// Revealed by someone offboarded since, as written in English in entries flagged before coffre kept the
+    /// parts (shown as it was written).
+    OffboardedAsWritten {
         /// The stored text, e.g. "revealed by Dave, who was offboarded; saw the current version (3)".
         text: String,
     },
@@ -609,7 +697,15 @@ impl DueDetail {
     pub fn code(&self) -> &'static str {
         match self {
             DueDetail::Age { .. } => "age",
-            DueDetail::Offboarded { .. } => "offboarded",
+            DueDetail::Offboarded { seen, .. } => match seen {
+                Seen::Unknown => "offboarded-unknown",
+                Seen::CodesOnly => "offboarded-codes",
+                Seen::Staged { .. } => "offboarded-staged",
+                Seen::Current { .. } => "offboarded-current",
+                Seen::Replaced { .. } => "offboarded-replaced",
+            },
+            DueDetail::Left => "left",
+            DueDetail::OffboardedAsWritten { .. } => "offboarded",
             DueDetail::Compromised { .. } => "compromised",
         }
     }
@@ -618,7 +714,13 @@ impl DueDetail {
     pub fn arguments(&self) -> Vec<(&'static str, String)> {
         match self {
             DueDetail::Age { days, max_days } => vec![("days", days.to_string()), ("max_days", max_days.to_string())],
-            DueDetail::Offboarded { text } => vec![("text", text.clone())],
+            DueDetail::Offboarded { person, seen } => {
+                let mut arguments = vec![("person", person.clone())];
+                arguments.extend(seen.arguments());
+                arguments
+            }
+            DueDetail::Left => Vec::new(),
+            DueDetail::OffboardedAsWritten { text } => vec![("text", text.clone())],
             DueDetail::Compromised { by, reason } => vec![("by", by.clone()), ("reason", reason.clone())],
         }
     }
@@ -630,7 +732,12 @@ impl std::fmt::Display for DueDetail {
             DueDetail::Age { days, max_days } => {
                 write!(f, "password unchanged for {days} days; at most {max_days} days for this category")
             }
-            DueDetail::Offboarded { text } => f.write_str(text),
+            DueDetail::Offboarded { person, seen: Seen::Unknown } => {
+                write!(f, "revealed by {person}, who was offboarded, before coffre noted which version")
+            }
+            DueDetail::Offboarded { person, seen } => write!(f, "revealed by {person}, who was offboarded; saw {seen}"),
+            DueDetail::Left => f.write_str("a person who had access left"),
+            DueDetail::OffboardedAsWritten { text } => f.write_str(text),
             DueDetail::Compromised { by, reason } => write!(f, "flagged compromised by {by}: {reason}"),
         }
     }

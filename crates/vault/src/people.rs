@@ -18,7 +18,7 @@ use crate::{
     entries::put_entry,
     lifecycle::put_person,
     model::*,
-    records::{self, EnrolmentRecord, Id, PersonRecord, RevealMark, Revocation, SeenMark},
+    records::{self, DueRecord, EnrolmentRecord, Id, PersonRecord, RevealMark, Revocation, SeenMark},
     validate,
     vault::{Caller, Inner, Open, Vault},
 };
@@ -111,12 +111,9 @@ impl Vault {
         let mut revealed = Vec::new();
         for (entry_id, seen) in inner.revealed_by(open, &person.id)? {
             let Some(mut entry) = inner.entry_by_id(open, &entry_id)? else { continue };
-            let seen = seen_text(seen, entry.version);
+            let seen = Seen::of(seen, entry.version);
             // Set, or moved to now when already set: a rotation staged before this offboarding does not answer it.
-            entry.rotation_due = Some(RotationDue {
-                reason: format!("revealed by {}, who was offboarded; saw {seen}", person.name),
-                since: from_millis(now),
-            });
+            entry.rotation_due = Some(DueRecord::offboarded(&person.name, seen, from_millis(now)));
             put_entry(open, &mut batch, &entry)?;
             revealed.push(RevealedEntry { platform: entry.platform, seen });
         }
@@ -377,17 +374,6 @@ fn open_mark(open: &Open, key: &[u8], sealed: &[u8]) -> Result<StoredMark> {
                 records::open(&open.people_key, &open.vault_id, RecordKind::RevealMark, id, 0, sealed)?;
             Ok(StoredMark { person: mark.person, entry: mark.entry, first_ms: mark.first_ms, newest_version: None })
         }
-    }
-}
-
-/// What a person saw of an entry, as the offboarding report says it (`current` is the entry's current version).
-fn seen_text(seen: Option<u32>, current: u32) -> String {
-    match seen {
-        None => "revealed it (before coffre noted which version)".to_owned(),
-        Some(0) => "only the platform's 2FA codes, not the password".to_owned(),
-        Some(v) if v > current => format!("the password staged for rotation (version {v})"),
-        Some(v) if v == current => format!("the current version ({v})"),
-        Some(v) => format!("version {v}, since replaced (the current version is {current})"),
     }
 }
 

@@ -222,8 +222,75 @@ pub(crate) struct EntryRecord {
     pub(crate) has_notes: bool,
     pub(crate) created_ms: i64,
     pub(crate) updated_ms: i64,
-    /// Set when the password must change on the platform (e.g. someone who saw it left).
-    pub(crate) rotation_due: Option<RotationDue>,
+    /// Set when the password must change on the platform (someone who saw it left). Its parts are encoded after
+    /// the record's other fields (see [`seal_entry`]).
+    pub(crate) rotation_due: Option<DueRecord>,
+}
+
+/// Why an entry's password must change, as its record keeps it.
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct DueRecord {
+    /// In English, as older coffred wrote and read it, e.g. "revealed by Dave, who was offboarded; saw the current
+    /// version (3)".
+    pub(crate) reason: String,
+    pub(crate) since: std::time::SystemTime,
+    /// Who left and what they saw, for the reader's language; `None` in records written before coffre kept them.
+    #[serde(skip)]
+    pub(crate) parts: Option<DueParts>,
+}
+
+/// Who left and what they saw (an on-disk format: fields are never reordered).
+#[derive(Clone, Serialize, Deserialize)]
+pub(crate) struct DueParts {
+    pub(crate) person: String,
+    pub(crate) seen: Seen,
+}
+
+impl DueRecord {
+    /// Someone who had seen the entry was offboarded at `since`.
+    pub(crate) fn offboarded(person: &str, seen: Seen, since: std::time::SystemTime) -> Self {
+        let detail = DueDetail::Offboarded { person: person.to_owned(), seen };
+        DueRecord { reason: detail.to_string(), since, parts: Some(DueParts { person: person.to_owned(), seen }) }
+    }
+
+    /// As the engine tells it (every reader allowed to see who left).
+    pub(crate) fn view(&self) -> RotationDue {
+        let detail = match &self.parts {
+            Some(DueParts { person, seen }) => DueDetail::Offboarded { person: person.clone(), seen: *seen },
+            None => DueDetail::OffboardedAsWritten { text: self.reason.clone() },
+        };
+        RotationDue { detail, since: self.since }
+    }
+}
+
+/// Seals an entry record: its fields, then the parts of its rotation flag. A record encoded this way still opens
+/// in an older coffred, which reads the fields it knows and ignores the rest (postcard reads a prefix).
+pub(crate) fn seal_entry(key: &SubKey, vault: &VaultId, entry: &EntryRecord) -> Result<Vec<u8>> {
+    let parts = entry.rotation_due.as_ref().and_then(|due| due.parts.as_ref());
+    seal(key, vault, RecordKind::Entry, &entry.id, 0, &(entry, parts))
+}
+
+/// Opens an entry record sealed by [`seal_entry`], or by an older coffred (which wrote no parts). Anything after
+/// the parts, or parts without a rotation flag, is damage.
+pub(crate) fn open_entry(key: &SubKey, vault: &VaultId, id: &[u8], sealed: &[u8]) -> Result<EntryRecord> {
+    let name = || format!("{:?} {}", RecordKind::Entry, data_encoding::HEXLOWER.encode(id));
+    let plain = record::open(key, &RecordAad { vault, kind: RecordKind::Entry, id, version: 0 }, sealed)
+        .map_err(|_| Error::Corrupt(name()))?;
+    let (mut entry, rest) =
+        postcard::take_from_bytes::<EntryRecord>(plain.expose_secret()).map_err(|_| Error::Corrupt(name()))?;
+    if rest.is_empty() {
+        return Ok(entry);
+    }
+    let (parts, rest) = postcard::take_from_bytes::<Option<DueParts>>(rest).map_err(|_| Error::Corrupt(name()))?;
+    match (&mut entry.rotation_due, parts) {
+        _ if !rest.is_empty() => Err(Error::Corrupt(name())),
+        (Some(due), parts) => {
+            due.parts = parts;
+            Ok(entry)
+        }
+        (None, None) => Ok(entry),
+        (None, Some(_)) => Err(Error::Corrupt(name())),
+    }
 }
 
 impl EntryRecord {
@@ -240,7 +307,7 @@ impl EntryRecord {
     /// The entry as `role` sees it: a non-owner learns only that someone who had access left (see `authz`).
     pub(crate) fn view_for(&self, role: crate::model::Role) -> EntryView {
         let mut view = self.view();
-        view.rotation_due = view.rotation_due.map(|due| crate::authz::rotation_due_seen_by(role, &due));
+        view.rotation_due = view.rotation_due.map(|due| crate::authz::rotation_due_seen_by(role, due));
         view
     }
 
@@ -259,7 +326,7 @@ impl EntryRecord {
             has_notes: self.has_notes,
             created: crate::clock::from_millis(self.created_ms),
             updated: crate::clock::from_millis(self.updated_ms),
-            rotation_due: self.rotation_due.clone(),
+            rotation_due: self.rotation_due.as_ref().map(DueRecord::view),
         }
     }
 }
@@ -391,5 +458,143 @@ impl crate::vault::Inner {
             }
         }
         Ok(found)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_crypto::keys::{MasterKey, Purpose};
+
+    use super::*;
+
+    /// An entry record as coffred wrote it before the rotation flag's parts: the same fields, nothing after.
+    #[derive(Serialize)]
+    struct EntryBeforeParts<'a> {
+        id: Id,
+        platform: &'a str,
+        category: Category,
+        url: &'a str,
+        login: &'a str,
+        recovery_contacts: Vec<String>,
+        classification: Classification,
+        lifecycle: Lifecycle,
+        tags: Vec<String>,
+        version: u32,
+        has_totp: bool,
+        has_notes: bool,
+        created_ms: i64,
+        updated_ms: i64,
+        rotation_due: Option<(&'a str, std::time::SystemTime)>,
+    }
+
+    fn older(rotation_due: Option<(&str, std::time::SystemTime)>) -> EntryBeforeParts<'_> {
+        EntryBeforeParts {
+            id: [7; 16],
+            platform: "Facebook",
+            category: Category::SocialNetwork,
+            url: "https://facebook.com",
+            login: "parti",
+            recovery_contacts: vec!["Alice".into()],
+            classification: Classification::Restricted,
+            lifecycle: Lifecycle::Active,
+            tags: vec!["comms".into()],
+            version: 3,
+            has_totp: true,
+            has_notes: false,
+            created_ms: 1,
+            updated_ms: 2,
+            rotation_due,
+        }
+    }
+
+    fn keys() -> (SubKey, VaultId) {
+        let master = MasterKey::generate().expect("key");
+        (master.subkey(Purpose::Entries), VaultId::generate().expect("id"))
+    }
+
+    fn sealed<T: Serialize>(key: &SubKey, vault: &VaultId, value: &T) -> Vec<u8> {
+        seal(key, vault, RecordKind::Entry, &[7; 16], 0, value).expect("seal")
+    }
+
+    #[test]
+    fn an_entry_flagged_before_the_parts_were_kept_opens_and_tells_its_text_as_written() {
+        let (key, vault) = keys();
+        let since = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let text = "revealed by Dave, who was offboarded; saw the current version (3)";
+        let entry =
+            open_entry(&key, &vault, &[7; 16], &sealed(&key, &vault, &older(Some((text, since))))).expect("open");
+        let due = entry.rotation_due.as_ref().expect("flag").view();
+        assert_eq!(due.detail, DueDetail::OffboardedAsWritten { text: text.into() });
+        assert_eq!(due.since, since);
+        let unflagged = open_entry(&key, &vault, &[7; 16], &sealed(&key, &vault, &older(None))).expect("open");
+        assert!(unflagged.rotation_due.is_none());
+    }
+
+    #[test]
+    fn an_entry_flagged_now_keeps_who_left_and_what_they_saw_and_still_opens_in_an_older_coffred() {
+        let (key, vault) = keys();
+        let since = std::time::UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000);
+        let mut entry: EntryRecord = postcard::from_bytes(&postcard::to_allocvec(&older(None)).expect("encode"))
+            .expect("the same fields decode as today's record");
+        let seen = Seen::Replaced { version: 2, current: 3 };
+        entry.rotation_due = Some(DueRecord::offboarded("Dave", seen, since));
+        let bytes = seal_entry(&key, &vault, &entry).expect("seal");
+
+        let opened = open_entry(&key, &vault, &[7; 16], &bytes).expect("open");
+        let due = opened.rotation_due.as_ref().expect("flag").view();
+        assert_eq!(due.detail, DueDetail::Offboarded { person: "Dave".into(), seen });
+        assert_eq!(due.since, since);
+
+        // An older coffred reads the fields it knows (its own `open`), with the English text.
+        #[derive(Deserialize)]
+        struct OlderDue {
+            reason: String,
+            since: std::time::SystemTime,
+        }
+        #[derive(Deserialize)]
+        #[allow(dead_code, reason = "the layout of an older coffred's record; only the flag is read")]
+        struct OlderEntry {
+            id: Id,
+            platform: String,
+            category: Category,
+            url: String,
+            login: String,
+            recovery_contacts: Vec<String>,
+            classification: Classification,
+            lifecycle: Lifecycle,
+            tags: Vec<String>,
+            version: u32,
+            has_totp: bool,
+            has_notes: bool,
+            created_ms: i64,
+            updated_ms: i64,
+            rotation_due: Option<OlderDue>,
+        }
+        let old: OlderEntry = open(&key, &vault, RecordKind::Entry, &[7; 16], 0, &bytes).expect("older coffred");
+        let old_due = old.rotation_due.expect("flag");
+        assert_eq!(
+            old_due.reason,
+            "revealed by Dave, who was offboarded; saw version 2, since replaced (the current version is 3)"
+        );
+        assert_eq!(old_due.since, since);
+    }
+
+    #[test]
+    fn anything_after_an_entrys_parts_or_parts_without_a_flag_is_refused_as_damage() {
+        let (key, vault) = keys();
+        let since = std::time::UNIX_EPOCH;
+        let parts = Some(DueParts { person: "Dave".into(), seen: Seen::Unknown });
+        let flagged = older(Some(("revealed by Dave", since)));
+        for (what, bytes) in [
+            ("a byte after the parts", sealed(&key, &vault, &(&flagged, &parts, 0u8))),
+            ("parts on an entry with no flag", sealed(&key, &vault, &(&older(None), &parts))),
+            ("a part that does not decode", sealed(&key, &vault, &(&flagged, 1u8, 200u8))),
+        ] {
+            let refused = open_entry(&key, &vault, &[7; 16], &bytes).err();
+            assert!(
+                matches!(&refused, Some(Error::Corrupt(name)) if name.starts_with("Entry ")),
+                "{what}: {refused:?}"
+            );
+        }
     }
 }

@@ -283,11 +283,8 @@ impl Vault {
                 });
             }
             if let Some(offboarded) = &entry.rotation_due {
-                reasons.push(DueReason {
-                    kind: DueKind::Offboarded,
-                    detail: DueDetail::Offboarded { text: offboarded.reason.clone() },
-                    since: offboarded.since,
-                });
+                let RotationDue { detail, since } = offboarded.view();
+                reasons.push(DueReason { kind: DueKind::Offboarded, detail, since });
             }
             if let Some(flag) = rotation.and_then(|r| r.compromised.as_ref()) {
                 reasons.push(DueReason {

@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{
-    AuditFilter, Category, Classification, ErrorKind, GrantState, GrantUntil, NewEntry, NewGrant, PersonState,
-    RevealParams, Role, Scope, SecretField, Secrets,
+    AuditFilter, Category, Classification, DueDetail, ErrorKind, GrantState, GrantUntil, NewEntry, NewGrant,
+    PersonState, RevealParams, Role, Scope, SecretField, Secrets, Seen,
 };
 use support::*;
 
@@ -79,7 +79,9 @@ async fn a_grant_works_until_the_moment_it_expires_and_offboarding_flags_what_wa
     assert_eq!(offboarded.rotation_due, ["Facebook"], "only what Dave revealed");
     assert_eq!(offboarded.grants_revoked, 0, "the grant had expired already");
     let facebook = vault.get_entry(&alice, "Facebook").expect("entry");
-    assert!(facebook.rotation_due.is_some_and(|due| due.reason.contains("Dave")));
+    let due = facebook.rotation_due.expect("due");
+    assert_eq!(due.detail, DueDetail::Offboarded { person: "Dave".into(), seen: Seen::Current { version: 1 } });
+    assert_eq!(due.detail.to_string(), "revealed by Dave, who was offboarded; saw the current version (1)");
     assert!(vault.get_entry(&alice, "Instagram").expect("entry").rotation_due.is_none());
     let people = vault.list_people(&alice).expect("people");
     assert!(people.iter().any(|p| p.name == "Dave" && p.state == PersonState::Offboarded), "history stays");
@@ -245,12 +247,14 @@ async fn a_member_learns_that_a_person_who_had_access_left_not_who() {
     vault.offboard_person(&alice, "Dave").await.expect("offboard");
 
     let seen = vault.get_entry(&erin, "Facebook").expect("entry").rotation_due.expect("due");
-    assert_eq!(seen.reason, "a person who had access left");
+    assert_eq!(seen.detail, DueDetail::Left);
+    assert_eq!(seen.detail.to_string(), "a person who had access left");
+    assert!(seen.detail.arguments().is_empty(), "no name among the arguments either");
     let listed = vault.list_entries(&erin, false).expect("list");
     let due = listed.iter().find_map(|e| e.rotation_due.clone()).expect("due in the listing");
-    assert!(!due.reason.contains("Dave") && !due.reason.contains("offboarded"), "{}", due.reason);
+    assert_eq!(due.detail, DueDetail::Left);
     let owners = vault.get_entry(&alice, "Facebook").expect("entry").rotation_due.expect("due");
-    assert!(owners.reason.contains("Dave"), "owners see who: {}", owners.reason);
+    assert!(matches!(&owners.detail, DueDetail::Offboarded { person, .. } if person == "Dave"), "owners see who");
 }
 
 #[tokio::test]
@@ -343,13 +347,18 @@ async fn offboarding_says_what_the_person_saw_of_each_entry() {
     vault.update_entry(&alice, rotated).await.expect("rotated since");
 
     let done = vault.offboard_person(&alice, "Dave").await.expect("offboard");
-    let seen: Vec<(&str, &str)> = done.revealed.iter().map(|r| (r.platform.as_str(), r.seen.as_str())).collect();
+    let seen: Vec<(&str, Seen, String)> =
+        done.revealed.iter().map(|r| (r.platform.as_str(), r.seen, r.seen.to_string())).collect();
     assert_eq!(
         seen,
         [
-            ("Facebook", "version 1, since replaced (the current version is 2)"),
-            ("Instagram", "only the platform's 2FA codes, not the password"),
-            ("Mailgun", "the current version (1)"),
+            (
+                "Facebook",
+                Seen::Replaced { version: 1, current: 2 },
+                "version 1, since replaced (the current version is 2)".into()
+            ),
+            ("Instagram", Seen::CodesOnly, "only the platform's 2FA codes, not the password".into()),
+            ("Mailgun", Seen::Current { version: 1 }, "the current version (1)".into()),
         ]
     );
 }
@@ -392,6 +401,6 @@ async fn concurrent_reveals_of_two_versions_leave_the_mark_on_the_newer_one() {
     let done = vault.offboard_person(&alice, "Bob").await.expect("offboard");
     assert_eq!(done.revealed.len(), ENTRIES);
     let older: Vec<&coffre_vault::RevealedEntry> =
-        done.revealed.iter().filter(|r| !r.seen.starts_with("the current version")).collect();
+        done.revealed.iter().filter(|r| !matches!(r.seen, Seen::Current { .. })).collect();
     assert!(older.is_empty(), "every mark records the newer version: {older:?}");
 }

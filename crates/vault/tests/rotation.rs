@@ -287,7 +287,8 @@ async fn rotation_due_lists_age_offboarding_and_compromise_with_since_and_a_conf
         matches!(&report.due[0].reasons[0].detail, DueDetail::Compromised { reason, .. } if reason.contains("shared computer"))
     );
     assert_eq!(report.due[0].reasons[1].since, offboarded_at);
-    assert_eq!(report.due[0].reasons[1].detail.code(), "offboarded");
+    assert_eq!(report.due[0].reasons[1].detail.code(), "offboarded-current");
+    assert!(matches!(&report.due[0].reasons[1].detail, DueDetail::Offboarded { person, .. } if person == "Dave"));
     assert!(report.due[1].reasons[0].detail.to_string().contains("at most 90 days"));
     assert!(matches!(report.due[1].reasons[0].detail, DueDetail::Age { max_days: 90, .. }));
 

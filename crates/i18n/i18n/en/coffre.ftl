@@ -278,10 +278,17 @@ rotation-why = { $kind ->
     [compromised] compromised
    *[other] { $kind }
 }
-# The detail of a reason an entry is due (the engine's DueDetail, by code). "offboarded" is the text written at the
-# offboarding, stored in English in the entry.
+# The detail of a reason an entry is due (the engine's DueDetail, by code). "offboarded" is the text an older
+# coffred wrote at the offboarding, kept in English in the entry; "left" is what a reader who may not learn who left
+# is told.
 rotation-detail-age = password unchanged for { $days } days; at most { $max_days } days for this category
 rotation-detail-offboarded = { $text }
+rotation-detail-offboarded-unknown = revealed by { $person }, who was offboarded, before coffre noted which version
+rotation-detail-offboarded-codes = revealed by { $person }, who was offboarded; saw only the platform's 2FA codes, not the password
+rotation-detail-offboarded-staged = revealed by { $person }, who was offboarded; saw the password staged for rotation (version { $version })
+rotation-detail-offboarded-current = revealed by { $person }, who was offboarded; saw the current version ({ $version })
+rotation-detail-offboarded-replaced = revealed by { $person }, who was offboarded; saw version { $version }, since replaced (the current version is { $current })
+rotation-detail-left = a person who had access left
 rotation-detail-compromised = flagged compromised by { $by }: { $reason }
 rotation-due-next = Change each on its platform with `coffre rotate stage PLATFORM --generate`.
 rotation-staged-heading = Staged, waiting for `coffre rotate confirm` or `cancel`:
@@ -311,6 +318,12 @@ person-offboarded = Offboarded { $name }: account disabled (its history is kept)
 person-offboarded-nothing-revealed = They revealed no password: nothing needs to change.
 person-offboarded-revealed = They revealed these entries (what they saw is said); change each on its platform, then in coffre:
 person-offboarded-saw = { $platform }: saw { $seen }
+# What an offboarded person saw of an entry (the engine's Seen, by code); the line above is for an older daemon.
+person-offboarded-saw-unknown = { $platform }: revealed before coffre noted which version
+person-offboarded-saw-codes = { $platform }: saw only the platform's 2FA codes, not the password
+person-offboarded-saw-staged = { $platform }: saw the password staged for rotation (version { $version })
+person-offboarded-saw-current = { $platform }: saw the current version ({ $version })
+person-offboarded-saw-replaced = { $platform }: saw version { $version }, since replaced (the current version is { $current })
 
 ## Refusals from the daemon: `daemon-<code>` for the engine's error codes, `daemon-reason-<code>` for the reasons
 ## a refusal names (crates/vault/src/reasons.rs). The English text is the daemon's own message.

@@ -282,9 +282,16 @@ rotation-why = { $kind ->
    *[other] { $kind }
 }
 # Le détail d’une raison de changer un mot de passe (DueDetail du moteur, par code). « offboarded » est le texte
-# écrit au départ de la personne, conservé en anglais dans l’entrée.
+# qu’un coffred plus ancien a écrit au départ de la personne, conservé en anglais dans l’entrée ; « left » est ce
+# qu’on dit à qui ne doit pas savoir qui est parti.
 rotation-detail-age = mot de passe inchangé depuis { $days } jours ; au plus { $max_days } jours pour cette catégorie
 rotation-detail-offboarded = { $text }
+rotation-detail-offboarded-unknown = affiché par { $person }, parti·e depuis, avant que coffre note quelle version
+rotation-detail-offboarded-codes = affiché par { $person }, parti·e depuis ; a vu seulement les codes 2FA de la plateforme, pas le mot de passe
+rotation-detail-offboarded-staged = affiché par { $person }, parti·e depuis ; a vu le mot de passe préparé pour le changement (version { $version })
+rotation-detail-offboarded-current = affiché par { $person }, parti·e depuis ; a vu la version actuelle ({ $version })
+rotation-detail-offboarded-replaced = affiché par { $person }, parti·e depuis ; a vu la version { $version }, remplacée depuis (la version actuelle est { $current })
+rotation-detail-left = une personne qui y avait accès est partie
 rotation-detail-compromised = signalé compromis par { $by } : { $reason }
 rotation-due-next = Changez chacun sur sa plateforme avec `coffre rotate stage PLATEFORME --generate`.
 rotation-staged-heading = Préparés, en attente de `coffre rotate confirm` ou `cancel` :
@@ -314,6 +321,12 @@ person-offboarded = Départ de { $name } : compte désactivé (son historique e
 person-offboarded-nothing-revealed = Cette personne n’a affiché aucun mot de passe : rien à changer.
 person-offboarded-revealed = Cette personne a affiché ces entrées (ce qu’elle a vu est indiqué) ; changez chacune sur sa plateforme, puis dans coffre :
 person-offboarded-saw = { $platform } : a vu { $seen }
+# Ce qu’une personne partie a vu d’une entrée (Seen du moteur, par code) ; la ligne ci-dessus sert pour un démon plus ancien.
+person-offboarded-saw-unknown = { $platform } : affiché avant que coffre note quelle version
+person-offboarded-saw-codes = { $platform } : a vu seulement les codes 2FA de la plateforme, pas le mot de passe
+person-offboarded-saw-staged = { $platform } : a vu le mot de passe préparé pour le changement (version { $version })
+person-offboarded-saw-current = { $platform } : a vu la version actuelle ({ $version })
+person-offboarded-saw-replaced = { $platform } : a vu la version { $version }, remplacée depuis (la version actuelle est { $current })
 
 ## Refus du démon : `daemon-<code>` pour les codes d’erreur du moteur, `daemon-reason-<code>` pour les motifs
 ## qu’un refus nomme (crates/vault/src/reasons.rs).

@@ -71,7 +71,8 @@ struct OffboardedPage {
     grants_revoked: u32,
     sessions_ended: u32,
     rotation_due: Vec<String>,
-    revealed: Vec<(String, String)>,
+    /// Each entry they revealed and what they saw of it, in the reader's language.
+    revealed: Vec<String>,
 }
 
 pub(crate) async fn offboard(State(web): State<Web>, visit: Visit, form: axum::Form<OffboardForm>) -> Response {
@@ -88,15 +89,23 @@ pub(crate) async fn offboard(State(web): State<Web>, visit: Visit, form: axum::F
     }
     match web.vault.offboard_person(&visit.ctx, &name).await {
         Ok(done) => page(&OffboardedPage {
-            frame,
             name: done.name,
             grants_revoked: done.grants_revoked,
             sessions_ended: done.sessions_ended,
             rotation_due: done.rotation_due,
-            revealed: done.revealed.into_iter().map(|entry| (entry.platform, entry.seen)).collect(),
+            revealed: done.revealed.iter().map(|entry| saw(frame.t.0, entry)).collect(),
+            frame,
         }),
         Err(err) => refusal(frame, &err),
     }
+}
+
+/// "Facebook: saw the current version (3)" in `lang` (the engine's `Seen`, by code).
+fn saw(lang: coffre_i18n::Lang, entry: &coffre_vault::RevealedEntry) -> String {
+    let mut arguments = entry.seen.arguments();
+    arguments.push(("platform", entry.platform.clone()));
+    coffre_i18n::message(lang, &format!("person-offboarded-saw-{}", entry.seen.code()), &arguments)
+        .unwrap_or_else(|| format!("{}: {}", entry.platform, entry.seen))
 }
 
 #[derive(Deserialize)]
@@ -120,5 +129,28 @@ pub(crate) async fn reset(State(web): State<Web>, visit: Visit, form: axum::Form
     match web.vault.reset_enrolment(&visit.ctx, &name).await {
         Ok(enrolment) => super::manage::handout(&web, &visit, frame, enrolment),
         Err(err) => refusal(frame, &err),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_i18n::Lang;
+    use coffre_vault::{RevealedEntry, Seen};
+
+    use super::saw;
+
+    #[test]
+    fn what_an_offboarded_person_saw_reads_in_the_pages_language() {
+        let entry = RevealedEntry { platform: "Facebook".into(), seen: Seen::Replaced { version: 1, current: 2 } };
+        assert_eq!(saw(Lang::En, &entry), "Facebook: saw version 1, since replaced (the current version is 2)");
+        assert_eq!(
+            saw(Lang::FrCa, &entry),
+            "Facebook\u{a0}: a vu la version 1, remplacée depuis (la version actuelle est 2)"
+        );
+        let codes = RevealedEntry { platform: "Instagram".into(), seen: Seen::CodesOnly };
+        assert_eq!(
+            saw(Lang::FrCa, &codes),
+            "Instagram\u{a0}: a vu seulement les codes 2FA de la plateforme, pas le mot de passe"
+        );
     }
 }
