@@ -1355,6 +1355,7 @@ web-classification = { $classification ->
 }
 web-classification-label = Classification
 web-login-name = Login:
+web-entry-due = Password to change on the platform: { $why }
 web-reason = Reason (required, kept in the audit log)
 web-reveal-password = Reveal the password
 web-reveal-totp = Show the 2FA code

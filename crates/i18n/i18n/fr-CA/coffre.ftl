@@ -1408,6 +1408,7 @@ web-classification = { $classification ->
 }
 web-classification-label = Niveau de classification
 web-login-name = Identifiant :
+web-entry-due = Mot de passe à changer sur la plateforme : { $why }
 web-reason = Raison (obligatoire, gardée dans le journal d’audit)
 web-reveal-password = Révéler le mot de passe
 web-reveal-totp = Afficher le code 2FA

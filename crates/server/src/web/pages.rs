@@ -206,6 +206,8 @@ struct Row {
     login: String,
     classification: &'static str,
     has_totp: bool,
+    /// Why its password must change on the platform (someone who had seen it left), in the reader's language.
+    rotation_due: Option<String>,
 }
 
 /// A grant of the caller's, as the list shows it.
@@ -262,6 +264,10 @@ pub(crate) async fn entries(State(web): State<Web>, visit: Visit, search: Query<
                 login: entry.login.clone(),
                 classification: forms::name_of(&forms::CLASSIFICATIONS, entry.classification),
                 has_totp: entry.has_totp,
+                rotation_due: entry
+                    .rotation_due
+                    .as_ref()
+                    .map(|due| super::rotation::detail_text(frame.t.0, &due.detail)),
             })
             .collect();
         if !entries.is_empty() {

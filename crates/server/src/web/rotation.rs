@@ -3,7 +3,7 @@
 
 use askama::Template;
 use axum::{extract::State, http::StatusCode, response::Response};
-use coffre_vault::{DueKind, NewPassword, RevealParams, RotationRef, SecretField};
+use coffre_vault::{DueDetail, DueKind, NewPassword, RevealParams, RotationRef, SecretField};
 use serde::Deserialize;
 
 use super::{
@@ -55,16 +55,7 @@ pub(crate) async fn overview(State(web): State<Web>, visit: Visit) -> Response {
                         DueKind::Offboarded => "offboarded",
                         DueKind::Compromised => "compromised",
                     };
-                    // The detail in the reader's language, from its code; its English text if the catalogue
-                    // lacks the code (never the case for the engine's own codes, which a test renders).
-                    let arguments = reason.detail.arguments();
-                    let detail = coffre_i18n::message(
-                        frame.t.0,
-                        &format!("rotation-detail-{}", reason.detail.code()),
-                        &arguments,
-                    )
-                    .unwrap_or_else(|| reason.detail.to_string());
-                    (kind, detail)
+                    (kind, detail_text(frame.t.0, &reason.detail))
                 })
                 .collect(),
         })
@@ -80,6 +71,13 @@ pub(crate) async fn overview(State(web): State<Web>, visit: Visit) -> Response {
         })
         .collect();
     page(&RotationPage { frame, due, staged })
+}
+
+/// Why a password must change, in `lang`, from its code; its English text if the catalogue lacks the code (never the
+/// case for the engine's own codes, which a test renders).
+pub(crate) fn detail_text(lang: coffre_i18n::Lang, detail: &DueDetail) -> String {
+    coffre_i18n::message(lang, &format!("rotation-detail-{}", detail.code()), &detail.arguments())
+        .unwrap_or_else(|| detail.to_string())
 }
 
 #[derive(Deserialize)]

@@ -199,10 +199,34 @@ async fn offboarding_ends_the_persons_web_session_and_lists_the_passwords_to_cha
     let done = alice.post("/people/offboard", &[("csrf", &people.csrf()), ("name", "Bob"), ("sure", "yes")]).await;
     assert_eq!(done.status, StatusCode::OK, "{}", done.html);
     assert!(done.html.contains("<li>Mailgun</li>"), "Mailgun is to change: {}", done.html);
+    assert!(done.html.contains("<li>Mailgun: saw the current version (1)</li>"), "{}", done.html);
     assert!(done.html.contains("Sessions ended: 1."), "{}", done.html);
     // Bob's browser is logged out by the engine: the next page is the log-in page.
     let page = bob.get("/").await;
     assert_eq!(page.location(), "/login");
+
+    // The entry says why its password must change: to the president, who left and what they saw, in her language;
+    // to a colleague with access, only that someone who had access left.
+    let why = "Password to change on the platform: revealed by Bob, who was offboarded; saw the current version (1)";
+    let list = alice.get("/").await;
+    assert!(list.html.contains(why), "{}", list.html);
+    let switched = alice.post("/language", &[("csrf", &list.csrf()), ("lang", "fr-CA")]).await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    let french = alice.get("/").await;
+    let pourquoi = "Mot de passe à changer sur la plateforme\u{a0}: affiché par Bob, parti·e depuis\u{a0}; a vu la version actuelle (1)";
+    assert!(french.html.contains(pourquoi), "{}", french.html);
+    site.enrolled(&mut alice, "Carol", "member").await;
+    let fields =
+        [("person", "Carol"), ("scope", "entry"), ("platform", "Mailgun"), ("until", "2027-02-01"), ("task", "t")];
+    assert_eq!(alice.submit("/grants", &fields).await.status, StatusCode::OK);
+    let mut carol = site.logged_in("Carol", PASS).await;
+    let theirs = carol.get("/").await;
+    assert!(
+        theirs.html.contains("Password to change on the platform: a person who had access left"),
+        "{}",
+        theirs.html
+    );
+    assert!(!theirs.html.contains("Bob"), "{}", theirs.html);
 }
 
 #[tokio::test]
