@@ -187,6 +187,35 @@ pub(crate) async fn archive(State(web): State<Web>, visit: Visit, form: axum::Fo
     }
 }
 
+#[derive(Deserialize)]
+pub(crate) struct FlagForm {
+    #[serde(default)]
+    csrf: String,
+    platform: String,
+    #[serde(default)]
+    reason: String,
+}
+
+/// An incident report: the entry's password was exposed. Anyone a live grant on it covers, and owners (the engine
+/// decides); it is due for rotation until an owner confirms a new password.
+pub(crate) async fn flag(State(web): State<Web>, visit: Visit, form: axum::Form<FlagForm>) -> Response {
+    let FlagForm { csrf, platform, reason } = form.0;
+    let frame = match checked(&web, &visit, &csrf) {
+        Ok(frame) => frame,
+        Err(response) => return *response,
+    };
+    match web.vault.flag_compromised(&visit.ctx, &platform, &reason).await {
+        Ok(flagged) if flagged.already => {
+            let title = frame.t.m("web-entry-flagged-title");
+            let arguments = [("platform", flagged.platform.clone()), ("since", frame.t.time(flagged.since))];
+            let text = coffre_i18n::message(frame.t.0, "web-entry-flagged-already", &arguments).unwrap_or_default();
+            page(&MessagePage { frame, title, text, back: "/" })
+        }
+        Ok(flagged) => done(frame, "web-entry-flagged-title", "web-entry-flagged", &flagged.platform),
+        Err(err) => refusal(frame, &err),
+    }
+}
+
 /// The caller's frame, once the form's CSRF token is theirs and they are logged in.
 fn checked(web: &Web, visit: &Visit, csrf: &str) -> Result<Frame, Box<Response>> {
     if !visit.csrf_ok(web, csrf) {

@@ -96,6 +96,7 @@ pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Re
         .route("/entries/new", get(manage::entry_form).post(manage::entry_create))
         .route("/entries/edit", get(entry::show).post(entry::update))
         .route("/entries/archive", post(entry::archive))
+        .route("/entries/flag", post(entry::flag))
         .route("/people", get(people::list))
         .route("/people/new", get(manage::person_form).post(manage::person_add))
         .route("/people/offboard", post(people::offboard))

@@ -269,3 +269,43 @@ async fn times_are_shown_in_the_readers_time_zone_when_their_browser_names_one()
         assert_eq!(shown(&alice.get("/people").await), daemon_time, "{name}");
     }
 }
+
+/// An incident report from the browser: a member whose grant covers an entry reports its password compromised; the
+/// president sees it among the passwords to change, with who reported it and why. A second report is recorded and
+/// said to be a second one; a report without a reason, or on an entry the member may not see, is refused.
+#[tokio::test]
+async fn a_member_reports_a_password_compromised_from_the_entries_list() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.entry(&mut alice, "Bank", "bank-secret-1").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let grant =
+        [("person", "Bob"), ("scope", "entry"), ("platform", "Mailgun"), ("until", "2027-02-01"), ("task", "t")];
+    assert_eq!(alice.submit("/grants", &grant).await.status, StatusCode::OK);
+    let mut bob = site.logged_in("Bob", PASS).await;
+    let list = bob.get("/").await;
+    assert!(list.html.contains("action=\"/entries/flag\""), "{}", list.html);
+    let csrf = list.csrf();
+    let csrf = csrf.as_str();
+
+    let empty = bob.post("/entries/flag", &[("csrf", csrf), ("platform", "Mailgun"), ("reason", "  ")]).await;
+    assert_eq!(empty.status, StatusCode::BAD_REQUEST, "{}", empty.html);
+    let elsewhere =
+        bob.post("/entries/flag", &[("csrf", csrf), ("platform", "Bank"), ("reason", "seen on a screen")]).await;
+    assert_eq!(elsewhere.status, StatusCode::FORBIDDEN, "{}", elsewhere.html);
+
+    let done = bob
+        .post("/entries/flag", &[("csrf", csrf), ("platform", "Mailgun"), ("reason", "typed on a shared computer")])
+        .await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    assert!(done.html.contains("Mailgun is flagged compromised"), "{}", done.html);
+    let again =
+        bob.post("/entries/flag", &[("csrf", csrf), ("platform", "Mailgun"), ("reason", "and on another one")]).await;
+    assert_eq!(again.status, StatusCode::OK, "{}", again.html);
+    assert!(again.html.contains("Mailgun was flagged compromised already (since "), "{}", again.html);
+
+    let due = alice.get("/rotation").await;
+    assert!(due.html.contains("flagged compromised by Bob: typed on a shared computer"), "{}", due.html);
+    assert!(!due.html.contains("Bank"), "only what was reported: {}", due.html);
+}

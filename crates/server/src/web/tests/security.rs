@@ -46,6 +46,7 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/people/reset",
         "/entries/edit",
         "/entries/archive",
+        "/entries/flag",
         "/backups",
         "/seal",
         "/unseal",
