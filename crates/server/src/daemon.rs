@@ -126,6 +126,7 @@ impl Daemon {
             ca_fingerprint: tls.ca_fingerprint(),
             settings: config.web,
             backup: config.backup.clone(),
+            organisation: config.organisation.clone(),
         };
         let routes = transport::with_standard_services(routes, health)?;
         // The web client's routes beside the gRPC services', on the same TLS port and under the same limits.

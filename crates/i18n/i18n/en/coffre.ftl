@@ -1517,6 +1517,20 @@ web-lifecycle = { $state ->
    *[other] { $state }
 }
 web-lifecycle-label = State
+web-registry-title = Register of official accounts
+web-registry-unnamed = (organisation not named: [organisation] name in coffred's configuration)
+web-registry-of = { $organisation }.
+web-registry-count = { $count } accounts.
+web-registry-generated = As of { $time }.
+web-registry-no-secret = No password, login or note is in this register. Each viewing is recorded in the audit log.
+web-registry-with-contacts = Show the recovery contacts
+web-registry-without-contacts = Hide the recovery contacts
+web-registry-print = To keep a copy, print this page (your browser's Print, or Ctrl+P).
+web-registry-platform = Platform
+web-registry-url = URL
+web-registry-created = Created
+web-registry-contacts = Recovery contacts
+web-registry-transition = { $time }, by { $by }
 web-edit-entry = Change { $platform }, its history
 web-new-password-optional = New password (leave empty to keep the current one)
 web-save = Save

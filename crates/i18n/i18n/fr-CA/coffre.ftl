@@ -1570,6 +1570,20 @@ web-lifecycle = { $state ->
    *[other] { $state }
 }
 web-lifecycle-label = État
+web-registry-title = Registre des comptes officiels
+web-registry-unnamed = (organisation sans nom : [organisation] name dans la configuration de coffred)
+web-registry-of = { $organisation }.
+web-registry-count = { $count } comptes.
+web-registry-generated = En date du { $time }.
+web-registry-no-secret = Aucun mot de passe, identifiant ou note n’est dans ce registre. Chaque consultation est consignée au journal d’audit.
+web-registry-with-contacts = Afficher les contacts de récupération
+web-registry-without-contacts = Masquer les contacts de récupération
+web-registry-print = Pour en garder une copie, imprimez cette page (Imprimer dans votre navigateur, ou Ctrl+P).
+web-registry-platform = Plateforme
+web-registry-url = URL
+web-registry-created = Créé
+web-registry-contacts = Contacts de récupération
+web-registry-transition = { $time }, par { $by }
 web-edit-entry = Modifier { $platform }, son historique
 web-new-password-optional = Nouveau mot de passe (laissez vide pour garder l’actuel)
 web-save = Enregistrer

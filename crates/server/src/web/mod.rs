@@ -26,6 +26,7 @@ mod manage;
 mod pages;
 mod people;
 mod recovery;
+mod registry;
 pub(crate) mod render;
 mod rotation;
 mod security;
@@ -61,6 +62,8 @@ pub(crate) struct Web {
     settings: WebSettings,
     /// The daemon's scheduled backups (`[backup]`), if any: their page lists them.
     backup: Option<Arc<BackupSchedule>>,
+    /// The organisation's name (`[organisation] name`), on the register of official accounts.
+    organisation: Option<Arc<str>>,
 }
 
 /// What the web client needs from the daemon's configuration.
@@ -71,6 +74,8 @@ pub(crate) struct Setup<'a> {
     pub(crate) settings: WebSettings,
     /// `[backup]`, when scheduled backups are on.
     pub(crate) backup: Option<BackupSchedule>,
+    /// `[organisation] name`.
+    pub(crate) organisation: Option<String>,
 }
 
 /// `grpc` (tonic's routes) with the web client's routes beside them, every web response with the security headers.
@@ -83,6 +88,7 @@ pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Re
         ca_fingerprint: setup.ca_fingerprint.into(),
         settings: setup.settings,
         backup: setup.backup.map(Arc::new),
+        organisation: setup.organisation.map(Arc::from),
     };
     let web = Router::new()
         .route("/", get(pages::entries))
@@ -113,6 +119,7 @@ pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Re
         .route("/recovery", get(recovery::overview))
         .route("/backups", post(recovery::create))
         .route("/audit", get(audit::log))
+        .route("/registry", get(registry::register))
         .route("/audit/export", post(audit::export))
         .route("/vault", get(vault_state::status))
         .route("/unseal", post(vault_state::unseal))

@@ -63,9 +63,17 @@ impl Site {
             .await
             .expect("init");
         let seed = TotpSeed::from_otpauth_uri(init.president_totp_uri.expose_secret()).expect("a URI");
-        let app =
-            super::router(Router::new(), vault.clone(), super::Setup { ca_fingerprint: "AB:CD", settings, backup })
-                .expect("router");
+        let app = super::router(
+            Router::new(),
+            vault.clone(),
+            super::Setup {
+                ca_fingerprint: "AB:CD",
+                settings,
+                backup,
+                organisation: Some("Parti de l'Île <test>".into()),
+            },
+        )
+        .expect("router");
         let seeds = std::sync::Mutex::new(BTreeMap::from([("alice".to_owned(), seed)]));
         Site { app, vault, clock, seeds, _dir: dir }
     }

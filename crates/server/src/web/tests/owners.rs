@@ -219,3 +219,58 @@ async fn an_unknown_path_is_a_404_page_for_a_browser_and_unimplemented_for_grpc(
     assert_eq!(answer.headers["grpc-status"], "12", "UNIMPLEMENTED");
     assert!(answer.html.is_empty());
 }
+
+/// The register of official accounts as a page: every entry with its state history, the organisation's name
+/// escaped, no secret and no login; recovery contacts only for an owner who asks; refused to a member; in French for
+/// a French reader; each viewing audited.
+#[tokio::test]
+async fn the_register_of_official_accounts_is_a_page_for_owners_and_auditors_with_no_secret() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.entry(&mut alice, "Old forum", "forum-secret-1").await;
+    let contacts = coffre_vault::EntryUpdate {
+        platform: "Mailgun".into(),
+        recovery_contacts: Some(vec!["+1 555 0100".into()]),
+        ..Default::default()
+    };
+    site.vault.update_entry(&session(&alice), contacts).await.expect("contacts");
+    let list = alice.get("/").await;
+    let archived = alice.post("/entries/archive", &[("csrf", &list.csrf()), ("platform", "Old forum")]).await;
+    assert_eq!(archived.status, StatusCode::OK, "{}", archived.html);
+
+    let page = alice.get("/registry").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("href=\"/registry\""), "in the menu: {}", page.html);
+    assert!(page.html.contains("<h1>Register of official accounts</h1>"), "{}", page.html);
+    assert!(page.html.contains("Parti de l&#39;Île &#60;test&#62;."), "the name, escaped: {}", page.html);
+    assert!(page.html.contains("2 accounts."), "{}", page.html);
+    assert!(page.html.contains("<th scope=\"row\">Mailgun</th>") && page.html.contains("Old forum"), "{}", page.html);
+    assert!(page.html.contains(", by Alice</td>"), "the archiving, dated and signed: {}", page.html);
+    for never in ["mg-secret-1", "forum-secret-1", "comms@example.org", "+1 555 0100"] {
+        assert!(!page.html.contains(never), "{never} is not in the register");
+    }
+    let with = alice.get("/registry?contacts=yes").await;
+    assert_eq!(with.status, StatusCode::OK, "{}", with.html);
+    assert!(with.html.contains("<td>+1 555 0100</td>"), "{}", with.html);
+    assert!(!with.html.contains("mg-secret-1"));
+
+    let audited = site.vault.list_audit(&session(&alice), coffre_vault::AuditFilter::default()).await.expect("log");
+    let viewings = audited.events.iter().filter(|e| e.action.starts_with("registry.export")).count();
+    assert_eq!(viewings, 2, "each viewing");
+
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let mut bob = site.logged_in("Bob", PASS).await;
+    assert!(!bob.get("/").await.html.contains("href=\"/registry\""), "not in a member's menu");
+    let refused = bob.get("/registry").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(!refused.html.contains("Mailgun"), "{}", refused.html);
+
+    let mut french = site.logged_in("Alice", PASS).await;
+    let csrf = french.get("/").await.csrf();
+    french.post("/language", &[("csrf", &csrf), ("lang", "fr-CA")]).await;
+    let page = french.get("/registry").await;
+    assert!(page.html.contains("<h1>Registre des comptes officiels</h1>"), "{}", page.html);
+    assert!(page.html.contains("2 comptes.") && page.html.contains(", par Alice</td>"), "{}", page.html);
+    assert!(page.html.contains("<td>Logiciels et hébergement</td>"), "the category in French: {}", page.html);
+}

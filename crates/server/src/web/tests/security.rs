@@ -21,6 +21,7 @@ async fn every_route_carries_the_security_headers_logged_in_or_not() {
         "/rotation",
         "/people",
         "/recovery",
+        "/registry",
     ];
     let assets = ["/static/coffre.css", "/static/coffre.js"];
     let posts = [
