@@ -10,14 +10,14 @@
 use std::{fs, io::Write, path::PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
-use coffre_i18n::t;
+use coffre_i18n::{Lang, t};
 use coffre_proto::v1::{ExportRegistryRequest, LifecycleTransition, RegistryEntry, Timestamp};
 use serde::Serialize;
 
 use crate::{
     Context,
     exit::{Failure, io_reason},
-    output::{emit, json_time, note, write_stdout},
+    output::{emit, from_proto, human_time, json_time, note, write_stdout},
     values::{Lifecycle, category_name, classification_name, lifecycle_name},
 };
 
@@ -95,7 +95,7 @@ async fn export(args: &ExportArgs, ctx: &Context) -> Result<(), Failure> {
     let document = match args.format {
         RegistryFormat::Csv => csv(&register, args.with_recovery_contacts)?,
         RegistryFormat::Json => json(&register, args.with_recovery_contacts)?,
-        RegistryFormat::Html => html(&register, args.with_recovery_contacts),
+        RegistryFormat::Html => html(&register, args.with_recovery_contacts, ctx.lang()),
     };
     let Some(out) = &args.out else { return write_stdout(document.as_bytes()) };
     let cannot = |err: std::io::Error| {
@@ -250,44 +250,69 @@ fn escape(text: &str) -> String {
     out
 }
 
-fn html(register: &Register, contacts: bool) -> String {
+/// The register as a page for people, in `lang`: labels from the catalogue (the web client's register page says
+/// the same), times in the reader's local time, every value escaped.
+fn html(register: &Register, contacts: bool, lang: Lang) -> String {
+    let m = |id: &str, arguments: &[(&str, String)]| coffre_i18n::message(lang, id, arguments).unwrap_or_default();
     let organisation =
-        if register.organisation.is_empty() { "(organisation not named)" } else { &register.organisation };
-    let generated = json_time(register.generated.as_ref()).unwrap_or_default();
+        if register.organisation.is_empty() { m("web-registry-unnamed", &[]) } else { register.organisation.clone() };
+    let time = |at: Option<&Timestamp>| human_time(from_proto(at));
+    let title = m("web-registry-title", &[]);
+    let intro = [
+        m("web-registry-of", &[("organisation", organisation.clone())]),
+        m("web-registry-count", &[("count", register.entries.len().to_string())]),
+        m("web-registry-generated", &[("time", time(register.generated.as_ref()))]),
+    ]
+    .join(" ");
+    let state = |name: &str| m("web-lifecycle", &[("state", name.to_owned())]);
+    let mut headers = vec![
+        m("web-registry-platform", &[]),
+        m("web-category-label", &[]),
+        m("web-registry-url", &[]),
+        m("web-classification-label", &[]),
+        m("web-lifecycle-label", &[]),
+        m("web-registry-created", &[]),
+    ];
+    headers.extend(STATES.map(|s| state(&lifecycle_name(s.to_proto()))));
+    if contacts {
+        headers.push(m("web-registry-contacts", &[]));
+    }
     let mut page = format!(
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Register of official accounts — \
-         {org}</title>\n<style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}td,th{{border:1px solid \
-         #999;padding:0.2em 0.5em;text-align:left;vertical-align:top}}</style>\n</head>\n<body>\n<h1>Register of \
-         official accounts</h1>\n<p>{org} — {count} accounts — generated {generated} (UTC). No password, login or note \
-         is in this register.</p>\n<table>\n<thead><tr><th>Platform</th><th>Category</th><th>URL</th>\
-         <th>Classification</th><th>Lifecycle</th><th>Created</th><th>Planned</th><th>Active</th><th>Archived</th>{extra}\
-         </tr></thead>\n<tbody>\n",
-        org = escape(organisation),
-        count = register.entries.len(),
-        generated = escape(&generated),
-        extra = if contacts { "<th>Recovery contacts</th>" } else { "" },
+        "<!DOCTYPE html>\n<html lang=\"{tag}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title} — {org}</title>\n\
+         <style>body{{font-family:sans-serif}}table{{border-collapse:collapse}}td,th{{border:1px solid #999;\
+         padding:0.2em 0.5em;text-align:left;vertical-align:top}}</style>\n</head>\n<body>\n<h1>{title}</h1>\n\
+         <p>{intro}</p>\n<p>{no_secret}</p>\n<table>\n<thead><tr>",
+        tag = lang.tag(),
+        title = escape(&title),
+        org = escape(&organisation),
+        intro = escape(&intro),
+        no_secret = escape(&m("web-registry-no-secret", &[])),
     );
+    for header in headers {
+        page.push_str(&format!("<th>{}</th>", escape(&header)));
+    }
+    page.push_str("</tr></thead>\n<tbody>\n");
     for entry in &register.entries {
         let mut cells = vec![
-            escape(&entry.platform),
-            escape(&category_name(entry.category)),
-            escape(&entry.url),
-            escape(&classification_name(entry.classification)),
-            escape(&lifecycle_name(entry.lifecycle)),
-            escape(&json_time(entry.created.as_ref()).unwrap_or_default()),
+            entry.platform.clone(),
+            m("web-category", &[("category", category_name(entry.category))]),
+            entry.url.clone(),
+            m("web-classification", &[("classification", classification_name(entry.classification))]),
+            state(&lifecycle_name(entry.lifecycle)),
+            time(entry.created.as_ref()),
         ];
         for state in STATES {
             cells.push(last_into(entry, state).map_or_else(String::new, |t| {
-                format!("{} by {}", escape(&json_time(t.at.as_ref()).unwrap_or_default()), escape(&t.by))
+                m("web-registry-transition", &[("time", time(t.at.as_ref())), ("by", t.by.clone())])
             }));
         }
         if contacts {
-            cells.push(escape(&entry.recovery_contacts.join(", ")));
+            cells.push(entry.recovery_contacts.join(", "));
         }
         page.push_str("<tr>");
         for cell in cells {
             page.push_str("<td>");
-            page.push_str(&cell);
+            page.push_str(&escape(&cell));
             page.push_str("</td>");
         }
         page.push_str("</tr>\n");
@@ -363,12 +388,29 @@ mod tests {
 
     #[test]
     fn html_escapes_everything_and_contacts_come_only_when_asked() {
-        let page = html(&register(), false);
+        let page = html(&register(), false, Lang::En);
         assert!(page.contains("&lt;b&gt;") && !page.contains("<b>"));
         assert!(page.contains("Parti québécois de l&#39;Île"));
         assert!(!page.contains("555 0100"));
-        assert!(html(&register(), true).contains("+1 555 0100"));
+        assert!(html(&register(), true, Lang::En).contains("+1 555 0100"));
         let json = json(&register(), false).unwrap_or_default();
         assert!(!json.contains("recovery_contacts") && json.contains("\"by\": \"Bob\""));
+    }
+
+    #[test]
+    fn the_html_register_reads_in_the_readers_language() {
+        let english = html(&register(), true, Lang::En);
+        assert!(english.contains("<html lang=\"en\">") && english.contains("<h1>Register of official accounts</h1>"));
+        assert!(english.contains("<td>Social networks</td>") && english.contains("<th>Recovery contacts</th>"));
+        assert!(english.contains(", by Bob</td>"), "{english}");
+        let french = html(&register(), true, Lang::FrCa);
+        assert!(french.contains("<html lang=\"fr-CA\">"), "{french}");
+        assert!(french.contains("<h1>Registre des comptes officiels</h1>"), "{french}");
+        assert!(french.contains("<p>Parti québécois de l&#39;Île. Comptes\u{a0}: 1."), "{french}");
+        assert!(french.contains("<td>Réseaux sociaux</td>") && french.contains("<td>public</td>"), "{french}");
+        assert!(french.contains(", par Bob</td>") && french.contains("<th>Contacts de récupération</th>"), "{french}");
+        for english_only in ["Register", "Accounts", " by ", "Platform"] {
+            assert!(!french.contains(english_only), "{english_only} in: {french}");
+        }
     }
 }
