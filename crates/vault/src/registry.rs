@@ -105,6 +105,15 @@ impl Inner {
         Ok(())
     }
 
+    fn transitions_of(&self, open: &Open, id: &Id) -> Result<Vec<LifecycleTransition>> {
+        let record = self.transitions(open, id)?.unwrap_or_default();
+        Ok(record
+            .transitions
+            .into_iter()
+            .map(|t| LifecycleTransition { state: t.state, at: from_millis(t.at_ms), by: t.by })
+            .collect())
+    }
+
     fn transitions(&self, open: &Open, id: &Id) -> Result<Option<LifecycleRecord>> {
         let Some(sealed) = self.store.get(&records::key(records::LIFECYCLE, id))? else { return Ok(None) };
         records::open(&open.entries_key, &open.vault_id, RecordKind::Lifecycle, id, 0, &sealed).map(Some)
@@ -122,13 +131,7 @@ impl Vault {
         let entries = inner.with_entries(open, |cache| cache.after(None).cloned().collect::<Vec<_>>())?;
         let mut register = Vec::with_capacity(entries.len());
         for entry in entries {
-            let transitions = inner
-                .transitions(open, &entry.id)?
-                .unwrap_or_default()
-                .transitions
-                .into_iter()
-                .map(|t| LifecycleTransition { state: t.state, at: from_millis(t.at_ms), by: t.by })
-                .collect();
+            let transitions = inner.transitions_of(open, &entry.id)?;
             register.push(RegistryEntry {
                 platform: entry.platform.clone(),
                 category: entry.category,
@@ -144,5 +147,15 @@ impl Vault {
         event.detail = format!("entries={} recovery_contacts={with_recovery_contacts}", register.len());
         inner.audit(event).await?;
         Ok(Registry { generated: from_millis(inner.now_ms()), entries: register })
+    }
+
+    /// One entry's line of the register: its lifecycle transitions, oldest first, for whoever may read the register
+    /// (owners and auditors), as an entry's page shows them. Not audited, as reading an entry's metadata is not;
+    /// the register as a whole is.
+    pub fn entry_transitions(&self, ctx: &RequestContext, platform: &str) -> Result<Vec<LifecycleTransition>> {
+        let inner = &self.inner;
+        let caller = inner.authorize(ctx, Action::ExportRegistry)?;
+        let entry = inner.entry_for(&caller, platform)?;
+        inner.transitions_of(&caller.open, &entry.id)
     }
 }

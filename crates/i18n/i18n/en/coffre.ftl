@@ -1530,6 +1530,7 @@ web-registry-platform = Platform
 web-registry-url = URL
 web-registry-created = Created
 web-registry-contacts = Recovery contacts
+web-recovery-contacts = Recovery contacts: who or what gets the account back (a phone number, an address, a person), one per line
 web-registry-transition = { $time }, by { $by }
 web-edit-entry = Change { $platform }, its history
 web-new-password-optional = New password (leave empty to keep the current one)

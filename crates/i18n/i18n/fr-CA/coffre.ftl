@@ -1583,6 +1583,7 @@ web-registry-platform = Plateforme
 web-registry-url = URL
 web-registry-created = Créé
 web-registry-contacts = Contacts de récupération
+web-recovery-contacts = Contacts de récupération : qui ou quoi permet de reprendre le compte (un numéro de téléphone, une adresse, une personne), un par ligne
 web-registry-transition = { $time }, par { $by }
 web-edit-entry = Modifier { $platform }, son historique
 web-new-password-optional = Nouveau mot de passe (laissez vide pour garder l’actuel)

@@ -45,6 +45,8 @@ struct EntryEditPage {
     lifecycle: &'static str,
     url: String,
     login: String,
+    /// One per line, as the text area shows them.
+    recovery_contacts: String,
     categories: Vec<&'static str>,
     classifications: Vec<&'static str>,
     versions: Vec<VersionRow>,
@@ -70,14 +72,9 @@ pub(crate) async fn show(State(web): State<Web>, visit: Visit, which: Query<Whic
         Ok(versions) => versions,
         Err(err) => return refusal(frame, &err),
     };
-    // The lifecycle transitions are the register's (the engine keeps them with the entry's line).
-    let transitions = match web.vault.registry(&visit.ctx, false).await {
-        Ok(registry) => registry
-            .entries
-            .into_iter()
-            .find(|line| line.platform == entry.platform)
-            .map(|line| line.transitions)
-            .unwrap_or_default(),
+    // The lifecycle transitions are the register's line for this entry.
+    let transitions = match web.vault.entry_transitions(&visit.ctx, &entry.platform) {
+        Ok(transitions) => transitions,
         Err(err) => return refusal(frame, &err),
     };
     let versions = versions
@@ -109,6 +106,7 @@ pub(crate) async fn show(State(web): State<Web>, visit: Visit, which: Query<Whic
         lifecycle: forms::name_of(&LIFECYCLES, entry.lifecycle),
         url: entry.url,
         login: entry.login,
+        recovery_contacts: entry.recovery_contacts.join("\n"),
         categories: forms::CATEGORIES.iter().map(|(_, name)| *name).collect(),
         classifications: forms::CLASSIFICATIONS.iter().map(|(_, name)| *name).collect(),
         versions,
@@ -132,10 +130,14 @@ pub(crate) struct EditForm {
     /// A new password, or empty to keep the current one.
     #[serde(default)]
     password: String,
+    /// One per line: they replace the entry's (a form without the field keeps them).
+    #[serde(default)]
+    recovery_contacts: Option<String>,
 }
 
 pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::Form<EditForm>) -> Response {
-    let EditForm { csrf, platform, category, classification, lifecycle, url, login, password } = form.0;
+    let EditForm { csrf, platform, category, classification, lifecycle, url, login, password, recovery_contacts } =
+        form.0;
     let password = zeroize::Zeroizing::new(password);
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,
@@ -154,7 +156,7 @@ pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::For
         category: Some(category),
         url: Some(url),
         login: Some(login),
-        recovery_contacts: None,
+        recovery_contacts: recovery_contacts.as_deref().map(forms::lines),
         classification: Some(classification),
         lifecycle: Some(lifecycle),
         tags: None,

@@ -39,3 +39,8 @@ pub(crate) fn parse<T: Copy>(choices: &[(T, &str)], sent: &str) -> Option<T> {
 pub(crate) fn name_of<T: Copy + PartialEq>(choices: &[(T, &'static str)], value: T) -> &'static str {
     choices.iter().find(|(v, _)| *v == value).map_or("other", |(_, name)| name)
 }
+
+/// A text area's lines, each trimmed, the empty ones left out (recovery contacts: one per line).
+pub(crate) fn lines(text: &str) -> Vec<String> {
+    text.lines().map(str::trim).filter(|line| !line.is_empty()).map(str::to_owned).collect()
+}

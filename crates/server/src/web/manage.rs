@@ -69,10 +69,14 @@ pub(crate) struct EntryForm {
     totp: String,
     #[serde(default)]
     notes: String,
+    /// One per line.
+    #[serde(default)]
+    recovery_contacts: String,
 }
 
 pub(crate) async fn entry_create(State(web): State<Web>, visit: Visit, form: axum::Form<EntryForm>) -> Response {
-    let EntryForm { csrf, platform, category, url, login, classification, password, totp, notes } = form.0;
+    let EntryForm { csrf, platform, category, url, login, classification, password, totp, notes, recovery_contacts } =
+        form.0;
     let totp = Zeroizing::new(totp);
     let frame = logged_in_form!(web, visit, csrf);
     let (Some(category), Some(classification)) =
@@ -88,7 +92,7 @@ pub(crate) async fn entry_create(State(web): State<Web>, visit: Visit, form: axu
         category,
         url,
         login,
-        recovery_contacts: Vec::new(),
+        recovery_contacts: forms::lines(&recovery_contacts),
         classification: Some(classification),
         lifecycle: None,
         tags: Vec::new(),

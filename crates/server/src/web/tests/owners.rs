@@ -229,12 +229,23 @@ async fn the_register_of_official_accounts_is_a_page_for_owners_and_auditors_wit
     let mut alice = site.logged_in("Alice", PASS).await;
     site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
     site.entry(&mut alice, "Old forum", "forum-secret-1").await;
-    let contacts = coffre_vault::EntryUpdate {
-        platform: "Mailgun".into(),
-        recovery_contacts: Some(vec!["+1 555 0100".into()]),
-        ..Default::default()
-    };
-    site.vault.update_entry(&session(&alice), contacts).await.expect("contacts");
+    // Recovery contacts, one per line in the entry's form (blank lines and spaces left out).
+    let form = alice.get("/entries/edit?platform=Mailgun").await;
+    assert!(form.html.contains("name=\"recovery_contacts\""), "{}", form.html);
+    let fields = [
+        ("csrf", form.csrf()),
+        ("platform", "Mailgun".to_owned()),
+        ("category", "software".to_owned()),
+        ("classification", "restricted".to_owned()),
+        ("lifecycle", "active".to_owned()),
+        ("recovery_contacts", " +1 555 0100 \r\n\r\nBureau, 12 rue Principale\n".to_owned()),
+    ];
+    let fields: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(alice.post("/entries/edit", &fields).await.status, StatusCode::OK);
+    let view = site.vault.get_entry(&session(&alice), "Mailgun").expect("the entry");
+    assert_eq!(view.recovery_contacts, ["+1 555 0100", "Bureau, 12 rue Principale"]);
+    let form = alice.get("/entries/edit?platform=Mailgun").await;
+    assert!(form.html.contains(">+1 555 0100\nBureau, 12 rue Principale</textarea>"), "shown as kept: {}", form.html);
     let list = alice.get("/").await;
     let archived = alice.post("/entries/archive", &[("csrf", &list.csrf()), ("platform", "Old forum")]).await;
     assert_eq!(archived.status, StatusCode::OK, "{}", archived.html);
@@ -252,7 +263,7 @@ async fn the_register_of_official_accounts_is_a_page_for_owners_and_auditors_wit
     }
     let with = alice.get("/registry?contacts=yes").await;
     assert_eq!(with.status, StatusCode::OK, "{}", with.html);
-    assert!(with.html.contains("<td>+1 555 0100</td>"), "{}", with.html);
+    assert!(with.html.contains("<td>+1 555 0100, Bureau, 12 rue Principale</td>"), "{}", with.html);
     assert!(!with.html.contains("mg-secret-1"));
 
     let audited = site.vault.list_audit(&session(&alice), coffre_vault::AuditFilter::default()).await.expect("log");
