@@ -162,13 +162,42 @@ fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
     assert!(text.contains("on sled") && text.contains("on postgres"), "both reveals are in the one log");
 }
 
+/// The web client's vault page (`/vault`: anyone may see it, without logging in), in English: its HTTP status and
+/// HTML. Fetched over HTTPS the way the `coffre` client reaches the daemon: tonic's HTTP/2 channel, the daemon's CA
+/// pinned.
+fn web_vault_page(daemon: &Daemon) -> (u16, String) {
+    use http_body_util::BodyExt as _;
+    use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
+    use tower::ServiceExt as _;
+
+    let base = daemon.url.trim_end_matches('/').to_owned();
+    let tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(std::fs::read(&daemon.ca).unwrap()));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let channel = Endpoint::from_shared(base.clone()).unwrap().tls_config(tls).unwrap().connect().await.unwrap();
+        let request = http::Request::get(format!("{base}/vault"))
+            .header(http::header::ACCEPT_LANGUAGE, "en")
+            .body(tonic::body::Body::empty())
+            .unwrap();
+        let response = channel.oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    })
+}
+
+/// The web vault page's line for a database that lacks a change the audit log holds (`web-vault-database`).
+const WEB_CATCHING_UP: &str =
+    "<dt>Database</dt><dd>missing a change that the audit log holds: coffred gives it again by itself";
+
 /// The database read-only under a running, unsealed daemon (a standby promoted by mistake, a primary out of disk,
 /// `default_transaction_read_only`): reveals go on (they read records and append their event to the audit log in
 /// the data directory); a change is taken by the log, and the store does not take it for longer than the writer's
 /// retry: its author is told the change is in the log and will be given to the database again (`store-behind`),
-/// every session ends, every request answers UNAVAILABLE without a secret (`store-catching-up`), and the daemon
-/// stays up and unsealed. Once the database is writable again, the writer gives it the change by itself: people log
-/// in again and the change is there, with no owner's unseal. (docs/ha.md, "When the database is down".)
+/// every session ends, every request answers UNAVAILABLE without a secret (`store-catching-up`), the daemon stays
+/// up and unsealed, and the web client's vault page says the database is missing a change. Once the database is
+/// writable again, the writer gives it the change by itself: people log in again, the change is there and the
+/// page's line is gone, with no owner's unseal. (docs/ha.md, "When the database is down".)
 #[test]
 fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_itself_once_writable() {
     let Some(cluster) = own_cluster() else { return };
@@ -223,6 +252,10 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     assert_eq!(refused.code, 9, "UNAVAILABLE: {}", refused.stderr);
     assert!(refused.stderr.contains("missed a change that the audit log holds"), "{}", refused.stderr);
     assert!(refused.stdout.is_empty() && !refused.stderr.contains(PASSWORD), "no secret: {}", refused.stderr);
+    // The web client's vault page, which needs no login, says so too.
+    let (code, page) = web_vault_page(&daemon);
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains(WEB_CATCHING_UP), "the web page names the database that is behind: {page}");
 
     // Writable again: the writer gives the store the change by itself (it tries every second; polled for here,
     // with a generous bound, rather than slept for). Sessions ended meanwhile: the old one is refused.
@@ -240,6 +273,9 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     let status = client.run(&["status"]).ok();
     assert!(status.stdout.contains("unsealed"), "no owner's unseal was needed: {}", status.stdout);
     assert!(!status.stdout.contains("missing a change"), "{}", status.stdout);
+    let (code, page) = web_vault_page(&daemon);
+    assert_eq!(code, 200, "{page}");
+    assert!(!page.contains("<dt>Database</dt>"), "the web page's line is gone once the store caught up: {page}");
     client.login(&daemon, "Alice", &pass).ok();
     let list = client.run(&["entry", "list"]).ok();
     assert!(list.stdout.contains("\nY "), "the change the store missed was given to it: {}", list.stdout);
