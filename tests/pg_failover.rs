@@ -19,7 +19,7 @@ use std::{
 
 use coffre_e2e::{Client, initialised_configured};
 
-use super::{Cluster, PASSWORD, add_entry, script};
+use super::{Cluster, PASSWORD, add_entry, own_cluster, script};
 
 const WORKERS: usize = 4;
 /// Acknowledgements before the crash, and after the promotion before the load stops.
@@ -35,7 +35,7 @@ struct Standby {
 impl Standby {
     fn of(primary: &Cluster) -> Standby {
         let dir = primary.dir.path().join("standby");
-        let out = Command::new(script()).arg("standby").arg(primary.dir.path().join("pg")).arg(&dir).output().unwrap();
+        let out = Command::new(script()).arg("standby").arg(primary.pg_dir()).arg(&dir).output().unwrap();
         assert!(out.status.success(), "the standby starts: {}", String::from_utf8_lossy(&out.stderr));
         let line = String::from_utf8(out.stdout).unwrap();
         let url = line.trim().trim_start_matches("export COFFRE_TEST_POSTGRES_STANDBY=").to_string();
@@ -177,7 +177,7 @@ fn a_failover_slower_than_the_retry_is_caught_up_by_itself_and_loses_nothing_ack
 /// the crash.
 fn drill(retry_seconds: Option<u64>, promote_after: Duration) {
     let started = std::time::Instant::now();
-    let Some(primary) = Cluster::start() else { return };
+    let Some(primary) = own_cluster() else { return };
     let standby = Standby::of(&primary);
     let url = format!(
         "postgresql://postgres@{},{}/postgres?target_session_attrs=read-write",

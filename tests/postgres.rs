@@ -7,10 +7,7 @@
 // Test helpers panic on what they cannot use, as the tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-use std::{
-    path::{Path, PathBuf},
-    process::Command,
-};
+use std::process::Command;
 
 use coffre_e2e::{Client, Daemon, coffred, initialised_configured};
 
@@ -19,41 +16,25 @@ mod failover;
 
 const PASSWORD: &str = "Mg-s3cret-on-postgres";
 
-/// A cluster of the test's own, stopped when dropped.
-struct Cluster {
-    dir: tempfile::TempDir,
-    url: String,
-}
+/// A cluster of the test's own (made by `.ci/postgres`), shared with the store's TLS tests.
+#[path = "../crates/store/tests/postgres/cluster.rs"]
+mod cluster;
 
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../.ci/postgres")
+use cluster::{Cluster, script};
+
+/// A cluster of the test's own, or `None` (and why, printed) where the test cannot run. The daemons of these tests
+/// use their own cluster: the run-wide PostgreSQL setting must not redirect them.
+fn own_cluster() -> Option<Cluster> {
+    if std::env::var("COFFRE_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
+        eprintln!("these tests run on a cluster of their own; COFFRE_TEST_BACKEND would redirect them: skipped");
+        return None;
+    }
+    Cluster::start(None)
 }
 
 impl Cluster {
-    /// A cluster of the test's own, or `None` (and why, printed) where the test cannot run.
-    fn start() -> Option<Cluster> {
-        if !own_cluster_only() {
-            return None;
-        }
-        let installed = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|mut d| d.next().is_some());
-        if !installed {
-            assert!(
-                std::env::var_os("COFFRE_REQUIRE_POSTGRES").is_none(),
-                "COFFRE_REQUIRE_POSTGRES is set but PostgreSQL is not installed (.ci/postgres installs it)"
-            );
-            eprintln!("PostgreSQL is not installed here: skipped");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let out = Command::new(script()).arg("start").arg(dir.path().join("pg")).output().unwrap();
-        assert!(out.status.success(), "the cluster starts: {}", String::from_utf8_lossy(&out.stderr));
-        let line = String::from_utf8(out.stdout).unwrap();
-        let url = line.trim().trim_start_matches("export COFFRE_TEST_POSTGRES=").to_string();
-        Some(Cluster { dir, url })
-    }
-
     fn control(&self, verb: &str) {
-        let out = Command::new(script()).arg(verb).arg(self.dir.path().join("pg")).output().unwrap();
+        let out = Command::new(script()).arg(verb).arg(self.pg_dir()).output().unwrap();
         assert!(out.status.success(), ".ci/postgres {verb}: {}", String::from_utf8_lossy(&out.stderr));
     }
 
@@ -82,12 +63,6 @@ impl Cluster {
     }
 }
 
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new(script()).arg("stop").arg(self.dir.path().join("pg")).output();
-    }
-}
-
 fn add_entry(client: &Client) {
     let password = client.secret_file("mg.pass", PASSWORD);
     client
@@ -95,18 +70,9 @@ fn add_entry(client: &Client) {
         .ok();
 }
 
-/// The daemons of these tests use their own cluster: the run-wide PostgreSQL setting must not redirect them.
-fn own_cluster_only() -> bool {
-    if std::env::var("COFFRE_TEST_BACKEND").is_ok_and(|b| b == "postgres") {
-        eprintln!("these tests run on a cluster of their own; COFFRE_TEST_BACKEND would redirect them: skipped");
-        return false;
-    }
-    true
-}
-
 #[test]
 fn the_database_gone_answers_unavailable_without_a_secret_and_the_daemon_serves_again_when_it_returns() {
-    let Some(cluster) = Cluster::start() else { return };
+    let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let (daemon, client, _pass) = initialised_configured(tmp.path(), &cluster.config("outage"));
     add_entry(&client);
@@ -133,7 +99,7 @@ fn the_database_gone_answers_unavailable_without_a_secret_and_the_daemon_serves_
 
 #[test]
 fn a_second_daemon_on_the_same_schema_is_refused_at_start_naming_it() {
-    let Some(cluster) = Cluster::start() else { return };
+    let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let (_daemon, _client, _pass) = initialised_configured(tmp.path(), &cluster.config("shared"));
     let other = tmp.path().join("other");
@@ -155,7 +121,7 @@ fn a_second_daemon_on_the_same_schema_is_refused_at_start_naming_it() {
 
 #[test]
 fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
-    let Some(cluster) = Cluster::start() else { return };
+    let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     let (daemon, client, pass) = coffre_e2e::initialised(tmp.path());
@@ -196,16 +162,45 @@ fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
     assert!(text.contains("on sled") && text.contains("on postgres"), "both reveals are in the one log");
 }
 
+/// The web client's vault page (`/vault`: anyone may see it, without logging in), in English: its HTTP status and
+/// HTML. Fetched over HTTPS the way the `coffre` client reaches the daemon: tonic's HTTP/2 channel, the daemon's CA
+/// pinned.
+fn web_vault_page(daemon: &Daemon) -> (u16, String) {
+    use http_body_util::BodyExt as _;
+    use tonic::transport::{Certificate, ClientTlsConfig, Endpoint};
+    use tower::ServiceExt as _;
+
+    let base = daemon.url.trim_end_matches('/').to_owned();
+    let tls = ClientTlsConfig::new().ca_certificate(Certificate::from_pem(std::fs::read(&daemon.ca).unwrap()));
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    runtime.block_on(async {
+        let channel = Endpoint::from_shared(base.clone()).unwrap().tls_config(tls).unwrap().connect().await.unwrap();
+        let request = http::Request::get(format!("{base}/vault"))
+            .header(http::header::ACCEPT_LANGUAGE, "en")
+            .body(tonic::body::Body::empty())
+            .unwrap();
+        let response = channel.oneshot(request).await.unwrap();
+        let status = response.status().as_u16();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(body.to_vec()).unwrap())
+    })
+}
+
+/// The web vault page's line for a database that lacks a change the audit log holds (`web-vault-database`).
+const WEB_CATCHING_UP: &str =
+    "<dt>Database</dt><dd>missing a change that the audit log holds: coffred gives it again by itself";
+
 /// The database read-only under a running, unsealed daemon (a standby promoted by mistake, a primary out of disk,
 /// `default_transaction_read_only`): reveals go on (they read records and append their event to the audit log in
 /// the data directory); a change is taken by the log, and the store does not take it for longer than the writer's
 /// retry: its author is told the change is in the log and will be given to the database again (`store-behind`),
-/// every session ends, every request answers UNAVAILABLE without a secret (`store-catching-up`), and the daemon
-/// stays up and unsealed. Once the database is writable again, the writer gives it the change by itself: people log
-/// in again and the change is there, with no owner's unseal. (docs/ha.md, "When the database is down".)
+/// every session ends, every request answers UNAVAILABLE without a secret (`store-catching-up`), the daemon stays
+/// up and unsealed, and the web client's vault page says the database is missing a change. Once the database is
+/// writable again, the writer gives it the change by itself: people log in again, the change is there and the
+/// page's line is gone, with no owner's unseal. (docs/ha.md, "When the database is down".)
 #[test]
 fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_itself_once_writable() {
-    let Some(cluster) = Cluster::start() else { return };
+    let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     // The writer gives a change 1 s of retries before answering its author (15 s by default).
     let config = format!("{}retry_seconds = 1\n", cluster.config("readonly"));
@@ -257,6 +252,10 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     assert_eq!(refused.code, 9, "UNAVAILABLE: {}", refused.stderr);
     assert!(refused.stderr.contains("missed a change that the audit log holds"), "{}", refused.stderr);
     assert!(refused.stdout.is_empty() && !refused.stderr.contains(PASSWORD), "no secret: {}", refused.stderr);
+    // The web client's vault page, which needs no login, says so too.
+    let (code, page) = web_vault_page(&daemon);
+    assert_eq!(code, 200, "{page}");
+    assert!(page.contains(WEB_CATCHING_UP), "the web page names the database that is behind: {page}");
 
     // Writable again: the writer gives the store the change by itself (it tries every second; polled for here,
     // with a generous bound, rather than slept for). Sessions ended meanwhile: the old one is refused.
@@ -274,6 +273,9 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     let status = client.run(&["status"]).ok();
     assert!(status.stdout.contains("unsealed"), "no owner's unseal was needed: {}", status.stdout);
     assert!(!status.stdout.contains("missing a change"), "{}", status.stdout);
+    let (code, page) = web_vault_page(&daemon);
+    assert_eq!(code, 200, "{page}");
+    assert!(!page.contains("<dt>Database</dt>"), "the web page's line is gone once the store caught up: {page}");
     client.login(&daemon, "Alice", &pass).ok();
     let list = client.run(&["entry", "list"]).ok();
     assert!(list.stdout.contains("\nY "), "the change the store missed was given to it: {}", list.stdout);

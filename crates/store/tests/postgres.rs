@@ -9,6 +9,10 @@ use std::hash::{BuildHasher, Hasher};
 #[path = "postgres/tls.rs"]
 mod tls;
 
+/// A cluster of a test's own (`postgres/cluster.rs`, shared with the end-to-end tests).
+#[path = "postgres/cluster.rs"]
+mod cluster;
+
 use coffre_store::{Batch, PgOptions, PgStore, SledStore, Store, StoreError};
 use proptest::prelude::*;
 

@@ -5,13 +5,12 @@
 // Test helpers panic on what they cannot use, as the tests themselves do.
 #![allow(clippy::unwrap_used)]
 
-use std::{
-    path::{Path, PathBuf},
-    process::Command,
-};
+use std::path::Path;
 
 use coffre_store::{Batch, PgOptions, PgStore, Store, StoreError};
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+
+use crate::cluster::Cluster;
 
 /// A CA, and the PEM of its certificate.
 struct Ca {
@@ -37,48 +36,11 @@ impl Ca {
     }
 }
 
-fn script() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../.ci/postgres")
-}
-
-/// A cluster of the test's own with TLS on, stopped when dropped.
-struct Cluster {
-    dir: tempfile::TempDir,
-    url: String,
-}
-
-impl Cluster {
-    /// A cluster serving `cert` and `key`, or `None` (and why, printed) where PostgreSQL is not installed.
-    fn start_tls(cert: &str, key: &str) -> Option<Cluster> {
-        let installed = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|mut d| d.next().is_some());
-        if !installed {
-            assert!(
-                std::env::var_os("COFFRE_REQUIRE_POSTGRES").is_none(),
-                "COFFRE_REQUIRE_POSTGRES is set but PostgreSQL is not installed (.ci/postgres installs it)"
-            );
-            eprintln!("PostgreSQL is not installed here: skipped");
-            return None;
-        }
-        let dir = tempfile::tempdir().unwrap();
-        let (cert_file, key_file) = (dir.path().join("server.pem"), dir.path().join("server.key"));
-        std::fs::write(&cert_file, cert).unwrap();
-        std::fs::write(&key_file, key).unwrap();
-        let out =
-            Command::new(script()).arg("start-tls").arg(dir.path().join("pg")).arg(&cert_file).arg(&key_file).output();
-        let out = out.unwrap();
-        assert!(out.status.success(), "the cluster starts: {}", String::from_utf8_lossy(&out.stderr));
-        let line = String::from_utf8(out.stdout).unwrap();
-        let url = line.trim().trim_start_matches("export COFFRE_TEST_POSTGRES=").to_string();
-        Some(Cluster { dir, url })
-    }
-}
-
 impl Cluster {
     /// The two columns of `query`'s one row, run by the administrator over the cluster's Unix socket.
     fn admin(&self, query: &str) -> (i64, bool) {
-        let port = std::fs::read_to_string(self.dir.path().join("pg/port")).unwrap();
-        let socket =
-            format!("host={} port={} user=postgres dbname=postgres", self.dir.path().join("pg").display(), port.trim());
+        let port = std::fs::read_to_string(self.pg_dir().join("port")).unwrap();
+        let socket = format!("host={} port={} user=postgres dbname=postgres", self.pg_dir().display(), port.trim());
         let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
         rt.block_on(async {
             let (client, connection) = tokio_postgres::connect(&socket, tokio_postgres::NoTls).await.unwrap();
@@ -86,12 +48,6 @@ impl Cluster {
             let row = client.query_one(query, &[]).await.unwrap();
             (row.get(0), row.get(1))
         })
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = Command::new(script()).arg("stop").arg(self.dir.path().join("pg")).output();
     }
 }
 
@@ -113,7 +69,7 @@ fn refused(options: &PgOptions) -> StoreError {
 fn tls_verified_against_the_configured_ca_works_and_anything_else_is_refused() {
     let ca = Ca::new("coffre test database CA");
     let (cert, key) = ca.server("localhost");
-    let Some(cluster) = Cluster::start_tls(&cert, &key) else { return };
+    let Some(cluster) = Cluster::start(Some((&cert, &key))) else { return };
     assert!(cluster.url.contains("@localhost:"), "the name the certificate holds: {}", cluster.url);
     let files = tempfile::tempdir().unwrap();
 
