@@ -1534,6 +1534,7 @@ web-recovery-contacts = Recovery contacts: who or what gets the account back (a 
 web-registry-transition = { $time }, by { $by }
 web-edit-entry = Change { $platform }, its history
 web-new-password-optional = New password (leave empty to keep the current one)
+web-new-totp-seed-optional = The platform's 2FA secret, when you turn on or reset its second factor (the base32 text it shows for an app; leave empty to keep the current one)
 web-save = Save
 web-entry-saved-title = Entry saved
 web-entry-saved = { $platform } is saved; a new password makes a new version, and the old one stays in its history.

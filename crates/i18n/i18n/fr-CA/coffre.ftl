@@ -1587,6 +1587,7 @@ web-recovery-contacts = Contacts de récupération : qui ou quoi permet de repr
 web-registry-transition = { $time }, par { $by }
 web-edit-entry = Modifier { $platform }, son historique
 web-new-password-optional = Nouveau mot de passe (laissez vide pour garder l’actuel)
+web-new-totp-seed-optional = Le secret 2FA de la plateforme, quand vous activez ou refaites son second facteur (le texte en base32 qu’elle affiche pour une application ; laissez vide pour garder l’actuel)
 web-save = Enregistrer
 web-entry-saved-title = Entrée enregistrée
 web-entry-saved = { $platform } est enregistrée ; un nouveau mot de passe crée une nouvelle version, et l’ancienne reste dans son historique.

@@ -133,12 +133,16 @@ pub(crate) struct EditForm {
     /// One per line: they replace the entry's (a form without the field keeps them).
     #[serde(default)]
     recovery_contacts: Option<String>,
+    /// The platform's second factor (base32 text, as the platform shows it), or empty to keep the current one.
+    #[serde(default)]
+    totp: String,
 }
 
 pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::Form<EditForm>) -> Response {
-    let EditForm { csrf, platform, category, classification, lifecycle, url, login, password, recovery_contacts } =
+    let EditForm { csrf, platform, category, classification, lifecycle, url, login, password, recovery_contacts, totp } =
         form.0;
     let password = zeroize::Zeroizing::new(password);
+    let totp = zeroize::Zeroizing::new(totp);
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,
         Err(response) => return *response,
@@ -161,7 +165,10 @@ pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::For
         lifecycle: Some(lifecycle),
         tags: None,
         password: (!password.is_empty()).then(|| SecretBytes::new(password.as_bytes().to_vec())),
-        totp_seed: None,
+        // The engine checks it; a new one makes a new version, as a new password does.
+        totp_seed: Some(totp.trim())
+            .filter(|seed| !seed.is_empty())
+            .map(|seed| SecretBytes::new(seed.as_bytes().to_vec())),
         notes: None,
     };
     match web.vault.update_entry(&visit.ctx, update).await {

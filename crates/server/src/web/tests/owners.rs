@@ -285,3 +285,55 @@ async fn the_register_of_official_accounts_is_a_page_for_owners_and_auditors_wit
     assert!(page.html.contains("Comptes\u{a0}: 2.") && page.html.contains(", par Alice</td>"), "{}", page.html);
     assert!(page.html.contains("<td>Logiciels et hébergement</td>"), "the category in French: {}", page.html);
 }
+
+/// Turning on a platform's second factor after the entry exists: its secret goes in the entry's form (a new
+/// version, as a new password makes); a secret that is not base32 is refused with the engine's words; an empty
+/// field keeps it.
+#[tokio::test]
+async fn an_owner_adds_the_platforms_2fa_secret_to_an_existing_entry() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    let form = alice.get("/entries/new").await;
+    let fields = [
+        ("csrf", form.csrf()),
+        ("platform", "Mailgun".to_owned()),
+        ("category", "software".to_owned()),
+        ("classification", "restricted".to_owned()),
+        ("password", "mg-secret-1".to_owned()),
+    ];
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(alice.post("/entries/new", &refs).await.status, StatusCode::OK);
+    assert!(!alice.get("/").await.html.contains("value=\"totp\""), "no code to reveal yet");
+    let save = |csrf: String, totp: &str| {
+        [
+            ("csrf", csrf),
+            ("platform", "Mailgun".to_owned()),
+            ("category", "software".to_owned()),
+            ("classification", "restricted".to_owned()),
+            ("lifecycle", "active".to_owned()),
+            ("totp", totp.to_owned()),
+        ]
+    };
+    let form = alice.get("/entries/edit?platform=Mailgun").await;
+    assert!(form.html.contains("name=\"totp\""), "{}", form.html);
+    let fields = save(form.csrf(), "not base32!");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let refused = alice.post("/entries/edit", &refs).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.html);
+    assert!(!site.vault.get_entry(&session(&alice), "Mailgun").expect("entry").has_totp);
+
+    let fields = save(form.csrf(), " JBSWY3DPEHPK3PXP ");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(alice.post("/entries/edit", &refs).await.status, StatusCode::OK);
+    let view = site.vault.get_entry(&session(&alice), "Mailgun").expect("entry");
+    assert_eq!((view.has_totp, view.version), (true, 2), "a new version with the second factor");
+    let list = alice.get("/").await;
+    assert!(list.html.contains("value=\"totp\""), "its code can be revealed now: {}", list.html);
+    assert!(!list.html.contains("JBSWY3DPEHPK3PXP") && !form.html.contains("JBSWY3DPEHPK3PXP"));
+
+    let fields = save(form.csrf(), "");
+    let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(alice.post("/entries/edit", &refs).await.status, StatusCode::OK);
+    let view = site.vault.get_entry(&session(&alice), "Mailgun").expect("entry");
+    assert_eq!((view.has_totp, view.version), (true, 2), "an empty field keeps it, and no new version");
+}
