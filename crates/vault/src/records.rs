@@ -467,14 +467,15 @@ mod tests {
 
     use super::*;
 
-    /// An entry record as coffred wrote it before the rotation flag's parts: the same fields, nothing after.
-    #[derive(Serialize)]
-    struct EntryBeforeParts<'a> {
+    /// An entry record as coffred wrote and read it before the rotation flag's parts: the same fields, nothing after
+    /// (the flag's reason and time as a pair, which postcard encodes as the struct it was).
+    #[derive(Serialize, Deserialize)]
+    struct OlderEntry {
         id: Id,
-        platform: &'a str,
+        platform: String,
         category: Category,
-        url: &'a str,
-        login: &'a str,
+        url: String,
+        login: String,
         recovery_contacts: Vec<String>,
         classification: Classification,
         lifecycle: Lifecycle,
@@ -484,16 +485,16 @@ mod tests {
         has_notes: bool,
         created_ms: i64,
         updated_ms: i64,
-        rotation_due: Option<(&'a str, std::time::SystemTime)>,
+        rotation_due: Option<(String, std::time::SystemTime)>,
     }
 
-    fn older(rotation_due: Option<(&str, std::time::SystemTime)>) -> EntryBeforeParts<'_> {
-        EntryBeforeParts {
+    fn older(rotation_due: Option<(&str, std::time::SystemTime)>) -> OlderEntry {
+        OlderEntry {
             id: [7; 16],
-            platform: "Facebook",
+            platform: "Facebook".into(),
             category: Category::SocialNetwork,
-            url: "https://facebook.com",
-            login: "parti",
+            url: "https://facebook.com".into(),
+            login: "parti".into(),
             recovery_contacts: vec!["Alice".into()],
             classification: Classification::Restricted,
             lifecycle: Lifecycle::Active,
@@ -503,7 +504,7 @@ mod tests {
             has_notes: false,
             created_ms: 1,
             updated_ms: 2,
-            rotation_due,
+            rotation_due: rotation_due.map(|(reason, since)| (reason.to_owned(), since)),
         }
     }
 
@@ -546,37 +547,13 @@ mod tests {
         assert_eq!(due.since, since);
 
         // An older coffred reads the fields it knows (its own `open`), with the English text.
-        #[derive(Deserialize)]
-        struct OlderDue {
-            reason: String,
-            since: std::time::SystemTime,
-        }
-        #[derive(Deserialize)]
-        #[allow(dead_code, reason = "the layout of an older coffred's record; only the flag is read")]
-        struct OlderEntry {
-            id: Id,
-            platform: String,
-            category: Category,
-            url: String,
-            login: String,
-            recovery_contacts: Vec<String>,
-            classification: Classification,
-            lifecycle: Lifecycle,
-            tags: Vec<String>,
-            version: u32,
-            has_totp: bool,
-            has_notes: bool,
-            created_ms: i64,
-            updated_ms: i64,
-            rotation_due: Option<OlderDue>,
-        }
         let old: OlderEntry = open(&key, &vault, RecordKind::Entry, &[7; 16], 0, &bytes).expect("older coffred");
-        let old_due = old.rotation_due.expect("flag");
+        let (reason, old_since) = old.rotation_due.expect("flag");
         assert_eq!(
-            old_due.reason,
+            reason,
             "revealed by Dave, who was offboarded; saw version 2, since replaced (the current version is 3)"
         );
-        assert_eq!(old_due.since, since);
+        assert_eq!((old.platform.as_str(), old_since), ("Facebook", since));
     }
 
     #[test]
