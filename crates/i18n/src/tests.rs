@@ -112,8 +112,11 @@ fn no_french_message_is_left_in_english() {
         "help-heading-arguments",
         // Only punctuation: a possible value's name, a colon (after a no-break space in French), its text.
         "help-possible-value",
-        // The text written in the entry at an offboarding, stored in English (DueDetail::Offboarded).
+        // The text an older coffred wrote in the entry at an offboarding, in English (DueDetail::OffboardedAsWritten).
         "rotation-detail-offboarded",
+        // The organisation's own name, and a word both languages spell alike.
+        "web-registry-of",
+        "web-registry-url",
         "daemon-problem-kdf-out-of-bounds",
         "daemon-problem-holder-key",
         "daemon-problem-share-unreadable",
