@@ -47,6 +47,8 @@ struct EntryEditPage {
     login: String,
     /// One per line, as the text area shows them.
     recovery_contacts: String,
+    /// Whether it has notes (never what they say).
+    has_notes: bool,
     categories: Vec<&'static str>,
     classifications: Vec<&'static str>,
     versions: Vec<VersionRow>,
@@ -107,6 +109,7 @@ pub(crate) async fn show(State(web): State<Web>, visit: Visit, which: Query<Whic
         url: entry.url,
         login: entry.login,
         recovery_contacts: entry.recovery_contacts.join("\n"),
+        has_notes: entry.has_notes,
         categories: forms::CATEGORIES.iter().map(|(_, name)| *name).collect(),
         classifications: forms::CLASSIFICATIONS.iter().map(|(_, name)| *name).collect(),
         versions,
@@ -136,13 +139,32 @@ pub(crate) struct EditForm {
     /// The platform's second factor (base32 text, as the platform shows it), or empty to keep the current one.
     #[serde(default)]
     totp: String,
+    /// New notes, or empty to keep the current ones (they are secret: the form never shows them).
+    #[serde(default)]
+    notes: String,
+    /// `yes` to remove the notes.
+    #[serde(default)]
+    remove_notes: String,
 }
 
 pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::Form<EditForm>) -> Response {
-    let EditForm { csrf, platform, category, classification, lifecycle, url, login, password, recovery_contacts, totp } =
-        form.0;
+    let EditForm {
+        csrf,
+        platform,
+        category,
+        classification,
+        lifecycle,
+        url,
+        login,
+        password,
+        recovery_contacts,
+        totp,
+        notes,
+        remove_notes,
+    } = form.0;
     let password = zeroize::Zeroizing::new(password);
     let totp = zeroize::Zeroizing::new(totp);
+    let notes = zeroize::Zeroizing::new(notes);
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,
         Err(response) => return *response,
@@ -169,7 +191,12 @@ pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::For
         totp_seed: Some(totp.trim())
             .filter(|seed| !seed.is_empty())
             .map(|seed| SecretBytes::new(seed.as_bytes().to_vec())),
-        notes: None,
+        // New notes replace the old ones; removing them is the engine's empty notes. Both make a new version.
+        notes: if remove_notes == "yes" {
+            Some(SecretBytes::new(Vec::new()))
+        } else {
+            (!notes.is_empty()).then(|| SecretBytes::new(notes.as_bytes().to_vec()))
+        },
     };
     match web.vault.update_entry(&visit.ctx, update).await {
         Ok(view) => done(frame, "web-entry-saved-title", "web-entry-saved", &view.platform),

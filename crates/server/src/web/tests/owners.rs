@@ -337,3 +337,43 @@ async fn an_owner_adds_the_platforms_2fa_secret_to_an_existing_entry() {
     let view = site.vault.get_entry(&session(&alice), "Mailgun").expect("entry");
     assert_eq!((view.has_totp, view.version), (true, 2), "an empty field keeps it, and no new version");
 }
+
+/// Notes are secret: the entry's form never shows them, new ones replace them (a new version), an empty field keeps
+/// them, and the box removes them.
+#[tokio::test]
+async fn an_owner_replaces_or_removes_an_entrys_notes_without_the_page_showing_them() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let save = |csrf: String, notes: &str, remove: &str| {
+        [
+            ("csrf", csrf),
+            ("platform", "Mailgun".to_owned()),
+            ("category", "software".to_owned()),
+            ("classification", "restricted".to_owned()),
+            ("lifecycle", "active".to_owned()),
+            ("notes", notes.to_owned()),
+            ("remove_notes", remove.to_owned()),
+        ]
+    };
+    let versions = |site: &Site, alice: &Browser| {
+        let view = site.vault.get_entry(&session(alice), "Mailgun").expect("entry");
+        (view.has_notes, view.version)
+    };
+    let form = alice.get("/entries/edit?platform=Mailgun").await;
+    assert!(!form.html.contains("name=\"remove_notes\""), "no notes, nothing to remove");
+    for (notes, remove, expected) in [
+        ("backup codes: 1234 5678", "", (true, 2)),
+        ("", "", (true, 2)),
+        ("backup codes: 9999 0000", "", (true, 3)),
+        ("", "yes", (false, 4)),
+    ] {
+        let fields = save(form.csrf(), notes, remove);
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        assert_eq!(alice.post("/entries/edit", &refs).await.status, StatusCode::OK);
+        assert_eq!(versions(&site, &alice), expected, "notes {notes:?}, remove {remove:?}");
+        let page = alice.get("/entries/edit?platform=Mailgun").await;
+        assert!(!page.html.contains("backup codes"), "the page never shows the notes");
+        assert_eq!(page.html.contains("name=\"remove_notes\""), expected.0);
+    }
+}
