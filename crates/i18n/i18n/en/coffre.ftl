@@ -1365,6 +1365,7 @@ web-entry-flagged-already = { $platform } was flagged compromised already (since
 web-reason = Reason (required, kept in the audit log)
 web-reveal-password = Reveal the password
 web-reveal-totp = Show the 2FA code
+web-reveal-notes = Reveal the notes
 web-revealed-field = { $field ->
     [password] Password:
     [totp] Current 2FA code:

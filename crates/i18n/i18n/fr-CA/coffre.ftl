@@ -1418,6 +1418,7 @@ web-entry-flagged-already = { $platform } était déjà signalée comme compromi
 web-reason = Raison (obligatoire, gardée dans le journal d’audit)
 web-reveal-password = Révéler le mot de passe
 web-reveal-totp = Afficher le code 2FA
+web-reveal-notes = Révéler les notes
 web-revealed-field = { $field ->
     [password] Mot de passe :
     [totp] Code 2FA actuel :

@@ -206,6 +206,7 @@ struct Row {
     login: String,
     classification: &'static str,
     has_totp: bool,
+    has_notes: bool,
     /// Why its password must change on the platform (someone who had seen it left), in the reader's language.
     rotation_due: Option<String>,
 }
@@ -264,6 +265,7 @@ pub(crate) async fn entries(State(web): State<Web>, visit: Visit, search: Query<
                 login: entry.login.clone(),
                 classification: forms::name_of(&forms::CLASSIFICATIONS, entry.classification),
                 has_totp: entry.has_totp,
+                has_notes: entry.has_notes,
                 rotation_due: entry
                     .rotation_due
                     .as_ref()

@@ -375,5 +375,21 @@ async fn an_owner_replaces_or_removes_an_entrys_notes_without_the_page_showing_t
         let page = alice.get("/entries/edit?platform=Mailgun").await;
         assert!(!page.html.contains("backup codes"), "the page never shows the notes");
         assert_eq!(page.html.contains("name=\"remove_notes\""), expected.0);
+        // Reading them is a reveal, with a reason, from the entries list.
+        let list = alice.get("/").await;
+        assert_eq!(list.html.contains("value=\"notes\""), expected.0, "{}", list.html);
+        if expected.0 {
+            let reveal = [
+                ("csrf", list.csrf()),
+                ("platform", "Mailgun".into()),
+                ("field", "notes".into()),
+                ("reason", "login".into()),
+            ];
+            let refs: Vec<(&str, &str)> = reveal.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            let shown = alice.post("/reveal", &refs).await;
+            assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+            let written = if notes.is_empty() { "backup codes: 1234 5678" } else { notes };
+            assert!(shown.html.contains(&format!(">{written}</output>")), "{}", shown.html);
+        }
     }
 }
