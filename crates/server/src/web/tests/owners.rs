@@ -393,3 +393,52 @@ async fn an_owner_replaces_or_removes_an_entrys_notes_without_the_page_showing_t
         }
     }
 }
+
+/// A clumsy or hostile form on this round's fields: too many recovery contacts, notes or a report past their bounds,
+/// a body past the web client's limit. Each is refused with the engine's words (or the limit's status), and the
+/// entry is left as it was.
+#[tokio::test]
+async fn oversized_contacts_notes_and_reports_are_refused_and_change_nothing() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let before = site.vault.get_entry(&session(&alice), "Mailgun").expect("entry");
+    let form = alice.get("/entries/edit?platform=Mailgun").await;
+    let edit = |field: &'static str, value: String| {
+        [
+            ("csrf", form.csrf()),
+            ("platform", "Mailgun".to_owned()),
+            ("category", "software".to_owned()),
+            ("classification", "restricted".to_owned()),
+            ("lifecycle", "active".to_owned()),
+            (field, value),
+        ]
+    };
+    let contacts: Vec<String> = (0..17).map(|n| format!("+1 555 01{n:02}")).collect();
+    for (what, fields, said) in [
+        ("17 contacts", edit("recovery_contacts", contacts.join("\n")), "at most 16"),
+        ("a contact of 600 characters", edit("recovery_contacts", "x".repeat(600)), "at most 512"),
+        ("notes of 17 KiB", edit("notes", "n".repeat(17 * 1024)), "notes"),
+    ] {
+        let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let refused = alice.post("/entries/edit", &refs).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{what}: {}", refused.html);
+        assert!(refused.html.contains(said), "{what}: {}", refused.html);
+    }
+    let csrf = alice.get("/").await.csrf();
+    let long = "r".repeat(1000);
+    let report = [("csrf", csrf.as_str()), ("platform", "Mailgun"), ("reason", long.as_str())];
+    let refused = alice.post("/entries/flag", &report).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.html);
+    let huge = "h".repeat(super::super::MAX_FORM_BYTES + 1);
+    let report = [("csrf", csrf.as_str()), ("platform", "Mailgun"), ("reason", huge.as_str())];
+    assert_eq!(alice.post("/entries/flag", &report).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+
+    let after = site.vault.get_entry(&session(&alice), "Mailgun").expect("entry");
+    assert_eq!(
+        (after.version, &after.recovery_contacts, after.has_notes),
+        (before.version, &before.recovery_contacts, before.has_notes)
+    );
+    let due = site.vault.rotation_due(&session(&alice)).expect("report");
+    assert!(due.due.is_empty(), "no report was recorded: {due:?}");
+}
