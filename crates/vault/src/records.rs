@@ -92,10 +92,20 @@ pub(crate) fn open<T: DeserializeOwned>(
     version: u64,
     sealed: &[u8],
 ) -> Result<T> {
-    let name = || format!("{kind:?} {}", data_encoding::HEXLOWER.encode(id));
-    let plain =
-        record::open(key, &RecordAad { vault, kind, id, version }, sealed).map_err(|_| Error::Corrupt(name()))?;
-    postcard::from_bytes(plain.expose_secret()).map_err(|_| Error::Corrupt(name()))
+    open_with(&RecordAad { vault, kind, id, version }, key, sealed, |plain| postcard::from_bytes(plain).ok())
+}
+
+/// Opens a sealed record and decodes its plaintext with `decode`; a record that does not open or decode is damage,
+/// named by its kind and id in hex, never its content.
+fn open_with<T>(
+    aad: &RecordAad<'_>,
+    key: &SubKey,
+    sealed: &[u8],
+    decode: impl FnOnce(&[u8]) -> Option<T>,
+) -> Result<T> {
+    let damaged = || Error::Corrupt(format!("{:?} {}", aad.kind, data_encoding::HEXLOWER.encode(aad.id)));
+    let plain = record::open(key, aad, sealed).map_err(|_| damaged())?;
+    decode(plain.expose_secret()).ok_or_else(damaged)
 }
 
 /// A person's account.
@@ -273,24 +283,21 @@ pub(crate) fn seal_entry(key: &SubKey, vault: &VaultId, entry: &EntryRecord) -> 
 /// Opens an entry record sealed by [`seal_entry`], or by an older coffred (which wrote no parts). Anything after
 /// the parts, or parts without a rotation flag, is damage.
 pub(crate) fn open_entry(key: &SubKey, vault: &VaultId, id: &[u8], sealed: &[u8]) -> Result<EntryRecord> {
-    let name = || format!("{:?} {}", RecordKind::Entry, data_encoding::HEXLOWER.encode(id));
-    let plain = record::open(key, &RecordAad { vault, kind: RecordKind::Entry, id, version: 0 }, sealed)
-        .map_err(|_| Error::Corrupt(name()))?;
-    let (mut entry, rest) =
-        postcard::take_from_bytes::<EntryRecord>(plain.expose_secret()).map_err(|_| Error::Corrupt(name()))?;
-    if rest.is_empty() {
-        return Ok(entry);
-    }
-    let (parts, rest) = postcard::take_from_bytes::<Option<DueParts>>(rest).map_err(|_| Error::Corrupt(name()))?;
-    match (&mut entry.rotation_due, parts) {
-        _ if !rest.is_empty() => Err(Error::Corrupt(name())),
-        (Some(due), parts) => {
-            due.parts = parts;
-            Ok(entry)
+    open_with(&RecordAad { vault, kind: RecordKind::Entry, id, version: 0 }, key, sealed, |plain| {
+        let (mut entry, rest) = postcard::take_from_bytes::<EntryRecord>(plain).ok()?;
+        if rest.is_empty() {
+            return Some(entry);
         }
-        (None, None) => Ok(entry),
-        (None, Some(_)) => Err(Error::Corrupt(name())),
-    }
+        // The parts are all that follows, and only a rotation flag has them.
+        let (parts, rest) = postcard::take_from_bytes::<Option<DueParts>>(rest).ok()?;
+        match (&mut entry.rotation_due, parts) {
+            _ if !rest.is_empty() => return None,
+            (Some(due), parts) => due.parts = parts,
+            (None, Some(_)) => return None,
+            (None, None) => {}
+        }
+        Some(entry)
+    })
 }
 
 impl EntryRecord {
