@@ -108,6 +108,33 @@ pub enum StoreError {
         /// Host, database and schema.
         place: String,
     },
+    /// A group commit of the audit log does not follow the last one in the store's copy of the log: the copy lacks
+    /// the group commits in between, which the engine gives it from its own log first.
+    #[error(
+        "the copy of the audit log in {place} ends at event {last}, and the next group commit starts at event {next}: \
+         coffred gives it the group commits in between first"
+    )]
+    LogGap {
+        /// Host, database and schema.
+        place: String,
+        /// The last event in the copy (0: none).
+        last: u64,
+        /// The first event of the group commit that was refused.
+        next: u64,
+    },
+    /// The store's copy of the audit log holds other bytes for a group commit than the engine's log: the two have
+    /// forked. Nothing was written.
+    #[error(
+        "the copy of the audit log in {place} holds another group commit from event {seq} than this coffred's log: \
+         the two have forked (a data directory or a database from another time or another vault). Nothing was \
+         written; stop coffred and find out which one is right (docs/ha.md)"
+    )]
+    LogDiffers {
+        /// Host, database and schema.
+        place: String,
+        /// The first event of the group commit that differs.
+        seq: u64,
+    },
     /// The schema was written by a newer coffred.
     #[error("the store in {place} is at schema version {found}, newer than this coffred's {known}: upgrade coffred")]
     SchemaTooNew {
@@ -181,6 +208,29 @@ impl Batch {
     }
 }
 
+/// One group commit of the engine's audit log, as the log writes it: whole frames, events `first_seq..=last_seq`
+/// with the changes they carry, ending with the group commit's signed head. Sealed bytes: a store keeps and compares
+/// them, and never reads into them.
+#[derive(Clone, PartialEq, Eq)]
+pub struct LogBatch {
+    /// The first event's sequence number.
+    pub first_seq: u64,
+    /// The last event's sequence number.
+    pub last_seq: u64,
+    /// The frames.
+    pub frames: Vec<u8>,
+}
+
+impl std::fmt::Debug for LogBatch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LogBatch")
+            .field("first_seq", &self.first_seq)
+            .field("last_seq", &self.last_seq)
+            .field("frames", &format_args!("{} bytes", self.frames.len()))
+            .finish()
+    }
+}
+
 /// A key/value pair from a scan.
 pub type Pair = (Vec<u8>, Vec<u8>);
 
@@ -204,4 +254,39 @@ pub trait Store: Send + Sync + 'static {
 
     /// Makes everything applied so far durable (an fsync), e.g. after replaying changes or before sealing.
     fn flush(&self) -> Result<()>;
+
+    /// Whether the store keeps a copy of the engine's audit log beside the records (PostgreSQL does; sled, inside
+    /// the data directory the log is in, does not). The engine then hands every group commit to
+    /// [`Store::apply_logged`], and answers only once the store has it.
+    fn keeps_log(&self) -> bool {
+        false
+    }
+
+    /// Appends `log` (group commits, in order) to the store's copy of the audit log and applies `batch`, all in one
+    /// transaction, durable once this returns. A group commit the copy already holds with the same bytes is passed
+    /// over (a retry after an answer that was lost); one it holds with other bytes is refused
+    /// ([`StoreError::LogDiffers`]), and so is one that does not follow the copy's last ([`StoreError::LogGap`]).
+    /// A store that keeps no copy applies `batch` alone.
+    fn apply_logged(&self, batch: Option<Batch>, log: &[LogBatch]) -> Result<()> {
+        let _ = log;
+        batch.map_or(Ok(()), |batch| self.apply(batch))
+    }
+
+    /// The last event in the store's copy of the audit log (0: none yet, or no copy).
+    fn log_last(&self) -> Result<u64> {
+        Ok(0)
+    }
+
+    /// The group commits of the store's copy of the audit log that start after event `after`, in order: as many
+    /// as fit in about `max_bytes` (at least one, if there is one).
+    fn log_after(&self, after: u64, max_bytes: usize) -> Result<Vec<LogBatch>> {
+        let _ = (after, max_bytes);
+        Ok(Vec::new())
+    }
+
+    /// The group commit of the store's copy of the audit log that starts at event `first_seq`, if it holds one.
+    fn log_batch(&self, first_seq: u64) -> Result<Option<LogBatch>> {
+        let _ = first_seq;
+        Ok(None)
+    }
 }

@@ -23,13 +23,13 @@ use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::Client;
 
 use crate::{
-    Batch, Op, Pair, Result, Store, StoreError,
+    Batch, LogBatch, Op, Pair, Result, Store, StoreError,
     postgres_errors::{db_error, decode_error, pool_error},
     postgres_tls::Connector,
 };
 
 /// The schema version this code writes. Migrations are applied in order at open; a newer schema is refused.
-const SCHEMA_VERSION: i32 = 1;
+const SCHEMA_VERSION: i32 = 2;
 
 /// Pairs fetched per round trip when scanning.
 const PAGE: i64 = 2048;
@@ -139,6 +139,10 @@ struct Sql {
     claim: String,
     delete: String,
     upsert: String,
+    log_last: String,
+    log_batch: String,
+    log_after: String,
+    log_insert: String,
 }
 
 impl Sql {
@@ -164,14 +168,25 @@ impl Sql {
                 "INSERT INTO {t} (k, v) SELECT * FROM unnest($1::bytea[], $2::bytea[]) \
                  ON CONFLICT (k) DO UPDATE SET v = EXCLUDED.v"
             ),
+            log_last: format!("SELECT last_seq FROM \"{schema}\".audit_log ORDER BY first_seq DESC LIMIT 1"),
+            log_batch: format!("SELECT last_seq, frames FROM \"{schema}\".audit_log WHERE first_seq = $1"),
+            log_after: format!(
+                "SELECT first_seq, last_seq, frames FROM \"{schema}\".audit_log WHERE first_seq > $1 \
+                 ORDER BY first_seq LIMIT $2"
+            ),
+            log_insert: format!(
+                "INSERT INTO \"{schema}\".audit_log (first_seq, last_seq, frames) \
+                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])"
+            ),
         }
     }
 }
 
 /// The migrations, in order: `MIGRATIONS[i]` takes the schema from version `i` to `i + 1`.
 fn migrations(schema: &str) -> [String; SCHEMA_VERSION as usize] {
-    [format!(
-        "CREATE TABLE \"{schema}\".records (k bytea PRIMARY KEY, v bytea NOT NULL);
+    [
+        format!(
+            "CREATE TABLE \"{schema}\".records (k bytea PRIMARY KEY, v bytea NOT NULL);
          CREATE TABLE \"{schema}\".writer (
              one boolean PRIMARY KEY DEFAULT true CHECK (one),
              owner uuid NOT NULL,
@@ -179,7 +194,16 @@ fn migrations(schema: &str) -> [String; SCHEMA_VERSION as usize] {
              writes bigint NOT NULL
          );
          INSERT INTO \"{schema}\".writer VALUES (true, gen_random_uuid(), now(), 0);"
-    )]
+        ),
+        // Version 2: the copy of the engine's audit log, one row per group commit (see `Store::apply_logged`).
+        format!(
+            "CREATE TABLE \"{schema}\".audit_log (
+                 first_seq bigint PRIMARY KEY CHECK (first_seq > 0),
+                 last_seq bigint NOT NULL CHECK (last_seq >= first_seq),
+                 frames bytea NOT NULL
+             );"
+        ),
+    ]
 }
 
 /// The writer's connection, which holds the advisory lock.
@@ -426,6 +450,65 @@ async fn migrate(client: &Client, schema: &str, place: &str) -> Result<()> {
     Ok(())
 }
 
+/// Group commits of the audit log's copy fetched per round trip.
+const LOG_PAGE: i64 = 64;
+
+/// A sequence number as PostgreSQL's `bigint`.
+fn seq_value(seq: u64) -> Result<i64> {
+    i64::try_from(seq).map_err(|_| StoreError::Database {
+        op: "write the audit log's copy",
+        detail: format!("event {seq} is past what a bigint holds"),
+    })
+}
+
+/// A `bigint` read back as a sequence number.
+fn seq_of(value: i64) -> Result<u64> {
+    u64::try_from(value).map_err(|_| StoreError::Database {
+        op: "read the audit log's copy",
+        detail: format!("a negative sequence number ({value})"),
+    })
+}
+
+/// Of the group commits `log`, those the copy of the audit log does not hold yet, checked inside the write's
+/// transaction: each must follow the one before it (the first, the copy's last), and one the copy already holds
+/// must be the same bytes (a retry after an answer that was lost), never other ones.
+async fn new_group_commits<'a>(
+    tx: &tokio_postgres::Transaction<'_>,
+    sql: &Sql,
+    place: &str,
+    log: &'a [LogBatch],
+) -> Result<Vec<&'a LogBatch>> {
+    let op = "write the audit log's copy";
+    let mut last = match tx.query_opt(&sql.log_last, &[]).await.map_err(db_error(op))? {
+        None => 0,
+        Some(row) => seq_of(row.try_get(0).map_err(decode_error(op))?)?,
+    };
+    let mut new = Vec::with_capacity(log.len());
+    for batch in log {
+        if batch.first_seq <= last {
+            let held = tx.query_opt(&sql.log_batch, &[&seq_value(batch.first_seq)?]).await.map_err(db_error(op))?;
+            let same = match held {
+                Some(row) => {
+                    let held_last: i64 = row.try_get(0).map_err(decode_error(op))?;
+                    let frames: Vec<u8> = row.try_get(1).map_err(decode_error(op))?;
+                    seq_of(held_last)? == batch.last_seq && frames == batch.frames
+                }
+                None => false,
+            };
+            if !same {
+                return Err(StoreError::LogDiffers { place: place.to_string(), seq: batch.first_seq });
+            }
+            continue;
+        }
+        if batch.first_seq != last + 1 || batch.last_seq < batch.first_seq {
+            return Err(StoreError::LogGap { place: place.to_string(), last, next: batch.first_seq });
+        }
+        last = batch.last_seq;
+        new.push(batch);
+    }
+    Ok(new)
+}
+
 /// The smallest key greater than every key that starts with `prefix`, if there is one.
 fn prefix_end(prefix: &[u8]) -> Option<Vec<u8>> {
     let mut end = prefix.to_vec();
@@ -495,9 +578,17 @@ impl Store for PgStore {
     }
 
     fn apply(&self, batch: Batch) -> Result<()> {
+        self.apply_logged(Some(batch), &[])
+    }
+
+    fn keeps_log(&self) -> bool {
+        true
+    }
+
+    fn apply_logged(&self, batch: Option<Batch>, log: &[LogBatch]) -> Result<()> {
         // Atomic, so only each key's last operation matters.
         let mut last: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
-        for op in batch.ops {
+        for op in batch.map(|batch| batch.ops).unwrap_or_default() {
             match op {
                 Op::Insert(key, value) => last.insert(key, Some(value)),
                 Op::Remove(key) => last.insert(key, None),
@@ -513,6 +604,7 @@ impl Store for PgStore {
                 None => removed.push(key),
             }
         }
+        let log = log.to_vec();
         let (writer, sql, owner) = (self.writer.clone(), self.sql.clone(), self.owner.clone());
         let (config, connector, schema, place) =
             (self.config.clone(), self.connector.clone(), self.schema.clone(), self.place.clone());
@@ -532,6 +624,15 @@ impl Store for PgStore {
             if claimed.is_none() {
                 return Err(StoreError::ChangedElsewhere { place });
             }
+            if !log.is_empty() {
+                let new = new_group_commits(&tx, &sql, &place, &log).await?;
+                if !new.is_empty() {
+                    let first: Vec<i64> = new.iter().map(|b| seq_value(b.first_seq)).collect::<Result<_>>()?;
+                    let last: Vec<i64> = new.iter().map(|b| seq_value(b.last_seq)).collect::<Result<_>>()?;
+                    let frames: Vec<&[u8]> = new.iter().map(|b| b.frames.as_slice()).collect();
+                    tx.execute(&sql.log_insert, &[&first, &last, &frames]).await.map_err(db_error("write"))?;
+                }
+            }
             if !removed.is_empty() {
                 tx.execute(&sql.delete, &[&removed]).await.map_err(db_error("write"))?;
             }
@@ -540,6 +641,61 @@ impl Store for PgStore {
             }
             tx.commit().await.map_err(db_error("commit"))?;
             Ok(())
+        })
+    }
+
+    fn log_last(&self) -> Result<u64> {
+        let (pool, sql) = (self.pool.clone(), self.sql.clone());
+        self.run("read the audit log's copy", async move {
+            let client = pool.get().await.map_err(pool_error("read the audit log's copy"))?;
+            let row = client.query_opt(&sql.log_last, &[]).await.map_err(db_error("read the audit log's copy"))?;
+            match row {
+                None => Ok(0),
+                Some(row) => seq_of(row.try_get(0).map_err(decode_error("read the audit log's copy"))?),
+            }
+        })
+    }
+
+    fn log_after(&self, after: u64, max_bytes: usize) -> Result<Vec<LogBatch>> {
+        let (pool, sql, after) = (self.pool.clone(), self.sql.clone(), seq_value(after)?);
+        self.run("read the audit log's copy", async move {
+            let op = "read the audit log's copy";
+            let client = pool.get().await.map_err(pool_error(op))?;
+            let mut found = Vec::new();
+            let (mut from, mut bytes) = (after, 0usize);
+            // A page at a time, until the pages hold `max_bytes`: a group commit is at most a few MiB.
+            loop {
+                let rows = client.query(&sql.log_after, &[&from, &LOG_PAGE]).await.map_err(db_error(op))?;
+                let full = rows.len() == usize::try_from(LOG_PAGE).unwrap_or(usize::MAX);
+                for row in rows {
+                    let first: i64 = row.try_get(0).map_err(decode_error(op))?;
+                    let last: i64 = row.try_get(1).map_err(decode_error(op))?;
+                    let frames: Vec<u8> = row.try_get(2).map_err(decode_error(op))?;
+                    bytes += frames.len();
+                    from = first;
+                    found.push(LogBatch { first_seq: seq_of(first)?, last_seq: seq_of(last)?, frames });
+                    if bytes >= max_bytes {
+                        return Ok(found);
+                    }
+                }
+                if !full {
+                    return Ok(found);
+                }
+            }
+        })
+    }
+
+    fn log_batch(&self, first_seq: u64) -> Result<Option<LogBatch>> {
+        let (pool, sql, first) = (self.pool.clone(), self.sql.clone(), seq_value(first_seq)?);
+        self.run("read the audit log's copy", async move {
+            let op = "read the audit log's copy";
+            let client = pool.get().await.map_err(pool_error(op))?;
+            let Some(row) = client.query_opt(&sql.log_batch, &[&first]).await.map_err(db_error(op))? else {
+                return Ok(None);
+            };
+            let last: i64 = row.try_get(0).map_err(decode_error(op))?;
+            let frames: Vec<u8> = row.try_get(1).map_err(decode_error(op))?;
+            Ok(Some(LogBatch { first_seq, last_seq: seq_of(last)?, frames }))
         })
     }
 

@@ -13,7 +13,7 @@ mod tls;
 #[path = "postgres/cluster.rs"]
 mod cluster;
 
-use coffre_store::{Batch, PgOptions, PgStore, SledStore, Store, StoreError};
+use coffre_store::{Batch, LogBatch, PgOptions, PgStore, SledStore, Store, StoreError};
 use proptest::prelude::*;
 
 /// The server's address, or `None` (and the reason printed) when there is none and none is required.
@@ -101,6 +101,96 @@ fn a_batch_is_applied_whole_and_read_back_in_key_order_across_pages() {
     // Committed: a new connection reads the same.
     let again = PgStore::open(&options(&url, &schema, "b")).unwrap();
     assert_eq!(all(&again).len(), 5000);
+}
+
+fn commit(first_seq: u64, last_seq: u64, fill: u8) -> LogBatch {
+    let mut frames = vec![fill; 100];
+    frames.extend_from_slice(&first_seq.to_be_bytes());
+    LogBatch { first_seq, last_seq, frames }
+}
+
+fn one(key: &[u8], value: &[u8]) -> Batch {
+    let mut batch = Batch::default();
+    batch.insert(key.to_vec(), value.to_vec());
+    batch
+}
+
+#[test]
+fn the_copy_of_the_log_takes_group_commits_in_order_once_each_and_refuses_gaps_and_forks_with_their_records() {
+    let Some(url) = server() else { return };
+    let store = PgStore::open(&options(&url, &fresh_schema(), "a")).unwrap();
+    assert!(store.keeps_log());
+    assert_eq!(store.log_last().unwrap(), 0);
+    // The first group commit must start at event 1.
+    let gap = store.apply_logged(Some(one(b"e/1", b"x")), &[commit(2, 3, 1)]).expect_err("a gap");
+    assert!(matches!(gap, StoreError::LogGap { last: 0, next: 2, .. }), "{gap}");
+    assert_eq!(store.get(b"e/1").unwrap(), None, "the records of a refused group commit are not written");
+    store.apply_logged(Some(one(b"e/1", b"x")), &[commit(1, 3, 1)]).unwrap();
+    store.apply_logged(None, &[commit(4, 4, 2), commit(5, 9, 3)]).unwrap();
+    assert_eq!(store.log_last().unwrap(), 9);
+    // Given again (an answer lost after the commit): passed over, and the records applied again are the same.
+    store.apply_logged(Some(one(b"e/1", b"x")), &[commit(1, 3, 1)]).unwrap();
+    store.apply_logged(None, &[commit(5, 9, 3), commit(10, 10, 4)]).unwrap();
+    assert_eq!(store.log_last().unwrap(), 10);
+    // Other bytes for a group commit the copy holds, or one that straddles two: forked, nothing written.
+    for (forked, at) in [(commit(5, 9, 7), 5), (commit(5, 8, 3), 5), (commit(6, 10, 3), 6)] {
+        let err = store.apply_logged(Some(one(b"e/2", b"y")), &[forked, commit(11, 11, 5)]).expect_err("forked");
+        assert!(matches!(err, StoreError::LogDiffers { seq, .. } if seq == at), "{err}");
+        assert!(err.to_string().contains("forked"), "{err}");
+    }
+    assert_eq!(store.get(b"e/2").unwrap(), None);
+    assert_eq!(store.log_last().unwrap(), 10);
+    // A gap after a commit the copy holds.
+    let gap = store.apply_logged(None, &[commit(10, 10, 4), commit(12, 12, 5)]).expect_err("a gap");
+    assert!(matches!(gap, StoreError::LogGap { last: 10, next: 12, .. }), "{gap}");
+    // Read back in order, as many as asked for and at least one.
+    let all = store.log_after(0, usize::MAX).unwrap();
+    let firsts: Vec<u64> = all.iter().map(|c| c.first_seq).collect();
+    assert_eq!(firsts, [1, 4, 5, 10]);
+    assert_eq!(all[2], commit(5, 9, 3));
+    assert_eq!(store.log_after(3, 1).unwrap(), [commit(4, 4, 2)]);
+    assert_eq!(store.log_after(10, usize::MAX).unwrap(), []);
+    assert_eq!(store.log_batch(5).unwrap(), Some(commit(5, 9, 3)));
+    assert_eq!(store.log_batch(6).unwrap(), None);
+    assert!(!format!("{:?}", all[0]).contains("1, 1, 1"), "Debug shows the length, not the bytes");
+}
+
+#[test]
+fn a_schema_of_the_first_version_is_migrated_and_keeps_its_records() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    // A schema as the previous coffred left it: version 1, one record.
+    as_admin(&url, |client| {
+        let schema = schema.clone();
+        async move {
+            client
+                .batch_execute(&format!(
+                    "CREATE SCHEMA \"{schema}\";
+                     CREATE TABLE \"{schema}\".schema_version (version integer PRIMARY KEY,
+                         applied timestamptz NOT NULL DEFAULT now());
+                     CREATE TABLE \"{schema}\".records (k bytea PRIMARY KEY, v bytea NOT NULL);
+                     CREATE TABLE \"{schema}\".writer (one boolean PRIMARY KEY DEFAULT true CHECK (one),
+                         owner uuid NOT NULL, since timestamptz NOT NULL, writes bigint NOT NULL);
+                     INSERT INTO \"{schema}\".writer VALUES (true, gen_random_uuid(), now(), 0);
+                     INSERT INTO \"{schema}\".records VALUES ('\\x652f31', '\\x6f6c64');
+                     INSERT INTO \"{schema}\".schema_version (version) VALUES (1);"
+                ))
+                .await
+                .expect("a version 1 schema")
+        }
+    });
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    assert_eq!(store.get(b"e/1").unwrap().as_deref(), Some(&b"old"[..]));
+    assert_eq!(store.log_last().unwrap(), 0, "an empty copy of the log, filled by the engine from its own log");
+    store.apply_logged(None, &[commit(1, 1, 1)]).unwrap();
+    let versions: Vec<i32> = as_admin(&url, |client| async move {
+        let rows = client
+            .query(&format!("SELECT version FROM \"{schema}\".schema_version ORDER BY version"), &[])
+            .await
+            .expect("versions");
+        rows.iter().map(|row| row.get(0)).collect()
+    });
+    assert_eq!(versions, [1, 2]);
 }
 
 #[test]

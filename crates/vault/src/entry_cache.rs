@@ -18,7 +18,7 @@ use std::{
     },
 };
 
-use coffre_store::{Batch, Pair, Store};
+use coffre_store::{Batch, LogBatch, Pair, Store};
 
 use crate::{
     Result,
@@ -94,10 +94,15 @@ impl Store for TrackedStore {
     }
 
     fn apply(&self, batch: Batch) -> coffre_store::Result<()> {
-        let touched: Vec<Id> = batch.keys().filter_map(entry_id).collect();
-        let grants = batch.keys().any(|key| key.starts_with(records::GRANT) || key.starts_with(records::GRANT_INDEX));
+        self.apply_logged(Some(batch), &[])
+    }
+
+    fn apply_logged(&self, batch: Option<Batch>, log: &[LogBatch]) -> coffre_store::Result<()> {
+        let keys = || batch.iter().flat_map(Batch::keys);
+        let touched: Vec<Id> = keys().filter_map(entry_id).collect();
+        let grants = keys().any(|key| key.starts_with(records::GRANT) || key.starts_with(records::GRANT_INDEX));
         self.changes.writes.fetch_add(1, Ordering::AcqRel);
-        let applied = self.store.apply(batch);
+        let applied = self.store.apply_logged(batch, log);
         self.changes.writes.fetch_add(1, Ordering::AcqRel);
         // Noted after the write (a reader that looked before it saw the old record, as it should), and also when
         // the write failed (it may have been partly carried out by the backend: re-reading costs little).
@@ -106,6 +111,22 @@ impl Store for TrackedStore {
             self.changes.grants_generation.fetch_add(1, Ordering::AcqRel);
         }
         applied
+    }
+
+    fn keeps_log(&self) -> bool {
+        self.store.keeps_log()
+    }
+
+    fn log_last(&self) -> coffre_store::Result<u64> {
+        self.store.log_last()
+    }
+
+    fn log_after(&self, after: u64, max_bytes: usize) -> coffre_store::Result<Vec<LogBatch>> {
+        self.store.log_after(after, max_bytes)
+    }
+
+    fn log_batch(&self, first_seq: u64) -> coffre_store::Result<Option<LogBatch>> {
+        self.store.log_batch(first_seq)
     }
 
     fn flush(&self) -> coffre_store::Result<()> {

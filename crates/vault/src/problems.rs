@@ -243,6 +243,9 @@ problems! {
         "this finished segment does not end with a whole head frame (cut short or damaged)";
     AuditSegmentsGap { last: u64, next: u64 } = "audit-segments-gap":
         "it ends at event {last} but the next segment starts at event {next}";
+    AuditCopyMalformed { seq: u64 } = "audit-copy-malformed":
+        "the database's copy of the log holds a group commit from event {seq} that is not whole frames numbered in \
+         order after the one before it and ending with a signed head: nothing of it was written to the log";
 
     // Where the audit log's chain breaks ([`crate::Error::AuditChainBroken`]).
     AuditEventMissingFrom { segment: String, next: u64 } = "audit-event-missing-from":

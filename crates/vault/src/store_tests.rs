@@ -207,3 +207,107 @@ async fn an_offboarding_the_database_missed_is_never_bypassed_while_it_catches_u
     let dave = page.iter().find(|p| p.name == "Dave").expect("Dave is still listed");
     assert_eq!(dave.state, crate::PersonState::Offboarded, "the store took the offboarding: {dave:?}");
 }
+
+/// The PostgreSQL store the tests of the log's copy run on: with `COFFRE_TEST_BACKEND=postgres`, a schema of their
+/// own on the server at `COFFRE_TEST_POSTGRES`. Without one they say so and pass (CI runs them on PostgreSQL).
+fn postgres(test: &str) -> Option<crate::StoreBackend> {
+    if std::env::var("COFFRE_TEST_BACKEND").ok().as_deref() != Some("postgres") {
+        eprintln!("{test}: needs COFFRE_TEST_BACKEND=postgres (the store's copy of the log is PostgreSQL's): skipped");
+        return None;
+    }
+    let url = std::env::var("COFFRE_TEST_POSTGRES").expect("COFFRE_TEST_BACKEND=postgres needs COFFRE_TEST_POSTGRES");
+    let id = crate::records::new_id().expect("an id");
+    let schema = format!("u_{}", &crate::people::hex(&id)[..16]);
+    Some(crate::StoreBackend::Postgres(crate::PgOptions::new(url, schema)))
+}
+
+/// The log's segments in the data directory, one after the other.
+fn local_log(vault: &crate::Vault) -> Vec<u8> {
+    let dir = vault.inner.audit.dir();
+    let segments = crate::audit::segment::list_segments(dir).expect("list");
+    segments.iter().flat_map(|(_, path)| std::fs::read(path).expect("read")).collect()
+}
+
+/// The store's copy of the log, its group commits one after the other.
+fn copied_log(vault: &crate::Vault) -> Vec<u8> {
+    let copy = vault.inner.store.log_after(0, usize::MAX).expect("read the copy");
+    for pair in copy.windows(2) {
+        assert_eq!(pair[0].last_seq + 1, pair[1].first_seq, "the copy has no gap");
+    }
+    copy.into_iter().flat_map(|batch| batch.frames).collect()
+}
+
+fn assert_copy_is_the_log(vault: &crate::Vault) {
+    assert_eq!(vault.inner.store.log_last().expect("the copy's end"), vault.inner.audit.written());
+    assert!(copied_log(vault) == local_log(vault), "the copy holds the log's own bytes");
+}
+
+#[tokio::test]
+async fn every_group_commit_is_in_the_databases_copy_of_the_log_once_answered() {
+    let Some(backend) = postgres("every_group_commit_is_in_the_databases_copy_of_the_log_once_answered") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::configured(dir.path(), |config| config.store = backend).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    assert!(vault.inner.store.keeps_log());
+    vault.reveal(alice, reveal()).await.expect("reveal");
+    add_entry(vault, alice, "GoDaddy", b"gd-secret").await;
+    assert_copy_is_the_log(vault);
+}
+
+#[tokio::test]
+async fn a_reveal_whose_event_the_database_did_not_take_is_refused_and_the_next_one_copies_both() {
+    let Some(backend) =
+        postgres("a_reveal_whose_event_the_database_did_not_take_is_refused_and_the_next_one_copies_both")
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::configured(dir.path(), |config| {
+        config.store = backend;
+        config.store_retry_for = std::time::Duration::ZERO;
+    })
+    .await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    // The first reveal of an entry also writes its reveal mark (a change); the next ones are an event alone.
+    vault.reveal(alice, reveal()).await.expect("reveal");
+    // The reveal's event reaches the data directory's log, and the database does not take its copy: the secret
+    // does not leave, since losing this machine would lose the only record of it.
+    setup.faults.store_unreachable_writes.store(1, std::sync::atomic::Ordering::Release);
+    let refused = vault.reveal(alice, reveal()).await.expect_err("the copy was not taken");
+    assert_eq!(refused.code(), "store-unavailable", "{refused}");
+    assert!(refused.to_string().contains("nothing was revealed"), "{refused}");
+    assert!(vault.inner.store.log_last().expect("the copy's end") < vault.inner.audit.written());
+    // Nothing else is held up: the records are the log's, and the next group commit brings the copy level first.
+    assert!(!vault.status().store_catching_up);
+    let revealed = vault.reveal(alice, reveal()).await.expect("the database answers again");
+    assert_eq!(revealed.secret.expose_secret(), b"mg-secret");
+    assert_copy_is_the_log(vault);
+}
+
+#[tokio::test]
+async fn a_change_the_database_missed_is_copied_with_its_group_commit_once_it_answers() {
+    let Some(backend) = postgres("a_change_the_database_missed_is_copied_with_its_group_commit_once_it_answers") else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::configured(dir.path(), |config| {
+        config.store = backend;
+        config.store_retry_for = std::time::Duration::ZERO;
+    })
+    .await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    let unreachable = &setup.faults.store_unreachable_writes;
+    unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
+    let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
+    let behind = vault.create_entry(alice, entry, secrets).await.expect_err("the store stayed away");
+    assert_eq!(behind.code(), "store-behind", "{behind}");
+    unreachable.store(0, std::sync::atomic::Ordering::Release);
+    vault.inner.audit.checkpoint().await;
+    assert!(!vault.status().store_catching_up);
+    assert_copy_is_the_log(vault);
+    let alice = setup.login_again().await;
+    add_entry(vault, &alice, "GoDaddy", b"gd-secret").await;
+    assert_copy_is_the_log(vault);
+}

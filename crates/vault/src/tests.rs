@@ -57,8 +57,13 @@ impl Setup {
 
     /// Like [`Setup::new`], with a change applied again to a store out of reach for `retry_for`.
     pub(crate) async fn with_store_retry(dir: &std::path::Path, retry_for: Duration) -> Self {
+        Self::configured(dir, |config| config.store_retry_for = retry_for).await
+    }
+
+    /// Like [`Setup::new`], with the configuration changed by `change`.
+    pub(crate) async fn configured(dir: &std::path::Path, change: impl FnOnce(&mut VaultConfig)) -> Self {
         let mut config = VaultConfig::new(dir.to_path_buf());
-        config.store_retry_for = retry_for;
+        change(&mut config);
         config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
         let faults = Arc::new(Faults::default());
         let clock = Arc::new(ManualClock::new(start()));

@@ -192,7 +192,7 @@ impl Vault {
         create_private_dir(&config.data_dir.join("audit"))?;
         let store = storage.wrap_store(store);
         let witness = config.data_dir.join(crate::audit::witness::FILE_NAME);
-        let audit = AuditLog::open_with(&config.data_dir.join("audit"), &witness, storage)?;
+        let audit = AuditLog::open_with(&config.data_dir.join("audit"), &witness, storage, Some(&*store))?;
         let header = match store.get(records::HEADER_KEY)? {
             Some(bytes) => Some(SealHeader::decode(&bytes)?),
             None => None,

@@ -206,7 +206,95 @@ async fn a_store_ahead_of_its_log_is_refused_at_unseal() {
     // The log and its witness as they were, consistent with each other; the store has changes they lack.
     put_back(&data.join("audit"), &earlier_log);
     std::fs::write(data.join("audit-head"), earlier_witness).expect("witness");
+    if Fixture::on_postgres() {
+        // The database holds a copy of every group commit: the log gets its end back from it, and the store is
+        // no longer ahead of it (a store ahead of both is the case below).
+        let vault = unsealed(&fx).await;
+        second_day_is_whole(&fx, &vault).await;
+        return;
+    }
     refused_as_a_damaged_store(&fx, "ahead of the audit log").await;
+}
+
+/// The log's segments in `dir`, one after the other.
+fn segments(dir: &Path) -> Vec<u8> {
+    let mut names: Vec<_> = std::fs::read_dir(dir)
+        .expect("the audit directory")
+        .map(|item| item.expect("an item").path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
+        .collect();
+    names.sort();
+    names.iter().flat_map(|path| std::fs::read(path).expect("a segment")).collect()
+}
+
+/// The export of the whole log verifies with the vault's public key, and holds `at_least` events.
+async fn whole_log_verifies(vault: &Vault, alice: &coffre_vault::RequestContext, at_least: u64) {
+    let export = vault.export_audit(alice).await.expect("export");
+    let text: String = export.lines().expect("lines").collect::<Result<_, _>>().expect("every line");
+    let key = coffre_audit::AuditPublicKey::parse(&vault.status().audit_public_key.expect("key")).expect("key");
+    let summary = coffre_audit::verify::verify(text.as_bytes(), &key).expect("the export verifies");
+    assert!(summary.events >= at_least, "{} events, at least {at_least}", summary.events);
+}
+
+#[tokio::test]
+async fn a_lost_audit_log_is_written_back_from_the_databases_copy_and_nothing_acknowledged_is_missing() {
+    if !Fixture::on_postgres() {
+        eprintln!("the copy of the log is PostgreSQL's (COFFRE_TEST_BACKEND=postgres): skipped");
+        return;
+    }
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    second_day(&fx).await;
+    let data = fx.data_dir();
+    let before = segments(&data.join("audit"));
+    let events = {
+        let vault = fx.open();
+        vault.status().audit_events
+    };
+    // The machine's disk is lost: a new data directory, without the log or its witness. The records and the copy
+    // of the log are in the database.
+    std::fs::remove_dir_all(data.join("audit")).expect("remove the log");
+    std::fs::remove_file(data.join("audit-head")).expect("remove the witness");
+    let vault = fx.open();
+    assert_eq!(vault.status().audit_events, events, "every event is back, counted sealed");
+    assert!(segments(&data.join("audit")) == before, "the log is written back byte for byte");
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
+    second_day_is_whole(&fx, &vault).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    whole_log_verifies(&vault, &alice, events).await;
+}
+
+#[tokio::test]
+async fn a_log_that_forked_from_the_databases_copy_is_refused_at_start_and_neither_is_touched() {
+    if !Fixture::on_postgres() {
+        eprintln!("the copy of the log is PostgreSQL's (COFFRE_TEST_BACKEND=postgres): skipped");
+        return;
+    }
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    second_day(&fx).await;
+    // Another vault's log put in this one's data directory (a restore into the wrong place, a copy from another
+    // machine): both start at event 1, and their group commits differ.
+    let other = Fixture::new();
+    first_day(&other).await;
+    let data = fx.data_dir();
+    put_back(&data.join("audit"), &other.data_dir().join("audit"));
+    std::fs::copy(other.data_dir().join("audit-head"), data.join("audit-head")).expect("witness");
+    let planted = segments(&data.join("audit"));
+    let copy = {
+        let store = fx.raw_store();
+        (store.log_last().expect("the copy's end"), store.log_after(0, usize::MAX).expect("the copy"))
+    };
+    let mut config = coffre_vault::VaultConfig::new(data.clone());
+    config.store = fx.store_for(&data);
+    let err = Vault::open(config, std::sync::Arc::new(coffre_vault::clock::SystemClock)).expect_err("refused");
+    let text = err.to_string();
+    assert!(text.contains("forked"), "says the two have forked: {text}");
+    assert!(text.contains(&fx.store_name()), "names the database's schema: {text}");
+    assert!(segments(&data.join("audit")) == planted, "the log is untouched");
+    let store = fx.raw_store();
+    assert_eq!(store.log_last().expect("the copy's end"), copy.0, "the copy is untouched");
+    assert!(store.log_after(0, usize::MAX).expect("the copy") == copy.1, "the copy is untouched");
 }
 
 #[tokio::test]

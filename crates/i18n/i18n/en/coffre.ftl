@@ -528,6 +528,7 @@ daemon-problem-audit-bad-frame = a frame fails its checksum or runs past the end
 daemon-problem-audit-first-segment-missing = the log's first segment is missing (the first one starts at event { $first })
 daemon-problem-audit-segment-without-head = this finished segment does not end with a whole head frame (cut short or damaged)
 daemon-problem-audit-segments-gap = it ends at event { $last } but the next segment starts at event { $next }
+daemon-problem-audit-copy-malformed = the database's copy of the log holds a group commit from event { $seq } that is not whole frames numbered in order after the one before it and ending with a signed head: nothing of it was written to the log
 daemon-problem-audit-event-missing-from = the event is missing from { $segment } (the next one on disk is { $next })
 daemon-problem-audit-segment-damaged-after = segment { $segment } is damaged after event { $after }
 daemon-problem-audit-log-ends-before-event = the event is missing: the log ends before it

@@ -531,6 +531,7 @@ daemon-problem-audit-bad-frame = une trame échoue à sa somme de contrôle ou d
 daemon-problem-audit-first-segment-missing = le premier segment du journal manque (le premier présent commence à l’événement { $first })
 daemon-problem-audit-segment-without-head = ce segment terminé ne finit pas par une trame de tête entière (tronqué ou endommagé)
 daemon-problem-audit-segments-gap = il s’arrête à l’événement { $last }, mais le segment suivant commence à l’événement { $next }
+daemon-problem-audit-copy-malformed = la copie du journal dans la base de données contient, à partir de l’événement { $seq }, une validation groupée qui n’est pas faite de trames entières numérotées à la suite de la précédente et terminée par une tête signée : rien n’en a été écrit dans le journal
 daemon-problem-audit-event-missing-from = l’événement manque dans { $segment } (le suivant sur le disque est le { $next })
 daemon-problem-audit-segment-damaged-after = le segment { $segment } est endommagé après l’événement { $after }
 daemon-problem-audit-log-ends-before-event = l’événement manque : le journal s’arrête avant lui

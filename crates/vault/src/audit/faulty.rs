@@ -10,7 +10,7 @@ use std::{
     },
 };
 
-use coffre_store::{Batch, Pair, Store};
+use coffre_store::{Batch, LogBatch, Pair, Store};
 
 use super::segment::{Disk, SegmentFile, Storage};
 
@@ -56,6 +56,10 @@ impl Store for FaultyStore {
     }
 
     fn apply(&self, batch: Batch) -> coffre_store::Result<()> {
+        self.apply_logged(Some(batch), &[])
+    }
+
+    fn apply_logged(&self, batch: Option<Batch>, log: &[LogBatch]) -> coffre_store::Result<()> {
         if take_one(&self.faults.store_unreachable_writes) {
             return Err(unreachable("write"));
         }
@@ -65,7 +69,23 @@ impl Store for FaultyStore {
                 source: sled::Error::Io(io::Error::other("Input/output error (injected)")),
             });
         }
-        self.store.apply(batch)
+        self.store.apply_logged(batch, log)
+    }
+
+    fn keeps_log(&self) -> bool {
+        self.store.keeps_log()
+    }
+
+    fn log_last(&self) -> coffre_store::Result<u64> {
+        self.store.log_last()
+    }
+
+    fn log_after(&self, after: u64, max_bytes: usize) -> coffre_store::Result<Vec<LogBatch>> {
+        self.store.log_after(after, max_bytes)
+    }
+
+    fn log_batch(&self, first_seq: u64) -> coffre_store::Result<Option<LogBatch>> {
+        self.store.log_batch(first_seq)
     }
 
     fn flush(&self) -> coffre_store::Result<()> {

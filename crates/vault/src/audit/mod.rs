@@ -45,7 +45,7 @@ use crate::{
     journal::{self, Applied, Change, Overlay},
     problems::Problem,
 };
-use coffre_store::{Batch, Store};
+use coffre_store::{Batch, LogBatch, Store, StoreError};
 
 /// Most events written in one batch (one flush).
 const MAX_BATCH: usize = 4096;
@@ -96,6 +96,9 @@ enum Failed {
     Store(String),
     StoreBehind(String),
     CatchingUp,
+    /// The log holds the events, but the store's copy of it (PostgreSQL) did not take them: their answers are
+    /// refused, so that nothing leaves whose event only this machine holds.
+    CopyBehind(String),
 }
 
 impl From<String> for Failed {
@@ -117,6 +120,7 @@ impl Failed {
             Failed::Store(why) => Error::StoreRefused(why),
             Failed::StoreBehind(why) => Error::StoreBehind(why),
             Failed::CatchingUp => Error::StoreCatchingUp,
+            Failed::CopyBehind(why) => Error::StoreUnavailable(why),
         }
     }
 }
@@ -146,18 +150,32 @@ impl AuditLog {
     /// Opens the log in `dir` (created if missing) on the real disk, its head witness beside `dir`.
     #[cfg(test)]
     pub(crate) fn open(dir: &Path) -> Result<Self> {
-        Self::open_with(dir, &dir.with_file_name(witness::FILE_NAME), Arc::new(Disk))
+        Self::open_with(dir, &dir.with_file_name(witness::FILE_NAME), Arc::new(Disk), None)
     }
 
     /// Opens the log in `dir` writing through `storage`: checks how the log ends, refusing damage and moving a
     /// torn final write aside (see [`recover_tail`]), and starts the writer thread.
     /// The head witness at `witness_path` (see [`witness`]) is checked against the log before anything is cut.
-    pub(crate) fn open_with(dir: &Path, witness_path: &Path, storage: Arc<dyn Storage>) -> Result<Self> {
+    ///
+    /// With a store that keeps a copy of the log (`copy`, PostgreSQL), the two are brought level first (see
+    /// [`reconcile_copy`]), and the witness is checked against the log as it is then.
+    pub(crate) fn open_with(
+        dir: &Path,
+        witness_path: &Path,
+        storage: Arc<dyn Storage>,
+        copy: Option<&dyn Store>,
+    ) -> Result<Self> {
         std::fs::create_dir_all(dir).map_err(|e| io_error("create the audit directory", e))?;
         let witnessed = witness::read(witness_path)
             .map_err(|e| io_error("read the audit head witness", e))?
             .map_err(|problem| damaged(witness_path, 0, 0, problem))?;
-        let tail = recover_tail(dir, witness_path, witnessed)?;
+        let tail = match copy.filter(|store| store.keeps_log()) {
+            Some(store) => {
+                reconcile_copy(store, dir, &*storage, recover_tail(dir, witness_path, None)?)?;
+                recover_tail(dir, witness_path, witnessed)?
+            }
+            None => recover_tail(dir, witness_path, witnessed)?,
+        };
         let witness = match WitnessFile::open(witness_path, witness::newest_slot(witness_path)) {
             Ok(file) => Some(file),
             Err(e) => {
@@ -355,6 +373,102 @@ struct TailState {
     last_hash: [u8; 32],
 }
 
+/// At open, with a store that keeps a copy of the log: brings the two level.
+///
+/// - A copy behind the log (a vault moved onto PostgreSQL, or a group commit the database missed) is given what it
+///   lacks from the log's segments; if the database does not take it now, the next group commit gives it again.
+/// - A log behind its copy (a data directory lost and started afresh, or copied from an older time) is given the
+///   group commits it lacks from the copy, each checked to be whole frames numbered in order and ending with its
+///   signed head ([`Problem::AuditCopyMalformed`] otherwise; the unseal then checks the last signed head and the
+///   events after it, with the audit key).
+/// - Either way, where the two overlap their last common group commit must be the same bytes: two that forked are
+///   refused ([`StoreError::LogDiffers`]), never stitched together.
+fn reconcile_copy(store: &dyn Store, dir: &Path, storage: &dyn Storage, tail: TailState) -> Result<()> {
+    let local = tail.next_seq - 1;
+    let copied = store.log_last()?;
+    if copied <= local {
+        return match copy_log(store, dir, copied, u64::MAX) {
+            Err(e @ StoreError::LogDiffers { .. }) => Err(e.into()),
+            Err(e) => {
+                tracing::warn!(error = %e, "the database's copy of the audit log is behind; it is given the rest later");
+                Ok(())
+            }
+            Ok(()) => Ok(()),
+        };
+    }
+    if local > 0 {
+        // Where the log ends, the copy must hold the same group commit: given to it again, it refuses other bytes.
+        let commit = last_group_commit(dir)?;
+        if commit.last_seq != local {
+            return Err(damaged(dir, 0, local, Problem::AuditCopyMalformed { seq: commit.first_seq }));
+        }
+        store.apply_logged(None, &[commit])?;
+    }
+    let mut file_first = tail.segment_first_seq;
+    let mut len = tail.segment_len;
+    let mut file = storage.open_append(&segment::segment_path(dir, file_first)).map_err(|e| io_error("open", e))?;
+    let mut next = local + 1;
+    loop {
+        let commits = store.log_after(next - 1, COPY_CHUNK)?;
+        if commits.is_empty() {
+            break;
+        }
+        for commit in commits {
+            if !whole_group_commit(&commit, next) {
+                return Err(damaged(dir, 0, next - 1, Problem::AuditCopyMalformed { seq: commit.first_seq }));
+            }
+            if len >= segment::SEGMENT_TARGET_BYTES {
+                file.sync_data().map_err(|e| io_error("write the audit segment", e))?;
+                file_first = commit.first_seq;
+                len = 0;
+                file = storage
+                    .open_append(&segment::segment_path(dir, file_first))
+                    .map_err(|e| io_error("create an audit segment", e))?;
+            }
+            file.write_all(&commit.frames).map_err(|e| io_error("write the audit segment", e))?;
+            len += commit.frames.len() as u64;
+            next = commit.last_seq + 1;
+        }
+        file.sync_data().map_err(|e| io_error("write the audit segment", e))?;
+    }
+    storage.sync_dir(dir).map_err(|e| io_error("sync the audit directory", e))?;
+    tracing::warn!(
+        from = local + 1,
+        to = next - 1,
+        "the audit log in the data directory lacked events that its copy in the database holds (a data directory \
+         lost, or copied from an older time); they were written back from the copy"
+    );
+    Ok(())
+}
+
+/// Whether `commit` (from a store's copy of the log) is one group commit that follows event `next - 1`: whole
+/// frames, its events numbered from `next` without a gap, ending with a head frame for its last event.
+fn whole_group_commit(commit: &LogBatch, next: u64) -> bool {
+    let (frames, end) = segment::scan(&commit.frames);
+    let events: Vec<u64> = frames.iter().filter(|f| matches!(f.body, Body::Event(_))).map(|f| f.seq).collect();
+    let numbered = events.iter().zip(next..).all(|(seq, expected)| *seq == expected);
+    let heads = frames.iter().filter(|f| matches!(f.body, Body::Head(_))).count();
+    end == End::Clean
+        && commit.first_seq == next
+        && numbered
+        && events.last() == Some(&commit.last_seq)
+        && heads == 1
+        && frames.last().is_some_and(|f| matches!(f.body, Body::Head(_)) && f.seq == commit.last_seq)
+}
+
+/// The last group commit of the log's segments.
+fn last_group_commit(dir: &Path) -> Result<LogBatch> {
+    let segments = segment::list_segments(dir).map_err(|e| io_error("list the audit segments", e))?;
+    for (_, path) in segments.iter().rev() {
+        let bytes = segment::read_segment(path).map_err(|e| io_error("read the audit segment", e))?;
+        if let Some(commit) = segment::group_commits(&bytes).pop() {
+            let frames = bytes.get(commit.bytes).unwrap_or_default().to_vec();
+            return Ok(LogBatch { first_seq: commit.first, last_seq: commit.last, frames });
+        }
+    }
+    Err(damaged(dir, 0, 0, Problem::AuditFirstSegmentMissing { first: 0 }))
+}
+
 /// Finds the end of the log and judges it before anything is cut: the segments follow one another without a gap
 /// and each finished one ends with a whole head frame, the last segment's events run without gaps, and its end is
 /// either clean or torn by a crash ([`segment::End`]). Anything else is damage, refused with the file, the offset
@@ -502,6 +616,8 @@ struct Writer {
 /// for longer than the writer's retry): its batch, with the applied marker it sets, and the store's last answer.
 struct Behind {
     batch: Batch,
+    /// The group commit that carries it, for a store that keeps a copy of the log.
+    log: Option<LogBatch>,
     applied: Applied,
     last_attempt: std::time::Instant,
     last_error: String,
@@ -757,6 +873,7 @@ impl Writer {
         }
         zeroize::Zeroize::zeroize(&mut plain);
         let mut signature = [0; 64];
+        let first = self.next_seq;
         let result = match failure {
             Some(why) => Err(why),
             None => {
@@ -782,13 +899,21 @@ impl Writer {
                 *self.shared.last_hash.lock().unwrap_or_else(|p| p.into_inner()) = hash;
                 self.shared.written.store(seq - 1, Ordering::Release);
                 self.read_to_behind = self.applied.is_some();
-                // The log holds the changes now: the store follows, and they are answered once it has.
+                // The log holds the changes now: the store follows, and they are answered once it has. A store
+                // that keeps a copy of the log takes the group commit in the same transaction, and then every
+                // answer waits for it.
                 self.applied = applied;
+                let log = self.store.as_ref().filter(|store| store.keeps_log()).map(|_| LogBatch {
+                    first_seq: first,
+                    last_seq: seq - 1,
+                    frames: bytes,
+                });
+                let copied = log.is_some();
                 let stored = match (store_batch, applied, &self.store) {
                     (Some(mut batch), Some(applied), Some(store)) => {
                         batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
                         self.store_dirty = true;
-                        match apply_until_reached(&**store, &batch, self.store_retry_for) {
+                        match deliver(&**store, &self.dir, Some(&batch), log.as_ref(), self.store_retry_for) {
                             Ok(()) => Ok(()),
                             Err(e) if e.is_unavailable() => {
                                 tracing::error!(
@@ -798,16 +923,26 @@ impl Writer {
                                 );
                                 let why = e.to_string();
                                 let (last_attempt, last_error) = (std::time::Instant::now(), why.clone());
-                                self.behind = Some(Behind { batch, applied, last_attempt, last_error });
+                                self.behind = Some(Behind { batch, log, applied, last_attempt, last_error });
                                 self.shared.store_behind.store(true, Ordering::Release);
                                 Err(Failed::StoreBehind(why))
                             }
                             Err(e) => Err(Failed::Store(e.to_string())),
                         }
                     }
+                    (None, _, Some(store)) if log.is_some() => {
+                        deliver(&**store, &self.dir, None, log.as_ref(), self.store_retry_for).map_err(|e| {
+                            tracing::error!(
+                                error = %e,
+                                "the database did not take the audit log's group commit; its answers are refused, \
+                                 and it is given again with the next one"
+                            );
+                            Failed::CopyBehind(e.to_string())
+                        })
+                    }
                     _ => Ok(()),
                 };
-                if stored.is_err() {
+                if stored.as_ref().is_err_and(|failed| !matches!(failed, Failed::CopyBehind(_))) {
                     // The store is behind the log: no more changes until it has caught up (or an unseal checks and
                     // replays it).
                     self.applied = None;
@@ -815,6 +950,10 @@ impl Writer {
                 for (seq, changed, reply) in replies {
                     let answer = match &stored {
                         Err(failed) if changed => Err(failed.clone()),
+                        // The event is not in the store's copy of the log: nothing may leave on it.
+                        Err(Failed::StoreBehind(why) | Failed::Store(why) | Failed::CopyBehind(why)) if copied => {
+                            Err(Failed::CopyBehind(why.clone()))
+                        }
                         _ => Ok(seq),
                     };
                     if let Some(reply) = reply {
@@ -841,7 +980,7 @@ impl Writer {
             return;
         }
         behind.last_attempt = std::time::Instant::now();
-        match store.apply(behind.batch.clone()) {
+        match deliver(&**store, &self.dir, Some(&behind.batch), behind.log.as_ref(), std::time::Duration::ZERO) {
             Ok(()) => {
                 tracing::info!("the store took the change it had missed; the vault serves again");
                 self.applied = Some(behind.applied);
@@ -889,12 +1028,76 @@ impl Writer {
     }
 }
 
-/// Applies a batch the log already holds. A store out of reach (a database that went away between the change's
-/// reads and its write: failing over, restarting) gets the same batch again, for at most `retry_for`:
-/// a batch sets each key to a value and the applied marker to this change, so applying it twice, or once more
-/// after a commit whose answer was lost, leaves the store the same. Any other refusal is returned at once.
-fn apply_until_reached(store: &dyn Store, batch: &Batch, retry_for: std::time::Duration) -> coffre_store::Result<()> {
-    let first = match store.apply(batch.clone()) {
+/// Gives the store a batch the log already holds (if any) with its group commit (for a store that keeps a copy of
+/// the log), through [`apply_until_reached`]. A copy that lacks earlier group commits (the database was out of
+/// reach for one of them, or this log was never copied) is given them from the log's own segments first.
+fn deliver(
+    store: &dyn Store,
+    dir: &Path,
+    batch: Option<&Batch>,
+    log: Option<&LogBatch>,
+    retry_for: std::time::Duration,
+) -> coffre_store::Result<()> {
+    let log = log.map(std::slice::from_ref).unwrap_or_default();
+    apply_until_reached(retry_for, || match store.apply_logged(batch.cloned(), log) {
+        Err(StoreError::LogGap { last, next, .. }) => {
+            copy_log(store, dir, last, next)?;
+            store.apply_logged(batch.cloned(), log)
+        }
+        done => done,
+    })
+}
+
+/// Most bytes of group commits given to a store's copy of the log in one transaction while it catches up.
+const COPY_CHUNK: usize = 4 << 20;
+
+/// Gives the store's copy of the log (which ends at event `after`) every group commit of the log's segments after
+/// it and before event `before`, a few MiB per transaction. The copy's last group commit is given too, and the
+/// store refuses it unless it is the log's own ([`StoreError::LogDiffers`]): two logs that forked are never
+/// stitched together.
+pub(crate) fn copy_log(store: &dyn Store, dir: &Path, after: u64, before: u64) -> coffre_store::Result<()> {
+    let unreadable = |e: io::Error| StoreError::Database {
+        op: "copy the audit log",
+        detail: format!("cannot read the audit log in {}: {e}", dir.display()),
+    };
+    let segments = segment::list_segments(dir).map_err(unreadable)?;
+    // The segment that holds event `after` (or the first), and every one after it.
+    let from = segments.iter().rposition(|(first, _)| *first <= after.max(1)).unwrap_or(0);
+    let mut chunk: Vec<LogBatch> = Vec::new();
+    let mut chunk_bytes = 0;
+    for (_, path) in segments.get(from..).unwrap_or_default() {
+        let bytes = segment::read_segment(path).map_err(unreadable)?;
+        for commit in segment::group_commits(&bytes) {
+            // The group commit that ends the copy is given again too: the store checks that it holds the same
+            // bytes (or refuses: the two have forked).
+            if commit.last < after || commit.first >= before {
+                continue;
+            }
+            let frames = bytes.get(commit.bytes.clone()).unwrap_or_default().to_vec();
+            chunk_bytes += frames.len();
+            chunk.push(LogBatch { first_seq: commit.first, last_seq: commit.last, frames });
+            if chunk_bytes >= COPY_CHUNK {
+                store.apply_logged(None, &std::mem::take(&mut chunk))?;
+                chunk_bytes = 0;
+            }
+        }
+    }
+    if !chunk.is_empty() {
+        store.apply_logged(None, &chunk)?;
+    }
+    Ok(())
+}
+
+/// Runs `apply` (a batch the log already holds) until the store takes it. A store out of reach (a database that
+/// went away between the change's reads and its write: failing over, restarting) gets the same batch again, for at
+/// most `retry_for`: a batch sets each key to a value and the applied marker to this change, and a group commit the
+/// store's copy of the log already holds is passed over, so applying it twice, or once more after a commit whose
+/// answer was lost, leaves the store the same. Any other refusal is returned at once.
+fn apply_until_reached(
+    retry_for: std::time::Duration,
+    mut apply: impl FnMut() -> coffre_store::Result<()>,
+) -> coffre_store::Result<()> {
+    let first = match apply() {
         Err(e) if e.is_unavailable() => e,
         done => return done,
     };
@@ -908,7 +1111,7 @@ fn apply_until_reached(store: &dyn Store, batch: &Batch, retry_for: std::time::D
     while std::time::Instant::now() < giving_up {
         std::thread::sleep(STORE_RETRY_PAUSE);
         attempts += 1;
-        match store.apply(batch.clone()) {
+        match apply() {
             Ok(()) => {
                 tracing::info!(attempts, "the change was applied once the store answered again");
                 return Ok(());

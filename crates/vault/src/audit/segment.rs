@@ -111,6 +111,39 @@ pub(crate) fn decode_frames(bytes: &[u8]) -> (Vec<Frame>, Tail) {
     (frames, Tail::Clean)
 }
 
+/// One group commit as the writer wrote it: its events' first and last sequence numbers, and where its frames lie
+/// in a segment's bytes, up to and including its head frame.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct GroupCommit {
+    pub(crate) first: u64,
+    pub(crate) last: u64,
+    pub(crate) bytes: std::ops::Range<usize>,
+}
+
+/// The group commits in a segment's bytes, in order: each run of frames that ends with a head frame and holds an
+/// event. Stops at the first torn or corrupt frame; frames after the last head frame are left out (a batch is
+/// whole only with its head).
+pub(crate) fn group_commits(bytes: &[u8]) -> Vec<GroupCommit> {
+    let mut commits = Vec::new();
+    let (mut at, mut start, mut first) = (0, 0, None);
+    while let Some((frame, used)) = bytes.get(at..).and_then(decode_one) {
+        at += used;
+        match frame.body {
+            Body::Event(_) => {
+                first.get_or_insert(frame.seq);
+            }
+            Body::Head(_) => {
+                if let Some(first) = first.take() {
+                    commits.push(GroupCommit { first, last: frame.seq, bytes: start..at });
+                }
+                start = at;
+            }
+            Body::Change(_) => {}
+        }
+    }
+    commits
+}
+
 /// How a segment ends, as judged at start-up before anything is cut.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) enum End {

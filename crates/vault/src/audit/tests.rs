@@ -75,6 +75,7 @@ impl Fixture {
             self.dir.path(),
             &self.dir.path().with_file_name(witness::FILE_NAME),
             Arc::new(Faulty(faults.clone())),
+            None,
         )
         .expect("open log");
         log.set_key(Some(AuditKeys::derive(self.vault, &self.master)));
