@@ -237,7 +237,7 @@ async fn whole_log_verifies(vault: &Vault, alice: &coffre_vault::RequestContext,
 }
 
 #[tokio::test]
-async fn a_lost_audit_log_is_written_back_from_the_databases_copy_and_nothing_acknowledged_is_missing() {
+async fn a_lost_data_directory_gets_its_log_back_from_the_databases_copy_and_nothing_acknowledged_is_missing() {
     if !Fixture::on_postgres() {
         eprintln!("the copy of the log is PostgreSQL's (COFFRE_TEST_BACKEND=postgres): skipped");
         return;
@@ -251,10 +251,9 @@ async fn a_lost_audit_log_is_written_back_from_the_databases_copy_and_nothing_ac
         let vault = fx.open();
         vault.status().audit_events
     };
-    // The machine's disk is lost: a new data directory, without the log or its witness. The records and the copy
-    // of the log are in the database.
-    std::fs::remove_dir_all(data.join("audit")).expect("remove the log");
-    std::fs::remove_file(data.join("audit-head")).expect("remove the witness");
+    // The machine's disk is lost: a new, empty data directory (no log, no witness, no copy of the seal header).
+    // The records and the copy of the log are in the database.
+    std::fs::remove_dir_all(&data).expect("remove the data directory");
     let vault = fx.open();
     assert_eq!(vault.status().audit_events, events, "every event is back, counted sealed");
     assert!(segments(&data.join("audit")) == before, "the log is written back byte for byte");

@@ -569,3 +569,60 @@ fn a_damaged_witness_is_refused_naming_it() {
     let err = AuditLog::open(fx.dir.path()).expect_err("damaged witness");
     assert!(err.to_string().contains("audit-head"), "{err}");
 }
+
+/// A group commit of events `first..=last` as the writer encodes it (the bodies are not sealed here: the checks
+/// below read frames, not events), with `head` as its head frame's seq.
+fn group_commit_bytes(first: u64, last: u64, head: Option<u64>) -> Vec<u8> {
+    let mut out = Vec::new();
+    for seq in first..=last {
+        segment::encode_event(&mut out, seq, &[seq as u8; 32], b"sealed event");
+        segment::encode_change(&mut out, seq, &[seq as u8; 32], b"a change chunk");
+    }
+    if let Some(head) = head {
+        segment::encode_head(&mut out, head, &[head as u8; 32], &[7; 64]);
+    }
+    out
+}
+
+#[test]
+fn a_segments_group_commits_are_found_with_their_bytes_and_a_tail_without_its_head_is_left_out() {
+    let one = group_commit_bytes(1, 3, Some(3));
+    let two = group_commit_bytes(4, 4, Some(4));
+    let unfinished = group_commit_bytes(5, 6, None);
+    let bytes = [one.clone(), two.clone(), unfinished].concat();
+    let commits = segment::group_commits(&bytes);
+    assert_eq!(
+        commits,
+        [
+            segment::GroupCommit { first: 1, last: 3, bytes: 0..one.len() },
+            segment::GroupCommit { first: 4, last: 4, bytes: one.len()..one.len() + two.len() },
+        ]
+    );
+    // A torn frame ends the reading.
+    let torn = [one.clone(), two[..two.len() - 3].to_vec()].concat();
+    assert_eq!(segment::group_commits(&torn).len(), 1);
+}
+
+#[test]
+fn a_group_commit_from_the_databases_copy_is_written_back_only_whole_and_in_order() {
+    let batch = |first_seq, last_seq, frames| coffre_store::LogBatch { first_seq, last_seq, frames };
+    assert!(whole_group_commit(&batch(5, 7, group_commit_bytes(5, 7, Some(7))), 5));
+    // Not the next one, or not what its row says.
+    assert!(!whole_group_commit(&batch(5, 7, group_commit_bytes(5, 7, Some(7))), 4));
+    assert!(!whole_group_commit(&batch(5, 8, group_commit_bytes(5, 7, Some(7))), 5));
+    assert!(!whole_group_commit(&batch(4, 7, group_commit_bytes(5, 7, Some(7))), 5));
+    // No head, a head for another event, two heads, an event missing, a torn or trailing frame, nothing at all.
+    assert!(!whole_group_commit(&batch(5, 7, group_commit_bytes(5, 7, None)), 5));
+    assert!(!whole_group_commit(&batch(5, 7, group_commit_bytes(5, 7, Some(6))), 5));
+    let two_heads = [group_commit_bytes(5, 6, Some(6)), group_commit_bytes(7, 7, Some(7))].concat();
+    assert!(!whole_group_commit(&batch(5, 7, two_heads), 5));
+    let gap = [group_commit_bytes(5, 5, None), group_commit_bytes(7, 7, Some(7))].concat();
+    assert!(!whole_group_commit(&batch(5, 7, gap), 5));
+    let mut torn = group_commit_bytes(5, 7, Some(7));
+    torn.truncate(torn.len() - 1);
+    assert!(!whole_group_commit(&batch(5, 7, torn), 5));
+    let mut trailing = group_commit_bytes(5, 7, Some(7));
+    trailing.extend_from_slice(&group_commit_bytes(8, 8, None));
+    assert!(!whole_group_commit(&batch(5, 8, trailing), 5));
+    assert!(!whole_group_commit(&batch(5, 7, Vec::new()), 5));
+}
