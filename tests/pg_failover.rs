@@ -97,15 +97,15 @@ fn host_port(url: &str) -> &str {
 
 /// What the load had acknowledged: entries added and reveals (by reason).
 #[derive(Default)]
-struct Acknowledged {
-    entries: Vec<String>,
-    reveals: Vec<String>,
+pub(super) struct Acknowledged {
+    pub(super) entries: Vec<String>,
+    pub(super) reveals: Vec<String>,
 }
 
 /// One worker's changes and reveals, each reported once acknowledged (with whether it began after the standby was
 /// `promoted`), until `done`. A failure is expected only once the primary is gone (`crashed`); before, it is
 /// reported and the worker stops.
-fn worker(
+pub(super) fn worker(
     w: usize,
     client: Arc<Client>,
     acknowledged: Arc<Mutex<Acknowledged>>,
@@ -171,6 +171,31 @@ fn the_primary_crashed_under_load_and_its_standby_promoted_loses_nothing_acknowl
 #[test]
 fn a_failover_slower_than_the_retry_is_caught_up_by_itself_and_loses_nothing_acknowledged() {
     drill(Some(1), Duration::from_secs(3));
+}
+
+/// Every acknowledged entry is listed, and every acknowledged reveal is in the exported audit log, which verifies.
+pub(super) fn nothing_acknowledged_is_lost(client: &Client, tmp: &std::path::Path, acknowledged: &Acknowledged) {
+    let listed = client.run(&["entry", "list", "--json"]).ok().json();
+    let listed: HashSet<&str> =
+        listed["entries"].as_array().unwrap().iter().map(|e| e["platform"].as_str().unwrap()).collect();
+    let lost: Vec<&String> = acknowledged.entries.iter().filter(|e| !listed.contains(e.as_str())).collect();
+    assert!(lost.is_empty(), "acknowledged entries missing: {lost:?}");
+    let out = tmp.join("audit.jsonl");
+    let key = client.run(&["status", "--json"]).ok().json()["audit_public_key"].as_str().unwrap().to_string();
+    client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
+    let summary =
+        client.run_unconfigured(&["audit", "verify", out.to_str().unwrap(), "--key", &key, "--json"]).ok().json();
+    assert_eq!(summary["valid"], true, "{summary}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let logged: HashSet<String> = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["action"] == "reveal" && e["outcome"] == "success")
+        .map(|e| e["reason"].as_str().unwrap_or_default().to_string())
+        .collect();
+    let lost: Vec<&String> = acknowledged.reveals.iter().filter(|r| !logged.contains(*r)).collect();
+    assert!(lost.is_empty(), "acknowledged reveals missing from the log: {lost:?}");
+    assert!(!acknowledged.entries.is_empty() && !acknowledged.reveals.is_empty(), "the load ran");
 }
 
 /// Runs the drill with `[storage] retry_seconds` (coffred's default if `None`), the standby promoted `promote_after`
@@ -276,27 +301,6 @@ fn drill(retry_seconds: Option<u64>, promote_after: Duration) {
     }
 
     // Every acknowledged change is in the new primary, and every acknowledged reveal in the log, which verifies.
-    let acknowledged = acknowledged.lock().unwrap();
-    let listed = client.run(&["entry", "list", "--json"]).ok().json();
-    let listed: HashSet<&str> =
-        listed["entries"].as_array().unwrap().iter().map(|e| e["platform"].as_str().unwrap()).collect();
-    let lost: Vec<&String> = acknowledged.entries.iter().filter(|e| !listed.contains(e.as_str())).collect();
-    assert!(lost.is_empty(), "acknowledged entries missing: {lost:?}");
-    let out = tmp.path().join("audit.jsonl");
-    let key = client.run(&["status", "--json"]).ok().json()["audit_public_key"].as_str().unwrap().to_string();
-    client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
-    let summary =
-        client.run_unconfigured(&["audit", "verify", out.to_str().unwrap(), "--key", &key, "--json"]).ok().json();
-    assert_eq!(summary["valid"], true, "{summary}");
-    let text = std::fs::read_to_string(&out).unwrap();
-    let logged: HashSet<String> = text
-        .lines()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
-        .filter(|e| e["action"] == "reveal" && e["outcome"] == "success")
-        .map(|e| e["reason"].as_str().unwrap_or_default().to_string())
-        .collect();
-    let lost: Vec<&String> = acknowledged.reveals.iter().filter(|r| !logged.contains(*r)).collect();
-    assert!(lost.is_empty(), "acknowledged reveals missing from the log: {lost:?}");
-    assert!(!acknowledged.entries.is_empty() && !acknowledged.reveals.is_empty(), "the load ran");
+    nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged.lock().unwrap());
     assert!(!daemon.log().contains(PASSWORD), "the daemon's log holds no secret");
 }

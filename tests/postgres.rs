@@ -305,3 +305,61 @@ fn copied_log(cluster: &Cluster, schema: &str) -> String {
     );
     cluster.sql(&query).trim().to_string()
 }
+
+/// The coffred machine lost under load: coffred killed (`kill -9`) while four clients add entries and reveal, then
+/// its data directory gone but for `tls/` (which docs/ha.md says to keep on the standby machine). A coffred started
+/// on the empty directory with the same configuration writes the audit log back from the database's copy before it
+/// serves; an owner unseals it as after any start; every acknowledged entry and reveal is there, and the log
+/// verifies.
+#[test]
+fn the_coffred_machine_lost_under_load_loses_no_acknowledged_change_or_reveal() {
+    use std::sync::{Arc, Mutex, atomic::AtomicBool, mpsc};
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = cluster.config("lost");
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
+    add_entry(&client);
+    let client = Arc::new(client);
+    let acknowledged = Arc::new(Mutex::new(failover::Acknowledged::default()));
+    let flag = || Arc::new(AtomicBool::new(false));
+    let (crashed, promoted, done) = (flag(), flag(), flag());
+    let (progress, acks) = mpsc::channel();
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let (client, acknowledged, progress) = (client.clone(), acknowledged.clone(), progress.clone());
+            let (crashed, promoted, done) = (crashed.clone(), promoted.clone(), done.clone());
+            std::thread::spawn(move || failover::worker(w, client, acknowledged, crashed, promoted, done, progress))
+        })
+        .collect();
+    drop(progress);
+    // Waiting on the workers' own progress, not on time.
+    for _ in 0..24 {
+        match acks.recv() {
+            Ok(Ok(_)) => {}
+            Ok(Err(why)) => panic!("{why}"),
+            Err(_) => panic!("every worker stopped before the crash"),
+        }
+    }
+    crashed.store(true, std::sync::atomic::Ordering::Release);
+    let (data_dir, listen) = (daemon.data_dir.clone(), daemon.url.trim_start_matches("https://").to_string());
+    daemon.kill();
+    done.store(true, std::sync::atomic::Ordering::Release);
+    for worker in workers {
+        worker.join().unwrap();
+    }
+
+    // The machine's disk is lost; the standby machine has coffred's configuration and its TLS files.
+    let tls = tmp.path().join("tls-kept");
+    std::fs::rename(data_dir.join("tls"), &tls).unwrap();
+    std::fs::remove_dir_all(&data_dir).unwrap();
+    std::fs::create_dir(&data_dir).unwrap();
+    std::fs::rename(&tls, data_dir.join("tls")).unwrap();
+    let daemon = Daemon::start_configured_on(&data_dir, &listen, &config);
+    assert!(daemon.log().contains("written back from the copy"), "{}", daemon.log());
+    let status = client.run(&["status", "--json"]).ok().json();
+    assert_eq!(status["state"], "sealed", "{status}");
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
+    failover::nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged.lock().unwrap());
+    assert_eq!(copied_log(&cluster, "lost"), local_log(&daemon), "the database's copy is the log");
+}

@@ -209,6 +209,10 @@ fn migrations(schema: &str) -> [String; SCHEMA_VERSION as usize] {
 /// The writer's connection, which holds the advisory lock.
 struct Writer {
     client: Option<Client>,
+    /// The last event in the copy of the audit log, as this store's last commit left it: known, a write checks
+    /// nothing in the database before appending the next group commit (its primary key still refuses a second
+    /// one from the same event). Forgotten on any failure, when the commit's outcome may be unknown.
+    log_last: Option<u64>,
 }
 
 /// A [`Store`] in a PostgreSQL schema.
@@ -280,7 +284,7 @@ impl PgStore {
         let mut store = Self {
             rt: Some(rt),
             pool,
-            writer: Arc::new(tokio::sync::Mutex::new(Writer { client: None })),
+            writer: Arc::new(tokio::sync::Mutex::new(Writer { client: None, log_last: None })),
             config,
             connector,
             sql: Arc::new(Sql::new(&options.schema)),
@@ -471,13 +475,14 @@ fn seq_of(value: i64) -> Result<u64> {
 
 /// Of the group commits `log`, those the copy of the audit log does not hold yet, checked inside the write's
 /// transaction: each must follow the one before it (the first, the copy's last), and one the copy already holds
-/// must be the same bytes (a retry after an answer that was lost), never other ones.
+/// must be the same bytes (a retry after an answer that was lost), never other ones. Also returns the copy's last
+/// event once they are added.
 async fn new_group_commits<'a>(
     tx: &tokio_postgres::Transaction<'_>,
     sql: &Sql,
     place: &str,
     log: &'a [LogBatch],
-) -> Result<Vec<&'a LogBatch>> {
+) -> Result<(Vec<&'a LogBatch>, u64)> {
     let op = "write the audit log's copy";
     let mut last = match tx.query_opt(&sql.log_last, &[]).await.map_err(db_error(op))? {
         None => 0,
@@ -506,7 +511,7 @@ async fn new_group_commits<'a>(
         last = batch.last_seq;
         new.push(batch);
     }
-    Ok(new)
+    Ok((new, last))
 }
 
 /// The smallest key greater than every key that starts with `prefix`, if there is one.
@@ -610,6 +615,7 @@ impl Store for PgStore {
             (self.config.clone(), self.connector.clone(), self.schema.clone(), self.place.clone());
         self.run("write", async move {
             let mut writer = writer.lock().await;
+            let known = writer.log_last.take();
             if writer.client.as_ref().is_none_or(Client::is_closed) {
                 // The connection (and with it the advisory lock) was lost: take it again before writing. The owner
                 // check below still refuses the write if another coffred claimed the schema meanwhile.
@@ -620,26 +626,40 @@ impl Store for PgStore {
                 return Err(StoreError::Unavailable { op: "write", detail: "no connection".into() });
             };
             let tx = client.transaction().await.map_err(db_error("write"))?;
-            let claimed = tx.query_opt(&sql.claim, &[&&*owner]).await.map_err(db_error("write"))?;
+            // Which group commits the copy lacks: all of them when they follow the last one this store committed
+            // itself; otherwise (the first write, or after a failure) checked against the copy in the transaction.
+            let follows = |last: u64| {
+                log.first().is_none_or(|first| first.first_seq == last + 1)
+                    && log.windows(2).all(|pair| pair[0].last_seq + 1 == pair[1].first_seq)
+                    && log.iter().all(|batch| batch.last_seq >= batch.first_seq)
+            };
+            let (new, last) = match known {
+                Some(last) if follows(last) => (log.iter().collect(), log.last().map_or(last, |b| b.last_seq)),
+                _ if log.is_empty() => (Vec::new(), 0),
+                _ => new_group_commits(&tx, &sql, &place, &log).await?,
+            };
+            let first: Vec<i64> = new.iter().map(|b| seq_value(b.first_seq)).collect::<Result<_>>()?;
+            let lasts: Vec<i64> = new.iter().map(|b| seq_value(b.last_seq)).collect::<Result<_>>()?;
+            let frames: Vec<&[u8]> = new.iter().map(|b| b.frames.as_slice()).collect();
+            // Sent together, answered together: one round trip between BEGIN and COMMIT. If the claim fails, the
+            // writes sent beside it are rolled back with the transaction.
+            let owner: &str = &owner;
+            let (claimed, ..) = tokio::try_join!(
+                async { tx.query_opt(&sql.claim, &[&owner]).await },
+                async {
+                    if new.is_empty() { Ok(0) } else { tx.execute(&sql.log_insert, &[&first, &lasts, &frames]).await }
+                },
+                async { if removed.is_empty() { Ok(0) } else { tx.execute(&sql.delete, &[&removed]).await } },
+                async { if keys.is_empty() { Ok(0) } else { tx.execute(&sql.upsert, &[&keys, &values]).await } },
+            )
+            .map_err(db_error("write"))?;
             if claimed.is_none() {
                 return Err(StoreError::ChangedElsewhere { place });
             }
-            if !log.is_empty() {
-                let new = new_group_commits(&tx, &sql, &place, &log).await?;
-                if !new.is_empty() {
-                    let first: Vec<i64> = new.iter().map(|b| seq_value(b.first_seq)).collect::<Result<_>>()?;
-                    let last: Vec<i64> = new.iter().map(|b| seq_value(b.last_seq)).collect::<Result<_>>()?;
-                    let frames: Vec<&[u8]> = new.iter().map(|b| b.frames.as_slice()).collect();
-                    tx.execute(&sql.log_insert, &[&first, &last, &frames]).await.map_err(db_error("write"))?;
-                }
-            }
-            if !removed.is_empty() {
-                tx.execute(&sql.delete, &[&removed]).await.map_err(db_error("write"))?;
-            }
-            if !keys.is_empty() {
-                tx.execute(&sql.upsert, &[&keys, &values]).await.map_err(db_error("write"))?;
-            }
             tx.commit().await.map_err(db_error("commit"))?;
+            if known.is_some() || !log.is_empty() {
+                writer.log_last = Some(last);
+            }
             Ok(())
         })
     }

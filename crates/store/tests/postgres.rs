@@ -156,6 +156,30 @@ fn the_copy_of_the_log_takes_group_commits_in_order_once_each_and_refuses_gaps_a
 }
 
 #[test]
+fn a_group_commit_added_to_the_copy_behind_the_stores_back_makes_its_next_write_fail_and_the_one_after_name_it() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    store.apply_logged(None, &[commit(1, 1, 1)]).unwrap();
+    store.apply_logged(None, &[commit(2, 2, 1)]).unwrap();
+    // The store knows the copy ends at 2; someone with the database's rights adds event 3.
+    as_admin(&url, |client| {
+        let schema = schema.clone();
+        async move {
+            client
+                .batch_execute(&format!("INSERT INTO \"{schema}\".audit_log VALUES (3, 3, '\\x00')"))
+                .await
+                .expect("a row behind the store's back")
+        }
+    });
+    let refused = store.apply_logged(Some(one(b"e/3", b"z")), &[commit(3, 3, 1)]).expect_err("the row is taken");
+    assert!(!refused.is_unavailable(), "{refused}");
+    assert_eq!(store.get(b"e/3").unwrap(), None, "nothing of the refused write");
+    let named = store.apply_logged(None, &[commit(3, 3, 1)]).expect_err("another group commit");
+    assert!(matches!(named, StoreError::LogDiffers { seq: 3, .. }), "{named}");
+}
+
+#[test]
 fn a_schema_of_the_first_version_is_migrated_and_keeps_its_records() {
     let Some(url) = server() else { return };
     let schema = fresh_schema();

@@ -397,12 +397,18 @@ fn reconcile_copy(store: &dyn Store, dir: &Path, storage: &dyn Storage, tail: Ta
         };
     }
     if local > 0 {
-        // Where the log ends, the copy must hold the same group commit: given to it again, it refuses other bytes.
+        // Where the log ends, the copy must hold the same group commit. Read, not written, so that a read-only
+        // database does not stop a start; only when they differ is it given to the store, which refuses it naming
+        // the fork and the database.
         let commit = last_group_commit(dir)?;
         if commit.last_seq != local {
             return Err(damaged(dir, 0, local, Problem::AuditCopyMalformed { seq: commit.first_seq }));
         }
-        store.apply_logged(None, &[commit])?;
+        if store.log_batch(commit.first_seq)?.as_ref() != Some(&commit) {
+            let seq = commit.first_seq;
+            store.apply_logged(None, &[commit])?;
+            return Err(damaged(dir, 0, local, Problem::AuditCopyMalformed { seq }));
+        }
     }
     let mut file_first = tail.segment_first_seq;
     let mut len = tail.segment_len;
