@@ -642,17 +642,32 @@ impl Store for PgStore {
             let lasts: Vec<i64> = new.iter().map(|b| seq_value(b.last_seq)).collect::<Result<_>>()?;
             let frames: Vec<&[u8]> = new.iter().map(|b| b.frames.as_slice()).collect();
             // Sent together, answered together: one round trip between BEGIN and COMMIT. If the claim fails, the
-            // writes sent beside it are rolled back with the transaction.
+            // writes sent beside it are rolled back with the transaction. Once one statement fails, those the server
+            // runs after it fail only because of it ("current transaction is aborted", which says nothing), and the
+            // order they reach the server in is the order their futures are polled: the failure that says why (a
+            // read-only database, say) is the first one that is not that.
             let owner: &str = &owner;
-            let (claimed, ..) = tokio::try_join!(
+            let (claimed, inserted, deleted, upserted) = tokio::join!(
                 async { tx.query_opt(&sql.claim, &[&owner]).await },
                 async {
                     if new.is_empty() { Ok(0) } else { tx.execute(&sql.log_insert, &[&first, &lasts, &frames]).await }
                 },
                 async { if removed.is_empty() { Ok(0) } else { tx.execute(&sql.delete, &[&removed]).await } },
                 async { if keys.is_empty() { Ok(0) } else { tx.execute(&sql.upsert, &[&keys, &values]).await } },
-            )
-            .map_err(db_error("write"))?;
+            );
+            let mut failures = Vec::new();
+            let claimed = claimed.map_err(|e| failures.push(e)).ok().flatten();
+            for written in [inserted, deleted, upserted] {
+                if let Err(e) = written {
+                    failures.push(e);
+                }
+            }
+            let aborted = |e: &tokio_postgres::Error| {
+                e.code() == Some(&tokio_postgres::error::SqlState::IN_FAILED_SQL_TRANSACTION)
+            };
+            if let Some(first) = failures.iter().position(|e| !aborted(e)).or((!failures.is_empty()).then_some(0)) {
+                return Err(db_error("write")(failures.swap_remove(first)));
+            }
             if claimed.is_none() {
                 return Err(StoreError::ChangedElsewhere { place });
             }

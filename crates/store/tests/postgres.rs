@@ -156,6 +156,45 @@ fn the_copy_of_the_log_takes_group_commits_in_order_once_each_and_refuses_gaps_a
 }
 
 #[test]
+fn a_write_to_a_read_only_database_is_unavailable_naming_why_though_the_statements_after_fail_too() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    store.apply_logged(None, &[commit(1, 1, 1)]).unwrap();
+    // Every statement of a write fails as on a read-only database, after the store opened: whichever the server
+    // runs first, those after it fail with "current transaction is aborted", which says nothing.
+    as_admin(&url, |client| {
+        let schema = schema.clone();
+        async move {
+            client
+                .batch_execute(&format!(
+                    "CREATE FUNCTION \"{schema}\".read_only() RETURNS trigger LANGUAGE plpgsql AS $$
+                     BEGIN RAISE EXCEPTION 'cannot execute UPDATE in a read-only transaction'
+                         USING ERRCODE = 'read_only_sql_transaction'; END $$;
+                     CREATE TRIGGER read_only BEFORE UPDATE ON \"{schema}\".writer
+                         FOR EACH ROW EXECUTE FUNCTION \"{schema}\".read_only();
+                     CREATE TRIGGER read_only BEFORE INSERT ON \"{schema}\".audit_log
+                         FOR EACH ROW EXECUTE FUNCTION \"{schema}\".read_only();
+                     CREATE TRIGGER read_only BEFORE INSERT OR UPDATE OR DELETE ON \"{schema}\".records
+                         FOR EACH ROW EXECUTE FUNCTION \"{schema}\".read_only();"
+                ))
+                .await
+                .expect("a read-only writer row")
+        }
+    });
+    // Where the store knows the copy's end (the statements are sent at once) and where it does not (after a
+    // failure: it reads the end first); with records and without.
+    for _ in 0..20 {
+        for (batch, log) in [(Some(one(b"e/1", b"x")), vec![commit(2, 2, 1)]), (None, vec![commit(2, 2, 1)])] {
+            let err = store.apply_logged(batch, &log).expect_err("read-only");
+            assert!(err.is_unavailable(), "unavailable, not a refusal: {err}");
+            assert!(err.to_string().contains("read-only"), "says why: {err}");
+        }
+    }
+    assert_eq!(store.log_last().unwrap(), 1);
+}
+
+#[test]
 fn a_group_commit_added_to_the_copy_behind_the_stores_back_makes_its_next_write_fail_and_the_one_after_name_it() {
     let Some(url) = server() else { return };
     let schema = fresh_schema();
