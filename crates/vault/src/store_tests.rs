@@ -208,9 +208,11 @@ async fn an_offboarding_the_database_missed_is_never_bypassed_while_it_catches_u
     assert_eq!(dave.state, crate::PersonState::Offboarded, "the store took the offboarding: {dave:?}");
 }
 
-/// The PostgreSQL store the tests of the log's copy run on: with `COFFRE_TEST_BACKEND=postgres`, a schema of their
-/// own on the server at `COFFRE_TEST_POSTGRES`. Without one they say so and pass (CI runs them on PostgreSQL).
-fn postgres(test: &str) -> Option<crate::StoreBackend> {
+/// A [`Setup`] whose store is PostgreSQL, for the tests of the log's copy: with `COFFRE_TEST_BACKEND=postgres`, a
+/// schema of its own on the server at `COFFRE_TEST_POSTGRES`, and a change not applied again to a store out of reach
+/// (`retry_for` zero) unless `retry` says otherwise. Without one the test says so and passes (CI runs these on
+/// PostgreSQL).
+async fn on_postgres(dir: &std::path::Path, test: &str, retry: bool) -> Option<Setup> {
     if std::env::var("COFFRE_TEST_BACKEND").ok().as_deref() != Some("postgres") {
         eprintln!("{test}: needs COFFRE_TEST_BACKEND=postgres (the store's copy of the log is PostgreSQL's): skipped");
         return None;
@@ -218,7 +220,13 @@ fn postgres(test: &str) -> Option<crate::StoreBackend> {
     let url = std::env::var("COFFRE_TEST_POSTGRES").expect("COFFRE_TEST_BACKEND=postgres needs COFFRE_TEST_POSTGRES");
     let id = crate::records::new_id().expect("an id");
     let schema = format!("u_{}", &crate::people::hex(&id)[..16]);
-    Some(crate::StoreBackend::Postgres(crate::PgOptions::new(url, schema)))
+    let setup = Setup::configured(dir, |config| {
+        config.store = crate::StoreBackend::Postgres(crate::PgOptions::new(url, schema));
+        if !retry {
+            config.store_retry_for = std::time::Duration::ZERO;
+        }
+    });
+    Some(setup.await)
 }
 
 /// The log's segments in the data directory, one after the other.
@@ -244,11 +252,9 @@ fn assert_copy_is_the_log(vault: &crate::Vault) {
 
 #[tokio::test]
 async fn every_group_commit_is_in_the_databases_copy_of_the_log_once_answered() {
-    let Some(backend) = postgres("every_group_commit_is_in_the_databases_copy_of_the_log_once_answered") else {
-        return;
-    };
     let dir = tempfile::tempdir().expect("tempdir");
-    let setup = Setup::configured(dir.path(), |config| config.store = backend).await;
+    let test = "every_group_commit_is_in_the_databases_copy_of_the_log_once_answered";
+    let Some(setup) = on_postgres(dir.path(), test, true).await else { return };
     let (vault, alice) = (&setup.vault, &setup.alice);
     assert!(vault.inner.store.keeps_log());
     vault.reveal(alice, reveal()).await.expect("reveal");
@@ -258,17 +264,9 @@ async fn every_group_commit_is_in_the_databases_copy_of_the_log_once_answered() 
 
 #[tokio::test]
 async fn a_reveal_whose_event_the_database_did_not_take_is_refused_and_the_next_one_copies_both() {
-    let Some(backend) =
-        postgres("a_reveal_whose_event_the_database_did_not_take_is_refused_and_the_next_one_copies_both")
-    else {
-        return;
-    };
     let dir = tempfile::tempdir().expect("tempdir");
-    let setup = Setup::configured(dir.path(), |config| {
-        config.store = backend;
-        config.store_retry_for = std::time::Duration::ZERO;
-    })
-    .await;
+    let test = "a_reveal_whose_event_the_database_did_not_take_is_refused_and_the_next_one_copies_both";
+    let Some(setup) = on_postgres(dir.path(), test, false).await else { return };
     let (vault, alice) = (&setup.vault, &setup.alice);
     // The first reveal of an entry also writes its reveal mark (a change); the next ones are an event alone.
     vault.reveal(alice, reveal()).await.expect("reveal");
@@ -288,15 +286,9 @@ async fn a_reveal_whose_event_the_database_did_not_take_is_refused_and_the_next_
 
 #[tokio::test]
 async fn a_change_the_database_missed_is_copied_with_its_group_commit_once_it_answers() {
-    let Some(backend) = postgres("a_change_the_database_missed_is_copied_with_its_group_commit_once_it_answers") else {
-        return;
-    };
     let dir = tempfile::tempdir().expect("tempdir");
-    let setup = Setup::configured(dir.path(), |config| {
-        config.store = backend;
-        config.store_retry_for = std::time::Duration::ZERO;
-    })
-    .await;
+    let test = "a_change_the_database_missed_is_copied_with_its_group_commit_once_it_answers";
+    let Some(setup) = on_postgres(dir.path(), test, false).await else { return };
     let (vault, alice) = (&setup.vault, &setup.alice);
     let unreachable = &setup.faults.store_unreachable_writes;
     unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);

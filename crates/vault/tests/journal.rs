@@ -216,6 +216,19 @@ async fn a_store_ahead_of_its_log_is_refused_at_unseal() {
     refused_as_a_damaged_store(&fx, "ahead of the audit log").await;
 }
 
+/// A vault after [`first_day`] and [`second_day`], on PostgreSQL: the copy of the log is PostgreSQL's. Without
+/// `COFFRE_TEST_BACKEND=postgres` the test says so and passes (CI runs this file on PostgreSQL too).
+async fn two_days_on_postgres() -> Option<Fixture> {
+    if !Fixture::on_postgres() {
+        eprintln!("the copy of the log is PostgreSQL's (COFFRE_TEST_BACKEND=postgres): skipped");
+        return None;
+    }
+    let fx = Fixture::new();
+    first_day(&fx).await;
+    second_day(&fx).await;
+    Some(fx)
+}
+
 /// The log's segments in `dir`, one after the other.
 fn segments(dir: &Path) -> Vec<u8> {
     let mut names: Vec<_> = std::fs::read_dir(dir)
@@ -238,13 +251,7 @@ async fn whole_log_verifies(vault: &Vault, alice: &coffre_vault::RequestContext,
 
 #[tokio::test]
 async fn a_lost_data_directory_gets_its_log_back_from_the_databases_copy_and_nothing_acknowledged_is_missing() {
-    if !Fixture::on_postgres() {
-        eprintln!("the copy of the log is PostgreSQL's (COFFRE_TEST_BACKEND=postgres): skipped");
-        return;
-    }
-    let fx = Fixture::new();
-    first_day(&fx).await;
-    second_day(&fx).await;
+    let Some(fx) = two_days_on_postgres().await else { return };
     let data = fx.data_dir();
     let before = segments(&data.join("audit"));
     let events = {
@@ -265,13 +272,7 @@ async fn a_lost_data_directory_gets_its_log_back_from_the_databases_copy_and_not
 
 #[tokio::test]
 async fn a_log_that_forked_from_the_databases_copy_is_refused_at_start_and_neither_is_touched() {
-    if !Fixture::on_postgres() {
-        eprintln!("the copy of the log is PostgreSQL's (COFFRE_TEST_BACKEND=postgres): skipped");
-        return;
-    }
-    let fx = Fixture::new();
-    first_day(&fx).await;
-    second_day(&fx).await;
+    let Some(fx) = two_days_on_postgres().await else { return };
     // Another vault's log put in this one's data directory (a restore into the wrong place, a copy from another
     // machine): both start at event 1, and their group commits differ.
     let other = Fixture::new();
