@@ -145,6 +145,10 @@ fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
     assert_eq!(moved.code, 0, "{}", moved.stderr);
     assert!(moved.stdout.contains("schema moved") && moved.stdout.contains("db.moved-to-postgres"), "{}", moved.stdout);
     assert!(!data.join("db").exists());
+    // The move gave the database a copy of the log as it was on sled, every group commit of it.
+    let log_on_sled = local_log_in(&data);
+    assert!(!log_on_sled.is_empty());
+    assert_eq!(copied_log(&cluster, "moved"), log_on_sled, "the database's copy is the log");
 
     // Started on sled by mistake: refused, naming the store.
     let (lines, log) = Daemon::try_start(&data).err().expect("no sled store any more");
@@ -160,6 +164,7 @@ fn coffred_migrate_moves_a_vault_from_sled_and_it_serves_on() {
     client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("on sled") && text.contains("on postgres"), "both reveals are in the one log");
+    assert_eq!(copied_log(&cluster, "moved"), local_log(&daemon), "the database's copy is the log");
 }
 
 /// The web client's vault page (`/vault`: anyone may see it, without logging in), in English: its HTTP status and
@@ -289,7 +294,12 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
 
 /// The daemon's audit log, its segments one after the other, in hex.
 fn local_log(daemon: &Daemon) -> String {
-    let mut segments: Vec<_> = std::fs::read_dir(daemon.data_dir.join("audit"))
+    local_log_in(&daemon.data_dir)
+}
+
+/// The audit log in the data directory `data`, its segments one after the other, in hex.
+fn local_log_in(data: &std::path::Path) -> String {
+    let mut segments: Vec<_> = std::fs::read_dir(data.join("audit"))
         .unwrap()
         .map(|item| item.unwrap().path())
         .filter(|path| path.extension().is_some_and(|ext| ext == "log"))
