@@ -400,11 +400,20 @@ async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
     accessible(&browser, "audit log").await;
     click(&browser, "form[action='/audit/export'] button").await;
     let file = downloads.join("coffre-audit-export.jsonl");
+    // Chromium reserves the final name with an empty file as soon as a download starts, writes into a
+    // `.crdownload` file beside it, and renames that over it once done; closing the browser before then deletes
+    // both. So the download is done when the file is there and no `.crdownload` is left.
+    let in_progress = || {
+        std::fs::read_dir(&downloads)
+            .map(|items| items.flatten().any(|item| item.path().extension().is_some_and(|ext| ext == "crdownload")))
+            .unwrap_or(true)
+    };
+    let downloaded = || file.exists() && !in_progress();
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !file.exists() && Instant::now() < deadline {
+    while !downloaded() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await; // polling for the download, not waiting for time
     }
-    assert!(file.exists(), "the export was downloaded into {}", downloads.display());
+    assert!(downloaded(), "the export was downloaded into {}", downloads.display());
     browser.close().await.unwrap();
     let key = client.run(&["status", "--json"]).ok().json()["audit_public_key"].as_str().unwrap().to_string();
     let verified =
