@@ -633,10 +633,14 @@ impl Store for PgStore {
                     && log.windows(2).all(|pair| pair[0].last_seq + 1 == pair[1].first_seq)
                     && log.iter().all(|batch| batch.last_seq >= batch.first_seq)
             };
+            // Where the copy ends once this commits, if known.
             let (new, last) = match known {
-                Some(last) if follows(last) => (log.iter().collect(), log.last().map_or(last, |b| b.last_seq)),
-                _ if log.is_empty() => (Vec::new(), 0),
-                _ => new_group_commits(&tx, &sql, &place, &log).await?,
+                Some(last) if follows(last) => (log.iter().collect(), Some(log.last().map_or(last, |b| b.last_seq))),
+                _ if log.is_empty() => (Vec::new(), None),
+                _ => {
+                    let (new, last) = new_group_commits(&tx, &sql, &place, &log).await?;
+                    (new, Some(last))
+                }
             };
             let first: Vec<i64> = new.iter().map(|b| seq_value(b.first_seq)).collect::<Result<_>>()?;
             let lasts: Vec<i64> = new.iter().map(|b| seq_value(b.last_seq)).collect::<Result<_>>()?;
@@ -672,9 +676,7 @@ impl Store for PgStore {
                 return Err(StoreError::ChangedElsewhere { place });
             }
             tx.commit().await.map_err(db_error("commit"))?;
-            if known.is_some() || !log.is_empty() {
-                writer.log_last = Some(last);
-            }
+            writer.log_last = last;
             Ok(())
         })
     }

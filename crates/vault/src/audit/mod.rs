@@ -386,7 +386,7 @@ struct TailState {
 fn reconcile_copy(store: &dyn Store, dir: &Path, storage: &dyn Storage, tail: TailState) -> Result<()> {
     let local = tail.next_seq - 1;
     let copied = store.log_last()?;
-    if copied <= local {
+    if copied < local {
         return match copy_log(store, dir, copied, u64::MAX) {
             Err(e @ StoreError::LogDiffers { .. }) => Err(e.into()),
             Err(e) => {
@@ -397,9 +397,9 @@ fn reconcile_copy(store: &dyn Store, dir: &Path, storage: &dyn Storage, tail: Ta
         };
     }
     if local > 0 {
-        // Where the log ends, the copy must hold the same group commit. Read, not written, so that a read-only
-        // database does not stop a start; only when they differ is it given to the store, which refuses it naming
-        // the fork and the database.
+        // Where the log ends, the copy must hold the same group commit (checked at every start, by reading: a
+        // read-only database does not stop a start); only when they differ is it given to the store, which refuses
+        // it naming the fork and the database.
         let commit = last_group_commit(dir)?;
         if commit.last_seq != local {
             return Err(damaged(dir, 0, local, Problem::AuditCopyMalformed { seq: commit.first_seq }));
@@ -409,6 +409,9 @@ fn reconcile_copy(store: &dyn Store, dir: &Path, storage: &dyn Storage, tail: Ta
             store.apply_logged(None, &[commit])?;
             return Err(damaged(dir, 0, local, Problem::AuditCopyMalformed { seq }));
         }
+    }
+    if copied == local {
+        return Ok(());
     }
     let mut file_first = tail.segment_first_seq;
     let mut len = tail.segment_len;
