@@ -77,6 +77,7 @@ fn build_workspace() -> Vec<(String, PathBuf)> {
 }
 
 /// The time a daemon believes it is: a file of Unix milliseconds that it reads on every call.
+#[derive(Clone)]
 pub struct TestClock {
     pub path: PathBuf,
 }
@@ -210,6 +211,22 @@ impl Daemon {
         lang: &str,
         config: Option<&Path>,
     ) -> Result<Daemon, (Vec<String>, String)> {
+        Self::spawn(data_dir, listen, wrapper, lang, config).listening()
+    }
+
+    /// Starts a standby coffred (the configuration `toml` says `standby = true`) on `data_dir`, listening on
+    /// `listen` once it takes over, and waits until it says it stands by.
+    pub fn start_standby_on(data_dir: &Path, listen: &str, toml: &str) -> Starting {
+        let config = data_dir.with_extension("coffred.toml");
+        std::fs::write(&config, toml).unwrap();
+        let mut starting = Self::spawn(data_dir, listen, &[], "en", Some(&config));
+        starting
+            .wait_for(|line| line.contains("standing by"))
+            .unwrap_or_else(|(lines, log)| panic!("coffred did not stand by; stdout: {lines:?}; stderr: {log}"));
+        starting
+    }
+
+    fn spawn(data_dir: &Path, listen: &str, wrapper: &[&str], lang: &str, config: Option<&Path>) -> Starting {
         let stderr_log = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
         let clock = TestClock::for_data_dir(data_dir);
@@ -251,42 +268,16 @@ impl Daemon {
                 }
             }
         });
-        let mut fingerprint = None;
-        let mut lines = Vec::new();
-        let url = loop {
-            // A bound on how long start-up may take, not a sleep: a daemon that never says it listens is a failure.
-            let line = match rx.recv_timeout(Duration::from_secs(60)) {
-                Ok(line) => line,
-                Err(_) => {
-                    let _ = child.kill();
-                    let _ = child.wait();
-                    return Err((lines, std::fs::read_to_string(&stderr_log).unwrap_or_default()));
-                }
-            };
-            // In either language: the fingerprint is the last word of the CA's line, the address the last word
-            // of the last line.
-            let last_word = line.rsplit(' ').next().unwrap_or_default().to_string();
-            if line.contains("SHA-256") {
-                fingerprint = Some(last_word.clone());
-            }
-            let listening = line.contains("listening on") || line.contains("à l’écoute sur");
-            lines.push(line);
-            if listening && last_word.starts_with("https://") {
-                break last_word;
-            }
-        };
-        Ok(Daemon {
-            child,
+        Starting {
+            child: Some(child),
+            rx,
+            lines: Vec::new(),
             clock,
             data_dir: data_dir.to_path_buf(),
-            url,
-            ca: data_dir.join("tls").join("ca.pem"),
-            fingerprint: fingerprint.expect("the daemon printed its CA fingerprint"),
-            startup: lines,
             lang: lang.to_owned(),
             config: config.map(Path::to_path_buf),
             stderr_log,
-        })
+        }
     }
 
     /// Stops the daemon with SIGTERM (graceful shutdown) and waits for it.
@@ -313,6 +304,98 @@ impl Daemon {
     /// What the daemon wrote to stderr (its log) so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
+    }
+}
+
+/// A `coffred` started, whose standard output is read line by line until it listens.
+pub struct Starting {
+    child: Option<Child>,
+    rx: mpsc::Receiver<String>,
+    /// What it printed so far.
+    pub lines: Vec<String>,
+    clock: TestClock,
+    data_dir: PathBuf,
+    lang: String,
+    config: Option<PathBuf>,
+    stderr_log: PathBuf,
+}
+
+impl Starting {
+    /// Reads lines until one satisfies `wanted`, and returns it; or, if coffred stops or stays silent for a minute
+    /// (a bound, not a sleep), kills it and returns what it printed and its log.
+    pub fn wait_for(&mut self, wanted: impl Fn(&str) -> bool) -> Result<String, (Vec<String>, String)> {
+        loop {
+            let Ok(line) = self.rx.recv_timeout(Duration::from_secs(60)) else {
+                if let Some(mut child) = self.child.take() {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                }
+                return Err((self.lines.clone(), self.log()));
+            };
+            self.lines.push(line.clone());
+            if wanted(&line) {
+                return Ok(line);
+            }
+        }
+    }
+
+    /// Waits for the "listening" line (in either language: the address is the last word of the last line).
+    pub fn listening(mut self) -> Result<Daemon, (Vec<String>, String)> {
+        let is_listening = |line: &str| {
+            (line.contains("listening on") || line.contains("à l’écoute sur"))
+                && line.rsplit(' ').next().is_some_and(|word| word.starts_with("https://"))
+        };
+        let line = self.wait_for(is_listening)?;
+        let url = line.rsplit(' ').next().unwrap_or_default().to_string();
+        // The fingerprint is the last word of the CA's line.
+        let fingerprint = self
+            .lines
+            .iter()
+            .rev()
+            .find(|line| line.contains("SHA-256"))
+            .and_then(|line| line.rsplit(' ').next())
+            .expect("the daemon printed its CA fingerprint")
+            .to_string();
+        let child = self.child.take().expect("a running coffred");
+        Ok(Daemon {
+            child,
+            clock: self.clock.clone(),
+            ca: self.data_dir.join("tls").join("ca.pem"),
+            data_dir: self.data_dir.clone(),
+            url,
+            fingerprint,
+            startup: std::mem::take(&mut self.lines),
+            lang: self.lang.clone(),
+            config: self.config.clone(),
+            stderr_log: self.stderr_log.clone(),
+        })
+    }
+
+    /// Stops it with SIGTERM and waits for it.
+    pub fn stop(mut self) -> std::process::ExitStatus {
+        let mut child = self.child.take().expect("a running coffred");
+        let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
+        rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
+        child.wait().unwrap()
+    }
+
+    /// Whether coffred is still running (it has not stopped by itself).
+    pub fn running(&mut self) -> bool {
+        self.child.as_mut().is_some_and(|child| child.try_wait().unwrap().is_none())
+    }
+
+    /// What it wrote to stderr (its log) so far.
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.stderr_log).unwrap_or_default()
+    }
+}
+
+impl Drop for Starting {
+    fn drop(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
     }
 }
 

@@ -373,3 +373,75 @@ fn the_coffred_machine_lost_under_load_loses_no_acknowledged_change_or_reveal() 
     failover::nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged.lock().unwrap());
     assert_eq!(copied_log(&cluster, "lost"), local_log(&daemon), "the database's copy is the log");
 }
+
+/// A standby coffred: a second machine with the same configuration (`standby = true`), its own data directory and
+/// a copy of the first one's `tls/`, so that clients keep their pinned CA. While the first serves a load of changes
+/// and reveals, the standby says it stands by and listens on nothing. The first dies (`kill -9`): the standby takes
+/// the vault over on the same address (a load balancer's, or a moved address, in real life), sealed, with the log
+/// written back from the database; an owner unseals it, and every acknowledged change and reveal is there. The
+/// first machine, back as a standby in its turn, stands by behind the new one, and stops cleanly on SIGTERM.
+#[test]
+fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load() {
+    use std::sync::{Arc, Mutex, atomic::AtomicBool, atomic::Ordering, mpsc};
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = cluster.config("standby");
+    let standby_config = format!("{config}standby = true\n");
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
+    add_entry(&client);
+    let (first_dir, listen) = (daemon.data_dir.clone(), daemon.url.trim_start_matches("https://").to_string());
+
+    let second_dir = tmp.path().join("second");
+    std::fs::create_dir(&second_dir).unwrap();
+    let copied = Command::new("cp").arg("-a").arg(first_dir.join("tls")).arg(&second_dir).status().unwrap();
+    assert!(copied.success(), "tls/ copied to the second machine");
+    let mut standby = Daemon::start_standby_on(&second_dir, &listen, &standby_config);
+    assert!(standby.lines[0].contains("schema standby"), "{:?}", standby.lines);
+
+    let client = Arc::new(client);
+    let acknowledged = Arc::new(Mutex::new(failover::Acknowledged::default()));
+    let flag = || Arc::new(AtomicBool::new(false));
+    let (crashed, promoted, done) = (flag(), flag(), flag());
+    let (progress, acks) = mpsc::channel();
+    let workers: Vec<_> = (0..4)
+        .map(|w| {
+            let (client, acknowledged, progress) = (client.clone(), acknowledged.clone(), progress.clone());
+            let (crashed, promoted, done) = (crashed.clone(), promoted.clone(), done.clone());
+            std::thread::spawn(move || failover::worker(w, client, acknowledged, crashed, promoted, done, progress))
+        })
+        .collect();
+    drop(progress);
+    for _ in 0..24 {
+        match acks.recv() {
+            Ok(Ok(_)) => {}
+            Ok(Err(why)) => panic!("{why}"),
+            Err(_) => panic!("every worker stopped before the crash"),
+        }
+    }
+    // All that time the standby waited, and said nothing more.
+    assert!(standby.running(), "{}", standby.log());
+    assert_eq!(standby.lines.len(), 1, "{:?}", standby.lines);
+
+    crashed.store(true, Ordering::Release);
+    let first_clock = daemon.clock.path.clone();
+    daemon.kill();
+    done.store(true, Ordering::Release);
+    for worker in workers {
+        worker.join().unwrap();
+    }
+    // The test clocks of the two machines agree (second-factor steps already used stay used), as real ones would.
+    std::fs::copy(&first_clock, second_dir.with_extension("clock")).unwrap();
+    let second = standby.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
+    assert!(second.log().contains("written back from the copy"), "{}", second.log());
+    let status = client.run(&["status", "--json"]).ok().json();
+    assert_eq!(status["state"], "sealed", "{status}");
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&second, "Alice", &pass).ok();
+    failover::nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged.lock().unwrap());
+    assert_eq!(copied_log(&cluster, "standby"), local_log(&second), "the database's copy is the second one's log");
+
+    // The first machine comes back, as a standby: it waits behind the second, and a SIGTERM ends it cleanly.
+    let back = Daemon::start_standby_on(&first_dir, &listen, &standby_config);
+    assert!(client.run(&["reveal", "Mailgun", "--reason", "after the take-over"]).ok().stdout.contains(PASSWORD));
+    assert!(back.stop().success(), "a standby stops cleanly on SIGTERM");
+}

@@ -58,6 +58,11 @@ pub struct Flags {
     /// The PostgreSQL schema of the vault's tables [default: coffre]. One vault per schema.
     #[arg(long, env = "COFFRE_STORAGE_SCHEMA", value_name = "NAME", global = true)]
     pub storage_schema: Option<String>,
+
+    /// Stand by: while another coffred holds the PostgreSQL schema, wait without listening, and take the vault
+    /// over (sealed, as after any start) once that coffred stops. See docs/ha.md.
+    #[arg(long, env = "COFFRE_STANDBY", global = true)]
+    pub standby: bool,
 }
 
 /// Subcommands. Without one, `coffred` serves.

@@ -118,6 +118,9 @@ pub enum StorageSettings {
         /// How many seconds a change the audit log holds is given again, at once, to a database out of reach before
         /// its author is answered; the writer then goes on giving it every second (within [`STORE_RETRY_SECONDS`]).
         retry_seconds: u64,
+        /// A standby coffred: while another coffred holds the schema (or the database is out of reach), it waits
+        /// instead of exiting, without listening, and takes the schema over once it is free (docs/ha.md).
+        standby: bool,
     },
 }
 
@@ -327,6 +330,9 @@ impl ServerConfig {
         let mut storage_file = file.storage;
         storage_file.schema = flags.storage_schema.clone().or(storage_file.schema);
         storage_file.ca_file = flags.storage_ca_file.clone().or(storage_file.ca_file);
+        if flags.standby {
+            storage_file.standby = Some(true);
+        }
         config.storage = storage(flags.storage_url.clone(), storage_file)?;
         config.check()?;
         Ok(config)
@@ -355,6 +361,11 @@ impl ServerConfig {
             Some((key, _)) => Err(ConfigError::Zero(key)),
             None => Ok(()),
         }
+    }
+
+    /// Whether this coffred stands by for a PostgreSQL schema another coffred holds (`[storage] standby`).
+    pub fn standby(&self) -> bool {
+        matches!(self.storage, StorageSettings::Postgres { standby: true, .. })
     }
 
     /// The engine's part of the configuration. Reads the database's password (from `[storage] password_file` or
@@ -439,14 +450,17 @@ impl ServerConfig {
             web: FileWeb { reveal_visible_seconds: Some(self.web.reveal_visible_seconds) },
             storage: match &self.storage {
                 StorageSettings::Sled => FileStorage { backend: Some(Backend::Sled), ..FileStorage::default() },
-                StorageSettings::Postgres { url, schema, password_file, ca_file, retry_seconds } => FileStorage {
-                    backend: Some(Backend::Postgres),
-                    url: Some(url.clone()),
-                    schema: Some(schema.clone()),
-                    password_file: password_file.clone(),
-                    ca_file: ca_file.clone(),
-                    retry_seconds: Some(*retry_seconds),
-                },
+                StorageSettings::Postgres { url, schema, password_file, ca_file, retry_seconds, standby } => {
+                    FileStorage {
+                        backend: Some(Backend::Postgres),
+                        url: Some(url.clone()),
+                        schema: Some(schema.clone()),
+                        password_file: password_file.clone(),
+                        ca_file: ca_file.clone(),
+                        retry_seconds: Some(*retry_seconds),
+                        standby: Some(*standby),
+                    }
+                }
             },
         };
         toml::to_string(&file)
@@ -467,6 +481,14 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
                 return Err(ConfigError::Storage(
                     "[storage] schema, password_file, ca_file and retry_seconds are for PostgreSQL: set backend = \
                      \"postgres\" and url, or remove them"
+                        .into(),
+                ));
+            }
+            if file.standby == Some(true) {
+                return Err(ConfigError::Storage(
+                    "a standby coffred (--standby, COFFRE_STANDBY or [storage] standby) takes over a PostgreSQL \
+                     schema when the coffred holding it stops; sled's store is in this data directory and has no \
+                     other coffred to take over from: set backend = \"postgres\" and url, or remove standby"
                         .into(),
                 ));
             }
@@ -504,6 +526,7 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
                 password_file: file.password_file,
                 ca_file: file.ca_file,
                 retry_seconds,
+                standby: file.standby.unwrap_or(false),
             })
         }
     }
@@ -579,6 +602,7 @@ struct FileStorage {
     password_file: Option<PathBuf>,
     ca_file: Option<PathBuf>,
     retry_seconds: Option<u64>,
+    standby: Option<bool>,
 }
 
 #[derive(Clone, Copy, Debug, Deserialize, Serialize)]

@@ -156,6 +156,44 @@ impl Daemon {
     }
 }
 
+/// Why a standby coffred waits instead of serving: another coffred holds the schema, or the database is out of
+/// reach (a standby outlives the database's restarts and failovers, as a serving coffred does).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StandbyWait {
+    /// Another coffred holds the schema (its session's advisory lock): the host, database and schema.
+    Held {
+        /// Host, database and schema.
+        place: String,
+    },
+    /// The database did not answer.
+    Unreachable {
+        /// What the database client said.
+        detail: String,
+    },
+}
+
+impl StandbyWait {
+    /// Whether a standby waits out the failure `Daemon::open` ended with, and why; `None` for any other failure (a
+    /// configuration, a damaged or forked vault), with which a standby stops as any coffred would.
+    pub fn of(err: &anyhow::Error) -> Option<Self> {
+        err.chain().find_map(|cause| match cause.downcast_ref::<coffre_vault::Error>()? {
+            coffre_vault::Error::Storage(coffre_vault::StoreError::InUse { place }) => {
+                Some(Self::Held { place: place.clone() })
+            }
+            coffre_vault::Error::StoreUnavailable(detail) => Some(Self::Unreachable { detail: detail.clone() }),
+            _ => None,
+        })
+    }
+
+    /// The line a standby prints (and gives systemd as its status) while it waits.
+    pub fn line(&self, lang: coffre_i18n::Lang) -> String {
+        match self {
+            Self::Held { place } => coffre_i18n::t_in!(lang, "coffred-standing-by", place = place.as_str()),
+            Self::Unreachable { detail } => coffre_i18n::t_in!(lang, "coffred-standby-waiting", why = detail.as_str()),
+        }
+    }
+}
+
 /// Runs the backup schedule for as long as the daemon serves. Each step does nothing while sealed or not yet due;
 /// a failed step is logged and tried again at the next one.
 async fn scheduled_backups(schedule: BackupSchedule, vault: Vault) {
@@ -189,6 +227,25 @@ mod tests {
         drop(Daemon::open(ServerConfig::new(dir.clone())).expect("created"));
         assert_eq!(fs::metadata(&dir).expect("exists").permissions().mode() & 0o777, 0o700);
         drop(Daemon::open(ServerConfig::new(dir)).expect("an existing directory is fine"));
+    }
+
+    #[test]
+    fn a_standby_waits_out_a_held_schema_or_a_database_out_of_reach_and_nothing_else() {
+        let opened = |err: coffre_vault::Error| anyhow::Error::new(err).context("cannot open the vault in /x");
+        let place = "PostgreSQL db/coffre, schema coffre".to_string();
+        let held = opened(coffre_vault::Error::Storage(coffre_vault::StoreError::InUse { place: place.clone() }));
+        assert_eq!(StandbyWait::of(&held), Some(StandbyWait::Held { place: place.clone() }));
+        let down = opened(coffre_vault::Error::StoreUnavailable("connection refused".into()));
+        assert_eq!(StandbyWait::of(&down), Some(StandbyWait::Unreachable { detail: "connection refused".into() }));
+        // A vault that cannot be served (damaged, forked, misconfigured) stops a standby as any coffred.
+        let taken = coffre_vault::StoreError::ChangedElsewhere { place: place.clone() };
+        assert_eq!(StandbyWait::of(&opened(coffre_vault::Error::Storage(taken))), None);
+        assert_eq!(StandbyWait::of(&anyhow::anyhow!("invalid [kdf] settings")), None);
+
+        let line = StandbyWait::Held { place: place.clone() }.line(coffre_i18n::Lang::En);
+        assert!(line.contains("standing by") && line.contains(&place), "{line}");
+        let ligne = StandbyWait::Held { place }.line(coffre_i18n::Lang::FrCa);
+        assert!(ligne.contains("en veille\u{a0}:"), "{ligne}");
     }
 
     #[test]

@@ -64,7 +64,7 @@ mod web;
 use std::future::Future;
 
 pub use config::ServerConfig;
-pub use daemon::Daemon;
+pub use daemon::{Daemon, StandbyWait};
 use tokio::net::TcpListener;
 
 /// Opens the daemon described by `config` (data directory, TLS identity, vault) and serves it on `listener` until

@@ -10,7 +10,7 @@ use std::{
 use anyhow::Context as _;
 use clap::Parser as _;
 use coffre_server::{
-    Daemon, ServerConfig,
+    Daemon, ServerConfig, StandbyWait,
     cli::{Cli, Command},
     hardening,
 };
@@ -74,16 +74,24 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Some(Command::Serve) | None => {}
     }
 
-    let daemon = Daemon::open(config)?;
+    // Registered before anything is printed, so that a SIGTERM sent as soon as a line appears (the standby's, or
+    // the startup lines) already shuts down gracefully.
+    let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
+    let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
+    let lang = coffre_server::startup::language();
+    let mut stop: Stop = Box::pin(async move {
+        tokio::select! {
+            _ = terminate.recv() => {}
+            _ = interrupt.recv() => {}
+        }
+    });
+    let Some(daemon) = open(config, lang, &mut stop).await? else {
+        return Ok(());
+    };
     let listen = daemon.config().listen;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("the listener has no local address")?;
-    // Registered before the startup lines, so that a SIGTERM sent as soon as they appear already shuts down
-    // gracefully.
-    let mut terminate = signal(SignalKind::terminate()).context("cannot handle SIGTERM")?;
-    let mut interrupt = signal(SignalKind::interrupt()).context("cannot handle SIGINT")?;
 
-    let lang = coffre_server::startup::language();
     let startup = coffre_server::startup::Startup {
         test_clock: daemon.config().test_clock_file.as_deref(),
         data_dir: &daemon.config().data_dir,
@@ -91,21 +99,63 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         ca_fingerprint: daemon.tls().ca_fingerprint(),
         listening: addr,
     };
-    let mut out = std::io::stdout().lock();
-    out.write_all(startup.lines(lang).as_bytes())?;
-    out.flush()?;
-    drop(out);
+    let lines = startup.lines(lang);
+    print_now(&lines)?;
     tell_systemd(sd_notify::NotifyState::Ready);
+    if let Some(last) = lines.lines().last() {
+        // A standby's status said it was waiting: now it says where it listens.
+        tell_systemd(sd_notify::NotifyState::Status(last));
+    }
 
     daemon
         .serve(listener, async move {
-            tokio::select! {
-                _ = terminate.recv() => {}
-                _ = interrupt.recv() => {}
-            }
+            stop.await;
             tell_systemd(sd_notify::NotifyState::Stopping);
         })
         .await
+}
+
+/// Completes on SIGTERM or SIGINT.
+type Stop = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
+
+/// Opens the daemon (blocking work, on a blocking thread). A standby (`[storage] standby`) does not give up while
+/// another coffred holds the schema or the database is out of reach: it says so once (and again whenever the
+/// reason changes) and tries again every second, without listening, so that a load balancer sends nobody to it. It
+/// tells systemd it is ready as soon as it stands by (standing by is its job; a start that never ends would block
+/// `systemctl start`), with the reason as its status. `None` when `stop` (SIGTERM, SIGINT) came first.
+async fn open(config: ServerConfig, lang: coffre_i18n::Lang, stop: &mut Stop) -> anyhow::Result<Option<Daemon>> {
+    let standby = config.standby();
+    let mut said: Option<String> = None;
+    loop {
+        let attempt = config.clone();
+        let err = match tokio::task::spawn_blocking(move || Daemon::open(attempt)).await? {
+            Ok(daemon) => return Ok(Some(daemon)),
+            Err(err) => err,
+        };
+        let Some(wait) = standby.then(|| StandbyWait::of(&err)).flatten() else {
+            return Err(err);
+        };
+        let line = wait.line(lang);
+        if said.as_ref() != Some(&line) {
+            tracing::info!(reason = ?wait, "standing by");
+            print_now(&format!("{line}\n"))?;
+            tell_systemd(sd_notify::NotifyState::Ready);
+            tell_systemd(sd_notify::NotifyState::Status(&line));
+            said = Some(line);
+        }
+        tokio::select! {
+            () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
+            () = stop.as_mut() => return Ok(None),
+        }
+    }
+}
+
+/// Writes `text` on standard output at once (it is read line by line by whoever started coffred).
+fn print_now(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    Ok(())
 }
 
 /// Tells the service manager a change of state (sd_notify(3)): `READY=1` once the daemon listens, so that units

@@ -589,6 +589,8 @@ coffred-test-clock = coffred: WARNING: the time comes from the test clock file {
 coffred-data-dir = coffred: data directory { $path }
 coffred-ca = coffred: CA certificate { $path }, SHA-256 fingerprint { $fingerprint }
 coffred-listening = coffred: listening on { $url }
+coffred-standing-by = coffred: standing by: { $place } is held by another coffred. This one does not listen until that one stops; it then takes the vault over, sealed, as after any start
+coffred-standby-waiting = coffred: standing by: { $why }. Trying again every second
 salvage-done = coffred: salvaged vault { $vault } into { $path }: everything up to audit event { $event } is there ({ $records } records); { $bytes } bytes from the damage on are kept aside, unread, in { $path }/audit/*.salvaged-rest. What happened after event { $event } is not in the new vault: compare with your last backup and export
 migrate-no-target = coffred migrate moves the vault's records into PostgreSQL: name the database first ([storage] backend = "postgres" and url in the configuration file, or --storage-url)
 migrate-failed = the vault in { $path } could not be moved into PostgreSQL; its sled store was not changed

@@ -591,6 +591,8 @@ coffred-test-clock = coffred : ATTENTION : l’heure vient du fichier d’horl
 coffred-data-dir = coffred : dossier de données { $path }
 coffred-ca = coffred : certificat de l’autorité de certification { $path }, empreinte SHA-256 { $fingerprint }
 coffred-listening = coffred : à l’écoute sur { $url }
+coffred-standing-by = coffred : en veille : { $place } est tenu par un autre coffred. Celui-ci n’écoute pas tant que l’autre ne s’est pas arrêté ; il reprend alors le coffre, scellé, comme après tout démarrage
+coffred-standby-waiting = coffred : en veille : { $why }. Nouvel essai chaque seconde
 salvage-done = coffred : coffre { $vault } récupéré dans { $path } : tout, jusqu’à l’événement d’audit { $event } inclus, y est ({ $records } enregistrements) ; { $bytes } octets à partir du dommage sont gardés à part, non lus, dans { $path }/audit/*.salvaged-rest. Ce qui s’est passé après l’événement { $event } n’est pas dans le nouveau coffre : comparez avec votre dernière sauvegarde et votre dernier export
 migrate-no-target = coffred migrate déplace les enregistrements du coffre dans PostgreSQL : nommez d’abord la base de données ([storage] backend = "postgres" et url dans le fichier de configuration, ou --storage-url)
 migrate-failed = le coffre de { $path } n’a pas pu être déplacé dans PostgreSQL ; sa base sled n’a pas été modifiée

@@ -122,6 +122,7 @@ fn flags_and_environment_override_the_file() {
         storage_url: None,
         storage_schema: None,
         storage_ca_file: None,
+        standby: false,
     };
     let config = resolve(&flags, FULL);
     assert_eq!(config.data_dir, PathBuf::from("/from/flag"));
@@ -291,6 +292,7 @@ fn storage_is_sled_unless_a_database_address_is_given_and_postgres_needs_one() {
             password_file: None,
             ca_file: None,
             retry_seconds: DEFAULT_STORE_RETRY_SECONDS,
+            standby: false,
         }
     );
     assert_eq!(config.vault_config().expect("engine config").store_retry_for, Duration::from_secs(15));
@@ -312,6 +314,28 @@ fn storage_is_sled_unless_a_database_address_is_given_and_postgres_needs_one() {
     let bad_schema = "[storage]\nurl = \"postgresql://c@h/d\"\nschema = \"a; DROP TABLE x\"\n";
     assert!(refused(&Flags::default(), bad_schema).contains("plain identifier"));
     assert!(FileConfig::parse("[storage]\nbackend = \"mysql\"\n", Path::new("c.toml")).is_err());
+}
+
+#[test]
+fn a_standby_is_set_by_the_flag_or_the_file_for_postgres_only() {
+    let postgres = "[storage]\nurl = \"postgresql://c@h/d\"\n";
+    let standby = |config: &ServerConfig| matches!(config.storage, StorageSettings::Postgres { standby: true, .. });
+    assert!(!standby(&resolve(&Flags::default(), postgres)));
+    let flag = Flags { standby: true, ..Flags::default() };
+    assert!(standby(&resolve(&flag, postgres)));
+    let from_file = resolve(&Flags::default(), &format!("{postgres}standby = true\n"));
+    assert!(standby(&from_file));
+    // What show-config writes reads back the same.
+    let written = from_file.to_toml().expect("TOML");
+    assert_eq!(resolve(&Flags::default(), &written).storage, from_file.storage);
+
+    // sled has nothing to take over: a standby on sled is a mistake, said at start.
+    let refused =
+        |flags: &Flags, text: &str| ServerConfig::resolve(flags, file(text)).expect_err("refused").to_string();
+    assert!(refused(&flag, "").contains("standby"), "{}", refused(&flag, ""));
+    assert!(refused(&Flags::default(), "[storage]\nstandby = true\n").contains("backend = \"postgres\""));
+    // Saying "no" on sled is fine.
+    assert_eq!(resolve(&Flags::default(), "[storage]\nstandby = false\n").storage, StorageSettings::Sled);
 }
 
 #[test]
