@@ -296,6 +296,22 @@ impl Daemon {
         std::mem::forget(self);
     }
 
+    /// Waits for the daemon to stop by itself (at most a minute, a bound and not a sleep: one that goes on running
+    /// fails the test), and returns how it ended and its log.
+    pub fn exits(mut self) -> (std::process::ExitStatus, String) {
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = self.child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(std::time::Instant::now() < deadline, "coffred did not stop by itself: {}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        let log = self.log();
+        std::mem::forget(self);
+        (status, log)
+    }
+
     /// The daemon's process id.
     pub fn pid(&self) -> u32 {
         self.child.id()

@@ -445,3 +445,92 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     assert!(client.run(&["reveal", "Mailgun", "--reason", "after the take-over"]).ok().stdout.contains(PASSWORD));
     assert!(back.stop().success(), "a standby stops cleanly on SIGTERM");
 }
+
+/// The cluster's TCP port, from its address (`postgresql://USER@HOST:PORT/DB`).
+fn port_of(cluster: &Cluster) -> u16 {
+    let after_host = cluster.url.rsplit(':').next().unwrap();
+    after_host.split('/').next().unwrap().parse().unwrap()
+}
+
+/// A TCP link between one coffred and the database that a test can cut (every connection closed, new ones closed
+/// as soon as they are made) and heal: a network cut between that coffred's machine and the database, which stays
+/// up for the others.
+struct Link {
+    port: u16,
+    cut: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    open: std::sync::Arc<std::sync::Mutex<Vec<std::net::TcpStream>>>,
+}
+
+impl Link {
+    /// A link to the cluster's port, listening on a port of its own.
+    fn to(cluster: &Cluster) -> Link {
+        use std::{net::TcpStream, sync::atomic::Ordering};
+        let target = format!("127.0.0.1:{}", port_of(cluster));
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let link = Link { port, cut: Default::default(), open: Default::default() };
+        let (cut, open) = (link.cut.clone(), link.open.clone());
+        std::thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                if cut.load(Ordering::Acquire) {
+                    continue;
+                }
+                let Ok(server) = TcpStream::connect(&target) else { continue };
+                let mut open = open.lock().unwrap();
+                for (mut from, mut to) in [(&client, &server), (&server, &client)]
+                    .map(|(from, to)| (from.try_clone().unwrap(), to.try_clone().unwrap()))
+                {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Both);
+                    });
+                }
+                open.extend([client, server]);
+            }
+        });
+        link
+    }
+
+    fn cut(&self) {
+        self.cut.store(true, std::sync::atomic::Ordering::Release);
+        for stream in self.open.lock().unwrap().drain(..) {
+            let _ = stream.shutdown(std::net::Shutdown::Both);
+        }
+    }
+
+    fn heal(&self) {
+        self.cut.store(false, std::sync::atomic::Ordering::Release);
+    }
+}
+
+/// The serving coffred cut off from the database (a network cut) long enough for a standby to take the schema.
+/// Once the network is back, its next request that writes (a reveal) finds the schema held: the reveal is refused
+/// without the secret, and the coffred stops serving, with a failure that says what happened and what to do, so
+/// that a load balancer sends nobody to a coffred that can no longer answer.
+#[test]
+fn a_coffred_whose_schema_a_standby_took_over_during_a_network_cut_refuses_and_stops_serving() {
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = cluster.config("cut");
+    let link = Link::to(&cluster);
+    let through_link = config.replace(&format!(":{}/", port_of(&cluster)), &format!(":{}/", link.port));
+    assert_ne!(through_link, config);
+    let (daemon, client, _pass) = initialised_configured(tmp.path(), &through_link);
+    add_entry(&client);
+    let standby =
+        Daemon::start_standby_on(&tmp.path().join("second"), "127.0.0.1:0", &format!("{config}standby = true\n"));
+
+    link.cut();
+    let _second = standby
+        .listening()
+        .unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}; the first one's: {}", daemon.log()));
+    link.heal();
+
+    let refused = client.run(&["reveal", "Mailgun", "--reason", "on the cut-off coffred"]);
+    assert_ne!(refused.code, 0, "{}", refused.stdout);
+    assert!(!refused.stdout.contains(PASSWORD) && !refused.stderr.contains(PASSWORD));
+    let (status, log) = daemon.exits();
+    assert!(!status.success(), "a failure, so that a service manager restarts it: {log}");
+    assert!(log.contains("another coffred took over the vault's store"), "{log}");
+}

@@ -131,13 +131,20 @@ impl Daemon {
         let routes = transport::with_standard_services(routes, health)?;
         // The web client's routes beside the gRPC services', on the same TLS port and under the same limits.
         let routes = Routes::from(crate::web::router(routes.into_axum_router(), vault.clone(), setup)?);
+        let watched = vault.clone();
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;
         }
         let shutdown = async move {
-            shutdown.await;
-            tracing::info!("shutdown requested: finishing requests in flight");
+            tokio::select! {
+                () = shutdown => tracing::info!("shutdown requested: finishing requests in flight"),
+                place = taken_over(&watched) => tracing::error!(
+                    store = %place,
+                    "another coffred took this vault's store over: this one writes and reveals nothing more, and stops \
+                     serving, finishing requests in flight"
+                ),
+            }
             for service in SERVICES.into_iter().chain([""]) {
                 reporter.set_service_status(service, ServingStatus::NotServing).await;
             }
@@ -151,8 +158,29 @@ impl Daemon {
         if let Some(scheduler) = scheduler {
             scheduler.abort();
         }
+        if let Some(place) = closing.taken_over() {
+            // A failure, so that a service manager restarts it (as a standby, with `standby = true`).
+            anyhow::bail!(
+                "another coffred took over the vault's store ({place}) while this one served it; this one stopped. \
+                 Its data directory's log may end with a group commit the database never took (never acknowledged): \
+                 to make this machine a standby, move its audit/ directory aside (keep tls/) and start coffred with \
+                 [storage] standby = true (docs/ha.md, \"A standby coffred\")"
+            );
+        }
         tracing::info!("coffred stopped");
         Ok(())
+    }
+}
+
+/// Completes, with where the records are, once another coffred has taken the vault's store over (checked every
+/// second: the store notices at its next write, which this only reports).
+async fn taken_over(vault: &Vault) -> String {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(1));
+    loop {
+        ticks.tick().await;
+        if let Some(place) = vault.taken_over() {
+            return place;
+        }
     }
 }
 

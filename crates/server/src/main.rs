@@ -101,16 +101,14 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     };
     let lines = startup.lines(lang);
     print_now(&lines)?;
-    tell_systemd(sd_notify::NotifyState::Ready);
-    if let Some(last) = lines.lines().last() {
-        // A standby's status said it was waiting: now it says where it listens.
-        tell_systemd(sd_notify::NotifyState::Status(last));
-    }
+    // With its status, the last startup line (where it listens): a standby's said it was waiting.
+    let listening = lines.lines().last().unwrap_or_default();
+    tell_systemd(&[sd_notify::NotifyState::Ready, sd_notify::NotifyState::Status(listening)]);
 
     daemon
         .serve(listener, async move {
             stop.await;
-            tell_systemd(sd_notify::NotifyState::Stopping);
+            tell_systemd(&[sd_notify::NotifyState::Stopping]);
         })
         .await
 }
@@ -139,8 +137,7 @@ async fn open(config: ServerConfig, lang: coffre_i18n::Lang, stop: &mut Stop) ->
         if said.as_ref() != Some(&line) {
             tracing::info!(reason = ?wait, "standing by");
             print_now(&format!("{line}\n"))?;
-            tell_systemd(sd_notify::NotifyState::Ready);
-            tell_systemd(sd_notify::NotifyState::Status(&line));
+            tell_systemd(&[sd_notify::NotifyState::Ready, sd_notify::NotifyState::Status(&line)]);
             said = Some(line);
         }
         tokio::select! {
@@ -158,12 +155,12 @@ fn print_now(text: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Tells the service manager a change of state (sd_notify(3)): `READY=1` once the daemon listens, so that units
+/// Tells the service manager a change of state (sd_notify(3)): `READY=1` once the daemon listens (or a standby waits), with a `STATUS=` line, so that units
 /// ordered after coffred.service start only then, and `STOPPING=1` when a shutdown begins. Without
 /// `NOTIFY_SOCKET` in the environment (not started by systemd, or not `Type=notify`) this does nothing. A failure
 /// is only logged: systemd then times the start out, which is visible, while the daemon itself is sound.
-fn tell_systemd(state: sd_notify::NotifyState<'_>) {
-    if let Err(err) = sd_notify::notify(&[state]) {
+fn tell_systemd(states: &[sd_notify::NotifyState<'_>]) {
+    if let Err(err) = sd_notify::notify(states) {
         tracing::warn!(error = %err, "cannot notify systemd (NOTIFY_SOCKET) of the daemon's state");
     }
 }

@@ -165,10 +165,11 @@ fn coffred_tells_systemd_when_it_is_ready_and_when_it_stops() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("coffred starts");
-    let mut message = [0u8; 64];
+    let mut message = [0u8; 1024];
 
     let n = socket.recv(&mut message).expect("READY=1 arrives");
-    assert_eq!(&message[..n], b"READY=1\n");
+    let ready = String::from_utf8_lossy(&message[..n]).into_owned();
+    assert!(ready.starts_with("READY=1\nSTATUS=coffred: listening on https://127.0.0.1:"), "{ready}");
     // Ready means listening: the startup lines, the last of them the address, were printed before.
     let lines: Vec<String> =
         BufReader::new(child.stdout.take().expect("stdout")).lines().take(3).map(|line| line.expect("UTF-8")).collect();

@@ -262,6 +262,13 @@ pub trait Store: Send + Sync + 'static {
         false
     }
 
+    /// Whether another coffred has taken this store's schema over since it was opened (a write found the schema's
+    /// lock or claim held by another one): the store writes nothing more, and the daemon that holds it should stop
+    /// serving. Never for sled, which no other process can open.
+    fn taken_over(&self) -> bool {
+        false
+    }
+
     /// Appends `log` (group commits, in order) to the store's copy of the audit log and applies `batch`, all in one
     /// transaction, durable once this returns. A group commit the copy already holds with the same bytes is passed
     /// over (a retry after an answer that was lost); one it holds with other bytes is refused

@@ -226,6 +226,8 @@ pub struct PgStore {
     schema: String,
     /// This store's claim on the schema (`writer.owner`).
     owner: Arc<str>,
+    /// Set when a write found the schema taken over by another coffred (see [`Store::taken_over`]).
+    taken_over: std::sync::atomic::AtomicBool,
     timeout: Duration,
     place: String,
 }
@@ -290,6 +292,7 @@ impl PgStore {
             sql: Arc::new(Sql::new(&options.schema)),
             schema: options.schema.clone(),
             owner: Arc::from(""),
+            taken_over: std::sync::atomic::AtomicBool::new(false),
             timeout: options.timeout,
             place,
         };
@@ -590,6 +593,10 @@ impl Store for PgStore {
         true
     }
 
+    fn taken_over(&self) -> bool {
+        self.taken_over.load(std::sync::atomic::Ordering::Acquire)
+    }
+
     fn apply_logged(&self, batch: Option<Batch>, log: &[LogBatch]) -> Result<()> {
         // Atomic, so only each key's last operation matters.
         let mut last: BTreeMap<Vec<u8>, Option<Vec<u8>>> = BTreeMap::new();
@@ -613,7 +620,7 @@ impl Store for PgStore {
         let (writer, sql, owner) = (self.writer.clone(), self.sql.clone(), self.owner.clone());
         let (config, connector, schema, place) =
             (self.config.clone(), self.connector.clone(), self.schema.clone(), self.place.clone());
-        self.run("write", async move {
+        let written = self.run("write", async move {
             let mut writer = writer.lock().await;
             let known = writer.log_last.take();
             if writer.client.as_ref().is_none_or(Client::is_closed) {
@@ -678,7 +685,11 @@ impl Store for PgStore {
             tx.commit().await.map_err(db_error("commit"))?;
             writer.log_last = last;
             Ok(())
-        })
+        });
+        if let Err(StoreError::InUse { .. } | StoreError::ChangedElsewhere { .. }) = &written {
+            self.taken_over.store(true, std::sync::atomic::Ordering::Release);
+        }
+        written
     }
 
     fn log_last(&self) -> Result<u64> {

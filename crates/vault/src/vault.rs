@@ -248,6 +248,13 @@ impl Vault {
         Ok(vault)
     }
 
+    /// Where the records are, and whether another coffred has taken that store over since this vault opened it
+    /// (a PostgreSQL schema's lock or claim found held by another one at a write): then this vault writes, and so
+    /// reveals, nothing more, and the daemon stops serving it.
+    pub fn taken_over(&self) -> Option<String> {
+        self.inner.store.taken_over().then(|| self.inner.store_place.display().to_string())
+    }
+
     /// Seal state, vault id, public audit key, the number of audit events durably written (known sealed too: the
     /// log's frames are counted without a key) and, while unsealed, the hash of the last one. Needs no session.
     pub fn status(&self) -> Status {

@@ -76,6 +76,10 @@ impl Store for FaultyStore {
         self.store.keeps_log()
     }
 
+    fn taken_over(&self) -> bool {
+        self.store.taken_over()
+    }
+
     fn log_last(&self) -> coffre_store::Result<u64> {
         self.store.log_last()
     }
