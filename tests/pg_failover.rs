@@ -102,6 +102,63 @@ pub(super) struct Acknowledged {
     pub(super) reveals: Vec<String>,
 }
 
+/// A load of `WORKERS` workers on one client, and the flags they watch.
+pub(super) struct Load {
+    acknowledged: Arc<Mutex<Acknowledged>>,
+    crashed: Arc<AtomicBool>,
+    promoted: Arc<AtomicBool>,
+    done: Arc<AtomicBool>,
+    /// Each acknowledgement (whether it began after the promotion), or why a worker stopped before the crash.
+    pub(super) acks: mpsc::Receiver<Result<bool, String>>,
+    workers: Vec<std::thread::JoinHandle<()>>,
+}
+
+impl Load {
+    /// Starts the workers, and returns once they have had `before` acknowledgements: waiting on their own progress,
+    /// not on time.
+    pub(super) fn start(client: &Arc<Client>, before: usize) -> Load {
+        let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
+        let flag = || Arc::new(AtomicBool::new(false));
+        let (crashed, promoted, done) = (flag(), flag(), flag());
+        let (progress, acks) = mpsc::channel();
+        let workers = (0..WORKERS)
+            .map(|w| {
+                let (client, acknowledged, progress) = (client.clone(), acknowledged.clone(), progress.clone());
+                let (crashed, promoted, done) = (crashed.clone(), promoted.clone(), done.clone());
+                std::thread::spawn(move || worker(w, client, acknowledged, crashed, promoted, done, progress))
+            })
+            .collect();
+        let load = Load { acknowledged, crashed, promoted, done, acks, workers };
+        for _ in 0..before {
+            match load.acks.recv() {
+                Ok(Ok(_)) => {}
+                Ok(Err(why)) => panic!("{why}"),
+                Err(_) => panic!("every worker stopped before the crash"),
+            }
+        }
+        load
+    }
+
+    /// From now on a failed operation is expected, not a reason to stop.
+    pub(super) fn crashed(&self) {
+        self.crashed.store(true, Ordering::Release);
+    }
+
+    /// Operations that begin from now on count as after the promotion.
+    pub(super) fn promoted(&self) {
+        self.promoted.store(true, Ordering::Release);
+    }
+
+    /// Stops the workers, and returns what they had acknowledged.
+    pub(super) fn stop(self) -> Acknowledged {
+        self.done.store(true, Ordering::Release);
+        for worker in self.workers {
+            worker.join().unwrap();
+        }
+        std::mem::take(&mut *self.acknowledged.lock().unwrap())
+    }
+}
+
 /// One worker's changes and reveals, each reported once acknowledged (with whether it began after the standby was
 /// `promoted`), until `done`. A failure is expected only once the primary is gone (`crashed`); before, it is
 /// reported and the worker stops.
@@ -218,32 +275,13 @@ fn drill(retry_seconds: Option<u64>, promote_after: Duration) {
     add_entry(&client);
     let client = Arc::new(client);
 
-    let acknowledged = Arc::new(Mutex::new(Acknowledged::default()));
-    let flag = || Arc::new(AtomicBool::new(false));
-    let (crashed, promoted, done) = (flag(), flag(), flag());
-    let (progress, acks) = mpsc::channel();
-    let workers: Vec<_> = (0..WORKERS)
-        .map(|w| {
-            let (client, acknowledged, progress) = (client.clone(), acknowledged.clone(), progress.clone());
-            let (crashed, promoted, done) = (crashed.clone(), promoted.clone(), done.clone());
-            std::thread::spawn(move || worker(w, client, acknowledged, crashed, promoted, done, progress))
-        })
-        .collect();
-    drop(progress);
-    // Waiting on the workers' own progress, not on time.
-    for _ in 0..BEFORE {
-        match acks.recv() {
-            Ok(Ok(_)) => {}
-            Ok(Err(why)) => panic!("{why}"),
-            Err(_) => panic!("every worker stopped before the crash"),
-        }
-    }
+    let load = Load::start(&client, BEFORE);
     let lock = hold_a_change_in_flight(&primary);
-    crashed.store(true, Ordering::Release);
+    load.crashed();
     primary.control("crash");
     std::thread::sleep(promote_after); // the cluster manager's own delay, which the drill stands for
     standby.promote();
-    promoted.store(true, Ordering::Release);
+    load.promoted();
 
     // The load goes on against the new primary. A change in flight at the crash reached the log and not the store:
     // coffred applies it again until the new primary answers. Should the promotion take longer than its retry, the
@@ -254,7 +292,7 @@ fn drill(retry_seconds: Option<u64>, promote_after: Duration) {
     let mut unsealed_again = false;
     let mut logged_in_again = false;
     for _ in 0..120 {
-        match acks.recv_timeout(Duration::from_secs(1)) {
+        match load.acks.recv_timeout(Duration::from_secs(1)) {
             Ok(Ok(true)) => after += 1,
             Ok(Ok(false)) => {}
             Ok(Err(why)) => panic!("{why}"),
@@ -275,10 +313,7 @@ fn drill(retry_seconds: Option<u64>, promote_after: Duration) {
             logged_in_again = true;
         }
     }
-    done.store(true, Ordering::Release);
-    for worker in workers {
-        worker.join().unwrap();
-    }
+    let acknowledged = load.stop();
     drop(lock);
     assert!(after >= AFTER, "the daemon served on after the failover: {after} acknowledgements");
     eprintln!(
@@ -301,6 +336,6 @@ fn drill(retry_seconds: Option<u64>, promote_after: Duration) {
     }
 
     // Every acknowledged change is in the new primary, and every acknowledged reveal in the log, which verifies.
-    nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged.lock().unwrap());
+    nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged);
     assert!(!daemon.log().contains(PASSWORD), "the daemon's log holds no secret");
 }

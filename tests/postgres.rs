@@ -323,40 +323,18 @@ fn copied_log(cluster: &Cluster, schema: &str) -> String {
 /// verifies.
 #[test]
 fn the_coffred_machine_lost_under_load_loses_no_acknowledged_change_or_reveal() {
-    use std::sync::{Arc, Mutex, atomic::AtomicBool, mpsc};
+    use std::sync::Arc;
     let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let config = cluster.config("lost");
     let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
     add_entry(&client);
     let client = Arc::new(client);
-    let acknowledged = Arc::new(Mutex::new(failover::Acknowledged::default()));
-    let flag = || Arc::new(AtomicBool::new(false));
-    let (crashed, promoted, done) = (flag(), flag(), flag());
-    let (progress, acks) = mpsc::channel();
-    let workers: Vec<_> = (0..4)
-        .map(|w| {
-            let (client, acknowledged, progress) = (client.clone(), acknowledged.clone(), progress.clone());
-            let (crashed, promoted, done) = (crashed.clone(), promoted.clone(), done.clone());
-            std::thread::spawn(move || failover::worker(w, client, acknowledged, crashed, promoted, done, progress))
-        })
-        .collect();
-    drop(progress);
-    // Waiting on the workers' own progress, not on time.
-    for _ in 0..24 {
-        match acks.recv() {
-            Ok(Ok(_)) => {}
-            Ok(Err(why)) => panic!("{why}"),
-            Err(_) => panic!("every worker stopped before the crash"),
-        }
-    }
-    crashed.store(true, std::sync::atomic::Ordering::Release);
+    let load = failover::Load::start(&client, 24);
+    load.crashed();
     let (data_dir, listen) = (daemon.data_dir.clone(), daemon.url.trim_start_matches("https://").to_string());
     daemon.kill();
-    done.store(true, std::sync::atomic::Ordering::Release);
-    for worker in workers {
-        worker.join().unwrap();
-    }
+    let acknowledged = load.stop();
 
     // The machine's disk is lost; the standby machine has coffred's configuration and its TLS files.
     let tls = tmp.path().join("tls-kept");
@@ -370,7 +348,7 @@ fn the_coffred_machine_lost_under_load_loses_no_acknowledged_change_or_reveal() 
     assert_eq!(status["state"], "sealed", "{status}");
     client.run(&["unseal", "--passphrase-file", &pass]).ok();
     client.login(&daemon, "Alice", &pass).ok();
-    failover::nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged.lock().unwrap());
+    failover::nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged);
     assert_eq!(copied_log(&cluster, "lost"), local_log(&daemon), "the database's copy is the log");
 }
 
@@ -382,7 +360,7 @@ fn the_coffred_machine_lost_under_load_loses_no_acknowledged_change_or_reveal() 
 /// first machine, back as a standby in its turn, stands by behind the new one, and stops cleanly on SIGTERM.
 #[test]
 fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load() {
-    use std::sync::{Arc, Mutex, atomic::AtomicBool, atomic::Ordering, mpsc};
+    use std::sync::Arc;
     let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
     let config = cluster.config("standby");
@@ -399,36 +377,15 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     assert!(standby.lines[0].contains("schema standby"), "{:?}", standby.lines);
 
     let client = Arc::new(client);
-    let acknowledged = Arc::new(Mutex::new(failover::Acknowledged::default()));
-    let flag = || Arc::new(AtomicBool::new(false));
-    let (crashed, promoted, done) = (flag(), flag(), flag());
-    let (progress, acks) = mpsc::channel();
-    let workers: Vec<_> = (0..4)
-        .map(|w| {
-            let (client, acknowledged, progress) = (client.clone(), acknowledged.clone(), progress.clone());
-            let (crashed, promoted, done) = (crashed.clone(), promoted.clone(), done.clone());
-            std::thread::spawn(move || failover::worker(w, client, acknowledged, crashed, promoted, done, progress))
-        })
-        .collect();
-    drop(progress);
-    for _ in 0..24 {
-        match acks.recv() {
-            Ok(Ok(_)) => {}
-            Ok(Err(why)) => panic!("{why}"),
-            Err(_) => panic!("every worker stopped before the crash"),
-        }
-    }
+    let load = failover::Load::start(&client, 24);
     // All that time the standby waited, and said nothing more.
     assert!(standby.running(), "{}", standby.log());
     assert_eq!(standby.lines.len(), 1, "{:?}", standby.lines);
 
-    crashed.store(true, Ordering::Release);
+    load.crashed();
     let first_clock = daemon.clock.path.clone();
     daemon.kill();
-    done.store(true, Ordering::Release);
-    for worker in workers {
-        worker.join().unwrap();
-    }
+    let acknowledged = load.stop();
     // The test clocks of the two machines agree (second-factor steps already used stay used), as real ones would.
     std::fs::copy(&first_clock, second_dir.with_extension("clock")).unwrap();
     let second = standby.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
@@ -437,7 +394,7 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     assert_eq!(status["state"], "sealed", "{status}");
     client.run(&["unseal", "--passphrase-file", &pass]).ok();
     client.login(&second, "Alice", &pass).ok();
-    failover::nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged.lock().unwrap());
+    failover::nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged);
     assert_eq!(copied_log(&cluster, "standby"), local_log(&second), "the database's copy is the second one's log");
 
     // The first machine comes back, as a standby: it waits behind the second, and a SIGTERM ends it cleanly.
