@@ -377,7 +377,8 @@ impl Inner {
     /// Loads one version of an entry's secret fields.
     pub(crate) fn version(&self, open: &Open, entry: &Id, version: u32) -> Result<VersionRecord> {
         let key = records::version_key(entry, version);
-        let sealed = self.store.get(&key)?.ok_or_else(|| Error::Corrupt(format!("version {version} is missing")))?;
+        let sealed =
+            self.sealed_version(open, &key)?.ok_or_else(|| Error::Corrupt(format!("version {version} is missing")))?;
         records::open(
             &open.entries_key,
             &open.vault_id,

@@ -2,12 +2,15 @@
 //! - entry metadata, sorted by platform name, so that a page of `entry list` and finding an entry by name cost
 //!   the same at 100,000 entries as at 1,000 (without it, every list decrypted and sorted every entry);
 //! - each person's grants, checked at every call of a member;
-//! - the reveal marks known to be stored already, so a repeated reveal does not look for its mark again.
+//! - the reveal marks known to be stored already, so a repeated reveal does not look for its mark again;
+//! - versions as the store holds them, sealed: a reveal opens its version at every call, but does not read it from
+//!   the store again (on PostgreSQL, a round trip to the database per reveal). Only the sealed bytes are kept,
+//!   the same bytes sled's own page cache holds, never an opened version; at most [`VERSION_CACHE_BYTES`].
 //!
 //! Invalidation cannot be forgotten: the engine's store is a [`TrackedStore`], which notes, after each batch is
 //! applied, the id of every entry record it wrote or removed, and whether it touched any grant. The caches re-read
 //! what changed before they answer. They live in [`Open`], so sealing drops them with the keys; they hold metadata
-//! only (the secret fields are in versions, never cached).
+//! and sealed bytes only (a version's secret fields are never kept opened).
 
 use std::{
     collections::{BTreeMap, HashMap, HashSet},
@@ -33,6 +36,8 @@ use crate::{
 pub(crate) struct StoreChanges {
     entries: Mutex<HashSet<Id>>,
     grants_generation: AtomicU64,
+    /// Counted up after each batch that wrote or removed a version.
+    versions_generation: AtomicU64,
     /// Counted up before and after each batch is written (odd while one is under way), for the store's read ahead
     /// of an unseal (`store_check.rs`).
     writes: AtomicU64,
@@ -55,6 +60,10 @@ impl StoreChanges {
         self.grants_generation.load(Ordering::Acquire)
     }
 
+    fn versions_generation(&self) -> u64 {
+        self.versions_generation.load(Ordering::Acquire)
+    }
+
     /// How many times a batch began or ended being written: odd while one is under way.
     pub(crate) fn writes(&self) -> u64 {
         self.writes.load(Ordering::Acquire)
@@ -66,6 +75,41 @@ impl StoreChanges {
 pub(crate) struct GrantCache {
     generation: u64,
     by_person: HashMap<Id, Arc<Vec<GrantRecord>>>,
+}
+
+/// The most bytes of sealed versions the version cache keeps (keys and values): about 100,000 versions of an
+/// ordinary size. Past it the cache is emptied and fills again from the store.
+pub(crate) const VERSION_CACHE_BYTES: usize = 32 << 20;
+
+/// Sealed versions by store key, valid for one versions generation.
+#[derive(Default)]
+pub(crate) struct VersionCache {
+    generation: u64,
+    bytes: usize,
+    by_key: HashMap<Vec<u8>, Arc<[u8]>>,
+}
+
+impl VersionCache {
+    fn get(&self, generation: u64, key: &[u8]) -> Option<Arc<[u8]>> {
+        self.by_key.get(key).filter(|_| self.generation == generation).cloned()
+    }
+
+    /// Keeps `sealed`, read from the store when the versions generation was `generation`: a cache of another
+    /// generation, or one that would hold more than `limit` bytes, is emptied first.
+    fn put(&mut self, generation: u64, key: &[u8], sealed: Arc<[u8]>, limit: usize) {
+        if generation < self.generation {
+            return; // read before a change the cache has seen already
+        }
+        let size = key.len() + sealed.len();
+        if self.generation != generation || self.bytes + size > limit {
+            self.by_key.clear();
+            self.bytes = 0;
+            self.generation = generation;
+        }
+        if size <= limit && self.by_key.insert(key.to_vec(), sealed).is_none() {
+            self.bytes += size;
+        }
+    }
 }
 
 /// The engine's store: the backend, noting which entry records each applied batch touched.
@@ -101,6 +145,7 @@ impl Store for TrackedStore {
         let keys = || batch.iter().flat_map(Batch::keys);
         let touched: Vec<Id> = keys().filter_map(entry_id).collect();
         let grants = keys().any(|key| key.starts_with(records::GRANT) || key.starts_with(records::GRANT_INDEX));
+        let versions = keys().any(|key| key.starts_with(records::VERSION));
         self.changes.writes.fetch_add(1, Ordering::AcqRel);
         let applied = self.store.apply_logged(batch, log);
         self.changes.writes.fetch_add(1, Ordering::AcqRel);
@@ -109,6 +154,9 @@ impl Store for TrackedStore {
         self.changes.note(touched);
         if grants {
             self.changes.grants_generation.fetch_add(1, Ordering::AcqRel);
+        }
+        if versions {
+            self.changes.versions_generation.fetch_add(1, Ordering::AcqRel);
         }
         applied
     }
@@ -256,6 +304,22 @@ impl Inner {
         Ok(grants)
     }
 
+    /// The sealed version stored under `key`, from the cache or, after any version changed, from the store;
+    /// `None` if the store has none (not remembered).
+    pub(crate) fn sealed_version(&self, open: &Open, key: &[u8]) -> Result<Option<Arc<[u8]>>> {
+        // Read before the store: a change that lands during the read bumps it, and the next call reads again.
+        let generation = self.store_changes.versions_generation();
+        let cached = open.version_cache.lock().unwrap_or_else(|p| p.into_inner()).get(generation, key);
+        if let Some(sealed) = cached {
+            return Ok(Some(sealed));
+        }
+        let Some(sealed) = self.store.get(key)? else { return Ok(None) };
+        let sealed: Arc<[u8]> = sealed.into();
+        let mut cache = open.version_cache.lock().unwrap_or_else(|p| p.into_inner());
+        cache.put(generation, key, sealed.clone(), VERSION_CACHE_BYTES);
+        Ok(Some(sealed))
+    }
+
     /// Decrypts every entry record. A record that fails to open is reported by the daemon's log and left out; it
     /// never hides the others.
     fn load_entries(&self, open: &Open) -> Result<EntryCache> {
@@ -269,5 +333,50 @@ impl Inner {
             }
         }
         Ok(cache)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sealed(len: usize) -> Arc<[u8]> {
+        vec![7; len].into()
+    }
+
+    #[test]
+    fn a_version_read_in_an_older_generation_is_not_given_and_is_dropped_at_the_next_put() {
+        let mut cache = VersionCache::default();
+        cache.put(0, b"v/a", sealed(10), 1000);
+        assert_eq!(cache.get(0, b"v/a").as_deref(), Some(&[7; 10][..]));
+        assert!(cache.get(1, b"v/a").is_none(), "a version changed since: read it again");
+        // A read that began before a change and ends after it is kept under the older generation only.
+        cache.put(0, b"v/b", sealed(5), 1000);
+        assert!(cache.get(1, b"v/b").is_none());
+        cache.put(1, b"v/c", sealed(5), 1000);
+        assert!(cache.get(1, b"v/a").is_none() && cache.get(0, b"v/a").is_none());
+        assert_eq!(cache.by_key.len(), 1);
+        assert_eq!(cache.bytes, 8);
+        // A read slower still, begun before that change, is not kept and does not empty the cache.
+        cache.put(0, b"v/d", sealed(5), 1000);
+        assert!(cache.get(0, b"v/d").is_none() && cache.get(1, b"v/d").is_none());
+        assert!(cache.get(1, b"v/c").is_some());
+    }
+
+    #[test]
+    fn the_version_cache_never_holds_more_than_its_bound() {
+        let mut cache = VersionCache::default();
+        for i in 0..100u32 {
+            cache.put(0, &i.to_be_bytes(), sealed(60), 200);
+            assert!(cache.bytes <= 200, "{} bytes after {i}", cache.bytes);
+            assert_eq!(cache.bytes, cache.by_key.iter().map(|(k, v)| k.len() + v.len()).sum::<usize>());
+            assert!(cache.get(0, &i.to_be_bytes()).is_some(), "the version just read is kept");
+        }
+        // One bigger than the bound is given but not kept; the same key twice is counted once.
+        cache.put(0, b"big", sealed(300), 200);
+        assert!(cache.get(0, b"big").is_none());
+        cache.put(0, b"k", sealed(10), 200);
+        cache.put(0, b"k", sealed(10), 200);
+        assert_eq!(cache.bytes, 11);
     }
 }

@@ -546,3 +546,23 @@ async fn older_name_indexes_are_moved_at_one_unseal_and_later_unseals_do_not_loo
     assert_eq!(normalise_events(&vault).len(), 1, "the next unseal does not look for older indexes again");
     assert!(vault.inner.store.get(&left).expect("read").is_some(), "not looked for");
 }
+
+/// The version cache (entry_cache.rs) gives what the store holds: a version written again under the same key,
+/// through the engine's store, is read again at the next reveal. (Versions are written once today; the cache must
+/// not rely on it.)
+#[tokio::test]
+async fn a_version_written_again_is_revealed_as_stored_not_as_cached() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let Setup { vault, alice, .. } = Setup::new(dir.path()).await;
+    let first = vault.reveal(&alice, reveal()).await.expect("reveal");
+    assert_eq!(first.secret.expose_secret(), b"mg-secret");
+    let open = vault.inner.unsealed().expect("unsealed");
+    let entry = vault.inner.entry_by_name(&open, "Mailgun").expect("entry");
+    let mut record = vault.inner.version(&open, &entry.id, 1).expect("version 1");
+    record.password = b"written-again".to_vec();
+    let mut batch = coffre_store::Batch::default();
+    crate::entries::put_version(&open, &mut batch, &entry.id, &record).expect("seal");
+    vault.inner.store.apply(batch).expect("apply");
+    let again = vault.reveal(&alice, reveal()).await.expect("reveal");
+    assert_eq!(again.secret.expose_secret(), b"written-again");
+}

@@ -22,7 +22,7 @@ use crate::{
     audit::{AuditKeys, AuditLog, NewEvent, Outcome},
     authz::{self, Action},
     clock::{Clock, unix_millis},
-    entry_cache::{EntryCache, GrantCache, StoreChanges, TrackedStore},
+    entry_cache::{EntryCache, GrantCache, StoreChanges, TrackedStore, VersionCache},
     header::SealHeader,
     journal,
     model::*,
@@ -92,6 +92,8 @@ pub(crate) struct Open {
     pub(crate) entry_cache: RwLock<Option<EntryCache>>,
     /// Each person's grants (see `entry_cache.rs`).
     pub(crate) grant_cache: Mutex<GrantCache>,
+    /// Versions as the store holds them, sealed (see `entry_cache.rs`).
+    pub(crate) version_cache: Mutex<VersionCache>,
     /// (person, entry) pairs whose reveal mark is known to be stored, with the newest version it is known to
     /// record (0: codes only, or unknown for a mark of the first shape).
     pub(crate) known_marks: Mutex<HashMap<(Id, Id), u32>>,
@@ -130,6 +132,7 @@ impl Open {
             sessions: Mutex::new(HashMap::new()),
             entry_cache: RwLock::new(None),
             grant_cache: Mutex::default(),
+            version_cache: Mutex::default(),
             known_marks: Mutex::default(),
             mark_locks: (0..MARK_LOCK_STRIPES).map(|_| tokio::sync::Mutex::new(())).collect(),
         }
