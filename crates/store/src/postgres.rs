@@ -323,6 +323,45 @@ impl PgStore {
         Ok(store)
     }
 
+    /// Reads the record `key` without taking the schema, on a connection of its own: what a standby coffred reads
+    /// while another coffred holds the schema (the seal header, to check an owner's passphrase). `None` when the
+    /// schema, its tables or the record do not exist. Blocking: not to be called from an async task.
+    pub fn read_one(options: &PgOptions, key: &[u8]) -> Result<Option<Vec<u8>>> {
+        let mut config = options.client_config()?;
+        let connector = Connector::new(options, &mut config)?;
+        let (schema, key, timeout) = (options.schema.clone(), key.to_vec(), options.timeout);
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| StoreError::Unavailable { op: "start the database client", detail: e.to_string() })?;
+        rt.block_on(async move {
+            let read = async {
+                let client = connector.connect(&config).await.map_err(db_error("connect"))?;
+                let table = format!("\"{schema}\".records");
+                let exists: bool = client
+                    .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+                    .await
+                    .map_err(db_error("read a record"))?
+                    .try_get(0)
+                    .map_err(decode_error("read a record"))?;
+                if !exists {
+                    return Ok(None);
+                }
+                let row = client
+                    .query_opt(&format!("SELECT v FROM {table} WHERE k = $1"), &[&key])
+                    .await
+                    .map_err(db_error("read a record"))?;
+                row.map(|row| row.try_get(0).map_err(decode_error("read a record"))).transpose()
+            };
+            tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
+                Err(StoreError::Unavailable {
+                    op: "read a record",
+                    detail: format!("no answer within {} s", timeout.as_secs_f32()),
+                })
+            })
+        })
+    }
+
     /// Where the store is, for messages: host, database and schema, never a password.
     pub fn place(&self) -> &str {
         &self.place

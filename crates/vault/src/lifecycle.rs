@@ -13,6 +13,7 @@ use coffre_crypto::{
 use coffre_store::Batch;
 
 use crate::reasons;
+use crate::standby::SEALED_BY_OWNER;
 use crate::{
     Error, Result,
     audit::{self, AuditKeys, Outcome},
@@ -282,8 +283,21 @@ impl Vault {
     pub async fn seal(&self, ctx: &RequestContext) -> Result<()> {
         let inner = &self.inner;
         let caller = inner.authorize_audited(ctx, Action::Seal, "").await?;
-        if let Err(err) = inner.audit(inner.event(ctx, &caller.name, "seal", "", Outcome::Success)).await {
-            tracing::error!(error = %err, "the seal event could not be written; sealing anyway");
+        // Marked with its event, so that a standby armed with a passphrase leaves the vault sealed if it takes it
+        // over (standby.rs); the next unseal removes the mark.
+        let mut batch = Batch::default();
+        batch.insert(SEALED_BY_OWNER.to_vec(), vec![1]);
+        let event = inner.event(ctx, &caller.name, "seal", "", Outcome::Success);
+        let sealed = {
+            let _writes = inner.writes.lock().await;
+            inner.commit(event, batch).await
+        };
+        if let Err(err) = sealed {
+            tracing::error!(
+                error = %err,
+                "the seal event could not be written; sealing anyway (a standby coffred armed with an owner's \
+                 passphrase would not know this seal was meant, and would unseal the vault if it took it over)"
+            );
         }
         drop(caller);
         inner.write_state().open = None;
@@ -330,7 +344,7 @@ impl crate::vault::Inner {
         &self,
         ctx: &RequestContext,
         open: &Open,
-        header_update: Option<SealHeader>,
+        mut header_update: Option<SealHeader>,
         mut event: audit::NewEvent,
     ) -> Result<()> {
         self.note_restore(ctx).await?;
@@ -396,16 +410,20 @@ impl crate::vault::Inner {
         {
             tracing::error!(error = %err, "cannot write the seal header's copy (needed by coffred rebuild-store)");
         }
-        match header_update {
-            Some(mut updated) => {
-                let mut batch = Batch::default();
-                batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
-                self.commit(event, batch).await?;
-                self.write_state().header = Some(updated);
-            }
-            None => {
-                self.audit(event).await?;
-            }
+        let mut batch = Batch::default();
+        if let Some(updated) = &mut header_update {
+            batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
+        }
+        if self.store.get(SEALED_BY_OWNER)?.is_some() {
+            batch.remove(SEALED_BY_OWNER.to_vec());
+        }
+        if batch.is_empty() {
+            self.audit(event).await?;
+        } else {
+            self.commit(event, batch).await?;
+        }
+        if let Some(updated) = header_update {
+            self.write_state().header = Some(updated);
         }
         Ok(())
     }

@@ -212,7 +212,7 @@ async fn an_offboarding_the_database_missed_is_never_bypassed_while_it_catches_u
 /// schema of its own on the server at `COFFRE_TEST_POSTGRES`, and a change not applied again to a store out of reach
 /// (`retry_for` zero) unless `retry` says otherwise. Without one the test says so and passes (CI runs these on
 /// PostgreSQL).
-async fn on_postgres(dir: &std::path::Path, test: &str, retry: bool) -> Option<Setup> {
+pub(crate) async fn on_postgres(dir: &std::path::Path, test: &str, retry: bool) -> Option<Setup> {
     if std::env::var("COFFRE_TEST_BACKEND").ok().as_deref() != Some("postgres") {
         eprintln!("{test}: needs COFFRE_TEST_BACKEND=postgres (the store's copy of the log is PostgreSQL's): skipped");
         return None;

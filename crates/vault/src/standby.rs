@@ -1,0 +1,125 @@
+//! A standby coffred armed with an owner's passphrase (docs/ha.md, "A standby coffred"): while another coffred
+//! holds the vault's PostgreSQL schema, the standby checks the passphrase against the seal header the database
+//! holds ([`check_standby_passphrase`]), keeps it in memory, and unseals the vault with it once it has taken the
+//! vault over ([`Vault::unseal_armed`]) — unless an owner sealed the vault on purpose: a seal by an owner writes
+//! [`SEALED_BY_OWNER`] with its event, and any unseal removes it, so a vault an owner sealed stays sealed on
+//! whichever coffred serves it next, until an owner unseals it.
+
+use coffre_crypto::{keys::Purpose, secret::Passphrase};
+
+use crate::{Error, RequestContext, Result, StoreBackend, Vault, VaultConfig, header::SealHeader, records};
+
+/// Present while the vault is sealed because an owner sealed it (`coffre seal`, the web page); removed by the
+/// unseal that follows. Covered by the store's digest like every record; it holds no secret.
+pub(crate) const SEALED_BY_OWNER: &[u8] = b"!sealed-by-owner";
+
+/// What an armed standby did with its passphrase once it had taken the vault over.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ArmedUnseal {
+    /// Unsealed, as the owner's own unseal would have (audited as theirs).
+    Unsealed,
+    /// Left sealed: an owner had sealed the vault on purpose.
+    SealedByOwner,
+}
+
+/// Checks, before a standby waits, that `passphrase` opens an owner's key slot of the vault in the database that
+/// `config` names, reading its seal header without taking the schema (another coffred holds it). Blocking: it
+/// connects to the database and runs Argon2 once per key slot at most. Refused: a vault that is not in PostgreSQL
+/// or not initialised, a passphrase no slot opens, a header whose MAC does not hold under the key it opens.
+pub fn check_standby_passphrase(config: &VaultConfig, passphrase: &Passphrase) -> Result<()> {
+    let StoreBackend::Postgres(options) = &config.store else {
+        return Err(Error::Internal("a standby coffred keeps the vault's records in PostgreSQL".into()));
+    };
+    let bytes = coffre_store::PgStore::read_one(options, records::HEADER_KEY)?.ok_or(Error::Uninitialised)?;
+    let header = SealHeader::decode(&bytes)?;
+    for slot in &header.slots {
+        if let Ok(master) = slot.unwrap(passphrase, &header.vault_id) {
+            header.check_mac(&master.subkey(Purpose::Header))?;
+            return Ok(());
+        }
+    }
+    Err(Error::WrongPassphrase)
+}
+
+impl Vault {
+    /// Whether an owner sealed the vault on purpose (and nobody has unsealed it since). Readable while sealed.
+    pub fn sealed_by_owner(&self) -> Result<bool> {
+        Ok(self.inner.store.get(SEALED_BY_OWNER)?.is_some())
+    }
+
+    /// Unseals the vault with a standby's armed passphrase, unless an owner sealed it on purpose. The unseal is the
+    /// ordinary one (the same checks of the log and the store, the event in the owner's name), from `ctx`.
+    pub async fn unseal_armed(&self, ctx: &RequestContext, passphrase: Passphrase) -> Result<ArmedUnseal> {
+        if self.sealed_by_owner()? {
+            return Ok(ArmedUnseal::SealedByOwner);
+        }
+        self.unseal(ctx, passphrase).await.map(|_| ArmedUnseal::Unsealed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_crypto::secret::Passphrase;
+
+    use super::ArmedUnseal;
+    use crate::tests::{PASS, Setup, ctx};
+
+    fn pass() -> Passphrase {
+        Passphrase::new(PASS.to_vec()).expect("passphrase")
+    }
+
+    /// An owner's seal is remembered through a restart, an armed standby leaves such a vault sealed, and any
+    /// unseal ends it; a vault that stopped unsealed (a crash, a SIGTERM) is unsealed by the armed passphrase.
+    #[tokio::test]
+    async fn a_vault_an_owner_sealed_stays_sealed_for_an_armed_standby_until_an_owner_unseals_it() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        let vault = &setup.vault;
+        assert!(!vault.sealed_by_owner().expect("read"), "not sealed at all");
+        vault.seal(&setup.alice).await.expect("seal");
+        assert!(vault.sealed_by_owner().expect("read"));
+
+        let config = vault.inner.config.clone();
+        drop(setup);
+        let clock = std::sync::Arc::new(crate::clock::ManualClock::new(std::time::SystemTime::now()));
+        let vault = crate::Vault::open(config.clone(), clock.clone()).expect("open again");
+        assert!(vault.sealed_by_owner().expect("read"), "remembered through a restart");
+        let armed = vault.unseal_armed(&ctx(None), pass()).await.expect("armed");
+        assert_eq!(armed, ArmedUnseal::SealedByOwner);
+        assert!(vault.inner.unsealed().is_err(), "left sealed");
+
+        vault.unseal(&ctx(None), pass()).await.expect("an owner unseals");
+        assert!(!vault.sealed_by_owner().expect("read"), "the unseal ended it");
+        drop(vault);
+
+        // Stopped while unsealed: the armed passphrase unseals it, as the owner's own unseal.
+        let vault = crate::Vault::open(config, clock).expect("open again");
+        let armed = vault.unseal_armed(&ctx(None), pass()).await.expect("armed");
+        assert_eq!(armed, ArmedUnseal::Unsealed);
+        assert!(vault.inner.unsealed().is_ok());
+    }
+
+    /// The passphrase is checked against the header in the database while another coffred (here, the test's own
+    /// vault) holds the schema: the right one holds, a wrong one and a schema with no vault are refused.
+    #[tokio::test]
+    async fn a_standby_checks_an_owners_passphrase_against_the_database_while_another_holds_the_schema() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let sled = crate::VaultConfig::new(dir.path().join("sled"));
+        assert!(super::check_standby_passphrase(&sled, &pass()).is_err(), "a standby is for PostgreSQL");
+        let Some(setup) = crate::store_tests::on_postgres(dir.path(), "standby passphrase", true).await else {
+            return;
+        };
+        let config = setup.vault.inner.config.clone();
+        let check = |config: crate::VaultConfig, pass: Passphrase| {
+            std::thread::spawn(move || super::check_standby_passphrase(&config, &pass)).join().expect("thread")
+        };
+        check(config.clone(), pass()).expect("the owner's passphrase opens the vault");
+        let wrong = Passphrase::new(b"not the passphrase".to_vec()).expect("passphrase");
+        assert_eq!(check(config.clone(), wrong).expect_err("wrong").code(), "wrong-passphrase");
+        let mut elsewhere = config;
+        if let crate::StoreBackend::Postgres(options) = &mut elsewhere.store {
+            options.schema = "no_vault_here".into();
+        }
+        assert_eq!(check(elsewhere, pass()).expect_err("no vault").code(), "uninitialised");
+    }
+}
