@@ -226,7 +226,28 @@ impl Daemon {
         starting
     }
 
+    /// Starts a standby coffred armed with `passphrase` (`--arm`, the passphrase on its standard input), on
+    /// `data_dir` with the configuration `toml`, listening on `listen` once it takes over. Returned as soon as it
+    /// runs: it says it is armed and stands by, or refuses and stops.
+    pub fn start_armed_standby_on(data_dir: &Path, listen: &str, toml: &str, passphrase: &str) -> Starting {
+        let config = data_dir.with_extension("coffred.toml");
+        std::fs::write(&config, toml).unwrap();
+        Self::spawn_with(data_dir, listen, &[], "en", Some(&config), Some(passphrase))
+    }
+
     fn spawn(data_dir: &Path, listen: &str, wrapper: &[&str], lang: &str, config: Option<&Path>) -> Starting {
+        Self::spawn_with(data_dir, listen, wrapper, lang, config, None)
+    }
+
+    /// Starts coffred; with `arm`, armed with that passphrase (written to its standard input).
+    fn spawn_with(
+        data_dir: &Path,
+        listen: &str,
+        wrapper: &[&str],
+        lang: &str,
+        config: Option<&Path>,
+        arm: Option<&str>,
+    ) -> Starting {
         let stderr_log = data_dir.with_extension("stderr.log");
         let stderr = std::fs::File::create(&stderr_log).unwrap();
         let clock = TestClock::for_data_dir(data_dir);
@@ -242,6 +263,9 @@ impl Daemon {
         if let Some(config) = config {
             argv.extend(["--config".into(), config.to_str().unwrap().into()]);
         }
+        if arm.is_some() {
+            argv.push("--arm".into());
+        }
         let mut command = Command::new(&argv[0]);
         if let Some((url, schema)) = postgres_for(data_dir) {
             // The vault's records in a schema of its own per data directory (so a restart finds them again).
@@ -253,11 +277,14 @@ impl Daemon {
             .env("COFFRE_TEST_CLOCK_FILE", &clock.path)
             // The daemon speaks the language of its environment: pinned, so the runner's locale changes nothing.
             .env("COFFRE_LANG", lang)
-            .stdin(Stdio::null())
+            .stdin(if arm.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(stderr)
             .spawn()
             .expect("start coffred");
+        if let (Some(passphrase), Some(mut stdin)) = (arm, child.stdin.take()) {
+            stdin.write_all(format!("{passphrase}\n").as_bytes()).unwrap();
+        }
         let stdout = child.stdout.take().unwrap();
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
@@ -393,6 +420,22 @@ impl Starting {
         let pid = rustix::process::Pid::from_raw(child.id() as i32).unwrap();
         rustix::process::kill_process(pid, rustix::process::Signal::TERM).unwrap();
         child.wait().unwrap()
+    }
+
+    /// Waits for coffred to stop by itself (at most a minute, a bound and not a sleep), and returns how it ended,
+    /// what it printed and its log.
+    pub fn exits(mut self) -> (std::process::ExitStatus, Vec<String>, String) {
+        let mut child = self.child.take().expect("a running coffred");
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            assert!(std::time::Instant::now() < deadline, "coffred did not stop by itself: {}", self.log());
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        self.lines.extend(self.rx.try_iter());
+        (status, std::mem::take(&mut self.lines), self.log())
     }
 
     /// Whether coffred is still running (it has not stopped by itself).

@@ -491,3 +491,81 @@ fn a_coffred_whose_schema_a_standby_took_over_during_a_network_cut_refuses_and_s
     assert!(!status.success(), "a failure, so that a service manager restarts it: {log}");
     assert!(log.contains("another coffred took over the vault's store"), "{log}");
 }
+
+/// An armed standby (`--arm`): an owner types a passphrase when the standby starts, checked at once (a wrong one, or
+/// `--arm` on a coffred that is not a standby, is refused and nothing waits). When the serving coffred dies, the
+/// standby takes the vault over and unseals it by itself, in that owner's name: the president only logs in again
+/// (sessions are not carried over) and reveals. An owner then seals the vault on purpose and that coffred stops: the
+/// first machine, back as an armed standby, takes over and leaves the vault sealed until an owner unseals it.
+#[test]
+fn an_armed_standby_unseals_what_it_takes_over_but_not_a_vault_an_owner_sealed() {
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = cluster.config("armed");
+    let standby_config = format!("{config}standby = true\n");
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
+    add_entry(&client);
+    let passphrase = std::fs::read_to_string(&pass).unwrap().trim_end().to_string();
+    let (first_dir, listen) = (daemon.data_dir.clone(), daemon.url.trim_start_matches("https://").to_string());
+    let second_dir = tmp.path().join("second");
+    std::fs::create_dir(&second_dir).unwrap();
+    let copied = Command::new("cp").arg("-a").arg(first_dir.join("tls")).arg(&second_dir).status().unwrap();
+    assert!(copied.success(), "tls/ copied to the second machine");
+
+    // Refused at start, with what to do: a wrong passphrase, and --arm without standby.
+    let (status, lines, log) =
+        Daemon::start_armed_standby_on(&second_dir, &listen, &standby_config, "not the passphrase").exits();
+    assert!(!status.success() && lines.is_empty(), "{lines:?}");
+    assert!(log.contains("nothing armed") && log.contains("passphrase"), "{log}");
+    assert!(!log.contains(&passphrase) && !log.contains("not the passphrase"), "no passphrase in the log");
+    let not_standby = tmp.path().join("not-standby");
+    let (status, _, log) = Daemon::start_armed_standby_on(&not_standby, &listen, &config, &passphrase).exits();
+    assert!(!status.success() && log.contains("--arm is for a standby coffred"), "{log}");
+
+    let mut standby = Daemon::start_armed_standby_on(&second_dir, &listen, &standby_config, &passphrase);
+    let armed = standby.wait_for(|line| line.contains("armed")).unwrap_or_else(|(l, log)| panic!("{l:?} {log}"));
+    assert!(armed.contains("unseals it with it"), "{armed}");
+    standby.wait_for(|line| line.contains("standing by")).unwrap_or_else(|(l, log)| panic!("{l:?} {log}"));
+
+    let first_clock = daemon.clock.path.clone();
+    daemon.kill();
+    std::fs::copy(&first_clock, second_dir.with_extension("clock")).unwrap();
+    let second = standby.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
+    assert!(
+        second.startup.iter().any(|l| l.contains("unsealed it with the passphrase given at start")),
+        "{:?}",
+        second.startup
+    );
+    let status = client.run(&["status", "--json"]).ok().json();
+    assert_eq!(status["state"], "unsealed", "{status}");
+    client.login(&second, "Alice", &pass).ok();
+    assert!(client.run(&["reveal", "Mailgun", "--reason", "after the armed take-over"]).ok().stdout.contains(PASSWORD));
+    assert!(!second.log().contains(&passphrase), "no passphrase in the log");
+
+    // The unseal is audited in the owner's name, from the standby.
+    let out = tmp.path().join("audit.jsonl");
+    client.run(&["audit", "export", "--out", out.to_str().unwrap()]).ok();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let unseal = text
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .rfind(|e| e["action"] == "unseal")
+        .unwrap();
+    assert_eq!((unseal["actor"].as_str(), unseal["outcome"].as_str()), (Some("Alice"), Some("success")), "{unseal}");
+    assert!(unseal.to_string().contains("--arm"), "the standby named as the client: {unseal}");
+
+    // The first machine comes back as an armed standby. An owner seals the vault on purpose; its coffred stops.
+    let mut back = Daemon::start_armed_standby_on(&first_dir, &listen, &standby_config, &passphrase);
+    back.wait_for(|line| line.contains("standing by")).unwrap_or_else(|(l, log)| panic!("{l:?} {log}"));
+    client.run(&["seal"]).ok();
+    let second_clock = second.clock.path.clone();
+    assert!(second.stop().success());
+    std::fs::copy(&second_clock, first_dir.with_extension("clock")).unwrap();
+    let third = back.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
+    assert!(third.startup.iter().any(|l| l.contains("an owner sealed it on purpose")), "{:?}", third.startup);
+    let status = client.run(&["status", "--json"]).ok().json();
+    assert_eq!(status["state"], "sealed", "{status}");
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&third, "Alice", &pass).ok();
+    assert!(client.run(&["reveal", "Mailgun", "--reason", "unsealed by an owner"]).ok().stdout.contains(PASSWORD));
+}

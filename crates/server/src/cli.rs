@@ -19,6 +19,13 @@ pub struct Cli {
     #[command(flatten)]
     pub flags: Flags,
 
+    /// Arm a standby: ask for an owner's passphrase at start (on the terminal, or one line on standard input when
+    /// it is not a terminal), check it against the vault in the database, keep it in memory while standing by, and
+    /// unseal the vault with it on taking over, unless an owner sealed the vault on purpose. Never from a flag's
+    /// value, the environment or a file. See docs/ha.md.
+    #[arg(long)]
+    pub arm: bool,
+
     /// What to do; serving is the default.
     #[command(subcommand)]
     pub command: Option<Command>,

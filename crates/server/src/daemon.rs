@@ -88,6 +88,11 @@ impl Daemon {
         Ok(Self { config, tls, vault })
     }
 
+    /// The engine's handle.
+    pub fn vault(&self) -> &Vault {
+        &self.vault
+    }
+
     /// The effective configuration.
     pub fn config(&self) -> &ServerConfig {
         &self.config
@@ -217,7 +222,9 @@ impl StandbyWait {
     pub fn line(&self, lang: coffre_i18n::Lang) -> String {
         match self {
             Self::Held { place } => coffre_i18n::t_in!(lang, "coffred-standing-by", place = place.as_str()),
-            Self::Unreachable { detail } => coffre_i18n::t_in!(lang, "coffred-standby-waiting", why = detail.as_str()),
+            Self::Unreachable { detail } => {
+                coffre_i18n::t_in!(lang, "coffred-standby-waiting", detail = detail.as_str())
+            }
         }
     }
 }
@@ -274,6 +281,10 @@ mod tests {
         assert!(line.contains("standing by") && line.contains(&place), "{line}");
         let ligne = StandbyWait::Held { place }.line(coffre_i18n::Lang::FrCa);
         assert!(ligne.contains("en veille\u{a0}:"), "{ligne}");
+        // The database client's words are English; the line around them says in the reader's language what they
+        // are about.
+        let ligne = StandbyWait::Unreachable { detail: "connection refused".into() }.line(coffre_i18n::Lang::FrCa);
+        assert!(ligne.contains("la base de données du coffre ne répond pas (connection refused)"), "{ligne}");
     }
 
     #[test]

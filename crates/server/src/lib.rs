@@ -51,6 +51,7 @@ mod refusals;
 mod registry;
 pub mod restore;
 mod rotation;
+pub mod standby;
 pub mod startup;
 mod status;
 mod system;

@@ -85,9 +85,18 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
             _ = interrupt.recv() => {}
         }
     });
+    // An armed standby asks for the passphrase before it waits, while someone is there to type it.
+    let armed = if cli.arm { Some(coffre_server::standby::arm(&config, lang).await?) } else { None };
+    if armed.is_some() {
+        print_now(&format!("{}\n", coffre_i18n::t_in!(lang, "coffred-armed")))?;
+    }
     let Some(daemon) = open(config, lang, &mut stop).await? else {
         return Ok(());
     };
+    // Unsealed (or not) before it listens, so that the first client already finds it serving.
+    if let Some(armed) = armed {
+        print_now(&format!("{}\n", armed.take_over(&daemon, lang).await))?;
+    }
     let listen = daemon.config().listen;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
     let addr = listener.local_addr().context("the listener has no local address")?;

@@ -107,7 +107,7 @@ fn lines(done: String, into: &str, data_dir: &Path, lang: Lang) -> String {
     out
 }
 
-fn read_passphrase(file: Option<&Path>, stdin: bool, lang: Lang) -> anyhow::Result<Passphrase> {
+pub(crate) fn read_passphrase(file: Option<&Path>, stdin: bool, lang: Lang) -> anyhow::Result<Passphrase> {
     let line = if let Some(file) = file {
         let file = std::fs::File::open(file).with_context(|| format!("{}", file.display()))?;
         first_line(std::io::BufReader::new(file))?

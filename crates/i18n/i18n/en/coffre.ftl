@@ -590,7 +590,13 @@ coffred-data-dir = coffred: data directory { $path }
 coffred-ca = coffred: CA certificate { $path }, SHA-256 fingerprint { $fingerprint }
 coffred-listening = coffred: listening on { $url }
 coffred-standing-by = coffred: standing by: { $place } is held by another coffred. This one does not listen until that one stops; it then takes the vault over, sealed, as after any start
-coffred-standby-waiting = coffred: standing by: { $why }. Trying again every second
+coffred-standby-waiting = coffred: standing by: the vault's database does not answer ({ $detail }). Trying again every second, until it answers
+coffred-arm-not-standby = --arm is for a standby coffred (--standby, COFFRE_STANDBY or [storage] standby = true, on PostgreSQL): a coffred that serves at once is unsealed by an owner after it starts (`coffre unseal`, or the web page)
+coffred-arm-refused = nothing armed: { $why }. Start the standby again with the passphrase of the president or the leader
+coffred-armed = coffred: armed: the passphrase opens the vault. When this coffred takes the vault over, it unseals it with it, unless an owner has sealed the vault on purpose
+coffred-armed-unsealed = coffred: took the vault over and unsealed it with the passphrase given at start
+coffred-armed-left-sealed = coffred: took the vault over; it stays sealed, because an owner sealed it on purpose. An owner unseals it when it should serve again (`coffre unseal`, or the web page)
+coffred-armed-unseal-failed = coffred: took the vault over, but the passphrase given at start did not unseal it: { $why }. An owner unseals it (`coffre unseal`, or the web page)
 salvage-done = coffred: salvaged vault { $vault } into { $path }: everything up to audit event { $event } is there ({ $records } records); { $bytes } bytes from the damage on are kept aside, unread, in { $path }/audit/*.salvaged-rest. What happened after event { $event } is not in the new vault: compare with your last backup and export
 migrate-no-target = coffred migrate moves the vault's records into PostgreSQL: name the database first ([storage] backend = "postgres" and url in the configuration file, or --storage-url)
 migrate-failed = the vault in { $path } could not be moved into PostgreSQL; its sled store was not changed

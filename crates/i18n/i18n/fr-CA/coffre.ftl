@@ -592,7 +592,13 @@ coffred-data-dir = coffred : dossier de données { $path }
 coffred-ca = coffred : certificat de l’autorité de certification { $path }, empreinte SHA-256 { $fingerprint }
 coffred-listening = coffred : à l’écoute sur { $url }
 coffred-standing-by = coffred : en veille : { $place } est tenu par un autre coffred. Celui-ci n’écoute pas tant que l’autre ne s’est pas arrêté ; il reprend alors le coffre, scellé, comme après tout démarrage
-coffred-standby-waiting = coffred : en veille : { $why }. Nouvel essai chaque seconde
+coffred-standby-waiting = coffred : en veille : la base de données du coffre ne répond pas ({ $detail }). Nouvel essai chaque seconde, jusqu’à ce qu’elle réponde
+coffred-arm-not-standby = --arm est pour un coffred en veille (--standby, COFFRE_STANDBY ou [storage] standby = true, sur PostgreSQL) : un coffred qui sert tout de suite est descellé par la présidence ou le chef après son démarrage (`coffre unseal`, ou la page web)
+coffred-arm-refused = rien n’est armé : { $why }. Redémarrez le coffred en veille avec la phrase de passe de la présidence ou du chef
+coffred-armed = coffred : armé : la phrase de passe ouvre le coffre. Quand ce coffred reprendra le coffre, il le descellera avec elle, sauf si la présidence ou le chef l’a scellé exprès
+coffred-armed-unsealed = coffred : coffre repris et descellé avec la phrase de passe donnée au démarrage
+coffred-armed-left-sealed = coffred : coffre repris ; il reste scellé, car la présidence ou le chef l’a scellé exprès. La présidence ou le chef le descelle quand il doit servir de nouveau (`coffre unseal`, ou la page web)
+coffred-armed-unseal-failed = coffred : coffre repris, mais la phrase de passe donnée au démarrage ne l’a pas descellé : { $why }. La présidence ou le chef le descelle (`coffre unseal`, ou la page web)
 salvage-done = coffred : coffre { $vault } récupéré dans { $path } : tout, jusqu’à l’événement d’audit { $event } inclus, y est ({ $records } enregistrements) ; { $bytes } octets à partir du dommage sont gardés à part, non lus, dans { $path }/audit/*.salvaged-rest. Ce qui s’est passé après l’événement { $event } n’est pas dans le nouveau coffre : comparez avec votre dernière sauvegarde et votre dernier export
 migrate-no-target = coffred migrate déplace les enregistrements du coffre dans PostgreSQL : nommez d’abord la base de données ([storage] backend = "postgres" et url dans le fichier de configuration, ou --storage-url)
 migrate-failed = le coffre de { $path } n’a pas pu être déplacé dans PostgreSQL ; sa base sled n’a pas été modifiée

@@ -1,0 +1,75 @@
+//! An armed standby (`coffred --standby --arm`, docs/ha.md): an owner types a passphrase once, when the standby
+//! starts; it is checked against the vault in the database at once (so a mistyped one is refused then, not at the
+//! take-over), kept in memory (zeroized when dropped) while the standby waits, and used for the ordinary unseal,
+//! audited in that owner's name, as soon as the standby has taken the vault over — unless an owner had sealed the
+//! vault on purpose, which the engine remembers (`Vault::unseal_armed`).
+
+use std::io::IsTerminal as _;
+
+use anyhow::Context as _;
+use coffre_crypto::secret::Passphrase;
+use coffre_i18n::{Lang, t_in};
+use coffre_vault::{ArmedUnseal, RequestContext};
+
+use crate::{Daemon, ServerConfig};
+
+/// An owner's passphrase, checked, held by a standby until it takes over.
+pub struct Armed {
+    passphrase: Passphrase,
+}
+
+impl std::fmt::Debug for Armed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Armed(<passphrase>)")
+    }
+}
+
+/// Reads an owner's passphrase (the terminal, or standard input when it is not one) and checks it against the
+/// seal header in the database, while another coffred may hold the schema. Refused, with what to do: a coffred
+/// that is not a standby, a passphrase that opens no owner's key slot, a database without the vault or out of
+/// reach.
+pub async fn arm(config: &ServerConfig, lang: Lang) -> anyhow::Result<Armed> {
+    if !config.standby() {
+        anyhow::bail!(t_in!(lang, "coffred-arm-not-standby"));
+    }
+    let passphrase = crate::rebuild::read_passphrase(None, !std::io::stdin().is_terminal(), lang)?;
+    let engine = config.vault_config()?;
+    let (passphrase, checked) = tokio::task::spawn_blocking(move || {
+        let checked = coffre_vault::check_standby_passphrase(&engine, &passphrase);
+        (passphrase, checked)
+    })
+    .await
+    .context("the passphrase's check stopped")?;
+    if let Err(err) = checked {
+        let why = crate::status::engine_message(lang, &err).unwrap_or_else(|| err.to_string());
+        anyhow::bail!(t_in!(lang, "coffred-arm-refused", why = why));
+    }
+    Ok(Armed { passphrase })
+}
+
+impl Armed {
+    /// Once this standby has taken the vault over: unseals it with the armed passphrase, unless an owner sealed it.
+    /// Returns the line to print; a failure leaves the vault sealed for an owner to unseal, as after any start.
+    pub async fn take_over(self, daemon: &Daemon, lang: Lang) -> String {
+        let ctx = RequestContext {
+            token: None,
+            client_addr: "standby".into(),
+            client_agent: format!("coffred/{} --standby --arm", env!("CARGO_PKG_VERSION")),
+        };
+        match daemon.vault().unseal_armed(&ctx, self.passphrase).await {
+            Ok(ArmedUnseal::Unsealed) => {
+                tracing::info!("took the vault over and unsealed it with the armed passphrase");
+                t_in!(lang, "coffred-armed-unsealed")
+            }
+            Ok(ArmedUnseal::SealedByOwner) => {
+                tracing::warn!("took the vault over; an owner had sealed it, so it stays sealed");
+                t_in!(lang, "coffred-armed-left-sealed")
+            }
+            Err(err) => {
+                tracing::error!(error = %err, "took the vault over, but the armed passphrase did not unseal it");
+                let why = crate::status::engine_message(lang, &err).unwrap_or_else(|| err.to_string());
+                t_in!(lang, "coffred-armed-unseal-failed", why = why)
+            }
+        }
+    }
+}
