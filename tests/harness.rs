@@ -217,9 +217,7 @@ impl Daemon {
     /// Starts a standby coffred (the configuration `toml` says `standby = true`) on `data_dir`, listening on
     /// `listen` once it takes over, and waits until it says it stands by.
     pub fn start_standby_on(data_dir: &Path, listen: &str, toml: &str) -> Starting {
-        let config = data_dir.with_extension("coffred.toml");
-        std::fs::write(&config, toml).unwrap();
-        let mut starting = Self::spawn(data_dir, listen, &[], "en", Some(&config));
+        let mut starting = Self::spawn_standby(data_dir, listen, toml, None);
         starting
             .wait_for(|line| line.contains("standing by"))
             .unwrap_or_else(|(lines, log)| panic!("coffred did not stand by; stdout: {lines:?}; stderr: {log}"));
@@ -230,9 +228,14 @@ impl Daemon {
     /// `data_dir` with the configuration `toml`, listening on `listen` once it takes over. Returned as soon as it
     /// runs: it says it is armed and stands by, or refuses and stops.
     pub fn start_armed_standby_on(data_dir: &Path, listen: &str, toml: &str, passphrase: &str) -> Starting {
+        Self::spawn_standby(data_dir, listen, toml, Some(passphrase))
+    }
+
+    /// Starts coffred with the configuration `toml` (written beside `data_dir`); with `arm`, armed with it.
+    fn spawn_standby(data_dir: &Path, listen: &str, toml: &str, arm: Option<&str>) -> Starting {
         let config = data_dir.with_extension("coffred.toml");
         std::fs::write(&config, toml).unwrap();
-        Self::spawn_with(data_dir, listen, &[], "en", Some(&config), Some(passphrase))
+        Self::spawn_with(data_dir, listen, &[], "en", Some(&config), arm)
     }
 
     fn spawn(data_dir: &Path, listen: &str, wrapper: &[&str], lang: &str, config: Option<&Path>) -> Starting {

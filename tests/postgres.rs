@@ -352,6 +352,35 @@ fn the_coffred_machine_lost_under_load_loses_no_acknowledged_change_or_reveal() 
     assert_eq!(copied_log(&cluster, "lost"), local_log(&daemon), "the database's copy is the log");
 }
 
+/// A vault on `cluster`'s schema `schema`, served by a first coffred with one entry, and a second machine for a
+/// standby: the same configuration with `standby = true`, an empty data directory of its own and a copy of the
+/// first one's `tls/` (so that clients keep their pinned CA), and the address both listen on.
+struct TwoMachines {
+    daemon: Daemon,
+    client: Client,
+    pass: String,
+    config: String,
+    standby_config: String,
+    first_dir: std::path::PathBuf,
+    listen: String,
+    second_dir: std::path::PathBuf,
+}
+
+impl TwoMachines {
+    fn new(tmp: &std::path::Path, cluster: &Cluster, schema: &str) -> Self {
+        let config = cluster.config(schema);
+        let standby_config = format!("{config}standby = true\n");
+        let (daemon, client, pass) = initialised_configured(tmp, &config);
+        add_entry(&client);
+        let (first_dir, listen) = (daemon.data_dir.clone(), daemon.url.trim_start_matches("https://").to_string());
+        let second_dir = tmp.join("second");
+        std::fs::create_dir(&second_dir).unwrap();
+        let copied = Command::new("cp").arg("-a").arg(first_dir.join("tls")).arg(&second_dir).status().unwrap();
+        assert!(copied.success(), "tls/ copied to the second machine");
+        Self { daemon, client, pass, config, standby_config, first_dir, listen, second_dir }
+    }
+}
+
 /// A standby coffred: a second machine with the same configuration (`standby = true`), its own data directory and
 /// a copy of the first one's `tls/`, so that clients keep their pinned CA. While the first serves a load of changes
 /// and reveals, the standby says it stands by and listens on nothing. The first dies (`kill -9`): the standby takes
@@ -363,16 +392,8 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     use std::sync::Arc;
     let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let config = cluster.config("standby");
-    let standby_config = format!("{config}standby = true\n");
-    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
-    add_entry(&client);
-    let (first_dir, listen) = (daemon.data_dir.clone(), daemon.url.trim_start_matches("https://").to_string());
-
-    let second_dir = tmp.path().join("second");
-    std::fs::create_dir(&second_dir).unwrap();
-    let copied = Command::new("cp").arg("-a").arg(first_dir.join("tls")).arg(&second_dir).status().unwrap();
-    assert!(copied.success(), "tls/ copied to the second machine");
+    let TwoMachines { daemon, client, pass, standby_config, first_dir, listen, second_dir, .. } =
+        TwoMachines::new(tmp.path(), &cluster, "standby");
     let mut standby = Daemon::start_standby_on(&second_dir, &listen, &standby_config);
     assert!(standby.lines[0].contains("schema standby"), "{:?}", standby.lines);
 
@@ -501,16 +522,9 @@ fn a_coffred_whose_schema_a_standby_took_over_during_a_network_cut_refuses_and_s
 fn an_armed_standby_unseals_what_it_takes_over_but_not_a_vault_an_owner_sealed() {
     let Some(cluster) = own_cluster() else { return };
     let tmp = tempfile::tempdir().unwrap();
-    let config = cluster.config("armed");
-    let standby_config = format!("{config}standby = true\n");
-    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
-    add_entry(&client);
+    let TwoMachines { daemon, client, pass, config, standby_config, first_dir, listen, second_dir } =
+        TwoMachines::new(tmp.path(), &cluster, "armed");
     let passphrase = std::fs::read_to_string(&pass).unwrap().trim_end().to_string();
-    let (first_dir, listen) = (daemon.data_dir.clone(), daemon.url.trim_start_matches("https://").to_string());
-    let second_dir = tmp.path().join("second");
-    std::fs::create_dir(&second_dir).unwrap();
-    let copied = Command::new("cp").arg("-a").arg(first_dir.join("tls")).arg(&second_dir).status().unwrap();
-    assert!(copied.success(), "tls/ copied to the second machine");
 
     // Refused at start, with what to do: a wrong passphrase, and --arm without standby.
     let (status, lines, log) =

@@ -62,11 +62,7 @@ mod tests {
     use coffre_crypto::secret::Passphrase;
 
     use super::ArmedUnseal;
-    use crate::tests::{PASS, Setup, ctx};
-
-    fn pass() -> Passphrase {
-        Passphrase::new(PASS.to_vec()).expect("passphrase")
-    }
+    use crate::tests::{Setup, ctx, pass};
 
     /// An owner's seal is remembered through a restart, an armed standby leaves such a vault sealed, and any
     /// unseal ends it; a vault that stopped unsealed (a crash, a SIGTERM) is unsealed by the armed passphrase.

@@ -7,12 +7,8 @@ use coffre_store::Batch;
 
 use crate::{
     Error,
-    tests::{PASS, Setup, add_entry, ctx, reveal},
+    tests::{Setup, add_entry, ctx, pass, reveal},
 };
-
-fn pass() -> Passphrase {
-    Passphrase::new(PASS.to_vec()).expect("passphrase")
-}
 
 #[tokio::test]
 async fn an_unseal_uses_the_store_read_done_while_sealed_at_open_and_after_a_seal() {

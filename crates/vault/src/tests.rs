@@ -22,6 +22,11 @@ use crate::{
 };
 
 pub(crate) const PASS: &[u8] = b"correct horse battery staple";
+
+/// The owner's passphrase ([`PASS`]), as the engine takes it.
+pub(crate) fn pass() -> Passphrase {
+    Passphrase::new(PASS.to_vec()).expect("passphrase")
+}
 /// When the tests' clocks start (the TOTP codes need a time in this century).
 fn start() -> SystemTime {
     SystemTime::UNIX_EPOCH + Duration::from_secs(1_800_000_000)
@@ -68,7 +73,6 @@ impl Setup {
         let faults = Arc::new(Faults::default());
         let clock = Arc::new(ManualClock::new(start()));
         let vault = Vault::open_with(config, clock.clone(), Arc::new(Faulty(faults.clone()))).expect("open");
-        let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
         let init = vault
             .init(&ctx(None), InitParams { president: "Alice".into(), passphrase: pass(), leader: None, kdf: None })
             .await
@@ -166,7 +170,7 @@ async fn a_change_the_store_refuses_after_the_log_took_it_seals_the_vault_and_co
     assert!(vault.list_entries(alice, false).is_err(), "nothing is served from a store behind its log");
 
     // The next unseal replays the change from the log: the entry is there, once.
-    vault.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("pass")).await.expect("unseal");
+    vault.unseal(&ctx(None), pass()).await.expect("unseal");
     let alice = setup.login_again().await;
     let names: Vec<String> = vault.list_entries(&alice, false).expect("list").into_iter().map(|e| e.platform).collect();
     assert_eq!(names, vec!["Mailgun".to_string(), "Nextcloud".to_string()]);
@@ -381,7 +385,6 @@ async fn a_vault_from_before_the_log_carried_changes_gets_a_baseline_and_can_the
     };
     let clock = Arc::new(ManualClock::new(start() + Duration::from_secs(3600)));
     let vault = Vault::open(config(), clock.clone()).expect("open");
-    let pass = || Passphrase::new(PASS.to_vec()).expect("passphrase");
     vault.unseal(&ctx(None), pass()).await.expect("an older vault unseals");
     let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
     let events = audit::read_all(&vault.inner.audit, &keys).expect("events");
@@ -462,7 +465,7 @@ async fn an_unseal_reads_the_log_for_changes_only_after_where_the_store_has_read
     assert_eq!(written, head);
     let inner = vault.inner.clone();
     let keys = {
-        vault.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("pass")).await.expect("unseal");
+        vault.unseal(&ctx(None), pass()).await.expect("unseal");
         vault.inner.unsealed().expect("unsealed").audit_keys.clone()
     };
     // The same check as the unseal's, run again on the store as the unseal left it.
@@ -528,7 +531,7 @@ async fn older_name_indexes_are_moved_at_one_unseal_and_later_unseals_do_not_loo
             let mut config = VaultConfig::new(path);
             config.default_kdf = KdfParams { memory_kib: 8_192, iterations: 1, parallelism: 1 };
             let vault = Vault::open(config, clock).expect("open");
-            vault.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("pass")).await.expect("unseal");
+            vault.unseal(&ctx(None), pass()).await.expect("unseal");
             vault
         }
     };
