@@ -13,8 +13,8 @@ fn french(daemon: &Daemon) -> Client {
 #[test]
 fn a_president_and_a_member_get_through_their_first_day_in_french() {
     let tmp = tempfile::tempdir().unwrap();
-    // 2026-12-01 12:00 UTC on the daemon's clock.
-    let daemon = Daemon::start_at(&tmp.path().join("data"), 1_796_126_400_000);
+    // 2036-12-01 12:00 UTC on the daemon's clock: ahead of real time, with which the client checks its saved session.
+    let daemon = Daemon::start_at(&tmp.path().join("data"), 2_111_745_600_000);
     let president = french(&daemon);
 
     let status = president.run(&["status"]).ok();
@@ -63,7 +63,7 @@ fn a_president_and_a_member_get_through_their_first_day_in_french() {
     assert!(enrolled.stdout.contains("attendez que l’application affiche le suivant"), "{}", enrolled.stdout);
     member.login(&daemon, "Dave", &member_pass).ok();
 
-    // A date typed by a person means the end of that day in Montréal: 2026-12-31 23:59:59 -05:00.
+    // A date typed by a person means the end of that day in Montréal: 2036-12-31 23:59:59 -05:00.
     let password = president.secret_file("fb.pass", "Fb-s3cret");
     president
         .run(&[
@@ -79,10 +79,10 @@ fn a_president_and_a_member_get_through_their_first_day_in_french() {
         ])
         .ok();
     president
-        .run(&["grant", "add", "Dave", "--entry", "Facebook", "--until", "2026-12-31", "--task", "vidéo", "--json"])
+        .run(&["grant", "add", "Dave", "--entry", "Facebook", "--until", "2036-12-31", "--task", "vidéo", "--json"])
         .ok();
     let grants = president.run(&["grant", "list", "--json"]).ok().json();
-    assert_eq!(grants["grants"][0]["expires"], "2027-01-01T05:00:00Z", "{grants}");
+    assert_eq!(grants["grants"][0]["expires"], "2037-01-01T05:00:00Z", "{grants}");
 
     let sealed = president.run(&["seal"]).ok();
     assert!(sealed.stdout.starts_with("Le coffre est scellé"), "{}", sealed.stdout);
@@ -150,8 +150,9 @@ fn assert_french(run: &coffre_e2e::Run) {
 #[test]
 fn the_whole_quickstart_reads_in_french() {
     let tmp = tempfile::tempdir().unwrap();
-    // 2026-12-01 12:00 UTC on the daemon's clock; the daemon's own environment is French too.
-    let daemon = Daemon::start_at_in(&tmp.path().join("data"), 1_796_126_400_000, "fr");
+    // 2036-12-01 12:00 UTC on the daemon's clock (ahead of real time, with which the client checks its saved
+    // session); the daemon's own environment is French too.
+    let daemon = Daemon::start_at_in(&tmp.path().join("data"), 2_111_745_600_000, "fr");
     let mut transcript = String::new();
     for line in &daemon.startup {
         transcript.push_str(line);
@@ -316,7 +317,7 @@ fn the_whole_quickstart_reads_in_french() {
 #[test]
 fn a_refused_value_and_an_import_plan_read_in_french() {
     let tmp = tempfile::tempdir().unwrap();
-    let daemon = Daemon::start_at(&tmp.path().join("data"), 1_796_126_400_000);
+    let daemon = Daemon::start_at(&tmp.path().join("data"), 2_111_745_600_000);
     let president = french(&daemon);
     let pass = president.secret_file("president.pass", "Élise à l’école 2026, le matin");
     let mut args = vec!["init", "--president", "Élise", "--passphrase-file", &pass, "--json"];
