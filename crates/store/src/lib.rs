@@ -20,10 +20,12 @@
 
 mod postgres;
 mod postgres_errors;
+mod postgres_standby;
 mod postgres_tls;
 mod sled_store;
 
 pub use postgres::{PgOptions, PgStore};
+pub use postgres_standby::{Standby, StandbySeen};
 pub use sled_store::SledStore;
 
 /// A storage failure. Messages name the operation and the store's own error; they never contain values.
@@ -267,6 +269,12 @@ pub trait Store: Send + Sync + 'static {
     /// serving. Never for sled, which no other process can open.
     fn taken_over(&self) -> bool {
         false
+    }
+
+    /// The standby coffreds waiting for this store's schema, as they last said (PostgreSQL; never any for sled,
+    /// which no other process can open).
+    fn standbys(&self) -> Result<Vec<StandbySeen>> {
+        Ok(Vec::new())
     }
 
     /// Appends `log` (group commits, in order) to the store's copy of the audit log and applies `batch`, all in one

@@ -23,13 +23,13 @@ use deadpool_postgres::{ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::Client;
 
 use crate::{
-    Batch, LogBatch, Op, Pair, Result, Store, StoreError,
+    Batch, LogBatch, Op, Pair, Result, StandbySeen, Store, StoreError,
     postgres_errors::{db_error, decode_error, pool_error},
     postgres_tls::Connector,
 };
 
 /// The schema version this code writes. Migrations are applied in order at open; a newer schema is refused.
-const SCHEMA_VERSION: i32 = 2;
+const SCHEMA_VERSION: i32 = 3;
 
 /// Pairs fetched per round trip when scanning.
 const PAGE: i64 = 2048;
@@ -88,7 +88,7 @@ impl PgOptions {
 
     /// The client's configuration, checked: a parsable address without a password in it, a schema name that is a
     /// plain identifier.
-    fn client_config(&self) -> Result<tokio_postgres::Config> {
+    pub(crate) fn client_config(&self) -> Result<tokio_postgres::Config> {
         let mut config = tokio_postgres::Config::from_str(&self.url).map_err(|e| StoreError::Config {
             problem: format!("the database address is not a PostgreSQL connection string: {e}"),
         })?;
@@ -203,6 +203,8 @@ fn migrations(schema: &str) -> [String; SCHEMA_VERSION as usize] {
                  frames bytea NOT NULL
              );"
         ),
+        // Version 3: the standbys waiting for the schema (see `postgres_standby.rs`).
+        crate::postgres_standby::migration(schema),
     ]
 }
 
@@ -218,12 +220,12 @@ struct Writer {
 /// A [`Store`] in a PostgreSQL schema.
 pub struct PgStore {
     rt: Option<tokio::runtime::Runtime>,
-    pool: Pool,
+    pub(crate) pool: Pool,
     writer: Arc<tokio::sync::Mutex<Writer>>,
     config: tokio_postgres::Config,
     connector: Connector,
     sql: Arc<Sql>,
-    schema: String,
+    pub(crate) schema: String,
     /// This store's claim on the schema (`writer.owner`).
     owner: Arc<str>,
     /// Set when a write found the schema taken over by another coffred (see [`Store::taken_over`]).
@@ -327,38 +329,23 @@ impl PgStore {
     /// while another coffred holds the schema (the seal header, to check an owner's passphrase). `None` when the
     /// schema, its tables or the record do not exist. Blocking: not to be called from an async task.
     pub fn read_one(options: &PgOptions, key: &[u8]) -> Result<Option<Vec<u8>>> {
-        let mut config = options.client_config()?;
-        let connector = Connector::new(options, &mut config)?;
-        let (schema, key, timeout) = (options.schema.clone(), key.to_vec(), options.timeout);
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .map_err(|e| StoreError::Unavailable { op: "start the database client", detail: e.to_string() })?;
-        rt.block_on(async move {
-            let read = async {
-                let client = connector.connect(&config).await.map_err(db_error("connect"))?;
-                let table = format!("\"{schema}\".records");
-                let exists: bool = client
-                    .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
-                    .await
-                    .map_err(db_error("read a record"))?
-                    .try_get(0)
-                    .map_err(decode_error("read a record"))?;
-                if !exists {
-                    return Ok(None);
-                }
-                let row = client
-                    .query_opt(&format!("SELECT v FROM {table} WHERE k = $1"), &[&key])
-                    .await
-                    .map_err(db_error("read a record"))?;
-                row.map(|row| row.try_get(0).map_err(decode_error("read a record"))).transpose()
-            };
-            tokio::time::timeout(timeout, read).await.unwrap_or_else(|_| {
-                Err(StoreError::Unavailable {
-                    op: "read a record",
-                    detail: format!("no answer within {} s", timeout.as_secs_f32()),
-                })
-            })
+        let (schema, key) = (options.schema.clone(), key.to_vec());
+        crate::postgres_standby::one_shot(options, "read a record", move |client| async move {
+            let table = format!("\"{schema}\".records");
+            let exists: bool = client
+                .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
+                .await
+                .map_err(db_error("read a record"))?
+                .try_get(0)
+                .map_err(decode_error("read a record"))?;
+            if !exists {
+                return Ok(None);
+            }
+            let row = client
+                .query_opt(&format!("SELECT v FROM {table} WHERE k = $1"), &[&key])
+                .await
+                .map_err(db_error("read a record"))?;
+            row.map(|row| row.try_get(0).map_err(decode_error("read a record"))).transpose()
         })
     }
 
@@ -368,7 +355,7 @@ impl PgStore {
     }
 
     /// Runs `fut` on the store's runtime and waits for it, for at most the configured time.
-    fn run<T: Send + 'static>(
+    pub(crate) fn run<T: Send + 'static>(
         &self,
         op: &'static str,
         fut: impl Future<Output = Result<T>> + Send + 'static,
@@ -634,6 +621,10 @@ impl Store for PgStore {
 
     fn taken_over(&self) -> bool {
         self.taken_over.load(std::sync::atomic::Ordering::Acquire)
+    }
+
+    fn standbys(&self) -> Result<Vec<StandbySeen>> {
+        self.standbys_seen()
     }
 
     fn apply_logged(&self, batch: Option<Batch>, log: &[LogBatch]) -> Result<()> {

@@ -13,7 +13,7 @@ mod tls;
 #[path = "postgres/cluster.rs"]
 mod cluster;
 
-use coffre_store::{Batch, LogBatch, PgOptions, PgStore, SledStore, Store, StoreError};
+use coffre_store::{Batch, LogBatch, PgOptions, PgStore, SledStore, Standby, Store, StoreError};
 use proptest::prelude::*;
 
 /// The server's address, or `None` (and the reason printed) when there is none and none is required.
@@ -253,7 +253,86 @@ fn a_schema_of_the_first_version_is_migrated_and_keeps_its_records() {
             .expect("versions");
         rows.iter().map(|row| row.get(0)).collect()
     });
-    assert_eq!(versions, [1, 2]);
+    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(store.standbys().unwrap(), [], "the standby table of version 3 is there, empty");
+}
+
+#[test]
+fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_or_fall_silent() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let standby_options = options(&url, &schema, "standby");
+    let b = Standby { id: "b1".into(), name: "vault-b".into(), armed: true };
+    // No vault there yet: nobody would read the row, and nothing is created.
+    assert!(!PgStore::announce_standby(&standby_options, &b).unwrap());
+    PgStore::withdraw_standby(&standby_options, &b.id).unwrap();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    assert_eq!(store.standbys().unwrap(), []);
+    // A name longer than any host's is cut on a character boundary, never refused or split inside a character.
+    let c = Standby { id: "c1".into(), name: "é".repeat(200), armed: false };
+    assert!(PgStore::announce_standby(&standby_options, &b).unwrap());
+    assert!(PgStore::announce_standby(&standby_options, &c).unwrap());
+    let seen = store.standbys().unwrap();
+    assert_eq!(
+        seen.iter().map(|s| (s.name.as_str(), s.armed)).collect::<Vec<_>>(),
+        [("vault-b", true), ("é".repeat(126).as_str(), false)]
+    );
+    assert!(seen.iter().all(|s| s.seen_seconds_ago < 3600), "{seen:?}");
+    // Said again: one row per standby, with what it says now.
+    let disarmed = Standby { armed: false, ..b.clone() };
+    assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap());
+    assert_eq!(store.standbys().unwrap().iter().filter(|s| s.name == "vault-b" && !s.armed).count(), 1);
+    // One that fell silent two hours ago shows its age by the database's clock; one silent for two days is gone.
+    let age = |id: &'static str, interval: &'static str| {
+        let schema = schema.clone();
+        as_admin(&url, |client| async move {
+            client
+                .execute(
+                    &format!("UPDATE \"{schema}\".standby SET seen = now() - interval '{interval}' WHERE id = $1"),
+                    &[&id],
+                )
+                .await
+                .expect("age a standby")
+        })
+    };
+    assert_eq!(age("c1", "2 hours"), 1);
+    let silent = store.standbys().unwrap().into_iter().find(|s| !s.name.starts_with("vault")).unwrap();
+    assert!((7200..7200 + 3600).contains(&silent.seen_seconds_ago), "{silent:?}");
+    assert_eq!(age("c1", "2 days"), 1);
+    assert_eq!(store.standbys().unwrap().len(), 1, "not listed after a day");
+    assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap());
+    let rows: i64 = as_admin(&url, |client| {
+        let schema = schema.clone();
+        async move {
+            client.query_one(&format!("SELECT count(*) FROM \"{schema}\".standby"), &[]).await.expect("count").get(0)
+        }
+    });
+    assert_eq!(rows, 1, "the next announcement deletes what is older than a day");
+    PgStore::withdraw_standby(&standby_options, &b.id).unwrap();
+    assert_eq!(store.standbys().unwrap(), []);
+}
+
+#[test]
+fn a_table_flooded_with_standbys_lists_a_bounded_few() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    as_admin(&url, |client| {
+        let schema = schema.clone();
+        async move {
+            client
+                .execute(
+                    &format!(
+                        "INSERT INTO \"{schema}\".standby (id, name, armed) \
+                         SELECT g::text, 'host-' || g, true FROM generate_series(1, 5000) AS g"
+                    ),
+                    &[],
+                )
+                .await
+                .expect("a flood of rows")
+        }
+    });
+    assert_eq!(store.standbys().unwrap().len(), 32);
 }
 
 #[test]

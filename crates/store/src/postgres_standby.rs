@@ -1,0 +1,170 @@
+//! The standby coffreds waiting for a vault's schema (docs/ha.md, "A standby coffred"), as the serving coffred's
+//! status shows them. Each standby that finds the schema held says so in the schema's `standby` table every time it
+//! tries to take it (every second): its name (the machine's), whether an owner armed it, and when it was last seen,
+//! by the database's clock, so that two machines' clocks never disagree about it. It takes its row away when it
+//! takes the vault over or stops; the row of one that died stays, ever older, which is how the serving coffred's
+//! status tells that the standby is gone. Rows not seen for a day are deleted. Nothing in the table is secret, and
+//! nothing in it is one of the vault's records: it is not in the audit log, backups or the store's checks.
+
+use tokio_postgres::Client;
+
+use crate::{
+    PgOptions, PgStore, Result, StoreError,
+    postgres_errors::{db_error, decode_error, pool_error},
+    postgres_tls::Connector,
+};
+
+/// The table's creation: the schema's third version (see `migrations`).
+pub(crate) fn migration(schema: &str) -> String {
+    format!(
+        "CREATE TABLE \"{schema}\".standby (
+             id text PRIMARY KEY,
+             name text NOT NULL,
+             armed boolean NOT NULL,
+             since timestamptz NOT NULL DEFAULT now(),
+             seen timestamptz NOT NULL DEFAULT now()
+         );"
+    )
+}
+
+/// A standby coffred, as it announces itself.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Standby {
+    /// Random, one per process: two standbys on one machine are two rows.
+    pub id: String,
+    /// The machine's name, for people.
+    pub name: String,
+    /// Whether an owner armed it with a passphrase (`coffred --standby --arm`): it unseals the vault by itself when
+    /// it takes it over, unless an owner sealed it.
+    pub armed: bool,
+}
+
+/// A standby coffred, as the serving one sees it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StandbySeen {
+    /// The machine's name.
+    pub name: String,
+    /// Whether an owner armed it.
+    pub armed: bool,
+    /// Whole seconds since it last said it waits, by the database's clock.
+    pub seen_seconds_ago: u64,
+}
+
+/// The longest a name is kept (a host name is at most 253 bytes).
+const NAME_MAX: usize = 253;
+
+/// The most standbys listed: the status stays small whatever the table holds.
+const LISTED_MAX: i64 = 32;
+
+impl PgStore {
+    /// Says, for the standby `standby`, that it waits for the schema of `options` (another coffred holds it).
+    /// `false` when the schema has no `standby` table (no vault there yet, or one whose serving coffred is older
+    /// than this one): nobody would read the row. Blocking.
+    pub fn announce_standby(options: &PgOptions, standby: &Standby) -> Result<bool> {
+        let mut name = standby.name.clone();
+        if name.len() > NAME_MAX {
+            let end = (0..=NAME_MAX).rev().find(|&end| name.is_char_boundary(end)).unwrap_or(0);
+            name.truncate(end);
+        }
+        let (id, armed) = (standby.id.clone(), standby.armed);
+        let schema = options.schema.clone();
+        one_shot(options, "announce a standby", move |client| async move {
+            if !has_table(&client, &schema).await? {
+                return Ok(false);
+            }
+            client
+                .execute(
+                    &format!(
+                        "INSERT INTO \"{schema}\".standby (id, name, armed) VALUES ($1, $2, $3) \
+                         ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, armed = EXCLUDED.armed, seen = now()"
+                    ),
+                    &[&id, &name, &armed],
+                )
+                .await
+                .map_err(db_error("announce a standby"))?;
+            client
+                .execute(&format!("DELETE FROM \"{schema}\".standby WHERE seen < now() - interval '1 day'"), &[])
+                .await
+                .map_err(db_error("announce a standby"))?;
+            Ok(true)
+        })
+    }
+
+    /// Takes the row of the standby `id` away: it took the vault over, or stops. Blocking.
+    pub fn withdraw_standby(options: &PgOptions, id: &str) -> Result<()> {
+        let (id, schema) = (id.to_owned(), options.schema.clone());
+        one_shot(options, "withdraw a standby", move |client| async move {
+            if has_table(&client, &schema).await? {
+                client
+                    .execute(&format!("DELETE FROM \"{schema}\".standby WHERE id = $1"), &[&id])
+                    .await
+                    .map_err(db_error("withdraw a standby"))?;
+            }
+            Ok(())
+        })
+    }
+
+    /// The standbys waiting for this store's schema (seen within the last day), by name, at most [`LISTED_MAX`].
+    pub(crate) fn standbys_seen(&self) -> Result<Vec<StandbySeen>> {
+        let (pool, schema) = (self.pool.clone(), self.schema.clone());
+        self.run("read the standbys", async move {
+            let client = pool.get().await.map_err(pool_error("read the standbys"))?;
+            let rows = client
+                .query(
+                    &format!(
+                        "SELECT name, armed, floor(extract(epoch FROM greatest(now() - seen, interval '0')))::bigint \
+                         FROM \"{schema}\".standby WHERE seen >= now() - interval '1 day' ORDER BY name, id LIMIT $1"
+                    ),
+                    &[&LISTED_MAX],
+                )
+                .await
+                .map_err(db_error("read the standbys"))?;
+            rows.iter()
+                .map(|row| {
+                    let decode = decode_error("read the standbys");
+                    let ago: i64 = row.try_get(2).map_err(&decode)?;
+                    Ok(StandbySeen {
+                        name: row.try_get(0).map_err(&decode)?,
+                        armed: row.try_get(1).map_err(&decode)?,
+                        seen_seconds_ago: u64::try_from(ago).unwrap_or(0),
+                    })
+                })
+                .collect()
+        })
+    }
+}
+
+/// Whether the schema has a `standby` table.
+async fn has_table(client: &Client, schema: &str) -> Result<bool> {
+    client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&format!("\"{schema}\".standby")])
+        .await
+        .map_err(db_error("find the standby table"))?
+        .try_get(0)
+        .map_err(decode_error("find the standby table"))
+}
+
+/// Runs `work` on a connection of its own, on a runtime of its own, for at most the configured time: for a coffred
+/// that does not hold the schema (a standby). Blocking.
+pub(crate) fn one_shot<T, F, Fut>(options: &PgOptions, op: &'static str, work: F) -> Result<T>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut config = options.client_config()?;
+    let connector = Connector::new(options, &mut config)?;
+    let timeout = options.timeout;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| StoreError::Unavailable { op: "start the database client", detail: e.to_string() })?;
+    rt.block_on(async move {
+        let attempt = async {
+            let client = connector.connect(&config).await.map_err(db_error("connect"))?;
+            work(client).await
+        };
+        tokio::time::timeout(timeout, attempt).await.unwrap_or_else(|_| {
+            Err(StoreError::Unavailable { op, detail: format!("no answer within {} s", timeout.as_secs_f32()) })
+        })
+    })
+}
