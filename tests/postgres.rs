@@ -316,6 +316,31 @@ fn copied_log(cluster: &Cluster, schema: &str) -> String {
     cluster.sql(&query).trim().to_string()
 }
 
+/// The rows standbys wrote in `schema`'s standby table, read by the database's administrator.
+fn standby_rows(cluster: &Cluster, schema: &str) -> usize {
+    cluster.sql(&format!("SELECT count(*) FROM {schema}.standby")).trim().parse().unwrap()
+}
+
+/// The standbys `coffre status --json` lists, once `until` holds for them (the serving coffred reads them every 2
+/// seconds; at most a minute).
+fn standbys_in_status(client: &Client, until: impl Fn(&[serde_json::Value]) -> bool) -> Vec<serde_json::Value> {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let status = client.run(&["status", "--json"]).ok().json();
+        let standbys = status["standbys"].as_array().cloned().unwrap_or_else(|| panic!("no standbys: {status}"));
+        if until(&standbys) {
+            return standbys;
+        }
+        assert!(std::time::Instant::now() < deadline, "the status never showed the standbys expected: {status}");
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
+}
+
+/// This machine's name, as a standby gives it.
+fn host_name() -> String {
+    std::fs::read_to_string("/proc/sys/kernel/hostname").unwrap().trim().to_string()
+}
+
 /// The coffred machine lost under load: coffred killed (`kill -9`) while four clients add entries and reveal, then
 /// its data directory gone but for `tls/` (which docs/ha.md says to keep on the standby machine). A coffred started
 /// on the empty directory with the same configuration writes the audit log back from the database's copy before it
@@ -421,7 +446,18 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     // The first machine comes back, as a standby: it waits behind the second, and a SIGTERM ends it cleanly.
     let back = Daemon::start_standby_on(&first_dir, &listen, &standby_config);
     assert!(client.run(&["reveal", "Mailgun", "--reason", "after the take-over"]).ok().stdout.contains(PASSWORD));
+    // The serving coffred's status names it, not armed; the people's text says what a take-over would do.
+    let listed = standbys_in_status(&client, |standbys| !standbys.is_empty());
+    assert_eq!((listed.len(), &listed[0]["name"], &listed[0]["armed"]), (1, &host_name().into(), &false.into()));
+    assert!(listed[0]["seen_seconds_ago"].as_u64().is_some_and(|ago| ago <= 10), "{listed:?}");
+    let text = client.run(&["status"]).ok().stdout;
+    let line = text.lines().find(|line| line.starts_with("Standby:")).unwrap_or_else(|| panic!("{text}"));
+    let waiting = "waiting: if this coffred stops, it takes the vault over sealed, for the president or the leader to \
+                   unseal";
+    assert!(line.ends_with(&format!(" {}: {waiting}", host_name())), "{text}");
     assert!(back.stop().success(), "a standby stops cleanly on SIGTERM");
+    assert_eq!(standby_rows(&cluster, "standby"), 0, "a standby that stops takes its row away");
+    standbys_in_status(&client, <[_]>::is_empty);
 }
 
 /// The cluster's TCP port, from its address (`postgresql://USER@HOST:PORT/DB`).
@@ -540,6 +576,8 @@ fn an_armed_standby_unseals_what_it_takes_over_but_not_a_vault_an_owner_sealed()
     let armed = standby.wait_for(|line| line.contains("armed")).unwrap_or_else(|(l, log)| panic!("{l:?} {log}"));
     assert!(armed.contains("unseals it with it"), "{armed}");
     standby.wait_for(|line| line.contains("standing by")).unwrap_or_else(|(l, log)| panic!("{l:?} {log}"));
+    let listed = standbys_in_status(&client, |standbys| !standbys.is_empty());
+    assert_eq!((listed.len(), &listed[0]["armed"]), (1, &true.into()), "{listed:?}");
 
     let first_clock = daemon.clock.path.clone();
     daemon.kill();
@@ -552,6 +590,7 @@ fn an_armed_standby_unseals_what_it_takes_over_but_not_a_vault_an_owner_sealed()
     );
     let status = client.run(&["status", "--json"]).ok().json();
     assert_eq!(status["state"], "unsealed", "{status}");
+    assert_eq!(standby_rows(&cluster, "armed"), 0, "a standby that takes the vault over is no longer one");
     client.login(&second, "Alice", &pass).ok();
     assert!(client.run(&["reveal", "Mailgun", "--reason", "after the armed take-over"]).ok().stdout.contains(PASSWORD));
     assert!(!second.log().contains(&passphrase), "no passphrase in the log");

@@ -209,6 +209,29 @@ struct StatusReport {
     /// The SHA-256 fingerprint of the CA this client trusts for the daemon, to hand to a new member.
     ca_fingerprint: Option<String>,
     session: Option<SessionReport>,
+    /// The standby coffreds waiting to take the vault over (PostgreSQL, docs/ha.md).
+    standbys: Vec<StandbyReport>,
+}
+
+/// A standby coffred in `status`.
+#[derive(Debug, PartialEq, Serialize)]
+struct StandbyReport {
+    name: String,
+    armed: bool,
+    seen_seconds_ago: u64,
+}
+
+/// A standby says it waits every second; one the daemon has not heard from for longer than this has stopped, or
+/// lost the database (the daemon reads the list every 2 seconds).
+const STANDBY_LOST_AFTER_SECONDS: u64 = 10;
+
+/// `seconds` for people: "45 s", "12 min", "3 h" (the same units in French).
+fn elapsed_text(seconds: u64) -> String {
+    match seconds {
+        0..120 => format!("{seconds} s"),
+        120..7200 => format!("{} min", seconds / 60),
+        _ => format!("{} h", seconds / 3600),
+    }
 }
 
 /// The caller's session in `status`.
@@ -259,6 +282,15 @@ pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
             .ok()
             .map(|der| crate::connect::fingerprint(&der)),
         session,
+        standbys: status
+            .standbys
+            .into_iter()
+            .map(|standby| StandbyReport {
+                name: standby.name,
+                armed: standby.armed,
+                seen_seconds_ago: standby.seen_seconds_ago,
+            })
+            .collect(),
     };
     emit(ctx.json(), &report, || status_text(&report))
 }
@@ -298,6 +330,20 @@ fn status_text(report: &StatusReport) -> String {
         None => t!("status-not-logged-in"),
     };
     lines.push((t!("status-session"), session));
+    for standby in &report.standbys {
+        let state = match standby {
+            StandbyReport { seen_seconds_ago, .. } if *seen_seconds_ago > STANDBY_LOST_AFTER_SECONDS => "lost",
+            StandbyReport { armed: true, .. } => "armed",
+            StandbyReport { armed: false, .. } => "waiting",
+        };
+        let value = t!(
+            "status-standby-value",
+            name = printable(&standby.name),
+            state = state,
+            ago = elapsed_text(standby.seen_seconds_ago)
+        );
+        lines.push((t!("status-standby"), value));
+    }
     let mut text = crate::output::aligned(&lines);
     let next = match (report.state, &report.session) {
         _ if report.store_catching_up => Some(t!("next-wait-for-database")),
@@ -350,12 +396,14 @@ mod tests {
                 role: "president",
                 expires: Some("2030-01-01T00:00:00Z".into()),
             }),
+            standbys: vec![StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1 }],
         };
         let expected = serde_json::json!({
             "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
             "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd", "store_catching_up": false,
             "server": "https://127.0.0.1:7443", "ca_fingerprint": "3f1c",
             "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
+            "standbys": [{"name": "vault-b", "armed": true, "seen_seconds_ago": 1}],
         });
         assert_eq!(serde_json::to_value(&report)?, expected);
         let logged_out = StatusReport { session: None, vault_id: None, state: "uninitialised", ..report };
@@ -366,5 +414,52 @@ mod tests {
         );
         assert!(status_text(&logged_out).ends_with("Next: create the vault with `coffre init --president NAME`.\n"));
         Ok(())
+    }
+
+    #[test]
+    fn status_names_each_standby_and_says_which_one_is_lost() {
+        let report = |standbys| StatusReport {
+            state: "unsealed",
+            vault_id: None,
+            version: "0.1.0".into(),
+            audit_events: 0,
+            audit_public_key: None,
+            audit_head_hash: None,
+            store_catching_up: false,
+            server: "https://vault-a:7443".into(),
+            ca_fingerprint: None,
+            session: None,
+            standbys,
+        };
+        let standbys = vec![
+            StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1 },
+            StandbyReport { name: "vault-c".into(), armed: false, seen_seconds_ago: 10 },
+            StandbyReport { name: "vault-d\u{1b}[2J".into(), armed: true, seen_seconds_ago: 754 },
+        ];
+        let text = status_text(&report(standbys));
+        let lines: Vec<&str> = text.lines().filter(|line| line.starts_with("Standby:")).collect();
+        assert_eq!(lines.len(), 3, "{text}");
+        assert!(lines[0].ends_with("vault-b: armed: if this coffred stops, it takes the vault over and unseals it (unless an owner sealed it)"), "{text}");
+        assert!(lines[1].contains("vault-c: waiting: if this coffred stops, it takes the vault over sealed"), "{text}");
+        // Unseen for longer than a standby's beat: an armed flag then promises nothing.
+        assert!(lines[2].contains("not seen for 12 min: check coffred on vault-d"), "{text}");
+        assert!(!text.contains('\u{1b}'), "a standby's name is the database's word, not to be printed raw: {text}");
+        assert!(!status_text(&report(Vec::new())).contains("Standby"));
+        let lost = [("name", "vault-b".to_owned()), ("state", "lost".to_owned()), ("ago", elapsed_text(7300))];
+        let french = coffre_i18n::message(coffre_i18n::Lang::FrCa, "status-standby-value", &lost);
+        assert_eq!(
+            french.as_deref(),
+            Some(
+                "vault-b\u{a0}: sans nouvelles depuis 2 h\u{a0}: vérifiez coffred sur vault-b, qui ne dit plus qu’il attend"
+            )
+        );
+    }
+
+    #[test]
+    fn elapsed_times_are_said_in_the_unit_people_read() {
+        assert_eq!(
+            [0, 119, 120, 7199, 7200, u64::MAX].map(elapsed_text),
+            ["0 s", "119 s", "2 min", "119 min", "2 h", format!("{} h", u64::MAX / 3600).as_str()]
+        );
     }
 }

@@ -137,6 +137,7 @@ impl Daemon {
         // The web client's routes beside the gRPC services', on the same TLS port and under the same limits.
         let routes = Routes::from(crate::web::router(routes.into_axum_router(), vault.clone(), setup)?);
         let watched = vault.clone();
+        let standbys = tokio::spawn(read_standbys(vault.clone()));
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;
@@ -160,6 +161,7 @@ impl Daemon {
             .await
             .context("serving failed")?;
         closing.write_store_out().await;
+        standbys.abort();
         if let Some(scheduler) = scheduler {
             scheduler.abort();
         }
@@ -185,6 +187,29 @@ async fn taken_over(vault: &Vault) -> String {
         ticks.tick().await;
         if let Some(place) = vault.taken_over() {
             return place;
+        }
+    }
+}
+
+/// Reads the standby coffreds waiting for the vault's store every 2 seconds, for the status (a standby says it
+/// waits every second). A failure (the database out of reach) is logged when it starts and when it ends.
+async fn read_standbys(vault: Vault) {
+    let mut ticks = tokio::time::interval(std::time::Duration::from_secs(2));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    loop {
+        ticks.tick().await;
+        let reader = vault.clone();
+        match tokio::task::spawn_blocking(move || reader.read_standbys()).await {
+            Ok(Ok(())) if failing => {
+                tracing::info!("the standby coffreds can be read again");
+                failing = false;
+            }
+            Ok(Err(err)) if !failing => {
+                tracing::warn!(error = %err, "cannot read the standby coffreds; the status shows them as last read");
+                failing = true;
+            }
+            _ => {}
         }
     }
 }

@@ -13,6 +13,7 @@ use coffre_server::{
     Daemon, ServerConfig, StandbyWait,
     cli::{Cli, Command},
     hardening,
+    standby::Announcer,
 };
 use tokio::signal::unix::{SignalKind, signal};
 use tracing_subscriber::EnvFilter;
@@ -90,7 +91,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     if armed.is_some() {
         print_now(&format!("{}\n", coffre_i18n::t_in!(lang, "coffred-armed")))?;
     }
-    let Some(daemon) = open(config, lang, &mut stop).await? else {
+    let Some(daemon) = open(config, lang, armed.is_some(), &mut stop).await? else {
         return Ok(());
     };
     // Unsealed (or not) before it listens, so that the first client already finds it serving.
@@ -130,18 +131,35 @@ type Stop = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 /// reason changes) and tries again every second, without listening, so that a load balancer sends nobody to it. It
 /// tells systemd it is ready as soon as it stands by (standing by is its job; a start that never ends would block
 /// `systemctl start`), with the reason as its status. `None` when `stop` (SIGTERM, SIGINT) came first.
-async fn open(config: ServerConfig, lang: coffre_i18n::Lang, stop: &mut Stop) -> anyhow::Result<Option<Daemon>> {
+///
+/// While another coffred holds the schema, a standby says so in the schema every second, for that coffred's status
+/// ([`Announcer`]), and takes it back when it takes the vault over or stops.
+async fn open(
+    config: ServerConfig,
+    lang: coffre_i18n::Lang,
+    armed: bool,
+    stop: &mut Stop,
+) -> anyhow::Result<Option<Daemon>> {
     let standby = config.standby();
+    let mut announcer = if standby { Announcer::new(&config, armed) } else { None };
     let mut said: Option<String> = None;
     loop {
         let attempt = config.clone();
         let err = match tokio::task::spawn_blocking(move || Daemon::open(attempt)).await? {
-            Ok(daemon) => return Ok(Some(daemon)),
+            Ok(daemon) => {
+                if let Some(announcer) = announcer {
+                    announcer.withdraw().await;
+                }
+                return Ok(Some(daemon));
+            }
             Err(err) => err,
         };
         let Some(wait) = standby.then(|| StandbyWait::of(&err)).flatten() else {
             return Err(err);
         };
+        if let (StandbyWait::Held { .. }, Some(announcer)) = (&wait, announcer.as_mut()) {
+            announcer.waiting().await;
+        }
         let line = wait.line(lang);
         if said.as_ref() != Some(&line) {
             tracing::info!(reason = ?wait, "standing by");
@@ -151,7 +169,12 @@ async fn open(config: ServerConfig, lang: coffre_i18n::Lang, stop: &mut Stop) ->
         }
         tokio::select! {
             () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
-            () = stop.as_mut() => return Ok(None),
+            () = stop.as_mut() => {
+                if let Some(announcer) = announcer {
+                    announcer.withdraw().await;
+                }
+                return Ok(None);
+            }
         }
     }
 }

@@ -3,13 +3,17 @@
 //! take-over), kept in memory (zeroized when dropped) while the standby waits, and used for the ordinary unseal,
 //! audited in that owner's name, as soon as the standby has taken the vault over — unless an owner had sealed the
 //! vault on purpose, which the engine remembers (`Vault::unseal_armed`).
+//!
+//! Every standby, armed or not, says that it waits in the vault's schema each time it finds it held
+//! ([`Announcer`]), so that the serving coffred's status lists it; it takes that back when it takes the vault over
+//! or stops.
 
 use std::io::IsTerminal as _;
 
 use anyhow::Context as _;
 use coffre_crypto::secret::Passphrase;
 use coffre_i18n::{Lang, t_in};
-use coffre_vault::{ArmedUnseal, RequestContext};
+use coffre_vault::{ArmedUnseal, PgOptions, RequestContext, Standby, StoreBackend};
 
 use crate::{Daemon, ServerConfig};
 
@@ -70,6 +74,69 @@ impl Armed {
                 let why = crate::status::engine_message(lang, &err).unwrap_or_else(|| err.to_string());
                 t_in!(lang, "coffred-armed-unseal-failed", why = why)
             }
+        }
+    }
+}
+
+/// How a standby says, in the vault's schema, that it waits (PostgreSQL's `standby` table, read by the serving
+/// coffred for its status).
+pub struct Announcer {
+    options: PgOptions,
+    standby: Standby,
+    /// Whether the last announcement failed (said once in the log, and once again when it works again).
+    failing: bool,
+}
+
+impl Announcer {
+    /// The announcer of this process, a standby armed or not. `None` when the vault is not in PostgreSQL (a standby
+    /// is refused there anyway) or the configuration does not read.
+    pub fn new(config: &ServerConfig, armed: bool) -> Option<Announcer> {
+        let StoreBackend::Postgres(options) = config.vault_config().ok()?.store else { return None };
+        let mut id = [0u8; 16];
+        getrandom::fill(&mut id).ok()?;
+        let name = rustix::system::uname().nodename().to_string_lossy().into_owned();
+        Some(Announcer {
+            options,
+            standby: Standby { id: data_encoding::HEXLOWER.encode(&id), name, armed },
+            failing: false,
+        })
+    }
+
+    /// Says that this standby waits for the schema (another coffred holds it).
+    pub async fn waiting(&mut self) {
+        let (options, standby) = (self.options.clone(), self.standby.clone());
+        let said = tokio::task::spawn_blocking(move || coffre_vault::announce_standby(&options, &standby))
+            .await
+            .map_err(|err| err.to_string())
+            .and_then(|said| said.map_err(|err| err.to_string()));
+        match said {
+            Ok(_) if self.failing => {
+                tracing::info!("this standby can say again that it waits, in the vault's database");
+                self.failing = false;
+            }
+            Err(err) if !self.failing => {
+                tracing::warn!(
+                    error = %err,
+                    "this standby cannot say that it waits in the vault's database: the serving coffred's status \
+                     will not list it (it still takes the vault over when it can)"
+                );
+                self.failing = true;
+            }
+            _ => {}
+        }
+    }
+
+    /// Takes this standby's row away: it took the vault over, or stops.
+    pub async fn withdraw(self) {
+        let Announcer { options, standby, .. } = self;
+        let withdrawn =
+            tokio::task::spawn_blocking(move || coffre_vault::withdraw_standby(&options, &standby.id)).await;
+        if let Ok(Err(err)) = withdrawn {
+            tracing::warn!(
+                error = %err,
+                "cannot take this standby's row away in the vault's database: the serving coffred's status lists \
+                 it as not seen since, for a day"
+            );
         }
     }
 }

@@ -38,6 +38,15 @@ impl SystemService for SystemApi {
             audit_public_key: status.audit_public_key.unwrap_or_default(),
             audit_head_hash: status.audit_head_hash.unwrap_or_default(),
             store_catching_up: status.store_catching_up,
+            standbys: status
+                .standbys
+                .into_iter()
+                .map(|standby| pb::Standby {
+                    name: standby.name,
+                    armed: standby.armed,
+                    seen_seconds_ago: standby.seen_seconds_ago,
+                })
+                .collect(),
         }))
     }
 

@@ -169,6 +169,10 @@ impl Store for TrackedStore {
         self.store.taken_over()
     }
 
+    fn standbys(&self) -> coffre_store::Result<Vec<coffre_store::StandbySeen>> {
+        self.store.standbys()
+    }
+
     fn log_last(&self) -> coffre_store::Result<u64> {
         self.store.log_last()
     }

@@ -63,7 +63,7 @@ mod tests;
 
 pub use audit::{AuditEvent, Outcome};
 pub use auditing::{AuditExport, DEFAULT_PAGE, MAX_PAGE};
-pub use coffre_store::{PgOptions, StoreError};
+pub use coffre_store::{PgOptions, Standby, StoreError};
 pub use config::{DEFAULT_STORE_RETRY_FOR, MaxAges, StoreBackend, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
@@ -74,6 +74,6 @@ pub use reasons::Reason;
 pub use rebuild::{RebuildReport, rebuild_store};
 pub use registry::{LifecycleTransition, Registry, RegistryEntry};
 pub use salvage::{SalvageReport, salvage};
-pub use standby::{ArmedUnseal, check_standby_passphrase};
+pub use standby::{ArmedUnseal, announce_standby, check_standby_passphrase, withdraw_standby};
 pub use throttle::address_key;
 pub use vault::Vault;

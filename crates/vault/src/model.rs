@@ -35,6 +35,19 @@ pub struct Status {
     /// While unsealed: the store lacks a change the audit log holds (its database was out of reach for longer than
     /// the retry), which coffred gives it again by itself; until then no login or session call is served.
     pub store_catching_up: bool,
+    /// The standby coffreds waiting to take the vault over (PostgreSQL), by name, as last read.
+    pub standbys: Vec<StandbyStatus>,
+}
+
+/// A standby coffred waiting for the vault's schema (docs/ha.md, "A standby coffred"), in [`Status`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StandbyStatus {
+    /// Its machine's name.
+    pub name: String,
+    /// Armed by an owner: it unseals the vault by itself when it takes it over, unless an owner sealed it.
+    pub armed: bool,
+    /// Whole seconds since it last said it waits (it says so every second while it runs).
+    pub seen_seconds_ago: u64,
 }
 
 /// A person's role (DESIGN.md, "People and roles").

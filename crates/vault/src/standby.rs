@@ -4,10 +4,24 @@
 //! vault over ([`Vault::unseal_armed`]) — unless an owner sealed the vault on purpose: a seal by an owner writes
 //! [`SEALED_BY_OWNER`] with its event, and any unseal removes it, so a vault an owner sealed stays sealed on
 //! whichever coffred serves it next, until an owner unseals it.
+//!
+//! Every standby, armed or not, says that it waits in the schema (`coffre_store::PgStore::announce_standby`); the
+//! serving coffred reads that ([`Vault::read_standbys`], every few seconds) and its status lists them
+//! ([`Vault::standbys`]), so that an operator sees whether a take-over would happen, and unsealed or not.
 
 use coffre_crypto::{keys::Purpose, secret::Passphrase};
 
-use crate::{Error, RequestContext, Result, StoreBackend, Vault, VaultConfig, header::SealHeader, records};
+use std::time::Instant;
+
+use crate::{
+    Error, RequestContext, Result, StandbyStatus, StoreBackend, Vault, VaultConfig, header::SealHeader, records,
+};
+
+/// The standbys as the store last listed them, and when.
+pub(crate) struct StandbysRead {
+    at: Instant,
+    seen: Vec<coffre_store::StandbySeen>,
+}
 
 /// Present while the vault is sealed because an owner sealed it (`coffre seal`, the web page); removed by the
 /// unseal that follows. Covered by the store's digest like every record; it holds no secret.
@@ -41,7 +55,44 @@ pub fn check_standby_passphrase(config: &VaultConfig, passphrase: &Passphrase) -
     Err(Error::WrongPassphrase)
 }
 
+/// Says, for the standby coffred `standby`, that it waits for the vault's schema in `options` (another coffred holds
+/// it), for that coffred's status. `false` when the schema has no place for it (no vault there yet, or one served
+/// by an older coffred). Blocking.
+pub fn announce_standby(options: &coffre_store::PgOptions, standby: &coffre_store::Standby) -> Result<bool> {
+    Ok(coffre_store::PgStore::announce_standby(options, standby)?)
+}
+
+/// Takes back what [`announce_standby`] said for the standby `id`: it took the vault over, or stops. Blocking.
+pub fn withdraw_standby(options: &coffre_store::PgOptions, id: &str) -> Result<()> {
+    Ok(coffre_store::PgStore::withdraw_standby(options, id)?)
+}
+
 impl Vault {
+    /// Reads the standby coffreds waiting for the store (none on sled) for [`Vault::standbys`]. Blocking: a round
+    /// trip to the database. A failure (the database out of reach) keeps the last list, which then ages.
+    pub fn read_standbys(&self) -> Result<()> {
+        let seen = self.inner.store.standbys()?;
+        *self.inner.standbys.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) =
+            Some(StandbysRead { at: Instant::now(), seen });
+        Ok(())
+    }
+
+    /// The standby coffreds waiting for the store, as last read, each seen as long ago as the store said plus the
+    /// time since it was read.
+    pub fn standbys(&self) -> Vec<StandbyStatus> {
+        let read = self.inner.standbys.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let Some(read) = read.as_ref() else { return Vec::new() };
+        let since = read.at.elapsed().as_secs();
+        read.seen
+            .iter()
+            .map(|standby| StandbyStatus {
+                name: standby.name.clone(),
+                armed: standby.armed,
+                seen_seconds_ago: standby.seen_seconds_ago.saturating_add(since),
+            })
+            .collect()
+    }
+
     /// Whether an owner sealed the vault on purpose (and nobody has unsealed it since). Readable while sealed.
     pub fn sealed_by_owner(&self) -> Result<bool> {
         Ok(self.inner.store.get(SEALED_BY_OWNER)?.is_some())

@@ -67,6 +67,8 @@ pub(crate) struct Inner {
     pub(crate) throttle: Mutex<Throttle>,
     /// The store's full read for the next unseal's check, done ahead while sealed.
     pub(crate) store_check: crate::store_check::StoreCheckAhead,
+    /// The standby coffreds waiting for the store, as last read (see `standby.rs`).
+    pub(crate) standbys: Mutex<Option<crate::standby::StandbysRead>>,
 }
 
 #[derive(Default)]
@@ -243,6 +245,7 @@ impl Vault {
                 recovery: Mutex::default(),
                 throttle: Mutex::new(Throttle::default()),
                 store_check: Default::default(),
+                standbys: Mutex::default(),
             }),
         };
         if vault.inner.read_state().header.is_some() {
@@ -275,6 +278,7 @@ impl Vault {
             audit_public_key: state.header.as_ref().and_then(|h| h.audit_public_key.clone()),
             audit_head_hash: head.map(|(_, hash)| data_encoding::HEXLOWER.encode(&hash)),
             store_catching_up: seal == SealState::Unsealed && self.inner.audit.store_behind(),
+            standbys: self.standbys(),
         }
     }
 }

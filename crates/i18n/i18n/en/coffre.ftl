@@ -119,6 +119,13 @@ status-session-value = { $name } ({ $role }), until { $until }
 status-not-logged-in = not logged in
 status-database = Database:
 status-database-catching-up = missing a change that the audit log holds: coffred gives it again by itself, and serves nobody until the database has taken it
+status-standby = Standby:
+# $ago is a number and a unit (s, min, h).
+status-standby-value = { $name }: { $state ->
+    [armed] armed: if this coffred stops, it takes the vault over and unseals it (unless an owner sealed it)
+    [lost] not seen for { $ago }: check coffred on { $name }, which no longer says it waits
+   *[waiting] waiting: if this coffred stops, it takes the vault over sealed, for the president or the leader to unseal
+}
 
 ## Recovery shares
 

@@ -120,6 +120,13 @@ status-session-value = { $name } ({ $role }), jusqu’au { $until }
 status-not-logged-in = non connecté
 status-database = Base de données :
 status-database-catching-up = il lui manque une modification que le journal d’audit contient : coffred la lui redonne de lui-même, et ne sert personne tant qu’elle ne l’a pas enregistrée
+status-standby = En veille :
+# $ago est un nombre et une unité (s, min, h).
+status-standby-value = { $name } : { $state ->
+    [armed] armé : si ce coffred s’arrête, il reprend le coffre et le descelle (sauf si la présidence ou le chef l’a scellé)
+    [lost] sans nouvelles depuis { $ago } : vérifiez coffred sur { $name }, qui ne dit plus qu’il attend
+   *[waiting] en attente : si ce coffred s’arrête, il reprend le coffre scellé, que la présidence ou le chef descelle ensuite
+}
 
 
 ## Parts de récupération

@@ -80,6 +80,10 @@ impl Store for FaultyStore {
         self.store.taken_over()
     }
 
+    fn standbys(&self) -> coffre_store::Result<Vec<coffre_store::StandbySeen>> {
+        self.store.standbys()
+    }
+
     fn log_last(&self) -> coffre_store::Result<u64> {
         self.store.log_last()
     }
