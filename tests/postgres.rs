@@ -458,6 +458,18 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     assert!(back.stop().success(), "a standby stops cleanly on SIGTERM");
     assert_eq!(standby_rows(&cluster, "standby"), 0, "a standby that stops takes its row away");
     standbys_in_status(&client, <[_]>::is_empty);
+
+    // One killed (kill -9) cannot take its row away: the status says it fell silent, and where to look.
+    let killed = Daemon::start_standby_on(&first_dir, &listen, &standby_config);
+    standbys_in_status(&client, |standbys| standbys.len() == 1 && standbys[0]["silent"] == false);
+    drop(killed);
+    let listed = standbys_in_status(&client, |standbys| standbys.len() == 1 && standbys[0]["silent"] == true);
+    assert!(listed[0]["seen_seconds_ago"].as_u64().is_some_and(|ago| ago > 10), "{listed:?}");
+    let (code, html) = web_vault_page(&second);
+    let web_line = format!("<dt>Standby</dt><dd>{}: not seen for ", host_name());
+    assert!(code == 200 && html.contains(&web_line), "the web page says it too, without a login: {html}");
+    let text = client.run(&["status"]).ok().stdout;
+    assert!(text.contains(": not seen for ") && text.contains(&format!("check coffred on {}", host_name())), "{text}");
 }
 
 /// The cluster's TCP port, from its address (`postgresql://USER@HOST:PORT/DB`).

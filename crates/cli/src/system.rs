@@ -219,19 +219,8 @@ struct StandbyReport {
     name: String,
     armed: bool,
     seen_seconds_ago: u64,
-}
-
-/// A standby says it waits every second; one the daemon has not heard from for longer than this has stopped, or
-/// lost the database (the daemon reads the list every 2 seconds).
-const STANDBY_LOST_AFTER_SECONDS: u64 = 10;
-
-/// `seconds` for people: "45 s", "12 min", "3 h" (the same units in French).
-fn elapsed_text(seconds: u64) -> String {
-    match seconds {
-        0..120 => format!("{seconds} s"),
-        120..7200 => format!("{} min", seconds / 60),
-        _ => format!("{} h", seconds / 3600),
-    }
+    /// Not heard from for too long (the daemon decides): it stopped or lost the database.
+    silent: bool,
 }
 
 /// The caller's session in `status`.
@@ -289,6 +278,7 @@ pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
                 name: standby.name,
                 armed: standby.armed,
                 seen_seconds_ago: standby.seen_seconds_ago,
+                silent: standby.silent,
             })
             .collect(),
     };
@@ -332,7 +322,7 @@ fn status_text(report: &StatusReport) -> String {
     lines.push((t!("status-session"), session));
     for standby in &report.standbys {
         let state = match standby {
-            StandbyReport { seen_seconds_ago, .. } if *seen_seconds_ago > STANDBY_LOST_AFTER_SECONDS => "lost",
+            StandbyReport { silent: true, .. } => "lost",
             StandbyReport { armed: true, .. } => "armed",
             StandbyReport { armed: false, .. } => "waiting",
         };
@@ -340,7 +330,7 @@ fn status_text(report: &StatusReport) -> String {
             "status-standby-value",
             name = printable(&standby.name),
             state = state,
-            ago = elapsed_text(standby.seen_seconds_ago)
+            ago = coffre_i18n::elapsed(standby.seen_seconds_ago)
         );
         lines.push((t!("status-standby"), value));
     }
@@ -396,14 +386,14 @@ mod tests {
                 role: "president",
                 expires: Some("2030-01-01T00:00:00Z".into()),
             }),
-            standbys: vec![StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1 }],
+            standbys: vec![StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1, silent: false }],
         };
         let expected = serde_json::json!({
             "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
             "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd", "store_catching_up": false,
             "server": "https://127.0.0.1:7443", "ca_fingerprint": "3f1c",
             "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
-            "standbys": [{"name": "vault-b", "armed": true, "seen_seconds_ago": 1}],
+            "standbys": [{"name": "vault-b", "armed": true, "seen_seconds_ago": 1, "silent": false}],
         });
         assert_eq!(serde_json::to_value(&report)?, expected);
         let logged_out = StatusReport { session: None, vault_id: None, state: "uninitialised", ..report };
@@ -432,9 +422,9 @@ mod tests {
             standbys,
         };
         let standbys = vec![
-            StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1 },
-            StandbyReport { name: "vault-c".into(), armed: false, seen_seconds_ago: 10 },
-            StandbyReport { name: "vault-d\u{1b}[2J".into(), armed: true, seen_seconds_ago: 754 },
+            StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1, silent: false },
+            StandbyReport { name: "vault-c".into(), armed: false, seen_seconds_ago: 10, silent: false },
+            StandbyReport { name: "vault-d\u{1b}[2J".into(), armed: true, seen_seconds_ago: 754, silent: true },
         ];
         let text = status_text(&report(standbys));
         let lines: Vec<&str> = text.lines().filter(|line| line.starts_with("Standby:")).collect();
@@ -445,21 +435,13 @@ mod tests {
         assert!(lines[2].contains("not seen for 12 min: check coffred on vault-d"), "{text}");
         assert!(!text.contains('\u{1b}'), "a standby's name is the database's word, not to be printed raw: {text}");
         assert!(!status_text(&report(Vec::new())).contains("Standby"));
-        let lost = [("name", "vault-b".to_owned()), ("state", "lost".to_owned()), ("ago", elapsed_text(7300))];
+        let lost = [("name", "vault-b".to_owned()), ("state", "lost".to_owned()), ("ago", coffre_i18n::elapsed(7300))];
         let french = coffre_i18n::message(coffre_i18n::Lang::FrCa, "status-standby-value", &lost);
         assert_eq!(
             french.as_deref(),
             Some(
                 "vault-b\u{a0}: sans nouvelles depuis 2 h\u{a0}: vérifiez coffred sur vault-b, qui ne dit plus qu’il attend"
             )
-        );
-    }
-
-    #[test]
-    fn elapsed_times_are_said_in_the_unit_people_read() {
-        assert_eq!(
-            [0, 119, 120, 7199, 7200, u64::MAX].map(elapsed_text),
-            ["0 s", "119 s", "2 min", "119 min", "2 h", format!("{} h", u64::MAX / 3600).as_str()]
         );
     }
 }

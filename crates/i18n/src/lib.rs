@@ -179,6 +179,15 @@ pub fn refusal(lang: Lang, code: &str, mut args: Vec<(&str, String)>, codes: Ref
     message(lang, &format!("daemon-{code}"), &args)
 }
 
+/// `seconds` for people, in either language: "45 s", "12 min", "3 h" (rounded down).
+pub fn elapsed(seconds: u64) -> String {
+    match seconds {
+        0..120 => format!("{seconds} s"),
+        120..7200 => format!("{} min", seconds / 60),
+        _ => format!("{} h", seconds / 3600),
+    }
+}
+
 /// Whether `answer` (typed at a prompt) is "yes" in either language: yes, y, oui, o (any case).
 pub fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "yes" | "y" | "oui" | "o")

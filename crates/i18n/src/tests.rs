@@ -204,6 +204,14 @@ fn times_are_local_with_their_offset() {
 }
 
 #[test]
+fn elapsed_times_are_said_in_the_unit_people_read() {
+    assert_eq!(
+        [0, 119, 120, 7199, 7200, u64::MAX].map(crate::elapsed),
+        ["0 s", "119 s", "2 min", "119 min", "2 h", format!("{} h", u64::MAX / 3600).as_str()]
+    );
+}
+
+#[test]
 fn a_typed_date_means_the_end_of_that_local_day() {
     let montreal = TimeZone::posix("EST5EDT,M3.2.0,M11.1.0").expect("a valid rule");
     // 2026-12-31 23:59:59 in Montréal is 2027-01-01 04:59:59 UTC.

@@ -45,6 +45,7 @@ impl SystemService for SystemApi {
                     name: standby.name,
                     armed: standby.armed,
                     seen_seconds_ago: standby.seen_seconds_ago,
+                    silent: standby.silent,
                 })
                 .collect(),
         }))

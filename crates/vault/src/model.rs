@@ -48,6 +48,15 @@ pub struct StandbyStatus {
     pub armed: bool,
     /// Whole seconds since it last said it waits (it says so every second while it runs).
     pub seen_seconds_ago: u64,
+    /// Not heard from for longer than [`StandbyStatus::SILENT_AFTER_SECONDS`]: it stopped, or lost the database,
+    /// and would take nothing over; what it said before (armed) promises nothing.
+    pub silent: bool,
+}
+
+impl StandbyStatus {
+    /// A standby says it waits every second, and the daemon reads that every 2 seconds: one not heard from for
+    /// longer than this is silent.
+    pub const SILENT_AFTER_SECONDS: u64 = 10;
 }
 
 /// A person's role (DESIGN.md, "People and roles").

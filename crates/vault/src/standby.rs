@@ -85,10 +85,14 @@ impl Vault {
         let since = read.at.elapsed().as_secs();
         read.seen
             .iter()
-            .map(|standby| StandbyStatus {
-                name: standby.name.clone(),
-                armed: standby.armed,
-                seen_seconds_ago: standby.seen_seconds_ago.saturating_add(since),
+            .map(|standby| {
+                let seen_seconds_ago = standby.seen_seconds_ago.saturating_add(since);
+                StandbyStatus {
+                    name: standby.name.clone(),
+                    armed: standby.armed,
+                    seen_seconds_ago,
+                    silent: seen_seconds_ago > StandbyStatus::SILENT_AFTER_SECONDS,
+                }
             })
             .collect()
     }

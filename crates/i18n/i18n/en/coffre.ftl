@@ -1515,6 +1515,7 @@ web-vault-state = State
 web-vault-id = Vault id
 web-vault-events = Audit events
 web-vault-database = Database
+web-vault-standby = Standby
 web-unseal = Unseal
 web-unseal-intro = The president or the leader opens the vault with their passphrase (no second factor: unsealing opens the vault, it logs nobody in).
 web-unsealed-title = Unsealed

@@ -1568,6 +1568,7 @@ web-vault-state = État
 web-vault-id = Identifiant du coffre
 web-vault-events = Événements d’audit
 web-vault-database = Base de données
+web-vault-standby = En veille
 web-unseal = Desceller
 web-unseal-intro = La présidence ou le chef ouvre le coffre avec sa phrase de passe (sans second facteur : desceller ouvre le coffre, cela ne connecte personne).
 web-unsealed-title = Descellé

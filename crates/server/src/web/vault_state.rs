@@ -23,6 +23,23 @@ struct VaultPage {
     audit_events: u64,
     /// The vault's database lacks a change the audit log holds, which coffred gives it again by itself.
     catching_up: bool,
+    /// One line per standby coffred waiting to take the vault over (docs/ha.md), in the reader's language.
+    standbys: Vec<String>,
+}
+
+/// What `standby` would do if this coffred stopped, or that it fell silent, as `coffre status` says it.
+fn standby_line(lang: coffre_i18n::Lang, standby: &coffre_vault::StandbyStatus) -> String {
+    let state = match standby {
+        coffre_vault::StandbyStatus { silent: true, .. } => "lost",
+        coffre_vault::StandbyStatus { armed: true, .. } => "armed",
+        coffre_vault::StandbyStatus { armed: false, .. } => "waiting",
+    };
+    let args = [
+        ("name", standby.name.clone()),
+        ("state", state.to_owned()),
+        ("ago", coffre_i18n::elapsed(standby.seen_seconds_ago)),
+    ];
+    coffre_i18n::message(lang, "status-standby-value", &args).unwrap_or_else(|| standby.name.clone())
 }
 
 pub(crate) async fn status(State(web): State<Web>, visit: Visit) -> Response {
@@ -34,6 +51,7 @@ pub(crate) async fn status(State(web): State<Web>, visit: Visit) -> Response {
         SealState::Sealed => "sealed",
         SealState::Unsealed => "unsealed",
     };
+    let standbys = status.standbys.iter().map(|standby| standby_line(frame.t.0, standby)).collect();
     let body = page(&VaultPage {
         frame,
         state,
@@ -41,6 +59,7 @@ pub(crate) async fn status(State(web): State<Web>, visit: Visit) -> Response {
         fingerprint: web.ca_fingerprint.to_string(),
         audit_events: status.audit_events,
         catching_up: status.store_catching_up,
+        standbys,
     });
     with_cookie(body, cookie)
 }
