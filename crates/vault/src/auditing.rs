@@ -36,7 +36,9 @@ impl Vault {
             n => n,
         } as usize;
         let dir = inner.audit.dir().to_path_buf();
-        let written = inner.audit.written();
+        // Everything recorded before this listing is in it, including the events written without waiting (a refused
+        // read, a wrong enrolment code): an auditor who looks right after an incident sees it.
+        let written = inner.audit.written_through().await?;
         let keys = caller.open.audit_keys.clone();
         tokio::task::spawn_blocking(move || scan(&dir, keys, written, &filter, limit))
             .await

@@ -571,3 +571,28 @@ async fn a_version_written_again_is_revealed_as_stored_not_as_cached() {
     let again = vault.reveal(&alice, reveal()).await.expect("reveal");
     assert_eq!(again.secret.expose_secret(), b"written-again");
 }
+
+/// An audit listing holds every event recorded before it was asked for, even one written without waiting (a wrong
+/// enrolment code, a refused read): an auditor who looks right after an incident sees it. The disk stalls while
+/// the refused enrolment's event waits to be written and the listing starts; the listing still has it.
+#[tokio::test]
+async fn an_audit_listing_holds_the_events_recorded_without_waiting_before_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    setup.faults.stall(true);
+    let refused = setup.vault.start_enrollment(&ctx(None), "not-a-code").await;
+    assert!(refused.is_err(), "a code nobody was given");
+    let filter = crate::AuditFilter { action: Some("enroll".into()), ..Default::default() };
+    let listing = setup.vault.list_audit(&setup.alice, filter);
+    tokio::pin!(listing);
+    // The listing starts (and, before the fix, chose the events it would read) while the disk stalls.
+    std::future::poll_fn(|cx| {
+        let _ = listing.as_mut().poll(cx);
+        std::task::Poll::Ready(())
+    })
+    .await;
+    setup.faults.stall(false);
+    let page = listing.await.expect("list");
+    let refusals = page.events.iter().filter(|e| e.outcome == Outcome::Failure).count();
+    assert_eq!(refusals, 1, "the refused enrolment is listed: {:?}", page.events);
+}

@@ -18,14 +18,30 @@ use super::segment::{Disk, SegmentFile, Storage};
 /// disk does; `fsync_failures` makes that many coming fdatasyncs fail with EIO; `store_refusals` makes that many
 /// coming store batches fail without being applied; `store_read_failures` makes that many coming reads of one
 /// record fail as a database out of reach does; `store_unreachable_writes` makes that many coming store batches
-/// fail, unapplied, as a database out of reach does.
+/// fail, unapplied, as a database out of reach does; while `stalled` (see [`Faults::stall`]) every write waits, as on
+/// a disk that does not answer.
 #[derive(Default)]
 pub(crate) struct Faults {
     pub(crate) full: AtomicBool,
+    stalled: std::sync::Mutex<bool>,
+    unstalled: std::sync::Condvar,
     pub(crate) fsync_failures: AtomicU64,
     pub(crate) store_refusals: AtomicU64,
     pub(crate) store_read_failures: AtomicU64,
     pub(crate) store_unreachable_writes: AtomicU64,
+}
+
+impl Faults {
+    /// Makes every coming write wait (`true`) until called with `false`.
+    pub(crate) fn stall(&self, stalled: bool) {
+        *self.stalled.lock().unwrap_or_else(|p| p.into_inner()) = stalled;
+        self.unstalled.notify_all();
+    }
+
+    fn wait_while_stalled(&self) {
+        let stalled = self.stalled.lock().unwrap_or_else(|p| p.into_inner());
+        drop(self.unstalled.wait_while(stalled, |stalled| *stalled).unwrap_or_else(|p| p.into_inner()));
+    }
 }
 
 fn take_one(counter: &AtomicU64) -> bool {
@@ -124,6 +140,7 @@ impl Storage for Faulty {
 
 impl SegmentFile for FaultyFile {
     fn write_all(&mut self, bytes: &[u8]) -> io::Result<()> {
+        self.faults.wait_while_stalled();
         if self.faults.full.load(Ordering::Acquire) {
             self.file.write_all(&bytes[..bytes.len() / 2])?;
             return Err(io::Error::new(io::ErrorKind::StorageFull, "No space left on device (injected)"));

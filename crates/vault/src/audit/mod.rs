@@ -144,6 +144,8 @@ enum Msg {
     SetApplied(Applied),
     /// Write the store out and sync it now, then answer (at shutdown).
     Checkpoint(oneshot::Sender<()>),
+    /// Answer with the number of events durably written once every event sent before is written (or failed).
+    WrittenThrough(oneshot::Sender<u64>),
 }
 
 impl AuditLog {
@@ -327,6 +329,16 @@ impl AuditLog {
             last = receipt.await.map_err(|_| stopped())?.map_err(Failed::into_error)?;
         }
         Ok(last)
+    }
+
+    /// The number of events durably written once every event sent before this call has been written (or has failed):
+    /// for a reader of the log who must see what was recorded before it asked, including events appended without
+    /// waiting ([`AuditLog::append_detached`]).
+    pub(crate) async fn written_through(&self) -> Result<u64> {
+        let (reply, receipt) = oneshot::channel();
+        let stopped = || Error::AuditUnavailable("the audit writer has stopped".into());
+        self.tx.send(Msg::WrittenThrough(reply)).map_err(|_| stopped())?;
+        receipt.await.map_err(|_| stopped())
     }
 
     /// Appends an event without waiting (used while sealed, when no key exists to seal it yet).
@@ -763,6 +775,12 @@ impl Writer {
                     self.write_batch(std::mem::take(batch));
                 }
                 self.applied = Some(applied);
+            }
+            Msg::WrittenThrough(reply) => {
+                if !batch.is_empty() {
+                    self.write_batch(std::mem::take(batch));
+                }
+                let _ = reply.send(self.shared.written.load(Ordering::Acquire));
             }
             Msg::SignHead(reply) => {
                 if !batch.is_empty() {
