@@ -21,7 +21,6 @@ pub(crate) fn migration(schema: &str) -> String {
              id text PRIMARY KEY,
              name text NOT NULL,
              armed boolean NOT NULL,
-             since timestamptz NOT NULL DEFAULT now(),
              seen timestamptz NOT NULL DEFAULT now()
          );"
     )
@@ -112,7 +111,7 @@ impl PgStore {
             let rows = client
                 .query(
                     &format!(
-                        "SELECT name, armed, floor(extract(epoch FROM greatest(now() - seen, interval '0')))::bigint \
+                        "SELECT left(name, 253), armed, floor(extract(epoch FROM greatest(now() - seen, interval '0')))::bigint \
                          FROM \"{schema}\".standby WHERE seen >= now() - interval '1 day' ORDER BY name, id LIMIT $1"
                     ),
                     &[&LISTED_MAX],

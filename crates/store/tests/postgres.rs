@@ -332,7 +332,19 @@ fn a_table_flooded_with_standbys_lists_a_bounded_few() {
                 .expect("a flood of rows")
         }
     });
-    assert_eq!(store.standbys().unwrap().len(), 32);
+    let listed = store.standbys().unwrap();
+    assert_eq!(listed.len(), 32);
+    // A name written by hand past a host name's length is cut on reading too.
+    as_admin(&url, |client| {
+        let schema = schema.clone();
+        async move {
+            client
+                .execute(&format!("UPDATE \"{schema}\".standby SET name = repeat('x', 100000)"), &[])
+                .await
+                .expect("long names")
+        }
+    });
+    assert!(store.standbys().unwrap().iter().all(|standby| standby.name.len() == 253));
 }
 
 #[test]
