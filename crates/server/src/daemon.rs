@@ -137,7 +137,9 @@ impl Daemon {
         // The web client's routes beside the gRPC services', on the same TLS port and under the same limits.
         let routes = Routes::from(crate::web::router(routes.into_axum_router(), vault.clone(), setup)?);
         let watched = vault.clone();
-        let standbys = tokio::spawn(read_standbys(vault.clone()));
+        // Only a PostgreSQL schema can have standbys waiting for it (another process cannot open sled).
+        let on_postgres = matches!(config.storage, crate::config::StorageSettings::Postgres { .. });
+        let standbys = on_postgres.then(|| tokio::spawn(read_standbys(vault.clone())));
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;
@@ -161,7 +163,9 @@ impl Daemon {
             .await
             .context("serving failed")?;
         closing.write_store_out().await;
-        standbys.abort();
+        if let Some(standbys) = standbys {
+            standbys.abort();
+        }
         if let Some(scheduler) = scheduler {
             scheduler.abort();
         }

@@ -88,7 +88,7 @@ impl PgOptions {
 
     /// The client's configuration, checked: a parsable address without a password in it, a schema name that is a
     /// plain identifier.
-    pub(crate) fn client_config(&self) -> Result<tokio_postgres::Config> {
+    fn client_config(&self) -> Result<tokio_postgres::Config> {
         let mut config = tokio_postgres::Config::from_str(&self.url).map_err(|e| StoreError::Config {
             problem: format!("the database address is not a PostgreSQL connection string: {e}"),
         })?;
@@ -330,19 +330,12 @@ impl PgStore {
     /// schema, its tables or the record do not exist. Blocking: not to be called from an async task.
     pub fn read_one(options: &PgOptions, key: &[u8]) -> Result<Option<Vec<u8>>> {
         let (schema, key) = (options.schema.clone(), key.to_vec());
-        crate::postgres_standby::one_shot(options, "read a record", move |client| async move {
-            let table = format!("\"{schema}\".records");
-            let exists: bool = client
-                .query_one("SELECT to_regclass($1) IS NOT NULL", &[&table])
-                .await
-                .map_err(db_error("read a record"))?
-                .try_get(0)
-                .map_err(decode_error("read a record"))?;
-            if !exists {
+        one_shot(options, "read a record", move |client| async move {
+            if !table_exists(&client, &schema, "records").await? {
                 return Ok(None);
             }
             let row = client
-                .query_opt(&format!("SELECT v FROM {table} WHERE k = $1"), &[&key])
+                .query_opt(&format!("SELECT v FROM \"{schema}\".records WHERE k = $1"), &[&key])
                 .await
                 .map_err(db_error("read a record"))?;
             row.map(|row| row.try_get(0).map_err(decode_error("read a record"))).transpose()
@@ -781,6 +774,42 @@ impl Store for PgStore {
         // Every batch was committed with synchronous_commit on: it is already durable.
         Ok(())
     }
+}
+
+/// Whether `schema` has the table `table` (a schema a coffred has not created, or created with an older version,
+/// lacks some).
+pub(crate) async fn table_exists(client: &Client, schema: &str, table: &str) -> Result<bool> {
+    client
+        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&format!("\"{schema}\".{table}")])
+        .await
+        .map_err(db_error("find a table"))?
+        .try_get(0)
+        .map_err(decode_error("find a table"))
+}
+
+/// Runs `work` on a connection of its own, on a runtime of its own, for at most the configured time: for a coffred
+/// that does not hold the schema (a standby). Blocking.
+pub(crate) fn one_shot<T, F, Fut>(options: &PgOptions, op: &'static str, work: F) -> Result<T>
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = Result<T>>,
+{
+    let mut config = options.client_config()?;
+    let connector = Connector::new(options, &mut config)?;
+    let timeout = options.timeout;
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| StoreError::Unavailable { op: "start the database client", detail: e.to_string() })?;
+    rt.block_on(async move {
+        let attempt = async {
+            let client = connector.connect(&config).await.map_err(db_error("connect"))?;
+            work(client).await
+        };
+        tokio::time::timeout(timeout, attempt).await.unwrap_or_else(|_| {
+            Err(StoreError::Unavailable { op, detail: format!("no answer within {} s", timeout.as_secs_f32()) })
+        })
+    })
 }
 
 #[cfg(test)]

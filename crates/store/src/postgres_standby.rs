@@ -6,12 +6,10 @@
 //! status tells that the standby is gone. Rows not seen for a day are deleted. Nothing in the table is secret, and
 //! nothing in it is one of the vault's records: it is not in the audit log, backups or the store's checks.
 
-use tokio_postgres::Client;
-
 use crate::{
-    PgOptions, PgStore, Result, StoreError,
+    PgOptions, PgStore, Result,
+    postgres::{one_shot, table_exists},
     postgres_errors::{db_error, decode_error, pool_error},
-    postgres_tls::Connector,
 };
 
 /// The table's creation: the schema's third version (see `migrations`).
@@ -68,7 +66,7 @@ impl PgStore {
         let (id, armed) = (standby.id.clone(), standby.armed);
         let schema = options.schema.clone();
         one_shot(options, "announce a standby", move |client| async move {
-            if !has_table(&client, &schema).await? {
+            if !table_exists(&client, &schema, "standby").await? {
                 return Ok(false);
             }
             client
@@ -93,7 +91,7 @@ impl PgStore {
     pub fn withdraw_standby(options: &PgOptions, id: &str) -> Result<()> {
         let (id, schema) = (id.to_owned(), options.schema.clone());
         one_shot(options, "withdraw a standby", move |client| async move {
-            if has_table(&client, &schema).await? {
+            if table_exists(&client, &schema, "standby").await? {
                 client
                     .execute(&format!("DELETE FROM \"{schema}\".standby WHERE id = $1"), &[&id])
                     .await
@@ -131,39 +129,4 @@ impl PgStore {
                 .collect()
         })
     }
-}
-
-/// Whether the schema has a `standby` table.
-async fn has_table(client: &Client, schema: &str) -> Result<bool> {
-    client
-        .query_one("SELECT to_regclass($1) IS NOT NULL", &[&format!("\"{schema}\".standby")])
-        .await
-        .map_err(db_error("find the standby table"))?
-        .try_get(0)
-        .map_err(decode_error("find the standby table"))
-}
-
-/// Runs `work` on a connection of its own, on a runtime of its own, for at most the configured time: for a coffred
-/// that does not hold the schema (a standby). Blocking.
-pub(crate) fn one_shot<T, F, Fut>(options: &PgOptions, op: &'static str, work: F) -> Result<T>
-where
-    F: FnOnce(Client) -> Fut,
-    Fut: Future<Output = Result<T>>,
-{
-    let mut config = options.client_config()?;
-    let connector = Connector::new(options, &mut config)?;
-    let timeout = options.timeout;
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| StoreError::Unavailable { op: "start the database client", detail: e.to_string() })?;
-    rt.block_on(async move {
-        let attempt = async {
-            let client = connector.connect(&config).await.map_err(db_error("connect"))?;
-            work(client).await
-        };
-        tokio::time::timeout(timeout, attempt).await.unwrap_or_else(|_| {
-            Err(StoreError::Unavailable { op, detail: format!("no answer within {} s", timeout.as_secs_f32()) })
-        })
-    })
 }
