@@ -161,6 +161,19 @@ impl Vault {
     /// Guesses back off per client address and for the slots together, like logins (see `throttle.rs`), before
     /// any Argon2 work.
     pub async fn unseal(&self, ctx: &RequestContext, passphrase: Passphrase) -> Result<bool> {
+        let end = self.unseal_unless(ctx, passphrase, false).await?;
+        Ok(end == UnsealEnd::AlreadyUnsealed)
+    }
+
+    /// [`Vault::unseal`], which, when `armed` (a standby's passphrase given at its start, not an owner at hand),
+    /// leaves the vault sealed if an owner sealed it on purpose: a mark looked for once the store has everything
+    /// the log holds, since the log may hold the seal that the store missed.
+    pub(crate) async fn unseal_unless(
+        &self,
+        ctx: &RequestContext,
+        passphrase: Passphrase,
+        armed: bool,
+    ) -> Result<UnsealEnd> {
         let inner = &self.inner;
         let (header, already) = {
             let state = inner.read_state();
@@ -168,7 +181,7 @@ impl Vault {
         };
         if already {
             // Not audited: nothing was checked or changed, like a status call.
-            return Ok(true);
+            return Ok(UnsealEnd::AlreadyUnsealed);
         }
         let attempt = inner.begin_attempt(ctx, Target::Unseal, "unseal", "-")?;
         let started = std::time::Instant::now();
@@ -204,9 +217,20 @@ impl Vault {
         let actor = owner_of_slot(self, &open, &slot_id)?;
         inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         let event = inner.event(ctx, &actor, "unseal", "", Outcome::Success);
-        if let Err(err) = inner.finish_unseal(ctx, &open, header_update, event).await {
-            inner.audit.set_key(None);
-            return Err(err);
+        match inner.finish_unseal(ctx, &open, header_update, event, armed).await {
+            Ok(Finished::Opened) => {}
+            Ok(Finished::SealedByOwner) => {
+                inner.audit.set_key(None);
+                inner.attempt_succeeded(attempt);
+                inner.audit.checkpoint().await;
+                inner.read_store_ahead();
+                tracing::info!("an owner sealed the vault on purpose: it stays sealed");
+                return Ok(UnsealEnd::SealedByOwner);
+            }
+            Err(err) => {
+                inner.audit.set_key(None);
+                return Err(err);
+            }
         }
         // In its own block: the guard must not live across the await below.
         let already = {
@@ -228,7 +252,7 @@ impl Vault {
         if let Ok(open) = inner.unsealed() {
             inner.migrate_name_indexes(ctx, &open).await;
         }
-        Ok(already)
+        Ok(if already { UnsealEnd::AlreadyUnsealed } else { UnsealEnd::Unsealed })
     }
 
     /// Before opening the vault: the seal header's MAC holds under the master key (a header from before the MAC
@@ -295,7 +319,8 @@ impl Vault {
         if let Err(err) = sealed {
             tracing::error!(
                 error = %err,
-                "the seal event could not be written; sealing anyway (a standby coffred armed with an owner's \
+                "the seal event could not be made durable everywhere; sealing anyway (if the audit log holds it, the \
+                 store is given the seal's mark once it answers; until then a standby coffred armed with an owner's \
                  passphrase would not know this seal was meant, and would unseal the vault if it took it over)"
             );
         }
@@ -335,18 +360,41 @@ fn owner_of_slot(vault: &Vault, open: &Open, slot_id: &[u8; 16]) -> Result<Strin
     Ok("-".into())
 }
 
+/// How [`Vault::unseal_unless`] ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum UnsealEnd {
+    Unsealed,
+    /// It was unsealed before: nothing was checked.
+    AlreadyUnsealed,
+    /// An armed unseal found that an owner had sealed the vault on purpose: it stays sealed.
+    SealedByOwner,
+}
+
+/// How [`Inner::finish_unseal`] ended, when the store matched the log.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Finished {
+    Opened,
+    SealedByOwner,
+}
+
 impl crate::vault::Inner {
     /// The end of an unseal (by passphrase or by recovery shares), with the audit key set and before the vault
     /// opens: records a restore if one happened, checks the store against the log and replays what it is missing
     /// (see `journal.rs`), then writes the unseal's `event`, with the header brought up to date if
-    /// [`Vault::check_audit_chain`] asked for it. A store that does not match the log keeps the vault sealed.
+    /// [`Vault::check_audit_chain`] asked for it. A store that does not match the log keeps the vault sealed. When
+    /// `armed`, a store that holds an owner's seal mark once replayed keeps it sealed too, the refusal audited in the
+    /// event's name.
     pub(crate) async fn finish_unseal(
         &self,
         ctx: &RequestContext,
         open: &Open,
         mut header_update: Option<SealHeader>,
         mut event: audit::NewEvent,
-    ) -> Result<()> {
+        armed: bool,
+    ) -> Result<Finished> {
+        // The writer has taken the key, and with it set aside any change it was still giving the store while
+        // sealed: the store is not written while it is checked below.
+        self.audit.written_through().await?;
         self.note_restore(ctx).await?;
         let _writes = self.writes.lock().await;
         let inner = self.me.upgrade().ok_or_else(|| Error::Internal("the engine is shutting down".into()))?;
@@ -410,6 +458,13 @@ impl crate::vault::Inner {
         {
             tracing::error!(error = %err, "cannot write the seal header's copy (needed by coffred rebuild-store)");
         }
+        if armed && self.store.get(SEALED_BY_OWNER)?.is_some() {
+            event.outcome = Outcome::Denied;
+            event.reason =
+                "an owner sealed the vault on purpose; a standby's armed passphrase does not undo that".into();
+            self.audit(event).await?;
+            return Ok(Finished::SealedByOwner);
+        }
         let mut batch = Batch::default();
         if let Some(updated) = &mut header_update {
             batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
@@ -425,6 +480,6 @@ impl crate::vault::Inner {
         if let Some(updated) = header_update {
             self.write_state().header = Some(updated);
         }
-        Ok(())
+        Ok(Finished::Opened)
     }
 }

@@ -32,8 +32,9 @@ pub struct Status {
     pub audit_public_key: Option<String>,
     /// Hash of the last audit event (hex), while unsealed: keep it with the count to detect a later rollback.
     pub audit_head_hash: Option<String>,
-    /// While unsealed: the store lacks a change the audit log holds (its database was out of reach for longer than
-    /// the retry), which coffred gives it again by itself; until then no login or session call is served.
+    /// The store lacks a change the audit log holds (its database was out of reach for longer than the retry),
+    /// which coffred gives it again by itself, unsealed or sealed (an owner's seal, say); until then no login or
+    /// session call is served.
     pub store_catching_up: bool,
     /// The standby coffreds waiting to take the vault over (PostgreSQL), by name, as last read.
     pub standbys: Vec<StandbyStatus>,

@@ -103,12 +103,21 @@ impl Vault {
     }
 
     /// Unseals the vault with a standby's armed passphrase, unless an owner sealed it on purpose. The unseal is the
-    /// ordinary one (the same checks of the log and the store, the event in the owner's name), from `ctx`.
+    /// ordinary one (the same checks of the log and the store, the event in the owner's name), from `ctx`. The mark
+    /// is looked for in the store before (no Argon2 work for a vault the store says an owner sealed) and again once
+    /// the unseal has replayed what the store lacked from the log: a seal whose mark the store missed (its database
+    /// out of reach at that moment, or a power cut) is in the log, and is honoured too (then audited as a denied
+    /// unseal).
     pub async fn unseal_armed(&self, ctx: &RequestContext, passphrase: Passphrase) -> Result<ArmedUnseal> {
         if self.sealed_by_owner()? {
             return Ok(ArmedUnseal::SealedByOwner);
         }
-        self.unseal(ctx, passphrase).await.map(|_| ArmedUnseal::Unsealed)
+        match self.unseal_unless(ctx, passphrase, true).await? {
+            crate::lifecycle::UnsealEnd::SealedByOwner => Ok(ArmedUnseal::SealedByOwner),
+            crate::lifecycle::UnsealEnd::Unsealed | crate::lifecycle::UnsealEnd::AlreadyUnsealed => {
+                Ok(ArmedUnseal::Unsealed)
+            }
+        }
     }
 }
 
@@ -148,6 +157,67 @@ mod tests {
         let armed = vault.unseal_armed(&ctx(None), pass()).await.expect("armed");
         assert_eq!(armed, ArmedUnseal::Unsealed);
         assert!(vault.inner.unsealed().is_ok());
+    }
+
+    /// An owner's seal whose mark the store missed (its database out of reach, and the coffred restarted before it
+    /// answered again) is in the log: an armed unseal replays it from there, finds the mark, and leaves the vault
+    /// sealed, the refusal audited in the owner's name; an owner's own unseal then opens it.
+    #[tokio::test]
+    async fn an_owners_seal_that_only_the_log_holds_keeps_an_armed_standby_from_unsealing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
+        setup.faults.store_unreachable_writes.store(u64::MAX, std::sync::atomic::Ordering::Release);
+        setup.vault.seal(&setup.alice).await.expect("sealing always succeeds");
+        let config = setup.vault.inner.config.clone();
+        drop(setup);
+
+        let clock = std::sync::Arc::new(crate::clock::ManualClock::new(std::time::SystemTime::now()));
+        let vault = crate::Vault::open(config, clock).expect("open again");
+        assert!(!vault.sealed_by_owner().expect("read"), "the store missed the seal's mark");
+        let armed = vault.unseal_armed(&ctx(None), pass()).await.expect("armed");
+        assert_eq!(armed, ArmedUnseal::SealedByOwner, "the log holds the seal");
+        assert!(vault.inner.unsealed().is_err(), "left sealed");
+        assert!(vault.sealed_by_owner().expect("read"), "the unseal's replay gave the store the mark");
+
+        vault.unseal(&ctx(None), pass()).await.expect("an owner unseals");
+        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
+        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let unseals: Vec<_> =
+            events.iter().filter(|e| e.action == "unseal").map(|e| (e.actor.as_str(), e.outcome)).collect();
+        let outcomes = &unseals[unseals.len() - 2..];
+        assert_eq!(outcomes, [("Alice", crate::Outcome::Denied), ("Alice", crate::Outcome::Success)], "{unseals:?}");
+        assert!(!vault.sealed_by_owner().expect("read"), "the owner's unseal ended it");
+    }
+
+    /// A coffred sealed by an owner while its database was out of reach keeps giving the database the seal's mark,
+    /// sealed, until it takes it, with no unseal: a standby that takes over later finds it. An unseal tried
+    /// meanwhile that fails leaves it to go on.
+    #[tokio::test]
+    async fn a_sealed_coffred_gives_the_database_the_seal_it_missed_once_it_answers() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
+        let vault = &setup.vault;
+        let unreachable = &setup.faults.store_unreachable_writes;
+        unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
+        vault.seal(&setup.alice).await.expect("sealing always succeeds");
+        vault.inner.audit.checkpoint().await;
+        assert!(!vault.sealed_by_owner().expect("read"), "the database is still away");
+        assert!(vault.status().store_catching_up, "the status says the store lacks a change");
+
+        // An unseal meanwhile cannot give the store what it lacks; the change is not forgotten for it.
+        vault.unseal(&ctx(None), pass()).await.expect_err("the store cannot take the replay");
+        assert!(vault.inner.unsealed().is_err());
+        assert!(!vault.sealed_by_owner().expect("read"));
+
+        // The database answers again: the sealed coffred's writer gives it the change (forced here rather than
+        // waited for), and the vault stays sealed.
+        unreachable.store(0, std::sync::atomic::Ordering::Release);
+        vault.inner.audit.checkpoint().await;
+        assert!(vault.sealed_by_owner().expect("read"), "the seal's mark reached the store while sealed");
+        assert!(!vault.status().store_catching_up);
+        assert!(vault.inner.unsealed().is_err(), "still sealed");
+        assert_eq!(vault.unseal_armed(&ctx(None), pass()).await.expect("armed"), ArmedUnseal::SealedByOwner);
+        vault.unseal(&ctx(None), pass()).await.expect("an owner unseals: the store matches its log");
     }
 
     /// The passphrase is checked against the header in the database while another coffred (here, the test's own

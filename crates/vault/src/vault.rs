@@ -277,7 +277,7 @@ impl Vault {
             audit_events: if seal == SealState::Uninitialised { 0 } else { self.inner.audit.written() },
             audit_public_key: state.header.as_ref().and_then(|h| h.audit_public_key.clone()),
             audit_head_hash: head.map(|(_, hash)| data_encoding::HEXLOWER.encode(&hash)),
-            store_catching_up: seal == SealState::Unsealed && self.inner.audit.store_behind(),
+            store_catching_up: seal != SealState::Uninitialised && self.inner.audit.store_behind(),
             standbys: self.standbys(),
         }
     }

@@ -208,6 +208,7 @@ impl AuditLog {
             store_retry_for: std::time::Duration::ZERO,
             applied: None,
             behind: None,
+            parked: None,
             store_dirty: false,
             read_to_behind: false,
             last_checkpoint: std::time::Instant::now(),
@@ -622,8 +623,12 @@ struct Writer {
     /// yet checked: changes are refused).
     store: Option<Arc<dyn Store>>,
     applied: Option<Applied>,
-    /// The change the log holds and the store missed, while the writer gives it again (see [`Writer::catch_up`]).
+    /// The change the log holds and the store missed, while the writer gives it again (see [`Writer::catch_up`]),
+    /// unsealed or sealed: an owner's seal whose mark the database missed reaches it once it answers.
     behind: Option<Behind>,
+    /// `behind`, set aside while an unseal checks the store against the log (nothing is given to the store under
+    /// that check): dropped once the check agrees (it replayed the change), given back if the unseal fails.
+    parked: Option<Behind>,
     /// How long a change is applied again to a store out of reach before the writer gives up.
     store_retry_for: std::time::Duration,
     /// Whether changes were applied to the store since it was last written out and synced ([`Writer::checkpoint`]).
@@ -741,9 +746,17 @@ impl Writer {
                 // checked again.
                 self.checkpoint();
                 self.applied = None;
-                // A change the store missed is replayed from the log by the unseal's check, like any other.
-                self.behind = None;
-                self.shared.store_behind.store(false, Ordering::Release);
+                if keys.is_some() {
+                    // Unsealing: a change the store missed is replayed from the log by the unseal's check, like any
+                    // other, and the store is left alone while it reads it.
+                    self.parked = self.behind.take();
+                    self.shared.store_behind.store(false, Ordering::Release);
+                } else if self.behind.is_none() {
+                    // Sealing, or an unseal that failed: a change still missing is given again while sealed, so that
+                    // a seal's mark reaches the database whenever it answers again (standby.rs).
+                    self.behind = self.parked.take();
+                    self.shared.store_behind.store(self.behind.is_some(), Ordering::Release);
+                }
                 self.keys = keys;
                 if self.keys.is_some() && !self.backlog.is_empty() {
                     let backlog = std::mem::take(&mut self.backlog);
@@ -775,6 +788,8 @@ impl Writer {
                     self.write_batch(std::mem::take(batch));
                 }
                 self.applied = Some(applied);
+                // The unseal's check agreed with the log: it replayed whatever the store had missed.
+                self.parked = None;
             }
             Msg::WrittenThrough(reply) => {
                 if !batch.is_empty() {
@@ -930,6 +945,10 @@ impl Writer {
                 // that keeps a copy of the log takes the group commit in the same transaction, and then every
                 // answer waits for it.
                 self.applied = applied;
+                if applied.is_some() {
+                    // A baseline (an unseal's first change, with no check to agree): nothing set aside remains.
+                    self.parked = None;
+                }
                 let log = self.store.as_ref().filter(|store| store.keeps_log()).map(|_| LogBatch {
                     first_seq: first,
                     last_seq: seq - 1,
@@ -1009,8 +1028,13 @@ impl Writer {
         behind.last_attempt = std::time::Instant::now();
         match deliver(&**store, &self.dir, Some(&behind.batch), behind.log.as_ref(), std::time::Duration::ZERO) {
             Ok(()) => {
-                tracing::info!("the store took the change it had missed; the vault serves again");
-                self.applied = Some(behind.applied);
+                if self.keys.is_some() {
+                    tracing::info!("the store took the change it had missed; the vault serves again");
+                    self.applied = Some(behind.applied);
+                } else {
+                    // Sealed: no change is accepted until an unseal has checked the store.
+                    tracing::info!("the store took the change it had missed; the vault stays sealed");
+                }
                 self.behind = None;
                 self.store_dirty = true;
                 self.shared.store_behind.store(false, Ordering::Release);

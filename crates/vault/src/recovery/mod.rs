@@ -360,7 +360,7 @@ impl Vault {
             inner.audit.set_key(Some(AuditKeys::derive(header.vault_id, &open.master)));
             let mut event = inner.event(ctx, "-", "recovery.complete", "", Outcome::Success);
             event.detail = format!("unsealed share_set={}", slot.share_set.to_hex());
-            if let Err(err) = inner.finish_unseal(ctx, &open, header_update, event).await {
+            if let Err(err) = inner.finish_unseal(ctx, &open, header_update, event, false).await {
                 inner.audit.set_key(None);
                 return Err(err);
             }
