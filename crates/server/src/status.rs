@@ -226,6 +226,11 @@ mod tests {
             Error::StoreTls("invalid peer certificate: UnknownIssuer".into()),
             Error::StoreRefused("the database is unavailable (write)".into()),
             Error::StoreBehind("the database is unavailable (write)".into()),
+            Error::StoreRolledBack {
+                place: "PostgreSQL 127.0.0.1:5432, schema coffre".into(),
+                copy_ends: 40,
+                took: 52,
+            },
             Error::StoreCatchingUp,
             Error::MigrateRefused(coffre_vault::MigrateRefusal::NoSledStore { path: "/srv/coffre/db".into() }),
             Error::MigrateRefused(coffre_vault::MigrateRefusal::SchemaNotEmpty { place: "schema coffre".into() }),

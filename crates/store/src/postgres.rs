@@ -176,7 +176,8 @@ impl Sql {
             ),
             log_insert: format!(
                 "INSERT INTO \"{schema}\".audit_log (first_seq, last_seq, frames) \
-                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[])"
+                 SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bytea[]) \
+                 WHERE coalesce((SELECT last_seq FROM \"{schema}\".audit_log ORDER BY first_seq DESC LIMIT 1), 0) = $4"
             ),
         }
     }
@@ -681,17 +682,26 @@ impl Store for PgStore {
             // order they reach the server in is the order their futures are polled: the failure that says why (a
             // read-only database, say) is the first one that is not that.
             let owner: &str = &owner;
+            // The new group commits are inserted only if the copy ends just before the first, as the statement reads
+            // it: a database that lost transactions it had committed (a standby that was behind, promoted) no longer
+            // ends where this store left it, and is not given a copy with a hole.
+            let follows_end = first.first().map(|first| first - 1);
             let (claimed, inserted, deleted, upserted) = tokio::join!(
                 async { tx.query_opt(&sql.claim, &[&owner]).await },
                 async {
-                    if new.is_empty() { Ok(0) } else { tx.execute(&sql.log_insert, &[&first, &lasts, &frames]).await }
+                    if new.is_empty() {
+                        Ok(0)
+                    } else {
+                        tx.execute(&sql.log_insert, &[&first, &lasts, &frames, &follows_end]).await
+                    }
                 },
                 async { if removed.is_empty() { Ok(0) } else { tx.execute(&sql.delete, &[&removed]).await } },
                 async { if keys.is_empty() { Ok(0) } else { tx.execute(&sql.upsert, &[&keys, &values]).await } },
             );
             let mut failures = Vec::new();
             let claimed = claimed.map_err(|e| failures.push(e)).ok().flatten();
-            for written in [inserted, deleted, upserted] {
+            let inserted = inserted.map_err(|e| failures.push(e)).unwrap_or(0);
+            for written in [deleted, upserted] {
                 if let Err(e) = written {
                     failures.push(e);
                 }
@@ -704,6 +714,17 @@ impl Store for PgStore {
             }
             if claimed.is_none() {
                 return Err(StoreError::ChangedElsewhere { place });
+            }
+            if inserted != new.len() as u64 {
+                // The copy does not end where this store left it. Nothing is committed; the next write reads the copy
+                // first (`known` was taken).
+                let op = "write the audit log's copy";
+                let ends = match tx.query_opt(&sql.log_last, &[]).await.map_err(db_error(op))? {
+                    None => 0,
+                    Some(row) => seq_of(row.try_get(0).map_err(decode_error(op))?)?,
+                };
+                let next = new.first().map_or(ends + 1, |batch| batch.first_seq);
+                return Err(StoreError::LogGap { place, last: ends, next });
             }
             tx.commit().await.map_err(db_error("commit"))?;
             writer.log_last = last;

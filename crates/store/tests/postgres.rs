@@ -219,6 +219,37 @@ fn a_group_commit_added_to_the_copy_behind_the_stores_back_makes_its_next_write_
 }
 
 #[test]
+fn a_copy_that_lost_group_commits_behind_the_stores_back_is_not_written_after_a_hole() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
+    store.apply_logged(None, &[commit(1, 1, 1)]).unwrap();
+    store.apply_logged(Some(one(b"e/2", b"y")), &[commit(2, 3, 1)]).unwrap();
+    // The store knows the copy ends at 3; the database loses the transaction that wrote 2 to 3 (a standby that was
+    // behind, promoted).
+    as_admin(&url, |client| {
+        let schema = schema.clone();
+        async move {
+            client
+                .batch_execute(&format!(
+                    "DELETE FROM \"{schema}\".audit_log WHERE first_seq = 2; \
+                     DELETE FROM \"{schema}\".records WHERE k = '\\x652f32'"
+                ))
+                .await
+                .expect("a transaction lost")
+        }
+    });
+    let refused = store.apply_logged(Some(one(b"e/4", b"z")), &[commit(4, 4, 1)]).expect_err("a hole");
+    assert!(matches!(refused, StoreError::LogGap { last: 1, next: 4, .. }), "{refused}");
+    assert_eq!(store.get(b"e/4").unwrap(), None, "nothing of the refused write");
+    assert_eq!(store.log_last().unwrap(), 1, "no hole in the copy");
+    // Given what it lost first, in order, it takes the rest.
+    store.apply_logged(Some(one(b"e/2", b"y")), &[commit(2, 3, 1)]).unwrap();
+    store.apply_logged(Some(one(b"e/4", b"z")), &[commit(4, 4, 1)]).unwrap();
+    assert_eq!(store.log_last().unwrap(), 4);
+}
+
+#[test]
 fn a_schema_of_the_first_version_is_migrated_and_keeps_its_records() {
     let Some(url) = server() else { return };
     let schema = fresh_schema();

@@ -103,6 +103,25 @@ pub enum Error {
          from the log; do not make the change again"
     )]
     StoreRefused(String),
+    /// The vault's database lost transactions it had committed (an asynchronous standby promoted, a backup restored
+    /// under a running coffred): its copy of the audit log ends at `copy_ends`, before `took`, the end of a group
+    /// commit with a change that it had taken, so records are missing too. Nothing is answered on it: the vault
+    /// seals itself, and the next unseal gives the database back every change it lost, from the log.
+    #[error(
+        "the vault's database lost changes it had taken ({place}): its copy of the audit log ends at event \
+         {copy_ends}, before event {took}, which it had taken (was a standby that was behind promoted, or a backup \
+         restored, under a running coffred?); nothing was revealed, and the vault was sealed: an owner's unseal gives \
+         the database every change it lost, from the audit log, including any change this request made (do not make \
+         it again)"
+    )]
+    StoreRolledBack {
+        /// The database: host, database and schema.
+        place: String,
+        /// The last event in its copy of the log.
+        copy_ends: u64,
+        /// The last event of the group commit with a change that it had taken.
+        took: u64,
+    },
     /// The store stayed out of reach (a database down or read-only) after the audit log took the change, for longer
     /// than the writer applies it again: the change is in the log, coffred gives it to the store again by itself,
     /// and until the store has taken it every request answers [`Error::StoreCatchingUp`] and every session has ended.
@@ -224,6 +243,7 @@ impl Error {
             Error::Throttled { .. } => ErrorKind::ResourceExhausted,
             Error::AuditUnavailable(_)
             | Error::StoreRefused(_)
+            | Error::StoreRolledBack { .. }
             | Error::StoreBehind(_)
             | Error::StoreCatchingUp
             | Error::StoreUnavailable(_)
@@ -257,6 +277,7 @@ impl Error {
             // Not "audit-unavailable": that message tells the reader nothing was changed, and this change is in
             // the log and will be applied at the next unseal.
             Error::StoreRefused(_) => "store-refused",
+            Error::StoreRolledBack { .. } => "store-rolled-back",
             Error::StoreBehind(_) => "store-behind",
             Error::StoreCatchingUp => "store-catching-up",
             Error::StoreUnavailable(_) => "store-unavailable",
@@ -312,6 +333,9 @@ impl Error {
                 ];
                 arguments.extend(problem.arguments());
                 arguments
+            }
+            Error::StoreRolledBack { place, copy_ends, took } => {
+                vec![("place", place.clone()), ("copy_ends", copy_ends.to_string()), ("took", took.to_string())]
             }
             Error::MigrateRefused(refusal) => refusal.arguments(),
             Error::StoreDamaged { file, problem } => {

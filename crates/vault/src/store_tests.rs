@@ -299,3 +299,69 @@ async fn a_change_the_database_missed_is_copied_with_its_group_commit_once_it_an
     add_entry(vault, &alice, "GoDaddy", b"gd-secret").await;
     assert_copy_is_the_log(vault);
 }
+
+/// Runs `statements` on the test's PostgreSQL server, behind the engine's back, with `{schema}` naming the vault's.
+async fn behind_the_engines_back(vault: &crate::Vault, statements: &str) {
+    let crate::StoreBackend::Postgres(options) = &vault.inner.config.store else { panic!("a vault on PostgreSQL") };
+    let url = std::env::var("COFFRE_TEST_POSTGRES").expect("COFFRE_TEST_POSTGRES");
+    let (client, connection) = tokio_postgres::connect(&url, tokio_postgres::NoTls).await.expect("connect");
+    let connection = tokio::spawn(connection);
+    let statements = statements.replace("{schema}", &format!("\"{}\"", options.schema));
+    client.batch_execute(&statements).await.expect("statements");
+    drop(client);
+    let _ = connection.await;
+}
+
+/// A database that loses transactions it had committed (a standby that was behind, promoted; a backup restored
+/// under a running coffred) loses records with its copy of the log. The next group commit finds that copy ending
+/// before a change the database had taken: whether it is a reveal or a change, nothing is answered on that store,
+/// and the vault seals itself; the owner's unseal gives the database back what it lost, from the log, and nothing
+/// acknowledged is missing, the refused change included.
+#[tokio::test]
+async fn a_database_rolled_back_under_a_running_vault_is_refused_and_the_unseal_gives_back_what_it_lost() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let test = "a_database_rolled_back_under_a_running_vault_is_refused_and_the_unseal_gives_back_what_it_lost";
+    let Some(setup) = on_postgres(dir.path(), test, false).await else { return };
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    vault.reveal(alice, reveal()).await.expect("reveal");
+    let snapshot = "DROP TABLE IF EXISTS {schema}.old_records, {schema}.old_log; \
+                    CREATE TABLE {schema}.old_records AS TABLE {schema}.records; \
+                    CREATE TABLE {schema}.old_log AS TABLE {schema}.audit_log;";
+    let roll_back = "BEGIN; \
+                     DELETE FROM {schema}.records; INSERT INTO {schema}.records SELECT * FROM {schema}.old_records; \
+                     DELETE FROM {schema}.audit_log; INSERT INTO {schema}.audit_log SELECT * FROM {schema}.old_log; \
+                     COMMIT;";
+    let names = |vault: &crate::Vault, alice: &crate::RequestContext| {
+        let page = vault.list_entries_page(alice, false, None, 0).expect("list");
+        page.entries.into_iter().map(|e| e.platform).collect::<Vec<_>>()
+    };
+
+    // A change acknowledged, then lost by the database; the next group commit is a reveal.
+    behind_the_engines_back(vault, snapshot).await;
+    add_entry(vault, alice, "GoDaddy", b"gd-secret").await;
+    behind_the_engines_back(vault, roll_back).await;
+    let refused = vault.reveal(alice, reveal()).await.expect_err("the database lost a change it had taken");
+    assert_eq!(refused.code(), "store-rolled-back", "{refused}");
+    assert!(refused.to_string().contains("nothing was revealed"), "{refused}");
+    assert_eq!(vault.status().state, crate::SealState::Sealed, "the vault sealed itself");
+    vault.unseal(&ctx(None), pass()).await.expect("the unseal gives the database what it lost");
+    let alice = setup.login_again().await;
+    assert_eq!(names(vault, &alice), ["GoDaddy", "Mailgun"]);
+    let godaddy = crate::RevealParams { platform: "GoDaddy".into(), ..reveal() };
+    assert_eq!(vault.reveal(&alice, godaddy).await.expect("reveal").secret.expose_secret(), b"gd-secret");
+    assert_copy_is_the_log(vault);
+
+    // Again, and the next group commit is a change: refused the same way, and in the log, so the unseal applies it.
+    behind_the_engines_back(vault, snapshot).await;
+    add_entry(vault, &alice, "Nextcloud", b"nc-secret").await;
+    behind_the_engines_back(vault, roll_back).await;
+    let (entry, secrets) = crate::tests::software_entry("YouTube", b"yt-secret");
+    let refused = vault.create_entry(&alice, entry, secrets).await.expect_err("the database lost a change");
+    assert_eq!(refused.code(), "store-rolled-back", "{refused}");
+    assert!(refused.to_string().contains("do not make it again"), "{refused}");
+    assert_eq!(vault.status().state, crate::SealState::Sealed);
+    vault.unseal(&ctx(None), pass()).await.expect("the unseal gives the database what it lost");
+    let alice = setup.login_again().await;
+    assert_eq!(names(vault, &alice), ["GoDaddy", "Mailgun", "Nextcloud", "YouTube"]);
+    assert_copy_is_the_log(vault);
+}

@@ -406,7 +406,22 @@ impl Inner {
 
     /// Appends an event and waits until it is durable.
     pub(crate) async fn audit(&self, event: NewEvent) -> Result<u64> {
-        self.audit.append(event, self.now_ms()).await
+        let appended = self.audit.append(event, self.now_ms()).await;
+        if let Err(err @ Error::StoreRolledBack { .. }) = &appended {
+            self.seal_itself(err);
+        }
+        appended
+    }
+
+    /// Seals the vault after its store failed in a way that only an unseal's check against the log repairs: every
+    /// key and session goes, and no request is answered from the store until an owner unseals.
+    fn seal_itself(&self, why: &Error) {
+        tracing::error!(
+            error = %why,
+            "sealing the vault: the next unseal checks the store against the audit log and gives it what it lacks"
+        );
+        self.write_state().open = None;
+        self.audit.set_key(None);
     }
 
     /// Makes a change: `batch` goes into the audit log with `event`, in the same group commit, and the audit
@@ -424,14 +439,9 @@ impl Inner {
         let header =
             batch.ops().filter(|(key, _)| *key == records::HEADER_KEY).last().and_then(|(_, v)| v.map(<[u8]>::to_vec));
         let committed = self.audit.append_change(event, journal::Pending::Batch(batch), self.now_ms()).await;
-        if let Err(Error::StoreRefused(why)) = &committed {
-            tracing::error!(
-                error = %why,
-                "the store refused a change the audit log already holds; sealing the vault: the next unseal replays \
-                 the change from the log"
-            );
-            self.write_state().open = None;
-            self.audit.set_key(None);
+        if let Err(err @ (Error::StoreRefused(_) | Error::StoreRolledBack { .. })) = &committed {
+            // The log holds the change and the store does not: the next unseal replays it from the log.
+            self.seal_itself(err);
         }
         if let Err(Error::StoreBehind(why)) = &committed {
             tracing::error!(

@@ -99,6 +99,15 @@ enum Failed {
     /// The log holds the events, but the store's copy of it (PostgreSQL) did not take them: their answers are
     /// refused, so that nothing leaves whose event only this machine holds.
     CopyBehind(String),
+    /// The store's copy of the log (PostgreSQL) ends before a group commit with a change that the store had taken:
+    /// the database lost committed transactions (an asynchronous standby promoted, a backup restored under a
+    /// running coffred), and its records with them. Nothing is answered on such a store; the vault seals itself,
+    /// and the next unseal gives it back every change it lost, from the log.
+    RolledBack {
+        place: String,
+        copy_ends: u64,
+        took: u64,
+    },
 }
 
 impl From<String> for Failed {
@@ -121,6 +130,7 @@ impl Failed {
             Failed::StoreBehind(why) => Error::StoreBehind(why),
             Failed::CatchingUp => Error::StoreCatchingUp,
             Failed::CopyBehind(why) => Error::StoreUnavailable(why),
+            Failed::RolledBack { place, copy_ends, took } => Error::StoreRolledBack { place, copy_ends, took },
         }
     }
 }
@@ -209,6 +219,7 @@ impl AuditLog {
             applied: None,
             behind: None,
             parked: None,
+            store_took: 0,
             store_dirty: false,
             read_to_behind: false,
             last_checkpoint: std::time::Instant::now(),
@@ -629,6 +640,9 @@ struct Writer {
     /// `behind`, set aside while an unseal checks the store against the log (nothing is given to the store under
     /// that check): dropped once the check agrees (it replayed the change), given back if the unseal fails.
     parked: Option<Behind>,
+    /// The last event of the last group commit with a change that the store's copy of the log took from this
+    /// writer (0: none since the last unseal's check): a copy that later ends before it was rolled back.
+    store_took: u64,
     /// How long a change is applied again to a store out of reach before the writer gives up.
     store_retry_for: std::time::Duration,
     /// Whether changes were applied to the store since it was last written out and synced ([`Writer::checkpoint`]).
@@ -788,8 +802,10 @@ impl Writer {
                     self.write_batch(std::mem::take(batch));
                 }
                 self.applied = Some(applied);
-                // The unseal's check agreed with the log: it replayed whatever the store had missed.
+                // The unseal's check agreed with the log: it replayed whatever the store had missed, and the copy of
+                // the log gets what it lacks with the next group commit.
                 self.parked = None;
+                self.store_took = 0;
             }
             Msg::WrittenThrough(reply) => {
                 if !batch.is_empty() {
@@ -959,8 +975,15 @@ impl Writer {
                     (Some(mut batch), Some(applied), Some(store)) => {
                         batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
                         self.store_dirty = true;
-                        match deliver(&**store, &self.dir, Some(&batch), log.as_ref(), self.store_retry_for) {
-                            Ok(()) => Ok(()),
+                        let took = self.store_took;
+                        match deliver(&**store, &self.dir, Some(&batch), log.as_ref(), self.store_retry_for, took) {
+                            Ok(()) => {
+                                if copied {
+                                    self.store_took = seq - 1;
+                                }
+                                Ok(())
+                            }
+                            Err(e) if let Some(rolled) = rolled_back(&e, took) => Err(rolled),
                             Err(e) if e.is_unavailable() => {
                                 tracing::error!(
                                     error = %e,
@@ -977,7 +1000,11 @@ impl Writer {
                         }
                     }
                     (None, _, Some(store)) if log.is_some() => {
-                        deliver(&**store, &self.dir, None, log.as_ref(), self.store_retry_for).map_err(|e| {
+                        let took = self.store_took;
+                        deliver(&**store, &self.dir, None, log.as_ref(), self.store_retry_for, took).map_err(|e| {
+                            if let Some(rolled) = rolled_back(&e, took) {
+                                return rolled;
+                            }
                             tracing::error!(
                                 error = %e,
                                 "the database did not take the audit log's group commit; its answers are refused, \
@@ -988,6 +1015,12 @@ impl Writer {
                     }
                     _ => Ok(()),
                 };
+                if let Err(rolled @ Failed::RolledBack { .. }) = &stored {
+                    tracing::error!(
+                        error = %rolled.clone().into_error(),
+                        "the store lost changes it had taken; nothing is answered on it, and the vault seals itself"
+                    );
+                }
                 if stored.as_ref().is_err_and(|failed| !matches!(failed, Failed::CopyBehind(_))) {
                     // The store is behind the log: no more changes until it has caught up (or an unseal checks and
                     // replays it).
@@ -995,7 +1028,7 @@ impl Writer {
                 }
                 for (seq, changed, reply) in replies {
                     let answer = match &stored {
-                        Err(failed) if changed => Err(failed.clone()),
+                        Err(failed) if changed || matches!(failed, Failed::RolledBack { .. }) => Err(failed.clone()),
                         // The event is not in the store's copy of the log: nothing may leave on it.
                         Err(Failed::StoreBehind(why) | Failed::Store(why) | Failed::CopyBehind(why)) if copied => {
                             Err(Failed::CopyBehind(why.clone()))
@@ -1026,8 +1059,12 @@ impl Writer {
             return;
         }
         behind.last_attempt = std::time::Instant::now();
-        match deliver(&**store, &self.dir, Some(&behind.batch), behind.log.as_ref(), std::time::Duration::ZERO) {
+        let took = self.store_took;
+        match deliver(&**store, &self.dir, Some(&behind.batch), behind.log.as_ref(), std::time::Duration::ZERO, took) {
             Ok(()) => {
+                if let Some(log) = &behind.log {
+                    self.store_took = log.last_seq;
+                }
                 if self.keys.is_some() {
                     tracing::info!("the store took the change it had missed; the vault serves again");
                     self.applied = Some(behind.applied);
@@ -1040,9 +1077,16 @@ impl Writer {
                 self.shared.store_behind.store(false, Ordering::Release);
             }
             Err(e) => {
-                let why = e.to_string();
+                let rolled = rolled_back(&e, took).map(Failed::into_error);
+                let why = rolled.as_ref().map_or_else(|| e.to_string(), ToString::to_string);
                 if why != behind.last_error {
-                    if e.is_unavailable() {
+                    if let Some(rolled) = rolled {
+                        tracing::error!(
+                            error = %rolled,
+                            "the store lost changes it had taken; trying again, but restart coffred: its owner's \
+                             unseal gives the store every change it lost, from the log"
+                        );
+                    } else if e.is_unavailable() {
                         tracing::warn!(error = %e, "the store does not take the change it missed yet; trying again");
                     } else {
                         tracing::error!(
@@ -1088,15 +1132,30 @@ fn deliver(
     batch: Option<&Batch>,
     log: Option<&LogBatch>,
     retry_for: std::time::Duration,
+    took: u64,
 ) -> coffre_store::Result<()> {
     let log = log.map(std::slice::from_ref).unwrap_or_default();
     apply_until_reached(retry_for, || match store.apply_logged(batch.cloned(), log) {
+        // A copy that lost a group commit whose change the store took lost that change's records too: the log's
+        // group commits given back would not bring them back (see [`rolled_back`]).
+        Err(gap @ StoreError::LogGap { .. }) if rolled_back(&gap, took).is_some() => Err(gap),
         Err(StoreError::LogGap { last, next, .. }) => {
             copy_log(store, dir, last, next)?;
             store.apply_logged(batch.cloned(), log)
         }
         done => done,
     })
+}
+
+/// Whether `e`, a store's answer to a group commit, says that its copy of the log ends before `took`, the last
+/// event of a group commit with a change that the store took: it was rolled back, records and all.
+fn rolled_back(e: &StoreError, took: u64) -> Option<Failed> {
+    match e {
+        StoreError::LogGap { place, last, .. } if *last < took => {
+            Some(Failed::RolledBack { place: place.clone(), copy_ends: *last, took })
+        }
+        _ => None,
+    }
 }
 
 /// Most bytes of group commits given to a store's copy of the log in one transaction while it catches up.
