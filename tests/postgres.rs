@@ -1,7 +1,8 @@
 //! coffred on PostgreSQL, end to end, each test with a throwaway cluster of its own (`.ci/postgres`: Debian's
 //! postgresql, 127.0.0.1 only) that it can stop and start: the database gone answers UNAVAILABLE without a secret
 //! and the daemon serves again by itself when it returns; `coffred migrate` moves a vault from sled and it serves
-//! on; a second daemon on the same schema is refused; the failover drill (`pg_failover.rs`). Skipped (said so) where PostgreSQL is not installed, unless
+//! on; a second daemon on the same schema is refused; a database that lost committed transactions seals the vault,
+//! and the unseal gives it back what it lost; the failover drill (`pg_failover.rs`). Skipped (said so) where PostgreSQL is not installed, unless
 //! `COFFRE_REQUIRE_POSTGRES` is set (CI).
 
 // Test helpers panic on what they cannot use, as the tests themselves do.
@@ -290,6 +291,49 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     // The database's copy of the log caught up with everything the data directory's log holds, the refused
     // reveals' events included: the same bytes.
     assert_eq!(copied_log(&cluster, "readonly"), local_log(&daemon), "the database's copy is the log");
+}
+
+/// A database that loses transactions it had committed under a running coffred (an asynchronous standby that was
+/// behind, promoted; a backup restored) loses records coffred was told were written. The next request finds the
+/// database's copy of the log ending before a change it had taken: UNAVAILABLE without a secret, in the reader's
+/// language, and the vault seals itself; the owner's unseal gives the database back what it lost, and the copy is
+/// the log again. (docs/ha.md, "A database that lost transactions it had committed".)
+#[test]
+fn a_database_that_lost_committed_transactions_seals_the_vault_and_the_unseal_gives_back_what_it_lost() {
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &cluster.config("rolled"));
+    add_entry(&client);
+    client.run(&["reveal", "Mailgun", "--reason", "before"]).ok();
+    cluster.sql("CREATE TABLE rolled.old_records AS TABLE rolled.records; CREATE TABLE rolled.old_log AS TABLE rolled.audit_log");
+    const NEW: &str = "Yv-lost-by-the-database";
+    let added = client.secret_file("y.pass", NEW);
+    client.run(&["entry", "add", "Y", "--category", "software", "--login", "y", "--password-file", &added]).ok();
+    cluster.sql(
+        "BEGIN; DELETE FROM rolled.records; INSERT INTO rolled.records SELECT * FROM rolled.old_records; \
+         DELETE FROM rolled.audit_log; INSERT INTO rolled.audit_log SELECT * FROM rolled.old_log; COMMIT",
+    );
+
+    let refused =
+        client.run_with_env(&["reveal", "Mailgun", "--reason", "after the loss"], &[("COFFRE_LANG", "fr-CA")]);
+    assert_eq!(refused.code, 9, "UNAVAILABLE: {}", refused.stderr);
+    assert!(refused.stdout.is_empty() && !refused.stderr.contains(PASSWORD), "no secret: {}", refused.stderr);
+    assert!(refused.stderr.contains("a perdu des modifications qu’elle avait enregistrées"), "{}", refused.stderr);
+    let status = client.run(&["status"]).ok();
+    assert!(status.stdout.contains("sealed") && !status.stdout.contains("unsealed"), "{}", status.stdout);
+    let refused = client.run(&["reveal", "Mailgun", "--reason", "sealed"]);
+    assert_ne!(refused.code, 0, "{}", refused.stderr);
+
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
+    let list = client.run(&["entry", "list"]).ok();
+    assert!(list.stdout.contains("\nY "), "the change the database lost was given back: {}", list.stdout);
+    assert_eq!(client.run(&["reveal", "Y", "--reason", "given back"]).ok().stdout, format!("{NEW}\n"));
+    assert_eq!(client.run(&["reveal", "Mailgun", "--reason", "after"]).ok().stdout, format!("{PASSWORD}\n"));
+    assert_eq!(copied_log(&cluster, "rolled"), local_log(&daemon), "the database's copy is the log again");
+    let log = daemon.log();
+    assert!(!log.contains(PASSWORD) && !log.contains(NEW), "the daemon's log holds no secret");
+    assert!(log.contains("lost changes it had taken"), "{log}");
 }
 
 /// The daemon's audit log, its segments one after the other, in hex.
