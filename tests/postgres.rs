@@ -516,6 +516,64 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     assert!(text.contains(": not seen for ") && text.contains(&format!("check coffred on {}", host_name())), "{text}");
 }
 
+/// A standby remembers how far the database's copy of the audit log reached while it waited. The database then
+/// loses committed transactions (a database standby that was behind, promoted) and the serving coffred dies: the
+/// standby refuses to take the vault over, saying why and what to do, rather than serve it without them, and keeps
+/// what it saw for a restart; the first coffred, started again on its own data directory, gives the database what
+/// it lost, and nothing acknowledged is missing.
+#[test]
+fn a_standby_refuses_a_database_that_lost_what_it_saw_and_the_first_coffred_gives_it_back() {
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let TwoMachines { daemon, client, pass, config, standby_config, first_dir, listen, second_dir } =
+        TwoMachines::new(tmp.path(), &cluster, "lostsaw");
+    let mut standby = Daemon::start_standby_on(&second_dir, &listen, &standby_config);
+    cluster.sql(
+        "CREATE TABLE lostsaw.old_records AS TABLE lostsaw.records; \
+         CREATE TABLE lostsaw.old_log AS TABLE lostsaw.audit_log",
+    );
+    const NEW: &str = "Yv-seen-by-the-standby";
+    let added = client.secret_file("y.pass", NEW);
+    client.run(&["entry", "add", "Y", "--category", "software", "--login", "y", "--password-file", &added]).ok();
+    assert_eq!(client.run(&["reveal", "Y", "--reason", "before"]).ok().stdout, format!("{NEW}\n"));
+    let written = client.run(&["status", "--json"]).ok().json()["audit_events"].as_u64().unwrap();
+    // The standby asks every second; polled for here, with a generous bound.
+    let saw_file = second_dir.join("standby-saw");
+    let saw = || std::fs::read_to_string(&saw_file).ok().and_then(|text| text.trim().parse::<u64>().ok());
+    for _ in 0..120 {
+        if saw() >= Some(written) {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(500)); // a polling interval, not a wait for time to pass
+    }
+    assert_eq!(saw(), Some(written), "the standby saw the copy reach the log's end");
+
+    cluster.sql(
+        "BEGIN; DELETE FROM lostsaw.records; INSERT INTO lostsaw.records SELECT * FROM lostsaw.old_records; \
+         DELETE FROM lostsaw.audit_log; INSERT INTO lostsaw.audit_log SELECT * FROM lostsaw.old_log; COMMIT",
+    );
+    daemon.kill();
+    assert!(standby.running());
+    let (status, lines, log) = standby.exits();
+    assert!(!status.success(), "{lines:?} {log}");
+    assert!(
+        log.contains("lost transactions it had committed") && log.contains("does not take the vault over"),
+        "{log}"
+    );
+    assert!(log.contains(&format!("it saw it reach event {written}")) && log.contains("standby-saw"), "{log}");
+    assert!(!log.contains(NEW) && !log.contains(PASSWORD), "no secret: {log}");
+    assert_eq!(saw(), Some(written), "kept for a restart");
+    assert_eq!(standby_rows(&cluster, "lostsaw"), 0, "a standby that stops takes its row away");
+
+    // The first coffred, on its own data directory: its log gives the database what it lost.
+    let daemon = Daemon::start_configured_on(&first_dir, &listen, &config);
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
+    assert!(client.run(&["entry", "list"]).ok().stdout.contains("\nY "), "the change the database lost is back");
+    assert_eq!(client.run(&["reveal", "Y", "--reason", "given back"]).ok().stdout, format!("{NEW}\n"));
+    assert_eq!(copied_log(&cluster, "lostsaw"), local_log(&daemon), "the database's copy is the log");
+}
+
 /// The cluster's TCP port, from its address (`postgresql://USER@HOST:PORT/DB`).
 fn port_of(cluster: &Cluster) -> u16 {
     let after_host = cluster.url.rsplit(':').next().unwrap();

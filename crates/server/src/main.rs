@@ -148,6 +148,12 @@ async fn open(
         let err = match tokio::task::spawn_blocking(move || Daemon::open(attempt)).await? {
             Ok(daemon) => {
                 if let Some(announcer) = announcer {
+                    if let Err(err) = announcer.taking_over(daemon.vault().status().audit_events, lang) {
+                        // Its schema is let go at once, for a coffred that has what the database lost.
+                        drop(daemon);
+                        announcer.withdraw().await;
+                        return Err(err);
+                    }
                     announcer.withdraw().await;
                 }
                 return Ok(Some(daemon));

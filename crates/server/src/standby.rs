@@ -6,7 +6,9 @@
 //!
 //! Every standby, armed or not, says that it waits in the vault's schema each time it finds it held
 //! ([`Announcer`]), so that the serving coffred's status lists it; it takes that back when it takes the vault over
-//! or stops.
+//! or stops. It also remembers how far the database's copy of the audit log reached ([`SAW_FILE`]): a database that
+//! lost committed transactions by the time the standby takes over (a database standby that was behind, promoted)
+//! is refused then, rather than served without what it lost.
 
 use std::io::IsTerminal as _;
 
@@ -85,7 +87,15 @@ pub struct Announcer {
     standby: Standby,
     /// Whether the last announcement failed (said once in the log, and once again when it works again).
     failing: bool,
+    /// The last event the database's copy of the audit log was seen to hold, kept in [`SAW_FILE`] so that a
+    /// restarted standby still knows it.
+    saw: u64,
+    saw_file: std::path::PathBuf,
 }
+
+/// The file in a standby's data directory that holds the last event it saw in the database's copy of the audit log
+/// while it waited (a number, in decimal). Removed once the standby has taken the vault over.
+pub const SAW_FILE: &str = "standby-saw";
 
 impl Announcer {
     /// The announcer of this process, a standby armed or not. `None` when the vault is not in PostgreSQL (a standby
@@ -95,11 +105,57 @@ impl Announcer {
         let mut id = [0u8; 16];
         getrandom::fill(&mut id).ok()?;
         let name = rustix::system::uname().nodename().to_string_lossy().into_owned();
+        let saw_file = config.data_dir.join(SAW_FILE);
+        // A file that does not read as a number was not written by coffred: it counts for nothing, and is written
+        // again at the next announcement.
+        let saw = std::fs::read_to_string(&saw_file).ok().and_then(|text| text.trim().parse().ok()).unwrap_or(0);
         Some(Announcer {
             options,
             standby: Standby { id: data_encoding::HEXLOWER.encode(&id), name, armed },
             failing: false,
+            saw,
+            saw_file,
         })
+    }
+
+    /// Remembers that the database's copy of the audit log reached event `ends`, durably, when it is further than
+    /// before.
+    fn saw(&mut self, ends: u64) {
+        if ends <= self.saw {
+            return;
+        }
+        self.saw = ends;
+        let written = write_durably(&self.saw_file, format!("{ends}\n").as_bytes());
+        if let Err(err) = written {
+            tracing::warn!(
+                error = %err,
+                file = %self.saw_file.display(),
+                "cannot keep how far the database's copy of the audit log reached; a restarted standby would not know"
+            );
+        }
+    }
+
+    /// Checks, once this standby has opened the vault (holding its schema), that the audit log it wrote back from
+    /// the database reaches `written` at least as far as the copy was seen to reach while waiting; then forgets it.
+    /// Refused, in `lang`, when the database lost committed transactions meanwhile: served, the vault would lack
+    /// acknowledged changes and reveals without anybody knowing.
+    pub fn taking_over(&self, written: u64, lang: Lang) -> anyhow::Result<()> {
+        if written < self.saw {
+            let file = self.saw_file.display().to_string();
+            anyhow::bail!(t_in!(
+                lang,
+                "coffred-standby-copy-lost",
+                ends = written.to_string(),
+                saw = self.saw.to_string(),
+                file = file
+            ));
+        }
+        if let Err(err) = std::fs::remove_file(&self.saw_file)
+            && err.kind() != std::io::ErrorKind::NotFound
+        {
+            tracing::warn!(error = %err, file = %self.saw_file.display(), "cannot remove the standby's record");
+        }
+        Ok(())
     }
 
     /// Says that this standby waits for the schema (another coffred holds it).
@@ -109,6 +165,9 @@ impl Announcer {
             .await
             .map_err(|err| err.to_string())
             .and_then(|said| said.map_err(|err| err.to_string()));
+        if let Ok(Some(ends)) = said {
+            self.saw(ends);
+        }
         match said {
             Ok(_) if self.failing => {
                 tracing::info!("this standby can say again that it waits, in the vault's database");
@@ -139,4 +198,19 @@ impl Announcer {
             );
         }
     }
+}
+
+/// Writes `bytes` to `path` whole or not at all, and durably: a file beside it, synced, renamed over it, and the
+/// directory synced.
+fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let fresh = path.with_extension("new");
+    let mut file = std::fs::File::create(&fresh)?;
+    file.write_all(bytes)?;
+    file.sync_all()?;
+    std::fs::rename(&fresh, path)?;
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
 }

@@ -54,10 +54,11 @@ const NAME_MAX: usize = 253;
 const LISTED_MAX: i64 = 32;
 
 impl PgStore {
-    /// Says, for the standby `standby`, that it waits for the schema of `options` (another coffred holds it).
-    /// `false` when the schema has no `standby` table (no vault there yet, or one whose serving coffred is older
-    /// than this one): nobody would read the row. Blocking.
-    pub fn announce_standby(options: &PgOptions, standby: &Standby) -> Result<bool> {
+    /// Says, for the standby `standby`, that it waits for the schema of `options` (another coffred holds it), and
+    /// returns where the schema's copy of the audit log ends now (0: empty), which the standby remembers: a copy
+    /// that later ends before it lost committed transactions. `None` when the schema has no `standby` table (no
+    /// vault there yet, or one whose serving coffred is older than this one): nobody would read the row. Blocking.
+    pub fn announce_standby(options: &PgOptions, standby: &Standby) -> Result<Option<u64>> {
         let mut name = standby.name.clone();
         if name.len() > NAME_MAX {
             let end = (0..=NAME_MAX).rev().find(|&end| name.is_char_boundary(end)).unwrap_or(0);
@@ -67,7 +68,7 @@ impl PgStore {
         let schema = options.schema.clone();
         one_shot(options, "announce a standby", move |client| async move {
             if !table_exists(&client, &schema, "standby").await? {
-                return Ok(false);
+                return Ok(None);
             }
             client
                 .execute(
@@ -83,7 +84,15 @@ impl PgStore {
                 .execute(&format!("DELETE FROM \"{schema}\".standby WHERE seen < now() - interval '1 day'"), &[])
                 .await
                 .map_err(db_error("announce a standby"))?;
-            Ok(true)
+            let ends = client
+                .query_opt(&format!("SELECT last_seq FROM \"{schema}\".audit_log ORDER BY first_seq DESC LIMIT 1"), &[])
+                .await
+                .map_err(db_error("announce a standby"))?;
+            let ends: i64 = match ends {
+                None => 0,
+                Some(row) => row.try_get(0).map_err(decode_error("announce a standby"))?,
+            };
+            Ok(Some(u64::try_from(ends).unwrap_or(0)))
         })
     }
 

@@ -295,14 +295,15 @@ fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_o
     let standby_options = options(&url, &schema, "standby");
     let b = Standby { id: "b1".into(), name: "vault-b".into(), armed: true };
     // No vault there yet: nobody would read the row, and nothing is created.
-    assert!(!PgStore::announce_standby(&standby_options, &b).unwrap());
+    assert_eq!(PgStore::announce_standby(&standby_options, &b).unwrap(), None);
     PgStore::withdraw_standby(&standby_options, &b.id).unwrap();
     let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
     assert_eq!(store.standbys().unwrap(), []);
     // A name longer than any host's is cut on a character boundary, never refused or split inside a character.
     let c = Standby { id: "c1".into(), name: "é".repeat(200), armed: false };
-    assert!(PgStore::announce_standby(&standby_options, &b).unwrap());
-    assert!(PgStore::announce_standby(&standby_options, &c).unwrap());
+    assert_eq!(PgStore::announce_standby(&standby_options, &b).unwrap(), Some(0), "an empty copy of the log");
+    store.apply_logged(None, &[commit(1, 2, 1)]).unwrap();
+    assert_eq!(PgStore::announce_standby(&standby_options, &c).unwrap(), Some(2), "where the copy ends");
     let seen = store.standbys().unwrap();
     assert_eq!(
         seen.iter().map(|s| (s.name.as_str(), s.armed)).collect::<Vec<_>>(),
@@ -311,7 +312,7 @@ fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_o
     assert!(seen.iter().all(|s| s.seen_seconds_ago < 3600), "{seen:?}");
     // Said again: one row per standby, with what it says now.
     let disarmed = Standby { armed: false, ..b.clone() };
-    assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap());
+    assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap().is_some());
     assert_eq!(store.standbys().unwrap().iter().filter(|s| s.name == "vault-b" && !s.armed).count(), 1);
     // One that fell silent two hours ago shows its age by the database's clock; one silent for two days is gone.
     let age = |id: &'static str, interval: &'static str| {
@@ -331,7 +332,7 @@ fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_o
     assert!((7200..7200 + 3600).contains(&silent.seen_seconds_ago), "{silent:?}");
     assert_eq!(age("c1", "2 days"), 1);
     assert_eq!(store.standbys().unwrap().len(), 1, "not listed after a day");
-    assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap());
+    assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap().is_some());
     let rows: i64 = as_admin(&url, |client| {
         let schema = schema.clone();
         async move {
