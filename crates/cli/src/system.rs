@@ -195,7 +195,7 @@ pub(crate) async fn seal(ctx: &Context) -> Result<(), Failure> {
 }
 
 /// What `status` prints with `--json`.
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 struct StatusReport {
     state: &'static str,
     vault_id: Option<String>,
@@ -214,7 +214,7 @@ struct StatusReport {
 }
 
 /// A standby coffred in `status`.
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 struct StandbyReport {
     name: String,
     armed: bool,
@@ -224,7 +224,7 @@ struct StandbyReport {
 }
 
 /// The caller's session in `status`.
-#[derive(Debug, PartialEq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Serialize)]
 struct SessionReport {
     name: String,
     role: &'static str,
@@ -336,6 +336,7 @@ fn status_text(report: &StatusReport) -> String {
     }
     let mut text = crate::output::aligned(&lines);
     let next = match (report.state, &report.session) {
+        ("sealed", _) if report.store_catching_up => Some(t!("next-wait-for-database-sealed")),
         _ if report.store_catching_up => Some(t!("next-wait-for-database")),
         ("uninitialised", _) => Some(t!("next-init")),
         ("sealed", _) => Some(t!("next-unseal-owner")),
@@ -403,6 +404,16 @@ mod tests {
             (Some(&serde_json::Value::Null), Some(&serde_json::Value::Null))
         );
         assert!(status_text(&logged_out).ends_with("Next: create the vault with `coffre init --president NAME`.\n"));
+        // A change the database missed, unsealed or sealed (an owner's seal made while it was away): coffred gives
+        // it by itself; sealed, an owner unseals once it has.
+        let behind = StatusReport { store_catching_up: true, session: None, ..logged_out };
+        let unsealed = status_text(&StatusReport { state: "unsealed", ..behind.clone() });
+        assert!(unsealed.contains("serves again by itself, and everyone logs in again"), "{unsealed}");
+        let sealed = status_text(&StatusReport { state: "sealed", ..behind });
+        assert!(
+            sealed.contains("missing a change") && sealed.contains("then the president or the leader unseals"),
+            "{sealed}"
+        );
         Ok(())
     }
 
