@@ -2,7 +2,8 @@
 //! cluster of its own), the primary crashed under a load of changes and reveals with a change held in flight, the
 //! standby promoted, at once or after coffred's retry. coffred finds the new primary by itself (its address names
 //! both servers, `target_session_attrs=read-write`), applies the change in flight again, never seals itself, no
-//! acknowledged change or reveal is lost, and the audit log verifies.
+//! acknowledged change or reveal is lost, and the audit log verifies. And with an asynchronous standby that was
+//! behind: coffred finds the transactions it lacks, seals, and the unseal gives them to it.
 
 use std::{
     collections::HashSet,
@@ -338,4 +339,66 @@ fn drill(retry_seconds: Option<u64>, promote_after: Duration) {
     // Every acknowledged change is in the new primary, and every acknowledged reveal in the log, which verifies.
     nothing_acknowledged_is_lost(&client, tmp.path(), &acknowledged);
     assert!(!daemon.log().contains(PASSWORD), "the daemon's log holds no secret");
+}
+
+/// The drill's other half: a primary whose standby is **asynchronous** (the primary acknowledges commits the
+/// standby may not have), the standby stopped a while (a network cut, a restart), and the primary lost while it
+/// was: the promoted standby lacks transactions coffred was told were committed. coffred finds it at its next
+/// request, since the database's copy of the audit log no longer ends after the last change it took: nothing is
+/// answered on that database (UNAVAILABLE, no secret), the vault seals itself, and the owner's unseal gives the new
+/// primary every change it lacked, from coffred's log. Nothing acknowledged is lost, and the copy is the log again.
+#[test]
+fn an_asynchronous_standby_promoted_without_the_last_changes_is_found_and_given_them_at_the_unseal() {
+    let Some(primary) = own_cluster() else { return };
+    let standby = Standby::of(&primary);
+    // Asynchronous from now on: the primary no longer waits for the standby's flush.
+    primary.sql("ALTER SYSTEM SET synchronous_standby_names = ''");
+    primary.sql("SELECT pg_reload_conf()");
+    let url = format!(
+        "postgresql://postgres@{},{}/postgres?target_session_attrs=read-write",
+        host_port(&primary.url),
+        host_port(&standby.url)
+    );
+    let config = format!("[storage]\nbackend = \"postgres\"\nurl = \"{url}\"\nschema = \"asyncdrill\"\n");
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
+    add_entry(&client);
+    assert_eq!(client.run(&["reveal", "Mailgun", "--reason", "before"]).ok().stdout, format!("{PASSWORD}\n"));
+    // The standby has replayed everything so far (polled for), then stops.
+    let caught_up = "SELECT count(*) FROM pg_stat_replication WHERE replay_lsn = pg_current_wal_lsn()";
+    for _ in 0..1200 {
+        if primary.sql(caught_up).trim() == "1" {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(25)); // a polling interval, not a wait for time to pass
+    }
+    assert_eq!(primary.sql(caught_up).trim(), "1", "the standby caught up");
+    let stopped = Command::new(script()).arg("stop").arg(&standby.dir).output().unwrap();
+    assert!(stopped.status.success(), "{}", String::from_utf8_lossy(&stopped.stderr));
+
+    // Acknowledged by the primary alone, then lost with it.
+    const NEW: &str = "Yv-only-on-the-old-primary";
+    let added = client.secret_file("y.pass", NEW);
+    client.run(&["entry", "add", "Y", "--category", "software", "--login", "y", "--password-file", &added]).ok();
+    assert_eq!(client.run(&["reveal", "Y", "--reason", "on the old primary"]).ok().stdout, format!("{NEW}\n"));
+    primary.control("crash");
+    let resumed = Command::new(script()).arg("resume").arg(&standby.dir).output().unwrap();
+    assert!(resumed.status.success(), "{}", String::from_utf8_lossy(&resumed.stderr));
+    standby.promote();
+
+    let refused = client.run(&["reveal", "Mailgun", "--reason", "on the promoted standby"]);
+    assert_eq!(refused.code, 9, "UNAVAILABLE: {}", refused.stderr);
+    assert!(refused.stdout.is_empty() && !refused.stderr.contains(PASSWORD), "no secret: {}", refused.stderr);
+    assert!(refused.stderr.contains("lost changes it had taken"), "{}", refused.stderr);
+    let status = client.run(&["status", "--json"]).ok().json();
+    assert_eq!(status["state"], "sealed", "{status}");
+
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
+    assert!(client.run(&["entry", "list"]).ok().stdout.contains("\nY "), "the change the new primary lacked");
+    assert_eq!(client.run(&["reveal", "Y", "--reason", "after the unseal"]).ok().stdout, format!("{NEW}\n"));
+    let copy = super::copied_log_at(&standby.url, "asyncdrill");
+    assert_eq!(copy, super::local_log(&daemon), "the new primary's copy is the log again");
+    let log = daemon.log();
+    assert!(!log.contains(PASSWORD) && !log.contains(NEW), "the daemon's log holds no secret");
 }

@@ -47,14 +47,7 @@ impl Cluster {
 impl Cluster {
     /// Runs `statement` as the cluster's administrator (psql over TCP, as a DBA would).
     fn sql(&self, statement: &str) -> String {
-        // Its own session is never read-only, whatever the database's default says.
-        let out = Command::new("psql")
-            .env("PGOPTIONS", "-c default_transaction_read_only=off")
-            .args([self.url.as_str(), "-v", "ON_ERROR_STOP=1", "-At", "-c", statement])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{statement}: {}", String::from_utf8_lossy(&out.stderr));
-        String::from_utf8(out.stdout).unwrap()
+        sql_at(&self.url, statement)
     }
 
     /// Ends coffred's sessions from the server's side, so that its next connections take the database's new
@@ -62,6 +55,18 @@ impl Cluster {
     fn end_coffreds_sessions(&self) {
         self.sql("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE application_name = 'coffred'");
     }
+}
+
+/// Runs `statement` as the administrator of the server at `url`.
+fn sql_at(url: &str, statement: &str) -> String {
+    // Its own session is never read-only, whatever the database's default says.
+    let out = Command::new("psql")
+        .env("PGOPTIONS", "-c default_transaction_read_only=off")
+        .args([url, "-v", "ON_ERROR_STOP=1", "-At", "-c", statement])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{statement}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
 }
 
 fn add_entry(client: &Client) {
@@ -354,10 +359,15 @@ fn local_log_in(data: &std::path::Path) -> String {
 
 /// The copy of the audit log in `schema`, its group commits one after the other, in hex.
 fn copied_log(cluster: &Cluster, schema: &str) -> String {
+    copied_log_at(&cluster.url, schema)
+}
+
+/// The copy of the audit log in `schema` on the server at `url`.
+fn copied_log_at(url: &str, schema: &str) -> String {
     let query = format!(
         "SELECT coalesce(string_agg(encode(frames, 'hex'), '' ORDER BY first_seq), '') FROM {schema}.audit_log"
     );
-    cluster.sql(&query).trim().to_string()
+    sql_at(url, &query).trim().to_string()
 }
 
 /// The rows standbys wrote in `schema`'s standby table, read by the database's administrator.
