@@ -321,15 +321,10 @@ fn status_text(report: &StatusReport) -> String {
     };
     lines.push((t!("status-session"), session));
     for standby in &report.standbys {
-        let state = match standby {
-            StandbyReport { silent: true, .. } => "lost",
-            StandbyReport { armed: true, .. } => "armed",
-            StandbyReport { armed: false, .. } => "waiting",
-        };
         let value = t!(
             "status-standby-value",
             name = printable(&standby.name),
-            state = state,
+            state = coffre_i18n::standby_state(standby.armed, standby.silent),
             ago = coffre_i18n::elapsed(standby.seen_seconds_ago)
         );
         lines.push((t!("status-standby"), value));

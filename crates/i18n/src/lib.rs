@@ -188,6 +188,16 @@ pub fn elapsed(seconds: u64) -> String {
     }
 }
 
+/// The state of a standby coffred as `status-standby-value` selects it: `lost` when it has fallen silent (whatever
+/// it said before), else `armed` or `waiting`. One place for the client's status and the web page.
+pub fn standby_state(armed: bool, silent: bool) -> &'static str {
+    match (armed, silent) {
+        (_, true) => "lost",
+        (true, false) => "armed",
+        (false, false) => "waiting",
+    }
+}
+
 /// Whether `answer` (typed at a prompt) is "yes" in either language: yes, y, oui, o (any case).
 pub fn is_yes(answer: &str) -> bool {
     matches!(answer.trim().to_lowercase().as_str(), "yes" | "y" | "oui" | "o")

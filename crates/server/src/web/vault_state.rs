@@ -29,14 +29,9 @@ struct VaultPage {
 
 /// What `standby` would do if this coffred stopped, or that it fell silent, as `coffre status` says it.
 fn standby_line(lang: coffre_i18n::Lang, standby: &coffre_vault::StandbyStatus) -> String {
-    let state = match standby {
-        coffre_vault::StandbyStatus { silent: true, .. } => "lost",
-        coffre_vault::StandbyStatus { armed: true, .. } => "armed",
-        coffre_vault::StandbyStatus { armed: false, .. } => "waiting",
-    };
     let args = [
         ("name", standby.name.clone()),
-        ("state", state.to_owned()),
+        ("state", coffre_i18n::standby_state(standby.armed, standby.silent).to_owned()),
         ("ago", coffre_i18n::elapsed(standby.seen_seconds_ago)),
     ];
     coffre_i18n::message(lang, "status-standby-value", &args).unwrap_or_else(|| standby.name.clone())
