@@ -364,4 +364,19 @@ async fn a_database_rolled_back_under_a_running_vault_is_refused_and_the_unseal_
     let alice = setup.login_again().await;
     assert_eq!(names(vault, &alice), ["GoDaddy", "Mailgun", "Nextcloud", "YouTube"]);
     assert_copy_is_the_log(vault);
+
+    // Lost after a restart and its unseal, before any change of this coffred's: the unseal's check knew what the
+    // database held, and so does the writer from then on.
+    behind_the_engines_back(vault, snapshot).await;
+    add_entry(vault, &alice, "X", b"x-secret").await;
+    let setup = setup.restarted().await;
+    let vault = &setup.vault;
+    behind_the_engines_back(vault, roll_back).await;
+    // A login writes the person's record: the first change after the unseal.
+    let refused = setup.try_login_again().await.expect_err("the database lost a change it had taken");
+    assert_eq!(refused.code(), "store-rolled-back", "{refused}");
+    vault.unseal(&ctx(None), pass()).await.expect("the unseal gives the database what it lost");
+    let alice = setup.login_again().await;
+    assert_eq!(names(vault, &alice), ["GoDaddy", "Mailgun", "Nextcloud", "X", "YouTube"]);
+    assert_copy_is_the_log(vault);
 }

@@ -85,12 +85,28 @@ impl Setup {
         Self { vault, alice, faults, clock, seed }
     }
 
+    /// The same vault after a restart (its handle dropped and the data directory and store opened again), unsealed
+    /// by the president's passphrase; nobody is logged in (`alice` holds no session).
+    pub(crate) async fn restarted(self) -> Self {
+        let Setup { vault, faults, clock, seed, .. } = self;
+        let config = vault.inner.config.clone();
+        drop(vault);
+        let vault = Vault::open_with(config, clock.clone(), Arc::new(Faulty(faults.clone()))).expect("open again");
+        vault.unseal(&ctx(None), pass()).await.expect("unseal");
+        Self { vault, alice: ctx(None), faults, clock, seed }
+    }
+
     /// Logs the president in again, with the next authenticator code.
     pub(crate) async fn login_again(&self) -> RequestContext {
+        self.try_login_again().await.expect("login")
+    }
+
+    /// Logs the president in again, with the next authenticator code, or says why not.
+    pub(crate) async fn try_login_again(&self) -> crate::Result<RequestContext> {
         let code = next_code(&self.clock, &self.seed);
         let pass = Passphrase::new(PASS.to_vec()).expect("passphrase");
-        let login = self.vault.login(&ctx(None), "Alice", pass, &code).await.expect("login");
-        ctx(Some(login.token.expose_secret()))
+        let login = self.vault.login(&ctx(None), "Alice", pass, &code).await?;
+        Ok(ctx(Some(login.token.expose_secret())))
     }
 }
 

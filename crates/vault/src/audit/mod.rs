@@ -805,7 +805,7 @@ impl Writer {
                 // The unseal's check agreed with the log: it replayed whatever the store had missed, and the copy of
                 // the log gets what it lacks with the next group commit.
                 self.parked = None;
-                self.store_took = 0;
+                self.store_took = self.copy_holds(applied.seq);
             }
             Msg::WrittenThrough(reply) => {
                 if !batch.is_empty() {
@@ -1047,6 +1047,19 @@ impl Writer {
                     }
                 }
             }
+        }
+    }
+
+    /// `seq` (the store's last change, as an unseal's check found it) when the store's copy of the log holds its
+    /// group commit, so that a copy that loses it from now on is found ([`rolled_back`]); else 0 (no copy, a copy
+    /// refilled only with the next group commit, or a database that did not answer).
+    fn copy_holds(&self, seq: u64) -> u64 {
+        match &self.store {
+            Some(store) if store.keeps_log() => match store.log_last() {
+                Ok(end) if end >= seq => seq,
+                _ => 0,
+            },
+            _ => 0,
         }
     }
 
