@@ -214,3 +214,50 @@ fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use coffre_i18n::Lang;
+
+    use super::{Announcer, SAW_FILE};
+    use crate::{ServerConfig, config::StorageSettings};
+
+    fn announcer(data_dir: &std::path::Path) -> Announcer {
+        let mut config = ServerConfig::new(data_dir.to_path_buf());
+        config.storage = StorageSettings::Postgres {
+            url: "postgresql://coffre@127.0.0.1:5432/coffre".into(),
+            schema: "coffre".into(),
+            password_file: None,
+            ca_file: None,
+            retry_seconds: 1,
+            standby: true,
+        };
+        Announcer::new(&config, false).expect("an announcer for a vault in PostgreSQL")
+    }
+
+    /// What a standby saw is kept across its restarts and checked at take-over: a log that ends before it is
+    /// refused in the reader's language, naming both events and the file to remove to serve without them; one that
+    /// reaches it passes, and the file goes. A file coffred did not write counts for nothing.
+    #[test]
+    fn a_standby_keeps_how_far_the_copy_reached_and_refuses_a_log_that_ends_before() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let file = dir.path().join(SAW_FILE);
+        let mut first = announcer(dir.path());
+        first.saw(40);
+        first.saw(12);
+        assert_eq!(std::fs::read_to_string(&file).expect("kept"), "40\n", "only ever further");
+
+        let restarted = announcer(dir.path());
+        let refused = restarted.taking_over(39, Lang::En).expect_err("a log that ends before").to_string();
+        assert!(refused.contains("ends at event 39") && refused.contains("reach event 40"), "{refused}");
+        assert!(refused.contains(&file.display().to_string()), "{refused}");
+        let refus = restarted.taking_over(0, Lang::FrCa).expect_err("a log that ends before").to_string();
+        assert!(refus.contains("perdu des transactions") && refus.contains("l’événement 40"), "{refus}");
+        assert!(file.exists(), "kept after a refusal");
+        restarted.taking_over(40, Lang::En).expect("a log that reaches it");
+        assert!(!file.exists(), "forgotten once taken over");
+
+        std::fs::write(&file, "not a number\n").expect("written");
+        announcer(dir.path()).taking_over(0, Lang::En).expect("a file coffred did not write counts for nothing");
+    }
+}
