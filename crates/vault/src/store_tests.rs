@@ -380,3 +380,50 @@ async fn a_database_rolled_back_under_a_running_vault_is_refused_and_the_unseal_
     assert_eq!(names(vault, &alice), ["GoDaddy", "Mailgun", "Nextcloud", "X", "YouTube"]);
     assert_copy_is_the_log(vault);
 }
+
+/// A database that stays away past the retry while a change is missing, and comes back rolled back (the primary
+/// lost, a standby that was behind promoted): the writer, giving it the missing change again, finds that it lost
+/// changes it had taken. The next request seals the vault (`store-rolled-back`) instead of waiting for a change the
+/// database can never take; the owner's unseal gives it everything it lacks, the missing change included.
+#[tokio::test]
+async fn a_database_that_comes_back_rolled_back_while_a_change_is_missing_seals_the_vault_at_the_next_request() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let test = "a_database_that_comes_back_rolled_back_while_a_change_is_missing_seals_the_vault_at_the_next_request";
+    let Some(setup) = on_postgres(dir.path(), test, false).await else { return };
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    behind_the_engines_back(
+        vault,
+        "CREATE TABLE {schema}.old_records AS TABLE {schema}.records; \
+         CREATE TABLE {schema}.old_log AS TABLE {schema}.audit_log;",
+    )
+    .await;
+    add_entry(vault, alice, "GoDaddy", b"gd-secret").await;
+    let unreachable = &setup.faults.store_unreachable_writes;
+    unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
+    let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
+    let behind = vault.create_entry(alice, entry, secrets).await.expect_err("the database stayed away");
+    assert_eq!(behind.code(), "store-behind", "{behind}");
+    behind_the_engines_back(
+        vault,
+        "BEGIN; \
+         DELETE FROM {schema}.records; INSERT INTO {schema}.records SELECT * FROM {schema}.old_records; \
+         DELETE FROM {schema}.audit_log; INSERT INTO {schema}.audit_log SELECT * FROM {schema}.old_log; \
+         COMMIT;",
+    )
+    .await;
+    unreachable.store(0, std::sync::atomic::Ordering::Release);
+    // The writer's next attempt (forced here rather than waited for) finds what the database lost.
+    vault.inner.audit.checkpoint().await;
+    let refused = vault.list_entries_page(alice, false, None, 0).expect_err("nothing is served");
+    assert_eq!(refused.code(), "store-rolled-back", "{refused}");
+    assert_eq!(vault.status().state, crate::SealState::Sealed, "the vault sealed itself");
+
+    vault.unseal(&ctx(None), pass()).await.expect("the unseal gives the database what it lost");
+    assert!(!vault.status().store_catching_up);
+    let alice = setup.login_again().await;
+    let page = vault.list_entries_page(&alice, false, None, 0).expect("list");
+    let names: Vec<String> = page.entries.into_iter().map(|e| e.platform).collect();
+    assert_eq!(names, ["GoDaddy", "Mailgun", "Nextcloud"]);
+    add_entry(vault, &alice, "YouTube", b"yt-secret").await;
+    assert_copy_is_the_log(vault);
+}

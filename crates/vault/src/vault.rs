@@ -319,6 +319,11 @@ impl Inner {
     pub(crate) fn serving(&self) -> Result<Arc<Open>> {
         let open = self.unsealed()?;
         if self.audit.store_behind() {
+            if let Some(rolled) = self.audit.store_rolled_back() {
+                // The store lost committed transactions while it was missing a change: it will never take it.
+                self.seal_itself(&rolled);
+                return Err(rolled);
+            }
             return Err(Error::StoreCatchingUp);
         }
         Ok(open)
@@ -415,7 +420,7 @@ impl Inner {
 
     /// Seals the vault after its store failed in a way that only an unseal's check against the log repairs: every
     /// key and session goes, and no request is answered from the store until an owner unseals.
-    fn seal_itself(&self, why: &Error) {
+    pub(crate) fn seal_itself(&self, why: &Error) {
         tracing::error!(
             error = %why,
             "sealing the vault: the next unseal checks the store against the audit log and gives it what it lacks"

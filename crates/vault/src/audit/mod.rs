@@ -84,6 +84,9 @@ struct Shared {
     last_hash: Mutex<[u8; 32]>,
     /// Whether the store lacks a change the log holds, which the writer gives it again until it takes it.
     store_behind: AtomicBool,
+    /// Why the store can no longer take that change: it lost committed transactions meanwhile (a database that came
+    /// back rolled back). Only an unseal's check gives it back what it lost.
+    store_rolled_back: Mutex<Option<Failed>>,
 }
 
 type Reply = oneshot::Sender<Result<u64, Failed>>;
@@ -199,6 +202,7 @@ impl AuditLog {
             written: AtomicU64::new(tail.next_seq - 1),
             last_hash: Mutex::new(tail.last_hash),
             store_behind: AtomicBool::new(false),
+            store_rolled_back: Mutex::new(None),
         });
         let active = ActiveSegment::open(&*storage, dir, tail.segment_first_seq, tail.segment_len)
             .map_err(|e| io_error("open the audit segment", e))?;
@@ -266,6 +270,13 @@ impl AuditLog {
     /// as if it were current.
     pub(crate) fn store_behind(&self) -> bool {
         self.shared.store_behind.load(Ordering::Acquire)
+    }
+
+    /// While the store is behind: the error that says it lost committed transactions meanwhile, found by the writer
+    /// as it gave it the missing change again (`store-rolled-back`). The vault must seal: only an unseal's check
+    /// gives the store what it lost.
+    pub(crate) fn store_rolled_back(&self) -> Option<Error> {
+        self.shared.store_rolled_back.lock().unwrap_or_else(|p| p.into_inner()).clone().map(Failed::into_error)
     }
 
     /// Sequence number and hash of the last durable event (0 and GENESIS for an empty log).
@@ -765,6 +776,7 @@ impl Writer {
                     // other, and the store is left alone while it reads it.
                     self.parked = self.behind.take();
                     self.shared.store_behind.store(false, Ordering::Release);
+                    *self.shared.store_rolled_back.lock().unwrap_or_else(|p| p.into_inner()) = None;
                 } else if self.behind.is_none() {
                     // Sealing, or an unseal that failed: a change still missing is given again while sealed, so that
                     // a seal's mark reaches the database whenever it answers again (standby.rs).
@@ -1088,16 +1100,22 @@ impl Writer {
                 self.behind = None;
                 self.store_dirty = true;
                 self.shared.store_behind.store(false, Ordering::Release);
+                *self.shared.store_rolled_back.lock().unwrap_or_else(|p| p.into_inner()) = None;
             }
             Err(e) => {
-                let rolled = rolled_back(&e, took).map(Failed::into_error);
+                let rolled = rolled_back(&e, took);
+                if rolled.is_some() {
+                    // Until an unseal: a database that answers or not afterwards still lost them.
+                    *self.shared.store_rolled_back.lock().unwrap_or_else(|p| p.into_inner()) = rolled.clone();
+                }
+                let rolled = rolled.map(Failed::into_error);
                 let why = rolled.as_ref().map_or_else(|| e.to_string(), ToString::to_string);
                 if why != behind.last_error {
                     if let Some(rolled) = rolled {
                         tracing::error!(
                             error = %rolled,
-                            "the store lost changes it had taken; trying again, but restart coffred: its owner's \
-                             unseal gives the store every change it lost, from the log"
+                            "the store lost changes it had taken while it was missing one; the vault seals itself at \
+                             the next request, and its owner's unseal gives the store every change it lost, from the log"
                         );
                     } else if e.is_unavailable() {
                         tracing::warn!(error = %e, "the store does not take the change it missed yet; trying again");
