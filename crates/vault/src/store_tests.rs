@@ -300,6 +300,18 @@ async fn a_change_the_database_missed_is_copied_with_its_group_commit_once_it_an
     assert_copy_is_the_log(vault);
 }
 
+/// What the database holds now, kept aside for [`ROLL_BACK`] (statements for [`behind_the_engines_back`]).
+const SNAPSHOT: &str = "DROP TABLE IF EXISTS {schema}.old_records, {schema}.old_log; \
+                        CREATE TABLE {schema}.old_records AS TABLE {schema}.records; \
+                        CREATE TABLE {schema}.old_log AS TABLE {schema}.audit_log;";
+
+/// The database back to its [`SNAPSHOT`], records and copy of the log together, in one transaction: what a database
+/// that lost the transactions committed since looks like.
+const ROLL_BACK: &str = "BEGIN; \
+                         DELETE FROM {schema}.records; INSERT INTO {schema}.records SELECT * FROM {schema}.old_records; \
+                         DELETE FROM {schema}.audit_log; INSERT INTO {schema}.audit_log SELECT * FROM {schema}.old_log; \
+                         COMMIT;";
+
 /// Runs `statements` on the test's PostgreSQL server, behind the engine's back, with `{schema}` naming the vault's.
 async fn behind_the_engines_back(vault: &crate::Vault, statements: &str) {
     let crate::StoreBackend::Postgres(options) = &vault.inner.config.store else { panic!("a vault on PostgreSQL") };
@@ -324,13 +336,7 @@ async fn a_database_rolled_back_under_a_running_vault_is_refused_and_the_unseal_
     let Some(setup) = on_postgres(dir.path(), test, false).await else { return };
     let (vault, alice) = (&setup.vault, &setup.alice);
     vault.reveal(alice, reveal()).await.expect("reveal");
-    let snapshot = "DROP TABLE IF EXISTS {schema}.old_records, {schema}.old_log; \
-                    CREATE TABLE {schema}.old_records AS TABLE {schema}.records; \
-                    CREATE TABLE {schema}.old_log AS TABLE {schema}.audit_log;";
-    let roll_back = "BEGIN; \
-                     DELETE FROM {schema}.records; INSERT INTO {schema}.records SELECT * FROM {schema}.old_records; \
-                     DELETE FROM {schema}.audit_log; INSERT INTO {schema}.audit_log SELECT * FROM {schema}.old_log; \
-                     COMMIT;";
+    let (snapshot, roll_back) = (SNAPSHOT, ROLL_BACK);
     let names = |vault: &crate::Vault, alice: &crate::RequestContext| {
         let page = vault.list_entries_page(alice, false, None, 0).expect("list");
         page.entries.into_iter().map(|e| e.platform).collect::<Vec<_>>()
@@ -391,26 +397,14 @@ async fn a_database_that_comes_back_rolled_back_while_a_change_is_missing_seals_
     let test = "a_database_that_comes_back_rolled_back_while_a_change_is_missing_seals_the_vault_at_the_next_request";
     let Some(setup) = on_postgres(dir.path(), test, false).await else { return };
     let (vault, alice) = (&setup.vault, &setup.alice);
-    behind_the_engines_back(
-        vault,
-        "CREATE TABLE {schema}.old_records AS TABLE {schema}.records; \
-         CREATE TABLE {schema}.old_log AS TABLE {schema}.audit_log;",
-    )
-    .await;
+    behind_the_engines_back(vault, SNAPSHOT).await;
     add_entry(vault, alice, "GoDaddy", b"gd-secret").await;
     let unreachable = &setup.faults.store_unreachable_writes;
     unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
     let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
     let behind = vault.create_entry(alice, entry, secrets).await.expect_err("the database stayed away");
     assert_eq!(behind.code(), "store-behind", "{behind}");
-    behind_the_engines_back(
-        vault,
-        "BEGIN; \
-         DELETE FROM {schema}.records; INSERT INTO {schema}.records SELECT * FROM {schema}.old_records; \
-         DELETE FROM {schema}.audit_log; INSERT INTO {schema}.audit_log SELECT * FROM {schema}.old_log; \
-         COMMIT;",
-    )
-    .await;
+    behind_the_engines_back(vault, ROLL_BACK).await;
     unreachable.store(0, std::sync::atomic::Ordering::Release);
     // The writer's next attempt (forced here rather than waited for) finds what the database lost.
     vault.inner.audit.checkpoint().await;
