@@ -90,7 +90,7 @@ pub struct Announcer {
     /// The last event the database's copy of the audit log was seen to hold, kept in [`SAW_FILE`] so that a
     /// restarted standby still knows it.
     saw: u64,
-    saw_file: std::path::PathBuf,
+    data_dir: std::path::PathBuf,
 }
 
 /// The file in a standby's data directory that holds the last event it saw in the database's copy of the audit log
@@ -105,31 +105,33 @@ impl Announcer {
         let mut id = [0u8; 16];
         getrandom::fill(&mut id).ok()?;
         let name = rustix::system::uname().nodename().to_string_lossy().into_owned();
-        let saw_file = config.data_dir.join(SAW_FILE);
+        let data_dir = config.data_dir.clone();
         // A file that does not read as a number was not written by coffred: it counts for nothing, and is written
         // again at the next announcement.
-        let saw = std::fs::read_to_string(&saw_file).ok().and_then(|text| text.trim().parse().ok()).unwrap_or(0);
+        let saw = std::fs::read_to_string(data_dir.join(SAW_FILE))
+            .ok()
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(0);
         Some(Announcer {
             options,
             standby: Standby { id: data_encoding::HEXLOWER.encode(&id), name, armed },
             failing: false,
             saw,
-            saw_file,
+            data_dir,
         })
     }
 
     /// Remembers that the database's copy of the audit log reached event `ends`, durably, when it is further than
     /// before.
-    fn saw(&mut self, ends: u64) {
+    fn note_copy_end(&mut self, ends: u64) {
         if ends <= self.saw {
             return;
         }
         self.saw = ends;
-        let written = write_durably(&self.saw_file, format!("{ends}\n").as_bytes());
-        if let Err(err) = written {
+        if let Err(err) = coffre_vault::write_durably(&self.data_dir, SAW_FILE, format!("{ends}\n").as_bytes()) {
             tracing::warn!(
                 error = %err,
-                file = %self.saw_file.display(),
+                file = %self.data_dir.join(SAW_FILE).display(),
                 "cannot keep how far the database's copy of the audit log reached; a restarted standby would not know"
             );
         }
@@ -140,8 +142,9 @@ impl Announcer {
     /// Refused, in `lang`, when the database lost committed transactions meanwhile: served, the vault would lack
     /// acknowledged changes and reveals without anybody knowing.
     pub fn taking_over(&self, written: u64, lang: Lang) -> anyhow::Result<()> {
+        let file = self.data_dir.join(SAW_FILE);
         if written < self.saw {
-            let file = self.saw_file.display().to_string();
+            let file = file.display().to_string();
             anyhow::bail!(t_in!(
                 lang,
                 "coffred-standby-copy-lost",
@@ -150,10 +153,10 @@ impl Announcer {
                 file = file
             ));
         }
-        if let Err(err) = std::fs::remove_file(&self.saw_file)
+        if let Err(err) = std::fs::remove_file(&file)
             && err.kind() != std::io::ErrorKind::NotFound
         {
-            tracing::warn!(error = %err, file = %self.saw_file.display(), "cannot remove the standby's record");
+            tracing::warn!(error = %err, file = %file.display(), "cannot remove the standby's record");
         }
         Ok(())
     }
@@ -166,7 +169,7 @@ impl Announcer {
             .map_err(|err| err.to_string())
             .and_then(|said| said.map_err(|err| err.to_string()));
         if let Ok(Some(ends)) = said {
-            self.saw(ends);
+            self.note_copy_end(ends);
         }
         match said {
             Ok(_) if self.failing => {
@@ -200,21 +203,6 @@ impl Announcer {
     }
 }
 
-/// Writes `bytes` to `path` whole or not at all, and durably: a file beside it, synced, renamed over it, and the
-/// directory synced.
-fn write_durably(path: &std::path::Path, bytes: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    let fresh = path.with_extension("new");
-    let mut file = std::fs::File::create(&fresh)?;
-    file.write_all(bytes)?;
-    file.sync_all()?;
-    std::fs::rename(&fresh, path)?;
-    if let Some(dir) = path.parent() {
-        std::fs::File::open(dir)?.sync_all()?;
-    }
-    Ok(())
-}
-
 #[cfg(test)]
 mod tests {
     use coffre_i18n::Lang;
@@ -243,8 +231,8 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let file = dir.path().join(SAW_FILE);
         let mut first = announcer(dir.path());
-        first.saw(40);
-        first.saw(12);
+        first.note_copy_end(40);
+        first.note_copy_end(12);
         assert_eq!(std::fs::read_to_string(&file).expect("kept"), "40\n", "only ever further");
 
         let restarted = announcer(dir.path());

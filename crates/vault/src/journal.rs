@@ -638,18 +638,24 @@ pub(crate) fn rebuild(
 
 /// Writes the seal header's copy beside the store, durably (a new file renamed over the old one).
 pub(crate) fn write_header_copy(data_dir: &Path, header: &[u8]) -> std::io::Result<()> {
-    use std::io::Write as _;
-    use std::os::unix::fs::OpenOptionsExt as _;
-    let path = data_dir.join(HEADER_COPY);
-    if std::fs::read(&path).is_ok_and(|old| old == header) {
+    if std::fs::read(data_dir.join(HEADER_COPY)).is_ok_and(|old| old == header) {
         return Ok(());
     }
-    let tmp = data_dir.join(format!("{HEADER_COPY}.new"));
+    write_durably(data_dir, HEADER_COPY, header)
+}
+
+/// Writes `bytes` as the file `name` of the directory `dir`, whole or not at all, and durably: a new file (mode
+/// 0600) written and synced beside it, renamed over it, and the directory synced. For the small files coffred keeps
+/// in its data directory beside the log and the store.
+pub fn write_durably(dir: &Path, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let tmp = dir.join(format!("{name}.new"));
     let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
-    file.write_all(header)?;
+    file.write_all(bytes)?;
     file.sync_all()?;
-    std::fs::rename(&tmp, &path)?;
-    std::fs::File::open(data_dir)?.sync_all()
+    std::fs::rename(&tmp, dir.join(name))?;
+    std::fs::File::open(dir)?.sync_all()
 }
 
 #[cfg(test)]

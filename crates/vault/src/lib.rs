@@ -67,6 +67,7 @@ pub use coffre_store::{PgOptions, Standby, StoreError};
 pub use config::{DEFAULT_STORE_RETRY_FOR, MaxAges, StoreBackend, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};
+pub use journal::write_durably;
 pub use migrate::{MOVED_DB, MigrateRefusal, MigrateReport, migrate_store, move_restored_store};
 pub use model::*;
 pub use problems::{Field, Problem};

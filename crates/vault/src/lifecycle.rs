@@ -218,8 +218,8 @@ impl Vault {
         inner.audit.set_key(Some(AuditKeys::derive(vault_id, &open.master)));
         let event = inner.event(ctx, &actor, "unseal", "", Outcome::Success);
         match inner.finish_unseal(ctx, &open, header_update, event, armed).await {
-            Ok(Finished::Opened) => {}
-            Ok(Finished::SealedByOwner) => {
+            Ok(UnsealEnd::Unsealed | UnsealEnd::AlreadyUnsealed) => {}
+            Ok(UnsealEnd::SealedByOwner) => {
                 inner.audit.set_key(None);
                 inner.attempt_succeeded(attempt);
                 inner.audit.checkpoint().await;
@@ -360,20 +360,13 @@ fn owner_of_slot(vault: &Vault, open: &Open, slot_id: &[u8; 16]) -> Result<Strin
     Ok("-".into())
 }
 
-/// How [`Vault::unseal_unless`] ended.
+/// How [`Vault::unseal_unless`] (and [`Inner::finish_unseal`], which never says `AlreadyUnsealed`) ended.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum UnsealEnd {
     Unsealed,
     /// It was unsealed before: nothing was checked.
     AlreadyUnsealed,
     /// An armed unseal found that an owner had sealed the vault on purpose: it stays sealed.
-    SealedByOwner,
-}
-
-/// How [`Inner::finish_unseal`] ended, when the store matched the log.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Finished {
-    Opened,
     SealedByOwner,
 }
 
@@ -391,7 +384,7 @@ impl crate::vault::Inner {
         mut header_update: Option<SealHeader>,
         mut event: audit::NewEvent,
         armed: bool,
-    ) -> Result<Finished> {
+    ) -> Result<UnsealEnd> {
         // The writer has taken the key, and with it set aside any change it was still giving the store while
         // sealed: the store is not written while it is checked below.
         self.audit.written_through().await?;
@@ -463,7 +456,7 @@ impl crate::vault::Inner {
             event.reason =
                 "an owner sealed the vault on purpose; a standby's armed passphrase does not undo that".into();
             self.audit(event).await?;
-            return Ok(Finished::SealedByOwner);
+            return Ok(UnsealEnd::SealedByOwner);
         }
         let mut batch = Batch::default();
         if let Some(updated) = &mut header_update {
@@ -480,6 +473,6 @@ impl crate::vault::Inner {
         if let Some(updated) = header_update {
             self.write_state().header = Some(updated);
         }
-        Ok(Finished::Opened)
+        Ok(UnsealEnd::Unsealed)
     }
 }
