@@ -91,6 +91,8 @@ pub struct ServerConfig {
     pub web: WebSettings,
     /// Where the records are kept (`[storage]`, `--storage-url`).
     pub storage: StorageSettings,
+    /// Relaying between the coffreds of one PostgreSQL schema (`[relay]`), when configured.
+    pub relay: Option<RelaySettings>,
     /// A file the daemon reads its time from, for end-to-end tests (`COFFRE_TEST_CLOCK_FILE`; honoured only in
     /// debug builds, see [`crate::test_clock`]). Never read from the configuration file.
     pub test_clock_file: Option<PathBuf>,
@@ -123,6 +125,24 @@ pub enum StorageSettings {
         standby: bool,
     },
 }
+
+/// Relaying between the coffreds of one PostgreSQL schema (`[relay]`, docs/ha.md, "Relaying standbys"): a standby
+/// listens on `listen` like any coffred and passes each client's connection, bytes as they are (TLS from the client
+/// to the serving coffred, end to end), to the serving coffred's relay port, behind a PROXY protocol (version 2)
+/// header that names the client; so a load balancer, or a person, may use any of them. The serving coffred takes
+/// relayed connections on `relay.listen`, only from the addresses in `relay.from`, and counts each as the client's.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RelaySettings {
+    /// Where this coffred, while it serves, takes its standbys' relayed connections.
+    pub listen: SocketAddr,
+    /// How the standbys reach `listen` (`host:port`), written in the database for them.
+    pub advertise: String,
+    /// The only addresses a relayed connection is taken from: the standbys'.
+    pub from: Vec<std::net::IpAddr>,
+}
+
+/// The longest `[relay] advertise` taken (a host name of 253 bytes, a colon and a port).
+pub const RELAY_ADVERTISE_MAX: usize = 260;
 
 /// The web client's settings (`[web]`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -255,6 +275,7 @@ impl ServerConfig {
             organisation: None,
             web: WebSettings::default(),
             storage: StorageSettings::Sled,
+            relay: None,
             test_clock_file: None,
             data_dir: engine.data_dir,
         }
@@ -334,6 +355,7 @@ impl ServerConfig {
             storage_file.standby = Some(true);
         }
         config.storage = storage(flags.storage_url.clone(), storage_file)?;
+        config.relay = relay(file.relay, &config)?;
         config.check()?;
         Ok(config)
     }
@@ -376,6 +398,7 @@ impl ServerConfig {
             StorageSettings::Postgres { url, schema, password_file, ca_file, .. } => {
                 let mut options = PgOptions::new(url.clone(), schema.clone());
                 options.ca_file = ca_file.clone();
+                options.relay = self.relay.as_ref().map(|relay| relay.advertise.clone());
                 options.password = match password_file {
                     Some(path) => Some(read_password(path)?),
                     None => std::env::var("PGPASSWORD").ok().filter(|p| !p.is_empty()),
@@ -462,6 +485,14 @@ impl ServerConfig {
                     }
                 }
             },
+            relay: match &self.relay {
+                None => FileRelay::default(),
+                Some(relay) => FileRelay {
+                    listen: Some(relay.listen),
+                    advertise: Some(relay.advertise.clone()),
+                    from: Some(relay.from.clone()),
+                },
+            },
         };
         toml::to_string(&file)
     }
@@ -532,6 +563,70 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
     }
 }
 
+/// `[relay]`, checked against the rest: only for PostgreSQL, from named addresses only, on a port of its own, with
+/// an address the standbys can reach.
+fn relay(file: FileRelay, config: &ServerConfig) -> Result<Option<RelaySettings>, ConfigError> {
+    let FileRelay { listen, advertise, from } = file;
+    let Some(listen) = listen else {
+        if advertise.is_some() || from.is_some() {
+            return Err(ConfigError::Storage(
+                "[relay] advertise and from go with [relay] listen, the port where this coffred takes its standbys' \
+                 relayed connections: set listen, or remove them"
+                    .into(),
+            ));
+        }
+        return Ok(None);
+    };
+    if matches!(config.storage, StorageSettings::Sled) {
+        return Err(ConfigError::Storage(
+            "[relay] is for coffreds sharing a PostgreSQL schema (a serving one and its standbys); sled's store is in \
+             this data directory and has no other coffred: set [storage] backend = \"postgres\" and url, or remove \
+             [relay]"
+                .into(),
+        ));
+    }
+    let from = from.unwrap_or_default();
+    if from.is_empty() {
+        return Err(ConfigError::Storage(
+            "[relay] from is empty: list the standbys' addresses (from = [\"10.0.0.2\"]); a relayed connection names \
+             its client, so it is taken only from them"
+                .into(),
+        ));
+    }
+    if listen.port() == 0 {
+        return Err(ConfigError::Storage(format!(
+            "[relay] listen ({listen}) has no port: give it a fixed one, which the standbys are told in the database"
+        )));
+    }
+    if listen == config.listen {
+        return Err(ConfigError::Storage(format!(
+            "[relay] listen ({listen}) is the clients' address too: give the relayed connections a port of their own"
+        )));
+    }
+    let advertise = match advertise {
+        Some(advertise) => advertise.trim().to_owned(),
+        None if listen.ip().is_unspecified() => {
+            return Err(ConfigError::Storage(format!(
+                "[relay] listen ({listen}) is every address of this machine: say in [relay] advertise the one its \
+                 standbys reach it at (advertise = \"10.0.0.1:{port}\")",
+                port = listen.port()
+            )));
+        }
+        None => listen.to_string(),
+    };
+    let port = advertise.rsplit_once(':').and_then(|(host, port)| (!host.is_empty()).then_some(port));
+    if advertise.len() > RELAY_ADVERTISE_MAX
+        || advertise.chars().any(|c| c.is_whitespace() || c.is_control())
+        || !port.is_some_and(|port| port.parse::<u16>().is_ok_and(|port| port > 0))
+    {
+        return Err(ConfigError::Storage(format!(
+            "[relay] advertise = {advertise:?} is not HOST:PORT: write it like \"10.0.0.1:7444\" or \
+             \"coffre-a.example.org:7444\""
+        )));
+    }
+    Ok(Some(RelaySettings { listen, advertise, from }))
+}
+
 /// The first line of `path`, the database password.
 fn read_password(path: &Path) -> Result<String, ConfigError> {
     let text =
@@ -590,6 +685,17 @@ struct FileConfig {
     web: FileWeb,
     #[serde(default)]
     storage: FileStorage,
+    #[serde(default)]
+    relay: FileRelay,
+}
+
+/// `[relay]`: relaying between the coffreds of one schema.
+#[derive(Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct FileRelay {
+    listen: Option<SocketAddr>,
+    advertise: Option<String>,
+    from: Option<Vec<std::net::IpAddr>>,
 }
 
 /// `[storage]`: where the records are kept.

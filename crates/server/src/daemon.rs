@@ -34,7 +34,7 @@ use crate::{
     rotation::RotationApi,
     system::SystemApi,
     tls::{self, TlsMaterial},
-    transport::{self, Limits, limited},
+    transport::{self, Limits, RelayPort, limited},
 };
 
 /// The coffre services, by their gRPC names, as the health service reports them.
@@ -103,10 +103,12 @@ impl Daemon {
         &self.tls
     }
 
-    /// Serves on `listener` until `shutdown` completes; requests in flight then finish before this returns.
+    /// Serves on `listener`, and on `relay` the connections standbys relay (`[relay] listen`, taken only from
+    /// `[relay] from`), until `shutdown` completes; requests in flight then finish before this returns.
     pub async fn serve(
         self,
         listener: TcpListener,
+        relay: Option<TcpListener>,
         shutdown: impl Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
         let addr = listener.local_addr().context("the listener has no local address")?;
@@ -159,7 +161,15 @@ impl Daemon {
         };
 
         tracing::info!(%addr, version = env!("CARGO_PKG_VERSION"), data_dir = %config.data_dir.display(), "coffred serving");
-        transport::serve(listener, tls.identity().clone(), Limits::new(&config.connections), routes, shutdown)
+        let relay = match (relay, &config.relay) {
+            (Some(listener), Some(settings)) => {
+                tracing::info!(relay = %settings.listen, advertise = %settings.advertise, "taking connections standbys relay");
+                Some(RelayPort { listener, from: settings.from.clone() })
+            }
+            // A relay listener without `[relay] from` would take nobody's: there is none.
+            _ => None,
+        };
+        transport::serve(listener, relay, tls.identity().clone(), Limits::new(&config.connections), routes, shutdown)
             .await
             .context("serving failed")?;
         closing.write_store_out().await;

@@ -4,11 +4,16 @@
 //! client address (an IPv6 /64) may hold only a smaller number at once: one more from it is closed as soon as it
 //! is accepted, so one address cannot fill the daemon and keep everyone else waiting. Every connection is watched
 //! for idleness (see [`crate::idle`]).
+//!
+//! A serving coffred with `[relay]` also takes the connections its standbys relay ([`RelayedIncoming`]), under the
+//! same limits: from the standbys' addresses only, each starting with a PROXY protocol header that names the
+//! client, which the limits, the back-off and the audit log then count it as.
 
 use std::{
     collections::HashMap,
     future::Future,
     io,
+    net::{IpAddr, SocketAddr},
     pin::Pin,
     sync::{Arc, Mutex},
     task::{Context, Poll, ready},
@@ -16,9 +21,10 @@ use std::{
 };
 
 use tokio::{
-    io::{AsyncRead, AsyncWrite, ReadBuf},
+    io::{AsyncRead, AsyncReadExt as _, AsyncWrite, ReadBuf},
     net::{TcpListener, TcpStream},
     sync::{AcquireError, OwnedSemaphorePermit, Semaphore},
+    task::JoinSet,
     time::Sleep,
 };
 use tokio_stream::Stream;
@@ -78,11 +84,11 @@ impl LimitedIncoming {
 
 /// How many connections each address holds.
 #[derive(Debug, Default)]
-struct PerAddress(Mutex<HashMap<String, usize>>);
+pub(crate) struct PerAddress(Mutex<HashMap<String, usize>>);
 
 impl PerAddress {
     /// A place for one more connection from `address`, if it holds fewer than `max`.
-    fn take(self: &Arc<Self>, address: String, max: usize) -> Option<AddressSlot> {
+    pub(crate) fn take(self: &Arc<Self>, address: String, max: usize) -> Option<AddressSlot> {
         let mut counts = self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let count = counts.entry(address.clone()).or_insert(0);
         if *count >= max {
@@ -94,7 +100,7 @@ impl PerAddress {
 }
 
 /// One connection's place under its address's limit, given back when dropped.
-struct AddressSlot {
+pub(crate) struct AddressSlot {
     counts: Arc<PerAddress>,
     address: String,
 }
@@ -160,6 +166,7 @@ impl Stream for LimitedIncoming {
                     let idle = this.activity.watch(peer, this.limits.first_request_timeout, this.limits.idle_timeout);
                     return Poll::Ready(Some(Ok(LimitedConn {
                         stream,
+                        client: None,
                         idle,
                         closed: false,
                         _slot: slot,
@@ -186,10 +193,228 @@ impl Stream for LimitedIncoming {
     }
 }
 
+/// The PROXY protocol's version 2 signature, which every relayed connection starts with.
+const PROXY_SIGNATURE: [u8; 12] = *b"\r\n\r\n\0\r\nQUIT\n";
+
+/// The most bytes of addresses and TLVs taken after a PROXY header's first 16 (a relay sends 12 or 36).
+const PROXY_ADDRESSES_MAX: usize = 512;
+
+/// Why a relayed connection's header was refused (logged, never sent: the peer only sees its connection closed).
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum RelayRefused {
+    /// No whole header within the first-request timeout.
+    #[error("no PROXY header within the first-request timeout")]
+    Slow,
+    /// The connection ended, or failed, before its header did.
+    #[error("the connection ended before its PROXY header: {0}")]
+    Io(#[from] io::Error),
+    /// Not a PROXY protocol version 2 header naming a client by IP address.
+    #[error("not a PROXY protocol v2 header naming a client: {0}")]
+    Header(String),
+}
+
+/// Reads the PROXY protocol (version 2) header a standby's relay starts a connection with, exactly (the TLS
+/// handshake's first byte is left unread), and returns the client it names. Only the PROXY command over TCP with
+/// IPv4 or IPv6 addresses is taken: a relay always names its client.
+pub(crate) async fn read_proxy_header<R: AsyncRead + Unpin>(stream: &mut R) -> Result<SocketAddr, RelayRefused> {
+    let mut header = vec![0_u8; 16];
+    stream.read_exact(&mut header).await?;
+    if header[..12] != PROXY_SIGNATURE {
+        return Err(RelayRefused::Header("no PROXY v2 signature".into()));
+    }
+    let length = usize::from(u16::from_be_bytes([header[14], header[15]]));
+    if length > PROXY_ADDRESSES_MAX {
+        return Err(RelayRefused::Header(format!("{length} bytes of addresses, more than {PROXY_ADDRESSES_MAX}")));
+    }
+    header.resize(16 + length, 0);
+    stream.read_exact(&mut header[16..]).await?;
+    let parsed = ppp::v2::Header::try_from(header.as_slice()).map_err(|err| RelayRefused::Header(err.to_string()))?;
+    if parsed.command != ppp::v2::Command::Proxy || parsed.protocol != ppp::v2::Protocol::Stream {
+        return Err(RelayRefused::Header("not the PROXY command over TCP".into()));
+    }
+    match parsed.addresses {
+        ppp::v2::Addresses::IPv4(ip) => Ok(SocketAddr::from((ip.source_address, ip.source_port))),
+        ppp::v2::Addresses::IPv6(ip) => Ok(SocketAddr::from((ip.source_address, ip.source_port))),
+        ppp::v2::Addresses::Unspecified | ppp::v2::Addresses::Unix(_) => {
+            Err(RelayRefused::Header("no client IP address".into()))
+        }
+    }
+}
+
+/// The header a standby's relay sends before a client's bytes: the client, and where the relay took it.
+pub(crate) fn proxy_header(client: SocketAddr, relay: SocketAddr) -> Vec<u8> {
+    // Both of one family, as the protocol wants: an IPv4 address is written as IPv4-mapped IPv6 beside IPv6.
+    let (client, relay) = match (client, relay) {
+        (SocketAddr::V4(_), SocketAddr::V4(_)) | (SocketAddr::V6(_), SocketAddr::V6(_)) => (client, relay),
+        _ => (as_v6(client), as_v6(relay)),
+    };
+    ppp::v2::Builder::with_addresses(
+        ppp::v2::Version::Two | ppp::v2::Command::Proxy,
+        ppp::v2::Protocol::Stream,
+        (client, relay),
+    )
+    .build()
+    // Building into a Vec cannot fail: the only error is a length over 65,535 bytes, and this is 28 or 52.
+    .unwrap_or_default()
+}
+
+fn as_v6(addr: SocketAddr) -> SocketAddr {
+    match addr {
+        SocketAddr::V4(v4) => SocketAddr::from((v4.ip().to_ipv6_mapped(), v4.port())),
+        v6 @ SocketAddr::V6(_) => v6,
+    }
+}
+
+/// A relayed connection whose header has been read.
+type HeaderRead = Option<(TcpStream, SocketAddr, OwnedSemaphorePermit)>;
+
+/// The connections a serving coffred's standbys relay to it (`[relay] listen`), under the same limits as its
+/// clients' ([`LimitedIncoming::relayed`]): a connection from any address but the standbys' is closed as soon as
+/// it is accepted; one whose PROXY header is not whole within the first-request timeout, or not one, is closed;
+/// then it is the client's connection, under the client address's limit.
+pub(crate) struct RelayedIncoming {
+    listener: TcpListener,
+    from: Arc<[IpAddr]>,
+    limits: ConnectionLimits,
+    permits: Arc<Semaphore>,
+    per_address: Arc<PerAddress>,
+    activity: Arc<Activity>,
+    acquiring: Option<Acquire>,
+    permit: Option<OwnedSemaphorePermit>,
+    backoff: Option<Pin<Box<Sleep>>>,
+    /// Headers being read, one task each, each holding its connection's permit.
+    reading: JoinSet<HeaderRead>,
+}
+
+impl LimitedIncoming {
+    /// The connections relayed to `listener` from the addresses `from`, under the same limits as these (one
+    /// count of connections, and of each client address's, for both).
+    pub(crate) fn relayed(&self, listener: TcpListener, from: &[IpAddr]) -> RelayedIncoming {
+        RelayedIncoming {
+            listener,
+            from: from.into(),
+            limits: self.limits.clone(),
+            permits: Arc::clone(&self.permits),
+            per_address: Arc::clone(&self.per_address),
+            activity: Arc::clone(&self.activity),
+            acquiring: None,
+            permit: None,
+            backoff: None,
+            reading: JoinSet::new(),
+        }
+    }
+}
+
+/// Whether `peer` is one of `from`, an IPv4 address also matching itself mapped into IPv6.
+fn relay_allowed(from: &[IpAddr], peer: IpAddr) -> bool {
+    let peer = peer.to_canonical();
+    from.iter().any(|allowed| allowed.to_canonical() == peer)
+}
+
+impl RelayedIncoming {
+    /// The next connection whose header has been read, if any is ready, under its client's address limit.
+    fn poll_read_headers(&mut self, cx: &mut Context<'_>) -> Poll<LimitedConn> {
+        while let Poll::Ready(Some(done)) = self.reading.poll_join_next(cx) {
+            let Ok(Some((stream, client, permit))) = done else { continue };
+            let address = coffre_vault::address_key(&client.to_string());
+            let Some(slot) = self.per_address.take(address, self.limits.max_per_address) else {
+                tracing::debug!(%client, "too many connections from this address; closing the relayed one");
+                continue;
+            };
+            let idle = self.activity.watch(client, self.limits.first_request_timeout, self.limits.idle_timeout);
+            return Poll::Ready(LimitedConn {
+                stream,
+                client: Some(client),
+                idle,
+                closed: false,
+                _slot: slot,
+                _permit: permit,
+            });
+        }
+        Poll::Pending
+    }
+}
+
+impl Stream for RelayedIncoming {
+    type Item = io::Result<LimitedConn>;
+
+    fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+        let this = self.get_mut();
+        if let Poll::Ready(conn) = this.poll_read_headers(cx) {
+            return Poll::Ready(Some(Ok(conn)));
+        }
+        if let Some(backoff) = this.backoff.as_mut() {
+            ready!(backoff.as_mut().poll(cx));
+            this.backoff = None;
+        }
+        for _ in 0..MAX_REFUSED_IN_A_ROW {
+            let permit = match this.permit.take() {
+                Some(permit) => permit,
+                None => {
+                    let permits = &this.permits;
+                    let acquiring = this.acquiring.get_or_insert_with(|| Box::pin(Arc::clone(permits).acquire_owned()));
+                    let Poll::Ready(acquired) = acquiring.as_mut().poll(cx) else {
+                        // Headers read meanwhile still come out, within the permits their connections hold.
+                        return this.poll_read_headers(cx).map(|conn| Some(Ok(conn)));
+                    };
+                    this.acquiring = None;
+                    match acquired {
+                        Ok(permit) => permit,
+                        Err(_) => return Poll::Ready(None),
+                    }
+                }
+            };
+            match this.listener.poll_accept(cx) {
+                Poll::Ready(Ok((mut stream, peer))) => {
+                    if !relay_allowed(&this.from, peer.ip()) {
+                        tracing::warn!(%peer, "a relayed connection from an address not in [relay] from; closing it");
+                        this.permit = Some(permit);
+                        continue;
+                    }
+                    if let Err(err) = stream.set_nodelay(true) {
+                        tracing::debug!(error = %err, "cannot set TCP_NODELAY");
+                    }
+                    let timeout = this.limits.first_request_timeout;
+                    this.reading.spawn(async move {
+                        let read = tokio::time::timeout(timeout, read_proxy_header(&mut stream)).await;
+                        match read.unwrap_or(Err(RelayRefused::Slow)) {
+                            Ok(client) => Some((stream, client, permit)),
+                            Err(err) => {
+                                tracing::warn!(%peer, error = %err, "a relayed connection without a proper header; closing it");
+                                None
+                            }
+                        }
+                    });
+                }
+                Poll::Ready(Err(err)) => {
+                    this.permit = Some(permit);
+                    if !matches!(
+                        err.kind(),
+                        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted
+                    ) {
+                        tracing::warn!(error = %err, "cannot accept relayed connections; retrying shortly");
+                        this.backoff = Some(Box::pin(tokio::time::sleep(ACCEPT_BACKOFF)));
+                    }
+                    return Poll::Ready(Some(Err(err)));
+                }
+                Poll::Pending => {
+                    this.permit = Some(permit);
+                    return this.poll_read_headers(cx).map(|conn| Some(Ok(conn)));
+                }
+            }
+        }
+        // Many accepted in a row: let the other tasks (and the headers' readers) run before accepting more.
+        cx.waker().wake_by_ref();
+        Poll::Pending
+    }
+}
+
 /// An accepted connection holding its places under the limits until dropped, and closing itself when idle: its
 /// reads then answer end-of-file and its writes fail, so that the TLS layer and hyper close it.
 pub(crate) struct LimitedConn {
     stream: TcpStream,
+    /// The client a standby relayed this connection for, as its PROXY header named it (`None`: the peer is).
+    client: Option<SocketAddr>,
     idle: IdleWatch,
     closed: bool,
     _slot: AddressSlot,
@@ -216,7 +441,10 @@ impl Connected for LimitedConn {
     type ConnectInfo = TcpConnectInfo;
 
     fn connect_info(&self) -> Self::ConnectInfo {
-        self.stream.connect_info()
+        match self.client {
+            None => self.stream.connect_info(),
+            Some(client) => TcpConnectInfo { local_addr: self.stream.local_addr().ok(), remote_addr: Some(client) },
+        }
     }
 }
 
@@ -300,6 +528,110 @@ mod tests {
         drop(first);
         let second = incoming.next().await.expect("a connection").expect("accepted");
         assert!(second.connect_info().remote_addr.is_some());
+    }
+
+    /// A connection to `addr` from the loopback address `ip`.
+    async fn connect_from(ip: &str, addr: SocketAddr) -> TcpStream {
+        let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+        socket.bind(format!("{ip}:0").parse().expect("address")).expect("bind a loopback address");
+        socket.connect(addr).await.expect("connect")
+    }
+
+    /// Reads until the peer closes; true if it did without sending anything.
+    async fn closed_by_peer(stream: &mut TcpStream) -> bool {
+        let mut byte = [0_u8; 1];
+        matches!(tokio::io::AsyncReadExt::read(stream, &mut byte).await, Ok(0) | Err(_))
+    }
+
+    /// A main incoming (unused here but for its limits) and the relayed one, from 127.0.0.2 only.
+    async fn relayed(limits: ConnectionLimits) -> (LimitedIncoming, RelayedIncoming, SocketAddr) {
+        let main = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let relay = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = relay.local_addr().expect("address");
+        let incoming = LimitedIncoming::new(main, limits, Arc::default());
+        let relayed = incoming.relayed(relay, &["127.0.0.2".parse().expect("address")]);
+        (incoming, relayed, addr)
+    }
+
+    /// A standby's relayed connection is the client's: the address its header names is the one the server sees (and
+    /// so the back-off and the audit log), and the bytes after the header reach the server whole.
+    #[tokio::test]
+    async fn a_relayed_connection_is_counted_as_the_client_its_header_names() {
+        let (_main, mut relayed, addr) = relayed(limits(8, 8)).await;
+        let client: SocketAddr = "203.0.113.7:4242".parse().expect("address");
+        let mut relay = connect_from("127.0.0.2", addr).await;
+        let local = relay.local_addr().expect("address");
+        let mut sent = proxy_header(client, local);
+        sent.extend_from_slice(b"\x16\x03\x01 the TLS handshake");
+        tokio::io::AsyncWriteExt::write_all(&mut relay, &sent).await.expect("written");
+        let mut conn = relayed.next().await.expect("a connection").expect("accepted");
+        assert_eq!(conn.connect_info().remote_addr, Some(client));
+        assert_eq!(conn.connect_info().local_addr, Some(addr));
+        let mut rest = [0_u8; 21];
+        tokio::io::AsyncReadExt::read_exact(&mut conn, &mut rest).await.expect("the client's bytes");
+        assert_eq!(&rest, b"\x16\x03\x01 the TLS handshake");
+
+        // An IPv6 client through an IPv4 relay: written mapped, read back as the client.
+        let v6: SocketAddr = "[2001:db8::7]:443".parse().expect("address");
+        let mut relay = connect_from("127.0.0.2", addr).await;
+        let header = proxy_header(v6, relay.local_addr().expect("address"));
+        tokio::io::AsyncWriteExt::write_all(&mut relay, &header).await.expect("written");
+        let conn = relayed.next().await.expect("a connection").expect("accepted");
+        assert_eq!(conn.connect_info().remote_addr, Some(v6));
+    }
+
+    /// Deny by default: a connection from an address not in `[relay] from` is closed unread, whatever it sends; one
+    /// from a standby's address without a proper header (none, another protocol's, a LOCAL command, addresses too
+    /// long, one that stops halfway) is closed too; and none of them is ever handed to the server. A client named by
+    /// relays is under its own address's limit, across relays.
+    #[tokio::test]
+    async fn relayed_connections_are_taken_only_from_the_standbys_with_a_proper_header() {
+        let short = ConnectionLimits { first_request_timeout: Duration::from_millis(300), ..limits(16, 1) };
+        let (_main, mut relayed, addr) = relayed(short).await;
+        let client: SocketAddr = "198.51.100.9:5000".parse().expect("address");
+
+        let mut stranger = connect_from("127.0.0.3", addr).await;
+        let header = proxy_header(client, stranger.local_addr().expect("address"));
+        let _ = tokio::io::AsyncWriteExt::write_all(&mut stranger, &header).await;
+        let local = ppp::v2::Builder::with_addresses(
+            ppp::v2::Version::Two | ppp::v2::Command::Local,
+            ppp::v2::Protocol::Stream,
+            (client, addr),
+        )
+        .build()
+        .expect("a header");
+        let mut too_long = PROXY_SIGNATURE.to_vec();
+        too_long.extend_from_slice(&[0x21, 0x11, 0x10, 0x00]);
+        let mut halfway = proxy_header(client, addr);
+        halfway.truncate(20);
+        let mut refused = vec![stranger];
+        for bytes in [b"GET / HTTP/1.1\r\n\r\n".to_vec(), local, too_long, halfway, Vec::new()] {
+            let mut relay = connect_from("127.0.0.2", addr).await;
+            tokio::io::AsyncWriteExt::write_all(&mut relay, &bytes).await.expect("written");
+            refused.push(relay);
+        }
+        // The one good connection comes out; every other is closed without being handed over.
+        let mut good = connect_from("127.0.0.2", addr).await;
+        let header = proxy_header(client, good.local_addr().expect("address"));
+        tokio::io::AsyncWriteExt::write_all(&mut good, &header).await.expect("written");
+        let first = relayed.next().await.expect("a connection").expect("accepted");
+        assert_eq!(first.connect_info().remote_addr, Some(client));
+        for (i, relay) in refused.iter_mut().enumerate() {
+            assert!(closed_by_peer(relay).await, "connection {i} closed");
+        }
+        // The same client through another relayed connection is over its address's limit (1): closed.
+        let mut again = connect_from("127.0.0.2", addr).await;
+        let header = proxy_header(client, again.local_addr().expect("address"));
+        tokio::io::AsyncWriteExt::write_all(&mut again, &header).await.expect("written");
+        let mut cx = Context::from_waker(Waker::noop());
+        let polled = Pin::new(&mut relayed).poll_next(&mut cx);
+        assert!(polled.is_pending(), "nothing handed over yet");
+        let closed = tokio::select! {
+            closed = closed_by_peer(&mut again) => closed,
+            conn = relayed.next() => panic!("handed over over its limit: {:?}", conn.map(|c| c.map(|c| c.connect_info().remote_addr))),
+        };
+        assert!(closed);
+        drop(first);
     }
 
     #[tokio::test]

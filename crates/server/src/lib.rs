@@ -49,6 +49,7 @@ pub mod rebuild;
 mod recovery;
 mod refusals;
 mod registry;
+pub mod relay;
 pub mod restore;
 mod rotation;
 pub mod standby;
@@ -68,13 +69,18 @@ pub use config::ServerConfig;
 pub use daemon::{Daemon, StandbyWait};
 use tokio::net::TcpListener;
 
-/// Opens the daemon described by `config` (data directory, TLS identity, vault) and serves it on `listener` until
-/// `shutdown` completes; requests in flight then finish before this returns.
+/// Opens the daemon described by `config` (data directory, TLS identity, vault) and serves it on `listener` (and,
+/// with `[relay]`, on its relay address) until `shutdown` completes; requests in flight then finish before this
+/// returns.
 pub async fn run(
     listener: TcpListener,
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let relay = match &config.relay {
+        Some(relay) => Some(TcpListener::bind(relay.listen).await?),
+        None => None,
+    };
     let daemon = tokio::task::spawn_blocking(move || Daemon::open(config)).await??;
-    daemon.serve(listener, shutdown).await
+    daemon.serve(listener, relay, shutdown).await
 }

@@ -100,6 +100,13 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let listen = daemon.config().listen;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let relay =
+        match &daemon.config().relay {
+            Some(relay) => Some(tokio::net::TcpListener::bind(relay.listen).await.with_context(|| {
+                format!("cannot listen for relayed connections on {} ([relay] listen)", relay.listen)
+            })?),
+            None => None,
+        };
     let addr = listener.local_addr().context("the listener has no local address")?;
 
     let startup = coffre_server::startup::Startup {
@@ -116,7 +123,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     tell_systemd(&[sd_notify::NotifyState::Ready, sd_notify::NotifyState::Status(listening)]);
 
     daemon
-        .serve(listener, async move {
+        .serve(listener, relay, async move {
             stop.await;
             tell_systemd(&[sd_notify::NotifyState::Stopping]);
         })
@@ -142,11 +149,21 @@ async fn open(
 ) -> anyhow::Result<Option<Daemon>> {
     let standby = config.standby();
     let mut announcer = if standby { Announcer::new(&config, armed) } else { None };
+    // A standby with `[relay]` relays clients to the serving coffred while it waits (relay.rs).
+    let mut relay = config
+        .relay
+        .as_ref()
+        .filter(|_| standby)
+        .map(|_| coffre_server::relay::Relay::new(config.listen, config.connections.clone()));
     let mut said: Option<String> = None;
     loop {
         let attempt = config.clone();
         let err = match tokio::task::spawn_blocking(move || Daemon::open(attempt)).await? {
             Ok(daemon) => {
+                // The coffred it relayed to is gone: this one serves now, on the same address.
+                if let Some(relay) = relay.as_mut() {
+                    relay.stop().await;
+                }
                 if let Some(announcer) = announcer {
                     if let Err(err) = announcer.taking_over(daemon.vault().status().audit_events, lang) {
                         // Its schema is let go at once, for a coffred that has what the database lost.
@@ -164,7 +181,10 @@ async fn open(
             return Err(err);
         };
         if let (StandbyWait::Held { .. }, Some(announcer)) = (&wait, announcer.as_mut()) {
-            announcer.waiting().await;
+            let target = announcer.waiting().await;
+            if let (Some(target), Some(relay)) = (target, relay.as_mut()) {
+                relay.follow(target).await;
+            }
         }
         let line = wait.line(lang);
         if said.as_ref() != Some(&line) {
@@ -176,6 +196,9 @@ async fn open(
         tokio::select! {
             () = tokio::time::sleep(std::time::Duration::from_secs(1)) => {}
             () = stop.as_mut() => {
+                if let Some(relay) = relay.as_mut() {
+                    relay.stop().await;
+                }
                 if let Some(announcer) = announcer {
                     announcer.withdraw().await;
                 }

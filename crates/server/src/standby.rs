@@ -161,16 +161,23 @@ impl Announcer {
         Ok(())
     }
 
-    /// Says that this standby waits for the schema (another coffred holds it).
-    pub async fn waiting(&mut self) {
+    /// Says that this standby waits for the schema (another coffred holds it). Returns where the serving coffred
+    /// takes relayed connections (`Some(None)`: it takes none), or `None` when that could not be read this time.
+    pub async fn waiting(&mut self) -> Option<Option<String>> {
         let (options, standby) = (self.options.clone(), self.standby.clone());
         let said = tokio::task::spawn_blocking(move || coffre_vault::announce_standby(&options, &standby))
             .await
             .map_err(|err| err.to_string())
             .and_then(|said| said.map_err(|err| err.to_string()));
-        if let Ok(Some(ends)) = said {
-            self.note_copy_end(ends);
-        }
+        let relay = match &said {
+            Ok(Some(announced)) => {
+                self.note_copy_end(announced.copy_ends);
+                Some(announced.relay.clone())
+            }
+            // No vault in the schema yet: nobody serves it.
+            Ok(None) => Some(None),
+            Err(_) => None,
+        };
         match said {
             Ok(_) if self.failing => {
                 tracing::info!("this standby can say again that it waits, in the vault's database");
@@ -186,6 +193,7 @@ impl Announcer {
             }
             _ => {}
         }
+        relay
     }
 
     /// Takes this standby's row away: it took the vault over, or stops.

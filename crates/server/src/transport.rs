@@ -5,6 +5,7 @@
 use std::{future::Future, time::Duration};
 
 use tokio::net::TcpListener;
+use tokio_stream::{Stream, StreamExt as _};
 use tonic::{
     service::Routes,
     transport::{Identity, Server, ServerTlsConfig},
@@ -14,7 +15,7 @@ use tower::util::MapResponseLayer;
 
 use crate::{
     idle::{Activity, TrackRequestsLayer},
-    incoming::{ConnectionLimits, LimitedIncoming},
+    incoming::{ConnectionLimits, LimitedConn, LimitedIncoming},
     status::remap_undecodable,
 };
 
@@ -116,10 +117,17 @@ pub(crate) fn with_standard_services<H: Health>(
         .add_service(limited!(reflection().build_v1alpha()?)))
 }
 
-/// Serves `routes` over TLS on `listener` until `shutdown` completes, then lets requests in flight finish (for at
-/// most [`Limits::shutdown_grace`]).
+/// Connections relayed by standbys (`[relay]`): where they come in, and from which addresses only.
+pub(crate) struct RelayPort {
+    pub(crate) listener: TcpListener,
+    pub(crate) from: Vec<std::net::IpAddr>,
+}
+
+/// Serves `routes` over TLS on `listener` (and on `relay`'s, for the connections standbys relay) until `shutdown`
+/// completes, then lets requests in flight finish (for at most [`Limits::shutdown_grace`]).
 pub(crate) async fn serve(
     listener: TcpListener,
+    relay: Option<RelayPort>,
     identity: Identity,
     limits: Limits,
     routes: Routes,
@@ -151,6 +159,13 @@ pub(crate) async fn serve(
         let _ = stopping.send(());
     };
     let incoming = LimitedIncoming::new(listener, limits.connections(), activity);
+    let incoming: std::pin::Pin<Box<dyn Stream<Item = std::io::Result<LimitedConn>> + Send>> = match relay {
+        None => Box::pin(incoming),
+        Some(RelayPort { listener, from }) => {
+            let relayed = incoming.relayed(listener, &from);
+            Box::pin(incoming.merge(relayed))
+        }
+    };
     let serving = router.serve_with_incoming_shutdown(incoming, signal);
     let grace = async move {
         match stopped.await {

@@ -25,7 +25,7 @@ mod postgres_tls;
 mod sled_store;
 
 pub use postgres::{PgOptions, PgStore};
-pub use postgres_standby::{Standby, StandbySeen};
+pub use postgres_standby::{Announced, Standby, StandbySeen};
 pub use sled_store::SledStore;
 
 /// A storage failure. Messages name the operation and the store's own error; they never contain values.

@@ -29,7 +29,7 @@ use crate::{
 };
 
 /// The schema version this code writes. Migrations are applied in order at open; a newer schema is refused.
-const SCHEMA_VERSION: i32 = 3;
+const SCHEMA_VERSION: i32 = 4;
 
 /// Pairs fetched per round trip when scanning.
 const PAGE: i64 = 2048;
@@ -51,6 +51,10 @@ pub struct PgOptions {
     /// and verifies the server's certificate against it and the address's host name; a server without TLS is
     /// refused. When not set, connections are plain (see [`PgOptions::unencrypted_remote_hosts`]).
     pub ca_file: Option<PathBuf>,
+    /// Where this coffred, while it holds the schema, takes the connections its standbys relay
+    /// (`host:port`, the configuration's `[relay] advertise`): written in the schema's `writer` row when it claims
+    /// the schema, and read by the standbys from there (docs/ha.md, "Relaying standbys"). `None`: it takes none.
+    pub relay: Option<String>,
 }
 
 impl std::fmt::Debug for PgOptions {
@@ -62,6 +66,7 @@ impl std::fmt::Debug for PgOptions {
             .field("timeout", &self.timeout)
             .field("readers", &self.readers)
             .field("ca_file", &self.ca_file)
+            .field("relay", &self.relay)
             .finish()
     }
 }
@@ -76,6 +81,7 @@ impl PgOptions {
             timeout: Duration::from_secs(10),
             readers: 8,
             ca_file: None,
+            relay: None,
         }
     }
 
@@ -206,6 +212,8 @@ fn migrations(schema: &str) -> [String; SCHEMA_VERSION as usize] {
         ),
         // Version 3: the standbys waiting for the schema (see `postgres_standby.rs`).
         crate::postgres_standby::migration(schema),
+        // Version 4: where the serving coffred takes its standbys' relayed connections (`PgOptions::relay`).
+        format!("ALTER TABLE \"{schema}\".writer ADD COLUMN relay text;"),
     ]
 }
 
@@ -299,12 +307,13 @@ impl PgStore {
             timeout: options.timeout,
             place,
         };
-        let (config, connector, schema, place, writer) = (
+        let (config, connector, schema, place, writer, relay) = (
             store.config.clone(),
             store.connector.clone(),
             store.schema.clone(),
             store.place.clone(),
             store.writer.clone(),
+            options.relay.clone(),
         );
         let owner = store.run("open", async move {
             let client = connect_writer(&config, &connector, &schema, &place).await?;
@@ -312,10 +321,10 @@ impl PgStore {
             let row = client
                 .query_one(
                     &format!(
-                        "UPDATE \"{schema}\".writer SET owner = gen_random_uuid(), since = now() \
+                        "UPDATE \"{schema}\".writer SET owner = gen_random_uuid(), since = now(), relay = $1 \
                          RETURNING owner::text"
                     ),
-                    &[],
+                    &[&relay],
                 )
                 .await
                 .map_err(db_error("claim the schema"))?;

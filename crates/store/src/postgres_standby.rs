@@ -36,6 +36,18 @@ pub struct Standby {
     pub armed: bool,
 }
 
+/// What a standby learns each time it says that it waits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Announced {
+    /// The last event in the schema's copy of the audit log (0: empty), which the standby remembers: a copy that
+    /// later ends before it lost committed transactions.
+    pub copy_ends: u64,
+    /// Where the coffred that holds the schema takes relayed connections (`PgOptions::relay`), if it does. As the
+    /// database holds it: only ever used as an address to connect to, through which clients speak TLS with the
+    /// serving coffred end to end.
+    pub relay: Option<String>,
+}
+
 /// A standby coffred, as the serving one sees it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct StandbySeen {
@@ -50,15 +62,18 @@ pub struct StandbySeen {
 /// The longest a name is kept (a host name is at most 253 bytes).
 const NAME_MAX: usize = 253;
 
+/// The longest relay address read (a host name of 253 bytes, a colon and a port).
+const RELAY_MAX: usize = 260;
+
 /// The most standbys listed: the status stays small whatever the table holds.
 const LISTED_MAX: i64 = 32;
 
 impl PgStore {
     /// Says, for the standby `standby`, that it waits for the schema of `options` (another coffred holds it), and
-    /// returns where the schema's copy of the audit log ends now (0: empty), which the standby remembers: a copy
-    /// that later ends before it lost committed transactions. `None` when the schema has no `standby` table (no
-    /// vault there yet, or one whose serving coffred is older than this one): nobody would read the row. Blocking.
-    pub fn announce_standby(options: &PgOptions, standby: &Standby) -> Result<Option<u64>> {
+    /// returns where the schema's copy of the audit log ends now and where the serving coffred takes relayed
+    /// connections. `None` when the schema has no `standby` table (no vault there yet, or one whose serving coffred
+    /// is older than this one): nobody would read the row. Blocking.
+    pub fn announce_standby(options: &PgOptions, standby: &Standby) -> Result<Option<Announced>> {
         let mut name = standby.name.clone();
         if name.len() > NAME_MAX {
             let end = (0..=NAME_MAX).rev().find(|&end| name.is_char_boundary(end)).unwrap_or(0);
@@ -92,7 +107,20 @@ impl PgStore {
                 None => 0,
                 Some(row) => row.try_get(0).map_err(decode_error("announce a standby"))?,
             };
-            Ok(Some(u64::try_from(ends).unwrap_or(0)))
+            // Through `to_jsonb`, so that a schema of version 3 (a serving coffred older than this standby), whose
+            // `writer` row has no `relay` yet, reads as one without a relay rather than failing.
+            let relay = client
+                .query_opt(
+                    &format!("SELECT left(to_jsonb(w) ->> 'relay', {RELAY_MAX}) FROM \"{schema}\".writer w LIMIT 1"),
+                    &[],
+                )
+                .await
+                .map_err(db_error("announce a standby"))?;
+            let relay: Option<String> = match relay {
+                None => None,
+                Some(row) => row.try_get(0).map_err(decode_error("announce a standby"))?,
+            };
+            Ok(Some(Announced { copy_ends: u64::try_from(ends).unwrap_or(0), relay }))
         })
     }
 

@@ -13,7 +13,7 @@ mod tls;
 #[path = "postgres/cluster.rs"]
 mod cluster;
 
-use coffre_store::{Batch, LogBatch, PgOptions, PgStore, SledStore, Standby, Store, StoreError};
+use coffre_store::{Announced, Batch, LogBatch, PgOptions, PgStore, SledStore, Standby, Store, StoreError};
 use proptest::prelude::*;
 
 /// The server's address, or `None` (and the reason printed) when there is none and none is required.
@@ -284,7 +284,7 @@ fn a_schema_of_the_first_version_is_migrated_and_keeps_its_records() {
             .expect("versions");
         rows.iter().map(|row| row.get(0)).collect()
     });
-    assert_eq!(versions, [1, 2, 3]);
+    assert_eq!(versions, [1, 2, 3, 4]);
     assert_eq!(store.standbys().unwrap(), [], "the standby table of version 3 is there, empty");
 }
 
@@ -301,9 +301,10 @@ fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_o
     assert_eq!(store.standbys().unwrap(), []);
     // A name longer than any host's is cut on a character boundary, never refused or split inside a character.
     let c = Standby { id: "c1".into(), name: "é".repeat(200), armed: false };
-    assert_eq!(PgStore::announce_standby(&standby_options, &b).unwrap(), Some(0), "an empty copy of the log");
+    let announced = |copy_ends, relay: Option<&str>| Some(Announced { copy_ends, relay: relay.map(str::to_owned) });
+    assert_eq!(PgStore::announce_standby(&standby_options, &b).unwrap(), announced(0, None), "an empty copy, no relay");
     store.apply_logged(None, &[commit(1, 2, 1)]).unwrap();
-    assert_eq!(PgStore::announce_standby(&standby_options, &c).unwrap(), Some(2), "where the copy ends");
+    assert_eq!(PgStore::announce_standby(&standby_options, &c).unwrap(), announced(2, None), "where the copy ends");
     let seen = store.standbys().unwrap();
     assert_eq!(
         seen.iter().map(|s| (s.name.as_str(), s.armed)).collect::<Vec<_>>(),
@@ -560,4 +561,23 @@ proptest! {
             }
         }
     }
+}
+
+/// The coffred that holds a schema says in it where it takes relayed connections, and each claim says it again:
+/// a standby reads the one of whoever holds the schema now, or none.
+#[test]
+fn the_serving_store_names_its_relay_and_each_claim_replaces_it() {
+    let Some(url) = server() else { return };
+    let schema = fresh_schema();
+    let standby_options = options(&url, &schema, "standby");
+    let b = Standby { id: "b1".into(), name: "vault-b".into(), armed: false };
+    let mut with_relay = options(&url, &schema, "a");
+    with_relay.relay = Some("10.0.0.1:7444".into());
+    let store = PgStore::open(&with_relay).unwrap();
+    let relay = |options: &PgOptions| PgStore::announce_standby(options, &b).unwrap().unwrap().relay;
+    assert_eq!(relay(&standby_options).as_deref(), Some("10.0.0.1:7444"));
+    drop(store);
+    let store = PgStore::open(&options(&url, &schema, "c")).unwrap();
+    assert_eq!(relay(&standby_options), None, "a coffred without [relay] takes none");
+    drop(store);
 }

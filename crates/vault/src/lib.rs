@@ -63,7 +63,7 @@ mod tests;
 
 pub use audit::{AuditEvent, Outcome};
 pub use auditing::{AuditExport, DEFAULT_PAGE, MAX_PAGE};
-pub use coffre_store::{PgOptions, Standby, StoreError};
+pub use coffre_store::{Announced, PgOptions, Standby, StoreError};
 pub use config::{DEFAULT_STORE_RETRY_FOR, MaxAges, StoreBackend, VaultConfig};
 pub use entries::{DEFAULT_ENTRY_PAGE, MAX_ENTRY_PAGE};
 pub use error::{Error, ErrorKind, Result};

@@ -56,9 +56,13 @@ pub fn check_standby_passphrase(config: &VaultConfig, passphrase: &Passphrase) -
 }
 
 /// Says, for the standby coffred `standby`, that it waits for the vault's schema in `options` (another coffred holds
-/// it), for that coffred's status, and returns the last event in the database's copy of the audit log. `None` when
+/// it), for that coffred's status, and returns the last event in the database's copy of the audit log and where
+/// that coffred takes relayed connections. `None` when
 /// the schema has no place for it (no vault there yet, or one served by an older coffred). Blocking.
-pub fn announce_standby(options: &coffre_store::PgOptions, standby: &coffre_store::Standby) -> Result<Option<u64>> {
+pub fn announce_standby(
+    options: &coffre_store::PgOptions,
+    standby: &coffre_store::Standby,
+) -> Result<Option<coffre_store::Announced>> {
     Ok(coffre_store::PgStore::announce_standby(options, standby)?)
 }
 

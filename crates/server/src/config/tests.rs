@@ -420,3 +420,51 @@ fn a_database_ca_file_comes_from_the_file_or_the_flag_and_a_bad_one_is_refused_a
         .to_string();
     assert!(err.contains("for PostgreSQL"), "{err}");
 }
+
+#[test]
+fn relaying_is_for_postgres_from_named_standbys_on_a_port_of_its_own() {
+    let postgres = "[storage]\nurl = \"postgresql://c@h/d\"\n";
+    let config = resolve(
+        &Flags::default(),
+        &format!("{postgres}[relay]\nlisten = \"127.0.0.1:7444\"\nfrom = [\"127.0.0.2\", \"::1\"]\n"),
+    );
+    let relay = config.relay.clone().expect("relaying");
+    assert_eq!(relay.advertise, "127.0.0.1:7444", "the listen address when it is one address");
+    assert_eq!(relay.from.len(), 2);
+    let StoreBackend::Postgres(options) = config.vault_config().expect("engine config").store else {
+        panic!("PostgreSQL")
+    };
+    assert_eq!(options.relay.as_deref(), Some("127.0.0.1:7444"), "written in the database for the standbys");
+    let written = config.to_toml().expect("TOML");
+    assert_eq!(resolve(&Flags::default(), &written).relay, config.relay, "show-config reads back the same");
+    assert_eq!(resolve(&Flags::default(), postgres).relay, None, "off unless asked for");
+
+    let refused = |text: &str| ServerConfig::resolve(&Flags::default(), file(text)).expect_err("refused").to_string();
+    let on_sled = refused("[relay]\nlisten = \"127.0.0.1:7444\"\nfrom = [\"127.0.0.2\"]\n");
+    assert!(on_sled.contains("backend = \"postgres\""), "{on_sled}");
+    let nobody = refused(&format!("{postgres}[relay]\nlisten = \"127.0.0.1:7444\"\n"));
+    assert!(nobody.contains("[relay] from is empty"), "{nobody}");
+    let same_port = refused(&format!("{postgres}[relay]\nlisten = \"127.0.0.1:7443\"\nfrom = [\"127.0.0.2\"]\n"));
+    assert!(same_port.contains("a port of their own"), "{same_port}");
+    let no_port = refused(&format!("{postgres}[relay]\nlisten = \"127.0.0.1:0\"\nfrom = [\"127.0.0.2\"]\n"));
+    assert!(no_port.contains("give it a fixed one"), "{no_port}");
+    let everywhere = refused(&format!("{postgres}[relay]\nlisten = \"0.0.0.0:7444\"\nfrom = [\"10.0.0.2\"]\n"));
+    assert!(everywhere.contains("[relay] advertise"), "{everywhere}");
+    let advertised = resolve(
+        &Flags::default(),
+        &format!(
+            "{postgres}[relay]\nlisten = \"0.0.0.0:7444\"\nadvertise = \"coffre-a.example.org:7444\"\nfrom = [\"10.0.0.2\"]\n"
+        ),
+    );
+    assert_eq!(advertised.relay.expect("relaying").advertise, "coffre-a.example.org:7444");
+    for bad in ["coffre-a", ":7444", "coffre-a:0", "coffre-a:port", "a b:7444"] {
+        let text =
+            format!("{postgres}[relay]\nlisten = \"0.0.0.0:7444\"\nadvertise = \"{bad}\"\nfrom = [\"10.0.0.2\"]\n");
+        assert!(refused(&text).contains("is not HOST:PORT"), "{bad}: {}", refused(&text));
+    }
+    let half = refused(&format!("{postgres}[relay]\nfrom = [\"10.0.0.2\"]\n"));
+    assert!(half.contains("go with [relay] listen"), "{half}");
+    let parse = FileConfig::parse(&format!("{postgres}[relay]\nfrom = [\"10.0.0.0/8\"]\n"), Path::new("t.toml"));
+    let parse = parse.expect_err("a network is not an address").to_string();
+    assert!(parse.contains("invalid IP address syntax"), "{parse}");
+}

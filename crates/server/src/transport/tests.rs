@@ -53,8 +53,14 @@ impl TestServer {
         let shutdown = async move {
             let _ = stopped.await;
         };
-        let task =
-            tokio::spawn(serve(listener, material.identity().clone(), Limits::new(&connections), routes, shutdown));
+        let task = tokio::spawn(serve(
+            listener,
+            None,
+            material.identity().clone(),
+            Limits::new(&connections),
+            routes,
+            shutdown,
+        ));
         Self { addr, ca_pem, ca_fingerprint: material.ca_fingerprint().to_owned(), stop: Some(stop), task, _data: data }
     }
 
