@@ -746,3 +746,145 @@ fn an_armed_standby_unseals_what_it_takes_over_but_not_a_vault_an_owner_sealed()
     client.login(&third, "Alice", &pass).ok();
     assert!(client.run(&["reveal", "Mailgun", "--reason", "unsealed by an owner"]).ok().stdout.contains(PASSWORD));
 }
+
+/// A free loopback port, for a configuration that must name one (`[relay] listen`, a standby's address).
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
+}
+
+/// A TCP load balancer of the test's own, without health checks: each connection goes to the next backend in turn
+/// (to the one after if that one refuses), bytes as they are. Counts the connections each backend took.
+struct Balancer {
+    url: String,
+    taken: std::sync::Arc<[std::sync::atomic::AtomicUsize; 2]>,
+}
+
+impl Balancer {
+    fn start(backends: [String; 2]) -> Balancer {
+        use std::sync::{Arc, atomic::Ordering};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let url = format!("https://{}", listener.local_addr().unwrap());
+        let taken: Arc<[std::sync::atomic::AtomicUsize; 2]> = Arc::default();
+        let counts = taken.clone();
+        std::thread::spawn(move || {
+            for (turn, client) in listener.incoming().enumerate() {
+                let Ok(client) = client else { continue };
+                let backend = (0..2)
+                    .map(|i| (turn + i) % 2)
+                    .find_map(|i| std::net::TcpStream::connect(&backends[i]).ok().map(|stream| (i, stream)));
+                let Some((i, backend)) = backend else { continue };
+                counts[i].fetch_add(1, Ordering::Relaxed);
+                let pipe = |mut from: std::net::TcpStream, mut to: std::net::TcpStream| {
+                    std::thread::spawn(move || {
+                        let _ = std::io::copy(&mut from, &mut to);
+                        let _ = to.shutdown(std::net::Shutdown::Write);
+                    })
+                };
+                pipe(client.try_clone().unwrap(), backend.try_clone().unwrap());
+                pipe(backend, client);
+            }
+        });
+        Balancer { url, taken }
+    }
+
+    fn taken(&self) -> [usize; 2] {
+        use std::sync::atomic::Ordering;
+        [self.taken[0].load(Ordering::Relaxed), self.taken[1].load(Ordering::Relaxed)]
+    }
+}
+
+/// A client of `daemon`'s vault that talks to `server` (another coffred, or a balancer), with a home of its own and
+/// the authenticator app of `person`'s client.
+fn client_of(daemon: &Daemon, person: &Client, server: &str) -> Client {
+    let mut client = Client::new(daemon);
+    client.server = server.to_string();
+    *client.seeds.lock().unwrap() = person.seeds.lock().unwrap().clone();
+    client
+}
+
+/// Two coffreds on one schema behind a load balancer that knows nothing of them: the serving one and an armed
+/// standby with `[relay]`, which relays its clients to the serving one (TLS end to end). A person logs in through
+/// one and reveals through the other; a grant revoked on the first is refused through the second at once, since
+/// one coffred decides; a load through the balancer reaches both. The serving one dies (`kill -9`) under that
+/// load: the standby takes the vault over and unseals it, the balancer's next connections reach it, the president
+/// logs in again (sessions are not carried over), and every acknowledged change and reveal, through either, is in
+/// the one audit log, which verifies.
+#[test]
+fn two_coffreds_behind_a_balancer_answer_as_one_and_the_standby_serves_on_when_the_first_dies() {
+    use std::sync::Arc;
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let relay = |port: u16| format!("\n[relay]\nlisten = \"127.0.0.1:{port}\"\nfrom = [\"127.0.0.1\"]\n");
+    let base = cluster.config("relayed");
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &format!("{base}{}", relay(free_port())));
+    add_entry(&client);
+    let passphrase = std::fs::read_to_string(&pass).unwrap().trim_end().to_string();
+    let second_dir = tmp.path().join("second");
+    std::fs::create_dir(&second_dir).unwrap();
+    let first_dir = &daemon.data_dir;
+    assert!(Command::new("cp").arg("-a").arg(first_dir.join("tls")).arg(&second_dir).status().unwrap().success());
+    let listen_b = format!("127.0.0.1:{}", free_port());
+    let standby_config = format!("{base}standby = true\n{}", relay(free_port()));
+    let mut standby = Daemon::start_armed_standby_on(&second_dir, &listen_b, &standby_config, &passphrase);
+    standby.wait_for(|line| line.contains("standing by")).unwrap_or_else(|(l, log)| panic!("{l:?} {log}"));
+    // It listens once its announcement has read where the serving coffred takes relayed connections (every
+    // second): polled, with a generous bound.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::net::TcpStream::connect(&listen_b).is_err() {
+        assert!(std::time::Instant::now() < deadline, "the standby never relayed: {}", standby.log());
+        std::thread::sleep(std::time::Duration::from_millis(50)); // a polling interval, not a wait for time to pass
+    }
+
+    // Through the standby: the serving coffred answers (its status lists the standby it came through, armed).
+    let via_b = client_of(&daemon, &client, &format!("https://{listen_b}"));
+    via_b.login(&daemon, "Alice", &pass).ok();
+    assert_eq!(
+        via_b.run(&["reveal", "Mailgun", "--reason", "through the standby"]).ok().stdout,
+        format!("{PASSWORD}\n")
+    );
+    let listed = standbys_in_status(&via_b, |standbys| !standbys.is_empty());
+    assert_eq!(listed[0]["armed"], true, "{listed:?}");
+
+    // A member on the standby's address; the grant revoked on the first coffred is refused through it at once.
+    let added = client.run(&["person", "add", "Dave", "--role", "member", "--json"]).ok().json();
+    let dave = client_of(&daemon, &client, &format!("https://{listen_b}"));
+    let dave_pass = dave.secret_file("own.pass", "Dave's own passphrase, long enough");
+    dave.enroll(&daemon, added["enrolment_code"].as_str().unwrap(), &dave_pass).ok();
+    dave.login(&daemon, "Dave", &dave_pass).ok();
+    let grant = client.run(&["grant", "add", "Dave", "--entry", "Mailgun", "--for", "1d", "--task", "t", "--json"]);
+    let id = grant.ok().json()["id"].as_str().unwrap().to_string();
+    dave.run(&["reveal", "Mailgun", "--reason", "Dave's task"]).ok();
+    client.run(&["grant", "revoke", &id[..8]]).ok();
+    let refused = dave.run(&["reveal", "Mailgun", "--reason", "after the revoke"]);
+    assert_eq!(refused.code, 5, "{}", refused.stderr);
+    assert!(refused.stderr.contains("no live grant covers this entry") && refused.stdout.is_empty());
+
+    // Behind the balancer: log in through one, reveal through the other, in turn.
+    let balancer = Balancer::start([daemon.url.trim_start_matches("https://").to_string(), listen_b.clone()]);
+    let both = client_of(&daemon, &client, &balancer.url);
+    both.login(&daemon, "Alice", &pass).ok();
+    for i in 0..4 {
+        let reason = format!("through the balancer {i}");
+        assert_eq!(both.run(&["reveal", "Mailgun", "--reason", &reason]).ok().stdout, format!("{PASSWORD}\n"));
+    }
+    let taken = balancer.taken();
+    assert!(taken[0] >= 2 && taken[1] >= 2, "both coffreds took connections: {taken:?}");
+
+    // The serving coffred dies under a load through the balancer; the standby serves on.
+    let both = Arc::new(both);
+    let load = failover::Load::start(&both, 12);
+    load.crashed();
+    let first_clock = daemon.clock.path.clone();
+    daemon.kill();
+    let acknowledged = load.stop();
+    std::fs::copy(&first_clock, second_dir.with_extension("clock")).unwrap();
+    let second = standby.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
+    assert!(second.startup.iter().any(|l| l.contains("unsealed it with the passphrase given at start")));
+    both.login(&second, "Alice", &pass).ok();
+    assert_eq!(
+        both.run(&["reveal", "Mailgun", "--reason", "after the take-over"]).ok().stdout,
+        format!("{PASSWORD}\n")
+    );
+    failover::nothing_acknowledged_is_lost(&both, tmp.path(), &acknowledged);
+    assert_eq!(copied_log(&cluster, "relayed"), local_log(&second), "the database's copy is the second one's log");
+}

@@ -66,8 +66,8 @@ pub struct Flags {
     #[arg(long, env = "COFFRE_STORAGE_SCHEMA", value_name = "NAME", global = true)]
     pub storage_schema: Option<String>,
 
-    /// Stand by: while another coffred holds the PostgreSQL schema, wait without listening, and take the vault
-    /// over (sealed, as after any start) once that coffred stops. See docs/ha.md.
+    /// Stand by: while another coffred holds the PostgreSQL schema, wait without serving (with [relay], relaying
+    /// clients to it), and take the vault over (sealed, as after any start) once that coffred stops. See docs/ha.md.
     #[arg(long, env = "COFFRE_STANDBY", global = true)]
     pub standby: bool,
 }

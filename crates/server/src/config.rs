@@ -121,7 +121,8 @@ pub enum StorageSettings {
         /// its author is answered; the writer then goes on giving it every second (within [`STORE_RETRY_SECONDS`]).
         retry_seconds: u64,
         /// A standby coffred: while another coffred holds the schema (or the database is out of reach), it waits
-        /// instead of exiting, without listening, and takes the schema over once it is free (docs/ha.md).
+        /// instead of exiting, without serving (with `[relay]`, it relays clients to the serving coffred), and takes
+        /// the schema over once it is free (docs/ha.md).
         standby: bool,
     },
 }

@@ -135,7 +135,9 @@ type Stop = std::pin::Pin<Box<dyn std::future::Future<Output = ()> + Send>>;
 
 /// Opens the daemon (blocking work, on a blocking thread). A standby (`[storage] standby`) does not give up while
 /// another coffred holds the schema or the database is out of reach: it says so once (and again whenever the
-/// reason changes) and tries again every second, without listening, so that a load balancer sends nobody to it. It
+/// reason changes) and tries again every second, without serving: it listens only to relay clients to the serving
+/// coffred, with `[relay]`, while that one takes relayed connections (relay.rs); else a load balancer's health check
+/// sends nobody to it. It
 /// tells systemd it is ready as soon as it stands by (standing by is its job; a start that never ends would block
 /// `systemctl start`), with the reason as its status. `None` when `stop` (SIGTERM, SIGINT) came first.
 ///
