@@ -10,6 +10,15 @@ use std::{
 
 use anyhow::{Context, Result, bail};
 
+/// What a daemon's configuration has besides the bench's usual.
+#[derive(Default)]
+pub(crate) struct Extra {
+    /// `[relay] listen` on this loopback port, taken from 127.0.0.1.
+    pub(crate) relay_port: Option<u16>,
+    /// A standby of the daemon on this data directory's schema.
+    pub(crate) standby_of: Option<PathBuf>,
+}
+
 /// A running `coffred` started by the bench.
 pub(crate) struct Daemon {
     child: Child,
@@ -26,13 +35,26 @@ impl Daemon {
     /// `listen` (a free port when it ends in `:0`), and waits for the line that says it listens.
     /// Its log (warnings and errors) goes to `DATA_DIR.log`, shown when it fails to start.
     pub(crate) fn start(coffred: &Path, data_dir: &Path, listen: &str) -> Result<Daemon> {
+        Self::start_with(coffred, data_dir, listen, &Extra::default())
+    }
+
+    /// As [`Daemon::start`], with more configuration: `[relay]`, or a standby of another daemon's schema (returned
+    /// once it relays to that daemon, with `url` its own address).
+    pub(crate) fn start_with(coffred: &Path, data_dir: &Path, listen: &str, extra: &Extra) -> Result<Daemon> {
         let log_path = data_dir.with_extension("log");
         let log = std::fs::File::create(&log_path).with_context(|| format!("cannot write {}", log_path.display()))?;
         // Every simulated client connects from this machine's one address: lift the per-address connection limit
         // (64 by default) above the most clients a phase opens. Everything else stays at its default.
         let config_path = data_dir.with_extension("toml");
         // With --backend postgres, a schema of its own (crate::postgres).
-        let config = format!("[connections]\nper_address = 1024\n{}", crate::postgres::storage_section(data_dir));
+        let schema_of = extra.standby_of.as_deref().unwrap_or(data_dir);
+        let mut config = format!("[connections]\nper_address = 1024\n{}", crate::postgres::storage_section(schema_of));
+        if extra.standby_of.is_some() {
+            config.push_str("standby = true\n");
+        }
+        if let Some(port) = extra.relay_port {
+            config.push_str(&format!("[relay]\nlisten = \"127.0.0.1:{port}\"\nfrom = [\"127.0.0.1\"]\n"));
+        }
         std::fs::write(&config_path, config).with_context(|| format!("cannot write {}", config_path.display()))?;
         let spawned = Instant::now();
         let mut child = Command::new(coffred)
@@ -61,6 +83,21 @@ impl Daemon {
                 }
             }
         });
+        if extra.standby_of.is_some() {
+            // A standby says it stands by; it listens once it has read where the serving daemon takes relayed
+            // connections (every second).
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while std::net::TcpStream::connect(listen).is_err() {
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                    bail!("the standby coffred did not relay within 60 s; its log:\n{log}");
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+            let ca_pem = Vec::new();
+            return Ok(Daemon { child, url: format!("https://{listen}"), ca_pem, spawned });
+        }
         let url = loop {
             match rx.recv_timeout(Duration::from_secs(60)) {
                 Ok(line) => {

@@ -69,10 +69,21 @@ pub(crate) async fn run_own(plan: &Plan, coffred: &Path, wants: &dyn Fn(&str) ->
     let dir =
         tempfile::Builder::new().prefix("coffre-bench-").tempdir().context("cannot make a temporary directory")?;
     let data_dir = dir.path().join("data");
-    let daemon = Daemon::start(coffred, &data_dir, "127.0.0.1:0")?;
+    // Two coffreds behind one address need a schema they share.
+    let relayed = wants("relayed-reveal") && crate::postgres::on_postgres();
+    let relay_port = relayed.then(free_port).transpose()?;
+    let extra = daemon::Extra { relay_port, standby_of: None };
+    let daemon = Daemon::start_with(coffred, &data_dir, "127.0.0.1:0", &extra)?;
     let target = Target { url: daemon.url.clone(), ca_pem: daemon.ca_pem.clone() };
     let mut world = build_world(plan, target, Some(daemon.pid())).await?;
     run_on(plan, &mut world, wants).await?;
+    if wants("relayed-reveal") {
+        if relayed {
+            relayed_reveal(plan, &world, coffred, dir.path(), &data_dir).await?;
+        } else {
+            Line::phase("relayed-reveal").text("skipped", "postgres-only").print();
+        }
+    }
     if wants("idle") {
         let listen = daemon.url.trim_start_matches("https://").to_owned();
         daemon.stop()?;
@@ -103,13 +114,42 @@ pub(crate) async fn run_on(plan: &Plan, world: &mut World, wants: &dyn Fn(&str) 
     Ok(())
 }
 
-/// One connection per client.
-async fn connections(target: &Target, clients: usize) -> Result<Arc<Vec<Clients>>> {
+/// One connection per client, to `targets` in turn.
+async fn connections(targets: &[Target], clients: usize) -> Result<Arc<Vec<Clients>>> {
     let mut all = Vec::with_capacity(clients);
-    for _ in 0..clients {
-        all.push(Clients::connect(target).await?);
+    for client in 0..clients {
+        all.push(Clients::connect(&targets[client % targets.len()]).await?);
     }
     Ok(Arc::new(all))
+}
+
+/// A free loopback port, for a `[relay] listen` (which must name one).
+fn free_port() -> Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Two coffreds on one schema behind one address: the serving one and a standby that relays its clients to it
+/// (`[relay]`), the clients half on each. Every reveal is still served, and made durable, by the serving one; the
+/// line says what the relay adds. The standby's CPU is reported beside the serving daemon's.
+async fn relayed_reveal(plan: &Plan, world: &World, coffred: &Path, dir: &Path, serving_dir: &Path) -> Result<()> {
+    let standby_dir = dir.join("standby");
+    let listen = format!("127.0.0.1:{}", free_port()?);
+    let extra = daemon::Extra { relay_port: Some(free_port()?), standby_of: Some(serving_dir.to_path_buf()) };
+    let standby = Daemon::start_with(coffred, &standby_dir, &listen, &extra)?;
+    let through = Target { url: standby.url.clone(), ca_pem: world.target.ca_pem.clone() };
+    let targets = [world.target.clone(), through];
+    let clients = if plan.clients.contains(&64) { 64 } else { plan.clients.iter().copied().max().unwrap_or(64) };
+    let before = daemon::cpu_seconds(standby.pid())?;
+    let stats = reveal_through(plan, world, clients, &targets).await?;
+    let standby_cpu = daemon::cpu_seconds(standby.pid())? - before;
+    let mut line = report("relayed-reveal", &stats);
+    line.int("replicas", 2);
+    if stats.ops > 0 {
+        // Half the clients went through the relay.
+        line.float("relay_cpu_us_per_relayed_op", standby_cpu * 1e6 / (stats.ops as f64 / 2.0), 1);
+    }
+    line.print();
+    standby.stop()
 }
 
 pub(crate) fn report(name: &str, stats: &Stats) -> Line {
@@ -133,7 +173,7 @@ async fn noop_and_reveal(plan: &Plan, world: &World, clients: usize) -> Result<(
 
 /// The cheapest authenticated call (who am I: session check, no storage, no audit), as the members.
 async fn noop(plan: &Plan, world: &World, clients: usize) -> Result<Stats> {
-    let conns = connections(&world.target, clients).await?;
+    let conns = connections(std::slice::from_ref(&world.target), clients).await?;
     let tokens: Vec<_> = world.members.iter().map(|m| m.token.clone()).collect();
     let op: Op = Arc::new(move |client, _| {
         let mut auth = conns[client].auth.clone();
@@ -145,12 +185,17 @@ async fn noop(plan: &Plan, world: &World, clients: usize) -> Result<Stats> {
 
 /// Reveals of a password by the members, each of an entry its grant covers, spread over them.
 pub(crate) async fn reveal(plan: &Plan, world: &World, clients: usize) -> Result<Stats> {
+    reveal_through(plan, world, clients, std::slice::from_ref(&world.target)).await
+}
+
+/// [`reveal`], the clients' connections to `targets` in turn.
+async fn reveal_through(plan: &Plan, world: &World, clients: usize, targets: &[Target]) -> Result<Stats> {
     anyhow::ensure!(
         !world.members.is_empty() && world.members.iter().all(|m| !m.entries.is_empty()),
         "too few entries for every member to have one to reveal: use at least {} entries",
         setup::MEMBERS
     );
-    let conns = connections(&world.target, clients).await?;
+    let conns = connections(targets, clients).await?;
     let tokens: Vec<_> = world.members.iter().map(|m| m.token.clone()).collect();
     let entries: Vec<Vec<String>> = world.members.iter().map(|m| m.entries.clone()).collect();
     let op: Op = Arc::new(move |client, n| {
@@ -179,7 +224,7 @@ pub(crate) async fn reveal(plan: &Plan, world: &World, clients: usize) -> Result
 
 /// Lists entries (the first page of LIST_PAGE) as the president, from `clients` clients.
 pub(crate) async fn list(plan: &Plan, world: &World, clients: usize) -> Result<Stats> {
-    let conns = connections(&world.target, clients).await?;
+    let conns = connections(std::slice::from_ref(&world.target), clients).await?;
     let token = world.president_token.clone();
     let op: Op = Arc::new(move |client, _| {
         let mut service = conns[client].entries.clone();
@@ -225,7 +270,7 @@ async fn login(plan: &Plan, world: &World) -> Result<()> {
         .print();
 
     let before = pid.map(daemon::memory).transpose()?;
-    let conns = connections(&world.target, burst.len()).await?;
+    let conns = connections(std::slice::from_ref(&world.target), burst.len()).await?;
     let started = Instant::now();
     let mut tasks = Vec::new();
     for (i, mut account) in burst.drain(..).enumerate() {
