@@ -20,6 +20,10 @@ pub enum IndexDomain {
     RevealPair,
     /// The requester of approvals (a person's id in hex), to find a person's requests.
     ApprovalHolder,
+    /// The person of stored sessions (a person's id in hex), to find a person's sessions.
+    SessionHolder,
+    /// One stored session (its token's hash in hex), so its key names neither the person nor the hash.
+    SessionToken,
 }
 
 impl IndexDomain {
@@ -32,6 +36,8 @@ impl IndexDomain {
             IndexDomain::RevealHolder => 4,
             IndexDomain::RevealPair => 5,
             IndexDomain::ApprovalHolder => 6,
+            IndexDomain::SessionHolder => 7,
+            IndexDomain::SessionToken => 8,
         }
     }
 }

@@ -48,6 +48,8 @@ pub enum RecordKind {
     Lifecycle = 12,
     /// A change to the store, carried by the audit log beside the event that made it (one chunk of it).
     AuditChange = 13,
+    /// A session, as the store keeps it for a standby that takes the vault over (its token's hash, never the token).
+    Session = 14,
     /// The recovery slot's wrapped master key (20 and up are recovery's and backups').
     RecoverySlot = 20,
     /// The record of a share set: its holders and their age recipients.

@@ -106,6 +106,9 @@ impl Vault {
         let (token, hash) = new_session_token().map_err(Error::Crypto)?;
         let expires_ms =
             now.saturating_add(i64::try_from(inner.config.session_absolute.as_millis()).unwrap_or(i64::MAX));
+        // Kept in the store too, for a standby that takes the vault over (sessions.rs); the person's expired ones go.
+        inner.prune_sessions_of(&open, &mut batch, &person.id, now)?;
+        crate::sessions::put_session(&open, &mut batch, &person.id, &hash, person.role, now, expires_ms)?;
         let mut event = inner.event(ctx, &person.name, "login", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
         if migrated.is_some() {
@@ -127,11 +130,14 @@ impl Vault {
     pub async fn logout(&self, ctx: &RequestContext) -> Result<()> {
         let inner = &self.inner;
         let caller = inner.authorize(ctx, Action::Logout)?;
+        let mut batch = Batch::default();
         if let Some(token) = &ctx.token {
             let hash = hash_session_token(token.0.expose_secret());
             caller.open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&hash);
+            // Its stored copy goes with the event, so that no take-over brings it back.
+            crate::sessions::drop_session(&caller.open, &mut batch, &caller.person, &hash);
         }
-        inner.audit(inner.event(ctx, &caller.name, "logout", &caller.name, Outcome::Success)).await?;
+        inner.commit(inner.event(ctx, &caller.name, "logout", &caller.name, Outcome::Success), batch).await?;
         Ok(())
     }
 

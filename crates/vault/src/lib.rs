@@ -48,6 +48,7 @@ pub mod recovery;
 mod registry;
 mod rotation;
 mod salvage;
+mod sessions;
 mod standby;
 mod store_check;
 mod throttle;

@@ -314,6 +314,12 @@ impl Vault {
         let event = inner.event(ctx, &caller.name, "seal", "", Outcome::Success);
         let sealed = {
             let _writes = inner.writes.lock().await;
+            // Every session ends, in the store too (sessions.rs). A store that cannot be read for them still gets the
+            // seal's event and mark through the log: no take-over carries sessions over a vault an owner sealed, and
+            // any other unseal removes them.
+            if let Err(err) = inner.drop_all_sessions(&mut batch) {
+                tracing::warn!(error = %err, "cannot list the sessions the store keeps; the next unseal removes them");
+            }
             inner.commit(event, batch).await
         };
         if let Err(err) = sealed {
@@ -462,6 +468,18 @@ impl crate::vault::Inner {
         if let Some(updated) = &mut header_update {
             batch.insert(records::HEADER_KEY.to_vec(), updated.encode(&open.header_key)?);
         }
+        // A standby's take-over carries the sessions over; any other unseal starts with nobody logged in.
+        let carried = if armed {
+            let carried = self.carried_sessions(open, &mut batch, self.now_ms())?;
+            if !event.detail.is_empty() {
+                event.detail.push(' ');
+            }
+            event.detail.push_str(&format!("sessions_carried={}", carried.len()));
+            carried
+        } else {
+            self.drop_all_sessions(&mut batch)?;
+            Vec::new()
+        };
         if self.store.get(SEALED_BY_OWNER)?.is_some() {
             batch.remove(SEALED_BY_OWNER.to_vec());
         }
@@ -473,6 +491,7 @@ impl crate::vault::Inner {
         if let Some(updated) = header_update {
             self.write_state().header = Some(updated);
         }
+        open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(carried);
         Ok(UnsealEnd::Unsealed)
     }
 }

@@ -120,6 +120,7 @@ impl Vault {
         revealed.sort_by_cached_key(|r| r.platform.to_lowercase());
         let rotation_due: Vec<String> = revealed.iter().map(|r| r.platform.clone()).collect();
 
+        inner.drop_sessions_of(open, &mut batch, &person.id)?;
         let mut event = inner.event(ctx, &caller.name, "person.offboard", &person.name, Outcome::Success);
         event.detail =
             format!("role={:?} grants_revoked={grants_revoked} rotation_due={}", person.role, rotation_due.join(","));
@@ -153,6 +154,7 @@ impl Vault {
         put_person(open, &mut batch, &person)?;
         inner.drop_enrolments(open, &mut batch, &person.id)?;
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
+        inner.drop_sessions_of(open, &mut batch, &person.id)?;
         let mut event = inner.event(ctx, &caller.name, "enrolment.reset", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
         inner.commit(event, batch).await?;

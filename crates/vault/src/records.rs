@@ -47,6 +47,8 @@ pub(crate) const PENDING_VERSION: &[u8] = b"q/";
 pub(crate) const APPROVAL: &[u8] = b"a/";
 pub(crate) const APPROVAL_INDEX: &[u8] = b"i/a/";
 pub(crate) const LIFECYCLE: &[u8] = b"l/";
+/// Sessions, for a standby that takes the vault over (`sessions.rs`): MAC(person) || 16 bytes of MAC(token hash).
+pub(crate) const SESSION: &[u8] = b"n/";
 
 /// A random record id.
 pub(crate) type Id = [u8; 16];

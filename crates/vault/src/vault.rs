@@ -86,6 +86,8 @@ pub(crate) struct Open {
     pub(crate) entries_key: SubKey,
     pub(crate) people_key: SubKey,
     pub(crate) index_key: SubKey,
+    /// Seals the sessions the store keeps for a take-over (see `sessions.rs`).
+    pub(crate) sessions_key: SubKey,
     /// Authenticates the seal header (see `header.rs`).
     pub(crate) header_key: SubKey,
     pub(crate) audit_keys: Arc<AuditKeys>,
@@ -128,6 +130,7 @@ impl Open {
             entries_key: master.subkey(Purpose::Entries),
             people_key: master.subkey(Purpose::People),
             index_key: master.subkey(Purpose::Index),
+            sessions_key: master.subkey(Purpose::Sessions),
             header_key: master.subkey(Purpose::Header),
             audit_keys: Arc::new(AuditKeys::derive(vault_id, &master)),
             master,

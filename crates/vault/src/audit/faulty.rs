@@ -17,7 +17,8 @@ use super::segment::{Disk, SegmentFile, Storage};
 /// The disk, failing on demand: while `full` is set every write stores half its bytes and then fails as a full
 /// disk does; `fsync_failures` makes that many coming fdatasyncs fail with EIO; `store_refusals` makes that many
 /// coming store batches fail without being applied; `store_read_failures` makes that many coming reads of one
-/// record fail as a database out of reach does; `store_unreachable_writes` makes that many coming store batches
+/// record fail as a database out of reach does, and `store_scan_failures` that many coming scans;
+/// `store_unreachable_writes` makes that many coming store batches
 /// fail, unapplied, as a database out of reach does; while `stalled` (see [`Faults::stall`]) every write waits, as on
 /// a disk that does not answer.
 #[derive(Default)]
@@ -28,6 +29,7 @@ pub(crate) struct Faults {
     pub(crate) fsync_failures: AtomicU64,
     pub(crate) store_refusals: AtomicU64,
     pub(crate) store_read_failures: AtomicU64,
+    pub(crate) store_scan_failures: AtomicU64,
     pub(crate) store_unreachable_writes: AtomicU64,
 }
 
@@ -68,6 +70,9 @@ impl Store for FaultyStore {
     }
 
     fn scan_prefix<'a>(&'a self, prefix: &[u8]) -> Box<dyn Iterator<Item = coffre_store::Result<Pair>> + 'a> {
+        if take_one(&self.faults.store_scan_failures) {
+            return Box::new(std::iter::once(Err(unreachable("scan"))));
+        }
         self.store.scan_prefix(prefix)
     }
 

@@ -1,0 +1,263 @@
+//! Sessions as the store keeps them, so that a standby coffred that takes the vault over with an owner's armed
+//! passphrase carries them over: people behind a load balancer go on working when the serving coffred dies, instead
+//! of logging in again (docs/ha.md, "Sessions through a take-over").
+//!
+//! The serving coffred checks sessions in memory only, as before; the store holds a copy written with the login's
+//! own change (so it is in the audit log and the database like any record) and removed with the change that ends
+//! the session: a logout, an offboarding, an enrolment reset, an owner's seal. A session's record holds its token's
+//! SHA-256 hash (the token itself is never kept), the person, the role and the absolute expiry, sealed under the
+//! sessions subkey; its key is a MAC of the person and of the hash, so the database sees neither.
+//!
+//! Only an armed take-over reads them ([`Inner::carried_sessions`]); every other unseal removes them all, so an
+//! owner's unseal always starts with nobody logged in, as before. A carried session must be valid still: not past
+//! its absolute expiry, its person enrolled and not offboarded, with the same role. Its last use on the coffred that
+//! died is not known (it was never written, to keep requests free of writes), so it must be used again within
+//! [`CARRIED_IDLE_GRACE`] of the take-over, or it ends for idleness there; a session that had ended for idleness
+//! without a logout is carried too, for that long. Expired records are removed at their person's next login.
+
+use coffre_crypto::{
+    index::{IndexDomain, lookup_id},
+    record::RecordKind,
+    token::TokenHash,
+};
+use coffre_store::Batch;
+use serde::{Deserialize, Serialize};
+
+use crate::{
+    Result,
+    model::Role,
+    people::hex,
+    records::{self, Id},
+    vault::{Inner, Open, Session},
+};
+
+/// How long a session carried over a take-over has to be used before it ends for idleness (at most the configured
+/// idle time).
+pub(crate) const CARRIED_IDLE_GRACE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// A session as stored.
+#[derive(Serialize, Deserialize)]
+struct SessionRecord {
+    person: Id,
+    token_hash: [u8; 32],
+    role: Role,
+    created_ms: i64,
+    expires_ms: i64,
+}
+
+/// `n/` || MAC(person): the prefix of a person's sessions.
+fn holder_prefix(open: &Open, person: &Id) -> Vec<u8> {
+    records::key(records::SESSION, &lookup_id(&open.index_key, IndexDomain::SessionHolder, &hex(person)))
+}
+
+/// The key of `person`'s session whose token hashes to `token`.
+fn session_key(open: &Open, person: &Id, token: &TokenHash) -> Vec<u8> {
+    let mut key = holder_prefix(open, person);
+    let hashed = data_encoding::HEXLOWER.encode(&token.0);
+    key.extend_from_slice(&lookup_id(&open.index_key, IndexDomain::SessionToken, &hashed)[..16]);
+    key
+}
+
+fn open_session(open: &Open, key: &[u8], sealed: &[u8]) -> Result<SessionRecord> {
+    let id = &key[records::SESSION.len()..];
+    records::open(&open.sessions_key, &open.vault_id, RecordKind::Session, id, 0, sealed)
+}
+
+/// Stores, in `batch`, `person`'s new session (its token's hash `token`).
+pub(crate) fn put_session(
+    open: &Open,
+    batch: &mut Batch,
+    person: &Id,
+    token: &TokenHash,
+    role: Role,
+    created_ms: i64,
+    expires_ms: i64,
+) -> Result<()> {
+    let key = session_key(open, person, token);
+    let record = SessionRecord { person: *person, token_hash: token.0, role, created_ms, expires_ms };
+    let sealed = records::seal(
+        &open.sessions_key,
+        &open.vault_id,
+        RecordKind::Session,
+        &key[records::SESSION.len()..],
+        0,
+        &record,
+    )?;
+    batch.insert(key, sealed);
+    Ok(())
+}
+
+/// Removes, in `batch`, `person`'s session whose token hashes to `token`.
+pub(crate) fn drop_session(open: &Open, batch: &mut Batch, person: &Id, token: &TokenHash) {
+    batch.remove(session_key(open, person, token));
+}
+
+impl Inner {
+    /// Removes, in `batch`, every stored session of `person` (offboarded, or enrolling again).
+    pub(crate) fn drop_sessions_of(&self, open: &Open, batch: &mut Batch, person: &Id) -> Result<()> {
+        for item in self.store.scan_prefix(&holder_prefix(open, person)) {
+            batch.remove(item?.0);
+        }
+        Ok(())
+    }
+
+    /// Removes, in `batch`, `person`'s stored sessions past their absolute expiry at `now` (and any that does not
+    /// open, which no take-over could use).
+    pub(crate) fn prune_sessions_of(&self, open: &Open, batch: &mut Batch, person: &Id, now: i64) -> Result<()> {
+        for item in self.store.scan_prefix(&holder_prefix(open, person)) {
+            let (key, sealed) = item?;
+            if open_session(open, &key, &sealed).is_ok_and(|session| session.expires_ms > now) {
+                continue;
+            }
+            batch.remove(key);
+        }
+        Ok(())
+    }
+
+    /// Removes, in `batch`, every stored session: an owner sealed the vault, or an unseal that carries none.
+    pub(crate) fn drop_all_sessions(&self, batch: &mut Batch) -> Result<()> {
+        for item in self.store.scan_prefix(records::SESSION) {
+            batch.remove(item?.0);
+        }
+        Ok(())
+    }
+
+    /// The stored sessions a take-over carries over at `now`, by token hash, each to be used within
+    /// [`CARRIED_IDLE_GRACE`]; the others (expired, of a person offboarded or whose role changed, or not opening)
+    /// are removed in `batch`.
+    pub(crate) fn carried_sessions(
+        &self,
+        open: &Open,
+        batch: &mut Batch,
+        now: i64,
+    ) -> Result<Vec<(TokenHash, Session)>> {
+        let idle_ms = i64::try_from(self.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+        let grace_ms = i64::try_from(CARRIED_IDLE_GRACE.as_millis()).unwrap_or(i64::MAX).min(idle_ms);
+        let mut carried = Vec::new();
+        for item in self.store.scan_prefix(records::SESSION) {
+            let (key, sealed) = item?;
+            let session = match open_session(open, &key, &sealed) {
+                Ok(session) => session,
+                Err(err) => {
+                    tracing::error!(error = %err, "a stored session does not open; it is not carried over");
+                    batch.remove(key);
+                    continue;
+                }
+            };
+            let person = self.person(open, &session.person)?;
+            let valid = session.expires_ms > now
+                && person
+                    .as_ref()
+                    .is_some_and(|p| !p.disabled && p.role == session.role && p.passphrase_hash.is_some());
+            match person {
+                Some(person) if valid => carried.push((
+                    TokenHash(session.token_hash),
+                    Session {
+                        person: person.id,
+                        name: person.name,
+                        role: person.role,
+                        last_used_ms: now.saturating_sub(idle_ms.saturating_sub(grace_ms)),
+                        expires_ms: session.expires_ms,
+                    },
+                )),
+                _ => batch.remove(key),
+            }
+        }
+        Ok(carried)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use coffre_crypto::{secret::Passphrase, totp::TotpSeed};
+
+    use super::CARRIED_IDLE_GRACE;
+    use crate::{
+        ErrorKind, Role,
+        records::SESSION,
+        tests::{Setup, ctx, next_code, reveal},
+    };
+
+    fn stored(setup: &Setup) -> usize {
+        setup.vault.inner.store.scan_prefix(SESSION).count()
+    }
+
+    /// An armed take-over carries over the sessions still valid, and only them: not one logged out, nor one of a
+    /// person offboarded; each carried one must be used within the grace (its last use is not known), then lives by
+    /// the ordinary rules; none past its absolute expiry. Any other unseal starts with nobody logged in and removes
+    /// them from the store, as an owner's seal does.
+    #[tokio::test]
+    async fn an_armed_take_over_carries_the_sessions_still_valid_and_no_other_unseal_does() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        let vault = &setup.vault;
+        let added = vault.add_person(&setup.alice, "Dave", Role::Member).await.expect("add");
+        let code = added.code.expose_secret();
+        let start = vault.start_enrollment(&ctx(None), code).await.expect("start");
+        let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
+        let dave_pass = || Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase");
+        vault.enroll(&ctx(None), code, dave_pass(), &next_code(&setup.clock, &seed)).await.expect("enroll");
+        let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
+        let dave = ctx(Some(login.expect("login").token.expose_secret()));
+        let logged_out = setup.login_again().await;
+        vault.logout(&logged_out).await.expect("logout");
+        let kept = setup.login_again().await;
+        vault.offboard_person(&setup.alice, "Dave").await.expect("offboard");
+        assert_eq!(stored(&setup), 2, "the president's two sessions");
+
+        let setup = setup.taken_over().await;
+        let vault = &setup.vault;
+        vault.reveal(&setup.alice, reveal()).await.expect("carried over");
+        for gone in [&logged_out, &dave] {
+            let refused = vault.reveal(gone, reveal()).await.expect_err("not carried over");
+            assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
+        }
+        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
+        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let unseal = events.iter().rev().find(|e| e.action == "unseal").expect("the unseal");
+        assert!(unseal.detail.contains("sessions_carried=2"), "{}", unseal.detail);
+
+        setup.clock.advance(CARRIED_IDLE_GRACE + std::time::Duration::from_secs(1));
+        let idle = vault.reveal(&kept, reveal()).await.expect_err("not used within the grace");
+        assert_eq!(idle.kind(), ErrorKind::Unauthenticated);
+        vault.reveal(&setup.alice, reveal()).await.expect("used within it: the ordinary idle time since");
+
+        // Past their absolute expiry, sessions are not carried, and their records go.
+        setup.clock.advance(vault.inner.config.session_absolute);
+        let setup = setup.taken_over().await;
+        let refused = setup.vault.reveal(&setup.alice, reveal()).await.expect_err("expired");
+        assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
+        assert_eq!(stored(&setup), 0);
+
+        // An owner's unseal carries none and removes them; so does an owner's seal.
+        let alice = setup.login_again().await;
+        assert_eq!(stored(&setup), 1);
+        let setup = setup.restarted().await;
+        let refused = setup.vault.reveal(&alice, reveal()).await.expect_err("an owner's unseal carries none");
+        assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
+        assert_eq!(stored(&setup), 0);
+        let alice = setup.login_again().await;
+        assert_eq!(stored(&setup), 1);
+        setup.vault.seal(&alice).await.expect("seal");
+        assert_eq!(stored(&setup), 0, "an owner's seal ends them in the store too");
+    }
+
+    /// An owner's seal whose sessions the store cannot list (a database out of reach for reads) still writes its
+    /// event and its mark: a standby that takes over leaves the vault sealed, and carries nothing.
+    #[tokio::test]
+    async fn a_seal_that_cannot_list_the_sessions_still_keeps_a_take_over_out() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        setup.faults.store_scan_failures.store(1, std::sync::atomic::Ordering::Release);
+        setup.vault.seal(&setup.alice).await.expect("sealing always succeeds");
+        assert!(setup.vault.sealed_by_owner().expect("read"), "the seal's mark is in the store");
+        let config = setup.vault.inner.config.clone();
+        let (faults, clock) = (setup.faults.clone(), setup.clock.clone());
+        drop(setup);
+        let store = std::sync::Arc::new(crate::audit::faulty::Faulty(faults));
+        let vault = crate::Vault::open_with(config, clock, store).expect("open again");
+        let armed = vault.unseal_armed(&ctx(None), crate::tests::pass()).await.expect("armed");
+        assert_eq!(armed, crate::ArmedUnseal::SealedByOwner);
+        assert!(vault.inner.unsealed().is_err(), "left sealed");
+    }
+}
