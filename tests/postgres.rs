@@ -482,13 +482,7 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     assert!(standby.running(), "{}", standby.log());
     assert_eq!(standby.lines.len(), 1, "{:?}", standby.lines);
 
-    load.crashed();
-    let first_clock = daemon.clock.path.clone();
-    daemon.kill();
-    let acknowledged = load.stop();
-    // The test clocks of the two machines agree (second-factor steps already used stay used), as real ones would.
-    std::fs::copy(&first_clock, second_dir.with_extension("clock")).unwrap();
-    let second = standby.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
+    let (acknowledged, second) = killed_under_load(daemon, load, standby, &second_dir);
     assert!(second.log().contains("written back from the copy"), "{}", second.log());
     let status = client.run(&["status", "--json"]).ok().json();
     assert_eq!(status["state"], "sealed", "{status}");
@@ -747,6 +741,24 @@ fn an_armed_standby_unseals_what_it_takes_over_but_not_a_vault_an_owner_sealed()
     assert!(client.run(&["reveal", "Mailgun", "--reason", "unsealed by an owner"]).ok().stdout.contains(PASSWORD));
 }
 
+/// The serving coffred killed (`kill -9`) under `load`: returns what the load had acknowledged and `standby`, on
+/// `second_dir`, once it has taken the vault over.
+fn killed_under_load(
+    daemon: Daemon,
+    load: failover::Load,
+    standby: coffre_e2e::Starting,
+    second_dir: &std::path::Path,
+) -> (failover::Acknowledged, Daemon) {
+    load.crashed();
+    let first_clock = daemon.clock.path.clone();
+    daemon.kill();
+    let acknowledged = load.stop();
+    // The test clocks of the two machines agree (second-factor steps already used stay used), as real ones would.
+    std::fs::copy(&first_clock, second_dir.with_extension("clock")).unwrap();
+    let second = standby.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
+    (acknowledged, second)
+}
+
 /// A free loopback port, for a configuration that must name one (`[relay] listen`, a standby's address).
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port()
@@ -873,12 +885,7 @@ fn two_coffreds_behind_a_balancer_answer_as_one_and_the_standby_serves_on_when_t
     // The serving coffred dies under a load through the balancer; the standby serves on.
     let both = Arc::new(both);
     let load = failover::Load::start(&both, 12);
-    load.crashed();
-    let first_clock = daemon.clock.path.clone();
-    daemon.kill();
-    let acknowledged = load.stop();
-    std::fs::copy(&first_clock, second_dir.with_extension("clock")).unwrap();
-    let second = standby.listening().unwrap_or_else(|(lines, log)| panic!("no take-over: {lines:?}; {log}"));
+    let (acknowledged, second) = killed_under_load(daemon, load, standby, &second_dir);
     assert!(second.startup.iter().any(|l| l.contains("unsealed it with the passphrase given at start")));
     assert_eq!(
         both.run(&["reveal", "Mailgun", "--reason", "after the take-over"]).ok().stdout,

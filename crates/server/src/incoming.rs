@@ -36,6 +36,19 @@ use crate::idle::{Activity, IdleWatch};
 /// before accepting again rather than spinning.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(100);
 
+/// How long to wait after the accept error `err` before accepting again: not at all for an error about one client
+/// (it aborted, reset); [`ACCEPT_BACKOFF`] for one about the daemon (out of file descriptors, out of memory), said.
+fn backoff_after(err: &io::Error) -> Option<Pin<Box<Sleep>>> {
+    if matches!(
+        err.kind(),
+        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted
+    ) {
+        return None;
+    }
+    tracing::warn!(error = %err, "cannot accept connections; retrying shortly");
+    Some(Box::pin(tokio::time::sleep(ACCEPT_BACKOFF)))
+}
+
 /// Connections over their address's limit closed in one go before yielding (see [`LimitedIncoming`]).
 const MAX_REFUSED_IN_A_ROW: usize = 64;
 
@@ -54,8 +67,9 @@ pub(crate) struct ConnectionLimits {
     pub(crate) idle_timeout: Duration,
 }
 
-/// Accepted connections, within [`ConnectionLimits`].
-pub(crate) struct LimitedIncoming {
+/// A listener and what accepting under [`ConnectionLimits`] needs: the clients' ([`LimitedIncoming`]) and the relay's
+/// ([`RelayedIncoming`]), which share the counts.
+struct Accepting {
     listener: TcpListener,
     limits: ConnectionLimits,
     permits: Arc<Semaphore>,
@@ -66,10 +80,54 @@ pub(crate) struct LimitedIncoming {
     backoff: Option<Pin<Box<Sleep>>>,
 }
 
+impl Accepting {
+    /// A place under the overall limit, once any back-off after an accept error has passed; `None`: nothing more
+    /// will be accepted.
+    fn poll_permit(&mut self, cx: &mut Context<'_>) -> Poll<Option<OwnedSemaphorePermit>> {
+        if let Some(backoff) = self.backoff.as_mut() {
+            ready!(backoff.as_mut().poll(cx));
+            self.backoff = None;
+        }
+        if let Some(permit) = self.permit.take() {
+            return Poll::Ready(Some(permit));
+        }
+        let permits = &self.permits;
+        let acquiring = self.acquiring.get_or_insert_with(|| Box::pin(Arc::clone(permits).acquire_owned()));
+        let acquired = ready!(acquiring.as_mut().poll(cx));
+        self.acquiring = None;
+        // The semaphore is never closed; if it were, there would be nothing more to accept.
+        Poll::Ready(acquired.ok())
+    }
+
+    /// An accept failed: `permit` stays for the next client, and the error goes to the server.
+    fn failed(&mut self, permit: OwnedSemaphorePermit, err: io::Error) -> Poll<Option<io::Result<LimitedConn>>> {
+        self.permit = Some(permit);
+        self.backoff = backoff_after(&err);
+        Poll::Ready(Some(Err(err)))
+    }
+
+    /// `stream`, from `seen` as the server sees it (the peer, or the `client` a relay named), watched for idleness
+    /// from now on.
+    fn conn(
+        &self,
+        stream: TcpStream,
+        seen: SocketAddr,
+        client: Option<SocketAddr>,
+        slot: AddressSlot,
+        permit: OwnedSemaphorePermit,
+    ) -> LimitedConn {
+        let idle = self.activity.watch(seen, self.limits.first_request_timeout, self.limits.idle_timeout);
+        LimitedConn { stream, client, idle, closed: false, _slot: slot, _permit: permit }
+    }
+}
+
+/// Accepted connections, within [`ConnectionLimits`].
+pub(crate) struct LimitedIncoming(Accepting);
+
 impl LimitedIncoming {
     /// `activity` is the one the server's request layer reports to.
     pub(crate) fn new(listener: TcpListener, limits: ConnectionLimits, activity: Arc<Activity>) -> Self {
-        Self {
+        Self(Accepting {
             listener,
             permits: Arc::new(Semaphore::new(limits.max)),
             limits,
@@ -78,7 +136,7 @@ impl LimitedIncoming {
             acquiring: None,
             permit: None,
             backoff: None,
-        }
+        })
     }
 }
 
@@ -121,25 +179,8 @@ impl Stream for LimitedIncoming {
     type Item = io::Result<LimitedConn>;
 
     fn poll_next(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
-        let this = self.get_mut();
-        if let Some(backoff) = this.backoff.as_mut() {
-            ready!(backoff.as_mut().poll(cx));
-            this.backoff = None;
-        }
-        let permit = match this.permit.take() {
-            Some(permit) => permit,
-            None => {
-                let permits = &this.permits;
-                let acquiring = this.acquiring.get_or_insert_with(|| Box::pin(Arc::clone(permits).acquire_owned()));
-                let acquired = ready!(acquiring.as_mut().poll(cx));
-                this.acquiring = None;
-                match acquired {
-                    Ok(permit) => permit,
-                    // The semaphore is never closed; if it were, there would be nothing more to accept.
-                    Err(_) => return Poll::Ready(None),
-                }
-            }
-        };
+        let this = &mut self.get_mut().0;
+        let Some(permit) = ready!(this.poll_permit(cx)) else { return Poll::Ready(None) };
         // A flood from one address is closed connection by connection; after this many in a row, let the other
         // tasks run before accepting more.
         let mut refused = 0;
@@ -163,27 +204,9 @@ impl Stream for LimitedIncoming {
                     if let Err(err) = stream.set_nodelay(true) {
                         tracing::debug!(error = %err, "cannot set TCP_NODELAY");
                     }
-                    let idle = this.activity.watch(peer, this.limits.first_request_timeout, this.limits.idle_timeout);
-                    return Poll::Ready(Some(Ok(LimitedConn {
-                        stream,
-                        client: None,
-                        idle,
-                        closed: false,
-                        _slot: slot,
-                        _permit: permit,
-                    })));
+                    return Poll::Ready(Some(Ok(this.conn(stream, peer, None, slot, permit))));
                 }
-                Poll::Ready(Err(err)) => {
-                    this.permit = Some(permit);
-                    if !matches!(
-                        err.kind(),
-                        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted
-                    ) {
-                        tracing::warn!(error = %err, "cannot accept connections; retrying shortly");
-                        this.backoff = Some(Box::pin(tokio::time::sleep(ACCEPT_BACKOFF)));
-                    }
-                    return Poll::Ready(Some(Err(err)));
-                }
+                Poll::Ready(Err(err)) => return this.failed(permit, err),
                 Poll::Pending => {
                     this.permit = Some(permit);
                     return Poll::Pending;
@@ -273,15 +296,8 @@ type HeaderRead = Option<(TcpStream, SocketAddr, OwnedSemaphorePermit)>;
 /// it is accepted; one whose PROXY header is not whole within the first-request timeout, or not one, is closed;
 /// then it is the client's connection, under the client address's limit.
 pub(crate) struct RelayedIncoming {
-    listener: TcpListener,
+    accepting: Accepting,
     from: Arc<[IpAddr]>,
-    limits: ConnectionLimits,
-    permits: Arc<Semaphore>,
-    per_address: Arc<PerAddress>,
-    activity: Arc<Activity>,
-    acquiring: Option<Acquire>,
-    permit: Option<OwnedSemaphorePermit>,
-    backoff: Option<Pin<Box<Sleep>>>,
     /// Headers being read, one task each, each holding its connection's permit.
     reading: JoinSet<HeaderRead>,
 }
@@ -290,16 +306,19 @@ impl LimitedIncoming {
     /// The connections relayed to `listener` from the addresses `from`, under the same limits as these (one
     /// count of connections, and of each client address's, for both).
     pub(crate) fn relayed(&self, listener: TcpListener, from: &[IpAddr]) -> RelayedIncoming {
+        let shared = &self.0;
         RelayedIncoming {
-            listener,
+            accepting: Accepting {
+                listener,
+                limits: shared.limits.clone(),
+                permits: Arc::clone(&shared.permits),
+                per_address: Arc::clone(&shared.per_address),
+                activity: Arc::clone(&shared.activity),
+                acquiring: None,
+                permit: None,
+                backoff: None,
+            },
             from: from.into(),
-            limits: self.limits.clone(),
-            permits: Arc::clone(&self.permits),
-            per_address: Arc::clone(&self.per_address),
-            activity: Arc::clone(&self.activity),
-            acquiring: None,
-            permit: None,
-            backoff: None,
             reading: JoinSet::new(),
         }
     }
@@ -316,20 +335,13 @@ impl RelayedIncoming {
     fn poll_read_headers(&mut self, cx: &mut Context<'_>) -> Poll<LimitedConn> {
         while let Poll::Ready(Some(done)) = self.reading.poll_join_next(cx) {
             let Ok(Some((stream, client, permit))) = done else { continue };
+            let accepting = &self.accepting;
             let address = coffre_vault::address_key(&client.to_string());
-            let Some(slot) = self.per_address.take(address, self.limits.max_per_address) else {
+            let Some(slot) = accepting.per_address.take(address, accepting.limits.max_per_address) else {
                 tracing::debug!(%client, "too many connections from this address; closing the relayed one");
                 continue;
             };
-            let idle = self.activity.watch(client, self.limits.first_request_timeout, self.limits.idle_timeout);
-            return Poll::Ready(LimitedConn {
-                stream,
-                client: Some(client),
-                idle,
-                closed: false,
-                _slot: slot,
-                _permit: permit,
-            });
+            return Poll::Ready(accepting.conn(stream, client, Some(client), slot, permit));
         }
         Poll::Pending
     }
@@ -343,38 +355,23 @@ impl Stream for RelayedIncoming {
         if let Poll::Ready(conn) = this.poll_read_headers(cx) {
             return Poll::Ready(Some(Ok(conn)));
         }
-        if let Some(backoff) = this.backoff.as_mut() {
-            ready!(backoff.as_mut().poll(cx));
-            this.backoff = None;
-        }
         for _ in 0..MAX_REFUSED_IN_A_ROW {
-            let permit = match this.permit.take() {
-                Some(permit) => permit,
-                None => {
-                    let permits = &this.permits;
-                    let acquiring = this.acquiring.get_or_insert_with(|| Box::pin(Arc::clone(permits).acquire_owned()));
-                    let Poll::Ready(acquired) = acquiring.as_mut().poll(cx) else {
-                        // Headers read meanwhile still come out, within the permits their connections hold.
-                        return this.poll_read_headers(cx).map(|conn| Some(Ok(conn)));
-                    };
-                    this.acquiring = None;
-                    match acquired {
-                        Ok(permit) => permit,
-                        Err(_) => return Poll::Ready(None),
-                    }
-                }
+            let Poll::Ready(permit) = this.accepting.poll_permit(cx) else {
+                // Headers read meanwhile still come out, within the permits their connections hold.
+                return this.poll_read_headers(cx).map(|conn| Some(Ok(conn)));
             };
-            match this.listener.poll_accept(cx) {
+            let Some(permit) = permit else { return Poll::Ready(None) };
+            match this.accepting.listener.poll_accept(cx) {
                 Poll::Ready(Ok((mut stream, peer))) => {
                     if !relay_allowed(&this.from, peer.ip()) {
                         tracing::warn!(%peer, "a relayed connection from an address not in [relay] from; closing it");
-                        this.permit = Some(permit);
+                        this.accepting.permit = Some(permit);
                         continue;
                     }
                     if let Err(err) = stream.set_nodelay(true) {
                         tracing::debug!(error = %err, "cannot set TCP_NODELAY");
                     }
-                    let timeout = this.limits.first_request_timeout;
+                    let timeout = this.accepting.limits.first_request_timeout;
                     this.reading.spawn(async move {
                         let read = tokio::time::timeout(timeout, read_proxy_header(&mut stream)).await;
                         match read.unwrap_or(Err(RelayRefused::Slow)) {
@@ -386,19 +383,9 @@ impl Stream for RelayedIncoming {
                         }
                     });
                 }
-                Poll::Ready(Err(err)) => {
-                    this.permit = Some(permit);
-                    if !matches!(
-                        err.kind(),
-                        io::ErrorKind::ConnectionAborted | io::ErrorKind::ConnectionReset | io::ErrorKind::Interrupted
-                    ) {
-                        tracing::warn!(error = %err, "cannot accept relayed connections; retrying shortly");
-                        this.backoff = Some(Box::pin(tokio::time::sleep(ACCEPT_BACKOFF)));
-                    }
-                    return Poll::Ready(Some(Err(err)));
-                }
+                Poll::Ready(Err(err)) => return this.accepting.failed(permit, err),
                 Poll::Pending => {
-                    this.permit = Some(permit);
+                    this.accepting.permit = Some(permit);
                     return this.poll_read_headers(cx).map(|conn| Some(Ok(conn)));
                 }
             }
