@@ -35,6 +35,8 @@ pub struct Relay {
     target: Arc<Mutex<Option<String>>>,
     /// The accepting task, while listening; it owns every relayed connection's task.
     running: Option<JoinHandle<()>>,
+    /// Whether the target named this relay's own address last time (said once in the log).
+    looped: bool,
 }
 
 impl std::fmt::Debug for Relay {
@@ -47,13 +49,26 @@ impl Relay {
     /// A relay for the clients' address `listen`, under the same connection limits as the daemon's; not listening
     /// yet.
     pub fn new(listen: SocketAddr, limits: Connections) -> Self {
-        Self { listen, limits, target: Arc::default(), running: None }
+        Self { listen, limits, target: Arc::default(), running: None, looped: false }
     }
 
     /// Relays to `target` from now on (the serving coffred's relay address, as the standby's last announcement read
     /// it), listening if it was not; `None` stops listening. A port that cannot be bound is said in the log and
     /// tried again at the next call.
     pub async fn follow(&mut self, target: Option<String>) {
+        // Its own address would relay each connection to itself, and again, until the limits stop it.
+        let target = target.filter(|target| {
+            let own = self.listen.to_string() == *target;
+            if own && !self.looped {
+                tracing::warn!(
+                    %target,
+                    "the serving coffred says it takes relayed connections on this standby's own address; not relaying \
+                     (check [relay] advertise on the serving coffred)"
+                );
+            }
+            self.looped = own;
+            !own
+        });
         let listening = self.running.as_ref().is_some_and(|task| !task.is_finished());
         *self.target.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = target.clone();
         match (target, listening) {
@@ -187,6 +202,17 @@ mod tests {
         let mut end = [0_u8; 1];
         assert!(matches!(client.read(&mut end).await, Ok(0) | Err(_)), "closed with the relay");
         TcpListener::bind(listen).await.expect("the address is free for the coffred that takes over");
+    }
+
+    /// A relay told to relay to its own address (a serving coffred's `[relay] advertise` naming the standby's client
+    /// address) does not listen, rather than relay each connection to itself until its limits stop it.
+    #[tokio::test]
+    async fn a_relay_never_relays_to_its_own_address() {
+        let listen = free_port().await;
+        let mut relay = Relay::new(listen, Connections::default());
+        relay.follow(Some(listen.to_string())).await;
+        assert!(!relay.listening());
+        assert!(TcpStream::connect(listen).await.is_err());
     }
 
     /// A serving coffred that does not answer: the client's connection is closed, nothing else is disturbed.
