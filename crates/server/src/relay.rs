@@ -37,6 +37,8 @@ pub struct Relay {
     running: Option<JoinHandle<()>>,
     /// Whether the target named this relay's own address last time (said once in the log).
     looped: bool,
+    /// Whether the last try to listen failed (said once in the log, and again once it works).
+    unbound: bool,
 }
 
 impl std::fmt::Debug for Relay {
@@ -49,7 +51,7 @@ impl Relay {
     /// A relay for the clients' address `listen`, under the same connection limits as the daemon's; not listening
     /// yet.
     pub fn new(listen: SocketAddr, limits: Connections) -> Self {
-        Self { listen, limits, target: Arc::default(), running: None, looped: false }
+        Self { listen, limits, target: Arc::default(), running: None, looped: false, unbound: false }
     }
 
     /// Relays to `target` from now on (the serving coffred's relay address, as the standby's last announcement read
@@ -75,12 +77,20 @@ impl Relay {
             (None, true) => self.stop().await,
             (Some(target), false) => match TcpListener::bind(self.listen).await {
                 Ok(listener) => {
+                    self.unbound = false;
                     tracing::info!(listen = %self.listen, %target, "relaying clients to the serving coffred");
                     self.running = Some(tokio::spawn(accept(listener, Arc::clone(&self.target), self.limits.clone())));
                 }
-                Err(err) => {
-                    tracing::warn!(listen = %self.listen, error = %err, "cannot listen to relay clients; trying again");
+                Err(err) if !self.unbound => {
+                    self.unbound = true;
+                    tracing::warn!(
+                        listen = %self.listen,
+                        error = %err,
+                        "cannot listen to relay clients (an address only the serving machine holds, such as a moved \
+                         one, cannot be relayed from); trying again every second"
+                    );
                 }
+                Err(_) => {}
             },
             _ => {}
         }
