@@ -77,10 +77,18 @@ pub async fn run(
     config: ServerConfig,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
-    let relay = match &config.relay {
-        Some(relay) => Some(TcpListener::bind(relay.listen).await?),
-        None => None,
-    };
+    let relay = bind_relay(&config).await?;
     let daemon = tokio::task::spawn_blocking(move || Daemon::open(config)).await??;
     daemon.serve(listener, relay, shutdown).await
+}
+
+/// The listener of `[relay] listen`, where a serving coffred takes its standbys' relayed connections; `None`
+/// without `[relay]`.
+pub async fn bind_relay(config: &ServerConfig) -> anyhow::Result<Option<TcpListener>> {
+    use anyhow::Context as _;
+    let Some(relay) = &config.relay else { return Ok(None) };
+    let listener = TcpListener::bind(relay.listen)
+        .await
+        .with_context(|| format!("cannot listen for relayed connections on {} ([relay] listen)", relay.listen))?;
+    Ok(Some(listener))
 }

@@ -100,13 +100,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
     let listen = daemon.config().listen;
     let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
-    let relay =
-        match &daemon.config().relay {
-            Some(relay) => Some(tokio::net::TcpListener::bind(relay.listen).await.with_context(|| {
-                format!("cannot listen for relayed connections on {} ([relay] listen)", relay.listen)
-            })?),
-            None => None,
-        };
+    let relay = coffre_server::bind_relay(daemon.config()).await?;
     let addr = listener.local_addr().context("the listener has no local address")?;
 
     let startup = coffre_server::startup::Startup {

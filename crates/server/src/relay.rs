@@ -71,7 +71,7 @@ impl Relay {
             self.looped = own;
             !own
         });
-        let listening = self.running.as_ref().is_some_and(|task| !task.is_finished());
+        let listening = self.listening();
         *self.target.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = target.clone();
         match (target, listening) {
             (None, true) => self.stop().await,
