@@ -27,6 +27,15 @@ use crate::{config::Connections, incoming::PerAddress};
 /// How long a relay waits for the serving coffred to take a connection.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// TCP keepalive on both sides of a relayed connection: first probe after this much silence, ...
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+/// ... then one every this often, ...
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+/// ... and the connection is dropped after this many go unanswered. The relay decides nothing and reads no request,
+/// so it cannot time a connection out itself; without probes, a side that vanished without a word (a network cut,
+/// a machine powered off) would hold the connection and its place here for as long as the other side is silent.
+const KEEPALIVE_RETRIES: u32 = 3;
+
 /// A standby's relay, listening or not.
 pub struct Relay {
     listen: SocketAddr,
@@ -152,11 +161,25 @@ async fn relay(mut client: TcpStream, peer: SocketAddr, to: &str) -> std::io::Re
         Ok(connected) => connected?,
         Err(_) => return Err(std::io::Error::new(std::io::ErrorKind::TimedOut, "the serving coffred did not answer")),
     };
-    let _ = client.set_nodelay(true);
-    let _ = server.set_nodelay(true);
+    for side in [&client, &server] {
+        let _ = side.set_nodelay(true);
+        if let Err(err) = keep_alive(side) {
+            tracing::debug!(error = %err, "cannot set TCP keepalive on a relayed connection");
+        }
+    }
     let local = client.local_addr()?;
     server.write_all(&crate::incoming::proxy_header(peer, local)).await?;
     tokio::io::copy_bidirectional(&mut client, &mut server).await.map(drop)
+}
+
+/// Asks the kernel to probe `stream` when it is silent and to end it when the other side is gone
+/// ([`KEEPALIVE_IDLE`]).
+fn keep_alive(stream: &TcpStream) -> std::io::Result<()> {
+    let probes = socket2::TcpKeepalive::new()
+        .with_time(KEEPALIVE_IDLE)
+        .with_interval(KEEPALIVE_INTERVAL)
+        .with_retries(KEEPALIVE_RETRIES);
+    socket2::SockRef::from(stream).set_tcp_keepalive(&probes)
 }
 
 #[cfg(test)]
@@ -237,5 +260,20 @@ mod tests {
         assert!(matches!(client.read(&mut end).await, Ok(0) | Err(_)), "closed");
         assert!(relay.listening(), "the relay goes on for the next client");
         relay.stop().await;
+    }
+
+    /// Both sides of a relayed connection are probed when silent, so that one gone without a word (a network cut)
+    /// ends the connection and frees its place.
+    #[tokio::test]
+    async fn relayed_connections_are_probed_when_silent() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let stream = TcpStream::connect(listener.local_addr().expect("address")).await.expect("connect");
+        let socket = socket2::SockRef::from(&stream);
+        assert!(!socket.keepalive().expect("read"), "off by default: the relay must ask");
+        keep_alive(&stream).expect("set");
+        assert!(socket.keepalive().expect("read"));
+        assert_eq!(socket.tcp_keepalive_time().expect("read"), KEEPALIVE_IDLE);
+        assert_eq!(socket.tcp_keepalive_interval().expect("read"), KEEPALIVE_INTERVAL);
+        assert_eq!(socket.tcp_keepalive_retries().expect("read"), KEEPALIVE_RETRIES);
     }
 }
