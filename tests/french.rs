@@ -430,3 +430,31 @@ fn an_offboarding_and_the_rotation_it_calls_for_read_in_french() {
     assert_eq!(json["rotation_due"], "revealed by Dave, who was offboarded; saw the current version (1)", "{json}");
     println!("{transcript}");
 }
+
+/// An administrator who reads French gets coffred's configuration refusals in French too: what is wrong and what
+/// to write instead, with the setting named as it is written in the file.
+#[test]
+fn coffreds_configuration_refusals_read_in_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let refused = |name: &str, text: &str| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        let path = path.display().to_string();
+        let french = coffre_e2e::coffred_in("fr", &["--config", &path, "show-config"]);
+        assert_ne!(french.code, 0, "refused: {}", french.stderr);
+        assert_french(&french);
+        let english = coffre_e2e::coffred(&["--config", &path, "show-config"]);
+        assert_ne!(english.code, 0);
+        (french.stderr, english.stderr)
+    };
+    let (french, english) = refused("zero.toml", "max_connections = 0\n");
+    assert!(french.contains("max_connections doit être plus grand que zéro"), "{french}");
+    assert!(english.contains("max_connections must be greater than zero"), "{english}");
+    let (french, _) = refused("relay.toml", "[relay]\nlisten = \"127.0.0.1:7444\"\nfrom = [\"127.0.0.2\"]\n");
+    assert!(french.contains("[relay] sert aux coffreds qui partagent un schéma PostgreSQL"), "{french}");
+    let (french, _) = refused("storage.toml", "[storage]\nbackend = \"postgres\"\n");
+    assert!(french.contains("demande l’adresse de la base de données\u{a0}:"), "{french}");
+    let missing = tmp.path().join("absent.toml").display().to_string();
+    let french = coffre_e2e::coffred_in("fr", &["--config", &missing, "show-config"]);
+    assert!(french.stderr.contains(&format!("impossible de lire {missing}\u{a0}:")), "{}", french.stderr);
+}

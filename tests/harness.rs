@@ -687,6 +687,11 @@ pub fn postgres_for(data_dir: &Path) -> Option<(String, String)> {
 /// settings, but for the database of a run on PostgreSQL ([`postgres_for`] the `--data-dir` it is given), so that
 /// a vault restored there is found by the daemon started on it.
 pub fn coffred(args: &[&str]) -> Run {
+    coffred_in("en", args)
+}
+
+/// As [`coffred`], with its lines in `lang` (`COFFRE_LANG`, e.g. "fr").
+pub fn coffred_in(lang: &str, args: &[&str]) -> Run {
     let mut cmd = Command::new(&binaries().coffred);
     for (key, _) in std::env::vars_os() {
         if key.to_string_lossy().starts_with("COFFRE_") {
@@ -699,8 +704,8 @@ pub fn coffred(args: &[&str]) -> Run {
     {
         cmd.env("COFFRE_STORAGE_URL", url).env("COFFRE_STORAGE_SCHEMA", schema);
     }
-    // Its lines in English, whatever the runner's locale.
-    cmd.env("COFFRE_LANG", "en").args(args).stdin(Stdio::null());
+    // Its lines in the language asked for, whatever the runner's locale.
+    cmd.env("COFFRE_LANG", lang).args(args).stdin(Stdio::null());
     let Output { status, stdout, stderr } = cmd.output().expect("run coffred");
     Run {
         code: status.code().unwrap_or(-1),

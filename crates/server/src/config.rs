@@ -205,11 +205,11 @@ pub struct TlsFiles {
     pub key: PathBuf,
 }
 
-/// A configuration that cannot be used.
-#[derive(Debug, thiserror::Error)]
+/// A configuration that cannot be used. Each says what is wrong and what to write instead, in the catalogue's
+/// words ([`ConfigError::localised`]); `Display` is the English text, for logs and tests.
+#[derive(Debug)]
 pub enum ConfigError {
-    /// The configuration file could not be read.
-    #[error("cannot read configuration file {}", path.display())]
+    /// The configuration file (or the database's password file) could not be read.
     Read {
         /// The file.
         path: PathBuf,
@@ -217,32 +217,24 @@ pub enum ConfigError {
         source: std::io::Error,
     },
     /// The configuration file is not valid TOML, has an unknown key, or a value of the wrong type.
-    #[error("configuration file {}: {message}", path.display())]
     Parse {
         /// The file.
         path: PathBuf,
-        /// The parser's message, which names the key and the line.
+        /// The parser's message, which names the key and the line (in English: the parser's own words).
         message: String,
     },
     /// Only one of the TLS certificate and key is set.
-    #[error("a TLS certificate and its key go together: {given} is set but {missing} is not")]
     TlsHalf {
         /// The one that is set.
         given: &'static str,
         /// The one that is missing.
         missing: &'static str,
     },
-    /// The storage settings do not fit together, or cannot be used.
-    #[error("{0}")]
-    Storage(String),
     /// A setting that must be positive is zero.
-    #[error("{0} must be greater than zero")]
     Zero(&'static str),
     /// A `[backup]` setting without the directory it is about.
-    #[error("[backup] {0} is set but [backup] dir is not: say where the backups go")]
     BackupWithoutDir(&'static str),
     /// A setting outside the range it must be in.
-    #[error("{key} = {value} is out of range: it must be between {min} and {max}")]
     OutOfRange {
         /// The setting, as written in the file.
         key: &'static str,
@@ -253,6 +245,92 @@ pub enum ConfigError {
         /// The largest value taken.
         max: u64,
     },
+    /// PostgreSQL's `[storage]` settings on sled.
+    PostgresSettingsOnSled,
+    /// A standby on sled.
+    StandbyOnSled,
+    /// A database address with `backend = "sled"`.
+    AddressOnSled,
+    /// PostgreSQL without an address.
+    PostgresWithoutAddress,
+    /// The database's address, schema or CA file is refused (the store's words).
+    Database(String),
+    /// The database's password file is empty.
+    EmptyPasswordFile(PathBuf),
+    /// `[relay] advertise` or `from` without `listen`.
+    RelayWithoutListen,
+    /// `[relay]` on sled.
+    RelayOnSled,
+    /// `[relay]` without `from`.
+    RelayFromNobody,
+    /// `[relay] listen` on port 0.
+    RelayWithoutPort(SocketAddr),
+    /// `[relay] listen` is the clients' address.
+    RelayOnClientsAddress(SocketAddr),
+    /// `[relay] listen` on every address, without `advertise`.
+    RelayEverywhere(SocketAddr),
+    /// `[relay] advertise` is not HOST:PORT.
+    RelayAdvertise(String),
+}
+
+impl ConfigError {
+    /// The message in `lang`.
+    pub fn localised(&self, lang: coffre_i18n::Lang) -> String {
+        use coffre_i18n::t_in;
+        let shown = |path: &Path| path.display().to_string();
+        match self {
+            Self::Read { path, source } => t_in!(lang, "config-read", path = shown(path), why = source.to_string()),
+            Self::Parse { path, message } => {
+                t_in!(lang, "config-parse", path = shown(path), message = message.as_str())
+            }
+            Self::TlsHalf { missing: "the key", .. } => t_in!(lang, "config-tls-certificate-without-key"),
+            Self::TlsHalf { .. } => t_in!(lang, "config-tls-key-without-certificate"),
+            Self::Zero(key) => t_in!(lang, "config-zero", key = key.to_string()),
+            Self::BackupWithoutDir(key) => t_in!(lang, "config-backup-without-dir", key = key.to_string()),
+            Self::OutOfRange { key, value, min, max } => t_in!(
+                lang,
+                "config-out-of-range",
+                key = key.to_string(),
+                value = value.to_string(),
+                min = min.to_string(),
+                max = max.to_string()
+            ),
+            Self::PostgresSettingsOnSled => t_in!(lang, "config-postgres-settings-on-sled"),
+            Self::StandbyOnSled => t_in!(lang, "config-standby-on-sled"),
+            Self::AddressOnSled => t_in!(lang, "config-address-on-sled"),
+            Self::PostgresWithoutAddress => t_in!(lang, "config-postgres-without-address"),
+            Self::Database(detail) => t_in!(lang, "config-database", detail = detail.as_str()),
+            Self::EmptyPasswordFile(path) => t_in!(lang, "config-empty-password-file", path = shown(path)),
+            Self::RelayWithoutListen => t_in!(lang, "config-relay-without-listen"),
+            Self::RelayOnSled => t_in!(lang, "config-relay-on-sled"),
+            Self::RelayFromNobody => t_in!(lang, "config-relay-from-nobody"),
+            Self::RelayWithoutPort(listen) => t_in!(lang, "config-relay-without-port", listen = listen.to_string()),
+            Self::RelayOnClientsAddress(listen) => {
+                t_in!(lang, "config-relay-on-clients-address", listen = listen.to_string())
+            }
+            Self::RelayEverywhere(listen) => {
+                t_in!(lang, "config-relay-everywhere", listen = listen.to_string(), port = listen.port().to_string())
+            }
+            Self::RelayAdvertise(advertise) => {
+                t_in!(lang, "config-relay-advertise", advertise = format!("{advertise:?}"))
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.localised(coffre_i18n::Lang::En))
+    }
+}
+
+impl std::error::Error for ConfigError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Read { source, .. } => Some(source),
+            _ => None,
+        }
+    }
 }
 
 impl ServerConfig {
@@ -510,39 +588,22 @@ fn storage(flag_url: Option<String>, file: FileStorage) -> Result<StorageSetting
                 || file.ca_file.is_some()
                 || file.retry_seconds.is_some()
             {
-                return Err(ConfigError::Storage(
-                    "[storage] schema, password_file, ca_file and retry_seconds are for PostgreSQL: set backend = \
-                     \"postgres\" and url, or remove them"
-                        .into(),
-                ));
+                return Err(ConfigError::PostgresSettingsOnSled);
             }
             if file.standby == Some(true) {
-                return Err(ConfigError::Storage(
-                    "a standby coffred (--standby, COFFRE_STANDBY or [storage] standby) takes over a PostgreSQL \
-                     schema when the coffred holding it stops; sled's store is in this data directory and has no \
-                     other coffred to take over from: set backend = \"postgres\" and url, or remove standby"
-                        .into(),
-                ));
+                return Err(ConfigError::StandbyOnSled);
             }
             Ok(StorageSettings::Sled)
         }
-        (Backend::Sled, Some(_)) => Err(ConfigError::Storage(
-            "a database address is given (--storage-url, COFFRE_STORAGE_URL or [storage] url) but [storage] backend \
-             is \"sled\": remove one of them"
-                .into(),
-        )),
-        (Backend::Postgres, None) => Err(ConfigError::Storage(
-            "[storage] backend = \"postgres\" needs the database's address: [storage] url, --storage-url or \
-             COFFRE_STORAGE_URL (postgresql://USER@HOST:PORT/DB)"
-                .into(),
-        )),
+        (Backend::Sled, Some(_)) => Err(ConfigError::AddressOnSled),
+        (Backend::Postgres, None) => Err(ConfigError::PostgresWithoutAddress),
         (Backend::Postgres, Some(url)) => {
             let schema = file.schema.unwrap_or_else(|| DEFAULT_SCHEMA.to_string());
             // The address, the schema and the CA file are checked here, before anything starts (the same checks as
             // at connect).
             let mut options = PgOptions::new(url.clone(), schema.clone());
             options.ca_file = file.ca_file.clone();
-            options.check().map_err(|e| ConfigError::Storage(e.to_string()))?;
+            options.check().map_err(|e| ConfigError::Database(e.to_string()))?;
             let retry_seconds = file.retry_seconds.unwrap_or(DEFAULT_STORE_RETRY_SECONDS);
             if !STORE_RETRY_SECONDS.contains(&retry_seconds) {
                 return Err(ConfigError::OutOfRange {
@@ -570,48 +631,27 @@ fn relay(file: FileRelay, config: &ServerConfig) -> Result<Option<RelaySettings>
     let FileRelay { listen, advertise, from } = file;
     let Some(listen) = listen else {
         if advertise.is_some() || from.is_some() {
-            return Err(ConfigError::Storage(
-                "[relay] advertise and from go with [relay] listen, the port where this coffred takes its standbys' \
-                 relayed connections: set listen, or remove them"
-                    .into(),
-            ));
+            return Err(ConfigError::RelayWithoutListen);
         }
         return Ok(None);
     };
     if matches!(config.storage, StorageSettings::Sled) {
-        return Err(ConfigError::Storage(
-            "[relay] is for coffreds sharing a PostgreSQL schema (a serving one and its standbys); sled's store is in \
-             this data directory and has no other coffred: set [storage] backend = \"postgres\" and url, or remove \
-             [relay]"
-                .into(),
-        ));
+        return Err(ConfigError::RelayOnSled);
     }
     let from = from.unwrap_or_default();
     if from.is_empty() {
-        return Err(ConfigError::Storage(
-            "[relay] from is empty: list the standbys' addresses (from = [\"10.0.0.2\"]); a relayed connection names \
-             its client, so it is taken only from them"
-                .into(),
-        ));
+        return Err(ConfigError::RelayFromNobody);
     }
     if listen.port() == 0 {
-        return Err(ConfigError::Storage(format!(
-            "[relay] listen ({listen}) has no port: give it a fixed one, which the standbys are told in the database"
-        )));
+        return Err(ConfigError::RelayWithoutPort(listen));
     }
     if listen == config.listen {
-        return Err(ConfigError::Storage(format!(
-            "[relay] listen ({listen}) is the clients' address too: give the relayed connections a port of their own"
-        )));
+        return Err(ConfigError::RelayOnClientsAddress(listen));
     }
     let advertise = match advertise {
         Some(advertise) => advertise.trim().to_owned(),
         None if listen.ip().is_unspecified() => {
-            return Err(ConfigError::Storage(format!(
-                "[relay] listen ({listen}) is every address of this machine: say in [relay] advertise the one its \
-                 standbys reach it at (advertise = \"10.0.0.1:{port}\")",
-                port = listen.port()
-            )));
+            return Err(ConfigError::RelayEverywhere(listen));
         }
         None => listen.to_string(),
     };
@@ -620,10 +660,7 @@ fn relay(file: FileRelay, config: &ServerConfig) -> Result<Option<RelaySettings>
         || advertise.chars().any(|c| c.is_whitespace() || c.is_control())
         || !port.is_some_and(|port| port.parse::<u16>().is_ok_and(|port| port > 0))
     {
-        return Err(ConfigError::Storage(format!(
-            "[relay] advertise = {advertise:?} is not HOST:PORT: write it like \"10.0.0.1:7444\" or \
-             \"coffre-a.example.org:7444\""
-        )));
+        return Err(ConfigError::RelayAdvertise(advertise));
     }
     Ok(Some(RelaySettings { listen, advertise, from }))
 }
@@ -634,10 +671,7 @@ fn read_password(path: &Path) -> Result<String, ConfigError> {
         std::fs::read_to_string(path).map_err(|source| ConfigError::Read { path: path.to_path_buf(), source })?;
     let line = text.lines().next().unwrap_or_default().to_string();
     if line.is_empty() {
-        return Err(ConfigError::Storage(format!(
-            "{} is empty: its first line must be the database role's password",
-            path.display()
-        )));
+        return Err(ConfigError::EmptyPasswordFile(path.to_path_buf()));
     }
     Ok(line)
 }

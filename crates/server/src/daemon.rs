@@ -3,6 +3,7 @@
 use std::future::Future;
 
 use anyhow::Context as _;
+use coffre_i18n::t_in;
 use coffre_proto::v1::{
     access_service_server::{self, AccessServiceServer},
     audit_service_server::{self, AuditServiceServer},
@@ -67,9 +68,10 @@ impl Daemon {
     /// Opens the vault (which creates the data directory, or makes an existing one private, mode 0700), then loads
     /// or creates the TLS identity in it. Blocking: call it before serving, or from a blocking task.
     pub fn open(config: ServerConfig) -> anyhow::Result<Self> {
-        config.default_kdf.validate().context("invalid [kdf] settings")?;
+        let lang = crate::startup::language();
+        config.default_kdf.validate().with_context(|| t_in!(lang, "coffred-kdf-settings"))?;
         let clock = crate::test_clock::clock(config.test_clock_file.as_ref())?;
-        let engine = config.vault_config()?;
+        let engine = config.vault_config().map_err(|err| anyhow::anyhow!(err.localised(lang)))?;
         if let coffre_vault::StoreBackend::Postgres(options) = &engine.store {
             let hosts = options.unencrypted_remote_hosts();
             if !hosts.is_empty() {
@@ -83,8 +85,9 @@ impl Daemon {
             }
         }
         let vault = Vault::open(engine, clock)
-            .with_context(|| format!("cannot open the vault in {}", config.data_dir.display()))?;
-        let tls = tls::load_or_create(&config.data_dir, &config.tls).context("cannot set up TLS")?;
+            .with_context(|| t_in!(lang, "coffred-cannot-open", path = config.data_dir.display().to_string()))?;
+        let tls = tls::load_or_create(&config.data_dir, &config.tls)
+            .with_context(|| t_in!(lang, "coffred-cannot-set-up-tls"))?;
         Ok(Self { config, tls, vault })
     }
 
@@ -181,12 +184,7 @@ impl Daemon {
         }
         if let Some(place) = closing.taken_over() {
             // A failure, so that a service manager restarts it (as a standby, with `standby = true`).
-            anyhow::bail!(
-                "another coffred took over the vault's store ({place}) while this one served it; this one stopped. \
-                 Its data directory's log may end with a group commit the database never took (never acknowledged): \
-                 to make this machine a standby, move its audit/ directory aside (keep tls/) and start coffred with \
-                 [storage] standby = true (docs/ha.md, \"A standby coffred\")"
-            );
+            anyhow::bail!(t_in!(crate::startup::language(), "coffred-taken-over-stopped", place = place));
         }
         tracing::info!("coffred stopped");
         Ok(())

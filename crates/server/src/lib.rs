@@ -87,8 +87,9 @@ pub async fn run(
 pub async fn bind_relay(config: &ServerConfig) -> anyhow::Result<Option<TcpListener>> {
     use anyhow::Context as _;
     let Some(relay) = &config.relay else { return Ok(None) };
-    let listener = TcpListener::bind(relay.listen)
-        .await
-        .with_context(|| format!("cannot listen for relayed connections on {} ([relay] listen)", relay.listen))?;
+    let listener = TcpListener::bind(relay.listen).await.with_context(|| {
+        let address = relay.listen.to_string();
+        coffre_i18n::t_in!(crate::startup::language(), "coffred-cannot-listen-relay", address = address)
+    })?;
     Ok(Some(listener))
 }

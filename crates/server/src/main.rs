@@ -46,7 +46,9 @@ fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let config = ServerConfig::load(&cli)?;
+    // Refused in the reader's language (COFFRE_LANG, or the locale), like every other line coffred prints.
+    let config =
+        ServerConfig::load(&cli).map_err(|err| anyhow::anyhow!(err.localised(coffre_server::startup::language())))?;
     match &cli.command {
         Some(Command::ShowConfig) => {
             print!("{}", config.to_toml().context("cannot show the configuration")?);
@@ -99,7 +101,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         print_now(&format!("{}\n", armed.take_over(&daemon, lang).await))?;
     }
     let listen = daemon.config().listen;
-    let listener = tokio::net::TcpListener::bind(listen).await.with_context(|| format!("cannot listen on {listen}"))?;
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| coffre_i18n::t_in!(lang, "coffred-cannot-listen", address = listen.to_string()))?;
     let relay = coffre_server::bind_relay(daemon.config()).await?;
     let addr = listener.local_addr().context("the listener has no local address")?;
 

@@ -607,6 +607,34 @@ coffred-armed-unsealed = coffred: took the vault over and unsealed it with the p
 coffred-armed-left-sealed = coffred: took the vault over; it stays sealed, because an owner sealed it on purpose. An owner unseals it when it should serve again (`coffre unseal`, or the web page)
 coffred-armed-unseal-failed = coffred: took the vault over, but the passphrase given at start did not unseal it: { $why }. An owner unseals it (`coffre unseal`, or the web page)
 coffred-standby-copy-lost = coffred: the vault's database lost transactions it had committed: its copy of the audit log ends at event { $ends }, but while this coffred stood by it saw it reach event { $saw } (was a database standby that was behind promoted?). This coffred does not take the vault over, so that no acknowledged change or reveal is lost without anybody knowing. If the coffred that served before can start on its own data directory, start it: its audit log gives the database what it lost. Otherwise promote the database server that has every transaction. If those events are lost for good and the vault must serve without them, remove { $file } and start this coffred again
+
+coffred-kdf-settings = the [kdf] settings are refused
+coffred-cannot-open = cannot open the vault in { $path }
+coffred-cannot-set-up-tls = cannot set up TLS
+coffred-cannot-listen = cannot listen on { $address }
+coffred-cannot-listen-relay = cannot listen for relayed connections on { $address } ([relay] listen)
+coffred-taken-over-stopped = another coffred took over the vault's store ({ $place }) while this one served it; this one stopped. Its data directory's log may end with a group commit the database never took (never acknowledged): to make this machine a standby, move its audit/ directory aside (keep tls/) and start coffred with [storage] standby = true (docs/ha.md, "A standby coffred")
+# coffred's configuration refusals (config.rs, ConfigError): what is wrong, and what to write instead.
+config-read = cannot read { $path }: { $why }
+config-parse = configuration file { $path }: { $message }
+config-tls-certificate-without-key = a TLS certificate and its key go together: the certificate is set but the key is not
+config-tls-key-without-certificate = a TLS certificate and its key go together: the key is set but the certificate is not
+config-zero = { $key } must be greater than zero
+config-backup-without-dir = [backup] { $key } is set but [backup] dir is not: say where the backups go
+config-out-of-range = { $key } = { $value } is out of range: it must be between { $min } and { $max }
+config-postgres-settings-on-sled = [storage] schema, password_file, ca_file and retry_seconds are for PostgreSQL: set backend = "postgres" and url, or remove them
+config-standby-on-sled = a standby coffred (--standby, COFFRE_STANDBY or [storage] standby) takes over a PostgreSQL schema when the coffred holding it stops; sled's store is in this data directory and has no other coffred to take over from: set backend = "postgres" and url, or remove standby
+config-address-on-sled = a database address is given (--storage-url, COFFRE_STORAGE_URL or [storage] url) but [storage] backend is "sled": remove one of them
+config-postgres-without-address = [storage] backend = "postgres" needs the database's address: [storage] url, --storage-url or COFFRE_STORAGE_URL (postgresql://USER@HOST:PORT/DB)
+config-database = the database settings are refused: { $detail }
+config-empty-password-file = { $path } is empty: its first line must be the database role's password
+config-relay-without-listen = [relay] advertise and from go with [relay] listen, the port where this coffred takes its standbys' relayed connections: set listen, or remove them
+config-relay-on-sled = [relay] is for coffreds sharing a PostgreSQL schema (a serving one and its standbys); sled's store is in this data directory and has no other coffred: set [storage] backend = "postgres" and url, or remove [relay]
+config-relay-from-nobody = [relay] from is empty: list the standbys' addresses (from = ["10.0.0.2"]); a relayed connection names its client, so it is taken only from them
+config-relay-without-port = [relay] listen ({ $listen }) has no port: give it a fixed one, which the standbys are told in the database
+config-relay-on-clients-address = [relay] listen ({ $listen }) is the clients' address too: give the relayed connections a port of their own
+config-relay-everywhere = [relay] listen ({ $listen }) is every address of this machine: say in [relay] advertise the one its standbys reach it at (advertise = "10.0.0.1:{ $port }")
+config-relay-advertise = [relay] advertise = { $advertise } is not HOST:PORT: write it like "10.0.0.1:7444" or "coffre-a.example.org:7444"
 salvage-done = coffred: salvaged vault { $vault } into { $path }: everything up to audit event { $event } is there ({ $records } records); { $bytes } bytes from the damage on are kept aside, unread, in { $path }/audit/*.salvaged-rest. What happened after event { $event } is not in the new vault: compare with your last backup and export
 migrate-no-target = coffred migrate moves the vault's records into PostgreSQL: name the database first ([storage] backend = "postgres" and url in the configuration file, or --storage-url)
 migrate-failed = the vault in { $path } could not be moved into PostgreSQL; its sled store was not changed

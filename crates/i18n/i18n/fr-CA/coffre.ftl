@@ -609,6 +609,34 @@ coffred-armed-unsealed = coffred : coffre repris et descellé avec la phrase de
 coffred-armed-left-sealed = coffred : coffre repris ; il reste scellé, car la présidence ou le chef l’a scellé exprès. La présidence ou le chef le descelle quand il doit servir de nouveau (`coffre unseal`, ou la page web)
 coffred-armed-unseal-failed = coffred : coffre repris, mais la phrase de passe donnée au démarrage ne l’a pas descellé : { $why }. La présidence ou le chef le descelle (`coffre unseal`, ou la page web)
 coffred-standby-copy-lost = coffred : la base de données du coffre a perdu des transactions qu’elle avait validées : sa copie du journal d’audit s’arrête à l’événement { $ends }, mais pendant sa veille ce coffred l’a vue atteindre l’événement { $saw } (une réplique de la base en retard a-t-elle été promue ?). Ce coffred ne reprend pas le coffre, pour qu’aucune modification ni consultation confirmée ne soit perdue à l’insu de tous. Si le coffred qui servait avant peut démarrer sur son propre dossier de données, démarrez-le : son journal d’audit redonne à la base ce qu’elle a perdu. Sinon, promouvez le serveur de base de données qui a toutes les transactions. Si ces événements sont perdus pour de bon et que le coffre doit servir sans eux, supprimez { $file } et redémarrez ce coffred
+
+coffred-kdf-settings = les réglages [kdf] sont refusés
+coffred-cannot-open = impossible d’ouvrir le coffre dans { $path }
+coffred-cannot-set-up-tls = impossible de préparer TLS
+coffred-cannot-listen = impossible d’écouter sur { $address }
+coffred-cannot-listen-relay = impossible d’écouter les connexions relayées sur { $address } ([relay] listen)
+coffred-taken-over-stopped = un autre coffred a repris le magasin du coffre ({ $place }) pendant que celui-ci le servait ; celui-ci s’est arrêté. Le journal de son dossier de données peut finir par une validation groupée que la base de données n’a jamais reçue (jamais confirmée) : pour faire de cette machine un coffred en veille, mettez son dossier audit/ de côté (gardez tls/) et démarrez coffred avec [storage] standby = true (docs/ha.md, « A standby coffred »)
+# Les refus de la configuration de coffred (config.rs, ConfigError) : ce qui ne va pas, et quoi écrire à la place.
+config-read = impossible de lire { $path } : { $why }
+config-parse = fichier de configuration { $path } : { $message }
+config-tls-certificate-without-key = un certificat TLS va avec sa clé : le certificat est donné, mais pas la clé
+config-tls-key-without-certificate = un certificat TLS va avec sa clé : la clé est donnée, mais pas le certificat
+config-zero = { $key } doit être plus grand que zéro
+config-backup-without-dir = [backup] { $key } est donné, mais pas [backup] dir : dites où vont les sauvegardes
+config-out-of-range = { $key } = { $value } est hors des limites : la valeur doit être entre { $min } et { $max }
+config-postgres-settings-on-sled = [storage] schema, password_file, ca_file et retry_seconds servent à PostgreSQL : mettez backend = "postgres" et url, ou retirez-les
+config-standby-on-sled = un coffred en veille (--standby, COFFRE_STANDBY ou [storage] standby) reprend un schéma PostgreSQL quand le coffred qui le tient s’arrête ; le magasin de sled est dans ce dossier de données et aucun autre coffred ne le tient : mettez backend = "postgres" et url, ou retirez standby
+config-address-on-sled = une adresse de base de données est donnée (--storage-url, COFFRE_STORAGE_URL ou [storage] url), mais [storage] backend vaut "sled" : retirez l’un des deux
+config-postgres-without-address = [storage] backend = "postgres" demande l’adresse de la base de données : [storage] url, --storage-url ou COFFRE_STORAGE_URL (postgresql://UTILISATEUR@HÔTE:PORT/BASE)
+config-database = les réglages de la base de données sont refusés : { $detail }
+config-empty-password-file = { $path } est vide : sa première ligne doit être le mot de passe du rôle de la base de données
+config-relay-without-listen = [relay] advertise et from vont avec [relay] listen, le port où ce coffred reçoit les connexions que ses coffreds en veille relaient : mettez listen, ou retirez-les
+config-relay-on-sled = [relay] sert aux coffreds qui partagent un schéma PostgreSQL (celui qui sert et ceux en veille) ; le magasin de sled est dans ce dossier de données, sans autre coffred : mettez [storage] backend = "postgres" et url, ou retirez [relay]
+config-relay-from-nobody = [relay] from est vide : donnez les adresses des coffreds en veille (from = ["10.0.0.2"]) ; une connexion relayée nomme son client, alors elle n’est acceptée que d’eux
+config-relay-without-port = [relay] listen ({ $listen }) n’a pas de port : donnez-lui un port fixe, que les coffreds en veille apprennent par la base de données
+config-relay-on-clients-address = [relay] listen ({ $listen }) est aussi l’adresse des clients : donnez aux connexions relayées un port à elles
+config-relay-everywhere = [relay] listen ({ $listen }) couvre toutes les adresses de cette machine : indiquez dans [relay] advertise celle par laquelle ses coffreds en veille la joignent (advertise = "10.0.0.1:{ $port }")
+config-relay-advertise = [relay] advertise = { $advertise } n’est pas de la forme HÔTE:PORT : écrivez-le comme "10.0.0.1:7444" ou "coffre-a.example.org:7444"
 salvage-done = coffred : coffre { $vault } récupéré dans { $path } : tout, jusqu’à l’événement d’audit { $event } inclus, y est ({ $records } enregistrements) ; { $bytes } octets à partir du dommage sont gardés à part, non lus, dans { $path }/audit/*.salvaged-rest. Ce qui s’est passé après l’événement { $event } n’est pas dans le nouveau coffre : comparez avec votre dernière sauvegarde et votre dernier export
 migrate-no-target = coffred migrate déplace les enregistrements du coffre dans PostgreSQL : nommez d’abord la base de données ([storage] backend = "postgres" et url dans le fichier de configuration, ou --storage-url)
 migrate-failed = le coffre de { $path } n’a pas pu être déplacé dans PostgreSQL ; sa base sled n’a pas été modifiée

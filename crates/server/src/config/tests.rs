@@ -468,3 +468,48 @@ fn relaying_is_for_postgres_from_named_standbys_on_a_port_of_its_own() {
     let parse = parse.expect_err("a network is not an address").to_string();
     assert!(parse.contains("invalid IP address syntax"), "{parse}");
 }
+
+/// Every refusal reads in both languages from the catalogue, with its arguments filled in; `Display` is the English.
+#[test]
+fn every_refusal_reads_in_french_and_in_english() {
+    use coffre_i18n::Lang;
+    let listen: SocketAddr = "0.0.0.0:7444".parse().expect("address");
+    let io = || std::io::Error::from(std::io::ErrorKind::NotFound);
+    let all = [
+        ConfigError::Read { path: "/etc/coffre/coffred.toml".into(), source: io() },
+        ConfigError::Parse { path: "/etc/coffre/coffred.toml".into(), message: "unknown field `lisen`".into() },
+        ConfigError::TlsHalf { given: "the certificate", missing: "the key" },
+        ConfigError::TlsHalf { given: "the key", missing: "the certificate" },
+        ConfigError::Zero("max_connections"),
+        ConfigError::BackupWithoutDir("keep"),
+        ConfigError::OutOfRange { key: "storage.retry_seconds", value: 5000, min: 1, max: 3600 },
+        ConfigError::PostgresSettingsOnSled,
+        ConfigError::StandbyOnSled,
+        ConfigError::AddressOnSled,
+        ConfigError::PostgresWithoutAddress,
+        ConfigError::Database("the schema is not a plain identifier".into()),
+        ConfigError::EmptyPasswordFile("/etc/coffre/db.pass".into()),
+        ConfigError::RelayWithoutListen,
+        ConfigError::RelayOnSled,
+        ConfigError::RelayFromNobody,
+        ConfigError::RelayWithoutPort(listen),
+        ConfigError::RelayOnClientsAddress(listen),
+        ConfigError::RelayEverywhere(listen),
+        ConfigError::RelayAdvertise("a b".into()),
+    ];
+    for err in &all {
+        let (english, french) = (err.localised(Lang::En), err.localised(Lang::FrCa));
+        assert_eq!(err.to_string(), english);
+        for text in [&english, &french] {
+            assert!(!text.contains('{') && !text.contains("$"), "an argument left unfilled: {text}");
+            assert!(!text.contains('\u{2068}'), "no isolation marks: {text:?}");
+        }
+        assert_ne!(english, french, "not translated: {english}");
+    }
+    let read = all[0].localised(Lang::FrCa);
+    assert!(read.starts_with("impossible de lire /etc/coffre/coffred.toml\u{a0}: "), "{read}");
+    let everywhere = all[18].localised(Lang::FrCa);
+    assert!(everywhere.contains("advertise = \"10.0.0.1:7444\""), "the port is filled in: {everywhere}");
+    let range = all[6].localised(Lang::En);
+    assert_eq!(range, "storage.retry_seconds = 5000 is out of range: it must be between 1 and 3600", "no grouping");
+}
