@@ -292,8 +292,16 @@ impl Vault {
             batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
         }
         put_person(&open, &mut batch, &person)?;
+        // Whoever else holds a session of this person (a passphrase that leaked, a forgotten browser) is out with
+        // the old passphrase: only the session that made the change goes on, in memory and in the store.
+        let kept = ctx.token.as_ref().map(|token| hash_session_token(token.0.expose_secret()));
+        inner.drop_other_sessions_of(&open, &mut batch, &caller.person, kept.as_ref())?;
+        let ended = inner.end_other_sessions_of(&open, &caller.person, kept.as_ref());
         let mut event = inner.event(ctx, &caller.name, "passwd", &caller.name, Outcome::Success);
         event.detail = if owner { "key slot rewrapped".into() } else { String::new() };
+        if ended > 0 {
+            event.detail = format!("{} other_sessions_ended={ended}", event.detail).trim_start().to_owned();
+        }
         inner.commit(event, batch).await?;
         inner.write_state().header = Some(header);
         Ok(())

@@ -95,8 +95,23 @@ pub(crate) fn drop_session(open: &Open, batch: &mut Batch, person: &Id, token: &
 impl Inner {
     /// Removes, in `batch`, every stored session of `person` (offboarded, or enrolling again).
     pub(crate) fn drop_sessions_of(&self, open: &Open, batch: &mut Batch, person: &Id) -> Result<()> {
+        self.drop_other_sessions_of(open, batch, person, None)
+    }
+
+    /// Removes the stored copies of `person`'s sessions but `kept`'s (a passphrase change ends the others).
+    pub(crate) fn drop_other_sessions_of(
+        &self,
+        open: &Open,
+        batch: &mut Batch,
+        person: &Id,
+        kept: Option<&TokenHash>,
+    ) -> Result<()> {
+        let kept = kept.map(|token| session_key(open, person, token));
         for item in self.store.scan_prefix(&holder_prefix(open, person)) {
-            batch.remove(item?.0);
+            let key = item?.0;
+            if kept.as_deref() != Some(key.as_slice()) {
+                batch.remove(key);
+            }
         }
         Ok(())
     }
@@ -259,5 +274,47 @@ mod tests {
         let armed = vault.unseal_armed(&ctx(None), crate::tests::pass()).await.expect("armed");
         assert_eq!(armed, crate::ArmedUnseal::SealedByOwner);
         assert!(vault.inner.unsealed().is_err(), "left sealed");
+    }
+
+    /// A passphrase change ends the person's other sessions (someone who had the old passphrase is out at once),
+    /// in memory and in the store, so that no take-over brings them back; the session that made the change goes on.
+    #[tokio::test]
+    async fn a_passphrase_change_ends_the_other_sessions_of_that_person_only() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        let vault = &setup.vault;
+        let added = vault.add_person(&setup.alice, "Dave", Role::Member).await.expect("add");
+        let code = added.code.expose_secret();
+        let start = vault.start_enrollment(&ctx(None), code).await.expect("start");
+        let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
+        let old = || Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase");
+        vault.enroll(&ctx(None), code, old(), &next_code(&setup.clock, &seed)).await.expect("enroll");
+        let mut daves = Vec::new();
+        for _ in 0..3 {
+            let login = vault.login(&ctx(None), "Dave", old(), &next_code(&setup.clock, &seed)).await;
+            daves.push(ctx(Some(login.expect("login").token.expose_secret())));
+        }
+        let before = stored(&setup);
+
+        let new = Passphrase::new(b"dave's new passphrase, after a leak".to_vec()).expect("passphrase");
+        vault.change_passphrase(&daves[0], old(), new).await.expect("changed");
+        vault.list_entries(&daves[0], false).expect("the session that changed it goes on");
+        for other in &daves[1..] {
+            let refused = vault.list_entries(other, false).expect_err("ended");
+            assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
+        }
+        vault.list_entries(&setup.alice, false).expect("another person's session is untouched");
+        assert_eq!(stored(&setup), before - 2, "their stored copies went with the change");
+        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
+        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let passwd = events.iter().rev().find(|e| e.action == "passwd").expect("the change's event");
+        assert!(passwd.detail.contains("other_sessions_ended=2"), "{}", passwd.detail);
+
+        let setup = setup.taken_over().await;
+        setup.vault.list_entries(&daves[0], false).expect("carried over");
+        for other in &daves[1..] {
+            let refused = setup.vault.list_entries(other, false).expect_err("not brought back");
+            assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
+        }
     }
 }

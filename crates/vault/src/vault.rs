@@ -499,9 +499,14 @@ impl Inner {
 
     /// Ends every session of `person`; returns how many there were.
     pub(crate) fn end_sessions_of(&self, open: &Open, person: &Id) -> u32 {
+        self.end_other_sessions_of(open, person, None)
+    }
+
+    /// Ends every session of `person` but `kept` (the caller's); returns how many ended.
+    pub(crate) fn end_other_sessions_of(&self, open: &Open, person: &Id, kept: Option<&TokenHash>) -> u32 {
         let mut sessions = open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let before = sessions.len();
-        sessions.retain(|_, session| session.person != *person);
+        sessions.retain(|hash, session| session.person != *person || Some(hash) == kept);
         u32::try_from(before - sessions.len()).unwrap_or(u32::MAX)
     }
 
