@@ -197,6 +197,21 @@ mod tests {
         setup.vault.inner.store.scan_prefix(SESSION).count()
     }
 
+    fn dave_pass() -> Passphrase {
+        Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase")
+    }
+
+    /// Dave, a member, added by the president and enrolled with [`dave_pass`]; his authenticator's seed.
+    async fn enrolled_dave(setup: &Setup) -> TotpSeed {
+        let vault = &setup.vault;
+        let added = vault.add_person(&setup.alice, "Dave", Role::Member).await.expect("add");
+        let code = added.code.expose_secret();
+        let start = vault.start_enrollment(&ctx(None), code).await.expect("start");
+        let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
+        vault.enroll(&ctx(None), code, dave_pass(), &next_code(&setup.clock, &seed)).await.expect("enroll");
+        seed
+    }
+
     /// An armed take-over carries over the sessions still valid, and only them: not one logged out, nor one of a
     /// person offboarded; each carried one must be used within the grace (its last use is not known), then lives by
     /// the ordinary rules; none past its absolute expiry. Any other unseal starts with nobody logged in and removes
@@ -206,12 +221,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let setup = Setup::new(dir.path()).await;
         let vault = &setup.vault;
-        let added = vault.add_person(&setup.alice, "Dave", Role::Member).await.expect("add");
-        let code = added.code.expose_secret();
-        let start = vault.start_enrollment(&ctx(None), code).await.expect("start");
-        let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
-        let dave_pass = || Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase");
-        vault.enroll(&ctx(None), code, dave_pass(), &next_code(&setup.clock, &seed)).await.expect("enroll");
+        let seed = enrolled_dave(&setup).await;
         let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
         let dave = ctx(Some(login.expect("login").token.expose_secret()));
         let logged_out = setup.login_again().await;
@@ -283,21 +293,16 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let setup = Setup::new(dir.path()).await;
         let vault = &setup.vault;
-        let added = vault.add_person(&setup.alice, "Dave", Role::Member).await.expect("add");
-        let code = added.code.expose_secret();
-        let start = vault.start_enrollment(&ctx(None), code).await.expect("start");
-        let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
-        let old = || Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase");
-        vault.enroll(&ctx(None), code, old(), &next_code(&setup.clock, &seed)).await.expect("enroll");
+        let seed = enrolled_dave(&setup).await;
         let mut daves = Vec::new();
         for _ in 0..3 {
-            let login = vault.login(&ctx(None), "Dave", old(), &next_code(&setup.clock, &seed)).await;
+            let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
             daves.push(ctx(Some(login.expect("login").token.expose_secret())));
         }
         let before = stored(&setup);
 
         let new = Passphrase::new(b"dave's new passphrase, after a leak".to_vec()).expect("passphrase");
-        vault.change_passphrase(&daves[0], old(), new).await.expect("changed");
+        vault.change_passphrase(&daves[0], dave_pass(), new).await.expect("changed");
         vault.list_entries(&daves[0], false).expect("the session that changed it goes on");
         for other in &daves[1..] {
             let refused = vault.list_entries(other, false).expect_err("ended");
