@@ -894,3 +894,34 @@ fn two_coffreds_behind_a_balancer_answer_as_one_and_the_standby_serves_on_when_t
     failover::nothing_acknowledged_is_lost(&both, tmp.path(), &acknowledged);
     assert_eq!(copied_log(&cluster, "relayed"), local_log(&second), "the database's copy is the second one's log");
 }
+
+/// A coffred stopped (SIGTERM) while its database is read-only and a change waits in its log for the store stops
+/// gracefully without waiting for the database; started again once the database is writable, the owner's unseal
+/// gives the store that change: nothing the log holds is lost by stopping.
+#[test]
+fn a_coffred_stopped_while_its_database_misses_a_change_stops_and_gives_it_at_the_next_unseal() {
+    let Some(cluster) = own_cluster() else { return };
+    let tmp = tempfile::tempdir().unwrap();
+    let config = format!("{}retry_seconds = 1\n", cluster.config("stopped_behind"));
+    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
+    add_entry(&client);
+    cluster.sql("ALTER DATABASE postgres SET default_transaction_read_only = on");
+    cluster.end_coffreds_sessions();
+    let added = client.secret_file("y.pass", "Yv-stopped-behind");
+    let change =
+        client.run(&["entry", "add", "Y", "--category", "software", "--login", "y", "--password-file", &added]);
+    assert_eq!(change.code, 9, "UNAVAILABLE: {}", change.stderr);
+    assert!(client.run(&["status"]).ok().stdout.contains("missing a change"));
+
+    let listen = daemon.url.trim_start_matches("https://").to_string();
+    let status = daemon.stop();
+    assert!(status.success(), "a graceful stop: {status:?}");
+    cluster.sql("ALTER DATABASE postgres RESET default_transaction_read_only");
+    let daemon = Daemon::start_configured_on(&tmp.path().join("data"), &listen, &config);
+    client.run(&["unseal", "--passphrase-file", &pass]).ok();
+    client.login(&daemon, "Alice", &pass).ok();
+    let list = client.run(&["entry", "list"]).ok();
+    assert!(list.stdout.contains("\nY "), "the change the store missed was given to it: {}", list.stdout);
+    assert_eq!(client.run(&["reveal", "Y", "--reason", "after"]).ok().stdout, "Yv-stopped-behind\n");
+    assert_eq!(copied_log(&cluster, "stopped_behind"), local_log(&daemon), "the database's copy is the log");
+}
