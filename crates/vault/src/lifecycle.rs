@@ -242,6 +242,10 @@ impl Vault {
             already
         };
         inner.attempt_succeeded(attempt);
+        // A restart or a take-over starts with no back-off in memory: the log's last hour of logins restores it.
+        if let Ok(open) = inner.unsealed() {
+            inner.restore_back_off(open.audit_keys.clone()).await;
+        }
         // Where an unseal's time goes: the key slot (Argon2), the audit chain's check, then the store's.
         tracing::info!(
             key_slot_ms = opened_ms,

@@ -21,16 +21,27 @@
 //!
 //! Targets are keyed by a hash of the lower-cased name, whether or not such an account exists, so the back-off
 //! does not tell which names are real. IPv6 clients are keyed by their /64, which one host usually holds whole.
-//! Counters live only in memory: a restart forgets them (and comes up sealed, where nobody can log in anyway).
+//! Counters live in memory. A restart, or a standby's take-over, starts with none, so the first unseal of a process
+//! counts again the logins' failures and successes of the last hour that the audit log recorded
+//! ([`Inner::restore_back_off`]): the log is the durable record of them, and a guesser's budget does not start again
+//! because the daemon did. Unseal guesses cannot be counted so (the log opens only with the vault's key): they start
+//! from zero at each start, as before.
 
 use std::{
     collections::HashMap,
     net::{IpAddr, SocketAddr},
+    sync::Arc,
 };
 
+use coffre_audit::AuditEvent;
 use sha2::{Digest, Sha256};
 
-use crate::{Error, Result, audit::Outcome, model::RequestContext, vault::Inner};
+use crate::{
+    Error, Result,
+    audit::{AuditKeys, Outcome},
+    model::RequestContext,
+    vault::Inner,
+};
 
 /// How a kind of counter backs off: `free` failures cost nothing more than the Argon2 work, every later one doubles
 /// the wait from `first_ms` up to `max_ms`.
@@ -65,6 +76,9 @@ pub(crate) const TRUST_FOR_MS: i64 = 30 * 24 * 60 * MINUTE_MS;
 const FORGET_AFTER_MS: i64 = 60 * MINUTE_MS;
 /// Most entries kept per map; beyond it, forgotten ones are dropped first, then the oldest half.
 const MAX_TRACKED: usize = 100_000;
+/// How many of the audit log's last events a process's first unseal reads to restore the back-off (those of the
+/// last [`FORGET_AFTER_MS`] among them count): a bound on the work, for a log that grows by reveals.
+const RESTORE_EVENTS: u64 = 100_000;
 
 /// What is being guessed.
 #[derive(Clone, Copy, Debug)]
@@ -127,6 +141,8 @@ pub(crate) struct Throttle {
     targets: HashMap<TargetKey, Counter>,
     /// When each (target, address) last proved the target.
     trusted: HashMap<(TargetKey, String), i64>,
+    /// Whether this process has restored the counters from the audit log already (once, at its first unseal).
+    restored: bool,
 }
 
 impl Throttle {
@@ -135,7 +151,7 @@ impl Throttle {
         let target = target.key();
         let address = address_key(client_addr);
         let pair = (target, address.clone());
-        let trusted = self.trusted.get(&pair).is_some_and(|&at| now_ms - at < TRUST_FOR_MS);
+        let trusted = self.trusts(&pair, now_ms);
         let mut counters = vec![self.pairs.get_mut(&pair), self.addresses.get_mut(&address)];
         if !trusted {
             counters.push(self.targets.get_mut(&target));
@@ -153,12 +169,46 @@ impl Throttle {
             let retry_after_secs = u64::try_from((wait + 999) / 1_000).unwrap_or(1);
             return Err(Refusal { retry_after_secs, first });
         }
-        bump(&mut self.pairs, pair, PAIR, now_ms);
-        bump(&mut self.addresses, address.clone(), ADDRESS, now_ms);
-        if !trusted {
-            bump(&mut self.targets, target, TARGET, now_ms);
-        }
+        self.count(&pair, trusted, now_ms);
         Ok(Attempt { target, address, counted_by_target: !trusted })
+    }
+
+    /// Whether the address of `pair` proved its target recently.
+    fn trusts(&self, pair: &(TargetKey, String), now_ms: i64) -> bool {
+        self.trusted.get(pair).is_some_and(|&at| now_ms - at < TRUST_FOR_MS)
+    }
+
+    /// Counts a failure of `pair` at `now_ms`: on its own counter, its address's, and its target's unless the
+    /// address is trusted for it.
+    fn count(&mut self, pair: &(TargetKey, String), trusted: bool, now_ms: i64) {
+        bump(&mut self.pairs, pair.clone(), PAIR, now_ms);
+        bump(&mut self.addresses, pair.1.clone(), ADDRESS, now_ms);
+        if !trusted {
+            bump(&mut self.targets, pair.0, TARGET, now_ms);
+        }
+    }
+
+    /// `pair` proved its target at `now_ms`: trusted for it from then on.
+    fn trust(&mut self, pair: (TargetKey, String), now_ms: i64) {
+        if self.trusted.len() >= MAX_TRACKED {
+            make_room(&mut self.trusted, |&at| at, now_ms - TRUST_FOR_MS);
+        }
+        self.trusted.insert(pair, now_ms);
+    }
+
+    /// Counts again what the audit log recorded, oldest first: a guess that failed (as [`Throttle::begin`] counted
+    /// it) or a login that succeeded (its (target, address) counter cleared, the address trusted).
+    fn replay(&mut self, recorded: &[Recorded]) {
+        for attempt in recorded {
+            let pair = (Target::Login(&attempt.name).key(), address_key(&attempt.client_addr));
+            if attempt.succeeded {
+                self.pairs.remove(&pair);
+                self.trust(pair, attempt.at_ms);
+            } else {
+                let trusted = self.trusts(&pair, attempt.at_ms);
+                self.count(&pair, trusted, attempt.at_ms);
+            }
+        }
     }
 
     /// The attempt succeeded: its own count is taken back, its (target, address) counter cleared, and its address
@@ -171,10 +221,7 @@ impl Throttle {
         if attempt.counted_by_target {
             take_back(&mut self.targets, &attempt.target, TARGET);
         }
-        if self.trusted.len() >= MAX_TRACKED {
-            make_room(&mut self.trusted, |&at| at, now_ms - TRUST_FOR_MS);
-        }
-        self.trusted.insert(pair, now_ms);
+        self.trust(pair, now_ms);
     }
 }
 
@@ -235,7 +282,67 @@ pub fn address_key(client_addr: &str) -> String {
     }
 }
 
+/// A login or passphrase check the audit log recorded: whose, from where, when, and whether it succeeded.
+#[derive(Debug)]
+struct Recorded {
+    name: String,
+    client_addr: String,
+    at_ms: i64,
+    succeeded: bool,
+}
+
+impl Recorded {
+    /// The attempt `event` records, if it is one the back-off counted: a login or a passphrase change, failed
+    /// (but not refused by the back-off itself, which counted nothing) or succeeded.
+    fn of(event: AuditEvent) -> Option<Self> {
+        if !matches!(event.action.as_str(), "login" | "passwd") {
+            return None;
+        }
+        let succeeded = match event.outcome {
+            Outcome::Success => true,
+            Outcome::Failure if !event.reason.starts_with(BACKING_OFF) => false,
+            _ => return None,
+        };
+        Some(Self { name: event.target, client_addr: event.client_addr, at_ms: event.time_ms, succeeded })
+    }
+}
+
+/// How the audit event of a refusal by the back-off starts its reason.
+const BACKING_OFF: &str = "backing off for";
+
 impl Inner {
+    /// Once per process, at its first unseal: counts again the login and passphrase-change attempts of the last
+    /// [`FORGET_AFTER_MS`] among the audit log's last [`RESTORE_EVENTS`] events, so that a restart or a take-over
+    /// does not give a guesser a fresh budget. A log that cannot be read for it is said in the daemon's log; the
+    /// unseal goes on (the counters then start from zero, as they did before).
+    pub(crate) async fn restore_back_off(&self, keys: Arc<AuditKeys>) {
+        if std::mem::replace(&mut self.throttle.lock().unwrap_or_else(|p| p.into_inner()).restored, true) {
+            return;
+        }
+        let dir = self.audit.dir().to_path_buf();
+        let to = self.audit.written();
+        let since = self.now_ms().saturating_sub(FORGET_AFTER_MS);
+        let read = tokio::task::spawn_blocking(move || -> Result<Vec<Recorded>> {
+            let mut recorded = Vec::new();
+            for chained in crate::audit::read::Events::new(&dir, keys, to.saturating_sub(RESTORE_EVENTS) + 1, to)? {
+                let event = chained?.event;
+                if event.time_ms >= since {
+                    recorded.extend(Recorded::of(event));
+                }
+            }
+            Ok(recorded)
+        })
+        .await;
+        match read {
+            Ok(Ok(recorded)) => {
+                self.throttle.lock().unwrap_or_else(|p| p.into_inner()).replay(&recorded);
+                tracing::info!(attempts = recorded.len(), "login back-off restored from the audit log");
+            }
+            Ok(Err(err)) => tracing::error!(error = %err, "cannot read the audit log to restore the login back-off"),
+            Err(err) => tracing::error!(error = %err, "cannot read the audit log to restore the login back-off"),
+        }
+    }
+
     /// Takes a guessing attempt at `target` under the back-off (see the module's documentation), or refuses it
     /// before any Argon2 work: RESOURCE_EXHAUSTED, saying when to retry, audited once per wait as a failed
     /// `action` by `actor`.
@@ -251,7 +358,7 @@ impl Inner {
         begun.map_err(|refusal| {
             if refusal.first {
                 let mut event = self.event(ctx, actor, action, actor, Outcome::Failure);
-                event.reason = format!("backing off for {} s after repeated failures", refusal.retry_after_secs);
+                event.reason = format!("{BACKING_OFF} {} s after repeated failures", refusal.retry_after_secs);
                 self.audit.append_detached(event, now);
             }
             Error::Throttled { retry_after_secs: refusal.retry_after_secs }
@@ -368,5 +475,56 @@ mod tests {
         }
         t.begin(ALICE, "x", FORGET_AFTER_MS).expect("forgotten");
         t.begin(ALICE, "x", FORGET_AFTER_MS).expect("one fresh failure is free");
+    }
+
+    /// A restart and a standby's take-over start with no counters in memory: the first unseal counts again what the
+    /// audit log recorded (failures, not the back-off's own refusals; a success clears its pair), so a guesser who
+    /// was waiting still waits, and exactly as long. A later unseal in the same process counts nothing twice.
+    #[tokio::test]
+    async fn a_restart_or_a_take_over_keeps_the_back_off_the_audit_log_recorded() {
+        use std::time::Duration;
+
+        use coffre_crypto::secret::Passphrase;
+
+        use crate::tests::{PASS, Setup, ctx};
+
+        let guesser = RequestContext { token: None, client_addr: "203.0.113.9:4000".into(), client_agent: "t".into() };
+        let wrong = || Passphrase::new(b"not the passphrase at all".to_vec()).expect("passphrase");
+        let waits = |result: Result<crate::LoginOutcome>| match result {
+            Err(Error::Throttled { retry_after_secs }) => Some(retry_after_secs),
+            Err(Error::WrongCredentials) => None,
+            other => panic!("a refusal: {other:?}"),
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        for _ in 0..4 {
+            assert_eq!(waits(setup.vault.login(&guesser, "Alice", wrong(), "000000").await), None);
+            setup.clock.advance(Duration::from_secs(60));
+        }
+        // The fifth failure, just now: the pair waits 2 s (3 free, then 1 s doubling).
+        assert_eq!(waits(setup.vault.login(&guesser, "alice ", wrong(), "000000").await), None);
+        assert_eq!(waits(setup.vault.login(&guesser, "Alice", wrong(), "000000").await), Some(2));
+
+        let setup = setup.restarted().await;
+        assert_eq!(waits(setup.vault.login(&guesser, "Alice", wrong(), "000000").await), Some(2), "after a restart");
+
+        setup.clock.advance(Duration::from_secs(3));
+        let alice = setup.login_again().await;
+        setup.vault.seal(&alice).await.expect("sealed");
+        setup.vault.unseal(&ctx(None), Passphrase::new(PASS.to_vec()).expect("passphrase")).await.expect("unsealed");
+        assert_eq!(waits(setup.vault.login(&guesser, "Alice", wrong(), "000000").await), None);
+        assert_eq!(
+            waits(setup.vault.login(&guesser, "Alice", wrong(), "000000").await),
+            Some(4),
+            "the sixth failure in all, each counted once: a second unseal in the process replays nothing"
+        );
+
+        let setup = setup.taken_over().await;
+        assert_eq!(waits(setup.vault.login(&guesser, "Alice", wrong(), "000000").await), Some(4), "after a take-over");
+
+        // An hour on, the failures are forgotten, as they would have been without the restart.
+        setup.clock.advance(Duration::from_secs(3_600));
+        let setup = setup.restarted().await;
+        assert_eq!(waits(setup.vault.login(&guesser, "Alice", wrong(), "000000").await), None);
     }
 }
