@@ -182,3 +182,36 @@ fn passwd_changes_the_passphrase_that_logs_in_and_unseals() {
     alice.run(&["unseal", "--passphrase-file", &new_pass]).ok();
     alice.login(&daemon, "Alice", &new_pass).ok();
 }
+
+/// A session left idle for the configured idle time ends: refused at once, and the serving coffred records its end
+/// (`session.end`, "idle") and removes its stored copy, so that no take-over brings it back (the engine's tests
+/// take the vault over; this checks that the daemon sweeps by itself). A session in use is left alone.
+#[test]
+fn a_session_left_idle_ends_and_the_daemon_records_its_end_by_itself() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, alice, alice_pass) = coffre_e2e::initialised_configured(tmp.path(), "[sessions]\nidle = \"8s\"\n");
+    let (dave, _) = person(&daemon, &alice, "Dave", "member");
+    daemon.clock.advance(Duration::from_secs(9));
+    let idle = dave.run(&["entry", "list"]);
+    assert_ne!(idle.code, 0, "idle for longer than the idle time: {}", idle.stdout);
+    assert!(idle.stderr.contains("coffre login"), "{}", idle.stderr);
+    alice.login(&daemon, "Alice", &alice_pass).ok();
+
+    // The daemon sweeps every quarter of the idle time here (2 s), on its own; the test clock does not move.
+    let ended = |target: &str| {
+        let list = alice.run(&["audit", "list", "--action", "session.end", "--json"]).ok().json();
+        list["events"].as_array().unwrap().iter().any(|e| e["target"] == target && e["reason"] == "idle")
+    };
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while !ended("Dave") {
+        assert!(std::time::Instant::now() < deadline, "no session.end for Dave within a minute");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    let list = alice.run(&["audit", "list", "--action", "session.end", "--json"]).ok().json();
+    let ends: Vec<&str> = list["events"].as_array().unwrap().iter().map(|e| e["target"].as_str().unwrap()).collect();
+    // Dave's, and the president's first session (idle as long); each recorded once, and her new one goes on.
+    let mut ends = ends;
+    ends.sort_unstable();
+    assert_eq!(ends, ["Alice", "Dave"]);
+    alice.run(&["entry", "list"]).ok();
+}

@@ -145,6 +145,7 @@ impl Daemon {
         // Only a PostgreSQL schema can have standbys waiting for it (another process cannot open sled).
         let on_postgres = matches!(config.storage, crate::config::StorageSettings::Postgres { .. });
         let standbys = on_postgres.then(|| tokio::spawn(read_standbys(vault.clone())));
+        let sweeper = tokio::spawn(end_idle_sessions(vault.clone()));
         let scheduler = config.backup.clone().map(|schedule| tokio::spawn(scheduled_backups(schedule, vault)));
         for service in SERVICES {
             reporter.set_service_status(service, ServingStatus::Serving).await;
@@ -179,6 +180,7 @@ impl Daemon {
         if let Some(standbys) = standbys {
             standbys.abort();
         }
+        sweeper.abort();
         if let Some(scheduler) = scheduler {
             scheduler.abort();
         }
@@ -219,6 +221,29 @@ async fn read_standbys(vault: Vault) {
             }
             Ok(Err(err)) if !failing => {
                 tracing::warn!(error = %err, "cannot read the standby coffreds; the status shows them as last read");
+                failing = true;
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Records the end of the sessions that ended for idleness or at their absolute expiry, and removes their stored
+/// copies, every `Vault::session_sweep_every` (sessions.rs in the engine: so that no take-over brings one back). A failure
+/// (the database out of reach) is logged once until a sweep succeeds again; those sessions stay refused meanwhile.
+async fn end_idle_sessions(vault: Vault) {
+    let mut ticks = tokio::time::interval(vault.session_sweep_every());
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    loop {
+        ticks.tick().await;
+        match vault.end_idle_sessions().await {
+            Ok(_) if failing => {
+                tracing::info!("the ended sessions are recorded again");
+                failing = false;
+            }
+            Err(err) if !failing => {
+                tracing::warn!(error = %err, "cannot record the end of idle sessions; they stay refused, and this is tried again");
                 failing = true;
             }
             _ => {}

@@ -12,8 +12,13 @@
 //! owner's unseal always starts with nobody logged in, as before. A carried session must be valid still: not past
 //! its absolute expiry, its person enrolled and not offboarded, with the same role. Its last use on the coffred that
 //! died is not known (it was never written, to keep requests free of writes), so it must be used again within
-//! [`CARRIED_IDLE_GRACE`] of the take-over, or it ends for idleness there; a session that had ended for idleness
-//! without a logout is carried too, for that long. Expired records are removed at their person's next login.
+//! [`CARRIED_IDLE_GRACE`] of the take-over, or it ends for idleness there.
+//!
+//! A session that ends for idleness (or at its absolute expiry) is refused at once, and its end is recorded by the
+//! serving coffred's sweep ([`Vault::end_idle_sessions`], every 30 seconds at most): a `session.end` event
+//! with the removal of its stored copy, so that no take-over brings it back. Only a session that ended within the
+//! last sweep before the serving coffred died can still be carried (for the grace); expired records are also
+//! removed at their person's next login.
 
 use coffre_crypto::{
     index::{IndexDomain, lookup_id},
@@ -24,8 +29,9 @@ use coffre_store::Batch;
 use serde::{Deserialize, Serialize};
 
 use crate::{
-    Result,
-    model::Role,
+    Result, Vault,
+    audit::Outcome,
+    model::{RequestContext, Role},
     people::hex,
     records::{self, Id},
     vault::{Inner, Open, Session},
@@ -34,6 +40,10 @@ use crate::{
 /// How long a session carried over a take-over has to be used before it ends for idleness (at most the configured
 /// idle time).
 pub(crate) const CARRIED_IDLE_GRACE: std::time::Duration = std::time::Duration::from_secs(120);
+
+/// How often, at most, the serving coffred records the end of the sessions that ended for idleness or at their
+/// absolute expiry ([`Vault::end_idle_sessions`]); a quarter of the idle time when that is shorter.
+const SESSION_SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A session as stored.
 #[derive(Serialize, Deserialize)]
@@ -182,6 +192,56 @@ impl Inner {
     }
 }
 
+impl Vault {
+    /// How often the daemon calls [`Vault::end_idle_sessions`]: every 30 seconds, or every quarter of the idle time
+    /// when that is shorter (never more often than every 250 ms).
+    pub fn session_sweep_every(&self) -> std::time::Duration {
+        let quarter = self.inner.config.session_idle / 4;
+        SESSION_SWEEP_EVERY.min(quarter).max(std::time::Duration::from_millis(250))
+    }
+
+    /// Ends the sessions idle for the configured idle time or past their absolute expiry (each already refused):
+    /// for each, one change removes its stored copy with a `session.end` event naming the person and why ("idle"
+    /// or "expired"), then it leaves memory. Without it, a take-over would carry a session that had ended for
+    /// idleness without a logout. The daemon calls it every [`Vault::session_sweep_every`]; it does nothing while sealed
+    /// or while the store catches up, and a session whose change fails stays (refused) for the next call. Returns
+    /// how many ended.
+    pub async fn end_idle_sessions(&self) -> Result<u32> {
+        let inner = &self.inner;
+        let Ok(open) = inner.serving() else { return Ok(0) };
+        let now = inner.now_ms();
+        let idle_ms = i64::try_from(inner.config.session_idle.as_millis()).unwrap_or(i64::MAX);
+        let ended: Vec<(TokenHash, Session, &'static str)> = open
+            .sessions
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .filter_map(|(hash, session)| {
+                let why = if now >= session.expires_ms {
+                    "expired"
+                } else if now.saturating_sub(session.last_used_ms) >= idle_ms {
+                    "idle"
+                } else {
+                    return None;
+                };
+                Some((*hash, session.clone(), why))
+            })
+            .collect();
+        let ctx = RequestContext { token: None, client_addr: "coffred".into(), client_agent: "coffred".into() };
+        let mut count = 0_u32;
+        for (hash, session, why) in ended {
+            let mut batch = Batch::default();
+            drop_session(&open, &mut batch, &session.person, &hash);
+            let mut event = inner.event(&ctx, "-", "session.end", &session.name, Outcome::Success);
+            event.reason = why.to_string();
+            inner.commit(event, batch).await?;
+            open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).remove(&hash);
+            count = count.saturating_add(1);
+        }
+        Ok(count)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use coffre_crypto::{secret::Passphrase, totp::TotpSeed};
@@ -265,6 +325,39 @@ mod tests {
         assert_eq!(stored(&setup), 1);
         setup.vault.seal(&alice).await.expect("seal");
         assert_eq!(stored(&setup), 0, "an owner's seal ends them in the store too");
+    }
+
+    /// A session that ended for idleness, without a logout, is not brought back by a take-over: the sweep records
+    /// its end and removes its stored copy. A session in use is left alone, and is carried.
+    #[tokio::test]
+    async fn a_session_ended_for_idleness_is_recorded_and_no_take_over_brings_it_back() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        let vault = &setup.vault;
+        let seed = enrolled_dave(&setup).await;
+        let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
+        let dave = ctx(Some(login.expect("login").token.expose_secret()));
+        assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 0, "nobody is idle yet");
+        let before = stored(&setup);
+
+        let half = vault.inner.config.session_idle / 2;
+        setup.clock.advance(half);
+        vault.list_entries(&setup.alice, false).expect("the president goes on working");
+        setup.clock.advance(half);
+        let refused = vault.list_entries(&dave, false).expect_err("idle for the idle time");
+        assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
+        assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 1, "Dave's only");
+        assert_eq!(stored(&setup), before - 1, "its stored copy went with its end");
+        assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 0, "recorded once");
+        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
+        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let end = events.iter().rev().find(|e| e.action == "session.end").expect("the end's event");
+        assert_eq!((end.target.as_str(), end.reason.as_str()), ("Dave", "idle"));
+
+        let setup = setup.taken_over().await;
+        setup.vault.list_entries(&setup.alice, false).expect("the session in use is carried over");
+        let refused = setup.vault.list_entries(&dave, false).expect_err("not brought back");
+        assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
     }
 
     /// An owner's seal whose sessions the store cannot list (a database out of reach for reads) still writes its

@@ -343,7 +343,7 @@ impl Inner {
         let mut sessions = open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         let session = sessions.get_mut(&hash).ok_or(Error::NoSession)?;
         if now >= session.expires_ms || now.saturating_sub(session.last_used_ms) >= idle_ms {
-            sessions.remove(&hash);
+            // Refused, and left for `Vault::end_idle_sessions` to record its end and remove its stored copy.
             return Err(Error::NoSession);
         }
         session.last_used_ms = now;
