@@ -300,6 +300,39 @@ pub(crate) struct RelayedIncoming {
     from: Arc<[IpAddr]>,
     /// Headers being read, one task each, each holding its connection's permit.
     reading: JoinSet<HeaderRead>,
+    /// The warnings for refused connections, at most one a minute: anyone who reaches the relay port can open
+    /// connections as fast as the network allows, and must not fill the log with them.
+    refusals: Arc<Occasional>,
+}
+
+/// A warning given at most once per [`Occasional::EVERY`], with how many were left out since the last one.
+pub(crate) struct Occasional {
+    /// When the last warning was given, and how many were left out since.
+    last: Mutex<(Option<std::time::Instant>, u64)>,
+}
+
+impl Occasional {
+    const EVERY: Duration = Duration::from_secs(60);
+
+    pub(crate) fn new() -> Self {
+        Self { last: Mutex::new((None, 0)) }
+    }
+
+    /// Whether to warn of one more at `now`: `Some(n)` with the `n` left out before it, or `None` to leave it out.
+    pub(crate) fn due(&self, now: std::time::Instant) -> Option<u64> {
+        let mut last = self.last.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        match last.0 {
+            Some(at) if now.saturating_duration_since(at) < Self::EVERY => {
+                last.1 = last.1.saturating_add(1);
+                None
+            }
+            _ => {
+                let left_out = std::mem::take(&mut last.1);
+                last.0 = Some(now);
+                Some(left_out)
+            }
+        }
+    }
 }
 
 impl LimitedIncoming {
@@ -320,6 +353,7 @@ impl LimitedIncoming {
             },
             from: from.into(),
             reading: JoinSet::new(),
+            refusals: Arc::new(Occasional::new()),
         }
     }
 }
@@ -364,7 +398,14 @@ impl Stream for RelayedIncoming {
             match this.accepting.listener.poll_accept(cx) {
                 Poll::Ready(Ok((mut stream, peer))) => {
                     if !relay_allowed(&this.from, peer.ip()) {
-                        tracing::warn!(%peer, "a relayed connection from an address not in [relay] from; closing it");
+                        if let Some(left_out) = this.refusals.due(std::time::Instant::now()) {
+                            tracing::warn!(
+                                %peer,
+                                left_out,
+                                "a relayed connection from an address not in [relay] from; closing it (refused \
+                                 connections are logged once a minute: left_out is how many were not since)"
+                            );
+                        }
                         this.accepting.permit = Some(permit);
                         continue;
                     }
@@ -372,12 +413,21 @@ impl Stream for RelayedIncoming {
                         tracing::debug!(error = %err, "cannot set TCP_NODELAY");
                     }
                     let timeout = this.accepting.limits.first_request_timeout;
+                    let refusals = Arc::clone(&this.refusals);
                     this.reading.spawn(async move {
                         let read = tokio::time::timeout(timeout, read_proxy_header(&mut stream)).await;
                         match read.unwrap_or(Err(RelayRefused::Slow)) {
                             Ok(client) => Some((stream, client, permit)),
                             Err(err) => {
-                                tracing::warn!(%peer, error = %err, "a relayed connection without a proper header; closing it");
+                                if let Some(left_out) = refusals.due(std::time::Instant::now()) {
+                                    tracing::warn!(
+                                        %peer,
+                                        left_out,
+                                        error = %err,
+                                        "a relayed connection without a proper header; closing it (refused \
+                                         connections are logged once a minute: left_out is how many were not since)"
+                                    );
+                                }
                                 None
                             }
                         }
@@ -619,6 +669,21 @@ mod tests {
         };
         assert!(closed);
         drop(first);
+    }
+
+    /// Refused relayed connections are warned of once a minute, with how many were left out since: a stranger who
+    /// reaches the relay port cannot fill the log.
+    #[test]
+    fn refused_relayed_connections_are_warned_of_once_a_minute_with_the_count_left_out() {
+        let refusals = Occasional::new();
+        let start = std::time::Instant::now();
+        assert_eq!(refusals.due(start), Some(0), "the first is warned of");
+        let warned: Vec<Option<u64>> =
+            (1..=1000).map(|ms| refusals.due(start + Duration::from_millis(ms * 50))).collect();
+        assert!(warned.iter().all(Option::is_none), "none within the minute");
+        assert_eq!(refusals.due(start + Duration::from_secs(61)), Some(1000), "the next says how many were left out");
+        assert_eq!(refusals.due(start + Duration::from_secs(62)), None);
+        assert_eq!(refusals.due(start + Duration::from_secs(200)), Some(1));
     }
 
     #[tokio::test]
