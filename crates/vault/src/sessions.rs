@@ -203,9 +203,10 @@ impl Vault {
     /// Ends the sessions idle for the configured idle time or past their absolute expiry (each already refused):
     /// for each, one change removes its stored copy with a `session.end` event naming the person and why ("idle"
     /// or "expired"), then it leaves memory. Without it, a take-over would carry a session that had ended for
-    /// idleness without a logout. The daemon calls it every [`Vault::session_sweep_every`]; it does nothing while sealed
-    /// or while the store catches up, and a session whose change fails stays (refused) for the next call. Returns
-    /// how many ended.
+    /// idleness without a logout. The daemon calls it every [`Vault::session_sweep_every`]. It does nothing while
+    /// sealed or while the store catches up, and stops at the first change that fails: with the database out of
+    /// reach, the change's read of the store fails before anything is written (so no session ends for it), and
+    /// those sessions stay, refused, for the next call. Returns how many ended.
     pub async fn end_idle_sessions(&self) -> Result<u32> {
         let inner = &self.inner;
         let Ok(open) = inner.serving() else { return Ok(0) };
@@ -358,6 +359,38 @@ mod tests {
         setup.vault.list_entries(&setup.alice, false).expect("the session in use is carried over");
         let refused = setup.vault.list_entries(&dave, false).expect_err("not brought back");
         assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
+    }
+
+    /// With the database out of reach, the sweep writes nothing (a change the log held and the database lacked
+    /// would end every session until the database took it): the others go on working, and the idle sessions' ends
+    /// are recorded once the database answers.
+    #[tokio::test]
+    async fn the_sweep_makes_no_change_while_the_database_is_out_of_reach() {
+        use std::sync::atomic::Ordering::Release;
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        let vault = &setup.vault;
+        let seed = enrolled_dave(&setup).await;
+        let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
+        drop(login.expect("login"));
+        let before = stored(&setup);
+        setup.clock.advance(vault.inner.config.session_idle);
+        let alice = setup.login_again().await;
+
+        setup.faults.store_read_failures.store(1, Release);
+        setup.faults.store_unreachable_writes.store(u64::MAX, Release);
+        let failed = vault.end_idle_sessions().await.expect_err("the database is out of reach");
+        assert_eq!(failed.kind(), ErrorKind::Unavailable, "{failed}");
+        setup.faults.store_unreachable_writes.store(0, Release);
+        vault.list_entries(&alice, false).expect("nobody else's session ended for it");
+        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
+        let ends = |events: &[crate::AuditEvent]| events.iter().filter(|e| e.action == "session.end").count();
+        assert_eq!(ends(&crate::audit::read_all(&vault.inner.audit, &keys).expect("events")), 0, "nothing written");
+
+        assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 2, "Dave's, and Alice's first");
+        assert_eq!(stored(&setup), before - 1, "Dave's and Alice's first went; her new one stays");
+        assert_eq!(ends(&crate::audit::read_all(&vault.inner.audit, &keys).expect("events")), 2);
+        vault.list_entries(&alice, false).expect("still at work");
     }
 
     /// An owner's seal whose sessions the store cannot list (a database out of reach for reads) still writes its
