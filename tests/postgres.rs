@@ -497,6 +497,7 @@ fn a_standby_coffred_takes_the_vault_over_when_the_serving_one_dies_under_load()
     // The serving coffred's status names it, not armed; the people's text says what a take-over would do.
     let listed = standbys_in_status(&client, |standbys| !standbys.is_empty());
     assert_eq!((listed.len(), &listed[0]["name"], &listed[0]["armed"]), (1, &host_name().into(), &false.into()));
+    assert_eq!(listed[0]["relays"], false, "no [relay]: {listed:?}");
     assert!(listed[0]["seen_seconds_ago"].as_u64().is_some_and(|ago| ago <= 10), "{listed:?}");
     let text = client.run(&["status"]).ok().stdout;
     let line = text.lines().find(|line| line.starts_with("Standby:")).unwrap_or_else(|| panic!("{text}"));
@@ -854,8 +855,11 @@ fn two_coffreds_behind_a_balancer_answer_as_one_and_the_standby_serves_on_when_t
         via_b.run(&["reveal", "Mailgun", "--reason", "through the standby"]).ok().stdout,
         format!("{PASSWORD}\n")
     );
-    let listed = standbys_in_status(&via_b, |standbys| !standbys.is_empty());
+    // It says it relays once its relay listens (its next announcement, within a second or two).
+    let listed = standbys_in_status(&via_b, |standbys| !standbys.is_empty() && standbys[0]["relays"] == true);
     assert_eq!(listed[0]["armed"], true, "{listed:?}");
+    let text = via_b.run(&["status"]).ok().stdout;
+    assert!(text.contains("(unless an owner sealed it); meanwhile, it relays its clients to this coffred"), "{text}");
 
     // A member on the standby's address; the grant revoked on the first coffred is refused through it at once.
     let added = client.run(&["person", "add", "Dave", "--role", "member", "--json"]).ok().json();

@@ -221,6 +221,8 @@ struct StandbyReport {
     seen_seconds_ago: u64,
     /// Not heard from for too long (the daemon decides): it stopped or lost the database.
     silent: bool,
+    /// It relays its clients to the serving coffred (`[relay]`).
+    relays: bool,
 }
 
 /// The caller's session in `status`.
@@ -279,6 +281,7 @@ pub(crate) async fn status(ctx: &Context) -> Result<(), Failure> {
                 armed: standby.armed,
                 seen_seconds_ago: standby.seen_seconds_ago,
                 silent: standby.silent,
+                relays: standby.relays,
             })
             .collect(),
     };
@@ -325,7 +328,8 @@ fn status_text(report: &StatusReport) -> String {
             "status-standby-value",
             name = printable(&standby.name),
             state = coffre_i18n::standby_state(standby.armed, standby.silent),
-            ago = coffre_i18n::elapsed(standby.seen_seconds_ago)
+            ago = coffre_i18n::elapsed(standby.seen_seconds_ago),
+            relays = coffre_i18n::standby_relays(standby.relays)
         );
         lines.push((t!("status-standby"), value));
     }
@@ -382,14 +386,20 @@ mod tests {
                 role: "president",
                 expires: Some("2030-01-01T00:00:00Z".into()),
             }),
-            standbys: vec![StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1, silent: false }],
+            standbys: vec![StandbyReport {
+                name: "vault-b".into(),
+                armed: true,
+                seen_seconds_ago: 1,
+                silent: false,
+                relays: true,
+            }],
         };
         let expected = serde_json::json!({
             "state": "unsealed", "vault_id": "ab12", "version": "0.1.0", "audit_events": 7,
             "audit_public_key": "ed25519:00ff", "audit_head_hash": "abcd", "store_catching_up": false,
             "server": "https://127.0.0.1:7443", "ca_fingerprint": "3f1c",
             "session": {"name": "alice", "role": "president", "expires": "2030-01-01T00:00:00Z"},
-            "standbys": [{"name": "vault-b", "armed": true, "seen_seconds_ago": 1, "silent": false}],
+            "standbys": [{"name": "vault-b", "armed": true, "seen_seconds_ago": 1, "silent": false, "relays": true}],
         });
         assert_eq!(serde_json::to_value(&report)?, expected);
         let logged_out = StatusReport { session: None, vault_id: None, state: "uninitialised", ..report };
@@ -428,26 +438,50 @@ mod tests {
             standbys,
         };
         let standbys = vec![
-            StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1, silent: false },
-            StandbyReport { name: "vault-c".into(), armed: false, seen_seconds_ago: 10, silent: false },
-            StandbyReport { name: "vault-d\u{1b}[2J".into(), armed: true, seen_seconds_ago: 754, silent: true },
+            StandbyReport { name: "vault-b".into(), armed: true, seen_seconds_ago: 1, silent: false, relays: false },
+            StandbyReport { name: "vault-c".into(), armed: false, seen_seconds_ago: 10, silent: false, relays: true },
+            StandbyReport {
+                name: "vault-d\u{1b}[2J".into(),
+                armed: true,
+                seen_seconds_ago: 754,
+                silent: true,
+                relays: false,
+            },
         ];
         let text = status_text(&report(standbys));
         let lines: Vec<&str> = text.lines().filter(|line| line.starts_with("Standby:")).collect();
         assert_eq!(lines.len(), 3, "{text}");
         assert!(lines[0].ends_with("vault-b: armed: if this coffred stops, it takes the vault over and unseals it (unless an owner sealed it)"), "{text}");
         assert!(lines[1].contains("vault-c: waiting: if this coffred stops, it takes the vault over sealed"), "{text}");
+        assert!(lines[1].ends_with("to unseal; meanwhile, it relays its clients to this coffred"), "{text}");
+        assert!(!lines[0].contains("relays") && !lines[2].contains("relays"), "{text}");
         // Unseen for longer than a standby's beat: an armed flag then promises nothing.
         assert!(lines[2].contains("not seen for 12 min: check coffred on vault-d"), "{text}");
         assert!(!text.contains('\u{1b}'), "a standby's name is the database's word, not to be printed raw: {text}");
         assert!(!status_text(&report(Vec::new())).contains("Standby"));
-        let lost = [("name", "vault-b".to_owned()), ("state", "lost".to_owned()), ("ago", coffre_i18n::elapsed(7300))];
+        let lost = [
+            ("name", "vault-b".to_owned()),
+            ("state", "lost".to_owned()),
+            ("ago", coffre_i18n::elapsed(7300)),
+            ("relays", "no".to_owned()),
+        ];
         let french = coffre_i18n::message(coffre_i18n::Lang::FrCa, "status-standby-value", &lost);
         assert_eq!(
             french.as_deref(),
             Some(
                 "vault-b\u{a0}: sans nouvelles depuis 2 h\u{a0}: vérifiez coffred sur vault-b, qui ne dit plus qu’il attend"
             )
+        );
+        let relaying = [
+            ("name", "vault-c".to_owned()),
+            ("state", "waiting".to_owned()),
+            ("ago", coffre_i18n::elapsed(1)),
+            ("relays", "yes".to_owned()),
+        ];
+        let french = coffre_i18n::message(coffre_i18n::Lang::FrCa, "status-standby-value", &relaying).unwrap();
+        assert!(
+            french.ends_with("descelle ensuite\u{202f}; entre-temps, il relaie ses clients vers ce coffred"),
+            "{french}"
         );
     }
 }

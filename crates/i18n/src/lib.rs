@@ -188,6 +188,11 @@ pub fn elapsed(seconds: u64) -> String {
     }
 }
 
+/// Whether a standby coffred relays its clients, as `status-standby-value` selects it (`relays`): `yes` or `no`.
+pub fn standby_relays(relays: bool) -> &'static str {
+    if relays { "yes" } else { "no" }
+}
+
 /// The state of a standby coffred as `status-standby-value` selects it: `lost` when it has fallen silent (whatever
 /// it said before), else `armed` or `waiting`. One place for the client's status and the web page.
 pub fn standby_state(armed: bool, silent: bool) -> &'static str {

@@ -181,7 +181,7 @@ async fn open(
             return Err(err);
         };
         if let (StandbyWait::Held { .. }, Some(announcer)) = (&wait, announcer.as_mut()) {
-            let target = announcer.waiting().await;
+            let target = announcer.waiting(relay.as_ref().is_some_and(|relay| relay.listening())).await;
             if let (Some(target), Some(relay)) = (target, relay.as_mut()) {
                 relay.follow(target).await;
             }

@@ -114,7 +114,7 @@ impl Announcer {
             .unwrap_or(0);
         Some(Announcer {
             options,
-            standby: Standby { id: data_encoding::HEXLOWER.encode(&id), name, armed },
+            standby: Standby { id: data_encoding::HEXLOWER.encode(&id), name, armed, relays: false },
             failing: false,
             saw,
             data_dir,
@@ -161,9 +161,11 @@ impl Announcer {
         Ok(())
     }
 
-    /// Says that this standby waits for the schema (another coffred holds it). Returns where the serving coffred
+    /// Says that this standby waits for the schema (another coffred holds it), and whether it relays its clients to
+    /// the serving coffred now (`relays`, for the serving coffred's status). Returns where the serving coffred
     /// takes relayed connections (`Some(None)`: it takes none), or `None` when that could not be read this time.
-    pub async fn waiting(&mut self) -> Option<Option<String>> {
+    pub async fn waiting(&mut self, relays: bool) -> Option<Option<String>> {
+        self.standby.relays = relays;
         let (options, standby) = (self.options.clone(), self.standby.clone());
         let said = tokio::task::spawn_blocking(move || coffre_vault::announce_standby(&options, &standby))
             .await

@@ -46,6 +46,7 @@ impl SystemService for SystemApi {
                     armed: standby.armed,
                     seen_seconds_ago: standby.seen_seconds_ago,
                     silent: standby.silent,
+                    relays: standby.relays,
                 })
                 .collect(),
         }))

@@ -29,7 +29,7 @@ use crate::{
 };
 
 /// The schema version this code writes. Migrations are applied in order at open; a newer schema is refused.
-const SCHEMA_VERSION: i32 = 4;
+const SCHEMA_VERSION: i32 = 5;
 
 /// Pairs fetched per round trip when scanning.
 const PAGE: i64 = 2048;
@@ -214,6 +214,8 @@ fn migrations(schema: &str) -> [String; SCHEMA_VERSION as usize] {
         crate::postgres_standby::migration(schema),
         // Version 4: where the serving coffred takes its standbys' relayed connections (`PgOptions::relay`).
         format!("ALTER TABLE \"{schema}\".writer ADD COLUMN relay text;"),
+        // Version 5: whether each standby relays its clients (for the status).
+        format!("ALTER TABLE \"{schema}\".standby ADD COLUMN relays boolean NOT NULL DEFAULT false;"),
     ]
 }
 
@@ -815,6 +817,20 @@ pub(crate) async fn table_exists(client: &Client, schema: &str, table: &str) -> 
         .map_err(db_error("find a table"))?
         .try_get(0)
         .map_err(decode_error("find a table"))
+}
+
+/// Whether `schema`'s `table` has the column `column` (a schema migrated by an older coffred may not).
+pub(crate) async fn column_exists(client: &Client, schema: &str, table: &str, column: &str) -> Result<bool> {
+    client
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM information_schema.columns \
+             WHERE table_schema = $1 AND table_name = $2 AND column_name = $3)",
+            &[&schema, &table, &column],
+        )
+        .await
+        .map_err(db_error("find a column"))?
+        .try_get(0)
+        .map_err(decode_error("find a column"))
 }
 
 /// Runs `work` on a connection of its own, on a runtime of its own, for at most the configured time: for a coffred

@@ -8,7 +8,7 @@
 
 use crate::{
     PgOptions, PgStore, Result,
-    postgres::{one_shot, table_exists},
+    postgres::{column_exists, one_shot, table_exists},
     postgres_errors::{db_error, decode_error, pool_error},
 };
 
@@ -34,6 +34,8 @@ pub struct Standby {
     /// Whether an owner armed it with a passphrase (`coffred --standby --arm`): it unseals the vault by itself when
     /// it takes it over, unless an owner sealed it.
     pub armed: bool,
+    /// Whether it relays its clients to the serving coffred now (`[relay]`, listening).
+    pub relays: bool,
 }
 
 /// What a standby learns each time it says that it waits.
@@ -55,6 +57,8 @@ pub struct StandbySeen {
     pub name: String,
     /// Whether an owner armed it.
     pub armed: bool,
+    /// Whether it said it relays its clients to the serving coffred.
+    pub relays: bool,
     /// Whole seconds since it last said it waits, by the database's clock.
     pub seen_seconds_ago: u64,
 }
@@ -79,7 +83,7 @@ impl PgStore {
             let end = (0..=NAME_MAX).rev().find(|&end| name.is_char_boundary(end)).unwrap_or(0);
             name.truncate(end);
         }
-        let (id, armed) = (standby.id.clone(), standby.armed);
+        let (id, armed, relays) = (standby.id.clone(), standby.armed, standby.relays);
         let schema = options.schema.clone();
         one_shot(options, "announce a standby", move |client| async move {
             if !table_exists(&client, &schema, "standby").await? {
@@ -95,6 +99,14 @@ impl PgStore {
                 )
                 .await
                 .map_err(db_error("announce a standby"))?;
+            // A schema of version 4 (a serving coffred older than this standby) has no `relays` column yet: the
+            // standby is listed there without it.
+            if column_exists(&client, &schema, "standby", "relays").await? {
+                client
+                    .execute(&format!("UPDATE \"{schema}\".standby SET relays = $2 WHERE id = $1"), &[&id, &relays])
+                    .await
+                    .map_err(db_error("announce a standby"))?;
+            }
             client
                 .execute(&format!("DELETE FROM \"{schema}\".standby WHERE seen < now() - interval '1 day'"), &[])
                 .await
@@ -146,8 +158,8 @@ impl PgStore {
             let rows = client
                 .query(
                     &format!(
-                        "SELECT left(name, 253), armed, floor(extract(epoch FROM greatest(now() - seen, interval '0')))::bigint \
-                         FROM \"{schema}\".standby WHERE seen >= now() - interval '1 day' ORDER BY name, id LIMIT $1"
+                        "SELECT left(name, 253), armed, floor(extract(epoch FROM greatest(now() - seen, interval '0')))::bigint, \
+                         relays FROM \"{schema}\".standby WHERE seen >= now() - interval '1 day' ORDER BY name, id LIMIT $1"
                     ),
                     &[&LISTED_MAX],
                 )
@@ -161,6 +173,7 @@ impl PgStore {
                         name: row.try_get(0).map_err(&decode)?,
                         armed: row.try_get(1).map_err(&decode)?,
                         seen_seconds_ago: u64::try_from(ago).unwrap_or(0),
+                        relays: row.try_get(3).map_err(&decode)?,
                     })
                 })
                 .collect()

@@ -284,7 +284,7 @@ fn a_schema_of_the_first_version_is_migrated_and_keeps_its_records() {
             .expect("versions");
         rows.iter().map(|row| row.get(0)).collect()
     });
-    assert_eq!(versions, [1, 2, 3, 4]);
+    assert_eq!(versions, [1, 2, 3, 4, 5]);
     assert_eq!(store.standbys().unwrap(), [], "the standby table of version 3 is there, empty");
 }
 
@@ -293,28 +293,28 @@ fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_o
     let Some(url) = server() else { return };
     let schema = fresh_schema();
     let standby_options = options(&url, &schema, "standby");
-    let b = Standby { id: "b1".into(), name: "vault-b".into(), armed: true };
+    let b = Standby { id: "b1".into(), name: "vault-b".into(), armed: true, relays: true };
     // No vault there yet: nobody would read the row, and nothing is created.
     assert_eq!(PgStore::announce_standby(&standby_options, &b).unwrap(), None);
     PgStore::withdraw_standby(&standby_options, &b.id).unwrap();
     let store = PgStore::open(&options(&url, &schema, "a")).unwrap();
     assert_eq!(store.standbys().unwrap(), []);
     // A name longer than any host's is cut on a character boundary, never refused or split inside a character.
-    let c = Standby { id: "c1".into(), name: "é".repeat(200), armed: false };
+    let c = Standby { id: "c1".into(), name: "é".repeat(200), armed: false, relays: false };
     let announced = |copy_ends, relay: Option<&str>| Some(Announced { copy_ends, relay: relay.map(str::to_owned) });
     assert_eq!(PgStore::announce_standby(&standby_options, &b).unwrap(), announced(0, None), "an empty copy, no relay");
     store.apply_logged(None, &[commit(1, 2, 1)]).unwrap();
     assert_eq!(PgStore::announce_standby(&standby_options, &c).unwrap(), announced(2, None), "where the copy ends");
     let seen = store.standbys().unwrap();
     assert_eq!(
-        seen.iter().map(|s| (s.name.as_str(), s.armed)).collect::<Vec<_>>(),
-        [("vault-b", true), ("é".repeat(126).as_str(), false)]
+        seen.iter().map(|s| (s.name.as_str(), s.armed, s.relays)).collect::<Vec<_>>(),
+        [("vault-b", true, true), ("é".repeat(126).as_str(), false, false)]
     );
     assert!(seen.iter().all(|s| s.seen_seconds_ago < 3600), "{seen:?}");
     // Said again: one row per standby, with what it says now.
-    let disarmed = Standby { armed: false, ..b.clone() };
+    let disarmed = Standby { armed: false, relays: false, ..b.clone() };
     assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap().is_some());
-    assert_eq!(store.standbys().unwrap().iter().filter(|s| s.name == "vault-b" && !s.armed).count(), 1);
+    assert_eq!(store.standbys().unwrap().iter().filter(|s| s.name == "vault-b" && !s.armed && !s.relays).count(), 1);
     // One that fell silent two hours ago shows its age by the database's clock; one silent for two days is gone.
     let age = |id: &'static str, interval: &'static str| {
         let schema = schema.clone();
@@ -333,6 +333,7 @@ fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_o
     assert!((7200..7200 + 3600).contains(&silent.seen_seconds_ago), "{silent:?}");
     assert_eq!(age("c1", "2 days"), 1);
     assert_eq!(store.standbys().unwrap().len(), 1, "not listed after a day");
+
     assert!(PgStore::announce_standby(&standby_options, &disarmed).unwrap().is_some());
     let rows: i64 = as_admin(&url, |client| {
         let schema = schema.clone();
@@ -343,6 +344,16 @@ fn standbys_say_they_wait_and_the_serving_store_lists_them_until_they_withdraw_o
     assert_eq!(rows, 1, "the next announcement deletes what is older than a day");
     PgStore::withdraw_standby(&standby_options, &b.id).unwrap();
     assert_eq!(store.standbys().unwrap(), []);
+
+    // A standby newer than the schema (version 4: no `relays` column yet) still says it waits.
+    let column = schema.clone();
+    as_admin(&url, |client| async move {
+        client
+            .execute(&format!("ALTER TABLE \"{column}\".standby DROP COLUMN relays"), &[])
+            .await
+            .expect("a version 4 standby table")
+    });
+    assert!(PgStore::announce_standby(&standby_options, &b).unwrap().is_some(), "announced without the column");
 }
 
 #[test]
@@ -570,7 +581,7 @@ fn the_serving_store_names_its_relay_and_each_claim_replaces_it() {
     let Some(url) = server() else { return };
     let schema = fresh_schema();
     let standby_options = options(&url, &schema, "standby");
-    let b = Standby { id: "b1".into(), name: "vault-b".into(), armed: false };
+    let b = Standby { id: "b1".into(), name: "vault-b".into(), armed: false, relays: false };
     let mut with_relay = options(&url, &schema, "a");
     with_relay.relay = Some("10.0.0.1:7444".into());
     let store = PgStore::open(&with_relay).unwrap();

@@ -49,6 +49,8 @@ pub struct StandbyStatus {
     pub armed: bool,
     /// Whole seconds since it last said it waits (it says so every second while it runs).
     pub seen_seconds_ago: u64,
+    /// It said it relays its clients to this coffred (`[relay]`); false for a silent one, whatever it said.
+    pub relays: bool,
     /// Not heard from for longer than [`StandbyStatus::SILENT_AFTER_SECONDS`]: it stopped, or lost the database,
     /// and would take nothing over; what it said before (armed) promises nothing.
     pub silent: bool,

@@ -95,6 +95,7 @@ impl Vault {
                     name: standby.name.clone(),
                     armed: standby.armed,
                     seen_seconds_ago,
+                    relays: standby.relays && seen_seconds_ago <= StandbyStatus::SILENT_AFTER_SECONDS,
                     silent: seen_seconds_ago > StandbyStatus::SILENT_AFTER_SECONDS,
                 }
             })

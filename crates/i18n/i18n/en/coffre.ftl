@@ -126,6 +126,9 @@ status-standby-value = { $name }: { $state ->
     [armed] armed: if this coffred stops, it takes the vault over and unseals it (unless an owner sealed it)
     [lost] not seen for { $ago }: check coffred on { $name }, which no longer says it waits
    *[waiting] waiting: if this coffred stops, it takes the vault over sealed, for the president or the leader to unseal
+}{ $relays ->
+    [yes] ; meanwhile, it relays its clients to this coffred
+   *[no] {""}
 }
 
 ## Recovery shares

@@ -127,6 +127,9 @@ status-standby-value = { $name } : { $state ->
     [armed] armé : si ce coffred s’arrête, il reprend le coffre et le descelle (sauf si la présidence ou le chef l’a scellé)
     [lost] sans nouvelles depuis { $ago } : vérifiez coffred sur { $name }, qui ne dit plus qu’il attend
    *[waiting] en attente : si ce coffred s’arrête, il reprend le coffre scellé, que la présidence ou le chef descelle ensuite
+}{ $relays ->
+    [yes]  ; entre-temps, il relaie ses clients vers ce coffred
+   *[no] {""}
 }
 
 

@@ -33,6 +33,7 @@ fn standby_line(lang: coffre_i18n::Lang, standby: &coffre_vault::StandbyStatus) 
         ("name", standby.name.clone()),
         ("state", coffre_i18n::standby_state(standby.armed, standby.silent).to_owned()),
         ("ago", coffre_i18n::elapsed(standby.seen_seconds_ago)),
+        ("relays", coffre_i18n::standby_relays(standby.relays).to_owned()),
     ];
     coffre_i18n::message(lang, "status-standby-value", &args).unwrap_or_else(|| standby.name.clone())
 }
