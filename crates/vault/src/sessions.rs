@@ -273,6 +273,19 @@ mod tests {
         seed
     }
 
+    /// A new session of Dave's, with his authenticator `seed`.
+    async fn dave_logs_in(setup: &Setup, seed: &TotpSeed) -> crate::RequestContext {
+        let login = setup.vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, seed)).await;
+        ctx(Some(login.expect("login").token.expose_secret()))
+    }
+
+    /// Every event of the vault's audit log.
+    fn events(setup: &Setup) -> Vec<crate::AuditEvent> {
+        let inner = &setup.vault.inner;
+        let keys = inner.unsealed().expect("unsealed").audit_keys.clone();
+        crate::audit::read_all(&inner.audit, &keys).expect("events")
+    }
+
     /// An armed take-over carries over the sessions still valid, and only them: not one logged out, nor one of a
     /// person offboarded; each carried one must be used within the grace (its last use is not known), then lives by
     /// the ordinary rules; none past its absolute expiry. Any other unseal starts with nobody logged in and removes
@@ -283,8 +296,7 @@ mod tests {
         let setup = Setup::new(dir.path()).await;
         let vault = &setup.vault;
         let seed = enrolled_dave(&setup).await;
-        let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
-        let dave = ctx(Some(login.expect("login").token.expose_secret()));
+        let dave = dave_logs_in(&setup, &seed).await;
         let logged_out = setup.login_again().await;
         vault.logout(&logged_out).await.expect("logout");
         let kept = setup.login_again().await;
@@ -298,8 +310,7 @@ mod tests {
             let refused = vault.reveal(gone, reveal()).await.expect_err("not carried over");
             assert_eq!(refused.kind(), ErrorKind::Unauthenticated);
         }
-        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
-        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let events = events(&setup);
         let unseal = events.iter().rev().find(|e| e.action == "unseal").expect("the unseal");
         assert!(unseal.detail.contains("sessions_carried=2"), "{}", unseal.detail);
 
@@ -336,8 +347,7 @@ mod tests {
         let setup = Setup::new(dir.path()).await;
         let vault = &setup.vault;
         let seed = enrolled_dave(&setup).await;
-        let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
-        let dave = ctx(Some(login.expect("login").token.expose_secret()));
+        let dave = dave_logs_in(&setup, &seed).await;
         assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 0, "nobody is idle yet");
         let before = stored(&setup);
 
@@ -350,8 +360,7 @@ mod tests {
         assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 1, "Dave's only");
         assert_eq!(stored(&setup), before - 1, "its stored copy went with its end");
         assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 0, "recorded once");
-        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
-        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let events = events(&setup);
         let end = events.iter().rev().find(|e| e.action == "session.end").expect("the end's event");
         assert_eq!((end.target.as_str(), end.reason.as_str()), ("Dave", "idle"));
 
@@ -371,8 +380,7 @@ mod tests {
         let setup = Setup::new(dir.path()).await;
         let vault = &setup.vault;
         let seed = enrolled_dave(&setup).await;
-        let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
-        drop(login.expect("login"));
+        dave_logs_in(&setup, &seed).await;
         let before = stored(&setup);
         setup.clock.advance(vault.inner.config.session_idle);
         let alice = setup.login_again().await;
@@ -383,13 +391,12 @@ mod tests {
         assert_eq!(failed.kind(), ErrorKind::Unavailable, "{failed}");
         setup.faults.store_unreachable_writes.store(0, Release);
         vault.list_entries(&alice, false).expect("nobody else's session ended for it");
-        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
-        let ends = |events: &[crate::AuditEvent]| events.iter().filter(|e| e.action == "session.end").count();
-        assert_eq!(ends(&crate::audit::read_all(&vault.inner.audit, &keys).expect("events")), 0, "nothing written");
+        let ends = || events(&setup).iter().filter(|e| e.action == "session.end").count();
+        assert_eq!(ends(), 0, "nothing written");
 
         assert_eq!(vault.end_idle_sessions().await.expect("sweep"), 2, "Dave's, and Alice's first");
         assert_eq!(stored(&setup), before - 1, "Dave's and Alice's first went; her new one stays");
-        assert_eq!(ends(&crate::audit::read_all(&vault.inner.audit, &keys).expect("events")), 2);
+        assert_eq!(ends(), 2);
         vault.list_entries(&alice, false).expect("still at work");
     }
 
@@ -422,8 +429,7 @@ mod tests {
         let seed = enrolled_dave(&setup).await;
         let mut daves = Vec::new();
         for _ in 0..3 {
-            let login = vault.login(&ctx(None), "Dave", dave_pass(), &next_code(&setup.clock, &seed)).await;
-            daves.push(ctx(Some(login.expect("login").token.expose_secret())));
+            daves.push(dave_logs_in(&setup, &seed).await);
         }
         let before = stored(&setup);
 
@@ -436,8 +442,7 @@ mod tests {
         }
         vault.list_entries(&setup.alice, false).expect("another person's session is untouched");
         assert_eq!(stored(&setup), before - 2, "their stored copies went with the change");
-        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
-        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let events = events(&setup);
         let passwd = events.iter().rev().find(|e| e.action == "passwd").expect("the change's event");
         assert!(passwd.detail.contains("other_sessions_ended=2"), "{}", passwd.detail);
 
