@@ -26,7 +26,10 @@ use tonic::{
     transport::server::{TcpConnectInfo, TlsConnectInfo},
 };
 
-/// The connections' request counts, by peer address.
+/// The connections' request counts, by peer address. Two connections can claim one address only through relays
+/// (a PROXY header names the client; the kernel never gives two TCP connections one peer address on one port):
+/// they are then watched as one, so that a request on either keeps both open, rather than the second one's state
+/// hiding the first's requests and closing it while it works.
 #[derive(Debug, Default)]
 pub(crate) struct Activity {
     conns: Mutex<HashMap<SocketAddr, Arc<ConnActivity>>>,
@@ -43,6 +46,8 @@ struct ConnState {
     in_flight: usize,
     requests: u64,
     last_change: Instant,
+    /// The connections watched with this state (more than one only for connections that claim one address).
+    watchers: usize,
 }
 
 impl Activity {
@@ -54,9 +59,16 @@ impl Activity {
         idle_timeout: Duration,
     ) -> IdleWatch {
         let now = Instant::now();
-        let conn =
-            Arc::new(ConnActivity { state: Mutex::new(ConnState { in_flight: 0, requests: 0, last_change: now }) });
-        self.lock().insert(peer, Arc::clone(&conn));
+        let conn = match self.lock().entry(peer) {
+            std::collections::hash_map::Entry::Occupied(shared) => {
+                shared.get().lock().watchers += 1;
+                Arc::clone(shared.get())
+            }
+            std::collections::hash_map::Entry::Vacant(new) => {
+                let state = ConnState { in_flight: 0, requests: 0, last_change: now, watchers: 1 };
+                Arc::clone(new.insert(Arc::new(ConnActivity { state: Mutex::new(state) })))
+            }
+        };
         IdleWatch {
             activity: Arc::clone(self),
             peer,
@@ -141,7 +153,12 @@ impl IdleWatch {
 impl Drop for IdleWatch {
     fn drop(&mut self) {
         let mut conns = self.activity.lock();
-        if conns.get(&self.peer).is_some_and(|conn| Arc::ptr_eq(conn, &self.conn)) {
+        let last = {
+            let mut state = self.conn.lock();
+            state.watchers = state.watchers.saturating_sub(1);
+            state.watchers == 0
+        };
+        if last && conns.get(&self.peer).is_some_and(|conn| Arc::ptr_eq(conn, &self.conn)) {
             conns.remove(&self.peer);
         }
     }
@@ -206,4 +223,38 @@ fn peer_of<B>(request: &http::Request<B>) -> Option<SocketAddr> {
         .get::<TlsConnectInfo<TcpConnectInfo>>()
         .and_then(|info| info.get_ref().remote_addr())
         .or_else(|| extensions.get::<TcpConnectInfo>().and_then(TcpConnectInfo::remote_addr))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two connections that claim one address (relayed for one client by two standbys) are watched as one: a
+    /// request on either counts for both, and the state stays until the last of them closes. Before, the second
+    /// one's state replaced the first's, whose requests then counted for nothing: it was closed while it worked.
+    #[tokio::test]
+    async fn two_connections_claiming_one_address_share_their_requests() {
+        let activity = Arc::new(Activity::default());
+        let peer: SocketAddr = "198.51.100.9:5000".parse().expect("address");
+        let (first_request, idle) = (Duration::from_secs(20), Duration::from_secs(300));
+        let first = activity.watch(peer, first_request, idle);
+        let second = activity.watch(peer, first_request, idle);
+
+        let busy = activity.begin_request(peer).expect("a watched address");
+        let (in_flight, requests) = {
+            let state = first.conn.lock();
+            (state.in_flight, state.requests)
+        };
+        assert_eq!((in_flight, requests), (1, 1), "the first sees it");
+        assert_eq!(second.conn.lock().in_flight, 1, "and the second");
+        drop(busy);
+        drop(second);
+        let busy = activity.begin_request(peer).expect("still watched while the first is open");
+        assert_eq!(first.conn.lock().requests, 2);
+        drop(busy);
+        drop(first);
+        assert!(activity.begin_request(peer).is_none(), "forgotten with the last connection");
+        let again = activity.watch(peer, first_request, idle);
+        assert_eq!(again.conn.lock().requests, 0, "a new connection starts afresh");
+    }
 }
