@@ -97,11 +97,14 @@ pub enum Purpose {
     Header,
     /// The HMAC key that authenticates the store's record of how far it has read the audit log.
     StoreMarker,
+    /// The HMAC key of the web client's form tokens (CSRF): the same on every coffred that unseals the vault, so
+    /// a form shown by one is taken by a standby that took the vault over.
+    WebForms,
 }
 
 impl Purpose {
     /// Every purpose, in declaration order (e.g. to derive all subkeys at unseal, or to test that labels differ).
-    pub const ALL: [Purpose; 9] = [
+    pub const ALL: [Purpose; 10] = [
         Purpose::Entries,
         Purpose::People,
         Purpose::Audit,
@@ -111,6 +114,7 @@ impl Purpose {
         Purpose::AuditSigning,
         Purpose::Header,
         Purpose::StoreMarker,
+        Purpose::WebForms,
     ];
 
     /// The HKDF info label.
@@ -126,6 +130,7 @@ impl Purpose {
             Purpose::AuditSigning => "coffre/v1/audit-signing",
             Purpose::Header => "coffre/v1/header",
             Purpose::StoreMarker => "coffre/v1/store-marker",
+            Purpose::WebForms => "coffre/v1/web-forms",
         }
     }
 }
@@ -241,7 +246,8 @@ mod tests {
                 "coffre/v1/sessions",
                 "coffre/v1/audit-signing",
                 "coffre/v1/header",
-                "coffre/v1/store-marker"
+                "coffre/v1/store-marker",
+                "coffre/v1/web-forms"
             ]
         );
     }

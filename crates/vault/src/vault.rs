@@ -90,6 +90,8 @@ pub(crate) struct Open {
     pub(crate) sessions_key: SubKey,
     /// Authenticates the seal header (see `header.rs`).
     pub(crate) header_key: SubKey,
+    /// The web client's form tokens ([`Vault::form_mac`]).
+    forms_key: SubKey,
     pub(crate) audit_keys: Arc<AuditKeys>,
     pub(crate) sessions: Mutex<HashMap<TokenHash, Session>>,
     /// Entry metadata, sorted, loaded at the first list after unseal (see `entry_cache.rs`).
@@ -132,6 +134,7 @@ impl Open {
             index_key: master.subkey(Purpose::Index),
             sessions_key: master.subkey(Purpose::Sessions),
             header_key: master.subkey(Purpose::Header),
+            forms_key: master.subkey(Purpose::WebForms),
             audit_keys: Arc::new(AuditKeys::derive(vault_id, &master)),
             master,
             sessions: Mutex::new(HashMap::new()),
@@ -291,6 +294,14 @@ impl Vault {
     /// change, but the next unseal then has nothing to replay.
     pub async fn write_store_out(&self) {
         self.inner.audit.checkpoint().await;
+    }
+
+    /// HMAC-SHA256 of `binding` under the vault's web-forms key (derived from its master key), while unsealed:
+    /// every coffred that unseals this vault computes the same, so a form token made by one is taken by a standby
+    /// that took the vault over. `None` while sealed (no key in memory).
+    pub fn form_mac(&self, binding: &[u8]) -> Option<[u8; 32]> {
+        let open = self.inner.unsealed().ok()?;
+        Some(open.forms_key.mac(&[b"coffre web form v1\0", binding]))
     }
 }
 

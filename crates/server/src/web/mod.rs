@@ -83,8 +83,8 @@ pub(crate) struct Setup<'a> {
 /// (`content-type: application/grpc...`), a 404 page in the reader's language to anyone else.
 pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Result<Router> {
     let state = Web {
+        csrf_key: Arc::new(session::CsrfKey::generate(vault.clone())?),
         vault,
-        csrf_key: Arc::new(session::CsrfKey::generate()?),
         ca_fingerprint: setup.ca_fingerprint.into(),
         settings: setup.settings,
         backup: setup.backup.map(Arc::new),

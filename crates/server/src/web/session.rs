@@ -6,7 +6,7 @@
 //! the two this client sets are base64url tokens, so a cookie crate would add code without removing any.
 
 use axum::http::{HeaderMap, HeaderValue, header};
-use coffre_vault::{RequestContext, SessionToken};
+use coffre_vault::{RequestContext, SessionToken, Vault};
 use hmac::{Hmac, Mac as _};
 use sha2::Sha256;
 use subtle::ConstantTimeEq as _;
@@ -24,37 +24,52 @@ pub(crate) const ZONE_COOKIE: &str = "__Host-coffre-tz";
 /// Longest cookie value taken: a session token is 43 characters.
 const MAX_COOKIE_VALUE: usize = 128;
 
-/// The daemon's key for CSRF tokens: random at each start (a restart ends no engine session, but the forms of pages
-/// shown before it are refused once and shown again).
-pub(crate) struct CsrfKey([u8; 32]);
+/// The daemon's CSRF tokens. While the vault is unsealed, a token is a MAC under the vault's web-forms key
+/// ([`Vault::form_mac`]), which every coffred that unseals the vault shares: a form shown before a take-over is
+/// taken by the standby that took the vault over, as the engine's session is. While sealed (the unseal and
+/// recovery forms), the key is drawn at this process's start: such a form shown before a restart or a take-over is
+/// refused once and shown again. Either token is taken while unsealed.
+pub(crate) struct CsrfKey {
+    process: [u8; 32],
+    vault: Vault,
+}
 
 impl CsrfKey {
-    pub(crate) fn generate() -> anyhow::Result<Self> {
-        let mut key = [0u8; 32];
-        getrandom::fill(&mut key).map_err(|err| anyhow::anyhow!("cannot draw the web client's CSRF key: {err}"))?;
-        Ok(Self(key))
+    pub(crate) fn generate(vault: Vault) -> anyhow::Result<Self> {
+        let mut process = [0u8; 32];
+        getrandom::fill(&mut process).map_err(|err| anyhow::anyhow!("cannot draw the web client's CSRF key: {err}"))?;
+        Ok(Self { process, vault })
     }
 
     /// The token of the forms of the visitor whose session (or, before log in, visitor cookie) is `binding`:
     /// HMAC-SHA256 of it, base64url. Another site can neither read it nor compute it.
     pub(crate) fn token(&self, binding: &str) -> String {
-        let Ok(mut mac) = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.0) else {
-            return String::new();
-        };
-        mac.update(b"coffre web csrf v1\0");
-        mac.update(binding.as_bytes());
-        data_encoding::BASE64URL_NOPAD.encode(&mac.finalize().into_bytes())
+        let mac = self.vault.form_mac(binding.as_bytes()).or_else(|| self.process_mac(binding));
+        mac.map(|mac| data_encoding::BASE64URL_NOPAD.encode(&mac)).unwrap_or_default()
     }
 
-    /// Whether `sent` is the token of `binding`, compared in constant time. An empty binding never matches.
+    /// Whether `sent` is a token of `binding` (the vault's or this process's), compared in constant time. An empty
+    /// binding never matches.
     pub(crate) fn check(&self, binding: &str, sent: &str) -> bool {
-        !binding.is_empty() && bool::from(self.token(binding).as_bytes().ct_eq(sent.as_bytes()))
+        let matches = |mac: Option<[u8; 32]>| {
+            mac.is_some_and(|mac| {
+                bool::from(data_encoding::BASE64URL_NOPAD.encode(&mac).as_bytes().ct_eq(sent.as_bytes()))
+            })
+        };
+        !binding.is_empty() && (matches(self.vault.form_mac(binding.as_bytes())) | matches(self.process_mac(binding)))
+    }
+
+    fn process_mac(&self, binding: &str) -> Option<[u8; 32]> {
+        let mut mac = <Hmac<Sha256> as hmac::KeyInit>::new_from_slice(&self.process).ok()?;
+        mac.update(b"coffre web csrf v1\0");
+        mac.update(binding.as_bytes());
+        Some(mac.finalize().into_bytes().into())
     }
 }
 
 impl Drop for CsrfKey {
     fn drop(&mut self) {
-        zeroize::Zeroize::zeroize(&mut self.0);
+        zeroize::Zeroize::zeroize(&mut self.process);
     }
 }
 

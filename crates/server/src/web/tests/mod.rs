@@ -89,6 +89,18 @@ impl Site {
         Browser { app: self.app.clone(), cookies: BTreeMap::new(), headers: vec![("origin", ORIGIN.to_owned())] }
     }
 
+    /// The web client of another coffred process of the same vault, as a standby that took it over has: its own
+    /// keys drawn at start, the same engine.
+    fn another_coffred(&self) -> Router {
+        let setup = super::Setup {
+            ca_fingerprint: "AB:CD",
+            settings: crate::config::WebSettings::default(),
+            backup: None,
+            organisation: None,
+        };
+        super::router(Router::new(), self.vault.clone(), setup).expect("router")
+    }
+
     /// A browser in which `name` has logged in through the log-in page.
     async fn logged_in(&self, name: &str, passphrase: &str) -> Browser {
         let mut browser = self.browser();
@@ -271,6 +283,11 @@ fn assert_secure(page: &Page, what: &str) {
 }
 
 impl Browser {
+    /// This browser, its cookies kept, now reaching `app` (the same address served by another coffred).
+    fn now_reaching(&self, app: Router) -> Browser {
+        Browser { app, cookies: self.cookies.clone(), headers: self.headers.clone() }
+    }
+
     fn clone_with_origin(&self, origin: &str) -> Browser {
         Browser { app: self.app.clone(), cookies: self.cookies.clone(), headers: self.headers.clone() }
             .with("origin", origin)

@@ -133,6 +133,41 @@ async fn a_form_without_its_csrf_token_or_with_another_one_is_refused() {
     assert_eq!(alice.post("/reveal", &refs).await.status, StatusCode::OK);
 }
 
+/// A take-over behind a load balancer: the page was shown by one coffred, its form is sent to the standby that took
+/// the vault over (the engine's session carried over). The form's token is the vault's while unsealed, so the other
+/// coffred takes it; a form shown while sealed (the unseal form) is bound to the coffred that showed it, and another
+/// refuses it once (the person opens the page again).
+#[tokio::test]
+async fn a_form_shown_by_one_coffred_is_taken_by_another_of_the_same_vault() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let csrf = alice.get("/").await.csrf();
+    let mut elsewhere = alice.now_reaching(site.another_coffred());
+    let fields = [("csrf", csrf.as_str()), ("platform", "Mailgun"), ("field", "password"), ("reason", "renew")];
+    let page = elsewhere.post("/reveal", &fields).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("mg-secret-1"), "{}", page.html);
+    let wrong = [("csrf", "A".repeat(43)), ("platform", "Mailgun".into()), ("field", "password".into())];
+    let wrong: Vec<(&str, &str)> = wrong.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    assert_eq!(elsewhere.post("/reveal", &wrong).await.status, StatusCode::FORBIDDEN, "still checked there");
+
+    // Sealed: no vault key in memory, the token is the process's.
+    let seal = alice.get("/vault").await.between("action=\"/seal\"", "</form>");
+    let seal_csrf = seal.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
+    let page = alice.post("/seal", &[("csrf", seal_csrf.expect("the seal form's token"))]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    let mut visitor = site.browser();
+    let unseal_csrf = visitor.get("/vault").await.csrf();
+    let mut elsewhere = visitor.now_reaching(site.another_coffred());
+    let refused = elsewhere.post("/unseal", &[("csrf", &unseal_csrf), ("passphrase", PASS)]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert!(refused.html.contains("open the page again"), "{}", refused.html);
+    let page = visitor.post("/unseal", &[("csrf", &unseal_csrf), ("passphrase", PASS)]).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert_eq!(site.vault.status().state, coffre_vault::SealState::Unsealed);
+}
+
 #[tokio::test]
 async fn a_form_from_another_origin_is_refused_before_any_handler() {
     let site = Site::new().await;
