@@ -458,3 +458,26 @@ fn coffreds_configuration_refusals_read_in_french() {
     let french = coffre_e2e::coffred_in("fr", &["--config", &missing, "show-config"]);
     assert!(french.stderr.contains(&format!("impossible de lire {missing}\u{a0}:")), "{}", french.stderr);
 }
+
+/// An operator with a French locale reads coffred's `--help` and its usage errors in French, from the real binary;
+/// in English they are clap's own.
+#[test]
+fn coffreds_help_and_usage_errors_read_in_french() {
+    let help = coffre_e2e::coffred_in("fr", &["--help"]);
+    assert_eq!(help.code, 0, "{}", help.stderr);
+    assert!(help.stdout.starts_with("coffred, le démon de coffre\u{a0}:"), "{}", help.stdout);
+    assert!(help.stdout.contains("Utilisation\u{a0}: coffred [OPTIONS] [COMMANDE]"), "{}", help.stdout);
+    assert!(help.stdout.contains("Arme une veille\u{a0}:"), "{}", help.stdout);
+    assert!(!help.stdout.contains("Usage:") && !help.stdout.contains("[env:"), "{}", help.stdout);
+    let mistyped = coffre_e2e::coffred_in("fr", &["restore", "--form", "b.age"]);
+    assert_eq!(mistyped.code, 2, "{}", mistyped.stderr);
+    assert!(
+        mistyped.stderr.starts_with("erreur\u{a0}: argument «\u{a0}--form\u{a0}» inattendu"),
+        "{}",
+        mistyped.stderr
+    );
+    assert!(mistyped.stderr.contains("«\u{a0}--from\u{a0}»"), "the suggestion: {}", mistyped.stderr);
+    let english = coffre_e2e::coffred(&["restore", "--form", "b.age"]);
+    assert_eq!(english.code, 2);
+    assert!(english.stderr.starts_with("error: unexpected argument '--form' found"), "{}", english.stderr);
+}

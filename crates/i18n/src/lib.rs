@@ -21,6 +21,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "clap")]
+pub mod command_line;
 mod time;
 
 use std::sync::{LazyLock, OnceLock};

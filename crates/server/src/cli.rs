@@ -5,11 +5,12 @@
 
 use std::{net::SocketAddr, path::PathBuf};
 
-use clap::{Args, Parser, Subcommand};
+use clap::{Args, CommandFactory as _, FromArgMatches as _, Parser, Subcommand};
+use coffre_i18n::{Lang, command_line};
 
-/// `coffred`: the coffre daemon. Serves one vault over gRPC with TLS.
+/// coffred, the coffre daemon: serves one vault, over gRPC and to its web client, with TLS.
 #[derive(Debug, Parser)]
-#[command(name = "coffred", version, about, long_about = None)]
+#[command(name = "coffred", version, long_about = None)]
 pub struct Cli {
     /// Configuration file (TOML); see deploy/coffred.example.toml. Flags and environment variables override it.
     #[arg(long, env = "COFFRE_CONFIG", value_name = "PATH", global = true)]
@@ -29,6 +30,33 @@ pub struct Cli {
     /// What to do; serving is the default.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+impl Cli {
+    /// coffred's command line with its help in `lang`: the catalogue's `coffred-help-*` texts (English is clap's,
+    /// from the doc comments, which the English catalogue repeats; a test checks they agree).
+    pub fn command_in(lang: Lang) -> clap::Command {
+        command_line::localised_command(Cli::command(), lang, "coffred-help")
+    }
+
+    /// The process's arguments, parsed; the help, the version and usage errors are printed in the language of the
+    /// environment (as every line coffred prints), and the process exits then, as clap does.
+    pub fn parse_localised() -> Cli {
+        let lang = crate::startup::language();
+        let parsed = Self::command_in(lang)
+            .try_get_matches_from(std::env::args_os())
+            .and_then(|matches| Cli::from_arg_matches(&matches));
+        match parsed {
+            Ok(cli) => cli,
+            Err(err) => match command_line::usage_message(&err, lang) {
+                Some(text) => {
+                    eprint!("{text}");
+                    std::process::exit(err.exit_code());
+                }
+                None => err.exit(),
+            },
+        }
+    }
 }
 
 /// Settings that may come from flags or environment variables. `None` means "not given here".
@@ -142,6 +170,78 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+        Cli::command_in(Lang::FrCa).debug_assert();
+    }
+
+    /// Every command, option and placeholder of coffred has its help in the catalogue: the English text the doc
+    /// comment's (so they never drift), a French one that is shown when French is chosen.
+    #[test]
+    fn every_command_and_option_of_coffred_has_its_help_in_french_and_in_english() {
+        use coffre_i18n::{command_line::help_items, message};
+        let mut english = Cli::command();
+        english.build();
+        let english_items = help_items(&english, "coffred-help");
+        assert!(english_items.len() > 20, "{}", english_items.len());
+        let french = Cli::command_in(Lang::FrCa);
+        let french_items = help_items(&french, "coffred-help");
+        assert_eq!(
+            english_items.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            french_items.iter().map(|(id, _)| id).collect::<Vec<_>>(),
+            "the French command line has the same commands and options"
+        );
+        let mut missing = Vec::new();
+        for ((id, item), (_, french_item)) in english_items.iter().zip(&french_items) {
+            let english = item.help().unwrap_or_else(|| panic!("{id}: no doc comment"));
+            if message(Lang::En, id, &[]).as_deref() != Some(english.as_str()) {
+                missing.push(format!("en: {id} = {english}"));
+            }
+            match message(Lang::FrCa, id, &[]) {
+                None => missing.push(format!("fr-CA: {id}")),
+                Some(text) => {
+                    let shown = french_item.help().unwrap_or_default();
+                    assert!(shown.starts_with(&text), "{id} is not shown in French: {shown}");
+                    assert_ne!(text, english, "{id} is the English text");
+                }
+            }
+            for (name, french_name) in item.value_names().iter().zip(french_item.value_names()) {
+                if !["IP:PORT", "URL"].contains(&name.as_str()) && *name == french_name {
+                    missing.push(format!("{id}: the placeholder {name} has no French name (help-value-name)"));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "missing from the catalogue:\n{}", missing.join("\n"));
+    }
+
+    /// `coffred --help` and a mistyped flag read in French for a French reader, with no English word of clap's;
+    /// English is clap's own.
+    #[test]
+    fn coffreds_help_and_usage_errors_read_in_french() {
+        let help = Cli::command_in(Lang::FrCa).render_long_help().to_string();
+        for french in [
+            "Utilisation\u{a0}:",
+            "Commandes\u{a0}:",
+            "Affiche l’aide",
+            "[variable d’environnement\u{a0}: COFFRE_TLS_KEY]",
+        ] {
+            assert!(help.contains(french), "{french} missing: {help}");
+        }
+        for english in ["Usage:", "Print help", "[env:", "Commands:"] {
+            assert!(!help.contains(english), "{english} is English: {help}");
+        }
+        let restore = Cli::command_in(Lang::FrCa)
+            .find_subcommand_mut("restore")
+            .map(|restore| restore.render_long_help().to_string())
+            .unwrap_or_default();
+        assert!(restore.contains("--identity <FICHIER-CLÉ>"), "{restore}");
+        let err = Cli::command_in(Lang::FrCa).try_get_matches_from(["coffred", "--bogus"]).expect_err("unknown");
+        let text = command_line::usage_message(&err, Lang::FrCa).unwrap_or_default();
+        assert!(text.contains("argument «\u{a0}--bogus\u{a0}» inattendu"), "{text}");
+        assert!(text.contains("Utilisation\u{a0}: coffred"), "{text}");
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            Cli::command_in(Lang::En).render_long_help().to_string(),
+            Cli::command().render_long_help().to_string()
+        );
     }
 
     #[test]

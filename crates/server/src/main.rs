@@ -8,7 +8,6 @@ use std::{
 };
 
 use anyhow::Context as _;
-use clap::Parser as _;
 use coffre_server::{
     Daemon, ServerConfig, StandbyWait,
     cli::{Cli, Command},
@@ -19,7 +18,7 @@ use tokio::signal::unix::{SignalKind, signal};
 use tracing_subscriber::EnvFilter;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = Cli::parse_localised();
     // Logs go to stderr, filtered by COFFRE_LOG (e.g. "info", "coffre_server=debug"); stdout is for the startup
     // lines. Request and response bodies are never logged.
     tracing_subscriber::fmt()
