@@ -480,4 +480,16 @@ fn coffreds_help_and_usage_errors_read_in_french() {
     let english = coffre_e2e::coffred(&["restore", "--form", "b.age"]);
     assert_eq!(english.code, 2);
     assert!(english.stderr.starts_with("error: unexpected argument '--form' found"), "{}", english.stderr);
+
+    // A start that fails: the context and the engine's refusal in French, joined as French writes them.
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data").display().to_string();
+    let nowhere = "postgresql://coffre@127.0.0.1:1/coffre";
+    let failed =
+        coffre_e2e::coffred_in("fr", &["--data-dir", &data, "--storage-url", nowhere, "--listen", "127.0.0.1:0"]);
+    assert_ne!(failed.code, 0, "{}", failed.stderr);
+    let expected = format!(
+        "coffred\u{a0}: impossible d’ouvrir le coffre dans {data}\u{a0}: la base de données du coffre est indisponible"
+    );
+    assert!(failed.stderr.contains(&expected), "{}", failed.stderr);
 }

@@ -112,6 +112,8 @@ fn no_french_message_is_left_in_english() {
         "help-heading-arguments",
         // Only punctuation: a possible value's name, a colon (after a no-break space in French), its text.
         "help-possible-value",
+        // Only punctuation too: a failure's context, a colon, its cause (coffred's failure line).
+        "coffred-failed-because",
         // The text an older coffred wrote in the entry at an offboarding, in English (DueDetail::OffboardedAsWritten).
         "rotation-detail-offboarded",
         // The organisation's own name, and a word both languages spell alike.

@@ -37,8 +37,9 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => {
-            // The whole chain, once, on one line: "cannot open the vault in DIR: storage failure: ...".
-            eprintln!("coffred: {err:#}");
+            // The whole chain, once, on one line: "cannot open the vault in DIR: storage failure: ...", in the
+            // language of the environment.
+            eprintln!("{}", coffre_server::startup::failure_line(&err, coffre_server::startup::language()));
             ExitCode::FAILURE
         }
     }

@@ -47,9 +47,45 @@ impl Startup<'_> {
     }
 }
 
+/// The line coffred prints on standard error when it cannot start, or one of its commands fails, in `lang`: the
+/// contexts (already in the reader's language), joined as the language writes them, and at the end of the chain the
+/// engine's refusal rendered from its code through the catalogue, as a client renders it (an internal fault, or a
+/// lower layer's error such as the system's, keeps its English detail). In English, the whole chain as it is.
+pub fn failure_line(err: &anyhow::Error, lang: Lang) -> String {
+    if lang == Lang::En {
+        return format!("coffred: {err:#}");
+    }
+    let mut parts = err.chain().map(|cause| match cause.downcast_ref::<coffre_vault::Error>() {
+        Some(engine) => crate::status::engine_message(lang, engine).unwrap_or_else(|| engine.to_string()),
+        None => cause.to_string(),
+    });
+    let first = parts.next().unwrap_or_default();
+    let message = parts.fold(first, |what, why| t_in!(lang, "coffred-failed-because", what = what, why = why));
+    t_in!(lang, "coffred-failed", message = message)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A start that fails on the database reads in French to its end: the context, the engine's refusal from its
+    /// code, the joins with French spacing; the database's own words stay as it gave them.
+    #[test]
+    fn a_failure_to_start_reads_in_the_language_of_the_environment() {
+        let err = anyhow::Error::new(coffre_vault::Error::StoreUnavailable("connection refused".into()))
+            .context("impossible d’ouvrir le coffre dans /srv/coffre");
+        assert_eq!(
+            failure_line(&err, Lang::FrCa),
+            "coffred\u{a0}: impossible d’ouvrir le coffre dans /srv/coffre\u{a0}: la base de données du coffre est \
+             indisponible, rien n’a été affiché ni changé\u{a0}: connection refused"
+        );
+        assert_eq!(failure_line(&err, Lang::En), format!("coffred: {err:#}"));
+        let internal = anyhow::Error::new(coffre_vault::Error::Internal("cannot prepare /srv".into())).context("ctx");
+        assert_eq!(
+            failure_line(&internal, Lang::FrCa),
+            "coffred\u{a0}: ctx\u{a0}: internal error: cannot prepare /srv"
+        );
+    }
 
     fn startup() -> Startup<'static> {
         Startup {

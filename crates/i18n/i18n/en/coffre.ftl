@@ -601,6 +601,8 @@ coffred-test-clock = coffred: WARNING: the time comes from the test clock file {
 coffred-data-dir = coffred: data directory { $path }
 coffred-ca = coffred: CA certificate { $path }, SHA-256 fingerprint { $fingerprint }
 coffred-listening = coffred: listening on { $url }
+coffred-failed = coffred: { $message }
+coffred-failed-because = { $what }: { $why }
 coffred-standing-by = coffred: standing by: { $place } is held by another coffred. This one does not listen until that one stops; it then takes the vault over, sealed, as after any start
 coffred-standby-waiting = coffred: standing by: the vault's database does not answer ({ $detail }). Trying again every second, until it answers
 coffred-arm-not-standby = --arm is for a standby coffred (--standby, COFFRE_STANDBY or [storage] standby = true, on PostgreSQL): a coffred that serves at once is unsealed by an owner after it starts (`coffre unseal`, or the web page)

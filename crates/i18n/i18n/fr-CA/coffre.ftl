@@ -603,6 +603,8 @@ coffred-test-clock = coffred : ATTENTION : l’heure vient du fichier d’horl
 coffred-data-dir = coffred : dossier de données { $path }
 coffred-ca = coffred : certificat de l’autorité de certification { $path }, empreinte SHA-256 { $fingerprint }
 coffred-listening = coffred : à l’écoute sur { $url }
+coffred-failed = coffred : { $message }
+coffred-failed-because = { $what } : { $why }
 coffred-standing-by = coffred : en veille : { $place } est tenu par un autre coffred. Celui-ci n’écoute pas tant que l’autre ne s’est pas arrêté ; il reprend alors le coffre, scellé, comme après tout démarrage
 coffred-standby-waiting = coffred : en veille : la base de données du coffre ne répond pas ({ $detail }). Nouvel essai chaque seconde, jusqu’à ce qu’elle réponde
 coffred-arm-not-standby = --arm est pour un coffred en veille (--standby, COFFRE_STANDBY ou [storage] standby = true, sur PostgreSQL) : un coffred qui sert tout de suite est descellé par la présidence ou le chef après son démarrage (`coffre unseal`, ou la page web)
