@@ -64,10 +64,7 @@ pub enum StoreError {
         problem: String,
     },
     /// The database could not be reached, or did not answer in time.
-    #[error(
-        "the database is unavailable ({op}): {detail}. Check that PostgreSQL is running and reachable from coffred; \
-         nothing was changed, and coffred reconnects by itself"
-    )]
+    #[error("the database is unavailable ({op}): {detail}")]
     Unavailable {
         /// What was being done.
         op: &'static str,
@@ -154,6 +151,16 @@ impl StoreError {
     /// or a mistake.
     pub fn is_unavailable(&self) -> bool {
         matches!(self, StoreError::Unavailable { .. })
+    }
+
+    /// What failed, for a message that says itself what kind of failure it is and what to do (the engine's
+    /// `store-unavailable` and `store-tls`, in the reader's language): "connect: error connecting to server: …" for
+    /// a database out of reach or a failed TLS check, the whole text otherwise.
+    pub fn what_failed(&self) -> String {
+        match self {
+            StoreError::Unavailable { op, detail } | StoreError::Tls { op, detail } => format!("{op}: {detail}"),
+            other => other.to_string(),
+        }
     }
 }
 

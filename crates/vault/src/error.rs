@@ -141,7 +141,10 @@ pub enum Error {
     StoreCatchingUp,
     /// The store's database is out of reach for now (PostgreSQL stopped, unreachable or read-only): nothing was
     /// revealed or changed.
-    #[error("the vault's database is unavailable, nothing was revealed or changed: {0}")]
+    #[error(
+        "the vault's database is unavailable, nothing was revealed or changed ({0}). coffred reconnects by itself: try \
+         again in a moment; if this lasts, check that PostgreSQL is running and reachable from coffred"
+    )]
     StoreUnavailable(String),
     /// TLS with the store's database failed (a certificate that does not verify against `[storage] ca_file`, or a
     /// server without TLS): nothing was revealed or changed, and nothing was sent to that server.
@@ -377,8 +380,8 @@ impl From<coffre_store::StoreError> for Error {
     /// neither is the daemon's fault.
     fn from(e: coffre_store::StoreError) -> Self {
         match e {
-            e if e.is_unavailable() => Error::StoreUnavailable(e.to_string()),
-            e @ coffre_store::StoreError::Tls { .. } => Error::StoreTls(e.to_string()),
+            e if e.is_unavailable() => Error::StoreUnavailable(e.what_failed()),
+            e @ coffre_store::StoreError::Tls { .. } => Error::StoreTls(e.what_failed()),
             e => Error::Storage(e),
         }
     }

@@ -355,7 +355,7 @@ daemon-not-found = { $reason }
 daemon-exists = { $reason } already exists
 daemon-wrong-state = { $reason }
 daemon-throttled = too many attempts: try again in { $seconds } s
-daemon-store-unavailable = the vault's database is unavailable, nothing was revealed or changed: { $detail }
+daemon-store-unavailable = the vault's database is unavailable, nothing was revealed or changed ({ $detail }). coffred reconnects by itself: try again in a moment; if this lasts, check that PostgreSQL is running and reachable from coffred
 daemon-store-tls = the vault's database did not pass the TLS check, nothing was revealed or changed: { $detail }. Check that [storage] ca_file is the CA that signed the database server's certificate, that this certificate names the host of [storage] url, and that the server has ssl = on (docs/ha.md)
 daemon-audit-unavailable = audit log unavailable, nothing was revealed or changed: { $detail }; free disk space or check the data directory
 daemon-store-refused = the change is in the audit log but the store refused it ({ $detail }); the vault was sealed: check the store (the data directory's disk, or the database: running and writable), then unseal again, which applies the change from the log. Do not make the change again.

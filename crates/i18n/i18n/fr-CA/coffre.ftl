@@ -358,7 +358,7 @@ daemon-not-found = { $reason }
 daemon-exists = il existe déjà { $reason }
 daemon-wrong-state = { $reason }
 daemon-throttled = trop de tentatives : réessayez dans { $seconds } s
-daemon-store-unavailable = la base de données du coffre est indisponible, rien n’a été affiché ni changé : { $detail }
+daemon-store-unavailable = la base de données du coffre est indisponible, rien n’a été affiché ni changé ({ $detail }). coffred se reconnecte de lui-même : réessayez dans un moment ; si cela dure, vérifiez que PostgreSQL est en marche et joignable depuis coffred
 daemon-store-tls = la base de données du coffre n’a pas passé la vérification TLS, rien n’a été affiché ni changé : { $detail }. Vérifiez que [storage] ca_file est l’autorité de certification qui a signé le certificat du serveur de base de données, que ce certificat nomme l’hôte de [storage] url et que le serveur a ssl = on (docs/ha.md)
 daemon-audit-unavailable = journal d’audit indisponible, rien n’a été affiché ni changé : { $detail } ; libérez de l’espace disque ou vérifiez le dossier de données
 daemon-store-refused = la modification est dans le journal d’audit, mais la base l’a refusée ({ $detail }) ; le coffre a été scellé : vérifiez la base (le disque du dossier de données, ou la base de données : en marche et accessible en écriture), puis descellez-le de nouveau, ce qui applique la modification à partir du journal. Ne refaites pas la modification.
