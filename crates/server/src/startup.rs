@@ -72,12 +72,15 @@ mod tests {
     /// code, the joins with French spacing; the database's own words stay as it gave them.
     #[test]
     fn a_failure_to_start_reads_in_the_language_of_the_environment() {
-        let err = anyhow::Error::new(coffre_vault::Error::StoreUnavailable("connection refused".into()))
-            .context("impossible d’ouvrir le coffre dans /srv/coffre");
+        let refused = coffre_vault::StoreError::Unavailable { op: "connect", detail: "connection refused".into() };
+        let err =
+            anyhow::Error::new(coffre_vault::Error::from(refused)).context("impossible d’ouvrir le coffre dans /srv");
         assert_eq!(
             failure_line(&err, Lang::FrCa),
-            "coffred\u{a0}: impossible d’ouvrir le coffre dans /srv/coffre\u{a0}: la base de données du coffre est \
-             indisponible, rien n’a été affiché ni changé\u{a0}: connection refused"
+            "coffred\u{a0}: impossible d’ouvrir le coffre dans /srv\u{a0}: la base de données du coffre est \
+             indisponible, rien n’a été affiché ni changé (connect: connection refused). coffred se reconnecte de \
+             lui-même\u{a0}: réessayez dans un moment\u{a0}; si cela dure, vérifiez que PostgreSQL est en marche et \
+             joignable depuis coffred"
         );
         assert_eq!(failure_line(&err, Lang::En), format!("coffred: {err:#}"));
         let internal = anyhow::Error::new(coffre_vault::Error::Internal("cannot prepare /srv".into())).context("ctx");
