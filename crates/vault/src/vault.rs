@@ -296,6 +296,11 @@ impl Vault {
         self.inner.audit.checkpoint().await;
     }
 
+    /// Whether the vault is unsealed now (its keys in memory). The state is public (`status`).
+    pub fn is_unsealed(&self) -> bool {
+        self.inner.unsealed().is_ok()
+    }
+
     /// HMAC-SHA256 of `binding` under the vault's web-forms key (derived from its master key), while unsealed:
     /// every coffred that unseals this vault computes the same, so a form token made by one is taken by a standby
     /// that took the vault over. `None` while sealed (no key in memory).

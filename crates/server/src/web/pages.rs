@@ -84,8 +84,20 @@ impl Visit {
         self.binding().is_some_and(|binding| web.csrf_key.check(&binding, sent))
     }
 
-    /// The page refusing a form whose CSRF token is missing or wrong.
+    /// The page refusing a form whose CSRF token is missing or wrong; or, when the vault is sealed, the page saying
+    /// so: a token made while it was unsealed cannot be checked without its key, and the seal is why the form cannot
+    /// be done (see [`session::CsrfKey`]).
     pub(crate) fn csrf_refused(&self, web: &Web) -> Response {
+        if !web.vault.is_unsealed() {
+            tracing::info!("web form refused: its token cannot be checked while the vault is sealed");
+            return render::refusal(self.frame(web, None).0, &coffre_vault::Error::Sealed);
+        }
+        self.form_expired(web)
+    }
+
+    /// The page refusing a form whose CSRF token is missing or wrong, whatever the vault's state: for the forms
+    /// that work while it is sealed (unseal, language), where "the vault is sealed" would not say what to do.
+    pub(crate) fn form_expired(&self, web: &Web) -> Response {
         tracing::warn!("web form refused: CSRF token missing or wrong");
         render::bad_form(self.frame(web, None).0, StatusCode::FORBIDDEN, "web-csrf-refused")
     }
@@ -183,7 +195,7 @@ pub(crate) struct LanguageForm {
 
 pub(crate) async fn language(State(web): State<Web>, visit: Visit, form: axum::Form<LanguageForm>) -> Response {
     if !visit.csrf_ok(&web, &form.csrf) {
-        return visit.csrf_refused(&web);
+        return visit.form_expired(&web);
     }
     let Some(lang) = Lang::ALL.into_iter().find(|lang| lang.tag() == form.lang) else {
         return render::bad_form(visit.frame(&web, None).0, StatusCode::BAD_REQUEST, "web-bad-choice");

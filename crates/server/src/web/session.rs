@@ -28,7 +28,8 @@ const MAX_COOKIE_VALUE: usize = 128;
 /// ([`Vault::form_mac`]), which every coffred that unseals the vault shares: a form shown before a take-over is
 /// taken by the standby that took the vault over, as the engine's session is. While sealed (the unseal and
 /// recovery forms), the key is drawn at this process's start: such a form shown before a restart or a take-over is
-/// refused once and shown again. Either token is taken while unsealed.
+/// refused once and shown again. Either token is taken while unsealed; while sealed, a vault's token cannot be
+/// checked, and the form is refused with the page saying the vault is sealed.
 pub(crate) struct CsrfKey {
     process: [u8; 32],
     vault: Vault,

@@ -70,7 +70,7 @@ pub(crate) struct UnsealForm {
 pub(crate) async fn unseal(State(web): State<Web>, visit: Visit, form: axum::Form<UnsealForm>) -> Response {
     let UnsealForm { csrf, passphrase } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
-        return visit.csrf_refused(&web);
+        return visit.form_expired(&web);
     }
     let (frame, _) = visit.frame(&web, None);
     let passphrase = match typed_passphrase(&frame, passphrase) {
