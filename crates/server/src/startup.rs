@@ -83,6 +83,13 @@ mod tests {
              joignable depuis coffred"
         );
         assert_eq!(failure_line(&err, Lang::En), format!("coffred: {err:#}"));
+        assert!(
+            failure_line(&err, Lang::En).ends_with(
+                "(connect: connection refused). coffred reconnects by itself: try again in a moment; if this lasts, \
+                 check that PostgreSQL is running and reachable from coffred"
+            ),
+            "says what to do in English too: {err:#}"
+        );
         let internal = anyhow::Error::new(coffre_vault::Error::Internal("cannot prepare /srv".into())).context("ctx");
         assert_eq!(
             failure_line(&internal, Lang::FrCa),

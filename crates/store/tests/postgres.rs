@@ -522,7 +522,9 @@ fn a_database_that_is_not_there_is_reported_unavailable() {
     options.timeout = std::time::Duration::from_secs(5);
     let err = PgStore::open(&options).expect_err("nothing listens");
     assert!(err.is_unavailable(), "{err}");
-    assert!(err.to_string().contains("PostgreSQL is running"), "says what to check: {err}");
+    // What failed; what to do is the engine's message (`store-unavailable`), in the reader's language.
+    assert!(err.to_string().starts_with("the database is unavailable (connect): "), "{err}");
+    assert!(err.what_failed().starts_with("connect: ") && err.what_failed().contains("refused"), "{err}");
 }
 
 #[derive(Clone, Debug)]
