@@ -151,7 +151,7 @@ struct Global {
     /// Print one JSON object instead of text, for scripts
     #[arg(long, global = true, help_heading = "Global options")]
     json: bool,
-    /// The language of messages: fr (fr-CA) or en [env: COFFRE_LANG, else LC_ALL, LC_MESSAGES, LANG]
+    /// The language of messages: fr (fr-CA) or en [env: COFFRE_LANG, else LANGUAGE, LC_ALL, LC_MESSAGES, LANG]
     #[arg(long, global = true, value_name = "LANG", help_heading = "Global options")]
     lang: Option<String>,
 }
@@ -263,7 +263,7 @@ pub(crate) struct Context {
 }
 
 impl Context {
-    /// The language people read: `--lang`, then `COFFRE_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG`.
+    /// The language people read: `--lang`, then `COFFRE_LANG`, `LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG`.
     pub(crate) fn lang(&self) -> coffre_i18n::Lang {
         coffre_i18n::Lang::choose(self.global.lang.as_deref(), |name| {
             self.env.var(name).and_then(|value| value.into_string().ok())

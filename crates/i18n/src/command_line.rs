@@ -24,7 +24,7 @@ use clap::{
 use crate::{Lang, message, t_in};
 
 /// The language of the help, decided before parsing: `--lang X` or `--lang=X` among the arguments, else the
-/// environment (`COFFRE_LANG`, `LC_ALL`, `LC_MESSAGES`, `LANG`).
+/// environment ([`Lang::choose`]: `COFFRE_LANG`, `LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG`).
 pub fn lang_before_parsing(args: &[OsString]) -> Lang {
     let mut flag = None;
     let mut it = args.iter().map(|a| a.to_string_lossy());

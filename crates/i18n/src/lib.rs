@@ -67,15 +67,38 @@ impl Lang {
         Some(if language.eq_ignore_ascii_case("fr") { Lang::FrCa } else { Lang::En })
     }
 
-    /// The language to speak: `flag` (`--lang`), then the first set of `COFFRE_LANG`, `LC_ALL`, `LC_MESSAGES`,
-    /// `LANG` (as POSIX orders the last three), else English. `var` reads the environment.
+    /// The language to speak: `flag` (`--lang`), then `COFFRE_LANG`, then the locale's language as GNU gettext
+    /// finds it, else English.
+    ///
+    /// The locale is the first set of `LC_ALL`, `LC_MESSAGES`, `LANG` (as POSIX orders them). Unless it is the C
+    /// locale (unset, `C`, `C.UTF-8`, `POSIX`), `LANGUAGE`, a list in order of preference (`fr_CA:fr:en`, which
+    /// desktops set when the display language differs from the locale's), comes before it: its first French or
+    /// English entry decides, and entries in other languages are passed over as gettext passes over languages it
+    /// has no translation for. `var` reads the environment.
     pub fn choose(flag: Option<&str>, var: impl Fn(&str) -> Option<String>) -> Lang {
-        flag.and_then(Lang::from_tag)
-            .or_else(|| {
-                ["COFFRE_LANG", "LC_ALL", "LC_MESSAGES", "LANG"]
-                    .iter()
-                    .find_map(|name| var(name).as_deref().and_then(Lang::from_tag))
+        let set = |name: &str| var(name).filter(|value| !value.trim().is_empty());
+        let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|name| set(name));
+        let c_locale = locale.as_deref().is_none_or(|locale| {
+            let name = locale.trim().split(['.', '@']).next().unwrap_or_default();
+            name == "C" || name == "POSIX"
+        });
+        let preferred = || {
+            let list = set("LANGUAGE").filter(|_| !c_locale)?;
+            list.split(':').find_map(|entry| {
+                let language = entry.trim().split(['_', '-', '.', '@']).next().unwrap_or_default();
+                if language.eq_ignore_ascii_case("fr") {
+                    Some(Lang::FrCa)
+                } else if language.eq_ignore_ascii_case("en") {
+                    Some(Lang::En)
+                } else {
+                    None
+                }
             })
+        };
+        flag.and_then(Lang::from_tag)
+            .or_else(|| set("COFFRE_LANG").as_deref().and_then(Lang::from_tag))
+            .or_else(preferred)
+            .or_else(|| locale.as_deref().and_then(Lang::from_tag))
             .unwrap_or(Lang::En)
     }
 

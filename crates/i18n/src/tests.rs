@@ -178,6 +178,36 @@ fn the_language_follows_flag_then_coffre_lang_then_the_locale() {
     assert_eq!(Lang::choose(Some("de"), env(&[("COFFRE_LANG", "fr")])), Lang::En, "unknown → English");
 }
 
+/// A desktop whose display language is French and whose formats are English sets `LANGUAGE=fr_CA:fr` beside
+/// `LANG=en_CA.UTF-8`: gettext's programs speak French there, and so does coffre.
+#[test]
+fn the_language_list_of_gnu_gettext_comes_before_the_locale_unless_the_locale_is_c() {
+    let env = |pairs: &'static [(&'static str, &'static str)]| {
+        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+    };
+    assert_eq!(Lang::choose(None, env(&[("LANGUAGE", "fr_CA:fr"), ("LANG", "en_CA.UTF-8")])), Lang::FrCa);
+    assert_eq!(Lang::choose(None, env(&[("LANGUAGE", "en_CA:en"), ("LC_ALL", "fr_CA.UTF-8")])), Lang::En);
+    assert_eq!(
+        Lang::choose(None, env(&[("LANGUAGE", "de_DE:fr:en"), ("LANG", "en_US.UTF-8")])),
+        Lang::FrCa,
+        "a language coffre does not speak is passed over"
+    );
+    assert_eq!(
+        Lang::choose(None, env(&[("LANGUAGE", "de:es"), ("LANG", "fr_CA.UTF-8")])),
+        Lang::FrCa,
+        "none of the list spoken: the locale decides"
+    );
+    assert_eq!(Lang::choose(None, env(&[("LANGUAGE", ":"), ("LANG", "fr_CA.UTF-8")])), Lang::FrCa);
+    for c in ["C", "C.UTF-8", "POSIX"] {
+        let pairs: &'static [(&'static str, &'static str)] =
+            Box::leak(vec![("LANGUAGE", "fr_CA:fr"), ("LANG", c)].into_boxed_slice());
+        assert_eq!(Lang::choose(None, env(pairs)), Lang::En, "the C locale ({c}) ignores LANGUAGE, as gettext does");
+    }
+    assert_eq!(Lang::choose(None, env(&[("LANGUAGE", "fr")])), Lang::En, "no locale is the C locale");
+    assert_eq!(Lang::choose(None, env(&[("COFFRE_LANG", "en"), ("LANGUAGE", "fr"), ("LANG", "fr_CA")])), Lang::En);
+    assert_eq!(Lang::choose(Some("en"), env(&[("LANGUAGE", "fr"), ("LANG", "fr_CA")])), Lang::En);
+}
+
 #[test]
 fn both_tags_are_valid_language_identifiers() {
     for lang in Lang::ALL {

@@ -1,6 +1,6 @@
 //! The lines coffred prints on standard output when it starts, in the language of its environment (`COFFRE_LANG`,
-//! `LC_ALL`, `LC_MESSAGES`, `LANG`): the data directory, the CA certificate with the fingerprint members compare
-//! when they run `coffre connect`, and the address it listens on (always the last line).
+//! `LANGUAGE`, `LC_ALL`, `LC_MESSAGES`, `LANG`): the data directory, the CA certificate with the fingerprint members
+//! compare when they run `coffre connect`, and the address it listens on (always the last line).
 
 use std::{net::SocketAddr, path::Path};
 
