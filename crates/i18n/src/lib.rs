@@ -59,11 +59,10 @@ impl Lang {
     /// The language a locale or language tag names: `fr_CA.UTF-8`, `fr-FR`, `fr` and any other French one are
     /// fr-CA; anything else that is not empty is English. `None` for an empty value (look further).
     pub fn from_tag(tag: &str) -> Option<Lang> {
-        let tag = tag.trim();
-        if tag.is_empty() {
+        let language = language_of(tag);
+        if language.is_empty() {
             return None;
         }
-        let language = tag.split(['_', '-', '.', '@']).next().unwrap_or_default();
         Some(if language.eq_ignore_ascii_case("fr") { Lang::FrCa } else { Lang::En })
     }
 
@@ -78,22 +77,14 @@ impl Lang {
     pub fn choose(flag: Option<&str>, var: impl Fn(&str) -> Option<String>) -> Lang {
         let set = |name: &str| var(name).filter(|value| !value.trim().is_empty());
         let locale = ["LC_ALL", "LC_MESSAGES", "LANG"].iter().find_map(|name| set(name));
-        let c_locale = locale.as_deref().is_none_or(|locale| {
-            let name = locale.trim().split(['.', '@']).next().unwrap_or_default();
-            name == "C" || name == "POSIX"
-        });
+        let c_locale = locale.as_deref().is_none_or(|locale| matches!(language_of(locale), "C" | "POSIX"));
         let preferred = || {
             let list = set("LANGUAGE").filter(|_| !c_locale)?;
-            list.split(':').find_map(|entry| {
-                let language = entry.trim().split(['_', '-', '.', '@']).next().unwrap_or_default();
-                if language.eq_ignore_ascii_case("fr") {
-                    Some(Lang::FrCa)
-                } else if language.eq_ignore_ascii_case("en") {
-                    Some(Lang::En)
-                } else {
-                    None
-                }
-            })
+            // Only the languages coffre speaks: `from_tag` would take any other for English.
+            list.split(':')
+                .map(language_of)
+                .filter(|language| language.eq_ignore_ascii_case("fr") || language.eq_ignore_ascii_case("en"))
+                .find_map(Lang::from_tag)
         };
         flag.and_then(Lang::from_tag)
             .or_else(|| set("COFFRE_LANG").as_deref().and_then(Lang::from_tag))
@@ -114,6 +105,11 @@ impl Lang {
     fn identifier(self) -> LanguageIdentifier {
         self.tag().parse().unwrap_or_default()
     }
+}
+
+/// The language part of a locale or language tag: `fr` of `fr_CA.UTF-8`, `C` of `C.UTF-8`; empty for an empty one.
+fn language_of(tag: &str) -> &str {
+    tag.trim().split(['_', '-', '.', '@']).next().unwrap_or_default()
 }
 
 /// One loader per language, English as the fallback of French, bidi isolation marks off: the output goes to

@@ -160,11 +160,13 @@ fn the_loaders_speak_their_language_without_isolation_marks() {
     assert_eq!(role, "responsable des accès");
 }
 
+/// An environment of `pairs`, for [`Lang::choose`].
+fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+    move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
+}
+
 #[test]
 fn the_language_follows_flag_then_coffre_lang_then_the_locale() {
-    let env = |pairs: &'static [(&'static str, &'static str)]| {
-        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
-    };
     assert_eq!(Lang::choose(None, env(&[])), Lang::En);
     assert_eq!(Lang::choose(None, env(&[("LANG", "fr_CA.UTF-8")])), Lang::FrCa);
     assert_eq!(Lang::choose(None, env(&[("LANG", "fr_FR.UTF-8")])), Lang::FrCa);
@@ -182,9 +184,6 @@ fn the_language_follows_flag_then_coffre_lang_then_the_locale() {
 /// `LANG=en_CA.UTF-8`: gettext's programs speak French there, and so does coffre.
 #[test]
 fn the_language_list_of_gnu_gettext_comes_before_the_locale_unless_the_locale_is_c() {
-    let env = |pairs: &'static [(&'static str, &'static str)]| {
-        move |name: &str| pairs.iter().find(|(k, _)| *k == name).map(|(_, v)| (*v).to_owned())
-    };
     assert_eq!(Lang::choose(None, env(&[("LANGUAGE", "fr_CA:fr"), ("LANG", "en_CA.UTF-8")])), Lang::FrCa);
     assert_eq!(Lang::choose(None, env(&[("LANGUAGE", "en_CA:en"), ("LC_ALL", "fr_CA.UTF-8")])), Lang::En);
     assert_eq!(
@@ -199,9 +198,8 @@ fn the_language_list_of_gnu_gettext_comes_before_the_locale_unless_the_locale_is
     );
     assert_eq!(Lang::choose(None, env(&[("LANGUAGE", ":"), ("LANG", "fr_CA.UTF-8")])), Lang::FrCa);
     for c in ["C", "C.UTF-8", "POSIX"] {
-        let pairs: &'static [(&'static str, &'static str)] =
-            Box::leak(vec![("LANGUAGE", "fr_CA:fr"), ("LANG", c)].into_boxed_slice());
-        assert_eq!(Lang::choose(None, env(pairs)), Lang::En, "the C locale ({c}) ignores LANGUAGE, as gettext does");
+        let pairs = [("LANGUAGE", "fr_CA:fr"), ("LANG", c)];
+        assert_eq!(Lang::choose(None, env(&pairs)), Lang::En, "the C locale ({c}) ignores LANGUAGE, as gettext does");
     }
     assert_eq!(Lang::choose(None, env(&[("LANGUAGE", "fr")])), Lang::En, "no locale is the C locale");
     assert_eq!(Lang::choose(None, env(&[("COFFRE_LANG", "en"), ("LANGUAGE", "fr"), ("LANG", "fr_CA")])), Lang::En);
