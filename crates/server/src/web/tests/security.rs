@@ -153,10 +153,7 @@ async fn a_form_shown_by_one_coffred_is_taken_by_another_of_the_same_vault() {
     assert_eq!(elsewhere.post("/reveal", &wrong).await.status, StatusCode::FORBIDDEN, "still checked there");
 
     // Sealed: no vault key in memory, the token is the process's.
-    let seal = alice.get("/vault").await.between("action=\"/seal\"", "</form>");
-    let seal_csrf = seal.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
-    let page = alice.post("/seal", &[("csrf", seal_csrf.expect("the seal form's token"))]).await;
-    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
+    seal_through_the_vault_page(&mut alice).await;
     let mut visitor = site.browser();
     let unseal_csrf = visitor.get("/vault").await.csrf();
     let mut elsewhere = visitor.now_reaching(site.another_coffred());
@@ -166,6 +163,32 @@ async fn a_form_shown_by_one_coffred_is_taken_by_another_of_the_same_vault() {
     let page = visitor.post("/unseal", &[("csrf", &unseal_csrf), ("passphrase", PASS)]).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.html);
     assert_eq!(site.vault.status().state, coffre_vault::SealState::Unsealed);
+}
+
+/// A page shown while the vault was unsealed, its form sent after an owner sealed it: the token cannot be checked
+/// without the vault's key, and the seal is why nothing can be done, so the page says the vault is sealed (who can
+/// unseal it) rather than "open the page again", which would only show the same refusal once more.
+#[tokio::test]
+async fn a_form_sent_after_the_vault_was_sealed_says_the_vault_is_sealed() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    let csrf = alice.get("/").await.csrf();
+    seal_through_the_vault_page(&mut alice).await;
+    let fields = [("csrf", csrf.as_str()), ("platform", "Mailgun"), ("field", "password"), ("reason", "renew")];
+    let page = alice.post("/reveal", &fields).await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.html);
+    assert!(page.html.contains("vault is sealed: ask the president or the leader"), "{}", page.html);
+    assert!(!page.html.contains("open the page again"), "{}", page.html);
+    assert!(!page.html.contains("mg-secret-1"));
+}
+
+/// An owner seals the vault with the vault page's button.
+async fn seal_through_the_vault_page(owner: &mut Browser) {
+    let seal = owner.get("/vault").await.between("action=\"/seal\"", "</form>");
+    let seal_csrf = seal.split("name=\"csrf\" value=\"").nth(1).and_then(|rest| rest.split('"').next());
+    let page = owner.post("/seal", &[("csrf", seal_csrf.expect("the seal form's token"))]).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.html);
 }
 
 #[tokio::test]
