@@ -452,6 +452,54 @@ fn walk<'a>(cmd: &'a Command, prefix: &str, path: &str, out: &mut Vec<(String, H
     }
 }
 
+/// What of a command line is not in French, one line each, for the test of each binary: `english` is the command
+/// as clap builds it, `french` the same rebuilt by [`localised_command`] for [`Lang::FrCa`], their texts under
+/// `prefix`. A command, option or possible value with no French text (or shown in English), and a placeholder that
+/// reads the same in both languages unless it is one of `same_in_french` (`URL`), are listed; so is a French
+/// command line whose commands and options are not the English one's.
+pub fn untranslated(english: &Command, french: &Command, prefix: &str, same_in_french: &[&str]) -> Vec<String> {
+    let (english_items, french_items) = (help_items(english, prefix), help_items(french, prefix));
+    let mut missing = Vec::new();
+    if english_items.len() != french_items.len() {
+        missing.push(format!("{} help texts in English, {} in French", english_items.len(), french_items.len()));
+    }
+    for ((id, item), (french_id, french_item)) in english_items.iter().zip(&french_items) {
+        if id != french_id {
+            missing.push(format!("{id}: the French command line has {french_id} there"));
+            continue;
+        }
+        let Some(english) = item.help() else {
+            missing.push(format!("{id}: no English help (a doc comment) either"));
+            continue;
+        };
+        match message(Lang::FrCa, id, &[]) {
+            None => missing.push(format!("{id} = {english}")),
+            Some(text) if matches!(item, HelpItem::Possible(..)) => {
+                let shown = french_item.long_help().unwrap_or_default();
+                if !shown.contains(&text) || shown.contains("Possible values") {
+                    missing.push(format!("{id} is not shown in French, or clap's English list is shown too: {shown}"));
+                }
+            }
+            Some(text) => {
+                // An option's possible values and default follow its help.
+                let shown = french_item.help().unwrap_or_default();
+                if !shown.starts_with(&text) {
+                    missing.push(format!("{id} is not shown in French: {shown}"));
+                }
+                if text == english {
+                    missing.push(format!("{id} is the English text"));
+                }
+            }
+        }
+        for (name, french_name) in item.value_names().iter().zip(french_item.value_names()) {
+            if !same_in_french.contains(&name.as_str()) && *name == french_name {
+                missing.push(format!("{id}: the placeholder {name} (help-value-name, [{}])", value_key(name)));
+            }
+        }
+    }
+    missing
+}
+
 /// A command, its after-help text, an argument or one of an argument's possible values (by name), as
 /// [`help_items`] finds them.
 pub enum HelpItem<'a> {
