@@ -453,12 +453,13 @@ impl Vault {
         let mut batch = Batch::default();
         batch.insert(crate::records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
         put_person(&open, &mut batch, &person)?;
+        // Whoever held the old passphrase loses the sessions it opened, in the store too (no take-over carries them).
+        inner.drop_sessions_of(&open, &mut batch, &person.id)?;
         let mut event = inner.event(ctx, "-", "recovery.passphrase", &person.name, Outcome::Success);
         event.detail = format!("role={:?} key slot re-wrapped", person.role);
         inner.commit(event, batch).await?;
         inner.write_state().header = Some(header);
-        // Whoever held the old passphrase loses the sessions it opened.
-        open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).retain(|_, s| s.name != person.name);
+        inner.end_sessions_of(&open, &person.id);
         tracing::info!("an owner's passphrase was reset by recovery");
         Ok(person.name)
     }

@@ -148,3 +148,41 @@ async fn recovery_refuses_to_open_a_vault_whose_audit_chain_is_broken() {
     assert!(matches!(err, crate::Error::AuditChainBroken { seq, .. } if seq == last), "{err}");
     assert_eq!(vault.status().state, crate::SealState::Sealed);
 }
+
+/// An owner's passphrase reset by recovery ends the sessions opened with the old passphrase, in the store too: a
+/// standby armed with the new passphrase that takes the vault over carries none of them back.
+#[tokio::test]
+async fn a_passphrase_reset_by_recovery_ends_the_old_passphrases_sessions_through_a_take_over_too() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
+    let dir = tmp.path().join("data");
+    let (a, ra) = holder();
+    let (b, rb) = holder();
+    let vault = open(&dir, clock.clone());
+    let old = || Passphrase::new(PASS.to_vec()).expect("valid");
+    let params = InitParams { president: "Alice".into(), passphrase: old(), leader: None, kdf: None };
+    let (outcome, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
+    let issued = issued.expect("issued");
+    let seed = TotpSeed::from_otpauth_uri(outcome.president_totp_uri.expose_secret()).expect("an otpauth URI");
+    drop(vault);
+
+    // Recovered by two shares; before the new passphrase is set, someone with the old one logs in.
+    let vault = open(&dir, clock.clone());
+    vault.submit_share(&ctx(None), share(&issued, 0, &a)).await.expect("first");
+    let done = vault.submit_share(&ctx(None), share(&issued, 1, &b)).await.expect("second");
+    let token = done.completion.expect("complete").token;
+    let code = seed.code_at(unix_seconds(clock.now()));
+    let login = vault.login(&ctx(None), "Alice", old(), &code).await.expect("the old passphrase, still");
+    let stolen = ctx(Some(login.token.expose_secret()));
+    let new = || Passphrase::new(b"the new passphrase of Alice".to_vec()).expect("valid");
+    vault.finish_recovery(&ctx(None), token.expose_secret(), Some("alice"), new()).await.expect("finish");
+    let ended = vault.whoami(&stolen).expect_err("the old passphrase's session ended");
+    assert_eq!(ended.kind(), crate::ErrorKind::Unauthenticated, "{ended}");
+
+    // A standby armed with the new passphrase takes the vault over: the session does not come back.
+    drop(vault);
+    let vault = open(&dir, clock.clone());
+    assert_eq!(vault.unseal_armed(&ctx(None), new()).await.expect("armed"), crate::ArmedUnseal::Unsealed);
+    let ended = vault.whoami(&stolen).expect_err("not carried over");
+    assert_eq!(ended.kind(), crate::ErrorKind::Unauthenticated, "{ended}");
+}
