@@ -98,10 +98,10 @@ impl Vault {
         };
         let mut person = person;
         let mut batch = Batch::default();
-        let migrated = match rehashed {
-            Some((hash, slot)) => Some(self.migrate_passphrase(&open, &mut batch, &mut person, hash, slot)?),
-            None => None,
-        };
+        let migrated = rehashed.is_some();
+        if let Some((hash, slot)) = rehashed {
+            self.migrate_passphrase(&open, &mut batch, &mut person, hash, slot)?;
+        }
         put_person(&open, &mut batch, &person)?;
         let (token, hash) = new_session_token().map_err(Error::Crypto)?;
         let expires_ms =
@@ -111,13 +111,10 @@ impl Vault {
         crate::sessions::put_session(&open, &mut batch, &person.id, &hash, person.role, now, expires_ms)?;
         let mut event = inner.event(ctx, &person.name, "login", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
-        if migrated.is_some() {
+        if migrated {
             event.detail.push_str(" passphrase=normalised");
         }
         inner.commit(event, batch).await?;
-        if let Some(header) = migrated.flatten() {
-            inner.write_state().header = Some(header);
-        }
         drop(writes);
         inner.attempt_succeeded(attempt);
         let session =
@@ -239,7 +236,6 @@ impl Vault {
         let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
         inner.commit(event, batch).await?;
-        inner.write_state().header = Some(header);
         Ok((person.name, person.role))
     }
 
@@ -303,7 +299,6 @@ impl Vault {
             event.detail = format!("{} other_sessions_ended={ended}", event.detail).trim_start().to_owned();
         }
         inner.commit(event, batch).await?;
-        inner.write_state().header = Some(header);
         Ok(())
     }
 
@@ -344,8 +339,8 @@ impl Vault {
     }
 
     /// Replaces a person's passphrase hash made before passphrases were normalised with `hash` (of the normalised
-    /// form), and an owner's key slot with `slot` (wrapped under the normalised form). Returns the header to
-    /// install once the batch is applied, for an owner.
+    /// form), and an owner's key slot with `slot` (wrapped under the normalised form;
+    /// [`crate::vault::Inner::commit`] installs the new header).
     fn migrate_passphrase(
         &self,
         open: &Open,
@@ -353,15 +348,15 @@ impl Vault {
         person: &mut PersonRecord,
         hash: String,
         slot: Option<KeySlot>,
-    ) -> Result<Option<crate::header::SealHeader>> {
+    ) -> Result<()> {
         person.passphrase_hash = Some(hash);
-        let (Some(old), Some(slot)) = (person.slot_id, slot) else { return Ok(None) };
+        let (Some(old), Some(slot)) = (person.slot_id, slot) else { return Ok(()) };
         let mut header = self.inner.read_state().header.clone().ok_or(Error::Uninitialised)?;
         header.slots.retain(|s| s.id != old);
         person.slot_id = Some(slot.id);
         header.slots.push(slot);
         batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
-        Ok(Some(header))
+        Ok(())
     }
 
     /// Looks a person up by name through the keyed index.

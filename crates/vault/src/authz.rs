@@ -117,6 +117,14 @@ pub(crate) enum Action {
 }
 
 impl Action {
+    /// Whether a session may do it while the store lacks a change the audit log holds
+    /// ([`crate::Error::StoreCatchingUp`]): only what reads nothing the store holds, so that an owner can still seal
+    /// the vault (the writer takes the seal after the missed change, `journal::Pending::Seal`) and a page can say
+    /// who is logged in. Everything else waits until the store has caught up.
+    pub(crate) fn served_while_catching_up(self) -> bool {
+        matches!(self, Action::Seal | Action::WhoAmI)
+    }
+
     /// The action's name in audit events.
     pub(crate) fn audit_name(self) -> &'static str {
         match self {

@@ -124,11 +124,11 @@ pub enum Error {
     },
     /// The store stayed out of reach (a database down or read-only) after the audit log took the change, for longer
     /// than the writer applies it again: the change is in the log, coffred gives it to the store again by itself,
-    /// and until the store has taken it every request answers [`Error::StoreCatchingUp`] and every session has ended.
+    /// and until the store has taken it every request answers [`Error::StoreCatchingUp`] (but an owner's seal).
     #[error(
         "the change is in the audit log, but the vault's database did not take it ({0}); coffred gives it to the \
-         database again by itself as soon as it answers, and until then answers every request as unavailable and \
-         has ended every session. Do not make the change again: once the database answers, log in again and check it"
+         database again by itself as soon as it answers, and until then answers every request as unavailable (an \
+         owner can still seal the vault). Do not make the change again: once the database answers, check it"
     )]
     StoreBehind(String),
     /// The store lacks a change the audit log holds, which coffred is giving it again ([`Error::StoreBehind`]):

@@ -302,6 +302,10 @@ impl<'a> Reader<'a> {
 pub(crate) enum Pending {
     /// A batch: the writer computes the digest it leaves the store at.
     Batch(Batch),
+    /// An owner's seal (its mark, and the removal of the stored sessions): a batch that reads nothing a change
+    /// before it writes, so it is taken even while the store lacks such a change, and given to the store after it
+    /// (`audit/mod.rs`, `Behind`). Every other change waits until the store has caught up.
+    Seal(Batch),
     /// A store's whole contents, already encoded with their digest (see [`baseline`]): starts the log's record of a
     /// store from before the log carried changes.
     Baseline { encoded: Vec<u8>, digest: Digest },

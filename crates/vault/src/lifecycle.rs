@@ -324,7 +324,8 @@ impl Vault {
             if let Err(err) = inner.drop_all_sessions(&mut batch) {
                 tracing::warn!(error = %err, "cannot list the sessions the store keeps; the next unseal removes them");
             }
-            inner.commit(event, batch).await
+            // Taken even while the store lacks an earlier change: the seal's mark then reaches it after that one.
+            inner.commit_seal(event, batch).await
         };
         if let Err(err) = sealed {
             tracing::error!(
@@ -491,9 +492,6 @@ impl crate::vault::Inner {
             self.audit(event).await?;
         } else {
             self.commit(event, batch).await?;
-        }
-        if let Some(updated) = header_update {
-            self.write_state().header = Some(updated);
         }
         open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).extend(carried);
         Ok(UnsealEnd::Unsealed)

@@ -93,7 +93,7 @@ impl Vault {
         person.disabled = true;
         person.disabled_ms = Some(now);
         let mut batch = Batch::default();
-        let header = inner.header_without_slot(&mut batch, person.slot_id.take())?;
+        inner.remove_key_slot(&mut batch, person.slot_id.take())?;
         put_person(open, &mut batch, &person)?;
 
         let mut grants_revoked = 0;
@@ -125,9 +125,6 @@ impl Vault {
         event.detail =
             format!("role={:?} grants_revoked={grants_revoked} rotation_due={}", person.role, rotation_due.join(","));
         inner.commit(event, batch).await?;
-        if let Some(header) = header {
-            inner.write_state().header = Some(header);
-        }
         let sessions_ended = inner.end_sessions_of(open, &person.id);
         tracing::info!("a person was offboarded");
         Ok(Offboarded { name: person.name, grants_revoked, sessions_ended, rotation_due, revealed })
@@ -150,7 +147,7 @@ impl Vault {
         person.totp_seed = None;
         person.totp_last_step = 0;
         let mut batch = Batch::default();
-        let header = inner.header_without_slot(&mut batch, person.slot_id.take())?;
+        inner.remove_key_slot(&mut batch, person.slot_id.take())?;
         put_person(open, &mut batch, &person)?;
         inner.drop_enrolments(open, &mut batch, &person.id)?;
         let (code, expires_ms) = new_enrolment(inner, open, &mut batch, &person.id, now)?;
@@ -158,9 +155,6 @@ impl Vault {
         let mut event = inner.event(ctx, &caller.name, "enrolment.reset", &person.name, Outcome::Success);
         event.detail = format!("role={:?}", person.role);
         inner.commit(event, batch).await?;
-        if let Some(header) = header {
-            inner.write_state().header = Some(header);
-        }
         inner.end_sessions_of(open, &person.id);
         Ok(Enrolment { name: person.name, role: person.role, code, expires: from_millis(expires_ms) })
     }
@@ -238,19 +232,14 @@ impl Inner {
         Ok(people)
     }
 
-    /// Removes a key slot from the seal header (in `batch`); returns the new header to install once the batch is
-    /// applied, or `None` when there was no slot to remove.
-    fn header_without_slot(
-        &self,
-        batch: &mut Batch,
-        slot: Option<[u8; 16]>,
-    ) -> Result<Option<crate::header::SealHeader>> {
-        let Some(slot) = slot else { return Ok(None) };
+    /// Removes a key slot, if any, from the seal header (in `batch`; [`Inner::commit`] installs the new header).
+    fn remove_key_slot(&self, batch: &mut Batch, slot: Option<[u8; 16]>) -> Result<()> {
+        let Some(slot) = slot else { return Ok(()) };
         let open = self.unsealed()?;
         let mut header = self.read_state().header.clone().ok_or(Error::Uninitialised)?;
         header.slots.retain(|s| s.id != slot);
         batch.insert(records::HEADER_KEY.to_vec(), header.encode(&open.header_key)?);
-        Ok(Some(header))
+        Ok(())
     }
 
     /// Removes every pending enrolment code of `person` (in `batch`).

@@ -102,6 +102,13 @@ pub(crate) fn drop_session(open: &Open, batch: &mut Batch, person: &Id, token: &
     batch.remove(session_key(open, person, token));
 }
 
+/// Ends in memory the sessions whose stored copies are `ended` (keys a change removes), for a change the log holds
+/// and the store missed: what it does to sessions is done, as if the store had taken it.
+pub(crate) fn forget_ended(open: &Open, ended: &[Vec<u8>]) {
+    let mut sessions = open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    sessions.retain(|token, session| !ended.contains(&session_key(open, &session.person, token)));
+}
+
 impl Inner {
     /// Removes, in `batch`, every stored session of `person` (offboarded, or enrolling again).
     pub(crate) fn drop_sessions_of(&self, open: &Open, batch: &mut Batch, person: &Id) -> Result<()> {

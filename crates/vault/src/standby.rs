@@ -131,7 +131,7 @@ mod tests {
     use coffre_crypto::secret::Passphrase;
 
     use super::ArmedUnseal;
-    use crate::tests::{Setup, ctx, pass};
+    use crate::tests::{Setup, ctx, pass, reveal};
 
     /// An owner's seal is remembered through a restart, an armed standby leaves such a vault sealed, and any
     /// unseal ends it; a vault that stopped unsealed (a crash, a SIGTERM) is unsealed by the armed passphrase.
@@ -223,6 +223,51 @@ mod tests {
         assert!(vault.inner.unsealed().is_err(), "still sealed");
         assert_eq!(vault.unseal_armed(&ctx(None), pass()).await.expect("armed"), ArmedUnseal::SealedByOwner);
         vault.unseal(&ctx(None), pass()).await.expect("an owner unseals: the store matches its log");
+    }
+
+    /// The database went away under a change, and stays away: nothing is served from the store, but an owner can
+    /// still seal. The seal goes after the change the store lacks, and reaches it after that change once the
+    /// database answers: the vault stays sealed, an armed standby leaves it so, and the store matches its log.
+    #[tokio::test]
+    async fn an_owner_seals_while_the_store_lacks_a_change_and_the_seal_reaches_it_after_that_change() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
+        let (vault, alice) = (&setup.vault, &setup.alice);
+        let unreachable = &setup.faults.store_unreachable_writes;
+        unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
+        let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
+        let behind = vault.create_entry(alice, entry, secrets).await.expect_err("the store stayed away");
+        assert_eq!(behind.code(), "store-behind", "{behind}");
+        let refused = vault.reveal(alice, reveal()).await.expect_err("the store lacks a change");
+        assert_eq!(refused.code(), "store-catching-up", "{refused}");
+        assert_eq!(vault.whoami(alice).expect("who is logged in").name, "Alice");
+
+        vault.seal(alice).await.expect("an owner seals while the store catches up");
+        assert!(vault.inner.unsealed().is_err(), "sealed");
+        assert!(vault.status().store_catching_up, "the store still lacks the change, and the seal");
+        assert!(!vault.sealed_by_owner().expect("read"), "the database is still away");
+
+        // The database answers again: the sealed coffred's writer gives it both (forced here rather than waited
+        // for), in the log's order.
+        unreachable.store(0, std::sync::atomic::Ordering::Release);
+        vault.inner.audit.checkpoint().await;
+        assert!(!vault.status().store_catching_up);
+        assert!(vault.sealed_by_owner().expect("read"), "the seal's mark reached the store");
+        assert!(vault.inner.unsealed().is_err(), "still sealed");
+        assert_eq!(vault.unseal_armed(&ctx(None), pass()).await.expect("armed"), ArmedUnseal::SealedByOwner);
+        vault.unseal(&ctx(None), pass()).await.expect("an owner unseals: the store matches its log");
+
+        let alice = setup.login_again().await;
+        let nextcloud = crate::RevealParams { platform: "Nextcloud".into(), ..reveal() };
+        assert_eq!(vault.reveal(&alice, nextcloud).await.expect("reveal").secret.expose_secret(), b"nc-secret");
+        let keys = vault.inner.unsealed().expect("unsealed").audit_keys.clone();
+        let events = crate::audit::read_all(&vault.inner.audit, &keys).expect("events");
+        let done: Vec<_> = events
+            .iter()
+            .filter(|e| matches!(e.action.as_str(), "entry.create" | "seal") && e.outcome == crate::Outcome::Success)
+            .map(|e| e.action.as_str())
+            .collect();
+        assert_eq!(done[done.len() - 2..], ["entry.create", "seal"], "{done:?}");
     }
 
     /// The passphrase is checked against the header in the database while another coffred (here, the test's own

@@ -118,21 +118,18 @@ async fn a_change_whose_store_stays_out_of_reach_longer_than_the_retry_is_given_
     unreachable.store(0, std::sync::atomic::Ordering::Release);
     vault.inner.audit.checkpoint().await;
 
-    // The database took it: the vault serves, with the change, and no owner unsealed it. Sessions ended meanwhile
-    // (what the change does besides its records, such as ending someone's sessions, was not done at the time).
+    // The database took it: the vault serves, with the change, and no owner unsealed it. The sessions the change
+    // did not end go on (an offboarding's are ended at once: see below).
     assert!(!vault.status().store_catching_up);
-    let ended = vault.list_entries_page(alice, false, None, 0).expect_err("the session ended");
-    assert!(matches!(ended, Error::NoSession), "{ended:?}");
-    let alice = setup.login_again().await;
-    let page = vault.list_entries_page(&alice, false, None, 0).expect("list");
+    let page = vault.list_entries_page(alice, false, None, 0).expect("list");
     let names: Vec<String> = page.entries.into_iter().map(|e| e.platform).collect();
     assert_eq!(names, ["Mailgun", "Nextcloud"]);
     let nextcloud = crate::RevealParams { platform: "Nextcloud".into(), ..reveal() };
-    assert_eq!(vault.reveal(&alice, nextcloud).await.expect("reveal").secret.expose_secret(), b"nc-secret");
-    add_entry(vault, &alice, "GoDaddy", b"gd-secret").await;
+    assert_eq!(vault.reveal(alice, nextcloud).await.expect("reveal").secret.expose_secret(), b"nc-secret");
+    add_entry(vault, alice, "GoDaddy", b"gd-secret").await;
 
     // And the store is the log's, as the next unseal checks.
-    vault.seal(&alice).await.expect("seal");
+    vault.seal(alice).await.expect("seal");
     vault.unseal(&ctx(None), pass()).await.expect("the store matches its log");
 }
 
@@ -186,6 +183,12 @@ async fn an_offboarding_the_database_missed_is_never_bypassed_while_it_catches_u
     assert_eq!(behind.code(), "store-behind", "{behind}");
     let refused = vault.reveal(&dave, reveal()).await.expect_err("the store lacks the offboarding");
     assert_eq!(refused.code(), "store-catching-up", "{refused}");
+    // His session ended with the offboarding the log holds, even for what still answers meanwhile.
+    let ended = vault.whoami(&dave).expect_err("his session ended at once");
+    assert!(matches!(ended, Error::NoSession), "{ended:?}");
+    let ended = vault.seal(&dave).await.expect_err("his session ended at once");
+    assert!(matches!(ended, Error::NoSession), "{ended:?}");
+    assert_eq!(vault.whoami(alice).expect("the owner's session goes on").name, "Alice");
     let code = crate::tests::next_code(&setup.clock, &seed);
     let login = vault.login(&ctx(None), "Dave", dave_pass(), &code).await.expect_err("the store lacks it");
     assert_eq!(login.code(), "store-catching-up", "{login}");
@@ -420,4 +423,45 @@ async fn a_database_that_comes_back_rolled_back_while_a_change_is_missing_seals_
     assert_eq!(names, ["GoDaddy", "Mailgun", "Nextcloud"]);
     add_entry(vault, &alice, "YouTube", b"yt-secret").await;
     assert_copy_is_the_log(vault);
+}
+
+/// An attacker's view of a database that goes away while an owner is offboarded and while another changes her
+/// passphrase: the key slots those changes remove are in the log, not in the store. Once the store has caught up
+/// and the vault is sealed, neither the offboarded owner's passphrase nor the old one opens it again: the seal
+/// header in memory is the log's, not the one from before the changes.
+#[tokio::test]
+async fn key_slots_removed_while_the_database_was_away_never_unseal_the_vault_again() {
+    use coffre_crypto::totp::TotpSeed;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
+    let (vault, alice) = (&setup.vault, &setup.alice);
+    let added = vault.add_person(alice, "Bob", crate::Role::Leader).await.expect("add");
+    let start = vault.start_enrollment(&ctx(None), added.code.expose_secret()).await.expect("start");
+    let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
+    let bob_pass = || Passphrase::new(b"bob's own passphrase".to_vec()).expect("passphrase");
+    let code = crate::tests::next_code(&setup.clock, &seed);
+    vault.enroll(&ctx(None), added.code.expose_secret(), bob_pass(), &code).await.expect("enroll");
+
+    let unreachable = &setup.faults.store_unreachable_writes;
+    unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
+    let behind = vault.offboard_person(alice, "Bob").await.expect_err("the store stayed away");
+    assert_eq!(behind.code(), "store-behind", "{behind}");
+    unreachable.store(0, std::sync::atomic::Ordering::Release);
+    vault.inner.audit.checkpoint().await;
+    assert!(!vault.status().store_catching_up);
+
+    let new_pass = || Passphrase::new(b"alice's next passphrase".to_vec()).expect("passphrase");
+    unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
+    let behind = vault.change_passphrase(alice, pass(), new_pass()).await.expect_err("the store stayed away");
+    assert_eq!(behind.code(), "store-behind", "{behind}");
+    unreachable.store(0, std::sync::atomic::Ordering::Release);
+    vault.inner.audit.checkpoint().await;
+    assert!(!vault.status().store_catching_up);
+
+    vault.seal(alice).await.expect("seal");
+    let refused = vault.unseal(&ctx(None), bob_pass()).await.expect_err("Bob was offboarded");
+    assert!(matches!(refused, Error::WrongPassphrase), "{refused:?}");
+    let refused = vault.unseal(&ctx(None), pass()).await.expect_err("Alice's passphrase changed");
+    assert!(matches!(refused, Error::WrongPassphrase), "{refused:?}");
+    vault.unseal(&ctx(None), new_pass()).await.expect("Alice's new passphrase");
 }

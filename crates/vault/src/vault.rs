@@ -351,7 +351,18 @@ impl Inner {
     /// Checks the request's session: unsealed vault whose store is current, known token, not idle too long, not
     /// past its absolute expiry. Touches the session's idle timer.
     pub(crate) fn authenticate(&self, ctx: &RequestContext) -> Result<Caller> {
-        let open = self.serving()?;
+        self.session(ctx, self.serving()?)
+    }
+
+    /// [`Inner::authenticate`] for `action`, which may need no current store (see
+    /// [`Action::served_while_catching_up`]).
+    fn authenticate_for(&self, ctx: &RequestContext, action: Action) -> Result<Caller> {
+        let open = if action.served_while_catching_up() { self.unsealed()? } else { self.serving()? };
+        self.session(ctx, open)
+    }
+
+    /// The caller whose session the request carries, on the vault's keys `open`.
+    fn session(&self, ctx: &RequestContext, open: Arc<Open>) -> Result<Caller> {
         let token = ctx.token.as_ref().ok_or(Error::NoSession)?;
         let hash = hash_session_token(token.0.expose_secret());
         let now = self.now_ms();
@@ -378,7 +389,7 @@ impl Inner {
     /// (they return no secret): a refusal is recorded without waiting for it to be durable. Calls that change
     /// something or return a secret use [`Inner::authorize_audited`], which waits.
     pub(crate) fn authorize(&self, ctx: &RequestContext, action: Action) -> Result<Caller> {
-        let caller = self.authenticate(ctx)?;
+        let caller = self.authenticate_for(ctx, action)?;
         if let Err(denied) = authz::check(caller.role, action) {
             let mut event = self.event(ctx, &caller.name, action.audit_name(), "", Outcome::Denied);
             event.reason = denied.to_string();
@@ -390,7 +401,7 @@ impl Inner {
 
     /// Like [`Inner::authorize`], but a refusal is also an audit event (denied attempts are accountable too).
     pub(crate) async fn authorize_audited(&self, ctx: &RequestContext, action: Action, target: &str) -> Result<Caller> {
-        let caller = self.authenticate(ctx)?;
+        let caller = self.authenticate_for(ctx, action)?;
         if let Err(denied) = authz::check(caller.role, action) {
             let mut event = self.event(ctx, &caller.name, action.audit_name(), target, Outcome::Denied);
             event.reason = denied.to_string();
@@ -457,12 +468,32 @@ impl Inner {
     /// If the store then refuses the batch, the log holds a change the store lacks: the vault seals itself, and
     /// the next unseal replays the change from the log. If the store stays out of reach instead (a database down or
     /// read-only for longer than the writer's retry), the vault stays unsealed: the writer gives the store the
-    /// change again until it takes it, and meanwhile every request is refused ([`Inner::serving`]) and every
-    /// session ends, since what a change does besides its batch (sessions it ends) was not done.
+    /// change again until it takes it, and meanwhile every request is refused ([`Inner::serving`]) but an owner's
+    /// seal.
+    ///
+    /// Whenever the log holds the change, whether the store took it or not, what it does besides its records is
+    /// done here: a seal header it writes is the vault's from then on (the key slots an unseal tries: a slot it
+    /// removes never opens the vault again), and the sessions whose stored copies it removes end.
     pub(crate) async fn commit(&self, event: NewEvent, batch: Batch) -> Result<u64> {
+        self.commit_with(event, batch, journal::Pending::Batch).await
+    }
+
+    /// [`Inner::commit`] for an owner's seal, which the writer takes even while the store lacks an earlier change
+    /// (see [`journal::Pending::Seal`]).
+    pub(crate) async fn commit_seal(&self, event: NewEvent, batch: Batch) -> Result<u64> {
+        self.commit_with(event, batch, journal::Pending::Seal).await
+    }
+
+    async fn commit_with(&self, event: NewEvent, batch: Batch, kind: fn(Batch) -> journal::Pending) -> Result<u64> {
         let header =
             batch.ops().filter(|(key, _)| *key == records::HEADER_KEY).last().and_then(|(_, v)| v.map(<[u8]>::to_vec));
-        let committed = self.audit.append_change(event, journal::Pending::Batch(batch), self.now_ms()).await;
+        // The sessions the change ends, by their stored copies' keys: ended in memory too if the store misses it.
+        let ended: Vec<Vec<u8>> = batch
+            .ops()
+            .filter(|(key, value)| value.is_none() && key.starts_with(records::SESSION))
+            .map(|(key, _)| key.to_vec())
+            .collect();
+        let committed = self.audit.append_change(event, kind(batch), self.now_ms()).await;
         if let Err(err @ (Error::StoreRefused(_) | Error::StoreRolledBack { .. })) = &committed {
             // The log holds the change and the store does not: the next unseal replays it from the log.
             self.seal_itself(err);
@@ -470,20 +501,32 @@ impl Inner {
         if let Err(Error::StoreBehind(why)) = &committed {
             tracing::error!(
                 error = %why,
-                "the store did not take a change the audit log holds; every session ends, and requests are refused \
-                 until the store has taken it"
+                "the store did not take a change the audit log holds; requests are refused until the store has taken \
+                 it (but an owner's seal)"
             );
-            if let Some(open) = &self.read_state().open {
-                open.sessions.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+            // The change happened (the log holds it): the sessions it ends end now, as they would have once it was
+            // applied. The others stay, for an owner to seal meanwhile and for everyone once the store has it.
+            if !ended.is_empty()
+                && let Some(open) = &self.read_state().open
+            {
+                crate::sessions::forget_ended(open, &ended);
             }
         }
-        let seq = committed?;
-        if let Some(header) = header
-            && let Err(err) = journal::write_header_copy(&self.config.data_dir, &header)
-        {
-            tracing::error!(error = %err, "cannot write the seal header's copy (needed by coffred rebuild-store)");
+        let logged = matches!(
+            &committed,
+            Ok(_) | Err(Error::StoreBehind(_) | Error::StoreRefused(_) | Error::StoreRolledBack { .. })
+        );
+        if logged && let Some(header) = header {
+            match crate::header::SealHeader::decode(&header) {
+                Ok(decoded) => self.write_state().header = Some(decoded),
+                // Never the case for a header this process encoded; if it were, no slot in memory may outlive it.
+                Err(err) => self.seal_itself(&err),
+            }
+            if let Err(err) = journal::write_header_copy(&self.config.data_dir, &header) {
+                tracing::error!(error = %err, "cannot write the seal header's copy (needed by coffred rebuild-store)");
+            }
         }
-        Ok(seq)
+        committed
     }
 
     /// Runs Argon2 work off the async threads, at most `max_concurrent_kdf` at once, whether or not the callers

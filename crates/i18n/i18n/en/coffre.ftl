@@ -119,7 +119,7 @@ status-session = Session:
 status-session-value = { $name } ({ $role }), until { $until }
 status-not-logged-in = not logged in
 status-database = Database:
-status-database-catching-up = missing a change that the audit log holds: coffred gives it again by itself, and serves nobody until the database has taken it
+status-database-catching-up = missing a change that the audit log holds: coffred gives it again by itself, and serves nobody until the database has taken it (an owner can still seal the vault)
 status-standby = Standby:
 # $ago is a number and a unit (s, min, h).
 status-standby-value = { $name }: { $state ->
@@ -360,7 +360,7 @@ daemon-store-tls = the vault's database did not pass the TLS check, nothing was 
 daemon-audit-unavailable = audit log unavailable, nothing was revealed or changed: { $detail }; free disk space or check the data directory
 daemon-store-refused = the change is in the audit log but the store refused it ({ $detail }); the vault was sealed: check the store (the data directory's disk, or the database: running and writable), then unseal again, which applies the change from the log. Do not make the change again.
 daemon-store-rolled-back = the vault's database lost changes it had taken ({ $place }): its copy of the audit log ends at event { $copy_ends }, before event { $took }, which it had taken (was a standby that was behind promoted, or a backup restored, under a running coffred?). Nothing was revealed, and the vault was sealed: an owner's unseal gives the database every change it lost, from the audit log, including any change this request made. Do not make it again.
-daemon-store-behind = the change is in the audit log, but the vault's database did not take it ({ $detail }); coffred gives it to the database again by itself as soon as it answers, and until then answers every request as unavailable and has ended every session. Do not make the change again: once the database answers, log in again and check it.
+daemon-store-behind = the change is in the audit log, but the vault's database did not take it ({ $detail }); coffred gives it to the database again by itself as soon as it answers, and until then answers every request as unavailable (an owner can still seal the vault). Do not make the change again: once the database answers, check it.
 daemon-store-catching-up = the vault's database missed a change that the audit log holds, so nothing was revealed or changed: coffred gives it to the database again by itself; try again in a moment. If this lasts, check that the database is running and writable, or restart coffred (it then waits for an owner's unseal, which applies the change).
 daemon-audit-chain-broken = the audit log is broken at event { $seq }: { $problem }; nothing from that event on can be trusted, and a vault with a broken log does not unseal. Keep this data directory for investigation and restore the vault from a backup (see docs/recovery.md)
 daemon-audit-damaged = the audit log is damaged: { $file } at byte { $offset }: { $problem }; the last good event is { $last_good }. Nothing was cut and the vault stays sealed: keep this data directory as it is and follow docs/recovery.md (restore a backup, or salvage the log into a new directory)

@@ -665,10 +665,13 @@ struct Writer {
 
 /// A change the log holds that the store did not take because it stayed out of reach (a database down or read-only
 /// for longer than the writer's retry): its batch, with the applied marker it sets, and the store's last answer.
+/// An owner's seal made meanwhile joins it ([`journal::Pending::Seal`]): its operations go after the missed ones in
+/// `batch`, with the applied marker it sets, and its group commit after theirs in `log`, so that the store takes both
+/// in one transaction, in the log's order.
 struct Behind {
     batch: Batch,
-    /// The group commit that carries it, for a store that keeps a copy of the log.
-    log: Option<LogBatch>,
+    /// The group commits that carry it, for a store that keeps a copy of the log.
+    log: Vec<LogBatch>,
     applied: Applied,
     last_attempt: std::time::Instant,
     last_error: String,
@@ -864,6 +867,9 @@ impl Writer {
         // A change the store missed goes first, if it answers again: this batch's changes build on it.
         self.catch_up(false);
         let Some(keys) = &self.keys else { return };
+        // While the store still lacks it, only a seal goes in, on top of it: numbered after it, digested on the
+        // store as the missed change leaves it, and given to the store with it.
+        let catching_up = self.behind.is_some();
         let mut bytes = Vec::with_capacity(batch.len() * 512 + 128);
         let mut seq = self.next_seq;
         let mut hash = self.last_hash;
@@ -874,6 +880,12 @@ impl Writer {
         // the store together once the log is durable.
         let mut applied = self.applied;
         let mut overlay = Overlay::new();
+        if let Some(behind) = &self.behind {
+            applied = Some(behind.applied);
+            for (key, value) in behind.batch.ops() {
+                overlay.insert(key.to_vec(), value.map(<[u8]>::to_vec));
+            }
+        }
         let mut store_batch: Option<Batch> = None;
         for Pending { event: new, time_ms, change, reply } in batch {
             let change = match change {
@@ -886,6 +898,7 @@ impl Writer {
                         &mut store_batch,
                         seq,
                         change,
+                        catching_up,
                     );
                     match prepared {
                         Ok(encoded) => Some(encoded),
@@ -973,7 +986,7 @@ impl Writer {
                 // that keeps a copy of the log takes the group commit in the same transaction, and then every
                 // answer waits for it.
                 self.applied = applied;
-                if applied.is_some() {
+                if applied.is_some() && !catching_up {
                     // A baseline (an unseal's first change, with no check to agree): nothing set aside remains.
                     self.parked = None;
                 }
@@ -984,11 +997,28 @@ impl Writer {
                 });
                 let copied = log.is_some();
                 let stored = match (store_batch, applied, &self.store) {
+                    (Some(batch), Some(applied), Some(_)) if let Some(behind) = &mut self.behind => {
+                        // A seal, while the store lacks a change: it joins it, and reaches the store with it.
+                        for (key, value) in batch.ops() {
+                            match value {
+                                Some(value) => behind.batch.insert(key.to_vec(), value.to_vec()),
+                                None => behind.batch.remove(key.to_vec()),
+                            }
+                        }
+                        behind.batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
+                        behind.applied = applied;
+                        behind.log.extend(log);
+                        tracing::warn!(
+                            "the store still lacks a change the audit log holds; this one is given to it after that \
+                             one, once it answers"
+                        );
+                        Err(Failed::StoreBehind(behind.last_error.clone()))
+                    }
                     (Some(mut batch), Some(applied), Some(store)) => {
                         batch.insert(journal::APPLIED_KEY.to_vec(), applied.encode());
                         self.store_dirty = true;
                         let took = self.store_took;
-                        match deliver(&**store, &self.dir, Some(&batch), log.as_ref(), self.store_retry_for, took) {
+                        match deliver(&**store, &self.dir, Some(&batch), log.as_slice(), self.store_retry_for, took) {
                             Ok(()) => {
                                 if copied {
                                     self.store_took = seq - 1;
@@ -1004,6 +1034,7 @@ impl Writer {
                                 );
                                 let why = e.to_string();
                                 let (last_attempt, last_error) = (std::time::Instant::now(), why.clone());
+                                let log = log.into_iter().collect();
                                 self.behind = Some(Behind { batch, log, applied, last_attempt, last_error });
                                 self.shared.store_behind.store(true, Ordering::Release);
                                 Err(Failed::StoreBehind(why))
@@ -1013,7 +1044,7 @@ impl Writer {
                     }
                     (None, _, Some(store)) if log.is_some() => {
                         let took = self.store_took;
-                        deliver(&**store, &self.dir, None, log.as_ref(), self.store_retry_for, took).map_err(|e| {
+                        deliver(&**store, &self.dir, None, log.as_slice(), self.store_retry_for, took).map_err(|e| {
                             if let Some(rolled) = rolled_back(&e, took) {
                                 return rolled;
                             }
@@ -1085,9 +1116,9 @@ impl Writer {
         }
         behind.last_attempt = std::time::Instant::now();
         let took = self.store_took;
-        match deliver(&**store, &self.dir, Some(&behind.batch), behind.log.as_ref(), std::time::Duration::ZERO, took) {
+        match deliver(&**store, &self.dir, Some(&behind.batch), &behind.log, std::time::Duration::ZERO, took) {
             Ok(()) => {
-                if let Some(log) = &behind.log {
+                if let Some(log) = behind.log.last() {
                     self.store_took = log.last_seq;
                 }
                 if self.keys.is_some() {
@@ -1161,11 +1192,10 @@ fn deliver(
     store: &dyn Store,
     dir: &Path,
     batch: Option<&Batch>,
-    log: Option<&LogBatch>,
+    log: &[LogBatch],
     retry_for: std::time::Duration,
     took: u64,
 ) -> coffre_store::Result<()> {
-    let log = log.map(std::slice::from_ref).unwrap_or_default();
     apply_until_reached(retry_for, || match store.apply_logged(batch.cloned(), log) {
         // A copy that lost a group commit whose change the store took lost that change's records too: the log's
         // group commits given back would not bring them back (see [`rolled_back`]).
@@ -1266,7 +1296,8 @@ fn apply_until_reached(
 
 /// Numbers one change of a group commit as event `seq`'s, on top of the store with `overlay` (what the group's
 /// earlier changes write): returns it encoded, and adds its writes to `store_batch`. Refused while the store is not
-/// checked (sealed, or not yet reconciled at unseal), but for a baseline, which starts the record.
+/// checked (sealed, or not yet reconciled at unseal), but for a baseline, which starts the record; and while the
+/// store lacks an earlier change (`catching_up`), but for a seal.
 fn prepare_change(
     store: Option<&dyn Store>,
     overlay: &mut Overlay,
@@ -1274,10 +1305,12 @@ fn prepare_change(
     store_batch: &mut Option<Batch>,
     seq: u64,
     change: journal::Pending,
+    catching_up: bool,
 ) -> std::result::Result<Vec<u8>, String> {
     let store = store.ok_or("the audit log has no store to apply changes to")?;
     match change {
-        journal::Pending::Batch(batch) => {
+        journal::Pending::Batch(_) if catching_up => Err("the store lacks an earlier change".into()),
+        journal::Pending::Batch(batch) | journal::Pending::Seal(batch) => {
             let before = applied.ok_or("the vault is sealed, or its store is not checked yet: unseal it")?;
             let (digest, written) =
                 journal::digest_after(store, overlay, before.digest, batch.ops()).map_err(|e| e.to_string())?;

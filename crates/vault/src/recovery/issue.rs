@@ -200,7 +200,6 @@ impl Vault {
             old.map(|o| o.share_set.to_hex()).unwrap_or_else(|| "-".into())
         );
         inner.commit(event, batch).await?;
-        inner.write_state().header = Some(header);
         // Shares of the old set can no longer be combined with new ones, nor finish a recovery.
         *inner.recovery_state() = Default::default();
         tracing::info!("new recovery share set issued");

@@ -458,7 +458,6 @@ impl Vault {
         let mut event = inner.event(ctx, "-", "recovery.passphrase", &person.name, Outcome::Success);
         event.detail = format!("role={:?} key slot re-wrapped", person.role);
         inner.commit(event, batch).await?;
-        inner.write_state().header = Some(header);
         inner.end_sessions_of(&open, &person.id);
         tracing::info!("an owner's passphrase was reset by recovery");
         Ok(person.name)
