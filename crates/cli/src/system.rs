@@ -413,7 +413,7 @@ mod tests {
         // it by itself; sealed, an owner unseals once it has.
         let behind = StatusReport { store_catching_up: true, session: None, ..logged_out };
         let unsealed = status_text(&StatusReport { state: "unsealed", ..behind.clone() });
-        assert!(unsealed.contains("serves again by itself, and everyone logs in again"), "{unsealed}");
+        assert!(unsealed.contains("serves again by itself (an owner logged in can seal"), "{unsealed}");
         let sealed = status_text(&StatusReport { state: "sealed", ..behind });
         assert!(
             sealed.contains("missing a change") && sealed.contains("then the president or the leader unseals"),

@@ -33,7 +33,7 @@ state-name = { $state ->
 
 next-init = create the vault with `coffre init --president NAME`
 next-unseal-owner = the president or the leader opens the vault with `coffre unseal`
-next-wait-for-database = check that the vault's database is running and writable; coffred then serves again by itself, and everyone logs in again
+next-wait-for-database = check that the vault's database is running and writable; coffred then serves again by itself (an owner logged in can seal the vault meanwhile: `coffre seal`)
 next-wait-for-database-sealed = check that the vault's database is running and writable: coffred gives it the change by itself; then the president or the leader unseals the vault (`coffre unseal`, or the web page)
 next-login-or-enroll = if you were given a one-time enrolment code, run `coffre enroll CODE`; if you are already enrolled, run `coffre login NAME`
 next-line = Next: { $next }.

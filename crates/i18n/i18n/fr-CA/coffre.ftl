@@ -33,7 +33,7 @@ state-name = { $state ->
 
 next-init = créez le coffre avec `coffre init --president NOM`
 next-unseal-owner = la présidence ou le chef ouvre le coffre avec `coffre unseal`
-next-wait-for-database = vérifiez que la base de données du coffre est en marche et accessible en écriture ; coffred sert alors de nouveau de lui-même, et chacun se reconnecte
+next-wait-for-database = vérifiez que la base de données du coffre est en marche et accessible en écriture ; coffred sert alors de nouveau de lui-même (un propriétaire connecté peut sceller le coffre entre-temps : `coffre seal`)
 next-wait-for-database-sealed = vérifiez que la base de données du coffre est en marche et accessible en écriture : coffred lui donne la modification de lui-même ; ensuite, la présidence ou le chef descelle le coffre (`coffre unseal`, ou la page web)
 next-login-or-enroll = si on vous a remis un code d’inscription à usage unique, lancez `coffre enroll CODE` ; si vous êtes déjà inscrit, lancez `coffre login NOM`
 next-line = Ensuite : { $next }.
