@@ -111,10 +111,13 @@ pub(crate) fn with_cookie(mut response: Response, cookie: Option<HeaderValue>) -
     response
 }
 
-/// A passphrase typed in a form, into the engine's type (refused, with the reason, when it is not one).
+/// A passphrase typed in a form, into the engine's type (refused, with the reason in the reader's language, when it
+/// is not one: coffred's own refusal, as its gRPC services say it).
 pub(crate) fn typed_passphrase(frame: &Frame, typed: String) -> Result<Passphrase, Box<Response>> {
     Passphrase::new(typed.into_bytes()).map_err(|err| {
-        let text = err.to_string();
+        let refusal = crate::refusals::Refusal::passphrase(err);
+        let text = coffre_i18n::message(frame.t.0, &format!("daemon-{}", refusal.code()), &refusal.arguments())
+            .unwrap_or_else(|| refusal.to_string());
         let title = frame.t.m("web-refused-title");
         Box::new(page_with(StatusCode::BAD_REQUEST, &MessagePage { frame: frame.clone(), title, text, back: "/" }))
     })

@@ -309,3 +309,21 @@ async fn a_member_reports_a_password_compromised_from_the_entries_list() {
     assert!(due.html.contains("flagged compromised by Bob: typed on a shared computer"), "{}", due.html);
     assert!(!due.html.contains("Bank"), "only what was reported: {}", due.html);
 }
+
+/// A French reader who types a passphrase too short to be one (at log in, or at unseal) reads why in French, from
+/// the catalogue, not the crypto crate's English.
+#[tokio::test]
+async fn a_passphrase_too_short_is_refused_in_the_readers_language() {
+    let site = Site::new().await;
+    let mut french = site.browser().with("accept-language", "fr-CA");
+    let form = french.get("/login").await;
+    let code = site.next_code("Alice");
+    let refused = french
+        .post("/login", &[("csrf", &form.csrf()), ("name", "Alice"), ("passphrase", "court"), ("code", &code)])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.html);
+    assert!(refused.html.contains("<html lang=\"fr-CA\">"), "{}", refused.html);
+    assert!(refused.html.contains("la phrase de passe doit avoir de 12 à 1024 octets"), "{}", refused.html);
+    assert!(!refused.html.contains("passphrase must be"), "{}", refused.html);
+    assert!(!french.cookies.contains_key("__Host-coffre-session"));
+}
