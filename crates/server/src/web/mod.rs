@@ -126,7 +126,7 @@ pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Re
         .route("/seal", post(vault_state::seal))
         .route("/static/coffre.css", get(stylesheet))
         .route("/static/coffre.js", get(script))
-        .layer(axum::middleware::from_fn(security::origin_check))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::origin_check))
         .layer(axum::middleware::map_response(security::headers))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .with_state(state.clone());

@@ -1,11 +1,13 @@
 //! What every web response carries, and the check every form sent passes before any handler runs.
 
 use axum::{
-    extract::Request,
+    extract::{FromRequestParts as _, Request, State},
     http::{HeaderMap, HeaderName, HeaderValue, Method, StatusCode, header},
     middleware::Next,
-    response::{IntoResponse, Response},
+    response::Response,
 };
+
+use super::{Web, pages::Visit, render};
 
 /// Only this server's own script, style sheet, images and forms; no frames, no `<base>`, nothing else.
 pub(crate) const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; script-src 'self'; style-src 'self'; \
@@ -42,13 +44,16 @@ pub(crate) async fn headers(mut response: Response) -> Response {
 /// `Sec-Fetch-Site` must say `same-origin`. (With `Referrer-Policy: no-referrer`, browsers send `Origin: null` on a
 /// form's POST, even from the same origin; `Sec-Fetch-Site` is then what tells, and no page can set it.) A request
 /// with neither is refused: every browser the web client supports sends one of them with a form. The CSRF token in
-/// the form is checked as well, by the handler.
-pub(crate) async fn origin_check(request: Request, next: Next) -> Response {
+/// the form is checked as well, by the handler. The refusal is a page in the reader's language, as a wrong CSRF
+/// token's is.
+pub(crate) async fn origin_check(State(web): State<Web>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) || same_origin(&request) {
         return next.run(request).await;
     }
     tracing::warn!(path = %request.uri().path(), "web form refused: sent from another origin");
-    (StatusCode::FORBIDDEN, "refused: this form was not sent from this server's own pages").into_response()
+    let (mut parts, _) = request.into_parts();
+    let Ok(visit) = Visit::from_request_parts(&mut parts, &web).await;
+    render::bad_form(visit.frame(&web, None).0, StatusCode::FORBIDDEN, "web-csrf-refused")
 }
 
 fn same_origin(request: &Request) -> bool {

@@ -272,3 +272,18 @@ async fn a_wrong_code_at_log_in_is_the_engines_refusal_and_sets_no_session() {
     assert!(page.html.contains("wrong name, passphrase or code"), "{}", page.html);
     assert!(!browser.cookies.contains_key("__Host-coffre-session"));
 }
+
+/// A form refused for its origin is a page in the reader's language, as any other refusal, not a line of English.
+#[tokio::test]
+async fn a_form_from_another_origin_is_refused_in_the_readers_language() {
+    let site = Site::new().await;
+    let mut french = site.browser().with("accept-language", "fr-CA");
+    let csrf = french.get("/login").await.csrf();
+    let mut elsewhere = french.clone_with_origin("https://evil.test");
+    let refused = elsewhere.post("/language", &[("csrf", &csrf), ("lang", "en")]).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
+    assert_secure(&refused, "a form from elsewhere, in French");
+    assert!(refused.html.contains("<html lang=\"fr-CA\">"), "{}", refused.html);
+    assert!(refused.html.contains("n’a pas été envoyé depuis une page de ce site"), "{}", refused.html);
+    assert!(!elsewhere.cookies.contains_key("__Host-coffre-lang"), "nothing was done");
+}
