@@ -8,7 +8,7 @@ use coffre_vault::ApprovalState;
 use serde::Deserialize;
 
 use super::{
-    Web,
+    Web, forms,
     pages::Visit,
     render::{self, Frame, MessagePage, page, refusal},
 };
@@ -69,7 +69,7 @@ pub(crate) struct RequestForm {
     reason: String,
 }
 
-pub(crate) async fn request(State(web): State<Web>, visit: Visit, form: axum::Form<RequestForm>) -> Response {
+pub(crate) async fn request(State(web): State<Web>, visit: Visit, form: forms::Form<RequestForm>) -> Response {
     let RequestForm { csrf, platform, reason } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.csrf_refused(&web);
@@ -99,7 +99,7 @@ pub(crate) struct DecideForm {
     reason: String,
 }
 
-pub(crate) async fn decide(State(web): State<Web>, visit: Visit, form: axum::Form<DecideForm>) -> Response {
+pub(crate) async fn decide(State(web): State<Web>, visit: Visit, form: forms::Form<DecideForm>) -> Response {
     let DecideForm { csrf, id, decision, reason } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.csrf_refused(&web);

@@ -13,7 +13,7 @@ use serde::Deserialize;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::{
-    Web,
+    Web, forms,
     pages::Visit,
     render::{Frame, page, refusal},
 };
@@ -131,7 +131,7 @@ pub(crate) struct ExportForm {
 
 /// The export as a download (JSON lines: the export line, every event, the signed head). A POST: the engine records
 /// the export in the log and signs a head that covers it. Streamed from disk, so memory stays flat for any log.
-pub(crate) async fn export(State(web): State<Web>, visit: Visit, form: axum::Form<ExportForm>) -> Response {
+pub(crate) async fn export(State(web): State<Web>, visit: Visit, form: forms::Form<ExportForm>) -> Response {
     if !visit.csrf_ok(&web, &form.csrf) {
         return visit.csrf_refused(&web);
     }

@@ -147,7 +147,7 @@ pub(crate) struct EditForm {
     remove_notes: String,
 }
 
-pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: axum::Form<EditForm>) -> Response {
+pub(crate) async fn update(State(web): State<Web>, visit: Visit, form: forms::Form<EditForm>) -> Response {
     let EditForm {
         csrf,
         platform,
@@ -211,7 +211,7 @@ pub(crate) struct ArchiveForm {
     platform: String,
 }
 
-pub(crate) async fn archive(State(web): State<Web>, visit: Visit, form: axum::Form<ArchiveForm>) -> Response {
+pub(crate) async fn archive(State(web): State<Web>, visit: Visit, form: forms::Form<ArchiveForm>) -> Response {
     let ArchiveForm { csrf, platform } = form.0;
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,
@@ -234,7 +234,7 @@ pub(crate) struct FlagForm {
 
 /// An incident report: the entry's password was exposed. Anyone a live grant on it covers, and owners (the engine
 /// decides); it is due for rotation until an owner confirms a new password.
-pub(crate) async fn flag(State(web): State<Web>, visit: Visit, form: axum::Form<FlagForm>) -> Response {
+pub(crate) async fn flag(State(web): State<Web>, visit: Visit, form: forms::Form<FlagForm>) -> Response {
     let FlagForm { csrf, platform, reason } = form.0;
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,

@@ -1,7 +1,48 @@
 //! The choices a form offers (categories, classifications, roles, fields), by the stable names the forms send and
 //! the catalogue's selectors use. Names outside these lists are refused; what a value means is the engine's.
 
+use axum::{
+    extract::{FromRequest, FromRequestParts as _, Request},
+    http::StatusCode,
+    response::Response,
+};
 use coffre_vault::{Category, Classification, Role, SecretField};
+use serde::de::DeserializeOwned;
+
+use super::{Web, pages::Visit, render};
+
+/// A form as the browser sent it (`application/x-www-form-urlencoded`, at most [`super::MAX_FORM_BYTES`]), or the
+/// page in the reader's language saying why it cannot be taken: too long (a whole document pasted into the notes),
+/// or not one of these pages' forms. axum's own refusal would be a line of English plain text.
+pub(crate) struct Form<T>(pub(crate) T);
+
+impl<T: DeserializeOwned> FromRequest<Web> for Form<T> {
+    type Rejection = Response;
+
+    async fn from_request(request: Request, web: &Web) -> Result<Self, Response> {
+        let (mut parts, body) = request.into_parts();
+        let Ok(visit) = Visit::from_request_parts(&mut parts, web).await;
+        match axum::Form::<T>::from_request(Request::from_parts(parts, body), web).await {
+            Ok(axum::Form(form)) => Ok(Form(form)),
+            Err(rejection) => {
+                // Only the status: the rejection's text can quote what the form held.
+                let status = rejection.status();
+                tracing::warn!(%status, "web form refused: it cannot be read");
+                let id =
+                    if status == StatusCode::PAYLOAD_TOO_LARGE { "web-form-too-large" } else { "web-form-unreadable" };
+                Err(render::bad_form(visit.frame(web, None).0, status, id))
+            }
+        }
+    }
+}
+
+impl<T> std::ops::Deref for Form<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
 
 pub(crate) const CATEGORIES: [(Category, &str); 7] = [
     (Category::SocialNetwork, "social-network"),

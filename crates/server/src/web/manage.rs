@@ -74,7 +74,7 @@ pub(crate) struct EntryForm {
     recovery_contacts: String,
 }
 
-pub(crate) async fn entry_create(State(web): State<Web>, visit: Visit, form: axum::Form<EntryForm>) -> Response {
+pub(crate) async fn entry_create(State(web): State<Web>, visit: Visit, form: forms::Form<EntryForm>) -> Response {
     let EntryForm { csrf, platform, category, url, login, classification, password, totp, notes, recovery_contacts } =
         form.0;
     let totp = Zeroizing::new(totp);
@@ -147,7 +147,7 @@ struct HandoutPage {
     expires: String,
 }
 
-pub(crate) async fn person_add(State(web): State<Web>, visit: Visit, form: axum::Form<PersonForm>) -> Response {
+pub(crate) async fn person_add(State(web): State<Web>, visit: Visit, form: forms::Form<PersonForm>) -> Response {
     let PersonForm { csrf, name, role } = form.0;
     let frame = logged_in_form!(web, visit, csrf);
     let Some(role) = forms::parse(&forms::NEW_ROLES, &role) else {
@@ -246,7 +246,7 @@ pub(crate) struct GrantForm {
     task: String,
 }
 
-pub(crate) async fn grant_add(State(web): State<Web>, visit: Visit, form: axum::Form<GrantForm>) -> Response {
+pub(crate) async fn grant_add(State(web): State<Web>, visit: Visit, form: forms::Form<GrantForm>) -> Response {
     let GrantForm { csrf, person, scope, platform, category, until, task } = form.0;
     let frame = logged_in_form!(web, visit, csrf);
     let scope = match scope.as_str() {
@@ -277,7 +277,7 @@ pub(crate) struct RevokeForm {
     id: String,
 }
 
-pub(crate) async fn grant_revoke(State(web): State<Web>, visit: Visit, form: axum::Form<RevokeForm>) -> Response {
+pub(crate) async fn grant_revoke(State(web): State<Web>, visit: Visit, form: forms::Form<RevokeForm>) -> Response {
     let RevokeForm { csrf, id } = form.0;
     let frame = logged_in_form!(web, visit, csrf);
     match web.vault.revoke_grant(&visit.ctx, &id).await {

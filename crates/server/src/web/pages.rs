@@ -146,7 +146,7 @@ pub(crate) struct LoginForm {
     code: String,
 }
 
-pub(crate) async fn login(State(web): State<Web>, visit: Visit, form: axum::Form<LoginForm>) -> Response {
+pub(crate) async fn login(State(web): State<Web>, visit: Visit, form: forms::Form<LoginForm>) -> Response {
     let LoginForm { csrf, name, passphrase: typed, code } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.csrf_refused(&web);
@@ -176,7 +176,7 @@ pub(crate) struct CsrfOnly {
     csrf: String,
 }
 
-pub(crate) async fn logout(State(web): State<Web>, visit: Visit, form: axum::Form<CsrfOnly>) -> Response {
+pub(crate) async fn logout(State(web): State<Web>, visit: Visit, form: forms::Form<CsrfOnly>) -> Response {
     if !visit.csrf_ok(&web, &form.csrf) {
         return visit.csrf_refused(&web);
     }
@@ -196,7 +196,7 @@ pub(crate) struct LanguageForm {
     lang: String,
 }
 
-pub(crate) async fn language(State(web): State<Web>, visit: Visit, form: axum::Form<LanguageForm>) -> Response {
+pub(crate) async fn language(State(web): State<Web>, visit: Visit, form: forms::Form<LanguageForm>) -> Response {
     if !visit.csrf_ok(&web, &form.csrf) {
         return visit.form_expired(&web);
     }
@@ -339,7 +339,7 @@ struct RevealedPage {
     hide_after: u32,
 }
 
-pub(crate) async fn reveal(State(web): State<Web>, visit: Visit, form: axum::Form<RevealForm>) -> Response {
+pub(crate) async fn reveal(State(web): State<Web>, visit: Visit, form: forms::Form<RevealForm>) -> Response {
     let RevealForm { csrf, platform, field, reason } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.csrf_refused(&web);
@@ -409,7 +409,7 @@ struct EnrolFactorPage {
     qr: Option<Zeroizing<String>>,
 }
 
-pub(crate) async fn enrol_start(State(web): State<Web>, visit: Visit, form: axum::Form<EnrolStartForm>) -> Response {
+pub(crate) async fn enrol_start(State(web): State<Web>, visit: Visit, form: forms::Form<EnrolStartForm>) -> Response {
     let EnrolStartForm { csrf, code } = form.0;
     let code = Zeroizing::new(code.trim().to_owned());
     if !visit.csrf_ok(&web, &csrf) {
@@ -447,7 +447,7 @@ pub(crate) struct EnrolFinishForm {
     totp: String,
 }
 
-pub(crate) async fn enrol_finish(State(web): State<Web>, visit: Visit, form: axum::Form<EnrolFinishForm>) -> Response {
+pub(crate) async fn enrol_finish(State(web): State<Web>, visit: Visit, form: forms::Form<EnrolFinishForm>) -> Response {
     let EnrolFinishForm { csrf, code, passphrase: typed, repeat, totp } = form.0;
     let code = Zeroizing::new(code.trim().to_owned());
     let repeat = Zeroizing::new(repeat);
@@ -499,7 +499,7 @@ pub(crate) struct PassphraseForm {
 pub(crate) async fn change_passphrase(
     State(web): State<Web>,
     visit: Visit,
-    form: axum::Form<PassphraseForm>,
+    form: forms::Form<PassphraseForm>,
 ) -> Response {
     let PassphraseForm { csrf, current, new, repeat } = form.0;
     let repeat = Zeroizing::new(repeat);

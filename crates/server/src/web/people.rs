@@ -7,7 +7,7 @@ use coffre_vault::PersonState;
 use serde::Deserialize;
 
 use super::{
-    Web,
+    Web, forms,
     pages::Visit,
     render::{self, Frame, page, refusal},
 };
@@ -75,7 +75,7 @@ struct OffboardedPage {
     revealed: Vec<String>,
 }
 
-pub(crate) async fn offboard(State(web): State<Web>, visit: Visit, form: axum::Form<OffboardForm>) -> Response {
+pub(crate) async fn offboard(State(web): State<Web>, visit: Visit, form: forms::Form<OffboardForm>) -> Response {
     let OffboardForm { csrf, name, sure } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.csrf_refused(&web);
@@ -117,7 +117,7 @@ pub(crate) struct ResetForm {
 
 /// Resets a person's enrolment (a lost phone or passphrase): the engine removes their passphrase and second factor
 /// and ends their sessions; the page is their new handout, with a new one-time code. Their grants stay.
-pub(crate) async fn reset(State(web): State<Web>, visit: Visit, form: axum::Form<ResetForm>) -> Response {
+pub(crate) async fn reset(State(web): State<Web>, visit: Visit, form: forms::Form<ResetForm>) -> Response {
     let ResetForm { csrf, name } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.csrf_refused(&web);

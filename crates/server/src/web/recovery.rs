@@ -15,7 +15,7 @@ use serde::Deserialize;
 use time::{OffsetDateTime, macros::format_description};
 
 use super::{
-    Web,
+    Web, forms,
     pages::Visit,
     render::{Frame, page, refusal},
 };
@@ -78,7 +78,7 @@ pub(crate) struct BackupForm {
 
 /// A backup taken now, as a download: the engine takes it (owners only, audited) and encrypts it to the share
 /// holders' age keys; the browser saves it as `coffre-<vault id>-<UTC time>.age`, the scheduled backups' name.
-pub(crate) async fn create(State(web): State<Web>, visit: Visit, form: axum::Form<BackupForm>) -> Response {
+pub(crate) async fn create(State(web): State<Web>, visit: Visit, form: forms::Form<BackupForm>) -> Response {
     if !visit.csrf_ok(&web, &form.csrf) {
         return visit.csrf_refused(&web);
     }

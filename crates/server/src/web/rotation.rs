@@ -7,7 +7,7 @@ use coffre_vault::{DueDetail, DueKind, NewPassword, RevealParams, RotationRef, S
 use serde::Deserialize;
 
 use super::{
-    Web,
+    Web, forms,
     pages::{Visit, revealed_page},
     render::{self, Frame, MessagePage, page, refusal},
 };
@@ -106,7 +106,7 @@ fn done(frame: Frame, id: &str, platform: &str) -> Response {
 }
 
 /// Stages a new password the daemon draws (the default policy), so that it never travels from a browser.
-pub(crate) async fn stage(State(web): State<Web>, visit: Visit, form: axum::Form<PlatformForm>) -> Response {
+pub(crate) async fn stage(State(web): State<Web>, visit: Visit, form: forms::Form<PlatformForm>) -> Response {
     let frame = match checked(&web, &visit, &form.csrf) {
         Ok(frame) => frame,
         Err(response) => return *response,
@@ -118,7 +118,7 @@ pub(crate) async fn stage(State(web): State<Web>, visit: Visit, form: axum::Form
     }
 }
 
-pub(crate) async fn reveal_pending(State(web): State<Web>, visit: Visit, form: axum::Form<PlatformForm>) -> Response {
+pub(crate) async fn reveal_pending(State(web): State<Web>, visit: Visit, form: forms::Form<PlatformForm>) -> Response {
     let PlatformForm { csrf, platform, reason, .. } = form.0;
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,
@@ -131,7 +131,7 @@ pub(crate) async fn reveal_pending(State(web): State<Web>, visit: Visit, form: a
     }
 }
 
-pub(crate) async fn confirm(State(web): State<Web>, visit: Visit, form: axum::Form<PlatformForm>) -> Response {
+pub(crate) async fn confirm(State(web): State<Web>, visit: Visit, form: forms::Form<PlatformForm>) -> Response {
     let PlatformForm { csrf, platform, id, .. } = form.0;
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,
@@ -144,7 +144,7 @@ pub(crate) async fn confirm(State(web): State<Web>, visit: Visit, form: axum::Fo
     }
 }
 
-pub(crate) async fn cancel(State(web): State<Web>, visit: Visit, form: axum::Form<PlatformForm>) -> Response {
+pub(crate) async fn cancel(State(web): State<Web>, visit: Visit, form: forms::Form<PlatformForm>) -> Response {
     let PlatformForm { csrf, platform, id, .. } = form.0;
     let frame = match checked(&web, &visit, &csrf) {
         Ok(frame) => frame,

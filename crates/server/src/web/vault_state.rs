@@ -7,7 +7,7 @@ use coffre_vault::SealState;
 use serde::Deserialize;
 
 use super::{
-    Web,
+    Web, forms,
     pages::{Visit, typed_passphrase, with_cookie},
     render::{Frame, MessagePage, Who, page, refusal, see_other},
     session::{self, SESSION_COOKIE},
@@ -67,7 +67,7 @@ pub(crate) struct UnsealForm {
     passphrase: String,
 }
 
-pub(crate) async fn unseal(State(web): State<Web>, visit: Visit, form: axum::Form<UnsealForm>) -> Response {
+pub(crate) async fn unseal(State(web): State<Web>, visit: Visit, form: forms::Form<UnsealForm>) -> Response {
     let UnsealForm { csrf, passphrase } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.form_expired(&web);
@@ -93,7 +93,7 @@ pub(crate) struct SealForm {
     csrf: String,
 }
 
-pub(crate) async fn seal(State(web): State<Web>, visit: Visit, form: axum::Form<SealForm>) -> Response {
+pub(crate) async fn seal(State(web): State<Web>, visit: Visit, form: forms::Form<SealForm>) -> Response {
     if !visit.csrf_ok(&web, &form.csrf) {
         return visit.csrf_refused(&web);
     }

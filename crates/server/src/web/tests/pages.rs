@@ -201,6 +201,8 @@ fn every_message_a_template_uses_is_in_both_catalogues() {
         include_str!("../recovery.rs"),
         include_str!("../people.rs"),
         include_str!("../mod.rs"),
+        include_str!("../forms.rs"),
+        include_str!("../security.rs"),
     ] {
         sources.push(source.to_owned());
     }

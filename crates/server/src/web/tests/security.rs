@@ -287,3 +287,39 @@ async fn a_form_from_another_origin_is_refused_in_the_readers_language() {
     assert!(refused.html.contains("n’a pas été envoyé depuis une page de ce site"), "{}", refused.html);
     assert!(!elsewhere.cookies.contains_key("__Host-coffre-lang"), "nothing was done");
 }
+
+/// A form the web client cannot take as sent: too long (a president pasting a whole document into the notes), or
+/// missing a field its page has. The refusal is a page in the reader's language with the limit's status, not
+/// axum's line of English, and nothing is done.
+#[tokio::test]
+async fn a_form_too_large_or_unreadable_is_refused_in_the_readers_language() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await.with("accept-language", "fr-CA");
+    let csrf = alice.get("/entries/new").await.csrf();
+    let huge = "n".repeat(super::super::MAX_FORM_BYTES + 1);
+    let fields = [
+        ("csrf", csrf.as_str()),
+        ("platform", "Mailgun"),
+        ("category", "software"),
+        ("classification", "restricted"),
+        ("password", "mg-secret-1"),
+        ("notes", huge.as_str()),
+    ];
+    let refused = alice.post("/entries/new", &fields).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE, "{}", refused.html);
+    assert_secure(&refused, "a form too large");
+    assert!(refused.html.contains("<html lang=\"fr-CA\">"), "{}", refused.html);
+    assert!(refused.html.contains("Ce formulaire est trop long"), "{}", refused.html);
+    let refused = alice.post("/reveal", &[("csrf", csrf.as_str()), ("platform", "Mailgun")]).await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    assert!(refused.html.contains("<html lang=\"fr-CA\">"), "{}", refused.html);
+    assert!(refused.html.contains("Ce formulaire n’a pas pu être lu"), "{}", refused.html);
+    assert!(site.vault.list_entries(&session_of(&alice), false).expect("entries").is_empty(), "nothing was added");
+}
+
+fn session_of(browser: &Browser) -> RequestContext {
+    RequestContext {
+        token: browser.cookies.get("__Host-coffre-session").map(|t| coffre_vault::SessionToken::new(t.clone())),
+        ..RequestContext::default()
+    }
+}
