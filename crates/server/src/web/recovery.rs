@@ -64,10 +64,20 @@ pub(crate) async fn overview(State(web): State<Web>, visit: Visit) -> Response {
         (set.id, set.threshold, holders, frame.t.time(set.issued))
     });
     let schedule = web.backup.as_deref().map(|schedule: &BackupSchedule| {
-        (schedule.dir.display().to_string(), humantime::format_duration(schedule.interval).to_string(), schedule.keep)
+        (schedule.dir.display().to_string(), interval_text(schedule.interval), schedule.keep)
     });
     let written = written.into_iter().map(|(name, at)| Written { name, when: frame.t.time(at) }).collect();
     page(&RecoveryPage { frame, set, in_progress, schedule, written })
+}
+
+/// How often the scheduled backups are written, in hours, minutes and seconds with their SI symbols, which French and
+/// English write alike ("24 h", "1 h 30 min"; a week is "168 h"): humantime's "1day" is English.
+fn interval_text(interval: std::time::Duration) -> String {
+    let secs = interval.as_secs();
+    let parts = [(secs / 3600, "h"), (secs % 3600 / 60, "min"), (secs % 60, "s")];
+    let shown: Vec<String> =
+        parts.iter().filter(|(count, _)| *count > 0).map(|(count, unit)| format!("{count} {unit}")).collect();
+    if shown.is_empty() { "0 s".to_owned() } else { shown.join(" ") }
 }
 
 #[derive(Deserialize)]

@@ -442,3 +442,23 @@ async fn oversized_contacts_notes_and_reports_are_refused_and_change_nothing() {
     let due = site.vault.rotation_due(&session(&alice)).expect("report");
     assert!(due.due.is_empty(), "no report was recorded: {due:?}");
 }
+
+/// The scheduled backups' interval reads in the page's language: the default, a day, was humantime's English
+/// "1day" on the French page ("toutes les 1day").
+#[tokio::test]
+async fn the_backup_interval_reads_in_the_readers_language() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let schedule = BackupSchedule {
+        dir: dir.path().join("backups"),
+        interval: crate::config::DEFAULT_BACKUP_INTERVAL + Duration::from_secs(30 * 60),
+        keep: 3,
+    };
+    let site = Site::with_settings(crate::config::WebSettings::default(), Some(schedule)).await;
+    let mut alice = site.logged_in("Alice", PASS).await.with("accept-language", "fr-CA");
+    let page = alice.get("/recovery").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.html);
+    assert!(page.html.contains("toutes les 24 h 30 min"), "{}", page.html);
+    assert!(!page.html.contains("1day"), "{}", page.html);
+    let mut alice = alice.with("accept-language", "en");
+    assert!(alice.get("/recovery").await.html.contains("every 24 h 30 min"));
+}
