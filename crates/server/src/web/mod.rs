@@ -126,16 +126,22 @@ pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Re
         .route("/seal", post(vault_state::seal))
         .route("/static/coffre.css", get(stylesheet))
         .route("/static/coffre.js", get(script))
+        // A form's address opened as a page (typed, bookmarked): the page saying there is none, not an empty 405.
+        .method_not_allowed_fallback({
+            let state = state.clone();
+            move |request: Request| no_page(state.clone(), request, StatusCode::METHOD_NOT_ALLOWED)
+        })
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::origin_check))
         .layer(axum::middleware::map_response(security::headers))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .with_state(state.clone());
     // Set after the merge: it replaces tonic's own fallback (which only speaks gRPC).
-    Ok(grpc.merge(web).fallback(move |request: Request| not_found(state.clone(), request)))
+    Ok(grpc.merge(web).fallback(move |request: Request| no_page(state.clone(), request, StatusCode::NOT_FOUND)))
 }
 
-/// A path nobody serves: gRPC's UNIMPLEMENTED for a gRPC client (as tonic answers), else the 404 page.
-async fn not_found(web: Web, request: Request) -> Response {
+/// A path nobody serves (or not with this method): gRPC's UNIMPLEMENTED for a gRPC client (as tonic answers), else
+/// the page saying there is no page here, with `status`.
+async fn no_page(web: Web, request: Request, status: StatusCode) -> Response {
     let grpc = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -149,7 +155,7 @@ async fn not_found(web: Web, request: Request) -> Response {
     let (frame, _) = visit.frame(&web, None);
     let title = frame.t.m("web-not-found-title");
     let text = frame.t.m("web-not-found");
-    let page = render::page_with(StatusCode::NOT_FOUND, &render::MessagePage { frame, title, text, back: "/" });
+    let page = render::page_with(status, &render::MessagePage { frame, title, text, back: "/" });
     security::headers(page).await
 }
 

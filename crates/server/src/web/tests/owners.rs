@@ -462,3 +462,19 @@ async fn the_backup_interval_reads_in_the_readers_language() {
     let mut alice = alice.with("accept-language", "en");
     assert!(alice.get("/recovery").await.html.contains("every 24 h 30 min"));
 }
+
+/// A form's address typed or bookmarked as a page (`/logout`, `/seal`, `/reveal`): a page in the reader's language
+/// saying there is none, with the security headers, not an empty 405 answer that leaves a blank window.
+#[tokio::test]
+async fn a_forms_address_opened_as_a_page_is_a_page_in_the_readers_language() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await.with("accept-language", "fr-CA");
+    for path in ["/logout", "/seal", "/reveal", "/enrol/finish"] {
+        let page = alice.get(path).await;
+        assert_eq!(page.status, StatusCode::METHOD_NOT_ALLOWED, "{path}");
+        assert_eq!(page.headers[header::CONTENT_TYPE], "text/html; charset=utf-8", "{path}");
+        assert!(page.html.contains("<html lang=\"fr-CA\">") && page.html.contains("Page introuvable"), "{path}");
+        assert_secure(&page, path);
+    }
+    assert!(alice.cookies.contains_key("__Host-coffre-session"), "nothing was done: still logged in");
+}
