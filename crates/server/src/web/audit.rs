@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::{
     body::Body,
-    extract::{Query, State},
+    extract::State,
     http::{HeaderValue, header},
     response::{IntoResponse as _, Response},
 };
@@ -60,7 +60,7 @@ fn given(value: &str) -> Option<String> {
     Some(value.trim().chars().take(100).collect::<String>()).filter(|v| !v.is_empty())
 }
 
-pub(crate) async fn log(State(web): State<Web>, visit: Visit, query: Query<AuditQuery>) -> Response {
+pub(crate) async fn log(State(web): State<Web>, visit: Visit, query: forms::Query<AuditQuery>) -> Response {
     let frame = match visit.logged_in(&web) {
         Ok(frame) => frame,
         Err(response) => return *response,

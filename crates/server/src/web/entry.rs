@@ -3,11 +3,7 @@
 //! transitions. Who may do which is the engine's to decide.
 
 use askama::Template;
-use axum::{
-    extract::{Query, State},
-    http::StatusCode,
-    response::Response,
-};
+use axum::{extract::State, http::StatusCode, response::Response};
 use coffre_crypto::secret::SecretBytes;
 use coffre_vault::{EntryUpdate, Lifecycle};
 use serde::Deserialize;
@@ -61,7 +57,7 @@ pub(crate) struct Which {
     platform: String,
 }
 
-pub(crate) async fn show(State(web): State<Web>, visit: Visit, which: Query<Which>) -> Response {
+pub(crate) async fn show(State(web): State<Web>, visit: Visit, which: forms::Query<Which>) -> Response {
     let frame = match visit.logged_in(&web) {
         Ok(frame) => frame,
         Err(response) => return *response,

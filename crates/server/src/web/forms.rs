@@ -2,8 +2,8 @@
 //! the catalogue's selectors use. Names outside these lists are refused; what a value means is the engine's.
 
 use axum::{
-    extract::{FromRequest, FromRequestParts as _, Request},
-    http::StatusCode,
+    extract::{FromRequest, FromRequestParts, Request},
+    http::{StatusCode, request::Parts},
     response::Response,
 };
 use coffre_vault::{Category, Classification, Role, SecretField};
@@ -37,6 +37,32 @@ impl<T: DeserializeOwned> FromRequest<Web> for Form<T> {
 }
 
 impl<T> std::ops::Deref for Form<T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+/// An address's query as a page reads it (its search, filters, entry), or the page in the reader's language saying
+/// it cannot (a hand-edited number, a filter given twice). axum's own refusal would be a line of English.
+pub(crate) struct Query<T>(pub(crate) T);
+
+impl<T: DeserializeOwned> FromRequestParts<Web> for Query<T> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, web: &Web) -> Result<Self, Response> {
+        let status = match axum::extract::Query::<T>::from_request_parts(parts, web).await {
+            Ok(axum::extract::Query(query)) => return Ok(Query(query)),
+            Err(rejection) => rejection.status(),
+        };
+        tracing::warn!(%status, "web page refused: its query cannot be read");
+        let Ok(visit) = Visit::from_request_parts(parts, web).await;
+        Err(render::bad_form(visit.frame(web, None).0, status, "web-form-unreadable"))
+    }
+}
+
+impl<T> std::ops::Deref for Query<T> {
     type Target = T;
 
     fn deref(&self) -> &T {

@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::{
-    extract::{FromRequestParts, Query, State},
+    extract::{FromRequestParts, State},
     http::{HeaderMap, HeaderValue, StatusCode, request::Parts},
     response::Response,
 };
@@ -249,7 +249,7 @@ pub(crate) struct Search {
     q: String,
 }
 
-pub(crate) async fn entries(State(web): State<Web>, visit: Visit, search: Query<Search>) -> Response {
+pub(crate) async fn entries(State(web): State<Web>, visit: Visit, search: forms::Query<Search>) -> Response {
     let frame = match visit.logged_in(&web) {
         Ok(frame) => frame,
         Err(response) => return *response,

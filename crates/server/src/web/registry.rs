@@ -4,7 +4,7 @@
 //! auditors) and records each viewing in the audit log, as it does for `coffre registry export`.
 
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Response;
 use coffre_vault::{Lifecycle, RegistryEntry};
 use serde::Deserialize;
@@ -46,7 +46,7 @@ pub(crate) struct RegistryQuery {
     contacts: String,
 }
 
-pub(crate) async fn register(State(web): State<Web>, visit: Visit, query: Query<RegistryQuery>) -> Response {
+pub(crate) async fn register(State(web): State<Web>, visit: Visit, query: forms::Query<RegistryQuery>) -> Response {
     let frame = match visit.logged_in(&web) {
         Ok(frame) => frame,
         Err(response) => return *response,

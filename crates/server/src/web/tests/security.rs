@@ -323,3 +323,18 @@ fn session_of(browser: &Browser) -> RequestContext {
         ..RequestContext::default()
     }
 }
+
+/// An address whose query a page cannot read (a hand-edited `after`, a filter given twice): the page in the
+/// reader's language, not axum's English line.
+#[tokio::test]
+async fn a_query_a_page_cannot_read_is_refused_in_the_readers_language() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await.with("accept-language", "fr-CA");
+    for path in ["/audit?after=hier", "/?q=a&q=b"] {
+        let refused = alice.get(path).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{path}: {}", refused.html);
+        assert_secure(&refused, path);
+        assert!(refused.html.contains("<html lang=\"fr-CA\">"), "{path}: {}", refused.html);
+        assert!(refused.html.contains("Ce formulaire n’a pas pu être lu"), "{path}: {}", refused.html);
+    }
+}
