@@ -152,10 +152,12 @@ async fn no_page(web: Web, request: Request, status: StatusCode) -> Response {
     }
     let (mut parts, _) = request.into_parts();
     let Ok(visit) = <pages::Visit as axum::extract::FromRequestParts<Web>>::from_request_parts(&mut parts, &web).await;
-    let (frame, _) = visit.frame(&web, None);
+    // With the visitor cookie its language form's token is bound to, when this is the browser's first page.
+    let (frame, cookie) = visit.frame(&web, None);
     let title = frame.t.m("web-not-found-title");
     let text = frame.t.m("web-not-found");
     let page = render::page_with(status, &render::MessagePage { frame, title, text, back: "/" });
+    let page = pages::with_cookie(page, cookie);
     security::headers(page).await
 }
 

@@ -478,3 +478,16 @@ async fn a_forms_address_opened_as_a_page_is_a_page_in_the_readers_language() {
     }
     assert!(alice.cookies.contains_key("__Host-coffre-session"), "nothing was done: still logged in");
 }
+
+/// Someone whose first visit is a wrong address (a mistyped link) can still choose their language on the page
+/// saying there is none: its form's token is bound to a visitor cookie the page sets, as the log-in page does.
+#[tokio::test]
+async fn the_language_can_be_chosen_on_the_page_of_an_unknown_address() {
+    let site = Site::new().await;
+    let mut browser = site.browser().with("accept-language", "fr-CA");
+    let page = browser.get("/nowhere").await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let chosen = browser.post("/language", &[("csrf", &page.csrf()), ("lang", "en")]).await;
+    assert_eq!(chosen.status, StatusCode::SEE_OTHER, "{}", chosen.html);
+    assert!(browser.get("/nowhere").await.html.contains("Page not found"));
+}
