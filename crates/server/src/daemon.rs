@@ -137,6 +137,7 @@ impl Daemon {
             settings: config.web,
             backup: config.backup.clone(),
             organisation: config.organisation.clone(),
+            page_time_limit: crate::web::PAGE_TIME_LIMIT,
         };
         let routes = transport::with_standard_services(routes, health)?;
         // The web client's routes beside the gRPC services', on the same TLS port and under the same limits.

@@ -63,6 +63,10 @@ pub(crate) struct Limits {
     pub(crate) shutdown_grace: Duration,
 }
 
+/// How long a request may take before the transport answers it itself (gRPC's CANCELLED); the web client answers
+/// its pages sooner, with a page (`web::security::time_limit`).
+pub(crate) const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+
 impl Limits {
     /// The transport's limits; what the configuration sets comes from `connections`, the rest is fixed here.
     pub(crate) fn new(connections: &crate::config::Connections) -> Self {
@@ -77,7 +81,7 @@ impl Limits {
             // and gets a gRPC status (INVALID_ARGUMENT, `context.rs`) instead of h2's bare HTTP 431; a header list
             // above this still gets the 431, as h2 answers before any service runs.
             max_header_list_size: 32 * 1024,
-            request_timeout: Duration::from_secs(30),
+            request_timeout: REQUEST_TIMEOUT,
             tls_handshake_timeout: connections.tls_handshake_timeout,
             keepalive_interval: Duration::from_secs(60),
             keepalive_timeout: Duration::from_secs(20),

@@ -1377,6 +1377,7 @@ web-bad-choice = A choice in the form is not one this page offers: open the page
 web-bad-date = The date is not valid: choose a day (YYYY-MM-DD).
 web-form-too-large = This form is too long to be sent: shorten what you typed (long notes especially) and send it again.
 web-form-unreadable = This form could not be read: open the page again and send it once more.
+web-too-slow = coffred took too long to prepare this page, and stopped. If you were making a change, open the page again and check whether it was made before you send it again; if this keeps happening, tell whoever runs coffred.
 web-passphrases-differ = The two passphrases differ: type the same one twice.
 web-login-title = Log in
 web-login = Log in

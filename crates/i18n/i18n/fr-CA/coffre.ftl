@@ -1430,6 +1430,7 @@ web-bad-choice = Un choix du formulaire ne fait pas partie de ceux que la page o
 web-bad-date = La date n’est pas valide : choisissez un jour (AAAA-MM-JJ).
 web-form-too-large = Ce formulaire est trop long pour être envoyé : raccourcissez ce que vous avez tapé (surtout de longues notes) et envoyez-le de nouveau.
 web-form-unreadable = Ce formulaire n’a pas pu être lu : ouvrez la page de nouveau et envoyez-le encore une fois.
+web-too-slow = coffred a mis trop de temps à préparer cette page, et s’est arrêté. Si vous faisiez une modification, ouvrez la page de nouveau et vérifiez si elle a été faite avant de la renvoyer ; si cela se répète, prévenez la personne qui s’occupe de coffred.
 web-passphrases-differ = Les deux phrases de passe diffèrent : tapez deux fois la même.
 web-login-title = Connexion
 web-login = Me connecter

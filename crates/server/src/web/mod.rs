@@ -64,7 +64,14 @@ pub(crate) struct Web {
     backup: Option<Arc<BackupSchedule>>,
     /// The organisation's name (`[organisation] name`), on the register of official accounts.
     organisation: Option<Arc<str>>,
+    /// How long a page may take ([`PAGE_TIME_LIMIT`] but in tests).
+    page_time_limit: std::time::Duration,
 }
+
+/// How long a page may take before it is answered with a page saying so (`security::time_limit`): under the
+/// transport's own limit ([`crate::transport::REQUEST_TIMEOUT`]), which would answer with gRPC's CANCELLED (an empty
+/// `application/grpc` 200: a blank page or a download in a browser).
+pub(crate) const PAGE_TIME_LIMIT: std::time::Duration = std::time::Duration::from_secs(25);
 
 /// What the web client needs from the daemon's configuration.
 pub(crate) struct Setup<'a> {
@@ -76,6 +83,8 @@ pub(crate) struct Setup<'a> {
     pub(crate) backup: Option<BackupSchedule>,
     /// `[organisation] name`.
     pub(crate) organisation: Option<String>,
+    /// How long a page may take: [`PAGE_TIME_LIMIT`].
+    pub(crate) page_time_limit: std::time::Duration,
 }
 
 /// `grpc` (tonic's routes) with the web client's routes beside them, every web response with the security headers.
@@ -89,6 +98,7 @@ pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Re
         settings: setup.settings,
         backup: setup.backup.map(Arc::new),
         organisation: setup.organisation.map(Arc::from),
+        page_time_limit: setup.page_time_limit,
     };
     let web = Router::new()
         .route("/", get(pages::entries))
@@ -132,6 +142,7 @@ pub(crate) fn router(grpc: Router, vault: Vault, setup: Setup<'_>) -> anyhow::Re
             move |request: Request| no_page(state.clone(), request, StatusCode::METHOD_NOT_ALLOWED)
         })
         .layer(axum::middleware::from_fn_with_state(state.clone(), security::origin_check))
+        .layer(axum::middleware::from_fn_with_state(state.clone(), security::time_limit))
         .layer(axum::middleware::map_response(security::headers))
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .with_state(state.clone());

@@ -46,6 +46,24 @@ pub(crate) async fn headers(mut response: Response) -> Response {
 /// with neither is refused: every browser the web client supports sends one of them with a form. The CSRF token in
 /// the form is checked as well, by the handler. The refusal is a page in the reader's language, as a wrong CSRF
 /// token's is.
+/// A page that is not ready within its time limit ([`super::PAGE_TIME_LIMIT`]: a log in waiting behind a flood of others for Argon2, a
+/// database that does not answer) is answered with a page in the reader's language saying so (503), with the
+/// security headers, instead of the transport's gRPC answer.
+pub(crate) async fn time_limit(State(web): State<Web>, request: Request, next: Next) -> Response {
+    let (mut parts, body) = request.into_parts();
+    let Ok(visit) = Visit::from_request_parts(&mut parts, &web).await;
+    let path = parts.uri.path().to_owned();
+    let limit = web.page_time_limit;
+    // Past it, the page's work is dropped where it stands (a change already in the audit log's hands is made).
+    match tokio::time::timeout(limit, next.run(Request::from_parts(parts, body))).await {
+        Ok(page) => page,
+        Err(_) => {
+            tracing::warn!(%path, ?limit, "web page not ready in time");
+            render::bad_form(visit.frame(&web, None).0, StatusCode::SERVICE_UNAVAILABLE, "web-too-slow")
+        }
+    }
+}
+
 pub(crate) async fn origin_check(State(web): State<Web>, request: Request, next: Next) -> Response {
     if matches!(*request.method(), Method::GET | Method::HEAD) || same_origin(&request) {
         return next.run(request).await;

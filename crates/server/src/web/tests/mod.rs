@@ -71,6 +71,7 @@ impl Site {
                 settings,
                 backup,
                 organisation: Some("Parti de l'Île <test>".into()),
+                page_time_limit: super::PAGE_TIME_LIMIT,
             },
         )
         .expect("router");
@@ -92,11 +93,17 @@ impl Site {
     /// The web client of another coffred process of the same vault, as a standby that took it over has: its own
     /// keys drawn at start, the same engine.
     fn another_coffred(&self) -> Router {
+        self.another_coffred_with(super::PAGE_TIME_LIMIT)
+    }
+
+    /// [`Site::another_coffred`], whose pages may take at most `page_time_limit`.
+    fn another_coffred_with(&self, page_time_limit: Duration) -> Router {
         let setup = super::Setup {
             ca_fingerprint: "AB:CD",
             settings: crate::config::WebSettings::default(),
             backup: None,
             organisation: None,
+            page_time_limit,
         };
         super::router(Router::new(), self.vault.clone(), setup).expect("router")
     }

@@ -338,3 +338,24 @@ async fn a_query_a_page_cannot_read_is_refused_in_the_readers_language() {
         assert!(refused.html.contains("Ce formulaire n’a pas pu être lu"), "{path}: {}", refused.html);
     }
 }
+
+/// A page that is not ready within its time limit (here none: a log in, whose Argon2 work cannot be done by the
+/// time the page is first asked for) is answered with a page in the reader's language, with the security headers:
+/// not with the transport's own answer to a request past its limit, gRPC's CANCELLED, which a browser shows as a
+/// blank page or a download.
+#[tokio::test]
+async fn a_page_not_ready_in_time_is_a_page_in_the_readers_language_not_the_transports_grpc_answer() {
+    let site = Site::new().await;
+    let mut browser = site.browser();
+    browser.cookies.insert("__Host-coffre-lang".into(), "fr-CA".into());
+    let form = browser.get("/login").await;
+    let code = site.next_code("Alice");
+    let mut browser = browser.now_reaching(site.another_coffred_with(Duration::ZERO));
+    let page = browser
+        .post("/login", &[("csrf", &form.csrf()), ("name", "Alice"), ("passphrase", PASS), ("code", &code)])
+        .await;
+    assert_eq!(page.status, StatusCode::SERVICE_UNAVAILABLE, "{}", page.html);
+    assert!(page.html.contains("trop de temps"), "in French: {}", page.html);
+    assert!(page.headers.contains_key(header::CONTENT_SECURITY_POLICY), "with the security headers");
+    assert!(!browser.cookies.contains_key("__Host-coffre-session"), "no session was handed out");
+}
