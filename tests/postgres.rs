@@ -215,7 +215,7 @@ fn a_read_only_database_keeps_a_change_in_the_log_and_the_vault_serves_again_by_
     let tmp = tempfile::tempdir().unwrap();
     // The writer gives a change 1 s of retries before answering its author (15 s by default).
     let config = format!("{}retry_seconds = 1\n", cluster.config("readonly"));
-    let (daemon, client, pass) = initialised_configured(tmp.path(), &config);
+    let (daemon, client, _) = initialised_configured(tmp.path(), &config);
     add_entry(&client);
     client.run(&["reveal", "Mailgun", "--reason", "before"]).ok();
 
