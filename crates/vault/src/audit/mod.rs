@@ -880,7 +880,9 @@ impl Writer {
         // the store together once the log is durable.
         let mut applied = self.applied;
         let mut overlay = Overlay::new();
-        if let Some(behind) = &self.behind {
+        if let Some(behind) = &self.behind
+            && batch.iter().any(|pending| matches!(pending.change, Some(journal::Pending::Seal(_))))
+        {
             applied = Some(behind.applied);
             for (key, value) in behind.batch.ops() {
                 overlay.insert(key.to_vec(), value.map(<[u8]>::to_vec));
