@@ -271,13 +271,7 @@ mod tests {
 
     /// Dave, a member, added by the president and enrolled with [`dave_pass`]; his authenticator's seed.
     async fn enrolled_dave(setup: &Setup) -> TotpSeed {
-        let vault = &setup.vault;
-        let added = vault.add_person(&setup.alice, "Dave", Role::Member).await.expect("add");
-        let code = added.code.expose_secret();
-        let start = vault.start_enrollment(&ctx(None), code).await.expect("start");
-        let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
-        vault.enroll(&ctx(None), code, dave_pass(), &next_code(&setup.clock, &seed)).await.expect("enroll");
-        seed
+        setup.enrolled("Dave", Role::Member, dave_pass()).await
     }
 
     /// A new session of Dave's, with his authenticator `seed`.

@@ -233,11 +233,7 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
         let (vault, alice) = (&setup.vault, &setup.alice);
-        let unreachable = &setup.faults.store_unreachable_writes;
-        unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);
-        let (entry, secrets) = crate::tests::software_entry("Nextcloud", b"nc-secret");
-        let behind = vault.create_entry(alice, entry, secrets).await.expect_err("the store stayed away");
-        assert_eq!(behind.code(), "store-behind", "{behind}");
+        setup.a_change_the_store_misses().await;
         let refused = vault.reveal(alice, reveal()).await.expect_err("the store lacks a change");
         assert_eq!(refused.code(), "store-catching-up", "{refused}");
         assert_eq!(vault.whoami(alice).expect("who is logged in").name, "Alice");
@@ -249,7 +245,7 @@ mod tests {
 
         // The database answers again: the sealed coffred's writer gives it both (forced here rather than waited
         // for), in the log's order.
-        unreachable.store(0, std::sync::atomic::Ordering::Release);
+        setup.faults.store_unreachable_writes.store(0, std::sync::atomic::Ordering::Release);
         vault.inner.audit.checkpoint().await;
         assert!(!vault.status().store_catching_up);
         assert!(vault.sealed_by_owner().expect("read"), "the seal's mark reached the store");

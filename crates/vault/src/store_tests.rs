@@ -156,16 +156,11 @@ async fn a_store_behind_its_log_when_the_vault_is_sealed_gets_the_change_from_th
 /// may use them, while the store catches up or after.
 #[tokio::test]
 async fn an_offboarding_the_database_missed_is_never_bypassed_while_it_catches_up_or_after() {
-    use coffre_crypto::totp::TotpSeed;
     let dir = tempfile::tempdir().expect("tempdir");
     let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
     let (vault, alice) = (&setup.vault, &setup.alice);
-    let added = vault.add_person(alice, "Dave", crate::Role::Member).await.expect("add");
-    let start = vault.start_enrollment(&ctx(None), added.code.expose_secret()).await.expect("start");
-    let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
     let dave_pass = || Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase");
-    let code = crate::tests::next_code(&setup.clock, &seed);
-    vault.enroll(&ctx(None), added.code.expose_secret(), dave_pass(), &code).await.expect("enroll");
+    let seed = setup.enrolled("Dave", crate::Role::Member, dave_pass()).await;
     let grant = crate::NewGrant {
         person: "Dave".into(),
         scope: crate::Scope::Entry("Mailgun".into()),
@@ -431,16 +426,11 @@ async fn a_database_that_comes_back_rolled_back_while_a_change_is_missing_seals_
 /// header in memory is the log's, not the one from before the changes.
 #[tokio::test]
 async fn key_slots_removed_while_the_database_was_away_never_unseal_the_vault_again() {
-    use coffre_crypto::totp::TotpSeed;
     let dir = tempfile::tempdir().expect("tempdir");
     let setup = Setup::with_store_retry(dir.path(), std::time::Duration::ZERO).await;
     let (vault, alice) = (&setup.vault, &setup.alice);
-    let added = vault.add_person(alice, "Bob", crate::Role::Leader).await.expect("add");
-    let start = vault.start_enrollment(&ctx(None), added.code.expose_secret()).await.expect("start");
-    let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
     let bob_pass = || Passphrase::new(b"bob's own passphrase".to_vec()).expect("passphrase");
-    let code = crate::tests::next_code(&setup.clock, &seed);
-    vault.enroll(&ctx(None), added.code.expose_secret(), bob_pass(), &code).await.expect("enroll");
+    setup.enrolled("Bob", crate::Role::Leader, bob_pass()).await;
 
     let unreachable = &setup.faults.store_unreachable_writes;
     unreachable.store(u64::MAX, std::sync::atomic::Ordering::Release);

@@ -108,6 +108,25 @@ impl Setup {
         Self { vault, alice, faults, clock, seed }
     }
 
+    /// `name`, added by the president with `role` and enrolled with `passphrase`; their authenticator's seed.
+    pub(crate) async fn enrolled(&self, name: &str, role: crate::Role, passphrase: Passphrase) -> TotpSeed {
+        let added = self.vault.add_person(&self.alice, name, role).await.expect("add");
+        let code = added.code.expose_secret();
+        let start = self.vault.start_enrollment(&ctx(None), code).await.expect("start");
+        let seed = TotpSeed::from_otpauth_uri(start.totp_uri.expose_secret()).expect("factor");
+        self.vault.enroll(&ctx(None), code, passphrase, &next_code(&self.clock, &seed)).await.expect("enroll");
+        seed
+    }
+
+    /// The database goes away under the president's new entry "Nextcloud" and stays away (for a vault whose
+    /// writer does not retry, [`Setup::with_store_retry`]): the log holds the change, the store does not.
+    pub(crate) async fn a_change_the_store_misses(&self) {
+        self.faults.store_unreachable_writes.store(u64::MAX, std::sync::atomic::Ordering::Release);
+        let (entry, secrets) = software_entry("Nextcloud", b"nc-secret");
+        let behind = self.vault.create_entry(&self.alice, entry, secrets).await.expect_err("the store stayed away");
+        assert_eq!(behind.code(), "store-behind", "{behind}");
+    }
+
     /// Logs the president in again, with the next authenticator code.
     pub(crate) async fn login_again(&self) -> RequestContext {
         self.try_login_again().await.expect("login")
