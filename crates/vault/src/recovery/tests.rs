@@ -54,23 +54,37 @@ fn actions(vault: &Vault) -> Vec<(String, Outcome)> {
         .collect()
 }
 
-#[tokio::test]
-async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after_a_restore() {
-    let tmp = tempfile::tempdir().expect("tempdir");
-    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
-    let dir = tmp.path().join("data");
-    let (a, ra) = holder();
-    let (b, rb) = holder();
-    let vault = open(&dir, clock.clone());
+/// A vault in `dir` that Alice initialised (passphrase [`PASS`]) with a share set of two of two holders.
+struct Initialised {
+    vault: Vault,
+    /// Each holder's identity and age recipient.
+    holders: [(AgeIdentity, String); 2],
+    issued: IssuedShares,
+    /// Alice's authenticator.
+    seed: TotpSeed,
+}
+
+async fn initialised(dir: &std::path::Path, clock: Arc<ManualClock>) -> Initialised {
+    let holders = [holder(), holder()];
+    let vault = open(dir, clock);
     let params = InitParams {
         president: "Alice".into(),
         passphrase: Passphrase::new(PASS.to_vec()).expect("valid"),
         leader: None,
         kdf: None,
     };
-    let (outcome, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
-    let issued = issued.expect("issued");
+    let recipients = spec(&[&holders[0].1, &holders[1].1]);
+    let (outcome, issued) = vault.init_with_recovery(&ctx(None), params, Some(recipients)).await.expect("init");
     let seed = TotpSeed::from_otpauth_uri(outcome.president_totp_uri.expose_secret()).expect("an otpauth URI");
+    Initialised { vault, holders, issued: issued.expect("issued"), seed }
+}
+
+#[tokio::test]
+async fn every_recovery_and_backup_step_is_audited_and_the_chain_continues_after_a_restore() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
+    let dir = tmp.path().join("data");
+    let Initialised { vault, holders: [(a, ra), (b, rb)], issued, seed } = initialised(&dir, clock.clone()).await;
     let code = seed.code_at(unix_seconds(clock.now()));
     let login =
         vault.login(&ctx(None), "Alice", Passphrase::new(PASS.to_vec()).expect("valid"), &code).await.expect("in");
@@ -122,17 +136,7 @@ async fn recovery_refuses_to_open_a_vault_whose_audit_chain_is_broken() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
     let dir = tmp.path().join("data");
-    let (a, ra) = holder();
-    let (b, rb) = holder();
-    let vault = open(&dir, clock.clone());
-    let params = InitParams {
-        president: "Alice".into(),
-        passphrase: Passphrase::new(PASS.to_vec()).expect("valid"),
-        leader: None,
-        kdf: None,
-    };
-    let (_, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
-    let issued = issued.expect("issued");
+    let Initialised { vault, holders: [(a, _), (b, _)], issued, .. } = initialised(&dir, clock.clone()).await;
     let last = vault.inner.audit.written();
     drop(vault);
     // Someone with the disk but not the key changes the last event (keeping its frame's CRC right).
@@ -156,14 +160,8 @@ async fn a_passphrase_reset_by_recovery_ends_the_old_passphrases_sessions_throug
     let tmp = tempfile::tempdir().expect("tempdir");
     let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
     let dir = tmp.path().join("data");
-    let (a, ra) = holder();
-    let (b, rb) = holder();
-    let vault = open(&dir, clock.clone());
+    let Initialised { vault, holders: [(a, _), (b, _)], issued, seed } = initialised(&dir, clock.clone()).await;
     let old = || Passphrase::new(PASS.to_vec()).expect("valid");
-    let params = InitParams { president: "Alice".into(), passphrase: old(), leader: None, kdf: None };
-    let (outcome, issued) = vault.init_with_recovery(&ctx(None), params, Some(spec(&[&ra, &rb]))).await.expect("init");
-    let issued = issued.expect("issued");
-    let seed = TotpSeed::from_otpauth_uri(outcome.president_totp_uri.expose_secret()).expect("an otpauth URI");
     drop(vault);
 
     // Recovered by two shares; before the new passphrase is set, someone with the old one logs in.
