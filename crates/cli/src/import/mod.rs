@@ -253,7 +253,7 @@ fn preview_rows(items: &[Item]) -> String {
     format!("{}\n{}", t!("import-preview-heading"), rows.join("\n"))
 }
 
-/// Every entry the caller may see, archived ones included, by lower-case name.
+/// Every entry the caller may see, archived ones included, by name as the vault compares names.
 async fn existing_entries(daemon: &Daemon) -> Result<HashMap<String, Existing>, Failure> {
     let mut existing = HashMap::new();
     let mut page_token = String::new();
@@ -263,7 +263,7 @@ async fn existing_entries(daemon: &Daemon) -> Result<HashMap<String, Existing>, 
         let page = page.into_inner();
         for entry in page.entries {
             let known = Existing { platform: entry.platform.clone(), login: entry.login, url: entry.url };
-            existing.insert(entry.platform.to_lowercase(), known);
+            existing.insert(plan::name_key(&entry.platform), known);
         }
         if page.next_page_token.is_empty() {
             return Ok(existing);

@@ -20,12 +20,19 @@ use super::{
 };
 use crate::{exit::Failure, output::printable};
 
-/// What the vault already holds under a name (lower case -> entry).
+/// What the vault already holds under a name ([`name_key`] -> entry).
 #[derive(Clone, Debug)]
 pub(crate) struct Existing {
     pub(crate) platform: String,
     pub(crate) login: String,
     pub(crate) url: String,
+}
+
+/// A name as the vault tells names apart (trimmed, NFKC, lower case: `coffre_crypto::index::normalise_name`), so
+/// that the plan finds every clash the daemon would refuse: a name in decomposed form, in full-width letters or
+/// in another case is the same name to the vault.
+pub(crate) fn name_key(name: &str) -> String {
+    coffre_crypto::index::normalise_name(name).to_string()
 }
 
 /// Gives the current password of an entry of the vault, to tell the same account from another one.
@@ -98,9 +105,9 @@ pub(crate) async fn build<C: Compare>(
     compare: &mut C,
 ) -> Result<Vec<Step>, Failure> {
     let mut steps = Vec::with_capacity(candidates.len());
-    // Names this plan uses already (lower case), and where each came from.
+    // Names this plan uses already (by name_key), and where each came from.
     let mut taken: HashMap<String, Origin> = HashMap::new();
-    // Accounts already planned (name, login, URL, password), to skip exact duplicates within the file.
+    // Accounts already planned (name_key, login, URL, password), to skip exact duplicates within the file.
     let mut seen: Vec<(String, String, String, SecretText, Origin)> = Vec::new();
     let mut passwords: HashMap<String, Option<SecretText>> = HashMap::new();
     for candidate in candidates {
@@ -112,18 +119,16 @@ pub(crate) async fn build<C: Compare>(
             }
         };
         let source_name = candidate.platform.clone();
-        if let Some((.., first)) = seen.iter().find(|(name, login, url, password, _)| {
-            name.eq_ignore_ascii_case(&candidate.platform)
-                && *login == candidate.login
-                && *url == candidate.url
-                && *password == candidate.password
+        let source_key = name_key(&source_name);
+        if let Some((.., first)) = seen.iter().find(|(key, login, url, password, _)| {
+            *key == source_key && *login == candidate.login && *url == candidate.url && *password == candidate.password
         }) {
             let why = Note::SameAccountAs { first: first.clone() };
             steps.push(Step::skipped(candidate.origin, source_name, why));
             continue;
         }
         seen.push((
-            candidate.platform.clone(),
+            source_key,
             candidate.login.clone(),
             candidate.url.clone(),
             candidate.password.clone(),
@@ -134,7 +139,7 @@ pub(crate) async fn build<C: Compare>(
         let mut outcome = None;
         for n in 1usize.. {
             let name = numbered(&candidate.platform, n);
-            let key = name.to_lowercase();
+            let key = name_key(&name);
             if let Some(by) = taken.get(&key) {
                 clashes.push(Clash::TakenBy { name, origin: by.clone() });
                 continue;
@@ -182,7 +187,7 @@ pub(crate) async fn build<C: Compare>(
         if matches!(action, Action::Create) && !clashes.is_empty() {
             reasons.insert(0, Note::Renamed { clashes });
         }
-        taken.insert(platform.to_lowercase(), candidate.origin.clone());
+        taken.insert(name_key(&platform), candidate.origin.clone());
         steps.push(Step {
             origin: candidate.origin.clone(),
             source_name,
@@ -324,7 +329,7 @@ mod tests {
             .iter()
             .map(|(name, login)| {
                 let entry = Existing { platform: (*name).into(), login: (*login).into(), url: String::new() };
-                (name.to_lowercase(), entry)
+                (name_key(name), entry)
             })
             .collect()
     }
@@ -417,6 +422,33 @@ mod tests {
         let (steps, _) = plan(vec![item], &[("Site", "me")], &[("Site", Some("one"))]).await;
         assert_eq!(summary(&steps), [("Site".to_owned(), "resume")]);
         assert_eq!(steps[0].versions(), 2, "two and three are left to add");
+    }
+
+    #[tokio::test]
+    async fn names_the_vault_takes_as_one_are_one_name_in_the_plan() {
+        // The vault stores names in NFC and compares them in NFKC and lower case: "Cafe" with a combining accent (as
+        // macOS writes text) is the "Café" an earlier run created, "Ｆacebook" in full-width letters is "Facebook",
+        // and "QUÉBEC" is "québec".
+        let candidates = vec![
+            candidate(Origin::Line(2), "Cafe\u{301}", "party", "one"),
+            candidate(Origin::Line(3), "Ｆacebook", "party", "two"),
+            candidate(Origin::Line(4), "Facebook", "youth", "three"),
+            candidate(Origin::Line(5), "QUÉBEC", "party", "four"),
+            candidate(Origin::Line(6), "québec", "party", "four"),
+        ];
+        let (steps, reveals) = plan(candidates, &[("Café", "party")], &[("Café", Some("one"))]).await;
+        assert_eq!(
+            summary(&steps),
+            [
+                ("Café".to_owned(), "skip-identical"),
+                ("Ｆacebook".to_owned(), "create"),
+                ("Facebook (2)".to_owned(), "create-renamed"),
+                ("QUÉBEC".to_owned(), "create"),
+                (String::new(), "skip"),
+            ]
+        );
+        assert_eq!(reveals, 1);
+        assert!(steps[4].reasons[0].text(Lang::En).contains("the same account as line 5"));
     }
 
     #[test]
