@@ -151,11 +151,13 @@ pub(crate) fn candidate(item: Item, categories: &CategoryMap) -> Result<Candidat
     })
 }
 
-/// The platform name: the item's name with control characters replaced and blanks collapsed, or the URL's host
-/// when there is no name, cut to 64 characters (said in `warnings`).
+/// The platform name: the item's name with control characters replaced and blanks collapsed, in NFC as the vault
+/// stores and counts it (validate.rs), or the URL's host when there is no name, cut to 64 characters (said in
+/// `warnings`).
 pub(crate) fn platform_name(name: &str, url: &str, warnings: &mut Vec<Note>) -> Result<String, Note> {
+    use unicode_normalization::UnicodeNormalization;
     let mut clean: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
-    clean = clean.split_whitespace().collect::<Vec<_>>().join(" ");
+    clean = clean.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect();
     if clean.is_empty() {
         clean = host_of(url).unwrap_or_default();
         if clean.is_empty() {
@@ -318,6 +320,18 @@ mod tests {
             Some("www.exemple.ca")
         );
         assert!(platform_name(" ", "", &mut warnings).is_err());
+    }
+
+    #[test]
+    fn a_name_in_decomposed_form_is_counted_and_shown_as_the_vault_stores_it() {
+        // The vault stores names in NFC and counts their characters there. macOS writes "é" as "e" and a combining
+        // accent: 60 characters in NFC, 102 as written, fit the limit and must not be cut (which would drop letters).
+        let nfc = format!("Fédération étudiante {}", "é".repeat(39));
+        let nfd: String = nfc.replace('é', "e\u{301}");
+        assert_eq!((nfc.chars().count(), nfd.chars().count()), (60, 102));
+        let mut warnings = Vec::new();
+        assert_eq!(platform_name(&nfd, "", &mut warnings).ok(), Some(nfc));
+        assert!(warnings.is_empty(), "{:?}", warnings.iter().map(|w| w.text(Lang::En)).collect::<Vec<_>>());
     }
 
     #[test]
