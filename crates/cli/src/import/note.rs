@@ -65,6 +65,8 @@ pub(crate) enum Note {
     PassFailed {
         exit: String,
     },
+    /// `pass show` was stopped by a signal (it has no exit code).
+    PassStopped,
     PassTooLong {
         kib: u64,
     },
@@ -176,6 +178,7 @@ impl Note {
             Note::PassCannotRead { .. } => "pass-cannot-read",
             Note::PassUnfinished { .. } => "pass-unfinished",
             Note::PassFailed { .. } => "pass-failed",
+            Note::PassStopped => "pass-stopped",
             Note::PassTooLong { .. } => "pass-too-long",
             Note::PassNotText => "pass-not-text",
             Note::NoPassword => "no-password",
@@ -223,6 +226,7 @@ impl Note {
             Note::PassCannotRead { detail } => t_in!(lang, "import-note-pass-cannot-read", detail = detail.as_str()),
             Note::PassUnfinished { detail } => t_in!(lang, "import-note-pass-unfinished", detail = detail.as_str()),
             Note::PassFailed { exit } => t_in!(lang, "import-note-pass-failed", exit = exit.as_str()),
+            Note::PassStopped => t_in!(lang, "import-note-pass-stopped"),
             Note::PassTooLong { kib } => t_in!(lang, "import-note-pass-too-long", kib = kib),
             Note::PassNotText => t_in!(lang, "import-note-pass-not-text"),
             Note::NoPassword => t_in!(lang, "import-note-no-password"),
@@ -277,6 +281,7 @@ impl Note {
             Note::PassCannotRead { detail: s("broken pipe") },
             Note::PassUnfinished { detail: s("interrupted") },
             Note::PassFailed { exit: s("2") },
+            Note::PassStopped,
             Note::PassTooLong { kib: 64 },
             Note::PassNotText,
             Note::NoPassword,

@@ -110,8 +110,7 @@ fn show(program: &OsString, store: &Path, name: &str) -> Result<Zeroizing<String
     }
     let status = child.wait().map_err(|err| Note::PassUnfinished { detail: err.to_string() })?;
     if !status.success() {
-        let exit = status.code().map_or_else(|| "by a signal".to_owned(), |c| c.to_string());
-        return Err(Note::PassFailed { exit });
+        return Err(status.code().map_or(Note::PassStopped, |code| Note::PassFailed { exit: code.to_string() }));
     }
     if output.len() as u64 > MAX_OUTPUT_BYTES {
         return Err(Note::PassTooLong { kib: MAX_OUTPUT_BYTES / 1024 });
@@ -172,6 +171,20 @@ mod tests {
         assert_eq!((item.login.as_str(), item.url.as_str()), ("trésorière", "https://banque.example"));
         assert!(item.totp.expose_secret().starts_with("otpauth://"));
         assert_eq!(item.notes.expose_secret(), "client no 42\nlogin: second");
+    }
+
+    #[test]
+    fn a_pass_stopped_by_a_signal_is_said_so_in_the_reader_s_language() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let program = dir.path().join("pass");
+        fs::write(&program, "#!/bin/sh\nkill -KILL $$\n")?;
+        fs::set_permissions(&program, fs::Permissions::from_mode(0o755))?;
+        let why = show(&program.into_os_string(), dir.path(), "Banque").err().ok_or("pass show succeeded")?;
+        let (english, french) = (why.text(coffre_i18n::Lang::En), why.text(coffre_i18n::Lang::FrCa));
+        assert!(english.contains("stopped by a signal"), "{english}");
+        assert!(french.contains("arrêté par un signal") && !french.contains("by a signal"), "{french}");
+        Ok(())
     }
 
     #[test]

@@ -926,6 +926,7 @@ import-note-pass-cannot-run = cannot run `{ $program } show` ({ $reason })
 import-note-pass-cannot-read = cannot read `pass show` ({ $detail })
 import-note-pass-unfinished = `pass show` did not finish ({ $detail })
 import-note-pass-failed = `pass show` failed (exit { $exit }): is your GPG key available and its agent unlocked?
+import-note-pass-stopped = `pass show` was stopped by a signal before it finished (run the import again)
 import-note-pass-too-long = longer than { $kib } KiB
 import-note-pass-not-text = not UTF-8 text
 import-note-no-password = no password: the vault keeps accounts with a password (add it in the source, or add the entry with `coffre entry add`)

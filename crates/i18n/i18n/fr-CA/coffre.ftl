@@ -945,6 +945,7 @@ import-note-pass-cannot-run = impossible de lancer `{ $program } show` ({ $reaso
 import-note-pass-cannot-read = impossible de lire `pass show` ({ $detail })
 import-note-pass-unfinished = `pass show` ne s’est pas terminé ({ $detail })
 import-note-pass-failed = `pass show` a échoué (code { $exit }) : votre clé GPG est-elle disponible et son agent déverrouillé ?
+import-note-pass-stopped = `pass show` a été arrêté par un signal avant de finir (relancez l’importation)
 import-note-pass-too-long = plus de { $kib } Kio
 import-note-pass-not-text = pas du texte UTF-8
 import-note-no-password = aucun mot de passe : le coffre garde des comptes avec un mot de passe (ajoutez-le dans la source, ou ajoutez l’entrée avec `coffre entry add`)
