@@ -77,9 +77,11 @@ pub(crate) fn human_time(time: Option<OffsetDateTime>) -> String {
 }
 
 /// Text received from the daemon, made safe to print on a terminal: control characters (which could move the
-/// cursor or rewrite what the reader sees) are replaced.
+/// cursor or rewrite what the reader sees) and bidirectional embeddings, overrides and isolates (which reorder
+/// what follows them on the line: "Trojan Source", CVE-2021-42574) are replaced.
 pub(crate) fn printable(text: &str) -> String {
-    text.chars().map(|c| if c.is_control() { '\u{fffd}' } else { c }).collect()
+    let hidden = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
+    text.chars().map(|c| if hidden(c) { '\u{fffd}' } else { c }).collect()
 }
 
 /// A table with a header row; columns separated by two spaces, the last one not padded.
@@ -314,6 +316,16 @@ mod tests {
     use coffre_proto::v1;
 
     use super::*;
+
+    #[test]
+    fn bidirectional_overrides_are_not_printed() {
+        // "Trojan Source" (CVE-2021-42574): a name from an imported file or the daemon holding U+202E shows its
+        // text reversed, so a plan or a listing would read otherwise than what it holds.
+        let name = "Banque \u{202e}lanoitaN\u{202c} \u{2066}x\u{2069}";
+        assert_eq!(printable(name), "Banque \u{fffd}lanoitaN\u{fffd} \u{fffd}x\u{fffd}");
+        assert_eq!(printable("Caisse\u{7}\u{1b}[2J"), "Caisse\u{fffd}\u{fffd}[2J");
+        assert_eq!(printable("مرحبا Québec"), "مرحبا Québec", "right-to-left text itself is kept");
+    }
 
     /// Counts the writes it is given.
     #[derive(Default)]
