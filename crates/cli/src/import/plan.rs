@@ -107,9 +107,16 @@ pub(crate) async fn build<C: Compare>(
     let mut steps = Vec::with_capacity(candidates.len());
     // Names this plan uses already (by name_key), and where each came from.
     let mut taken: HashMap<String, Origin> = HashMap::new();
-    // Accounts already planned (name_key, login, URL, password), to skip exact duplicates within the file.
-    let mut seen: Vec<(String, String, String, SecretText, Origin)> = Vec::new();
+    // Accounts already planned, by (name_key, login, URL): their passwords, to skip exact duplicates in the file.
+    let mut seen: HashMap<(String, String, String), Vec<(SecretText, Origin)>> = HashMap::new();
     let mut passwords: HashMap<String, Option<SecretText>> = HashMap::new();
+    // For a name, the number from which "Name (n)" may be free: every one below is taken or in the vault.
+    let mut next_free: HashMap<String, usize> = HashMap::new();
+    // The vault's entries by (login, URL), to find the same account under a numbered name.
+    let mut accounts: HashMap<(&str, &str), Vec<&str>> = HashMap::new();
+    for (key, entry) in existing {
+        accounts.entry((entry.login.as_str(), entry.url.as_str())).or_default().push(key.as_str());
+    }
     for candidate in candidates {
         let candidate = match candidate {
             Ok(candidate) => candidate,
@@ -120,70 +127,80 @@ pub(crate) async fn build<C: Compare>(
         };
         let source_name = candidate.platform.clone();
         let source_key = name_key(&source_name);
-        if let Some((.., first)) = seen.iter().find(|(key, login, url, password, _)| {
-            *key == source_key && *login == candidate.login && *url == candidate.url && *password == candidate.password
-        }) {
+        let account = seen.entry((source_key, candidate.login.clone(), candidate.url.clone())).or_default();
+        if let Some((_, first)) = account.iter().find(|(password, _)| *password == candidate.password) {
             let why = Note::SameAccountAs { first: first.clone() };
             steps.push(Step::skipped(candidate.origin, source_name, why));
             continue;
         }
-        seen.push((
-            source_key,
-            candidate.login.clone(),
-            candidate.url.clone(),
-            candidate.password.clone(),
-            candidate.origin.clone(),
-        ));
+        account.push((candidate.password.clone(), candidate.origin.clone()));
         let mut reasons = candidate.warnings.clone();
-        let mut clashes = Vec::new();
-        let mut outcome = None;
-        for n in 1usize.. {
-            let name = numbered(&candidate.platform, n);
-            let key = name_key(&name);
-            if let Some(by) = taken.get(&key) {
-                clashes.push(Clash::TakenBy { name, origin: by.clone() });
-                continue;
+        // The name: the first of "Name", "Name (2)"... that is free, unless an entry of the vault with this
+        // login and URL (the same account) comes first; names taken in the file and other accounts are passed.
+        let first_key = name_key(&candidate.platform);
+        let free = if taken.contains_key(&first_key) || existing.contains_key(&first_key) {
+            let next = next_free.entry(first_key.clone()).or_insert(2);
+            while {
+                let key = name_key(&numbered(&candidate.platform, *next));
+                taken.contains_key(&key) || existing.contains_key(&key)
+            } {
+                *next += 1;
             }
-            let Some(entry) = existing.get(&key) else {
-                outcome = Some((name, Action::Create));
-                break;
-            };
-            if entry.login != candidate.login || entry.url != candidate.url {
-                clashes.push(Clash::OtherAccount { name });
-                continue;
-            }
-            let current = match passwords.get(&key) {
-                Some(known) => known.clone(),
-                None => {
-                    let fetched = compare.current_password(&entry.platform).await?;
-                    passwords.insert(key.clone(), fetched.clone());
-                    fetched
-                }
-            };
-            let action = match current {
-                None => {
-                    reasons.push(Note::MayNotReveal { platform: entry.platform.clone() });
-                    Action::Skip
-                }
-                Some(current) if current == candidate.password => {
-                    reasons.push(Note::Identical);
-                    Action::Identical
-                }
-                Some(current) => match candidate.history.iter().position(|older| *older == current) {
-                    Some(at) => {
-                        reasons.push(Note::Resumed { later: candidate.history.len() - at });
-                        Action::Resume { next: at + 1 }
-                    }
+            *next
+        } else {
+            1
+        };
+        let same_account = accounts
+            .get(&(candidate.login.as_str(), candidate.url.as_str()))
+            .into_iter()
+            .flatten()
+            .filter(|key| !taken.contains_key(**key))
+            .filter_map(|key| number_in(key, &candidate.platform))
+            .min()
+            .filter(|n| *n < free);
+        let n = same_account.unwrap_or(free);
+        let name = numbered(&candidate.platform, n);
+        let key = name_key(&name);
+        // Only the first clash is said: listing every earlier item of the same name made the plan quadratic.
+        let clashes = match taken.get(&first_key) {
+            _ if n == 1 => Vec::new(),
+            Some(by) => vec![Clash::TakenBy { name: candidate.platform.clone(), origin: by.clone() }],
+            None => vec![Clash::OtherAccount { name: candidate.platform.clone() }],
+        };
+        let (platform, action) = match existing.get(&key).filter(|_| same_account.is_some()) {
+            None => (name, Action::Create),
+            Some(entry) => {
+                let current = match passwords.get(&key) {
+                    Some(known) => known.clone(),
                     None => {
-                        reasons.push(Note::OtherPassword { platform: entry.platform.clone() });
+                        let fetched = compare.current_password(&entry.platform).await?;
+                        passwords.insert(key.clone(), fetched.clone());
+                        fetched
+                    }
+                };
+                let action = match current {
+                    None => {
+                        reasons.push(Note::MayNotReveal { platform: entry.platform.clone() });
                         Action::Skip
                     }
-                },
-            };
-            outcome = Some((entry.platform.clone(), action));
-            break;
-        }
-        let Some((platform, action)) = outcome else { continue };
+                    Some(current) if current == candidate.password => {
+                        reasons.push(Note::Identical);
+                        Action::Identical
+                    }
+                    Some(current) => match candidate.history.iter().position(|older| *older == current) {
+                        Some(at) => {
+                            reasons.push(Note::Resumed { later: candidate.history.len() - at });
+                            Action::Resume { next: at + 1 }
+                        }
+                        None => {
+                            reasons.push(Note::OtherPassword { platform: entry.platform.clone() });
+                            Action::Skip
+                        }
+                    },
+                };
+                (entry.platform.clone(), action)
+            }
+        };
         if matches!(action, Action::Create) && !clashes.is_empty() {
             reasons.insert(0, Note::Renamed { clashes });
         }
@@ -198,6 +215,16 @@ pub(crate) async fn build<C: Compare>(
         });
     }
     Ok(steps)
+}
+
+/// The number `n` for which `key` is the [`name_key`] of `numbered(platform, n)`, if any.
+fn number_in(key: &str, platform: &str) -> Option<usize> {
+    if key == name_key(platform) {
+        return Some(1);
+    }
+    let (_, digits) = key.strip_suffix(')')?.rsplit_once(" (")?;
+    let n = digits.parse::<usize>().ok().filter(|n| *n >= 2)?;
+    (name_key(&numbered(platform, n)) == key).then_some(n)
 }
 
 /// `base` for the first, "base (n)" after, cut so that it stays within the vault's 64 characters.
@@ -449,6 +476,41 @@ mod tests {
         );
         assert_eq!(reveals, 1);
         assert!(steps[4].reasons[0].text(Lang::En).contains("the same account as line 5"));
+    }
+
+    #[tokio::test]
+    async fn many_items_of_one_name_are_planned_without_listing_every_earlier_one() {
+        // 2,000 accounts all named "Gmail" (a volunteers' spreadsheet, or a hostile file): each name was tried
+        // from "Gmail" upwards and every earlier item was listed as a clash, a quadratic plan (4,000 items took
+        // 12 s and printed 288 MB; a 64 MiB file would never finish).
+        let count = 2000;
+        let candidates =
+            (0..count).map(|i| candidate(Origin::Line(i + 2), "Gmail", &format!("volunteer{i}"), "p")).collect();
+        let (steps, _) = plan(candidates, &[("Gmail (3)", "someone else")], &[]).await;
+        let names: Vec<String> = steps.iter().map(|s| s.platform.clone()).collect();
+        assert_eq!(names[..4], ["Gmail", "Gmail (2)", "Gmail (4)", "Gmail (5)"]);
+        assert_eq!(names.last().map(String::as_str), Some("Gmail (2001)"));
+        let unique: std::collections::HashSet<String> = names.iter().map(|n| name_key(n)).collect();
+        assert_eq!(unique.len(), steps.len());
+        let clashes: usize = steps
+            .iter()
+            .flat_map(|s| &s.reasons)
+            .map(|r| if let Note::Renamed { clashes } = r { clashes.len() } else { 0 })
+            .sum();
+        assert!(clashes <= 3 * steps.len(), "{clashes} clashes listed for {} items", steps.len());
+        assert_eq!(steps[3].reasons[0].text(Lang::En), "renamed: \"Gmail\" is line 2 of the file");
+        // Run again over what it created: each finds its own entry, whatever its number.
+        let logins: Vec<String> = (0..count).map(|i| format!("volunteer{i}")).collect();
+        let mut vault: Vec<(&str, &str)> =
+            names.iter().map(String::as_str).zip(logins.iter().map(String::as_str)).collect();
+        vault.push(("Gmail (3)", "someone else"));
+        let passwords: Vec<(&str, Option<&'static str>)> = names.iter().map(|n| (n.as_str(), Some("p"))).collect();
+        let again = (0..count).map(|i| candidate(Origin::Line(i + 2), "Gmail", &logins[i as usize], "p")).collect();
+        let (steps, reveals) = plan(again, &vault, &passwords).await;
+        let not_identical: Vec<_> =
+            summary(&steps).into_iter().filter(|(_, a)| *a != "skip-identical").take(3).collect();
+        assert!(not_identical.is_empty(), "{not_identical:?}");
+        assert_eq!(reveals, count as usize);
     }
 
     #[test]
