@@ -248,6 +248,7 @@ pub(crate) fn items(mut reader: csv::Reader<&[u8]>, layout: &Layout, path: &Path
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
+        super::input::within_items(items.len() + 1, path)?;
         let line = record.position().map_or(0, csv::Position::line);
         let cell = |field: Field| layout.columns.get(field).and_then(|i| record.get(i)).unwrap_or_default();
         let origin = Origin::Line(line);
@@ -355,6 +356,19 @@ mod tests {
         assert!(items.iter().all(|i| i.password.expose_secret().contains('\n')));
         let err = parsed("name,password\nA,b,c\n", None).err().unwrap_or_default();
         assert!(err.contains("has 3 cells where the header has 2"), "{err}");
+    }
+
+    #[test]
+    fn a_file_of_more_rows_than_one_import_takes_is_refused_while_it_is_read() {
+        // Six million short rows fit in the 64 MiB cap and took 2.3 GB of memory as items, before any plan.
+        let mut text = String::from("name,password\n");
+        for n in 0..=super::super::input::MAX_ITEMS {
+            text.push_str(&format!("{n},p\n"));
+        }
+        let err = parsed(&text, None).err().unwrap_or_default();
+        assert!(err.contains("more than 100000 entries") && err.contains("several files"), "{err}");
+        text.truncate(text.trim_end().rfind('\n').unwrap_or(0) + 1);
+        assert_eq!(parsed(&text, None).map(|(items, _)| items.len()), Ok(super::super::input::MAX_ITEMS));
     }
 
     #[test]

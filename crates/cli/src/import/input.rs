@@ -18,6 +18,21 @@ use crate::exit::{Failure, io_reason};
 /// larger file is not an export of passwords, or is one whose parsing could exhaust this computer's memory.
 pub(crate) const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
 
+/// The most entries one import reads: 100,000, the most a vault is built for (DESIGN.md, Performance).
+pub(crate) const MAX_ITEMS: usize = 100_000;
+
+/// Refuses a file of more than [`MAX_ITEMS`] entries (`count` is how many were read so far): each costs a few
+/// hundred bytes as an item and a step of the plan, so that a 64 MiB file of short rows would take gigabytes.
+pub(crate) fn within_items(count: usize, path: &Path) -> Result<(), Failure> {
+    if count <= MAX_ITEMS {
+        return Ok(());
+    }
+    Err(Failure::new(
+        crate::exit::Kind::Exhausted,
+        t!("import-too-many", path = path.display().to_string(), max = MAX_ITEMS.to_string()),
+    ))
+}
+
 /// Reads `path` whole, refusing it when it is larger than `cap` bytes (before reading it when its size is known).
 pub(crate) fn read_capped(path: &Path, cap: u64) -> Result<Zeroizing<Vec<u8>>, Failure> {
     let cannot = |err: io::Error| {

@@ -207,6 +207,8 @@ fn read_items(args: &ImportArgs, ctx: &Context) -> Result<Vec<Item>, Failure> {
     if items.is_empty() {
         return Err(Failure::invalid(t!("import-empty", path = path.display().to_string())));
     }
+    // The text formats stop while reading; the others are parsed whole first (within the file's size cap).
+    input::within_items(items.len(), path)?;
     Ok(items)
 }
 

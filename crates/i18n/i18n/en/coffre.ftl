@@ -873,6 +873,7 @@ qr-cannot-write = cannot write the QR code to { $path }: { $reason }
 ## coffre import: the formats' refusals (import/input.rs, csv.rs and each format's parser)
 
 import-file-too-large = { $path } is larger than { $mib } MiB, the most `coffre import` reads: is it the right file? Split a larger export into several files
+import-too-many = { $path } holds more than { $max } entries, more than one import takes: split it into several files; nothing was imported
 import-not-utf8 = { $path } is not UTF-8 text (the first invalid byte is on line { $line }): save or export it again as UTF-8 (in LibreOffice or Excel: "CSV UTF-8"); nothing was imported
 import-not-bitwarden-csv = { $path } is not a Bitwarden CSV export: it has no "{ $column }" column (for a spreadsheet, use --format csv)
 import-not-keepassxc-csv = { $path } is not a KeePassXC CSV export: it has no "{ $column }" column (for a spreadsheet, use --format csv)

@@ -892,6 +892,7 @@ qr-cannot-write = impossible d’écrire le code QR dans { $path } : { $reason 
 ## coffre import : les refus des formats (import/input.rs, csv.rs et l’analyseur de chaque format)
 
 import-file-too-large = { $path } dépasse { $mib } Mio, le maximum que lit `coffre import` : est-ce le bon fichier ? Découpez un export plus grand en plusieurs fichiers
+import-too-many = { $path } contient plus de { $max } entrées, plus que n’en prend une importation : découpez-le en plusieurs fichiers ; rien n’a été importé
 import-not-utf8 = { $path } n’est pas du texte UTF-8 (le premier octet invalide est à la ligne { $line }) : enregistrez-le ou exportez-le de nouveau en UTF-8 (dans LibreOffice ou Excel : « CSV UTF-8 ») ; rien n’a été importé
 import-not-bitwarden-csv = { $path } n’est pas un export CSV de Bitwarden : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
 import-not-keepassxc-csv = { $path } n’est pas un export CSV de KeePassXC : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
