@@ -4,7 +4,7 @@
 //! becomes older versions, and the `otp` attribute (KeePassXC's otpauth URI) the TOTP seed. Entries in the recycle
 //! bin are skipped.
 
-use std::path::Path;
+use std::{collections::HashMap, path::Path};
 
 use coffre_i18n::t;
 
@@ -13,9 +13,12 @@ use super::{
     note::{Note, Origin},
 };
 use crate::exit::Failure;
+use data_encoding::HEXUPPER;
+use zeroize::Zeroizing;
+
 use ::keepass::{
     Database, DatabaseKey,
-    db::{DatabaseOpenError, Entry, GroupRef},
+    db::{DatabaseOpenError, Entry, EntryRef, GroupRef},
     error::DatabaseKeyError,
 };
 
@@ -161,10 +164,52 @@ pub(crate) fn parse(
             .map_err(|err| Failure::invalid(t!("import-keepass-key-file", reason = err.to_string())))?;
     }
     let database = Database::parse(bytes, key).map_err(|err| open_failure(&err, path))?;
+    Ok(items_of(&database))
+}
+
+/// Every entry of `database`, depth first, with their field references followed.
+fn items_of(database: &Database) -> Vec<Item> {
     let mut items = Vec::new();
     let bin = database.recycle_bin().map(|g| g.id());
-    walk(database.root(), &mut Vec::new(), bin, true, &mut items);
-    Ok(items)
+    let by_uuid: References<'_> =
+        database.iter_all_entries().map(|entry| (HEXUPPER.encode(entry.id().uuid().as_bytes()), entry)).collect();
+    walk(database.root(), &mut Vec::new(), bin, true, &by_uuid, &mut items);
+    items
+}
+
+/// The database's entries by UUID in upper-case hex, as field references name them.
+type References<'a> = HashMap<String, EntryRef<'a>>;
+
+/// How many references deep a value is followed (KeePass's own limit is about as deep).
+const MAX_REFERENCE_DEPTH: usize = 10;
+
+/// `value` with a KeePass field reference followed: "{REF:P@I:46C9B1FFBD4ABC4BBB260C6190BAD20C}" is the
+/// password of the entry of that UUID, as KeePass and KeePassXC write an entry cloned "with references" (U is the
+/// user name, A the URL, T the title, N the notes). `None` for a reference coffre cannot follow (by another field
+/// than the UUID, to an entry not in the file, inside other text, or in a loop): importing it as it is would store
+/// the text "{REF:...}" as the password.
+fn follow(value: &str, by_uuid: &References<'_>) -> Option<Zeroizing<String>> {
+    let mut value = Zeroizing::new(value.to_owned());
+    for _ in 0..MAX_REFERENCE_DEPTH {
+        // Looked for without an upper-case copy: the value is a password.
+        if !value.as_bytes().windows(5).any(|w| w.eq_ignore_ascii_case(b"{REF:")) {
+            return Some(value);
+        }
+        let reference = value.get(..5).filter(|p| p.eq_ignore_ascii_case("{REF:")).and_then(|_| value.get(5..))?;
+        let (wanted, target) = reference.strip_suffix('}')?.split_once('@')?;
+        let uuid = target.get(..2).filter(|p| p.eq_ignore_ascii_case("I:")).and_then(|_| target.get(2..))?;
+        let entry = by_uuid.get(&uuid.to_ascii_uppercase())?;
+        let field = match wanted.to_ascii_uppercase().as_str() {
+            "T" => entry.get_title(),
+            "U" => entry.get_username(),
+            "P" => entry.get_password(),
+            "A" => entry.get_url(),
+            "N" => entry.get("Notes"),
+            _ => None,
+        };
+        value = Zeroizing::new(field.unwrap_or_default().to_owned());
+    }
+    None
 }
 
 fn open_failure(err: &DatabaseOpenError, path: &Path) -> Failure {
@@ -191,6 +236,7 @@ fn walk(
     folders: &mut Vec<String>,
     bin: Option<::keepass::db::GroupId>,
     root: bool,
+    by_uuid: &References<'_>,
     out: &mut Vec<Item>,
 ) {
     let in_bin = bin.is_some_and(|b| b == group.id());
@@ -204,13 +250,13 @@ fn walk(
             out.push(Item::unsupported(origin, name, Note::RecycleBin));
             continue;
         }
-        out.push(item(&entry, origin, folders.clone()));
+        out.push(item(&entry, origin, folders.clone(), by_uuid));
     }
     for child in group.groups() {
         if bin.is_some_and(|b| b == child.id()) || in_bin {
             walk_bin(child, out);
         } else {
-            walk(child, folders, bin, false, out);
+            walk(child, folders, bin, false, by_uuid, out);
         }
     }
     if !root {
@@ -232,23 +278,37 @@ fn walk_bin(group: GroupRef<'_>, out: &mut Vec<Item>) {
     }
 }
 
-fn item(entry: &Entry, origin: Origin, folders: Vec<String>) -> Item {
+fn item(entry: &Entry, origin: Origin, folders: Vec<String>, by_uuid: &References<'_>) -> Item {
+    let name = clean(entry.get_title().unwrap_or_default());
+    let followed = |value: Option<&str>| follow(value.unwrap_or_default(), by_uuid);
+    let (Some(password), Some(login), Some(url)) =
+        (followed(entry.get_password()), followed(entry.get_username()), followed(entry.get_url()))
+    else {
+        return Item::unsupported(origin, name, Note::KeepassReference);
+    };
+    let older: Option<Vec<(Option<::keepass::db::Times>, Zeroizing<String>)>> = entry
+        .history
+        .as_ref()
+        .map(|h| {
+            h.get_entries().iter().map(|old| Some((Some(old.times.clone()), followed(old.get_password())?))).collect()
+        })
+        .unwrap_or(Some(Vec::new()));
+    let Some(older) = older else {
+        return Item::unsupported(origin, name, Note::KeepassReference);
+    };
     let secret = |value: Option<&str>| SecretText::new(value.unwrap_or_default().to_owned());
     // KeePassXC keeps an otpauth URI in "otp"; KeePass 2's own TOTP plug-in a base32 "TimeOtp-Secret-Base32".
     let totp = entry.get_raw_otp_value().or_else(|| entry.get("TimeOtp-Secret-Base32"));
-    let mut history: Vec<(Option<::keepass::db::Times>, SecretText)> = entry
-        .history
-        .as_ref()
-        .map(|h| h.get_entries().iter().map(|old| (Some(old.times.clone()), secret(old.get_password()))).collect())
-        .unwrap_or_default();
+    let mut history: Vec<(Option<::keepass::db::Times>, SecretText)> =
+        older.into_iter().map(|(times, password)| (times, secret(Some(password.as_str())))).collect();
     // KeePass keeps history oldest first; sorted by last change to be sure.
     history.sort_by_key(|(times, _)| times.as_ref().and_then(|t| t.last_modification));
     Item {
         origin,
-        name: clean(entry.get_title().unwrap_or_default()),
-        url: clean(entry.get_url().unwrap_or_default()),
-        login: clean(entry.get_username().unwrap_or_default()),
-        password: secret(entry.get_password()),
+        name,
+        url: clean(&url),
+        login: clean(&login),
+        password: secret(Some(password.as_str())),
         notes: secret(entry.get("Notes")),
         totp: secret(totp),
         folders,
@@ -290,6 +350,36 @@ mod tests {
         file.extend(dictionary);
         file.extend([0, 4, 0, 0, 0, b'\r', b'\n', b'\r', b'\n']);
         file
+    }
+
+    #[test]
+    fn field_references_are_followed_and_one_that_cannot_be_is_skipped() {
+        // KeePassXC's "Clone entry with references" writes {REF:U@I:UUID} and {REF:P@I:UUID}: the clone's password
+        // is the other entry's, not that text.
+        let mut database = Database::new();
+        let mut root = database.root_mut();
+        let mut bank = root.add_entry();
+        bank.set_unprotected("Title", "Banque");
+        bank.set_unprotected("UserName", "trésorière");
+        bank.set_protected("Password", "pâté-secret");
+        let uuid = HEXUPPER.encode(bank.as_ref().id().uuid().as_bytes());
+        let mut clone = root.add_entry();
+        clone.set_unprotected("Title", "Banque (caisse)");
+        clone.set_unprotected("UserName", format!("{{REF:U@I:{uuid}}}"));
+        clone.set_protected("Password", format!("{{ref:p@i:{}}}", uuid.to_lowercase()));
+        let mut lost = root.add_entry();
+        lost.set_unprotected("Title", "Perdue");
+        lost.set_protected("Password", "{REF:P@I:00000000000000000000000000000000}");
+        let mut inside = root.add_entry();
+        inside.set_unprotected("Title", "Dedans");
+        inside.set_protected("Password", format!("x{{REF:P@I:{uuid}}}"));
+        let items = items_of(&database);
+        let clone = items.iter().find(|i| i.name == "Banque (caisse)");
+        assert_eq!(clone.map(|i| (i.login.as_str(), i.password.expose_secret())), Some(("trésorière", "pâté-secret")));
+        for name in ["Perdue", "Dedans"] {
+            let item = items.iter().find(|i| i.name == name);
+            assert_eq!(item.and_then(|i| i.unsupported.clone()), Some(Note::KeepassReference), "{name}");
+        }
     }
 
     #[test]

@@ -51,6 +51,8 @@ pub(crate) enum Note {
     },
     Archived,
     RecycleBin,
+    /// A KeePass field reference ("{REF:P@I:...}") that cannot be followed.
+    KeepassReference,
     // What pass gives.
     PassCannotRun {
         program: String,
@@ -174,6 +176,7 @@ impl Note {
             Note::OtherType { .. } => "other-type",
             Note::Archived => "archived",
             Note::RecycleBin => "recycle-bin",
+            Note::KeepassReference => "keepass-reference",
             Note::PassCannotRun { .. } => "pass-cannot-run",
             Note::PassCannotRead { .. } => "pass-cannot-read",
             Note::PassUnfinished { .. } => "pass-unfinished",
@@ -220,6 +223,7 @@ impl Note {
             Note::OtherType { kind } => t_in!(lang, "import-note-other-type", kind = kind.as_str()),
             Note::Archived => t_in!(lang, "import-note-archived"),
             Note::RecycleBin => t_in!(lang, "import-note-recycle-bin"),
+            Note::KeepassReference => t_in!(lang, "import-note-keepass-reference"),
             Note::PassCannotRun { program, reason } => {
                 t_in!(lang, "import-note-pass-cannot-run", program = program.as_str(), reason = reason.as_str())
             }
@@ -277,6 +281,7 @@ impl Note {
             Note::OtherType { kind: s("wifi") },
             Note::Archived,
             Note::RecycleBin,
+            Note::KeepassReference,
             Note::PassCannotRun { program: s("pass"), reason: s("no such file") },
             Note::PassCannotRead { detail: s("broken pipe") },
             Note::PassUnfinished { detail: s("interrupted") },

@@ -923,6 +923,7 @@ import-note-unknown-category = a 1Password category other than Login and Passwor
 import-note-other-type = an item of type "{ $kind }": coffre imports logins only
 import-note-archived = archived in 1Password
 import-note-recycle-bin = in the recycle bin
+import-note-keepass-reference = its password, user name or URL is a KeePass field reference (REF:…) to an entry that is not in the file, or not by its UUID: copy the value itself into the entry in KeePass
 import-note-pass-cannot-run = cannot run `{ $program } show` ({ $reason })
 import-note-pass-cannot-read = cannot read `pass show` ({ $detail })
 import-note-pass-unfinished = `pass show` did not finish ({ $detail })

@@ -942,6 +942,7 @@ import-note-unknown-category = une catégorie 1Password autre que Login et Passw
 import-note-other-type = un élément de type « { $kind } » : coffre n’importe que des identifiants de connexion
 import-note-archived = archivé dans 1Password
 import-note-recycle-bin = dans la corbeille
+import-note-keepass-reference = son mot de passe, son nom d’utilisateur ou son URL est une référence de champ KeePass (REF:…) à une entrée absente du fichier, ou pas par son UUID : copiez la valeur elle-même dans l’entrée dans KeePass
 import-note-pass-cannot-run = impossible de lancer `{ $program } show` ({ $reason })
 import-note-pass-cannot-read = impossible de lire `pass show` ({ $detail })
 import-note-pass-unfinished = `pass show` ne s’est pas terminé ({ $detail })
