@@ -445,7 +445,11 @@ fn a_1password_export_and_a_pass_store_import_and_hostile_files_are_refused_befo
     std::fs::write(store.join("Réseaux/Mastodon.gpg"), "mastodon-é-1\nlogin: parti\nurl: https://mastodon.social\notpauth://totp/M:p?secret=JBSWY3DPEHPK3PXP\nune note\n").unwrap();
     std::fs::write(store.join("Nextcloud.gpg"), "nuage\nuser: admin\n").unwrap();
     let fake = dir.path().join("fake-pass");
-    std::fs::write(&fake, "#!/bin/sh\n[ \"$1\" = show ] || exit 2\nexec cat \"$PASSWORD_STORE_DIR/$2.gpg\"\n").unwrap();
+    std::fs::write(
+        &fake,
+        "#!/bin/sh\n[ \"$1\" = show ] && [ \"$2\" = -- ] || exit 2\nexec cat \"$PASSWORD_STORE_DIR/$3.gpg\"\n",
+    )
+    .unwrap();
     std::fs::set_permissions(&fake, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
     let run = alice.run_with_env(
         &["import", "--format", "pass", store.to_str().unwrap(), "--json"],

@@ -91,6 +91,9 @@ pub(crate) fn parse(store: &Path, program: Option<OsString>) -> Result<Vec<Item>
 fn show(program: &OsString, store: &Path, name: &str) -> Result<Zeroizing<String>, Note> {
     let mut child = Command::new(program)
         .arg("show")
+        // A store file named like an option (`-c.gpg`) is still a name: `pass show -c` would put a password on the
+        // clipboard instead.
+        .arg("--")
         .arg(name)
         .env("PASSWORD_STORE_DIR", store)
         .stdin(Stdio::null())
@@ -184,6 +187,18 @@ mod tests {
         let (english, french) = (why.text(coffre_i18n::Lang::En), why.text(coffre_i18n::Lang::FrCa));
         assert!(english.contains("stopped by a signal"), "{english}");
         assert!(french.contains("arrêté par un signal") && !french.contains("by a signal"), "{french}");
+        Ok(())
+    }
+
+    #[test]
+    fn a_name_that_looks_like_an_option_is_given_to_pass_show_as_a_name() -> Result<(), Box<dyn std::error::Error>> {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir()?;
+        let program = dir.path().join("pass");
+        fs::write(&program, "#!/bin/sh\nprintf '%s\\n' \"$@\"\n")?;
+        fs::set_permissions(&program, fs::Permissions::from_mode(0o755))?;
+        let said = show(&program.into_os_string(), dir.path(), "-c").map_err(|why| why.text(coffre_i18n::Lang::En))?;
+        assert_eq!(said.lines().collect::<Vec<_>>(), ["show", "--", "-c"]);
         Ok(())
     }
 
