@@ -80,8 +80,13 @@ pub(crate) fn human_time(time: Option<OffsetDateTime>) -> String {
 /// cursor or rewrite what the reader sees) and bidirectional embeddings, overrides and isolates (which reorder
 /// what follows them on the line: "Trojan Source", CVE-2021-42574) are replaced.
 pub(crate) fn printable(text: &str) -> String {
-    let hidden = |c: char| c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}');
     text.chars().map(|c| if hidden(c) { '\u{fffd}' } else { c }).collect()
+}
+
+/// A control character, or a bidirectional embedding, override or isolate: what the vault refuses in names and
+/// text (coffre-vault's `validate.rs`), and what is never printed as it is.
+pub(crate) fn hidden(c: char) -> bool {
+    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A table with a header row; columns separated by two spaces, the last one not padded.

@@ -135,8 +135,12 @@ pub(crate) fn count(n: usize) -> u64 {
     u64::try_from(n).unwrap_or(u64::MAX)
 }
 
+/// Refuses control characters, and the bidirectional embeddings, overrides and isolates (U+202A to U+202E, U+2066
+/// to U+2069): a name with "\u{202E}" shows its letters in reverse, so that what a person reads (in the web client,
+/// a list, the audit log) is not what is stored ("Trojan Source"). Right-to-left letters themselves are taken.
 fn no_control(field: Field, value: &str) -> Result<()> {
-    if value.chars().any(char::is_control) {
+    let bidi_control = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if value.chars().any(|c| c.is_control() || bidi_control(c)) {
         return Err(Error::invalid(field, Problem::ControlCharacters));
     }
     Ok(())
@@ -154,6 +158,9 @@ mod tests {
         assert!(name(problems::PLATFORM, &"é".repeat(65)).is_err());
         assert!(name(problems::PLATFORM, "a\u{0}b").is_err());
         assert!(name(problems::PLATFORM, "a\nb").is_err());
+        assert!(name(problems::PLATFORM, "Face\u{202E}koob").is_err(), "an override that shows letters reversed");
+        assert!(text(problems::NOTES, "\u{2067}isolate\u{2069}", 100).is_err(), "an isolate");
+        assert!(name(problems::PLATFORM, "\u{5e9}\u{5dc}\u{5d5}\u{5dd}").is_ok(), "right-to-left letters are taken");
         assert_eq!(name(problems::NAME, " E\u{301}lise ").ok().as_deref(), Some("\u{c9}lise"), "NFC");
     }
 

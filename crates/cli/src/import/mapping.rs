@@ -156,7 +156,7 @@ pub(crate) fn candidate(item: Item, categories: &CategoryMap) -> Result<Candidat
 /// `warnings`).
 pub(crate) fn platform_name(name: &str, url: &str, warnings: &mut Vec<Note>) -> Result<String, Note> {
     use unicode_normalization::UnicodeNormalization;
-    let mut clean: String = name.chars().map(|c| if c.is_control() { ' ' } else { c }).collect();
+    let mut clean: String = name.chars().map(|c| if crate::output::hidden(c) { ' ' } else { c }).collect();
     clean = clean.split_whitespace().collect::<Vec<_>>().join(" ").nfc().collect();
     if clean.is_empty() {
         clean = host_of(url).unwrap_or_default();
@@ -177,7 +177,7 @@ pub(crate) fn platform_name(name: &str, url: &str, warnings: &mut Vec<Note>) -> 
 fn host_of(url: &str) -> Option<String> {
     let rest = url.trim().split_once("://").map_or(url.trim(), |(_, rest)| rest);
     let host = rest.split(['/', '?', '#']).next()?.rsplit('@').next()?.split(':').next()?;
-    (!host.is_empty() && !host.chars().any(char::is_control)).then(|| host.to_lowercase())
+    (!host.is_empty() && !host.chars().any(crate::output::hidden)).then(|| host.to_lowercase())
 }
 
 /// A login or URL: at most 512 characters, no control characters; refused (not cut) otherwise, since a cut login
@@ -187,7 +187,7 @@ fn checked_text(text: &str, too_long: fn(usize, usize) -> Note, control: Note) -
     if chars > MAX_TEXT_CHARS {
         return Err(too_long(chars, MAX_TEXT_CHARS));
     }
-    if text.chars().any(char::is_control) {
+    if text.chars().any(crate::output::hidden) {
         return Err(control);
     }
     Ok(text.to_owned())
@@ -311,6 +311,8 @@ mod tests {
     fn names_are_cleaned_and_cut_to_the_engine_limit() {
         let mut warnings = Vec::new();
         assert_eq!(platform_name("  Caisse\tpop  ", "", &mut warnings).ok().as_deref(), Some("Caisse pop"));
+        // A bidirectional override, which the vault refuses as it would show the name reversed, is a space too.
+        assert_eq!(platform_name("Face\u{202e}koob", "", &mut warnings).ok().as_deref(), Some("Face koob"));
         let long = "é".repeat(70);
         let cut = platform_name(&long, "", &mut warnings).unwrap_or_default();
         assert_eq!(cut.chars().count(), 64);
