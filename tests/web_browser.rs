@@ -402,13 +402,15 @@ async fn a_rotation_an_approval_and_an_auditors_export_in_chromium() {
     let file = downloads.join("coffre-audit-export.jsonl");
     // Chromium reserves the final name with an empty file as soon as a download starts, writes into a
     // `.crdownload` file beside it, and renames that over it once done; closing the browser before then deletes
-    // both. So the download is done when the file is there and no `.crdownload` is left.
+    // both. The empty file can be there before the `.crdownload` is (seen once in CI: the browser closed, and the
+    // download with it). So the download is done when the file is there and not empty (an export holds at least
+    // this log in), and no `.crdownload` is left.
     let in_progress = || {
         std::fs::read_dir(&downloads)
             .map(|items| items.flatten().any(|item| item.path().extension().is_some_and(|ext| ext == "crdownload")))
             .unwrap_or(true)
     };
-    let downloaded = || file.exists() && !in_progress();
+    let downloaded = || std::fs::metadata(&file).is_ok_and(|meta| meta.len() > 0) && !in_progress();
     let deadline = Instant::now() + Duration::from_secs(30);
     while !downloaded() && Instant::now() < deadline {
         tokio::time::sleep(Duration::from_millis(50)).await; // polling for the download, not waiting for time
