@@ -335,7 +335,7 @@ mod tests {
         };
         let text = recovered_text(&report, None);
         assert!(text.starts_with("Share 1 of president accepted: 1 of 2 shares are in."), "{text}");
-        assert!(text.contains("waits for 1 more share(s)"), "{text}");
+        assert!(text.contains("waits for 1 more share until"), "{text}");
         let done =
             Recovered { submitted: 2, complete: true, unsealed_now: true, owner: Some("Alice".into()), ..report };
         let text = recovered_text(&done, None);

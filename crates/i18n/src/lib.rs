@@ -166,6 +166,27 @@ pub fn message(lang: Lang, id: &str, args: &[(&str, String)]) -> Option<String> 
     Some(loader.get_args(id, args))
 }
 
+/// A message whose one argument `name` is a count, so that its variants agree with it (`[one]`: "1 share is in" in
+/// English, "0 part" and "1 part" in French, by each language's plural rule). [`message`] passes its arguments as
+/// text, which Fluent never reads as a count. `None` when the catalogue has no such message.
+pub fn counted(lang: Lang, id: &str, name: &str, count: u64) -> Option<String> {
+    let loader = loader(lang);
+    if !loader.has(id) {
+        return None;
+    }
+    Some(loader.get_args(id, std::collections::HashMap::from([(name, count)])))
+}
+
+/// `value` with one decimal, as people of `lang` write it: "2.5" in English, "2,5" in French. Fluent formats
+/// numbers without the language's decimal sign, so messages take such numbers as text from here.
+pub fn tenths(lang: Lang, value: f64) -> String {
+    let text = format!("{value:.1}");
+    match lang {
+        Lang::En => text,
+        Lang::FrCa => text.replace('.', ","),
+    }
+}
+
 /// What a daemon's refusal names besides its code and arguments, as codes: its reason, and an invalid value's field
 /// or a damaged store's or log's problem.
 #[derive(Clone, Copy, Debug, Default)]

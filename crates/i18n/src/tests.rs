@@ -268,3 +268,33 @@ fn messages_chosen_at_run_time_render_their_arguments_or_say_they_are_unknown() 
     assert_eq!(message(Lang::En, "daemon-throttled", &args).as_deref(), Some("too many attempts: try again in 4 s"));
     assert_eq!(message(Lang::FrCa, "daemon-no-such-code", &args), None, "a code from a newer daemon");
 }
+
+#[test]
+fn counts_agree_with_their_nouns_in_each_languages_plural_rule() {
+    let said = |lang, n| counted(lang, "web-recovery-in-progress", "count", n).expect("in the catalogue");
+    assert_eq!(said(Lang::En, 1), "A recovery is in progress: 1 share submitted,");
+    assert_eq!(said(Lang::En, 0), "A recovery is in progress: 0 shares submitted,");
+    assert_eq!(said(Lang::En, 2), "A recovery is in progress: 2 shares submitted,");
+    // French counts 0 and 1 as one ("0 part soumise"), unlike English.
+    assert_eq!(said(Lang::FrCa, 0), "Une récupération est en cours\u{a0}: 0 part soumise,");
+    assert_eq!(said(Lang::FrCa, 1), "Une récupération est en cours\u{a0}: 1 part soumise,");
+    assert_eq!(said(Lang::FrCa, 3), "Une récupération est en cours\u{a0}: 3 parts soumises,");
+    // Through the compile-time checked macro, with a number as the argument.
+    let offboarded = |lang| t_in!(lang, "person-offboarded", name = "Dave", sessions = 1u32, grants = 0u32);
+    assert_eq!(
+        offboarded(Lang::En),
+        "Offboarded Dave: account disabled (its history is kept), 1 session ended, 0 live grants revoked."
+    );
+    assert!(
+        offboarded(Lang::FrCa).contains("1 session terminée, 0 accès actif révoqué."),
+        "{}",
+        offboarded(Lang::FrCa)
+    );
+}
+
+#[test]
+fn decimals_use_the_readers_decimal_sign() {
+    assert_eq!(tenths(Lang::En, 2.54), "2.5");
+    assert_eq!(tenths(Lang::FrCa, 2.54), "2,5");
+    assert_eq!(tenths(Lang::FrCa, 12.0), "12,0");
+}

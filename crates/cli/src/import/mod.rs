@@ -328,7 +328,7 @@ fn summary(args: &ImportArgs, steps: &[plan::Step], report: &Report) -> String {
                 "import-done",
                 created = done.created,
                 versions = done.versions,
-                seconds = format!("{:.1}", report.seconds),
+                seconds = coffre_i18n::tenths(coffre_i18n::current(), report.seconds),
                 resumed = done.resumed,
                 identical = p.identical,
                 skipped = p.skipped,

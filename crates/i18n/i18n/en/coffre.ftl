@@ -239,7 +239,10 @@ secret-field = { $field ->
 }
 reveal-reason-empty = --reason is empty: say why you need the secret; it is recorded in the audit log
 reveal-done = (revealed the { $what } of { $platform }, version { $version }; recorded in the audit log as event { $seq })
-reveal-done-valid = (revealed the { $what } of { $platform }, version { $version }; valid { $seconds } more seconds; recorded in the audit log as event { $seq })
+reveal-done-valid = (revealed the { $what } of { $platform }, version { $version }; valid { $seconds ->
+    [one] { $seconds } more second
+   *[other] { $seconds } more seconds
+}; recorded in the audit log as event { $seq })
 reveal-not-text = this secret is not text and cannot be shown with { $option }: reveal it without { $option }
 json-cannot-encode = cannot encode the output as JSON: { $reason }
 clipboard-cannot-copy = cannot copy to the clipboard: { $reason }
@@ -325,7 +328,13 @@ person-state = { $state ->
     [offboarded] offboarded
    *[other] { $state }
 }
-person-offboarded = Offboarded { $name }: account disabled (its history is kept), { $sessions } session(s) ended, { $grants } live grant(s) revoked.
+person-offboarded = Offboarded { $name }: account disabled (its history is kept), { $sessions ->
+    [one] { $sessions } session ended
+   *[other] { $sessions } sessions ended
+}, { $grants ->
+    [one] { $grants } live grant revoked
+   *[other] { $grants } live grants revoked
+}.
 person-offboarded-nothing-revealed = They revealed no password: nothing needs to change.
 person-offboarded-revealed = They revealed these entries (what they saw is said); change each on its platform, then in coffre:
 person-offboarded-saw = { $platform }: saw { $seen }
@@ -734,7 +743,10 @@ file-cannot-create = cannot create { $path } ({ $reason })
 backup-incomplete = the backup arrived incomplete: nothing was saved; try again
 backup-written =
     Backup of vault { $vault } written to { $file } ({ $size } bytes, taken { $time }): { $records } records, { $events } audit events.
-    It opens with the age key of any of its { $recipients } recipient(s) (the recovery holders with a key). Keep it on another machine or medium; restore it with `coffred restore --from FILE --identity KEYFILE --data-dir NEW_DIR`.
+    It opens with the age key of any of its { $recipients ->
+    [one] { $recipients } recipient
+   *[other] { $recipients } recipients
+} (the recovery holders with a key). Keep it on another machine or medium; restore it with `coffred restore --from FILE --identity KEYFILE --data-dir NEW_DIR`.
     Once restored, it unseals with an owner's passphrase of today, or with the shares of share set { $set } (issued { $issued }); a later rekey does not change that, so keep those share files as long as this backup.
 
 ## The audit log: its codes, shown to people
@@ -792,7 +804,10 @@ file-exists-force = { $path } exists already: choose another file or add --force
 audit-no-public-key = the daemon did not give its public audit key: is it older than this client?
 audit-cannot-move = cannot move the export to { $path } ({ $reason })
 audit-exported =
-    Exported { $events } audit events to { $file } (it names people and platforms: keep it private).
+    Exported { $events ->
+    [one] { $events } audit event
+   *[other] { $events } audit events
+} to { $file } (it names people and platforms: keep it private).
     Anyone can check it offline:
       coffre audit verify { $file } --key { $key }
 audit-does-not-verify = { $path } does not verify: { $reason }
@@ -815,7 +830,10 @@ recover-complete =
     Next: `coffre login { $owner }`; then issue a new share set with `coffre recovery rekey`, since these shares have been used.
 recover-accepted =
     Share { $number } of { $holder } accepted: { $submitted } of { $threshold } shares are in.
-    The recovery waits for { $missing } more share(s) until { $until }: the next holder runs `coffre recover --share FILE`.
+    The recovery waits for { $missing ->
+    [one] { $missing } more share
+   *[other] { $missing } more shares
+} until { $until }: the next holder runs `coffre recover --share FILE`.
 share-file-too-large = { $path } is too large to be a share file
 share-passphrase-prompt = Passphrase of your share:{" "}
 share-needs-identity = this share is locked with an age key: give your key file with --identity KEYFILE
@@ -860,7 +878,10 @@ config-server-invalid = { $message }; run `coffre connect ADDRESS` again
 
 ## Register, generator
 
-registry-written = Wrote the register of { $entries } accounts to { $file }.
+registry-written = Wrote the register of { $entries ->
+    [one] { $entries } account
+   *[other] { $entries } accounts
+} to { $file }.
 registry-holds-contacts = It holds recovery contacts (people's phone numbers and addresses): share it only with those who need them.
 csv-cannot-write = cannot write the CSV: { $reason }
 csv-not-utf8 = the CSV is not UTF-8
@@ -951,7 +972,10 @@ import-note-same-account = the same account as { $first } (same name, login, URL
 import-note-renamed = renamed: { $clashes }
 import-note-may-not-reveal = "{ $platform }" is in the vault with the same login and URL, and you may not reveal its password to compare: left as it is
 import-note-identical = already in the vault with the same login, URL and password
-import-note-resumed = in the vault with an older password of the file: its { $later } later password(s) are added as new versions
+import-note-resumed = in the vault with an older password of the file: { $later ->
+    [one] its { $later } later password is added
+   *[other] its { $later } later passwords are added
+} as new versions
 import-note-other-password = "{ $platform }" is in the vault with the same login and URL but another password: left as it is (if the file is newer, change it with `coffre entry edit { $platform } --new-password`)
 import-note-refused = not done: { $message }
 import-stopped = the import stopped: { $reason } (run the same import again to finish it)
@@ -990,7 +1014,13 @@ import-preview-row = { $origin }: platform "{ $platform }", login "{ $login }", 
    *[set] set
 }
 import-dry-run = Dry run: nothing was created. { $create } would be created ({ $renamed } renamed), { $resume } completed with older versions, { $identical } already in the vault, { $skipped } skipped.
-import-done = Imported { $created } entries ({ $versions } versions) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
+import-done = Imported { $created ->
+    [one] { $created } entry
+   *[other] { $created } entries
+} ({ $versions ->
+    [one] { $versions } version
+   *[other] { $versions } versions
+}) in { $seconds } s; { $resumed } completed, { $identical } already in the vault, { $skipped } skipped, { $failed } failed.
 import-delete-the-file = { $file } holds every password in clear. Now that they are in the vault, delete it (e.g. `shred -u { $file }`), empty the trash, and delete any other copy (downloads folder, e-mail, backups).
 
 ## clap's usage errors (usage.rs), for a reader of another language; English readers get clap's own text, which
@@ -1625,7 +1655,10 @@ web-share-set-id = Share set:
 web-holder-key = share encrypted to their age key (receives the backups)
 web-holder-passphrase = share encrypted to a passphrase (receives no backup)
 web-no-share-set = This vault has no recovery shares: if every owner's passphrase is lost, nothing opens it. Issue shares with the command coffre recovery rekey.
-web-recovery-in-progress = A recovery is in progress: { $count } shares submitted,
+web-recovery-in-progress = A recovery is in progress: { $count ->
+    [one] { $count } share submitted
+   *[other] { $count } shares submitted
+},
 web-backups = Backups
 web-backup-schedule-dir = The daemon writes a backup in { $dir }
 web-backup-schedule-every = every { $interval }

@@ -242,7 +242,10 @@ secret-field = { $field ->
 }
 reveal-reason-empty = --reason est vide : dites pourquoi vous avez besoin du secret ; c’est consigné au journal d’audit
 reveal-done = (affiché : { $what } de { $platform }, version { $version } ; consigné au journal d’audit, événement { $seq })
-reveal-done-valid = (affiché : { $what } de { $platform }, version { $version } ; valide encore { $seconds } secondes ; consigné au journal d’audit, événement { $seq })
+reveal-done-valid = (affiché : { $what } de { $platform }, version { $version } ; valide encore { $seconds ->
+    [one] { $seconds } seconde
+   *[other] { $seconds } secondes
+} ; consigné au journal d’audit, événement { $seq })
 reveal-not-text = ce secret n’est pas du texte et ne peut pas être affiché avec { $option } : affichez-le sans { $option }
 json-cannot-encode = impossible d’encoder la sortie en JSON : { $reason }
 clipboard-cannot-copy = impossible de copier dans le presse-papiers : { $reason }
@@ -328,7 +331,13 @@ person-state = { $state ->
     [offboarded] partie
    *[other] { $state }
 }
-person-offboarded = Départ de { $name } : compte désactivé (son historique est conservé), { $sessions } session(s) terminée(s), { $grants } accès actif(s) révoqué(s).
+person-offboarded = Départ de { $name } : compte désactivé (son historique est conservé), { $sessions ->
+    [one] { $sessions } session terminée
+   *[other] { $sessions } sessions terminées
+}, { $grants ->
+    [one] { $grants } accès actif révoqué
+   *[other] { $grants } accès actifs révoqués
+}.
 person-offboarded-nothing-revealed = Cette personne n’a affiché aucun mot de passe : rien à changer.
 person-offboarded-revealed = Cette personne a affiché ces entrées (ce qu’elle a vu est indiqué) ; changez chacune sur sa plateforme, puis dans coffre :
 person-offboarded-saw = { $platform } : a vu { $seen }
@@ -753,7 +762,10 @@ file-cannot-create = impossible de créer { $path } ({ $reason })
 backup-incomplete = la sauvegarde est arrivée incomplète : rien n’a été enregistré ; réessayez
 backup-written =
     Sauvegarde du coffre { $vault } écrite dans { $file } ({ $size } octets, faite le { $time }) : { $records } enregistrements, { $events } événements d’audit.
-    Elle s’ouvre avec la clé age de n’importe lequel de ses { $recipients } destinataire(s) (les détenteurs de parts qui ont une clé). Gardez-la sur une autre machine ou un autre support ; restaurez-la avec `coffred restore --from FICHIER --identity FICHIER_CLÉ --data-dir NOUVEAU_DOSSIER`.
+    Elle s’ouvre avec la clé age de n’importe lequel de ses { $recipients ->
+    [one] { $recipients } destinataire
+   *[other] { $recipients } destinataires
+} (les détenteurs de parts qui ont une clé). Gardez-la sur une autre machine ou un autre support ; restaurez-la avec `coffred restore --from FICHIER --identity FICHIER_CLÉ --data-dir NOUVEAU_DOSSIER`.
     Une fois restaurée, elle se descelle avec une phrase de passe actuelle de la présidence ou du chef, ou avec les parts du jeu { $set } (émis le { $issued }) ; un rekey plus récent n’y change rien : gardez ces fichiers de parts aussi longtemps que cette sauvegarde.
 
 ## Le journal d’audit : ses codes, tels que les gens les lisent
@@ -811,7 +823,10 @@ file-exists-force = { $path } existe déjà : choisissez un autre fichier ou aj
 audit-no-public-key = le démon n’a pas donné sa clé publique d’audit : est-il plus ancien que ce client ?
 audit-cannot-move = impossible de déplacer l’exportation vers { $path } ({ $reason })
 audit-exported =
-    { $events } événements d’audit exportés dans { $file } (le fichier nomme des personnes et des plateformes : gardez-le privé).
+    { $events ->
+    [one] { $events } événement d’audit exporté
+   *[other] { $events } événements d’audit exportés
+} dans { $file } (le fichier nomme des personnes et des plateformes : gardez-le privé).
     N’importe qui peut le vérifier hors ligne :
       coffre audit verify { $file } --key { $key }
 audit-does-not-verify = { $path } ne se vérifie pas : { $reason }
@@ -826,15 +841,24 @@ audit-valid =
 
 recover-no-new-passphrase = { $message } ; le coffre est descellé, mais aucune nouvelle phrase de passe n’a été définie : recommencez la récupération avec les parts pour en définir une
 recover-complete =
-    Part { $number } de { $holder } acceptée : { $submitted } parts sur { $threshold }, la récupération est terminée.
+    Part { $number } de { $holder } acceptée : { $submitted ->
+    [one] { $submitted } part sur { $threshold }
+   *[other] { $submitted } parts sur { $threshold }
+}, la récupération est terminée.
     Le coffre { $opened ->
         [now] est descellé
        *[already] était déjà descellé
     }, et la nouvelle phrase de passe de { $owner } est définie (l’ancienne ne fonctionne plus).
     Ensuite : `coffre login { $owner }` ; puis émettez un nouveau jeu de parts avec `coffre recovery rekey`, puisque ces parts ont servi.
 recover-accepted =
-    Part { $number } de { $holder } acceptée : { $submitted } parts sur { $threshold } sont remises.
-    La récupération attend encore { $missing } part(s) jusqu’au { $until } : le détenteur suivant lance `coffre recover --share FICHIER`.
+    Part { $number } de { $holder } acceptée : { $submitted ->
+    [one] { $submitted } part sur { $threshold } est remise
+   *[other] { $submitted } parts sur { $threshold } sont remises
+}.
+    La récupération attend encore { $missing ->
+    [one] { $missing } part
+   *[other] { $missing } parts
+} jusqu’au { $until } : le détenteur suivant lance `coffre recover --share FICHIER`.
 share-file-too-large = { $path } est trop gros pour être un fichier de part
 share-passphrase-prompt = Phrase de passe de votre part :{" "}
 share-needs-identity = cette part est verrouillée par une clé age : donnez votre fichier de clé avec --identity FICHIER_CLÉ
@@ -843,7 +867,10 @@ recover-new-passphrase-prompt = Nouvelle phrase de passe pour { $owner } (au moi
 recover-new-passphrase-prompt-president = Nouvelle phrase de passe pour la présidence (au moins 12 caractères) :{" "}
 recovery-no-share-set = Aucun jeu de parts de récupération : la présidence ou le chef en émet un avec `coffre recovery rekey --holder ...`.
 recovery-share-set = Jeu de parts { $set } : { $threshold } des { $shares } détenteurs, ensemble, peuvent récupérer le coffre.
-recovery-in-progress = Une récupération est en cours : { $submitted } parts sur { $threshold } sont remises, jusqu’au { $until }.
+recovery-in-progress = Une récupération est en cours : { $submitted ->
+    [one] { $submitted } part sur { $threshold } est remise
+   *[other] { $submitted } parts sur { $threshold } sont remises
+}, jusqu’au { $until }.
 recovery-none-in-progress = Aucune récupération en cours.
 rekey-no-shares = le démon n’a émis aucun fichier de part
 rekey-done = L’ancien jeu de parts n’ouvre plus ce coffre. Les sauvegardes faites avant maintenant ne s’ouvrent toujours qu’avec lui (ou avec une phrase de passe de la présidence ou du chef de leur époque) : gardez les anciens fichiers de parts aussi longtemps que ces sauvegardes, ou faites une nouvelle sauvegarde maintenant (`coffre backup create`) ; chaque sauvegarde indique le jeu de parts dont elle a besoin.
@@ -879,7 +906,10 @@ config-server-invalid = { $message } ; relancez `coffre connect ADRESSE`
 
 ## Registre, générateur
 
-registry-written = Registre de { $entries } comptes écrit dans { $file }.
+registry-written = Registre de { $entries ->
+    [one] { $entries } compte
+   *[other] { $entries } comptes
+} écrit dans { $file }.
 registry-holds-contacts = Il contient des contacts de récupération (numéros de téléphone et adresses de personnes) : ne le communiquez qu’à ceux qui en ont besoin.
 csv-cannot-write = impossible d’écrire le CSV : { $reason }
 csv-not-utf8 = le CSV n’est pas en UTF-8
@@ -970,7 +1000,10 @@ import-note-same-account = le même compte que { $first } (mêmes nom, identifia
 import-note-renamed = renommé : { $clashes }
 import-note-may-not-reveal = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, et vous ne pouvez pas afficher son mot de passe pour comparer : laissé tel quel
 import-note-identical = déjà dans le coffre avec les mêmes identifiant, URL et mot de passe
-import-note-resumed = dans le coffre avec un ancien mot de passe du fichier : ses { $later } mot(s) de passe plus récent(s) sont ajoutés comme nouvelles versions
+import-note-resumed = dans le coffre avec un ancien mot de passe du fichier : { $later ->
+    [one] son { $later } mot de passe plus récent est ajouté
+   *[other] ses { $later } mots de passe plus récents sont ajoutés
+} comme nouvelles versions
 import-note-other-password = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, mais un autre mot de passe : laissé tel quel (si le fichier est plus récent, changez-le avec `coffre entry edit { $platform } --new-password`)
 import-note-refused = pas fait : { $message }
 import-stopped = l’importation s’est arrêtée : { $reason } (relancez la même importation pour la terminer)
@@ -1008,8 +1041,32 @@ import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0
     [empty] vide
    *[set] présent
 }
-import-dry-run = Essai à blanc : rien n’a été créé. { $create } seraient créées ({ $renamed } renommées), { $resume } complétées avec des versions plus anciennes, { $identical } déjà dans le coffre, { $skipped } sautées.
-import-done = { $created } entrées importées ({ $versions } versions) en { $seconds } s ; { $resumed } complétées, { $identical } déjà dans le coffre, { $skipped } sautées, { $failed } en échec.
+import-dry-run = Essai à blanc : rien n’a été créé. { $create ->
+    [one] { $create } serait créée
+   *[other] { $create } seraient créées
+} ({ $renamed ->
+    [one] { $renamed } renommée
+   *[other] { $renamed } renommées
+}), { $resume ->
+    [one] { $resume } complétée
+   *[other] { $resume } complétées
+} avec des versions plus anciennes, { $identical } déjà dans le coffre, { $skipped ->
+    [one] { $skipped } sautée
+   *[other] { $skipped } sautées
+}.
+import-done = { $created ->
+    [one] { $created } entrée importée
+   *[other] { $created } entrées importées
+} ({ $versions ->
+    [one] { $versions } version
+   *[other] { $versions } versions
+}) en { $seconds } s ; { $resumed ->
+    [one] { $resumed } complétée
+   *[other] { $resumed } complétées
+}, { $identical } déjà dans le coffre, { $skipped ->
+    [one] { $skipped } sautée
+   *[other] { $skipped } sautées
+}, { $failed } en échec.
 import-delete-the-file = { $file } contient tous les mots de passe en clair. Maintenant qu’ils sont dans le coffre, supprimez-le (p. ex. `shred -u { $file }`), videz la corbeille et supprimez toute autre copie (dossier de téléchargements, courriel, sauvegardes).
 
 ## Les erreurs d’utilisation de clap (usage.rs).
@@ -1678,7 +1735,10 @@ web-share-set-id = Jeu de parts :
 web-holder-key = part chiffrée pour sa clé age (reçoit les sauvegardes)
 web-holder-passphrase = part chiffrée avec une phrase de passe (ne reçoit aucune sauvegarde)
 web-no-share-set = Ce coffre n’a pas de parts de récupération : si toutes les phrases de passe de la présidence et du chef sont perdues, rien ne l’ouvre. Émettez des parts avec la commande coffre recovery rekey.
-web-recovery-in-progress = Une récupération est en cours : { $count } parts soumises,
+web-recovery-in-progress = Une récupération est en cours : { $count ->
+    [one] { $count } part soumise
+   *[other] { $count } parts soumises
+},
 web-backups = Sauvegardes
 web-backup-schedule-dir = Le démon écrit une sauvegarde dans { $dir }
 web-backup-schedule-every = toutes les { $interval }

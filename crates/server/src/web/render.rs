@@ -28,6 +28,11 @@ impl Tr {
         coffre_i18n::message(self.0, id, &[(name, value.to_owned())]).unwrap_or_else(|| id.to_owned())
     }
 
+    /// Message `id` whose one argument `name` is a count its words agree with ("1 share", "2 shares").
+    pub(crate) fn count(&self, id: &str, name: &str, count: u64) -> String {
+        coffre_i18n::counted(self.0, id, name, count).unwrap_or_else(|| id.to_owned())
+    }
+
     /// The BCP 47 tag, for `<html lang>`.
     pub(crate) fn tag(&self) -> &'static str {
         self.0.tag()
