@@ -281,7 +281,7 @@ struct Revealer<'a> {
 }
 
 impl Compare for Revealer<'_> {
-    async fn current_password(&mut self, platform: &str) -> Result<Option<SecretText>, Failure> {
+    async fn current_password(&mut self, platform: &str) -> Result<Option<plan::Current>, Failure> {
         let reason = if self.dry_run {
             "coffre import --dry-run: compare with the file's entry of the same name, login and URL"
         } else {
@@ -297,9 +297,11 @@ impl Compare for Revealer<'_> {
         let daemon = self.daemon;
         match daemon.entries().reveal(daemon.request(request)?).await {
             Ok(response) => {
-                let secret = Zeroizing::new(response.into_inner().secret);
+                let response = response.into_inner();
+                let version = response.version;
+                let secret = Zeroizing::new(response.secret);
                 let text = String::from_utf8_lossy(&secret).into_owned();
-                Ok(Some(SecretText::new(text)))
+                Ok(Some(plan::Current { password: SecretText::new(text), version }))
             }
             Err(status) if status.code() == tonic::Code::PermissionDenied => Ok(None),
             Err(status) => Err(daemon.fail(status)),

@@ -37,8 +37,26 @@ pub(crate) fn name_key(name: &str) -> String {
 
 /// Gives the current password of an entry of the vault, to tell the same account from another one.
 pub(crate) trait Compare {
-    /// `None` when the caller may not reveal it.
-    async fn current_password(&mut self, platform: &str) -> Result<Option<SecretText>, Failure>;
+    /// The current password and its version number; `None` when the caller may not reveal it.
+    async fn current_password(&mut self, platform: &str) -> Result<Option<Current>, Failure>;
+}
+
+/// An entry's current password as the vault reveals it.
+#[derive(Clone)]
+pub(crate) struct Current {
+    pub(crate) password: SecretText,
+    /// Its version number (1 for the first password).
+    pub(crate) version: u32,
+}
+
+/// Where in `history` (oldest first) the vault's current password is, when it is there: an entry this import created
+/// holds `history[v - 1]` as its version `v`, which tells apart a password the history holds twice (A, B, A: the
+/// vault at version 3 has all three, at version 1 only the first). Otherwise its first place in the history.
+fn resumed_at(history: &[SecretText], current: &Current) -> Option<usize> {
+    let by_version = usize::try_from(current.version).ok().and_then(|v| v.checked_sub(1));
+    by_version
+        .filter(|at| history.get(*at).is_some_and(|older| *older == current.password))
+        .or_else(|| history.iter().position(|older| *older == current.password))
 }
 
 /// What happens to one item.
@@ -109,7 +127,7 @@ pub(crate) async fn build<C: Compare>(
     let mut taken: HashMap<String, Origin> = HashMap::new();
     // Accounts already planned, by (name_key, login, URL): their passwords, to skip exact duplicates in the file.
     let mut seen: HashMap<(String, String, String), Vec<(SecretText, Origin)>> = HashMap::new();
-    let mut passwords: HashMap<String, Option<SecretText>> = HashMap::new();
+    let mut passwords: HashMap<String, Option<Current>> = HashMap::new();
     // For a name, the number from which "Name (n)" may be free: every one below is taken or in the vault.
     let mut next_free: HashMap<String, usize> = HashMap::new();
     // The vault's entries by (login, URL), to find the same account under a numbered name.
@@ -183,11 +201,11 @@ pub(crate) async fn build<C: Compare>(
                         reasons.push(Note::MayNotReveal { platform: entry.platform.clone() });
                         Action::Skip
                     }
-                    Some(current) if current == candidate.password => {
+                    Some(current) if current.password == candidate.password => {
                         reasons.push(Note::Identical);
                         Action::Identical
                     }
-                    Some(current) => match candidate.history.iter().position(|older| *older == current) {
+                    Some(current) => match resumed_at(&candidate.history, &current) {
                         Some(at) => {
                             reasons.push(Note::Resumed { later: candidate.history.len() - at });
                             Action::Resume { next: at + 1 }
@@ -326,12 +344,19 @@ mod tests {
     use super::*;
     use crate::{import::item::SecretText, values::Category};
 
-    struct Vault(HashMap<String, Option<&'static str>>, usize);
+    /// The vault's current passwords by name, how many reveals the plan asked, and the versions that are not 1.
+    struct Vault(HashMap<String, Option<&'static str>>, usize, HashMap<String, u32>);
 
     impl Compare for Vault {
-        async fn current_password(&mut self, platform: &str) -> Result<Option<SecretText>, Failure> {
+        async fn current_password(&mut self, platform: &str) -> Result<Option<Current>, Failure> {
             self.1 += 1;
-            Ok(self.0.get(platform).copied().flatten().map(|p| SecretText::new(p.to_owned())))
+            let version = self.2.get(platform).copied().unwrap_or(1);
+            Ok(self
+                .0
+                .get(platform)
+                .copied()
+                .flatten()
+                .map(|p| Current { password: SecretText::new(p.to_owned()), version }))
         }
     }
 
@@ -366,7 +391,18 @@ mod tests {
         vault: &[(&str, &str)],
         passwords: &[(&str, Option<&'static str>)],
     ) -> (Vec<Step>, usize) {
-        let mut compare = Vault(passwords.iter().map(|(n, p)| ((*n).to_owned(), *p)).collect(), 0);
+        plan_at(candidates, vault, passwords, &[]).await
+    }
+
+    /// [`plan`] with the vault's entries at these `versions` (the others at version 1).
+    async fn plan_at(
+        candidates: Vec<Result<Candidate, (Origin, String, Note)>>,
+        vault: &[(&str, &str)],
+        passwords: &[(&str, Option<&'static str>)],
+        versions: &[(&str, u32)],
+    ) -> (Vec<Step>, usize) {
+        let versions = versions.iter().map(|(n, v)| ((*n).to_owned(), *v)).collect();
+        let mut compare = Vault(passwords.iter().map(|(n, p)| ((*n).to_owned(), *p)).collect(), 0, versions);
         let steps =
             build(candidates, &existing(vault), &mut compare).await.unwrap_or_else(|e| panic!("{}", e.message()));
         (steps, compare.1)
@@ -449,6 +485,29 @@ mod tests {
         let (steps, _) = plan(vec![item], &[("Site", "me")], &[("Site", Some("one"))]).await;
         assert_eq!(summary(&steps), [("Site".to_owned(), "resume")]);
         assert_eq!(steps[0].versions(), 2, "two and three are left to add");
+    }
+
+    #[tokio::test]
+    async fn an_import_cut_short_after_a_password_used_twice_adds_only_what_is_missing() {
+        // The history A, B, A, then C: a run stopped once A was added again holds A as version 3, and only C is
+        // missing; one stopped right after creating the entry holds A as version 1, and B, A, C are missing.
+        let item = || {
+            let mut item = candidate(Origin::Item(1), "Site", "me", "C");
+            if let Ok(c) = item.as_mut() {
+                c.history = ["A", "B", "A"].map(|p| SecretText::new(p.into())).to_vec();
+            }
+            item
+        };
+        let vault = [("Site", "me")];
+        let (steps, _) = plan_at(vec![item()], &vault, &[("Site", Some("A"))], &[("Site", 3)]).await;
+        assert_eq!(summary(&steps), [("Site".to_owned(), "resume")]);
+        assert_eq!(steps[0].versions(), 1, "only C is missing at version 3, not B and A again");
+        let (steps, _) = plan_at(vec![item()], &vault, &[("Site", Some("A"))], &[("Site", 1)]).await;
+        assert_eq!(steps[0].versions(), 3, "B, A and C are missing at version 1");
+        // An entry changed by hand since (A at version 7): its version says nothing; the first A is taken, and no
+        // password of the file is left out.
+        let (steps, _) = plan_at(vec![item()], &vault, &[("Site", Some("A"))], &[("Site", 7)]).await;
+        assert_eq!(steps[0].versions(), 3);
     }
 
     #[tokio::test]
