@@ -49,14 +49,17 @@ pub(crate) struct Current {
     pub(crate) version: u32,
 }
 
-/// Where in `history` (oldest first) the vault's current password is, when it is there: an entry this import created
-/// holds `history[v - 1]` as its version `v`, which tells apart a password the history holds twice (A, B, A: the
-/// vault at version 3 has all three, at version 1 only the first). Otherwise its first place in the history.
+/// Where in `history` (oldest first) the vault's current password is by its version: an entry this import created
+/// holds `history[v - 1]` as its version `v`. That tells apart a password the history holds twice (A, B, A: the
+/// vault at version 3 has all three, at version 1 only the first), or once more as the current one (A, B, then A).
+fn at_version(history: &[SecretText], current: &Current) -> Option<usize> {
+    let at = usize::try_from(current.version).ok()?.checked_sub(1)?;
+    history.get(at).is_some_and(|older| *older == current.password).then_some(at)
+}
+
+/// Where in `history` the vault's current password is: by its version ([`at_version`]), else its first place.
 fn resumed_at(history: &[SecretText], current: &Current) -> Option<usize> {
-    let by_version = usize::try_from(current.version).ok().and_then(|v| v.checked_sub(1));
-    by_version
-        .filter(|at| history.get(*at).is_some_and(|older| *older == current.password))
-        .or_else(|| history.iter().position(|older| *older == current.password))
+    at_version(history, current).or_else(|| history.iter().position(|older| *older == current.password))
 }
 
 /// What happens to one item.
@@ -201,7 +204,10 @@ pub(crate) async fn build<C: Compare>(
                         reasons.push(Note::MayNotReveal { platform: entry.platform.clone() });
                         Action::Skip
                     }
-                    Some(current) if current.password == candidate.password => {
+                    Some(current)
+                        if current.password == candidate.password
+                            && at_version(&candidate.history, &current).is_none() =>
+                    {
                         reasons.push(Note::Identical);
                         Action::Identical
                     }
@@ -508,6 +514,15 @@ mod tests {
         // password of the file is left out.
         let (steps, _) = plan_at(vec![item()], &vault, &[("Site", Some("A"))], &[("Site", 7)]).await;
         assert_eq!(steps[0].versions(), 3);
+        // The history A, B, then A again as the current password: a run stopped after creating the entry holds A
+        // as version 1, which is not all of it.
+        let mut back = candidate(Origin::Item(1), "Site", "me", "A");
+        if let Ok(c) = back.as_mut() {
+            c.history = ["A", "B"].map(|p| SecretText::new(p.into())).to_vec();
+        }
+        let (steps, _) = plan_at(vec![back], &vault, &[("Site", Some("A"))], &[("Site", 1)]).await;
+        assert_eq!(summary(&steps), [("Site".to_owned(), "resume")], "B and A are missing");
+        assert_eq!(steps[0].versions(), 2);
     }
 
     #[tokio::test]
