@@ -86,7 +86,7 @@ pub(crate) fn printable(text: &str) -> String {
 /// A control character, or a bidirectional embedding, override or isolate: what the vault refuses in names and
 /// text (coffre-vault's `validate.rs`), and what is never printed as it is.
 pub(crate) fn hidden(c: char) -> bool {
-    c.is_control() || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+    c.is_control() || coffre_crypto::index::reorders_text(c)
 }
 
 /// A table with a header row; columns separated by two spaces, the last one not padded.

@@ -74,6 +74,13 @@ pub fn normalise_name(name: &str) -> Zeroizing<String> {
     Zeroizing::new(lower.nfkc().collect::<String>())
 }
 
+/// Whether `c` is a bidirectional embedding, override or isolate (U+202A to U+202E, U+2066 to U+2069): text holding
+/// one shows its letters in another order than it is stored ("Trojan Source"). The vault refuses them in names and
+/// text; the clients show them replaced, for values stored before it did. One predicate for all three.
+pub fn reorders_text(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
 fn mac_of(key: &SubKey, domain: IndexDomain, normalised: &str) -> [u8; 32] {
     let mut out = [0u8; 32];
     mac::hmac_sha256(key.expose_secret(), &[&[domain.tag()], normalised.as_bytes()], &mut out);

@@ -139,8 +139,7 @@ pub(crate) fn count(n: usize) -> u64 {
 /// to U+2069): a name with "\u{202E}" shows its letters in reverse, so that what a person reads (in the web client,
 /// a list, the audit log) is not what is stored ("Trojan Source"). Right-to-left letters themselves are taken.
 fn no_control(field: Field, value: &str) -> Result<()> {
-    let bidi_control = |c: char| matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if value.chars().any(|c| c.is_control() || bidi_control(c)) {
+    if value.chars().any(|c| c.is_control() || coffre_crypto::index::reorders_text(c)) {
         return Err(Error::invalid(field, Problem::ControlCharacters));
     }
     Ok(())

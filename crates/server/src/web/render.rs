@@ -66,6 +66,35 @@ impl Tr {
     }
 }
 
+/// The escaper of every page (askama.toml): HTML's, with each bidirectional embedding, override or isolate shown as
+/// U+FFFD. The vault refuses them in names and text, but a value stored before it did would still show its letters
+/// reversed ("Trojan Source") in lists, the audit log and messages. The one value shown exactly as stored, a
+/// revealed secret, goes through [`verbatim`] instead.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Shown;
+
+impl askama::filters::Escaper for Shown {
+    fn write_escaped_str<W: std::fmt::Write>(&self, mut dest: W, string: &str) -> std::fmt::Result {
+        use askama::filters::Html;
+        let mut pieces = string.split(coffre_crypto::index::reorders_text);
+        if let Some(first) = pieces.next() {
+            Html.write_escaped_str(&mut dest, first)?;
+        }
+        for piece in pieces {
+            dest.write_char('\u{fffd}')?;
+            Html.write_escaped_str(&mut dest, piece)?;
+        }
+        Ok(())
+    }
+}
+
+/// `text` HTML-escaped and nothing else, for a revealed secret: the page shows and copies the secret as it is, even
+/// one holding a character [`Shown`] replaces. Escaped as the page is written, so that no other copy of the secret is made.
+pub(crate) fn verbatim(text: &str) -> askama::filters::Safe<impl std::fmt::Display + '_> {
+    let Ok(escaped) = askama::filters::escape(text, askama::filters::Html);
+    escaped
+}
+
 /// A role's stable name (the catalogue's selector).
 pub(crate) fn role_code(role: Role) -> &'static str {
     match role {

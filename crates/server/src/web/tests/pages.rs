@@ -329,3 +329,34 @@ async fn a_passphrase_too_short_is_refused_in_the_readers_language() {
     assert!(!refused.html.contains("passphrase must be"), "{}", refused.html);
     assert!(!french.cookies.contains_key("__Host-coffre-session"));
 }
+
+#[tokio::test]
+async fn text_that_would_show_reversed_is_shown_replaced_and_a_revealed_secret_exactly_as_stored() {
+    // A name stored before the vault refused bidirectional overrides ("Trojan Source"): every page shows the
+    // override replaced, whatever template prints it.
+    let frame = crate::web::render::Frame {
+        t: crate::web::render::Tr(coffre_i18n::Lang::En, None),
+        who: None,
+        csrf: String::new(),
+    };
+    let message = crate::web::render::MessagePage {
+        frame,
+        title: "Face\u{202E}koob".into(),
+        text: "gro.elpmaxe\u{2066}<b>".into(),
+        back: "/",
+    };
+    let html = askama::Template::render(&message).expect("renders");
+    assert!(!html.contains('\u{202E}') && !html.contains('\u{2066}'), "{html}");
+    assert!(html.contains("Face\u{FFFD}koob") && html.contains("gro.elpmaxe\u{FFFD}&#60;b&#62;"), "{html}");
+
+    // A secret is the one value shown (and copied) exactly as stored, still HTML-escaped.
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    site.entry(&mut alice, "Mailgun", "a\u{202E}<b>&z").await;
+    let list = alice.get("/").await;
+    let shown = alice
+        .post("/reveal", &[("csrf", &list.csrf()), ("platform", "Mailgun"), ("field", "password"), ("reason", "renew")])
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.html);
+    assert_eq!(shown.between("<output id=\"secret\" class=\"value\">", "</output>"), "a\u{202E}&#60;b&#62;&#38;z");
+}
