@@ -274,18 +274,35 @@ impl Inner {
         (person, entry, seen): (&Id, &Id, u32),
         event: NewEvent,
     ) -> Result<u64> {
-        // No write lock: the mark goes with the event in the reveals' group commit. The usual reveal finds its mark
-        // known and takes no lock at all.
+        // The usual reveal finds its mark known and takes no lock at all: the mark is stored, so an offboarding
+        // flags the entry whenever it happens, and the event goes in the reveals' group commit.
         if known_mark(open, &(*person, *entry)).is_some_and(|newest| newest >= seen) {
             return self.audit(event).await;
         }
         // A mark to write: under its pair's lock, decided again, so that two reveals of one pair at once (of two
         // versions, say) write one after the other and the later one never puts back an older version.
         let _pair = open.mark_lock(person, entry).lock().await;
+        // And under the engine's write lock, for a person still in the vault: offboarding reads the marks and
+        // disables the person under that lock, so a reveal under way while its person is offboarded either leaves
+        // its mark first (and the offboarding flags the entry) or finds the person offboarded and is refused. Only
+        // a reveal that writes a mark waits for the lock; one whose mark is stored already is flagged either way.
+        let writes = self.writes.lock().await;
+        if self.person(open, person)?.is_none_or(|p| p.disabled) {
+            drop(writes);
+            let mut refused = event;
+            refused.outcome = Outcome::Denied;
+            refused.detail = format!("{} refused=offboarded while revealing", refused.detail);
+            if let Err(err) = self.audit(refused).await {
+                tracing::error!(error = %err, "a refused reveal could not be audited");
+            }
+            return Err(Error::NoSession);
+        }
         let Some((batch, recorded)) = self.mark_change(open, person, entry, seen)? else {
+            drop(writes);
             return self.audit(event).await;
         };
         let seq = self.commit(event, batch).await?;
+        drop(writes);
         note_mark(open, (*person, *entry), recorded);
         Ok(seq)
     }

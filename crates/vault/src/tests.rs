@@ -658,3 +658,64 @@ async fn an_audit_listing_holds_the_events_recorded_without_waiting_before_it() 
     let refusals = page.events.iter().filter(|e| e.outcome == Outcome::Failure).count();
     assert_eq!(refusals, 1, "the refused enrolment is listed: {:?}", page.events);
 }
+
+/// Polls `future` once: it runs until it first waits (here, on the stalled disk or on the engine's write lock).
+async fn poll_once<F: std::future::Future>(future: std::pin::Pin<&mut F>) {
+    let mut future = future;
+    std::future::poll_fn(|cx| {
+        let _ = future.as_mut().poll(cx);
+        std::task::Poll::Ready(())
+    })
+    .await;
+}
+
+/// A member's first reveal of an entry that is under way while an owner offboards that member: the reveal that
+/// began first leaves its mark and the offboarding flags the entry; the offboarding that began first makes the
+/// reveal refused (and audited). Before the fix, the offboarding read
+/// the member's reveal marks while the reveal's own mark waited on the disk, so the password left after the
+/// offboarding and its entry was never flagged (the union directive broken), whichever of the two began first.
+#[tokio::test]
+async fn a_reveal_under_way_while_its_person_is_offboarded_is_refused_or_flagged() {
+    for reveal_first in [true, false] {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let setup = Setup::new(dir.path()).await;
+        let dave_pass = || Passphrase::new(b"dave's own passphrase".to_vec()).expect("passphrase");
+        let seed = setup.enrolled("Dave", crate::Role::Member, dave_pass()).await;
+        let grant = crate::NewGrant {
+            person: "Dave".into(),
+            scope: crate::Scope::Entry("Mailgun".into()),
+            until: crate::GrantUntil::For(Duration::from_secs(3600)),
+            task: "newsletter".into(),
+        };
+        setup.vault.add_grant(&setup.alice, grant).await.expect("grant");
+        let code = next_code(&setup.clock, &seed);
+        let login = setup.vault.login(&ctx(None), "Dave", dave_pass(), &code).await.expect("login");
+        let dave = ctx(Some(login.token.expose_secret()));
+
+        setup.faults.stall(true);
+        let reveal = setup.vault.reveal(&dave, reveal());
+        let offboard = setup.vault.offboard_person(&setup.alice, "Dave");
+        tokio::pin!(reveal, offboard);
+        if reveal_first {
+            poll_once(reveal.as_mut()).await;
+            poll_once(offboard.as_mut()).await;
+        } else {
+            poll_once(offboard.as_mut()).await;
+            poll_once(reveal.as_mut()).await;
+        }
+        setup.faults.stall(false);
+        let (revealed, offboarded) = tokio::join!(reveal, offboard);
+        let offboarded = offboarded.expect("offboard");
+        if reveal_first {
+            let revealed = revealed.expect("the reveal began first");
+            assert_eq!(revealed.secret.expose_secret(), b"mg-secret");
+            assert_eq!(offboarded.rotation_due, vec!["Mailgun".to_string()], "the password Dave saw must change");
+        } else {
+            let refused = revealed.err().map(|err| err.kind());
+            assert_eq!(refused, Some(ErrorKind::Unauthenticated), "nothing leaves after the offboarding");
+            assert!(offboarded.rotation_due.is_empty(), "{:?}", offboarded.rotation_due);
+            let last = events(&setup.vault).pop().expect("an event");
+            assert_eq!((last.action.as_str(), last.outcome), ("reveal", Outcome::Denied), "the refusal is audited");
+        }
+    }
+}
