@@ -139,7 +139,8 @@ impl Vault {
     }
 
     /// The first half of enrolment: checks a one-time enrolment code and returns the second factor to put in an
-    /// authenticator app (the same one each time until the enrolment completes). The code stays valid.
+    /// authenticator app (the same one each time until the enrolment completes; each time audited). The code stays
+    /// valid.
     pub async fn start_enrollment(&self, ctx: &RequestContext, code: &str) -> Result<EnrolmentStart> {
         let inner = &self.inner;
         let open = inner.serving()?;
@@ -148,7 +149,15 @@ impl Vault {
         // Read again under the lock: a concurrent start must not offer another seed.
         let (_, mut enrolment, _) = self.pending_enrolment(ctx, &open, code)?;
         let seed = match &enrolment.pending_totp_seed {
-            Some(bytes) => TotpSeed::from_bytes(bytes.to_vec()).map_err(Error::Crypto)?,
+            Some(bytes) => {
+                let seed = TotpSeed::from_bytes(bytes.to_vec()).map_err(Error::Crypto)?;
+                // The seed leaves again: audited like the first time, durable before it leaves, so that a code
+                // used from a second place (a photographed handout) shows in the log.
+                let mut event = inner.event(ctx, &person.name, "enroll", &person.name, Outcome::Success);
+                event.detail = "stage=second-factor-offered-again".into();
+                inner.audit(event).await?;
+                seed
+            }
             None => {
                 let seed = TotpSeed::generate().map_err(Error::Crypto)?;
                 enrolment.pending_totp_seed = Some(Zeroizing::new(seed.expose_secret().to_vec()));

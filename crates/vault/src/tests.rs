@@ -719,3 +719,25 @@ async fn a_reveal_under_way_while_its_person_is_offboarded_is_refused_or_flagged
         }
     }
 }
+
+/// A person's second factor (its seed) leaves the daemon at every start of their enrolment, the same seed until the
+/// enrolment completes: every time is audited, durable before the seed leaves, with the client it went to. Before
+/// the fix only the first was, so whoever used a photographed handout's code after its person had started left no
+/// trace, and kept a copy of the person's second factor.
+#[tokio::test]
+async fn every_offer_of_a_second_factor_is_audited_with_the_client_it_went_to() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let setup = Setup::new(dir.path()).await;
+    let added = setup.vault.add_person(&setup.alice, "Dave", crate::Role::Member).await.expect("add");
+    let code = added.code.expose_secret();
+    let first = setup.vault.start_enrollment(&ctx(None), code).await.expect("start");
+    let elsewhere = RequestContext { client_addr: "203.0.113.7:4242".into(), ..ctx(None) };
+    let again = setup.vault.start_enrollment(&elsewhere, code).await.expect("start again");
+    assert_eq!(first.totp_uri.expose_secret(), again.totp_uri.expose_secret(), "the same seed until enrolled");
+    let offers: Vec<String> = events(&setup.vault)
+        .into_iter()
+        .filter(|e| e.action == "enroll" && e.detail.starts_with("stage=second-factor-offered"))
+        .map(|e| e.client_addr)
+        .collect();
+    assert_eq!(offers, vec!["127.0.0.1:9".to_string(), "203.0.113.7:4242".to_string()]);
+}
