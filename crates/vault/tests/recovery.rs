@@ -324,3 +324,32 @@ async fn a_passphrase_holder_gets_a_share_but_no_backups() {
     let backup = vault.create_backup(&alice).await.expect("backup");
     assert_eq!(backup.recipients, 1, "only the holder with an age key receives backups");
 }
+
+/// A recovery's one-time code sets a new passphrase for an owner still in the vault, never for one offboarded.
+/// Before the fix it gave an offboarded leader a key slot again (so the passphrase chosen for them unsealed the
+/// vault), undoing what the offboarding had removed. The refusal leaves the code usable for an owner still there.
+#[tokio::test]
+async fn a_recovery_never_gives_an_offboarded_owner_a_key_slot_again() {
+    let fx = Fixture::new();
+    let (president, leader) = (Holder::new("president"), Holder::new("leader"));
+    let vault = fx.open();
+    let issued = fx.init_with_shares(&vault, Some(two_of(&[&president, &leader], 2))).await.expect("shares issued");
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    vault.offboard_person(&alice, "Bob").await.expect("the leader leaves");
+
+    vault.submit_share(&anonymous(), president.open(&issued)).await.expect("first share");
+    let second = vault.submit_share(&anonymous(), leader.open(&issued)).await.expect("second share");
+    let token = second.completion.expect("the threshold is reached").token.expose_secret().to_string();
+    let refused = vault.finish_recovery(&anonymous(), &token, Some("Bob"), passphrase(NEW_PASS)).await;
+    assert_eq!(
+        message(refused),
+        (ErrorKind::FailedPrecondition, "this person is offboarded: an offboarded account is never reopened".into())
+    );
+    let owner = vault.finish_recovery(&anonymous(), &token, None, passphrase(PRESIDENT_PASS)).await;
+    assert_eq!(owner.expect("the code is still good for the president"), "Alice");
+
+    drop(vault);
+    let vault = fx.open();
+    let bob = vault.unseal(&anonymous(), passphrase(NEW_PASS)).await;
+    assert_eq!(message(bob).0, ErrorKind::Unauthenticated, "no key slot opens with the passphrase chosen for Bob");
+}

@@ -397,9 +397,9 @@ impl Vault {
         })
     }
 
-    /// Sets a new passphrase for an owner (the president when `owner` is `None`) with the one-time code of a
-    /// completed recovery: re-wraps that owner's key slot and replaces their login hash, and ends their sessions.
-    /// Returns the owner's name.
+    /// Sets a new passphrase for an owner still in the vault (the president when `owner` is `None`; never one
+    /// offboarded) with the one-time code of a completed recovery: re-wraps that owner's key slot and replaces
+    /// their login hash, and ends their sessions. Returns the owner's name.
     pub async fn finish_recovery(
         &self,
         ctx: &RequestContext,
@@ -425,6 +425,10 @@ impl Vault {
         };
         if !person.role.is_owner() {
             return Err(Error::invalid(crate::problems::OWNER, Problem::NotAnOwner { name: person.name }));
+        }
+        if person.disabled {
+            // Offboarding removed their key slot and ended their account: a recovery does not give it back.
+            return Err(Error::WrongState(reasons::OFFBOARDED_NEVER_REOPENED));
         }
         let kdf = inner.read_state().header.as_ref().map(|h| h.kdf).ok_or(Error::Uninitialised)?;
         let keys = open.clone();
