@@ -32,7 +32,9 @@
 //!   that probing names tells nothing; likewise an access manager granting access to an entry that does not exist
 //!   and to one above restricted gets the same refusal ([`check_grant`]);
 //! - who left and what they saw is for owners and auditors: a member reading an entry flagged for rotation learns
-//!   only that a person who had access left ([`rotation_due_seen_by`]).
+//!   only that a person who had access left ([`rotation_due_seen_by`]);
+//! - an entry's recovery contacts (people's own numbers and addresses) are the owners': a member or an access
+//!   manager a grant covers sees the entry without them ([`recovery_contacts_seen_by`]).
 
 use crate::reasons::{self, Reason};
 use crate::{
@@ -388,6 +390,13 @@ pub(crate) fn rotation_due_seen_by(role: Role, due: RotationDue) -> RotationDue 
     } else {
         RotationDue { detail: crate::model::DueDetail::Left, since: due.since }
     }
+}
+
+/// Which of an entry's recovery contacts `role` sees: they are people's own phone numbers and addresses, the
+/// owners' (the register gives them to owners who ask, never to an auditor); anyone else a grant covers sees the
+/// rest of the entry's metadata, and none of them.
+pub(crate) fn recovery_contacts_seen_by(role: Role, contacts: Vec<String>) -> Vec<String> {
+    if role.is_owner() { contacts } else { Vec::new() }
 }
 
 /// Revoking: owners any grant, an access manager the grants it made.

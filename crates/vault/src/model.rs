@@ -238,7 +238,8 @@ pub struct EntryView {
     pub url: String,
     /// Login name on the platform.
     pub login: String,
-    /// Phone numbers or e-mail addresses the platform uses for recovery.
+    /// Phone numbers or e-mail addresses the platform uses for recovery: people's own, so shown to owners only
+    /// (empty for anyone else, see `authz::recovery_contacts_seen_by`).
     pub recovery_contacts: Vec<String>,
     /// Classification.
     pub classification: Classification,

@@ -313,10 +313,12 @@ impl EntryRecord {
         }
     }
 
-    /// The entry as `role` sees it: a non-owner learns only that someone who had access left (see `authz`).
+    /// The entry as `role` sees it: a non-owner learns only that someone who had access left, and gets no recovery
+    /// contact (see `authz`).
     pub(crate) fn view_for(&self, role: crate::model::Role) -> EntryView {
         let mut view = self.view();
         view.rotation_due = view.rotation_due.map(|due| crate::authz::rotation_due_seen_by(role, due));
+        view.recovery_contacts = crate::authz::recovery_contacts_seen_by(role, view.recovery_contacts);
         view
     }
 

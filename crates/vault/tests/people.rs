@@ -404,3 +404,28 @@ async fn concurrent_reveals_of_two_versions_leave_the_mark_on_the_newer_one() {
         done.revealed.iter().filter(|r| !matches!(r.seen, Seen::Current { .. })).collect();
     assert!(older.is_empty(), "every mark records the newer version: {older:?}");
 }
+
+/// An entry's recovery contacts are people's own phone numbers and addresses: the owners' (the register gives them
+/// to owners who ask, never to an auditor, and a member may not export it at all). A member whose grant covers the
+/// entry sees the rest of its metadata, not them. Before the fix, `entry show` and `entry list` gave them to anyone
+/// a live grant covered.
+#[tokio::test]
+async fn a_member_does_not_see_the_recovery_contacts_of_an_entry_it_is_granted() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    fx.init(&vault, None).await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let (mut e, s) = entry("Facebook");
+    e.recovery_contacts = vec!["+1 514 555 0100 (Alice, mobile)".into()];
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let dave = fx.person(&vault, &alice, "Dave", Role::Member, MEMBER_PASS).await;
+    vault.add_grant(&alice, grant("Dave", "Facebook", 7)).await.expect("grant");
+
+    let shown = vault.get_entry(&dave, "Facebook").expect("covered");
+    assert_eq!((shown.platform.as_str(), shown.login.as_str()), ("Facebook", "party"), "the rest is shown");
+    assert!(shown.recovery_contacts.is_empty(), "{:?}", shown.recovery_contacts);
+    let listed = vault.list_entries(&dave, false).expect("list");
+    assert!(listed.iter().all(|e| e.recovery_contacts.is_empty()), "{listed:?}");
+    let owners = vault.get_entry(&alice, "Facebook").expect("entry");
+    assert_eq!(owners.recovery_contacts, ["+1 514 555 0100 (Alice, mobile)"], "owners see them");
+}
