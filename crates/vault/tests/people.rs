@@ -429,3 +429,29 @@ async fn a_member_does_not_see_the_recovery_contacts_of_an_entry_it_is_granted()
     let owners = vault.get_entry(&alice, "Facebook").expect("entry");
     assert_eq!(owners.recovery_contacts, ["+1 514 555 0100 (Alice, mobile)"], "owners see them");
 }
+
+/// An access manager sees members only: granting to an owner, an auditor or another access manager gets the same
+/// refusal whether that person is still in the vault or offboarded. Before the fix the offboarded one got "this
+/// person is offboarded", so an access manager could learn that the leader (or an auditor) had left.
+#[tokio::test]
+async fn an_access_manager_cannot_tell_who_among_non_members_was_offboarded() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let leader_code = fx.init(&vault, Some("Bob")).await.expect("the leader's code");
+    fx.enroll(&vault, &leader_code, b"bob's own passphrase").await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let (e, s) = entry("Facebook");
+    vault.create_entry(&alice, e, s).await.expect("entry");
+    let carol = fx.person(&vault, &alice, "Carol", Role::AccessManager, b"carol's passphrase!").await;
+    fx.person(&vault, &alice, "Gilles", Role::Auditor, b"gilles's passphrase").await;
+    vault.offboard_person(&alice, "Bob").await.expect("the leader leaves");
+
+    let still_there = vault.add_grant(&carol, grant("Gilles", "Facebook", 7)).await.expect_err("not a member");
+    let offboarded = vault.add_grant(&carol, grant("Bob", "Facebook", 7)).await.expect_err("not a member");
+    assert_eq!(
+        (offboarded.kind(), offboarded.to_string()),
+        (still_there.kind(), still_there.to_string()),
+        "the same refusal for a non-member in the vault and one offboarded"
+    );
+    assert_eq!(still_there.kind(), ErrorKind::PermissionDenied);
+}
