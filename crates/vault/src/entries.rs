@@ -37,9 +37,12 @@ impl Vault {
         let mut batch = Batch::default();
         inner.add_entry(open, &mut batch, &record, &version)?;
         inner.note_transition(open, &mut batch, &record.id, record.lifecycle, record.created_ms, &caller.name)?;
+        // The person who typed the password in knows it: offboarding flags it as it does a revealed one.
+        let marked = inner.mark_typed_in(open, &mut batch, &caller.person, &record.id, 1)?;
         let mut event = inner.event(ctx, &caller.name, "entry.create", &record.platform, Outcome::Success);
         event.detail = "version=1".into();
         inner.commit(event, batch).await?;
+        Inner::noted_mark(open, &caller.person, &record.id, marked);
         Ok(record.view())
     }
 
@@ -160,6 +163,7 @@ impl Vault {
             entry.tags = validate::list(crate::problems::TAG, tags, MAX_TAG_CHARS)?;
         }
         let mut detail = String::new();
+        let mut marked = None;
         if update.password.is_some() || update.totp_seed.is_some() || update.notes.is_some() {
             let current = inner.version(open, &entry.id, entry.version)?;
             let mut next = VersionRecord {
@@ -196,6 +200,10 @@ impl Vault {
             let changed: Vec<&str> = next.changed.iter().map(|f| f.name()).collect();
             detail = format!("version={} changed={}", next.version, changed.join(","));
             put_version(open, &mut batch, &entry.id, &next)?;
+            if update.password.is_some() {
+                // A password typed in is known to its author: offboarding flags it as it does a revealed one.
+                marked = inner.mark_typed_in(open, &mut batch, &caller.person, &entry.id, next.version)?;
+            }
         }
         entry.updated_ms = now;
         put_entry(open, &mut batch, &entry)?;
@@ -203,6 +211,7 @@ impl Vault {
         event.target = update.platform.trim().to_string();
         event.detail = detail;
         inner.commit(event, batch).await?;
+        Inner::noted_mark(open, &caller.person, &entry.id, marked);
         Ok(entry.view())
     }
 

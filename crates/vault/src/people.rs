@@ -297,7 +297,8 @@ impl Inner {
             }
             return Err(Error::NoSession);
         }
-        let Some((batch, recorded)) = self.mark_change(open, person, entry, seen)? else {
+        let mut batch = Batch::default();
+        let Some(recorded) = self.mark_change(open, &mut batch, person, entry, seen)? else {
             drop(writes);
             return self.audit(event).await;
         };
@@ -307,9 +308,33 @@ impl Inner {
         Ok(seq)
     }
 
-    /// The write a reveal of `entry` by `person` needs for its mark, and the version the mark then records; `None`
-    /// when the stored mark already says as much (noted in memory, so the next reveal reads nothing).
-    fn mark_change(&self, open: &Open, person: &Id, entry: &Id, seen: u32) -> Result<Option<(Batch, u32)>> {
+    /// Adds to `batch` the mark of `person` knowing `version` of `entry`'s password because they typed it in (a
+    /// new entry, a changed password, a rotation staged with a given password): a password they know as much as
+    /// one revealed, which offboarding flags for rotation in the same way. The caller holds the write lock (as
+    /// [`Inner::audit_reveal`] does when it writes a mark) and, once `batch` is committed, calls
+    /// [`Inner::noted_mark`] with what this returns.
+    pub(crate) fn mark_typed_in(
+        &self,
+        open: &Open,
+        batch: &mut Batch,
+        person: &Id,
+        entry: &Id,
+        version: u32,
+    ) -> Result<Option<u32>> {
+        self.mark_change(open, batch, person, entry, version)
+    }
+
+    /// Notes in memory that the mark [`Inner::mark_typed_in`] wrote (`recorded`, if any) is stored.
+    pub(crate) fn noted_mark(open: &Open, person: &Id, entry: &Id, recorded: Option<u32>) {
+        if let Some(recorded) = recorded {
+            note_mark(open, (*person, *entry), recorded);
+        }
+    }
+
+    /// Adds to `batch` the write a reveal of `entry` by `person` needs for its mark, and returns the version the
+    /// mark then records; `None` when the stored mark already says as much (noted in memory, so the next reveal
+    /// reads nothing).
+    fn mark_change(&self, open: &Open, batch: &mut Batch, person: &Id, entry: &Id, seen: u32) -> Result<Option<u32>> {
         let pair = (*person, *entry);
         if known_mark(open, &pair).is_some_and(|newest| newest >= seen) {
             return Ok(None);
@@ -332,9 +357,8 @@ impl Inner {
         if write {
             let mark = SeenMark { person: *person, entry: *entry, first_ms, newest_version: seen };
             let sealed = records::seal(&open.people_key, &open.vault_id, RecordKind::RevealMark, &key[2..], 0, &mark)?;
-            let mut batch = Batch::default();
             batch.insert(key, sealed);
-            return Ok(Some((batch, seen)));
+            return Ok(Some(seen));
         }
         let recorded = newest.unwrap_or(seen).max(seen);
         note_mark(open, pair, recorded);

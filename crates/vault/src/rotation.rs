@@ -89,6 +89,13 @@ impl Vault {
         };
         let mut batch = Batch::default();
         put_pending(open, &mut batch, &entry.id, &pending.id, &version)?;
+        // A password given (not drawn here) is known to whoever typed it in: offboarding flags it as it does a
+        // revealed one, staged or confirmed since.
+        let marked = if pending.generated {
+            None
+        } else {
+            inner.mark_typed_in(open, &mut batch, &caller.person, &entry.id, version.version)?
+        };
         let view = staged_view(&entry, &pending);
         rotation.pending = Some(pending);
         put_rotation(open, &mut batch, &entry.id, &rotation)?;
@@ -96,6 +103,7 @@ impl Vault {
         event.detail =
             format!("rotation={} pending_version={} generated={}", view.id, view.pending_version, view.generated);
         inner.commit(event, batch).await?;
+        Inner::noted_mark(open, &caller.person, &entry.id, marked);
         Ok(view)
     }
 

@@ -455,3 +455,48 @@ async fn an_access_manager_cannot_tell_who_among_non_members_was_offboarded() {
     );
     assert_eq!(still_there.kind(), ErrorKind::PermissionDenied);
 }
+
+/// A password an owner typed in (a new entry, a changed password, a rotation staged with a given password) is a
+/// password that owner knows, as much as one revealed: when the owner leaves, those entries are flagged for
+/// rotation too (the union directive). Before the fix only reveals were marked, so a leader who had set the
+/// passwords of new accounts left with all of them and nothing was flagged.
+#[tokio::test]
+async fn offboarding_flags_the_passwords_the_person_typed_in() {
+    let fx = Fixture::new();
+    let vault = fx.open();
+    let leader_code = fx.init(&vault, Some("Bob")).await.expect("the leader's code");
+    fx.enroll(&vault, &leader_code, b"bob's own passphrase").await;
+    let alice = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    let bob = fx.login(&vault, "Bob", b"bob's own passphrase").await;
+    for (by, platform) in [(&bob, "Instagram"), (&alice, "Facebook"), (&alice, "YouTube"), (&alice, "Untouched")] {
+        let (e, s) = entry(platform);
+        vault.create_entry(by, e, s).await.expect("entry");
+    }
+    let update = coffre_vault::EntryUpdate {
+        platform: "Facebook".into(),
+        password: Some(SecretBytes::new(b"bob's new password".to_vec())),
+        ..coffre_vault::EntryUpdate::default()
+    };
+    vault.update_entry(&bob, update).await.expect("Bob changes Facebook's password");
+    let given = coffre_vault::NewPassword::Given(SecretBytes::new(b"bob's staged password".to_vec()));
+    vault.stage_rotation(&bob, "YouTube", given).await.expect("Bob stages YouTube's");
+    // Notes alone are not the password: Bob changing Untouched's notes does not make him know its password.
+    let notes = coffre_vault::EntryUpdate {
+        platform: "Untouched".into(),
+        notes: Some(SecretBytes::new(b"call the bank first".to_vec())),
+        ..coffre_vault::EntryUpdate::default()
+    };
+    vault.update_entry(&bob, notes).await.expect("notes");
+
+    let done = vault.offboard_person(&alice, "Bob").await.expect("offboard");
+    assert_eq!(done.rotation_due, ["Facebook", "Instagram", "YouTube"]);
+    let seen: Vec<(&str, Seen)> = done.revealed.iter().map(|r| (r.platform.as_str(), r.seen)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("Facebook", Seen::Current { version: 2 }),
+            ("Instagram", Seen::Current { version: 1 }),
+            ("YouTube", Seen::Staged { version: 2 })
+        ]
+    );
+}
