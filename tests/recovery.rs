@@ -256,6 +256,9 @@ fn rekey_makes_the_old_shares_useless() {
     let tmp = tempfile::tempdir().unwrap();
     let (daemon, alice, bob, init) = vault_with_holders(tmp.path());
     alice.login(&daemon, "Alice", &key(&alice, "president.pass")).ok();
+    // Bob leaves: the leader's share still counts, and its key still opens new backups, until the rekey below.
+    let offboarded = alice.run(&["person", "offboard", "Bob"]).ok();
+    assert!(offboarded.stdout.contains("They also hold the recovery share \"leader\""), "{}", offboarded.stdout);
     let alice_public = std::fs::read_to_string(key(&alice, "alice.key")).unwrap();
     let alice_public = alice_public.lines().find_map(|l| l.strip_prefix("# public key: ")).unwrap().to_string();
     let treasurer_public = reference_age::keygen(&bob.home.path().join("treasurer.key"));

@@ -240,6 +240,9 @@ struct Offboarded {
     sessions_ended: u32,
     rotation_due: Vec<String>,
     revealed: Vec<Revealed>,
+    /// The share holder bearing the person's name, whose share and key must be replaced by a new set.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    share_holder: Option<String>,
 }
 
 /// An entry the person revealed, and what they saw of it (in English, and as a code and its arguments).
@@ -277,6 +280,7 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
                 Revealed { platform: r.platform, seen: r.seen, seen_code: r.seen_code, seen_arguments, line }
             })
             .collect(),
+        share_holder: Some(done.share_holder).filter(|holder| !holder.is_empty()),
     };
     emit(ctx.json(), &report, || {
         let mut text = t!(
@@ -294,6 +298,10 @@ async fn offboard(name: &str, ctx: &Context) -> Result<(), Failure> {
             for entry in &report.revealed {
                 text.push_str(&format!("  {}\n", entry.line));
             }
+        }
+        if let Some(holder) = &report.share_holder {
+            text.push_str(&t!("person-offboarded-share-holder", holder = printable(holder)));
+            text.push('\n');
         }
         text
     })

@@ -73,6 +73,7 @@ impl AccessService for AccessApi {
                     seen_arguments: crate::convert::arguments(r.seen.arguments()),
                 })
                 .collect(),
+            share_holder: done.share_holder.unwrap_or_default(),
         }))
     }
 

@@ -475,6 +475,10 @@ pub struct Offboarded {
     pub rotation_due: Vec<String>,
     /// The same entries, each with what the person saw of it.
     pub revealed: Vec<RevealedEntry>,
+    /// The label of the current share set's holder that is the person by its label (their name, or "president" or
+    /// "leader" for an owner of that role), if one is: that share still counts towards a recovery, and its age key
+    /// still opens every new backup, until an owner issues a new set.
+    pub share_holder: Option<String>,
 }
 
 /// An entry an offboarded person revealed, and what they saw of it.

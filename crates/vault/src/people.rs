@@ -127,7 +127,8 @@ impl Vault {
         inner.commit(event, batch).await?;
         let sessions_ended = inner.end_sessions_of(open, &person.id);
         tracing::info!("a person was offboarded");
-        Ok(Offboarded { name: person.name, grants_revoked, sessions_ended, rotation_due, revealed })
+        let share_holder = crate::recovery::holder_of(self, open, &person.name, person.role)?;
+        Ok(Offboarded { name: person.name, grants_revoked, sessions_ended, rotation_due, revealed, share_holder })
     }
 
     /// Resets a person's enrolment: their passphrase, second factor and (for an owner) key slot are removed, their

@@ -353,3 +353,26 @@ async fn a_recovery_never_gives_an_offboarded_owner_a_key_slot_again() {
     let bob = vault.unseal(&anonymous(), passphrase(NEW_PASS)).await;
     assert_eq!(message(bob).0, ErrorKind::Unauthenticated, "no key slot opens with the passphrase chosen for Bob");
 }
+
+/// Offboarding someone who holds a share of the current set says so: their share still counts towards a recovery
+/// and their age key still opens every new backup until an owner issues a new set. A holder is found by its label:
+/// the person's name, or the role of an owner as the guides label it (`leader=age1...`).
+#[tokio::test]
+async fn offboarding_a_share_holder_says_the_share_set_must_be_replaced() {
+    let fx = Fixture::new();
+    let (president, leader) = (Holder::new("president"), Holder::new("leader"));
+    let vault = fx.open();
+    fx.init_with_shares(&vault, Some(two_of(&[&president, &leader], 2))).await.expect("shares issued");
+    let owner = fx.login(&vault, "Alice", PRESIDENT_PASS).await;
+    vault.add_person(&owner, "Carol", coffre_vault::Role::Auditor).await.expect("an auditor");
+    let done = vault.offboard_person(&owner, "Carol").await.expect("the auditor leaves");
+    assert_eq!(done.share_holder, None, "Carol holds no share");
+    let done = vault.offboard_person(&owner, "Bob").await.expect("the leader leaves");
+    assert_eq!(done.share_holder.as_deref(), Some("leader"), "the leader's share, by the role's label");
+
+    let (treasurer, dave) = (Holder::new("treasurer"), Holder::new("DAVE"));
+    vault.rekey(&owner, two_of(&[&president, &treasurer, &dave], 2)).await.expect("a new set");
+    fx.person(&vault, &owner, "Dave", coffre_vault::Role::Member, b"Dave's own long passphrase").await;
+    let done = vault.offboard_person(&owner, "Dave").await.expect("Dave leaves");
+    assert_eq!(done.share_holder.as_deref(), Some("DAVE"), "by the person's name, compared as names are");
+}

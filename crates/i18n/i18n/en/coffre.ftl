@@ -337,6 +337,7 @@ person-offboarded = Offboarded { $name }: account disabled (its history is kept)
 }.
 person-offboarded-nothing-revealed = They revealed no password: nothing needs to change.
 person-offboarded-revealed = They revealed these entries (what they saw is said); change each on its platform, then in coffre:
+person-offboarded-share-holder = They also hold the recovery share "{ $holder }": it still counts towards a recovery, and its age key still opens every new backup. Issue a new share set now without them (`coffre recovery rekey --holder NAME=age1... ...`, or the Recovery page).
 person-offboarded-saw = { $platform }: saw { $seen }
 # What an offboarded person saw of an entry (the engine's Seen, by code); the line above is for an older daemon.
 person-offboarded-saw-unknown = { $platform }: revealed before coffre noted which version

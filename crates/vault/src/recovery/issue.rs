@@ -19,7 +19,7 @@ use crate::{
     Error, Problem, Result,
     audit::Outcome,
     authz::Action,
-    model::RequestContext,
+    model::{RequestContext, Role},
     problems,
     records::{self, HolderRecord, ShareSetRecord},
     validate,
@@ -160,6 +160,24 @@ pub(crate) fn current_share_set(vault: &Vault, open: &Open) -> Result<Option<Sha
         return Err(Error::Corrupt(format!("ShareSet {} is missing", id.to_hex())));
     };
     records::open(&open.people_key, &open.vault_id, RecordKind::ShareSet, &id.0, 0, &sealed).map(Some)
+}
+
+/// The label of the current share set's holder that is `person` by its label, if one is: their name, or the role an
+/// owner holds under the labels the guides use (`president=age1...`, `leader=age1...`), compared as names are (NFKC,
+/// lower case). Holders are labels, not people: one labelled otherwise ("treasurer") is not found.
+pub(crate) fn holder_of(vault: &Vault, open: &Open, name: &str, role: Role) -> Result<Option<String>> {
+    let role_label = match role {
+        Role::President => Some("president"),
+        Role::Leader => Some("leader"),
+        Role::AccessManager | Role::Member | Role::Auditor => None,
+    };
+    let is_them = |label: &str| {
+        let label = coffre_crypto::index::normalise_name(label);
+        *label == *coffre_crypto::index::normalise_name(name) || role_label == Some(label.as_str())
+    };
+    Ok(current_share_set(vault, open)?
+        .and_then(|set| set.holders.into_iter().find(|h| is_them(&h.label)))
+        .map(|h| h.label))
 }
 
 impl Vault {

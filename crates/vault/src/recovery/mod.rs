@@ -20,7 +20,7 @@ use coffre_crypto::{
     token::{TokenHash, hash_session_token, new_session_token},
 };
 use coffre_store::Batch;
-pub(crate) use issue::{check as check_spec, current_share_set, issue as issue_share_set, put_share_set};
+pub(crate) use issue::{check as check_spec, current_share_set, holder_of, issue as issue_share_set, put_share_set};
 use subtle::ConstantTimeEq as _;
 
 use crate::reasons;
