@@ -790,6 +790,17 @@ audit-action = { $key ->
     [recovery-complete] recovery.complete
     [recovery-expire] recovery.expire
     [recovery-passphrase] recovery.passphrase
+    [entry-archive] entry.archive
+    [approval-approve] approval.approve
+    [approval-deny] approval.deny
+    [approval-use] approval.use
+    [grant-expire] grant.expire
+    [session-end] session.end
+    [shares-issue] shares.issue
+    [recovery-read] recovery.read
+    [restore] restore
+    [names-normalise] names.normalise
+    [store-baseline] store.baseline
    *[other] { $action }
 }
 audit-outcome = { $outcome ->
@@ -1518,7 +1529,8 @@ web-grant-revoked-title = Access revoked
 web-grant-revoked = { $person } no longer has this access.
 web-nav-audit = Audit log
 web-audit-actor = Who
-web-audit-action = Action (e.g. reveal)
+web-audit-action = What
+web-audit-action-any = Any action
 web-audit-target = On what
 web-audit-time = When
 web-audit-outcome = Outcome

@@ -809,6 +809,17 @@ audit-action = { $key ->
     [recovery-complete] récupération terminée
     [recovery-expire] récupération expirée
     [recovery-passphrase] phrase de passe définie par récupération
+    [entry-archive] entrée archivée
+    [approval-approve] approbation donnée
+    [approval-deny] approbation refusée
+    [approval-use] approbation utilisée
+    [grant-expire] accès expiré
+    [session-end] fin de session
+    [shares-issue] parts de récupération émises
+    [recovery-read] lecture de la récupération
+    [restore] restauration
+    [names-normalise] noms uniformisés
+    [store-baseline] point de départ du magasin
    *[other] { $action }
 }
 audit-outcome = { $outcome ->
@@ -1598,7 +1609,8 @@ web-grant-revoked-title = Accès révoqué
 web-grant-revoked = { $person } n’a plus cet accès.
 web-nav-audit = Journal d’audit
 web-audit-actor = Qui
-web-audit-action = Action (p. ex. reveal)
+web-audit-action = Quoi
+web-audit-action-any = Toutes les actions
 web-audit-target = Sur quoi
 web-audit-time = Quand
 web-audit-outcome = Résultat

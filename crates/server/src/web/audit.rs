@@ -27,8 +27,44 @@ struct Row {
     actor: String,
     action: String,
     target: String,
-    outcome: &'static str,
+    outcome: String,
     reason: String,
+}
+
+/// The actions the filter offers, by the names the catalogue gives them (`audit-action`): what a person looks for in
+/// the log. The engine names them; this list only says which to offer, and a filter on another action still works
+/// from its address.
+const ACTIONS: &[&str] = &[
+    "reveal",
+    "login",
+    "entry.create",
+    "entry.update",
+    "entry.archive",
+    "entry.flag",
+    "grant.add",
+    "grant.revoke",
+    "grant.expire",
+    "person.add",
+    "person.offboard",
+    "enrolment.reset",
+    "rotation.stage",
+    "rotation.confirm",
+    "rotation.cancel",
+    "approval.request",
+    "approval.approve",
+    "approval.deny",
+    "backup",
+    "seal",
+    "unseal",
+    "audit.export",
+    "registry.export",
+];
+
+/// One choice of the action filter.
+struct Choice {
+    code: String,
+    label: String,
+    selected: bool,
 }
 
 #[derive(Template)]
@@ -36,7 +72,7 @@ struct Row {
 struct AuditPage {
     frame: Frame,
     actor: String,
-    action: String,
+    actions: Vec<Choice>,
     target: String,
     rows: Vec<Row>,
     next: Option<String>,
@@ -85,9 +121,9 @@ pub(crate) async fn log(State(web): State<Web>, visit: Visit, query: forms::Quer
             seq: event.seq,
             time: frame.t.time_of(event.time_ms.div_euclid(1000)),
             actor: event.actor,
-            action: event.action,
+            action: frame.t.action(&event.action),
             target: event.target,
-            outcome: event.outcome.as_str(),
+            outcome: frame.t.m1("audit-outcome", "outcome", event.outcome.as_str()),
             reason: event.reason,
         })
         .collect();
@@ -112,10 +148,19 @@ pub(crate) async fn log(State(web): State<Web>, visit: Visit, query: forms::Quer
         )
     });
     let public_key = web.vault.status().audit_public_key.unwrap_or_default();
+    let chosen = query.action.trim();
+    let mut actions: Vec<Choice> = ACTIONS
+        .iter()
+        .map(|code| Choice { code: (*code).to_owned(), label: frame.t.action(code), selected: *code == chosen })
+        .collect();
+    if !chosen.is_empty() && !ACTIONS.contains(&chosen) {
+        let code = chosen.chars().take(100).collect::<String>();
+        actions.push(Choice { label: frame.t.action(&code), code, selected: true });
+    }
     page(&AuditPage {
         frame,
         actor: query.actor.clone(),
-        action: query.action.clone(),
+        actions,
         target: query.target.clone(),
         rows,
         next,

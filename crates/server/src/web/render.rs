@@ -38,6 +38,13 @@ impl Tr {
         self.0.tag()
     }
 
+    /// An audit event's action ("reveal", "entry.create") as people read it (the catalogue's `audit-action`, as
+    /// the command line prints it).
+    pub(crate) fn action(&self, code: &str) -> String {
+        let arguments = [("key", code.replace('.', "-")), ("action", code.to_owned())];
+        coffre_i18n::message(self.0, "audit-action", &arguments).unwrap_or_else(|| code.to_owned())
+    }
+
     /// A role as people read it.
     pub(crate) fn role(&self, role: Role) -> String {
         self.m1("role-name", "role", role_code(role))

@@ -16,6 +16,7 @@ use tower::ServiceExt as _;
 
 use super::security::{CONTENT_SECURITY_POLICY, PERMISSIONS_POLICY};
 
+mod french;
 mod owners;
 mod pages;
 mod roles;
