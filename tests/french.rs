@@ -356,7 +356,7 @@ fn a_refused_value_and_an_import_plan_read_in_french() {
     assert!(plan.stdout.contains("créer           Facebook [other]  (ligne 2)"), "{}", plan.stdout);
     assert!(plan.stdout.contains("créer-renommé   Facebook (2) [other]  (ligne 3)"), "{}", plan.stdout);
     assert!(
-        plan.stdout.contains("- renommé\u{a0}: « Facebook » est déjà pris dans le fichier (ligne 2)"),
+        plan.stdout.contains("- renommé\u{a0}: «\u{a0}Facebook\u{a0}» est déjà pris dans le fichier (ligne 2)"),
         "{}",
         plan.stdout
     );

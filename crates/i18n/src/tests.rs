@@ -148,6 +148,36 @@ fn french_typography_puts_a_non_breaking_space_before_colons() {
     }
 }
 
+/// The catalogue writes "unique ?" with a narrow no-break space almost everywhere; a question mark, exclamation mark
+/// or semicolon stuck to its word ("unique?", "annulé;") is the same typo the other way, and reads as a mix of
+/// styles. Likewise « guillemets » with ordinary spaces, which a line can break from their text.
+#[test]
+fn french_typography_puts_a_non_breaking_space_before_question_marks_and_semicolons() {
+    let source =
+        std::fs::read_to_string(format!("{}/i18n/fr-CA/coffre.ftl", env!("CARGO_MANIFEST_DIR"))).unwrap_or_default();
+    for line in source.lines().filter(|l| !l.trim_start().starts_with('#')) {
+        // Code spans (`coffre login ?`) and URIs keep their own characters.
+        let prose: String = line.split('`').step_by(2).collect::<Vec<_>>().join(" ");
+        let prose: String = prose.split_whitespace().filter(|word| !word.contains("://")).collect::<Vec<_>>().join(" ");
+        let mut previous = ' ';
+        for c in prose.chars() {
+            if matches!(c, '?' | '!' | ';') {
+                assert!(matches!(previous, ' ' | '\u{a0}' | '\u{202f}'), "no space before {c:?}: {line}");
+            }
+            previous = c;
+        }
+        // Guillemets hold their text between no-break spaces, so that « and » never end or start a line alone.
+        for (at, _) in line.match_indices('«') {
+            let next = line[at + '«'.len_utf8()..].chars().next();
+            assert!(matches!(next, Some('\u{a0}' | '\u{202f}')), "no no-break space after «: {line}");
+        }
+        for (at, _) in line.match_indices('»') {
+            let before = line[..at].chars().next_back();
+            assert!(matches!(before, Some('\u{a0}' | '\u{202f}')), "no no-break space before »: {line}");
+        }
+    }
+}
+
 #[test]
 fn the_loaders_speak_their_language_without_isolation_marks() {
     let en = loader(Lang::En).get("answer-yes");

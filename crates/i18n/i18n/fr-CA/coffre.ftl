@@ -1,5 +1,5 @@
 # Les messages de coffre en français (Canada). Chaque identifiant de ../en/coffre.ftl est ici avec les mêmes
-# arguments (un test le vérifie). Typographie : espace insécable avant « : », espace fine insécable avant ; ? !
+# arguments (un test le vérifie). Typographie : espace insécable avant « : », espace fine insécable avant ; ? !
 
 ## Réponses et préfixes
 
@@ -295,8 +295,8 @@ rotation-why = { $kind ->
     [compromised] compromis
    *[other] { $kind }
 }
-# Le détail d’une raison de changer un mot de passe (DueDetail du moteur, par code). « offboarded » est le texte
-# qu’un coffred plus ancien a écrit au départ de la personne, conservé en anglais dans l’entrée ; « left » est ce
+# Le détail d’une raison de changer un mot de passe (DueDetail du moteur, par code). « offboarded » est le texte
+# qu’un coffred plus ancien a écrit au départ de la personne, conservé en anglais dans l’entrée ; « left » est ce
 # qu’on dit à qui ne doit pas savoir qui est parti.
 rotation-detail-age = mot de passe inchangé depuis { $days } jours ; au plus { $max_days } jours pour cette catégorie
 rotation-detail-offboarded = { $text }
@@ -503,7 +503,7 @@ daemon-problem-request-reason-required = obligatoire : dites pourquoi vous avez
 daemon-problem-task-required = obligatoire : dites à quoi sert l’accès
 daemon-problem-report-required = obligatoire : dites ce qui s’est passé (ce qui a été exposé, quand, comment)
 daemon-problem-totp-seed-not-text = il faut du texte base32, tel que la plateforme l’affiche pour une application
-daemon-problem-totp-seed-invalid = ce n’est pas une clé qu’une application d’authentification accepte (16 à 103 caractères base32 : lettres A-Z et chiffres 2-7) ; copiez la clé que la plateforme affiche sous « entrer cette clé manuellement »
+daemon-problem-totp-seed-invalid = ce n’est pas une clé qu’une application d’authentification accepte (16 à 103 caractères base32 : lettres A-Z et chiffres 2-7) ; copiez la clé que la plateforme affiche sous « entrer cette clé manuellement »
 daemon-problem-too-many-events = { $max } événements par page au plus
 daemon-problem-too-many-entries = { $max } entrées par page au plus
 daemon-problem-expiry-past = elle n’est pas dans le futur
@@ -935,11 +935,11 @@ qr-cannot-write = impossible d’écrire le code QR dans { $path } : { $reason 
 
 import-file-too-large = { $path } dépasse { $mib } Mio, le maximum que lit `coffre import` : est-ce le bon fichier ? Découpez un export plus grand en plusieurs fichiers
 import-too-many = { $path } contient plus de { $max } entrées, plus que n’en prend une importation : découpez-le en plusieurs fichiers ; rien n’a été importé
-import-not-utf8 = { $path } n’est pas du texte UTF-8 (le premier octet invalide est à la ligne { $line }) : enregistrez-le ou exportez-le de nouveau en UTF-8 (dans LibreOffice ou Excel : « CSV UTF-8 ») ; rien n’a été importé
-import-not-bitwarden-csv = { $path } n’est pas un export CSV de Bitwarden : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
-import-not-keepassxc-csv = { $path } n’est pas un export CSV de KeePassXC : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
+import-not-utf8 = { $path } n’est pas du texte UTF-8 (le premier octet invalide est à la ligne { $line }) : enregistrez-le ou exportez-le de nouveau en UTF-8 (dans LibreOffice ou Excel : « CSV UTF-8 ») ; rien n’a été importé
+import-not-bitwarden-csv = { $path } n’est pas un export CSV de Bitwarden : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
+import-not-keepassxc-csv = { $path } n’est pas un export CSV de KeePassXC : il n’a pas de colonne « { $column } » (pour un tableur, utilisez --format csv)
 import-not-bitwarden-json = { $path } n’est pas un export JSON de Bitwarden (ligne { $line }, colonne { $column }) : exportez de nouveau avec Fichier > Exporter le coffre > .json
-import-bitwarden-encrypted = { $path } est un export chiffré de Bitwarden : exportez de nouveau en choisissant le format « JSON », pas « JSON (chiffré) »
+import-bitwarden-encrypted = { $path } est un export chiffré de Bitwarden : exportez de nouveau en choisissant le format « JSON », pas « JSON (chiffré) »
 import-keepass-key-file = impossible de lire le fichier clé ({ $reason })
 import-keepass-wrong-key = mot de passe ou fichier clé erroné pour { $path } : rien n’a été importé (le fichier clé, si la base en a un, se donne avec --key-file)
 import-keepass-needs-key = une base KeePass demande son mot de passe (--password-file ou la question) ou --key-file
@@ -958,15 +958,15 @@ import-1pux-bad-data = { $path } : export.data n’est pas au format d’export
 import-not-a-pass-store = { $path } n’est pas un magasin pass (il n’a pas de .gpg-id) : donnez le dossier du magasin, d’habitude ~/.password-store
 import-cannot-list = impossible de lister { $path } ({ $reason })
 import-pass-too-many = { $path } contient plus de { $max } entrées : importez-le par morceaux
-import-map-not-a-pair = --map : « { $pair } » n’est pas de la forme CHAMP=COLONNE
-import-map-not-a-field = --map : « { $field } » n’est pas un champ (platform, login, password, url, notes, totp, category, tags)
-import-map-no-column = --map : { $path } n’a pas de colonne « { $column } » ; ses colonnes sont : { $columns }
+import-map-not-a-pair = --map : « { $pair } » n’est pas de la forme CHAMP=COLONNE
+import-map-not-a-field = --map : « { $field } » n’est pas un champ (platform, login, password, url, notes, totp, category, tags)
+import-map-no-column = --map : { $path } n’a pas de colonne « { $column } » ; ses colonnes sont : { $columns }
 import-column-unknown = impossible de savoir quelle colonne de { $path } contient le champ { $field } ; ses colonnes sont : { $columns }. Nommez-la avec --map, p. ex. --map "platform=Site,login=Utilisateur,password=Mot de passe"
 import-no-header = { $path } n’a pas de ligne d’en-tête : sa première ligne doit nommer les colonnes
 import-csv-unequal = { $path }, ligne { $line } : { $cells } cellules alors que l’en-tête en a { $header } (un guillemet jamais fermé, ou un séparateur dans une cellule sans guillemets ?) : corrigez le fichier et importez-le de nouveau ; rien n’a été importé
 import-csv-unreadable = { $path }, ligne { $line } : illisible comme CSV : corrigez le fichier et importez-le de nouveau ; rien n’a été importé
-import-category-map-not-a-pair = --category-map : « { $pair } » n’est pas de la forme DOSSIER=CATÉGORIE
-import-category-map-not-a-category = --category-map : « { $category } » n’est pas une catégorie (social-network, data-bank, creation, meeting, software, financial, other)
+import-category-map-not-a-pair = --category-map : « { $pair } » n’est pas de la forme DOSSIER=CATÉGORIE
+import-category-map-not-a-category = --category-map : « { $category } » n’est pas une catégorie (social-network, data-bank, creation, meeting, software, financial, other)
 
 ## coffre import : où est un élément, et ce que le plan en dit (import/note.rs). `--json` garde le texte anglais
 ## à côté d’un code stable.
@@ -981,7 +981,7 @@ import-note-document = un document : coffre garde des comptes, pas des fichiers
 import-note-ssh-key = une clé SSH : coffre garde les mots de passe des comptes
 import-note-unknown-kind = un élément d’un type que cette version de coffre ne connaît pas
 import-note-unknown-category = une catégorie 1Password autre que Login et Password : pas importée
-import-note-other-type = un élément de type « { $kind } » : coffre n’importe que des identifiants de connexion
+import-note-other-type = un élément de type « { $kind } » : coffre n’importe que des identifiants de connexion
 import-note-archived = archivé dans 1Password
 import-note-recycle-bin = dans la corbeille
 import-note-keepass-reference = son mot de passe, son nom d’utilisateur ou son URL est une référence de champ KeePass (REF:…) à une entrée absente du fichier, ou pas par son UUID : copiez la valeur elle-même dans l’entrée dans KeePass
@@ -1004,19 +1004,19 @@ import-note-no-name = ni nom ni URL d’après lesquels nommer la plateforme
 import-note-totp-left-out = TOTP laissé de côté : { $why }
 import-note-named-after-host = sans nom : nommé d’après l’hôte de son URL, { $host }
 import-note-name-cut = nom coupé à { $max } caractères (la limite du coffre)
-import-note-tag-left-out = étiquette « { $tag } » laissée de côté : plus de { $max } caractères
+import-note-tag-left-out = étiquette « { $tag } » laissée de côté : plus de { $max } caractères
 import-note-tags-left-out = étiquettes au-delà des { $max } premières laissées de côté (la limite du coffre)
 import-note-older-passwords-too-long = anciens mots de passe de plus de { $max } octets laissés de côté
 import-note-history-cut = seuls les { $max } anciens mots de passe les plus récents sont gardés
 import-note-same-account = le même compte que { $first } (mêmes nom, identifiant, URL et mot de passe)
 import-note-renamed = renommé : { $clashes }
-import-note-may-not-reveal = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, et vous ne pouvez pas afficher son mot de passe pour comparer : laissé tel quel
+import-note-may-not-reveal = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, et vous ne pouvez pas afficher son mot de passe pour comparer : laissé tel quel
 import-note-identical = déjà dans le coffre avec les mêmes identifiant, URL et mot de passe
 import-note-resumed = dans le coffre avec un ancien mot de passe du fichier : { $later ->
     [one] son { $later } mot de passe plus récent est ajouté
    *[other] ses { $later } mots de passe plus récents sont ajoutés
 } comme nouvelles versions
-import-note-other-password = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, mais un autre mot de passe : laissé tel quel (si le fichier est plus récent, changez-le avec `coffre entry edit { $platform } --new-password`)
+import-note-other-password = « { $platform } » est dans le coffre avec les mêmes identifiant et URL, mais un autre mot de passe : laissé tel quel (si le fichier est plus récent, changez-le avec `coffre entry edit { $platform } --new-password`)
 import-note-refused = pas fait : { $message }
 import-stopped = l’importation s’est arrêtée : { $reason } (relancez la même importation pour la terminer)
 import-totp-not-time-based = une valeur otpauth://{ $kind } n’est pas un code basé sur l’heure (seul TOTP est gardé)
@@ -1026,8 +1026,8 @@ import-totp-period = le code change toutes les { $value } s ; le coffre calcul
 import-totp-no-secret = l’URI otpauth n’a pas de secret
 import-totp-not-a-uri = ni une URI otpauth://totp/ ni du base32 (p. ex. un code Steam)
 import-totp-not-a-seed = pas une clé qu’une application d’authentification accepte (16 à 103 caractères base32 : lettres A-Z et chiffres 2-7)
-import-clash-taken = « { $name } » est déjà pris dans le fichier ({ $origin })
-import-clash-other-account = « { $name } » est un autre compte du coffre (autre identifiant ou autre URL)
+import-clash-taken = « { $name } » est déjà pris dans le fichier ({ $origin })
+import-clash-other-account = « { $name } » est un autre compte du coffre (autre identifiant ou autre URL)
 import-action = { $action ->
     [create] créer
     [create-renamed] créer-renommé
@@ -1047,9 +1047,9 @@ import-empty = { $path } ne contient aucune entrée : rien à importer
 import-keepass-password-not-text = le mot de passe KeePass n’est pas du texte UTF-8
 # Les colonnes devinées d’après l’en-tête d’un tableur, nommées par leurs clés de --map (ce qu’on tape pour corriger).
 import-columns = Colonnes : { $columns }
-import-column = { $field } <- «{"\u00A0"}{ $header }{"\u00A0"}»
+import-column = { $field } <- « {"\u00A0"}{ $header }{"\u00A0"} »
 import-preview-heading = Premières lignes :
-import-preview-row = { $origin } : plateforme «{"\u00A0"}{ $platform }{"\u00A0"}», identifiant «{"\u00A0"}{ $login }{"\u00A0"}», mot de passe { $password ->
+import-preview-row = { $origin } : plateforme « {"\u00A0"}{ $platform }{"\u00A0"} », identifiant « {"\u00A0"}{ $login }{"\u00A0"} », mot de passe { $password ->
     [empty] vide
    *[set] présent
 }
@@ -1481,7 +1481,7 @@ manual-section-name = NOM
 manual-section-extra = COMPLÉMENTS
 manual-section-authors = AUTEURS
 
-# « Vouliez-vous dire » après un nom d’entrée mal tapé (suggest.rs).
+# « Vouliez-vous dire » après un nom d’entrée mal tapé (suggest.rs).
 did-you-mean = vouliez-vous dire « { $name } » ?
 
 ## Le client Web (les pages HTML de coffred)
@@ -1512,7 +1512,7 @@ web-login = Me connecter
 web-name = Nom
 web-passphrase = Phrase de passe
 web-totp-code = Code de votre application d’authentification (6 chiffres)
-web-first-time = Première visite avec un code à usage unique?
+web-first-time = Première visite avec un code à usage unique ?
 web-enrol-link = M’inscrire
 web-entries-title = Entrées
 web-search = Chercher par plateforme, adresse, identifiant ou étiquette
@@ -1567,7 +1567,7 @@ web-enrol-welcome = Bienvenue, { $name }
 web-enrol-role = Votre rôle : { $role }.
 web-enrol-step-factor = 1. Votre second facteur
 web-enrol-step-passphrase = 2. Votre phrase de passe et votre premier code
-web-enrol-uri = Impossible de numériser? Afficher l’adresse à taper dans l’application
+web-enrol-uri = Impossible de numériser ? Afficher l’adresse à taper dans l’application
 web-qr-alt = Code QR de votre second facteur, pour votre application d’authentification
 web-new-passphrase = Nouvelle phrase de passe (au moins 12 caractères)
 web-repeat-passphrase = La même phrase de passe encore une fois
@@ -1661,7 +1661,7 @@ web-rotation-stage = Préparer un nouveau mot de passe
 web-rotation-any = N’importe quelle entrée
 web-rotation-staged = Un nouveau mot de passe pour { $platform } est préparé : révélez-le, entrez-le sur la plateforme, puis confirmez.
 web-rotation-confirmed = { $platform } utilise maintenant son nouveau mot de passe.
-web-rotation-cancelled = Le mot de passe préparé pour { $platform } est annulé; l’actuel reste.
+web-rotation-cancelled = Le mot de passe préparé pour { $platform } est annulé ; l’actuel reste.
 web-nav-people = Personnes
 web-person-state = { $state ->
     [pending] pas encore inscrite
