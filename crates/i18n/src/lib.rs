@@ -30,7 +30,7 @@ use std::sync::{LazyLock, OnceLock};
 use i18n_embed::{LanguageLoader, fluent::FluentLanguageLoader, unic_langid::LanguageIdentifier};
 use rust_embed::RustEmbed;
 
-pub use crate::time::{Zone, end_of_local_day, local_time, start_of_local_day};
+pub use crate::time::{Zone, end_of_local_day, local_time, start_of_local_day, time_in_words};
 #[doc(hidden)]
 pub use i18n_embed_fl;
 

@@ -119,6 +119,8 @@ fn no_french_message_is_left_in_english() {
         // The organisation's own name, and a word both languages spell alike.
         "web-registry-of",
         "web-registry-url",
+        // A time and its offset from UTC, which both languages write alike.
+        "time-in-words-offset",
         "daemon-problem-kdf-out-of-bounds",
         "daemon-problem-holder-key",
         "daemon-problem-share-unreadable",

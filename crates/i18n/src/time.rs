@@ -4,6 +4,8 @@
 
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 
+use crate::Lang;
+
 /// `unix_seconds` as a person reads it, in the local time zone: "2026-12-31 19:00 -05:00". `None` for a time
 /// out of range.
 pub fn local_time(unix_seconds: i64) -> Option<String> {
@@ -53,6 +55,51 @@ impl Zone {
     }
 }
 
+/// `unix_seconds` in words, as a person reading `lang` reads a time in a sentence (the catalogue's `time-in-words`):
+/// "20 janvier 2027 à 23 h 59", "January 20, 2027, 23:59". In `zone`, the reader's own, without an offset; with no
+/// zone, in the local time zone with its offset ("… (UTC-05:00)"), since that may not be the reader's. `None` for a
+/// time out of range.
+pub fn time_in_words(lang: Lang, zone: Option<&Zone>, unix_seconds: i64) -> Option<String> {
+    match zone {
+        Some(zone) => words_in(lang, &zone.0, unix_seconds, false),
+        None => words_in(lang, &TimeZone::system(), unix_seconds, true),
+    }
+}
+
+/// The months by the names the catalogue selects on.
+const MONTHS: [&str; 12] = [
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+];
+
+pub(crate) fn words_in(lang: Lang, zone: &TimeZone, unix_seconds: i64, with_offset: bool) -> Option<String> {
+    let zoned = Timestamp::from_second(unix_seconds).ok()?.to_zoned(zone.clone());
+    let month = MONTHS.get(usize::try_from(zoned.month()).ok()?.checked_sub(1)?)?;
+    let arguments = [
+        ("day", zoned.day().to_string()),
+        ("month", (*month).to_owned()),
+        ("year", zoned.year().to_string()),
+        ("hour", zoned.hour().to_string()),
+        ("minute", format!("{:02}", zoned.minute())),
+    ];
+    let time = crate::message(lang, "time-in-words", &arguments)?;
+    if !with_offset {
+        return Some(time);
+    }
+    let offset = zoned.strftime("%:z").to_string();
+    crate::message(lang, "time-in-words-offset", &[("time", time), ("offset", offset)])
+}
+
 pub(crate) fn start_of_day_in(zone: &TimeZone, date: &str) -> Option<i64> {
     let date: Date = date.trim().parse().ok()?;
     let zoned = date.to_zoned(zone.clone()).ok()?;
@@ -81,6 +128,11 @@ mod zone_tests {
         assert_eq!(tokyo.end_of_day("2027-01-15"), Some(1_800_025_199));
         let toronto = Zone::named("America/Toronto").expect("a zone");
         assert_eq!(toronto.time(1_800_000_000).as_deref(), Some("2027-01-15 03:00 -05:00"));
+        let words = |lang, zone: &Zone| super::words_in(lang, &zone.0, 1_800_000_000, false);
+        assert_eq!(words(crate::Lang::FrCa, &toronto).as_deref(), Some("15 janvier 2027 à 3\u{a0}h\u{a0}00"));
+        assert_eq!(words(crate::Lang::En, &tokyo).as_deref(), Some("January 15, 2027, 17:00"));
+        let with_offset = super::words_in(crate::Lang::FrCa, &toronto.0, 1_800_000_000, true);
+        assert_eq!(with_offset.as_deref(), Some("15 janvier 2027 à 3\u{a0}h\u{a0}00 (UTC-05:00)"));
         for name in ["", "Mars/Olympus_Mons", "../../etc/passwd", "/etc/localtime", "Asia/Tokyo; x=y", &"A".repeat(65)]
         {
             assert!(Zone::named(name).is_none(), "{name:?}");

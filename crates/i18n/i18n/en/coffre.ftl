@@ -1404,6 +1404,24 @@ manual-section-authors = AUTHORS
 # "Did you mean" after a mistyped entry name (suggest.rs).
 did-you-mean = did you mean "{ $name }"?
 
+## Times in sentences (in the reader's time zone)
+time-in-words = { $month ->
+    [january] January
+    [february] February
+    [march] March
+    [april] April
+    [may] May
+    [june] June
+    [july] July
+    [august] August
+    [september] September
+    [october] October
+    [november] November
+    [december] December
+   *[other] { $month }
+} { $day }, { $year }, { $hour }:{ $minute }
+time-in-words-offset = { $time } (UTC{ $offset })
+
 ## The web client (coffred's HTML pages)
 
 web-skip = Skip to the content
@@ -1589,7 +1607,7 @@ web-person-state = { $state ->
     [offboarded] offboarded
    *[other] { $state }
 }
-web-person-added = added by { $name }
+web-person-added = added by { $name } on { $time }
 web-offboard-sure = I understand: { $name } loses every access, for good
 web-offboard = Offboard
 web-offboard-not-confirmed = Tick the box to confirm: offboarding is never undone.

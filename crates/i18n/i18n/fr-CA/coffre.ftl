@@ -1484,6 +1484,24 @@ manual-section-authors = AUTEURS
 # « Vouliez-vous dire » après un nom d’entrée mal tapé (suggest.rs).
 did-you-mean = vouliez-vous dire « { $name } » ?
 
+## Les dates et heures dans les phrases (le fuseau de la personne qui lit)
+time-in-words = { $day } { $month ->
+    [january] janvier
+    [february] février
+    [march] mars
+    [april] avril
+    [may] mai
+    [june] juin
+    [july] juillet
+    [august] août
+    [september] septembre
+    [october] octobre
+    [november] novembre
+    [december] décembre
+   *[other] { $month }
+} { $year } à { $hour } h { $minute }
+time-in-words-offset = { $time } (UTC{ $offset })
+
 ## Le client Web (les pages HTML de coffred)
 
 web-skip = Aller au contenu
@@ -1669,7 +1687,7 @@ web-person-state = { $state ->
     [offboarded] partie
    *[other] { $state }
 }
-web-person-added = ajoutée par { $name }
+web-person-added = ajoutée par { $name } le { $time }
 web-offboard-sure = Je comprends : { $name } perd tout accès, pour de bon
 web-offboard = Retirer
 web-offboard-not-confirmed = Cochez la case pour confirmer : un retrait n’est jamais annulé.

@@ -28,6 +28,12 @@ impl Tr {
         coffre_i18n::message(self.0, id, &[(name, value.to_owned())]).unwrap_or_else(|| id.to_owned())
     }
 
+    /// Message `id` with two arguments.
+    pub(crate) fn m2(&self, id: &str, name: &str, value: &str, other: &str, other_value: &str) -> String {
+        let arguments = [(name, value.to_owned()), (other, other_value.to_owned())];
+        coffre_i18n::message(self.0, id, &arguments).unwrap_or_else(|| id.to_owned())
+    }
+
     /// Message `id` whose one argument `name` is a count its words agree with ("1 share", "2 shares").
     pub(crate) fn count(&self, id: &str, name: &str, count: u64) -> String {
         coffre_i18n::counted(self.0, id, name, count).unwrap_or_else(|| id.to_owned())
@@ -50,18 +56,14 @@ impl Tr {
         self.m1("role-name", "role", role_code(role))
     }
 
-    /// A time for people, with its offset: in the reader's time zone, else the daemon's.
+    /// A time for people, in words of their language: in the reader's time zone, else the daemon's with its offset.
     pub(crate) fn time(&self, at: std::time::SystemTime) -> String {
         self.time_of(coffre_vault::clock::unix_seconds(at))
     }
 
     /// [`Self::time`] of Unix seconds.
     pub(crate) fn time_of(&self, unix_seconds: i64) -> String {
-        let shown = match &self.1 {
-            Some(zone) => zone.time(unix_seconds),
-            None => coffre_i18n::local_time(unix_seconds),
-        };
-        shown.unwrap_or_else(|| self.m("time-unknown"))
+        coffre_i18n::time_in_words(self.0, self.1.as_ref(), unix_seconds).unwrap_or_else(|| self.m("time-unknown"))
     }
 
     /// The last second of the day `date` (YYYY-MM-DD) typed by the reader, in their time zone (else the daemon's).

@@ -36,3 +36,39 @@ async fn the_audit_log_reads_in_french_not_in_the_engines_codes() {
     assert!(filtered.html.contains("<option value=\"reveal\" selected>affichage</option>"), "{}", filtered.html);
     assert!(filtered.html.contains("<td>affichage</td>") && !filtered.html.contains("<td>entrée créée</td>"));
 }
+
+/// Times in French words, as the catalogue's sentences around them read ("jusqu’au 20 janvier 2027 à 23 h 59"), not
+/// "2027-01-20 23:59 -05:00"; in the reader's own zone (their browser's) without an offset to decode, and with it,
+/// spelt "UTC−05:00"-style, only when the zone is the daemon's. A person's line says when they were added ("le").
+#[tokio::test]
+async fn times_read_in_french_words_in_the_readers_zone() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    alice = alice.with("accept-language", "fr-CA");
+    // Alice was made at the vault's start, 1,800,000,000 s after the epoch: 2027-01-15 08:00 UTC.
+    alice.cookies.insert("__Host-coffre-tz".into(), "America/Toronto".into());
+    let people = alice.get("/people").await;
+    assert!(people.html.contains("ajoutée par - le 15 janvier 2027 à 3\u{a0}h\u{a0}00</span>"), "{}", people.html);
+
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let fields = [
+        ("person", "Bob"),
+        ("scope", "entry"),
+        ("platform", "Mailgun"),
+        ("category", "software"),
+        ("until", "2027-01-20"),
+        ("task", "infolettre"),
+    ];
+    let given = alice.submit("/grants", &fields).await;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.html);
+    let grants = alice.get("/grants").await;
+    assert!(grants.html.contains("<td>20 janvier 2027 à 23\u{a0}h\u{a0}59</td>"), "{}", grants.html);
+    assert!(!grants.html.contains("2027-01-20"), "{}", grants.html);
+
+    // Without the reader's zone: the daemon's, with its offset said.
+    alice.cookies.remove("__Host-coffre-tz");
+    let people = alice.get("/people").await;
+    let line = people.between("ajoutée par - le ", "</span>");
+    assert!(line.starts_with("15 janvier 2027 à ") && line.contains(" (UTC"), "{line}");
+}
