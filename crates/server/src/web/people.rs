@@ -113,12 +113,15 @@ pub(crate) struct ResetForm {
     #[serde(default)]
     csrf: String,
     name: String,
+    /// The box "I understand" must be ticked: the person cannot log in until they enrol again.
+    #[serde(default)]
+    sure: String,
 }
 
 /// Resets a person's enrolment (a lost phone or passphrase): the engine removes their passphrase and second factor
 /// and ends their sessions; the page is their new handout, with a new one-time code. Their grants stay.
 pub(crate) async fn reset(State(web): State<Web>, visit: Visit, form: forms::Form<ResetForm>) -> Response {
-    let ResetForm { csrf, name } = form.0;
+    let ResetForm { csrf, name, sure } = form.0;
     if !visit.csrf_ok(&web, &csrf) {
         return visit.csrf_refused(&web);
     }
@@ -126,6 +129,9 @@ pub(crate) async fn reset(State(web): State<Web>, visit: Visit, form: forms::For
         Ok(frame) => frame,
         Err(response) => return *response,
     };
+    if sure != "yes" {
+        return render::bad_form(frame, StatusCode::BAD_REQUEST, "web-reset-not-confirmed");
+    }
     match web.vault.reset_enrolment(&visit.ctx, &name).await {
         Ok(enrolment) => super::manage::handout(&web, &visit, frame, enrolment),
         Err(err) => refusal(frame, &err),

@@ -72,3 +72,29 @@ async fn times_read_in_french_words_in_the_readers_zone() {
     let line = people.between("ajoutée par - le ", "</span>");
     assert!(line.starts_with("15 janvier 2027 à ") && line.contains(" (UTC"), "{line}");
 }
+
+/// Resetting someone's enrolment locks them out until they enrol again from a new sheet: one click next to "Retirer"
+/// must not do it. Like offboarding, a box says what it does and must be ticked, or nothing is reset.
+#[tokio::test]
+async fn resetting_an_enrolment_says_what_it_does_and_waits_for_a_ticked_box() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    alice = alice.with("accept-language", "fr-CA");
+    site.enrolled(&mut alice, "Bob", "member").await;
+
+    let people = alice.get("/people").await;
+    assert!(
+        people.html.contains("Je comprends\u{a0}: Bob ne pourra plus se connecter avant de s’inscrire de nouveau"),
+        "{}",
+        people.html
+    );
+    let refused = alice.post("/people/reset", &[("csrf", &people.csrf()), ("name", "Bob")]).await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.html);
+    assert!(refused.html.contains("Cochez la case pour confirmer"), "{}", refused.html);
+    // Bob's passphrase and second factor still work.
+    site.logged_in("Bob", PASS).await;
+
+    let handout = alice.post("/people/reset", &[("csrf", &people.csrf()), ("name", "Bob"), ("sure", "yes")]).await;
+    assert_eq!(handout.status, StatusCode::OK, "{}", handout.html);
+    assert!(handout.html.contains("id=\"code\""), "{}", handout.html);
+}

@@ -107,12 +107,12 @@ async fn an_owner_resets_a_persons_enrolment_and_gets_a_new_handout_a_manager_ca
     assert_eq!(refused.status, StatusCode::FORBIDDEN);
     let mut meg = site.logged_in("Meg", PASS).await;
     let csrf = meg.get("/people").await.csrf();
-    let refused = meg.post("/people/reset", &[("csrf", &csrf), ("name", "Bob")]).await;
+    let refused = meg.post("/people/reset", &[("csrf", &csrf), ("name", "Bob"), ("sure", "yes")]).await;
     assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.html);
     assert!(refused.html.contains("reset their enrolment"), "{}", refused.html);
     assert_eq!(bob.get("/").await.status, StatusCode::OK, "Bob's session lives on");
 
-    let handout = alice.post("/people/reset", &[("csrf", &people.csrf()), ("name", "Bob")]).await;
+    let handout = alice.post("/people/reset", &[("csrf", &people.csrf()), ("name", "Bob"), ("sure", "yes")]).await;
     assert_eq!(handout.status, StatusCode::OK, "{}", handout.html);
     let code = handout.between("<dd class=\"value\" id=\"code\">", "</dd>");
     assert!(!code.is_empty() && handout.html.contains("https://coffre.test/enrol"), "{}", handout.html);
@@ -193,7 +193,7 @@ async fn the_owners_pages_say_the_vault_is_sealed() {
     }
     for (path, fields) in [
         ("/entries/archive", vec![("csrf", csrf.as_str()), ("platform", "Mailgun")]),
-        ("/people/reset", vec![("csrf", csrf.as_str()), ("name", "Alice")]),
+        ("/people/reset", vec![("csrf", csrf.as_str()), ("name", "Alice"), ("sure", "yes")]),
         ("/backups", vec![("csrf", csrf.as_str())]),
     ] {
         let page = alice.post(path, &fields).await;
