@@ -204,9 +204,29 @@ pub struct RefusalCodes<'a> {
 /// in place of their English text. One rule for every renderer (the CLI from a status's metadata, coffred's web
 /// client and own commands from the engine's error). `None` when the catalogue lacks any of these messages, so that
 /// the caller shows the English text it has.
-pub fn refusal(lang: Lang, code: &str, mut args: Vec<(&str, String)>, codes: RefusalCodes<'_>) -> Option<String> {
+pub fn refusal(lang: Lang, code: &str, args: Vec<(&str, String)>, codes: RefusalCodes<'_>) -> Option<String> {
+    refusal_as(lang, code, args, codes, |id| id)
+}
+
+/// [`refusal`] for a reader in coffred's web client: where the catalogue has a `web-daemon-…` message beside a
+/// `daemon-…` one (the code's own, or its reason's), it is taken instead, because the `daemon-…` one tells what to do
+/// with a `coffre` command, and the browser does it on one of its pages.
+pub fn web_refusal(lang: Lang, code: &str, args: Vec<(&str, String)>, codes: RefusalCodes<'_>) -> Option<String> {
+    refusal_as(lang, code, args, codes, |id| {
+        let web = format!("web-{id}");
+        if loader(lang).has(&web) { web } else { id }
+    })
+}
+
+fn refusal_as(
+    lang: Lang,
+    code: &str,
+    mut args: Vec<(&str, String)>,
+    codes: RefusalCodes<'_>,
+    id: impl Fn(String) -> String,
+) -> Option<String> {
     if let Some(reason) = codes.reason {
-        args.push(("reason", message(lang, &format!("daemon-reason-{reason}"), &[])?));
+        args.push(("reason", message(lang, &id(format!("daemon-reason-{reason}")), &[])?));
     }
     if let Some(field) = codes.field {
         let field = message(lang, &format!("daemon-field-{field}"), &[])?;
@@ -218,7 +238,7 @@ pub fn refusal(lang: Lang, code: &str, mut args: Vec<(&str, String)>, codes: Ref
         args.retain(|(name, _)| *name != "problem");
         args.push(("problem", problem));
     }
-    message(lang, &format!("daemon-{code}"), &args)
+    message(lang, &id(format!("daemon-{code}")), &args)
 }
 
 /// `seconds` for people, in either language: "45 s", "12 min", "3 h" (rounded down).

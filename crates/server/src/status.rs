@@ -62,6 +62,17 @@ pub(crate) const ERROR_ARGUMENT_PREFIX: &str = "coffre-arg-";
 /// as a client renders a daemon's refusal (the web client and coffred's own commands). `None` for an internal fault
 /// (its detail is for the log) or a code the catalogue does not know.
 pub(crate) fn engine_message(lang: coffre_i18n::Lang, err: &coffre_vault::Error) -> Option<String> {
+    engine_message_with(lang, err, coffre_i18n::refusal)
+}
+
+/// [`engine_message`] for a page of the web client: what to do next is said with its pages, not `coffre` commands.
+pub(crate) fn web_engine_message(lang: coffre_i18n::Lang, err: &coffre_vault::Error) -> Option<String> {
+    engine_message_with(lang, err, coffre_i18n::web_refusal)
+}
+
+type Render = fn(coffre_i18n::Lang, &str, Vec<(&str, String)>, coffre_i18n::RefusalCodes<'_>) -> Option<String>;
+
+fn engine_message_with(lang: coffre_i18n::Lang, err: &coffre_vault::Error, render: Render) -> Option<String> {
     if err.kind() == ErrorKind::Internal {
         return None;
     }
@@ -74,7 +85,7 @@ pub(crate) fn engine_message(lang: coffre_i18n::Lang, err: &coffre_vault::Error)
         field,
         problem: problem.map(coffre_vault::Problem::code),
     };
-    coffre_i18n::refusal(lang, err.code(), err.arguments(), codes)
+    render(lang, err.code(), err.arguments(), codes)
 }
 
 /// Adds the error's code, reason and arguments to the status, so that a client renders the message in its reader's

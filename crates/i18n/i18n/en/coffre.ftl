@@ -1703,6 +1703,18 @@ web-backup-now = Take a backup and download it
 web-not-found-title = Page not found
 web-not-found = There is no page at this address. Go back to the entries.
 
+## The engine's refusals in the web client: what to do next, with its pages rather than a coffre command
+web-daemon-sealed = vault is sealed: ask the president or the leader to unseal it (they do it with their passphrase, on the page "The vault")
+web-daemon-reason-no-entry = no entry by that name: check its name in the list of entries
+web-daemon-reason-no-person = no person by that name: check their name on the page "People"
+web-daemon-reason-needs-approval = a very confidential entry needs an owner's approval for each reveal: ask for it on the page "Approvals", then reveal the entry once approved
+web-daemon-reason-approval-not-needed = this entry is not very confidential: it needs no approval, reveal it from the list of entries
+web-daemon-reason-approval-already-asked = a request of yours for this entry that is pending or approved and unused (see the page "Approvals")
+web-daemon-reason-reset-own-enrolment = you cannot reset your own enrolment: change your passphrase on the page "Change my passphrase"
+web-daemon-reason-no-rotation-staged = no rotation is staged for this entry: stage one on the page "Password rotation"
+web-daemon-reason-manager-ceiling = an access manager may grant access to existing public or restricted entries only: check the platform's name in the list of entries, or ask the president or the leader
+web-daemon-reason-totp-seed-unreadable = this entry's 2FA secret is not base32 text: an owner must replace it with "Change …, its history" in the list of entries
+
 ## coffred's command line (--help): the English texts are the doc comments of crates/server/src/cli.rs
 coffred-help-about = coffred, the coffre daemon: serves one vault, over gRPC and to its web client, with TLS
 coffred-help-arg-config = Configuration file (TOML); see deploy/coffred.example.toml. Flags and environment variables override it

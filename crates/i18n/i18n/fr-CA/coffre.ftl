@@ -1783,6 +1783,18 @@ web-backup-now = Faire une sauvegarde et la télécharger
 web-not-found-title = Page introuvable
 web-not-found = Il n’y a pas de page à cette adresse. Revenez aux entrées.
 
+## Les refus du moteur dans le client Web : ce qu’il faut faire, avec ses pages plutôt qu’avec une commande coffre
+web-daemon-sealed = le coffre est scellé : demandez à la présidence ou au chef de le desceller (avec sa phrase de passe, dans la page « Le coffre »)
+web-daemon-reason-no-entry = aucune entrée de ce nom : vérifiez son nom dans la liste des entrées
+web-daemon-reason-no-person = aucune personne de ce nom : vérifiez son nom dans la page « Personnes »
+web-daemon-reason-needs-approval = une entrée très confidentielle demande l’approbation de la présidence ou du chef à chaque affichage : demandez-la dans la page « Approbations », puis révélez l’entrée une fois approuvée
+web-daemon-reason-approval-not-needed = cette entrée n’est pas très confidentielle : elle n’a besoin d’aucune approbation, révélez-la depuis la liste des entrées
+web-daemon-reason-approval-already-asked = une demande de votre part pour cette entrée, en attente ou approuvée et pas encore utilisée (voir la page « Approbations »)
+web-daemon-reason-reset-own-enrolment = vous ne pouvez pas réinitialiser votre propre inscription : changez votre phrase de passe dans la page « Changer ma phrase de passe »
+web-daemon-reason-no-rotation-staged = aucune rotation n’est préparée pour cette entrée : préparez-en une dans la page « Rotation des mots de passe »
+web-daemon-reason-manager-ceiling = un responsable des accès ne peut accorder l’accès qu’à des entrées existantes publiques ou restreintes : vérifiez le nom de la plateforme dans la liste des entrées, ou demandez à la présidence ou au chef
+web-daemon-reason-totp-seed-unreadable = le secret 2FA de cette entrée n’est pas du texte base32 : la présidence ou le chef doit le remplacer avec « Modifier…, son historique » dans la liste des entrées
+
 ## La ligne de commande de coffred (--help)
 coffred-help-about = coffred, le démon de coffre : sert un coffre, en gRPC et à son client Web, sur TLS
 coffred-help-arg-config = Fichier de configuration (TOML) ; voir deploy/coffred.example.toml. Les options et les variables d’environnement l’emportent sur lui

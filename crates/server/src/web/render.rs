@@ -256,7 +256,7 @@ pub(crate) fn refusal_text(lang: Lang, err: &coffre_vault::Error) -> String {
         return coffre_i18n::message(lang, "daemon-internal", &[])
             .unwrap_or_else(|| crate::status::INTERNAL_MESSAGE.into());
     }
-    crate::status::engine_message(lang, err).unwrap_or_else(|| err.to_string())
+    crate::status::web_engine_message(lang, err).unwrap_or_else(|| err.to_string())
 }
 
 /// A form that could not be taken as sent (a CSRF token missing or wrong, a field out of its choices): 400 or 403.

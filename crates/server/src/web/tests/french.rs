@@ -98,3 +98,36 @@ async fn resetting_an_enrolment_says_what_it_does_and_waits_for_a_ticked_box() {
     assert_eq!(handout.status, StatusCode::OK, "{}", handout.html);
     assert!(handout.html.contains("id=\"code\""), "{}", handout.html);
 }
+
+/// A refusal on a page says what to do next with the pages, not with a `coffre` command the president has never
+/// typed: a grant on a misspelt platform, and any page of a sealed vault.
+#[tokio::test]
+async fn a_refusal_says_what_to_do_next_in_the_browser_not_with_a_command() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    alice = alice.with("accept-language", "fr-CA");
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let fields = [
+        ("person", "Bob"),
+        ("scope", "entry"),
+        ("platform", "Mailgn"),
+        ("category", "software"),
+        ("until", "2027-01-20"),
+        ("task", "infolettre"),
+    ];
+    let refused = alice.submit("/grants", &fields).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.html);
+    assert!(refused.html.contains("vérifiez son nom dans la liste des entrées"), "{}", refused.html);
+    assert!(!refused.html.contains("`coffre") && !refused.html.contains("coffre entry list"), "{}", refused.html);
+
+    let csrf = alice.get("/vault").await.csrf();
+    let sealed = alice.post("/seal", &[("csrf", &csrf)]).await;
+    assert!(sealed.status.is_success() || sealed.status.is_redirection(), "{}", sealed.html);
+    // Every session ended with the seal; logging in again is refused until an owner unseals.
+    let code = site.next_code("Alice");
+    let page = alice.submit("/login", &[("name", "Alice"), ("passphrase", PASS), ("code", &code)]).await;
+    assert!(page.html.contains("le coffre est scellé"), "{}", page.html);
+    assert!(page.html.contains("dans la page «\u{a0}Le coffre\u{a0}»"), "{}", page.html);
+    assert!(!page.html.contains("coffre unseal"), "{}", page.html);
+}
