@@ -263,7 +263,13 @@ pub(crate) async fn grant_add(State(web): State<Web>, visit: Visit, form: forms:
     let until = GrantUntil::At(std::time::UNIX_EPOCH + std::time::Duration::from_secs(end));
     match web.vault.add_grant(&visit.ctx, NewGrant { person, scope, until, task }).await {
         Ok(grant) => {
-            let text = frame.t.m1("web-grant-added", "person", &grant.person);
+            let arguments = [
+                ("person", grant.person.clone()),
+                ("scope", scope_text(&frame.t, &grant.scope)),
+                ("until", frame.t.time(grant.expires)),
+                ("task", grant.task.clone()),
+            ];
+            let text = coffre_i18n::message(frame.t.0, "web-grant-added", &arguments).unwrap_or_default();
             done(frame, "web-grant-added-title", text, "/grants")
         }
         Err(err) => refusal(frame, &err),

@@ -131,3 +131,27 @@ async fn a_refusal_says_what_to_do_next_in_the_browser_not_with_a_command() {
     assert!(page.html.contains("dans la page «\u{a0}Le coffre\u{a0}»"), "{}", page.html);
     assert!(!page.html.contains("coffre unseal"), "{}", page.html);
 }
+
+/// The page after giving an access says what was given, so that the president sees a wrong day or entry at once:
+/// who, on what, until when, for which task (not "until the chosen day").
+#[tokio::test]
+async fn giving_an_access_confirms_who_what_until_when_and_why() {
+    let site = Site::new().await;
+    let mut alice = site.logged_in("Alice", PASS).await;
+    alice = alice.with("accept-language", "fr-CA");
+    alice.cookies.insert("__Host-coffre-tz".into(), "America/Toronto".into());
+    site.entry(&mut alice, "Mailgun", "mg-secret-1").await;
+    site.enrolled(&mut alice, "Bob", "member").await;
+    let fields = [
+        ("person", "Bob"),
+        ("scope", "entry"),
+        ("platform", "Mailgun"),
+        ("category", "software"),
+        ("until", "2027-01-20"),
+        ("task", "infolettre"),
+    ];
+    let given = alice.submit("/grants", &fields).await;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.html);
+    let said = "Bob a accès à Mailgun jusqu’au 20 janvier 2027 à 23\u{a0}h\u{a0}59, pour\u{a0}: infolettre.";
+    assert!(given.html.contains(said), "{}", given.html);
+}
