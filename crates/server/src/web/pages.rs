@@ -130,11 +130,13 @@ pub(crate) fn typed_passphrase(frame: &Frame, typed: String) -> Result<Passphras
 struct LoginPage {
     frame: Frame,
     error: Option<String>,
+    /// The name typed before a refusal, shown again (never the passphrase or the code).
+    name: String,
 }
 
 pub(crate) async fn login_form(State(web): State<Web>, visit: Visit) -> Response {
     let (frame, cookie) = visit.frame(&web, None);
-    with_cookie(page(&LoginPage { frame, error: None }), cookie)
+    with_cookie(page(&LoginPage { frame, error: None, name: String::new() }), cookie)
 }
 
 #[derive(Deserialize)]
@@ -165,7 +167,7 @@ pub(crate) async fn login(State(web): State<Web>, visit: Visit, form: forms::For
         Err(err) => {
             let status = render::status_of(&err);
             let error = Some(render::refusal_text(frame.t.0, &err));
-            page_with(status, &LoginPage { frame, error })
+            page_with(status, &LoginPage { frame, error, name })
         }
     }
 }

@@ -155,3 +155,20 @@ async fn giving_an_access_confirms_who_what_until_when_and_why() {
     let said = "Bob a accès à Mailgun jusqu’au 20 janvier 2027 à 23\u{a0}h\u{a0}59, pour\u{a0}: infolettre.";
     assert!(given.html.contains(said), "{}", given.html);
 }
+
+/// A refused log-in (a code typed a few seconds late is the usual one) keeps the name typed and puts the cursor in
+/// the passphrase, which is never sent back: the president types two fields again, not three, and a screen reader
+/// lands where she must type.
+#[tokio::test]
+async fn a_refused_log_in_keeps_the_name_and_focuses_the_passphrase() {
+    let site = Site::new().await;
+    let mut browser = site.browser().with("accept-language", "fr-CA");
+    let page = browser.submit("/login", &[("name", "Alice"), ("passphrase", PASS), ("code", "000000")]).await;
+    assert_eq!(page.status, StatusCode::UNAUTHORIZED, "{}", page.html);
+    assert!(page.html.contains("role=\"alert\""), "{}", page.html);
+    let name = page.between("<input id=\"name\"", ">");
+    assert!(name.contains("value=\"Alice\""), "{name}");
+    let passphrase = page.between("<input id=\"passphrase\"", ">");
+    assert!(passphrase.contains("autofocus") && !passphrase.contains("value="), "{passphrase}");
+    assert!(!page.html.contains(PASS));
+}
