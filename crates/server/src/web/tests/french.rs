@@ -172,3 +172,11 @@ async fn a_refused_log_in_keeps_the_name_and_focuses_the_passphrase() {
     assert!(passphrase.contains("autofocus") && !passphrase.contains("value="), "{passphrase}");
     assert!(!page.html.contains(PASS));
 }
+
+/// A number stays on the line of its unit: the log-in label broke as "(6" / "chiffres)" at the page's width.
+#[tokio::test]
+async fn the_code_label_keeps_its_number_with_its_unit() {
+    let site = Site::new().await;
+    let page = site.browser().with("accept-language", "fr-CA").get("/login").await;
+    assert!(page.html.contains("(6\u{a0}chiffres)"), "{}", page.html);
+}
