@@ -337,7 +337,7 @@ person-offboarded = Offboarded { $name }: account disabled (its history is kept)
 }.
 person-offboarded-nothing-revealed = They revealed no password: nothing needs to change.
 person-offboarded-revealed = They revealed these entries (what they saw is said); change each on its platform, then in coffre:
-person-offboarded-share-holder = They also hold the recovery share "{ $holder }": it still counts towards a recovery, and its age key still opens every new backup. Issue a new share set now without them (`coffre recovery rekey --holder NAME=age1... ...`, or the Recovery page).
+person-offboarded-share-holder = They also hold the recovery share "{ $holder }": it still counts towards a recovery, and its age key still opens every new backup. Issue a new share set now without them (`coffre recovery rekey --holder NAME=age1... ...`).
 person-offboarded-saw = { $platform }: saw { $seen }
 # What an offboarded person saw of an entry (the engine's Seen, by code); the line above is for an older daemon.
 person-offboarded-saw-unknown = { $platform }: revealed before coffre noted which version
@@ -1617,6 +1617,7 @@ web-offboarded-sessions = Sessions ended: { $count }.
 web-offboarded-change = Passwords to change now
 web-offboarded-nothing = None: this person revealed no password.
 web-offboarded-seen = What this person saw
+web-offboarded-share-holder = { $name } also holds the recovery share "{ $holder }": it still counts towards a recovery, and its age key still opens every new backup. Have a new share set issued without them now (on the server, `coffre recovery rekey`; see the Recovery page).
 web-nav-vault = The vault
 web-vault-state = State
 web-vault-id = Vault id

@@ -340,7 +340,7 @@ person-offboarded = Départ de { $name } : compte désactivé (son historique e
 }.
 person-offboarded-nothing-revealed = Cette personne n’a affiché aucun mot de passe : rien à changer.
 person-offboarded-revealed = Cette personne a affiché ces entrées (ce qu’elle a vu est indiqué) ; changez chacune sur sa plateforme, puis dans coffre :
-person-offboarded-share-holder = Cette personne détient aussi la part de récupération « { $holder } » : elle compte encore pour une récupération, et sa clé age ouvre encore chaque nouvelle sauvegarde. Émettez maintenant un nouveau jeu de parts sans elle (`coffre recovery rekey --holder NOM=age1... ...`, ou la page Récupération).
+person-offboarded-share-holder = Cette personne détient aussi la part de récupération « { $holder } » : elle compte encore pour une récupération, et sa clé age ouvre encore chaque nouvelle sauvegarde. Émettez maintenant un nouveau jeu de parts sans elle (`coffre recovery rekey --holder NOM=age1... ...`).
 person-offboarded-saw = { $platform } : a vu { $seen }
 # Ce qu’une personne partie a vu d’une entrée (Seen du moteur, par code) ; la ligne ci-dessus sert pour un démon plus ancien.
 person-offboarded-saw-unknown = { $platform } : affiché avant que coffre note quelle version
@@ -1697,6 +1697,7 @@ web-offboarded-sessions = Sessions terminées : { $count }.
 web-offboarded-change = Mots de passe à changer maintenant
 web-offboarded-nothing = Aucun : cette personne n’a révélé aucun mot de passe.
 web-offboarded-seen = Ce que cette personne a vu
+web-offboarded-share-holder = { $name } détient aussi la part de récupération « { $holder } » : elle compte encore pour une récupération, et sa clé age ouvre encore chaque nouvelle sauvegarde. Faites émettre maintenant un nouveau jeu de parts sans elle (sur le serveur, `coffre recovery rekey` ; voir la page Récupération).
 web-nav-vault = Le coffre
 web-vault-state = État
 web-vault-id = Identifiant du coffre

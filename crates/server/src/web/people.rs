@@ -73,6 +73,8 @@ struct OffboardedPage {
     rotation_due: Vec<String>,
     /// Each entry they revealed and what they saw of it, in the reader's language.
     revealed: Vec<String>,
+    /// The recovery share they hold, said in the reader's language, to be replaced by a new set.
+    share_holder: Option<String>,
 }
 
 pub(crate) async fn offboard(State(web): State<Web>, visit: Visit, form: forms::Form<OffboardForm>) -> Response {
@@ -89,6 +91,10 @@ pub(crate) async fn offboard(State(web): State<Web>, visit: Visit, form: forms::
     }
     match web.vault.offboard_person(&visit.ctx, &name).await {
         Ok(done) => page(&OffboardedPage {
+            share_holder: done.share_holder.map(|holder| {
+                let arguments = [("name", done.name.clone()), ("holder", holder)];
+                coffre_i18n::message(frame.t.0, "web-offboarded-share-holder", &arguments).unwrap_or_default()
+            }),
             name: done.name,
             grants_revoked: done.grants_revoked,
             sessions_ended: done.sessions_ended,

@@ -178,6 +178,15 @@ async fn an_owner_sees_the_share_holders_and_backups_and_downloads_one_others_ca
         assert_eq!(refused.status, StatusCode::FORBIDDEN, "{name}: {}", refused.html);
         assert!(!refused.html.contains("age-encryption"), "{name}");
     }
+
+    // Leo, a holder, leaves: the page says his share and its key count until a new set is issued.
+    site.enrolled(&mut alice, "Leo", "member").await;
+    let page = alice.get("/people").await;
+    let done = alice.post("/people/offboard", &[("csrf", &page.csrf()), ("name", "Leo"), ("sure", "yes")]).await;
+    assert_eq!(done.status, StatusCode::OK, "{}", done.html);
+    assert!(done.html.contains("Leo also holds the recovery share &#34;Leo&#34;"), "{}", done.html);
+    let done = alice.post("/people/offboard", &[("csrf", &page.csrf()), ("name", "Bob"), ("sure", "yes")]).await;
+    assert!(!done.html.contains("recovery share"), "Bob holds none: {}", done.html);
 }
 
 #[tokio::test]
