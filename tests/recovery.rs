@@ -416,3 +416,46 @@ fn restore_refuses_what_it_cannot_do_safely_and_changes_nothing() {
     assert!(!fresh.exists(), "nothing was written");
     drop(daemon);
 }
+
+/// `coffre backup create` once wrote through whatever stood at its partial file's fixed name (`.NAME.partial`): a
+/// symlink planted there (in a shared directory, or left by a clumsy script) had its target overwritten with the
+/// backup, kept that target's loose mode, and ended up renamed to the backup's own name. It now refuses whatever is
+/// already at that name (saying what to do), writes only a new private file, and never replaces a file or a link at
+/// the name it was given.
+#[test]
+fn backup_create_never_writes_through_a_planted_link_nor_over_an_existing_name() {
+    use std::os::unix::fs::{PermissionsExt as _, symlink};
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, alice, _bob, _) = vault_with_holders(tmp.path());
+    alice.login(&daemon, "Alice", &key(&alice, "president.pass")).ok();
+    let dir = tmp.path().join("backups with spaces");
+    std::fs::create_dir(&dir).unwrap();
+    let precious = tmp.path().join("precious.txt");
+    std::fs::write(&precious, "someone's notes\n").unwrap();
+    std::fs::set_permissions(&precious, std::fs::Permissions::from_mode(0o644)).unwrap();
+    symlink(&precious, dir.join(".vault.age.partial")).unwrap();
+
+    let out = dir.join("vault.age");
+    let planted = alice.run(&["backup", "create", "--out", out.to_str().unwrap()]);
+    assert!(std::fs::read(&precious).unwrap() == b"someone's notes\n", "the link's target was overwritten");
+    assert_eq!(planted.code, 8, "{}", planted.stderr);
+    assert!(planted.stderr.contains(".vault.age.partial is there already"), "named: {}", planted.stderr);
+    assert!(!out.exists(), "nothing was written");
+    assert!(std::fs::symlink_metadata(dir.join(".vault.age.partial")).unwrap().is_symlink(), "nor removed");
+    std::fs::remove_file(dir.join(".vault.age.partial")).unwrap();
+    alice.run(&["backup", "create", "--out", out.to_str().unwrap()]).ok();
+    let written = std::fs::symlink_metadata(&out).unwrap();
+    assert!(written.file_type().is_file(), "the backup is a file of its own, not a link");
+    assert_eq!(written.permissions().mode() & 0o777, 0o600, "the backup is private");
+    assert!(std::fs::read(&out).unwrap().starts_with(b"age-encryption.org/v1\n"));
+
+    // A link at the name itself, even one that points nowhere, is refused like an existing file.
+    let dangling = dir.join("dangling.age");
+    symlink(tmp.path().join("nowhere"), &dangling).unwrap();
+    let refused = alice.run(&["backup", "create", "--out", dangling.to_str().unwrap()]);
+    assert_eq!(refused.code, 8, "{}", refused.stderr);
+    assert!(refused.stderr.contains("exists already"), "{}", refused.stderr);
+    assert!(!tmp.path().join("nowhere").exists(), "nothing was written through the link");
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left.len(), 2, "no partial file is left behind: {left:?}");
+}

@@ -52,9 +52,14 @@ pub(crate) async fn run(command: &BackupCommand, ctx: &Context) -> Result<(), Fa
 }
 
 async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
-    if args.out.exists() {
+    // symlink_metadata, not exists(): a link at the name (even one that points nowhere) is a name taken too.
+    if std::fs::symlink_metadata(&args.out).is_ok() {
         return Err(Failure::invalid(t!("file-exists-already", path = args.out.display().to_string())));
     }
+    // Created before the daemon is asked, so that a refusal here takes no backup. Removed whenever this returns
+    // early (its drop), and moved into place only once whole.
+    let partial = Partial::create(partial_path(&args.out))?;
+    let mut file = partial.file()?;
     let daemon = ctx.daemon_with_session().await?;
     let mut stream = daemon
         .backups()
@@ -62,11 +67,9 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
         .await
         .map_err(|s| daemon.fail(s))?
         .into_inner();
-    let partial = partial_path(&args.out);
-    let mut file = create_private(&partial)?;
+    let partial_name = partial.path.display().to_string();
     let cannot = |err: std::io::Error| {
-        let _ = std::fs::remove_file(&partial);
-        Failure::other(t!("file-cannot-write", path = partial.display().to_string(), reason = io_reason(&err)))
+        Failure::other(t!("file-cannot-write", path = partial_name.as_str(), reason = io_reason(&err)))
     };
     let mut info: Option<BackupInfo> = None;
     let mut size = 0u64;
@@ -74,10 +77,7 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
         let chunk = match stream.message().await {
             Ok(Some(chunk)) => chunk,
             Ok(None) => break,
-            Err(status) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(daemon.fail(status));
-            }
+            Err(status) => return Err(daemon.fail(status)),
         };
         if info.is_none() {
             info = chunk.info;
@@ -86,12 +86,16 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
         size += chunk.data.len() as u64;
     }
     let Some(info) = info.filter(|i| i.size == size) else {
-        let _ = std::fs::remove_file(&partial);
         return Err(Failure::other(t!("backup-incomplete")));
     };
     file.sync_all().map_err(cannot)?;
     drop(file);
-    std::fs::rename(&partial, &args.out).map_err(cannot)?;
+    partial.move_to(&args.out).map_err(|err| match err.kind() {
+        std::io::ErrorKind::AlreadyExists => {
+            Failure::invalid(t!("file-exists-already", path = args.out.display().to_string()))
+        }
+        _ => cannot(err),
+    })?;
     let report = Created {
         file: args.out.display().to_string(),
         vault_id: info.vault_id.clone(),
@@ -124,9 +128,64 @@ fn partial_path(out: &Path) -> PathBuf {
     out.with_file_name(format!(".{name}.partial"))
 }
 
-fn create_private(path: &Path) -> Result<std::fs::File, Failure> {
-    use std::os::unix::fs::OpenOptionsExt as _;
-    std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(path).map_err(|err| {
-        Failure::invalid(t!("file-cannot-create", path = path.display().to_string(), reason = io_reason(&err)))
-    })
+/// The file a backup is written to until it is whole: a new private file (0600), removed on drop unless moved into
+/// place.
+struct Partial {
+    path: PathBuf,
+    moved: bool,
+}
+
+impl Partial {
+    /// Creates it; never opens what is already there (`create_new`, which does not follow a link either), so that
+    /// nothing planted at this predictable name is written through, and a leftover is named, not reused.
+    fn create(path: PathBuf) -> Result<Self, Failure> {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
+            Ok(_) => Ok(Self { path, moved: false }),
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
+                Err(Failure::invalid(t!("backup-partial-exists", path = path.display().to_string())))
+            }
+            Err(err) => Err(Failure::invalid(t!(
+                "file-cannot-create",
+                path = path.display().to_string(),
+                reason = io_reason(&err)
+            ))),
+        }
+    }
+
+    fn file(&self) -> Result<std::fs::File, Failure> {
+        std::fs::OpenOptions::new().write(true).open(&self.path).map_err(|err| {
+            Failure::other(t!("file-cannot-write", path = self.path.display().to_string(), reason = io_reason(&err)))
+        })
+    }
+
+    /// Gives the whole file its name, never replacing a file or link that took that name meanwhile
+    /// (`AlreadyExists`), then makes the new name durable.
+    fn move_to(mut self, out: &Path) -> std::io::Result<()> {
+        match std::fs::hard_link(&self.path, out) {
+            Ok(()) => std::fs::remove_file(&self.path)?,
+            Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => return Err(err),
+            // A filesystem without hard links (a FAT USB stick): the name is checked again, then renamed.
+            Err(_) => {
+                if std::fs::symlink_metadata(out).is_ok() {
+                    return Err(std::io::ErrorKind::AlreadyExists.into());
+                }
+                std::fs::rename(&self.path, out)?;
+            }
+        }
+        self.moved = true;
+        let dir = match out.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(dir)?.sync_all()
+    }
+}
+
+impl Drop for Partial {
+    fn drop(&mut self) {
+        if !self.moved {
+            let _ = std::fs::remove_file(&self.path);
+        }
+    }
 }

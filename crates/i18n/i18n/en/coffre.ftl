@@ -741,6 +741,7 @@ approval-denied = Denied: { $requester } may not reveal { $platform }.
 file-exists-already = { $path } exists already: choose a new file name (nothing was done)
 file-cannot-write = cannot write { $path } ({ $reason })
 file-cannot-create = cannot create { $path } ({ $reason })
+backup-partial-exists = { $path } is there already: a backup that was interrupted left it, or someone put it there. It is never a whole backup: look at it, delete it, and run the command again (nothing was done)
 backup-incomplete = the backup arrived incomplete: nothing was saved; try again
 backup-written =
     Backup of vault { $vault } written to { $file } ({ $size } bytes, taken { $time }): { $records } records, { $events } audit events.

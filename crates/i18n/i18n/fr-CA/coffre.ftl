@@ -760,6 +760,7 @@ approval-denied = Refusée : { $requester } ne peut pas afficher { $platform }.
 file-exists-already = { $path } existe déjà : choisissez un nouveau nom de fichier (rien n’a été fait)
 file-cannot-write = impossible d’écrire { $path } ({ $reason })
 file-cannot-create = impossible de créer { $path } ({ $reason })
+backup-partial-exists = { $path } existe déjà : une sauvegarde interrompue l’a laissé, ou quelqu’un l’a mis là. Ce n’est jamais une sauvegarde complète : vérifiez-le, supprimez-le, puis relancez la commande (rien n’a été fait)
 backup-incomplete = la sauvegarde est arrivée incomplète : rien n’a été enregistré ; réessayez
 backup-written =
     Sauvegarde du coffre { $vault } écrite dans { $file } ({ $size } octets, faite le { $time }) : { $records } enregistrements, { $events } événements d’audit.
