@@ -459,3 +459,54 @@ fn backup_create_never_writes_through_a_planted_link_nor_over_an_existing_name()
     let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
     assert_eq!(left.len(), 2, "no partial file is left behind: {left:?}");
 }
+
+/// coffred restore's refusals and the age errors of a holder's share file were English whatever the reader's
+/// language: a Québec technician or holder, on the day things go wrong, read "is not empty" or "this file is not
+/// encrypted to the given identity". They now read in the language of the environment, and say what to do.
+#[test]
+fn restore_and_share_file_refusals_read_in_french() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (daemon, alice, bob, init) = vault_with_holders(tmp.path());
+    alice.login(&daemon, "Alice", &key(&alice, "president.pass")).ok();
+    let backup = tmp.path().join("vault.age");
+    alice.run(&["backup", "create", "--out", backup.to_str().unwrap()]).ok();
+    let restore = |from: &Path, identity: &str, dir: &Path| {
+        coffre_e2e::coffred_in(
+            "fr",
+            &["restore", "--from", from.to_str().unwrap(), "--identity", identity, "--data-dir", dir.to_str().unwrap()],
+        )
+    };
+    let english = ["is not empty", "nothing was changed", "not encrypted to", "damaged", "restore into"];
+    let french_only = |run: &coffre_e2e::Run| {
+        assert_ne!(run.code, 0);
+        assert!(english.iter().all(|e| !run.stderr.contains(e)), "English in: {}", run.stderr);
+    };
+
+    let busy = restore(&backup, &key(&bob, "bob.key"), &daemon.data_dir);
+    french_only(&busy);
+    assert!(busy.stderr.contains("n’est pas vide") && busy.stderr.contains("rien n’a été changé"), "{}", busy.stderr);
+
+    let stranger = tmp.path().join("stranger.key");
+    coffre_e2e::reference_age::keygen(&stranger);
+    let fresh = tmp.path().join("fresh");
+    let wrong_key = restore(&backup, stranger.to_str().unwrap(), &fresh);
+    french_only(&wrong_key);
+    assert!(wrong_key.stderr.contains("n’est pas chiffré pour"), "{}", wrong_key.stderr);
+
+    let bytes = std::fs::read(&backup).unwrap();
+    let cut = tmp.path().join("cut.age");
+    std::fs::write(&cut, &bytes[..bytes.len() - 100]).unwrap();
+    let damaged = restore(&cut, &key(&bob, "bob.key"), &fresh);
+    french_only(&damaged);
+    assert!(damaged.stderr.contains("endommagé"), "{}", damaged.stderr);
+    assert!(!fresh.exists(), "nothing was written");
+
+    // A holder who gives their share with another holder's key file.
+    let french_bob = coffre_e2e::Client::new(&daemon).with_env("LANG", "fr_CA.UTF-8");
+    let share = share_file(&init, "president");
+    let mixed_up = french_bob.run(&["recover", "--share", &share, "--identity", &key(&bob, "bob.key")]);
+    assert_eq!(mixed_up.code, 8, "{}", mixed_up.stderr);
+    french_only(&mixed_up);
+    assert!(mixed_up.stderr.contains("n’est pas chiffré pour"), "{}", mixed_up.stderr);
+    drop(daemon);
+}

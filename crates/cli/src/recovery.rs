@@ -186,7 +186,8 @@ fn open_share(args: &RecoverArgs) -> Result<SecretBytes, Failure> {
         // Already decrypted (e.g. with the reference age tool): the daemon checks the envelope.
         return Ok(file);
     }
-    let share_error = |err: age_file::AgeError| Failure::invalid(format!("{}: {err}", args.share.display()));
+    let share_error =
+        |err: age_file::AgeError| Failure::invalid(format!("{}: {}", args.share.display(), age_problem(&err)));
     let plain = if age_file::is_passphrase_file(bytes).map_err(share_error)? {
         let source = args.share_passphrase_file.as_deref().map_or(Source::Prompt, Source::File);
         let typed = read_secret(source, &Spec::PASSPHRASE, &t!("share-passphrase-prompt"))?;
@@ -201,11 +202,17 @@ fn open_share(args: &RecoverArgs) -> Result<SecretBytes, Failure> {
     Ok(SecretBytes::from_exposed(plain.into_exposed()))
 }
 
+/// An age error in the reader's language (the English text if the catalogue lacks it).
+fn age_problem(err: &age_file::AgeError) -> String {
+    coffre_i18n::message(coffre_i18n::current(), &format!("age-problem-{}", err.code()), &err.arguments())
+        .unwrap_or_else(|| err.to_string())
+}
+
 fn read_identity(path: &Path) -> Result<AgeIdentity, Failure> {
     let text = read_file(path)?;
     let text = std::str::from_utf8(text.expose_secret())
         .map_err(|_| Failure::invalid(t!("identity-not-text", path = path.display().to_string())))?;
-    AgeIdentity::parse(text).map_err(|e| Failure::invalid(format!("{}: {e}", path.display())))
+    AgeIdentity::parse(text).map_err(|e| Failure::invalid(format!("{}: {}", path.display(), age_problem(&e))))
 }
 
 fn read_new_passphrase(args: &RecoverArgs) -> Result<SecretBytes, Failure> {

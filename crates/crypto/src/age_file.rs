@@ -68,6 +68,39 @@ pub enum AgeError {
     Encrypt(String),
 }
 
+impl AgeError {
+    /// The stable code of the error: its message in coffre-i18n's catalogue is `age-problem-<code>`, so that a
+    /// holder or a technician reads it in their own language.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AgeError::BadRecipient(_) => "bad-recipient",
+            AgeError::NoIdentity => "no-identity",
+            AgeError::BadIdentity(_) => "bad-identity",
+            AgeError::NotAgeFile => "not-age-file",
+            AgeError::NoMatchingKey => "no-matching-key",
+            AgeError::WrongPassphrase => "wrong-passphrase",
+            AgeError::NeedsPassphrase => "needs-passphrase",
+            AgeError::NeedsIdentity => "needs-identity",
+            AgeError::Damaged => "damaged",
+            AgeError::TooLarge(_) => "too-large",
+            AgeError::ExcessiveWork => "excessive-work",
+            AgeError::Encrypt(_) => "encrypt",
+        }
+    }
+
+    /// The values its message shows, by name (none is secret: a shortened public key, a line number, a limit, the
+    /// age library's own words).
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            AgeError::BadRecipient(text) => vec![("value", format!("{text:?}"))],
+            AgeError::BadIdentity(line) => vec![("line", line.to_string())],
+            AgeError::TooLarge(max) => vec![("max", max.to_string())],
+            AgeError::Encrypt(detail) => vec![("detail", detail.clone())],
+            _ => Vec::new(),
+        }
+    }
+}
+
 /// An X25519 recipient: a holder's or an owner's public key, `age1...`.
 #[derive(Clone)]
 pub struct AgeRecipient(age::x25519::Recipient);

@@ -19,7 +19,7 @@ use std::{path::Path, time::SystemTime};
 use coffre_crypto::age_file::{self, AgeRecipient};
 use serde::{Deserialize, Serialize};
 
-pub use restore::{RestoreError, RestoreReport, restore};
+pub use restore::{Damage, RestoreError, RestoreReport, Step, restore};
 pub use schedule::{BackupSchedule, StepOutcome};
 
 use crate::reasons;

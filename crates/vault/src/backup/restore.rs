@@ -38,7 +38,7 @@ pub enum RestoreError {
     Decrypt(AgeError),
     /// The decrypted content is not a whole coffre backup.
     #[error("the backup is damaged: {0}; nothing was changed")]
-    Damaged(String),
+    Damaged(Damage),
     /// The target directory holds another vault.
     #[error(
         "{dir} holds vault {existing}, and this backup is of vault {backup}: restore into a new, empty directory; \
@@ -61,13 +61,135 @@ pub enum RestoreError {
         /// The target.
         dir: PathBuf,
         /// What was being done.
-        what: &'static str,
+        what: Step,
         /// Why.
         source: std::io::Error,
     },
     /// The restored vault did not open.
     #[error("the restored vault does not open ({0}); nothing was changed")]
     Check(crate::Error),
+}
+
+/// What is wrong with a backup's content. Each has a stable code (`restore-damage-<code>` in coffre-i18n's
+/// catalogue) and never quotes the content.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum Damage {
+    /// Not a coffre backup.
+    #[error("it is not a coffre backup (wrong magic bytes)")]
+    NotABackup,
+    /// A container format this coffred does not know.
+    #[error("it has format {0}, which this coffred does not know: restore it with the coffred that made it, or newer")]
+    UnknownFormat(u16),
+    /// Cut short or altered.
+    #[error("it is truncated or altered (its digest does not match)")]
+    Digest,
+    /// Its content does not decode.
+    #[error("its content is malformed")]
+    Malformed,
+    /// It holds no seal header.
+    #[error("it holds no seal header")]
+    NoHeader,
+    /// Its seal header does not read.
+    #[error("its seal header is malformed")]
+    BadHeader,
+    /// Its seal header is of another vault than the backup says.
+    #[error("its seal header belongs to another vault than the backup")]
+    HeaderOfOtherVault,
+    /// Its audit segments are not in order.
+    #[error("its audit segments are out of order")]
+    SegmentsOutOfOrder,
+    /// Restored, it reads back with another vault id.
+    #[error("the restored vault reads back with another id")]
+    ReadsBackOtherVault,
+}
+
+impl Damage {
+    /// The stable code of the damage.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Damage::NotABackup => "not-a-backup",
+            Damage::UnknownFormat(_) => "unknown-format",
+            Damage::Digest => "digest",
+            Damage::Malformed => "malformed",
+            Damage::NoHeader => "no-header",
+            Damage::BadHeader => "bad-header",
+            Damage::HeaderOfOtherVault => "header-of-other-vault",
+            Damage::SegmentsOutOfOrder => "segments-out-of-order",
+            Damage::ReadsBackOtherVault => "reads-back-other-vault",
+        }
+    }
+
+    /// The values its message shows, by name.
+    pub fn arguments(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Damage::UnknownFormat(format) => vec![("format", format.to_string())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<container::ContainerError> for Damage {
+    fn from(err: container::ContainerError) -> Self {
+        match err {
+            container::ContainerError::NotABackup => Damage::NotABackup,
+            container::ContainerError::UnknownFormat(format) => Damage::UnknownFormat(format),
+            container::ContainerError::Digest => Damage::Digest,
+            container::ContainerError::Malformed => Damage::Malformed,
+        }
+    }
+}
+
+/// What a restore was doing when a file could not be read or written. Each has a stable code
+/// (`restore-step-<code>` in coffre-i18n's catalogue).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    /// Reading the target directory.
+    ReadTarget,
+    /// Removing the empty target directory before the restored one takes its name.
+    RemoveEmptyTarget,
+    /// Renaming the restored vault into place.
+    MoveIntoPlace,
+    /// Syncing a directory.
+    SyncDirectory,
+    /// Creating a private directory.
+    CreateDirectory,
+    /// Creating an audit segment.
+    CreateSegment,
+    /// Writing an audit segment.
+    WriteSegment,
+    /// Writing the restore marker.
+    WriteMarker,
+}
+
+impl Step {
+    /// The stable code of the step.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Step::ReadTarget => "read-target",
+            Step::RemoveEmptyTarget => "remove-empty-target",
+            Step::MoveIntoPlace => "move-into-place",
+            Step::SyncDirectory => "sync-directory",
+            Step::CreateDirectory => "create-directory",
+            Step::CreateSegment => "create-segment",
+            Step::WriteSegment => "write-segment",
+            Step::WriteMarker => "write-marker",
+        }
+    }
+}
+
+impl std::fmt::Display for Step {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Step::ReadTarget => "read the target directory",
+            Step::RemoveEmptyTarget => "remove the empty target directory",
+            Step::MoveIntoPlace => "move the restored vault into place",
+            Step::SyncDirectory => "sync a directory",
+            Step::CreateDirectory => "create a private directory",
+            Step::CreateSegment => "create an audit segment",
+            Step::WriteSegment => "write an audit segment",
+            Step::WriteMarker => "write the restore marker",
+        })
+    }
 }
 
 /// What a restore did.
@@ -94,16 +216,16 @@ pub fn restore(
     clock: Arc<dyn Clock>,
 ) -> Result<RestoreReport, RestoreError> {
     let plain = age_file::decrypt(Unlock::Identity(identity), file, MAX_BACKUP_BYTES).map_err(RestoreError::Decrypt)?;
-    let body = container::decode(plain.expose_secret()).map_err(|e| RestoreError::Damaged(e.to_string()))?;
+    let body = container::decode(plain.expose_secret()).map_err(|e| RestoreError::Damaged(e.into()))?;
     drop(plain);
-    let header = body
-        .records
-        .iter()
-        .find(|(k, _)| k == records::HEADER_KEY)
-        .ok_or_else(|| RestoreError::Damaged("it holds no seal header".into()))?;
-    let header = SealHeader::decode(&header.1).map_err(|e| RestoreError::Damaged(e.to_string()))?;
+    let header =
+        body.records.iter().find(|(k, _)| k == records::HEADER_KEY).ok_or(RestoreError::Damaged(Damage::NoHeader))?;
+    let header = SealHeader::decode(&header.1).map_err(|e| {
+        tracing::error!(error = %e, "the backup's seal header does not read");
+        RestoreError::Damaged(Damage::BadHeader)
+    })?;
     if header.vault_id.0 != body.vault_id {
-        return Err(RestoreError::Damaged("its seal header belongs to another vault than the backup".into()));
+        return Err(RestoreError::Damaged(Damage::HeaderOfOtherVault));
     }
     check_target(data_dir, &header.vault_id.to_hex())?;
 
@@ -111,7 +233,7 @@ pub fn restore(
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let io = |what: &'static str| move |source| RestoreError::Io { dir: data_dir.to_path_buf(), what, source };
+    let io = |what: Step| move |source| RestoreError::Io { dir: data_dir.to_path_buf(), what, source };
     let name = data_dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "coffre".into());
     let tmp = parent.join(format!(
         ".{name}.restore-{}",
@@ -121,13 +243,13 @@ pub fn restore(
         // Proof that it reads back as a vault: header, store and audit log all open.
         let status = Vault::open(VaultConfig::new(tmp.clone()), clock).map_err(RestoreError::Check)?.status();
         if status.vault_id.as_deref() != Some(header.vault_id.to_hex().as_str()) {
-            return Err(RestoreError::Damaged("the restored vault reads back with another id".into()));
+            return Err(RestoreError::Damaged(Damage::ReadsBackOtherVault));
         }
         if data_dir.exists() {
-            std::fs::remove_dir(data_dir).map_err(io("remove the empty target directory"))?;
+            std::fs::remove_dir(data_dir).map_err(io(Step::RemoveEmptyTarget))?;
         }
-        std::fs::rename(&tmp, data_dir).map_err(io("move the restored vault into place"))?;
-        sync_dir(&parent).map_err(io("sync the parent directory"))
+        std::fs::rename(&tmp, data_dir).map_err(io(Step::MoveIntoPlace))?;
+        sync_dir(&parent).map_err(io(Step::SyncDirectory))
     });
     if let Err(err) = result {
         let _ = std::fs::remove_dir_all(&tmp);
@@ -145,14 +267,14 @@ pub fn restore(
 
 /// Refuses a target that exists and is not empty, naming the vault in it when there is one.
 fn check_target(data_dir: &Path, backup_vault: &str) -> Result<(), RestoreError> {
-    let io = |what: &'static str| move |source| RestoreError::Io { dir: data_dir.to_path_buf(), what, source };
+    let io = |what: Step| move |source| RestoreError::Io { dir: data_dir.to_path_buf(), what, source };
     if !data_dir.exists() {
         return Ok(());
     }
     if !data_dir.is_dir() {
         return Err(RestoreError::NotEmpty(data_dir.to_path_buf()));
     }
-    if std::fs::read_dir(data_dir).map_err(io("read the target directory"))?.next().is_none() {
+    if std::fs::read_dir(data_dir).map_err(io(Step::ReadTarget))?.next().is_none() {
         return Ok(());
     }
     if let Some(existing) = existing_vault(data_dir)
@@ -207,14 +329,14 @@ fn build<F>(
     body: &container::Body,
     file: &[u8],
     clock: &dyn Clock,
-    io: &impl Fn(&'static str) -> F,
+    io: &impl Fn(Step) -> F,
 ) -> Result<(), RestoreError>
 where
     F: FnOnce(std::io::Error) -> RestoreError,
 {
     use std::os::unix::fs::{DirBuilderExt as _, OpenOptionsExt as _};
     for dir in [tmp.to_path_buf(), tmp.join("db"), tmp.join("audit")] {
-        std::fs::DirBuilder::new().mode(0o700).create(&dir).map_err(io("create a private directory"))?;
+        std::fs::DirBuilder::new().mode(0o700).create(&dir).map_err(io(Step::CreateDirectory))?;
     }
     {
         let store = SledStore::open(&tmp.join("db")).map_err(|e| RestoreError::Check(e.into()))?;
@@ -231,7 +353,7 @@ where
     let mut previous = 0;
     for (first, bytes) in &body.audit_segments {
         if *first <= previous {
-            return Err(RestoreError::Damaged("its audit segments are out of order".into()));
+            return Err(RestoreError::Damaged(Damage::SegmentsOutOfOrder));
         }
         previous = *first;
         let mut segment = std::fs::OpenOptions::new()
@@ -239,23 +361,23 @@ where
             .create_new(true)
             .mode(0o600)
             .open(audit::segment_path(&audit_dir, *first))
-            .map_err(io("create an audit segment"))?;
-        segment.write_all(bytes).and_then(|()| segment.sync_all()).map_err(io("write an audit segment"))?;
+            .map_err(io(Step::CreateSegment))?;
+        segment.write_all(bytes).and_then(|()| segment.sync_all()).map_err(io(Step::WriteSegment))?;
     }
-    sync_dir(&audit_dir).map_err(io("sync the audit directory"))?;
+    sync_dir(&audit_dir).map_err(io(Step::SyncDirectory))?;
     let marker = RestoreMarker {
         backup_created_ms: body.created_ms,
         restored_ms: unix_millis(clock.now()),
         backup_sha256: data_encoding::HEXLOWER.encode(&Sha256::digest(file)),
         audit_events: body.audit_events,
     };
-    let marker = serde_json::to_vec(&marker).map_err(|e| RestoreError::Damaged(e.to_string()))?;
+    let marker = serde_json::to_vec(&marker).map_err(|e| RestoreError::Check(crate::Error::Internal(e.to_string())))?;
     let mut out = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
         .mode(0o600)
         .open(tmp.join(RESTORE_MARKER))
-        .map_err(io("write the restore marker"))?;
-    out.write_all(&marker).and_then(|()| out.sync_all()).map_err(io("write the restore marker"))?;
-    sync_dir(tmp).map_err(io("sync the restored directory"))
+        .map_err(io(Step::WriteMarker))?;
+    out.write_all(&marker).and_then(|()| out.sync_all()).map_err(io(Step::WriteMarker))?;
+    sync_dir(tmp).map_err(io(Step::SyncDirectory))
 }
