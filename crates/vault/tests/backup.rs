@@ -196,3 +196,36 @@ async fn a_backup_taken_before_a_rekey_names_its_share_set_and_says_so_to_a_newe
     let done = restored.submit_share(&anonymous(), leader.open(&old)).await.expect("the second one");
     assert!(done.completion.is_some(), "the old set opens the backup");
 }
+
+/// A backup whose name is dated ahead of the clock (written while the machine's clock was years ahead, then put
+/// right) counted as the newest: every step said "not due" until that date came, so the schedule stopped writing
+/// backups, silently, for years. Such a file is now left alone (never pruned, never counted), and the schedule
+/// goes on.
+#[tokio::test]
+async fn a_backup_dated_ahead_of_the_clock_does_not_stop_the_schedule() {
+    let fx = Fixture::new();
+    let (president, leader) = (Holder::new("president"), Holder::new("leader"));
+    populated(&fx, &[&president, &leader]).await;
+    let dir = fx.dir.path().join("backups");
+    let schedule = BackupSchedule { dir: dir.clone(), interval: Duration::from_secs(3600), keep: 1 };
+    let vault = fx.open();
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
+    let first = match schedule.step(&vault).await.expect("step") {
+        StepOutcome::Written { path, .. } => path,
+        other => panic!("expected a backup, got {other:?}"),
+    };
+    let vault_id = vault.status().vault_id.expect("an id");
+    let ahead = dir.join(format!("coffre-{vault_id}-20990101T000000Z.age"));
+    std::fs::copy(&first, &ahead).expect("a backup written under a clock years ahead");
+
+    fx.clock.advance(Duration::from_secs(3600));
+    match schedule.step(&vault).await.expect("step") {
+        StepOutcome::Written { path, pruned } => {
+            assert_eq!(pruned, vec![first.clone()], "only the older backup of the right time goes");
+            assert!(path.exists(), "the new backup stays");
+        }
+        other => panic!("the schedule stopped: {other:?}"),
+    }
+    assert!(ahead.exists(), "the file dated ahead is left as it is");
+    assert_eq!(listing(&dir).len(), 2, "{:?}", listing(&dir));
+}

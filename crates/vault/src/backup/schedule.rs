@@ -61,7 +61,19 @@ impl BackupSchedule {
             Error::Internal(format!("scheduled backup in {}: cannot {what}: {e}", self.dir.display()))
         };
         create_private_dir(&self.dir).map_err(|e| fail("create the directory", e))?;
-        let existing = backups_of(&self.dir, &vault_id).map_err(|e| fail("list the directory", e))?;
+        let (existing, ahead): (Vec<_>, Vec<_>) = backups_of(&self.dir, &vault_id)
+            .map_err(|e| fail("list the directory", e))?
+            .into_iter()
+            .partition(|(_, ms)| *ms <= unix_millis(now));
+        // A backup dated ahead of the clock (written while the clock was wrong, then put right) would count as the
+        // newest until that date, and no backup would be due: it is neither counted nor pruned, only named.
+        for (name, _) in &ahead {
+            tracing::warn!(
+                file = %self.dir.join(name).display(),
+                "a backup in the schedule's directory is dated ahead of the clock: it is left as it is and not \
+                 counted; check the machine's clock, then move that file aside"
+            );
+        }
         let interval_ms = i64::try_from(self.interval.as_millis()).unwrap_or(i64::MAX);
         if let Some((_, newest)) = existing.last()
             && unix_millis(now).saturating_sub(*newest) < interval_ms
