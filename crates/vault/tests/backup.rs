@@ -229,3 +229,32 @@ async fn a_backup_dated_ahead_of_the_clock_does_not_stop_the_schedule() {
     assert!(ahead.exists(), "the file dated ahead is left as it is");
     assert_eq!(listing(&dir).len(), 2, "{:?}", listing(&dir));
 }
+
+/// The scheduled backup's temporary file (`.NAME.tmp`, a predictable name in the backup directory, which may be a
+/// shared one that existed before) was opened with create + truncate: a link planted at that name had its target
+/// overwritten with the backup. It is now only ever created new; what stands there is refused, not written through.
+#[tokio::test]
+async fn a_scheduled_backup_never_writes_through_a_link_planted_at_its_temporary_name() {
+    use coffre_vault::clock::Clock as _;
+    let fx = Fixture::new();
+    let (president, leader) = (Holder::new("president"), Holder::new("leader"));
+    populated(&fx, &[&president, &leader]).await;
+    let dir = fx.dir.path().join("backups");
+    std::fs::create_dir(&dir).expect("a backup directory that exists already");
+    let schedule = BackupSchedule { dir: dir.clone(), interval: Duration::from_secs(3600), keep: 2 };
+    let vault = fx.open();
+    vault.unseal(&anonymous(), passphrase(PRESIDENT_PASS)).await.expect("unseal");
+    let stamp = time::OffsetDateTime::from(fx.clock.now())
+        .format(time::macros::format_description!("[year][month][day]T[hour][minute][second]Z"))
+        .expect("a stamp");
+    let vault_id = vault.status().vault_id.expect("an id");
+    let precious = fx.dir.path().join("precious.txt");
+    std::fs::write(&precious, b"someone's notes\n").expect("write");
+    std::os::unix::fs::symlink(&precious, dir.join(format!(".coffre-{vault_id}-{stamp}.age.tmp"))).expect("link");
+
+    let step = schedule.step(&vault).await;
+    assert!(std::fs::read(&precious).expect("read") == b"someone's notes\n", "the link's target was overwritten");
+    let err = step.expect_err("refused");
+    assert!(err.to_string().contains("cannot write the backup") && err.to_string().contains(".age.tmp"), "{err}");
+    assert!(!dir.join(format!("coffre-{vault_id}-{stamp}.age")).exists(), "no backup through the link");
+}

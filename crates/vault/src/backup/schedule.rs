@@ -141,13 +141,17 @@ fn backups_of(dir: &Path, vault_id: &str) -> std::io::Result<Vec<(String, i64)>>
     Ok(found)
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same directory (mode 0600), fsync, rename, so a crash
-/// leaves either the whole backup or none.
+/// Writes `bytes` to `path` through a new temporary file in the same directory (mode 0600), fsync, rename, so a
+/// crash leaves either the whole backup or none.
 fn write_atomically(dir: &Path, path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     use std::os::unix::fs::OpenOptionsExt as _;
     let tmp = dir.join(format!(".{}.tmp", path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default()));
+    // Only ever created new (create_new neither follows a link nor reuses a file): the directory may be a shared
+    // one that existed before, and whatever stands at this predictable name is not ours to write through or remove.
+    let mut file = std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&tmp).map_err(|e| {
+        std::io::Error::new(e.kind(), format!("{}: {e} (move it aside if it is not needed)", tmp.display()))
+    })?;
     let result = (|| {
-        let mut file = std::fs::OpenOptions::new().write(true).create(true).truncate(true).mode(0o600).open(&tmp)?;
         file.write_all(bytes)?;
         file.sync_all()?;
         std::fs::rename(&tmp, path)
