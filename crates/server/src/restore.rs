@@ -144,6 +144,7 @@ mod tests {
             Damage::HeaderOfOtherVault,
             Damage::SegmentsOutOfOrder,
             Damage::ReadsBackOtherVault,
+            Damage::LogShort { events: 3, expected: 4 },
         ];
         let steps = [
             Step::ReadTarget,

@@ -684,6 +684,7 @@ restore-damage-bad-header = its seal header is malformed
 restore-damage-header-of-other-vault = its seal header belongs to another vault than the backup
 restore-damage-segments-out-of-order = its audit segments are out of order
 restore-damage-reads-back-other-vault = the restored vault reads back with another id
+restore-damage-log-short = its audit log ends at event { $events }, before event { $expected }, the backup's own: it was cut
 restore-step-read-target = read the target directory
 restore-step-remove-empty-target = remove the empty target directory
 restore-step-move-into-place = move the restored vault into place

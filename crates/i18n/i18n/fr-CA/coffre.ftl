@@ -686,6 +686,7 @@ restore-damage-bad-header = son en-tête de scellement est mal formé
 restore-damage-header-of-other-vault = son en-tête de scellement appartient à un autre coffre que celui de la sauvegarde
 restore-damage-segments-out-of-order = ses segments du journal d’audit sont dans le désordre
 restore-damage-reads-back-other-vault = le coffre restauré se relit avec un autre identifiant
+restore-damage-log-short = son journal d’audit s’arrête à l’événement { $events }, avant l’événement { $expected }, celui de la sauvegarde elle-même : il a été coupé
 restore-step-read-target = lire le répertoire cible
 restore-step-remove-empty-target = retirer le répertoire cible vide
 restore-step-move-into-place = mettre en place le coffre restauré

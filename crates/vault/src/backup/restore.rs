@@ -101,6 +101,15 @@ pub enum Damage {
     /// Restored, it reads back with another vault id.
     #[error("the restored vault reads back with another id")]
     ReadsBackOtherVault,
+    /// Its audit log ends before the backup's own event (cut by hand: the first open would take the cut for a torn
+    /// write and move it aside).
+    #[error("its audit log ends at event {events}, before event {expected}, the backup's own: it was cut")]
+    LogShort {
+        /// Events the restored log holds.
+        events: u64,
+        /// Events the backup says it holds.
+        expected: u64,
+    },
 }
 
 impl Damage {
@@ -116,6 +125,7 @@ impl Damage {
             Damage::HeaderOfOtherVault => "header-of-other-vault",
             Damage::SegmentsOutOfOrder => "segments-out-of-order",
             Damage::ReadsBackOtherVault => "reads-back-other-vault",
+            Damage::LogShort { .. } => "log-short",
         }
     }
 
@@ -123,6 +133,9 @@ impl Damage {
     pub fn arguments(&self) -> Vec<(&'static str, String)> {
         match self {
             Damage::UnknownFormat(format) => vec![("format", format.to_string())],
+            Damage::LogShort { events, expected } => {
+                vec![("events", events.to_string()), ("expected", expected.to_string())]
+            }
             _ => Vec::new(),
         }
     }
@@ -244,6 +257,14 @@ pub fn restore(
         let status = Vault::open(VaultConfig::new(tmp.clone()), clock).map_err(RestoreError::Check)?.status();
         if status.vault_id.as_deref() != Some(header.vault_id.to_hex().as_str()) {
             return Err(RestoreError::Damaged(Damage::ReadsBackOtherVault));
+        }
+        // The log must reach the backup's own event, durable before the copy was taken: a log that ends before it
+        // was cut, and must not pass for a torn write.
+        if status.audit_events < body.audit_events {
+            return Err(RestoreError::Damaged(Damage::LogShort {
+                events: status.audit_events,
+                expected: body.audit_events,
+            }));
         }
         if data_dir.exists() {
             std::fs::remove_dir(data_dir).map_err(io(Step::RemoveEmptyTarget))?;

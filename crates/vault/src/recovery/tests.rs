@@ -184,3 +184,42 @@ async fn a_passphrase_reset_by_recovery_ends_the_old_passphrases_sessions_throug
     let ended = vault.whoami(&stolen).expect_err("not carried over");
     assert_eq!(ended.kind(), crate::ErrorKind::Unauthenticated, "{ended}");
 }
+
+/// A backup whose audit log was cut inside its last event (by hand: decrypted by a holder, cut, encrypted again
+/// with a recomputed digest) restored "fine": the first open took the cut for a torn write, moved it aside, and the
+/// vault came back with fewer events than the backup says it holds. A restore now refuses a log that does not
+/// reach the backup's own event, and changes nothing.
+#[tokio::test]
+async fn a_restore_refuses_a_backup_whose_audit_log_falls_short_of_its_own_event() {
+    let tmp = tempfile::tempdir().expect("tempdir");
+    let clock = Arc::new(ManualClock::new(SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_900_000_000)));
+    let Initialised { vault, holders: [(a, ra), _], seed, .. } =
+        initialised(&tmp.path().join("data"), clock.clone()).await;
+    let code = seed.code_at(unix_seconds(clock.now()));
+    let login =
+        vault.login(&ctx(None), "Alice", Passphrase::new(PASS.to_vec()).expect("valid"), &code).await.expect("in");
+    let file = vault.create_backup(&ctx(Some(login.token.expose_secret()))).await.expect("backup").file;
+    drop(vault);
+
+    let plain = age_file::decrypt(Unlock::Identity(&a), &file, 1 << 30).expect("decrypts");
+    let mut body = backup::container::decode(plain.expose_secret()).expect("a whole container");
+    let last = body.audit_segments.last_mut().expect("a segment");
+    // Cut inside the second-last frame (the backup's own event; its signed head is the last): the longest prefix
+    // that holds every frame but those two whole.
+    let whole = audit::segment::decode_frames(&last.1).0.len();
+    let cut = (0..last.1.len())
+        .rev()
+        .find(|&cut| audit::segment::decode_frames(&last.1[..cut]).0.len() == whole - 2)
+        .expect("a cut inside the event");
+    last.1.truncate(cut);
+    let cut_file = age_file::encrypt_to_keys(
+        &[age_file::AgeRecipient::parse(&ra).expect("a recipient")],
+        &backup::container::encode(&body).expect("encodes"),
+    )
+    .expect("encrypts");
+
+    let target = tmp.path().join("restored");
+    let err = backup::restore(&cut_file, &a, &target, clock).expect_err("a log cut short is refused");
+    assert!(matches!(err, backup::RestoreError::Damaged(backup::Damage::LogShort { .. })), "{err}");
+    assert!(!target.exists(), "nothing was written");
+}
