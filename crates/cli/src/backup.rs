@@ -58,8 +58,7 @@ async fn create(args: &CreateArgs, ctx: &Context) -> Result<(), Failure> {
     }
     // Created before the daemon is asked, so that a refusal here takes no backup. Removed whenever this returns
     // early (its drop), and moved into place only once whole.
-    let partial = Partial::create(partial_path(&args.out))?;
-    let mut file = partial.file()?;
+    let (partial, mut file) = Partial::create(partial_path(&args.out))?;
     let daemon = ctx.daemon_with_session().await?;
     let mut stream = daemon
         .backups()
@@ -136,12 +135,13 @@ struct Partial {
 }
 
 impl Partial {
-    /// Creates it; never opens what is already there (`create_new`, which does not follow a link either), so that
+    /// Creates it, and gives the file to write (never opened again by its name, which something else could take
+    /// meanwhile); never opens what is already there (`create_new`, which does not follow a link either), so that
     /// nothing planted at this predictable name is written through, and a leftover is named, not reused.
-    fn create(path: PathBuf) -> Result<Self, Failure> {
+    fn create(path: PathBuf) -> Result<(Self, std::fs::File), Failure> {
         use std::os::unix::fs::OpenOptionsExt as _;
         match std::fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(&path) {
-            Ok(_) => Ok(Self { path, moved: false }),
+            Ok(file) => Ok((Self { path, moved: false }, file)),
             Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => {
                 Err(Failure::invalid(t!("backup-partial-exists", path = path.display().to_string())))
             }
@@ -151,12 +151,6 @@ impl Partial {
                 reason = io_reason(&err)
             ))),
         }
-    }
-
-    fn file(&self) -> Result<std::fs::File, Failure> {
-        std::fs::OpenOptions::new().write(true).open(&self.path).map_err(|err| {
-            Failure::other(t!("file-cannot-write", path = self.path.display().to_string(), reason = io_reason(&err)))
-        })
     }
 
     /// Gives the whole file its name, never replacing a file or link that took that name meanwhile
