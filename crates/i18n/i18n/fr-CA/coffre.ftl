@@ -1087,9 +1087,9 @@ import-empty = { $path } ne contient aucune entrée : rien à importer
 import-keepass-password-not-text = le mot de passe KeePass n’est pas du texte UTF-8
 # Les colonnes devinées d’après l’en-tête d’un tableur, nommées par leurs clés de --map (ce qu’on tape pour corriger).
 import-columns = Colonnes : { $columns }
-import-column = { $field } <- « {"\u00A0"}{ $header }{"\u00A0"} »
+import-column = { $field } <- « { $header } »
 import-preview-heading = Premières lignes :
-import-preview-row = { $origin } : plateforme « {"\u00A0"}{ $platform }{"\u00A0"} », identifiant « {"\u00A0"}{ $login }{"\u00A0"} », mot de passe { $password ->
+import-preview-row = { $origin } : plateforme « { $platform } », identifiant « { $login } », mot de passe { $password ->
     [empty] vide
    *[set] présent
 }
