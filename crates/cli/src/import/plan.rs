@@ -449,7 +449,10 @@ mod tests {
         // The same plan for a French reader: actions, origins and reasons in French; the JSON stays English.
         let french = text(&steps, Lang::FrCa);
         assert!(french.contains("créer-renommé   facebook (2) [other]  (ligne 3)"), "{french}");
-        assert!(french.contains("- renommé\u{a0}: «\u{a0}facebook\u{a0}» est déjà pris dans le fichier (ligne 2)"), "{french}");
+        assert!(
+            french.contains("- renommé\u{a0}: «\u{a0}facebook\u{a0}» est déjà pris dans le fichier (ligne 2)"),
+            "{french}"
+        );
         assert!(french.contains("- le même compte que ligne 2"), "{french}");
         assert!(!french.contains("line") && !french.contains("the same"), "{french}");
         let json = StepJson::from(&steps[1]);
