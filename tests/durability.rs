@@ -173,8 +173,11 @@ fn a_full_filesystem_stops_reveals_only_and_the_daemon_recovers_when_space_retur
         }
         acknowledged.push(reason);
     }
+    // Each reason is longer than any above, so that its event never fits where a shorter one did not (a shorter
+    // one could still fit in the last page, which made this test depend on where that page ended).
     for attempt in 0..3 {
-        let refused = client.run(&["reveal", "Mailgun", "--reason", &format!("disk full {attempt}")]);
+        let reason = format!("the disk is full, so this is refused {attempt}");
+        let refused = client.run(&["reveal", "Mailgun", "--reason", &reason]);
         assert_eq!(refused.code, 9, "UNAVAILABLE: {}", refused.stderr);
         assert!(refused.stdout.is_empty(), "no secret without a durable event");
         assert!(refused.stderr.contains("audit log unavailable"), "{}", refused.stderr);
