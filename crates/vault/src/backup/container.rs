@@ -15,6 +15,8 @@
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use super::Damage;
+
 /// The first bytes of every container.
 const MAGIC: &[u8; 8] = b"COFFREBK";
 /// The container format this engine writes and reads.
@@ -31,19 +33,6 @@ pub(crate) struct Body {
     pub(crate) audit_segments: Vec<(u64, Vec<u8>)>,
 }
 
-/// Why a container cannot be read. Never quotes its content.
-#[derive(Debug, PartialEq, Eq, thiserror::Error)]
-pub(crate) enum ContainerError {
-    #[error("it is not a coffre backup (wrong magic bytes)")]
-    NotABackup,
-    #[error("it has format {0}, which this coffred does not know: restore it with the coffred that made it, or newer")]
-    UnknownFormat(u16),
-    #[error("it is truncated or altered (its digest does not match)")]
-    Digest,
-    #[error("its content is malformed")]
-    Malformed,
-}
-
 pub(crate) fn encode(body: &Body) -> Result<Vec<u8>, crate::Error> {
     let encoded = postcard::to_allocvec(body).map_err(|e| crate::Error::Internal(format!("encode a backup: {e}")))?;
     let mut out = Vec::with_capacity(MAGIC.len() + 2 + encoded.len() + DIGEST_LEN);
@@ -55,26 +44,26 @@ pub(crate) fn encode(body: &Body) -> Result<Vec<u8>, crate::Error> {
     Ok(out)
 }
 
-pub(crate) fn decode(bytes: &[u8]) -> Result<Body, ContainerError> {
+/// Why it cannot be read is a restore's [`Damage`], which never quotes the content.
+pub(crate) fn decode(bytes: &[u8]) -> Result<Body, Damage> {
     if bytes.len() < MAGIC.len() || &bytes[..MAGIC.len()] != MAGIC {
-        return Err(ContainerError::NotABackup);
+        return Err(Damage::NotABackup);
     }
-    let Some(format) = bytes.get(MAGIC.len()..MAGIC.len() + 2) else { return Err(ContainerError::Digest) };
+    let Some(format) = bytes.get(MAGIC.len()..MAGIC.len() + 2) else { return Err(Damage::Digest) };
     let format = u16::from_be_bytes([format[0], format[1]]);
     if format != FORMAT {
-        return Err(ContainerError::UnknownFormat(format));
+        return Err(Damage::UnknownFormat(format));
     }
     if bytes.len() < MAGIC.len() + 2 + DIGEST_LEN {
-        return Err(ContainerError::Digest);
+        return Err(Damage::Digest);
     }
     let (content, digest) = bytes.split_at(bytes.len() - DIGEST_LEN);
     if Sha256::digest(content).as_slice() != digest {
-        return Err(ContainerError::Digest);
+        return Err(Damage::Digest);
     }
-    let (body, rest) =
-        postcard::take_from_bytes::<Body>(&content[MAGIC.len() + 2..]).map_err(|_| ContainerError::Malformed)?;
+    let (body, rest) = postcard::take_from_bytes::<Body>(&content[MAGIC.len() + 2..]).map_err(|_| Damage::Malformed)?;
     if !rest.is_empty() {
-        return Err(ContainerError::Malformed);
+        return Err(Damage::Malformed);
     }
     Ok(body)
 }
@@ -106,10 +95,10 @@ mod tests {
 
     #[test]
     fn other_files_and_formats_are_refused_by_name() {
-        assert_eq!(decode(b"PK\x03\x04 a zip file"), Err(ContainerError::NotABackup));
+        assert_eq!(decode(b"PK\x03\x04 a zip file"), Err(Damage::NotABackup));
         let mut bytes = encode(&body()).expect("encodes");
         bytes[9] = 2;
-        assert_eq!(decode(&bytes), Err(ContainerError::UnknownFormat(2)));
+        assert_eq!(decode(&bytes), Err(Damage::UnknownFormat(2)));
     }
 
     proptest! {

@@ -141,17 +141,6 @@ impl Damage {
     }
 }
 
-impl From<container::ContainerError> for Damage {
-    fn from(err: container::ContainerError) -> Self {
-        match err {
-            container::ContainerError::NotABackup => Damage::NotABackup,
-            container::ContainerError::UnknownFormat(format) => Damage::UnknownFormat(format),
-            container::ContainerError::Digest => Damage::Digest,
-            container::ContainerError::Malformed => Damage::Malformed,
-        }
-    }
-}
-
 /// What a restore was doing when a file could not be read or written. Each has a stable code
 /// (`restore-step-<code>` in coffre-i18n's catalogue).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,7 +218,7 @@ pub fn restore(
     clock: Arc<dyn Clock>,
 ) -> Result<RestoreReport, RestoreError> {
     let plain = age_file::decrypt(Unlock::Identity(identity), file, MAX_BACKUP_BYTES).map_err(RestoreError::Decrypt)?;
-    let body = container::decode(plain.expose_secret()).map_err(|e| RestoreError::Damaged(e.into()))?;
+    let body = container::decode(plain.expose_secret()).map_err(RestoreError::Damaged)?;
     drop(plain);
     let header =
         body.records.iter().find(|(k, _)| k == records::HEADER_KEY).ok_or(RestoreError::Damaged(Damage::NoHeader))?;
